@@ -1,0 +1,36 @@
+/* arena.h - one bump allocator for the AST and the IR, freed at once.
+ *
+ * Every node of the syntax tree and every IR table lives in an arena owned by
+ * the compilation; nothing is freed one by one.  Allocation failure is fatal
+ * (rc_arena_alloc prints and exits with code 3: an internal error), so callers
+ * never check for NULL.
+ */
+#ifndef RC_ARENA_H
+#define RC_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rc_arena_chunk rc_arena_chunk;
+
+typedef struct rc_arena {
+    rc_arena_chunk *head;   /* newest chunk first */
+    size_t total;           /* bytes handed out, for statistics */
+} rc_arena;
+
+void  rc_arena_init(rc_arena *a);
+void  rc_arena_free(rc_arena *a);
+/* Zeroed memory, aligned for any object type. */
+void *rc_arena_alloc(rc_arena *a, size_t size);
+/* Zeroed array of n elements of size sz, with overflow check. */
+void *rc_arena_array(rc_arena *a, size_t n, size_t sz);
+/* Copies of strings (NUL-terminated result). */
+char *rc_arena_strndup(rc_arena *a, const char *s, size_t n);
+char *rc_arena_strdup(rc_arena *a, const char *s);
+/* printf into the arena. */
+char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define RC_NEW(a, T)        ((T *)rc_arena_alloc((a), sizeof(T)))
+#define RC_NEW_ARRAY(a, T, n) ((T *)rc_arena_array((a), (size_t)(n), sizeof(T)))
+
+#endif

@@ -1,0 +1,1115 @@
+/* check.c - semantic analysis: AST -> checked IR; see check.h.
+ *
+ * Passes over the declarations, in an order that lets every name be used
+ * before or after its declaration:
+ *   1. declare: fault fields, constants, classes, errors, strategies
+ *   2. resolve: error classes and severities, constant values
+ *   3. build: classify rules, strategies, escalation, deadline, on blocks
+ *   4. DFAs of text fields, then whole-policy warnings
+ */
+#include "check.h"
+
+#include <limits.h>
+#include <strings.h>
+#include <string.h>
+
+#include "check_int.h"
+
+/* RC_MAX_SAFE_MS: the longest interval a wrapping uint32 millisecond tick can
+ * compare (2^31 - 1 ms, about 24.8 days); longer durations are errors. */
+#define RC_MAX_SAFE_MS ((int64_t)INT32_MAX)
+/* RC_MAX_FACTOR_MILLI: the largest scale or backoff factor, x1000. */
+#define RC_MAX_FACTOR_MILLI ((int64_t)1000000)
+/* RC_MAX_ALTS: alternatives in one fallback step (a 16-bit tried-mask). */
+#define RC_MAX_ALTS 16
+/* RC_MAX_STEPS: steps in one on block (an 8-bit position). */
+#define RC_MAX_STEPS 255
+
+static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+
+static int severity_of(const char *name)
+{
+    for (int i = 0; i < RC_SEV_COUNT; i++)
+        if (name && strcmp(name, sev_names[i]) == 0) return i;
+    return -1;
+}
+
+/* ---- suggestions ------------------------------------------------------- */
+
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64) return INT_MAX;
+    int row[65];
+    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int prev = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int cur = row[j];
+            int best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best) best = row[j] + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
+{
+    const char *best = NULL;
+    int bestd = INT_MAX;
+    int limit = (int)strlen(name) / 3 + 1;
+    for (int i = 0; i < c->syms.cap; i++) {
+        const rc_sym *s = &c->syms.slots[i];
+        if (!s->name || !((int)s->kind & kindmask)) continue;
+        int d = edit_distance(name, s->name);
+        if (d <= limit && (d < bestd || (d == bestd && strcmp(s->name, best) < 0))) {
+            best = s->name;
+            bestd = d;
+        }
+    }
+    return best;
+}
+
+/* ---- small helpers ----------------------------------------------------- */
+
+static const char *const kind_words[] = {
+    [RC_SYM_FIELD] = "fault field", [RC_SYM_CONST] = "constant", [RC_SYM_CLASS] = "class",
+    [RC_SYM_ERROR] = "error", [RC_SYM_RETRY] = "retry strategy",
+    [RC_SYM_BREAKER] = "breaker", [RC_SYM_BUDGET] = "budget",
+};
+
+static const char *const reserved[] = {
+    "attempt", "elapsed", "severity", "class", "low", "medium", "high", "critical", "true", "false",
+};
+
+/* C keywords and the names a generated file already uses cannot be fault
+ * fields (they become struct members). */
+static const char *const c_keywords[] = {
+    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
+    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
+    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
+    "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
+    "_Imaginary", "bool", "true", "false",
+};
+
+static bool declare(rc_check_ctx *c, const rc_ident *id, rc_symkind kind, int index)
+{
+    if (!id->name) return false;
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
+        if (strcmp(id->name, reserved[i]) == 0) {
+            rc_diag_error(c->d, id->loc, "'%s' is a reserved name and cannot be declared", id->name);
+            return false;
+        }
+    }
+    rc_sym *s = rc_symtab_find(&c->syms, id->name);
+    if (s) {
+        rc_diag_error(c->d, id->loc, "'%s' is already declared as a %s", id->name, kind_words[s->kind]);
+        rc_diag_note(c->d, s->loc, "previous declaration of '%s' is here", id->name);
+        return false;
+    }
+    rc_symtab_add(&c->syms, id->name, kind, index, id->loc);
+    return true;
+}
+
+static rc_sym *lookup(rc_check_ctx *c, const rc_ident *id, int kindmask, const char *what)
+{
+    rc_sym *s = rc_symtab_find(&c->syms, id->name);
+    if (s && ((int)s->kind & kindmask)) return s;
+    if (s) {
+        rc_diag_error(c->d, id->loc, "'%s' is a %s, not a %s", id->name, kind_words[s->kind], what);
+        rc_diag_note(c->d, s->loc, "'%s' is declared here", id->name);
+        return NULL;
+    }
+    const char *sug = rc_check_suggest(c, id->name, kindmask);
+    if (sug)
+        rc_diag_error(c->d, id->loc, "unknown %s '%s'; did you mean '%s'?", what, id->name, sug);
+    else
+        rc_diag_error(c->d, id->loc, "unknown %s '%s'", what, id->name);
+    return NULL;
+}
+
+/* A duration in a setting: must carry a unit and fit the wrap-safe range. */
+static bool duration(rc_check_ctx *c, const rc_ast_value *v, const char *what, uint32_t *out)
+{
+    if (v->kind == RC_AV_INT) {
+        rc_diag_error(c->d, v->loc, "%s needs a unit: write %llds or %lldms", what,
+                      (long long)v->num, (long long)v->num);
+        return false;
+    }
+    if (v->kind != RC_AV_DURATION) {
+        rc_diag_error(c->d, v->loc, "%s must be a duration such as 500ms, 30s, 5m or 2h", what);
+        return false;
+    }
+    if (v->num < 0) {
+        rc_diag_error(c->d, v->loc, "%s cannot be negative", what);
+        return false;
+    }
+    if (v->num > RC_MAX_SAFE_MS) {
+        rc_diag_error(c->d, v->loc,
+                      "%s of %lld ms exceeds the longest interval a 32-bit millisecond tick can time "
+                      "(2147483647 ms, about 24.8 days)", what, (long long)v->num);
+        return false;
+    }
+    *out = (uint32_t)v->num;
+    return true;
+}
+
+static bool count_value(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, int64_t hi, int64_t *out)
+{
+    int64_t n;
+    if (v->kind == RC_AV_NAME) {
+        if (!rc_check_value_int(c, v, &n)) return false;
+    } else if (v->kind == RC_AV_INT) {
+        n = v->num;
+    } else {
+        rc_diag_error(c->d, v->loc, "%s must be a whole number", what);
+        return false;
+    }
+    if (n < lo || n > hi) {
+        if (n <= 0 && lo >= 1)
+            rc_diag_error(c->d, v->loc, "%s must be at least %lld (got %lld)", what, (long long)lo, (long long)n);
+        else
+            rc_diag_error(c->d, v->loc, "%s must be in %lld..%lld (got %lld)", what, (long long)lo,
+                          (long long)hi, (long long)n);
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+static bool percent(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, uint8_t *out)
+{
+    if (v->kind != RC_AV_PERCENT) {
+        rc_diag_error(c->d, v->loc, "%s must be a percentage such as 25%%", what);
+        return false;
+    }
+    if (v->num > 100 || v->num < lo) {
+        rc_diag_error(c->d, v->loc, "%s must be between %lld%% and 100%% (got %lld%%)", what, (long long)lo,
+                      (long long)v->num);
+        return false;
+    }
+    *out = (uint8_t)v->num;
+    return true;
+}
+
+static bool factor(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t min_milli, uint32_t *out)
+{
+    int64_t m;
+    if (v->kind == RC_AV_INT) m = v->num * 1000;
+    else if (v->kind == RC_AV_FACTOR) m = v->num;
+    else {
+        rc_diag_error(c->d, v->loc, "%s must be a number such as 2 or 1.5", what);
+        return false;
+    }
+    if (m < min_milli || m > RC_MAX_FACTOR_MILLI) {
+        rc_diag_error(c->d, v->loc, "%s must be between %lld.%03lld and 1000 (got %lld.%03lld)", what,
+                      (long long)(min_milli / 1000), (long long)(min_milli % 1000),
+                      (long long)(m / 1000), (long long)((m < 0 ? -m : m) % 1000));
+        return false;
+    }
+    *out = (uint32_t)m;
+    return true;
+}
+
+/* Setting seen twice in one block? */
+static bool dup_setting(rc_check_ctx *c, const rc_ast_setting **seen, const rc_ast_setting *s, const char *word)
+{
+    if (*seen) {
+        rc_diag_error(c->d, s->loc, "duplicate `%s` in this block", word);
+        rc_diag_note(c->d, (*seen)->loc, "first given here");
+        return true;
+    }
+    *seen = s;
+    return false;
+}
+
+/* Host-visible names (alternatives, modes, ...): interned in first-use order. */
+static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const rc_ident *id)
+{
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].name, id->name) == 0) return i;
+    if (*n == *cap) {
+        int ncap = *cap ? *cap * 2 : 8;
+        rc_ir_name *na = RC_NEW_ARRAY(c->a, rc_ir_name, ncap);
+        if (*n) memcpy(na, *arr, sizeof *na * (size_t)*n);
+        *arr = na;
+        *cap = ncap;
+    }
+    (*arr)[*n].name = id->name;
+    (*arr)[*n].loc = id->loc;
+    return (*n)++;
+}
+
+typedef struct host_caps { int alts, modes, channels, handlers, adjusts; } host_caps;
+
+/* ---- pass 1: declarations ---------------------------------------------- */
+
+static int count_kind(const rc_ast_policy *p, rc_ast_dkind k)
+{
+    int n = 0;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) n += d->kind == k;
+    return n;
+}
+
+static bool parse_type(const char *s, rc_type *t)
+{
+    static const char *const names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
+    for (int i = 0; i < 8; i++)
+        if (strcmp(s, names[i]) == 0) { *t = (rc_type)i; return true; }
+    return false;
+}
+
+static void declare_all(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_decl *fault = NULL;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        switch (d->kind) {
+        case RC_D_FAULT:
+            if (fault) {
+                rc_diag_error(c->d, d->loc, "a policy has one `fault` block");
+                rc_diag_note(c->d, fault->loc, "the first `fault` block is here");
+                break;
+            }
+            fault = d;
+            for (const rc_ast_field *f = d->fields; f; f = f->next) {
+                rc_ir_field *irf = &ir->fields[ir->nfields];
+                if (!parse_type(f->type.name, &irf->type)) {
+                    rc_diag_error(c->d, f->type.loc,
+                                  "unknown field type '%s'; use u8, u16, u32, i8, i16, i32, bool or text",
+                                  f->type.name);
+                    continue;
+                }
+                bool kw = false;
+                for (size_t k = 0; k < sizeof c_keywords / sizeof c_keywords[0]; k++)
+                    kw |= strcmp(f->name.name, c_keywords[k]) == 0;
+                if (kw) {
+                    rc_diag_error(c->d, f->name.loc, "field name '%s' is a C keyword and cannot be a struct member",
+                                  f->name.name);
+                    continue;
+                }
+                if (!declare(c, &f->name, RC_SYM_FIELD, ir->nfields)) continue;
+                irf->name = f->name.name;
+                irf->loc = f->name.loc;
+                irf->text_index = -1;
+                ir->nfields++;
+            }
+            break;
+        case RC_D_IMPORT:
+        case RC_D_FAULT_STRUCT:
+            rc_diag_error(c->d, d->loc, "C header import is not supported by this build of recovc");
+            break;
+        case RC_D_CONST:
+            if (declare(c, &d->name, RC_SYM_CONST, c->nconsts)) {
+                c->const_names[c->nconsts] = d->name.name;
+                c->const_locs[c->nconsts] = d->name.loc;
+                c->nconsts++;
+            }
+            break;
+        case RC_D_CLASS:
+            if (declare(c, &d->name, RC_SYM_CLASS, ir->nclasses)) {
+                ir->classes[ir->nclasses].name = d->name.name;
+                ir->classes[ir->nclasses].retryable = d->flag;
+                ir->classes[ir->nclasses].loc = d->name.loc;
+                ir->nclasses++;
+            }
+            break;
+        case RC_D_ERROR:
+            if (declare(c, &d->name, RC_SYM_ERROR, ir->nerrors)) {
+                ir->errors[ir->nerrors].name = d->name.name;
+                ir->errors[ir->nerrors].loc = d->name.loc;
+                ir->errors[ir->nerrors].cls = -1;
+                ir->nerrors++;
+            }
+            break;
+        case RC_D_RETRY:
+            if (declare(c, &d->name, RC_SYM_RETRY, ir->nretries)) {
+                ir->retries[ir->nretries].name = d->name.name;
+                ir->retries[ir->nretries].loc = d->name.loc;
+                ir->nretries++;
+            }
+            break;
+        case RC_D_BREAKER:
+            if (declare(c, &d->name, RC_SYM_BREAKER, ir->nbreakers)) {
+                ir->breakers[ir->nbreakers].name = d->name.name;
+                ir->breakers[ir->nbreakers].loc = d->name.loc;
+                ir->nbreakers++;
+            }
+            break;
+        case RC_D_BUDGET:
+            if (declare(c, &d->name, RC_SYM_BUDGET, ir->nbudgets)) {
+                ir->budgets[ir->nbudgets].name = d->name.name;
+                ir->budgets[ir->nbudgets].loc = d->name.loc;
+                ir->nbudgets++;
+            }
+            break;
+        default: break;
+        }
+    }
+}
+
+/* ---- pass 2: constants and errors ---------------------------------------- */
+
+static void resolve_consts(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    /* constants may name earlier constants: resolve in source order */
+    int i = 0;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_CONST) continue;
+        rc_sym *s = d->name.name ? rc_symtab_find(&c->syms, d->name.name) : NULL;
+        if (!s || s->kind != RC_SYM_CONST || s->index != i) continue;
+        int64_t v = 0;
+        if (d->value.kind == RC_AV_NAME) {
+            rc_sym *t = rc_symtab_find(&c->syms, d->value.name);
+            if (t && t->kind == RC_SYM_CONST && t->index >= i) {
+                rc_diag_error(c->d, d->value.loc, "constant '%s' is used before its value is known", d->value.name);
+                i++;
+                continue;
+            }
+        }
+        if (d->value.kind == RC_AV_INT || d->value.kind == RC_AV_NAME) {
+            if (!rc_check_value_int(c, &d->value, &v)) { i++; continue; }
+        } else if (d->value.kind == RC_AV_DURATION) {
+            v = d->value.num;
+        } else {
+            rc_diag_error(c->d, d->value.loc, "a constant must be an integer or a duration");
+            i++;
+            continue;
+        }
+        if (v < INT32_MIN || v > UINT32_MAX) {
+            rc_diag_error(c->d, d->value.loc, "constant %lld does not fit 32 bits", (long long)v);
+            i++;
+            continue;
+        }
+        c->const_vals[i].kind = RC_AV_INT;
+        c->const_vals[i].num = v;
+        i++;
+    }
+}
+
+static const char **strings(rc_check_ctx *c, const rc_ast_string *s, int *n)
+{
+    *n = 0;
+    for (const rc_ast_string *t = s; t; t = t->next) (*n)++;
+    const char **out = RC_NEW_ARRAY(c->a, const char *, *n ? *n : 1);
+    int i = 0;
+    for (const rc_ast_string *t = s; t; t = t->next) out[i++] = t->text;
+    return out;
+}
+
+static void resolve_errors(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_ERROR || !d->name.name) continue;
+        rc_sym *s = rc_symtab_find(&c->syms, d->name.name);
+        if (!s || s->kind != RC_SYM_ERROR || s->loc.line != d->name.loc.line || s->loc.col != d->name.loc.col)
+            continue;
+        rc_ir_error *e = &c->ir->errors[s->index];
+        rc_sym *cl = d->cls.name ? lookup(c, &d->cls, RC_SYM_CLASS, "class") : NULL;
+        e->cls = cl ? cl->index : -1;
+        int sev = severity_of(d->severity.name);
+        if (d->severity.name && sev < 0)
+            rc_diag_error(c->d, d->severity.loc, "unknown severity '%s'; use low, medium, high or critical",
+                          d->severity.name);
+        e->severity = sev < 0 ? RC_SEV_MEDIUM : (rc_severity)sev;
+        if (d->message && d->message->next) rc_diag_error(c->d, d->message->next->loc, "duplicate `message`");
+        if (d->hint && d->hint->next) rc_diag_error(c->d, d->hint->next->loc, "duplicate `hint`");
+        e->message = d->message ? d->message->text : NULL;
+        e->hint = d->hint ? d->hint->text : NULL;
+        e->steps = strings(c, d->steps_text, &e->nsteps);
+    }
+}
+
+/* ---- pass 3: classify ---------------------------------------------------- */
+
+static int true_expr(rc_check_ctx *c, rc_loc loc)
+{
+    int x = rc_check_new_expr(c, RC_X_TRUE);
+    c->ir->exprs[x].loc = loc;
+    return x;
+}
+
+static void build_classify(rc_check_ctx *c, const rc_ast_policy *p, bool *produced)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_decl *cls = NULL;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_CLASSIFY) continue;
+        if (cls) {
+            rc_diag_error(c->d, d->loc, "a policy has one `classify` block; merge the rules into the first");
+            rc_diag_note(c->d, cls->loc, "the first `classify` block is here");
+            continue;
+        }
+        cls = d;
+    }
+    if (!cls) {
+        rc_diag_error(c->d, p->loc, "the policy has no `classify` block; every failure must be mapped to an error");
+        return;
+    }
+    int n = 0;
+    for (const rc_ast_rule *r = cls->rules; r; r = r->next) n++;
+    ir->rules = RC_NEW_ARRAY(c->a, rc_ir_rule, n + 1);
+    const rc_ast_rule *any = NULL;
+    c->in_classify = true;
+    for (const rc_ast_rule *r = cls->rules; r; r = r->next) {
+        if (any) {
+            rc_diag_warning(c->d, RC_W_UNREACHABLE_RULE, r->loc, "rule can never match: it follows the catch-all `_`");
+            rc_diag_note(c->d, any->any_loc, "the catch-all is here");
+            break;
+        }
+        rc_sym *e = r->error.name ? lookup(c, &r->error, RC_SYM_ERROR, "error") : NULL;
+        int x = r->cond ? rc_check_expr(c, r->cond) : true_expr(c, r->any_loc);
+        if (!r->cond) any = r;
+        if (!e || x < 0) continue;
+        produced[e->index] = true;
+        ir->rules[ir->nrules].cond = x;
+        ir->rules[ir->nrules].error = e->index;
+        ir->rules[ir->nrules].loc = r->loc;
+        ir->nrules++;
+    }
+    c->in_classify = false;
+    if (!any && c->d->errors == 0) {
+        if (ir->nrules == 0) {
+            rc_diag_error(c->d, cls->loc, "`classify` has no rules; add at least `_ => ERROR;`");
+        } else if (rc_check_cover(c, cls->loc)) {
+            /* exhaustive without `_`: the last rule holds whenever the
+             * earlier ones do not, so it is the catch-all */
+            ir->rules[ir->nrules - 1].cond = true_expr(c, ir->rules[ir->nrules - 1].loc);
+        }
+    }
+}
+
+/* ---- pass 3: strategies -------------------------------------------------- */
+
+static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_setting *s_att = NULL, *s_bo = NULL, *s_jit = NULL, *s_sc = NULL, *s_sev = NULL,
+                         *s_hon = NULL, *s_max = NULL;
+    r->attempts = 0;
+    r->backoff = RC_BACKOFF_CONSTANT;
+    r->factor_milli = 1000;
+    r->max_ms = UINT32_MAX;
+    r->jitter = RC_JITTER_NONE;
+    r->honor_field = -1;
+    r->error_scale = RC_NEW_ARRAY(c->a, uint32_t, ir->nerrors ? ir->nerrors : 1);
+    for (int i = 0; i < ir->nerrors; i++) r->error_scale[i] = 1000;
+    for (int i = 0; i < RC_SEV_COUNT; i++) r->sev_scale[i] = 1000;
+    const rc_ast_value *max_v = NULL;
+    for (const rc_ast_setting *s = d->settings; s; s = s->next) {
+        switch (s->kind) {
+        case RC_S_ATTEMPTS: {
+            if (dup_setting(c, &s_att, s, "attempts")) break;
+            int64_t n;
+            if (count_value(c, &s->v[0], "attempts", 1, UINT16_MAX, &n)) r->attempts = (uint16_t)n;
+            break;
+        }
+        case RC_S_BACKOFF: {
+            if (dup_setting(c, &s_bo, s, "backoff")) break;
+            const char *k = s->word.name ? s->word.name : "";
+            if (strcmp(k, "constant") == 0) r->backoff = RC_BACKOFF_CONSTANT;
+            else if (strcmp(k, "linear") == 0) r->backoff = RC_BACKOFF_LINEAR;
+            else if (strcmp(k, "exponential") == 0) r->backoff = RC_BACKOFF_EXPONENTIAL;
+            else {
+                rc_diag_error(c->d, s->word.loc, "unknown backoff '%s'; use constant, linear or exponential", k);
+                break;
+            }
+            duration(c, &s->v[0], "backoff base", &r->base_ms);
+            if (s->v[1].kind != RC_AV_NONE) {
+                if (r->backoff != RC_BACKOFF_EXPONENTIAL)
+                    rc_diag_error(c->d, s->v[1].loc, "`factor` applies only to exponential backoff");
+                else
+                    factor(c, &s->v[1], "backoff factor", 1000, &r->factor_milli);
+            } else if (r->backoff == RC_BACKOFF_EXPONENTIAL) {
+                r->factor_milli = 2000;
+            }
+            if (s->v[2].kind != RC_AV_NONE) {
+                if (s_max) {
+                    rc_diag_error(c->d, s->v[2].loc, "duplicate `max`");
+                    rc_diag_note(c->d, s_max->loc, "first given here");
+                } else {
+                    s_max = s;
+                    max_v = &s->v[2];
+                }
+            }
+            break;
+        }
+        case RC_S_MAX:
+            if (dup_setting(c, &s_max, s, "max")) break;
+            max_v = &s->v[0];
+            break;
+        case RC_S_JITTER: {
+            if (dup_setting(c, &s_jit, s, "jitter")) break;
+            if (s->v[0].kind == RC_AV_PERCENT) {
+                uint8_t pct;
+                if (percent(c, &s->v[0], "jitter", 0, &pct)) {
+                    r->jitter = pct ? RC_JITTER_PERCENT : RC_JITTER_NONE;
+                    r->jitter_pct = pct;
+                }
+                break;
+            }
+            const char *k = s->word.name ? s->word.name : "";
+            if (strcmp(k, "none") == 0) r->jitter = RC_JITTER_NONE;
+            else if (strcmp(k, "full") == 0) r->jitter = RC_JITTER_FULL;
+            else if (strcmp(k, "equal") == 0) r->jitter = RC_JITTER_EQUAL;
+            else if (strcmp(k, "decorrelated") == 0) r->jitter = RC_JITTER_DECORRELATED;
+            else
+                rc_diag_error(c->d, s->word.loc,
+                              "unknown jitter '%s'; use none, N%%, full, equal or decorrelated", k);
+            break;
+        }
+        case RC_S_SCALE:
+            if (dup_setting(c, &s_sc, s, "scale")) break;
+            for (const rc_ast_scale *sc = s->scales; sc; sc = sc->next) {
+                rc_sym *e = lookup(c, &sc->name, RC_SYM_ERROR, "error");
+                uint32_t m;
+                if (e && factor(c, &sc->factor, "scale", 1, &m)) r->error_scale[e->index] = m;
+            }
+            break;
+        case RC_S_SCALE_SEVERITY:
+            if (dup_setting(c, &s_sev, s, "scale severity")) break;
+            for (const rc_ast_scale *sc = s->scales; sc; sc = sc->next) {
+                int sev = severity_of(sc->name.name);
+                uint32_t m;
+                if (sev < 0)
+                    rc_diag_error(c->d, sc->name.loc, "unknown severity '%s'; use low, medium, high or critical",
+                                  sc->name.name);
+                else if (factor(c, &sc->factor, "scale", 1, &m))
+                    r->sev_scale[sev] = m;
+            }
+            break;
+        case RC_S_HONOR: {
+            if (dup_setting(c, &s_hon, s, "honor")) break;
+            rc_sym *f = lookup(c, &s->word, RC_SYM_FIELD, "fault field");
+            if (!f) break;
+            rc_type t = ir->fields[f->index].type;
+            if (t == RC_TY_TEXT || t == RC_TY_BOOL)
+                rc_diag_error(c->d, s->word.loc, "`honor` needs an integer field holding milliseconds; '%s' is %s",
+                              s->word.name, t == RC_TY_TEXT ? "text" : "bool");
+            else
+                r->honor_field = f->index;
+            break;
+        }
+        default:
+            rc_diag_error(c->d, s->loc, "this setting does not belong in a retry strategy "
+                          "(use attempts, backoff, max, jitter, scale, honor)");
+            break;
+        }
+    }
+    if (!s_att) rc_diag_error(c->d, d->loc, "retry strategy '%s' has no `attempts`", r->name);
+    if (!s_bo) rc_diag_error(c->d, d->loc, "retry strategy '%s' has no `backoff`", r->name);
+    if (max_v && duration(c, max_v, "max", &r->max_ms) && s_bo && r->max_ms < r->base_ms)
+        rc_diag_error(c->d, max_v->loc, "max %u ms is below the backoff base %u ms; every delay would be capped",
+                      r->max_ms, r->base_ms);
+}
+
+static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *b)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_setting *s_open = NULL, *s_for = NULL, *s_probes = NULL, *s_close = NULL, *s_count = NULL;
+    b->probes = 1;
+    b->close_after = 0;
+    b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
+    for (int i = 0; i < ir->nerrors; i++) b->counts[i] = true;
+    for (const rc_ast_setting *s = d->settings; s; s = s->next) {
+        int64_t n;
+        switch (s->kind) {
+        case RC_S_OPEN_AFTER:
+            if (dup_setting(c, &s_open, s, "open after/at")) break;
+            b->mode = RC_BREAKER_CONSECUTIVE;
+            if (count_value(c, &s->v[0], "failure threshold", 1, UINT16_MAX, &n)) b->threshold = (uint16_t)n;
+            break;
+        case RC_S_OPEN_AT:
+            if (dup_setting(c, &s_open, s, "open after/at")) break;
+            b->mode = RC_BREAKER_RATE;
+            percent(c, &s->v[0], "failure rate", 1, &b->rate_pct);
+            if (count_value(c, &s->v[1], "window (last N calls)", 1, 32, &n)) b->window = (uint8_t)n;
+            b->min_calls = b->window;
+            if (s->v[2].kind != RC_AV_NONE && count_value(c, &s->v[2], "min calls", 1, 32, &n)) {
+                if (b->window && n > b->window)
+                    rc_diag_error(c->d, s->v[2].loc, "min %lld calls exceeds the window of the last %u calls",
+                                  (long long)n, b->window);
+                else
+                    b->min_calls = (uint8_t)n;
+            }
+            break;
+        case RC_S_OPEN_FOR:
+            if (dup_setting(c, &s_for, s, "open for")) break;
+            if (duration(c, &s->v[0], "open for", &b->open_ms) && b->open_ms == 0)
+                rc_diag_error(c->d, s->v[0].loc, "a breaker must stay open for more than 0 ms");
+            break;
+        case RC_S_PROBES:
+            if (dup_setting(c, &s_probes, s, "half_open probes")) break;
+            if (count_value(c, &s->v[0], "half-open probes", 1, UINT16_MAX, &n)) b->probes = (uint16_t)n;
+            break;
+        case RC_S_CLOSE_AFTER:
+            if (dup_setting(c, &s_close, s, "close after")) break;
+            if (count_value(c, &s->v[0], "close after", 1, UINT16_MAX, &n)) b->close_after = (uint16_t)n;
+            break;
+        case RC_S_COUNT:
+            if (dup_setting(c, &s_count, s, "count")) break;
+            for (int i = 0; i < ir->nerrors; i++) b->counts[i] = false;
+            for (const rc_ident_list *l = s->names; l; l = l->next) {
+                rc_sym *sym = lookup(c, &l->id, RC_SYM_ERROR | RC_SYM_CLASS, "error or class");
+                if (!sym) continue;
+                for (int i = 0; i < ir->nerrors; i++)
+                    if (sym->kind == RC_SYM_ERROR ? i == sym->index : ir->errors[i].cls == sym->index)
+                        b->counts[i] = true;
+            }
+            break;
+        default:
+            rc_diag_error(c->d, s->loc, "this setting does not belong in a breaker "
+                          "(use open after, open at, open for, half_open probes, close after, count)");
+            break;
+        }
+    }
+    if (!s_open) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open after` or `open at` rule", b->name);
+    if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
+    if (!s_close) b->close_after = b->probes;
+    if (b->close_after > b->probes)
+        rc_diag_error(c->d, s_close->loc,
+                      "breaker '%s' can never close: it needs %u successes while half-open but admits only %u probe%s",
+                      b->name, b->close_after, b->probes, b->probes == 1 ? "" : "s");
+}
+
+static void build_budget(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_budget *b)
+{
+    const rc_ast_setting *s_ratio = NULL;
+    for (const rc_ast_setting *s = d->settings; s; s = s->next) {
+        if (s->kind != RC_S_RATIO) {
+            rc_diag_error(c->d, s->loc, "a budget holds one `ratio P%% min N per D;` statement");
+            continue;
+        }
+        if (dup_setting(c, &s_ratio, s, "ratio")) continue;
+        int64_t n;
+        percent(c, &s->v[0], "retry ratio", 0, &b->ratio_pct);
+        if (count_value(c, &s->v[1], "min retries", 0, UINT16_MAX, &n)) b->min_retries = (uint16_t)n;
+        if (duration(c, &s->v[2], "budget window", &b->window_ms) && b->window_ms == 0)
+            rc_diag_error(c->d, s->v[2].loc, "a budget window must be longer than 0 ms");
+    }
+    if (!s_ratio) rc_diag_error(c->d, d->loc, "budget '%s' has no `ratio P%% min N per D;`", b->name);
+}
+
+static void build_strategies(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    rc_ir *ir = c->ir;
+    int ri = 0, bi = 0, gi = 0;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        rc_sym *s = d->name.name ? rc_symtab_find(&c->syms, d->name.name) : NULL;
+        bool mine = s && s->loc.line == d->name.loc.line && s->loc.col == d->name.loc.col;
+        if (d->kind == RC_D_RETRY && mine) build_retry(c, d, &ir->retries[ri++]);
+        else if (d->kind == RC_D_BREAKER && mine) build_breaker(c, d, &ir->breakers[bi++]);
+        else if (d->kind == RC_D_BUDGET && mine) build_budget(c, d, &ir->budgets[gi++]);
+    }
+}
+
+static void build_escalation(rc_check_ctx *c, const rc_ast_policy *p, host_caps *caps)
+{
+    rc_ir *ir = c->ir;
+    rc_ir_escalation *x = &ir->escalation;
+    const rc_ast_esc *seen[RC_SEV_COUNT] = {0}, *seen_u[RC_SEV_COUNT] = {0};
+    const rc_ast_decl *first = NULL;
+    for (int i = 0; i < RC_SEV_COUNT; i++) {
+        x->channel[i] = -1;
+        x->unresolved_to[i] = (rc_severity)i;
+    }
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_ESCALATION) continue;
+        if (first) {
+            rc_diag_error(c->d, d->loc, "a policy has one `escalation` table");
+            rc_diag_note(c->d, first->loc, "the first one is here");
+            continue;
+        }
+        first = d;
+        ir->has_escalation = true;
+        for (const rc_ast_esc *e = d->esc; e; e = e->next) {
+            int lv = severity_of(e->level.name);
+            if (lv < 0) {
+                rc_diag_error(c->d, e->level.loc, "unknown level '%s'; use low, medium, high or critical",
+                              e->level.name ? e->level.name : "");
+                continue;
+            }
+            if (!e->unresolved) {
+                if (seen[lv]) {
+                    rc_diag_error(c->d, e->loc, "level '%s' is mapped twice", sev_names[lv]);
+                    rc_diag_note(c->d, seen[lv]->loc, "first mapped here");
+                    continue;
+                }
+                seen[lv] = e;
+                x->channel[lv] = host_name(c, &ir->channels, &ir->nchannels, &caps->channels, &e->channel);
+                if (e->within.kind != RC_AV_NONE) duration(c, &e->within, "SLA", &x->sla_ms[lv]);
+            } else {
+                if (seen_u[lv]) {
+                    rc_diag_error(c->d, e->loc, "a second `unresolved %s` rule", sev_names[lv]);
+                    continue;
+                }
+                seen_u[lv] = e;
+                int64_t n;
+                int to = severity_of(e->target.name);
+                if (!count_value(c, &e->count, "unresolved count", 1, UINT16_MAX, &n)) continue;
+                if (to < 0) {
+                    rc_diag_error(c->d, e->target.loc, "unknown level '%s'", e->target.name ? e->target.name : "");
+                    continue;
+                }
+                if (to == lv) {
+                    rc_diag_error(c->d, e->target.loc, "`unresolved %s` must escalate to another level", sev_names[lv]);
+                    continue;
+                }
+                x->unresolved_after[lv] = (uint16_t)n;
+                x->unresolved_to[lv] = (rc_severity)to;
+            }
+        }
+    }
+    for (int lv = 0; lv < RC_SEV_COUNT; lv++) {
+        if (seen_u[lv] && x->unresolved_after[lv] && x->channel[x->unresolved_to[lv]] < 0)
+            rc_diag_error(c->d, seen_u[lv]->target.loc, "level '%s' has no channel in the escalation table",
+                          sev_names[x->unresolved_to[lv]]);
+    }
+}
+
+/* ---- pass 3: on blocks ----------------------------------------------------- */
+
+static bool is_terminal(rc_ir_stepkind k)
+{
+    return k == RC_IR_DEGRADE || k == RC_IR_ESCALATE || k == RC_IR_ABORT;
+}
+
+/* The escalation levels a step can escalate at must have channels. */
+static void check_escalate_step(rc_check_ctx *c, const rc_ir_block *b, const rc_ir_step *st)
+{
+    rc_ir *ir = c->ir;
+    if (!ir->has_escalation) {
+        rc_diag_error(c->d, st->loc, "`escalate` needs an `escalation` table mapping levels to channels");
+        return;
+    }
+    bool need[RC_SEV_COUNT] = {false};
+    const char *why[RC_SEV_COUNT] = {NULL};
+    if (st->level >= 0) {
+        need[st->level] = true;
+    } else {
+        for (int e = 0; e < ir->nerrors; e++)
+            if (b->errors[e] && !need[ir->errors[e].severity]) {
+                need[ir->errors[e].severity] = true;
+                why[ir->errors[e].severity] = ir->errors[e].name;
+            }
+    }
+    for (int lv = 0; lv < RC_SEV_COUNT; lv++) {
+        if (!need[lv] || ir->escalation.channel[lv] >= 0) continue;
+        if (why[lv])
+            rc_diag_error(c->d, st->loc, "no escalation channel for level '%s' (error '%s' has that severity); "
+                          "add `%s => CHANNEL;` to the escalation table", sev_names[lv], why[lv], sev_names[lv]);
+        else
+            rc_diag_error(c->d, st->loc, "no escalation channel for level '%s'; add `%s => CHANNEL;` to the "
+                          "escalation table", sev_names[lv], sev_names[lv]);
+    }
+}
+
+static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc_ir_step *st, host_caps *caps)
+{
+    rc_ir *ir = c->ir;
+    st->kind = (rc_ir_stepkind)s->kind;  /* same order as rc_ast_stepkind */
+    st->loc = s->loc;
+    st->level = -1;
+    st->retry = -1;
+    switch (s->kind) {
+    case RC_STEP_RETRY: {
+        rc_sym *r = lookup(c, &s->name, RC_SYM_RETRY, "retry strategy");
+        if (!r) break;
+        st->retry = r->index;
+        c->retry_used[r->index] = true;
+        for (int e = 0; e < ir->nerrors; e++) {
+            int cl = ir->errors[e].cls;
+            if (b->errors[e] && cl >= 0 && !ir->classes[cl].retryable) {
+                rc_diag_warning(c->d, RC_W_RETRY_NONRETRYABLE, s->loc,
+                                "retrying error '%s', whose class '%s' is not retryable",
+                                ir->errors[e].name, ir->classes[cl].name);
+                rc_diag_note(c->d, ir->classes[cl].loc, "mark the class `retryable` or handle the error in "
+                             "its own block");
+                break;
+            }
+        }
+        break;
+    }
+    case RC_STEP_FALLBACK: {
+        int n = 0;
+        for (const rc_ident_list *l = s->alts; l; l = l->next) n++;
+        st->alts = RC_NEW_ARRAY(c->a, int, n ? n : 1);
+        st->adaptive = s->adaptive;
+        for (const rc_ident_list *l = s->alts; l; l = l->next) {
+            int id = host_name(c, &ir->alts, &ir->nalts, &caps->alts, &l->id);
+            bool dup = false;
+            for (int k = 0; k < st->nalts; k++) dup |= st->alts[k] == id;
+            if (dup) {
+                rc_diag_warning(c->d, RC_W_DUPLICATE_ALT, l->id.loc, "alternative '%s' is listed twice; "
+                                "it is tried once", l->id.name);
+                continue;
+            }
+            if (st->nalts == RC_MAX_ALTS) {
+                rc_diag_error(c->d, l->id.loc, "a fallback step lists at most %d alternatives", RC_MAX_ALTS);
+                break;
+            }
+            st->alts[st->nalts++] = id;
+        }
+        break;
+    }
+    case RC_STEP_ADJUST:
+        st->id = host_name(c, &ir->adjusts, &ir->nadjusts, &caps->adjusts, &s->name);
+        if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "adjust delay", &st->ms);
+        break;
+    case RC_STEP_RUN:
+        st->id = host_name(c, &ir->handlers, &ir->nhandlers, &caps->handlers, &s->name);
+        if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "handler timeout", &st->ms);
+        break;
+    case RC_STEP_DEGRADE:
+        st->id = host_name(c, &ir->modes, &ir->nmodes, &caps->modes, &s->name);
+        break;
+    case RC_STEP_ESCALATE:
+        if (s->name.name) {
+            st->level = severity_of(s->name.name);
+            if (st->level < 0) {
+                rc_diag_error(c->d, s->name.loc, "unknown level '%s'; use low, medium, high or critical "
+                              "(or no level: the error's severity)", s->name.name);
+                break;
+            }
+        }
+        check_escalate_step(c, b, st);
+        break;
+    case RC_STEP_ABORT: break;
+    }
+}
+
+static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *caps, bool *handled_by_name)
+{
+    rc_ir *ir = c->ir;
+    int n = count_kind(p, RC_D_ON);
+    ir->blocks = RC_NEW_ARRAY(c->a, rc_ir_block, n ? n : 1);
+    bool *covered = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);  /* unconditionally */
+    const rc_ast_decl *catchall = NULL;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_ON) continue;
+        if (catchall) {
+            rc_diag_warning(c->d, RC_W_UNREACHABLE_RULE, d->loc, "this `on` block is never selected: an earlier "
+                            "`on _` without `when` handles every error");
+            rc_diag_note(c->d, catchall->loc, "the catch-all block is here");
+            continue;
+        }
+        rc_ir_block *b = &ir->blocks[ir->nblocks];
+        b->loc = d->loc;
+        b->when = -1;
+        b->terminal = -1;
+        b->errors = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
+        bool any = false;
+        for (const rc_ast_selector *s = d->sels; s; s = s->next) {
+            if (s->kind == RC_SEL_ANY) {
+                any = true;
+                for (int e = 0; e < ir->nerrors; e++) b->errors[e] = true;
+            } else if (s->kind == RC_SEL_ERROR) {
+                rc_sym *sym = lookup(c, &s->name, RC_SYM_ERROR, "error");
+                if (sym) { b->errors[sym->index] = true; handled_by_name[sym->index] = true; }
+            } else {
+                rc_sym *sym = lookup(c, &s->name, RC_SYM_CLASS, "class");
+                if (sym)
+                    for (int e = 0; e < ir->nerrors; e++)
+                        if (ir->errors[e].cls == sym->index) { b->errors[e] = true; handled_by_name[e] = true; }
+            }
+        }
+        if (d->when) b->when = rc_check_expr(c, d->when);
+        if (d->value.kind != RC_AV_NONE) duration(c, &d->value, "block deadline", &b->deadline_ms);
+        else b->deadline_ms = ir->deadline_ms;
+        int ns = 0;
+        for (const rc_ast_step *s = d->steps; s; s = s->next) ns++;
+        if (ns == 0) {
+            rc_diag_error(c->d, d->loc, "`on` block has no steps; end it with `abort;` if that is intended");
+            continue;
+        }
+        if (ns > RC_MAX_STEPS) {
+            rc_diag_error(c->d, d->loc, "`on` block has %d steps; at most %d", ns, RC_MAX_STEPS);
+            continue;
+        }
+        b->steps = RC_NEW_ARRAY(c->a, rc_ir_step, ns);
+        const rc_ast_step *term = NULL;
+        for (const rc_ast_step *s = d->steps; s; s = s->next) {
+            if (term) {
+                rc_diag_warning(c->d, RC_W_UNREACHABLE_STEP, s->loc, "step is never reached: the step before "
+                                "it ends the incident");
+                term = NULL;  /* report once per block */
+                break;
+            }
+            rc_ir_step *st = &b->steps[b->nsteps];
+            build_step(c, s, b, st, caps);
+            if (is_terminal(st->kind)) { b->terminal = b->nsteps; term = s; }
+            b->nsteps++;
+        }
+        if (d->when == NULL)
+            for (int e = 0; e < ir->nerrors; e++) covered[e] |= b->errors[e];
+        if (any && !d->when) catchall = d;
+        ir->nblocks++;
+    }
+    /* every error must reach a block whose `when` cannot fail */
+    int missing = 0;
+    const char *first = NULL;
+    for (int e = 0; e < ir->nerrors; e++)
+        if (!covered[e]) { if (!missing) first = ir->errors[e].name; missing++; }
+    if (missing && c->d->errors == 0) {
+        if (ir->nblocks == 0)
+            rc_diag_error(c->d, p->loc, "the policy has no `on` blocks; add at least `on _ { abort; }`");
+        else
+            rc_diag_error(c->d, ir->blocks[ir->nblocks - 1].loc,
+                          "%d error%s (first: '%s') %s no `on` block without `when`; add a catch-all "
+                          "`on _ { ... }` as the last block", missing, missing == 1 ? "" : "s", first,
+                          missing == 1 ? "has" : "have");
+    }
+}
+
+/* ---- pass 4: DFAs and warnings ----------------------------------------------- */
+
+static void build_dfas(rc_check_ctx *c)
+{
+    rc_ir *ir = c->ir;
+    for (int t = 0; t < ir->ntexts; t++) {
+        rc_ir_textfield *tf = &ir->texts[t];
+        rc_dfa_pattern *pats = RC_NEW_ARRAY(c->a, rc_dfa_pattern, tf->npatterns);
+        for (int i = 0; i < tf->npatterns; i++) {
+            pats[i].alts = tf->patterns[i].alts;
+            pats[i].nalts = tf->patterns[i].nalts;
+            pats[i].icase = tf->patterns[i].icase;
+        }
+        rc_dfa_error err;
+        memset(&err, 0, sizeof err);
+        if (!rc_dfa_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->dfa, &err)) {
+            rc_loc at = err.pattern >= 0 && err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc
+                                                                        : ir->fields[tf->field].loc;
+            rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
+        }
+    }
+}
+
+static void warn_unused(rc_check_ctx *c, const bool *produced, const bool *handled_by_name)
+{
+    rc_ir *ir = c->ir;
+    for (int e = 0; e < ir->nerrors; e++) {
+        if (!produced[e])
+            rc_diag_warning(c->d, RC_W_UNUSED_ERROR, ir->errors[e].loc,
+                            "error '%s' is never produced by `classify`", ir->errors[e].name);
+        else if (!handled_by_name[e])
+            rc_diag_warning(c->d, RC_W_UNHANDLED_ERROR, ir->errors[e].loc,
+                            "error '%s' is handled only by the catch-all `on _` block", ir->errors[e].name);
+    }
+    for (int i = 0; i < ir->nretries; i++)
+        if (!c->retry_used[i])
+            rc_diag_warning(c->d, RC_W_UNUSED_STRATEGY, ir->retries[i].loc,
+                            "retry strategy '%s' is never used by a `retry` step", ir->retries[i].name);
+    for (int i = 0; i < c->nconsts; i++)
+        if (!c->const_used[i])
+            rc_diag_warning(c->d, RC_W_UNUSED_CONST, c->const_locs[i], "constant '%s' is never used",
+                            c->const_names[i]);
+    for (int k = 0; k < ir->nclasses; k++) {
+        bool used = false;
+        for (int e = 0; e < ir->nerrors; e++) used |= ir->errors[e].cls == k;
+        if (!used)
+            rc_diag_warning(c->d, RC_W_UNUSED_CLASS, ir->classes[k].loc, "no error belongs to class '%s'",
+                            ir->classes[k].name);
+    }
+}
+
+/* Generated enums use UPPERCASE names: two names that differ only in case
+ * would collide. */
+static void check_case_collisions(rc_check_ctx *c, const rc_ir_name *names, int n, const char *what)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcasecmp(names[i].name, names[j].name) == 0 && strcmp(names[i].name, names[j].name) != 0) {
+                rc_diag_error(c->d, names[i].loc, "%s '%s' and '%s' differ only in case; their generated C "
+                              "names would collide", what, names[i].name, names[j].name);
+                rc_diag_note(c->d, names[j].loc, "'%s' is here", names[j].name);
+            }
+}
+
+/* ---- entry ---------------------------------------------------------------------- */
+
+rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p)
+{
+    rc_check_ctx cx, *c = &cx;
+    memset(c, 0, sizeof cx);
+    c->a = a;
+    c->d = d;
+    rc_symtab_init(&c->syms, a);
+    rc_ir *ir = RC_NEW(a, rc_ir);
+    c->ir = ir;
+    if (!p || !p->name.name) {
+        rc_diag_error(d, p ? p->loc : (rc_loc){1, 1, 0, 0}, "a policy starts with `policy NAME version N;`");
+        return NULL;
+    }
+    ir->name = p->name.name;
+    if (p->version.kind != RC_AV_INT || p->version.num < 0 || p->version.num > UINT32_MAX)
+        rc_diag_error(d, p->version.loc, "policy version must be a whole number in 0..4294967295");
+    else
+        ir->version = (uint32_t)p->version.num;
+
+    /* sizes for the arrays */
+    int nfields = 0, nconst = count_kind(p, RC_D_CONST);
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+        if (dd->kind == RC_D_FAULT)
+            for (const rc_ast_field *f = dd->fields; f; f = f->next) nfields++;
+    ir->fields = RC_NEW_ARRAY(a, rc_ir_field, nfields + 1);
+    ir->texts = RC_NEW_ARRAY(a, rc_ir_textfield, nfields + 1);
+    c->field_text_slot = RC_NEW_ARRAY(a, int, nfields + 1);
+    c->pat_cap = RC_NEW_ARRAY(a, int, nfields + 1);
+    for (int i = 0; i <= nfields; i++) c->field_text_slot[i] = -1;
+    ir->classes = RC_NEW_ARRAY(a, rc_ir_class, count_kind(p, RC_D_CLASS) + 1);
+    ir->errors = RC_NEW_ARRAY(a, rc_ir_error, count_kind(p, RC_D_ERROR) + 1);
+    ir->retries = RC_NEW_ARRAY(a, rc_ir_retry, count_kind(p, RC_D_RETRY) + 1);
+    ir->breakers = RC_NEW_ARRAY(a, rc_ir_breaker, count_kind(p, RC_D_BREAKER) + 1);
+    ir->budgets = RC_NEW_ARRAY(a, rc_ir_budget, count_kind(p, RC_D_BUDGET) + 1);
+    c->const_vals = RC_NEW_ARRAY(a, rc_ast_value, nconst + 1);
+    c->const_locs = RC_NEW_ARRAY(a, rc_loc, nconst + 1);
+    c->const_names = RC_NEW_ARRAY(a, const char *, nconst + 1);
+    c->const_used = RC_NEW_ARRAY(a, bool, nconst + 1);
+
+    declare_all(c, p);
+    c->retry_used = RC_NEW_ARRAY(a, bool, ir->nretries + 1);
+    resolve_consts(c, p);
+    resolve_errors(c, p);
+    if (ir->nerrors == 0) rc_diag_error(d, p->loc, "the policy declares no `error`; classify needs at least one");
+
+    bool *produced = RC_NEW_ARRAY(a, bool, ir->nerrors + 1);
+    bool *handled = RC_NEW_ARRAY(a, bool, ir->nerrors + 1);
+    host_caps caps = {0};
+    const rc_ast_decl *dl = NULL;
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next) {
+        if (dd->kind != RC_D_DEADLINE) continue;
+        if (dl) {
+            rc_diag_error(d, dd->loc, "the policy deadline is given twice");
+            rc_diag_note(d, dl->loc, "first given here");
+            continue;
+        }
+        dl = dd;
+        duration(c, &dd->value, "deadline", &ir->deadline_ms);
+    }
+    build_classify(c, p, produced);
+    build_strategies(c, p);
+    build_escalation(c, p, &caps);
+    build_blocks(c, p, &caps, handled);
+    if (d->errors == 0) build_dfas(c);
+    if (d->errors == 0) warn_unused(c, produced, handled);
+
+    /* generated-name collisions */
+    rc_ir_name *tmp = RC_NEW_ARRAY(a, rc_ir_name, ir->nerrors + ir->nclasses + 1);
+    for (int i = 0; i < ir->nerrors; i++) { tmp[i].name = ir->errors[i].name; tmp[i].loc = ir->errors[i].loc; }
+    check_case_collisions(c, tmp, ir->nerrors, "errors");
+    for (int i = 0; i < ir->nclasses; i++) { tmp[i].name = ir->classes[i].name; tmp[i].loc = ir->classes[i].loc; }
+    check_case_collisions(c, tmp, ir->nclasses, "classes");
+    check_case_collisions(c, ir->alts, ir->nalts, "alternatives");
+    check_case_collisions(c, ir->modes, ir->nmodes, "modes");
+    check_case_collisions(c, ir->channels, ir->nchannels, "channels");
+    check_case_collisions(c, ir->handlers, ir->nhandlers, "handlers");
+    check_case_collisions(c, ir->adjusts, ir->nadjusts, "adjustments");
+
+    if (d->errors) return NULL;
+    ir->hash = rc_ir_hash(ir);
+    return ir;
+}

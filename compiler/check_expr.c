@@ -1,0 +1,465 @@
+/* check_expr.c - conditions (classify rules and `when`) -> IR expressions.
+ *
+ * Every comparison is normalised to `operand <op> constant`, with the
+ * constant checked against the operand's type; string patterns are
+ * registered with their field's DFA (one bit per distinct pattern).
+ */
+#include <string.h>
+
+#include "check_int.h"
+
+typedef enum vk { VK_INT, VK_DURATION, VK_SEVERITY, VK_CLASS, VK_BOOL } vk;
+
+typedef struct operand {
+    bool is_opd;        /* something read at run time */
+    rc_opd opd;
+    int field;
+    int64_t value;      /* constant */
+    vk kind;            /* constant's kind */
+    rc_loc loc;
+} operand;
+
+int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind)
+{
+    rc_ir *ir = c->ir;
+    if (ir->nexprs == c->cap_exprs) {
+        int ncap = c->cap_exprs ? c->cap_exprs * 2 : 64;
+        rc_ir_expr *n = RC_NEW_ARRAY(c->a, rc_ir_expr, ncap);
+        if (ir->nexprs) memcpy(n, ir->exprs, sizeof *n * (size_t)ir->nexprs);
+        ir->exprs = n;
+        c->cap_exprs = ncap;
+    }
+    rc_ir_expr *e = &ir->exprs[ir->nexprs];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->field = -1;
+    e->a = e->b = -1;
+    return ir->nexprs++;
+}
+
+static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+
+static int severity_of(const char *name)
+{
+    for (int i = 0; i < RC_SEV_COUNT; i++)
+        if (strcmp(name, sev_names[i]) == 0) return i;
+    return -1;
+}
+
+static void unknown_name(rc_check_ctx *c, const char *name, rc_loc loc, int kinds, const char *what)
+{
+    const char *s = rc_check_suggest(c, name, kinds);
+    if (s)
+        rc_diag_error(c->d, loc, "unknown %s '%s'; did you mean '%s'?", what, name, s);
+    else
+        rc_diag_error(c->d, loc, "unknown %s '%s'", what, name);
+}
+
+/* Resolve a value in a condition.  Returns false after reporting an error. */
+static bool resolve(rc_check_ctx *c, const rc_ast_value *v, operand *o)
+{
+    memset(o, 0, sizeof *o);
+    o->loc = v->loc;
+    o->field = -1;
+    switch (v->kind) {
+    case RC_AV_INT: o->value = v->num; o->kind = VK_INT; return true;
+    case RC_AV_DURATION: o->value = v->num; o->kind = VK_DURATION; return true;
+    case RC_AV_PERCENT:
+    case RC_AV_FACTOR:
+        rc_diag_error(c->d, v->loc, "a %s cannot appear in a condition",
+                      v->kind == RC_AV_PERCENT ? "percentage" : "scale factor");
+        return false;
+    case RC_AV_NONE:
+        rc_diag_error(c->d, v->loc, "missing value");
+        return false;
+    case RC_AV_NAME: break;
+    }
+    const char *n = v->name;
+    static const struct { const char *name; rc_opd opd; } pseudo[] = {
+        {"attempt", RC_OPD_ATTEMPT}, {"elapsed", RC_OPD_ELAPSED},
+        {"severity", RC_OPD_SEVERITY}, {"class", RC_OPD_CLASS},
+    };
+    for (size_t i = 0; i < sizeof pseudo / sizeof pseudo[0]; i++) {
+        if (strcmp(n, pseudo[i].name) == 0) {
+            if (c->in_classify) {
+                rc_diag_error(c->d, v->loc,
+                              "'%s' is not known while classifying; use it in a `when` condition", n);
+                return false;
+            }
+            o->is_opd = true;
+            o->opd = pseudo[i].opd;
+            return true;
+        }
+    }
+    int sev = severity_of(n);
+    if (sev >= 0) { o->value = sev; o->kind = VK_SEVERITY; return true; }
+    if (strcmp(n, "true") == 0 || strcmp(n, "false") == 0) {
+        o->value = n[0] == 't';
+        o->kind = VK_BOOL;
+        return true;
+    }
+    rc_sym *s = rc_symtab_find(&c->syms, n);
+    if (!s) {
+        unknown_name(c, n, v->loc, RC_SYM_FIELD | RC_SYM_CONST | RC_SYM_CLASS, "name");
+        return false;
+    }
+    switch (s->kind) {
+    case RC_SYM_FIELD:
+        o->is_opd = true;
+        o->opd = RC_OPD_FIELD;
+        o->field = s->index;
+        return true;
+    case RC_SYM_CONST:
+        c->const_used[s->index] = true;
+        o->value = c->const_vals[s->index].num;
+        o->kind = VK_INT;
+        return true;
+    case RC_SYM_CLASS:
+        o->value = s->index;
+        o->kind = VK_CLASS;
+        return true;
+    case RC_SYM_ERROR:
+        rc_diag_error(c->d, v->loc, "'%s' is an error; select errors with `on %s { ... }`", n, n);
+        return false;
+    default:
+        rc_diag_error(c->d, v->loc, "'%s' is a strategy, not a value", n);
+        return false;
+    }
+}
+
+bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out)
+{
+    operand o;
+    bool save = c->in_classify;
+    c->in_classify = true;
+    bool ok = resolve(c, v, &o);
+    c->in_classify = save;
+    if (!ok) return false;
+    if (o.is_opd || o.kind != VK_INT) {
+        rc_diag_error(c->d, v->loc, "expected an integer constant");
+        return false;
+    }
+    *out = o.value;
+    return true;
+}
+
+static const char *type_name(rc_type t)
+{
+    static const char *const names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
+    return names[t];
+}
+
+static void type_range(rc_type t, int64_t *lo, int64_t *hi)
+{
+    switch (t) {
+    case RC_TY_U8: *lo = 0; *hi = UINT8_MAX; break;
+    case RC_TY_U16: *lo = 0; *hi = UINT16_MAX; break;
+    case RC_TY_U32: *lo = 0; *hi = UINT32_MAX; break;
+    case RC_TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; break;
+    case RC_TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; break;
+    case RC_TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; break;
+    case RC_TY_BOOL: *lo = 0; *hi = 1; break;
+    default: *lo = 0; *hi = 0; break;
+    }
+}
+
+/* Does constant k fit what operand o reads?  Reports otherwise. */
+static bool check_const(rc_check_ctx *c, const operand *o, const operand *k, bool ordered)
+{
+    const char *opname = NULL;
+    switch (o->opd) {
+    case RC_OPD_FIELD: {
+        const rc_ir_field *f = &c->ir->fields[o->field];
+        if (f->type == RC_TY_TEXT) {
+            rc_diag_error(c->d, o->loc,
+                          "text field '%s' cannot be compared; match it with `%s ~ \"...\"`",
+                          f->name, f->name);
+            return false;
+        }
+        if (f->type == RC_TY_BOOL) {
+            if (ordered) {
+                rc_diag_error(c->d, o->loc, "bool field '%s' can only be compared with == or !=", f->name);
+                return false;
+            }
+            if (k->kind != VK_BOOL && !(k->kind == VK_INT && (k->value == 0 || k->value == 1))) {
+                rc_diag_error(c->d, k->loc, "bool field '%s' compared with a non-bool value; use true or false", f->name);
+                return false;
+            }
+            return true;
+        }
+        if (k->kind != VK_INT && k->kind != VK_DURATION) {
+            rc_diag_error(c->d, k->loc, "%s field '%s' compared with a %s",
+                          type_name(f->type), f->name,
+                          k->kind == VK_SEVERITY ? "severity" : k->kind == VK_CLASS ? "class" : "bool");
+            return false;
+        }
+        int64_t lo, hi;
+        type_range(f->type, &lo, &hi);
+        if (k->value < lo || k->value > hi) {
+            rc_diag_error(c->d, k->loc, "value %lld is out of range for %s field '%s' (%lld..%lld)",
+                          (long long)k->value, type_name(f->type), f->name, (long long)lo, (long long)hi);
+            return false;
+        }
+        return true;
+    }
+    case RC_OPD_ATTEMPT:
+        opname = "attempt";
+        if (k->kind != VK_INT) break;
+        if (k->value < 0 || k->value > UINT16_MAX) {
+            rc_diag_error(c->d, k->loc, "attempt is counted in 0..65535; %lld is out of range", (long long)k->value);
+            return false;
+        }
+        return true;
+    case RC_OPD_ELAPSED:
+        opname = "elapsed";
+        if (k->kind != VK_DURATION && k->kind != VK_INT) break;
+        if (k->value < 0 || k->value > INT32_MAX) {
+            rc_diag_error(c->d, k->loc, "elapsed is compared in 0..2147483647 ms; %lld is out of range", (long long)k->value);
+            return false;
+        }
+        return true;
+    case RC_OPD_SEVERITY:
+        opname = "severity";
+        if (k->kind == VK_SEVERITY) return true;
+        rc_diag_error(c->d, k->loc, "severity is compared with low, medium, high or critical");
+        return false;
+    case RC_OPD_CLASS:
+        opname = "class";
+        if (ordered) {
+            rc_diag_error(c->d, o->loc, "class can only be compared with == or !=");
+            return false;
+        }
+        if (k->kind == VK_CLASS) return true;
+        rc_diag_error(c->d, k->loc, "class is compared with a class name");
+        return false;
+    case RC_OPD_ERROR: break;
+    }
+    rc_diag_error(c->d, k->loc, "%s is compared with %s", opname ? opname : "value",
+                  o->opd == RC_OPD_ELAPSED ? "a duration such as 30s" : "an integer");
+    return false;
+}
+
+static rc_ir_cmp flip(rc_cmp op)
+{
+    switch (op) {
+    case RC_CMP_LT: return RC_IR_GT;
+    case RC_CMP_LE: return RC_IR_GE;
+    case RC_CMP_GT: return RC_IR_LT;
+    case RC_CMP_GE: return RC_IR_LE;
+    case RC_CMP_EQ: return RC_IR_EQ;
+    default: return RC_IR_NE;
+    }
+}
+
+static int check_cmp(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    operand l, r;
+    bool okl = resolve(c, &e->lhs, &l);
+    bool okr = resolve(c, &e->rhs, &r);
+    if (!okl || !okr) return -1;
+    rc_ir_cmp op = (rc_ir_cmp)e->op;   /* same order as rc_cmp */
+    if (!l.is_opd && r.is_opd) {
+        operand t = l; l = r; r = t;
+        op = flip(e->op);
+    }
+    if (!l.is_opd) {
+        rc_diag_error(c->d, e->loc, "comparison of two constants; compare a fault field, attempt, elapsed, severity or class");
+        return -1;
+    }
+    if (r.is_opd) {
+        rc_diag_error(c->d, e->loc, "both sides of the comparison are read at run time; compare with a constant");
+        return -1;
+    }
+    bool ordered = op != RC_IR_EQ && op != RC_IR_NE;
+    if (!check_const(c, &l, &r, ordered)) return -1;
+    int x = rc_check_new_expr(c, RC_X_CMP);
+    rc_ir_expr *ie = &c->ir->exprs[x];
+    ie->opd = l.opd;
+    ie->field = l.field;
+    ie->op = op;
+    ie->value = r.value;
+    ie->loc = e->loc;
+    return x;
+}
+
+static int check_in(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    operand l, lo, hi;
+    bool ok = resolve(c, &e->lhs, &l);
+    ok = resolve(c, &e->rhs, &lo) && ok;
+    ok = resolve(c, &e->hi, &hi) && ok;
+    if (!ok) return -1;
+    if (!l.is_opd) {
+        rc_diag_error(c->d, e->lhs.loc, "the left side of `in` must be a fault field, attempt or elapsed");
+        return -1;
+    }
+    if (lo.is_opd || hi.is_opd) {
+        rc_diag_error(c->d, lo.is_opd ? lo.loc : hi.loc, "range bounds must be constants");
+        return -1;
+    }
+    if (l.opd == RC_OPD_CLASS || (l.opd == RC_OPD_FIELD && c->ir->fields[l.field].type == RC_TY_BOOL)) {
+        rc_diag_error(c->d, e->op_loc, "`in` needs an ordered value");
+        return -1;
+    }
+    if (!check_const(c, &l, &lo, true) || !check_const(c, &l, &hi, true)) return -1;
+    if (lo.value > hi.value) {
+        rc_diag_error(c->d, rc_loc_span(e->rhs.loc, e->hi.loc),
+                      "empty range %lld..%lld; write the smaller bound first",
+                      (long long)lo.value, (long long)hi.value);
+        return -1;
+    }
+    int x = rc_check_new_expr(c, RC_X_IN);
+    rc_ir_expr *ie = &c->ir->exprs[x];
+    ie->opd = l.opd;
+    ie->field = l.field;
+    ie->lo = lo.value;
+    ie->hi = hi.value;
+    ie->loc = e->loc;
+    return x;
+}
+
+static bool same_pattern(const rc_ir_pattern *p, bool icase, const rc_dfa_alt *alts, int nalts)
+{
+    if (p->icase != icase || p->nalts != nalts) return false;
+    for (int i = 0; i < nalts; i++) {
+        if (p->alts[i].is_regex != alts[i].is_regex || p->alts[i].len != alts[i].len ||
+            memcmp(p->alts[i].text, alts[i].text, alts[i].len) != 0)
+            return false;
+    }
+    return true;
+}
+
+static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    rc_sym *s = rc_symtab_find(&c->syms, e->field.name);
+    if (!s || s->kind != RC_SYM_FIELD) {
+        if (!s)
+            unknown_name(c, e->field.name, e->field.loc, RC_SYM_FIELD, "fault field");
+        else
+            rc_diag_error(c->d, e->field.loc, "only text fault fields can be matched with `~`; '%s' is not a field",
+                          e->field.name);
+        return -1;
+    }
+    rc_ir_field *f = &c->ir->fields[s->index];
+    if (f->type != RC_TY_TEXT) {
+        rc_diag_error(c->d, e->op_loc, "%s field '%s' cannot be matched with `~`; compare it with == or in",
+                      type_name(f->type), f->name);
+        return -1;
+    }
+    int nalts = 0;
+    for (const rc_ast_pat *p = e->pats; p; p = p->next) nalts++;
+    rc_dfa_alt *alts = RC_NEW_ARRAY(c->a, rc_dfa_alt, nalts ? nalts : 1);
+    bool ok = true;
+    int i = 0;
+    for (const rc_ast_pat *p = e->pats; p; p = p->next, i++) {
+        alts[i].text = p->text;
+        alts[i].len = p->len;
+        alts[i].is_regex = p->is_regex;
+        if (p->len == 0) {
+            rc_diag_error(c->d, p->loc, "empty pattern matches every text; use `_` or remove the condition");
+            ok = false;
+            continue;
+        }
+        if (p->is_regex) {
+            rc_dfa_error err;
+            if (!rc_dfa_check_regex(p->text, p->len, &err)) {
+                rc_loc at = p->loc;
+                /* point into the regex body when it sits on one line */
+                if (at.end_line == at.line || at.end_line == 0) at.col += 1 + (int)err.offset;
+                at.end_line = 0;
+                at.end_col = 0;
+                rc_diag_error(c->d, at, "invalid regex: %s", err.message);
+                ok = false;
+            }
+        }
+    }
+    if (!ok) return -1;
+    /* the field's text slot */
+    int slot = c->field_text_slot[s->index];
+    rc_ir *ir = c->ir;
+    if (slot < 0) {
+        slot = ir->ntexts++;
+        c->field_text_slot[s->index] = slot;
+        f->text_index = slot;
+        ir->texts[slot].field = s->index;
+    }
+    rc_ir_textfield *t = &ir->texts[slot];
+    int bit = -1;
+    for (int k = 0; k < t->npatterns; k++)
+        if (same_pattern(&t->patterns[k], e->icase, alts, nalts)) { bit = k; break; }
+    if (bit < 0) {
+        if (t->npatterns >= RC_MAX_PATTERN_BITS) {
+            rc_diag_error(c->d, e->loc, "too many patterns on field '%s' (at most %d)", f->name, RC_MAX_PATTERN_BITS);
+            return -1;
+        }
+        if (t->npatterns == c->pat_cap[slot]) {
+            int ncap = c->pat_cap[slot] ? c->pat_cap[slot] * 2 : 8;
+            rc_ir_pattern *n = RC_NEW_ARRAY(c->a, rc_ir_pattern, ncap);
+            if (t->npatterns) memcpy(n, t->patterns, sizeof *n * (size_t)t->npatterns);
+            t->patterns = n;
+            c->pat_cap[slot] = ncap;
+        }
+        bit = t->npatterns++;
+        rc_ir_pattern *p = &t->patterns[bit];
+        p->field = s->index;
+        p->icase = e->icase;
+        p->alts = alts;
+        p->nalts = nalts;
+        p->loc = e->loc;
+    }
+    int x = rc_check_new_expr(c, RC_X_MATCH);
+    rc_ir_expr *ie = &ir->exprs[x];
+    ie->field = s->index;
+    ie->pattern = bit;
+    ie->loc = e->loc;
+    return x;
+}
+
+static int check_name(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    operand o;
+    if (!resolve(c, &e->lhs, &o)) return -1;
+    if (o.is_opd && o.opd == RC_OPD_FIELD && c->ir->fields[o.field].type == RC_TY_BOOL) {
+        int x = rc_check_new_expr(c, RC_X_CMP);
+        rc_ir_expr *ie = &c->ir->exprs[x];
+        ie->opd = RC_OPD_FIELD;
+        ie->field = o.field;
+        ie->op = RC_IR_NE;
+        ie->value = 0;
+        ie->loc = e->loc;
+        return x;
+    }
+    rc_diag_error(c->d, e->loc, "'%s' is not a condition; only bool fields stand alone (compare it, e.g. `%s != 0`)",
+                  e->lhs.name, e->lhs.name);
+    return -1;
+}
+
+int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    switch (e->kind) {
+    case RC_AX_CMP: return check_cmp(c, e);
+    case RC_AX_IN: return check_in(c, e);
+    case RC_AX_MATCH: return check_match(c, e);
+    case RC_AX_NAME: return check_name(c, e);
+    case RC_AX_NOT: {
+        int a = rc_check_expr(c, e->a);
+        if (a < 0) return -1;
+        int x = rc_check_new_expr(c, RC_X_NOT);
+        c->ir->exprs[x].a = a;
+        c->ir->exprs[x].loc = e->loc;
+        return x;
+    }
+    case RC_AX_AND:
+    case RC_AX_OR: {
+        int a = rc_check_expr(c, e->a);
+        int b = rc_check_expr(c, e->b);
+        if (a < 0 || b < 0) return -1;
+        int x = rc_check_new_expr(c, e->kind == RC_AX_AND ? RC_X_AND : RC_X_OR);
+        c->ir->exprs[x].a = a;
+        c->ir->exprs[x].b = b;
+        c->ir->exprs[x].loc = e->loc;
+        return x;
+    }
+    }
+    return -1;
+}

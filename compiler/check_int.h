@@ -1,0 +1,46 @@
+/* check_int.h - private to the checker (check*.c): the context and helpers
+ * shared by its files.  Nothing outside the checker includes this. */
+#ifndef RC_CHECK_INT_H
+#define RC_CHECK_INT_H
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+#include "symtab.h"
+
+/* RC_MAX_PATTERN_BITS: patterns per text field (DFA mask bits); far above any
+ * real policy, it bounds the mask words generated code keeps on its stack. */
+#define RC_MAX_PATTERN_BITS 4096
+
+typedef struct rc_check_ctx {
+    rc_arena *a;
+    rc_diag *d;
+    rc_ir *ir;
+    rc_symtab syms;             /* fields, consts, classes, errors, strategies */
+    /* growable arrays (arena-backed, doubled on demand) */
+    int cap_exprs;
+    int *pat_cap;               /* per text slot: capacity of patterns */
+    bool *const_used;           /* [nconsts] */
+    bool *retry_used;           /* [nretries] */
+    int nconsts;
+    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT) */
+    rc_loc *const_locs;
+    const char **const_names;
+    int *field_text_slot;       /* [nfields] -> texts index or -1 */
+    bool in_classify;           /* conditions of classify: fault fields only */
+} rc_check_ctx;
+
+/* check_expr.c */
+int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e);   /* -> expr index, -1 on error */
+int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind);
+bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out);
+
+/* check_cover.c: is classify exhaustive without `_`?  Reports the error with a
+ * witness when not; returns true when every fault is covered. */
+bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc);
+
+/* Suggest a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
+const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask);
+
+#endif

@@ -1,0 +1,70 @@
+/* diag.h - every message recovc prints goes through here.
+ *
+ * A diagnostic is `file:line:col: error|warning|note: text [-Wname]`, then the
+ * source line and a caret under the column (with `~` under the rest of the
+ * range on that line).  Errors are counted; after `max_errors` errors the
+ * compilation stops reporting and says so.  Warnings are enabled, disabled or
+ * promoted to errors by the -W options, whose names come from warnings.def.
+ */
+#ifndef RC_DIAG_H
+#define RC_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* A position in a source file; lines and columns count from 1, columns in bytes.
+ * end_* is the last byte of the range (inclusive); 0 means "just the caret". */
+typedef struct rc_loc {
+    int line, col;
+    int end_line, end_col;
+} rc_loc;
+
+typedef enum rc_warning {
+#define X(id, name, on, desc) RC_W_##id,
+#include "warnings.def"
+#undef X
+    RC_W_COUNT
+} rc_warning;
+
+typedef struct rc_diag {
+    const char *file;        /* name printed in messages */
+    const char *src;         /* source text, for the caret line (may be NULL) */
+    size_t src_len;
+    FILE *out;               /* stderr unless redirected (tests) */
+    int errors, warnings;
+    int max_errors;          /* 0: unlimited; default 20 */
+    bool stopped;            /* max_errors reached: further messages dropped */
+    bool last_printed;       /* the previous message was shown (notes follow it) */
+    bool werror;             /* -Werror: warnings count as errors */
+    bool enabled[RC_W_COUNT];
+    bool as_error[RC_W_COUNT];  /* -Werror=<name> */
+} rc_diag;
+
+void rc_diag_init(rc_diag *d, const char *file, const char *src, size_t len, FILE *out);
+/* Set the file/source shown in later messages (for .rtest files, headers...). */
+void rc_diag_set_source(rc_diag *d, const char *file, const char *src, size_t len);
+
+void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* A note attached to the previous message (printed only if it was printed). */
+void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A message with no location: `recovc: error: text`. */
+void rc_diag_plain(rc_diag *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* -W option handling.  `opt` is the text after "-W" ("unused-error",
+ * "no-unused-error", "error", "error=unused-error", "all").  Returns false for
+ * an unknown name. */
+bool rc_diag_option(rc_diag *d, const char *opt);
+const char *rc_warning_name(rc_warning w);
+const char *rc_warning_desc(rc_warning w);
+bool rc_warning_default(rc_warning w);
+
+/* Location helpers. */
+rc_loc rc_loc_span(rc_loc a, rc_loc b);   /* from start of a to end of b */
+
+#endif

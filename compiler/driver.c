@@ -1,0 +1,74 @@
+/* driver.c - read, parse, check one policy; see driver.h. */
+#include "driver.h"
+
+#include <errno.h>
+#include <string.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "check.h"
+#include "parse.h"
+
+/* RC_MAX_SOURCE: the largest policy file accepted (64 MiB); larger inputs are
+ * an I/O error rather than a memory exhaustion. */
+#define RC_MAX_SOURCE ((size_t)64 << 20)
+
+char *rc_read_file(rc_arena *a, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) { fclose(f); return NULL; }
+    if (S_ISDIR(st.st_mode)) { fclose(f); errno = EISDIR; return NULL; }
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) { fclose(f); errno = ENOMEM; return NULL; }
+    for (;;) {
+        if (n == cap) {
+            if (cap >= RC_MAX_SOURCE) { free(buf); fclose(f); errno = EFBIG; return NULL; }
+            cap *= 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) { free(buf); fclose(f); errno = ENOMEM; return NULL; }
+            buf = nb;
+        }
+        size_t r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0) {
+            if (ferror(f)) { int e = errno; free(buf); fclose(f); errno = e ? e : EIO; return NULL; }
+            break;
+        }
+    }
+    fclose(f);
+    char *s = rc_arena_strndup(a, buf, n);
+    free(buf);
+    *len = n;
+    return s;
+}
+
+int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opts *opts)
+{
+    memset(u, 0, sizeof *u);
+    u->path = path;
+    rc_arena_init(&u->arena);
+    rc_diag_init(&u->diag, path, NULL, 0, diag_out);
+    if (opts) {
+        for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
+        if (opts->max_errors) u->diag.max_errors = opts->max_errors;
+    }
+    u->src = rc_read_file(&u->arena, path, &u->len);
+    if (!u->src) {
+        fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", path, strerror(errno));
+        return 2;
+    }
+    rc_diag_set_source(&u->diag, path, u->src, u->len);
+    u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
+    if (u->diag.errors) return 1;
+    u->ir = rc_check(&u->arena, &u->diag, u->ast);
+    if (!u->ir || u->diag.errors) {
+        u->ir = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+void rc_unit_free(rc_unit *u) { rc_arena_free(&u->arena); }

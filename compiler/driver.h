@@ -1,0 +1,43 @@
+/* driver.h - load one policy: read the file, parse, check.
+ *
+ * The one place that turns a path into an IR, shared by every subcommand
+ * (compile, check, test, explain).
+ */
+#ifndef RC_DRIVER_H
+#define RC_DRIVER_H
+
+#include <stdio.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+
+typedef struct rc_unit {
+    const char *path;
+    rc_arena arena;             /* AST, IR and source text */
+    rc_diag diag;
+    char *src;
+    size_t len;
+    const rc_ast_policy *ast;   /* NULL when the file could not be read */
+    const rc_ir *ir;            /* NULL unless the policy checked clean */
+} rc_unit;
+
+/* Options applied to the diagnostics before parsing. */
+typedef struct rc_unit_opts {
+    const char **wopts;         /* -W option texts (without "-W"), nwopts of them */
+    int nwopts;
+    int max_errors;             /* 0: default (20) */
+} rc_unit_opts;
+
+/* Returns 0 when the policy is valid (u->ir set), 1 when it has errors
+ * (reported on diag_out), 2 when the file cannot be read (reported too).
+ * opts may be NULL. */
+int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opts *opts);
+void rc_unit_free(rc_unit *u);
+
+/* Read a whole file into the arena (NUL-terminated; *len excludes the NUL).
+ * Returns NULL and sets errno on failure. */
+char *rc_read_file(rc_arena *a, const char *path, size_t *len);
+
+#endif

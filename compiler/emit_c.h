@@ -1,0 +1,31 @@
+/* emit_c.h - checked IR -> P.h and P.c (freestanding C99).
+ *
+ * The generated code implements spec/semantics.md exactly (the simulator in
+ * sim.c implements the same text; `recovc test --via c` compares the two) and
+ * the API of spec/generated-api.md, with checkpoints as in spec/checkpoint.md.
+ * Output depends only on the IR and header_name: no time stamps, no paths.
+ */
+#ifndef RC_EMIT_C_H
+#define RC_EMIT_C_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+/* Write the header to h and the implementation to c for policy ir->name.
+ * header_name is what P.c #includes (e.g. "agent_call.h").  Returns false
+ * (after writing a one-line reason to `why` when it is not NULL) when the IR
+ * cannot be emitted: generated names that collide after upper-casing, or an
+ * output error. */
+bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c);
+
+/* Same, with the reason for a failure (NUL-terminated, at most n bytes). */
+bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c,
+                   char *why, size_t n);
+
+/* FNV-1a 32 of a string: checkpoint tags and the policy-name hash (exposed
+ * for tests and tools that read checkpoints). */
+uint32_t rc_emit_fnv1a(const char *s);
+
+#endif

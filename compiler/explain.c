@@ -1,0 +1,133 @@
+/* explain.c - see explain.h. */
+#include "explain.h"
+
+#include "recov/recov.h"
+
+static const char *const sev_names[] = {"low", "medium", "high", "critical"};
+static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
+static const char *const step_names[] = {"retry", "fallback", "adjust", "run", "degrade", "escalate", "abort"};
+static const char *const backoff_names[] = {"constant", "linear", "exponential"};
+static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
+
+rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
+{
+    const rc_ir_retry *r = &ir->retries[retry];
+    rc_delay_bounds b = {0, 0, 0, r->attempts};
+    uint32_t prev_lo = r->base_ms, prev_hi = r->base_ms;
+    for (uint32_t n = 1; n <= r->attempts; n++) {
+        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, n);
+        d = recov_mul_milli(d, r->error_scale[error]);
+        d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
+        uint32_t lo = d, hi = d;
+        switch (r->jitter) {
+        case RC_JITTER_PERCENT: {
+            uint32_t p = (d / 100u) * r->jitter_pct + (d % 100u) * r->jitter_pct / 100u;
+            lo = d - p;
+            hi = d > UINT32_MAX - p ? UINT32_MAX : d + p;
+            break;
+        }
+        case RC_JITTER_FULL: lo = 0; break;
+        case RC_JITTER_EQUAL: lo = d / 2u; hi = d / 2u + d / 2u; break;
+        case RC_JITTER_DECORRELATED:
+            lo = r->base_ms;
+            hi = prev_hi > UINT32_MAX / 3u ? UINT32_MAX : prev_hi * 3u;
+            if (hi < lo) hi = lo;
+            (void)prev_lo;
+            break;
+        default: break;
+        }
+        if (lo > r->max_ms) lo = r->max_ms;
+        if (hi > r->max_ms) hi = r->max_ms;
+        prev_lo = lo;
+        prev_hi = hi;
+        b.min_total += lo;
+        b.max_total += hi;
+        if (hi > b.max_single) b.max_single = hi;
+    }
+    return b;
+}
+
+static void ms(FILE *out, uint64_t v)
+{
+    if (v >= 3600000u && v % 3600000u == 0) fprintf(out, "%lluh", (unsigned long long)(v / 3600000u));
+    else if (v >= 60000u && v % 60000u == 0) fprintf(out, "%llum", (unsigned long long)(v / 60000u));
+    else if (v >= 1000u && v % 1000u == 0) fprintf(out, "%llus", (unsigned long long)(v / 1000u));
+    else fprintf(out, "%llums", (unsigned long long)v);
+}
+
+void rc_explain(const rc_ir *ir, FILE *out)
+{
+    fprintf(out, "policy %s version %u, hash 0x%08x\n", ir->name, ir->version, ir->hash);
+    fprintf(out, "fault: %d field%s\n", ir->nfields, ir->nfields == 1 ? "" : "s");
+    for (int i = 0; i < ir->nfields; i++)
+        fprintf(out, "  %-20s %s\n", ir->fields[i].name, type_names[ir->fields[i].type]);
+    fprintf(out, "errors: %d\n", ir->nerrors);
+    for (int i = 0; i < ir->nerrors; i++)
+        fprintf(out, "  %2d %-28s class %-12s %s\n", i, ir->errors[i].name,
+                ir->errors[i].cls >= 0 ? ir->classes[ir->errors[i].cls].name : "-",
+                sev_names[ir->errors[i].severity]);
+    fprintf(out, "classify: %d rule%s\n", ir->nrules, ir->nrules == 1 ? "" : "s");
+    for (int t = 0; t < ir->ntexts; t++) {
+        const rc_dfa *d = &ir->texts[t].dfa;
+        int w = d->nstates <= 256 && d->nmasks <= 256 ? 1 : 2;
+        long bytes = 256L + (long)d->nstates * d->nclasses * w + 2L * d->nstates * w + (long)d->nmasks * d->words * 4;
+        fprintf(out, "  field %s: %d pattern%s -> DFA of %d states, %d byte classes, %ld table bytes\n",
+                ir->fields[ir->texts[t].field].name, ir->texts[t].npatterns, ir->texts[t].npatterns == 1 ? "" : "s",
+                d->nstates, d->nclasses, bytes);
+    }
+    for (int i = 0; i < ir->nretries; i++) {
+        const rc_ir_retry *r = &ir->retries[i];
+        fprintf(out, "retry %s: %u attempts, %s backoff base ", r->name, r->attempts, backoff_names[r->backoff]);
+        ms(out, r->base_ms);
+        if (r->backoff == RC_BACKOFF_EXPONENTIAL) fprintf(out, " factor %u.%03u", r->factor_milli / 1000, r->factor_milli % 1000);
+        if (r->max_ms != UINT32_MAX) { fprintf(out, " max "); ms(out, r->max_ms); }
+        fprintf(out, ", jitter %s", jitter_names[r->jitter]);
+        if (r->jitter == RC_JITTER_PERCENT) fprintf(out, " %u%%", r->jitter_pct);
+        fprintf(out, "\n");
+    }
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        fprintf(out, "breaker %s: ", b->name);
+        if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
+        else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
+        fprintf(out, ", open for ");
+        ms(out, b->open_ms);
+        fprintf(out, ", %u probe%s, closes after %u success%s\n", b->probes, b->probes == 1 ? "" : "s",
+                b->close_after, b->close_after == 1 ? "" : "es");
+    }
+    for (int i = 0; i < ir->nbudgets; i++) {
+        const rc_ir_budget *b = &ir->budgets[i];
+        fprintf(out, "budget %s: %u%% of calls, at least %u retries per ", b->name, b->ratio_pct, b->min_retries);
+        ms(out, b->window_ms);
+        fprintf(out, "\n");
+    }
+    for (int bi = 0; bi < ir->nblocks; bi++) {
+        const rc_ir_block *b = &ir->blocks[bi];
+        fprintf(out, "block %d (line %d): %d step%s", bi, b->loc.line, b->nsteps, b->nsteps == 1 ? "" : "s");
+        if (b->deadline_ms) { fprintf(out, ", deadline "); ms(out, b->deadline_ms); }
+        fprintf(out, "\n");
+        for (int si = 0; si < b->nsteps; si++) {
+            const rc_ir_step *s = &b->steps[si];
+            fprintf(out, "  %d. %s", si + 1, step_names[s->kind]);
+            if (s->kind == RC_IR_RETRY) fprintf(out, " %s", ir->retries[s->retry].name);
+            if (s->kind == RC_IR_FALLBACK)
+                for (int k = 0; k < s->nalts; k++) fprintf(out, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
+            if (s->kind == RC_IR_ADJUST) fprintf(out, " %s", ir->adjusts[s->id].name);
+            if (s->kind == RC_IR_RUN) fprintf(out, " %s", ir->handlers[s->id].name);
+            if (s->kind == RC_IR_DEGRADE) fprintf(out, " %s", ir->modes[s->id].name);
+            if (s->kind == RC_IR_ESCALATE && s->level >= 0) fprintf(out, " %s", sev_names[s->level]);
+            fprintf(out, "\n");
+            if (s->kind != RC_IR_RETRY) continue;
+            for (int e = 0; e < ir->nerrors; e++) {
+                if (!b->errors[e]) continue;
+                rc_delay_bounds d = rc_explain_retry_bounds(ir, s->retry, e);
+                fprintf(out, "       %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
+                ms(out, d.min_total);
+                fprintf(out, " .. ");
+                ms(out, d.max_total);
+                if (b->deadline_ms && d.max_total > b->deadline_ms) fprintf(out, "  (worst case exceeds the deadline)");
+                fprintf(out, "\n");
+            }
+        }
+    }
+}

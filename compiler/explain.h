@@ -1,0 +1,22 @@
+/* explain.h - `recovc explain`: what a policy compiles to, in words and numbers. */
+#ifndef RC_EXPLAIN_H
+#define RC_EXPLAIN_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ir.h"
+
+/* Bounds of the total delay of a retry step's retries for one error:
+ * best and worst case over every jitter draw (the `honor` floor can only
+ * raise the delays and is not included). */
+typedef struct rc_delay_bounds {
+    uint64_t min_total, max_total;
+    uint32_t max_single;
+    int retries;
+} rc_delay_bounds;
+
+rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error);
+void rc_explain(const rc_ir *ir, FILE *out);
+
+#endif

@@ -1,0 +1,237 @@
+/* ir.h - the checked state machine: flat tables with stable ids.
+ *
+ * check.c builds an rc_ir from the AST or reports errors; after that the IR is
+ * all that the back ends (emit_c.c, sim.c) and the analyses read.  Every
+ * index in here is valid (the checker guarantees it), every number is in
+ * range for its C type, and every array is in the order that becomes the
+ * generated enum order (declaration order), so ids are stable as long as a
+ * policy only appends.
+ *
+ * Units: all durations in milliseconds (uint32), all factors in thousandths
+ * (x1.5 -> 1500), percentages as 0..100.
+ */
+#ifndef RC_IR_H
+#define RC_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "dfa.h"
+
+typedef enum rc_type {
+    RC_TY_U8, RC_TY_U16, RC_TY_U32, RC_TY_I8, RC_TY_I16, RC_TY_I32, RC_TY_BOOL, RC_TY_TEXT
+} rc_type;
+
+typedef enum rc_severity { RC_SEV_LOW, RC_SEV_MEDIUM, RC_SEV_HIGH, RC_SEV_CRITICAL, RC_SEV_COUNT } rc_severity;
+
+typedef struct rc_ir_field {
+    const char *name;
+    rc_type type;
+    int text_index;             /* index into ir->texts when the field is matched with `~`, else -1 */
+    rc_loc loc;
+} rc_ir_field;
+
+typedef struct rc_ir_class {
+    const char *name;
+    bool retryable;
+    rc_loc loc;
+} rc_ir_class;
+
+typedef struct rc_ir_error {
+    const char *name;
+    int cls;                    /* index into classes */
+    rc_severity severity;
+    const char *message;        /* NULL when absent */
+    const char *hint;           /* NULL when absent */
+    const char **steps;         /* actionable steps, nsteps strings */
+    int nsteps;
+    rc_loc loc;
+} rc_ir_error;
+
+/* ---- conditions ------------------------------------------------------- */
+
+/* What an integer comparison reads. */
+typedef enum rc_opd {
+    RC_OPD_FIELD,     /* fault field `field` (integer or bool; bool reads 0/1) */
+    RC_OPD_ATTEMPT,   /* failures so far in this incident, 1 on the first */
+    RC_OPD_ELAPSED,   /* ms since the incident began */
+    RC_OPD_SEVERITY,  /* the classified error's severity, 0..3 */
+    RC_OPD_CLASS,     /* the classified error's class index */
+    RC_OPD_ERROR,     /* the classified error's index */
+} rc_opd;
+
+typedef enum rc_ir_xkind {
+    RC_X_TRUE,        /* always true */
+    RC_X_CMP,         /* opd <op> value  (signed 64-bit comparison) */
+    RC_X_IN,          /* lo <= opd && opd <= hi */
+    RC_X_MATCH,       /* pattern bit `pattern` of text field `field` matched */
+    RC_X_AND, RC_X_OR, RC_X_NOT,
+} rc_ir_xkind;
+
+typedef enum rc_ir_cmp { RC_IR_EQ, RC_IR_NE, RC_IR_LT, RC_IR_LE, RC_IR_GT, RC_IR_GE } rc_ir_cmp;
+
+/* Expression nodes live in ir->exprs; children are indices into it and
+ * always smaller than the parent's own index (so a bottom-up pass over the
+ * array evaluates any expression without recursion). */
+typedef struct rc_ir_expr {
+    rc_ir_xkind kind;
+    rc_opd opd;
+    int field;                  /* RC_OPD_FIELD, RC_X_MATCH: index into fields */
+    rc_ir_cmp op;
+    int64_t value, lo, hi;
+    int pattern;                /* RC_X_MATCH: pattern index within the field's DFA (its bit) */
+    int a, b;                   /* children (AND, OR: a, b; NOT: a) */
+    rc_loc loc;
+} rc_ir_expr;
+
+/* A classify rule: first match wins; the last rule is always a catch-all
+ * (cond is an RC_X_TRUE node) when the checker accepted the policy. */
+typedef struct rc_ir_rule {
+    int cond;                   /* index into exprs */
+    int error;
+    rc_loc loc;
+} rc_ir_rule;
+
+/* One pattern of a text field: the alternatives of one `~` (one DFA bit). */
+typedef struct rc_ir_pattern {
+    int field;
+    bool icase;
+    const rc_dfa_alt *alts;
+    int nalts;
+    rc_loc loc;
+} rc_ir_pattern;
+
+/* The DFA of one text field, built from all its patterns (bit i = pattern i
+ * of that field, in order of first appearance).  See dfa.h. */
+typedef struct rc_ir_textfield {
+    int field;                  /* index into fields */
+    rc_ir_pattern *patterns;
+    int npatterns;
+    rc_dfa dfa;
+} rc_ir_textfield;
+
+/* ---- strategies ------------------------------------------------------- */
+
+typedef enum rc_backoff { RC_BACKOFF_CONSTANT, RC_BACKOFF_LINEAR, RC_BACKOFF_EXPONENTIAL } rc_backoff;
+typedef enum rc_jitter {
+    RC_JITTER_NONE, RC_JITTER_PERCENT, RC_JITTER_FULL, RC_JITTER_EQUAL, RC_JITTER_DECORRELATED
+} rc_jitter;
+
+typedef struct rc_ir_retry {
+    const char *name;
+    uint16_t attempts;          /* >= 1 */
+    rc_backoff backoff;
+    uint32_t base_ms;
+    uint32_t factor_milli;      /* exponential: >= 1000; others: 1000 */
+    uint32_t max_ms;            /* cap; UINT32_MAX when none */
+    rc_jitter jitter;
+    uint8_t jitter_pct;         /* RC_JITTER_PERCENT: 1..100 */
+    uint32_t *error_scale;      /* [nerrors] thousandths, 1000 = no scale */
+    uint32_t sev_scale[RC_SEV_COUNT]; /* thousandths, 1000 = no scale */
+    int honor_field;            /* -1 or an integer field: delay = max(delay, field) */
+    rc_loc loc;
+} rc_ir_retry;
+
+typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE } rc_breaker_mode;
+
+typedef struct rc_ir_breaker {
+    const char *name;
+    rc_breaker_mode mode;
+    uint16_t threshold;         /* CONSECUTIVE: failures in a row that open it */
+    uint8_t rate_pct;           /* RATE: open when failures*100 >= rate_pct*window_count */
+    uint8_t window;             /* RATE: last N outcomes, 1..32 */
+    uint8_t min_calls;          /* RATE: no decision before this many outcomes in the window */
+    uint32_t open_ms;           /* open for */
+    uint16_t probes;            /* calls admitted while half-open */
+    uint16_t close_after;       /* successes while half-open that close it */
+    bool *counts;               /* [nerrors]: errors that count as failures */
+    rc_loc loc;
+} rc_ir_breaker;
+
+typedef struct rc_ir_budget {
+    const char *name;
+    uint8_t ratio_pct;          /* retries allowed per 100 calls */
+    uint16_t min_retries;       /* always allowed per window */
+    uint32_t window_ms;
+    rc_loc loc;
+} rc_ir_budget;
+
+/* escalation table, indexed by severity level */
+typedef struct rc_ir_escalation {
+    int channel[RC_SEV_COUNT];          /* index into channels, -1 when the level has no entry */
+    uint32_t sla_ms[RC_SEV_COUNT];      /* 0 when no `within` */
+    uint16_t unresolved_after[RC_SEV_COUNT]; /* 0 when no rule for the level */
+    rc_severity unresolved_to[RC_SEV_COUNT];
+} rc_ir_escalation;
+
+/* ---- on blocks -------------------------------------------------------- */
+
+typedef enum rc_ir_stepkind {
+    RC_IR_RETRY, RC_IR_FALLBACK, RC_IR_ADJUST, RC_IR_RUN,
+    RC_IR_DEGRADE, RC_IR_ESCALATE, RC_IR_ABORT,
+} rc_ir_stepkind;
+
+typedef struct rc_ir_step {
+    rc_ir_stepkind kind;
+    int retry;                  /* RETRY: index into retries */
+    int *alts;                  /* FALLBACK: indices into alternatives, nalts <= 16, no duplicates */
+    int nalts;
+    bool adaptive;              /* FALLBACK */
+    int id;                     /* ADJUST: adjustment, RUN: handler, DEGRADE: mode */
+    uint32_t ms;                /* ADJUST: delay (0 default), RUN: timeout (0 = none) */
+    int level;                  /* ESCALATE: -1 = the error's severity, else rc_severity */
+    rc_loc loc;
+} rc_ir_step;
+
+typedef struct rc_ir_block {
+    bool *errors;               /* [nerrors]: errors this block handles */
+    int when;                   /* index into exprs, -1 when none */
+    uint32_t deadline_ms;       /* own deadline, else the policy's, 0 = none */
+    rc_ir_step *steps;
+    int nsteps;                 /* >= 1 */
+    int terminal;               /* index of the last DEGRADE/ESCALATE/ABORT step, -1 if none */
+    rc_loc loc;
+} rc_ir_block;
+
+/* A host-visible name: alternatives, modes, channels, handlers, adjustments. */
+typedef struct rc_ir_name {
+    const char *name;
+    rc_loc loc;                 /* first use */
+} rc_ir_name;
+
+typedef struct rc_ir {
+    const char *name;           /* policy name = C prefix */
+    uint32_t version;
+    uint32_t hash;              /* rc_ir_hash() */
+
+    rc_ir_field *fields;     int nfields;
+    rc_ir_class *classes;    int nclasses;
+    rc_ir_error *errors;     int nerrors;
+    rc_ir_expr *exprs;       int nexprs;
+    rc_ir_rule *rules;       int nrules;
+    rc_ir_textfield *texts;  int ntexts;     /* one per text field used with `~` */
+    rc_ir_retry *retries;    int nretries;
+    rc_ir_breaker *breakers; int nbreakers;
+    rc_ir_budget *budgets;   int nbudgets;
+    bool has_escalation;
+    rc_ir_escalation escalation;
+    uint32_t deadline_ms;    /* policy-wide, 0 = none */
+    rc_ir_block *blocks;     int nblocks;
+
+    rc_ir_name *alts;        int nalts;      /* P_ALT_*     fallback alternatives */
+    rc_ir_name *modes;       int nmodes;     /* P_MODE_*    degrade modes */
+    rc_ir_name *channels;    int nchannels;  /* P_CHAN_*    escalation channels */
+    rc_ir_name *handlers;    int nhandlers;  /* P_HANDLER_* run handlers */
+    rc_ir_name *adjusts;     int nadjusts;   /* P_ADJ_*     adjustments */
+} rc_ir;
+
+/* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,
+ * tables; never locations or comments).  Stable across runs and machines. */
+uint32_t rc_ir_hash(const rc_ir *ir);
+
+/* Text dump of the IR for golden tests and `recovc explain --ir`. */
+void rc_ir_dump(const rc_ir *ir, FILE *out);
+
+#endif

@@ -1,0 +1,300 @@
+/* main.c - the recovc command line: subcommands, options, exit codes.
+ *
+ * Exit codes (the contract): 0 ok, 1 the policy (or scenario) has errors,
+ * 2 usage or I/O error, 3 internal error.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "driver.h"
+#include "emit_c.h"
+#include "explain.h"
+#include "output.h"
+#include "rtest.h"
+#include "recov/recov.h"
+
+#define EXIT_POLICY 1
+#define EXIT_USAGE 2
+#define EXIT_INTERNAL 3
+
+static const char usage_text[] =
+    "usage: recovc <command> [options] [files]\n"
+    "\n"
+    "commands:\n"
+    "  compile P.recov -o DIR     check P.recov and write DIR/<policy>.h and DIR/<policy>.c\n"
+    "                             (-o - prints both to standard output)\n"
+    "  check   P.recov...         check policies and print diagnostics only\n"
+    "  test    S.rtest...         run scenario files on the simulator\n"
+    "            --via sim|c      c: also build the generated C and compare it with the simulator\n"
+    "            --cc CC          C compiler for --via c (default $CC, else cc)\n"
+    "            --runtime DIR    recov runtime sources for --via c\n"
+    "            --keep           keep the --via c build directory\n"
+    "  explain P.recov            sizes, tables, worst-case delays per block, hash\n"
+    "\n"
+    "options:\n"
+    "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
+    "  -Werror, -Werror=<name>    make warnings (or one warning) errors\n"
+    "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
+    "  -h, --help                 this text\n"
+    "  --help-warnings            list the warnings\n"
+    "  --version                  print the version\n"
+    "\n"
+    "exit codes: 0 ok, 1 errors in a policy or scenario, 2 usage or I/O error, 3 internal error\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("recovc: error: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nrun 'recovc --help' for usage\n", stderr);
+    return EXIT_USAGE;
+}
+
+typedef struct opts {
+    const char *cmd;
+    const char **files;
+    int nfiles;
+    const char *out;
+    const char *wopts[64];
+    int nwopts;
+    int max_errors;
+    bool max_errors_set;
+    bool via_c;
+    const char *cc;
+    const char *runtime;
+    bool keep;
+    bool verbose;
+} opts;
+
+static int parse_args(int argc, char **argv, opts *o)
+{
+    o->files = calloc((size_t)argc, sizeof *o->files);
+    if (!o->files) return EXIT_INTERNAL;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "-o") == 0) {
+            if (++i == argc) return usage_error("%s needs a directory", a);
+            o->out = argv[i];
+        } else if (strncmp(a, "-W", 2) == 0 && a[2]) {
+            if (o->nwopts == 64) return usage_error("too many -W options%s", "");
+            o->wopts[o->nwopts++] = a + 2;
+        } else if (strncmp(a, "--max-errors=", 13) == 0) {
+            char *end;
+            long n = strtol(a + 13, &end, 10);
+            if (*end || n < 0 || n > 1000000) return usage_error("bad value in '%s'", a);
+            o->max_errors = (int)n;
+            o->max_errors_set = true;
+        } else if (strcmp(a, "--via") == 0) {
+            if (++i == argc) return usage_error("%s needs sim or c", a);
+            if (strcmp(argv[i], "c") == 0) o->via_c = true;
+            else if (strcmp(argv[i], "sim") == 0) o->via_c = false;
+            else return usage_error("--via takes sim or c, not '%s'", argv[i]);
+        } else if (strcmp(a, "--cc") == 0) {
+            if (++i == argc) return usage_error("%s needs a compiler", a);
+            o->cc = argv[i];
+        } else if (strcmp(a, "--runtime") == 0) {
+            if (++i == argc) return usage_error("%s needs a directory", a);
+            o->runtime = argv[i];
+        } else if (strcmp(a, "--keep") == 0) {
+            o->keep = true;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            o->verbose = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else {
+            o->files[o->nfiles++] = a;
+        }
+    }
+    return 0;
+}
+
+static int load(rc_unit *u, const char *path, const opts *o)
+{
+    rc_unit_opts uo = {o->wopts, o->nwopts, 0};
+    int rc = rc_unit_load(u, path, stderr, &uo);
+    if (o->max_errors_set) u->diag.max_errors = o->max_errors;
+    return rc;
+}
+
+static bool check_wopts(const opts *o)
+{
+    rc_diag d;
+    rc_diag_init(&d, "recovc", NULL, 0, stderr);
+    for (int i = 0; i < o->nwopts; i++) {
+        if (!rc_diag_option(&d, o->wopts[i])) {
+            usage_error("unknown warning option '-W%s' (see recovc --help-warnings)", o->wopts[i]);
+            return false;
+        }
+    }
+    return true;
+}
+
+static int cmd_check(const opts *o)
+{
+    if (o->nfiles == 0) return usage_error("check needs a policy file%s", "");
+    int worst = 0;
+    for (int i = 0; i < o->nfiles; i++) {
+        rc_unit u;
+        int rc = load(&u, o->files[i], o);
+        rc_unit_free(&u);
+        if (rc > worst) worst = rc;
+    }
+    return worst;
+}
+
+static char *join(const char *dir, const char *name, const char *ext)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%s/%s%s", dir, name, ext);
+    return p;
+}
+
+static int cmd_compile(const opts *o)
+{
+    if (o->nfiles != 1) return usage_error("compile takes exactly one policy file%s", "");
+    if (!o->out) return usage_error("compile needs -o DIR (or -o - for standard output)%s", "");
+    if (strcmp(o->out, "-") != 0) {
+        struct stat st;
+        if (stat(o->out, &st) != 0) {
+            fprintf(stderr, "recovc: error: output directory '%s': %s\n", o->out, strerror(errno));
+            return EXIT_USAGE;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+            fprintf(stderr, "recovc: error: output directory '%s' is not a directory\n", o->out);
+            return EXIT_USAGE;
+        }
+    }
+    rc_unit u;
+    int rc = load(&u, o->files[0], o);
+    if (rc) { rc_unit_free(&u); return rc; }
+    const char *name = u.ir->name;
+    size_t hn = strlen(name) + 3;
+    char *hname = malloc(hn);
+    if (!hname) { rc_unit_free(&u); return EXIT_INTERNAL; }
+    snprintf(hname, hn, "%s.h", name);
+    if (strcmp(o->out, "-") == 0) {
+        /* both files to stdout, for golden tests and inspection */
+        char *hb = NULL, *cb = NULL;
+        size_t hl = 0, cl = 0;
+        FILE *hf = open_memstream(&hb, &hl), *cf = open_memstream(&cb, &cl);
+        bool ok = hf && cf && rc_emit_c(u.ir, hname, hf, cf);
+        if (hf) fclose(hf);
+        if (cf) fclose(cf);
+        if (ok) {
+            printf("/* ---- %s ---- */\n", hname);
+            fwrite(hb, 1, hl, stdout);
+            printf("/* ---- %s.c ---- */\n", name);
+            fwrite(cb, 1, cl, stdout);
+        }
+        free(hb);
+        free(cb);
+        free(hname);
+        rc_unit_free(&u);
+        return ok ? 0 : EXIT_INTERNAL;
+    }
+    char *hpath = join(o->out, name, ".h"), *cpath = join(o->out, name, ".c");
+    rc_output ho, co;
+    int result = 0;
+    if (!hpath || !cpath) result = EXIT_INTERNAL;
+    else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
+    else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
+    else if (!rc_emit_c(u.ir, hname, ho.f, co.f)) {
+        rc_output_abort(&ho);
+        rc_output_abort(&co);
+        fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
+        result = EXIT_INTERNAL;
+    } else {
+        /* the header last: a build that sees the new header sees the new .c */
+        if (!rc_output_commit(&co)) { rc_output_abort(&ho); result = EXIT_USAGE; }
+        else if (!rc_output_commit(&ho)) result = EXIT_USAGE;
+    }
+    free(hpath);
+    free(cpath);
+    free(hname);
+    rc_unit_free(&u);
+    return result;
+}
+
+static int cmd_test(const opts *o)
+{
+    if (o->nfiles == 0) return usage_error("test needs one or more .rtest files%s", "");
+    rc_rtest_opts ro;
+    memset(&ro, 0, sizeof ro);
+    ro.via_c = o->via_c;
+    ro.cc = o->cc;
+    ro.runtime_dir = o->runtime;
+    ro.keep = o->keep;
+    ro.verbose = o->verbose;
+    int worst = 0;
+    for (int i = 0; i < o->nfiles; i++) {
+        int rc = rc_rtest_run_file(o->files[i], &ro, stdout, stderr);
+        if (rc > worst) worst = rc;
+    }
+    return worst;
+}
+
+static int cmd_explain(const opts *o)
+{
+    if (o->nfiles != 1) return usage_error("explain takes exactly one policy file%s", "");
+    rc_unit u;
+    int rc = load(&u, o->files[0], o);
+    if (rc == 0) rc_explain(u.ir, stdout);
+    rc_unit_free(&u);
+    return rc;
+}
+
+static void on_crash(int sig)
+{
+    static const char msg[] = "recovc: internal error: crashed (this is a bug in recovc; please report it)\n";
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    (void)sig;
+    _exit(EXIT_INTERNAL);
+}
+
+int main(int argc, char **argv)
+{
+    signal(SIGSEGV, on_crash);
+    signal(SIGBUS, on_crash);
+    signal(SIGFPE, on_crash);
+    signal(SIGILL, on_crash);
+    signal(SIGABRT, on_crash);
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        printf("recovc %s (runtime ABI %u)\n", RECOV_VERSION_STRING, (unsigned)RECOV_ABI_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "--help-warnings") == 0) {
+        for (int w = 0; w < RC_W_COUNT; w++)
+            printf("  -W%-24s %s%s\n", rc_warning_name((rc_warning)w), rc_warning_desc((rc_warning)w),
+                   rc_warning_default((rc_warning)w) ? "" : " (off by default)");
+        return 0;
+    }
+    opts o;
+    memset(&o, 0, sizeof o);
+    o.cmd = cmd;
+    int rc = parse_args(argc, argv, &o);
+    if (rc) { free(o.files); return rc; }
+    if (!check_wopts(&o)) { free(o.files); return EXIT_USAGE; }
+    if (strcmp(cmd, "compile") == 0) rc = cmd_compile(&o);
+    else if (strcmp(cmd, "check") == 0) rc = cmd_check(&o);
+    else if (strcmp(cmd, "test") == 0) rc = cmd_test(&o);
+    else if (strcmp(cmd, "explain") == 0) rc = cmd_explain(&o);
+    else rc = usage_error("unknown command '%s'", cmd);
+    free(o.files);
+    return rc;
+}

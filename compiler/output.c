@@ -1,0 +1,109 @@
+/* output.c - atomic output files; see output.h. */
+#include "output.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p) memcpy(p, s, n);
+    return p;
+}
+
+bool rc_output_open(rc_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    size_t n = strlen(path);
+    o->path = dup_str(path);
+    o->tmp = malloc(n + 16);
+    if (!o->path || !o->tmp) {
+        fprintf(stderr, "recovc: error: out of memory\n");
+        free(o->path);
+        free(o->tmp);
+        return false;
+    }
+    snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return false;
+    }
+    o->f = fdopen(fd, "w");
+    if (!o->f) {
+        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
+        close(fd);
+        unlink(o->tmp);
+        free(o->path);
+        free(o->tmp);
+        o->path = o->tmp = NULL;
+        return false;
+    }
+    return true;
+}
+
+static void release(rc_output *o)
+{
+    free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    o->f = NULL;
+}
+
+void rc_output_abort(rc_output *o)
+{
+    if (!o->tmp) return;
+    if (o->f) fclose(o->f);
+    unlink(o->tmp);
+    release(o);
+}
+
+/* Same bytes in both files? */
+static bool same_content(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    while (same) {
+        char ba[4096], bb[4096];
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        if (na != nb || memcmp(ba, bb, na) != 0) same = false;
+        if (na == 0) break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
+bool rc_output_commit(rc_output *o)
+{
+    if (!o->tmp) return false;
+    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
+    int err = errno;
+    if (fclose(o->f) != 0 && ok) { ok = false; err = errno; }
+    o->f = NULL;
+    if (!ok) {
+        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(err));
+        unlink(o->tmp);
+        release(o);
+        return false;
+    }
+    if (same_content(o->tmp, o->path)) {
+        unlink(o->tmp);
+        release(o);
+        return true;
+    }
+    if (rename(o->tmp, o->path) != 0) {
+        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(errno));
+        unlink(o->tmp);
+        release(o);
+        return false;
+    }
+    release(o);
+    return true;
+}

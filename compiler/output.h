@@ -1,0 +1,30 @@
+/* output.h - write generated files atomically.
+ *
+ * Output goes to a temporary file beside the target, is flushed and fsync'd,
+ * and renamed over the target only when complete, so an interrupted or failed
+ * run leaves either the old file or the new one, never a torn one.  A target
+ * whose content would not change is left untouched (its mtime too), so build
+ * systems see no work to do.
+ */
+#ifndef RC_OUTPUT_H
+#define RC_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+typedef struct rc_output {
+    char *path;         /* final path */
+    char *tmp;          /* temporary path */
+    FILE *f;
+} rc_output;
+
+/* Open a temporary file for `path`.  On failure prints `recovc: error: ...`
+ * naming the path and returns false. */
+bool rc_output_open(rc_output *o, const char *path);
+/* Finish: flush, fsync, compare, rename.  Returns false (after printing) on
+ * failure; the temporary file is removed in every case. */
+bool rc_output_commit(rc_output *o);
+/* Abandon: remove the temporary file. */
+void rc_output_abort(rc_output *o);
+
+#endif

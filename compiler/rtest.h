@@ -1,0 +1,92 @@
+/* rtest.h - `.rtest` scenario files: parse, run on the simulator, and (with
+ * --via c) on the generated C, comparing the two.  Format: spec/rtest.md.
+ */
+#ifndef RC_RTEST_H
+#define RC_RTEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+#include "sim.h"
+
+typedef struct rc_rtest_opts {
+    bool via_c;                 /* also build and run the generated C */
+    const char *cc;             /* C compiler command; NULL: $CC, else "cc" */
+    const char *runtime_dir;    /* NULL: $RECOV_RUNTIME, else RECOV_SOURCE_RUNTIME_DIR */
+    bool keep;                  /* keep the --via c temporary directory (and say where) */
+    bool verbose;               /* print every event's decision */
+} rc_rtest_opts;
+
+/* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest
+ * diagnostics, generated C that does not build), 2 I/O errors.  Results and
+ * the summary go to `out`, diagnostics to `err`. */
+int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FILE *err);
+
+/* ---- the parsed form (exposed for the harness generator and tests) ----- */
+
+typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT } rc_rtest_evkind;
+
+/* What an event must yield.  kind is a recov_kind, or for admit events
+ * RECOV_ALLOW / RECOV_REJECT in `admit`. */
+typedef struct rc_rtest_expect {
+    int kind;                   /* recov_kind; -1 when the event has no expectation */
+    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
+    bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
+    int id;                     /* alternative / mode / channel / handler / adjustment */
+    int level;                  /* ESCALATE */
+    int error;                  /* `as ERROR`, -1 when absent */
+    recov_admit admit;
+    const char *text;           /* the expectation as written, for messages */
+} rc_rtest_expect;
+
+typedef struct rc_rtest_event {
+    rc_rtest_evkind kind;
+    int line;
+    uint32_t t;                 /* ms after the scenario's start */
+    bool ok;                    /* HANDLER: ok or failed */
+    rc_sim_value *values;       /* FAIL: [ir->nfields] */
+    rc_rtest_expect expect;
+    char got[96];               /* filled by the run: the canonical line */
+    recov_decision decision;    /* filled by the run (FAIL, HANDLER) */
+} rc_rtest_event;
+
+typedef struct rc_rtest_scenario {
+    const char *name;
+    int line;
+    uint32_t t0, seed;
+    rc_rtest_event *events;
+    int nevents;
+} rc_rtest_scenario;
+
+typedef struct rc_rtest_file {
+    const char *path;           /* as named */
+    const char *policy_path;    /* resolved against the .rtest file's folder */
+    const rc_ir *ir;
+    rc_rtest_scenario *scenarios;
+    int nscenarios;
+} rc_rtest_file;
+
+/* Loads the policy named by the `policy` line.  Returns 0 ok (sets *ir and
+ * *ast; ast may be NULL, then constant names are unknown), 1 policy errors,
+ * 2 I/O errors; the loader reports its own diagnostics. */
+typedef int (*rc_rtest_loader)(void *ctx, const char *policy_path,
+                               const rc_ir **ir, const rc_ast_policy **ast);
+
+/* Parses `src` (the text of file d->file); diagnostics through d.  Returns 0,
+ * 1 (errors in the file or the policy) or 2 (policy I/O). */
+int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
+                   rc_rtest_loader load, void *ctx, rc_rtest_file *out);
+
+/* Runs every scenario on the simulator, filling each event's `got`; prints
+ * a line per unmet expectation to out.  Returns the number of failed events. */
+int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out);
+
+/* Does decision d / admission meet the expectation? */
+bool rc_rtest_matches(const rc_rtest_expect *x, const recov_decision *d);
+
+#endif

@@ -1,0 +1,588 @@
+/* sim.c - spec/semantics.md, executed; see sim.h.
+ *
+ * The section numbers in comments ("P_failed 5") refer to the spec.  Keep the
+ * order of operations exactly as written there: the generated C is compared
+ * with this file decision by decision.
+ */
+#include "sim.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static uint16_t sat16(uint16_t v) { return v == UINT16_MAX ? v : (uint16_t)(v + 1u); }
+
+/* Bits 0..w-1 set; w is 1..32 for a checked breaker. */
+static uint32_t window_mask(uint8_t w) { return w >= 32 ? UINT32_MAX : ((1u << w) - 1u); }
+
+static uint32_t popcount32(uint32_t v)
+{
+    uint32_t c = 0;
+    while (v) { v &= v - 1u; c++; }
+    return c;
+}
+
+/* A field's value as the generated C sees it after storing it in the
+ * P_fault member of the field's type (the .rtest reader keeps values in range,
+ * so this only matters for direct API users). */
+static int64_t field_value(const rc_ir *ir, const rc_sim_fault *f, int field)
+{
+    int64_t v = f->v[field].i;
+    switch (ir->fields[field].type) {
+    case RC_TY_U8:   return (int64_t)(uint8_t)v;
+    case RC_TY_U16:  return (int64_t)(uint16_t)v;
+    case RC_TY_U32:  return (int64_t)(uint32_t)v;
+    case RC_TY_I8:   return (int64_t)(int8_t)v;
+    case RC_TY_I16:  return (int64_t)(int16_t)v;
+    case RC_TY_I32:  return (int64_t)(int32_t)v;
+    case RC_TY_BOOL: return v != 0;
+    case RC_TY_TEXT: return 0;
+    }
+    return 0;
+}
+
+/* ---- lifecycle ---------------------------------------------------------- */
+
+rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
+{
+    rc_sim *s = RC_NEW(a, rc_sim);
+    s->ir = ir;
+    s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
+    s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
+    s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
+    s->blocks = RC_NEW_ARRAY(a, rc_sim_block, ir->nblocks > 0 ? ir->nblocks : 1);
+    s->xval = RC_NEW_ARRAY(a, int64_t, ir->nexprs > 0 ? ir->nexprs : 1);
+    s->masks = RC_NEW_ARRAY(a, uint32_t *, ir->ntexts > 0 ? ir->ntexts : 1);
+    for (int t = 0; t < ir->ntexts; t++) {
+        int w = ir->texts[t].dfa.words;
+        s->masks[t] = RC_NEW_ARRAY(a, uint32_t, w > 0 ? w : 1);
+    }
+    rc_sim_init(s, 0, 0);
+    return s;
+}
+
+/* P_init: everything zero, the PRNG seeded, budget windows start now. */
+void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
+{
+    const rc_ir *ir = s->ir;
+    s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
+    memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers);
+    memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
+    memset(s->blocks, 0, sizeof *s->blocks * (size_t)ir->nblocks);
+    memset(s->unresolved, 0, sizeof s->unresolved);
+    for (int i = 0; i < ir->nbudgets; i++) {
+        s->budgets[i].wstart = now;
+        s->budgets[i].calls = s->budgets[i].retries = 0;
+    }
+    s->active = 0;
+    s->start = 0;
+    s->attempt = 0;
+    s->error = 0;
+    s->pending = 0;
+    s->last_alt = 0;
+}
+
+/* ---- conditions --------------------------------------------------------- */
+
+typedef struct rc_sim_env {
+    const rc_sim_fault *f;
+    int64_t attempt, elapsed, severity, cls, error;
+} rc_sim_env;
+
+static int64_t operand(const rc_ir *ir, const rc_ir_expr *x, const rc_sim_env *env)
+{
+    switch (x->opd) {
+    case RC_OPD_FIELD:    return field_value(ir, env->f, x->field);
+    case RC_OPD_ATTEMPT:  return env->attempt;
+    case RC_OPD_ELAPSED:  return env->elapsed;
+    case RC_OPD_SEVERITY: return env->severity;
+    case RC_OPD_CLASS:    return env->cls;
+    case RC_OPD_ERROR:    return env->error;
+    }
+    return 0;
+}
+
+static bool compare(int64_t l, rc_ir_cmp op, int64_t r)
+{
+    switch (op) {
+    case RC_IR_EQ: return l == r;
+    case RC_IR_NE: return l != r;
+    case RC_IR_LT: return l < r;
+    case RC_IR_LE: return l <= r;
+    case RC_IR_GT: return l > r;
+    case RC_IR_GE: return l >= r;
+    }
+    return false;
+}
+
+/* Evaluates expression `root`: children always have smaller indices, so one
+ * pass over exprs[0..root] computes every node before its parents read it,
+ * without recursion.  Text masks must be current (scan_texts). */
+static bool eval(const rc_sim *s, int root, const rc_sim_env *env)
+{
+    const rc_ir *ir = s->ir;
+    int64_t *val = s->xval;
+    for (int i = 0; i <= root; i++) {
+        const rc_ir_expr *x = &ir->exprs[i];
+        int64_t v = 0;
+        switch (x->kind) {
+        case RC_X_TRUE: v = 1; break;
+        case RC_X_CMP:  v = compare(operand(ir, x, env), x->op, x->value); break;
+        case RC_X_IN: {
+            int64_t o = operand(ir, x, env);
+            v = x->lo <= o && o <= x->hi;
+            break;
+        }
+        case RC_X_MATCH: {
+            int t = ir->fields[x->field].text_index;
+            const uint32_t *m = s->masks[t];
+            v = (m[x->pattern / 32] >> (x->pattern % 32)) & 1u;
+            break;
+        }
+        case RC_X_AND: v = val[x->a] && val[x->b]; break;
+        case RC_X_OR:  v = val[x->a] || val[x->b]; break;
+        case RC_X_NOT: v = !val[x->a]; break;
+        }
+        val[i] = v;
+    }
+    return val[root] != 0;
+}
+
+/* P_failed 1: every text field with patterns is scanned once. */
+static void scan_texts(const rc_sim *s, const rc_sim_fault *f)
+{
+    const rc_ir *ir = s->ir;
+    for (int t = 0; t < ir->ntexts; t++) {
+        const rc_sim_value *v = &f->v[ir->texts[t].field];
+        const char *text = v->text ? v->text : "";
+        size_t len = v->text ? v->len : 0;
+        const char *nul = memchr(text, '\0', len);
+        if (nul) len = (size_t)(nul - text);
+        rc_dfa_scan(&ir->texts[t].dfa, text, len, RECOV_MAX_TEXT, s->masks[t]);
+    }
+}
+
+static int classify_scanned(const rc_sim *s, const rc_sim_env *env)
+{
+    const rc_ir *ir = s->ir;
+    for (int r = 0; r < ir->nrules; r++)
+        if (eval(s, ir->rules[r].cond, env)) return ir->rules[r].error;
+    return ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0;
+}
+
+int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now)
+{
+    rc_sim_env env = { f, 0, 0, 0, 0, 0 };
+    if (s->active) {
+        env.attempt = s->attempt;
+        env.elapsed = recov_elapsed(now, s->start);
+    }
+    scan_texts(s, f);
+    return classify_scanned(s, &env);
+}
+
+/* ---- decisions ---------------------------------------------------------- */
+
+static recov_decision decision(const rc_sim *s, recov_kind kind, int e)
+{
+    const rc_ir_error *err = &s->ir->errors[e];
+    recov_decision d;
+    memset(&d, 0, sizeof d);
+    d.kind = (uint8_t)kind;
+    d.severity = (uint8_t)err->severity;
+    d.error_class = (uint8_t)err->cls;
+    d.error = (uint16_t)e;
+    d.attempt = s->attempt;
+    return d;
+}
+
+/* "The incident ends". */
+static void end_incident(rc_sim *s)
+{
+    s->active = 0;
+    s->pending = 0;
+    s->last_alt = 0;
+}
+
+static void breaker_open(rc_sim_breaker *b, uint32_t now)
+{
+    b->state = RC_SIM_OPEN;
+    b->opened_at = now;
+    b->fails = 0;
+    b->window = 0;
+    b->n = 0;
+    b->admitted = b->successes = 0;
+}
+
+/* Budgets roll their window before counting an outcome. */
+static void budgets_count(rc_sim *s, uint32_t now)
+{
+    for (int i = 0; i < s->ir->nbudgets; i++) {
+        rc_sim_budget *b = &s->budgets[i];
+        if (recov_elapsed(now, b->wstart) >= s->ir->budgets[i].window_ms) {
+            b->wstart = now;
+            b->calls = b->retries = 0;
+        }
+        b->calls = sat16(b->calls);
+    }
+}
+
+static bool any_breaker_open(const rc_sim *s)
+{
+    for (int i = 0; i < s->ir->nbreakers; i++)
+        if (s->breakers[i].state == RC_SIM_OPEN) return true;
+    return false;
+}
+
+static bool budgets_allow(const rc_sim *s)
+{
+    for (int i = 0; i < s->ir->nbudgets; i++) {
+        const rc_ir_budget *bi = &s->ir->budgets[i];
+        const rc_sim_budget *b = &s->budgets[i];
+        uint32_t limit = (uint32_t)b->calls * bi->ratio_pct / 100u;
+        if (limit < bi->min_retries) limit = bi->min_retries;
+        if (b->retries >= limit) return false;
+    }
+    return true;
+}
+
+/* Retry delay, spec "Retry delay for retry n". */
+static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
+                            uint32_t prev, const rc_sim_fault *f)
+{
+    uint32_t d = recov_backoff((uint32_t)r->backoff, r->base_ms, r->factor_milli, n);
+    d = recov_mul_milli(d, r->error_scale[e]);
+    d = recov_mul_milli(d, r->sev_scale[s->ir->errors[e].severity]);
+    d = recov_jitter(&s->prng, (uint32_t)r->jitter, r->jitter_pct, d, r->base_ms,
+                     prev ? prev : r->base_ms);
+    if (d > r->max_ms) d = r->max_ms;
+    if (r->honor_field >= 0 && f) {
+        int64_t floor = field_value(s->ir, f, r->honor_field);
+        if (floor < 0) floor = 0;
+        if (floor > (int64_t)UINT32_MAX) floor = UINT32_MAX;
+        if ((uint32_t)floor > d) d = (uint32_t)floor;
+    }
+    return d;
+}
+
+/* FALLBACK: the untried alternative to use, or -1 (position in the list). */
+static int pick_alt(const rc_sim *s, const rc_ir_step *st, uint16_t tried)
+{
+    int best = -1;
+    for (int i = 0; i < st->nalts; i++) {
+        if (tried & (1u << i)) continue;
+        if (!st->adaptive) return i;
+        if (best < 0 || s->alts[st->alts[i]].ok > s->alts[st->alts[best]].ok) best = i;
+    }
+    return best;
+}
+
+static bool deadline_step(rc_ir_stepkind k)
+{
+    return k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN;
+}
+
+/* "Running block b"; f is NULL when called from P_handler_done. */
+static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    const rc_ir_block *blk = &ir->blocks[b];
+    rc_sim_block *bs = &s->blocks[b];
+    uint32_t deadline = blk->deadline_ms ? blk->deadline_ms : ir->deadline_ms;
+    uint32_t elapsed = recov_elapsed(now, s->start);
+
+    /* Each pass returns or moves pos forward, so this ends within nsteps. */
+    for (;;) {
+        if (bs->pos >= blk->nsteps) {
+            end_incident(s);
+            return decision(s, RECOV_ABORT, e);
+        }
+        if (deadline && elapsed > deadline && deadline_step(blk->steps[bs->pos].kind)) {
+            if (blk->terminal < 0) {
+                end_incident(s);
+                return decision(s, RECOV_ABORT, e);
+            }
+            bs->pos = (uint8_t)blk->terminal;
+        }
+        const rc_ir_step *st = &blk->steps[bs->pos];
+        recov_decision d;
+        switch (st->kind) {
+        case RC_IR_RETRY: {
+            const rc_ir_retry *r = &ir->retries[st->retry];
+            if (bs->sub < r->attempts && !any_breaker_open(s) && budgets_allow(s)) {
+                bs->sub = sat16(bs->sub);
+                for (int i = 0; i < ir->nbudgets; i++)
+                    s->budgets[i].retries = sat16(s->budgets[i].retries);
+                uint32_t delay = retry_delay(s, r, e, bs->sub, bs->prev, f);
+                bs->prev = delay;
+                d = decision(s, RECOV_RETRY, e);
+                d.ms = delay;
+                return d;
+            }
+            bs->pos++;
+            bs->sub = 0;
+            bs->prev = 0;
+            continue;
+        }
+        case RC_IR_FALLBACK: {
+            int i = pick_alt(s, st, bs->sub);
+            if (i < 0) {
+                bs->pos++;
+                bs->sub = 0;
+                continue;
+            }
+            bs->sub = (uint16_t)(bs->sub | (1u << i));
+            s->last_alt = (uint16_t)(st->alts[i] + 1);
+            d = decision(s, RECOV_FALLBACK, e);
+            d.id = (uint16_t)st->alts[i];
+            return d;
+        }
+        case RC_IR_ADJUST:
+            bs->pos++;
+            bs->sub = 0;
+            d = decision(s, RECOV_ADJUST, e);
+            d.id = (uint16_t)st->id;
+            d.ms = st->ms;
+            return d;
+        case RC_IR_RUN:
+            bs->pos++;
+            bs->sub = 0;
+            s->pending = (uint8_t)(b + 1);
+            d = decision(s, RECOV_RUN, e);
+            d.id = (uint16_t)st->id;
+            d.ms = st->ms;
+            return d;
+        case RC_IR_DEGRADE:
+            end_incident(s);
+            d = decision(s, RECOV_DEGRADE, e);
+            d.id = (uint16_t)st->id;
+            return d;
+        case RC_IR_ESCALATE: {
+            const rc_ir_escalation *esc = &ir->escalation;
+            int level = st->level >= 0 ? st->level : (int)ir->errors[e].severity;
+            if (ir->has_escalation && esc->unresolved_after[level]) {
+                s->unresolved[level] = sat16(s->unresolved[level]);
+                if (s->unresolved[level] >= esc->unresolved_after[level]) {
+                    s->unresolved[level] = 0;
+                    level = (int)esc->unresolved_to[level];
+                }
+            }
+            end_incident(s);
+            d = decision(s, RECOV_ESCALATE, e);
+            d.level = (uint8_t)level;
+            if (ir->has_escalation) {
+                d.id = (uint16_t)(esc->channel[level] >= 0 ? esc->channel[level] : 0);
+                d.ms = esc->sla_ms[level];
+            }
+            return d;
+        }
+        case RC_IR_ABORT:
+            end_incident(s);
+            return decision(s, RECOV_ABORT, e);
+        }
+        /* not reached for a checked IR */
+        end_incident(s);
+        return decision(s, RECOV_ABORT, e);
+    }
+}
+
+/* ---- entry points ------------------------------------------------------- */
+
+recov_admit rc_sim_admit(rc_sim *s, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        rc_sim_breaker *b = &s->breakers[i];
+        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= ir->breakers[i].open_ms) {
+            b->state = RC_SIM_HALF_OPEN;
+            b->admitted = b->successes = 0;
+        }
+    }
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_sim_breaker *b = &s->breakers[i];
+        if (b->state == RC_SIM_OPEN) return RECOV_REJECT;
+        if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[i].probes) return RECOV_REJECT;
+    }
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (s->breakers[i].state == RC_SIM_HALF_OPEN) s->breakers[i].admitted = sat16(s->breakers[i].admitted);
+    return RECOV_ALLOW;
+}
+
+recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+
+    /* 1. classify (with the incident as it stands; see rc_sim_classify) */
+    int e = rc_sim_classify(s, f, now);
+
+    /* 2. a new incident? */
+    if (!s->active) {
+        s->active = 1;
+        s->start = now;
+        s->attempt = 0;
+        for (int i = 0; i < ir->nblocks; i++) {
+            s->blocks[i].pos = 0;
+            s->blocks[i].sub = 0;
+            s->blocks[i].prev = 0;
+        }
+    }
+    s->pending = 0;
+
+    /* 3. */
+    s->attempt = sat16(s->attempt);
+    s->error = (uint16_t)e;
+
+    /* 4. learning */
+    if (s->last_alt) {
+        rc_sim_alt *a = &s->alts[s->last_alt - 1];
+        a->failed = sat16(a->failed);
+    }
+    s->last_alt = 0;
+
+    /* 5. breakers that count e */
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *bi = &ir->breakers[i];
+        rc_sim_breaker *b = &s->breakers[i];
+        if (!bi->counts[e]) continue;
+        if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
+            b->fails = sat16(b->fails);
+            if (b->fails >= bi->threshold) breaker_open(b, now);
+        } else if (b->state == RC_SIM_CLOSED) {
+            b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
+            if (b->n < bi->window) b->n++;
+            uint32_t fails = popcount32(b->window);
+            if (b->n >= bi->min_calls && fails * 100u >= (uint32_t)bi->rate_pct * b->n)
+                breaker_open(b, now);
+        } else if (b->state == RC_SIM_HALF_OPEN) {
+            breaker_open(b, now);
+        }
+    }
+
+    /* 6. budgets */
+    budgets_count(s, now);
+
+    /* 7. select the block */
+    const rc_ir_error *err = &ir->errors[e];
+    rc_sim_env env = { f, s->attempt, recov_elapsed(now, s->start),
+                       (int64_t)err->severity, (int64_t)err->cls, (int64_t)e };
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *blk = &ir->blocks[b];
+        if (!blk->errors[e]) continue;
+        if (blk->when >= 0 && !eval(s, blk->when, &env)) continue;
+        /* 8. */
+        return run_block(s, b, e, f, now);
+    }
+    end_incident(s);
+    return decision(s, RECOV_ABORT, e);
+}
+
+recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
+{
+    int e = s->error;
+    if (s->pending == 0) return decision(s, RECOV_NONE, e);
+    int b = s->pending - 1;
+    s->pending = 0;
+    if (ok) return decision(s, RECOV_RETRY, e);
+    return run_block(s, b, e, NULL, now);
+}
+
+void rc_sim_succeeded(rc_sim *s, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    /* 1. */
+    if (s->last_alt) {
+        rc_sim_alt *a = &s->alts[s->last_alt - 1];
+        a->ok = sat16(a->ok);
+    }
+    /* 2. */
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *bi = &ir->breakers[i];
+        rc_sim_breaker *b = &s->breakers[i];
+        if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
+            b->fails = 0;
+        } else if (b->state == RC_SIM_CLOSED) {
+            b->window = (b->window << 1) & window_mask(bi->window);
+            if (b->n < bi->window) b->n++;
+        } else if (b->state == RC_SIM_HALF_OPEN) {
+            b->successes = sat16(b->successes);
+            if (b->successes >= bi->close_after) {
+                b->state = RC_SIM_CLOSED;
+                b->fails = 0;
+                b->window = 0;
+                b->n = 0;
+                b->admitted = b->successes = 0;
+            }
+        }
+    }
+    /* 3. */
+    budgets_count(s, now);
+    /* 4. */
+    memset(s->unresolved, 0, sizeof s->unresolved);
+    /* 5. */
+    end_incident(s);
+}
+
+/* ---- formatting --------------------------------------------------------- */
+
+void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n)
+{
+    snprintf(buf, n, RC_SIM_DECISION_FMT, (unsigned)d->kind, (unsigned)d->id,
+             (unsigned long)d->ms, (unsigned)d->level, (unsigned)d->error,
+             (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt);
+}
+
+const char *rc_sim_format_admit(recov_admit a)
+{
+    return a == RECOV_ALLOW ? "a allow" : "a reject";
+}
+
+const char *rc_sim_severity_name(int sev)
+{
+    static const char *const names[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
+    return sev >= 0 && sev < RC_SEV_COUNT ? names[sev] : NULL;
+}
+
+static const char *name_at(const rc_ir_name *v, int n, unsigned id)
+{
+    return (int)id < n ? v[id].name : "?";
+}
+
+void rc_sim_describe(const rc_ir *ir, const recov_decision *d, char *buf, size_t n)
+{
+    char what[256];
+    const char *sev;
+    switch (d->kind) {
+    case RECOV_RETRY:
+        snprintf(what, sizeof what, "retry %lu", (unsigned long)d->ms);
+        break;
+    case RECOV_ADJUST:
+        snprintf(what, sizeof what, "adjust %s %lu", name_at(ir->adjusts, ir->nadjusts, d->id),
+                 (unsigned long)d->ms);
+        break;
+    case RECOV_RUN:
+        snprintf(what, sizeof what, "run %s %lu", name_at(ir->handlers, ir->nhandlers, d->id),
+                 (unsigned long)d->ms);
+        break;
+    case RECOV_FALLBACK:
+        snprintf(what, sizeof what, "fallback %s", name_at(ir->alts, ir->nalts, d->id));
+        break;
+    case RECOV_DEGRADE:
+        snprintf(what, sizeof what, "degrade %s", name_at(ir->modes, ir->nmodes, d->id));
+        break;
+    case RECOV_ESCALATE:
+        sev = rc_sim_severity_name(d->level);
+        snprintf(what, sizeof what, "escalate %s %s %lu",
+                 name_at(ir->channels, ir->nchannels, d->id), sev ? sev : "?",
+                 (unsigned long)d->ms);
+        break;
+    case RECOV_ABORT:
+        snprintf(what, sizeof what, "abort");
+        break;
+    default:
+        snprintf(what, sizeof what, "none");
+        break;
+    }
+    const char *ename = (int)d->error < ir->nerrors ? ir->errors[d->error].name : "?";
+    snprintf(buf, n, "%s as %s (attempt %u)", what, ename, (unsigned)d->attempt);
+}

@@ -1,0 +1,125 @@
+/* sim.h - the reference semantics: runs a checked IR, decision by decision.
+ *
+ * This is spec/semantics.md executed literally over compiler/ir.h.  The
+ * generated C (emit_c.c) implements the same text independently; `recovc test
+ * --via c` compares the two decision by decision, so every counter, every PRNG
+ * draw and every saturation here follows the spec's order exactly.  All
+ * arithmetic goes through the runtime's recov_* helpers (the same code the
+ * generated C links), and text patterns through rc_dfa_scan.
+ *
+ * The simulator allocates everything in rc_sim_new (from the caller's arena);
+ * the entry points never allocate, and nothing recurses.
+ */
+#ifndef RC_SIM_H
+#define RC_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ir.h"
+#include "recov/recov.h"
+
+/* One fault field's value: integer and bool fields use `i` (bool: 0/1),
+ * text fields use `text`/`len` (NULL reads as "").  A text ends at its first
+ * NUL byte, as it does for the generated C, which reads C strings. */
+typedef struct rc_sim_value {
+    int64_t i;
+    const char *text;
+    size_t len;
+} rc_sim_value;
+
+/* A fault: one value per field of ir->fields, same order. */
+typedef struct rc_sim_fault {
+    const rc_sim_value *v;      /* [ir->nfields] */
+} rc_sim_fault;
+
+/* Breaker states, as in the spec. */
+enum { RC_SIM_CLOSED = 0, RC_SIM_OPEN = 1, RC_SIM_HALF_OPEN = 2 };
+
+typedef struct rc_sim_breaker {
+    uint8_t state;
+    uint16_t fails;
+    uint32_t window;
+    uint8_t n;
+    uint32_t opened_at;
+    uint16_t admitted, successes;
+} rc_sim_breaker;
+
+typedef struct rc_sim_budget {
+    uint32_t wstart;
+    uint16_t calls, retries;
+} rc_sim_budget;
+
+typedef struct rc_sim_alt {
+    uint16_t ok, failed;
+} rc_sim_alt;
+
+typedef struct rc_sim_block {
+    uint8_t pos;
+    uint16_t sub;
+    uint32_t prev;
+} rc_sim_block;
+
+/* The whole state, open so that tests can look at it.  Field names are the
+ * spec's. */
+typedef struct rc_sim {
+    const rc_ir *ir;
+    /* persistent */
+    uint32_t prng;
+    rc_sim_breaker *breakers;   /* [nbreakers] */
+    rc_sim_budget *budgets;     /* [nbudgets] */
+    rc_sim_alt *alts;           /* [nalts] */
+    uint16_t unresolved[RC_SEV_COUNT];
+    /* incident */
+    uint8_t active;
+    uint32_t start;
+    uint16_t attempt;
+    uint16_t error;
+    uint8_t pending;
+    uint16_t last_alt;
+    rc_sim_block *blocks;       /* [nblocks] */
+    /* scratch for evaluation (not state): expression values and text masks */
+    int64_t *xval;              /* [nexprs] */
+    uint32_t **masks;           /* [ntexts] -> [dfa.words] */
+} rc_sim;
+
+rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
+
+/* P_init. */
+void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed);
+/* P_admit. */
+recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
+/* P_failed. */
+recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now);
+/* P_handler_done. */
+recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now);
+/* P_succeeded. */
+void rc_sim_succeeded(rc_sim *s, uint32_t now);
+
+/* The error a fault classifies as (step 1 of P_failed), without any state
+ * change.  Operands other than fault fields read the incident as it stands
+ * (attempt and elapsed of the active incident, else 0; severity, class and
+ * error read 0), though the checker does not let classify rules use them. */
+int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now);
+
+/* The canonical one-line forms compared between the simulator and the
+ * generated C (no newline):
+ *   d kind=K id=I ms=M level=L error=E sev=S class=C attempt=A
+ *   a allow | a reject
+ *   o                                   (P_succeeded)
+ * Both rtest.c and the generated harness print exactly these. */
+#define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u"
+void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n);
+const char *rc_sim_format_admit(recov_admit a);
+
+/* A readable form naming the IR's ids, as used in failure messages:
+ * "retry 3100 as rate_limit_exceeded (attempt 1)", "run free_caches 30000 as
+ * memory_exhausted (attempt 2)", "escalate ticket medium 86400000 as ...". */
+void rc_sim_describe(const rc_ir *ir, const recov_decision *d, char *buf, size_t n);
+
+/* Lower-case name of a severity level ("low".."critical"), NULL out of range. */
+const char *rc_sim_severity_name(int sev);
+
+#endif

@@ -1,0 +1,158 @@
+/* recov.h - the recov runtime: what generated policies link against.
+ *
+ * Freestanding C99: includes only <stdint.h>, <stddef.h>, <stdbool.h>; no
+ * allocation, no floating point, no libc calls, no recursion, no global
+ * mutable state.  Every function is a pure function of its arguments (the
+ * PRNG state is passed in).  The arithmetic here is the reference for the
+ * compiler's simulator, which links this same code.
+ */
+#ifndef RECOV_H
+#define RECOV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recov/recov_config.h"
+
+/* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
+ * way generated code can observe; generated headers #error on a mismatch. */
+#define RECOV_ABI_VERSION 1u
+
+/* RECOV_VERSION_STRING: the release this runtime belongs to. */
+#define RECOV_VERSION_STRING "0.1.0"
+
+/* ---- decisions -------------------------------------------------------- */
+
+typedef enum recov_admit { RECOV_ALLOW = 0, RECOV_REJECT = 1 } recov_admit;
+
+typedef enum recov_kind {
+    RECOV_NONE = 0,      /* never returned by a well-used policy (e.g. handler_done without RUN) */
+    RECOV_RETRY = 1,     /* ms = delay before the next attempt */
+    RECOV_ADJUST = 2,    /* id = adjustment; ms = delay before the next attempt */
+    RECOV_RUN = 3,       /* id = handler; ms = timeout (0 = none); then call P_handler_done */
+    RECOV_FALLBACK = 4,  /* id = alternative to use for the next attempt */
+    RECOV_DEGRADE = 5,   /* id = mode; ends the incident */
+    RECOV_ESCALATE = 6,  /* id = channel, level = severity escalated at, ms = SLA (0 = none); ends the incident */
+    RECOV_ABORT = 7      /* ends the incident */
+} recov_kind;
+
+/* Severity levels, in order. */
+#define RECOV_SEV_LOW      0u
+#define RECOV_SEV_MEDIUM   1u
+#define RECOV_SEV_HIGH     2u
+#define RECOV_SEV_CRITICAL 3u
+
+typedef struct recov_decision {
+    uint8_t  kind;        /* recov_kind */
+    uint8_t  severity;    /* the classified error's severity */
+    uint8_t  error_class; /* the classified error's class id */
+    uint8_t  level;       /* RECOV_ESCALATE: the level escalated at */
+    uint16_t error;       /* the classified error id */
+    uint16_t id;          /* alternative / mode / channel / handler / adjustment id */
+    uint16_t attempt;     /* failures so far in this incident (1 on the first) */
+    uint32_t ms;          /* delay, timeout or SLA, by kind */
+} recov_decision;
+
+/* Results of P_load.  Anything but OK and MIGRATED leaves the state untouched. */
+typedef enum recov_load {
+    RECOV_LOAD_OK = 0,        /* restored completely */
+    RECOV_LOAD_MIGRATED = 1,  /* older version of the same policy: matching records restored */
+    RECOV_LOAD_SHORT = 2,     /* buffer shorter than the header or the stated length */
+    RECOV_LOAD_MAGIC = 3,     /* not a recov checkpoint */
+    RECOV_LOAD_FORMAT = 4,    /* unknown checkpoint format version */
+    RECOV_LOAD_CRC = 5,       /* checksum mismatch: corrupt */
+    RECOV_LOAD_FOREIGN = 6,   /* written by a different policy */
+    RECOV_LOAD_CORRUPT = 7    /* checksum fine but a record is malformed or out of range */
+} recov_load;
+
+/* ---- time: uint32 millisecond ticks that wrap -------------------------- */
+
+/* Milliseconds from `since` to `now`, correct across one wrap of the tick
+ * (intervals up to 2^31 - 1 ms, about 24.8 days). */
+uint32_t recov_elapsed(uint32_t now, uint32_t since);
+
+/* ---- arithmetic (saturating, integer only) ----------------------------- */
+
+/* floor(v * milli / 1000), saturating at UINT32_MAX; milli <= 1000000. */
+uint32_t recov_mul_milli(uint32_t v, uint32_t milli);
+
+/* Backoff kinds, as in the IR. */
+#define RECOV_BACKOFF_CONSTANT    0u
+#define RECOV_BACKOFF_LINEAR      1u
+#define RECOV_BACKOFF_EXPONENTIAL 2u
+
+/* Delay of retry n (n >= 1) before scales and jitter:
+ *   constant     base
+ *   linear       base * n                      (saturating)
+ *   exponential  base, then n-1 times recov_mul_milli(d, factor_milli)
+ */
+uint32_t recov_backoff(uint32_t kind, uint32_t base, uint32_t factor_milli, uint32_t n);
+
+/* xorshift32 (13, 17, 5).  *state must not be 0. */
+uint32_t recov_prng_next(uint32_t *state);
+
+/* Uniform in [lo, hi] inclusive (lo when hi <= lo).  Always consumes exactly
+ * one PRNG value: r = recov_prng_next(state); result lo + r % (hi - lo + 1)
+ * (r itself when the span is the whole 32-bit range). */
+uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi);
+
+/* Jitter kinds, as in the IR. */
+#define RECOV_JITTER_NONE         0u
+#define RECOV_JITTER_PERCENT      1u
+#define RECOV_JITTER_FULL         2u
+#define RECOV_JITTER_EQUAL        3u
+#define RECOV_JITTER_DECORRELATED 4u
+
+/* Apply jitter to delay d.  NONE returns d and consumes nothing; every other
+ * kind makes exactly one recov_uniform call:
+ *   PERCENT       [d - p, d + p] where p = floor(d * pct / 100), saturating
+ *   FULL          [0, d]
+ *   EQUAL         [d/2, d/2 + d/2]
+ *   DECORRELATED  [base, max(base, 3 * prev)] (saturating); d is not used
+ */
+uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
+                      uint32_t d, uint32_t base, uint32_t prev);
+
+/* CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320).  Start with crc = 0;
+ * chain calls by passing the previous result. */
+uint32_t recov_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
+/* ---- string classification: DFA scanners ------------------------------- */
+
+/* A DFA emitted by recovc (see compiler/dfa.h for the construction).  The
+ * scan reads the NUL-terminated text (NULL reads as "") up to `limit` bytes,
+ * clears `mask` (`words` uint32 words) and sets bit i when pattern i matched.
+ * Two widths: 8-bit state and mask-row indices when both counts fit in 256. */
+typedef struct recov_dfa8 {
+    const uint8_t  *classmap;   /* [256] byte -> class */
+    const uint8_t  *trans;      /* [nstates * nclasses] */
+    const uint8_t  *acc;        /* [nstates] mask row reached */
+    const uint8_t  *acc_end;    /* [nstates] mask row at end of text */
+    const uint32_t *masks;      /* [nmasks * words] */
+    uint16_t nclasses;
+    uint16_t words;
+} recov_dfa8;
+
+typedef struct recov_dfa16 {
+    const uint8_t  *classmap;
+    const uint16_t *trans;
+    const uint16_t *acc;
+    const uint16_t *acc_end;
+    const uint32_t *masks;
+    uint16_t nclasses;
+    uint16_t words;
+} recov_dfa16;
+
+void recov_dfa_scan8(const recov_dfa8 *d, const char *text, size_t limit, uint32_t *mask);
+void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint32_t *mask);
+
+/* ---- checkpoints ------------------------------------------------------- */
+
+/* Little-endian field access used by generated P_save / P_load. */
+void     recov_put32(uint8_t *p, uint32_t v);
+uint32_t recov_get32(const uint8_t *p);
+void     recov_put16(uint8_t *p, uint16_t v);
+uint16_t recov_get16(const uint8_t *p);
+
+#endif

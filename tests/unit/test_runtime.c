@@ -1,0 +1,196 @@
+/* test_runtime.c - exact values of the runtime arithmetic (runtime/src/recov.c). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "recov/recov.h"
+
+/* Independent xorshift32 reference for the tests (13, 17, 5). */
+static uint32_t ref_next(uint32_t x)
+{
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return x;
+}
+
+static void test_elapsed_wraps(void **st)
+{
+    (void)st;
+    assert_int_equal(recov_elapsed(5u, 0xFFFFFFFBu), 10u);
+    assert_int_equal(recov_elapsed(1000u, 400u), 600u);
+    assert_int_equal(recov_elapsed(7u, 7u), 0u);
+}
+
+static void test_mul_milli(void **st)
+{
+    (void)st;
+    assert_int_equal(recov_mul_milli(1000u, 1500u), 1500u);
+    assert_int_equal(recov_mul_milli(1u, 1500u), 1u);     /* 1.5 -> 1 */
+    assert_int_equal(recov_mul_milli(3u, 1500u), 4u);     /* 4.5 -> 4 */
+    assert_int_equal(recov_mul_milli(999u, 1500u), 1498u);
+    assert_int_equal(recov_mul_milli(1001u, 1500u), 1501u);
+    assert_int_equal(recov_mul_milli(12345u, 1000u), 12345u);
+    assert_int_equal(recov_mul_milli(12345u, 0u), 0u);
+    assert_int_equal(recov_mul_milli(0u, 1000000u), 0u);
+    assert_int_equal(recov_mul_milli(UINT32_MAX, 1000u), UINT32_MAX);
+    assert_int_equal(recov_mul_milli(UINT32_MAX, 999u), 4290672327u);
+    assert_int_equal(recov_mul_milli(UINT32_MAX, 500u), 2147483647u);
+    assert_int_equal(recov_mul_milli(UINT32_MAX, 1500u), UINT32_MAX);
+    assert_int_equal(recov_mul_milli(UINT32_MAX, 1000000u), UINT32_MAX);
+    assert_int_equal(recov_mul_milli(4294967u, 1000000u), 4294967000u);
+    assert_int_equal(recov_mul_milli(4294968u, 1000000u), UINT32_MAX);
+    /* q*milli fits but the sum with the remainder part overflows */
+    assert_int_equal(recov_mul_milli(4294967295u - 295u, 1000u), 4294967000u);
+    assert_int_equal(recov_mul_milli(2863311530u, 1500u), 4294967295u);
+    assert_int_equal(recov_mul_milli(2863311531u, 1500u), UINT32_MAX);
+}
+
+static void test_backoff(void **st)
+{
+    (void)st;
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_CONSTANT, 250u, 1000u, 5u), 250u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_LINEAR, 250u, 1000u, 1u), 250u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_LINEAR, 250u, 1000u, 3u), 750u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_LINEAR, 0x7FFFFFFFu, 1000u, 2u), 0xFFFFFFFEu);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_LINEAR, 0x80000000u, 1000u, 2u), UINT32_MAX);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1000u, 2000u, 1u), 1000u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1000u, 2000u, 4u), 8000u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1000u, 1500u, 3u), 2250u);
+    /* each step floors: 3 -> 4 -> 6 -> 9 */
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 3u, 1500u, 4u), 9u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1000u, 2000u, 100u), UINT32_MAX);
+    /* early exit keeps a huge n cheap and exact */
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1u, 2000u, UINT32_MAX), UINT32_MAX);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 0u, 2000u, UINT32_MAX), 0u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 700u, 1000u, 50u), 700u);
+    /* 2^31 * 2 = 2^32 saturates */
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1u, 2000u, 32u), 2147483648u);
+    assert_int_equal(recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1u, 2000u, 33u), UINT32_MAX);
+}
+
+static void test_prng_sequence(void **st)
+{
+    uint32_t s = 1u;
+    (void)st;
+    assert_int_equal(recov_prng_next(&s), 270369u);
+    assert_int_equal(recov_prng_next(&s), 67634689u);
+    assert_int_equal(recov_prng_next(&s), 2647435461u);
+    assert_int_equal(recov_prng_next(&s), 307599695u);
+    assert_int_equal(recov_prng_next(&s), 2398689233u);
+    assert_int_equal(s, 2398689233u);
+    s = RECOV_PRNG_DEFAULT_SEED;
+    assert_int_equal(recov_prng_next(&s), 0xE124B63Au);
+}
+
+static void test_uniform(void **st)
+{
+    uint32_t s = 42u;
+    (void)st;
+    assert_int_equal(recov_uniform(&s, 100u, 200u), 102u);
+    assert_int_equal(recov_uniform(&s, 100u, 200u), 159u);
+    assert_int_equal(recov_uniform(&s, 100u, 200u), 173u);
+    /* empty span still consumes exactly one draw */
+    s = 42u;
+    assert_int_equal(recov_uniform(&s, 500u, 500u), 500u);
+    assert_int_equal(s, ref_next(42u));
+    assert_int_equal(recov_uniform(&s, 9u, 3u), 9u);
+    assert_int_equal(s, ref_next(ref_next(42u)));
+    /* whole 32-bit range returns the draw itself */
+    s = 1u;
+    assert_int_equal(recov_uniform(&s, 0u, UINT32_MAX), 270369u);
+}
+
+/* Draw `n` jittered values and check every one lies in [lo, hi], that both
+ * ends are approached, and that each call consumed exactly one draw. */
+static void check_jitter(uint32_t kind, uint32_t pct, uint32_t d, uint32_t base,
+                         uint32_t prev, uint32_t lo, uint32_t hi)
+{
+    uint32_t s = 12345u, ref = 12345u, mn = UINT32_MAX, mx = 0u;
+    int i;
+    for (i = 0; i < 20000; i++) {
+        uint32_t v = recov_jitter(&s, kind, pct, d, base, prev);
+        ref = ref_next(ref);
+        assert_int_equal(s, ref);
+        assert_true(v >= lo && v <= hi);
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+    }
+    assert_true(mn - lo <= (hi - lo) / 50u);
+    assert_true(hi - mx <= (hi - lo) / 50u);
+}
+
+static void test_jitter(void **st)
+{
+    uint32_t s = 77u;
+    (void)st;
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_NONE, 0u, 1234u, 10u, 10u), 1234u);
+    assert_int_equal(s, 77u);   /* NONE consumes nothing */
+
+    check_jitter(RECOV_JITTER_PERCENT, 25u, 1000u, 0u, 0u, 750u, 1250u);
+    check_jitter(RECOV_JITTER_PERCENT, 50u, 199u, 0u, 0u, 100u, 298u); /* p = 99 */
+    check_jitter(RECOV_JITTER_PERCENT, 100u, 4000u, 0u, 0u, 0u, 8000u);
+    check_jitter(RECOV_JITTER_FULL, 0u, 3000u, 0u, 0u, 0u, 3000u);
+    check_jitter(RECOV_JITTER_EQUAL, 0u, 1001u, 0u, 0u, 500u, 1000u);
+    check_jitter(RECOV_JITTER_DECORRELATED, 0u, 99999u, 100u, 1000u, 100u, 3000u);
+    check_jitter(RECOV_JITTER_PERCENT, 50u, UINT32_MAX - 10u, 0u, 0u,
+                 (UINT32_MAX - 10u) - 2147483642u, UINT32_MAX);
+    check_jitter(RECOV_JITTER_DECORRELATED, 0u, 0u, 100u, 0x60000000u, 100u, UINT32_MAX);
+
+    /* degenerate spans: one draw, fixed value */
+    s = 5u;
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_DECORRELATED, 0u, 9u, 100u, 20u), 100u);
+    assert_int_equal(s, ref_next(5u));
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_FULL, 0u, 0u, 0u, 0u), 0u);
+    assert_int_equal(s, ref_next(ref_next(5u)));
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_EQUAL, 0u, 1u, 0u, 0u), 0u);
+
+    /* exact values for a known seed: FULL on [0, 1000] from seed 1 */
+    s = 1u;
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_FULL, 0u, 1000u, 0u, 0u), 270369u % 1001u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_PERCENT, 10u, 1000u, 0u, 0u),
+                     900u + 67634689u % 201u);
+}
+
+static void test_crc32(void **st)
+{
+    const uint8_t *msg = (const uint8_t *)"123456789";
+    (void)st;
+    assert_int_equal(recov_crc32(0u, msg, 9u), 0xCBF43926u);
+    assert_int_equal(recov_crc32(recov_crc32(0u, msg, 4u), msg + 4, 5u), 0xCBF43926u);
+    assert_int_equal(recov_crc32(0u, msg, 0u), 0u);
+    assert_int_equal(recov_crc32(0u, (const uint8_t *)"a", 1u), 0xE8B7BE43u);
+}
+
+static void test_le(void **st)
+{
+    uint8_t b[4];
+    (void)st;
+    recov_put32(b, 0x11223344u);
+    assert_int_equal(b[0], 0x44);
+    assert_int_equal(b[1], 0x33);
+    assert_int_equal(b[2], 0x22);
+    assert_int_equal(b[3], 0x11);
+    assert_int_equal(recov_get32(b), 0x11223344u);
+    recov_put16(b, 0xBEEFu);
+    assert_int_equal(b[0], 0xEF);
+    assert_int_equal(b[1], 0xBE);
+    assert_int_equal(recov_get16(b), 0xBEEFu);
+    memset(b, 0xFF, sizeof b);
+    assert_int_equal(recov_get32(b), UINT32_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_elapsed_wraps), cmocka_unit_test(test_mul_milli),
+        cmocka_unit_test(test_backoff),       cmocka_unit_test(test_prng_sequence),
+        cmocka_unit_test(test_uniform),       cmocka_unit_test(test_jitter),
+        cmocka_unit_test(test_crc32),         cmocka_unit_test(test_le),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
