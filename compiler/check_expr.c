@@ -212,7 +212,7 @@ static bool check_const(rc_check_ctx *c, const operand *o, const operand *k, boo
         return true;
     case RC_OPD_ELAPSED:
         opname = "elapsed";
-        if (k->kind != VK_DURATION && k->kind != VK_INT) break;
+        if (k->kind != VK_DURATION) break;
         if (k->value < 0 || k->value > INT32_MAX) {
             rc_diag_error(c->d, k->loc, "elapsed is compared in 0..2147483647 ms; %lld is out of range", (long long)k->value);
             return false;

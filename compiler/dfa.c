@@ -88,12 +88,12 @@ static void sort_i32(int32_t *v, int32_t n)
     }
 }
 
-static bool fail_global(rc_dfa_error *err, const char *msg, int n)
+static bool fail_too_many_states(rc_dfa_error *err, int n)
 {
     err->pattern = -1;
     err->alt = 0;
     err->offset = 0;
-    snprintf(err->message, sizeof err->message, msg, n);
+    snprintf(err->message, sizeof err->message, "pattern set needs more than %d DFA states", n);
     return false;
 }
 
@@ -221,7 +221,7 @@ static uint64_t list_hash(const int32_t *v, int32_t n)
 static bool new_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *id)
 {
     if (b->n >= b->max_states)
-        return fail_global(b->err, "pattern set needs more than %d DFA states", b->max_states);
+        return fail_too_many_states(b->err, b->max_states);
     if (b->n == b->cap) {
         int32_t nc = b->cap ? b->cap * 2 : 256;
         int32_t *off = RC_NEW_ARRAY(b->scratch, int32_t, nc);
@@ -327,6 +327,7 @@ static bool build_subsets(dfa_builder *b)
     b->in_r = RC_NEW_ARRAY(b->scratch, uint8_t, N);
     b->stack = RC_NEW_ARRAY(b->scratch, int32_t, 3 * (size_t)N + 16);
     b->rec = RC_NEW_ARRAY(b->scratch, int32_t, (size_t)N + 16);
+    b->pool = grow_array(b->scratch, b->pool, &b->pool_cap, 1024, sizeof *b->pool);
     buckets k = { RC_NEW_ARRAY(b->scratch, int32_t, b->ncls),
                   RC_NEW_ARRAY(b->scratch, int32_t, b->ncls), NULL, 0 };
 
@@ -355,6 +356,9 @@ static bool build_subsets(dfa_builder *b)
     b->mr_len = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
     b->mr_target = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
     int32_t mr_n = 0, mr_cap = 0;
+    /* non-NULL from the start: empty lists still point somewhere */
+    b->mr_pool = grow_array(b->scratch, NULL, &mr_cap, 256, sizeof *b->mr_pool);
+    k.v = grow_array(b->scratch, NULL, &k.cap, 256, sizeof *k.v);
     fill_buckets(b, &k, r, nr);
     for (int32_t c = 0; c < b->ncls; c++) {
         b->gen++;

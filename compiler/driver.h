@@ -25,9 +25,9 @@ typedef struct rc_unit {
 
 /* Options applied to the diagnostics before parsing. */
 typedef struct rc_unit_opts {
-    const char **wopts;         /* -W option texts (without "-W"), nwopts of them */
+    const char *const *wopts;   /* -W option texts (without "-W"), nwopts of them */
     int nwopts;
-    int max_errors;             /* 0: default (20) */
+    int max_errors;             /* 0: default (20), -1: no limit */
 } rc_unit_opts;
 
 /* Returns 0 when the policy is valid (u->ir set), 1 when it has errors

@@ -115,10 +115,8 @@ static int parse_args(int argc, char **argv, opts *o)
 
 static int load(rc_unit *u, const char *path, const opts *o)
 {
-    rc_unit_opts uo = {o->wopts, o->nwopts, 0};
-    int rc = rc_unit_load(u, path, stderr, &uo);
-    if (o->max_errors_set) u->diag.max_errors = o->max_errors;
-    return rc;
+    rc_unit_opts uo = {o->wopts, o->nwopts, o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0};
+    return rc_unit_load(u, path, stderr, &uo);
 }
 
 static bool check_wopts(const opts *o)

@@ -280,34 +280,40 @@ static re_node *parse_atom(re_parser *p)
     }
 }
 
-/* Digits at p->pos; false when there are none.  Saturates far above 255. */
-static bool parse_count(re_parser *p, int *v)
+/* Digits at p->pos; false when there are none.  Values saturate at 256
+ * (anything above 255 is an error; *digits keeps the text for the message). */
+static bool parse_count(re_parser *p, int *v, size_t *digits)
 {
     size_t start = p->pos;
-    long x = 0;
+    int x = 0;
     while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9') {
-        if (x < 100000) x = x * 10 + (p->s[p->pos] - '0');
+        x = x * 10 + (p->s[p->pos] - '0');
+        if (x > 256) x = 256;
         p->pos++;
     }
-    *v = (int)x;
+    *v = x;
+    *digits = start;
     return p->pos > start;
 }
 
 /* {n} {n,} {n,m} at p->pos (the '{'). */
 static bool parse_braces(re_parser *p, int *min, int *max)
 {
-    size_t open = p->pos++;
+    size_t open = p->pos++, d1 = 0, d2 = 0, e1;
     const char *bad = "invalid repetition: expected {n}, {n,} or {n,m}";
-    if (!parse_count(p, min)) return re_fail(p, open, "%s", bad);
+    if (!parse_count(p, min, &d1)) return re_fail(p, open, "%s", bad);
+    e1 = p->pos;
     *max = *min;
     if (p->pos < p->len && p->s[p->pos] == ',') {
         p->pos++;
-        if (!parse_count(p, max)) *max = -1;
+        if (!parse_count(p, max, &d2)) *max = -1;
     }
     if (p->pos >= p->len || p->s[p->pos] != '}') return re_fail(p, open, "%s", bad);
     p->pos++;
-    if (*min > 255 || *max > 255)
-        return re_fail(p, open, "repetition count %d exceeds 255", *min > 255 ? *min : *max);
+    if (*min > 255)
+        return re_fail(p, open, "repetition count %.*s exceeds 255", (int)(e1 - d1), p->s + d1);
+    if (*max > 255)
+        return re_fail(p, open, "repetition count %.*s exceeds 255", (int)(p->pos - 1 - d2), p->s + d2);
     if (*max >= 0 && *max < *min) return re_fail(p, open, "bad repetition {%d,%d}", *min, *max);
     return true;
 }

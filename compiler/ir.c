@@ -1,0 +1,402 @@
+/* ir.c - the IR's hash and text dump; see ir.h.
+ *
+ * rc_ir_hash is FNV-1a 32 over a canonical serialisation: every number as 8
+ * bytes little-endian, every string as its length then its bytes (NULL and ""
+ * differ), every table with its count first.  Locations, pointers and the
+ * DFA tables (a function of the pattern sources, which are hashed) are left
+ * out, so the hash changes exactly when the policy's meaning does.  The
+ * serialisation order below is part of the checkpoint format: changing it
+ * changes every P_POLICY_HASH.
+ */
+#include "ir.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+typedef struct rc_ir_hasher { uint32_t h; } rc_ir_hasher;
+
+static void hbytes(rc_ir_hasher *x, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (size_t i = 0; i < n; i++) {
+        x->h ^= b[i];
+        x->h *= 16777619u;
+    }
+}
+
+static void hnum(rc_ir_hasher *x, int64_t v)
+{
+    uint8_t b[8];
+    uint64_t u = (uint64_t)v;
+    for (int i = 0; i < 8; i++) b[i] = (uint8_t)(u >> (8 * i));
+    hbytes(x, b, 8);
+}
+
+static void hmem(rc_ir_hasher *x, const char *s, size_t n)
+{
+    hnum(x, (int64_t)n);
+    hbytes(x, s, n);
+}
+
+static void hstr(rc_ir_hasher *x, const char *s)
+{
+    if (!s) {
+        hnum(x, -1);
+        return;
+    }
+    hmem(x, s, strlen(s));
+}
+
+static void hnames(rc_ir_hasher *x, const rc_ir_name *v, int n)
+{
+    hnum(x, n);
+    for (int i = 0; i < n; i++) hstr(x, v[i].name);
+}
+
+static void hbools(rc_ir_hasher *x, const bool *v, int n)
+{
+    for (int i = 0; i < n; i++) hnum(x, v && v[i]);
+}
+
+uint32_t rc_ir_hash(const rc_ir *ir)
+{
+    rc_ir_hasher x = { 2166136261u };
+    hstr(&x, "recov-ir-1");
+    hstr(&x, ir->name);
+    hnum(&x, ir->version);
+
+    hnum(&x, ir->nfields);
+    for (int i = 0; i < ir->nfields; i++) {
+        hstr(&x, ir->fields[i].name);
+        hnum(&x, ir->fields[i].type);
+        hnum(&x, ir->fields[i].text_index);
+    }
+    hnum(&x, ir->nclasses);
+    for (int i = 0; i < ir->nclasses; i++) {
+        hstr(&x, ir->classes[i].name);
+        hnum(&x, ir->classes[i].retryable);
+    }
+    hnum(&x, ir->nerrors);
+    for (int i = 0; i < ir->nerrors; i++) {
+        const rc_ir_error *e = &ir->errors[i];
+        hstr(&x, e->name);
+        hnum(&x, e->cls);
+        hnum(&x, e->severity);
+        hstr(&x, e->message);
+        hstr(&x, e->hint);
+        hnum(&x, e->nsteps);
+        for (int j = 0; j < e->nsteps; j++) hstr(&x, e->steps[j]);
+    }
+    hnum(&x, ir->nexprs);
+    for (int i = 0; i < ir->nexprs; i++) {
+        const rc_ir_expr *e = &ir->exprs[i];
+        hnum(&x, e->kind);
+        switch (e->kind) {
+        case RC_X_TRUE: break;
+        case RC_X_CMP:
+            hnum(&x, e->opd);
+            hnum(&x, e->opd == RC_OPD_FIELD ? e->field : -1);
+            hnum(&x, e->op);
+            hnum(&x, e->value);
+            break;
+        case RC_X_IN:
+            hnum(&x, e->opd);
+            hnum(&x, e->opd == RC_OPD_FIELD ? e->field : -1);
+            hnum(&x, e->lo);
+            hnum(&x, e->hi);
+            break;
+        case RC_X_MATCH:
+            hnum(&x, e->field);
+            hnum(&x, e->pattern);
+            break;
+        case RC_X_AND: case RC_X_OR:
+            hnum(&x, e->a);
+            hnum(&x, e->b);
+            break;
+        case RC_X_NOT:
+            hnum(&x, e->a);
+            break;
+        }
+    }
+    hnum(&x, ir->nrules);
+    for (int i = 0; i < ir->nrules; i++) {
+        hnum(&x, ir->rules[i].cond);
+        hnum(&x, ir->rules[i].error);
+    }
+    hnum(&x, ir->ntexts);
+    for (int t = 0; t < ir->ntexts; t++) {
+        const rc_ir_textfield *tf = &ir->texts[t];
+        hnum(&x, tf->field);
+        hnum(&x, tf->npatterns);
+        for (int p = 0; p < tf->npatterns; p++) {
+            const rc_ir_pattern *pt = &tf->patterns[p];
+            hnum(&x, pt->icase);
+            hnum(&x, pt->nalts);
+            for (int a = 0; a < pt->nalts; a++) {
+                hnum(&x, pt->alts[a].is_regex);
+                hmem(&x, pt->alts[a].text, pt->alts[a].len);
+            }
+        }
+    }
+    hnum(&x, ir->nretries);
+    for (int i = 0; i < ir->nretries; i++) {
+        const rc_ir_retry *r = &ir->retries[i];
+        hstr(&x, r->name);
+        hnum(&x, r->attempts);
+        hnum(&x, r->backoff);
+        hnum(&x, r->base_ms);
+        hnum(&x, r->factor_milli);
+        hnum(&x, r->max_ms);
+        hnum(&x, r->jitter);
+        hnum(&x, r->jitter_pct);
+        for (int e = 0; e < ir->nerrors; e++) hnum(&x, r->error_scale ? r->error_scale[e] : 1000);
+        for (int s = 0; s < RC_SEV_COUNT; s++) hnum(&x, r->sev_scale[s]);
+        hnum(&x, r->honor_field);
+    }
+    hnum(&x, ir->nbreakers);
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        hstr(&x, b->name);
+        hnum(&x, b->mode);
+        hnum(&x, b->threshold);
+        hnum(&x, b->rate_pct);
+        hnum(&x, b->window);
+        hnum(&x, b->min_calls);
+        hnum(&x, b->open_ms);
+        hnum(&x, b->probes);
+        hnum(&x, b->close_after);
+        hbools(&x, b->counts, ir->nerrors);
+    }
+    hnum(&x, ir->nbudgets);
+    for (int i = 0; i < ir->nbudgets; i++) {
+        hstr(&x, ir->budgets[i].name);
+        hnum(&x, ir->budgets[i].ratio_pct);
+        hnum(&x, ir->budgets[i].min_retries);
+        hnum(&x, ir->budgets[i].window_ms);
+    }
+    hnum(&x, ir->has_escalation);
+    if (ir->has_escalation)
+        for (int l = 0; l < RC_SEV_COUNT; l++) {
+            hnum(&x, ir->escalation.channel[l]);
+            hnum(&x, ir->escalation.sla_ms[l]);
+            hnum(&x, ir->escalation.unresolved_after[l]);
+            hnum(&x, ir->escalation.unresolved_after[l] ? ir->escalation.unresolved_to[l] : 0);
+        }
+    hnum(&x, ir->deadline_ms);
+    hnum(&x, ir->nblocks);
+    for (int i = 0; i < ir->nblocks; i++) {
+        const rc_ir_block *b = &ir->blocks[i];
+        hbools(&x, b->errors, ir->nerrors);
+        hnum(&x, b->when);
+        hnum(&x, b->deadline_ms);
+        hnum(&x, b->terminal);
+        hnum(&x, b->nsteps);
+        for (int j = 0; j < b->nsteps; j++) {
+            const rc_ir_step *s = &b->steps[j];
+            hnum(&x, s->kind);
+            switch (s->kind) {
+            case RC_IR_RETRY: hnum(&x, s->retry); break;
+            case RC_IR_FALLBACK:
+                hnum(&x, s->adaptive);
+                hnum(&x, s->nalts);
+                for (int a = 0; a < s->nalts; a++) hnum(&x, s->alts[a]);
+                break;
+            case RC_IR_ADJUST: case RC_IR_RUN:
+                hnum(&x, s->id);
+                hnum(&x, s->ms);
+                break;
+            case RC_IR_DEGRADE: hnum(&x, s->id); break;
+            case RC_IR_ESCALATE: hnum(&x, s->level); break;
+            case RC_IR_ABORT: break;
+            }
+        }
+    }
+    hnames(&x, ir->alts, ir->nalts);
+    hnames(&x, ir->modes, ir->nmodes);
+    hnames(&x, ir->channels, ir->nchannels);
+    hnames(&x, ir->handlers, ir->nhandlers);
+    hnames(&x, ir->adjusts, ir->nadjusts);
+    return x.h;
+}
+
+/* ---- dump ----------------------------------------------------------------- */
+
+static const char *const rc_ir_type_names[] = { "u8", "u16", "u32", "i8", "i16", "i32", "bool", "text" };
+static const char *const rc_ir_sev_names[] = { "low", "medium", "high", "critical" };
+static const char *const rc_ir_opd_names[] = { "field", "attempt", "elapsed", "severity", "class", "error" };
+static const char *const rc_ir_cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
+static const char *const rc_ir_step_names[] = { "retry", "fallback", "adjust", "run", "degrade", "escalate", "abort" };
+static const char *const rc_ir_backoff_names[] = { "constant", "linear", "exponential" };
+static const char *const rc_ir_jitter_names[] = { "none", "percent", "full", "equal", "decorrelated" };
+
+static void dump_str(FILE *out, const char *s, size_t n)
+{
+    fputc('"', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7F) fprintf(out, "\\x%02X", c);
+        else fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void dump_opd(FILE *out, const rc_ir *ir, const rc_ir_expr *e)
+{
+    if (e->opd == RC_OPD_FIELD) fprintf(out, "%s", ir->fields[e->field].name);
+    else fprintf(out, "%s", rc_ir_opd_names[e->opd]);
+}
+
+static void dump_errset(FILE *out, const rc_ir *ir, const bool *set)
+{
+    int n = 0;
+    for (int i = 0; i < ir->nerrors; i++) n += set[i];
+    if (n == ir->nerrors) {
+        fprintf(out, "*");
+        return;
+    }
+    const char *sep = "";
+    for (int i = 0; i < ir->nerrors; i++)
+        if (set[i]) {
+            fprintf(out, "%s%s", sep, ir->errors[i].name);
+            sep = ",";
+        }
+}
+
+void rc_ir_dump(const rc_ir *ir, FILE *out)
+{
+    fprintf(out, "policy %s version %" PRIu32 " hash 0x%08" PRIX32 "\n", ir->name, ir->version, ir->hash);
+    for (int i = 0; i < ir->nfields; i++)
+        fprintf(out, "field %d %s : %s%s\n", i, ir->fields[i].name, rc_ir_type_names[ir->fields[i].type],
+                ir->fields[i].text_index >= 0 ? " (matched)" : "");
+    for (int i = 0; i < ir->nclasses; i++)
+        fprintf(out, "class %d %s%s\n", i, ir->classes[i].name, ir->classes[i].retryable ? " retryable" : "");
+    for (int i = 0; i < ir->nerrors; i++) {
+        const rc_ir_error *e = &ir->errors[i];
+        fprintf(out, "error %d %s : %s, %s\n", i, e->name, ir->classes[e->cls].name, rc_ir_sev_names[e->severity]);
+        if (e->message) { fprintf(out, "  message "); dump_str(out, e->message, strlen(e->message)); fputc('\n', out); }
+        if (e->hint) { fprintf(out, "  hint "); dump_str(out, e->hint, strlen(e->hint)); fputc('\n', out); }
+        for (int j = 0; j < e->nsteps; j++) {
+            fprintf(out, "  step ");
+            dump_str(out, e->steps[j], strlen(e->steps[j]));
+            fputc('\n', out);
+        }
+    }
+    for (int i = 0; i < ir->nexprs; i++) {
+        const rc_ir_expr *e = &ir->exprs[i];
+        fprintf(out, "x%d = ", i);
+        switch (e->kind) {
+        case RC_X_TRUE: fprintf(out, "true"); break;
+        case RC_X_CMP:
+            dump_opd(out, ir, e);
+            fprintf(out, " %s %" PRId64, rc_ir_cmp_names[e->op], e->value);
+            break;
+        case RC_X_IN:
+            dump_opd(out, ir, e);
+            fprintf(out, " in %" PRId64 "..%" PRId64, e->lo, e->hi);
+            break;
+        case RC_X_MATCH: fprintf(out, "%s ~ pattern %d", ir->fields[e->field].name, e->pattern); break;
+        case RC_X_AND: fprintf(out, "x%d && x%d", e->a, e->b); break;
+        case RC_X_OR: fprintf(out, "x%d || x%d", e->a, e->b); break;
+        case RC_X_NOT: fprintf(out, "!x%d", e->a); break;
+        }
+        fputc('\n', out);
+    }
+    for (int i = 0; i < ir->nrules; i++)
+        fprintf(out, "rule %d: x%d => %s\n", i, ir->rules[i].cond, ir->errors[ir->rules[i].error].name);
+    for (int t = 0; t < ir->ntexts; t++) {
+        const rc_ir_textfield *tf = &ir->texts[t];
+        fprintf(out, "text %s: %d patterns, dfa %d states %d classes %d masks\n", ir->fields[tf->field].name,
+                tf->npatterns, tf->dfa.nstates, tf->dfa.nclasses, tf->dfa.nmasks);
+        for (int p = 0; p < tf->npatterns; p++) {
+            fprintf(out, "  pattern %d%s:", p, tf->patterns[p].icase ? " icase" : "");
+            for (int a = 0; a < tf->patterns[p].nalts; a++) {
+                const rc_dfa_alt *al = &tf->patterns[p].alts[a];
+                fprintf(out, "%s", a ? " |" : "");
+                if (al->is_regex) {
+                    fprintf(out, " /");
+                    fwrite(al->text, 1, al->len, out);
+                    fprintf(out, "/");
+                } else {
+                    fputc(' ', out);
+                    dump_str(out, al->text, al->len);
+                }
+            }
+            fputc('\n', out);
+        }
+    }
+    for (int i = 0; i < ir->nretries; i++) {
+        const rc_ir_retry *r = &ir->retries[i];
+        fprintf(out, "retry %d %s: attempts %u backoff %s base %" PRIu32 " factor %" PRIu32 " max %" PRIu32
+                     " jitter %s", i, r->name, r->attempts, rc_ir_backoff_names[r->backoff], r->base_ms,
+                r->factor_milli, r->max_ms, rc_ir_jitter_names[r->jitter]);
+        if (r->jitter == RC_JITTER_PERCENT) fprintf(out, " %u%%", r->jitter_pct);
+        if (r->honor_field >= 0) fprintf(out, " honor %s", ir->fields[r->honor_field].name);
+        fputc('\n', out);
+        for (int e = 0; e < ir->nerrors; e++)
+            if (r->error_scale && r->error_scale[e] != 1000)
+                fprintf(out, "  scale %s %" PRIu32 "\n", ir->errors[e].name, r->error_scale[e]);
+        for (int s = 0; s < RC_SEV_COUNT; s++)
+            if (r->sev_scale[s] != 1000) fprintf(out, "  scale %s %" PRIu32 "\n", rc_ir_sev_names[s], r->sev_scale[s]);
+    }
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        fprintf(out, "breaker %d %s: ", i, b->name);
+        if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "consecutive %u", b->threshold);
+        else fprintf(out, "rate %u%% of %u min %u", b->rate_pct, b->window, b->min_calls);
+        fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);
+        dump_errset(out, ir, b->counts);
+        fputc('\n', out);
+    }
+    for (int i = 0; i < ir->nbudgets; i++)
+        fprintf(out, "budget %d %s: ratio %u%% min %u per %" PRIu32 "\n", i, ir->budgets[i].name,
+                ir->budgets[i].ratio_pct, ir->budgets[i].min_retries, ir->budgets[i].window_ms);
+    if (ir->has_escalation)
+        for (int l = 0; l < RC_SEV_COUNT; l++) {
+            const rc_ir_escalation *e = &ir->escalation;
+            fprintf(out, "escalation %s: ", rc_ir_sev_names[l]);
+            if (e->channel[l] >= 0) fprintf(out, "%s within %" PRIu32, ir->channels[e->channel[l]].name, e->sla_ms[l]);
+            else fprintf(out, "-");
+            if (e->unresolved_after[l])
+                fprintf(out, ", unresolved after %u => %s", e->unresolved_after[l],
+                        rc_ir_sev_names[e->unresolved_to[l]]);
+            fputc('\n', out);
+        }
+    if (ir->deadline_ms) fprintf(out, "deadline %" PRIu32 "\n", ir->deadline_ms);
+    for (int i = 0; i < ir->nblocks; i++) {
+        const rc_ir_block *b = &ir->blocks[i];
+        fprintf(out, "block %d on ", i);
+        dump_errset(out, ir, b->errors);
+        if (b->when >= 0) fprintf(out, " when x%d", b->when);
+        if (b->deadline_ms) fprintf(out, " deadline %" PRIu32, b->deadline_ms);
+        fprintf(out, " terminal %d\n", b->terminal);
+        for (int j = 0; j < b->nsteps; j++) {
+            const rc_ir_step *s = &b->steps[j];
+            fprintf(out, "  %d %s", j, rc_ir_step_names[s->kind]);
+            switch (s->kind) {
+            case RC_IR_RETRY: fprintf(out, " %s", ir->retries[s->retry].name); break;
+            case RC_IR_FALLBACK:
+                if (s->adaptive) fprintf(out, " adaptive");
+                for (int a = 0; a < s->nalts; a++) fprintf(out, "%s%s", a ? ", " : " ", ir->alts[s->alts[a]].name);
+                break;
+            case RC_IR_ADJUST: fprintf(out, " %s delay %" PRIu32, ir->adjusts[s->id].name, s->ms); break;
+            case RC_IR_RUN: fprintf(out, " %s timeout %" PRIu32, ir->handlers[s->id].name, s->ms); break;
+            case RC_IR_DEGRADE: fprintf(out, " %s", ir->modes[s->id].name); break;
+            case RC_IR_ESCALATE: fprintf(out, " %s", s->level >= 0 ? rc_ir_sev_names[s->level] : "(severity)"); break;
+            case RC_IR_ABORT: break;
+            }
+            fputc('\n', out);
+        }
+    }
+    const struct { const char *what; const rc_ir_name *v; int n; } k[] = {
+        { "alternatives", ir->alts, ir->nalts }, { "modes", ir->modes, ir->nmodes },
+        { "channels", ir->channels, ir->nchannels }, { "handlers", ir->handlers, ir->nhandlers },
+        { "adjustments", ir->adjusts, ir->nadjusts },
+    };
+    for (size_t g = 0; g < sizeof k / sizeof k[0]; g++) {
+        if (!k[g].n) continue;
+        fprintf(out, "%s:", k[g].what);
+        for (int i = 0; i < k[g].n; i++) fprintf(out, " %s", k[g].v[i].name);
+        fputc('\n', out);
+    }
+}
