@@ -77,9 +77,9 @@ const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
 /* ---- small helpers ----------------------------------------------------- */
 
 static const char *const kind_words[] = {
-    [RC_SYM_FIELD] = "fault field", [RC_SYM_CONST] = "constant", [RC_SYM_CLASS] = "class",
-    [RC_SYM_ERROR] = "error", [RC_SYM_RETRY] = "retry strategy",
-    [RC_SYM_BREAKER] = "breaker", [RC_SYM_BUDGET] = "budget",
+    [RC_SYM_FIELD] = "a fault field", [RC_SYM_CONST] = "a constant", [RC_SYM_CLASS] = "a class",
+    [RC_SYM_ERROR] = "an error", [RC_SYM_RETRY] = "a retry strategy",
+    [RC_SYM_BREAKER] = "a breaker", [RC_SYM_BUDGET] = "a budget",
 };
 
 static const char *const reserved[] = {
@@ -107,7 +107,7 @@ static bool declare(rc_check_ctx *c, const rc_ident *id, rc_symkind kind, int in
     }
     rc_sym *s = rc_symtab_find(&c->syms, id->name);
     if (s) {
-        rc_diag_error(c->d, id->loc, "'%s' is already declared as a %s", id->name, kind_words[s->kind]);
+        rc_diag_error(c->d, id->loc, "'%s' is already declared as %s", id->name, kind_words[s->kind]);
         rc_diag_note(c->d, s->loc, "previous declaration of '%s' is here", id->name);
         return false;
     }
@@ -120,7 +120,7 @@ static rc_sym *lookup(rc_check_ctx *c, const rc_ident *id, int kindmask, const c
     rc_sym *s = rc_symtab_find(&c->syms, id->name);
     if (s && ((int)s->kind & kindmask)) return s;
     if (s) {
-        rc_diag_error(c->d, id->loc, "'%s' is a %s, not a %s", id->name, kind_words[s->kind], what);
+        rc_diag_error(c->d, id->loc, "'%s' is %s, not a %s", id->name, kind_words[s->kind], what);
         rc_diag_note(c->d, s->loc, "'%s' is declared here", id->name);
         return NULL;
     }
@@ -150,8 +150,8 @@ static bool duration(rc_check_ctx *c, const rc_ast_value *v, const char *what, u
     }
     if (v->num > RC_MAX_SAFE_MS) {
         rc_diag_error(c->d, v->loc,
-                      "%s of %lld ms exceeds the longest interval a 32-bit millisecond tick can time "
-                      "(2147483647 ms, about 24.8 days)", what, (long long)v->num);
+                      "%s of %lld ms is longer than the longest interval a 32-bit millisecond tick can "
+                      "time (2147483647 ms, about 24.8 days)", what, (long long)v->num);
         return false;
     }
     *out = (uint32_t)v->num;
@@ -639,7 +639,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
             break;
         case RC_S_OPEN_FOR:
             if (dup_setting(c, &s_for, s, "open for")) break;
-            if (duration(c, &s->v[0], "open for", &b->open_ms) && b->open_ms == 0)
+            if (duration(c, &s->v[0], "the open period", &b->open_ms) && b->open_ms == 0)
                 rc_diag_error(c->d, s->v[0].loc, "a breaker must stay open for more than 0 ms");
             break;
         case RC_S_PROBES:

@@ -4,6 +4,7 @@
  * constant checked against the operand's type; string patterns are
  * registered with their field's DFA (one bit per distinct pattern).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check_int.h"
@@ -434,32 +435,73 @@ static int check_name(rc_check_ctx *c, const rc_ast_expr *e)
     return -1;
 }
 
-int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e)
+static int check_leaf(rc_check_ctx *c, const rc_ast_expr *e)
 {
     switch (e->kind) {
     case RC_AX_CMP: return check_cmp(c, e);
     case RC_AX_IN: return check_in(c, e);
     case RC_AX_MATCH: return check_match(c, e);
     case RC_AX_NAME: return check_name(c, e);
-    case RC_AX_NOT: {
-        int a = rc_check_expr(c, e->a);
-        if (a < 0) return -1;
-        int x = rc_check_new_expr(c, RC_X_NOT);
-        c->ir->exprs[x].a = a;
-        c->ir->exprs[x].loc = e->loc;
-        return x;
+    default: return -1;
     }
-    case RC_AX_AND:
-    case RC_AX_OR: {
-        int a = rc_check_expr(c, e->a);
-        int b = rc_check_expr(c, e->b);
-        if (a < 0 || b < 0) return -1;
-        int x = rc_check_new_expr(c, e->kind == RC_AX_AND ? RC_X_AND : RC_X_OR);
-        c->ir->exprs[x].a = a;
-        c->ir->exprs[x].b = b;
-        c->ir->exprs[x].loc = e->loc;
-        return x;
+}
+
+/* Post-order walk with explicit stacks: conditions can be nested or chained
+ * tens of thousands deep, and the checker must not recurse that far. */
+typedef struct walk_frame { const rc_ast_expr *e; bool expanded; } walk_frame;
+
+int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *root)
+{
+    size_t cap = 64, n = 0, nres = 0;
+    walk_frame *st = malloc(cap * sizeof *st);
+    int *res = malloc(cap * sizeof *res);
+    if (!st || !res) { free(st); free(res); return -1; }
+    st[n++] = (walk_frame){root, false};
+    while (n) {
+        walk_frame *f = &st[n - 1];
+        const rc_ast_expr *e = f->e;
+        bool inner = e->kind == RC_AX_AND || e->kind == RC_AX_OR || e->kind == RC_AX_NOT;
+        if (n + 2 > cap || nres + 2 > cap) {
+            cap *= 2;
+            walk_frame *ns = realloc(st, cap * sizeof *st);
+            if (ns) st = ns;
+            int *nr = realloc(res, cap * sizeof *res);
+            if (nr) res = nr;
+            if (!ns || !nr) { free(st); free(res); return -1; }
+            f = &st[n - 1];
+        }
+        if (inner && !f->expanded) {
+            f->expanded = true;
+            if (e->b) st[n++] = (walk_frame){e->b, false};
+            st[n++] = (walk_frame){e->a, false};
+            continue;
+        }
+        n--;
+        if (!inner) { res[nres++] = check_leaf(c, e); continue; }
+        if (e->kind == RC_AX_NOT) {
+            int a = res[--nres];
+            int x = -1;
+            if (a >= 0) {
+                x = rc_check_new_expr(c, RC_X_NOT);
+                c->ir->exprs[x].a = a;
+                c->ir->exprs[x].loc = e->loc;
+            }
+            res[nres++] = x;
+            continue;
+        }
+        /* children were pushed b then a, so a finished first */
+        int b = res[--nres], a = res[--nres];
+        int x = -1;
+        if (a >= 0 && b >= 0) {
+            x = rc_check_new_expr(c, e->kind == RC_AX_AND ? RC_X_AND : RC_X_OR);
+            c->ir->exprs[x].a = a;
+            c->ir->exprs[x].b = b;
+            c->ir->exprs[x].loc = e->loc;
+        }
+        res[nres++] = x;
     }
-    }
-    return -1;
+    int r = nres ? res[0] : -1;
+    free(st);
+    free(res);
+    return r;
 }

@@ -46,6 +46,7 @@ typedef struct em {
     int words;          /* total mask words */
     bool *blk_prev;     /* [nblocks] block keeps `prev` (decorrelated retry) */
     bool *blk_run;      /* [nblocks] block has a RUN step */
+    signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
     bool any_run, any_esc, any_unres, any_fallback;
     bool unres[RC_SEV_COUNT];
     const char *cls_t;  /* type of the class table */
@@ -648,44 +649,55 @@ static void put_lit(FILE *f, int64_t v, bool sgn)
     else fprintf(f, "%" PRId64, v);
 }
 
-/* Constant value of expression i (-1 when it depends on the input). */
-static int fold(const em *e, int i, int ctx)
+/* Constant value of expression i (-1 when it depends on the input), from
+ * the table fold_all fills. */
+static int fold(const em *e, int i, int ctx) { return e->foldv[ctx][i]; }
+
+/* One bottom-up pass over the expressions (children have smaller indices),
+ * so folding is linear however deep conditions nest. */
+static void fold_all(em *e, int ctx)
 {
-    const rc_ir_expr *x = &e->ir->exprs[i];
-    char buf[160];
-    int64_t lo, hi;
-    bool sgn;
-    int a, b;
-    switch (x->kind) {
-    case RC_X_TRUE: return 1;
-    case RC_X_CMP:
-        operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
-        return fold_cmp(x->op, x->value, lo, hi);
-    case RC_X_IN:
-        operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
-        a = fold_cmp(RC_IR_GE, x->lo, lo, hi);
-        b = fold_cmp(RC_IR_LE, x->hi, lo, hi);
-        if (x->lo > x->hi || a == 0 || b == 0) return 0;
-        if (a == 1 && b == 1) return 1;
-        return -1;
-    case RC_X_MATCH: return -1;
-    case RC_X_AND:
-        a = fold(e, x->a, ctx);
-        b = fold(e, x->b, ctx);
-        if (a == 0 || b == 0) return 0;
-        if (a == 1 && b == 1) return 1;
-        return -1;
-    case RC_X_OR:
-        a = fold(e, x->a, ctx);
-        b = fold(e, x->b, ctx);
-        if (a == 1 || b == 1) return 1;
-        if (a == 0 && b == 0) return 0;
-        return -1;
-    case RC_X_NOT:
-        a = fold(e, x->a, ctx);
-        return a < 0 ? -1 : !a;
+    const rc_ir *ir = e->ir;
+    signed char *v = e->foldv[ctx];
+    for (int i = 0; i < ir->nexprs; i++) {
+        const rc_ir_expr *x = &ir->exprs[i];
+        char buf[160];
+        int64_t lo, hi;
+        bool sgn;
+        int a, b, r = -1;
+        switch (x->kind) {
+        case RC_X_TRUE: r = 1; break;
+        case RC_X_CMP:
+            operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
+            r = fold_cmp(x->op, x->value, lo, hi);
+            break;
+        case RC_X_IN:
+            operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
+            a = fold_cmp(RC_IR_GE, x->lo, lo, hi);
+            b = fold_cmp(RC_IR_LE, x->hi, lo, hi);
+            if (x->lo > x->hi || a == 0 || b == 0) r = 0;
+            else if (a == 1 && b == 1) r = 1;
+            break;
+        case RC_X_MATCH: break;
+        case RC_X_AND:
+            a = v[x->a];
+            b = v[x->b];
+            if (a == 0 || b == 0) r = 0;
+            else if (a == 1 && b == 1) r = 1;
+            break;
+        case RC_X_OR:
+            a = v[x->a];
+            b = v[x->b];
+            if (a == 1 || b == 1) r = 1;
+            else if (a == 0 && b == 0) r = 0;
+            break;
+        case RC_X_NOT:
+            a = v[x->a];
+            r = a < 0 ? -1 : !a;
+            break;
+        }
+        v[i] = (signed char)r;
     }
-    return -1;
 }
 
 static void put_cmp(FILE *f, const char *opd, rc_ir_cmp op, int64_t v, bool sgn)
@@ -695,10 +707,9 @@ static void put_cmp(FILE *f, const char *opd, rc_ir_cmp op, int64_t v, bool sgn)
     put_lit(f, v, sgn);
 }
 
-/* Writes expression i (not constant itself); constant children are dropped. */
-static void put_expr(const em *e, FILE *f, int i, int ctx)
+/* Writes one leaf (comparison, range, pattern bit). */
+static void put_leaf(const em *e, FILE *f, const rc_ir_expr *x, int ctx)
 {
-    const rc_ir_expr *x = &e->ir->exprs[i];
     char opd[160];
     int64_t lo, hi;
     bool sgn;
@@ -730,25 +741,56 @@ static void put_expr(const em *e, FILE *f, int i, int ctx)
                 (uint32_t)1u << (x->pattern % 32));
         return;
     }
-    case RC_X_AND:
-    case RC_X_OR: {
-        int a = fold(e, x->a, ctx), b = fold(e, x->b, ctx);
-        /* AND with a true side / OR with a false side is the other side */
-        if (a >= 0) { put_expr(e, f, x->b, ctx); return; }
-        if (b >= 0) { put_expr(e, f, x->a, ctx); return; }
-        fprintf(f, "(");
-        put_expr(e, f, x->a, ctx);
-        fprintf(f, x->kind == RC_X_AND ? ") && (" : ") || (");
-        put_expr(e, f, x->b, ctx);
-        fprintf(f, ")");
-        return;
+    default: return;
     }
-    case RC_X_NOT:
-        fprintf(f, "!(");
-        put_expr(e, f, x->a, ctx);
-        fprintf(f, ")");
-        return;
+}
+
+/* Writes expression i (not constant itself); constant children are dropped.
+ * An explicit stack of "visit node" / "print text" items instead of
+ * recursion: conditions may nest tens of thousands deep. */
+typedef struct put_item { int node; const char *text; } put_item;
+
+static void put_expr(const em *e, FILE *f, int root, int ctx)
+{
+    size_t cap = 64, n = 0;
+    put_item *st = malloc(cap * sizeof *st);
+    if (!st) return;
+    st[n++] = (put_item){root, NULL};
+    while (n) {
+        put_item it = st[--n];
+        if (it.text) { fputs(it.text, f); continue; }
+        if (n + 4 > cap) {
+            cap *= 2;
+            put_item *ns = realloc(st, cap * sizeof *st);
+            if (!ns) break;
+            st = ns;
+        }
+        const rc_ir_expr *x = &e->ir->exprs[it.node];
+        switch (x->kind) {
+        case RC_X_AND:
+        case RC_X_OR: {
+            int a = fold(e, x->a, ctx), b = fold(e, x->b, ctx);
+            /* AND with a true side / OR with a false side is the other side */
+            if (a >= 0) { st[n++] = (put_item){x->b, NULL}; break; }
+            if (b >= 0) { st[n++] = (put_item){x->a, NULL}; break; }
+            fputs("(", f);
+            st[n++] = (put_item){0, ")"};
+            st[n++] = (put_item){x->b, NULL};
+            st[n++] = (put_item){0, x->kind == RC_X_AND ? ") && (" : ") || ("};
+            st[n++] = (put_item){x->a, NULL};
+            break;
+        }
+        case RC_X_NOT:
+            fputs("!(", f);
+            st[n++] = (put_item){0, ")"};
+            st[n++] = (put_item){x->a, NULL};
+            break;
+        default:
+            put_leaf(e, f, x, ctx);
+            break;
+        }
     }
+    free(st);
 }
 
 /* A condition "error e is in set": NULL text when always (all set). */
@@ -1496,6 +1538,17 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
     e.c = c;
     bool ok = analyse(&e);
     if (ok) {
+        e.foldv[0] = malloc((size_t)ir->nexprs + 1);
+        e.foldv[1] = malloc((size_t)ir->nexprs + 1);
+        ok = e.foldv[0] && e.foldv[1];
+        if (ok) {
+            fold_all(&e, CTX_CLASSIFY);
+            fold_all(&e, CTX_WHEN);
+        } else {
+            snprintf(e.why, sizeof e.why, "out of memory");
+        }
+    }
+    if (ok) {
         plan_state(&e);
         ok = check_names(&e);
     }
@@ -1507,6 +1560,8 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
     }
     if (!ok && why && n) snprintf(why, n, "%s", e.why);
     free(e.recs);
+    free(e.foldv[0]);
+    free(e.foldv[1]);
     free(e.woff);
     free(e.blk_prev);
     free(e.blk_run);

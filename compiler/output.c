@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *dup_str(const char *s)
@@ -35,6 +36,10 @@ bool rc_output_open(rc_output *o, const char *path)
         o->path = o->tmp = NULL;
         return false;
     }
+    /* mkstemp creates 0600; generated sources are ordinary files */
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, (mode_t)(0666 & ~mask)) != 0) { /* keep 0600 rather than fail */ }
     o->f = fdopen(fd, "w");
     if (!o->f) {
         fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
