@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "analyze.h"
 #include "check.h"
 #include "parse.h"
 
@@ -64,6 +65,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
     if (u->diag.errors) return 1;
     u->ir = rc_check(&u->arena, &u->diag, u->ast);
+    if (u->ir) rc_analyze(u->ir, u->ast, &u->diag);
     if (!u->ir || u->diag.errors) {
         u->ir = NULL;
         return 1;

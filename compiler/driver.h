@@ -21,6 +21,8 @@ typedef struct rc_unit {
     size_t len;
     const rc_ast_policy *ast;   /* NULL when the file could not be read */
     const rc_ir *ir;            /* NULL unless the policy checked clean */
+    const char **deps;          /* files read besides the policy (imported headers), for -MD */
+    int ndeps;
 } rc_unit;
 
 /* Options applied to the diagnostics before parsing. */
@@ -28,6 +30,13 @@ typedef struct rc_unit_opts {
     const char *const *wopts;   /* -W option texts (without "-W"), nwopts of them */
     int nwopts;
     int max_errors;             /* 0: default (20), -1: no limit */
+    /* C header import (section 4): passed through to clang */
+    const char *const *include_dirs;  /* -I */
+    int nincludes;
+    const char *const *defines;       /* -D NAME[=VALUE] */
+    int ndefines;
+    const char *sysroot;              /* --sysroot, NULL for none */
+    const char *target;               /* --target triple, NULL for the host */
 } rc_unit_opts;
 
 /* Returns 0 when the policy is valid (u->ir set), 1 when it has errors

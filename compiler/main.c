@@ -38,6 +38,9 @@ static const char usage_text[] =
     "  explain P.recov            sizes, tables, worst-case delays per block, hash\n"
     "\n"
     "options:\n"
+    "  -I DIR, -D NAME[=VALUE]    include path and macro for imported C headers\n"
+    "  --sysroot DIR, --target T  passed to clang when reading imported headers\n"
+    "  -MD [-MF FILE]             compile: write a make depfile (default DIR/<policy>.d)\n"
     "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
     "  -Werror, -Werror=<name>    make warnings (or one warning) errors\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
@@ -69,12 +72,19 @@ typedef struct opts {
     const char *runtime;
     bool keep;
     bool verbose;
+    const char **incs, **defs;  /* -I DIR, -D NAME[=VALUE] (C header import) */
+    int nincs, ndefs;
+    const char *sysroot, *target;
+    bool md;                    /* -MD: write a make depfile */
+    const char *mf;             /* -MF FILE */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
 {
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files) return EXIT_INTERNAL;
+    o->incs = calloc((size_t)argc, sizeof *o->incs);
+    o->defs = calloc((size_t)argc, sizeof *o->defs);
+    if (!o->files || !o->incs || !o->defs) return EXIT_INTERNAL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0) {
@@ -100,6 +110,22 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--runtime") == 0) {
             if (++i == argc) return usage_error("%s needs a directory", a);
             o->runtime = argv[i];
+        } else if (strncmp(a, "-I", 2) == 0 || strncmp(a, "-D", 2) == 0) {
+            const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!v) return usage_error("%s needs a value", a);
+            if (a[1] == 'I') o->incs[o->nincs++] = v;
+            else o->defs[o->ndefs++] = v;
+        } else if (strcmp(a, "--sysroot") == 0 || strcmp(a, "--target") == 0 || strcmp(a, "-MF") == 0) {
+            if (++i == argc) return usage_error("%s needs a value", a);
+            if (a[2] == 's') o->sysroot = argv[i];
+            else if (a[2] == 't') o->target = argv[i];
+            else o->mf = argv[i];
+        } else if (strncmp(a, "--sysroot=", 10) == 0) {
+            o->sysroot = a + 10;
+        } else if (strncmp(a, "--target=", 9) == 0) {
+            o->target = a + 9;
+        } else if (strcmp(a, "-MD") == 0) {
+            o->md = true;
         } else if (strcmp(a, "--keep") == 0) {
             o->keep = true;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -115,7 +141,17 @@ static int parse_args(int argc, char **argv, opts *o)
 
 static int load(rc_unit *u, const char *path, const opts *o)
 {
-    rc_unit_opts uo = {o->wopts, o->nwopts, o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0};
+    rc_unit_opts uo;
+    memset(&uo, 0, sizeof uo);
+    uo.wopts = o->wopts;
+    uo.nwopts = o->nwopts;
+    uo.max_errors = o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0;
+    uo.include_dirs = o->incs;
+    uo.nincludes = o->nincs;
+    uo.defines = o->defs;
+    uo.ndefines = o->ndefs;
+    uo.sysroot = o->sysroot;
+    uo.target = o->target;
     return rc_unit_load(u, path, stderr, &uo);
 }
 
@@ -286,13 +322,19 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
     int rc = parse_args(argc, argv, &o);
-    if (rc) { free(o.files); return rc; }
-    if (!check_wopts(&o)) { free(o.files); return EXIT_USAGE; }
+    if (rc || !check_wopts(&o)) {
+        free(o.files);
+        free(o.incs);
+        free(o.defs);
+        return rc ? rc : EXIT_USAGE;
+    }
     if (strcmp(cmd, "compile") == 0) rc = cmd_compile(&o);
     else if (strcmp(cmd, "check") == 0) rc = cmd_check(&o);
     else if (strcmp(cmd, "test") == 0) rc = cmd_test(&o);
     else if (strcmp(cmd, "explain") == 0) rc = cmd_explain(&o);
     else rc = usage_error("unknown command '%s'", cmd);
     free(o.files);
+    free(o.incs);
+    free(o.defs);
     return rc;
 }
