@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "check_int.h"
+#include "cimport.h"
 
 /* RC_MAX_SAFE_MS: the longest interval a wrapping uint32 millisecond tick can
  * compare (2^31 - 1 ms, about 24.8 days); longer durations are errors. */
@@ -299,9 +300,16 @@ static void declare_all(rc_check_ctx *c, const rc_ast_policy *p)
                 ir->nfields++;
             }
             break;
-        case RC_D_IMPORT:
+        case RC_D_IMPORT:   /* read by cimport.c before checking */
+            break;
         case RC_D_FAULT_STRUCT:
-            rc_diag_error(c->d, d->loc, "C header import is not supported by this build of recovc");
+            if (fault) {
+                rc_diag_error(c->d, d->loc, "a policy has one `fault` block");
+                rc_diag_note(c->d, fault->loc, "the first `fault` block is here");
+                break;
+            }
+            fault = d;
+            rc_check_import_fields(c, d);
             break;
         case RC_D_CONST:
             if (declare(c, &d->name, RC_SYM_CONST, c->nconsts)) {
@@ -365,7 +373,7 @@ static void resolve_consts(rc_check_ctx *c, const rc_ast_policy *p)
         int64_t v = 0;
         if (d->value.kind == RC_AV_NAME) {
             rc_sym *t = rc_symtab_find(&c->syms, d->value.name);
-            if (t && t->kind == RC_SYM_CONST && t->index >= i) {
+            if (t && t->kind == RC_SYM_CONST && t->index >= i && t->index < c->npolicy_consts) {
                 rc_diag_error(c->d, d->value.loc, "constant '%s' is used before its value is known", d->value.name);
                 i++;
                 continue;
@@ -1031,12 +1039,15 @@ static void check_case_collisions(rc_check_ctx *c, const rc_ir_name *names, int 
 
 /* ---- entry ---------------------------------------------------------------------- */
 
-rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p)
+rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p) { return rc_check_with(a, d, p, NULL); }
+
+rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const struct rc_cimport *imp)
 {
     rc_check_ctx cx, *c = &cx;
     memset(c, 0, sizeof cx);
     c->a = a;
     c->d = d;
+    c->imp = imp;
     rc_symtab_init(&c->syms, a);
     rc_ir *ir = RC_NEW(a, rc_ir);
     c->ir = ir;
@@ -1055,6 +1066,14 @@ rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p)
     for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
         if (dd->kind == RC_D_FAULT)
             for (const rc_ast_field *f = dd->fields; f; f = f->next) nfields++;
+    const rc_ast_decl *first_import = NULL;
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+        if (dd->kind == RC_D_IMPORT && !first_import) first_import = dd;
+    if (first_import && !imp) {
+        rc_diag_error(d, first_import->loc, "this program cannot read C headers (the imports were not loaded)");
+        return NULL;
+    }
+    if (imp) { nfields += imp->nfields; nconst += imp->nconsts; }
     ir->fields = RC_NEW_ARRAY(a, rc_ir_field, nfields + 1);
     ir->texts = RC_NEW_ARRAY(a, rc_ir_textfield, nfields + 1);
     c->field_text_slot = RC_NEW_ARRAY(a, int, nfields + 1);
@@ -1069,8 +1088,13 @@ rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p)
     c->const_locs = RC_NEW_ARRAY(a, rc_loc, nconst + 1);
     c->const_names = RC_NEW_ARRAY(a, const char *, nconst + 1);
     c->const_used = RC_NEW_ARRAY(a, bool, nconst + 1);
+    c->const_enum = RC_NEW_ARRAY(a, int, nconst + 1);
+    c->field_enum = RC_NEW_ARRAY(a, int, nfields + 1);
+    for (int i = 0; i <= nconst; i++) c->const_enum[i] = -1;
+    for (int i = 0; i <= nfields; i++) c->field_enum[i] = -1;
 
     declare_all(c, p);
+    rc_check_import_consts(c, first_import);
     c->retry_used = RC_NEW_ARRAY(a, bool, ir->nretries + 1);
     resolve_consts(c, p);
     resolve_errors(c, p);
@@ -1091,6 +1115,7 @@ rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p)
         duration(c, &dd->value, "deadline", &ir->deadline_ms);
     }
     build_classify(c, p, produced);
+    rc_check_import_enums(c, p);
     build_strategies(c, p);
     build_escalation(c, p, &caps);
     build_blocks(c, p, &caps, handled);

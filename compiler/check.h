@@ -14,4 +14,10 @@
 
 rc_ir *rc_check(rc_arena *a, rc_diag *d, const rc_ast_policy *p);
 
+/* The same, for a policy whose `import`s have been read (cimport.h): the
+ * imported constants, enums and fault struct take part.  imp may be NULL
+ * when the policy imports nothing. */
+struct rc_cimport;
+rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const struct rc_cimport *imp);
+
 #endif

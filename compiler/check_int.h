@@ -29,7 +29,18 @@ typedef struct rc_check_ctx {
     const char **const_names;
     int *field_text_slot;       /* [nfields] -> texts index or -1 */
     bool in_classify;           /* conditions of classify: fault fields only */
+    /* C headers (check_import.c): consts [npolicy_consts, nconsts) are imported */
+    const struct rc_cimport *imp;   /* NULL when the policy imports nothing */
+    int npolicy_consts;
+    int *const_enum;            /* [nconsts] imported enum of a constant, -1 for none */
+    int *field_enum;            /* [nfields] imported enum type of a field, -1 for none */
 } rc_check_ctx;
+
+/* check_import.c: the imported fault struct's members, the imported
+ * constants, and the enum checks (wrong enum, -Wenum-coverage). */
+void rc_check_import_fields(rc_check_ctx *c, const rc_ast_decl *d);
+void rc_check_import_consts(rc_check_ctx *c, const rc_ast_decl *first_import);
+void rc_check_import_enums(rc_check_ctx *c, const rc_ast_policy *p);
 
 /* check_expr.c */
 int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e);   /* -> expr index, -1 on error */

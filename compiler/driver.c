@@ -8,6 +8,7 @@
 
 #include "analyze.h"
 #include "check.h"
+#include "cimport.h"
 #include "parse.h"
 
 /* RC_MAX_SOURCE: the largest policy file accepted (64 MiB); larger inputs are
@@ -64,7 +65,24 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     rc_diag_set_source(&u->diag, path, u->src, u->len);
     u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
     if (u->diag.errors) return 1;
-    u->ir = rc_check(&u->arena, &u->diag, u->ast);
+    /* C headers: read once for the whole policy, before checking */
+    rc_cimport imp;
+    rc_cimport_opts io;
+    memset(&io, 0, sizeof io);
+    io.policy_path = path;
+    if (opts) {
+        io.include_dirs = opts->include_dirs;
+        io.nincludes = opts->nincludes;
+        io.defines = opts->defines;
+        io.ndefines = opts->ndefines;
+        io.sysroot = opts->sysroot;
+        io.target = opts->target;
+    }
+    bool imported = rc_cimport_run(&u->arena, &u->diag, u->ast, &io, &imp);
+    u->deps = imp.deps;
+    u->ndeps = imp.ndeps;
+    if (!imported || u->diag.errors) return 1;
+    u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);
     if (u->ir) rc_analyze(u->ir, u->ast, &u->diag);
     if (!u->ir || u->diag.errors) {
         u->ir = NULL;

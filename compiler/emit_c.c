@@ -389,6 +389,13 @@ static void emit_header(em *e, const char *header_name)
     fprintf(h, "#define %s_STATE_SIZE %du\n", P, state_size(e));
     fprintf(h, "#define %s_CHECKPOINT_MAX %du\n\n", P, (int)EM_CK_HEADER + ck_payload(e) + 4);
 
+    if (ir->fault_struct) {
+        /* `fault = struct NAME;`: the host's own struct (spec/headers.md) */
+        fprintf(h, "/* the fault is the host's struct %s, from the imported header%s */\n", ir->fault_struct,
+                ir->nimports == 1 ? "" : "s");
+        for (int i = 0; i < ir->nimports; i++) fprintf(h, "#include \"%s\"\n", ir->imports[i]);
+        fprintf(h, "typedef struct %s %s_fault;\n\n", ir->fault_struct, P);
+    } else {
     fprintf(h, "typedef struct %s_fault {\n", P);
     for (int i = 0; i < ir->nfields; i++) {
         const char *t = field_ctype(ir->fields[i].type);
@@ -396,6 +403,7 @@ static void emit_header(em *e, const char *header_name)
     }
     if (ir->nfields == 0) fprintf(h, "    uint8_t recov_unused_;\n");
     fprintf(h, "} %s_fault;\n\n", P);
+    }
 
     const char **n = calloc((size_t)ir->nerrors + 1, sizeof *n);
     if (!n) exit(3);
@@ -928,8 +936,14 @@ static void emit_classify(em *e)
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_dfa *d = &ir->texts[t].dfa;
         bool w8 = d->nstates <= 256 && d->nmasks <= 256;
-        fprintf(c, "    recov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, m + %d);\n", w8 ? "8" : "16",
-                P, t, ir->fields[ir->texts[t].field].name, e->woff[t]);
+        const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
+        if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
+            fprintf(c, "    recov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
+                       "u : RECOV_MAX_TEXT, m + %d);\n", w8 ? "8" : "16", P, t, tf->name, tf->text_cap,
+                    tf->text_cap, e->woff[t]);
+        else
+            fprintf(c, "    recov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, m + %d);\n", w8 ? "8" : "16",
+                    P, t, tf->name, e->woff[t]);
     }
     bool done = false;
     for (int r = 0; r < ir->nrules && !done; r++) {

@@ -1,6 +1,8 @@
 /* explain.c - see explain.h. */
 #include "explain.h"
 
+#include <stdlib.h>
+
 #include "recov/recov.h"
 
 static const char *const sev_names[] = {"low", "medium", "high", "critical"};
@@ -9,13 +11,13 @@ static const char *const step_names[] = {"retry", "fallback", "adjust", "run", "
 static const char *const backoff_names[] = {"constant", "linear", "exponential"};
 static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
 
-rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
+int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
 {
     const rc_ir_retry *r = &ir->retries[retry];
-    rc_delay_bounds b = {0, 0, 0, r->attempts};
-    uint32_t prev_lo = r->base_ms, prev_hi = r->base_ms;
-    for (uint32_t n = 1; n <= r->attempts; n++) {
-        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, n);
+    uint32_t prev_hi = r->base_ms;
+    int n = r->attempts;
+    for (uint32_t k = 1; k <= (uint32_t)n; k++) {
+        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, k);
         d = recov_mul_milli(d, r->error_scale[error]);
         d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
         uint32_t lo = d, hi = d;
@@ -32,18 +34,32 @@ rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
             lo = r->base_ms;
             hi = prev_hi > UINT32_MAX / 3u ? UINT32_MAX : prev_hi * 3u;
             if (hi < lo) hi = lo;
-            (void)prev_lo;
             break;
         default: break;
         }
         if (lo > r->max_ms) lo = r->max_ms;
         if (hi > r->max_ms) hi = r->max_ms;
-        prev_lo = lo;
         prev_hi = hi;
-        b.min_total += lo;
-        b.max_total += hi;
-        if (hi > b.max_single) b.max_single = hi;
+        los[k - 1] = lo;
+        his[k - 1] = hi;
     }
+    return n;
+}
+
+rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
+{
+    const rc_ir_retry *r = &ir->retries[retry];
+    rc_delay_bounds b = {0, 0, 0, r->attempts};
+    uint32_t *lo = malloc(sizeof *lo * (size_t)r->attempts), *hi = malloc(sizeof *hi * (size_t)r->attempts);
+    if (!lo || !hi) { free(lo); free(hi); return b; }
+    int n = rc_explain_retry_delays(ir, retry, error, lo, hi);
+    for (int i = 0; i < n; i++) {
+        b.min_total += lo[i];
+        b.max_total += hi[i];
+        if (hi[i] > b.max_single) b.max_single = hi[i];
+    }
+    free(lo);
+    free(hi);
     return b;
 }
 
@@ -128,6 +144,27 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 if (b->deadline_ms && d.max_total > b->deadline_ms) fprintf(out, "  (worst case exceeds the deadline)");
                 fprintf(out, "\n");
             }
+        }
+        /* the whole block, per error: every retry step run to its end */
+        int nretry = 0;
+        for (int si = 0; si < b->nsteps; si++) nretry += b->steps[si].kind == RC_IR_RETRY;
+        if (nretry < 2) continue;
+        for (int e = 0; e < ir->nerrors; e++) {
+            if (!b->errors[e]) continue;
+            uint64_t lo = 0, hi = 0;
+            int n = 0;
+            for (int si = 0; si < b->nsteps; si++) {
+                if (b->steps[si].kind != RC_IR_RETRY) continue;
+                rc_delay_bounds d = rc_explain_retry_bounds(ir, b->steps[si].retry, e);
+                lo += d.min_total;
+                hi += d.max_total;
+                n += d.retries;
+            }
+            fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, n);
+            ms(out, lo);
+            fprintf(out, " .. ");
+            ms(out, hi);
+            fprintf(out, "\n");
         }
     }
 }

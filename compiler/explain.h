@@ -16,6 +16,10 @@ typedef struct rc_delay_bounds {
     int retries;
 } rc_delay_bounds;
 
+/* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of
+ * the strategy; both arrays need `attempts` slots.  Returns attempts. */
+int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
+
 rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error);
 void rc_explain(const rc_ir *ir, FILE *out);
 

@@ -70,6 +70,15 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         hstr(&x, ir->fields[i].name);
         hnum(&x, ir->fields[i].type);
         hnum(&x, ir->fields[i].text_index);
+        /* only when present, so policies without imports keep their hash */
+        if (ir->fields[i].text_cap) {
+            hstr(&x, "text_cap");
+            hnum(&x, ir->fields[i].text_cap);
+        }
+    }
+    if (ir->fault_struct) {
+        hstr(&x, "fault_struct");
+        hstr(&x, ir->fault_struct);
     }
     hnum(&x, ir->nclasses);
     for (int i = 0; i < ir->nclasses; i++) {

@@ -31,6 +31,7 @@ typedef struct rc_ir_field {
     rc_type type;
     int text_index;             /* index into ir->texts when the field is matched with `~`, else -1 */
     rc_loc loc;
+    uint32_t text_cap;          /* text member of an imported struct declared char[N]: N; else 0 */
 } rc_ir_field;
 
 typedef struct rc_ir_class {
@@ -225,6 +226,11 @@ typedef struct rc_ir {
     rc_ir_name *channels;    int nchannels;  /* P_CHAN_*    escalation channels */
     rc_ir_name *handlers;    int nhandlers;  /* P_HANDLER_* run handlers */
     rc_ir_name *adjusts;     int nadjusts;   /* P_ADJ_*     adjustments */
+
+    /* C headers (spec/headers.md): with `fault = struct NAME;` P_fault is
+     * that struct, and the generated header includes the imports. */
+    const char *fault_struct;               /* NAME, or NULL for a `fault { }` block */
+    const char *const *imports;  int nimports;  /* import paths as written */
 } rc_ir;
 
 /* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,

@@ -11,10 +11,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "depfile.h"
 #include "diag.h"
 #include "driver.h"
 #include "emit_c.h"
+#include "diff.h"
 #include "explain.h"
+#include "fmt.h"
+#include "graph.h"
+#include "report.h"
 #include "output.h"
 #include "rtest.h"
 #include "recov/recov.h"
@@ -36,11 +41,16 @@ static const char usage_text[] =
     "            --runtime DIR    recov runtime sources for --via c\n"
     "            --keep           keep the --via c build directory\n"
     "  explain P.recov            sizes, tables, worst-case delays per block, hash\n"
+    "  diff    OLD.recov NEW.recov  behaviour changes with witnesses (exit 0 same, 1 different)\n"
+    "  graph   P.recov            classification, steps and breakers (--format dot|mermaid)\n"
+    "  fmt     P.recov...         rewrite in canonical layout (--check: only report, exit 1 if not)\n"
     "\n"
     "options:\n"
     "  -I DIR, -D NAME[=VALUE]    include path and macro for imported C headers\n"
     "  --sysroot DIR, --target T  passed to clang when reading imported headers\n"
     "  -MD [-MF FILE]             compile: write a make depfile (default DIR/<policy>.d)\n"
+    "  --format F                 check: text (default), json or sarif; graph: dot (default) or mermaid\n"
+    "  -o -                       fmt: print the formatted policy instead of rewriting the file\n"
     "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
     "  -Werror, -Werror=<name>    make warnings (or one warning) errors\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
@@ -76,6 +86,8 @@ typedef struct opts {
     int nincs, ndefs;
     const char *sysroot, *target;
     bool md;                    /* -MD: write a make depfile */
+    const char *format;         /* --format text|json|sarif|dot|mermaid */
+    bool fmt_check;             /* fmt --check */
     const char *mf;             /* -MF FILE */
 } opts;
 
@@ -126,6 +138,12 @@ static int parse_args(int argc, char **argv, opts *o)
             o->target = a + 9;
         } else if (strcmp(a, "-MD") == 0) {
             o->md = true;
+        } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
+            if (a[8] == '=') o->format = a + 9;
+            else if (++i == argc) return usage_error("%s needs a value", a);
+            else o->format = argv[i];
+        } else if (strcmp(a, "--check") == 0) {
+            o->fmt_check = true;
         } else if (strcmp(a, "--keep") == 0) {
             o->keep = true;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
@@ -168,9 +186,16 @@ static bool check_wopts(const opts *o)
     return true;
 }
 
+static int cmd_check_formatted(const opts *o, bool sarif);
+
 static int cmd_check(const opts *o)
 {
     if (o->nfiles == 0) return usage_error("check needs a policy file%s", "");
+    if (o->format && strcmp(o->format, "text") != 0) {
+        if (strcmp(o->format, "json") && strcmp(o->format, "sarif"))
+            return usage_error("check --format takes text, json or sarif, not '%s'", o->format);
+        return cmd_check_formatted(o, strcmp(o->format, "sarif") == 0);
+    }
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
         rc_unit u;
@@ -248,6 +273,18 @@ static int cmd_compile(const opts *o)
         if (!rc_output_commit(&co)) { rc_output_abort(&ho); result = EXIT_USAGE; }
         else if (!rc_output_commit(&ho)) result = EXIT_USAGE;
     }
+    if (result == 0) {
+        /* build systems: outputs newer than every input, and -MD's depfile */
+        const char *outs[2] = { cpath, hpath };
+        rc_depfile_freshen(outs, 2, o->files[0], u.deps, u.ndeps);
+        if (o->md) {
+            char *dpath = o->mf ? NULL : join(o->out, name, ".d");
+            if (!o->mf && !dpath) result = EXIT_INTERNAL;
+            else if (!rc_depfile_write(o->mf ? o->mf : dpath, outs, 2, o->files[0], u.deps, u.ndeps))
+                result = EXIT_USAGE;
+            free(dpath);
+        }
+    }
     free(hpath);
     free(cpath);
     free(hname);
@@ -268,6 +305,82 @@ static int cmd_test(const opts *o)
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
         int rc = rc_rtest_run_file(o->files[i], &ro, stdout, stderr);
+        if (rc > worst) worst = rc;
+    }
+    return worst;
+}
+
+/* check --format json|sarif: the diagnostics are captured as text and
+ * turned into records (report.h). */
+static int cmd_check_formatted(const opts *o, bool sarif)
+{
+    rc_report rep;
+    rc_report_init(&rep);
+    int worst = 0;
+    for (int i = 0; i < o->nfiles; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&buf, &len);
+        if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
+        rc_unit u;
+        rc_unit_opts uo;
+        memset(&uo, 0, sizeof uo);
+        uo.wopts = o->wopts;
+        uo.nwopts = o->nwopts;
+        uo.max_errors = o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0;
+        uo.include_dirs = o->incs;
+        uo.nincludes = o->nincs;
+        uo.defines = o->defs;
+        uo.ndefines = o->ndefs;
+        uo.sysroot = o->sysroot;
+        uo.target = o->target;
+        int rc = rc_unit_load(&u, o->files[i], mem, &uo);
+        fclose(mem);
+        rc_report_add(&rep, o->files[i], buf, len, rc);
+        free(buf);
+        rc_unit_free(&u);
+        if (rc > worst) worst = rc;
+    }
+    if (sarif) rc_report_sarif(&rep, stdout, RECOV_VERSION_STRING);
+    else rc_report_json(&rep, stdout);
+    rc_report_free(&rep);
+    return worst;
+}
+
+static int cmd_diff(const opts *o)
+{
+    if (o->nfiles != 2) return usage_error("diff takes two policy files: OLD NEW%s", "");
+    rc_unit a, b;
+    int ra = load(&a, o->files[0], o);
+    int rb = load(&b, o->files[1], o);
+    int rc = ra > rb ? ra : rb;
+    if (rc == 1) rc = EXIT_USAGE;   /* a policy with errors cannot be compared */
+    if (!ra && !rb) rc = rc_diff(a.ir, b.ir, stdout);
+    rc_unit_free(&a);
+    rc_unit_free(&b);
+    return rc;
+}
+
+static int cmd_graph(const opts *o)
+{
+    if (o->nfiles != 1) return usage_error("graph takes exactly one policy file%s", "");
+    bool mm = false;
+    if (o->format && strcmp(o->format, "mermaid") == 0) mm = true;
+    else if (o->format && strcmp(o->format, "dot") != 0)
+        return usage_error("graph --format takes dot or mermaid, not '%s'", o->format);
+    rc_unit u;
+    int rc = load(&u, o->files[0], o);
+    if (rc == 0) rc_graph(u.ir, mm, stdout);
+    rc_unit_free(&u);
+    return rc;
+}
+
+static int cmd_fmt(const opts *o)
+{
+    if (o->nfiles == 0) return usage_error("fmt needs one or more policy files%s", "");
+    int worst = 0;
+    for (int i = 0; i < o->nfiles; i++) {
+        int rc = rc_fmt_file(o->files[i], o->fmt_check, o->out && strcmp(o->out, "-") == 0, stdout, stderr);
         if (rc > worst) worst = rc;
     }
     return worst;
@@ -332,6 +445,9 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "check") == 0) rc = cmd_check(&o);
     else if (strcmp(cmd, "test") == 0) rc = cmd_test(&o);
     else if (strcmp(cmd, "explain") == 0) rc = cmd_explain(&o);
+    else if (strcmp(cmd, "diff") == 0) rc = cmd_diff(&o);
+    else if (strcmp(cmd, "graph") == 0) rc = cmd_graph(&o);
+    else if (strcmp(cmd, "fmt") == 0) rc = cmd_fmt(&o);
     else rc = usage_error("unknown command '%s'", cmd);
     free(o.files);
     free(o.incs);

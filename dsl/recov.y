@@ -57,8 +57,10 @@ typedef struct rc_pctx {
     rc_ptok cur, prev;          /* the last two tokens returned */
     long ntok;                  /* tokens returned so far */
     bool unterminated;          /* the scanner just returned an unterminated literal */
+    bool strayed;               /* stray bytes were skipped before the next token */
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
     void *scanner;              /* the flex scanner (yyscan_t) */
+    char *scanbuf;              /* the scanner's copy of src (malloc) */
     jmp_buf *fatal;             /* flex internal errors longjmp here */
     const char *fatal_msg;
 } rc_pctx;
@@ -317,8 +319,24 @@ decls:
     %empty
   | decls decl              { if ($2) add_decl(ctx, $2); }
   | decls error   
-  | decls error ';'
-  | decls error '}'
+  | decls error ';'         { yyerrok; }
+  | decls error '}'         { yyerrok; }
+  | decls error '{' skip '}' { yyerrok; }
+  ;
+
+/* After a broken declaration header (`on x when { ... }`), its block is
+ * skipped as a whole, nested braces included, instead of being read as
+ * top-level declarations. */
+skip:
+    %empty
+  | skip any
+  | skip '{' skip '}'
+  ;
+
+any:
+    name {} | lit {} | STRING {} | REGEX {} | '_' {}
+  | EQ | NE | LE | GE | AND | OR | MATCHI | ARROW | DOTDOT
+  | '!' | ';' | '=' | ':' | ',' | '~' | '(' | ')' | '<' | '>' | '|' | '.'
   ;
 
 decl:
@@ -376,7 +394,7 @@ fault_block:
     KW_FAULT '{'                    { EMPTY($$); }
   | fault_block field               { $$ = $1; APPEND($$, $2); }
   | fault_block error       { $$ = $1; }
-  | fault_block error ';'           { $$ = $1; }
+  | fault_block error ';'           { $$ = $1; yyerrok; }
   ;
 
 field:
@@ -398,7 +416,7 @@ error_body:
             $$.steps.tail = $3.tail;
         }
   | error_body error        { $$ = $1; }
-  | error_body error ';'            { $$ = $1; }
+  | error_body error ';'            { $$ = $1; yyerrok; }
   ;
 
 strings:
@@ -411,7 +429,7 @@ classify_block:
     KW_CLASSIFY '{'                 { EMPTY($$); }
   | classify_block rule             { $$ = $1; APPEND($$, $2); }
   | classify_block error    { $$ = $1; }
-  | classify_block error ';'        { $$ = $1; }
+  | classify_block error ';'        { $$ = $1; yyerrok; }
   ;
 
 rule:
@@ -481,7 +499,7 @@ retry_block:
     '{'                             { EMPTY($$); }
   | retry_block rsetting            { $$ = $1; APPEND($$, $2); }
   | retry_block error       { $$ = $1; }
-  | retry_block error ';'           { $$ = $1; }
+  | retry_block error ';'           { $$ = $1; yyerrok; }
   ;
 
 rsetting:
@@ -527,7 +545,7 @@ breaker_block:
     '{'                             { EMPTY($$); }
   | breaker_block bsetting          { $$ = $1; APPEND($$, $2); }
   | breaker_block error     { $$ = $1; }
-  | breaker_block error ';'         { $$ = $1; }
+  | breaker_block error ';'         { $$ = $1; yyerrok; }
   ;
 
 bsetting:
@@ -552,7 +570,7 @@ budget_block:
     '{'                             { EMPTY($$); }
   | budget_block gsetting           { $$ = $1; APPEND($$, $2); }
   | budget_block error      { $$ = $1; }
-  | budget_block error ';'          { $$ = $1; }
+  | budget_block error ';'          { $$ = $1; yyerrok; }
   ;
 
 gsetting:
@@ -565,7 +583,7 @@ esc_block:
     KW_ESCALATION '{'               { EMPTY($$); }
   | esc_block esc                   { $$ = $1; APPEND($$, $2); }
   | esc_block error         { $$ = $1; }
-  | esc_block error ';'             { $$ = $1; }
+  | esc_block error ';'             { $$ = $1; yyerrok; }
   ;
 
 esc:
@@ -618,7 +636,7 @@ on_body:
         }
   | on_body step                    { $$ = $1; APPEND($$.steps, $2); }
   | on_body error           { $$ = $1; }
-  | on_body error ';'               { $$ = $1; }
+  | on_body error ';'               { $$ = $1; yyerrok; }
   ;
 
 step:
@@ -798,8 +816,8 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
 {
     (void)scanner;
     rc_diag *d = ctx->diag;
-    /* An unterminated string or regex ran to the end of its line; the parse
-     * error that follows from it is not news. */
+    /* An unterminated string or regex ran to the end of its line, or stray
+     * bytes were skipped: the parse error that follows from it is not news. */
     if (d->stopped || ctx->ntok <= ctx->quiet_until) return 0;
     yysymbol_kind_t exp[YYNTOKENS];
     int n = yypcontext_expected_tokens(yyctx, exp, YYNTOKENS);
@@ -818,7 +836,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         return 0;
     }
     /* top level: a declaration was expected */
-    if (has[YYSYMBOL_KW_CLASSIFY] && has[YYSYMBOL_KW_ON]) {
+    if (has[YYSYMBOL_KW_CLASSIFY] && has[YYSYMBOL_KW_ON] && !has[YYSYMBOL_IDENT]) {
         if (!ctx->decl_seen && !ctx->header_seen && !ctx->header_reported) {
             ctx->header_reported = true;
             if (t == YYSYMBOL_YYEOF)
@@ -853,9 +871,22 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
             return 0;
         }
     }
+    if (t == YYSYMBOL_YYEOF && has[SYM('}')]) {
+        rc_diag_error(d, loc, "expected '}' before end of file");
+        return 0;
+    }
     /* unknown statement at the start of a block item */
     for (size_t i = 0; i < sizeof rc_blocks / sizeof rc_blocks[0]; i++) {
-        if (!has[rc_blocks[i].marker]) continue;
+        if (!has[rc_blocks[i].marker] || has[YYSYMBOL_IDENT]) continue;
+        bool decl_kw = t == YYSYMBOL_KW_POLICY || t == YYSYMBOL_KW_IMPORT || t == YYSYMBOL_KW_FAULT ||
+                       t == YYSYMBOL_KW_CONST || t == YYSYMBOL_KW_CLASS || t == YYSYMBOL_KW_ERROR ||
+                       t == YYSYMBOL_KW_CLASSIFY || t == YYSYMBOL_KW_BREAKER || t == YYSYMBOL_KW_BUDGET ||
+                       t == YYSYMBOL_KW_ESCALATION || t == YYSYMBOL_KW_ON ||
+                       (t == YYSYMBOL_KW_RETRY && !has[YYSYMBOL_KW_RETRY]);
+        if (decl_kw && loc.line > ctx->prev.loc.end_line) {
+            rc_diag_error(d, loc, "expected '}' before %s: the %s is not closed", what, rc_blocks[i].block);
+            return 0;
+        }
         if (word)
             rc_diag_error(d, loc, "unknown statement %s in %s; expected %s or '}'", what,
                           rc_blocks[i].block, rc_blocks[i].valid);
@@ -879,6 +910,13 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
     }
     if (has[YYSYMBOL_ARROW] && has[YYSYMBOL_EQ]) {
         rc_diag_error(d, loc, "expected an operator (==, !=, <, <=, >, >=, in, ~, ~i) or '=>' before %s", what);
+        return 0;
+    }
+    if (has[YYSYMBOL_IDENT] && has[SYM('!')] && has[SYM('(')]) {
+        if (has[SYM('_')])
+            rc_diag_error(d, loc, "expected a rule ('CONDITION => ERROR;' or '_ => ERROR;') or '}' before %s", what);
+        else
+            rc_diag_error(d, loc, "expected a condition before %s", what);
         return 0;
     }
     char list[512];

@@ -2,40 +2,58 @@
  *
  * The loop of compiler/dfa.h: one table lookup per byte, then OR the mask row
  * of the state entered; at the end OR the row that patterns ending in `$`
- * need.  Kept deliberately plain (no unrolling): this is flash in firmware.
+ * need.  Row 0 of the mask table is all zero (compiler/dfa.h), so states
+ * that accept nothing (almost all of them) cost no OR at all.  Kept
+ * deliberately plain (no unrolling): this is flash in firmware.
  */
 #include "recov/recov.h"
 
-static void recov_dfa_or(uint32_t *mask, const uint32_t *row, uint16_t words)
+/* mask |= row `row` of masks; row 0 is all zero, so it is skipped */
+static void recov_dfa_or(uint32_t *mask, const uint32_t *masks, uint32_t row, uint16_t words)
 {
+    const uint32_t *r = masks + ((size_t)row * words);
     uint16_t w;
-    for (w = 0; w < words; w++) mask[w] |= row[w];
+    if (row != 0u) {
+        for (w = 0u; w < words; w++) {
+            mask[w] |= r[w];
+        }
+    }
 }
 
 void recov_dfa_scan8(const recov_dfa8 *d, const char *text, size_t limit, uint32_t *mask)
 {
-    uint32_t s = 0;
+    const uint8_t *t = (const uint8_t *)text;
+    uint32_t s = 0u;
     size_t i;
     uint16_t w;
-    for (w = 0; w < d->words; w++) mask[w] = 0;
-    recov_dfa_or(mask, d->masks + (size_t)d->acc[0] * d->words, d->words);
-    for (i = 0; text != NULL && i < limit && text[i] != '\0'; i++) {
-        s = d->trans[s * d->nclasses + d->classmap[(uint8_t)text[i]]];
-        recov_dfa_or(mask, d->masks + (size_t)d->acc[s] * d->words, d->words);
+    for (w = 0u; w < d->words; w++) {
+        mask[w] = 0u;
     }
-    recov_dfa_or(mask, d->masks + (size_t)d->acc_end[s] * d->words, d->words);
+    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+    if (t != NULL) {
+        for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
+            s = d->trans[(s * d->nclasses) + d->classmap[t[i]]];
+            recov_dfa_or(mask, d->masks, d->acc[s], d->words);
+        }
+    }
+    recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
 }
 
 void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint32_t *mask)
 {
-    uint32_t s = 0;
+    const uint8_t *t = (const uint8_t *)text;
+    uint32_t s = 0u;
     size_t i;
     uint16_t w;
-    for (w = 0; w < d->words; w++) mask[w] = 0;
-    recov_dfa_or(mask, d->masks + (size_t)d->acc[0] * d->words, d->words);
-    for (i = 0; text != NULL && i < limit && text[i] != '\0'; i++) {
-        s = d->trans[s * d->nclasses + d->classmap[(uint8_t)text[i]]];
-        recov_dfa_or(mask, d->masks + (size_t)d->acc[s] * d->words, d->words);
+    for (w = 0u; w < d->words; w++) {
+        mask[w] = 0u;
     }
-    recov_dfa_or(mask, d->masks + (size_t)d->acc_end[s] * d->words, d->words);
+    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+    if (t != NULL) {
+        for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
+            s = d->trans[(s * d->nclasses) + d->classmap[t[i]]];
+            recov_dfa_or(mask, d->masks, d->acc[s], d->words);
+        }
+    }
+    recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
 }

@@ -129,7 +129,7 @@ typedef struct recov_dfa8 {
     const uint8_t  *trans;      /* [nstates * nclasses] */
     const uint8_t  *acc;        /* [nstates] mask row reached */
     const uint8_t  *acc_end;    /* [nstates] mask row at end of text */
-    const uint32_t *masks;      /* [nmasks * words] */
+    const uint32_t *masks;      /* [nmasks * words]; row 0 all zero (the scanners skip it) */
     uint16_t nclasses;
     uint16_t words;
 } recov_dfa8;

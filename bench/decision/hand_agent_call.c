@@ -1,0 +1,293 @@
+/* hand_agent_call.c - agent_call.recov by hand; see hand_agent_call.h.
+ *
+ * Recipes (the policy's `on` blocks):
+ *   R_RETRY_FALLBACK  rate limit, unavailable, reset: retry x4, then the
+ *                     backup alternatives best-first, then cached answers
+ *   R_RETRY_ESCALATE  timeout while attempt < 3: retry x4, then escalate
+ *   R_REPAIR          memory: reduce batch, run free_caches (30 s), escalate high
+ *   R_ESCALATE        logic errors: escalate
+ *   anything else     abort
+ * Whole incident limited to 300 s: past it, the recipe's last step runs.
+ */
+#define _GNU_SOURCE 1 /* strcasestr */
+#include "hand_agent_call.h"
+
+#include <stddef.h>
+#include <string.h>
+
+enum { R_RETRY_FALLBACK, R_RETRY_ESCALATE, R_REPAIR, R_ESCALATE, R_ABORT };
+
+static const uint8_t severity[6] = {1, 1, 0, 1, 2, 1}; /* low 0 .. critical 3 */
+static const uint8_t eclass[6] = {0, 0, 0, 0, 1, 2};   /* transient, resource, logic */
+
+static uint16_t inc(uint16_t v) { return v == 0xFFFFu ? v : (uint16_t)(v + 1u); }
+
+/* /conn(ect|ection)? reset/ */
+static bool conn_reset(const char *m)
+{
+    const char *p;
+    for (p = strstr(m, "conn"); p != NULL; p = strstr(p + 1, "conn")) {
+        const char *q = p + 4;
+        if (strncmp(q, " reset", 6) == 0 || strncmp(q, "ect reset", 9) == 0 ||
+            strncmp(q, "ection reset", 12) == 0)
+            return true;
+    }
+    return false;
+}
+
+unsigned hand_classify(const hand_fault *f)
+{
+    const char *m = f->message != NULL ? f->message : "";
+    if (f->status == 429u)
+        return H_RATE;
+    if (f->status == 503u)
+        return H_UNAVAIL;
+    if (f->kind == 3u || strstr(m, "timeout") != NULL || strstr(m, "timed out") != NULL)
+        return H_TIMEOUT;
+    if (strcasestr(m, "memory") != NULL)
+        return H_MEMORY;
+    if (conn_reset(m))
+        return H_RESET;
+    if (f->status >= 500u && f->status <= 599u)
+        return H_UNAVAIL;
+    return H_LOGIC;
+}
+
+static recov_decision decide(const hand_state *s, unsigned kind, unsigned id, uint32_t ms)
+{
+    recov_decision d;
+    d.kind = (uint8_t)kind;
+    d.severity = severity[s->error];
+    d.error_class = eclass[s->error];
+    d.level = 0;
+    d.error = s->error;
+    d.id = (uint16_t)id;
+    d.attempt = s->attempt;
+    d.ms = ms;
+    return d;
+}
+
+static void end_incident(hand_state *s)
+{
+    s->active = false;
+    s->pending = 0;
+    s->last_alt = 0;
+}
+
+void hand_init(hand_state *s, uint32_t now, uint32_t seed)
+{
+    memset(s, 0, sizeof *s);
+    s->rng = seed != 0u ? seed : 0x2545F491u;
+    s->win_start = now;
+}
+
+static void open_breaker(hand_state *s, uint32_t now)
+{
+    s->brk = 1;
+    s->brk_opened = now;
+    s->brk_fails = s->brk_probes = s->brk_ok = 0;
+}
+
+recov_admit hand_admit(hand_state *s, uint32_t now)
+{
+    if (s->brk == 1 && now - s->brk_opened >= 60000u) {
+        s->brk = 2;
+        s->brk_probes = s->brk_ok = 0;
+    }
+    if (s->brk == 1 || (s->brk == 2 && s->brk_probes >= 3u))
+        return RECOV_REJECT;
+    if (s->brk == 2)
+        s->brk_probes = inc(s->brk_probes);
+    return RECOV_ALLOW;
+}
+
+static void count_call(hand_state *s, uint32_t now)
+{
+    if (now - s->win_start >= 10000u) {
+        s->win_start = now;
+        s->win_calls = s->win_retries = 0;
+    }
+    s->win_calls = inc(s->win_calls);
+}
+
+static uint32_t backoff(hand_state *s, const hand_fault *f, unsigned n)
+{
+    uint32_t d = 1000u << (n - 1u), p, lo, hi, r;
+    if (s->error == H_RATE)
+        d *= 2u;
+    else if (s->error == H_TIMEOUT)
+        d = d * 3u / 2u;
+    if (severity[s->error] == 2u)
+        d = d * 3u / 2u;
+    else if (severity[s->error] == 3u)
+        d *= 2u;
+    /* +-25% jitter, xorshift32 */
+    p = d / 4u;
+    lo = d - p;
+    hi = d + p;
+    r = s->rng;
+    r ^= r << 13;
+    r ^= r >> 17;
+    r ^= r << 5;
+    s->rng = r;
+    d = lo + r % (hi - lo + 1u);
+    if (d > 60000u)
+        d = 60000u;
+    if (f != NULL && f->retry_after_ms > d)
+        d = f->retry_after_ms;
+    return d;
+}
+
+static bool may_retry(hand_state *s, unsigned r)
+{
+    uint32_t limit = s->win_calls * 20u / 100u;
+    if (limit < 3u)
+        limit = 3u;
+    return s->sub[r] < 4u && s->brk != 1 && s->win_retries < limit;
+}
+
+static recov_decision escalate(hand_state *s, unsigned level)
+{
+    static const uint32_t sla[4] = {0u, 24u * 3600000u, 2u * 3600000u, 15u * 60000u};
+    recov_decision d;
+    if (level == 0u) {
+        s->unresolved_low = inc(s->unresolved_low);
+        if (s->unresolved_low >= 3u) {
+            s->unresolved_low = 0;
+            level = 1;
+        }
+    }
+    end_incident(s);
+    d = decide(s, RECOV_ESCALATE, level, sla[level]);
+    d.level = (uint8_t)level;
+    return d;
+}
+
+static recov_decision run_recipe(hand_state *s, unsigned r, const hand_fault *f, uint32_t elapsed)
+{
+    bool late = elapsed > 300000u;
+    switch (r) {
+    case R_RETRY_FALLBACK:
+        if (s->step[r] == 0u && !late) {
+            if (may_retry(s, r)) {
+                s->sub[r]++;
+                s->win_retries = inc(s->win_retries);
+                return decide(s, RECOV_RETRY, 0, backoff(s, f, s->sub[r]));
+            }
+            s->step[r] = 1;
+            s->sub[r] = 0;
+        }
+        if (s->step[r] <= 1u && !late) {
+            unsigned i, best = 2;
+            for (i = 0; i < 2u; i++)
+                if (!(s->sub[r] & (1u << i)) && (best == 2u || s->alt_ok[i] > s->alt_ok[best]))
+                    best = i;
+            if (best < 2u) {
+                s->step[r] = 1;
+                s->sub[r] |= (uint16_t)(1u << best);
+                s->last_alt = (uint16_t)(best + 1u);
+                return decide(s, RECOV_FALLBACK, best, 0);
+            }
+        }
+        s->step[r] = 2;
+        s->sub[r] = 0;
+        end_incident(s);
+        return decide(s, RECOV_DEGRADE, 0, 0);
+    case R_RETRY_ESCALATE:
+        if (s->step[r] == 0u && !late) {
+            if (may_retry(s, r)) {
+                s->sub[r]++;
+                s->win_retries = inc(s->win_retries);
+                return decide(s, RECOV_RETRY, 0, backoff(s, f, s->sub[r]));
+            }
+            s->sub[r] = 0;
+        }
+        s->step[r] = 1;
+        return escalate(s, severity[s->error]);
+    case R_REPAIR:
+        if (s->step[r] == 0u && !late) {
+            s->step[r] = 1;
+            s->sub[r] = 0;
+            return decide(s, RECOV_ADJUST, 0, 0);
+        }
+        if (s->step[r] <= 1u && !late) {
+            s->step[r] = 2;
+            s->sub[r] = 0;
+            s->pending = R_REPAIR + 1;
+            return decide(s, RECOV_RUN, 0, 30000u);
+        }
+        s->step[r] = 2;
+        return escalate(s, 2);
+    case R_ESCALATE:
+        return escalate(s, severity[s->error]);
+    default:
+        end_incident(s);
+        return decide(s, RECOV_ABORT, 0, 0);
+    }
+}
+
+recov_decision hand_failed(hand_state *s, const hand_fault *f, uint32_t now)
+{
+    unsigned e = hand_classify(f), r;
+    if (!s->active) {
+        s->active = true;
+        s->start = now;
+        s->attempt = 0;
+        memset(s->step, 0, sizeof s->step);
+        memset(s->sub, 0, sizeof s->sub);
+    }
+    s->pending = 0;
+    s->attempt = inc(s->attempt);
+    s->error = (uint16_t)e;
+    if (s->last_alt != 0u)
+        s->alt_failed[s->last_alt - 1u] = inc(s->alt_failed[s->last_alt - 1u]);
+    s->last_alt = 0;
+    if (e <= H_UNAVAIL) { /* transient errors count for the breaker */
+        if (s->brk == 0) {
+            s->brk_fails = inc(s->brk_fails);
+            if (s->brk_fails >= 5u)
+                open_breaker(s, now);
+        } else if (s->brk == 2) {
+            open_breaker(s, now);
+        }
+    }
+    count_call(s, now);
+    switch (e) {
+    case H_RATE: case H_UNAVAIL: case H_RESET: r = R_RETRY_FALLBACK; break;
+    case H_TIMEOUT: r = s->attempt < 3u ? R_RETRY_ESCALATE : R_ABORT; break;
+    case H_MEMORY: r = R_REPAIR; break;
+    case H_LOGIC: r = R_ESCALATE; break;
+    default: r = R_ABORT; break;
+    }
+    return run_recipe(s, r, f, now - s->start);
+}
+
+recov_decision hand_handler_done(hand_state *s, bool ok, uint32_t now)
+{
+    unsigned r;
+    if (s->pending == 0u)
+        return decide(s, RECOV_NONE, 0, 0);
+    r = s->pending - 1u;
+    s->pending = 0;
+    if (ok)
+        return decide(s, RECOV_RETRY, 0, 0);
+    return run_recipe(s, r, NULL, now - s->start);
+}
+
+void hand_succeeded(hand_state *s, uint32_t now)
+{
+    if (s->last_alt != 0u)
+        s->alt_ok[s->last_alt - 1u] = inc(s->alt_ok[s->last_alt - 1u]);
+    if (s->brk == 0) {
+        s->brk_fails = 0;
+    } else if (s->brk == 2) {
+        s->brk_ok = inc(s->brk_ok);
+        if (s->brk_ok >= 3u) {
+            s->brk = 0;
+            s->brk_fails = s->brk_probes = s->brk_ok = 0;
+        }
+    }
+    count_call(s, now);
+    s->unresolved_low = 0;
+    end_incident(s);
+}

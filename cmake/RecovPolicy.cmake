@@ -1,0 +1,109 @@
+# RecovPolicy.cmake - compile .recov policies as part of a CMake build.
+#
+#   recov_add_policy(<target> <policy.recov>
+#                    [IMPORT_DIRS dir...]     # -I for `import "x.h";` (and added to the target's includes)
+#                    [DEFINES NAME[=V]...]    # -D for clang when it reads the imports
+#                    [OUTPUT_DIR dir]         # default ${CMAKE_CURRENT_BINARY_DIR}/recov/<policy>
+#                    [RECOVC_ARGS args...])   # more recovc options (-Wno-..., --target ...)
+#
+# Generates <policy>.c and <policy>.h with `recovc compile`, adds them to the
+# target, puts OUTPUT_DIR and IMPORT_DIRS on its include path and links the
+# recov runtime.  recovc writes a depfile (-MD), so an edit to the policy or
+# to any header it imports regenerates the code (Ninja and Makefiles); an
+# unchanged regeneration leaves the outputs untouched.
+#
+# With RECOV_LINT=ON every policy is also checked with `recovc check
+# ${RECOV_LINT_FLAGS}` (default -Werror) as part of the build.
+#
+# recovc is the `recovc` target when building recov itself, the imported
+# recov::recovc after find_package(recov), or RECOVC_EXECUTABLE.
+include_guard(GLOBAL)
+
+option(RECOV_LINT "Check recov policies with `recovc check` during the build" OFF)
+set(RECOV_LINT_FLAGS "-Werror" CACHE STRING "recovc check options used when RECOV_LINT is ON")
+
+function(recov_add_policy target policy)
+  cmake_parse_arguments(RP "" "OUTPUT_DIR" "IMPORT_DIRS;DEFINES;RECOVC_ARGS" ${ARGN})
+  if(RP_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "recov_add_policy: unknown arguments: ${RP_UNPARSED_ARGUMENTS}")
+  endif()
+  get_filename_component(src ${policy} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+  if(NOT EXISTS ${src})
+    message(FATAL_ERROR "recov_add_policy: no policy file '${src}'")
+  endif()
+  # the output names come from the `policy NAME` line
+  file(STRINGS ${src} head REGEX "^[ \t]*policy[ \t]+[A-Za-z_][A-Za-z0-9_]*" LIMIT_COUNT 1)
+  string(REGEX REPLACE "^[ \t]*policy[ \t]+([A-Za-z_][A-Za-z0-9_]*).*" "\\1" name "${head}")
+  if(NOT name)
+    message(FATAL_ERROR "recov_add_policy: '${src}' has no `policy NAME version N;` line")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${src})
+
+  if(RP_OUTPUT_DIR)
+    get_filename_component(out ${RP_OUTPUT_DIR} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_BINARY_DIR})
+  else()
+    set(out ${CMAKE_CURRENT_BINARY_DIR}/recov/${name})
+  endif()
+  file(MAKE_DIRECTORY ${out})
+
+  if(TARGET recovc)
+    set(recovc $<TARGET_FILE:recovc>)
+    set(recovc_dep recovc)
+  elseif(TARGET recov::recovc)
+    set(recovc $<TARGET_FILE:recov::recovc>)
+    set(recovc_dep recov::recovc)
+  elseif(RECOVC_EXECUTABLE)
+    set(recovc ${RECOVC_EXECUTABLE})
+    set(recovc_dep ${RECOVC_EXECUTABLE})
+  else()
+    message(FATAL_ERROR "recov_add_policy: no recovc (find_package(recov) or set RECOVC_EXECUTABLE)")
+  endif()
+
+  set(args)
+  set(incs)
+  foreach(d ${RP_IMPORT_DIRS})
+    get_filename_component(d ${d} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    list(APPEND args -I ${d})
+    list(APPEND incs ${d})
+  endforeach()
+  foreach(d ${RP_DEFINES})
+    list(APPEND args -D ${d})
+  endforeach()
+  list(APPEND args ${RP_RECOVC_ARGS})
+
+  # a policy used by several targets of one directory is generated once
+  get_property(done GLOBAL PROPERTY RECOV_POLICY_OUTPUTS)
+  list(FIND done ${out}/${name}.c seen)
+  if(NOT seen EQUAL -1)
+    target_sources(${target} PRIVATE ${out}/${name}.c ${out}/${name}.h)
+    target_include_directories(${target} PRIVATE ${out} ${incs})
+    target_link_libraries(${target} PRIVATE $<IF:$<TARGET_EXISTS:recov::runtime>,recov::runtime,recov>)
+    return()
+  endif()
+  set_property(GLOBAL APPEND PROPERTY RECOV_POLICY_OUTPUTS ${out}/${name}.c)
+
+  add_custom_command(
+    OUTPUT ${out}/${name}.c ${out}/${name}.h
+    COMMAND ${recovc} compile ${src} -o ${out} -MD -MF ${out}/${name}.d ${args}
+    DEPENDS ${src} ${recovc_dep}
+    DEPFILE ${out}/${name}.d
+    COMMENT "recovc: ${policy}"
+    VERBATIM)
+  set(srcs ${out}/${name}.c ${out}/${name}.h)
+
+  if(RECOV_LINT)
+    separate_arguments(lint_flags UNIX_COMMAND "${RECOV_LINT_FLAGS}")
+    add_custom_command(
+      OUTPUT ${out}/${name}.lint
+      COMMAND ${recovc} check ${src} ${args} ${lint_flags}
+      COMMAND ${CMAKE_COMMAND} -E touch ${out}/${name}.lint
+      DEPENDS ${src} ${recovc_dep} ${out}/${name}.c
+      COMMENT "recovc check: ${policy}"
+      VERBATIM)
+    list(APPEND srcs ${out}/${name}.lint)
+  endif()
+
+  target_sources(${target} PRIVATE ${srcs})
+  target_include_directories(${target} PRIVATE ${out} ${incs})
+  target_link_libraries(${target} PRIVATE $<IF:$<TARGET_EXISTS:recov::runtime>,recov::runtime,recov>)
+endfunction()

@@ -1,0 +1,31 @@
+/* analyze_int.h - private to the analysis files (analyze*.c). */
+#ifndef RC_ANALYZE_INT_H
+#define RC_ANALYZE_INT_H
+
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+#include "space.h"
+
+typedef struct rc_an {
+    const rc_ir *ir;
+    const rc_ast_policy *ast;
+    rc_diag *d;
+    rc_space sp;
+    bool exact;                 /* false once a set became unknown */
+    rc_cset classified;         /* (fault, error) pairs classify produces, any attempt/elapsed */
+    rc_cset *taken;             /* [nblocks] situations in which block b is selected */
+} rc_an;
+
+/* analyze_cls.c */
+void rc_an_classify(rc_an *an);
+void rc_an_blocks(rc_an *an);
+/* analyze_time.c */
+void rc_an_time(rc_an *an);
+void rc_an_escalation(rc_an *an);
+
+/* A witness fault classified as error e (rtest `fail` fields); false when the
+ * analysis does not know one. */
+bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n);
+
+#endif

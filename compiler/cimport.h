@@ -1,0 +1,76 @@
+/* cimport.h - read the C headers a policy imports, through libclang.
+ *
+ * `import "path.h";` and `fault = struct NAME;` (spec/headers.md).  All the
+ * imports of one policy are read as one translation unit (one #include per
+ * import, in source order); integer object-like macros are then evaluated by
+ * clang in a second, in-memory translation unit (`enum { m = (NAME) };` per
+ * candidate), so values are exactly what a C compiler would see.
+ *
+ * Errors (missing header, header with C errors, escaping the include paths,
+ * unknown or unsupported struct) are reported on `d` at the `import` or
+ * `fault = struct` line.  Everything lives in the arena.
+ */
+#ifndef RC_CIMPORT_H
+#define RC_CIMPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "diag.h"
+#include "ir.h"
+
+typedef struct rc_cimport_opts {
+    const char *policy_path;          /* its directory is searched first */
+    const char *const *include_dirs;  /* -I, searched after the policy's directory */
+    int nincludes;
+    const char *const *defines;       /* -D NAME[=VALUE] */
+    int ndefines;
+    const char *sysroot;              /* NULL: none */
+    const char *target;               /* NULL: the host */
+} rc_cimport_opts;
+
+/* An enum type of the headers (identified by clang's USR). */
+typedef struct rc_cenum {
+    const char *name;                 /* "enum modem_err", or the typedef name of an anonymous enum */
+    const char *usr;
+    const char **items;               /* enumerator names, declaration order */
+    int64_t *values;
+    int nitems;
+} rc_cenum;
+
+/* An integer constant: an enumerator or an integer object-like macro. */
+typedef struct rc_cconst {
+    const char *name;
+    int64_t value;
+    int enum_id;                      /* index into enums, -1 for a macro */
+    int import;                       /* index of the import (decl) it came through */
+} rc_cconst;
+
+/* A member of the imported fault struct that the policy can use. */
+typedef struct rc_cfield {
+    const char *name;
+    rc_type type;
+    int enum_id;                      /* -1 unless the member has an enum type */
+    uint32_t text_cap;                /* char[N]: N; const char *: 0 */
+} rc_cfield;
+
+typedef struct rc_cimport {
+    const rc_ast_decl **imports;      /* the `import` declarations */
+    const char **import_paths;        /* their path strings, as written */
+    int nimports;
+    rc_cenum *enums;     int nenums;
+    rc_cconst *consts;   int nconsts;
+    const rc_ast_decl *fault_decl;    /* `fault = struct NAME;`, NULL when absent */
+    const char *struct_name;          /* NAME, set when the struct was found and is usable */
+    rc_cfield *fields;   int nfields;
+    const char **deps;   int ndeps;   /* every file clang read, for -MD */
+} rc_cimport;
+
+/* Reads the imports of `p` (does nothing and returns true when there are
+ * none).  Returns false after reporting errors on `d`. */
+bool rc_cimport_run(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const rc_cimport_opts *o,
+                    rc_cimport *out);
+
+#endif

@@ -1,0 +1,51 @@
+/* cimport_int.h - private to cimport*.c: the state of one import run. */
+#ifndef RC_CIMPORT_INT_H
+#define RC_CIMPORT_INT_H
+
+#include <clang-c/Index.h>
+
+#include "cimport.h"
+
+/* A header file clang read, and the import (index) that brought it in. */
+typedef struct rc_cfile {
+    const char *path;
+    int import;
+} rc_cfile;
+
+/* An object-like macro that may be an integer constant. */
+typedef struct rc_cmacro {
+    const char *name;
+    int import;
+} rc_cmacro;
+
+typedef struct rc_cimp_ctx {
+    rc_arena *a;
+    rc_diag *d;
+    rc_cimport *out;
+    const char *cwd;                 /* for printing header paths relative to it */
+    CXTranslationUnit tu;
+    rc_cfile *files;   int nfiles, cap_files;
+    rc_cmacro *macros; int nmacros, cap_macros;
+    int cap_enums, cap_consts;
+    const char *struct_name;         /* wanted: `fault = struct NAME;` */
+    CXCursor record;                 /* its definition, when found */
+    bool have_record;
+} rc_cimp_ctx;
+
+/* cimport.c */
+const char *rc_cimp_string(rc_cimp_ctx *c, CXString s);        /* copies into the arena, disposes s */
+const char *rc_cimp_display(const rc_cimp_ctx *c, const char *path);  /* relative to cwd when below it */
+int rc_cimp_file_import(const rc_cimp_ctx *c, CXFile f);        /* import index of a file, 0 when unknown */
+void rc_cimp_where(rc_cimp_ctx *c, CXCursor cur, char *buf, size_t n);  /* "file:line:col" */
+
+/* cimport_walk.c: enums, enum constants, macro candidates and the struct of TU 1 */
+void rc_cimp_walk(rc_cimp_ctx *c);
+/* Reads the members of the found struct into out->fields; false after reporting. */
+bool rc_cimp_fields(rc_cimp_ctx *c);
+/* Reads the values of the macro enumerators of translation unit 2 (bad[i]:
+ * clang reported an error on candidate i) into out->consts. */
+void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const bool *bad);
+/* Adds an enum (by its declaration cursor) if new; returns its index. */
+int rc_cimp_enum(rc_cimp_ctx *c, CXCursor decl);
+
+#endif

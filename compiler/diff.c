@@ -1,0 +1,247 @@
+/* diff.c - see diff.h.  Classification is compared exactly over the joint
+ * fault space of both versions (space.h); everything else by name. */
+#include "diff.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "explain.h"
+#include "space.h"
+
+#define RC_DIFF_MAX_WITNESSES 20
+
+static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+static const char *const backoff_names[] = {"constant", "linear", "exponential"};
+static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
+
+void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
+{
+    size_t at = 0;
+    switch (s->kind) {
+    case RC_IR_RETRY: snprintf(buf, n, "retry %s", ir->retries[s->retry].name); return;
+    case RC_IR_FALLBACK:
+        at = (size_t)snprintf(buf, n, "fallback%s", s->adaptive ? " adaptive" : "");
+        for (int k = 0; k < s->nalts && at < n; k++)
+            at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
+        return;
+    case RC_IR_ADJUST: snprintf(buf, n, "adjust %s delay %ums", ir->adjusts[s->id].name, s->ms); return;
+    case RC_IR_RUN: snprintf(buf, n, "run %s timeout %ums", ir->handlers[s->id].name, s->ms); return;
+    case RC_IR_DEGRADE: snprintf(buf, n, "degrade %s", ir->modes[s->id].name); return;
+    case RC_IR_ESCALATE: snprintf(buf, n, "escalate %s", s->level >= 0 ? sev_names[s->level] : "(severity)"); return;
+    case RC_IR_ABORT: snprintf(buf, n, "abort"); return;
+    }
+    buf[0] = '\0';
+}
+
+static void retry_desc(const rc_ir_retry *r, char *buf, size_t n)
+{
+    size_t at = (size_t)snprintf(buf, n, "%u attempts, %s backoff base %ums", r->attempts, backoff_names[r->backoff],
+                                 r->base_ms);
+    if (r->backoff == RC_BACKOFF_EXPONENTIAL && at < n)
+        at += (size_t)snprintf(buf + at, n - at, " factor %u.%03u", r->factor_milli / 1000, r->factor_milli % 1000);
+    if (r->max_ms != UINT32_MAX && at < n) at += (size_t)snprintf(buf + at, n - at, " max %ums", r->max_ms);
+    if (r->jitter != RC_JITTER_NONE && at < n) {
+        at += (size_t)snprintf(buf + at, n - at, ", jitter %s", jitter_names[r->jitter]);
+        if (r->jitter == RC_JITTER_PERCENT && at < n) at += (size_t)snprintf(buf + at, n - at, " %u%%", r->jitter_pct);
+    }
+    if (r->honor_field >= 0 && at < n) snprintf(buf + at, n - at, ", honors a field");
+}
+
+static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
+{
+    size_t at;
+    if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u failures", b->threshold);
+    else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
+    if (at < n)
+        snprintf(buf + at, n - at, ", open for %ums, %u probes, closes after %u", b->open_ms, b->probes, b->close_after);
+}
+
+static int find_error(const rc_ir *ir, const char *name)
+{
+    for (int e = 0; e < ir->nerrors; e++)
+        if (strcmp(ir->errors[e].name, name) == 0) return e;
+    return -1;
+}
+
+/* The regions in which each rule of policy k is the one taken. */
+static rc_cset *regions(const rc_space *sp, int k, bool *unknown)
+{
+    const rc_ir *ir = sp->irs[k];
+    bool *roots = calloc((size_t)ir->nexprs + 1, 1);
+    rc_cset *R = calloc((size_t)ir->nrules + 1, sizeof *R);
+    if (!roots || !R) { free(roots); free(R); *unknown = true; return NULL; }
+    for (int r = 0; r < ir->nrules; r++) roots[ir->rules[r].cond] = true;
+    rc_cset *S = rc_space_exprs(sp, k, roots);
+    rc_cset U;
+    rc_cset_universe(sp, &U);
+    for (int r = 0; r < ir->nrules; r++) {
+        rc_cset_and(sp, &S[ir->rules[r].cond], &U, &R[r]);
+        rc_cset_sub_in(sp, &U, &S[ir->rules[r].cond]);
+        *unknown |= R[r].unknown;
+    }
+    rc_cset_free(&U);
+    rc_space_free_exprs(sp, k, S);
+    free(roots);
+    return R;
+}
+
+static int diff_classify(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    rc_arena ar;
+    rc_arena_init(&ar);
+    rc_space sp;
+    const rc_ir *irs[2] = {a, b};
+    rc_space_init(&sp, &ar, irs, 2);
+    bool unknown = false;
+    rc_cset *Ra = regions(&sp, 0, &unknown), *Rb = regions(&sp, 1, &unknown);
+    int found = 0;
+    char wit[512];
+    if (Ra && Rb && !unknown) {
+        for (int i = 0; i < a->nrules; i++) {
+            for (int j = 0; j < b->nrules; j++) {
+                if (strcmp(a->errors[a->rules[i].error].name, b->errors[b->rules[j].error].name) == 0) continue;
+                rc_cset X;
+                rc_cset_and(&sp, &Ra[i], &Rb[j], &X);
+                if (!rc_cset_empty(&sp, &X)) {
+                    const uint64_t *wc = rc_space_best_cube(&sp, &X);
+                    if (!wc) snprintf(wit, sizeof wit, "(a fault the search could not build)");
+                    else rc_space_witness(&sp, 1, wc, wit, sizeof wit, NULL);
+                    if (found < RC_DIFF_MAX_WITNESSES) {
+                        fprintf(out, "classify: `fail %s` was '%s' (rule on line %d), now '%s' (rule on line %d)\n",
+                                wit, a->errors[a->rules[i].error].name, a->rules[i].loc.line,
+                                b->errors[b->rules[j].error].name, b->rules[j].loc.line);
+                    }
+                    found++;
+                }
+                rc_cset_free(&X);
+            }
+        }
+        if (found > RC_DIFF_MAX_WITNESSES)
+            fprintf(out, "classify: ... and %d more pairs of rules that classify differently\n",
+                    found - RC_DIFF_MAX_WITNESSES);
+    } else {
+        fprintf(out, "classify: too large to compare exactly; assuming it changed\n");
+        found = 1;
+    }
+    for (int k = 0; Ra && k < a->nrules; k++) rc_cset_free(&Ra[k]);
+    for (int k = 0; Rb && k < b->nrules; k++) rc_cset_free(&Rb[k]);
+    free(Ra);
+    free(Rb);
+    rc_arena_free(&ar);
+    return found;
+}
+
+static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = 0;
+    char s1[256], s2[256];
+    /* the block each error is handled by first (ignoring `when`) */
+    for (int e = 0; e < a->nerrors; e++) {
+        int f = find_error(b, a->errors[e].name);
+        if (f < 0) continue;
+        int ba = -1, bb = -1;
+        for (int k = 0; k < a->nblocks && ba < 0; k++) if (a->blocks[k].errors[e]) ba = k;
+        for (int k = 0; k < b->nblocks && bb < 0; k++) if (b->blocks[k].errors[f]) bb = k;
+        if (ba < 0 || bb < 0) continue;
+        const rc_ir_block *x = &a->blocks[ba], *y = &b->blocks[bb];
+        bool same = x->nsteps == y->nsteps && x->deadline_ms == y->deadline_ms && (x->when < 0) == (y->when < 0);
+        uint64_t wa = 0, wb = 0;
+        for (int s = 0; s < x->nsteps; s++)
+            if (x->steps[s].kind == RC_IR_RETRY) wa += rc_explain_retry_bounds(a, x->steps[s].retry, e).max_total;
+        for (int s = 0; s < y->nsteps; s++)
+            if (y->steps[s].kind == RC_IR_RETRY) wb += rc_explain_retry_bounds(b, y->steps[s].retry, f).max_total;
+        for (int s = 0; same && s < x->nsteps; s++) {
+            rc_diff_step(a, &x->steps[s], s1, sizeof s1);
+            rc_diff_step(b, &y->steps[s], s2, sizeof s2);
+            same = strcmp(s1, s2) == 0;
+        }
+        if (same && wa == wb) continue;
+        fprintf(out, "on %s: block on line %d -> line %d:", a->errors[e].name, x->loc.line, y->loc.line);
+        if (!same) {
+            fputs(" steps [", out);
+            for (int s = 0; s < x->nsteps; s++) { rc_diff_step(a, &x->steps[s], s1, sizeof s1); fprintf(out, "%s%s", s ? "; " : "", s1); }
+            fputs("] -> [", out);
+            for (int s = 0; s < y->nsteps; s++) { rc_diff_step(b, &y->steps[s], s1, sizeof s1); fprintf(out, "%s%s", s ? "; " : "", s1); }
+            fputs("]", out);
+            if (x->deadline_ms != y->deadline_ms) fprintf(out, ", deadline %ums -> %ums", x->deadline_ms, y->deadline_ms);
+        }
+        if (wa != wb)
+            fprintf(out, "%s worst-case retry delay %llums -> %llums", same ? "" : ",", (unsigned long long)wa,
+                    (unsigned long long)wb);
+        fputc('\n', out);
+        n++;
+    }
+    return n;
+}
+
+static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = 0;
+    char s1[256], s2[256];
+    for (int e = 0; e < a->nerrors; e++) {
+        int f = find_error(b, a->errors[e].name);
+        if (f < 0) { fprintf(out, "error %s: removed\n", a->errors[e].name); n++; continue; }
+        const rc_ir_error *x = &a->errors[e], *y = &b->errors[f];
+        if (x->severity != y->severity || strcmp(a->classes[x->cls].name, b->classes[y->cls].name) != 0 ||
+            a->classes[x->cls].retryable != b->classes[y->cls].retryable) {
+            fprintf(out, "error %s: %s %s -> %s %s\n", x->name, a->classes[x->cls].name, sev_names[x->severity],
+                    b->classes[y->cls].name, sev_names[y->severity]);
+            n++;
+        }
+    }
+    for (int f = 0; f < b->nerrors; f++)
+        if (find_error(a, b->errors[f].name) < 0) { fprintf(out, "error %s: added\n", b->errors[f].name); n++; }
+    for (int i = 0; i < a->nretries; i++) {
+        int j = -1;
+        for (int k = 0; k < b->nretries && j < 0; k++) if (strcmp(a->retries[i].name, b->retries[k].name) == 0) j = k;
+        if (j < 0) continue;
+        retry_desc(&a->retries[i], s1, sizeof s1);
+        retry_desc(&b->retries[j], s2, sizeof s2);
+        if (strcmp(s1, s2)) { fprintf(out, "retry %s: %s -> %s\n", a->retries[i].name, s1, s2); n++; }
+    }
+    for (int i = 0; i < a->nbreakers || i < b->nbreakers; i++) {
+        if (i >= a->nbreakers) { fprintf(out, "breaker %s: added\n", b->breakers[i].name); n++; continue; }
+        if (i >= b->nbreakers) { fprintf(out, "breaker %s: removed\n", a->breakers[i].name); n++; continue; }
+        breaker_desc(&a->breakers[i], s1, sizeof s1);
+        breaker_desc(&b->breakers[i], s2, sizeof s2);
+        if (strcmp(s1, s2) || strcmp(a->breakers[i].name, b->breakers[i].name)) {
+            if (strcmp(a->breakers[i].name, b->breakers[i].name))
+                fprintf(out, "breaker %s: %s -> %s: %s\n", a->breakers[i].name, s1, b->breakers[i].name, s2);
+            else
+                fprintf(out, "breaker %s: %s -> %s\n", a->breakers[i].name, s1, s2);
+            n++;
+        }
+    }
+    if (a->has_escalation != b->has_escalation ||
+        memcmp(a->escalation.sla_ms, b->escalation.sla_ms, sizeof a->escalation.sla_ms) ||
+        memcmp(a->escalation.unresolved_after, b->escalation.unresolved_after, sizeof a->escalation.unresolved_after) ||
+        memcmp(a->escalation.unresolved_to, b->escalation.unresolved_to, sizeof a->escalation.unresolved_to)) {
+        fprintf(out, "escalation: the table changed\n");
+        n++;
+    } else {
+        for (int l = 0; l < RC_SEV_COUNT; l++) {
+            const char *ca = a->escalation.channel[l] >= 0 ? a->channels[a->escalation.channel[l]].name : "-";
+            const char *cb = b->escalation.channel[l] >= 0 ? b->channels[b->escalation.channel[l]].name : "-";
+            if (strcmp(ca, cb)) { fprintf(out, "escalation %s: %s -> %s\n", sev_names[l], ca, cb); n++; }
+        }
+    }
+    if (a->deadline_ms != b->deadline_ms) {
+        fprintf(out, "deadline: %ums -> %ums\n", a->deadline_ms, b->deadline_ms);
+        n++;
+    }
+    return n;
+}
+
+int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = diff_names(a, b, out);
+    n += diff_classify(a, b, out);
+    n += diff_blocks(a, b, out);
+    bool layout = a->nbreakers != b->nbreakers || a->nbudgets != b->nbudgets || a->nalts != b->nalts ||
+                  a->nblocks != b->nblocks || a->nerrors != b->nerrors;
+    fprintf(out, "hash: 0x%08x -> 0x%08x%s\n", a->hash, b->hash, a->hash == b->hash ? " (unchanged)" : "");
+    fprintf(out, "checkpoint layout: %s\n", layout ? "changed (saved states of the old version do not restore)" : "unchanged");
+    fprintf(out, "%s\n", n ? "the policies behave differently" : "the policies behave the same");
+    return n ? 1 : 0;
+}

@@ -1,0 +1,120 @@
+/* space.h - the fault space of one or two policies, cut into finitely many
+ * atoms, and sets of faults as unions of cubes over those atoms.
+ *
+ * A variable is a fault field (matched by name between the two policies of
+ * `recovc diff`), or, for a single policy, one of the pseudo-variables that
+ * `when` conditions read: attempt, elapsed, and the classified error (which
+ * also decides severity and class).  Each variable's domain is cut into atoms
+ * on which every condition of the policies is constant:
+ *   - integer and bool fields, attempt, elapsed: the maximal intervals between
+ *     the constants the conditions compare with;
+ *   - text fields: one boolean variable per pattern of the field's DFA (in
+ *     each policy): matched or not.  Not every combination of pattern bits
+ *     is possible (a text containing "timeout" contains "time"), so a cube
+ *     is only known to be non-empty once a text with exactly its required
+ *     and forbidden bits has been found: a breadth-first search over the
+ *     product of the DFAs, projected on the required bits and pruned at
+ *     forbidden ones, over texts of at most RECOV_MAX_TEXT bytes without NUL.
+ *     It yields the shortest such text: the witness.
+ *   - the error: one atom per error.
+ * A cube picks a non-empty set of atoms per variable; a set of faults is a
+ * union of disjoint-or-not cubes.  Every operation is exact; when a set would
+ * need more than RC_SPACE_MAX_CUBES cubes, the result is marked `unknown`;
+ * when a text search needs more than RC_SPACE_MAX_NODES nodes, the cube
+ * counts as possibly non-empty.  The analyses only claim what is proven.
+ */
+#ifndef RC_SPACE_H
+#define RC_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "ir.h"
+
+#define RC_SPACE_MAX_CUBES 20000
+#define RC_SPACE_MAX_NODES 200000
+
+typedef enum rc_svkind { RC_SV_INT, RC_SV_TEXT, RC_SV_PAT, RC_SV_ERROR } rc_svkind;
+
+typedef struct rc_space_var {
+    rc_svkind kind;
+    const char *name;
+    int64_t lo, hi;             /* INT: domain */
+    int natoms;                 /* TEXT: 1 (its patterns are PAT variables) */
+    int64_t *starts;            /* INT: atom k = [starts[k], starts[k+1]-1] */
+    int def_atom;               /* the atom of the default value (0, "", or lo) */
+    /* TEXT */
+    const rc_dfa *dfa[2];       /* per policy, NULL when it has no patterns on the field */
+    int pat0[2];                /* first PAT variable of policy k's patterns */
+    /* PAT: pattern `pattern` of policy `ir` on TEXT variable `text` */
+    int text, ir, pattern;
+} rc_space_var;
+
+typedef struct rc_space {
+    rc_arena *a;
+    int nirs;
+    const rc_ir *irs[2];
+    int nvars;
+    rc_space_var *vars;
+    int *off;                   /* [nvars] first word of the variable in a cube */
+    int words;                  /* 64-bit words per cube */
+    int *field_var[2];          /* per policy: field index -> variable */
+    int attempt_var, elapsed_var, error_var;   /* -1 when absent */
+    uint64_t *scratch;          /* one cube */
+    bool *inexact;              /* set when a text search was too large (the
+                                   answer was then "maybe non-empty") */
+} rc_space;
+
+typedef struct rc_cset {
+    uint64_t *w;                /* n cubes of sp->words words (malloc) */
+    int n, cap;
+    bool unknown;
+} rc_cset;
+
+/* Build the space of irs[0..nirs) (nirs 1 or 2).  Pseudo-variables only when
+ * nirs == 1.  Text fields use each policy's DFA; a policy whose DFA is not
+ * built yet (dfa.nstates == 0, as during checking) gets one built here. */
+void rc_space_init(rc_space *sp, rc_arena *a, const rc_ir *const *irs, int nirs);
+
+void rc_cset_free(rc_cset *s);
+void rc_cset_universe(const rc_space *sp, rc_cset *out);
+void rc_cset_copy(const rc_space *sp, const rc_cset *s, rc_cset *out);
+/* Exact emptiness: a cube counts only when a text satisfying its pattern
+ * constraints exists.  When that cannot be decided (search too large) the
+ * set counts as non-empty and *sp->inexact is set. */
+bool rc_cset_empty(const rc_space *sp, const rc_cset *s);
+/* out = a & b, out = a | b, out = a - b (out may not alias a or b). */
+void rc_cset_and(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset *out);
+void rc_cset_or(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset *out);
+void rc_cset_sub(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset *out);
+/* In place: a := a - b.  a := a | b. */
+void rc_cset_sub_in(const rc_space *sp, rc_cset *a, const rc_cset *b);
+void rc_cset_or_in(const rc_space *sp, rc_cset *a, const rc_cset *b);
+/* Restrict variable v of every cube to the one atom `atom`. */
+void rc_cset_fix(const rc_space *sp, rc_cset *s, int v, int atom);
+
+/* The fault sets of every expression of policy k that `roots` marks
+ * (and their children): returns [nexprs] sets, unneeded ones empty.
+ * Free with rc_space_free_exprs. */
+rc_cset *rc_space_exprs(const rc_space *sp, int k, const bool *roots);
+void rc_space_free_exprs(const rc_space *sp, int k, rc_cset *sets);
+
+/* A fault of cube `c` of s (which must be non-empty), as the fields of an
+ * .rtest `fail` event for policy k: `status=503 message="x"` (fields at their
+ * default value are left out; "(any fault)" when none remains).  The chosen
+ * atoms prefer defaults.  When atoms is non-NULL it receives the atom chosen
+ * per variable. */
+void rc_space_witness(const rc_space *sp, int k, const uint64_t *cube, char *buf, size_t n, int *atoms);
+/* The same with every field of policy k written out, defaults included. */
+void rc_space_witness_all(const rc_space *sp, int k, const uint64_t *cube, char *buf, size_t n);
+/* The cube of s proven non-empty holding the most default atoms (witnesses
+ * from it need the fewest fields); NULL when no cube is proven non-empty. */
+const uint64_t *rc_space_best_cube(const rc_space *sp, const rc_cset *s);
+/* The value an INT variable's atom is represented by in witnesses. */
+int64_t rc_space_int_value(const rc_space_var *v, int atom);
+/* The atom of variable v holding integer x (INT variables). */
+int rc_space_int_atom(const rc_space_var *v, int64_t x);
+
+#endif

@@ -1,0 +1,2 @@
+#include <stdint.h>
+struct broken { uint8_t a; uint99_t b; };
