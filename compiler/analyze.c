@@ -53,6 +53,7 @@ void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
     rc_an_blocks(&an);
     rc_an_time(&an);
     rc_an_escalation(&an);
+    rc_an_breaker_retry(&an);
     unused_fields(&an);
     rc_cset_free(&an.classified);
     if (an.taken)

@@ -1,6 +1,6 @@
 /* analyze_time.c - time bounds of `on` blocks against their deadlines
- * (-Wdeadline, and an error when even the best case misses it) and the
- * escalation table (-Wescalation). */
+ * (-Wdeadline), retry steps that a breaker always refuses (-Wbreaker-retry)
+ * and the escalation table (-Wescalation, -Wescalation-level). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,5 +152,56 @@ void rc_an_escalation(rc_an *an)
             rc_diag_warning(an->d, RC_W_ESCALATION, ir->channels[x->channel[m]].loc,
                             "`unresolved` rules loop: '%s' is promoted to '%s' and '%s' back to '%s'",
                             sev_names[l], sev_names[m], sev_names[m], sev_names[l]);
+    }
+}
+
+/* -Wbreaker-retry.  Within one incident there is no success, so a breaker
+ * that counts every error classify can produce sees every failure of the
+ * incident; once it has opened, it is OPEN again after step 5 of every later
+ * P_failed (spec/semantics.md: a HALF_OPEN breaker opens on a failure).  A
+ * retry step of a block is first entered on failure F at the earliest, F = 1
+ * + the decisions of the steps before it that are followed by a call
+ * (retry: its attempts, unless a budget may refuse them; fallback: one per
+ * alternative; adjust: 1; run: 0, the handler may fail without a call).
+ * When F reaches the breaker's threshold (consecutive) or its window (rate),
+ * the breaker is OPEN whenever the step is reached: the step never retries. */
+void rc_an_breaker_retry(rc_an *an)
+{
+    const rc_ir *ir = an->ir;
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *br = &ir->breakers[k];
+        bool all = true;
+        for (int e = 0; e < ir->nerrors && all; e++) {
+            bool produced = true;
+            if (an->exact) {
+                rc_cset s;
+                rc_cset_copy(&an->sp, &an->classified, &s);
+                rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
+                produced = !rc_cset_empty(&an->sp, &s);
+                rc_cset_free(&s);
+            }
+            if (produced && !br->counts[e]) all = false;
+        }
+        if (!all) continue;
+        long need = br->mode == RC_BREAKER_CONSECUTIVE ? (long)br->threshold : (long)br->window;
+        for (int bi = 0; bi < ir->nblocks; bi++) {
+            const rc_ir_block *b = &ir->blocks[bi];
+            if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
+            long f = 1;
+            for (int si = 0; si < b->nsteps; si++) {
+                const rc_ir_step *st = &b->steps[si];
+                if (st->kind == RC_IR_RETRY && f >= need) {
+                    rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step never retries: it is "
+                                    "reached on failure %ld of an incident at the earliest, and breaker '%s', which "
+                                    "counts every error, is open by then (it opens after %ld %s)", f, br->name, need,
+                                    br->mode == RC_BREAKER_CONSECUTIVE ? "consecutive failures" : "failed calls in its window");
+                    rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
+                    break;
+                }
+                if (st->kind == RC_IR_RETRY && ir->nbudgets == 0) f += ir->retries[st->retry].attempts;
+                else if (st->kind == RC_IR_FALLBACK) f += st->nalts;
+                else if (st->kind == RC_IR_ADJUST) f += 1;
+            }
+        }
     }
 }

@@ -197,7 +197,7 @@ static int run_cmd(char *const *argv, const char *out_path)
 /* Loads the policy of pair p from dir (already written). */
 static int load(rc_unit *u, const char *dir, const pair *p, FILE *diag)
 {
-    char path[512];
+    char path[600];
     snprintf(path, sizeof path, "%s/p%d.recov", dir, p->policy);
     return rc_unit_load(u, path, diag, NULL);
 }
@@ -466,7 +466,7 @@ int main(int argc, char **argv)
         pair *ps = calloc((size_t)nb * (size_t)nscen, sizeof *ps);
         int np = 0;
         for (int k = b0; k < b0 + nb; k++) {
-            uint64_t rs = seed * 0x100000001B3ull + (uint64_t)k * 0x9E3779B97F4A7C15ull;
+            uint64_t rs = (uint64_t)seed * UINT64_C(0x100000001B3) + (uint64_t)k * UINT64_C(0x9E3779B97F4A7C15);
             rg_buf txt = { 0 };
             rg_info info;
             char name[32];
