@@ -38,6 +38,44 @@ static void unused_fields(rc_an *an)
     free(read);
 }
 
+static bool produced(rc_an *an, int e)
+{
+    if (!an->exact || an->classified.unknown) return true;
+    rc_cset s;
+    rc_cset_copy(&an->sp, &an->classified, &s);
+    rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
+    bool r = !rc_cset_empty(&an->sp, &s);
+    rc_cset_free(&s);
+    return r;
+}
+
+/* Dead configuration the checker cannot see without the exact analysis:
+ * errors whose every rule is unreachable, breakers that count no error
+ * classify can produce. */
+static void dead_config(rc_an *an)
+{
+    const rc_ir *ir = an->ir;
+    if (!an->exact) return;
+    bool *named = calloc((size_t)ir->nerrors + 1, 1);
+    bool *made = calloc((size_t)ir->nerrors + 1, 1);
+    if (!named || !made) { free(named); free(made); return; }
+    for (int r = 0; r < ir->nrules; r++) named[ir->rules[r].error] = true;
+    for (int e = 0; e < ir->nerrors; e++) made[e] = named[e] && produced(an, e);
+    for (int e = 0; e < ir->nerrors; e++)
+        if (named[e] && !made[e])
+            rc_diag_warning(an->d, RC_W_UNUSED_ERROR, ir->errors[e].loc, "error '%s' is never produced: every "
+                            "`classify` rule for it can never match", ir->errors[e].name);
+    for (int k = 0; k < ir->nbreakers; k++) {
+        bool any = false;
+        for (int e = 0; e < ir->nerrors && !any; e++) any = ir->breakers[k].counts[e] && made[e];
+        if (!any)
+            rc_diag_warning(an->d, RC_W_UNUSED_STRATEGY, ir->breakers[k].loc, "breaker '%s' never opens: it counts "
+                            "no error that `classify` can produce", ir->breakers[k].name);
+    }
+    free(named);
+    free(made);
+}
+
 void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
 {
     rc_arena a;
@@ -54,7 +92,9 @@ void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
     rc_an_time(&an);
     rc_an_escalation(&an);
     rc_an_breaker_retry(&an);
+    rc_an_budget_retry(&an);
     unused_fields(&an);
+    dead_config(&an);
     rc_cset_free(&an.classified);
     if (an.taken)
         for (int b = 0; b < ir->nblocks; b++) rc_cset_free(&an.taken[b]);

@@ -24,6 +24,7 @@ void rc_an_blocks(rc_an *an);
 void rc_an_time(rc_an *an);
 void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
+void rc_an_budget_retry(rc_an *an);
 
 /* A witness fault classified as error e (rtest `fail` fields); false when the
  * analysis does not know one. */

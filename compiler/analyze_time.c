@@ -155,10 +155,13 @@ void rc_an_escalation(rc_an *an)
     }
 }
 
-/* -Wbreaker-retry.  Within one incident there is no success, so a breaker
- * that counts every error classify can produce sees every failure of the
- * incident; once it has opened, it is OPEN again after step 5 of every later
- * P_failed (spec/semantics.md: a HALF_OPEN breaker opens on a failure).  A
+/* -Wbreaker-retry.  Within one incident there is no success; once a breaker
+ * has opened, it is OPEN again after step 5 of every later P_failed
+ * (spec/semantics.md: a HALF_OPEN breaker opens on a failure), and a RETRY
+ * step does not retry while a breaker is OPEN.
+ * It suffices that the breaker counts every error the block takes: each
+ * failure that moves the block on is then counted, and other failures do not
+ * reset the count (only a success does, and it ends the incident).  A
  * retry step of a block is first entered on failure F at the earliest, F = 1
  * + the decisions of the steps before it that are followed by a call
  * (retry: its attempts, unless a budget may refuse them; fallback: one per
@@ -170,37 +173,62 @@ void rc_an_breaker_retry(rc_an *an)
     const rc_ir *ir = an->ir;
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *br = &ir->breakers[k];
-        bool all = true;
-        for (int e = 0; e < ir->nerrors && all; e++) {
-            bool produced = true;
-            if (an->exact) {
-                rc_cset s;
-                rc_cset_copy(&an->sp, &an->classified, &s);
-                rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
-                produced = !rc_cset_empty(&an->sp, &s);
-                rc_cset_free(&s);
-            }
-            if (produced && !br->counts[e]) all = false;
-        }
-        if (!all) continue;
         long need = br->mode == RC_BREAKER_CONSECUTIVE ? (long)br->threshold : (long)br->window;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
             if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
+            /* every error the block takes must count: then every failure
+             * that moves the block on is counted, and failures in between
+             * (other blocks, uncounted errors) change nothing */
+            bool all = true;
+            for (int e = 0; e < ir->nerrors && all; e++)
+                if (!br->counts[e] && block_takes(an, bi, e)) all = false;
+            if (!all) continue;
             long f = 1;
             for (int si = 0; si < b->nsteps; si++) {
                 const rc_ir_step *st = &b->steps[si];
                 if (st->kind == RC_IR_RETRY && f >= need) {
                     rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step never retries: it is "
                                     "reached on failure %ld of an incident at the earliest, and breaker '%s', which "
-                                    "counts every error, is open by then (it opens after %ld %s)", f, br->name, need,
+                                    "counts every error this block handles, is open by then (it opens after %ld %s)", f, br->name, need,
                                     br->mode == RC_BREAKER_CONSECUTIVE ? "consecutive failures" : "failed calls in its window");
+                    rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
+                    break;
+                }
+                if (st->kind == RC_IR_RETRY && f + ir->retries[st->retry].attempts - 1 >= need) {
+                    /* its retry decided on failure `need` or later is refused */
+                    rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step gives at most %ld of its "
+                                    "%u retries: breaker '%s', which counts every error this block handles, opens on failure %ld of an "
+                                    "incident and refuses the rest", need - f, ir->retries[st->retry].attempts,
+                                    br->name, need);
                     rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
                     break;
                 }
                 if (st->kind == RC_IR_RETRY && ir->nbudgets == 0) f += ir->retries[st->retry].attempts;
                 else if (st->kind == RC_IR_FALLBACK) f += st->nalts;
                 else if (st->kind == RC_IR_ADJUST) f += 1;
+            }
+        }
+    }
+}
+
+/* -Wbudget-retry: a budget with `ratio 0% min 0` refuses every retry
+ * (spec/semantics.md: retries < max(min_retries, calls * ratio / 100)), so
+ * no retry step of a reachable block ever retries. */
+void rc_an_budget_retry(rc_an *an)
+{
+    const rc_ir *ir = an->ir;
+    for (int k = 0; k < ir->nbudgets; k++) {
+        const rc_ir_budget *g = &ir->budgets[k];
+        if (g->ratio_pct != 0 || g->min_retries != 0) continue;
+        for (int bi = 0; bi < ir->nblocks; bi++) {
+            const rc_ir_block *b = &ir->blocks[bi];
+            if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
+            for (int si = 0; si < b->nsteps; si++) {
+                if (b->steps[si].kind != RC_IR_RETRY) continue;
+                rc_diag_warning(an->d, RC_W_BUDGET_RETRY, b->steps[si].loc, "this retry step never retries: "
+                                "budget '%s' allows no retry at all (ratio 0%%, min 0)", g->name);
+                rc_diag_note(an->d, g->loc, "budget '%s' is declared here", g->name);
             }
         }
     }

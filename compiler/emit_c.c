@@ -1257,9 +1257,11 @@ static void emit_breaker_fail(em *e, int i)
     snprintf(tab, sizeof tab, "%s__k%d_cnt", P, i);
     fprintf(c, "    /* breaker %s */\n", b->name);
     if (k < e->ir->nerrors) {
-        fprintf(c, "    if (");
+        /* an outcome the breaker does not count gives its half-open probe back */
+        fprintf(c, "    if (!(");
         put_errset(e, c, b->counts, tab);
-        fprintf(c, ") {\n");
+        fprintf(c, ")) {\n        if (s->brk%d_state == 2u && s->brk%d_admitted > 0u)\n"
+                   "            s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);\n    } else {\n", i, i, i, i);
     } else {
         fprintf(c, "    {\n");
     }

@@ -40,7 +40,8 @@ bool rc_output_open(rc_output *o, const char *path)
     mode_t mask = umask(0);
     umask(mask);
     if (fchmod(fd, (mode_t)(0666 & ~mask)) != 0) { /* keep 0600 rather than fail */ }
-    o->f = fdopen(fd, "w");
+    o->fd = fd;
+    o->f = open_memstream(&o->buf, &o->len);
     if (!o->f) {
         fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
         close(fd);
@@ -55,6 +56,8 @@ bool rc_output_open(rc_output *o, const char *path)
 
 static void release(rc_output *o)
 {
+    free(o->buf);
+    o->buf = NULL;
     free(o->path);
     free(o->tmp);
     o->path = o->tmp = NULL;
@@ -65,6 +68,8 @@ void rc_output_abort(rc_output *o)
 {
     if (!o->tmp) return;
     if (o->f) fclose(o->f);
+    o->f = NULL;
+    close(o->fd);
     unlink(o->tmp);
     release(o);
 }
@@ -88,10 +93,20 @@ static bool same_content(const char *a, const char *b)
 bool rc_output_commit(rc_output *o)
 {
     if (!o->tmp) return false;
-    bool ok = fflush(o->f) == 0 && !ferror(o->f) && fsync(fileno(o->f)) == 0;
-    int err = errno;
+    /* closing the memory stream settles buf/len; then the bytes go to the
+     * temporary file, which is synced before it may replace the target */
+    bool ok = !ferror(o->f);
+    int err = ok ? 0 : EIO;
     if (fclose(o->f) != 0 && ok) { ok = false; err = errno; }
     o->f = NULL;
+    for (size_t at = 0; ok && at < o->len;) {
+        ssize_t n = write(o->fd, o->buf + at, o->len - at);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) { ok = false; err = n < 0 ? errno : EIO; }
+        else at += (size_t)n;
+    }
+    if (ok && fsync(o->fd) != 0) { ok = false; err = errno; }
+    if (close(o->fd) != 0 && ok) { ok = false; err = errno; }
     if (!ok) {
         fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(err));
         unlink(o->tmp);

@@ -15,7 +15,12 @@
 typedef struct rc_output {
     char *path;         /* final path */
     char *tmp;          /* temporary path */
-    FILE *f;
+    FILE *f;            /* where the caller writes: a memory stream, so that
+                         * a full disk shows at commit, as an I/O error naming
+                         * the path, never as a failed write mid-generation */
+    int fd;             /* the temporary file */
+    char *buf;          /* the memory stream's bytes */
+    size_t len;
 } rc_output;
 
 /* Open a temporary file for `path`.  On failure prints `recovc: error: ...`

@@ -444,7 +444,11 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *bi = &ir->breakers[i];
         rc_sim_breaker *b = &s->breakers[i];
-        if (!bi->counts[e]) continue;
+        if (!bi->counts[e]) {
+            /* an outcome the breaker does not count gives its probe back */
+            if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
+            continue;
+        }
         if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
             b->fails = sat16(b->fails);
             if (b->fails >= bi->threshold) breaker_open(b, now);

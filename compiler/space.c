@@ -63,7 +63,7 @@ static int expr_var(const rc_space *sp, int k, const rc_ir_expr *e)
 
 static void finish_int(rc_space *sp, rc_space_var *v, cuts *c)
 {
-    qsort(c->v, (size_t)c->n, sizeof *c->v, cmp_i64);
+    if (c->n > 1) qsort(c->v, (size_t)c->n, sizeof *c->v, cmp_i64);  /* qsort(NULL, 0) is undefined */
     v->starts = RC_NEW_ARRAY(sp->a, int64_t, c->n + 1);
     v->starts[0] = v->lo;
     v->natoms = 1;
@@ -509,6 +509,7 @@ void rc_cset_and(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
 {
     memset(out, 0, sizeof *out);
     out->unknown = a->unknown || b->unknown;
+    if ((long long)a->n * b->n > RC_SPACE_MAX_WORK) { out->unknown = true; return; }
     uint64_t *t = xrealloc(NULL, (size_t)sp->words * 8);
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++)
@@ -556,6 +557,11 @@ void rc_cset_sub(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
     cur.unknown = a->unknown || b->unknown;
     uint64_t *rest = xrealloc(NULL, (size_t)sp->words * 8);
     for (int j = 0; j < b->n && cur.n; j++) {
+        if ((long long)cur.n * (b->n - j) > RC_SPACE_MAX_WORK) {
+            /* too much work: an unknown result (never a wrong one) */
+            cur.unknown = true;
+            break;
+        }
         memset(&nxt, 0, sizeof nxt);
         nxt.unknown = cur.unknown;
         for (int i = 0; i < cur.n; i++)

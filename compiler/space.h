@@ -35,6 +35,8 @@
 
 #define RC_SPACE_MAX_CUBES 20000
 #define RC_SPACE_MAX_NODES 200000
+/* RC_SPACE_MAX_WORK: cube pairs one intersection or difference may visit. */
+#define RC_SPACE_MAX_WORK 4000000LL
 
 typedef enum rc_svkind { RC_SV_INT, RC_SV_TEXT, RC_SV_PAT, RC_SV_ERROR } rc_svkind;
 

@@ -250,6 +250,8 @@ recov_decision hand_failed(hand_state *s, const hand_fault *f, uint32_t now)
         } else if (s->brk == 2) {
             open_breaker(s, now);
         }
+    } else if (s->brk == 2 && s->brk_probes > 0u) {
+        s->brk_probes--; /* an uncounted error gives its probe back */
     }
     count_call(s, now);
     switch (e) {

@@ -18,31 +18,33 @@ uint32_t recov_elapsed(uint32_t now, uint32_t since)
  * q*milli and the sum can overflow, and both are checked. */
 uint32_t recov_mul_milli(uint32_t v, uint32_t milli)
 {
-    uint32_t q = v / 1000u, r = v % 1000u;
-    uint32_t lo = r * milli / 1000u;
-    uint32_t hi;
-    if (q != 0u && milli > UINT32_MAX / q)
-        return UINT32_MAX;
-    hi = q * milli;
-    return hi > UINT32_MAX - lo ? UINT32_MAX : hi + lo;
+    uint32_t q = v / 1000u;
+    uint32_t r = v % 1000u;
+    uint32_t lo = (r * milli) / 1000u;
+    uint32_t res = UINT32_MAX;
+    if ((q == 0u) || (milli <= (UINT32_MAX / q))) {
+        uint32_t hi = q * milli;
+        if (hi <= (UINT32_MAX - lo)) {
+            res = hi + lo;
+        }
+    }
+    return res;
 }
 
 uint32_t recov_backoff(uint32_t kind, uint32_t base, uint32_t factor_milli, uint32_t n)
 {
     uint32_t d = base;
+    uint32_t i;
     if (kind == RECOV_BACKOFF_LINEAR) {
-        if (n != 0u && base > UINT32_MAX / n)
-            return UINT32_MAX;
-        return base * n;
-    }
-    if (kind == RECOV_BACKOFF_EXPONENTIAL) {
+        d = ((n != 0u) && (base > (UINT32_MAX / n))) ? UINT32_MAX : (base * n);
+    } else if (kind == RECOV_BACKOFF_EXPONENTIAL) {
         /* Stop early once the result can no longer change: 0 stays 0, and a
          * saturated value stays saturated for any factor >= 1. */
-        for (; n > 1u; n--) {
-            if (d == 0u || (d == UINT32_MAX && factor_milli >= 1000u))
-                break;
+        for (i = n; (i > 1u) && (d != 0u) && ((d != UINT32_MAX) || (factor_milli < 1000u)); i--) {
             d = recov_mul_milli(d, factor_milli);
         }
+    } else {
+        /* RECOV_BACKOFF_CONSTANT: base */
     }
     return d;
 }
@@ -60,25 +62,29 @@ uint32_t recov_prng_next(uint32_t *state)
 uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi)
 {
     uint32_t r = recov_prng_next(state); /* drawn first: exactly one draw always */
-    uint32_t span;
-    if (hi <= lo)
-        return lo;
-    span = hi - lo + 1u;
-    if (span == 0u) /* [0, UINT32_MAX] */
-        return r;
-    return lo + r % span;
+    uint32_t res = lo;
+    if (hi > lo) {
+        uint32_t span = (hi - lo) + 1u;
+        res = (span == 0u) ? r /* [0, UINT32_MAX] */ : (lo + (r % span));
+    }
+    return res;
 }
 
 uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
                       uint32_t d, uint32_t base, uint32_t prev)
 {
-    uint32_t lo, hi, p;
+    uint32_t lo;
+    uint32_t hi;
+    uint32_t p;
     switch (kind) {
     case RECOV_JITTER_PERCENT:
         /* floor(d * pct / 100) without 64-bit math, as in recov_mul_milli */
-        p = (d / 100u) * pct + (d % 100u) * pct / 100u;
-        lo = d > p ? d - p : 0u;
-        hi = d > UINT32_MAX - p ? UINT32_MAX : d + p;
+        p = ((d / 100u) * pct) + (((d % 100u) * pct) / 100u);
+        lo = 0u;
+        if (d > p) {
+            lo = d - p;
+        }
+        hi = (d > (UINT32_MAX - p)) ? UINT32_MAX : (d + p);
         break;
     case RECOV_JITTER_FULL:
         lo = 0u;
@@ -90,27 +96,32 @@ uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
         break;
     case RECOV_JITTER_DECORRELATED:
         lo = base;
-        hi = prev > UINT32_MAX / 3u ? UINT32_MAX : prev * 3u;
-        if (hi < base)
+        hi = (prev > (UINT32_MAX / 3u)) ? UINT32_MAX : (prev * 3u);
+        if (hi < base) {
             hi = base;
+        }
         break;
     default: /* RECOV_JITTER_NONE: no draw */
-        return d;
+        lo = d;
+        hi = d;
+        break;
     }
-    return recov_uniform(state, lo, hi);
+    return (kind == RECOV_JITTER_NONE) ? d : recov_uniform(state, lo, hi);
 }
 
 /* Bitwise CRC-32: 8 shifts per byte instead of a 1 KB table. */
 uint32_t recov_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
-    crc = ~crc;
-    while (n--) {
-        unsigned k;
-        crc ^= *p++;
-        for (k = 0; k < 8u; k++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    uint32_t c = ~crc;
+    size_t i;
+    for (i = 0u; i < n; i++) {
+        uint32_t k;
+        c ^= (uint32_t)p[i];
+        for (k = 0u; k < 8u; k++) {
+            c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+        }
     }
-    return ~crc;
+    return ~c;
 }
 
 void recov_put32(uint8_t *p, uint32_t v)
@@ -123,7 +134,7 @@ void recov_put32(uint8_t *p, uint32_t v)
 
 uint32_t recov_get32(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 void recov_put16(uint8_t *p, uint16_t v)
@@ -134,5 +145,5 @@ void recov_put16(uint8_t *p, uint16_t v)
 
 uint16_t recov_get16(const uint8_t *p)
 {
-    return (uint16_t)(p[0] | p[1] << 8);
+    return (uint16_t)((uint32_t)p[0] | ((uint32_t)p[1] << 8));
 }

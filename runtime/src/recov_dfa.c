@@ -11,7 +11,7 @@
 /* mask |= row `row` of masks; row 0 is all zero, so it is skipped */
 static void recov_dfa_or(uint32_t *mask, const uint32_t *masks, uint32_t row, uint16_t words)
 {
-    const uint32_t *r = masks + ((size_t)row * words);
+    const uint32_t *r = &masks[(size_t)row * words];
     uint16_t w;
     if (row != 0u) {
         for (w = 0u; w < words; w++) {

@@ -376,6 +376,7 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
  * while the pair still differs. */
 static void minimise(const cfg *c, const char *dir, pair *p, rc_unit *units, int upto)
 {
+    free_lines(p);   /* one per event of the full scenario; not needed past here */
     for (int e = upto + 1; e < p->sc.nev; e++)
         for (int i = 0; i < RG_MAXF; i++) { free(p->sc.ev[e].text[i]); p->sc.ev[e].text[i] = NULL; }
     p->sc.nev = upto + 1;

@@ -185,7 +185,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         f->type = PICK(s, 8);
         if (f->type == 7) has_text = 1;
         if (f->type <= 2 && int_field < 0) int_field = i;
-        snprintf(f->name, sizeof f->name, "f%d", i);
+        f->name[0] = 'f';
+        f->name[1] = (char)('0' + i);
+        f->name[2] = 0;
         rg_printf(o, " %s : %s;", f->name, TYPES[f->type]);
     }
     rg_printf(o, " }\n");

@@ -1,0 +1,469 @@
+/* fuzz_dfa.c - regex-to-DFA construction (compiler/dfa.h) on fuzzed patterns,
+ * checked against a reference matcher on fuzzed texts.
+ *
+ * The first input byte picks the mode:
+ *  - even: STRUCTURED.  The input drives a generator of regex trees (sets,
+ *    `.`, `[^..]`, `^`, `$`, concatenation, `|`, `* + ? {n} {n,} {n,m}`) over
+ *    the alphabet a b c; each tree is rendered to the pattern syntax of
+ *    spec/patterns.md, up to 4 patterns of up to 2 alternatives (some
+ *    case-insensitive) are built into one DFA, and every text decoded from the
+ *    rest of the input (bytes a b c A \n and others) must get, per pattern,
+ *    the verdict of the reference matcher (a set-of-positions backtracking
+ *    search over the tree, copied from tests/unit/test_dfa.c), hence also
+ *    the same first matching pattern (classify's first-match rule).  The
+ *    runtime scanners (recov_dfa_scan8/16) must agree too.
+ *  - odd: RAW.  The input is split into up to 4 length-prefixed patterns of
+ *    up to 3 alternatives of arbitrary bytes, regex or literal.  Building must
+ *    end in a DFA or an error (never a crash, UB or runaway); on success the
+ *    reference scan, both runtime scanners, and (for all-literal patterns) a
+ *    plain substring search must agree on texts taken from the input.
+ * A disagreement prints the patterns and the text, then aborts. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "dfa.h"
+#include "recov/recov.h"
+
+/* ---- input reader -------------------------------------------------------- */
+
+typedef struct in {
+    const uint8_t *p;
+    size_t n, at;
+} in;
+
+static unsigned byte(in *r)
+{
+    return r->at < r->n ? r->p[r->at++] : 0u;
+}
+
+static unsigned pick(in *r, unsigned n)
+{
+    return byte(r) % n;
+}
+
+/* ---- the reference (tests/unit/test_dfa.c) ------------------------------- */
+
+enum { R_SET, R_CAT, R_ALT, R_REP, R_BOL, R_EOL };
+
+typedef struct rnode {
+    int kind;
+    bool in[256];
+    bool neg;
+    int min, max;
+    int nk;
+    struct rnode *k[3];
+} rnode;
+
+#define POOL 4096
+static rnode pool[POOL];
+static int used;
+
+static rnode *rnew(int kind)
+{
+    if (used >= POOL) abort();
+    rnode *n = &pool[used++];
+    memset(n, 0, sizeof *n);
+    n->kind = kind;
+    return n;
+}
+
+static rnode *gen(in *r, int depth)
+{
+    unsigned k = pick(r, depth > 0 ? 12u : 6u);
+    rnode *n;
+    switch (k) {
+    case 0: case 1: case 2:
+        n = rnew(R_SET);
+        n->in[(unsigned char)"abc"[pick(r, 3)]] = true;
+        return n;
+    case 3:
+        n = rnew(R_SET);
+        n->in['\n'] = true;
+        n->neg = true;
+        return n;
+    case 4:
+        n = rnew(R_SET);
+        n->in[(unsigned char)"abc"[pick(r, 3)]] = true;
+        n->in[(unsigned char)"abc"[pick(r, 3)]] = true;
+        n->neg = pick(r, 2) == 0;
+        return n;
+    case 5:
+        return rnew(pick(r, 2) ? R_BOL : R_EOL);
+    case 6: case 7: case 8:
+        n = rnew(R_CAT);
+        n->nk = 2 + (int)pick(r, 2);
+        for (int i = 0; i < n->nk; i++) n->k[i] = gen(r, depth - 1);
+        return n;
+    case 9:
+        n = rnew(R_ALT);
+        n->nk = 2;
+        for (int i = 0; i < n->nk; i++) n->k[i] = gen(r, depth - 1);
+        return n;
+    default: {
+        static const int mm[][2] = { { 0, -1 }, { 1, -1 }, { 0, 1 }, { 2, 2 }, { 1, 3 }, { 2, -1 }, { 0, 2 } };
+        n = rnew(R_REP);
+        n->nk = 1;
+        n->k[0] = gen(r, depth - 1);
+        if (n->k[0]->kind == R_BOL || n->k[0]->kind == R_EOL) {   /* nothing to repeat */
+            n->k[0]->kind = R_SET;
+            n->k[0]->in['a'] = true;
+        }
+        unsigned q = pick(r, 7);
+        n->min = mm[q][0];
+        n->max = mm[q][1];
+        return n;
+    }
+    }
+}
+
+static void put(char *buf, size_t *at, const char *s)
+{
+    size_t l = strlen(s);
+    if (*at + l >= 1024) abort();
+    memcpy(buf + *at, s, l + 1);
+    *at += l;
+}
+
+static void render(const rnode *n, char *buf, size_t *at)
+{
+    char tmp[32];
+    switch (n->kind) {
+    case R_SET: {
+        if (n->neg && n->in['\n']) { put(buf, at, "."); return; }
+        int cnt = 0;
+        char only = 0;
+        for (int c = 'a'; c <= 'c'; c++)
+            if (n->in[c]) { cnt++; only = (char)c; }
+        if (cnt == 1 && !n->neg) { tmp[0] = only; tmp[1] = 0; put(buf, at, tmp); return; }
+        put(buf, at, n->neg ? "[^" : "[");
+        for (int c = 'a'; c <= 'c'; c++)
+            if (n->in[c]) { tmp[0] = (char)c; tmp[1] = 0; put(buf, at, tmp); }
+        put(buf, at, "]");
+        return;
+    }
+    case R_BOL: put(buf, at, "^"); return;
+    case R_EOL: put(buf, at, "$"); return;
+    case R_CAT:
+        for (int i = 0; i < n->nk; i++) {
+            bool paren = n->k[i]->kind == R_ALT;
+            if (paren) put(buf, at, "(?:");
+            render(n->k[i], buf, at);
+            if (paren) put(buf, at, ")");
+        }
+        return;
+    case R_ALT:
+        render(n->k[0], buf, at);
+        put(buf, at, "|");
+        render(n->k[1], buf, at);
+        return;
+    default: {
+        bool paren = n->k[0]->kind == R_CAT || n->k[0]->kind == R_ALT || n->k[0]->kind == R_REP;
+        put(buf, at, paren ? "(" : "");
+        render(n->k[0], buf, at);
+        put(buf, at, paren ? ")" : "");
+        if (n->min == 0 && n->max == -1) put(buf, at, "*");
+        else if (n->min == 1 && n->max == -1) put(buf, at, "+");
+        else if (n->min == 0 && n->max == 1) put(buf, at, "?");
+        else if (n->max == -1) { snprintf(tmp, sizeof tmp, "{%d,}", n->min); put(buf, at, tmp); }
+        else if (n->max == n->min) { snprintf(tmp, sizeof tmp, "{%d}", n->min); put(buf, at, tmp); }
+        else { snprintf(tmp, sizeof tmp, "{%d,%d}", n->min, n->max); put(buf, at, tmp); }
+        return;
+    }
+    }
+}
+
+static bool set_has(const rnode *n, unsigned char c, bool icase)
+{
+    bool hit = n->in[c];
+    if (icase && c >= 'a' && c <= 'z') hit = hit || n->in[c - 32];
+    if (icase && c >= 'A' && c <= 'Z') hit = hit || n->in[c + 32];
+    return hit != n->neg;
+}
+
+/* positions (bit p) where n can end when started at `start` (len <= 30) */
+static uint32_t ends(const rnode *n, const char *t, int len, int start, bool icase)
+{
+    uint32_t s, out, next, front;
+    switch (n->kind) {
+    case R_SET:
+        return start < len && set_has(n, (unsigned char)t[start], icase) ? 1u << (start + 1) : 0;
+    case R_BOL: return start == 0 ? 1u << start : 0;
+    case R_EOL: return start == len ? 1u << start : 0;
+    case R_ALT:
+        return ends(n->k[0], t, len, start, icase) | ends(n->k[1], t, len, start, icase);
+    case R_CAT:
+        s = 1u << start;
+        for (int i = 0; i < n->nk; i++) {
+            next = 0;
+            for (int p = 0; p <= len; p++)
+                if (s >> p & 1u) next |= ends(n->k[i], t, len, p, icase);
+            s = next;
+        }
+        return s;
+    default:
+        s = 1u << start;
+        out = n->min == 0 ? s : 0;
+        for (int i = 1; n->max < 0 ? i <= n->min : i <= n->max; i++) {
+            next = 0;
+            for (int p = 0; p <= len; p++)
+                if (s >> p & 1u) next |= ends(n->k[0], t, len, p, icase);
+            s = next;
+            if (i >= n->min) out |= s;
+        }
+        if (n->max < 0) {
+            front = s;
+            while (front) {
+                next = 0;
+                for (int p = 0; p <= len; p++)
+                    if (front >> p & 1u) next |= ends(n->k[0], t, len, p, icase);
+                front = next & ~out;
+                out |= next;
+            }
+        }
+        return out;
+    }
+}
+
+static bool ref_search(const rnode *n, const char *t, int len, bool icase)
+{
+    for (int i = 0; i <= len; i++)
+        if (ends(n, t, len, i, icase)) return true;
+    return false;
+}
+
+/* ---- runtime tables ------------------------------------------------------ */
+
+typedef struct rt_tables {
+    uint8_t t8[65536], a8[8192], e8[8192];
+    uint16_t t16[65536], a16[8192], e16[8192];
+    recov_dfa8 d8;
+    recov_dfa16 d16;
+    bool has8, has16;
+} rt_tables;
+static rt_tables rt;
+
+static void convert(const rc_dfa *d)
+{
+    size_t nt = (size_t)d->nstates * (size_t)d->nclasses;
+    rt.has16 = nt <= 65536 && d->nstates <= 8192 && d->nmasks <= 65536;
+    rt.has8 = rt.has16 && d->nstates <= 256 && d->nmasks <= 256;
+    if (!rt.has16) return;
+    for (size_t i = 0; i < nt; i++) {
+        rt.t8[i] = (uint8_t)d->trans[i];
+        rt.t16[i] = (uint16_t)d->trans[i];
+    }
+    for (int s = 0; s < d->nstates; s++) {
+        rt.a8[s] = (uint8_t)d->acc[s];
+        rt.e8[s] = (uint8_t)d->acc_end[s];
+        rt.a16[s] = (uint16_t)d->acc[s];
+        rt.e16[s] = (uint16_t)d->acc_end[s];
+    }
+    rt.d8 = (recov_dfa8){ d->classmap, rt.t8, rt.a8, rt.e8, d->masks,
+                          (uint16_t)d->nclasses, (uint16_t)d->words };
+    rt.d16 = (recov_dfa16){ d->classmap, rt.t16, rt.a16, rt.e16, d->masks,
+                            (uint16_t)d->nclasses, (uint16_t)d->words };
+}
+
+/* ---- checks -------------------------------------------------------------- */
+
+#define NP 4
+#define NA 3
+
+typedef struct set {
+    int np;
+    int nalts[NP];
+    rc_dfa_alt alts[NP][NA];
+    rc_dfa_pattern pats[NP];
+    char text[NP][NA][1024];
+} set;
+static set S;
+
+static void print_set(void)
+{
+    for (int p = 0; p < S.np; p++)
+        for (int i = 0; i < S.nalts[p]; i++) {
+            fprintf(stderr, "pattern %d%s alt %d (%s): ", p, S.pats[p].icase ? " icase" : "", i,
+                    S.alts[p][i].is_regex ? "regex" : "literal");
+            for (size_t k = 0; k < S.alts[p][i].len; k++) fprintf(stderr, "\\x%02x", (unsigned char)S.alts[p][i].text[k]);
+            fprintf(stderr, "\n");
+        }
+}
+
+static void dump(const char *t, size_t len, uint32_t got, uint32_t want, const char *what)
+{
+    print_set();
+    fprintf(stderr, "text:");
+    for (size_t k = 0; k < len; k++) fprintf(stderr, "\\x%02x", (unsigned char)t[k]);
+    fprintf(stderr, "\n%s: got %#x, want %#x\n", what, got, want);
+    abort();
+}
+
+static int first_bit(uint32_t m)
+{
+    for (int i = 0; i < 32; i++)
+        if (m >> i & 1u) return i;
+    return -1;
+}
+
+/* the DFA, both runtime scanners and `want` agree on t (a C string) */
+static void check_text(const rc_dfa *d, const char *t, size_t len, uint32_t want)
+{
+    uint32_t got = 0;
+    rc_dfa_scan(d, t, len, RECOV_MAX_TEXT, &got);
+    if (got != want) dump(t, len, got, want, "dfa vs reference");
+    if (first_bit(got) != first_bit(want)) dump(t, len, got, want, "first match");
+    if (rt.has16) {
+        uint32_t m = 0;
+        recov_dfa_scan16(&rt.d16, t, RECOV_MAX_TEXT, &m);
+        if (m != want) dump(t, len, m, want, "recov_dfa_scan16 vs reference");
+    }
+    if (rt.has8) {
+        uint32_t m = 0;
+        recov_dfa_scan8(&rt.d8, t, RECOV_MAX_TEXT, &m);
+        if (m != want) dump(t, len, m, want, "recov_dfa_scan8 vs reference");
+    }
+}
+
+static bool build(rc_arena *a, rc_dfa *d, int max_states)
+{
+    rc_dfa_error err;
+    return rc_dfa_build(a, S.pats, S.np, max_states, d, &err);
+}
+
+static void structured(in *r)
+{
+    rnode *roots[NP][NA];
+    used = 0;
+    S.np = 1 + (int)pick(r, NP);
+    for (int p = 0; p < S.np; p++) {
+        bool icase = pick(r, 4) == 0;
+        S.nalts[p] = 1 + (int)pick(r, 2);
+        for (int i = 0; i < S.nalts[p]; i++) {
+            roots[p][i] = gen(r, 4);
+            size_t at = 0;
+            S.text[p][i][0] = 0;
+            render(roots[p][i], S.text[p][i], &at);
+            rc_dfa_error err;
+            if (!rc_dfa_check_regex(S.text[p][i], at, &err)) {
+                /* only a pattern matching every text may be refused */
+                if (strstr(err.message, "every text") == NULL || !ref_search(roots[p][i], "", 0, false)) {
+                    fprintf(stderr, "/%s/ refused: %s\n", S.text[p][i], err.message);
+                    abort();
+                }
+                return;
+            }
+            S.alts[p][i] = (rc_dfa_alt){ S.text[p][i], at, true };
+        }
+        S.pats[p] = (rc_dfa_pattern){ S.alts[p], S.nalts[p], icase };
+    }
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_dfa d;
+    rc_dfa_error err;
+    if (!rc_dfa_build(&a, S.pats, S.np, 0, &d, &err)) {
+        /* the documented state bound (dfa.h) may refuse a set that explodes,
+         * e.g. `.` under nested counted repetitions; nothing else may */
+        if (strstr(err.message, "DFA states") != NULL) {
+            if (getenv("FUZZ_DFA_VERBOSE")) {
+                print_set();
+                fprintf(stderr, "%s\n", err.message);
+            }
+            rc_arena_free(&a);
+            return;
+        }
+        dump("", 0, 0, 0, err.message);
+    }
+    convert(&d);
+    static const char alphabet[] = "abcAbcaB\n\x80";
+    for (int t = 0; t < 16 && r->at < r->n; t++) {
+        char s[16];
+        int len = (int)pick(r, 13);
+        for (int i = 0; i < len; i++) s[i] = alphabet[pick(r, sizeof alphabet - 1)];
+        s[len] = 0;
+        uint32_t want = 0;
+        for (int p = 0; p < S.np; p++)
+            for (int i = 0; i < S.nalts[p]; i++)
+                if (ref_search(roots[p][i], s, len, S.pats[p].icase)) want |= 1u << p;
+        check_text(&d, s, (size_t)len, want);
+    }
+    rc_arena_free(&a);
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static bool contains(const char *t, size_t n, const char *lit, size_t l, bool icase)
+{
+    for (size_t i = 0; i + l <= n; i++) {
+        size_t k = 0;
+        while (k < l && (icase ? lower((unsigned char)t[i + k]) == lower((unsigned char)lit[k])
+                               : t[i + k] == lit[k]))
+            k++;
+        if (k == l) return true;
+    }
+    return false;
+}
+
+static void raw(in *r)
+{
+    S.np = 1 + (int)pick(r, NP);
+    bool all_literal[NP];
+    for (int p = 0; p < S.np; p++) {
+        unsigned flags = byte(r);
+        S.nalts[p] = 1 + (int)(flags % NA);
+        all_literal[p] = true;
+        for (int i = 0; i < S.nalts[p]; i++) {
+            size_t len = pick(r, 48);
+            if (len > r->n - r->at) len = r->n - r->at;
+            memcpy(S.text[p][i], r->p + r->at, len);
+            r->at += len;
+            bool is_regex = (flags >> (2 + i) & 1u) != 0;
+            all_literal[p] = all_literal[p] && !is_regex;
+            S.alts[p][i] = (rc_dfa_alt){ S.text[p][i], len, is_regex };
+        }
+        S.pats[p] = (rc_dfa_pattern){ S.alts[p], S.nalts[p], (flags & 2u) != 0 };
+    }
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_dfa d;
+    if (build(&a, &d, 4000)) {
+        convert(&d);
+        /* texts: the rest of the input in NUL-separated pieces, plus each
+         * literal alternative itself (which its pattern must match) */
+        char t[256];
+        for (int k = 0; k < 8 && r->at < r->n; k++) {
+            size_t len = 0;
+            while (r->at < r->n && len < sizeof t - 1 && r->p[r->at]) t[len++] = (char)r->p[r->at++];
+            if (r->at < r->n) r->at++;
+            t[len] = 0;
+            uint32_t want = 0, got = 0;
+            rc_dfa_scan(&d, t, len, RECOV_MAX_TEXT, &got);
+            want = got;     /* regexes: the reference is the DFA itself; literals below */
+            for (int p = 0; p < S.np; p++) {
+                if (!all_literal[p]) continue;
+                bool m = false;
+                for (int i = 0; i < S.nalts[p]; i++)
+                    m = m || contains(t, len, S.alts[p][i].text, S.alts[p][i].len, S.pats[p].icase);
+                want = m ? want | 1u << p : want & ~(1u << p);
+            }
+            check_text(&d, t, len, want);
+        }
+    }
+    rc_arena_free(&a);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    in r = { data, size, 0 };
+    if (size == 0) return 0;
+    if (byte(&r) & 1u) raw(&r);
+    else structured(&r);
+    return 0;
+}

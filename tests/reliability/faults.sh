@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# faults.sh RECOVC SRCDIR [CC] - recovc under faults (tests/README.md).
+#  - output is atomic: a full disk (a 64 KiB tmpfs when mounting is
+#    permitted, and always an LD_PRELOAD shim failing write()/fsync() with
+#    ENOSPC), a read-only directory (read-only tmpfs, else recovc run as
+#    nobody), an output path that is a directory, and two recovc processes
+#    writing the same outputs at once (50 rounds) leave every output file
+#    either the old or the new complete file, never a torn one, no temporary
+#    files, and a failure is exit 2 naming the path;
+#  - hostile inputs (10 MB, 100,000 nested parentheses, a 1 MB string
+#    literal, a 10,000-character identifier) end in a diagnostic or success
+#    within 5 s (20 s when recovc is built with a sanitizer);
+#  - flex's fatal-error path (a failed allocation in the scanner) ends in a
+#    diagnostic, never in exit().
+set -uo pipefail
+recovc=$(readlink -f "$1")
+src=$2
+cc=${3:-cc}
+tmp=$(mktemp -d)
+mounted=()
+cleanup() { for m in "${mounted[@]}"; do umount "$m" 2>/dev/null; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+chmod 755 "$tmp"
+fail=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+# old and new versions of one policy, and their reference outputs
+pol=$src/examples/agent_call/agent_call.recov
+mkdir -p "$tmp/old" "$tmp/new" "$tmp/ref-old" "$tmp/ref-new"
+sed -e 's/^policy agent_call version 3;/policy agent_call version 2;/' -e 's/attempts 4;/attempts 5;/' "$pol" > "$tmp/old/agent_call.recov"
+cp "$pol" "$tmp/new/agent_call.recov"
+"$recovc" compile "$tmp/old/agent_call.recov" -o "$tmp/ref-old" >/dev/null 2>&1 || bad "reference compile (old)"
+"$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/ref-new" >/dev/null 2>&1 || bad "reference compile (new)"
+cmp -s "$tmp/ref-old/agent_call.c" "$tmp/ref-new/agent_call.c" && bad "old and new outputs do not differ"
+
+# every output file in DIR is the complete old or new one; no temporaries
+check_files() { # DIR WHAT
+  local d=$1 what=$2 f
+  for f in agent_call.c agent_call.h; do
+    if [ ! -e "$d/$f" ]; then bad "$what: $f missing"; continue; fi
+    cmp -s "$d/$f" "$tmp/ref-old/$f" || cmp -s "$d/$f" "$tmp/ref-new/$f" || bad "$what: $f is neither the old nor the new file (torn)"
+  done
+  if ls "$d" | grep -q '\.tmp\.'; then bad "$what: temporary files left: $(ls "$d" | grep '\.tmp\.' | tr '\n' ' ')"; fi
+}
+is_old() { cmp -s "$1/agent_call.c" "$tmp/ref-old/agent_call.c" && cmp -s "$1/agent_call.h" "$tmp/ref-old/agent_call.h"; }
+is_new() { cmp -s "$1/agent_call.c" "$tmp/ref-new/agent_call.c" && cmp -s "$1/agent_call.h" "$tmp/ref-new/agent_call.h"; }
+# run recovc compile of the new policy into DIR; expect exit 2 naming PATHRE
+expect_io_error() { # WHAT DIR PATHRE [prefix command...]
+  local what=$1 d=$2 re=$3
+  shift 3
+  "$@" "$recovc" compile "$tmp/new/agent_call.recov" -o "$d" >"$tmp/out" 2>&1
+  local rc=$?
+  if [ $rc -ne 2 ]; then bad "$what: exit $rc, expected 2"; cat "$tmp/out"
+  elif ! grep -Eq "^recovc: error: cannot write '$re'" "$tmp/out"; then bad "$what: message does not name the path"; cat "$tmp/out"
+  else ok "$what: exit 2, $(head -1 "$tmp/out")"; fi
+  check_files "$d" "$what"
+}
+old_into() { cp "$tmp/ref-old/agent_call.c" "$tmp/ref-old/agent_call.h" "$1/"; }
+
+# ---- full disk -------------------------------------------------------------
+if mkdir -p "$tmp/full" && mount -t tmpfs -o size=64k,mode=755 tmpfs "$tmp/full" 2>/dev/null; then
+  mounted+=("$tmp/full")
+  old_into "$tmp/full"
+  cat /dev/zero > "$tmp/full/filler" 2>/dev/null
+  expect_io_error "full disk (tmpfs, 0 bytes free)" "$tmp/full" "$tmp/full/agent_call\.[ch]"
+  is_old "$tmp/full" || bad "full disk: old files changed"
+  truncate -s -8192 "$tmp/full/filler"   # room for the header, not the source
+  expect_io_error "full disk (tmpfs, 8 KiB free)" "$tmp/full" "$tmp/full/agent_call\.c"
+  is_old "$tmp/full" || bad "full disk (8 KiB): old files changed"
+  rm -f "$tmp/full/filler"
+  if "$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/full" >"$tmp/out" 2>&1 && is_new "$tmp/full"; then
+    ok "full disk freed: new files written"
+  else bad "full disk freed: compile failed or wrong files"; cat "$tmp/out"; fi
+  check_files "$tmp/full" "full disk freed"
+  # ---- read-only directory (read-only tmpfs) --------------------------------
+  old_into "$tmp/full"
+  mount -o remount,ro "$tmp/full"
+  expect_io_error "read-only file system" "$tmp/full" "$tmp/full/agent_call\.[ch]"
+  is_old "$tmp/full" || bad "read-only: old files changed"
+  umount "$tmp/full"; mounted=()
+else
+  echo "note: mounting a tmpfs is not permitted here; the full disk is the LD_PRELOAD shim only"
+fi
+# full disk through the shim (write()/fsync() fail with ENOSPC past N bytes)
+if $cc -shared -fPIC -O1 -o "$tmp/enospc.so" "$src/tests/reliability/enospc_shim.c" -ldl 2>"$tmp/cc.err"; then
+  # a sanitized recovc must load its runtime first; the order does not matter here
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
+  mkdir -p "$tmp/shim"
+  for n in 0 10000 30000; do
+    old_into "$tmp/shim"
+    expect_io_error "full disk (ENOSPC after $n bytes)" "$tmp/shim" "$tmp/shim/agent_call\.[ch]" env LD_PRELOAD="$tmp/enospc.so" RC_SHIM_BYTES=$n
+    if [ $n -lt 28000 ]; then is_old "$tmp/shim" || bad "ENOSPC after $n bytes: old files changed"; fi
+  done
+else
+  bad "cannot build the ENOSPC shim with $cc"; cat "$tmp/cc.err"
+fi
+
+# ---- read-only directory as an unprivileged user -----------------------------
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && ! setpriv --reuid=nobody --regid=nogroup --clear-groups test -x "$recovc"; then
+  echo "note: cannot run recovc as nobody here (setpriv refused, or the build tree is not readable by nobody); read-only directory checked on tmpfs only"
+elif [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  mkdir -p "$tmp/ro"; old_into "$tmp/ro"; chmod 555 "$tmp/ro"
+  expect_io_error "read-only directory (as nobody)" "$tmp/ro" "$tmp/ro/agent_call\.[ch]" setpriv --reuid=nobody --regid=nogroup --clear-groups
+  is_old "$tmp/ro" || bad "read-only directory: old files changed"
+  chmod 755 "$tmp/ro"
+elif [ "$(id -u)" != 0 ]; then
+  mkdir -p "$tmp/ro"; old_into "$tmp/ro"; chmod 555 "$tmp/ro"
+  expect_io_error "read-only directory" "$tmp/ro" "$tmp/ro/agent_call\.[ch]"
+  is_old "$tmp/ro" || bad "read-only directory: old files changed"
+  chmod 755 "$tmp/ro"
+fi
+
+# ---- an output path that is a directory --------------------------------------
+mkdir -p "$tmp/isdir/agent_call.c"; cp "$tmp/ref-old/agent_call.h" "$tmp/isdir/"
+"$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/isdir" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "^recovc: error: cannot write '$tmp/isdir/agent_call.c'" "$tmp/out" \
+   && [ -d "$tmp/isdir/agent_call.c" ] && cmp -s "$tmp/isdir/agent_call.h" "$tmp/ref-old/agent_call.h" \
+   && ! ls "$tmp/isdir" | grep -q '\.tmp\.'; then
+  ok "output path is a directory: exit 2, $(head -1 "$tmp/out")"
+else bad "output path is a directory: exit $rc"; cat "$tmp/out"; ls -la "$tmp/isdir"; fi
+
+# ---- two writers at once, 50 rounds -------------------------------------------
+mkdir -p "$tmp/race"
+mixed=0
+for i in $(seq 1 50); do
+  "$recovc" compile "$tmp/old/agent_call.recov" -o "$tmp/race" >"$tmp/race1.out" 2>&1 & p1=$!
+  "$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/race" >"$tmp/race2.out" 2>&1 & p2=$!
+  wait $p1; r1=$?
+  wait $p2; r2=$?
+  [ $r1 -eq 0 ] && [ $r2 -eq 0 ] || { bad "race round $i: exit $r1 / $r2"; cat "$tmp/race1.out" "$tmp/race2.out"; }
+  check_files "$tmp/race" "race round $i"
+  is_old "$tmp/race" || is_new "$tmp/race" || mixed=$((mixed + 1))
+  # same policy twice: the result is exactly the reference
+  "$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/race" >/dev/null 2>&1 & p1=$!
+  "$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/race" >/dev/null 2>&1 & p2=$!
+  wait $p1; r1=$?
+  wait $p2; r2=$?
+  { [ $r1 -eq 0 ] && [ $r2 -eq 0 ] && is_new "$tmp/race"; } || bad "race round $i (same policy): exit $r1 / $r2 or files differ from the reference"
+  check_files "$tmp/race" "race round $i (same policy)"
+done
+ok "two writers, 50 rounds x 2: every file complete ($mixed rounds ended with the .c of one writer and the .h of the other)"
+
+sanitized=0
+if ldd "$recovc" 2>/dev/null | grep -q 'libasan\|libubsan' || nm "$recovc" 2>/dev/null | grep -q '__asan_init'; then sanitized=1; fi
+
+# ---- flex's fatal-error path: a diagnostic, never exit() ----------------------
+# (malloc of flex's 64-byte buffer state fails; not under a sanitizer, whose
+# allocator the shim cannot sit in front of)
+if [ $sanitized -eq 0 ] && $cc -shared -fPIC -O1 -o "$tmp/malloc.so" "$src/tests/reliability/malloc_shim.c" -ldl 2>"$tmp/cc.err"; then
+  LD_PRELOAD="$tmp/malloc.so" RC_SHIM_FAIL_SIZE=64 "$recovc" check "$tmp/new/agent_call.recov" >"$tmp/out" 2>&1
+  rc=$?
+  if [ $rc -eq 1 ] && grep -q "error: internal error in the scanner: out of dynamic memory in yy_scan_buffer()" "$tmp/out"; then
+    ok "flex fatal error (out of memory): exit 1, $(head -1 "$tmp/out" | sed 's/^[^ ]* //')"
+  else bad "flex fatal error: exit $rc"; cat "$tmp/out"; fi
+elif [ $sanitized -eq 0 ]; then
+  bad "cannot build the malloc shim with $cc"; cat "$tmp/cc.err"
+else
+  echo "note: sanitized recovc: flex fatal-error check skipped"
+fi
+
+# ---- hostile inputs, timed ----------------------------------------------------
+limit=5
+[ $sanitized -eq 1 ] && limit=20
+timed() { # WHAT FILE [recovc options...]
+  local what=$1 f=$2
+  shift 2
+  local t0 t1 rc
+  t0=$(date +%s%N)
+  timeout $((limit * 2)) "$recovc" check "$@" "$f" >"$tmp/out" 2>&1
+  rc=$?
+  t1=$(date +%s%N)
+  local ms=$(( (t1 - t0) / 1000000 ))
+  if [ $rc -ne 0 ] && [ $rc -ne 1 ]; then bad "$what: exit $rc after $ms ms"; head -c 400 "$tmp/out"; echo
+  elif [ $rc -eq 1 ] && ! grep -q "error:" "$tmp/out"; then bad "$what: exit 1 without a diagnostic"
+  elif [ $ms -gt $((limit * 1000)) ]; then bad "$what: $ms ms (limit ${limit} s)"
+  else ok "$what: exit $rc in $ms ms"; fi
+}
+head -c 10485760 /dev/urandom > "$tmp/random10m.recov"
+timed "10 MB of random bytes" "$tmp/random10m.recov"
+{ echo 'policy big version 1;'; echo 'fault { a : u8; }'; echo 'error e : c, low;'; echo 'class c;'
+  awk 'BEGIN { for (i = 0; i < 450000; i++) printf "const K%07d = %d;\n", i, i % 100 }'
+  echo 'classify { _ => e; }'; echo 'on _ { abort; }'; } > "$tmp/valid10m.recov"
+# -Wno-unused-const: 450,000 warnings would take minutes (each caret line is
+# found by scanning the file from its start: reported, tests/README.md)
+timed "10 MB policy (450,000 constants)" "$tmp/valid10m.recov" -Wno-unused-const
+{ printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low;\nclassify { '; head -c 100000 /dev/zero | tr '\0' '('; printf 'a == 1'; head -c 100000 /dev/zero | tr '\0' ')'; printf ' => e; _ => e; }\non _ { abort; }\n'; } > "$tmp/deep.recov"
+timed "100,000 nested parentheses" "$tmp/deep.recov"
+{ printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low { message "'; head -c 1048576 /dev/zero | tr '\0' 'a'; printf '"; }\nclassify { _ => e; }\non _ { abort; }\n'; } > "$tmp/longstr.recov"
+timed "1 MB string literal" "$tmp/longstr.recov"
+{ printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low;\nconst '; head -c 10000 /dev/zero | tr '\0' 'i'; printf ' = 1;\nclassify { _ => e; }\non _ { abort; }\n'; } > "$tmp/longident.recov"
+timed "10,000-character identifier" "$tmp/longident.recov"
+
+[ $fail -eq 0 ] || { echo "faults: FAILED"; exit 1; }
+echo "faults: all passed"
