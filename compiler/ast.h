@@ -123,7 +123,8 @@ typedef enum rc_ast_stepkind {
     RC_STEP_RETRY,     /* retry STRATEGY;                    name           */
     RC_STEP_FALLBACK,  /* fallback [adaptive] A, B, ...;     alts, adaptive */
     RC_STEP_ADJUST,    /* adjust NAME [delay D];             name, dur      */
-    RC_STEP_RUN,       /* run NAME [timeout D];              name, dur      */
+    RC_STEP_RUN,       /* run NAME [timeout D];              name, dur
+                          run [adaptive] A, B, ... [timeout D];  alts, adaptive, dur */
     RC_STEP_DEGRADE,   /* degrade MODE;                      name           */
     RC_STEP_ESCALATE,  /* escalate [LEVEL];                  name (NULL: the error's severity) */
     RC_STEP_ABORT,     /* abort;                                            */

@@ -869,7 +869,31 @@ static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc
         if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "adjust delay", &st->ms);
         break;
     case RC_STEP_RUN:
-        st->id = host_name(c, &ir->handlers, &ir->nhandlers, &caps->handlers, &s->name);
+        if (s->alts) {
+            /* run [adaptive] H1, H2, ...: each handler once, in list or learned order */
+            int n = 0;
+            for (const rc_ident_list *l = s->alts; l; l = l->next) n++;
+            st->alts = RC_NEW_ARRAY(c->a, int, n);
+            st->adaptive = s->adaptive;
+            for (const rc_ident_list *l = s->alts; l; l = l->next) {
+                int id = host_name(c, &ir->handlers, &ir->nhandlers, &caps->handlers, &l->id);
+                bool dup = false;
+                for (int k = 0; k < st->nalts; k++) dup |= st->alts[k] == id;
+                if (dup) {
+                    rc_diag_warning(c->d, RC_W_DUPLICATE_ALT, l->id.loc, "handler '%s' is listed twice; "
+                                    "it is run once", l->id.name);
+                    continue;
+                }
+                if (st->nalts == RC_MAX_ALTS) {
+                    rc_diag_error(c->d, l->id.loc, "a run step lists at most %d handlers", RC_MAX_ALTS);
+                    break;
+                }
+                st->alts[st->nalts++] = id;
+            }
+            st->id = st->alts[0];
+        } else {
+            st->id = host_name(c, &ir->handlers, &ir->nhandlers, &caps->handlers, &s->name);
+        }
         if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "handler timeout", &st->ms);
         break;
     case RC_STEP_DEGRADE:

@@ -26,7 +26,16 @@ void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
             at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
         return;
     case RC_IR_ADJUST: snprintf(buf, n, "adjust %s delay %ums", ir->adjusts[s->id].name, s->ms); return;
-    case RC_IR_RUN: snprintf(buf, n, "run %s timeout %ums", ir->handlers[s->id].name, s->ms); return;
+    case RC_IR_RUN:
+        if (s->nalts == 0) {
+            snprintf(buf, n, "run %s timeout %ums", ir->handlers[s->id].name, s->ms);
+            return;
+        }
+        at = (size_t)snprintf(buf, n, "run%s", s->adaptive ? " adaptive" : "");
+        for (int k = 0; k < s->nalts && at < n; k++)
+            at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
+        if (at < n) snprintf(buf + at, n - at, " timeout %ums", s->ms);
+        return;
     case RC_IR_DEGRADE: snprintf(buf, n, "degrade %s", ir->modes[s->id].name); return;
     case RC_IR_ESCALATE: snprintf(buf, n, "escalate %s", s->level >= 0 ? sev_names[s->level] : "(severity)"); return;
     case RC_IR_ABORT: snprintf(buf, n, "abort"); return;

@@ -48,6 +48,7 @@ typedef struct em {
     bool *blk_run;      /* [nblocks] block has a RUN step */
     signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
     bool any_run, any_esc, any_unres, any_fallback;
+    bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
     bool unres[RC_SEV_COUNT];
     const char *cls_t;  /* type of the class table */
     uint32_t cls_max;
@@ -189,6 +190,18 @@ static void plan_state(em *e)
             }
         }
     }
+    if (e->any_runlist) {
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < ir->nhandlers; i++) {
+                snprintf(lv, sizeof lv, "hnd_%s[%d]", k ? "failed" : "ok", i);
+                r = add_rec(e, 2, 0xFFFFu, lv, "handler.%s.%s", ir->handlers[i].name, k ? "failed" : "ok");
+                if (i == 0)
+                    snprintf(r->decl, sizeof r->decl, "hnd_%s[%d]", k ? "failed" : "ok", ir->nhandlers);
+                else
+                    r->decl[0] = '\0';
+            }
+        }
+    }
     for (int l = 0; l < RC_SEV_COUNT; l++) {
         if (!e->unres[l]) continue;
         snprintf(lv, sizeof lv, "unres%d", l);
@@ -205,6 +218,8 @@ static void plan_state(em *e)
         add_rec(e, 1, (uint32_t)ir->nblocks, "pending", "incident.%08" PRIx32 ".pending", h);
     if (e->any_fallback)
         add_rec(e, 2, (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
+    if (e->any_runlist)
+        add_rec(e, 2, (uint32_t)ir->nhandlers, "last_handler", "incident.%08" PRIx32 ".last_handler", h);
     for (int b = 0; b < ir->nblocks; b++) {
         snprintf(lv, sizeof lv, "blk%d_pos", b);
         add_rec(e, 1, (uint32_t)ir->blocks[b].nsteps, lv, "block.%08" PRIx32 ".%d.pos", h, b);
@@ -215,9 +230,10 @@ static void plan_state(em *e)
             add_rec(e, 4, 0xFFFFFFFFu, lv, "block.%08" PRIx32 ".%d.prev", h, b);
         }
     }
-    for (int i = 0; i < e->nrecs; i++)
-        if (e->recs[i].decl[0] && strchr(e->recs[i].decl, '['))
-            e->recs[i].count = e->ir->nalts;
+    for (int i = 0; i < e->nrecs; i++) {
+        const char *br = e->recs[i].decl[0] ? strchr(e->recs[i].decl, '[') : NULL;
+        if (br) e->recs[i].count = atoi(br + 1);
+    }
 }
 
 static bool analyse(em *e)
@@ -240,6 +256,7 @@ static bool analyse(em *e)
         for (int i = 0; i < ir->blocks[b].nsteps; i++) {
             const rc_ir_step *st = &ir->blocks[b].steps[i];
             if (st->kind == RC_IR_RUN) e->blk_run[b] = e->any_run = true;
+            if (st->kind == RC_IR_RUN && st->nalts > 0) e->any_runlist = true;
             if (st->kind == RC_IR_ESCALATE) e->any_esc = true;
         }
     }
@@ -890,11 +907,12 @@ static void emit_tables(em *e)
     for (int b = 0; b < ir->nblocks; b++) {
         for (int i = 0; i < ir->blocks[b].nsteps; i++) {
             const rc_ir_step *st = &ir->blocks[b].steps[i];
-            if (st->kind != RC_IR_FALLBACK) continue;
+            if (st->kind != RC_IR_FALLBACK && !(st->kind == RC_IR_RUN && st->nalts > 0)) continue;
             uint32_t al[16];
+            int nids = st->kind == RC_IR_FALLBACK ? ir->nalts : ir->nhandlers;
             for (int k = 0; k < st->nalts && k < 16; k++) al[k] = (uint32_t)st->alts[k];
             snprintf(nm, sizeof nm, "%s__b%d_s%d", P, b, i);
-            emit_u32_array(c, utype((uint64_t)(ir->nalts > 0 ? ir->nalts - 1 : 0)), nm, al, st->nalts, false);
+            emit_u32_array(c, utype((uint64_t)(nids > 0 ? nids - 1 : 0)), nm, al, st->nalts, false);
         }
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -918,6 +936,7 @@ static void emit_helpers(em *e)
     fprintf(c, "/* \"The incident ends\". */\nstatic void %s__end(%s_state *s)\n{\n    s->active = 0u;\n", P, P);
     if (e->any_run) fprintf(c, "    s->pending = 0u;\n");
     if (e->any_fallback) fprintf(c, "    s->last_alt = 0u;\n");
+    if (e->any_runlist) fprintf(c, "    s->last_handler = 0u;\n");
     fprintf(c, "}\n\n");
 }
 
@@ -1087,6 +1106,15 @@ static void emit_escalate(em *e)
 }
 
 /* Running block b: a loop over its step position. */
+/* ADJUST and a single `run H`: one decision, then the next step. */
+static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
+{
+    fprintf(e->c, "            s->blk%d_pos = %du;\n            s->blk%d_sub = 0u;\n", bi, i + 1, bi);
+    if (st->kind == RC_IR_RUN) fprintf(e->c, "            s->pending = %du;\n", bi + 1);
+    fprintf(e->c, "            return %s__dec(s, %s, %du, %" PRIu32 "u);\n", e->P,
+            st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+}
+
 static void emit_block(em *e, int bi)
 {
     const rc_ir *ir = e->ir;
@@ -1141,32 +1169,43 @@ static void emit_block(em *e, int bi)
             fprintf(c, "            break;\n");
             break;
         }
+        case RC_IR_RUN:
+            if (st->nalts == 0) {
+                emit_step_once(e, bi, i, st);
+                break;
+            }
+            /* fall through - `run H1, H2...` picks like a fallback */
         case RC_IR_FALLBACK: {
             int n = st->nalts;
+            bool run = st->kind == RC_IR_RUN;
+            const char *learned = run ? "hnd_ok" : "alt_ok";
             fprintf(c, "            {\n                unsigned i, best = %du;\n"
                        "                for (i = 0u; i < %du; i++) {\n"
                        "                    if (((unsigned)s->blk%d_sub >> i) & 1u)\n                        continue;\n",
                     n, n, bi);
             if (st->adaptive)
-                fprintf(c, "                    if (best == %du || s->alt_ok[%s__b%d_s%d[i]] > s->alt_ok[%s__b%d_s%d[best]])\n"
-                           "                        best = i;\n", n, P, bi, i, P, bi, i);
+                fprintf(c, "                    if (best == %du || s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])\n"
+                           "                        best = i;\n", n, learned, P, bi, i, learned, P, bi, i);
             else
                 fprintf(c, "                    best = i;\n                    break;\n");
             fprintf(c, "                }\n                if (best < %du) {\n"
                        "                    s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));\n"
-                       "                    s->last_alt = (uint16_t)(%s__b%d_s%d[best] + 1u);\n"
-                       "                    return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);\n"
-                       "                }\n            }\n"
+                       "                    s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);\n",
+                    n, bi, bi, run ? "last_handler" : "last_alt", P, bi, i);
+            if (run)
+                fprintf(c, "                    s->pending = %du;\n"
+                           "                    return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);\n",
+                        bi + 1, P, P, bi, i, st->ms);
+            else
+                fprintf(c, "                    return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);\n",
+                        P, P, bi, i);
+            fprintf(c, "                }\n            }\n"
                        "            s->blk%d_pos = %du;\n            s->blk%d_sub = 0u;\n            break;\n",
-                    n, bi, bi, P, bi, i, P, P, bi, i, bi, i + 1, bi);
+                    bi, i + 1, bi);
             break;
         }
         case RC_IR_ADJUST:
-        case RC_IR_RUN:
-            fprintf(c, "            s->blk%d_pos = %du;\n            s->blk%d_sub = 0u;\n", bi, i + 1, bi);
-            if (st->kind == RC_IR_RUN) fprintf(c, "            s->pending = %du;\n", bi + 1);
-            fprintf(c, "            return %s__dec(s, %s, %du, %" PRIu32 "u);\n", P,
-                    st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+            emit_step_once(e, bi, i, st);
             break;
         case RC_IR_DEGRADE:
             fprintf(c, "            %s__end(s);\n            return %s__dec(s, RECOV_DEGRADE, %du, 0u);\n", P, P, st->id);
@@ -1349,6 +1388,8 @@ static void emit_entry_points(em *e)
         fprintf(c, "    if (s->last_alt != 0u) /* P_failed 4: learning */\n"
                    "        s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);\n"
                    "    s->last_alt = 0u;\n", P);
+    if (e->any_runlist)
+        fprintf(c, "    s->last_handler = 0u; /* an unreported handler teaches nothing */\n");
     for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
     if (ir->nbudgets) fprintf(c, "    %s__budget_count(s, now);\n", P);
     if (ir->nblocks) {
@@ -1366,10 +1407,15 @@ static void emit_entry_points(em *e)
         fprintf(c, "    (void)ok;\n    (void)now;\n    return %s__dec(s, RECOV_NONE, 0u, 0u);\n}\n\n", P);
     } else {
         fprintf(c, "    unsigned b;\n    if (s->pending == 0u)\n        return %s__dec(s, RECOV_NONE, 0u, 0u);\n"
-                   "    b = s->pending - 1u;\n    s->pending = 0u;\n"
-                   "    if (ok) /* the handler fixed it: retry at once, nothing counted */\n"
+                   "    b = s->pending - 1u;\n    s->pending = 0u;\n", P);
+        if (e->any_runlist)
+            fprintf(c, "    if (s->last_handler != 0u) { /* learning of `run H1, H2...` */\n"
+                       "        if (ok)\n            s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);\n"
+                       "        else\n            s->hnd_failed[s->last_handler - 1u] = "
+                       "%s__inc16(s->hnd_failed[s->last_handler - 1u]);\n        s->last_handler = 0u;\n    }\n", P, P);
+        fprintf(c, "    if (ok) /* the handler fixed it: retry at once, nothing counted */\n"
                    "        return %s__dec(s, RECOV_RETRY, 0u, 0u);\n"
-                   "    return %s__run(s, b, NULL, recov_elapsed(now, s->start));\n}\n\n", P, P, P);
+                   "    return %s__run(s, b, NULL, recov_elapsed(now, s->start));\n}\n\n", P, P);
     }
 
     /* P_succeeded */

@@ -129,7 +129,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
             if (s->kind == RC_IR_FALLBACK)
                 for (int k = 0; k < s->nalts; k++) fprintf(out, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
             if (s->kind == RC_IR_ADJUST) fprintf(out, " %s", ir->adjusts[s->id].name);
-            if (s->kind == RC_IR_RUN) fprintf(out, " %s", ir->handlers[s->id].name);
+            if (s->kind == RC_IR_RUN && s->nalts == 0) fprintf(out, " %s", ir->handlers[s->id].name);
+            if (s->kind == RC_IR_RUN && s->nalts > 0) {
+                fprintf(out, "%s", s->adaptive ? " adaptive" : "");
+                for (int k = 0; k < s->nalts; k++) fprintf(out, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
+            }
             if (s->kind == RC_IR_DEGRADE) fprintf(out, " %s", ir->modes[s->id].name);
             if (s->kind == RC_IR_ESCALATE && s->level >= 0) fprintf(out, " %s", sev_names[s->level]);
             fprintf(out, "\n");

@@ -427,7 +427,12 @@ static void step_text(sbuf *b, const rc_ast_step *s)
         sb_puts(b, ";");
         break;
     case RC_STEP_RUN:
-        sb_printf(b, "run %s", n ? n : "_");
+        if (s->alts) {
+            sb_puts(b, s->adaptive ? "run adaptive " : "run ");
+            put_names(b, s->alts);
+        } else {
+            sb_printf(b, "run %s", n ? n : "_");
+        }
         if (s->dur.kind != RC_AV_NONE) { sb_puts(b, " timeout "); put_value(b, &s->dur); }
         sb_puts(b, ";");
         break;

@@ -213,6 +213,12 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             case RC_IR_ADJUST: case RC_IR_RUN:
                 hnum(&x, s->id);
                 hnum(&x, s->ms);
+                if (s->nalts) {   /* `run H1, H2...` (absent from older policies' hashes) */
+                    hstr(&x, "run-list");
+                    hnum(&x, s->adaptive);
+                    hnum(&x, s->nalts);
+                    for (int a = 0; a < s->nalts; a++) hnum(&x, s->alts[a]);
+                }
                 break;
             case RC_IR_DEGRADE: hnum(&x, s->id); break;
             case RC_IR_ESCALATE: hnum(&x, s->level); break;
@@ -389,7 +395,16 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                 for (int a = 0; a < s->nalts; a++) fprintf(out, "%s%s", a ? ", " : " ", ir->alts[s->alts[a]].name);
                 break;
             case RC_IR_ADJUST: fprintf(out, " %s delay %" PRIu32, ir->adjusts[s->id].name, s->ms); break;
-            case RC_IR_RUN: fprintf(out, " %s timeout %" PRIu32, ir->handlers[s->id].name, s->ms); break;
+            case RC_IR_RUN:
+                if (s->nalts) {
+                    fprintf(out, "%s", s->adaptive ? " adaptive" : "");
+                    for (int a = 0; a < s->nalts; a++)
+                        fprintf(out, "%s %s", a ? "," : "", ir->handlers[s->alts[a]].name);
+                    fprintf(out, " timeout %" PRIu32, s->ms);
+                } else {
+                    fprintf(out, " %s timeout %" PRIu32, ir->handlers[s->id].name, s->ms);
+                }
+                break;
             case RC_IR_DEGRADE: fprintf(out, " %s", ir->modes[s->id].name); break;
             case RC_IR_ESCALATE: fprintf(out, " %s", s->level >= 0 ? rc_ir_sev_names[s->level] : "(severity)"); break;
             case RC_IR_ABORT: break;

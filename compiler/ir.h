@@ -177,10 +177,11 @@ typedef enum rc_ir_stepkind {
 typedef struct rc_ir_step {
     rc_ir_stepkind kind;
     int retry;                  /* RETRY: index into retries */
-    int *alts;                  /* FALLBACK: indices into alternatives, nalts <= 16, no duplicates */
+    int *alts;                  /* FALLBACK: indices into alternatives; RUN with a list: indices
+                                   into handlers (nalts 0 for a single `run H`); <= 16, no duplicates */
     int nalts;
-    bool adaptive;              /* FALLBACK */
-    int id;                     /* ADJUST: adjustment, RUN: handler, DEGRADE: mode */
+    bool adaptive;              /* FALLBACK, RUN list */
+    int id;                     /* ADJUST: adjustment, RUN: handler (the first of a list), DEGRADE: mode */
     uint32_t ms;                /* ADJUST: delay (0 default), RUN: timeout (0 = none) */
     int level;                  /* ESCALATE: -1 = the error's severity, else rc_severity */
     rc_loc loc;

@@ -51,6 +51,7 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
     s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
+    s->handlers = RC_NEW_ARRAY(a, rc_sim_alt, ir->nhandlers > 0 ? ir->nhandlers : 1);
     s->blocks = RC_NEW_ARRAY(a, rc_sim_block, ir->nblocks > 0 ? ir->nblocks : 1);
     s->xval = RC_NEW_ARRAY(a, int64_t, ir->nexprs > 0 ? ir->nexprs : 1);
     s->masks = RC_NEW_ARRAY(a, uint32_t *, ir->ntexts > 0 ? ir->ntexts : 1);
@@ -69,6 +70,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
     memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers);
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
+    memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->blocks, 0, sizeof *s->blocks * (size_t)ir->nblocks);
     memset(s->unresolved, 0, sizeof s->unresolved);
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -81,6 +83,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     s->error = 0;
     s->pending = 0;
     s->last_alt = 0;
+    s->last_handler = 0;
 }
 
 /* ---- conditions --------------------------------------------------------- */
@@ -203,6 +206,7 @@ static void end_incident(rc_sim *s)
     s->active = 0;
     s->pending = 0;
     s->last_alt = 0;
+    s->last_handler = 0;
 }
 
 static void breaker_open(rc_sim_breaker *b, uint32_t now)
@@ -267,13 +271,16 @@ static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
 }
 
 /* FALLBACK: the untried alternative to use, or -1 (position in the list). */
-static int pick_alt(const rc_sim *s, const rc_ir_step *st, uint16_t tried)
+/* The next untried entry of a fallback or run list: the first in list
+ * order, or when adaptive the one with the most learned successes (ties:
+ * list order).  learned is s->alts or s->handlers. */
+static int pick_alt(const rc_sim_alt *learned, const rc_ir_step *st, uint16_t tried)
 {
     int best = -1;
     for (int i = 0; i < st->nalts; i++) {
         if (tried & (1u << i)) continue;
         if (!st->adaptive) return i;
-        if (best < 0 || s->alts[st->alts[i]].ok > s->alts[st->alts[best]].ok) best = i;
+        if (best < 0 || learned[st->alts[i]].ok > learned[st->alts[best]].ok) best = i;
     }
     return best;
 }
@@ -326,7 +333,7 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
             continue;
         }
         case RC_IR_FALLBACK: {
-            int i = pick_alt(s, st, bs->sub);
+            int i = pick_alt(s->alts, st, bs->sub);
             if (i < 0) {
                 bs->pos++;
                 bs->sub = 0;
@@ -346,13 +353,29 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
             d.ms = st->ms;
             return d;
         case RC_IR_RUN:
-            bs->pos++;
-            bs->sub = 0;
-            s->pending = (uint8_t)(b + 1);
-            d = decision(s, RECOV_RUN, e);
-            d.id = (uint16_t)st->id;
-            d.ms = st->ms;
-            return d;
+            if (st->nalts == 0) {   /* run H: once */
+                bs->pos++;
+                bs->sub = 0;
+                s->pending = (uint8_t)(b + 1);
+                d = decision(s, RECOV_RUN, e);
+                d.id = (uint16_t)st->id;
+                d.ms = st->ms;
+                return d;
+            } else {                /* run [adaptive] H1, H2...: each once */
+                int i = pick_alt(s->handlers, st, bs->sub);
+                if (i < 0) {
+                    bs->pos++;
+                    bs->sub = 0;
+                    continue;
+                }
+                bs->sub = (uint16_t)(bs->sub | (1u << i));
+                s->last_handler = (uint16_t)(st->alts[i] + 1);
+                s->pending = (uint8_t)(b + 1);
+                d = decision(s, RECOV_RUN, e);
+                d.id = (uint16_t)st->alts[i];
+                d.ms = st->ms;
+                return d;
+            }
         case RC_IR_DEGRADE:
             end_incident(s);
             d = decision(s, RECOV_DEGRADE, e);
@@ -439,6 +462,7 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
         a->failed = sat16(a->failed);
     }
     s->last_alt = 0;
+    s->last_handler = 0;   /* a handler not reported by P_handler_done teaches nothing */
 
     /* 5. breakers that count e */
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -487,6 +511,12 @@ recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
     if (s->pending == 0) return decision(s, RECOV_NONE, e);
     int b = s->pending - 1;
     s->pending = 0;
+    if (s->last_handler) {
+        rc_sim_alt *h = &s->handlers[s->last_handler - 1];
+        if (ok) h->ok = sat16(h->ok);
+        else h->failed = sat16(h->failed);
+        s->last_handler = 0;
+    }
     if (ok) return decision(s, RECOV_RETRY, e);
     return run_block(s, b, e, NULL, now);
 }

@@ -71,6 +71,7 @@ typedef struct rc_sim {
     rc_sim_breaker *breakers;   /* [nbreakers] */
     rc_sim_budget *budgets;     /* [nbudgets] */
     rc_sim_alt *alts;           /* [nalts] */
+    rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
     uint16_t unresolved[RC_SEV_COUNT];
     /* incident */
     uint8_t active;
@@ -79,6 +80,7 @@ typedef struct rc_sim {
     uint16_t error;
     uint8_t pending;
     uint16_t last_alt;
+    uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
     rc_sim_block *blocks;       /* [nblocks] */
     /* scratch for evaluation (not state): expression values and text masks */
     int64_t *xval;              /* [nexprs] */

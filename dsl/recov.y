@@ -299,7 +299,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
-%type <names> names
+%type <names> names adaptive_names
 %type <escs> esc_block
 %type <esc> esc
 %type <sels> sels
@@ -654,6 +654,15 @@ step:
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; }
   | KW_RUN name KW_TIMEOUT lit ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; $$->dur = $4; }
+  | KW_RUN name ',' names ';'
+        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head; }
+  | KW_RUN name ',' names KW_TIMEOUT lit ';'
+        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head;
+          $$->dur = $6; }
+  | KW_RUN KW_ADAPTIVE adaptive_names ';'
+        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; }
+  | KW_RUN KW_ADAPTIVE adaptive_names KW_TIMEOUT lit ';'
+        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; $$->dur = $5; }
   | KW_DEGRADE name ';'
         { $$ = mk_step(ctx, RC_STEP_DEGRADE, @$); $$->name = $2; }
   | KW_ESCALATE ';'
@@ -667,6 +676,13 @@ step:
 names:
     name                { rc_ident_list *n = mk_idl(ctx, $1); $$.head = $$.tail = n; }
   | names ',' name      { $$ = $1; rc_ident_list *n = mk_idl(ctx, $3); APPEND($$, n); }
+  ;
+
+/* `run adaptive H, ...`: the first handler is a plain identifier, so that
+ * `run adaptive timeout 5s;` stays a handler named `adaptive`. */
+adaptive_names:
+    IDENT               { rc_ident_list *n = mk_idl(ctx, mk_id($1, @1)); $$.head = $$.tail = n; }
+  | adaptive_names ',' name { $$ = $1; rc_ident_list *n = mk_idl(ctx, $3); APPEND($$, n); }
   ;
 
 /* ---- values and names -------------------------------------------------- */
