@@ -494,6 +494,45 @@ static uint32_t max_of(const uint32_t *v, int n)
     return m;
 }
 
+/* The compact table form (recov_dfa8c in recov/recov.h): the class map
+ * restricted to [lo, hi] (other bytes have class cdef) and every row stored
+ * as its differences from one default row.  Used when it is smaller than the
+ * full tables and every index fits in 8 bits. */
+typedef struct dfa_compact { bool use; int lo, hi, cdef, defrow, nexc; } dfa_compact;
+
+static int row_diff(const rc_dfa *d, int a, int b)
+{
+    int n = 0;
+    for (int k = 0; k < d->nclasses; k++) n += d->trans[a * d->nclasses + k] != d->trans[b * d->nclasses + k];
+    return n;
+}
+
+static dfa_compact dfa_compact_of(const rc_dfa *d)
+{
+    dfa_compact z = { false, 0, 0, d->classmap[255], 0, 0 };
+    bool any = false;
+    for (int i = 0; i < 256; i++) {
+        if (d->classmap[i] == z.cdef) continue;
+        if (!any) z.lo = i;
+        z.hi = i;
+        any = true;
+    }
+    if (d->nstates > 255 || d->nmasks > 256 || d->nclasses > 256 || d->words > 255) return z;
+    /* the default row: the best of the first few (state 0 is the start,
+     * whose row an unanchored search falls back to almost everywhere) */
+    int best = -1;
+    for (int r = 0; r < d->nstates && r < 8; r++) {
+        int n = 0;
+        for (int s = 0; s < d->nstates; s++) n += row_diff(d, s, r);
+        if (best < 0 || n < best) { best = n; z.defrow = r; }
+    }
+    z.nexc = best;
+    long compact = (long)(z.hi - z.lo + 1) + d->nclasses + (d->nstates + 1) + 2L * z.nexc;
+    long full = 256L + (long)d->nstates * d->nclasses;
+    z.use = z.nexc <= 255 && compact < full;
+    return z;
+}
+
 static void emit_dfa(em *e, int t)
 {
     FILE *c = e->c;
@@ -504,6 +543,53 @@ static void emit_dfa(em *e, int t)
     uint32_t cm[256];
     fprintf(c, "/* text field %s: %d patterns, %d states, %d byte classes */\n",
             e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
+    dfa_compact z = dfa_compact_of(d);
+    if (z.use) {
+        int nc = d->nclasses, k = 0;
+        uint32_t *v = calloc((size_t)(d->nstates + 1) * 2 + 256 + (size_t)nc, sizeof *v);
+        uint32_t *to = calloc((size_t)z.nexc + 1, sizeof *to);
+        if (!v || !to) exit(3);
+        for (int i = z.lo; i <= z.hi; i++) v[i - z.lo] = d->classmap[i];
+        snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
+        emit_u32_array(c, "uint8_t", nm, v, z.hi - z.lo + 1, false);
+        for (int i = 0; i < nc; i++) v[i] = d->trans[z.defrow * nc + i];
+        snprintf(nm, sizeof nm, "%s__t%d_def", e->P, t);
+        emit_u32_array(c, "uint8_t", nm, v, nc, false);
+        for (int s = 0; s < d->nstates; s++) {
+            v[s] = (uint32_t)k;
+            for (int i = 0; i < nc; i++) {
+                if (d->trans[s * nc + i] == d->trans[z.defrow * nc + i]) continue;
+                v[d->nstates + 1 + k] = (uint32_t)i;
+                to[k++] = d->trans[s * nc + i];
+            }
+        }
+        v[d->nstates] = (uint32_t)k;
+        snprintf(nm, sizeof nm, "%s__t%d_off", e->P, t);
+        emit_u32_array(c, "uint8_t", nm, v, d->nstates + 1, false);
+        if (k > 0) {
+            snprintf(nm, sizeof nm, "%s__t%d_ecls", e->P, t);
+            emit_u32_array(c, "uint8_t", nm, v + d->nstates + 1, k, false);
+            snprintf(nm, sizeof nm, "%s__t%d_eto", e->P, t);
+            emit_u32_array(c, "uint8_t", nm, to, k, false);
+        }
+        free(v);
+        free(to);
+        snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
+        emit_u32_array(c, "uint8_t", nm, d->acc, d->nstates, false);
+        /* acc_end is often acc itself: then one table serves both */
+        bool same = memcmp(d->acc, d->acc_end, (size_t)d->nstates * sizeof *d->acc) == 0;
+        snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
+        if (!same) emit_u32_array(c, "uint8_t", nm, d->acc_end, d->nstates, false);
+        snprintf(nm, sizeof nm, "%s__t%d_masks", e->P, t);
+        emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
+        fprintf(c, "static const recov_dfa8c %s__t%d = {\n    %s__t%d_map, %s__t%d_def, %s__t%d_off, ",
+                e->P, t, e->P, t, e->P, t, e->P, t);
+        if (k > 0) fprintf(c, "%s__t%d_ecls, %s__t%d_eto,\n", e->P, t, e->P, t);
+        else fprintf(c, "NULL, NULL,\n");
+        fprintf(c, "    %s__t%d_acc, %s__t%d_%s, %s__t%d_masks, %du, %du, %du, %du\n};\n\n",
+                e->P, t, e->P, t, same ? "acc" : "end", e->P, t, z.lo, z.hi, z.cdef, d->words);
+        return;
+    }
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
     snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
     emit_u32_array(c, "uint8_t", nm, cm, 256, false);
@@ -578,8 +664,7 @@ static void emit_name_funcs(em *e)
         snprintf(nm, sizeof nm, "%s__step_off", e->P);
         emit_u32_array(c, utype((uint64_t)total), nm, off, ir->nerrors + 1, false);
         fprintf(c, "const char *%s_error_step(unsigned id, unsigned i)\n{\n"
-                   "    if (id >= %du || i >= (unsigned)(%s__step_off[id + 1u] - %s__step_off[id]))\n"
-                   "        return NULL;\n    return %s__steps[%s__step_off[id] + i];\n}\n\n",
+                   "    if (id >= %du || i >= (unsigned)(%s__step_off[id + 1u] - %s__step_off[id])) {\n        return NULL;\n    }\n    return %s__steps[%s__step_off[id] + i];\n}\n\n",
                 e->P, ir->nerrors, e->P, e->P, e->P, e->P);
         free(off);
     }
@@ -940,44 +1025,202 @@ static void emit_helpers(em *e)
     fprintf(c, "}\n\n");
 }
 
+/* The text fields (indices into ir->texts, each once, in first-use order)
+ * that condition `root` reads once constant parts are dropped as put_expr
+ * drops them; returns how many were written to out. */
+static int rule_texts(const em *e, int root, int *out)
+{
+    const rc_ir *ir = e->ir;
+    int n = 0;
+    size_t cap = 64, sp = 0;
+    int *st = malloc(cap * sizeof *st);
+    if (!st) exit(3);
+    if (fold(e, root, CTX_CLASSIFY) < 0) st[sp++] = root;
+    while (sp) {
+        const rc_ir_expr *x = &ir->exprs[st[--sp]];
+        if (sp + 2 > cap) {
+            cap *= 2;
+            int *ns = realloc(st, cap * sizeof *st);
+            if (!ns) exit(3);
+            st = ns;
+        }
+        if (x->kind == RC_X_MATCH) {
+            int t = ir->fields[x->field].text_index, j = 0;
+            while (j < n && out[j] != t) j++;
+            if (j == n) out[n++] = t;
+        } else if (x->kind == RC_X_AND || x->kind == RC_X_OR) {
+            int a = fold(e, x->a, CTX_CLASSIFY), b = fold(e, x->b, CTX_CLASSIFY);
+            if (b < 0) st[sp++] = x->b;
+            if (a < 0) st[sp++] = x->a;
+        } else if (x->kind == RC_X_NOT) {
+            st[sp++] = x->a;
+        }
+    }
+    free(st);
+    return n;
+}
+
+/* The top-level disjuncts of (non-constant) condition root, left to right,
+ * without those that fold to false; stored in *out (grown as needed). */
+static int disjuncts(const em *e, int root, int **out, int *cap)
+{
+    const rc_ir *ir = e->ir;
+    int n = 0;
+    size_t scap = 64, sp = 0;
+    int *st = malloc(scap * sizeof *st);
+    if (!st) exit(3);
+    st[sp++] = root;
+    while (sp) {
+        int i = st[--sp];
+        const rc_ir_expr *x = &ir->exprs[i];
+        if (sp + 2 > scap) {
+            scap *= 2;
+            int *ns = realloc(st, scap * sizeof *st);
+            if (!ns) exit(3);
+            st = ns;
+        }
+        if (x->kind == RC_X_OR) {
+            if (fold(e, x->b, CTX_CLASSIFY) < 0) st[sp++] = x->b;
+            if (fold(e, x->a, CTX_CLASSIFY) < 0) st[sp++] = x->a;
+            continue;
+        }
+        if (n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            int *no = realloc(*out, (size_t)*cap * sizeof *no);
+            if (!no) exit(3);
+            *out = no;
+        }
+        (*out)[n++] = i;
+    }
+    free(st);
+    return n;
+}
+
+static void emit_scan(em *e, int t, const char *ind)
+{
+    const rc_ir *ir = e->ir;
+    FILE *c = e->c;
+    const rc_dfa *d = &ir->texts[t].dfa;
+    bool w8 = d->nstates <= 256 && d->nmasks <= 256;
+    const char *sfx = dfa_compact_of(d).use ? "8c" : w8 ? "8" : "16";
+    const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
+    if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
+        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
+                   "u : RECOV_MAX_TEXT, m + %d);\n", ind, sfx, e->P, t, tf->name, tf->text_cap,
+                tf->text_cap, e->woff[t]);
+    else
+        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, m + %d);\n", ind, sfx,
+                e->P, t, tf->name, e->woff[t]);
+}
+
+/* The text fields that the `when` conditions of on-blocks read (every
+ * match, constant parts included: scanning one too many is harmless, one
+ * too few is not); late[t] is set for each. */
+static void when_texts(const em *e, bool *late)
+{
+    const rc_ir *ir = e->ir;
+    for (int b = 0; b < ir->nblocks; b++) {
+        int root = ir->blocks[b].when;
+        if (root < 0) continue;
+        size_t cap = 64, sp = 0;
+        int *st = malloc(cap * sizeof *st);
+        if (!st) exit(3);
+        st[sp++] = root;
+        while (sp) {
+            const rc_ir_expr *x = &ir->exprs[st[--sp]];
+            if (sp + 2 > cap) {
+                cap *= 2;
+                int *ns = realloc(st, cap * sizeof *st);
+                if (!ns) exit(3);
+                st = ns;
+            }
+            if (x->kind == RC_X_MATCH) late[ir->fields[x->field].text_index] = true;
+            else if (x->kind == RC_X_AND || x->kind == RC_X_OR) {
+                st[sp++] = x->b;
+                st[sp++] = x->a;
+            } else if (x->kind == RC_X_NOT) st[sp++] = x->a;
+        }
+        free(st);
+    }
+}
+
+/* Before classify returns: scan the text fields that the on-block
+ * selection reads and that no rule tested so far has scanned, so that
+ * P_failed's `when` conditions never read an unscanned word. */
+static void emit_late_scans(em *e, const bool *scanned, const bool *late, const char *ind)
+{
+    for (int t = 0; t < e->ir->ntexts; t++)
+        if (late[t] && !scanned[t]) emit_scan(e, t, ind);
+}
+
 static void emit_classify(em *e)
 {
     const rc_ir *ir = e->ir;
     FILE *c = e->c;
     const char *P = e->P;
     for (int t = 0; t < ir->ntexts; t++) emit_dfa(e, t);
-    fprintf(c, "/* P_failed 1: scan each text field once, then the first rule that holds. */\n");
+    fprintf(c, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just\n"
+               " * before the first rule that reads it. */\n");
     if (e->words)
         fprintf(c, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)\n{\n", P, P);
     else
         fprintf(c, "static unsigned %s__classify(const %s_fault *f)\n{\n", P, P);
-    fprintf(c, "    (void)f;\n");
-    for (int t = 0; t < ir->ntexts; t++) {
-        const rc_dfa *d = &ir->texts[t].dfa;
-        bool w8 = d->nstates <= 256 && d->nmasks <= 256;
-        const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
-        if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
-            fprintf(c, "    recov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
-                       "u : RECOV_MAX_TEXT, m + %d);\n", w8 ? "8" : "16", P, t, tf->name, tf->text_cap,
-                    tf->text_cap, e->woff[t]);
-        else
-            fprintf(c, "    recov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, m + %d);\n", w8 ? "8" : "16",
-                    P, t, tf->name, e->woff[t]);
+    bool *scanned = calloc((size_t)ir->ntexts + 1, sizeof *scanned);
+    int *need = calloc((size_t)ir->ntexts + 1, sizeof *need);
+    bool *late = calloc((size_t)ir->ntexts + 1, sizeof *late);
+    int *dj = NULL, djcap = 0;
+    if (!scanned || !need || !late) exit(3);
+    when_texts(e, late);
+    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
+    bool reads_f = false, reads_m = false;
+    for (int r = 0; r < ir->nrules; r++) {
+        int k = fold(e, ir->rules[r].cond, CTX_CLASSIFY);
+        if (k == 1) break;
+        if (k == 0) continue;
+        reads_f = true;
+        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
     }
+    for (int t = 0; t < ir->ntexts; t++)
+        if (late[t]) reads_f = reads_m = true;
+    if (!reads_f) fprintf(c, "    (void)f;\n");
+    if (e->words && !reads_m) fprintf(c, "    (void)m;\n");
     bool done = false;
     for (int r = 0; r < ir->nrules && !done; r++) {
         int k = fold(e, ir->rules[r].cond, CTX_CLASSIFY);
         if (k == 0) continue;
         if (k == 1) {
+            emit_late_scans(e, scanned, late, "    ");
             fprintf(c, "    return %du;\n", ir->rules[r].error);
             done = true;
             break;
         }
-        fprintf(c, "    if (");
-        put_expr(e, c, ir->rules[r].cond, CTX_CLASSIFY);
-        fprintf(c, ")\n        return %du;\n", ir->rules[r].error);
+        /* lazy scanning: a text field's DFA runs just before the first rule
+         * that reads it (rules are tested in order, so each runs at most once) */
+        /* a || b is tested as `if (a) return; if (b) return;` so that a
+         * scan needed only by b waits until a has failed */
+        int nd = disjuncts(e, ir->rules[r].cond, &dj, &djcap);
+        for (int d = 0; d < nd; d++) {
+            int nneed = rule_texts(e, dj[d], need);
+            for (int i = 0; i < nneed; i++) {
+                if (scanned[need[i]]) continue;
+                scanned[need[i]] = true;
+                emit_scan(e, need[i], "    ");
+            }
+            fprintf(c, "    if (");
+            put_expr(e, c, dj[d], CTX_CLASSIFY);
+            fprintf(c, ") {\n");
+            emit_late_scans(e, scanned, late, "        ");
+            fprintf(c, "        return %du;\n    }\n", ir->rules[r].error);
+        }
     }
-    if (!done) fprintf(c, "    return %du;\n", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+    free(dj);
+    if (!done) {
+        emit_late_scans(e, scanned, late, "    ");
+        fprintf(c, "    return %du;\n", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+    }
+    free(scanned);
+    free(need);
+    free(late);
     fprintf(c, "}\n\nunsigned %s_classify(const %s_fault *f)\n{\n", P, P);
     if (e->words)
         fprintf(c, "    uint32_t m[%d];\n    return %s__classify(f, m);\n}\n\n", e->words, P);
@@ -1012,21 +1255,21 @@ static void emit_delay(em *e, int r)
                     (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
     }
     if (rt->max_ms != UINT32_MAX)
-        fprintf(c, "    if (d > %" PRIu32 "u)\n        d = %" PRIu32 "u;\n", rt->max_ms, rt->max_ms);
+        fprintf(c, "    if (d > %" PRIu32 "u) {\n        d = %" PRIu32 "u;\n    }\n", rt->max_ms, rt->max_ms);
     if (rt->honor_field >= 0) {
         const rc_ir_field *fd = &ir->fields[rt->honor_field];
         switch (fd->type) {
         case RC_TY_I8: case RC_TY_I16: case RC_TY_I32:
-            fprintf(c, "    if (f != NULL && f->%s > 0 && (uint32_t)f->%s > d)\n        d = (uint32_t)f->%s;\n",
+            fprintf(c, "    if (f != NULL && f->%s > 0 && (uint32_t)f->%s > d) {\n        d = (uint32_t)f->%s;\n    }\n",
                     fd->name, fd->name, fd->name);
             break;
         case RC_TY_BOOL:
-            fprintf(c, "    if (f != NULL && f->%s && d < 1u)\n        d = 1u;\n", fd->name);
+            fprintf(c, "    if (f != NULL && f->%s && d < 1u) {\n        d = 1u;\n    }\n", fd->name);
             break;
         case RC_TY_TEXT:
             break;
         default:
-            fprintf(c, "    if (f != NULL && (uint32_t)f->%s > d)\n        d = (uint32_t)f->%s;\n", fd->name, fd->name);
+            fprintf(c, "    if (f != NULL && (uint32_t)f->%s > d) {\n        d = (uint32_t)f->%s;\n    }\n", fd->name, fd->name);
             break;
         }
     }
@@ -1057,8 +1300,8 @@ static void emit_budget_funcs(em *e)
     for (int i = 0; i < ir->nbudgets; i++) {
         fprintf(c, "    lim = (uint32_t)s->bud%d_calls * %du / 100u;\n", i, ir->budgets[i].ratio_pct);
         if (ir->budgets[i].min_retries)
-            fprintf(c, "    if (lim < %du)\n        lim = %du;\n", ir->budgets[i].min_retries, ir->budgets[i].min_retries);
-        fprintf(c, "    if (s->bud%d_retries >= lim)\n        return 0;\n", i);
+            fprintf(c, "    if (lim < %du) {\n        lim = %du;\n    }\n", ir->budgets[i].min_retries, ir->budgets[i].min_retries);
+        fprintf(c, "    if (s->bud%d_retries >= lim) {\n        return 0;\n    }\n", i);
     }
     fprintf(c, "    return 1;\n}\n\n");
 }
@@ -1181,11 +1424,10 @@ static void emit_block(em *e, int bi)
             const char *learned = run ? "hnd_ok" : "alt_ok";
             fprintf(c, "            {\n                unsigned i, best = %du;\n"
                        "                for (i = 0u; i < %du; i++) {\n"
-                       "                    if (((unsigned)s->blk%d_sub >> i) & 1u)\n                        continue;\n",
+                       "                    if (((unsigned)s->blk%d_sub >> i) & 1u) {\n                        continue;\n                    }\n",
                     n, n, bi);
             if (st->adaptive)
-                fprintf(c, "                    if (best == %du || s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])\n"
-                           "                        best = i;\n", n, learned, P, bi, i, learned, P, bi, i);
+                fprintf(c, "                    if (best == %du || s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]]) {\n                        best = i;\n                    }\n", n, learned, P, bi, i, learned, P, bi, i);
             else
                 fprintf(c, "                    best = i;\n                    break;\n");
             fprintf(c, "                }\n                if (best < %du) {\n"
@@ -1234,7 +1476,7 @@ static void emit_run(em *e)
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
     fprintf(c, "static recov_decision %s__run(%s_state *s, unsigned b, const %s_fault *f, uint32_t el)\n{\n", P, P, P);
     for (int b = 0; b + 1 < ir->nblocks; b++)
-        fprintf(c, "    if (b == %du)\n        return %s__blk%d(s, f, el);\n", b, P, b);
+        fprintf(c, "    if (b == %du) {\n        return %s__blk%d(s, f, el);\n    }\n", b, P, b);
     if (ir->nblocks == 1) fprintf(c, "    (void)b;\n");
     fprintf(c, "    return %s__blk%d(s, f, el);\n}\n\n", P, ir->nblocks - 1);
 }
@@ -1280,7 +1522,7 @@ static void emit_select(em *e)
             put_expr(e, c, bl->when, CTX_WHEN);
             fprintf(c, both ? ")" : "");
         }
-        fprintf(c, ")\n        return %du;\n", b);
+        fprintf(c, ") {\n        return %du;\n    }\n", b);
     }
     fprintf(c, "    return %du;\n}\n\n", ir->nblocks);
 }
@@ -1299,8 +1541,7 @@ static void emit_breaker_fail(em *e, int i)
         /* an outcome the breaker does not count gives its half-open probe back */
         fprintf(c, "    if (!(");
         put_errset(e, c, b->counts, tab);
-        fprintf(c, ")) {\n        if (s->brk%d_state == 2u && s->brk%d_admitted > 0u)\n"
-                   "            s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);\n    } else {\n", i, i, i, i);
+        fprintf(c, ")) {\n        if (s->brk%d_state == 2u && s->brk%d_admitted > 0u) {\n            s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);\n        }\n    } else {\n", i, i, i, i);
     } else {
         fprintf(c, "    {\n");
     }
@@ -1308,7 +1549,7 @@ static void emit_breaker_fail(em *e, int i)
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
         fprintf(c, "            s->brk%d_fails = %s__inc16(s->brk%d_fails);\n", i, P, i);
         if (b->threshold)
-            fprintf(c, "            if (s->brk%d_fails >= %du)\n                %s__open%d(s, now);\n", i, b->threshold, P, i);
+            fprintf(c, "            if (s->brk%d_fails >= %du) {\n                %s__open%d(s, now);\n            }\n", i, b->threshold, P, i);
         else
             fprintf(c, "            %s__open%d(s, now);\n", P, i);
     } else {
@@ -1318,8 +1559,8 @@ static void emit_breaker_fail(em *e, int i)
         else
             fprintf(c, "            s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;\n", i, i,
                     (uint32_t)((1u << b->window) - 1u));
-        fprintf(c, "            if (s->brk%d_n < %du)\n                s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);\n"
-                   "            for (x = s->brk%d_window; x != 0u; x &= x - 1u)\n                nf++;\n"
+        fprintf(c, "            if (s->brk%d_n < %du) {\n                s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);\n            }\n"
+                   "            for (x = s->brk%d_window; x != 0u; x &= x - 1u) {\n                nf++;\n            }\n"
                    "            if (", i, b->window, i, i, i);
         if (b->min_calls) fprintf(c, "s->brk%d_n >= %du && ", i, b->min_calls);
         fprintf(c, "nf * 100u >= %du * (uint32_t)s->brk%d_n)\n                %s__open%d(s, now);\n",
@@ -1363,9 +1604,9 @@ static void emit_entry_points(em *e)
             else
                 fprintf(c, "s->brk%d_state == 2u", i);
         }
-        fprintf(c, ")\n        return RECOV_REJECT;\n");
+        fprintf(c, ") {\n        return RECOV_REJECT;\n    }\n");
         for (int i = 0; i < ir->nbreakers; i++)
-            fprintf(c, "    if (s->brk%d_state == 2u)\n        s->brk%d_admitted = %s__inc16(s->brk%d_admitted);\n",
+            fprintf(c, "    if (s->brk%d_state == 2u) {\n        s->brk%d_admitted = %s__inc16(s->brk%d_admitted);\n    }\n",
                     i, i, P, i);
         fprintf(c, "    return RECOV_ALLOW;\n}\n\n");
     }
@@ -1385,8 +1626,7 @@ static void emit_entry_points(em *e)
     if (e->any_run) fprintf(c, "    s->pending = 0u;\n");
     fprintf(c, "    s->attempt = %s__inc16(s->attempt);\n    s->error = (uint16_t)e;\n", P);
     if (e->any_fallback)
-        fprintf(c, "    if (s->last_alt != 0u) /* P_failed 4: learning */\n"
-                   "        s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);\n"
+        fprintf(c, "    if (s->last_alt != 0u) { /* P_failed 4: learning */\n        s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);\n    }\n"
                    "    s->last_alt = 0u;\n", P);
     if (e->any_runlist)
         fprintf(c, "    s->last_handler = 0u; /* an unreported handler teaches nothing */\n");
@@ -1394,7 +1634,7 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets) fprintf(c, "    %s__budget_count(s, now);\n", P);
     if (ir->nblocks) {
         fprintf(c, "    b = %s__select(s, f, %se, recov_elapsed(now, s->start));\n", P, e->words ? "m, " : "");
-        fprintf(c, "    if (b < %du)\n        return %s__run(s, b, f, recov_elapsed(now, s->start));\n",
+        fprintf(c, "    if (b < %du) {\n        return %s__run(s, b, f, recov_elapsed(now, s->start));\n    }\n",
                 ir->nblocks, P);
     } else {
         fprintf(c, "    (void)e;\n");
@@ -1406,15 +1646,14 @@ static void emit_entry_points(em *e)
     if (!e->any_run) {
         fprintf(c, "    (void)ok;\n    (void)now;\n    return %s__dec(s, RECOV_NONE, 0u, 0u);\n}\n\n", P);
     } else {
-        fprintf(c, "    unsigned b;\n    if (s->pending == 0u)\n        return %s__dec(s, RECOV_NONE, 0u, 0u);\n"
+        fprintf(c, "    unsigned b;\n    if (s->pending == 0u) {\n        return %s__dec(s, RECOV_NONE, 0u, 0u);\n    }\n"
                    "    b = s->pending - 1u;\n    s->pending = 0u;\n", P);
         if (e->any_runlist)
             fprintf(c, "    if (s->last_handler != 0u) { /* learning of `run H1, H2...` */\n"
-                       "        if (ok)\n            s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);\n"
-                       "        else\n            s->hnd_failed[s->last_handler - 1u] = "
-                       "%s__inc16(s->hnd_failed[s->last_handler - 1u]);\n        s->last_handler = 0u;\n    }\n", P, P);
-        fprintf(c, "    if (ok) /* the handler fixed it: retry at once, nothing counted */\n"
-                   "        return %s__dec(s, RECOV_RETRY, 0u, 0u);\n"
+                       "        if (ok) {\n            s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);\n"
+                       "        } else {\n            s->hnd_failed[s->last_handler - 1u] = "
+                       "%s__inc16(s->hnd_failed[s->last_handler - 1u]);\n        }\n        s->last_handler = 0u;\n    }\n", P, P);
+        fprintf(c, "    if (ok) { /* the handler fixed it: retry at once, nothing counted */\n        return %s__dec(s, RECOV_RETRY, 0u, 0u);\n    }\n"
                    "    return %s__run(s, b, NULL, recov_elapsed(now, s->start));\n}\n\n", P, P);
     }
 
@@ -1422,8 +1661,7 @@ static void emit_entry_points(em *e)
     fprintf(c, "void %s_succeeded(%s_state *s, uint32_t now)\n{\n", P, P);
     if (ir->nbudgets == 0) fprintf(c, "    (void)now;\n");
     if (e->any_fallback)
-        fprintf(c, "    if (s->last_alt != 0u)\n"
-                   "        s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);\n", P);
+        fprintf(c, "    if (s->last_alt != 0u) {\n        s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);\n    }\n", P);
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         fprintf(c, "    if (s->brk%d_state == 0u) {\n", i);
@@ -1433,7 +1671,7 @@ static void emit_entry_points(em *e)
             if (b->window >= 32) fprintf(c, "        s->brk%d_window = s->brk%d_window << 1;\n", i, i);
             else fprintf(c, "        s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;\n", i, i,
                          (uint32_t)((1u << b->window) - 1u));
-            fprintf(c, "        if (s->brk%d_n < %du)\n            s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);\n",
+            fprintf(c, "        if (s->brk%d_n < %du) {\n            s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);\n        }\n",
                     i, b->window, i, i);
         }
         fprintf(c, "    } else if (s->brk%d_state == 2u) {\n        s->brk%d_successes = %s__inc16(s->brk%d_successes);\n",
@@ -1493,14 +1731,14 @@ static void emit_checkpoint(em *e)
 
     fprintf(c, "static uint32_t %s__ck_get(const %s_state *s, unsigned k)\n{\n"
                "    const uint8_t *p = (const uint8_t *)s + %s__ck_off[k];\n"
-               "    if (%s__ck_len[k] == 4u)\n        return *(const uint32_t *)(const void *)p;\n"
-               "    if (%s__ck_len[k] == 2u)\n        return *(const uint16_t *)(const void *)p;\n"
+               "    if (%s__ck_len[k] == 4u) {\n        return *(const uint32_t *)(const void *)p;\n    }\n"
+               "    if (%s__ck_len[k] == 2u) {\n        return *(const uint16_t *)(const void *)p;\n    }\n"
                "    return *p;\n}\n\n", P, P, P, P, P);
     fprintf(c, "static void %s__ck_set(%s_state *s, unsigned k, uint32_t v)\n{\n"
                "    uint8_t *p = (uint8_t *)s + %s__ck_off[k];\n"
-               "    if (%s__ck_len[k] == 4u)\n        *(uint32_t *)(void *)p = v;\n"
-               "    else if (%s__ck_len[k] == 2u)\n        *(uint16_t *)(void *)p = (uint16_t)v;\n"
-               "    else\n        *p = (uint8_t)v;\n}\n\n", P, P, P, P, P);
+               "    if (%s__ck_len[k] == 4u) {\n        *(uint32_t *)(void *)p = v;\n"
+               "    } else if (%s__ck_len[k] == 2u) {\n        *(uint16_t *)(void *)p = (uint16_t)v;\n"
+               "    } else {\n        *p = (uint8_t)v;\n    }\n}\n\n", P, P, P, P, P);
 
     uint32_t payload = (uint32_t)ck_payload(e);
     /* records before the first incident record are persistent; with another
@@ -1509,16 +1747,16 @@ static void emit_checkpoint(em *e)
     while (npersist < n && strncmp(e->recs[npersist].key, "incident.", 9) != 0) npersist++;
     fprintf(c, "size_t %s_save(const %s_state *s, uint8_t *buf, size_t cap)\n{\n"
                "    uint8_t *p = buf + %uu;\n    unsigned k;\n"
-               "    if (buf == NULL || cap < %s_CHECKPOINT_MAX)\n        return 0u;\n"
+               "    if (buf == NULL || cap < %s_CHECKPOINT_MAX) {\n        return 0u;\n    }\n"
                "    buf[0] = 0x52u; /* RCVK */\n    buf[1] = 0x43u;\n    buf[2] = 0x56u;\n    buf[3] = 0x4Bu;\n"
                "    buf[4] = %uu;\n    buf[5] = 0u;\n    buf[6] = 0u;\n    buf[7] = 0u;\n"
                "    recov_put32(buf + 8, 0x%08" PRIX32 "u); /* FNV-1a of \"%s\" */\n"
                "    recov_put32(buf + 12, %s_POLICY_HASH);\n    recov_put32(buf + 16, %" PRIu32 "u);\n"
                "    for (k = 0u; k < %du; k++) {\n        uint32_t v = %s__ck_get(s, k);\n"
                "        recov_put32(p, %s__ck_tag[k]);\n        p[4] = %s__ck_len[k];\n"
-               "        if (p[4] == 4u)\n            recov_put32(p + 5, v);\n"
-               "        else if (p[4] == 2u)\n            recov_put16(p + 5, (uint16_t)v);\n"
-               "        else\n            p[5] = (uint8_t)v;\n        p += 5u + p[4];\n    }\n"
+               "        if (p[4] == 4u) {\n            recov_put32(p + 5, v);\n"
+               "        } else if (p[4] == 2u) {\n            recov_put16(p + 5, (uint16_t)v);\n"
+               "        } else {\n            p[5] = (uint8_t)v;\n        }\n        p += 5u + p[4];\n    }\n"
                "    recov_put32(p, recov_crc32(0u, buf, (size_t)(p - buf)));\n"
                "    return %s_CHECKPOINT_MAX;\n}\n\n",
             P, P, EM_CK_HEADER, P, EM_CK_FORMAT, rc_emit_fnv1a(P), P, P, payload, n, P, P, P, P);
@@ -1527,35 +1765,33 @@ static void emit_checkpoint(em *e)
                " * checkpoint leaves *s untouched. */\n"
                "recov_load %s_load(%s_state *s, const uint8_t *buf, size_t len)\n{\n"
                "    uint32_t plen, i, v;\n    unsigned pass, k, n = 0u, idx;\n    int same;\n"
-               "    if (buf == NULL || len < %uu)\n        return RECOV_LOAD_SHORT;\n"
-               "    if (buf[0] != 0x52u || buf[1] != 0x43u || buf[2] != 0x56u || buf[3] != 0x4Bu)\n"
-               "        return RECOV_LOAD_MAGIC;\n"
-               "    if (buf[4] != %uu || buf[5] != 0u || buf[6] != 0u || buf[7] != 0u)\n"
-               "        return RECOV_LOAD_FORMAT;\n"
+               "    if (buf == NULL || len < %uu) {\n        return RECOV_LOAD_SHORT;\n    }\n"
+               "    if (buf[0] != 0x52u || buf[1] != 0x43u || buf[2] != 0x56u || buf[3] != 0x4Bu) {\n        return RECOV_LOAD_MAGIC;\n    }\n"
+               "    if (buf[4] != %uu || buf[5] != 0u || buf[6] != 0u || buf[7] != 0u) {\n        return RECOV_LOAD_FORMAT;\n    }\n"
                "    plen = recov_get32(buf + 16);\n"
-               "    if (plen > len - %uu)\n        return RECOV_LOAD_SHORT;\n"
-               "    if (recov_crc32(0u, buf, %uu + (size_t)plen) != recov_get32(buf + %uu + (size_t)plen))\n"
-               "        return RECOV_LOAD_CRC;\n"
-               "    if (recov_get32(buf + 8) != 0x%08" PRIX32 "u)\n        return RECOV_LOAD_FOREIGN;\n"
+               "    if (plen > len - %uu) {\n        return RECOV_LOAD_SHORT;\n    }\n"
+               "    if (recov_crc32(0u, buf, %uu + (size_t)plen) != recov_get32(buf + %uu + (size_t)plen)) {\n        return RECOV_LOAD_CRC;\n    }\n"
+               "    if (recov_get32(buf + 8) != 0x%08" PRIX32 "u) {\n        return RECOV_LOAD_FOREIGN;\n    }\n"
                "    same = recov_get32(buf + 12) == %s_POLICY_HASH;\n"
                "    for (pass = 0u; pass < 2u; pass++) {\n"
                "        idx = 0u;\n"
                "        for (i = 0u; i < plen; i += 5u + n) {\n"
                "            const uint8_t *p = buf + %uu + (size_t)i;\n"
-               "            if (plen - i < 5u)\n                return RECOV_LOAD_CORRUPT;\n"
+               "            if (plen - i < 5u) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
                "            n = p[4];\n"
-               "            if ((n != 1u && n != 2u && n != 4u) || plen - i - 5u < n)\n"
-               "                return RECOV_LOAD_CORRUPT;\n"
+               "            if ((n != 1u && n != 2u && n != 4u) || plen - i - 5u < n) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
                "            v = n == 4u ? recov_get32(p + 5) : n == 2u ? (uint32_t)recov_get16(p + 5) : (uint32_t)p[5];\n"
                "            for (k = 0u; k < %du && %s__ck_tag[k] != recov_get32(p); k++) {\n            }\n"
-               "            if (same && k != idx++)\n"
+               "            if (same && k != idx++) {\n"
                "                return RECOV_LOAD_CORRUPT; /* the identical policy writes exactly P_save's records */\n"
-               "            if (k == %du || (!same && k >= %du))\n                continue; /* another version's record, or its incident */\n"
-               "            if (n != %s__ck_len[k] || v > %s__ck_max[k] || (k == 0u && v == 0u))\n"
-               "                return RECOV_LOAD_CORRUPT;\n"
-               "            if (pass != 0u)\n                %s__ck_set(s, k, v);\n"
+               "            }\n"
+               "            if (k == %du || (!same && k >= %du)) {\n"
+               "                continue; /* another version's record, or its incident */\n"
+               "            }\n"
+               "            if (n != %s__ck_len[k] || v > %s__ck_max[k] || (k == 0u && v == 0u)) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
+               "            if (pass != 0u) {\n                %s__ck_set(s, k, v);\n            }\n"
                "        }\n"
-               "        if (same && idx != %du)\n            return RECOV_LOAD_CORRUPT;\n"
+               "        if (same && idx != %du) {\n            return RECOV_LOAD_CORRUPT;\n        }\n"
                "    }\n"
                "    return same ? RECOV_LOAD_OK : RECOV_LOAD_MIGRATED;\n}\n\n",
             P, P, EM_CK_HEADER + 4u, EM_CK_FORMAT, EM_CK_HEADER + 4u, EM_CK_HEADER, EM_CK_HEADER,

@@ -33,6 +33,20 @@ static void write_text(FILE *out, int id, const char *s, size_t n)
     fputs(" 0\n};\n", out);
 }
 
+/* A char[N] member (text_cap N): an array initialiser of at most N bytes
+ * (no NUL when the text fills the array, as C allows). */
+static void write_text_array(FILE *out, const char *s, size_t n, uint32_t cap)
+{
+    if (n > cap) n = cap;
+    fputc('{', out);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c > 127) fprintf(out, "%s(char)%u", i ? ", " : " ", c);
+        else fprintf(out, "%s%u", i ? ", " : " ", c);
+    }
+    fputs(n ? " }" : " 0 }", out);
+}
+
 static void write_int(FILE *out, rc_type ty, int64_t v)
 {
     if (ty == RC_TY_BOOL) fputs(v ? "true" : "false", out);
@@ -55,7 +69,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
             const rc_rtest_event *ev = &f->scenarios[s].events[e];
             if (ev->kind != RC_EV_FAIL) continue;
             for (int i = 0; i < ir->nfields; i++)
-                if (ir->fields[i].type == RC_TY_TEXT && ev->values[i].text)
+                if (ir->fields[i].type == RC_TY_TEXT && !ir->fields[i].text_cap && ev->values[i].text)
                     write_text(out, nt++, ev->values[i].text, ev->values[i].len);
         }
 
@@ -71,7 +85,10 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
             for (int i = 0; i < ir->nfields; i++) {
                 const rc_ir_field *fd = &ir->fields[i];
                 fprintf(out, "%s.%s = ", i ? ", " : " ", fd->name);
-                if (fd->type == RC_TY_TEXT) {
+                if (fd->type == RC_TY_TEXT && fd->text_cap) {
+                    write_text_array(out, ev && ev->values[i].text ? ev->values[i].text : "",
+                                     ev && ev->values[i].text ? ev->values[i].len : 0, fd->text_cap);
+                } else if (fd->type == RC_TY_TEXT) {
                     if (ev && ev->values[i].text) fprintf(out, "rc_t%d", nt++);
                     else fputs("\"\"", out);
                 } else {
@@ -201,16 +218,29 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-static const char *runtime_dir(const rc_rtest_opts *opts)
+/* --runtime, else $RECOV_RUNTIME, else the source tree's runtime when it
+ * still exists (RECOV_NO_SOURCE_RUNTIME=1 skips it), else the installed one:
+ * <folder of this recovc>/../share/recov/runtime.  NULL when none exists. */
+static const char *runtime_dir(rc_arena *a, const rc_rtest_opts *opts)
 {
     if (opts->runtime_dir) return opts->runtime_dir;
     const char *env = getenv("RECOV_RUNTIME");
     if (env && *env) return env;
 #ifdef RECOV_SOURCE_RUNTIME_DIR
-    return RECOV_SOURCE_RUNTIME_DIR;
-#else
-    return NULL;
+    const char *no = getenv("RECOV_NO_SOURCE_RUNTIME");
+    if (!(no && *no && strcmp(no, "0") != 0) && access(RECOV_SOURCE_RUNTIME_DIR "/src", F_OK) == 0)
+        return RECOV_SOURCE_RUNTIME_DIR;
 #endif
+    char exe[4096];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (k <= 0) return NULL;
+    exe[k] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash) return NULL;
+    *slash = '\0';
+    char *rt = rc_arena_printf(a, "%s/../share/recov/runtime", exe);
+    char *src = rc_arena_printf(a, "%s/src", rt);
+    return access(src, F_OK) == 0 ? rt : NULL;
 }
 
 /* Writes P.h, P.c and the harness into dir; false after reporting. */
@@ -241,11 +271,37 @@ static int write_sources(rc_arena *a, const rc_rtest_file *f, const char *dir, F
     return rc;
 }
 
-/* Builds argv: CC split at blanks, the flags, the sources. */
-static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char *dir,
-                         const char *P, char **rts, int nrts)
+/* The folder part of `path` ("." when it has none). */
+static char *dir_of(rc_arena *a, const char *path)
 {
-    int cap = 32 + nrts;
+    const char *slash = strrchr(path, '/');
+    if (!slash) return rc_arena_strdup(a, ".");
+    return rc_arena_strndup(a, path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* -I for the generated header's `#include "IMPORT"` lines: the policy's
+ * folder (where recovc searched first), then the folder of each import that
+ * names one, resolved the same way.  Returns the new count. */
+static int include_args(rc_arena *a, const rc_rtest_file *f, char **v, int n)
+{
+    const rc_ir *ir = f->ir;
+    char *pdir = dir_of(a, f->policy_path ? f->policy_path : "");
+    v[n++] = rc_arena_printf(a, "-I%s", pdir);
+    for (int i = 0; i < ir->nimports; i++) {
+        const char *imp = ir->imports[i];
+        if (!strchr(imp, '/')) continue;
+        char *idir = dir_of(a, imp);
+        v[n++] = imp[0] == '/' ? rc_arena_printf(a, "-I%s", idir) : rc_arena_printf(a, "-I%s/%s", pdir, idir);
+    }
+    return n;
+}
+
+/* Builds argv: CC split at blanks, the flags, the include paths, the sources. */
+static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char *dir,
+                         const rc_rtest_file *f, char **rts, int nrts)
+{
+    const char *P = f->ir->name;
+    int cap = 32 + nrts + f->ir->nimports;
     char **v = RC_NEW_ARRAY(a, char *, cap);
     int n = 0;
     char *ccs = rc_arena_strdup(a, cc);
@@ -255,6 +311,7 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) v[n++] = (char *)flags[i];
     v[n++] = rc_arena_printf(a, "-I%s/include", rt);
     v[n++] = rc_arena_printf(a, "-I%s", dir);
+    n = include_args(a, f, v, n);
     v[n++] = rc_arena_printf(a, "%s/rc_harness.c", dir);
     v[n++] = rc_arena_printf(a, "%s/%s.c", dir, P);
     for (int i = 0; i < nrts; i++) v[n++] = rts[i];
@@ -293,9 +350,10 @@ static int compare(const rc_rtest_file *f, const char *outpath, FILE *out, FILE 
 
 int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opts, FILE *out, FILE *err)
 {
-    const char *rt = runtime_dir(opts);
+    const char *rt = runtime_dir(a, opts);
     if (!rt) {
-        fprintf(err, "recovc: error: no runtime directory (use --runtime DIR or RECOV_RUNTIME)\n");
+        fprintf(err, "recovc: error: no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
+                     "uses PREFIX/share/recov/runtime)\n");
         return -2;
     }
     const char *cc = opts->cc ? opts->cc : getenv("CC");
@@ -315,7 +373,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     int rc = write_sources(a, f, dir, err);
     char *log = rc_arena_printf(a, "%s/rc_log.txt", dir);
     if (rc == 0) {
-        char **argv = build_argv(a, cc, rt, dir, f->ir->name, rts, nrts);
+        char **argv = build_argv(a, cc, rt, dir, f, rts, nrts);
         int st = run(argv, log, NULL);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C did not build (%s, status %d):\n", f->path, argv[0], st);

@@ -803,11 +803,22 @@ typedef struct rc_rtest_loadctx {
     FILE *err;
 } rc_rtest_loadctx;
 
+/* The policy is loaded with its own folder as an include path (for its C
+ * header imports; the --via c build gets the same -I, see harness.c). */
 static int load_with_driver(void *ctx, const char *path, const rc_ir **ir, const rc_ast_policy **ast)
 {
     rc_rtest_loadctx *lc = ctx;
     lc->loaded = true;
-    int rc = rc_unit_load(&lc->unit, path, lc->err, NULL);
+    const char *slash = strrchr(path, '/');
+    char dir[4096];
+    if (!slash) snprintf(dir, sizeof dir, ".");
+    else snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+    const char *dirs[1] = { dir };
+    rc_unit_opts uo;
+    memset(&uo, 0, sizeof uo);
+    uo.include_dirs = dirs;
+    uo.nincludes = 1;
+    int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
     if (rc == 0) {
         *ir = lc->unit.ir;
         *ast = lc->unit.ast;

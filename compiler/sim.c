@@ -162,7 +162,10 @@ static void scan_texts(const rc_sim *s, const rc_sim_fault *f)
         size_t len = v->text ? v->len : 0;
         const char *nul = memchr(text, '\0', len);
         if (nul) len = (size_t)(nul - text);
-        rc_dfa_scan(&ir->texts[t].dfa, text, len, RECOV_MAX_TEXT, s->masks[t]);
+        /* a char[N] field (text_cap N) is never read past its N bytes, as in the generated C */
+        uint32_t cap = ir->fields[ir->texts[t].field].text_cap;
+        size_t limit = cap && cap < RECOV_MAX_TEXT ? cap : RECOV_MAX_TEXT;
+        rc_dfa_scan(&ir->texts[t].dfa, text, len, limit, s->masks[t]);
     }
 }
 

@@ -5,13 +5,16 @@
  * requires, startup_delay_ms), checks its dependency, binds 127.0.0.1:port and
  * reports READY or ERROR on a pipe.  The manager waits for READY within the
  * startup timeout, checks the port answers, and on any failure asks the policy
- * what to do.  Recovery actions are the policy's fallback alternatives, carried
- * out for real: pick another free port, stop the process that holds the port
- * (found through /proc), chmod or rewrite the config, copy a dependency from a
- * wheelhouse, point the service at a virtual environment, lower the workers,
- * double the startup timeout.  What the actions learned (ok / failed counts)
- * is kept in a checkpoint file written with service_start_save and read back
- * with service_start_load, so the next run tries the best action first.
+ * what to do.  Recovery actions are the policy's `run adaptive` handlers,
+ * carried out for real: pick another free port, stop the process that holds
+ * the port (found through /proc), chmod or rewrite the config, copy a
+ * dependency from a wheelhouse, point the service at a virtual environment,
+ * lower the workers; each reports with service_start_handler_done whether it
+ * worked (worked: start again; did not: the policy names the next action).
+ * Timeouts double the startup timeout.  What the actions learned (ok / failed
+ * counts) is kept in a checkpoint file written with service_start_save and
+ * read back with service_start_load, so the next run tries the best action
+ * first.
  * Unresolved failures print the manual-intervention steps from the policy.
  *
  * usage: service_start start --config FILE [--checkpoint FILE] [--allow-kill]
@@ -281,38 +284,43 @@ static int port_free(unsigned port)
     return 1;
 }
 
-/* carry out fallback alternative `alt`; prints what it did */
-static void do_action(mgr *m, unsigned alt)
+/* run handler `h` within `ms` (0: 1 s where waiting is needed); prints what it did,
+ * returns whether it worked */
+static int run_handler(mgr *m, unsigned h, uint32_t ms)
 {
     svc_config c;
     char msg[1024];
     int r = read_config(m->config, &c, msg, sizeof msg);
-    switch (alt) {
-    case service_start_ALT_ALTERNATIVE_PORT:
-    case service_start_ALT_SAFE_PORT_RANGE: {
-        unsigned base = alt == service_start_ALT_SAFE_PORT_RANGE ? 8000u : c.port;
+    switch (h) {
+    case service_start_HANDLER_ALTERNATIVE_PORT:
+    case service_start_HANDLER_SAFE_PORT_RANGE: {
+        unsigned base = h == service_start_HANDLER_SAFE_PORT_RANGE ? 8000u : c.port;
         for (unsigned p = base + 1; r == 0 && p <= base + m->alt_ports; p++)
             if (port_free(p)) {
                 c.port = p;
                 write_config(m->config, &c);
                 printf("  action: port %u is free, config now uses it\n", p);
-                return;
+                return 1;
             }
         printf("  action: no free port in %u..%u\n", base + 1, base + m->alt_ports);
-        return;
+        return 0;
     }
-    case service_start_ALT_KILL_PORT_OWNER: {
+    case service_start_HANDLER_KILL_PORT_OWNER: {
         pid_t o = r == 0 ? port_owner(c.port) : 0;
-        if (!o) { printf("  action: no process found on port %u\n", c.port); return; }
+        if (!o) { printf("  action: no process found on port %u\n", c.port); return 0; }
         kill(o, SIGTERM);
-        for (int i = 0; i < 200 && !port_free(c.port); i++) sleep_real(5);
+        uint32_t limit = ms ? ms : 1000u;
+        for (uint32_t w = 0; w < limit && !port_free(c.port); w += 5) sleep_real(5);
+        if (!port_free(c.port)) { printf("  action: port %u still held after %lu ms\n", c.port, (unsigned long)ms); return 0; }
         printf("  action: stopped the process holding port %u\n", c.port);
-        return;
+        return 1;
     }
-    case service_start_ALT_FIX_PERMISSIONS:
-        printf("  action: chmod 0644 %s: %s\n", m->config, chmod(m->config, 0644) == 0 ? "done" : strerror(errno));
-        return;
-    case service_start_ALT_REPAIR_CONFIG: {
+    case service_start_HANDLER_FIX_PERMISSIONS: {
+        int ok = chmod(m->config, 0644) == 0;
+        printf("  action: chmod 0644 %s: %s\n", m->config, ok ? "done" : strerror(errno));
+        return ok;
+    }
+    case service_start_HANDLER_REPAIR_CONFIG: {
         /* keep what can be read of the port, rewrite everything else with defaults */
         FILE *f = fopen(m->config, "r");
         svc_config d = {0, 1, 0, ""};
@@ -322,40 +330,43 @@ static void do_action(mgr *m, unsigned alt)
         if (d.port == 0) d.port = 8080;
         write_config(m->config, &d);
         printf("  action: config rewritten with defaults (port %u)\n", d.port);
-        return;
+        return 1;
     }
-    case service_start_ALT_INSTALL_DEPENDENCIES: {
+    case service_start_HANDLER_INSTALL_DEPENDENCIES: {
         char src[1400], dst[1400], buf[4096];
         snprintf(src, sizeof src, "%s/%s", m->wheelhouse ? m->wheelhouse : "", c.requires);
         mkdir("deps", 0755);
         snprintf(dst, sizeof dst, "%s/%s", m->deps_env[0] ? m->deps_env : "deps", c.requires);
         FILE *in = m->wheelhouse ? fopen(src, "rb") : NULL, *out = in ? fopen(dst, "wb") : NULL;
+        int ok = in && out;
         size_t n;
         while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
-        printf("  action: install %s: %s\n", c.requires, in && out ? "installed" : "not in the wheelhouse");
+        printf("  action: install %s: %s\n", c.requires, ok ? "installed" : "not in the wheelhouse");
         if (in) fclose(in);
         if (out) fclose(out);
-        return;
+        return ok;
     }
-    case service_start_ALT_ACTIVATE_VENV:
+    case service_start_HANDLER_ACTIVATE_VENV:
         if (m->venv && access(m->venv, F_OK) == 0) {
             snprintf(m->deps_env, sizeof m->deps_env, "%s", m->venv);
             printf("  action: activated virtual environment %s\n", m->venv);
-        } else
-            printf("  action: no virtual environment to activate\n");
-        return;
-    case service_start_ALT_CREATE_VENV:
-        printf("  action: create virtual environment %s: %s\n", m->venv ? m->venv : "(none)",
-               m->venv && mkdir(m->venv, 0755) == 0 ? "created" : "failed");
-        return;
-    case service_start_ALT_RESTART_DIFFERENT_PARAMS:
+            return 1;
+        }
+        printf("  action: no virtual environment to activate\n");
+        return 0;
+    case service_start_HANDLER_CREATE_VENV: {
+        int ok = m->venv && mkdir(m->venv, 0755) == 0;
+        printf("  action: create virtual environment %s: %s\n", m->venv ? m->venv : "(none)", ok ? "created" : "failed");
+        return ok;
+    }
+    case service_start_HANDLER_RESTART_DIFFERENT_PARAMS:
         c.workers = 1;
         if (r == 0) write_config(m->config, &c);
         printf("  action: restart with workers=1\n");
-        return;
-    default:
-        printf("  action: %s: cannot be automated here, see the steps below\n", service_start_alt_name(alt));
-        return;
+        return r == 0;
+    default: /* the firewall checks: nothing to do here, fail at once */
+        printf("  action: %s: cannot be automated here, see the steps below\n", service_start_handler_name(h));
+        return 0;
     }
 }
 
@@ -402,9 +413,14 @@ static int start(mgr *m, const char *self)
         service_start_fault f = {(uint16_t)err, m->allow_kill != 0, msg};
         recov_decision d = service_start_failed(&st, &f, now_ms(m));
         printf("start %u: failed: %s -> %s\n", n, msg, service_start_error_name(d.error));
-        if (d.kind == RECOV_FALLBACK) {
-            printf("  recover: %s\n", service_start_alt_name(d.id));
-            do_action(m, d.id);
+        int fixed = 0;
+        while (d.kind == RECOV_RUN) { /* actions, best first, until one works */
+            printf("  recover: %s\n", service_start_handler_name(d.id));
+            fixed = run_handler(m, d.id, d.ms);
+            d = service_start_handler_done(&st, fixed != 0, now_ms(m));
+        }
+        if (fixed && d.kind == RECOV_RETRY) {
+            /* the action fixed it: start again at once */
         } else if (d.kind == RECOV_RETRY) {
             printf("  recover: retry in %lu ms\n", (unsigned long)d.ms);
             sleep_real(d.ms / m->time_scale);

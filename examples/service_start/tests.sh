@@ -34,7 +34,6 @@ port_unresolved)  # every alternative port is held and stopping the owner is not
 start 1: failed: bind 127.0.0.1:$P: Address already in use -> port_conflict
   recover: alternative_port
   action: no free port in $((P + 1))..$((P + 2))
-start 2: failed: bind 127.0.0.1:$P: Address already in use -> port_conflict
   unresolved: manual intervention needed (The port is already in use by another process.)
   suggestion 1: Stop the process using the port.
   suggestion 2: Choose another port in the config file.
@@ -47,10 +46,9 @@ adaptive_order)  # actions learn: the one that worked is tried first next run (c
 start 1: failed: bind 127.0.0.1:$P: Address already in use -> port_conflict
   recover: alternative_port
   action: no free port in $((P + 1))..$((P + 2))
-start 2: failed: bind 127.0.0.1:$P: Address already in use -> port_conflict
   recover: kill_port_owner
   action: stopped the process holding port $P
-start 3: running on 127.0.0.1:$P
+start 2: running on 127.0.0.1:$P
 X
     [[ $(stat -c %s learn.ckpt) -gt 24 ]] || { echo "no checkpoint written"; exit 1; }
     hold $P
@@ -92,10 +90,9 @@ dependency)  # missing dependency: not in the wheelhouse, but in the virtual env
 start 1: failed: missing dependency: libgen.so not installed -> dependency_missing
   recover: install_dependencies
   action: install libgen.so: not in the wheelhouse
-start 2: failed: missing dependency: libgen.so not installed -> dependency_missing
   recover: activate_venv
   action: activated virtual environment venv
-start 3: running on 127.0.0.1:$P
+start 2: running on 127.0.0.1:$P
 X
     touch wheels/libgen.so   # with the wheel present, installing alone fixes it
     run --wheelhouse wheels
@@ -155,31 +152,43 @@ start 4: failed: network unreachable -> network_error
   suggestion 2: Retry in a minute.
 X
     ;;
-firewall)  # cannot be automated: both checks, then the suggestions
-    run --fail "blocked by firewall" --fail "blocked by firewall" --fail "blocked by firewall"
+firewall)  # cannot be automated: both checks fail at once (no extra start), then the suggestions
+    run --fail "blocked by firewall" --fail "blocked by firewall"
     check 1 <<X
 start 1: failed: blocked by firewall -> firewall_blocked
   recover: check_firewall_exceptions
   action: check_firewall_exceptions: cannot be automated here, see the steps below
-start 2: failed: blocked by firewall -> firewall_blocked
   recover: suggest_firewall_exception
   action: suggest_firewall_exception: cannot be automated here, see the steps below
-start 3: failed: blocked by firewall -> firewall_blocked
   unresolved: manual intervention needed (The firewall blocks the service's port.)
   suggestion 1: Add a firewall exception for the port.
   suggestion 2: Or use a port the firewall allows.
 X
     ;;
-venv)  # environment error: activate fails (none), create succeeds
-    run --venv env1 --fail "virtual environment not found" --fail "venv broken"
+venv)  # environment error: activate fails (none), create succeeds; a second failure of the
+      # same incident resumes with the actions not yet run (none left: the suggestions)
+    run --venv env1 --fail "virtual environment not found"
     check 0 <<X
 start 1: failed: virtual environment not found -> virtual_env_error
   recover: activate_venv
   action: no virtual environment to activate
-start 2: failed: venv broken -> virtual_env_error
   recover: create_venv
   action: create virtual environment env1: created
-start 3: running on 127.0.0.1:$P
+start 2: running on 127.0.0.1:$P
+X
+    [[ -d env1 ]] || { echo "env1 not created"; exit 1; }
+    rm -rf env1
+    run --venv env1 --fail "virtual environment not found" --fail "venv broken"
+    check 1 <<X
+start 1: failed: virtual environment not found -> virtual_env_error
+  recover: activate_venv
+  action: no virtual environment to activate
+  recover: create_venv
+  action: create virtual environment env1: created
+start 2: failed: venv broken -> virtual_env_error
+  unresolved: manual intervention needed (The virtual environment is missing or broken.)
+  suggestion 1: Create the virtual environment.
+  suggestion 2: Activate it before starting.
 X
     ;;
 unknown)

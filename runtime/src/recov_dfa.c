@@ -57,3 +57,36 @@ void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint
     }
     recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
 }
+
+void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint32_t *mask)
+{
+    const uint8_t *t = (const uint8_t *)text;
+    const uint8_t *off = d->off;
+    const uint8_t *acc = d->acc;
+    uint32_t s = 0u;
+    size_t i;
+    uint16_t w;
+    for (w = 0u; w < d->words; w++) {
+        mask[w] = 0u;
+    }
+    recov_dfa_or(mask, d->masks, acc[0], d->words);
+    if (t != NULL) {
+        for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
+            uint32_t b = (uint32_t)t[i] - d->lo;   /* wraps for bytes below lo */
+            uint32_t k = (b <= ((uint32_t)d->hi - d->lo)) ? (uint32_t)d->map[b] : (uint32_t)d->cdef;
+            uint32_t j = off[s];
+            uint32_t end = off[s + 1u];
+            s = d->def[k];
+            for (; j < end; j++) {
+                if (d->exc_cls[j] == k) {
+                    s = d->exc_to[j];
+                    break;
+                }
+            }
+            if (acc[s] != 0u) {
+                recov_dfa_or(mask, d->masks, acc[s], d->words);
+            }
+        }
+    }
+    recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
+}

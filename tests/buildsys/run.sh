@@ -61,4 +61,19 @@ sleep 1; touch include/sensor.h
 ninja -n >"$w/log"; grep -q "recovc compile" "$w/log" || fail "ninja -n: header touch does not rerun recovc"
 ninja >/dev/null
 ninja -n >"$w/log"; grep -q "no work to do" "$w/log" || fail "ninja -n: not up to date after the rebuild"
+
+# ---- installed recovc, test --via c -------------------------------------------
+# The source tree's runtime is put out of reach (RECOV_NO_SOURCE_RUNTIME=1, no
+# RECOV_RUNTIME) and the prefix is moved: recovc must find the runtime through
+# its own place, PREFIX/bin/../share/recov/runtime.
+step "installed recovc: test --via c with the installed runtime"
+cd "$w"; mv "$prefix" "$w/moved"
+rt="$src/tests/e2e/policies"
+env -u RECOV_RUNTIME RECOV_NO_SOURCE_RUNTIME=1 "$w/moved/bin/recovc" test --via c \
+    "$rt/repair.rtest" "$rt/textcap.rtest" >"$w/log" 2>&1 || { cat "$w/log"; fail "installed recovc test --via c"; }
+[ "$(grep -c ': all passed$' "$w/log")" = 2 ] || { cat "$w/log"; fail "installed recovc test --via c: summaries"; }
+mv "$w/moved/share/recov/runtime" "$w/rt-away"
+rc=0; env -u RECOV_RUNTIME RECOV_NO_SOURCE_RUNTIME=1 "$w/moved/bin/recovc" test --via c "$rt/repair.rtest" \
+    >"$w/log" 2>&1 || rc=$?
+[ $rc = 2 ] && grep -q "no runtime directory" "$w/log" || { cat "$w/log"; fail "no runtime: expected exit 2, got $rc"; }
 echo "buildsys: all passed"

@@ -133,26 +133,27 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
 {
     const char *P = ir->name;
     fprintf(o, "#include <stdio.h>\n#include \"%s.h\"\n", P);
+    const int S = p->scen;
     int nt = 0;
     for (int e = 0; e < p->sc.nev; e++) {
         const rg_event *ev = &p->sc.ev[e];
         if (ev->kind != RG_EV_FAIL) continue;
         for (int i = 0; i < ir->nfields; i++) {
             if (ir->fields[i].type != RC_TY_TEXT || !ev->text[i]) continue;
-            fprintf(o, "static const char t%d_%d[] = {", e, i);
+            fprintf(o, "static const char t%d_%d_%d[] = {", S, e, i);
             for (size_t k = 0; k < ev->len[i]; k++) fprintf(o, "%s(char)%u,", k % 20 ? "" : "\n", (unsigned char)ev->text[i][k]);
             fputs(" 0 };\n", o);
             nt++;
         }
     }
-    fprintf(o, "static const %s_fault F[] = {\n", P);
+    fprintf(o, "static const %s_fault F%d[] = {\n", P, S);
     for (int e = 0; e < p->sc.nev; e++) {
         const rg_event *ev = &p->sc.ev[e];
         fputs("  {", o);
         for (int i = 0; i < ir->nfields; i++) {
             fprintf(o, "%s.%s = ", i ? ", " : " ", ir->fields[i].name);
             if (ir->fields[i].type == RC_TY_TEXT) {
-                if (ev->kind == RG_EV_FAIL && ev->text[i]) fprintf(o, "t%d_%d", e, i);
+                if (ev->kind == RG_EV_FAIL && ev->text[i]) fprintf(o, "t%d_%d_%d", S, e, i);
                 else fputs("0", o);   /* NULL reads as "" */
             } else {
                 c_int(o, p->info.f[i].type, ev->kind == RG_EV_FAIL ? ev->i[i] : 0);
@@ -161,16 +162,16 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
         fputs(" },\n", o);
     }
     if (p->sc.nev == 0) fputs("  { 0 }\n", o);
-    fputs("};\nstatic const struct { unsigned char kind, ok; uint32_t t; } E[] = {\n", o);
+    fprintf(o, "};\nstatic const struct { unsigned char kind, ok; uint32_t t; } E%d[] = {\n", S);
     for (int e = 0; e < p->sc.nev; e++)
         fprintf(o, "  { %d, %d, %" PRIu32 "u },\n", p->sc.ev[e].kind, p->sc.ev[e].ok, p->sc.ev[e].t);
     if (p->sc.nev == 0) fputs("  { 0, 0, 0u }\n", o);
     fprintf(o, "};\nvoid rcd_%s_%d(void);\nvoid rcd_%s_%d(void)\n{\n", P, p->scen, P, p->scen);
     fprintf(o, "    %s_state s;\n    unsigned j;\n    %s_init(&s, %" PRIu32 "u, %" PRIu32 "u);\n", P, P, p->sc.t0, p->sc.seed);
-    fprintf(o, "    for (j = 0; j < %du; j++) {\n        uint32_t now = (uint32_t)(%" PRIu32 "u + E[j].t);\n"
-               "        recov_decision d;\n        switch (E[j].kind) {\n", p->sc.nev, p->sc.t0);
-    fprintf(o, "        case %d: d = %s_failed(&s, &F[j], now); break;\n", RG_EV_FAIL, P);
-    fprintf(o, "        case %d: d = %s_handler_done(&s, E[j].ok != 0, now); break;\n", RG_EV_HANDLER, P);
+    fprintf(o, "    for (j = 0; j < %du; j++) {\n        uint32_t now = (uint32_t)(%" PRIu32 "u + E%d[j].t);\n"
+               "        recov_decision d;\n        switch (E%d[j].kind) {\n", p->sc.nev, p->sc.t0, S, S);
+    fprintf(o, "        case %d: d = %s_failed(&s, &F%d[j], now); break;\n", RG_EV_FAIL, P, S);
+    fprintf(o, "        case %d: d = %s_handler_done(&s, E%d[j].ok != 0, now); break;\n", RG_EV_HANDLER, P, S);
     fprintf(o, "        case %d: %s_succeeded(&s, now); puts(\"o\"); continue;\n", RG_EV_OK, P);
     fprintf(o, "        default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); continue;\n        }\n", P,
             rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
@@ -214,32 +215,32 @@ static int run_batch(const cfg *c, const char *dir, pair *ps, int n, rc_unit *un
     FILE *m = fopen(path, "w");
     if (!m) die(path);
     fputs("#include <stdio.h>\n", m);
+    /* one translation unit per policy: its generated C and the harnesses of
+     * all its scenarios (static names carry the scenario number), so a batch
+     * is a few dozen compilations, not one per pair */
+    char **srcs = calloc((size_t)(n + 16), sizeof *srcs);
+    int ns = 0;
+    FILE *h = NULL;
     for (int k = 0; k < n; k++) {
         const rc_ir *ir = units[ps[k].policy].ir;
         fprintf(m, "void rcd_%s_%d(void);\n", ir->name, ps[k].scen);
-        snprintf(path, sizeof path, "%s/h_p%d_%d.c", dir, ps[k].policy, ps[k].scen);
-        FILE *h = fopen(path, "w");
-        if (!h) die(path);
+        if (k == 0 || ps[k].policy != ps[k - 1].policy) {
+            if (h && fclose(h)) die(path);
+            snprintf(path, sizeof path, "%s/u_p%d.c", dir, ps[k].policy);
+            h = fopen(path, "w");
+            if (!h) die(path);
+            srcs[ns++] = strdup(path);
+            fprintf(h, "#include \"p%d.c\"\n", ps[k].policy);
+        }
         write_harness(h, ir, &ps[k]);
-        if (fclose(h)) die(path);
     }
+    if (h && fclose(h)) die(path);
     fputs("int main(void)\n{\n", m);
     for (int k = 0; k < n; k++)
         fprintf(m, "    puts(\"# %d\"); rcd_%s_%d();\n", k, units[ps[k].policy].ir->name, ps[k].scen);
     fputs("    return 0;\n}\n", m);
     if (fclose(m)) die("main.c");
 
-    /* the source list: every generated policy once, every harness, main, runtime */
-    char **srcs = calloc((size_t)(3 * n + 16), sizeof *srcs);
-    int ns = 0;
-    for (int k = 0; k < n; k++) {
-        if (k == 0 || ps[k].policy != ps[k - 1].policy) {
-            snprintf(path, sizeof path, "%s/p%d.c", dir, ps[k].policy);
-            srcs[ns++] = strdup(path);
-        }
-        snprintf(path, sizeof path, "%s/h_p%d_%d.c", dir, ps[k].policy, ps[k].scen);
-        srcs[ns++] = strdup(path);
-    }
     snprintf(path, sizeof path, "%s/main.c", dir);
     srcs[ns++] = strdup(path);
     srcs[ns++] = strdup(RUNTIME_DIR "/src/recov.c");

@@ -144,7 +144,28 @@ typedef struct recov_dfa16 {
     uint16_t words;
 } recov_dfa16;
 
+/* The compact form recovc emits when it is smaller (8-bit states only):
+ * bytes outside [lo, hi] have class `cdef`, the others map[byte - lo]; the
+ * next state from s on class k is exc_to[j] for the j in off[s]..off[s+1]-1
+ * with exc_cls[j] == k, else def[k] (the exceptions of each row against one
+ * default row).  Same result as the full table it was made from. */
+typedef struct recov_dfa8c {
+    const uint8_t  *map;        /* [hi - lo + 1] byte - lo -> class */
+    const uint8_t  *def;        /* [nclasses] default row */
+    const uint8_t  *off;        /* [nstates + 1] first exception of each state */
+    const uint8_t  *exc_cls;    /* [off[nstates]] class of each exception */
+    const uint8_t  *exc_to;     /* [off[nstates]] its next state */
+    const uint8_t  *acc;
+    const uint8_t  *acc_end;
+    const uint32_t *masks;
+    uint8_t lo;
+    uint8_t hi;
+    uint8_t cdef;
+    uint8_t words;
+} recov_dfa8c;
+
 void recov_dfa_scan8(const recov_dfa8 *d, const char *text, size_t limit, uint32_t *mask);
+void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint32_t *mask);
 void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint32_t *mask);
 
 /* ---- checkpoints ------------------------------------------------------- */
