@@ -269,9 +269,10 @@ static int cmd_compile(const opts *o)
         fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
         result = EXIT_INTERNAL;
     } else {
-        /* the header last: a build that sees the new header sees the new .c */
-        if (!rc_output_commit(&co)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-        else if (!rc_output_commit(&ho)) result = EXIT_USAGE;
+        /* both files written first, then published together (the header
+         * last: a build that sees the new header sees the new .c) */
+        rc_output *const pair[2] = { &co, &ho };
+        if (!rc_output_commit_all(pair, 2)) result = EXIT_USAGE;
     }
     if (result == 0) {
         /* build systems: outputs newer than every input, and -MD's depfile */

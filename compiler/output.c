@@ -2,6 +2,8 @@
 #include "output.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -90,7 +92,9 @@ static bool same_content(const char *a, const char *b)
     return same;
 }
 
-bool rc_output_commit(rc_output *o)
+/* Phase 1: the bytes to the temporary file, synced.  False (after
+ * printing, temporary removed) on failure. */
+static bool stage(rc_output *o)
 {
     if (!o->tmp) return false;
     /* closing the memory stream settles buf/len; then the bytes go to the
@@ -107,23 +111,79 @@ bool rc_output_commit(rc_output *o)
     }
     if (ok && fsync(o->fd) != 0) { ok = false; err = errno; }
     if (close(o->fd) != 0 && ok) { ok = false; err = errno; }
+    o->fd = -1;
     if (!ok) {
         fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(err));
         unlink(o->tmp);
         release(o);
         return false;
     }
+    return true;
+}
+
+/* Phase 2: replace the target unless its content is the same. */
+static bool publish(rc_output *o)
+{
+    bool ok = true;
     if (same_content(o->tmp, o->path)) {
         unlink(o->tmp);
-        release(o);
-        return true;
-    }
-    if (rename(o->tmp, o->path) != 0) {
+    } else if (rename(o->tmp, o->path) != 0) {
         fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(errno));
         unlink(o->tmp);
-        release(o);
-        return false;
+        ok = false;
     }
     release(o);
-    return true;
+    return ok;
+}
+
+/* Drop a staged output (its temporary file). */
+static void drop_staged(rc_output *o)
+{
+    if (!o->tmp) return;
+    unlink(o->tmp);
+    release(o);
+}
+
+bool rc_output_commit_all(rc_output *const *os, int n)
+{
+    bool ok = true;
+    int staged = 0;
+    for (; staged < n && ok; staged++)
+        if (!stage(os[staged])) ok = false;
+    if (!ok) {
+        /* staged - 1 failed and is released; drop the ones before it, abort
+         * the ones never staged */
+        for (int i = 0; i < staged - 1; i++) drop_staged(os[i]);
+        for (int i = staged; i < n; i++) rc_output_abort(os[i]);
+        return false;
+    }
+    /* every file is complete on disk; now replace the targets together, under
+     * an exclusive lock on the directory of the first, so that two recovc
+     * processes writing the same outputs never interleave their renames (a
+     * .c of one run with the .h of the other) */
+    char *dir = dup_str(os[0]->path);
+    int dfd = -1;
+    if (dir) {
+        char *slash = strrchr(dir, '/');
+        if (slash == dir) slash[1] = 0;
+        else if (slash) *slash = 0;
+        else strcpy(dir, ".");
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd >= 0) while (flock(dfd, LOCK_EX) != 0 && errno == EINTR) {}
+        free(dir);
+    }
+    /* the first target that cannot be replaced stops the rest */
+    for (int i = 0; i < n; i++) {
+        if (ok) ok = publish(os[i]);
+        else drop_staged(os[i]);
+    }
+    if (dfd >= 0) close(dfd);   /* releases the lock */
+    return ok;
+}
+
+bool rc_output_commit(rc_output *o)
+{
+    if (!o->tmp) return false;
+    rc_output *const one[1] = { o };
+    return rc_output_commit_all(one, 1);
 }

@@ -29,6 +29,13 @@ bool rc_output_open(rc_output *o, const char *path);
 /* Finish: flush, fsync, compare, rename.  Returns false (after printing) on
  * failure; the temporary file is removed in every case. */
 bool rc_output_commit(rc_output *o);
+/* Finish several outputs as one: every temporary file is written and
+ * synced first, then the targets are replaced one after the other while an
+ * exclusive flock is held on the directory of the first, so a concurrent
+ * recovc writing the same files cannot interleave with this one.  On a
+ * write failure no target is touched.  Returns false (after printing) on
+ * failure; every temporary file is removed in every case. */
+bool rc_output_commit_all(rc_output *const *os, int n);
 /* Abandon: remove the temporary file. */
 void rc_output_abort(rc_output *o);
 
