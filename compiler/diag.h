@@ -33,6 +33,8 @@ typedef struct rc_diag {
     size_t src_len;
     FILE *out;               /* stderr unless redirected (tests) */
     int errors, warnings;
+    int internal;            /* errors that are recovc's fault, not the
+                              * policy's (scanner failure): exit 3 */
     int max_errors;          /* 0: unlimited; default 20 */
     bool stopped;            /* max_errors reached: further messages dropped */
     bool last_printed;       /* the previous message was shown (notes follow it) */

@@ -64,6 +64,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     }
     rc_diag_set_source(&u->diag, path, u->src, u->len);
     u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
+    if (u->diag.internal) return 3;
     if (u->diag.errors) return 1;
     /* C headers: read once for the whole policy, before checking */
     rc_cimport imp;

@@ -40,7 +40,8 @@ typedef struct rc_unit_opts {
 } rc_unit_opts;
 
 /* Returns 0 when the policy is valid (u->ir set), 1 when it has errors
- * (reported on diag_out), 2 when the file cannot be read (reported too).
+ * (reported on diag_out), 2 when the file cannot be read (reported too),
+ * 3 when the compiler itself failed (the scanner ran out of memory).
  * opts may be NULL. */
 int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opts *opts);
 void rc_unit_free(rc_unit *u);

@@ -29,6 +29,7 @@ static rc_pctx *new_ctx(rc_arena *a, rc_diag *d, const char *src, size_t len, jm
 static void scanner_failed(rc_pctx *c)
 {
     rc_loc at = {c->line, c->col, 0, 0};
+    c->diag->internal++;
     rc_diag_error(c->diag, at, "internal error in the scanner: %s",
                   c->fatal_msg ? c->fatal_msg : "cannot create the scanner (input too large?)");
 }

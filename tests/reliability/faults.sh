@@ -11,7 +11,7 @@
 #    literal, a 10,000-character identifier) end in a diagnostic or success
 #    within 5 s (20 s when recovc is built with a sanitizer);
 #  - flex's fatal-error path (a failed allocation in the scanner) ends in a
-#    diagnostic, never in exit().
+#    diagnostic and exit 3 (internal error), never in exit().
 set -uo pipefail
 recovc=$(readlink -f "$1")
 src=$2
@@ -155,8 +155,8 @@ if ldd "$recovc" 2>/dev/null | grep -q 'libasan\|libubsan' || nm "$recovc" 2>/de
 if [ $sanitized -eq 0 ] && $cc -shared -fPIC -O1 -o "$tmp/malloc.so" "$src/tests/reliability/malloc_shim.c" -ldl 2>"$tmp/cc.err"; then
   LD_PRELOAD="$tmp/malloc.so" RC_SHIM_FAIL_SIZE=64 "$recovc" check "$tmp/new/agent_call.recov" >"$tmp/out" 2>&1
   rc=$?
-  if [ $rc -eq 1 ] && grep -q "error: internal error in the scanner: out of dynamic memory in yy_scan_buffer()" "$tmp/out"; then
-    ok "flex fatal error (out of memory): exit 1, $(head -1 "$tmp/out" | sed 's/^[^ ]* //')"
+  if [ $rc -eq 3 ] && grep -q "error: internal error in the scanner: out of dynamic memory in yy_scan_buffer()" "$tmp/out"; then
+    ok "flex fatal error (out of memory): exit 3 (internal error), $(head -1 "$tmp/out" | sed 's/^[^ ]* //')"
   else bad "flex fatal error: exit $rc"; cat "$tmp/out"; fi
 elif [ $sanitized -eq 0 ]; then
   bad "cannot build the malloc shim with $cc"; cat "$tmp/cc.err"

@@ -50,7 +50,7 @@ static void test_agent_call_ir(void **st)
 {
     (void)st;
     rc_unit u;
-    int rc = rc_unit_load(&u, RECOV_SOURCE_RUNTIME_DIR "/../examples/agent_call/agent_call.recov", stderr, NULL);
+    int rc = rc_unit_load(&u, RECOV_SOURCE_RUNTIME_DIR "/../tests/unit/data/contract_agent_call.recov", stderr, NULL);
     assert_int_equal(rc, 0);
     const rc_ir *ir = u.ir;
     assert_string_equal(ir->name, "agent_call");

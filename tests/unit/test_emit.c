@@ -672,7 +672,7 @@ static void test_emit_agent_call(void **st)
     (void)st;
     rc_unit u;
     FILE *diag = tmpfile();
-    int rc = rc_unit_load(&u, RECOV_SOURCE_RUNTIME_DIR "/../examples/agent_call/agent_call.recov", diag, NULL);
+    int rc = rc_unit_load(&u, RECOV_SOURCE_RUNTIME_DIR "/../tests/unit/data/contract_agent_call.recov", diag, NULL);
     fclose(diag);
     assert_int_equal(rc, 0);
     char dir[] = "/tmp/rc_emit_XXXXXX";

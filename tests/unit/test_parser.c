@@ -76,7 +76,7 @@ static char *read_example(size_t *len)
     const char *me = __FILE__;
     const char *cut = strstr(me, "tests/unit/test_parser.c");
     assert_non_null(cut);
-    snprintf(path, sizeof path, "%.*sexamples/agent_call/agent_call.recov", (int)(cut - me), me);
+    snprintf(path, sizeof path, "%.*stests/unit/data/contract_agent_call.recov", (int)(cut - me), me);
     FILE *f = fopen(path, "rb");
     assert_non_null(f);
     char *buf = malloc(1 << 16);
