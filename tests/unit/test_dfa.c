@@ -19,6 +19,7 @@
 
 #include "dfa.h"
 #include "recov/recov.h"
+#include "regex_ref.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -261,16 +262,6 @@ static void test_build_errors(void **state)
 
 /* ---- (2) randomized comparison with a reference matcher ------------------ */
 
-enum { R_SET, R_CAT, R_ALT, R_REP, R_BOL, R_EOL };
-
-typedef struct rnode {
-    int kind;
-    bool in[256];               /* R_SET: positive set (before negation) */
-    bool neg;
-    int min, max;               /* R_REP, max -1 unbounded */
-    int nk;
-    struct rnode *k[3];
-} rnode;
 
 typedef struct rgen {
     uint32_t seed;
@@ -341,123 +332,7 @@ static rnode *gen(rgen *g, int depth)
     }
 }
 
-static void put(char *buf, size_t *at, const char *s)
-{
-    size_t l = strlen(s);
-    assert_true(*at + l < 1024);
-    memcpy(buf + *at, s, l + 1);
-    *at += l;
-}
 
-static void render(const rnode *n, char *buf, size_t *at)
-{
-    char tmp[32];
-    switch (n->kind) {
-    case R_SET: {
-        if (n->neg && n->in['\n']) { put(buf, at, "."); return; }
-        int cnt = 0;
-        char only = 0;
-        for (int c = 'a'; c <= 'c'; c++)
-            if (n->in[c]) { cnt++; only = (char)c; }
-        if (cnt == 1 && !n->neg) { tmp[0] = only; tmp[1] = 0; put(buf, at, tmp); return; }
-        put(buf, at, n->neg ? "[^" : "[");
-        for (int c = 'a'; c <= 'c'; c++)
-            if (n->in[c]) { tmp[0] = (char)c; tmp[1] = 0; put(buf, at, tmp); }
-        put(buf, at, "]");
-        return;
-    }
-    case R_BOL: put(buf, at, "^"); return;
-    case R_EOL: put(buf, at, "$"); return;
-    case R_CAT:
-        for (int i = 0; i < n->nk; i++) {
-            bool paren = n->k[i]->kind == R_ALT;
-            if (paren) put(buf, at, "(?:");
-            render(n->k[i], buf, at);
-            if (paren) put(buf, at, ")");
-        }
-        return;
-    case R_ALT:
-        render(n->k[0], buf, at);
-        put(buf, at, "|");
-        render(n->k[1], buf, at);
-        return;
-    default: {
-        bool paren = n->k[0]->kind == R_CAT || n->k[0]->kind == R_ALT || n->k[0]->kind == R_REP;
-        put(buf, at, paren ? "(" : "");
-        render(n->k[0], buf, at);
-        put(buf, at, paren ? ")" : "");
-        if (n->min == 0 && n->max == -1) put(buf, at, "*");
-        else if (n->min == 1 && n->max == -1) put(buf, at, "+");
-        else if (n->min == 0 && n->max == 1) put(buf, at, "?");
-        else if (n->max == -1) { snprintf(tmp, sizeof tmp, "{%d,}", n->min); put(buf, at, tmp); }
-        else if (n->max == n->min) { snprintf(tmp, sizeof tmp, "{%d}", n->min); put(buf, at, tmp); }
-        else { snprintf(tmp, sizeof tmp, "{%d,%d}", n->min, n->max); put(buf, at, tmp); }
-        return;
-    }
-    }
-}
-
-static bool set_has(const rnode *n, unsigned char c, bool icase)
-{
-    bool in = n->in[c];
-    if (icase && c >= 'a' && c <= 'z') in = in || n->in[c - 32];
-    if (icase && c >= 'A' && c <= 'Z') in = in || n->in[c + 32];
-    return in != n->neg;
-}
-
-/* Reference: the set of positions (bit p) where n can end when started at
- * `start` in text t of length len (len <= 31). */
-static uint32_t ends(const rnode *n, const char *t, int len, int start, bool icase)
-{
-    uint32_t s, out, next, front;
-    switch (n->kind) {
-    case R_SET:
-        return start < len && set_has(n, (unsigned char)t[start], icase) ? 1u << (start + 1) : 0;
-    case R_BOL: return start == 0 ? 1u << start : 0;
-    case R_EOL: return start == len ? 1u << start : 0;
-    case R_ALT:
-        return ends(n->k[0], t, len, start, icase) | ends(n->k[1], t, len, start, icase);
-    case R_CAT:
-        s = 1u << start;
-        for (int i = 0; i < n->nk; i++) {
-            next = 0;
-            for (int p = 0; p <= len; p++)
-                if (s >> p & 1u) next |= ends(n->k[i], t, len, p, icase);
-            s = next;
-        }
-        return s;
-    default:
-        s = 1u << start;
-        out = n->min == 0 ? s : 0;
-        for (int i = 1; n->max < 0 ? i <= n->min : i <= n->max; i++) {
-            next = 0;
-            for (int p = 0; p <= len; p++)
-                if (s >> p & 1u) next |= ends(n->k[0], t, len, p, icase);
-            s = next;
-            if (i >= n->min) out |= s;
-        }
-        if (n->max < 0) {
-            /* after min copies: close under further copies */
-            front = s;
-            while (front) {
-                next = 0;
-                for (int p = 0; p <= len; p++)
-                    if (front >> p & 1u) next |= ends(n->k[0], t, len, p, icase);
-                front = next & ~out;
-                out |= next;
-            }
-        }
-        return out;
-    }
-}
-
-static bool ref_search(const rnode *n, const char *t, bool icase)
-{
-    int len = (int)strlen(t);
-    for (int i = 0; i <= len; i++)
-        if (ends(n, t, len, i, icase)) return true;
-    return false;
-}
 
 /* rc_dfa -> runtime tables (both widths when they fit). */
 typedef struct rt_tables {
@@ -514,14 +389,14 @@ static void test_random_vs_reference(void **state)
                     roots[p][i] = gen(&g, 4);
                     size_t at = 0;
                     text[p][i][0] = 0;
-                    render(roots[p][i], text[p][i], &at);
+                    rc_ref_render(roots[p][i], text[p][i], &at);
                     rc_dfa_error err;
                     if (rc_dfa_check_regex(text[p][i], at, &err)) break;
                     /* only "matches every text" may be refused, and then the
                      * reference must agree that the empty text matches */
                     if (strstr(err.message, "every text") == NULL)
                         fail_msg("/%s/ refused: %s", text[p][i], err.message);
-                    assert_true(ref_search(roots[p][i], "", false));
+                    assert_true(rc_ref_search(roots[p][i], "", 0, false));
                     rejected++;
                     g.used = mark;
                 }
@@ -545,7 +420,7 @@ static void test_random_vs_reference(void **state)
             uint32_t want = 0;
             for (int p = 0; p < np; p++)
                 for (int i = 0; i < nalts[p]; i++)
-                    if (ref_search(roots[p][i], s, icase[p])) want |= 1u << p;
+                    if (rc_ref_search(roots[p][i], s, (int)strlen(s), icase[p])) want |= 1u << p;
             uint32_t got = scan(&d, s);
             if (got != want) {
                 for (int p = 0; p < np; p++)
