@@ -1376,22 +1376,48 @@ static void emit_block(em *e, int bi)
             bi, P, bi, P, P);
     if (!need_f) fprintf(c, "    (void)f;\n");
     if (!need_el) fprintf(c, "    (void)el;\n");
-    fprintf(c, "    for (;;) {\n        switch (s->blk%d_pos) {\n", bi);
+    /* The deadline rule (spec/semantics.md, running block b, 2) applies to
+     * the retry / fallback / adjust / run steps, which are exactly the steps
+     * before the first degrade / escalate / abort (that one ends the
+     * incident, so pos never passes it): one test at the top of the loop. */
+    int first_end = b->nsteps;
+    for (int i = 0; i < b->nsteps && first_end == b->nsteps; i++) {
+        rc_ir_stepkind k = b->steps[i].kind;
+        if (k == RC_IR_DEGRADE || k == RC_IR_ESCALATE || k == RC_IR_ABORT) first_end = i;
+    }
+    /* when the last step ends the incident, pos can never run off the end:
+     * that step is the switch's default (no separate unreachable path) */
+    rc_ir_stepkind lastk = b->nsteps ? b->steps[b->nsteps - 1].kind : RC_IR_ABORT;
+    bool last_ends = b->nsteps > 0 && (lastk == RC_IR_DEGRADE || lastk == RC_IR_ESCALATE || lastk == RC_IR_ABORT);
+    if (b->nsteps == 1 && last_ends) {
+        /* one step that ends the incident: no position to track (and no
+         * one-clause switch, MISRA 16.6) */
+        const rc_ir_step *st = &b->steps[0];
+        if (st->kind == RC_IR_DEGRADE)
+            fprintf(c, "    %s__end(s);\n    return %s__dec(s, RECOV_DEGRADE, %du, 0u);\n}\n\n", P, P, st->id);
+        else if (st->kind == RC_IR_ABORT)
+            fprintf(c, "    %s__end(s);\n    return %s__dec(s, RECOV_ABORT, 0u, 0u);\n}\n\n", P, P);
+        else if (st->level >= 0)
+            fprintf(c, "    return %s__escalate(s, %du);\n}\n\n", P, st->level);
+        else
+            fprintf(c, "    return %s__escalate(s, %s__sev[s->error]);\n}\n\n", P, P);
+        return;
+    }
+    fprintf(c, "    for (;;) {\n");
+    if (dl && need_el && first_end > 0) {
+        if (b->terminal >= 0)
+            fprintf(c, "        if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */\n"
+                       "            s->blk%d_pos = %du;\n        }\n", dl, bi, first_end, bi, b->terminal);
+        else
+            fprintf(c, "        if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */\n"
+                       "            %s__end(s);\n            return %s__dec(s, RECOV_ABORT, 0u, 0u);\n"
+                       "        }\n", dl, bi, first_end, P, P);
+    }
+    fprintf(c, "        switch (s->blk%d_pos) {\n", bi);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         fprintf(c, "        case %du:\n", i);
-        bool dstep = st->kind == RC_IR_RETRY || st->kind == RC_IR_FALLBACK || st->kind == RC_IR_ADJUST ||
-                     st->kind == RC_IR_RUN;
-        if (dl && dstep) {
-            if (b->terminal >= 0)
-                fprintf(c, "            if (el > %" PRIu32 "u) { /* deadline: the terminal step */\n"
-                           "                s->blk%d_pos = %du;\n                break;\n            }\n",
-                        dl, bi, b->terminal);
-            else
-                fprintf(c, "            if (el > %" PRIu32 "u) { /* deadline, no terminal step */\n"
-                           "                %s__end(s);\n                return %s__dec(s, RECOV_ABORT, 0u, 0u);\n"
-                           "            }\n", dl, P, P);
-        }
+        if (last_ends && i == b->nsteps - 1) fprintf(c, "        default:\n");
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
@@ -1463,8 +1489,10 @@ static void emit_block(em *e, int bi)
             break;
         }
     }
-    fprintf(c, "        default: /* ran off the end */\n            %s__end(s);\n"
-               "            return %s__dec(s, RECOV_ABORT, 0u, 0u);\n        }\n    }\n}\n\n", P, P);
+    if (!last_ends)
+        fprintf(c, "        default: /* ran off the end */\n            %s__end(s);\n"
+                   "            return %s__dec(s, RECOV_ABORT, 0u, 0u);\n", P, P);
+    fprintf(c, "        }\n    }\n}\n\n");
 }
 
 static void emit_run(em *e)
@@ -1615,7 +1643,7 @@ static void emit_entry_points(em *e)
     fprintf(c, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)\n{\n", P, P, P);
     if (e->words) fprintf(c, "    uint32_t m[%d];\n    unsigned e = %s__classify(f, m);\n", e->words, P);
     else fprintf(c, "    unsigned e = %s__classify(f);\n", P);
-    if (ir->nblocks) fprintf(c, "    unsigned b;\n");
+    if (ir->nblocks) fprintf(c, "    unsigned b;\n    uint32_t el;\n");
     fprintf(c, "    if (s->active == 0u) { /* P_failed 2: a new incident */\n"
                "        s->active = 1u;\n        s->start = now;\n        s->attempt = 0u;\n");
     for (int b = 0; b < ir->nblocks; b++) {
@@ -1632,14 +1660,25 @@ static void emit_entry_points(em *e)
         fprintf(c, "    s->last_handler = 0u; /* an unreported handler teaches nothing */\n");
     for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
     if (ir->nbudgets) fprintf(c, "    %s__budget_count(s, now);\n", P);
+    /* a block for every error with no `when` (the check's catch-all rule):
+     * P__select always picks one, so there is no "no block" path */
+    bool total = false;
+    for (int b = 0; b < ir->nblocks && !total; b++) {
+        int w = ir->blocks[b].when >= 0 ? fold(e, ir->blocks[b].when, CTX_WHEN) : 1;
+        if (w == 1 && set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
+    }
     if (ir->nblocks) {
-        fprintf(c, "    b = %s__select(s, f, %se, recov_elapsed(now, s->start));\n", P, e->words ? "m, " : "");
-        fprintf(c, "    if (b < %du) {\n        return %s__run(s, b, f, recov_elapsed(now, s->start));\n    }\n",
-                ir->nblocks, P);
+        fprintf(c, "    el = recov_elapsed(now, s->start);\n");
+        fprintf(c, "    b = %s__select(s, f, %se, el);\n", P, e->words ? "m, " : "");
+        if (total)
+            fprintf(c, "    return %s__run(s, b, f, el);\n}\n\n", P);
+        else
+            fprintf(c, "    if (b < %du) {\n        return %s__run(s, b, f, el);\n    }\n", ir->nblocks, P);
     } else {
         fprintf(c, "    (void)e;\n");
     }
-    fprintf(c, "    %s__end(s);\n    return %s__dec(s, RECOV_ABORT, 0u, 0u);\n}\n\n", P, P);
+    if (!ir->nblocks || !total)
+        fprintf(c, "    %s__end(s);\n    return %s__dec(s, RECOV_ABORT, 0u, 0u);\n}\n\n", P, P);
 
     /* P_handler_done */
     fprintf(c, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)\n{\n", P, P);

@@ -47,6 +47,7 @@ static const pool_fault pool[] = {
     {200, 0, "malformed JSON in agent reply at byte 1532: unexpected token '}'", 0, 6},
     {500, 0, "worker crashed: segmentation fault in tokenizer (core dumped); the supervisor restarted it", 0, 4},
     {401, 0, "Unauthorized", 0, 2},
+    {403, 0, "Forbidden: token lacks the agent scope", 0, 1},
     {0, 0, "", 0, 2},
     {500, 0, "Traceback (most recent call last): File \"/srv/agent/handler.py\", line 214, in handle "
              "result = self.model.generate(prompt, max_tokens=limit) File \"/srv/agent/model.py\", line 88, "

@@ -1,11 +1,13 @@
 /* hand_agent_call.c - agent_call.recov by hand; see hand_agent_call.h.
  *
  * Recipes (the policy's `on` blocks):
- *   R_RETRY_FALLBACK  rate limit, unavailable, reset: retry x4, then the
+ *   R_RATE            rate limit: retry x4, then escalate (low: the third
+ *                     unresolved low in a row goes out as medium)
+ *   R_RETRY_FALLBACK  unavailable, reset: retry x4, then the
  *                     backup alternatives best-first, then cached answers
  *   R_RETRY_ESCALATE  timeout while attempt < 3: retry x4, then escalate
  *   R_REPAIR          memory: reduce batch, run free_caches (30 s), escalate high
- *   R_ESCALATE        logic errors: escalate
+ *   R_ESCALATE        logic errors (processing, authentication): escalate
  *   anything else     abort
  * Whole incident limited to 300 s: past it, the recipe's last step runs.
  */
@@ -15,10 +17,10 @@
 #include <stddef.h>
 #include <string.h>
 
-enum { R_RETRY_FALLBACK, R_RETRY_ESCALATE, R_REPAIR, R_ESCALATE, R_ABORT };
+enum { R_RATE, R_RETRY_FALLBACK, R_RETRY_ESCALATE, R_REPAIR, R_ESCALATE, R_ABORT };
 
-static const uint8_t severity[6] = {1, 1, 0, 1, 2, 1}; /* low 0 .. critical 3 */
-static const uint8_t eclass[6] = {0, 0, 0, 0, 1, 2};   /* transient, resource, logic */
+static const uint8_t severity[7] = {1, 1, 0, 1, 2, 1, 2}; /* low 0 .. critical 3 */
+static const uint8_t eclass[7] = {0, 0, 0, 0, 1, 2, 2};   /* transient, resource, logic */
 
 static uint16_t inc(uint16_t v) { return v == 0xFFFFu ? v : (uint16_t)(v + 1u); }
 
@@ -42,6 +44,8 @@ unsigned hand_classify(const hand_fault *f)
         return H_RATE;
     if (f->status == 503u)
         return H_UNAVAIL;
+    if (f->status == 401u || f->status == 403u)
+        return H_AUTH;
     if (f->kind == 3u || strstr(m, "timeout") != NULL || strstr(m, "timed out") != NULL)
         return H_TIMEOUT;
     if (strcasestr(m, "memory") != NULL)
@@ -193,6 +197,7 @@ static recov_decision run_recipe(hand_state *s, unsigned r, const hand_fault *f,
         s->sub[r] = 0;
         end_incident(s);
         return decide(s, RECOV_DEGRADE, 0, 0);
+    case R_RATE:
     case R_RETRY_ESCALATE:
         if (s->step[r] == 0u && !late) {
             if (may_retry(s, r)) {
@@ -255,10 +260,11 @@ recov_decision hand_failed(hand_state *s, const hand_fault *f, uint32_t now)
     }
     count_call(s, now);
     switch (e) {
-    case H_RATE: case H_UNAVAIL: case H_RESET: r = R_RETRY_FALLBACK; break;
+    case H_RATE: r = R_RATE; break;
+    case H_UNAVAIL: case H_RESET: r = R_RETRY_FALLBACK; break;
     case H_TIMEOUT: r = s->attempt < 3u ? R_RETRY_ESCALATE : R_ABORT; break;
     case H_MEMORY: r = R_REPAIR; break;
-    case H_LOGIC: r = R_ESCALATE; break;
+    case H_LOGIC: case H_AUTH: r = R_ESCALATE; break;
     default: r = R_ABORT; break;
     }
     return run_recipe(s, r, f, now - s->start);

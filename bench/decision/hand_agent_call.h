@@ -12,7 +12,7 @@
 
 #include "recov/recov.h"
 
-enum { H_TIMEOUT, H_RESET, H_RATE, H_UNAVAIL, H_MEMORY, H_LOGIC };
+enum { H_TIMEOUT, H_RESET, H_RATE, H_UNAVAIL, H_MEMORY, H_LOGIC, H_AUTH };
 
 typedef struct hand_fault {
     uint16_t status;
@@ -38,8 +38,8 @@ typedef struct hand_state {
     uint32_t start;
     uint16_t attempt, error, last_alt;
     uint8_t pending;          /* handler pending: 0 none, else recipe + 1 */
-    uint8_t step[4];          /* position in each recipe (they interleave when the error changes) */
-    uint16_t sub[4];          /* retries done / alternatives tried (bits) */
+    uint8_t step[5];          /* position in each recipe (they interleave when the error changes) */
+    uint16_t sub[5];          /* retries done / alternatives tried (bits) */
 } hand_state;
 
 void           hand_init(hand_state *s, uint32_t now, uint32_t seed);

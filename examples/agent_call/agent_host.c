@@ -99,7 +99,7 @@ static void serve_one(int c, script *scripts)
             snprintf(resp, sizeof resp, "HTTP/1.0 %u Error\r\nRetry-After: %s\r\n\r\nToo Many Requests", status, slash + 1);
         else
             snprintf(resp, sizeof resp, "HTTP/1.0 %u Error\r\n\r\n%s", status,
-                     status == 429 ? "Too Many Requests" : status == 503 ? "Service Unavailable" : "invalid tool arguments");
+                     status == 429 ? "Too Many Requests" : status == 503 ? "Service Unavailable" : status == 401 ? "missing or expired token" : status == 403 ? "token lacks the agent scope" : "invalid tool arguments");
     }
     size_t len = strlen(resp), off = 0;
     while (off < len) {

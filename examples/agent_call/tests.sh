@@ -156,6 +156,48 @@ task 2
 done: 1 of 2 tasks answered by an agent
 X
     ;;
+unresolved_low)  # rate limits are only retried, then logged at low; the breaker
+    # (5 failures) rejects later retries; the third unresolved low in a row is
+    # escalated at medium instead, and the count restarts
+    run --primary 429,429,429,429,429,429,429,429 --tasks 4 --gap-ms 61000
+    check 1 <<'X'
+task 1
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 1
+  retry in 1500..2500 ms
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 2
+  retry in 3000..5000 ms
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 3
+  retry in 6000..10000 ms
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 4
+  retry in 12000..20000 ms
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 5
+  escalate low to log (SLA 0 ms): logged, retry recommended, no human intervention
+task 2
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 1
+  escalate low to log (SLA 0 ms): logged, retry recommended, no human intervention
+task 3
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 1
+  escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
+task 4
+  primary: 429 Too Many Requests -> rate_limit_exceeded (low), attempt 1
+  escalate low to log (SLA 0 ms): logged, retry recommended, no human intervention
+done: 0 of 4 tasks answered by an agent
+X
+    ;;
+authentication)  # 401 / 403: high severity, straight to the on-call engineer
+    run --primary 401,403,ok --tasks 3 --gap-ms 1000
+    check 1 <<'X'
+task 1
+  primary: 401 missing or expired token -> authentication_failed (high), attempt 1
+  escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
+task 2
+  primary: 403 token lacks the agent scope -> authentication_failed (high), attempt 1
+  escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
+task 3
+  primary: 200 answer from primary
+done: 1 of 3 tasks answered by an agent
+X
+    ;;
 escalation)  # a logic error (400) goes to a ticket with the 24 h SLA
     run --primary 400
     check 1 <<'X'
