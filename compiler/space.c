@@ -573,12 +573,40 @@ void rc_cset_sub(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
     *out = cur;
 }
 
+/* In place: the cubes of a that miss a cube of b stay where they are (no
+ * copy of the whole set per cube of b, which made a long classify quadratic
+ * in memory traffic); only the cubes it cuts are replaced by their pieces,
+ * appended at the end.  The same set as rc_cset_sub, cube order aside. */
 void rc_cset_sub_in(const rc_space *sp, rc_cset *a, const rc_cset *b)
 {
-    rc_cset r;
-    rc_cset_sub(sp, a, b, &r);
-    rc_cset_free(a);
-    *a = r;
+    size_t W = (size_t)sp->words;
+    a->unknown = a->unknown || b->unknown;
+    uint64_t *rest = xrealloc(NULL, W * 8);
+    rc_cset pieces;
+    memset(&pieces, 0, sizeof pieces);
+    for (int j = 0; j < b->n && a->n; j++) {
+        if ((long long)a->n * (b->n - j) > RC_SPACE_MAX_WORK) {
+            a->unknown = true;   /* too much work: unknown, never wrong */
+            break;
+        }
+        const uint64_t *bj = b->w + (size_t)j * W;
+        int keep = 0;
+        pieces.n = 0;
+        for (int i = 0; i < a->n; i++) {
+            uint64_t *c = a->w + (size_t)i * W;
+            if (!cube_and(sp, c, bj, rest)) {
+                if (keep != i) memcpy(a->w + (size_t)keep * W, c, W * 8);
+                keep++;
+            } else {
+                cube_sub(sp, c, bj, &pieces, rest);
+            }
+        }
+        a->n = keep;
+        if (pieces.unknown) a->unknown = true;
+        for (int i = 0; i < pieces.n; i++) push_cube(sp, a, pieces.w + (size_t)i * W);
+    }
+    rc_cset_free(&pieces);
+    free(rest);
 }
 
 void rc_cset_fix(const rc_space *sp, rc_cset *s, int v, int atom)
