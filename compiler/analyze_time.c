@@ -75,10 +75,11 @@ void rc_an_time(rc_an *an)
         if (worst_e < 0 || worst_max <= b->deadline_ms) continue;
         const char *en = ir->errors[worst_e].name;
         if (worst_min > b->deadline_ms) {
-            /* a warning, not an error: a deadline that cuts retries short is
-             * a legitimate way to bound them (the block goes on to its
-             * terminal step) */
-            rc_diag_warning(an->d, RC_W_DEADLINE, b->loc, "the retries of this block can never all run within "
+            /* its own warning, -Wdeadline-never: a deadline that cuts the
+             * retries short is a legitimate way to say "retry until the
+             * deadline" (the block goes on to its terminal step), so it is
+             * not an error by default; -Werror=deadline-never makes it one */
+            rc_diag_warning(an->d, RC_W_DEADLINE_NEVER, b->loc, "the retries of this block can never all run within "
                             "its deadline of %u ms: for '%s' their delays alone take at least %llu ms",
                             b->deadline_ms, en, (unsigned long long)worst_min);
         } else {

@@ -14,7 +14,7 @@ static const char *const warn_descs[RC_W_COUNT] = {
 #include "warnings.def"
 #undef X
 };
-static const bool warn_default[RC_W_COUNT] = {
+static const unsigned char warn_default[RC_W_COUNT] = {
 #define X(id, name, on, desc) on,
 #include "warnings.def"
 #undef X
@@ -22,7 +22,8 @@ static const bool warn_default[RC_W_COUNT] = {
 
 const char *rc_warning_name(rc_warning w) { return warn_names[w]; }
 const char *rc_warning_desc(rc_warning w) { return warn_descs[w]; }
-bool rc_warning_default(rc_warning w) { return warn_default[w]; }
+bool rc_warning_default(rc_warning w) { return warn_default[w] != 0u; }
+bool rc_warning_default_error(rc_warning w) { return warn_default[w] == 2u; }
 
 void rc_diag_init(rc_diag *d, const char *file, const char *src, size_t len, FILE *out)
 {
@@ -32,7 +33,10 @@ void rc_diag_init(rc_diag *d, const char *file, const char *src, size_t len, FIL
     d->src_len = len;
     d->out = out ? out : stderr;
     d->max_errors = 20;
-    for (int i = 0; i < RC_W_COUNT; i++) d->enabled[i] = warn_default[i];
+    for (int i = 0; i < RC_W_COUNT; i++) {
+        d->enabled[i] = warn_default[i] != 0u;
+        d->as_error[i] = warn_default[i] == 2u;
+    }
 }
 
 void rc_diag_set_source(rc_diag *d, const char *file, const char *src, size_t len)
@@ -177,6 +181,12 @@ bool rc_diag_option(rc_diag *d, const char *opt)
         return true;
     }
     if (strcmp(opt, "no-error") == 0) { d->werror = false; return true; }
+    if (strncmp(opt, "no-error=", 9) == 0) {
+        int w = find_warning(opt + 9);
+        if (w < 0) return false;
+        d->as_error[w] = false;
+        return true;
+    }
     if (strncmp(opt, "error=", 6) == 0) {
         int w = find_warning(opt + 6);
         if (w < 0) return false;

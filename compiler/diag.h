@@ -59,12 +59,14 @@ void rc_diag_plain(rc_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* -W option handling.  `opt` is the text after "-W" ("unused-error",
- * "no-unused-error", "error", "error=unused-error", "all").  Returns false for
+ * "no-unused-error", "error", "error=unused-error", "no-error=deadline-never",
+ * "all").  Returns false for
  * an unknown name. */
 bool rc_diag_option(rc_diag *d, const char *opt);
 const char *rc_warning_name(rc_warning w);
 const char *rc_warning_desc(rc_warning w);
 bool rc_warning_default(rc_warning w);
+bool rc_warning_default_error(rc_warning w);   /* an error unless -Wno-error=<name> */
 
 /* Location helpers. */
 rc_loc rc_loc_span(rc_loc a, rc_loc b);   /* from start of a to end of b */

@@ -303,6 +303,8 @@ static int cmd_test(const opts *o)
     ro.runtime_dir = o->runtime;
     ro.keep = o->keep;
     ro.verbose = o->verbose;
+    ro.wopts = (const char *const *)o->wopts;
+    ro.nwopts = o->nwopts;
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
         int rc = rc_rtest_run_file(o->files[i], &ro, stdout, stderr);

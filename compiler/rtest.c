@@ -801,6 +801,7 @@ typedef struct rc_rtest_loadctx {
     rc_unit unit;
     bool loaded;
     FILE *err;
+    const rc_rtest_opts *opts;
 } rc_rtest_loadctx;
 
 /* The policy is loaded with its own folder as an include path (for its C
@@ -818,6 +819,10 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir, const
     memset(&uo, 0, sizeof uo);
     uo.include_dirs = dirs;
     uo.nincludes = 1;
+    if (lc->opts) {
+        uo.wopts = lc->opts->wopts;
+        uo.nwopts = lc->opts->nwopts;
+    }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
     if (rc == 0) {
         *ir = lc->unit.ir;
@@ -847,6 +852,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     rc_rtest_loadctx lc;
     memset(&lc, 0, sizeof lc);
     lc.err = err;
+    lc.opts = opts;
     rc_rtest_file f;
     int rc = rc_rtest_parse(&a, &d, src, len, load_with_driver, &lc, &f);
     if (rc == 0) {

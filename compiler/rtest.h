@@ -20,6 +20,8 @@ typedef struct rc_rtest_opts {
     const char *runtime_dir;    /* NULL: $RECOV_RUNTIME, else RECOV_SOURCE_RUNTIME_DIR */
     bool keep;                  /* keep the --via c temporary directory (and say where) */
     bool verbose;               /* print every event's decision */
+    const char *const *wopts;   /* -W options for loading the policy (without "-W") */
+    int nwopts;
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest
