@@ -52,7 +52,7 @@ static const char usage_text[] =
     "  --format F                 check: text (default), json or sarif; graph: dot (default) or mermaid\n"
     "  -o -                       fmt: print the formatted policy instead of rewriting the file\n"
     "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
-    "  -Werror, -Werror=<name>    make warnings (or one warning) errors\n"
+    "  -Werror, -Werror=<name>    make warnings (or one warning) errors; -Wno-error=<name> undoes one\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
     "  -h, --help                 this text\n"
     "  --help-warnings            list the warnings\n"
