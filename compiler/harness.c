@@ -384,7 +384,16 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     if (rc == 0) {
         char *prog = rc_arena_printf(a, "%s/rc_harness", dir);
         char *outp = rc_arena_printf(a, "%s/rc_out.txt", dir);
-        char *argv[2] = { prog, NULL };
+        /* a cross-compiled harness runs under its wrapper (qemu-user) */
+        const char *wrap = opts->exec ? opts->exec : getenv("RECOV_TEST_EXEC");
+        char *argv[20];
+        int na = 0;
+        if (wrap && *wrap) {
+            char *ws = rc_arena_strdup(a, wrap);
+            for (char *tok = strtok(ws, " \t"); tok && na < 18; tok = strtok(NULL, " \t")) argv[na++] = tok;
+        }
+        argv[na++] = prog;
+        argv[na] = NULL;
         int st = run(argv, log, outp);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C harness failed (status %d):\n", f->path, st);

@@ -38,6 +38,8 @@ static const char usage_text[] =
     "  test    S.rtest...         run scenario files on the simulator\n"
     "            --via sim|c      c: also build the generated C and compare it with the simulator\n"
     "            --cc CC          C compiler for --via c (default $CC, else cc)\n"
+    "            --exec WRAPPER   run the built program through WRAPPER, e.g. \"qemu-arm -L /usr/arm-linux-gnueabihf\"\n"
+    "                             for a cross --cc (default $RECOV_TEST_EXEC, else directly)\n"
     "            --runtime DIR    recov runtime sources for --via c\n"
     "            --keep           keep the --via c build directory\n"
     "  explain P.recov            sizes, tables, worst-case delays per block, hash\n"
@@ -79,6 +81,7 @@ typedef struct opts {
     bool max_errors_set;
     bool via_c;
     const char *cc;
+    const char *exec;
     const char *runtime;
     bool keep;
     bool verbose;
@@ -119,6 +122,9 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--cc") == 0) {
             if (++i == argc) return usage_error("%s needs a compiler", a);
             o->cc = argv[i];
+        } else if (strcmp(a, "--exec") == 0) {
+            if (++i == argc) return usage_error("%s needs a command", a);
+            o->exec = argv[i];
         } else if (strcmp(a, "--runtime") == 0) {
             if (++i == argc) return usage_error("%s needs a directory", a);
             o->runtime = argv[i];
@@ -300,6 +306,7 @@ static int cmd_test(const opts *o)
     memset(&ro, 0, sizeof ro);
     ro.via_c = o->via_c;
     ro.cc = o->cc;
+    ro.exec = o->exec;
     ro.runtime_dir = o->runtime;
     ro.keep = o->keep;
     ro.verbose = o->verbose;
