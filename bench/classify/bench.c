@@ -1,0 +1,228 @@
+/* bench.c - classification: the generated DFA against other matchers.
+ *
+ *     bench DATA_DIR [--check]
+ *
+ * DATA_DIR holds patterns.txt, messages.txt (gen.py) and the generated
+ * bench.h/bench.c (recovc, linked in).  Every matcher answers, per message,
+ * the index of the first pattern in list order that matches anywhere in it
+ * (N when none):
+ *   recov    bench_classify: the policy's DFA, every pattern at once
+ *   strstr   a loop over the patterns: strstr, strcasestr, regexec for regexes
+ *   regexec  a loop of precompiled POSIX EREs
+ *   pcre2    a loop of PCRE2 patterns compiled with the JIT
+ *   hs       Hyperscan: one database, HS_FLAG_SINGLEMATCH, the smallest id
+ *            reported (built only with -DRC_HAVE_HS)
+ * All answers are compared on every message first (exit 1 on the first
+ * disagreement); then each matcher is timed over all messages (best of 3)
+ * unless --check.  Prints one line per matcher: name, ns/message, matches.
+ */
+#define _GNU_SOURCE 1
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#ifdef RC_HAVE_HS
+#include <hs/hs.h>
+#endif
+
+#include "bench.h"
+
+enum { LIT, ILIT, RE };
+static int npat, nmsg;
+static int *kind;
+static char **pat, **msg;
+static regex_t *ere;
+static pcre2_code **pc;
+static pcre2_match_data *md;
+
+static char *xstrdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p) exit(3);
+    return p;
+}
+
+static void load(const char *dir)
+{
+    char path[4096], line[4096];
+    snprintf(path, sizeof path, "%s/patterns.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) { perror(path); exit(2); }
+    int cap = 16;
+    kind = malloc((size_t)cap * sizeof *kind);
+    pat = malloc((size_t)cap * sizeof *pat);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        char *tab = strchr(line, '\t');
+        if (!tab) continue;
+        *tab = 0;
+        if (npat == cap) {
+            cap *= 2;
+            kind = realloc(kind, (size_t)cap * sizeof *kind);
+            pat = realloc(pat, (size_t)cap * sizeof *pat);
+        }
+        kind[npat] = !strcmp(line, "lit") ? LIT : !strcmp(line, "ilit") ? ILIT : RE;
+        pat[npat++] = xstrdup(tab + 1);
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/messages.txt", dir);
+    f = fopen(path, "r");
+    if (!f) { perror(path); exit(2); }
+    cap = 1024;
+    msg = malloc((size_t)cap * sizeof *msg);
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        if (nmsg == cap) { cap *= 2; msg = realloc(msg, (size_t)cap * sizeof *msg); }
+        msg[nmsg++] = xstrdup(line);
+    }
+    fclose(f);
+}
+
+static void prepare(void)
+{
+    ere = calloc((size_t)npat, sizeof *ere);
+    pc = calloc((size_t)npat, sizeof *pc);
+    for (int i = 0; i < npat; i++) {
+        if (regcomp(&ere[i], pat[i], REG_EXTENDED | REG_NOSUB | (kind[i] == ILIT ? REG_ICASE : 0)) != 0) {
+            fprintf(stderr, "regcomp failed: %s\n", pat[i]);
+            exit(2);
+        }
+        int err;
+        PCRE2_SIZE off;
+        pc[i] = pcre2_compile((PCRE2_SPTR)pat[i], PCRE2_ZERO_TERMINATED, kind[i] == ILIT ? PCRE2_CASELESS : 0, &err, &off, NULL);
+        if (!pc[i] || pcre2_jit_compile(pc[i], PCRE2_JIT_COMPLETE) != 0) {
+            fprintf(stderr, "pcre2 failed: %s\n", pat[i]);
+            exit(2);
+        }
+    }
+    md = pcre2_match_data_create(1, NULL);
+}
+
+static int m_recov(const char *m)
+{
+    bench_fault f;
+    f.msg = m;
+    unsigned e = bench_classify(&f);
+    return (int)e;   /* error i is pattern i; `none` is npat */
+}
+
+static int m_strstr(const char *m)
+{
+    for (int i = 0; i < npat; i++) {
+        if (kind[i] == LIT) { if (strstr(m, pat[i])) return i; }
+        else if (kind[i] == ILIT) { if (strcasestr(m, pat[i])) return i; }
+        else if (regexec(&ere[i], m, 0, NULL, 0) == 0) return i;
+    }
+    return npat;
+}
+
+static int m_regexec(const char *m)
+{
+    for (int i = 0; i < npat; i++)
+        if (regexec(&ere[i], m, 0, NULL, 0) == 0) return i;
+    return npat;
+}
+
+static int m_pcre2(const char *m)
+{
+    size_t n = strlen(m);
+    for (int i = 0; i < npat; i++)
+        if (pcre2_jit_match(pc[i], (PCRE2_SPTR)m, n, 0, 0, md, NULL) >= 0) return i;
+    return npat;
+}
+
+#ifdef RC_HAVE_HS
+static hs_database_t *db;
+static hs_scratch_t *scratch;
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void *ctx)
+{
+    (void)from; (void)to; (void)flags;
+    int *best = ctx;
+    if ((int)id < *best) *best = (int)id;
+    return 0;
+}
+static void hs_prepare(void)
+{
+    unsigned *flags = malloc((size_t)npat * sizeof *flags), *ids = malloc((size_t)npat * sizeof *ids);
+    for (int i = 0; i < npat; i++) {
+        ids[i] = (unsigned)i;
+        flags[i] = HS_FLAG_SINGLEMATCH | (kind[i] == ILIT ? HS_FLAG_CASELESS : 0u);
+    }
+    hs_compile_error_t *ce;
+    if (hs_compile_multi((const char *const *)pat, flags, ids, (unsigned)npat, HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+        fprintf(stderr, "hyperscan: %s\n", ce->message);
+        exit(2);
+    }
+    if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) exit(2);
+    free(flags);
+    free(ids);
+}
+static int m_hs(const char *m)
+{
+    int best = npat;
+    hs_scan(db, m, (unsigned)strlen(m), 0, scratch, on_match, &best);
+    return best;
+}
+#endif
+
+typedef int (*matcher)(const char *);
+static const struct { const char *name; matcher fn; } M[] = {
+    {"recov", m_recov}, {"strstr", m_strstr}, {"regexec", m_regexec}, {"pcre2", m_pcre2},
+#ifdef RC_HAVE_HS
+    {"hs", m_hs},
+#endif
+};
+#define NM (int)(sizeof M / sizeof M[0])
+
+static double now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check]\n"); return 2; }
+    load(argv[1]);
+    prepare();
+#ifdef RC_HAVE_HS
+    hs_prepare();
+    size_t hs_bytes = 0;
+    hs_database_size(db, &hs_bytes);
+#endif
+    long hits = 0;
+    for (int j = 0; j < nmsg; j++) {
+        int want = M[0].fn(msg[j]);
+        if (want < npat) hits++;
+        for (int k = 1; k < NM; k++) {
+            int got = M[k].fn(msg[j]);
+            if (got != want) {
+                fprintf(stderr, "DISAGREE on message %d: recov %d, %s %d\n  %s\n", j, want, M[k].name, got, msg[j]);
+                return 1;
+            }
+        }
+    }
+    printf("patterns %d messages %d matched %ld: all %d matchers agree on every message\n", npat, nmsg, hits, NM);
+#ifdef RC_HAVE_HS
+    printf("hyperscan database %zu bytes\n", hs_bytes);
+#else
+    printf("hyperscan: not built (no libhyperscan-dev)\n");
+#endif
+    if (argc > 2 && !strcmp(argv[2], "--check")) return 0;
+    for (int k = 0; k < NM; k++) {
+        double best = 0;
+        volatile long sink = 0;
+        for (int r = 0; r < 3; r++) {
+            double t0 = now_ns();
+            for (int j = 0; j < nmsg; j++) sink += M[k].fn(msg[j]);
+            double dt = now_ns() - t0;
+            if (r == 0 || dt < best) best = dt;
+        }
+        printf("%-8s %10.1f ns/message\n", M[k].name, best / nmsg);
+    }
+    return 0;
+}
