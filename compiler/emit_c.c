@@ -1025,6 +1025,17 @@ static void emit_helpers(em *e)
     fprintf(c, "}\n\n");
 }
 
+/* The explicit stacks of the expression walks below (no recursion): room
+ * for two more entries. */
+static int *grow_stack(int *st, size_t *cap, size_t sp)
+{
+    if (sp + 2 <= *cap) return st;
+    *cap *= 2;
+    int *ns = realloc(st, *cap * sizeof *ns);
+    if (!ns) exit(3);
+    return ns;
+}
+
 /* The text fields (indices into ir->texts, each once, in first-use order)
  * that condition `root` reads once constant parts are dropped as put_expr
  * drops them; returns how many were written to out. */
@@ -1038,12 +1049,7 @@ static int rule_texts(const em *e, int root, int *out)
     if (fold(e, root, CTX_CLASSIFY) < 0) st[sp++] = root;
     while (sp) {
         const rc_ir_expr *x = &ir->exprs[st[--sp]];
-        if (sp + 2 > cap) {
-            cap *= 2;
-            int *ns = realloc(st, cap * sizeof *st);
-            if (!ns) exit(3);
-            st = ns;
-        }
+        st = grow_stack(st, &cap, sp);
         if (x->kind == RC_X_MATCH) {
             int t = ir->fields[x->field].text_index, j = 0;
             while (j < n && out[j] != t) j++;
@@ -1073,12 +1079,7 @@ static int disjuncts(const em *e, int root, int **out, int *cap)
     while (sp) {
         int i = st[--sp];
         const rc_ir_expr *x = &ir->exprs[i];
-        if (sp + 2 > scap) {
-            scap *= 2;
-            int *ns = realloc(st, scap * sizeof *st);
-            if (!ns) exit(3);
-            st = ns;
-        }
+        st = grow_stack(st, &scap, sp);
         if (x->kind == RC_X_OR) {
             if (fold(e, x->b, CTX_CLASSIFY) < 0) st[sp++] = x->b;
             if (fold(e, x->a, CTX_CLASSIFY) < 0) st[sp++] = x->a;
@@ -1128,12 +1129,7 @@ static void when_texts(const em *e, bool *late)
         st[sp++] = root;
         while (sp) {
             const rc_ir_expr *x = &ir->exprs[st[--sp]];
-            if (sp + 2 > cap) {
-                cap *= 2;
-                int *ns = realloc(st, cap * sizeof *st);
-                if (!ns) exit(3);
-                st = ns;
-            }
+            st = grow_stack(st, &cap, sp);
             if (x->kind == RC_X_MATCH) late[ir->fields[x->field].text_index] = true;
             else if (x->kind == RC_X_AND || x->kind == RC_X_OR) {
                 st[sp++] = x->b;
