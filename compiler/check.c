@@ -682,6 +682,13 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         rc_diag_error(c->d, s_close->loc,
                       "breaker '%s' can never close: it needs %u successes while half-open but admits only %u probe%s",
                       b->name, b->close_after, b->probes, b->probes == 1 ? "" : "s");
+    else if (s_probes && b->probes > b->close_after)
+        rc_diag_warning(c->d, RC_W_BREAKER_PROBES, s_probes->loc,
+                        "breaker '%s' admits %u half-open probes but closes after %u success%s: with calls one "
+                        "at a time the probes after the %u%s are never admitted; `half_open probes %u` says the same",
+                        b->name, b->probes, b->close_after, b->close_after == 1 ? "" : "es", b->close_after,
+                        b->close_after == 1 ? "st" : b->close_after == 2 ? "nd" : b->close_after == 3 ? "rd" : "th",
+                        b->close_after);
 }
 
 static void build_budget(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_budget *b)
