@@ -8,7 +8,7 @@
 #include "analyze_int.h"
 #include "explain.h"
 
-static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+static const char *const *const sev_names = rc_sev_names;
 
 /* A fault classified as e that block b takes, when the analysis knows one. */
 static bool fault_in_block(rc_an *an, int b, int e, char *buf, size_t n)

@@ -26,7 +26,7 @@
 /* RC_MAX_STEPS: steps in one on block (an 8-bit position). */
 #define RC_MAX_STEPS 255
 
-static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+static const char *const *const sev_names = rc_sev_names;
 
 static int severity_of(const char *name)
 {

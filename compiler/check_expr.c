@@ -38,7 +38,7 @@ int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind)
     return ir->nexprs++;
 }
 
-static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+static const char *const *const sev_names = rc_sev_names;
 
 static int severity_of(const char *name)
 {
@@ -144,26 +144,6 @@ bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out)
     return true;
 }
 
-static const char *type_name(rc_type t)
-{
-    static const char *const names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
-    return names[t];
-}
-
-static void type_range(rc_type t, int64_t *lo, int64_t *hi)
-{
-    switch (t) {
-    case RC_TY_U8: *lo = 0; *hi = UINT8_MAX; break;
-    case RC_TY_U16: *lo = 0; *hi = UINT16_MAX; break;
-    case RC_TY_U32: *lo = 0; *hi = UINT32_MAX; break;
-    case RC_TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; break;
-    case RC_TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; break;
-    case RC_TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; break;
-    case RC_TY_BOOL: *lo = 0; *hi = 1; break;
-    default: *lo = 0; *hi = 0; break;
-    }
-}
-
 /* Does constant k fit what operand o reads?  Reports otherwise. */
 static bool check_const(rc_check_ctx *c, const operand *o, const operand *k, bool ordered)
 {
@@ -190,15 +170,15 @@ static bool check_const(rc_check_ctx *c, const operand *o, const operand *k, boo
         }
         if (k->kind != VK_INT && k->kind != VK_DURATION) {
             rc_diag_error(c->d, k->loc, "%s field '%s' compared with a %s",
-                          type_name(f->type), f->name,
+                          rc_type_name(f->type), f->name,
                           k->kind == VK_SEVERITY ? "severity" : k->kind == VK_CLASS ? "class" : "bool");
             return false;
         }
         int64_t lo, hi;
-        type_range(f->type, &lo, &hi);
+        rc_type_range(f->type, &lo, &hi);
         if (k->value < lo || k->value > hi) {
             rc_diag_error(c->d, k->loc, "value %lld is out of range for %s field '%s' (%lld..%lld)",
-                          (long long)k->value, type_name(f->type), f->name, (long long)lo, (long long)hi);
+                          (long long)k->value, rc_type_name(f->type), f->name, (long long)lo, (long long)hi);
             return false;
         }
         return true;
@@ -344,7 +324,7 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
     rc_ir_field *f = &c->ir->fields[s->index];
     if (f->type != RC_TY_TEXT) {
         rc_diag_error(c->d, e->op_loc, "%s field '%s' cannot be matched with `~`; compare it with == or in",
-                      type_name(f->type), f->name);
+                      rc_type_name(f->type), f->name);
         return -1;
     }
     int nalts = 0;

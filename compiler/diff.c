@@ -11,7 +11,7 @@
 
 #define RC_DIFF_MAX_WITNESSES 20
 
-static const char *const sev_names[RC_SEV_COUNT] = {"low", "medium", "high", "critical"};
+static const char *const *const sev_names = rc_sev_names;
 static const char *const backoff_names[] = {"constant", "linear", "exponential"};
 static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
 

@@ -5,7 +5,7 @@
 
 #include "recov/recov.h"
 
-static const char *const sev_names[] = {"low", "medium", "high", "critical"};
+static const char *const *const sev_names = rc_sev_names;
 static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
 static const char *const step_names[] = {"retry", "fallback", "adjust", "run", "degrade", "escalate", "abort"};
 static const char *const backoff_names[] = {"constant", "linear", "exponential"};

@@ -237,7 +237,24 @@ uint32_t rc_ir_hash(const rc_ir *ir)
 /* ---- dump ----------------------------------------------------------------- */
 
 static const char *const rc_ir_type_names[] = { "u8", "u16", "u32", "i8", "i16", "i32", "bool", "text" };
-static const char *const rc_ir_sev_names[] = { "low", "medium", "high", "critical" };
+const char *const rc_sev_names[4] = { "low", "medium", "high", "critical" };
+#define rc_ir_sev_names rc_sev_names
+
+const char *rc_type_name(rc_type t) { return rc_ir_type_names[t]; }
+
+void rc_type_range(rc_type t, int64_t *lo, int64_t *hi)
+{
+    switch (t) {
+    case RC_TY_U8: *lo = 0; *hi = UINT8_MAX; break;
+    case RC_TY_U16: *lo = 0; *hi = UINT16_MAX; break;
+    case RC_TY_U32: *lo = 0; *hi = UINT32_MAX; break;
+    case RC_TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; break;
+    case RC_TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; break;
+    case RC_TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; break;
+    case RC_TY_BOOL: *lo = 0; *hi = 1; break;
+    default: *lo = 0; *hi = 0; break;
+    }
+}
 static const char *const rc_ir_opd_names[] = { "field", "attempt", "elapsed", "severity", "class", "error" };
 static const char *const rc_ir_cmp_names[] = { "==", "!=", "<", "<=", ">", ">=" };
 static const char *const rc_ir_step_names[] = { "retry", "fallback", "adjust", "run", "degrade", "escalate", "abort" };

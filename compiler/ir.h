@@ -24,6 +24,14 @@ typedef enum rc_type {
     RC_TY_U8, RC_TY_U16, RC_TY_U32, RC_TY_I8, RC_TY_I16, RC_TY_I32, RC_TY_BOOL, RC_TY_TEXT
 } rc_type;
 
+/* Spelling of a field type ("u8" ... "text") and the values it holds
+ * (text: 0..0).  One table for the checker, the scenario reader and the
+ * analyses. */
+const char *rc_type_name(rc_type t);
+void rc_type_range(rc_type t, int64_t *lo, int64_t *hi);
+/* "low", "medium", "high", "critical" by severity level. */
+extern const char *const rc_sev_names[4];
+
 typedef enum rc_severity { RC_SEV_LOW, RC_SEV_MEDIUM, RC_SEV_HIGH, RC_SEV_CRITICAL, RC_SEV_COUNT } rc_severity;
 
 typedef struct rc_ir_field {

@@ -270,7 +270,7 @@ static int resolve(ps *p, const tok *t, const char *what, const char *const *nam
 #define RESOLVE_NAMES(p, t, what, arr, n) \
     resolve((p), (t), (what), (n) > 0 ? &(arr)[0].name : NULL, sizeof (arr)[0], (n))
 
-static const char *const sev_names[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
+static const char *const *const sev_names = rc_sev_names;
 
 /* An unsigned 32-bit quantity (time, duration, seed). */
 static bool want_u32(ps *p, const tok *t, const char *what, uint32_t *out)
@@ -293,26 +293,6 @@ static bool want_end(ps *p)
 }
 
 /* ---- fault values ------------------------------------------------------- */
-
-static const char *type_name(rc_type ty)
-{
-    static const char *const n[] = { "u8", "u16", "u32", "i8", "i16", "i32", "bool", "text" };
-    return n[ty];
-}
-
-static void type_range(rc_type ty, int64_t *lo, int64_t *hi)
-{
-    switch (ty) {
-    case RC_TY_U8:  *lo = 0; *hi = UINT8_MAX; break;
-    case RC_TY_U16: *lo = 0; *hi = UINT16_MAX; break;
-    case RC_TY_U32: *lo = 0; *hi = UINT32_MAX; break;
-    case RC_TY_I8:  *lo = INT8_MIN; *hi = INT8_MAX; break;
-    case RC_TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; break;
-    case RC_TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; break;
-    case RC_TY_BOOL: *lo = 0; *hi = 1; break;
-    case RC_TY_TEXT: *lo = *hi = 0; break;
-    }
-}
 
 static bool const_value(const ps *p, const tok *t, int64_t *v)
 {
@@ -375,15 +355,15 @@ static bool parse_fault(ps *p, rc_sim_value *vals, tok *t)
             if (!const_value(p, &v, &x)) { report_unknown_const(p, &v); return false; }
         } else {
             char w[64];
-            snprintf(w, sizeof w, "a value for %s field '%s'", type_name(ty), ir->fields[fi].name);
+            snprintf(w, sizeof w, "a value for %s field '%s'", rc_type_name(ty), ir->fields[fi].name);
             err_expected(p, &v, w);
             return false;
         }
         int64_t lo = 0, hi = 0;
-        type_range(ty, &lo, &hi);
+        rc_type_range(ty, &lo, &hi);
         if (x < lo || x > hi) {
             rc_diag_error(p->d, tloc(&p->l, &v), "value %lld out of range for %s field '%s' (%lld..%lld)",
-                          (long long)x, type_name(ty), ir->fields[fi].name, (long long)lo, (long long)hi);
+                          (long long)x, rc_type_name(ty), ir->fields[fi].name, (long long)lo, (long long)hi);
             return false;
         }
         vals[fi].i = x;

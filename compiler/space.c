@@ -17,19 +17,6 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static void type_bounds(rc_type t, int64_t *lo, int64_t *hi)
-{
-    switch (t) {
-    case RC_TY_U8: *lo = 0; *hi = UINT8_MAX; break;
-    case RC_TY_U16: *lo = 0; *hi = UINT16_MAX; break;
-    case RC_TY_U32: *lo = 0; *hi = UINT32_MAX; break;
-    case RC_TY_I8: *lo = INT8_MIN; *hi = INT8_MAX; break;
-    case RC_TY_I16: *lo = INT16_MIN; *hi = INT16_MAX; break;
-    case RC_TY_I32: *lo = INT32_MIN; *hi = INT32_MAX; break;
-    default: *lo = 0; *hi = 1; break;
-    }
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -356,7 +343,8 @@ void rc_space_init(rc_space *sp, rc_arena *a, const rc_ir *const *irs, int nirs)
             for (int j = 0; j < sp->nvars && v < 0; j++)
                 if (sp->vars[j].name && strcmp(sp->vars[j].name, irs[k]->fields[f].name) == 0) v = j;
             int64_t lo, hi;
-            type_bounds(irs[k]->fields[f].type, &lo, &hi);
+            rc_type_range(irs[k]->fields[f].type, &lo, &hi);
+            if (irs[k]->fields[f].type == RC_TY_TEXT) hi = 1;   /* text: its variable is the DFA's, not a range */
             if (v < 0) {
                 v = sp->nvars++;
                 sp->vars[v].name = irs[k]->fields[f].name;
