@@ -163,19 +163,25 @@ static int parse_args(int argc, char **argv, opts *o)
     return 0;
 }
 
+/* The front end's options from the command line's. */
+static void unit_opts(const opts *o, rc_unit_opts *uo)
+{
+    memset(uo, 0, sizeof *uo);
+    uo->wopts = o->wopts;
+    uo->nwopts = o->nwopts;
+    uo->max_errors = o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0;
+    uo->include_dirs = o->incs;
+    uo->nincludes = o->nincs;
+    uo->defines = o->defs;
+    uo->ndefines = o->ndefs;
+    uo->sysroot = o->sysroot;
+    uo->target = o->target;
+}
+
 static int load(rc_unit *u, const char *path, const opts *o)
 {
     rc_unit_opts uo;
-    memset(&uo, 0, sizeof uo);
-    uo.wopts = o->wopts;
-    uo.nwopts = o->nwopts;
-    uo.max_errors = o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0;
-    uo.include_dirs = o->incs;
-    uo.nincludes = o->nincs;
-    uo.defines = o->defs;
-    uo.ndefines = o->ndefs;
-    uo.sysroot = o->sysroot;
-    uo.target = o->target;
+    unit_opts(o, &uo);
     return rc_unit_load(u, path, stderr, &uo);
 }
 
@@ -334,16 +340,7 @@ static int cmd_check_formatted(const opts *o, bool sarif)
         if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
         rc_unit u;
         rc_unit_opts uo;
-        memset(&uo, 0, sizeof uo);
-        uo.wopts = o->wopts;
-        uo.nwopts = o->nwopts;
-        uo.max_errors = o->max_errors_set ? (o->max_errors ? o->max_errors : -1) : 0;
-        uo.include_dirs = o->incs;
-        uo.nincludes = o->nincs;
-        uo.defines = o->defs;
-        uo.ndefines = o->ndefs;
-        uo.sysroot = o->sysroot;
-        uo.target = o->target;
+        unit_opts(o, &uo);
         int rc = rc_unit_load(&u, o->files[i], mem, &uo);
         fclose(mem);
         rc_report_add(&rep, o->files[i], buf, len, rc);
