@@ -269,6 +269,9 @@ EOF
   "$WR" --time-scale 2 --checkpoint ck w >out.json 2>err.log &
   pid=$!
   wait_for err.log 'decision: retry in 2000 ms'
+  # the runner logs the decision, then saves the checkpoint: kill only once
+  # the checkpoint says it is waiting (slow machines, sanitizers)
+  wait_for ck 'phase wait -'
   kill -9 $pid
   wait $pid 2>/dev/null
   has 'status running' ck
@@ -357,6 +360,7 @@ EOF
   "$WR1" --time-scale 2 --checkpoint ck3 w3 >out.json 2>err.log &
   pid=$!
   wait_for err.log 'decision: retry in 2000 ms'
+  wait_for ck3 'phase wait -'   # the checkpoint is saved after the log line
   kill -9 $pid
   wait $pid 2>/dev/null
   run "$WR" --time-scale 20 --checkpoint ck3 w3
