@@ -14,6 +14,8 @@
  *   - deterministic: the same IR gives the same bytes.
  */
 #include "emit_c.h"
+#include "dfa_pack.h"
+#include "recov/recov.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -398,8 +400,9 @@ static void emit_header(em *e, const char *header_name)
     fprintf(h, "_H\n#define RECOV_GEN_");
     put_upper(h, P);
     fprintf(h, "_H\n\n#include \"recov/recov.h\"\n\n");
-    fprintf(h, "#if RECOV_ABI_VERSION != 1u\n#error \"%s: generated for recov runtime ABI 1, "
-               "runtime has a different ABI\"\n#endif\n\n", header_name);
+    fprintf(h, "#if RECOV_ABI_VERSION != %uu\n#error \"%s: generated for recov runtime ABI %u, "
+               "runtime has a different ABI\"\n#endif\n\n",
+            (unsigned)RECOV_ABI_VERSION, header_name, (unsigned)RECOV_ABI_VERSION);
     fprintf(h, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     fprintf(h, "#define %s_POLICY_HASH 0x%08" PRIX32 "u\n", P, ir->hash);
     fprintf(h, "#define %s_POLICY_VERSION %" PRIu32 "u\n", P, ir->version);
@@ -494,43 +497,41 @@ static uint32_t max_of(const uint32_t *v, int n)
     return m;
 }
 
-/* The compact table form (recov_dfa8c in recov/recov.h): the class map
- * restricted to [lo, hi] (other bytes have class cdef) and every row stored
- * as its differences from one default row.  Used when it is smaller than the
- * full tables and every index fits in 8 bits. */
-typedef struct dfa_compact { bool use; int lo, hi, cdef, defrow, nexc; } dfa_compact;
-
-static int row_diff(const rc_dfa *d, int a, int b)
+/* The compact table form (dfa_pack.h, recov_dfa8c in recov/recov.h). */
+static void emit_u8_array(FILE *c, const char *P, int t, const char *sfx, const uint8_t *v, int n)
 {
-    int n = 0;
-    for (int k = 0; k < d->nclasses; k++) n += d->trans[a * d->nclasses + k] != d->trans[b * d->nclasses + k];
-    return n;
+    uint32_t w[510];
+    char nm[128];
+    for (int i = 0; i < n; i++) w[i] = v[i];
+    snprintf(nm, sizeof nm, "%s__t%d_%s", P, t, sfx);
+    emit_u32_array(c, "uint8_t", nm, w, n, false);
 }
 
-static dfa_compact dfa_compact_of(const rc_dfa *d)
+static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
 {
-    dfa_compact z = { false, 0, 0, d->classmap[255], 0, 0 };
-    bool any = false;
-    for (int i = 0; i < 256; i++) {
-        if (d->classmap[i] == z.cdef) continue;
-        if (!any) z.lo = i;
-        z.hi = i;
-        any = true;
+    FILE *c = e->c;
+    const rc_dfa *d = &e->ir->texts[t].dfa;
+    const char *P = e->P;
+    int nacc = z->nstates - z->accfrom;
+    char nm[128];
+    emit_u8_array(c, P, t, "map", z->map, z->hi - z->lo + 1);
+    emit_u8_array(c, P, t, "def", z->def, z->nclasses);
+    emit_u8_array(c, P, t, "base", z->base, z->nstates);
+    emit_u8_array(c, P, t, "chk", z->chk, z->ncomb);
+    emit_u8_array(c, P, t, "nxt", z->nxt, z->ncomb);
+    if (nacc > 0) {
+        emit_u8_array(c, P, t, "acc", z->acc, nacc);
+        /* acc_end is often acc itself: then one table serves both */
+        if (!z->same_end) emit_u8_array(c, P, t, "end", z->acc_end, nacc);
     }
-    if (d->nstates > 255 || d->nmasks > 256 || d->nclasses > 256 || d->words > 255) return z;
-    /* the default row: the best of the first few (state 0 is the start,
-     * whose row an unanchored search falls back to almost everywhere) */
-    int best = -1;
-    for (int r = 0; r < d->nstates && r < 8; r++) {
-        int n = 0;
-        for (int s = 0; s < d->nstates; s++) n += row_diff(d, s, r);
-        if (best < 0 || n < best) { best = n; z.defrow = r; }
-    }
-    z.nexc = best;
-    long compact = (long)(z.hi - z.lo + 1) + d->nclasses + (d->nstates + 1) + 2L * z.nexc;
-    long full = 256L + (long)d->nstates * d->nclasses;
-    z.use = z.nexc <= 255 && compact < full;
-    return z;
+    snprintf(nm, sizeof nm, "%s__t%d_masks", P, t);
+    emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
+    fprintf(c, "static const recov_dfa8c %s__t%d = {\n    %s__t%d_map, %s__t%d_def, %s__t%d_base, "
+               "%s__t%d_chk, %s__t%d_nxt,\n", P, t, P, t, P, t, P, t, P, t, P, t);
+    if (nacc > 0) fprintf(c, "    %s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
+    else fprintf(c, "    NULL, NULL, ");
+    fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
+            P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
 }
 
 static void emit_dfa(em *e, int t)
@@ -543,51 +544,9 @@ static void emit_dfa(em *e, int t)
     uint32_t cm[256];
     fprintf(c, "/* text field %s: %d patterns, %d states, %d byte classes */\n",
             e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
-    dfa_compact z = dfa_compact_of(d);
-    if (z.use) {
-        int nc = d->nclasses, k = 0;
-        uint32_t *v = calloc((size_t)(d->nstates + 1) * 2 + 256 + (size_t)nc, sizeof *v);
-        uint32_t *to = calloc((size_t)z.nexc + 1, sizeof *to);
-        if (!v || !to) exit(3);
-        for (int i = z.lo; i <= z.hi; i++) v[i - z.lo] = d->classmap[i];
-        snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
-        emit_u32_array(c, "uint8_t", nm, v, z.hi - z.lo + 1, false);
-        for (int i = 0; i < nc; i++) v[i] = d->trans[z.defrow * nc + i];
-        snprintf(nm, sizeof nm, "%s__t%d_def", e->P, t);
-        emit_u32_array(c, "uint8_t", nm, v, nc, false);
-        for (int s = 0; s < d->nstates; s++) {
-            v[s] = (uint32_t)k;
-            for (int i = 0; i < nc; i++) {
-                if (d->trans[s * nc + i] == d->trans[z.defrow * nc + i]) continue;
-                v[d->nstates + 1 + k] = (uint32_t)i;
-                to[k++] = d->trans[s * nc + i];
-            }
-        }
-        v[d->nstates] = (uint32_t)k;
-        snprintf(nm, sizeof nm, "%s__t%d_off", e->P, t);
-        emit_u32_array(c, "uint8_t", nm, v, d->nstates + 1, false);
-        if (k > 0) {
-            snprintf(nm, sizeof nm, "%s__t%d_ecls", e->P, t);
-            emit_u32_array(c, "uint8_t", nm, v + d->nstates + 1, k, false);
-            snprintf(nm, sizeof nm, "%s__t%d_eto", e->P, t);
-            emit_u32_array(c, "uint8_t", nm, to, k, false);
-        }
-        free(v);
-        free(to);
-        snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
-        emit_u32_array(c, "uint8_t", nm, d->acc, d->nstates, false);
-        /* acc_end is often acc itself: then one table serves both */
-        bool same = memcmp(d->acc, d->acc_end, (size_t)d->nstates * sizeof *d->acc) == 0;
-        snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
-        if (!same) emit_u32_array(c, "uint8_t", nm, d->acc_end, d->nstates, false);
-        snprintf(nm, sizeof nm, "%s__t%d_masks", e->P, t);
-        emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
-        fprintf(c, "static const recov_dfa8c %s__t%d = {\n    %s__t%d_map, %s__t%d_def, %s__t%d_off, ",
-                e->P, t, e->P, t, e->P, t, e->P, t);
-        if (k > 0) fprintf(c, "%s__t%d_ecls, %s__t%d_eto,\n", e->P, t, e->P, t);
-        else fprintf(c, "NULL, NULL,\n");
-        fprintf(c, "    %s__t%d_acc, %s__t%d_%s, %s__t%d_masks, %du, %du, %du, %du\n};\n\n",
-                e->P, t, e->P, t, same ? "acc" : "end", e->P, t, z.lo, z.hi, z.cdef, d->words);
+    static rc_dfapack z;
+    if (rc_dfapack_build(d, &z)) {
+        emit_dfa_packed(e, t, &z);
         return;
     }
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
@@ -1103,7 +1062,8 @@ static void emit_scan(em *e, int t, const char *ind)
     FILE *c = e->c;
     const rc_dfa *d = &ir->texts[t].dfa;
     bool w8 = d->nstates <= 256 && d->nmasks <= 256;
-    const char *sfx = dfa_compact_of(d).use ? "8c" : w8 ? "8" : "16";
+    static rc_dfapack pk;
+    const char *sfx = rc_dfapack_build(d, &pk) ? "8c" : w8 ? "8" : "16";
     const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
         fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
@@ -1281,7 +1241,7 @@ static void emit_budget_funcs(em *e)
     fprintf(c, "/* Budgets roll their window, then count the outcome. */\n"
                "static void %s__budget_count(%s_state *s, uint32_t now)\n{\n", P, P);
     for (int i = 0; i < ir->nbudgets; i++)
-        fprintf(c, "    if (recov_elapsed(now, s->bud%d_wstart) >= %" PRIu32 "u) {\n"
+        fprintf(c, "    if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {\n"
                    "        s->bud%d_wstart = now;\n        s->bud%d_calls = 0u;\n        s->bud%d_retries = 0u;\n    }\n"
                    "    s->bud%d_calls = %s__inc16(s->bud%d_calls);\n",
                 i, ir->budgets[i].window_ms, i, i, i, i, P, i);
@@ -1617,7 +1577,7 @@ static void emit_entry_points(em *e)
         fprintf(c, "    (void)s;\n    (void)now;\n    return RECOV_ALLOW;\n}\n\n");
     } else {
         for (int i = 0; i < ir->nbreakers; i++)
-            fprintf(c, "    if (s->brk%d_state == 1u && recov_elapsed(now, s->brk%d_opened_at) >= %" PRIu32 "u) {\n"
+            fprintf(c, "    if (s->brk%d_state == 1u && (uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u) {\n"
                        "        s->brk%d_state = 2u;\n        s->brk%d_admitted = 0u;\n        s->brk%d_successes = 0u;\n    }\n",
                     i, i, ir->breakers[i].open_ms, i, i, i);
         fprintf(c, "    if (");
@@ -1664,7 +1624,7 @@ static void emit_entry_points(em *e)
         if (w == 1 && set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        fprintf(c, "    el = recov_elapsed(now, s->start);\n");
+        fprintf(c, "    el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */\n");
         fprintf(c, "    b = %s__select(s, f, %se, el);\n", P, e->words ? "m, " : "");
         if (total)
             fprintf(c, "    return %s__run(s, b, f, el);\n}\n\n", P);
@@ -1689,7 +1649,7 @@ static void emit_entry_points(em *e)
                        "        } else {\n            s->hnd_failed[s->last_handler - 1u] = "
                        "%s__inc16(s->hnd_failed[s->last_handler - 1u]);\n        }\n        s->last_handler = 0u;\n    }\n", P, P);
         fprintf(c, "    if (ok) { /* the handler fixed it: retry at once, nothing counted */\n        return %s__dec(s, RECOV_RETRY, 0u, 0u);\n    }\n"
-                   "    return %s__run(s, b, NULL, recov_elapsed(now, s->start));\n}\n\n", P, P);
+                   "    return %s__run(s, b, NULL, (uint32_t)(now - s->start));\n}\n\n", P, P);
     }
 
     /* P_succeeded */

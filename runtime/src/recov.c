@@ -18,14 +18,17 @@ uint32_t recov_elapsed(uint32_t now, uint32_t since)
  * q*milli and the sum can overflow, and both are checked. */
 uint32_t recov_mul_milli(uint32_t v, uint32_t milli)
 {
-    uint32_t q = v / 1000u;
-    uint32_t r = v % 1000u;
-    uint32_t lo = (r * milli) / 1000u;
-    uint32_t res = UINT32_MAX;
-    if ((q == 0u) || (milli <= (UINT32_MAX / q))) {
-        uint32_t hi = q * milli;
-        if (hi <= (UINT32_MAX - lo)) {
-            res = hi + lo;
+    uint32_t res = v;                   /* milli 1000, the common scale 1.0: no division */
+    if (milli != 1000u) {
+        uint32_t q = v / 1000u;
+        uint32_t r = v % 1000u;
+        uint32_t lo = (r * milli) / 1000u;
+        res = UINT32_MAX;
+        if ((q == 0u) || (milli <= (UINT32_MAX / q))) {
+            uint32_t hi = q * milli;
+            if (hi <= (UINT32_MAX - lo)) {
+                res = hi + lo;
+            }
         }
     }
     return res;

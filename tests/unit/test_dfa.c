@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "dfa.h"
+#include "dfa_pack.h"
 #include "recov/recov.h"
 #include "regex_ref.h"
 
@@ -341,6 +342,9 @@ typedef struct rt_tables {
     recov_dfa8 d8;
     recov_dfa16 d16;
     bool has8;
+    bool has8c;            /* the compact form applies (dfa_pack.h) */
+    rc_dfapack pk;
+    recov_dfa8c d8c;
 } rt_tables;
 
 static void convert(const rc_dfa *d, rt_tables *rt)
@@ -362,6 +366,31 @@ static void convert(const rc_dfa *d, rt_tables *rt)
                            (uint16_t)d->nclasses, (uint16_t)d->words };
     rt->d16 = (recov_dfa16){ d->classmap, rt->t16, rt->a16, rt->e16, d->masks,
                              (uint16_t)d->nclasses, (uint16_t)d->words };
+    rt->has8c = rc_dfapack_build(d, &rt->pk);
+    if (rt->has8c) {
+        const rc_dfapack *z = &rt->pk;
+        rt->d8c = (recov_dfa8c){ z->map, z->def, z->base, z->chk, z->nxt, z->acc,
+                                 z->same_end ? z->acc : z->acc_end, d->masks,
+                                 (uint8_t)z->lo, (uint8_t)z->hi, (uint8_t)z->cdef, (uint8_t)d->words,
+                                 (uint8_t)z->k0, (uint8_t)z->accfrom };
+        /* what the scanner relies on: start-state stays below k0, NUL never
+         * among them, chk names a state or 255, every probe inside the comb */
+        for (int b = z->lo; b <= z->hi; b++) {
+            int k = z->map[b - z->lo];
+            if (k < z->k0) assert_true(b != 0);
+        }
+        for (int s = 0; s < z->nstates; s++) assert_true(z->base[s] + z->nclasses <= z->ncomb);
+        for (int x = 0; x < z->ncomb; x++) assert_true(z->chk[x] == 255 || z->chk[x] < z->nstates);
+    }
+}
+
+/* The compact scan, or the reference when the compact form does not apply. */
+static uint32_t scan8c_or(const rc_dfa *d, const rt_tables *rt, const char *s, size_t limit)
+{
+    uint32_t m = 0xffffffffu;
+    if (rt->has8c) recov_dfa_scan8c(&rt->d8c, s, limit, &m);
+    else rc_dfa_scan(d, s, s ? strlen(s) : 0, limit, &m);
+    return m;
 }
 
 static void test_random_vs_reference(void **state)
@@ -370,7 +399,7 @@ static void test_random_vs_reference(void **state)
     static rgen g;
     static rt_tables rt;
     g.seed = 0x1234567u;
-    long checks = 0, rejected = 0, sets = 0;
+    long checks = 0, rejected = 0, sets = 0, packed = 0;
     const char alphabet[] = "abcabcabA\n";
     while (checks < 60000) {
         g.used = 0;
@@ -435,13 +464,16 @@ static void test_random_vs_reference(void **state)
                 recov_dfa_scan8(&rt.d8, s, RECOV_MAX_TEXT, &m8);
                 assert_int_equal(m8, want);
             }
+            assert_int_equal(scan8c_or(&d, &rt, s, RECOV_MAX_TEXT), want);
+            packed += rt.has8c;
             checks += np;
         }
         rc_arena_free(&a);
     }
-    printf("random: %ld pattern checks over %ld DFAs (%ld nullable regexes refused)\n",
-           checks, sets, rejected);
+    printf("random: %ld pattern checks over %ld DFAs (%ld nullable regexes refused), %ld texts on the compact form\n",
+           checks, sets, rejected, packed);
     assert_true(checks >= 20000);
+    assert_true(packed >= 10000);
 }
 
 /* ---- (3) minimality ------------------------------------------------------ */
@@ -510,7 +542,20 @@ static void test_runtime_scanners(void **state)
         recov_dfa_scan16(&rt.d16, texts[i], RECOV_MAX_TEXT, &m16);
         assert_int_equal(m8, ref);
         assert_int_equal(m16, ref);
+        assert_true(rt.has8c);
+        assert_int_equal(scan8c_or(&d, &rt, texts[i], RECOV_MAX_TEXT), ref);
     }
+    /* the compact form: NULL, a cut in the two-byte skip and after it, NUL */
+    assert_int_equal(scan8c_or(&d, &rt, NULL, RECOV_MAX_TEXT), 8);
+    for (size_t cut = 0; cut <= 12; cut++) {
+        const char *txt = "abcdtimeoutx";
+        uint32_t ref = 0;
+        rc_dfa_scan(&d, txt, strlen(txt), cut, &ref);
+        assert_int_equal(scan8c_or(&d, &rt, txt, cut), ref);
+        assert_int_equal(ref, cut == 12 ? 0x11u : cut == 11 ? 1u : cut == 0 ? 8u : 0u);
+    }
+    assert_int_equal(scan8c_or(&d, &rt, "x\0timeout", RECOV_MAX_TEXT), 16);
+    assert_int_equal(scan8c_or(&d, &rt, "ab\0timeout", RECOV_MAX_TEXT), 0);
     /* NULL reads as "" */
     uint32_t m = 0;
     recov_dfa_scan8(&rt.d8, NULL, RECOV_MAX_TEXT, &m);

@@ -17,7 +17,7 @@
 
 /* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
  * way generated code can observe; generated headers #error on a mismatch. */
-#define RECOV_ABI_VERSION 1u
+#define RECOV_ABI_VERSION 2u
 
 /* RECOV_VERSION_STRING: the release this runtime belongs to. */
 #define RECOV_VERSION_STRING "0.1.0"
@@ -146,22 +146,28 @@ typedef struct recov_dfa16 {
 
 /* The compact form recovc emits when it is smaller (8-bit states only):
  * bytes outside [lo, hi] have class `cdef`, the others map[byte - lo]; the
- * next state from s on class k is exc_to[j] for the j in off[s]..off[s+1]-1
- * with exc_cls[j] == k, else def[k] (the exceptions of each row against one
- * default row).  Same result as the full table it was made from. */
+ * next state from s on class k is nxt[x] when chk[x] == s for x = base[s] +
+ * k, else def[k] (the exceptions of each row against one default row, packed
+ * into one comb; chk is 255 where no state owns the slot).  recovc numbers the classes so that the start state (0)
+ * stays in itself on every class below k0 (never NUL's class when NUL is in
+ * [lo, hi]), and the states so that only states s >= accfrom accept
+ * anything: their mask rows are acc[s - accfrom] and acc_end[s - accfrom].
+ * Same result as the full table it was made from. */
 typedef struct recov_dfa8c {
     const uint8_t  *map;        /* [hi - lo + 1] byte - lo -> class */
     const uint8_t  *def;        /* [nclasses] default row */
-    const uint8_t  *off;        /* [nstates + 1] first exception of each state */
-    const uint8_t  *exc_cls;    /* [off[nstates]] class of each exception */
-    const uint8_t  *exc_to;     /* [off[nstates]] its next state */
-    const uint8_t  *acc;
-    const uint8_t  *acc_end;
+    const uint8_t  *base;       /* [nstates] start of each row in the comb */
+    const uint8_t  *chk;        /* [max base + nclasses] owner of each comb slot */
+    const uint8_t  *nxt;        /* [max base + nclasses] next state of that exception */
+    const uint8_t  *acc;        /* [nstates - accfrom] mask row on entering s */
+    const uint8_t  *acc_end;    /* [nstates - accfrom] mask row at end of text in s */
     const uint32_t *masks;
     uint8_t lo;
     uint8_t hi;
     uint8_t cdef;
     uint8_t words;
+    uint8_t k0;                 /* classes [0, k0) keep state 0 in state 0 */
+    uint8_t accfrom;            /* first state with acc rows (nstates: none) */
 } recov_dfa8c;
 
 void recov_dfa_scan8(const recov_dfa8 *d, const char *text, size_t limit, uint32_t *mask);
