@@ -38,17 +38,6 @@ static void unused_fields(rc_an *an)
     free(read);
 }
 
-static bool produced(rc_an *an, int e)
-{
-    if (!an->exact || an->classified.unknown) return true;
-    rc_cset s;
-    rc_cset_copy(&an->sp, &an->classified, &s);
-    rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
-    bool r = !rc_cset_empty(&an->sp, &s);
-    rc_cset_free(&s);
-    return r;
-}
-
 /* Dead configuration the checker cannot see without the exact analysis:
  * errors whose every rule is unreachable, breakers that count no error
  * classify can produce. */
@@ -60,7 +49,11 @@ static void dead_config(rc_an *an)
     bool *made = calloc((size_t)ir->nerrors + 1, 1);
     if (!named || !made) { free(named); free(made); return; }
     for (int r = 0; r < ir->nrules; r++) named[ir->rules[r].error] = true;
-    for (int e = 0; e < ir->nerrors; e++) made[e] = named[e] && produced(an, e);
+    /* produced: some classified situation with the error is not proven
+     * empty (one pass over the set, not one copy of it per error) */
+    if (an->classified.unknown) memset(made, 1, (size_t)ir->nerrors);
+    else rc_cset_atoms_used(&an->sp, &an->classified, an->sp.error_var, made);
+    for (int e = 0; e < ir->nerrors; e++) made[e] = named[e] && made[e];
     for (int e = 0; e < ir->nerrors; e++)
         if (named[e] && !made[e])
             rc_diag_warning(an->d, RC_W_UNUSED_ERROR, ir->errors[e].loc, "error '%s' is never produced: every "

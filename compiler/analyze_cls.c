@@ -18,19 +18,6 @@ static const rc_ast_rule *ast_rules(const rc_ast_policy *p)
     return NULL;
 }
 
-/* Does set s contain the point `atoms`? */
-static bool contains(const rc_space *sp, const rc_cset *s, const int *atoms)
-{
-    for (int i = 0; i < s->n; i++) {
-        const uint64_t *c = s->w + (size_t)i * (size_t)sp->words;
-        bool in = true;
-        for (int v = 0; v < sp->nvars && in; v++)
-            in = (c[sp->off[v] + atoms[v] / 64] >> (atoms[v] % 64)) & 1;
-        if (in) return true;
-    }
-    return false;
-}
-
 static int rule_line(const rc_ir *ir, int r) { return ir->rules[r].loc.line; }
 
 void rc_an_classify(rc_an *an)
@@ -44,8 +31,10 @@ void rc_an_classify(rc_an *an)
     rc_cset *S = rc_space_exprs(sp, 0, roots);
     bool overlap = an->d->enabled[RC_W_SHADOWED_OVERLAP];
     rc_cset *before = overlap ? calloc((size_t)ir->nrules + 1, sizeof *before) : NULL;
-    rc_cset U;
-    rc_cset_universe(sp, &U);
+    rc_cset U0;
+    rc_cset_universe(sp, &U0);
+    rc_cidx *U = rc_cidx_new(sp, &U0);   /* the faults no rule so far matches */
+    rc_cset_free(&U0);
     memset(&an->classified, 0, sizeof an->classified);
     const rc_ast_rule *ar = ast_rules(an->ast);
     char wit[512];
@@ -57,10 +46,10 @@ void rc_an_classify(rc_an *an)
          * a catch-all by the checker; its own condition is not analysed */
         bool converted = is_true && ar && ar->cond;
         rc_loc at = is_true && ar && !ar->cond ? ar->loc : rule->loc;
-        if (before) rc_cset_copy(sp, &U, &before[r]);
-        if (Sr->unknown || U.unknown) an->exact = false;
+        if (before) rc_cidx_get(sp, U, &before[r]);
+        if (Sr->unknown || rc_cidx_unknown(U)) an->exact = false;
         rc_cset I;
-        rc_cset_and(sp, Sr, &U, &I);
+        rc_cidx_and(sp, Sr, U, &I);
         if (an->exact && !converted) {
             if (rc_cset_empty(sp, Sr)) {
                 rc_diag_warning(an->d, RC_W_EMPTY_RULE, at, "rule can never match: no fault satisfies its condition");
@@ -71,7 +60,7 @@ void rc_an_classify(rc_an *an)
                 if (wc) rc_space_witness(sp, 0, wc, wit, sizeof wit, atoms);
                 int by = -1;
                 for (int i = 0; wc && i < r && by < 0; i++)
-                    if (contains(sp, &S[ir->rules[i].cond], atoms)) by = i;
+                    if (rc_cset_has_point(sp, &S[ir->rules[i].cond], atoms)) by = i;
                 rc_diag_warning(an->d, RC_W_UNREACHABLE_RULE, at, "rule can never match: the rules before it "
                                 "classify every fault it matches");
                 /* the rules that take its faults, in first-match order */
@@ -119,12 +108,12 @@ void rc_an_classify(rc_an *an)
         rc_cset_fix(sp, &I, ev, rule->error);
         rc_cset_or_in(sp, &an->classified, &I);
         rc_cset_free(&I);
-        rc_cset_sub_in(sp, &U, Sr);
+        rc_cidx_sub_in(sp, U, Sr);
     }
     if (before)
         for (int r = 0; r < ir->nrules; r++) rc_cset_free(&before[r]);
     free(before);
-    rc_cset_free(&U);
+    rc_cidx_free(U);
     rc_space_free_exprs(sp, 0, S);
     free(roots);
     free(atoms);
@@ -137,14 +126,7 @@ static void block_set(rc_an *an, const rc_ir_block *b, const rc_cset *when, rc_c
     rc_space *sp = &an->sp;
     rc_cset E;
     rc_cset_universe(sp, &E);
-    int o = sp->off[sp->error_var];
-    int nw = (sp->vars[sp->error_var].natoms + 63) / 64;
-    memset(E.w + o, 0, (size_t)nw * 8);
-    for (int e = 0; e < an->ir->nerrors; e++)
-        if (b->errors[e]) E.w[o + e / 64] |= 1ULL << (e % 64);
-    bool none = true;
-    for (int w = 0; w < nw; w++) none &= E.w[o + w] == 0;
-    if (none) E.n = 0;
+    rc_cset_restrict(sp, &E, sp->error_var, b->errors, an->ir->nerrors);
     if (when) rc_cset_and(sp, &E, when, out);
     else rc_cset_copy(sp, &E, out);
     rc_cset_free(&E);
@@ -169,15 +151,14 @@ void rc_an_blocks(rc_an *an)
     for (int b = 0; b < ir->nblocks; b++)
         if (ir->blocks[b].when >= 0) roots[ir->blocks[b].when] = true;
     rc_cset *W = rc_space_exprs(sp, 0, roots);
-    rc_cset U;
-    rc_cset_copy(sp, &an->classified, &U);
+    rc_cidx *U = rc_cidx_new(sp, &an->classified);   /* the situations no block so far takes */
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
         const rc_cset *when = b->when >= 0 ? &W[b->when] : NULL;
         rc_cset Sb;
         block_set(an, b, when, &Sb);
-        if (Sb.unknown || U.unknown) an->exact = false;
-        rc_cset_and(sp, &Sb, &U, &an->taken[bi]);
+        if (Sb.unknown || rc_cidx_unknown(U)) an->exact = false;
+        rc_cidx_and(sp, &Sb, U, &an->taken[bi]);
         if (an->exact) {
             if (when && rc_cset_empty(sp, when)) {
                 rc_diag_warning(an->d, RC_W_EMPTY_RULE, ir->exprs[b->when].loc,
@@ -206,10 +187,10 @@ void rc_an_blocks(rc_an *an)
                 rc_cset_free(&C);
             }
         }
-        rc_cset_sub_in(sp, &U, &Sb);
+        rc_cidx_sub_in(sp, U, &Sb);
         rc_cset_free(&Sb);
     }
-    rc_cset_free(&U);
+    rc_cidx_free(U);
     rc_space_free_exprs(sp, 0, W);
     free(roots);
 }

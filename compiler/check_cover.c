@@ -27,7 +27,11 @@ bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc)
     rc_cset *S = rc_space_exprs(&sp, 0, roots);
     rc_cset U;
     rc_cset_universe(&sp, &U);
-    for (int r = 0; r < ir->nrules && U.n; r++) rc_cset_sub_in(&sp, &U, &S[ir->rules[r].cond]);
+    rc_cidx *X = rc_cidx_new(&sp, &U);
+    rc_cset_free(&U);
+    for (int r = 0; r < ir->nrules && rc_cidx_count(X); r++) rc_cidx_sub_in(&sp, X, &S[ir->rules[r].cond]);
+    rc_cidx_get(&sp, X, &U);
+    rc_cidx_free(X);
     bool ok = true;
     const uint64_t *wc = U.unknown || rc_cset_empty(&sp, &U) ? NULL : rc_space_best_cube(&sp, &U);
     if (U.unknown || (!wc && !rc_cset_empty(&sp, &U))) {

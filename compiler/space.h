@@ -22,6 +22,17 @@
  * need more than RC_SPACE_MAX_CUBES cubes, the result is marked `unknown`;
  * when a text search needs more than RC_SPACE_MAX_NODES nodes, the cube
  * counts as possibly non-empty.  The analyses only claim what is proven.
+ *
+ * Storage (space.c): a cube is sp->words 64-bit words.  A variable of at most
+ * 64 atoms is a bit mask in a word of its own, the two atoms of a pattern
+ * variable are a 2-bit field packed 32 to a word, and a variable of more
+ * atoms is a reference to an immutable bit trie shared between cubes, so a
+ * cube costs a few words however many constants the rules use.  Text
+ * emptiness is cached per combination of pattern bits, and a cube is first
+ * tried on a few candidate texts (the shortest text of each required
+ * pattern, their concatenations) before the search.  In an indexed set
+ * (rc_cidx) a cube is only compared with the cubes it can overlap.  None of
+ * this changes an answer, a cube or the order of cubes.
  */
 #ifndef RC_SPACE_H
 #define RC_SPACE_H
@@ -54,19 +65,22 @@ typedef struct rc_space_var {
     int text, ir, pattern;
 } rc_space_var;
 
+typedef struct rc_space_impl rc_space_impl;   /* layout, tries, text caches (space.c) */
+
 typedef struct rc_space {
     rc_arena *a;
     int nirs;
     const rc_ir *irs[2];
     int nvars;
     rc_space_var *vars;
-    int *off;                   /* [nvars] first word of the variable in a cube */
+    int *off;                   /* [nvars] the word of the variable in a cube */
     int words;                  /* 64-bit words per cube */
     int *field_var[2];          /* per policy: field index -> variable */
     int attempt_var, elapsed_var, error_var;   /* -1 when absent */
     uint64_t *scratch;          /* one cube */
     bool *inexact;              /* set when a text search was too large (the
                                    answer was then "maybe non-empty") */
+    rc_space_impl *impl;
 } rc_space;
 
 typedef struct rc_cset {
@@ -96,6 +110,31 @@ void rc_cset_sub_in(const rc_space *sp, rc_cset *a, const rc_cset *b);
 void rc_cset_or_in(const rc_space *sp, rc_cset *a, const rc_cset *b);
 /* Restrict variable v of every cube to the one atom `atom`. */
 void rc_cset_fix(const rc_space *sp, rc_cset *s, int v, int atom);
+/* Restrict variable v of every cube to the atoms a < nkeep with keep[a];
+ * cubes left with no atom of v are dropped. */
+void rc_cset_restrict(const rc_space *sp, rc_cset *s, int v, const bool *keep, int nkeep);
+/* Does some cube of s hold the point atoms[0..nvars)? */
+bool rc_cset_has_point(const rc_space *sp, const rc_cset *s, const int *atoms);
+/* out[a] |= some cube of s holding atom a of variable v is not proven empty
+ * (what rc_cset_empty of s restricted to a would deny); out has natoms. */
+void rc_cset_atoms_used(const rc_space *sp, const rc_cset *s, int v, bool *out);
+
+/* An indexed set: the same cubes in the same order as the rc_cset it was
+ * made from and as rc_cset_and / rc_cset_sub_in would leave it, but a cube of
+ * the other operand is only compared with the cubes whose bounds on one
+ * variable overlap it, so a long classify costs about its number of rules
+ * times the cubes each rule really cuts. */
+typedef struct rc_cidx rc_cidx;
+rc_cidx *rc_cidx_new(const rc_space *sp, const rc_cset *s);
+void rc_cidx_free(rc_cidx *u);
+int rc_cidx_count(const rc_cidx *u);
+bool rc_cidx_unknown(const rc_cidx *u);
+/* out = a & u, as rc_cset_and(sp, a, u, out). */
+void rc_cidx_and(const rc_space *sp, const rc_cset *a, rc_cidx *u, rc_cset *out);
+/* u := u - b, as rc_cset_sub_in(sp, u, b). */
+void rc_cidx_sub_in(const rc_space *sp, rc_cidx *u, const rc_cset *b);
+/* A plain copy of u (cube order kept). */
+void rc_cidx_get(const rc_space *sp, const rc_cidx *u, rc_cset *out);
 
 /* The fault sets of every expression of policy k that `roots` marks
  * (and their children): returns [nexprs] sets, unneeded ones empty.
@@ -118,5 +157,7 @@ const uint64_t *rc_space_best_cube(const rc_space *sp, const rc_cset *s);
 int64_t rc_space_int_value(const rc_space_var *v, int atom);
 /* The atom of variable v holding integer x (INT variables). */
 int rc_space_int_atom(const rc_space_var *v, int64_t x);
+/* Does the cube hold atom a of variable v? */
+bool rc_space_cube_has(const rc_space *sp, const uint64_t *cube, int v, int a);
 
 #endif
