@@ -554,6 +554,20 @@ static void test_runtime_scanners(void **state)
         assert_int_equal(scan8c_or(&d, &rt, txt, cut), ref);
         assert_int_equal(ref, cut == 12 ? 0x11u : cut == 11 ? 1u : cut == 0 ? 8u : 0u);
     }
+    /* texts of n bytes with no NUL, read with limit n: the two-byte skip must
+     * stop at the limit for odd and even n (ASan checks the bounds) */
+    for (size_t len = 1; len <= 9; len++) {
+        char *buf = malloc(len);
+        assert_non_null(buf);
+        memset(buf, 'a', len);
+        uint32_t m8c = 0xffffffffu;
+        recov_dfa_scan8c(&rt.d8c, buf, len, &m8c);
+        assert_int_equal(m8c, 0);
+        buf[len - 1] = 'x';                  /* `x$` holds at the limit */
+        recov_dfa_scan8c(&rt.d8c, buf, len, &m8c);
+        assert_int_equal(m8c, 16u);
+        free(buf);
+    }
     assert_int_equal(scan8c_or(&d, &rt, "x\0timeout", RECOV_MAX_TEXT), 16);
     assert_int_equal(scan8c_or(&d, &rt, "ab\0timeout", RECOV_MAX_TEXT), 0);
     /* NULL reads as "" */
