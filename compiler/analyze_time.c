@@ -1,12 +1,15 @@
 /* analyze_time.c - time bounds of `on` blocks against their deadlines
- * (-Wdeadline), retry steps that a breaker always refuses (-Wbreaker-retry)
- * and the escalation table (-Wescalation, -Wescalation-level). */
+ * (-Wdeadline), retry steps that a breaker or a budget always refuses
+ * (-Wbreaker-retry, -Wbudget-retry) and the escalation table (-Wescalation,
+ * -Wescalation-level). */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze_int.h"
 #include "explain.h"
+#include "rtest.h"
 
 static const char *const *const sev_names = rc_sev_names;
 
@@ -213,15 +216,493 @@ void rc_an_breaker_retry(rc_an *an)
     }
 }
 
-/* -Wbudget-retry: a budget with `ratio 0% min 0` refuses every retry
- * (spec/semantics.md: retries < max(min_retries, calls * ratio / 100)), so
- * no retry step of a reachable block ever retries. */
+/* ---- -Wbudget-retry ------------------------------------------------------
+ *
+ * spec/semantics.md: a RETRY step retries only if every budget allows
+ * (retries < max(min_retries, calls * ratio_pct / 100)); each budget counts
+ * the outcomes (calls) and retries of its current window, which rolls at an
+ * outcome once `window_ms` have passed since it opened.  The proof (spec/
+ * analysis.md, "Budgets and retries"):
+ *
+ * 1. Let R be the retry steps directly before step s in its block (no other
+ *    step in between).  s retries only after every step of R has given all
+ *    its attempts in the same incident: a step of R left any other way (a
+ *    budget or breaker refuses it, or the deadline has passed) is left in a
+ *    pass of the block that goes on to s in the same state, so s is refused
+ *    or skipped there too, and the block's position never goes back.
+ * 2. Those retries and s's are decided at distinct events at most D ms (the
+ *    block's deadline) after the incident's first failure.  Between the
+ *    first of them (tick a) and the last, the window rolls only at ticks
+ *    after a, W ms apart at least, so at most 1 + (D - 1) / W times: they
+ *    fall into at most 2 + (D - 1) / W windows.
+ * 3. A window gives at most cap = max(min_retries, 65535 * ratio / 100)
+ *    retries (calls saturates at 65535).
+ * So R and s get at most bound = cap * windows retries.
+ * 4. With one budget, ratio 0% and no breaker, each retry step before R (and
+ *    before a step of another kind) gives all its attempts or is refused by
+ *    the budget, whose window is then spent for good (the limit cannot
+ *    grow): they take min(cap, A_P) of the bound.  (A ratio's limit grows
+ *    with the calls; another budget's refusal spends nothing of this one; a
+ *    breaker may refuse them with the budget unspent and, half-open after a
+ *    `run`, let the later steps through.)
+ * s never retries when R has bound attempts or more, and gives at most
+ * bound - A_R of its own.  Nothing about the host's timing is assumed (it may call again as late as
+ * it likes, which is how a window rolls between two retries), nor about the
+ * earlier history (it sets the window's phase and may fill it with
+ * successes). */
+
+#define BUDGET_TIMELINE_MAX 40   /* failures a printed timeline may have */
+
+static uint32_t block_deadline(const rc_ir *ir, const rc_ir_block *b)
+{
+    return b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
+}
+
+/* The most retries one window of budget g can give. */
+static uint64_t budget_cap(const rc_ir_budget *g)
+{
+    uint64_t r = (uint64_t)UINT16_MAX * g->ratio_pct / 100u;
+    return r > g->min_retries ? r : g->min_retries;
+}
+
+/* Windows of g that retries decided within a deadline of d ms can use. */
+static uint64_t budget_windows(const rc_ir_budget *g, uint32_t d)
+{
+    return 2u + (uint64_t)(d - 1u) / g->window_ms;
+}
+
+/* Does condition `root` read `attempt` or `elapsed`? */
+static bool reads_time(const rc_ir *ir, int root)
+{
+    bool *mark = calloc((size_t)root + 1, 1);
+    if (!mark) return true;
+    bool r = false;
+    mark[root] = true;
+    for (int i = root; i >= 0 && !r; i--) {
+        if (!mark[i]) continue;
+        const rc_ir_expr *x = &ir->exprs[i];
+        if ((x->kind == RC_X_CMP || x->kind == RC_X_IN) && (x->opd == RC_OPD_ATTEMPT || x->opd == RC_OPD_ELAPSED))
+            r = true;
+        if (x->kind == RC_X_AND || x->kind == RC_X_OR || x->kind == RC_X_NOT) mark[x->a] = true;
+        if (x->kind == RC_X_AND || x->kind == RC_X_OR) mark[x->b] = true;
+    }
+    free(mark);
+    return r;
+}
+
+/* ---- the timeline of a -Wbudget-retry warning ----
+ * Block b run by hand, for one error, with the budgets kept as
+ * spec/semantics.md keeps them: a scenario without successes learns nothing,
+ * so fallback and run lists take their entries in list order (adaptive ones
+ * too: every count of successes is 0), and a RUN is followed by the next
+ * failure (P_failed clears `pending`; the block goes on after the run).
+ * Breakers are not modelled: the simulator replays the timeline before it is
+ * printed. */
+
+typedef struct tl_budget {
+    uint64_t wstart;
+    uint32_t calls, retries;
+} tl_budget;
+
+static uint32_t tl_limit(const rc_ir_budget *g, const tl_budget *b)
+{
+    uint32_t limit = b->calls * g->ratio_pct / 100u;
+    return limit < g->min_retries ? g->min_retries : limit;
+}
+
+/* P_failed 6 at tick t, then: would every budget allow a retry? */
+static bool tl_fail(const rc_ir *ir, tl_budget *bs, uint64_t t)
+{
+    bool ok = true;
+    for (int i = 0; i < ir->nbudgets; i++) {
+        if (t - bs[i].wstart >= ir->budgets[i].window_ms) {
+            bs[i].wstart = t;
+            bs[i].calls = bs[i].retries = 0;
+        }
+        if (bs[i].calls < UINT16_MAX) bs[i].calls++;
+        if (bs[i].retries >= tl_limit(&ir->budgets[i], &bs[i])) ok = false;
+    }
+    return ok;
+}
+
+static bool tl_allows(const rc_ir *ir, const tl_budget *bs)
+{
+    for (int i = 0; i < ir->nbudgets; i++)
+        if (bs[i].retries >= tl_limit(&ir->budgets[i], &bs[i])) return false;
+    return true;
+}
+
+typedef struct tl_event {
+    uint64_t t;
+    rc_loc loc;                 /* the step that decides */
+    uint32_t wait;              /* the worst case of its delay (retries), else 0 */
+    char what[120];             /* the decision, as an .rtest expectation */
+} tl_event;
+
+typedef struct tl_plan {
+    const rc_ir *ir;
+    const rc_ir_block *b;
+    int e, si;                  /* the error, the step */
+    uint32_t **lo, **hi;        /* [si + 1]: delay bounds per retry of the retry steps up to si */
+    uint64_t w, nroll;          /* the budget's window; it rolls at w, 2w, ..., nroll * w */
+    uint32_t dl;                /* the deadline */
+} tl_plan;
+
+typedef struct tl_state {
+    int pos;
+    uint32_t sub;
+    bool ended;
+    tl_budget *bs;
+} tl_state;
+
+/* One failure at tick t: st moves on and ev receives the decision.  False
+ * when a retry step after si would retry (not in a timeline of si). */
+static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev)
+{
+    const rc_ir *ir = pl->ir;
+    const rc_ir_block *b = pl->b;
+    bool allow = tl_fail(ir, st->bs, t);
+    ev->t = t;
+    ev->wait = 0;
+    for (;;) {
+        if (st->pos >= b->nsteps) {
+            ev->loc = b->loc;
+            snprintf(ev->what, sizeof ev->what, "abort");
+            st->ended = true;
+            return true;
+        }
+        const rc_ir_step *x = &b->steps[st->pos];
+        ev->loc = x->loc;
+        switch (x->kind) {
+        case RC_IR_RETRY:
+            if (st->sub < ir->retries[x->retry].attempts && allow) {
+                if (st->pos > pl->si) return false;
+                for (int i = 0; i < ir->nbudgets; i++)
+                    if (st->bs[i].retries < UINT16_MAX) st->bs[i].retries++;
+                uint32_t lo = pl->lo[st->pos][st->sub], hi = pl->hi[st->pos][st->sub];
+                if (lo == hi) snprintf(ev->what, sizeof ev->what, "retry %u", hi);
+                else snprintf(ev->what, sizeof ev->what, "retry %u..%u", lo, hi);
+                ev->wait = hi;
+                st->sub++;
+                return true;
+            }
+            st->pos++;
+            st->sub = 0;
+            continue;
+        case RC_IR_FALLBACK:
+            if (st->sub < (uint32_t)x->nalts) {
+                snprintf(ev->what, sizeof ev->what, "fallback %s", ir->alts[x->alts[st->sub++]].name);
+                return true;
+            }
+            st->pos++;
+            st->sub = 0;
+            continue;
+        case RC_IR_ADJUST:
+            st->pos++;
+            st->sub = 0;
+            snprintf(ev->what, sizeof ev->what, "adjust %s %u", ir->adjusts[x->id].name, x->ms);
+            return true;
+        case RC_IR_RUN:
+            if (x->nalts == 0) {
+                st->pos++;
+                st->sub = 0;
+                snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->id].name, x->ms);
+                return true;
+            }
+            if (st->sub < (uint32_t)x->nalts) {
+                snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->alts[st->sub++]].name, x->ms);
+                return true;
+            }
+            st->pos++;
+            st->sub = 0;
+            continue;
+        case RC_IR_DEGRADE:
+            snprintf(ev->what, sizeof ev->what, "degrade %s", ir->modes[x->id].name);
+            st->ended = true;
+            return true;
+        case RC_IR_ABORT:
+            snprintf(ev->what, sizeof ev->what, "abort");
+            st->ended = true;
+            return true;
+        case RC_IR_ESCALATE: {
+            int lv = x->level >= 0 ? x->level : (int)ir->errors[pl->e].severity;
+            if (ir->escalation.unresolved_after[lv] == 1) lv = (int)ir->escalation.unresolved_to[lv];
+            int ch = ir->escalation.channel[lv];
+            snprintf(ev->what, sizeof ev->what, "escalate %s %s", ch >= 0 ? ir->channels[ch].name : "?",
+                     sev_names[lv]);
+            st->ended = true;
+            return true;
+        }
+        }
+        return false;
+    }
+}
+
+/* Places the failures, the incident starting at kW - D + delta and its
+ * deadline passing after kW + delta: each failure as late as the previous
+ * retry's worst-case delay asks (within its window); a failure that would
+ * leave step si refused waits for the next window, until there is none: that
+ * is the last failure, and a budget must refuse it.  need0 and
+ * needlast receive the delays waited out within window 0 and the last
+ * window.  Returns the number of failures, 0 when the block does not behave
+ * as the proof says, -1 when there would be more than BUDGET_TIMELINE_MAX. */
+static int tl_schedule(const tl_plan *pl, uint64_t delta, tl_budget *bs, tl_budget *save, tl_event *ev,
+                       uint64_t *need0, uint64_t *needlast)
+{
+    const rc_ir *ir = pl->ir;
+    uint64_t start = pl->nroll * pl->w - pl->dl + delta;
+    tl_state st = { 0, 0, false, bs };
+    uint64_t j = 0, t_prev = start, wait = 0;
+    int nev = 0;
+    memset(bs, 0, sizeof *bs * (size_t)ir->nbudgets);
+    *need0 = *needlast = 0;
+    for (;;) {
+        uint64_t wlo = j == 0 ? start : j * pl->w;
+        uint64_t whi = j == pl->nroll ? pl->nroll * pl->w + delta : (j + 1) * pl->w - 1;
+        uint64_t t = t_prev + wait;
+        if (t < wlo) t = wlo;
+        if (t > whi) t = whi;
+        memcpy(save, bs, sizeof *bs * (size_t)ir->nbudgets);
+        tl_state was = st;
+        if (nev == BUDGET_TIMELINE_MAX) return -1;
+        if (!tl_failure(pl, &st, t, &ev[nev])) return 0;
+        bool passes = st.pos > pl->si || st.ended;
+        if (passes && j < pl->nroll) {      /* wait for the next window */
+            memcpy(bs, save, sizeof *bs * (size_t)ir->nbudgets);
+            st = was;
+            j++;
+            continue;
+        }
+        if (nev > 0 && t_prev >= wlo) {
+            if (j == 0) *need0 += wait;
+            if (j == pl->nroll) *needlast += wait;
+        }
+        wait = ev[nev].wait;
+        t_prev = t;
+        nev++;
+        if (passes) return st.pos > pl->si && !tl_allows(ir, bs) ? nev : 0;
+    }
+}
+
+typedef struct tl_ctx {
+    const rc_ir *ir;
+    const rc_ast_policy *ast;
+} tl_ctx;
+
+static int tl_load(void *ctx, const char *path, const rc_ir **ir, const rc_ast_policy **ast)
+{
+    (void)path;
+    const tl_ctx *c = ctx;
+    *ir = c->ir;
+    *ast = c->ast;
+    return 0;
+}
+
+/* Replays a scenario on the simulator: true when it parses and every
+ * expectation holds. */
+static bool tl_replays(rc_an *an, const char *src)
+{
+    char *mem = NULL;
+    size_t mlen = 0;
+    FILE *sink = open_memstream(&mem, &mlen);
+    if (!sink) return false;
+    rc_diag d;
+    rc_diag_init(&d, "budget-timeline.rtest", src, strlen(src), sink);
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_rtest_file f;
+    tl_ctx ctx = { an->ir, an->ast };
+    bool ok = rc_rtest_parse(&a, &d, src, strlen(src), tl_load, &ctx, &f) == 0 &&
+              rc_rtest_run_sim(&a, &f, false, sink) == 0;
+    rc_arena_free(&a);
+    fclose(sink);
+    free(mem);
+    return ok;
+}
+
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = *buf ? vsnprintf(*buf + *len, *cap - *len, fmt, ap) : -1;
+        va_end(ap);
+        if (k >= 0 && (size_t)k < *cap - *len) { *len += (size_t)k; return; }
+        size_t want = *cap * 2 + (k > 0 ? (size_t)k : 0) + 256;
+        char *nb = realloc(*buf, want);
+        if (!nb) return;
+        *buf = nb;
+        *cap = want;
+    }
+}
+
+/* The timeline that draws the most retries out of budget gi towards step si
+ * of block bi: the window opens at 0 (P_init) and rolls at W, 2W, ..., kW
+ * (k = 1 + (D - 1) / W), the last roll at the deadline's last tick, with the
+ * incident starting at kW - D; then, when window 0 has room for it, the same
+ * shifted so that the last window's failures can wait out their delays.
+ * Printed as notes once the simulator has replayed it as written. */
+static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
+{
+    const rc_ir *ir = an->ir;
+    const rc_ir_block *b = &ir->blocks[bi];
+    const rc_ir_budget *g = &ir->budgets[gi];
+    if (!an->taken || !an->exact) return;
+    /* an error the block takes, with a fault that reaches the block at every
+     * attempt and elapsed time (no `when` on the way reads them) */
+    int e = -1;
+    char wit[512];
+    int *atoms = calloc((size_t)an->sp.nvars + 1, sizeof *atoms);
+    if (!atoms) return;
+    for (int x = 0; x < ir->nerrors && e < 0; x++) {
+        if (!b->errors[x]) continue;
+        bool timed = false;
+        for (int k = 0; k <= bi && !timed; k++)
+            timed = ir->blocks[k].errors[x] && ir->blocks[k].when >= 0 && reads_time(ir, ir->blocks[k].when);
+        if (timed) continue;
+        rc_cset s;
+        rc_cset_copy(&an->sp, &an->taken[bi], &s);
+        rc_cset_fix(&an->sp, &s, an->sp.error_var, x);
+        const uint64_t *c = s.unknown || s.n == 0 ? NULL : rc_space_best_cube(&an->sp, &s);
+        if (c) {
+            rc_space_witness(&an->sp, 0, c, wit, sizeof wit, atoms);
+            e = x;
+        }
+        rc_cset_free(&s);
+    }
+    if (e < 0) {
+        rc_diag_note(an->d, b->steps[si].loc, "(no timeline: the block takes its errors only at some attempts or "
+                     "elapsed times)");
+        free(atoms);
+        return;
+    }
+    if (strcmp(wit, "(any fault)") == 0) wit[0] = '\0';
+    const char *sp = wit[0] ? " " : "";
+    const char *en = ir->errors[e].name;
+
+    /* delay bounds of every retry of the retry steps up to si, with the
+     * witness's `honor` floor */
+    uint32_t **lo = calloc((size_t)si + 1, sizeof *lo), **hi = calloc((size_t)si + 1, sizeof *hi);
+    tl_budget *bs = calloc((size_t)ir->nbudgets, sizeof *bs), *save = calloc((size_t)ir->nbudgets, sizeof *save);
+    tl_event *ev = calloc(BUDGET_TIMELINE_MAX, sizeof *ev);
+    bool ok = lo && hi && bs && save && ev;
+    for (int k = 0; ok && k <= si; k++) {
+        if (b->steps[k].kind != RC_IR_RETRY) continue;
+        const rc_ir_retry *r = &ir->retries[b->steps[k].retry];
+        lo[k] = malloc(sizeof **lo * r->attempts);
+        hi[k] = malloc(sizeof **hi * r->attempts);
+        if (!lo[k] || !hi[k]) { ok = false; break; }
+        rc_explain_retry_delays(ir, b->steps[k].retry, e, lo[k], hi[k]);
+        if (r->honor_field >= 0) {
+            int v = an->sp.field_var[0][r->honor_field];
+            int64_t f = v >= 0 ? rc_space_int_value(&an->sp.vars[v], atoms[v]) : 0;
+            uint32_t fl = f < 0 ? 0 : f > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)f;
+            for (int i = 0; i < r->attempts; i++) {
+                if (lo[k][i] < fl) lo[k][i] = fl;
+                if (hi[k][i] < fl) hi[k][i] = fl;
+            }
+        }
+    }
+
+    uint64_t w = g->window_ms, nroll = 1u + (uint64_t)(dl - 1u) / w;
+    tl_plan pl = { ir, b, e, si, lo, hi, w, nroll, dl };
+    uint64_t need0 = 0, needlast = 0, delta = 0;
+    int nev = ok ? tl_schedule(&pl, 0, bs, save, ev, &need0, &needlast) : 0;
+    if (nev > 0 && needlast && need0 + needlast < dl - (nroll - 1) * w) {
+        delta = needlast;
+        nev = tl_schedule(&pl, delta, bs, save, ev, &need0, &needlast);
+    }
+    uint64_t start = nroll * w - dl + delta;
+
+    char *src = NULL;
+    size_t len = 0, cap = 0;
+    bool replayed = false;
+    if (nev > 0) {
+        append(&src, &len, &cap, "policy -\nscenario \"budget\"\n");
+        for (int i = 0; i < nev; i++)
+            append(&src, &len, &cap, "at %llu fail%s%s -> %s as %s\n", (unsigned long long)ev[i].t, sp, wit,
+                   ev[i].what, en);
+        replayed = src && tl_replays(an, src);
+    }
+    if (nev < 0) {
+        rc_diag_note(an->d, b->steps[si].loc, "(a timeline that shows it has more than %d failures: not shown)",
+                     BUDGET_TIMELINE_MAX);
+    } else if (!replayed) {
+        rc_diag_note(an->d, b->steps[si].loc, "(no timeline: with the most retries from budget '%s', %s)", g->name,
+                     nev == 0 ? "another budget refuses first"
+                     : ir->nbreakers ? "the simulator decides otherwise on the way: a breaker opens"
+                     : "the simulator decides otherwise on the way");
+    } else {
+        char rolls[96];
+        if (nroll == 1) snprintf(rolls, sizeof rolls, "%llu", (unsigned long long)w);
+        else if (nroll == 2) snprintf(rolls, sizeof rolls, "%llu and %llu", (unsigned long long)w, 2 * (unsigned long long)w);
+        else snprintf(rolls, sizeof rolls, "every %llu ms from %llu to %llu", (unsigned long long)w,
+                      (unsigned long long)w, (unsigned long long)(nroll * w));
+        rc_diag_note(an->d, g->loc, "a timeline with the most retries budget '%s' can give (its window opens at 0, "
+                     "P_init, and again at %s; the incident starts at %llu and its deadline passes after %llu):",
+                     g->name, rolls, (unsigned long long)start, (unsigned long long)(start + dl));
+        char spent[160];
+        size_t at = 0;
+        int nsp = 0;
+        spent[0] = '\0';
+        for (int i = 0; i < ir->nbudgets; i++) {
+            if (bs[i].retries < tl_limit(&ir->budgets[i], &bs[i])) continue;
+            int m = snprintf(spent + at, sizeof spent - at, "%s'%s'", nsp ? ", " : "", ir->budgets[i].name);
+            if (m > 0 && (size_t)m < sizeof spent - at) at += (size_t)m;
+            nsp++;
+        }
+        for (int i = 0; i < nev; i++) {
+            if (i + 1 < nev)
+                rc_diag_note(an->d, ev[i].loc, "at %llu fail%s%s -> %s as %s", (unsigned long long)ev[i].t, sp, wit,
+                             ev[i].what, en);
+            else
+                rc_diag_note(an->d, b->steps[si].loc, "at %llu fail%s%s -> %s as %s  # budget%s %s %s spent: '%s' "
+                             "is refused", (unsigned long long)ev[i].t, sp, wit, ev[i].what, en, nsp > 1 ? "s" : "",
+                             spent, nsp > 1 ? "are" : "is", ir->retries[b->steps[si].retry].name);
+        }
+    }
+    free(src);
+    for (int k = 0; lo && hi && k <= si; k++) { free(lo[k]); free(hi[k]); }
+    free(lo);
+    free(hi);
+    free(bs);
+    free(save);
+    free(ev);
+    free(atoms);
+}
+
+/* The strategy names of the retry steps from..to-1 of b, quoted and joined
+ * ("'a', 'b' and 'c'"); returns how many. */
+static int retry_names(const rc_ir *ir, const rc_ir_block *b, int from, int to, char *buf, size_t n)
+{
+    int cnt = 0, total = 0;
+    size_t at = 0;
+    buf[0] = '\0';
+    for (int k = from; k < to; k++) total += b->steps[k].kind == RC_IR_RETRY;
+    for (int k = from; k < to && at < n; k++) {
+        if (b->steps[k].kind != RC_IR_RETRY) continue;
+        int m = snprintf(buf + at, n - at, "%s'%s'", cnt == 0 ? "" : cnt + 1 == total ? " and " : ", ",
+                         ir->retries[b->steps[k].retry].name);
+        if (m < 0) break;
+        at += (size_t)m;
+        cnt++;
+    }
+    return cnt;
+}
+
+/* -Wbudget-retry.  A budget with `ratio 0% min 0` refuses every retry, so no
+ * retry step of a reachable block ever retries.  Otherwise, for a block with
+ * a deadline, the bound above. */
 void rc_an_budget_retry(rc_an *an)
 {
     const rc_ir *ir = an->ir;
+    bool none = false;
     for (int k = 0; k < ir->nbudgets; k++) {
         const rc_ir_budget *g = &ir->budgets[k];
         if (g->ratio_pct != 0 || g->min_retries != 0) continue;
+        none = true;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
             if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
@@ -231,6 +712,70 @@ void rc_an_budget_retry(rc_an *an)
                                 "budget '%s' allows no retry at all (ratio 0%%, min 0)", g->name);
                 rc_diag_note(an->d, g->loc, "budget '%s' is declared here", g->name);
             }
+        }
+    }
+    if (none) return;   /* every retry step has been reported */
+    for (int bi = 0; bi < ir->nblocks; bi++) {
+        const rc_ir_block *b = &ir->blocks[bi];
+        uint32_t dl = block_deadline(ir, b);
+        if (!dl || ir->nbudgets == 0) continue;
+        if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
+        for (int si = 0; si < b->nsteps; si++) {
+            const rc_ir_step *st = &b->steps[si];
+            if (st->kind == RC_IR_DEGRADE || st->kind == RC_IR_ESCALATE || st->kind == RC_IR_ABORT) break;
+            if (st->kind != RC_IR_RETRY) continue;
+            int r0 = si;
+            uint64_t before = 0;
+            while (r0 > 0 && b->steps[r0 - 1].kind == RC_IR_RETRY) before += ir->retries[b->steps[--r0].retry].attempts;
+            int gi = -1;
+            uint64_t bound = 0;
+            for (int k = 0; k < ir->nbudgets; k++) {
+                uint64_t x = budget_cap(&ir->budgets[k]) * budget_windows(&ir->budgets[k], dl);
+                if (gi < 0 || x < bound) { gi = k; bound = x; }
+            }
+            /* retry steps earlier in the block, before a step of another
+             * kind: each gives all its retries or is refused, and with one
+             * budget of ratio 0% and no breaker a refusal means the window
+             * is spent (its limit cannot grow) */
+            const rc_ir_budget *g = &ir->budgets[gi];
+            uint64_t earlier = 0, cap = budget_cap(g), left = bound;
+            for (int k = 0; k < r0; k++)
+                if (b->steps[k].kind == RC_IR_RETRY) earlier += ir->retries[b->steps[k].retry].attempts;
+            if (ir->nbudgets == 1 && ir->nbreakers == 0 && g->ratio_pct == 0 && earlier)
+                left = bound - (earlier < cap ? earlier : cap);
+            else
+                earlier = 0;
+            uint32_t att = ir->retries[st->retry].attempts;
+            if (before + att <= left) continue;
+            char what[160];
+            if (g->ratio_pct)
+                snprintf(what, sizeof what, "budget '%s' (ratio %u%%, min %u per %u ms)", g->name, g->ratio_pct,
+                         g->min_retries, g->window_ms);
+            else
+                snprintf(what, sizeof what, "budget '%s' (min %u per %u ms)", g->name, g->min_retries, g->window_ms);
+            char how[200], names[160], first[400] = "", rest[400] = "";
+            snprintf(how, sizeof how, "at most %llu retries within this block's deadline of %u ms (%llu in each of at "
+                     "most %llu windows)", (unsigned long long)bound, dl, (unsigned long long)cap,
+                     (unsigned long long)budget_windows(g, dl));
+            int nearlier = retry_names(ir, b, 0, r0, names, sizeof names);
+            if (earlier)
+                snprintf(rest, sizeof rest, ", at most %llu of them once the earlier retry step%s (%s) %s given all "
+                         "%s retries or been refused", (unsigned long long)left, nearlier > 1 ? "s" : "", names,
+                         nearlier > 1 ? "have" : "has", nearlier > 1 ? "their" : "its");
+            int nbefore = retry_names(ir, b, r0, si, names, sizeof names);
+            if (before)
+                snprintf(first, sizeof first, ", and the %s right before it (%s) %s %llu retries to give first",
+                         nbefore > 1 ? "retry steps" : "retry step", names, nbefore > 1 ? "have" : "has",
+                         (unsigned long long)before);
+            if (before >= left)
+                rc_diag_warning(an->d, RC_W_BUDGET_RETRY, st->loc, "this retry step never retries: %s gives %s%s%s",
+                                what, how, rest, first);
+            else
+                rc_diag_warning(an->d, RC_W_BUDGET_RETRY, st->loc, "this retry step gives at most %llu of its %u "
+                                "retries: %s gives %s%s%s", (unsigned long long)(left - before), att, what, how, rest,
+                                first);
+            rc_diag_note(an->d, g->loc, "budget '%s' is declared here", g->name);
+            budget_timeline(an, bi, si, gi, dl);
         }
     }
 }
