@@ -63,14 +63,15 @@ void rc_an_classify(rc_an *an)
                     if (rc_cset_has_point(sp, &S[ir->rules[i].cond], atoms)) by = i;
                 rc_diag_warning(an->d, RC_W_UNREACHABLE_RULE, at, "rule can never match: the rules before it "
                                 "classify every fault it matches");
-                /* the rules that take its faults, in first-match order */
+                /* the rules that take its faults, in first-match order (the
+                 * first 4: nothing else comes of the loop) */
                 int shown = 0;
                 rc_cset T;
                 rc_cset_copy(sp, Sr, &T);
-                for (int i = 0; i < r && !rc_cset_empty(sp, &T) && !T.unknown; i++) {
+                for (int i = 0; i < r && shown < 4 && !rc_cset_empty(sp, &T) && !T.unknown; i++) {
                     rc_cset X;
                     rc_cset_and(sp, &S[ir->rules[i].cond], &T, &X);
-                    if (!rc_cset_empty(sp, &X) && shown < 4) {
+                    if (!rc_cset_empty(sp, &X)) {
                         rc_diag_note(an->d, ir->rules[i].loc, "covered by this rule (=> %s)",
                                      ir->errors[ir->rules[i].error].name);
                         shown++;

@@ -10,6 +10,7 @@
 #include "check.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <string.h>
 
@@ -1055,17 +1056,64 @@ static void warn_unused(rc_check_ctx *c, const bool *produced, const bool *handl
     }
 }
 
+typedef struct case_key { const char *name; int index; } case_key;
+
+/* By name ignoring case, then by index. */
+static int case_order(const void *a, const void *b)
+{
+    const case_key *x = a, *y = b;
+    int r = strcasecmp(x->name, y->name);
+    return r ? r : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Pairs (later, earlier) in report order. */
+static int pair_order(const void *a, const void *b)
+{
+    const int *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] > y[0]) - (x[0] < y[0]) : (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+/* The pairs (i, j), j < i, of names equal but for case, in report order
+ * (by i, then j); the names are sorted ignoring case so that only names that
+ * collide are compared. */
+static int collision_pairs(rc_check_ctx *c, const rc_ir_name *names, int n, int **out)
+{
+    case_key *ord = RC_NEW_ARRAY(c->a, case_key, n);
+    for (int i = 0; i < n; i++) ord[i] = (case_key){names[i].name, i};
+    qsort(ord, (size_t)n, sizeof *ord, case_order);
+    int np = 0, cap = 0, *pairs = NULL;
+    for (int g = 0, h; g < n; g = h) {
+        for (h = g + 1; h < n && strcasecmp(ord[g].name, ord[h].name) == 0; h++) {}
+        for (int x = g; x < h; x++)
+            for (int y = g; y < x; y++) {
+                if (strcmp(ord[x].name, ord[y].name) == 0) continue;
+                if (np == cap) {
+                    int *q = RC_NEW_ARRAY(c->a, int, 2 * (cap = cap ? 2 * cap : 8));
+                    if (np) memcpy(q, pairs, sizeof *q * 2 * (size_t)np);
+                    pairs = q;
+                }
+                pairs[2 * np] = ord[x].index;
+                pairs[2 * np++ + 1] = ord[y].index;
+            }
+    }
+    if (np > 1) qsort(pairs, (size_t)np, 2 * sizeof *pairs, pair_order);
+    *out = pairs;
+    return np;
+}
+
 /* Generated enums use UPPERCASE names: two names that differ only in case
  * would collide. */
 static void check_case_collisions(rc_check_ctx *c, const rc_ir_name *names, int n, const char *what)
 {
-    for (int i = 0; i < n; i++)
-        for (int j = 0; j < i; j++)
-            if (strcasecmp(names[i].name, names[j].name) == 0 && strcmp(names[i].name, names[j].name) != 0) {
-                rc_diag_error(c->d, names[i].loc, "%s '%s' and '%s' differ only in case; their generated C "
-                              "names would collide", what, names[i].name, names[j].name);
-                rc_diag_note(c->d, names[j].loc, "'%s' is here", names[j].name);
-            }
+    if (n < 2) return;
+    int *pairs;
+    int np = collision_pairs(c, names, n, &pairs);
+    for (int k = 0; k < np; k++) {
+        int i = pairs[2 * k], j = pairs[2 * k + 1];
+        rc_diag_error(c->d, names[i].loc, "%s '%s' and '%s' differ only in case; their generated C "
+                      "names would collide", what, names[i].name, names[j].name);
+        rc_diag_note(c->d, names[j].loc, "'%s' is here", names[j].name);
+    }
 }
 
 /* ---- entry ---------------------------------------------------------------------- */
@@ -1109,6 +1157,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     ir->texts = RC_NEW_ARRAY(a, rc_ir_textfield, nfields + 1);
     c->field_text_slot = RC_NEW_ARRAY(a, int, nfields + 1);
     c->pat_cap = RC_NEW_ARRAY(a, int, nfields + 1);
+    c->pat_index = RC_NEW_ARRAY(a, int *, nfields + 1);
     for (int i = 0; i <= nfields; i++) c->field_text_slot[i] = -1;
     ir->classes = RC_NEW_ARRAY(a, rc_ir_class, count_kind(p, RC_D_CLASS) + 1);
     ir->errors = RC_NEW_ARRAY(a, rc_ir_error, count_kind(p, RC_D_ERROR) + 1);

@@ -310,6 +310,43 @@ static bool same_pattern(const rc_ir_pattern *p, bool icase, const rc_dfa_alt *a
     return true;
 }
 
+static uint32_t pattern_hash(bool icase, const rc_dfa_alt *alts, int nalts)
+{
+    uint32_t h = 2166136261u ^ (uint32_t)icase;
+    for (int i = 0; i < nalts; i++) {
+        h = (h ^ (uint32_t)alts[i].is_regex) * 16777619u;
+        for (size_t k = 0; k < alts[i].len; k++) h = (h ^ (uint8_t)alts[i].text[k]) * 16777619u;
+        h = (h ^ 0xffu) * 16777619u;
+    }
+    return h;
+}
+
+/* The slot of the field's pattern equal to (icase, alts), or of the free slot
+ * where it goes. */
+static int *pattern_slot(rc_check_ctx *c, int slot, bool icase, const rc_dfa_alt *alts, int nalts)
+{
+    const rc_ir_textfield *t = &c->ir->texts[slot];
+    uint32_t m = (uint32_t)(2 * c->pat_cap[slot]) - 1u;
+    int *tab = c->pat_index[slot];
+    for (uint32_t i = pattern_hash(icase, alts, nalts) & m;; i = (i + 1) & m)
+        if (tab[i] < 0 || same_pattern(&t->patterns[tab[i]], icase, alts, nalts)) return &tab[i];
+}
+
+/* Room for one more pattern on the field: the arrays and the table doubled. */
+static void pattern_grow(rc_check_ctx *c, int slot)
+{
+    rc_ir_textfield *t = &c->ir->texts[slot];
+    int ncap = c->pat_cap[slot] ? c->pat_cap[slot] * 2 : 8;
+    rc_ir_pattern *n = RC_NEW_ARRAY(c->a, rc_ir_pattern, ncap);
+    if (t->npatterns) memcpy(n, t->patterns, sizeof *n * (size_t)t->npatterns);
+    t->patterns = n;
+    c->pat_cap[slot] = ncap;
+    c->pat_index[slot] = RC_NEW_ARRAY(c->a, int, 2 * ncap);
+    memset(c->pat_index[slot], 0xff, sizeof(int) * 2 * (size_t)ncap);
+    for (int k = 0; k < t->npatterns; k++)
+        *pattern_slot(c, slot, t->patterns[k].icase, t->patterns[k].alts, t->patterns[k].nalts) = k;
+}
+
 static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
 {
     rc_sym *s = rc_symtab_find(&c->syms, e->field.name);
@@ -365,22 +402,15 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
         ir->texts[slot].field = s->index;
     }
     rc_ir_textfield *t = &ir->texts[slot];
-    int bit = -1;
-    for (int k = 0; k < t->npatterns; k++)
-        if (same_pattern(&t->patterns[k], e->icase, alts, nalts)) { bit = k; break; }
+    if (t->npatterns == c->pat_cap[slot]) pattern_grow(c, slot);
+    int *hit = pattern_slot(c, slot, e->icase, alts, nalts);
+    int bit = *hit;
     if (bit < 0) {
         if (t->npatterns >= RC_MAX_PATTERN_BITS) {
             rc_diag_error(c->d, e->loc, "too many patterns on field '%s' (at most %d)", f->name, RC_MAX_PATTERN_BITS);
             return -1;
         }
-        if (t->npatterns == c->pat_cap[slot]) {
-            int ncap = c->pat_cap[slot] ? c->pat_cap[slot] * 2 : 8;
-            rc_ir_pattern *n = RC_NEW_ARRAY(c->a, rc_ir_pattern, ncap);
-            if (t->npatterns) memcpy(n, t->patterns, sizeof *n * (size_t)t->npatterns);
-            t->patterns = n;
-            c->pat_cap[slot] = ncap;
-        }
-        bit = t->npatterns++;
+        bit = *hit = t->npatterns++;
         rc_ir_pattern *p = &t->patterns[bit];
         p->field = s->index;
         p->icase = e->icase;

@@ -21,6 +21,8 @@ typedef struct rc_check_ctx {
     /* growable arrays (arena-backed, doubled on demand) */
     int cap_exprs;
     int *pat_cap;               /* per text slot: capacity of patterns */
+    int **pat_index;            /* per text slot: hash table of pattern indices
+                                   (2 * pat_cap slots, -1 free) */
     bool *const_used;           /* [nconsts] */
     bool *retry_used;           /* [nretries] */
     int nconsts;

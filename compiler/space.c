@@ -116,7 +116,8 @@ static int last_le(const rc_space_var *v, int64_t x)
  * variable's atoms); tr_make never stores a node that is either, so a set is
  * empty exactly when its reference is T_EMPTY.  Nodes are immutable (cubes
  * share them) and live in the space's arena. */
-#define T_FAN 16
+#define T_BITS 3
+#define T_FAN (1 << T_BITS)
 #define T_LEAF ((int64_t)T_FAN * 64)
 #define T_EMPTY 0u
 #define T_FULL 1u
@@ -131,7 +132,7 @@ typedef struct tpool {
 /* One variable's tries: its pool, atom count and levels. */
 typedef struct tctx { tpool *p; int64_t n; int depth; } tctx;
 
-static int64_t tr_span(int lvl) { return T_LEAF << (4 * (lvl - 1)); }
+static int64_t tr_span(int lvl) { return T_LEAF << (T_BITS * (lvl - 1)); }
 
 static int ilog2(uint32_t x) { return 31 - __builtin_clz(x); }
 
@@ -1185,7 +1186,7 @@ void rc_cset_free(rc_cset *s)
 static uint64_t *push(const rc_space *sp, rc_cset *s)
 {
     if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 4;
+        s->cap = s->cap ? 2 * s->cap : 1;
         s->w = xrealloc(s->w, (size_t)s->cap * (size_t)sp->words * 8);
     }
     return s->w + (size_t)s->n++ * (size_t)sp->words;

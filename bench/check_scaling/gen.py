@@ -7,7 +7,7 @@ import sys
 n = int(sys.argv[1])
 errs = 40
 out = ["policy scale_%d version 1;" % n,
-       "fault { status : u16; code : i32; message : text; }",
+       "fault { status : u32; code : i32; message : text; }",
        "class transient retryable;"]
 for e in range(errs):
     out.append("error e%d : transient, low;" % e)

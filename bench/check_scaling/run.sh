@@ -1,29 +1,70 @@
 #!/usr/bin/env bash
 # bench/check_scaling/run.sh [--smoke] RECOVC
-# Times `recovc check` (parse, check and every analysis) on generated policies
-# of 100, 1000 and 10000 classify rules and prints a table.  --smoke: only
-# 1000 rules, and fail unless it takes under 2 s (CI runs this).
+# How `recovc check` (parse, check and every analysis) grows with the policy.
+# Default: policies of 100, 1,000, 10,000 and 100,000 classify rules (gen.py),
+# the 2,000-rule requirement (under 2 s), and a policy of 1,000 text patterns
+# (bench/classify/gen.py 1000); per row the best wall and CPU seconds of 3
+# runs, the peak resident set, and the time growth per 10x rules.
+# --smoke (ctest): 2,000 and 20,000 rules and 100 and 1,000 text patterns;
+# fails when 10x rules or patterns cost more than 25x CPU time (the goal is
+# 15x; quadratic analysis costs about 100x) or 2,000 rules take 2 s of CPU.
+# CPU time, best of 3, in the same run: a loaded machine slows both sides.
 set -eu
 smoke=0
 if [ "${1:-}" = "--smoke" ]; then smoke=1; shift; fi
 recovc=${1:?usage: run.sh [--smoke] RECOVC}
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-sizes="100 1000 10000"
-[ $smoke = 1 ] && sizes=1000
-printf '%8s  %10s  %s\n' rules seconds exit
-for n in $sizes; do
-  python3 "$here/gen.py" "$n" > "$tmp/p$n.recov"
-  start=$(date +%s.%N)
-  set +e
-  "$recovc" check -Wno-unhandled-error -Wno-unused-error "$tmp/p$n.recov" > "$tmp/out$n" 2>&1
-  rc=$?
-  set -e
-  end=$(date +%s.%N)
-  secs=$(echo "$end - $start" | bc 2>/dev/null || python3 -c "print(round($end - $start, 3))")
-  printf '%8s  %10s  %s\n' "$n" "$secs" "$rc"
-  if [ $rc -gt 1 ]; then cat "$tmp/out$n"; exit 1; fi
-  if [ $smoke = 1 ]; then
-    python3 -c "import sys; sys.exit(0 if $end - $start < 2.0 else 1)" || { echo "FAIL: 1000 rules took ${secs}s (limit 2s)"; exit 1; }
+flags="-Wno-unhandled-error -Wno-unused-error"
+
+# measure NAME FILE: sets wall cpu kb rc (best of 3), fails on exit > 1
+measure() {
+  read -r wall cpu kb rc < <(python3 "$here/measure.py" 3 "$recovc" check $flags "$2")
+  if [ "$rc" -gt 1 ]; then
+    echo "FAIL: recovc check $1 exited $rc"
+    "$recovc" check $flags "$2" 2>&1 | tail -20
+    exit 1
   fi
+}
+
+rules_policy() { python3 "$here/gen.py" "$1" > "$tmp/p$1.recov"; echo "$tmp/p$1.recov"; }
+text_policy() {
+  mkdir -p "$tmp/t$1"
+  python3 "$here/../classify/gen.py" "$1" "$tmp/t$1" 10
+  echo "$tmp/t$1/bench.recov"
+}
+ratio() { python3 -c "print('%.1f' % ($1 / max($2, 1e-6)))"; }
+
+if [ $smoke = 1 ]; then
+  status=0
+  check_growth() {   # what small big
+    measure "$1 $2" "$4"; local c1=$cpu
+    measure "$1 $3" "$5"; local c2=$cpu
+    local r; r=$(ratio "$c2" "$c1")
+    printf '%-14s %7s -> %7s: cpu %ss -> %ss, %sx\n' "$1" "$2" "$3" "$c1" "$c2" "$r"
+    if python3 -c "import sys; sys.exit(0 if $r <= 25 else 1)"; then :; else
+      echo "FAIL: 10x $1 cost ${r}x CPU time (limit 25x)"; status=1
+    fi
+    last_small=$c1
+  }
+  check_growth rules 2000 20000 "$(rules_policy 2000)" "$(rules_policy 20000)"
+  if python3 -c "import sys; sys.exit(0 if $last_small < 2.0 else 1)"; then :; else
+    echo "FAIL: 2000 rules took ${last_small}s of CPU (limit 2s)"; status=1
+  fi
+  check_growth "text patterns" 100 1000 "$(text_policy 100)" "$(text_policy 1000)"
+  exit $status
+fi
+
+printf '%-22s %9s %9s %12s %14s  %s\n' policy wall_s cpu_s max_rss_MB 'growth/10x' exit
+prev=""
+for n in 100 1000 10000 100000; do
+  measure "$n rules" "$(rules_policy "$n")"
+  growth=-
+  [ -n "$prev" ] && growth="$(ratio "$wall" "$prev")x"
+  printf '%-22s %9s %9s %12s %14s  %s\n' "$n rules" "$wall" "$cpu" "$((kb / 1024))" "$growth" "$rc"
+  prev=$wall
 done
+measure "2000 rules" "$(rules_policy 2000)"
+printf '%-22s %9s %9s %12s %14s  %s\n' "2000 rules (< 2 s)" "$wall" "$cpu" "$((kb / 1024))" - "$rc"
+measure "1000 text patterns" "$(text_policy 1000)"
+printf '%-22s %9s %9s %12s %14s  %s\n' "1000 text patterns" "$wall" "$cpu" "$((kb / 1024))" - "$rc"
