@@ -20,6 +20,69 @@ static const rc_ast_rule *ast_rules(const rc_ast_policy *p)
 
 static int rule_line(const rc_ir *ir, int r) { return ir->rules[r].loc.line; }
 
+/* -Wunreachable-rule for rule r (S: the rules' sets): the rules that take
+ * its faults and an example fault. */
+static void unreachable(rc_an *an, const rc_cset *S, int r, rc_loc at, int *atoms)
+{
+    const rc_ir *ir = an->ir;
+    rc_space *sp = &an->sp;
+    const rc_cset *Sr = &S[ir->rules[r].cond];
+    char wit[512];
+    const uint64_t *wc = rc_space_best_cube(sp, Sr);
+    if (wc) rc_space_witness(sp, 0, wc, wit, sizeof wit, atoms);
+    int by = -1;
+    for (int i = 0; wc && i < r && by < 0; i++)
+        if (rc_cset_has_point(sp, &S[ir->rules[i].cond], atoms)) by = i;
+    rc_diag_warning(an->d, RC_W_UNREACHABLE_RULE, at, "rule can never match: the rules before it "
+                    "classify every fault it matches");
+    /* the rules that take its faults, in first-match order (the first 4:
+     * nothing else comes of the loop) */
+    int shown = 0;
+    rc_cset T;
+    rc_cset_copy(sp, Sr, &T);
+    for (int i = 0; i < r && shown < 4 && !rc_cset_empty(sp, &T) && !T.unknown; i++) {
+        rc_cset X;
+        rc_cset_and(sp, &S[ir->rules[i].cond], &T, &X);
+        if (!rc_cset_empty(sp, &X)) {
+            rc_diag_note(an->d, ir->rules[i].loc, "covered by this rule (=> %s)", ir->errors[ir->rules[i].error].name);
+            shown++;
+            rc_cset_sub_in(sp, &T, &S[ir->rules[i].cond]);
+        }
+        rc_cset_free(&X);
+    }
+    rc_cset_free(&T);
+    if (by >= 0)
+        rc_diag_note(an->d, at, "for example `fail %s` is classified as '%s' by the rule on line %d", wit,
+                     ir->errors[ir->rules[by].error].name, rule_line(ir, by));
+}
+
+/* -Wshadowed-overlap for rule r: the first earlier rule with another error
+ * that takes some of its faults (before[i]: what reached rule i). */
+static void overlapping(rc_an *an, const rc_cset *S, const rc_cset *before, int r, rc_loc at)
+{
+    const rc_ir *ir = an->ir;
+    rc_space *sp = &an->sp;
+    const rc_ir_rule *rule = &ir->rules[r];
+    char wit[512];
+    for (int i = 0; i < r; i++) {
+        if (ir->rules[i].error == rule->error) continue;
+        rc_cset X, Y;
+        rc_cset_and(sp, &S[rule->cond], &before[i], &X);
+        rc_cset_and(sp, &X, &S[ir->rules[i].cond], &Y);
+        const uint64_t *wc = !Y.unknown ? rc_space_best_cube(sp, &Y) : NULL;
+        bool hit = wc != NULL;
+        if (hit) rc_space_witness(sp, 0, wc, wit, sizeof wit, NULL);
+        rc_cset_free(&X);
+        rc_cset_free(&Y);
+        if (!hit) continue;
+        rc_diag_warning(an->d, RC_W_SHADOWED_OVERLAP, at, "faults this rule matches (=> %s) are "
+                        "classified as '%s' by the earlier rule on line %d; only the order decides",
+                        ir->errors[rule->error].name, ir->errors[ir->rules[i].error].name, rule_line(ir, i));
+        rc_diag_note(an->d, ir->rules[i].loc, "for example `fail %s` matches both", wit);
+        break;
+    }
+}
+
 void rc_an_classify(rc_an *an)
 {
     const rc_ir *ir = an->ir;
@@ -37,7 +100,6 @@ void rc_an_classify(rc_an *an)
     rc_cset_free(&U0);
     memset(&an->classified, 0, sizeof an->classified);
     const rc_ast_rule *ar = ast_rules(an->ast);
-    char wit[512];
     for (int r = 0; r < ir->nrules; r++, ar = ar ? ar->next : NULL) {
         const rc_ir_rule *rule = &ir->rules[r];
         const rc_cset *Sr = &S[rule->cond];
@@ -56,52 +118,9 @@ void rc_an_classify(rc_an *an)
             } else if (rc_cset_empty(sp, &I) && !(is_true && r == ir->nrules - 1)) {
                 /* (a final `_` after rules that already cover everything is
                  * a defensive catch-all, not a mistake) */
-                const uint64_t *wc = rc_space_best_cube(sp, Sr);
-                if (wc) rc_space_witness(sp, 0, wc, wit, sizeof wit, atoms);
-                int by = -1;
-                for (int i = 0; wc && i < r && by < 0; i++)
-                    if (rc_cset_has_point(sp, &S[ir->rules[i].cond], atoms)) by = i;
-                rc_diag_warning(an->d, RC_W_UNREACHABLE_RULE, at, "rule can never match: the rules before it "
-                                "classify every fault it matches");
-                /* the rules that take its faults, in first-match order (the
-                 * first 4: nothing else comes of the loop) */
-                int shown = 0;
-                rc_cset T;
-                rc_cset_copy(sp, Sr, &T);
-                for (int i = 0; i < r && shown < 4 && !rc_cset_empty(sp, &T) && !T.unknown; i++) {
-                    rc_cset X;
-                    rc_cset_and(sp, &S[ir->rules[i].cond], &T, &X);
-                    if (!rc_cset_empty(sp, &X)) {
-                        rc_diag_note(an->d, ir->rules[i].loc, "covered by this rule (=> %s)",
-                                     ir->errors[ir->rules[i].error].name);
-                        shown++;
-                    }
-                    if (!rc_cset_empty(sp, &X)) rc_cset_sub_in(sp, &T, &S[ir->rules[i].cond]);
-                    rc_cset_free(&X);
-                }
-                rc_cset_free(&T);
-                if (by >= 0)
-                    rc_diag_note(an->d, at, "for example `fail %s` is classified as '%s' by the rule on line %d",
-                                 wit, ir->errors[ir->rules[by].error].name, rule_line(ir, by));
+                unreachable(an, S, r, at, atoms);
             } else if (overlap && !is_true) {
-                for (int i = 0; i < r; i++) {
-                    if (ir->rules[i].error == rule->error) continue;
-                    rc_cset X, Y;
-                    rc_cset_and(sp, Sr, &before[i], &X);
-                    rc_cset_and(sp, &X, &S[ir->rules[i].cond], &Y);
-                    const uint64_t *wc = !Y.unknown ? rc_space_best_cube(sp, &Y) : NULL;
-                    bool hit = wc != NULL;
-                    if (hit) rc_space_witness(sp, 0, wc, wit, sizeof wit, NULL);
-                    rc_cset_free(&X);
-                    rc_cset_free(&Y);
-                    if (!hit) continue;
-                    rc_diag_warning(an->d, RC_W_SHADOWED_OVERLAP, at, "faults this rule matches (=> %s) are "
-                                    "classified as '%s' by the earlier rule on line %d; only the order decides",
-                                    ir->errors[rule->error].name, ir->errors[ir->rules[i].error].name,
-                                    rule_line(ir, i));
-                    rc_diag_note(an->d, ir->rules[i].loc, "for example `fail %s` matches both", wit);
-                    break;
-                }
+                overlapping(an, S, before, r, at);
             }
         }
         /* the (fault, error) pairs this rule produces */

@@ -1,6 +1,7 @@
 /* bench.c - classification: the generated DFA against other matchers.
  *
  *     bench DATA_DIR [--check]
+ *     bench DATA_DIR --only NAME [K]
  *
  * DATA_DIR holds patterns.txt, messages.txt (gen.py) and the generated
  * bench.h/bench.c (recovc, linked in).  Every matcher answers, per message,
@@ -10,11 +11,18 @@
  *   strstr   a loop over the patterns: strstr, strcasestr, regexec for regexes
  *   regexec  a loop of precompiled POSIX EREs
  *   pcre2    a loop of PCRE2 patterns compiled with the JIT
+ *   re2c     re2c_classify from re2c_match.c (gen_re2c.py, re2c): a lexer
+ *            loop over start positions (built only with -DRC_HAVE_RE2C)
+ *   re2c_g   re2c_g_classify: the same re2c input with re2c -g (computed
+ *            gotos; built only with -DRC_HAVE_RE2C_G)
  *   hs       Hyperscan: one database, HS_FLAG_SINGLEMATCH, the smallest id
  *            reported (built only with -DRC_HAVE_HS)
  * All answers are compared on every message first (exit 1 on the first
  * disagreement); then each matcher is timed over all messages (best of 3)
- * unless --check.  Prints one line per matcher: name, ns/message, matches.
+ * unless --check.  Prints one line per matcher: name, ns/message.
+ * --only NAME [K] prepares only matcher NAME and runs it once over the first
+ * K messages (default all), nothing else: run.sh runs this under callgrind
+ * with --toggle-collect=m_NAME to count instructions per message.
  */
 #define _GNU_SOURCE 1
 #include <regex.h>
@@ -29,6 +37,17 @@
 #endif
 
 #include "bench.h"
+
+#ifdef RC_HAVE_RE2C
+int re2c_classify(const char *msg);   /* re2c_match.c */
+#endif
+#ifdef RC_HAVE_RE2C_G
+int re2c_g_classify(const char *msg); /* re2c_g.c: the same input, re2c -g */
+#endif
+
+/* the matchers are called through pointers; keep each one a function of its
+ * own so that callgrind's --toggle-collect=m_NAME sees exactly its cost */
+#define MATCHER __attribute__((noinline)) static int
 
 enum { LIT, ILIT, RE };
 static int npat, nmsg;
@@ -81,15 +100,17 @@ static void load(const char *dir)
     fclose(f);
 }
 
-static void prepare(void)
+/* compile the POSIX EREs (need_ere) and the PCRE2 patterns (need_pcre2) */
+static void prepare(int need_ere, int need_pcre2)
 {
     ere = calloc((size_t)npat, sizeof *ere);
     pc = calloc((size_t)npat, sizeof *pc);
     for (int i = 0; i < npat; i++) {
-        if (regcomp(&ere[i], pat[i], REG_EXTENDED | REG_NOSUB | (kind[i] == ILIT ? REG_ICASE : 0)) != 0) {
+        if (need_ere && regcomp(&ere[i], pat[i], REG_EXTENDED | REG_NOSUB | (kind[i] == ILIT ? REG_ICASE : 0)) != 0) {
             fprintf(stderr, "regcomp failed: %s\n", pat[i]);
             exit(2);
         }
+        if (!need_pcre2) continue;
         int err;
         PCRE2_SIZE off;
         pc[i] = pcre2_compile((PCRE2_SPTR)pat[i], PCRE2_ZERO_TERMINATED, kind[i] == ILIT ? PCRE2_CASELESS : 0, &err, &off, NULL);
@@ -101,7 +122,7 @@ static void prepare(void)
     md = pcre2_match_data_create(1, NULL);
 }
 
-static int m_recov(const char *m)
+MATCHER m_recov(const char *m)
 {
     bench_fault f;
     f.msg = m;
@@ -109,7 +130,7 @@ static int m_recov(const char *m)
     return (int)e;   /* error i is pattern i; `none` is npat */
 }
 
-static int m_strstr(const char *m)
+MATCHER m_strstr(const char *m)
 {
     for (int i = 0; i < npat; i++) {
         if (kind[i] == LIT) { if (strstr(m, pat[i])) return i; }
@@ -119,14 +140,14 @@ static int m_strstr(const char *m)
     return npat;
 }
 
-static int m_regexec(const char *m)
+MATCHER m_regexec(const char *m)
 {
     for (int i = 0; i < npat; i++)
         if (regexec(&ere[i], m, 0, NULL, 0) == 0) return i;
     return npat;
 }
 
-static int m_pcre2(const char *m)
+MATCHER m_pcre2(const char *m)
 {
     size_t n = strlen(m);
     for (int i = 0; i < npat; i++)
@@ -160,7 +181,7 @@ static void hs_prepare(void)
     free(flags);
     free(ids);
 }
-static int m_hs(const char *m)
+MATCHER m_hs(const char *m)
 {
     int best = npat;
     hs_scan(db, m, (unsigned)strlen(m), 0, scratch, on_match, &best);
@@ -168,9 +189,28 @@ static int m_hs(const char *m)
 }
 #endif
 
+#ifdef RC_HAVE_RE2C
+MATCHER m_re2c(const char *m)
+{
+    return re2c_classify(m);
+}
+#endif
+#ifdef RC_HAVE_RE2C_G
+MATCHER m_re2c_g(const char *m)
+{
+    return re2c_g_classify(m);
+}
+#endif
+
 typedef int (*matcher)(const char *);
 static const struct { const char *name; matcher fn; } M[] = {
     {"recov", m_recov}, {"strstr", m_strstr}, {"regexec", m_regexec}, {"pcre2", m_pcre2},
+#ifdef RC_HAVE_RE2C
+    {"re2c", m_re2c},
+#endif
+#ifdef RC_HAVE_RE2C_G
+    {"re2c_g", m_re2c_g},
+#endif
 #ifdef RC_HAVE_HS
     {"hs", m_hs},
 #endif
@@ -186,9 +226,23 @@ static double now_ns(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check | --only NAME [K]]\n"); return 2; }
     load(argv[1]);
-    prepare();
+    if (argc > 3 && !strcmp(argv[2], "--only")) {
+        int k = 0, cnt = argc > 4 ? atoi(argv[4]) : nmsg;
+        while (k < NM && strcmp(M[k].name, argv[3])) k++;
+        if (k == NM) { fprintf(stderr, "no matcher %s in this build\n", argv[3]); return 2; }
+        if (cnt < 0 || cnt > nmsg) cnt = nmsg;
+        prepare(M[k].fn == m_strstr || M[k].fn == m_regexec, M[k].fn == m_pcre2);
+#ifdef RC_HAVE_HS
+        if (!strcmp(M[k].name, "hs")) hs_prepare();
+#endif
+        long sink = 0;
+        for (int j = 0; j < cnt; j++) sink += M[k].fn(msg[j]);
+        printf("only %s messages %d sum %ld\n", M[k].name, cnt, sink);
+        return 0;
+    }
+    prepare(1, 1);
 #ifdef RC_HAVE_HS
     hs_prepare();
     size_t hs_bytes = 0;
