@@ -11,6 +11,10 @@
  *   strstr   a loop over the patterns: strstr, strcasestr, regexec for regexes
  *   regexec  a loop of precompiled POSIX EREs
  *   pcre2    a loop of PCRE2 patterns compiled with the JIT
+ *   pcre2alt one PCRE2 pattern with the JIT: an alternation of lookaheads
+ *            ^(?:(?=.*?P0)(*:0)|(?=.*?P1)(*:1)|...) tried in list order, so
+ *            the first alternative that succeeds is the first pattern in list
+ *            order occurring anywhere; its (*MARK) names it
  *   re2c     re2c_classify from re2c_match.c (gen_re2c.py, re2c): a lexer
  *            loop over start positions (built only with -DRC_HAVE_RE2C)
  *   re2c_g   re2c_g_classify: the same re2c input with re2c -g (computed
@@ -100,6 +104,34 @@ static void load(const char *dir)
     fclose(f);
 }
 
+static pcre2_code *alt;          /* pcre2alt: all patterns in one alternation */
+static pcre2_match_data *altmd;
+
+/* the pcre2alt pattern: (?s)^(?:(?=.*?(?:P0))(*:0)|...) with (?i:...) for the
+ * case-insensitive literals */
+static void prepare_alt(void)
+{
+    size_t cap = 64, len = 0;
+    char *re = malloc(cap);
+    len += (size_t)sprintf(re, "(?s)^(?:");
+    for (int i = 0; i < npat; i++) {
+        size_t need = len + strlen(pat[i]) + 48;
+        if (need > cap) { while (need > cap) cap *= 2; re = realloc(re, cap); }
+        len += (size_t)sprintf(re + len, "%s(?=.*?(?%s:%s))(*:%d)", i ? "|" : "", kind[i] == ILIT ? "i" : "",
+                               pat[i], i);
+    }
+    strcpy(re + len, ")");
+    int err;
+    PCRE2_SIZE off;
+    alt = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
+    if (!alt || pcre2_jit_compile(alt, PCRE2_JIT_COMPLETE) != 0) {
+        fprintf(stderr, "pcre2 alternation failed (error %d at %zu)\n", err, (size_t)off);
+        exit(2);
+    }
+    altmd = pcre2_match_data_create(1, NULL);
+    free(re);
+}
+
 /* compile the POSIX EREs (need_ere) and the PCRE2 patterns (need_pcre2) */
 static void prepare(int need_ere, int need_pcre2)
 {
@@ -120,6 +152,12 @@ static void prepare(int need_ere, int need_pcre2)
         }
     }
     md = pcre2_match_data_create(1, NULL);
+}
+
+MATCHER m_pcre2alt(const char *m)
+{
+    if (pcre2_jit_match(alt, (PCRE2_SPTR)m, strlen(m), 0, 0, altmd, NULL) < 0) return npat;
+    return atoi((const char *)pcre2_get_mark(altmd));
 }
 
 MATCHER m_recov(const char *m)
@@ -205,6 +243,7 @@ MATCHER m_re2c_g(const char *m)
 typedef int (*matcher)(const char *);
 static const struct { const char *name; matcher fn; } M[] = {
     {"recov", m_recov}, {"strstr", m_strstr}, {"regexec", m_regexec}, {"pcre2", m_pcre2},
+    {"pcre2alt", m_pcre2alt},
 #ifdef RC_HAVE_RE2C
     {"re2c", m_re2c},
 #endif
@@ -234,6 +273,7 @@ int main(int argc, char **argv)
         if (k == NM) { fprintf(stderr, "no matcher %s in this build\n", argv[3]); return 2; }
         if (cnt < 0 || cnt > nmsg) cnt = nmsg;
         prepare(M[k].fn == m_strstr || M[k].fn == m_regexec, M[k].fn == m_pcre2);
+        if (M[k].fn == m_pcre2alt) prepare_alt();
 #ifdef RC_HAVE_HS
         if (!strcmp(M[k].name, "hs")) hs_prepare();
 #endif
@@ -243,6 +283,7 @@ int main(int argc, char **argv)
         return 0;
     }
     prepare(1, 1);
+    prepare_alt();
 #ifdef RC_HAVE_HS
     hs_prepare();
     size_t hs_bytes = 0;

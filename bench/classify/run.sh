@@ -101,7 +101,7 @@ for n in $sizes; do
     IR[$n.$m]="-"; CM[$m]="-"
     [ -n "$have_cg" ] || continue
     k=$cgmsgs
-    case $m in strstr|regexec|pcre2) [ "$n" -lt 1000 ] || k=$cgloop ;; esac
+    case $m in strstr|regexec|pcre2|pcre2alt) [ "$n" -lt 1000 ] || k=$cgloop ;; esac
     [ "$k" -le "$msgs" ] || k=$msgs
     CM[$m]=$k
     valgrind --tool=callgrind --callgrind-out-file="$d/cg.$m" --toggle-collect="m_$m" \
