@@ -51,6 +51,53 @@ static void terminal_expect(const rc_ir *ir, const rc_ir_block *b, int e, char *
     snprintf(buf, n, "escalate %s %s", ch >= 0 ? ir->channels[ch].name : "?", sev_names[lv]);
 }
 
+/* The fix for a block whose retries can run past its deadline (worst: the
+ * largest worst-case total): the deadline that holds them all, and, when the
+ * block has one retry step, the most attempts whose worst-case delays fit in
+ * the deadline for every error the block takes. */
+static void deadline_fix(rc_an *an, int bi, uint64_t worst)
+{
+    const rc_ir *ir = an->ir;
+    const rc_ir_block *b = &ir->blocks[bi];
+    int step = -1, nretry = 0;
+    for (int s = 0; s < b->nsteps; s++)
+        if (b->steps[s].kind == RC_IR_RETRY) { step = s; nretry++; }
+    char alt[256] = "";
+    if (nretry == 1) {
+        const rc_ir_retry *r = &ir->retries[b->steps[step].retry];
+        size_t na = r->attempts;
+        uint32_t *lo = malloc(na * sizeof *lo), *hi = malloc(na * sizeof *hi);
+        if (!lo || !hi) exit(3);
+        int fit = r->attempts;
+        uint64_t fit_ms = 0;
+        for (int e = 0; e < ir->nerrors; e++) {
+            if (!b->errors[e] || !block_takes(an, bi, e)) continue;
+            int n = rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            uint64_t t = 0;
+            int k = 0;
+            while (k < n && t + hi[k] <= b->deadline_ms) t += hi[k++];
+            if (k < fit) fit = k;
+        }
+        /* what those attempts take in the worst case, over the same errors */
+        for (int e = 0; e < ir->nerrors; e++) {
+            if (!b->errors[e] || !block_takes(an, bi, e)) continue;
+            rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            uint64_t t = 0;
+            for (int k = 0; k < fit; k++) t += hi[k];
+            if (t > fit_ms) fit_ms = t;
+        }
+        free(lo);
+        free(hi);
+        if (fit == 0)
+            snprintf(alt, sizeof alt, "; even the first retry of '%s' can take longer than the deadline",
+                     r->name);
+        else
+            snprintf(alt, sizeof alt, ", or give '%s' at most %d attempt%s (%llu ms of delays at most)", r->name,
+                     fit, fit == 1 ? "" : "s", (unsigned long long)fit_ms);
+    }
+    rc_diag_note(an->d, b->loc, "fix: raise the deadline to at least %llu ms%s", (unsigned long long)worst, alt);
+}
+
 void rc_an_time(rc_an *an)
 {
     const rc_ir *ir = an->ir;
@@ -90,6 +137,7 @@ void rc_an_time(rc_an *an)
                             "%u ms: for '%s' their delays take %llu..%llu ms", b->deadline_ms, en,
                             (unsigned long long)worst_min, (unsigned long long)worst_max);
         }
+        deadline_fix(an, bi, worst_max);
         /* the timeline that does it, in .rtest form (worst-case delays) */
         if (!fault_in_block(an, bi, worst_e, wit, sizeof wit)) continue;
         uint64_t t = 0;
