@@ -497,14 +497,15 @@ static uint32_t max_of(const uint32_t *v, int n)
     return m;
 }
 
-/* The compact table form (dfa_pack.h, recov_dfa8c in recov/recov.h). */
-static void emit_u8_array(FILE *c, const char *P, int t, const char *sfx, const uint8_t *v, int n)
+/* The compact table forms (dfa_pack.h, recov_dfa8c / recov_dfa16c in recov/recov.h). */
+static void emit_small_array(FILE *c, const char *P, int t, const char *sfx, const char *type,
+                             const uint8_t *v8, const uint16_t *v16, int n)
 {
-    uint32_t w[510];
+    static uint32_t w[RC_DFAPACK_MAXCOMB];
     char nm[128];
-    for (int i = 0; i < n; i++) w[i] = v[i];
+    for (int i = 0; i < n; i++) w[i] = v8 ? v8[i] : v16[i];
     snprintf(nm, sizeof nm, "%s__t%d_%s", P, t, sfx);
-    emit_u32_array(c, "uint8_t", nm, w, n, false);
+    emit_u32_array(c, type, nm, w, n, false);
 }
 
 static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
@@ -512,26 +513,29 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
     FILE *c = e->c;
     const rc_dfa *d = &e->ir->texts[t].dfa;
     const char *P = e->P;
-    int nacc = z->nstates - z->accfrom;
+    const char *st = z->wide ? "uint16_t" : "uint8_t";
+    int nacc = z->nids - z->accfrom;
     char nm[128];
-    emit_u8_array(c, P, t, "map", z->map, z->hi - z->lo + 1);
-    emit_u8_array(c, P, t, "def", z->def, z->nclasses);
-    emit_u8_array(c, P, t, "base", z->base, z->nstates);
-    emit_u8_array(c, P, t, "chk", z->chk, z->ncomb);
-    emit_u8_array(c, P, t, "nxt", z->nxt, z->ncomb);
+    emit_small_array(c, P, t, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
+    emit_small_array(c, P, t, "def", st, NULL, z->def, z->nclasses);
+    emit_small_array(c, P, t, "chk", "uint8_t", z->chk, NULL, z->ncomb);
+    emit_small_array(c, P, t, "nxt", st, NULL, z->nxt, z->ncomb);
     if (nacc > 0) {
-        emit_u8_array(c, P, t, "acc", z->acc, nacc);
+        emit_small_array(c, P, t, "acc", st, NULL, z->acc, nacc);
         /* acc_end is often acc itself: then one table serves both */
-        if (!z->same_end) emit_u8_array(c, P, t, "end", z->acc_end, nacc);
+        if (!z->same_end) emit_small_array(c, P, t, "end", st, NULL, z->acc_end, nacc);
     }
     snprintf(nm, sizeof nm, "%s__t%d_masks", P, t);
     emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
-    fprintf(c, "static const recov_dfa8c %s__t%d = {\n    %s__t%d_map, %s__t%d_def, %s__t%d_base, "
-               "%s__t%d_chk, %s__t%d_nxt,\n", P, t, P, t, P, t, P, t, P, t, P, t);
+    fprintf(c, "static const recov_dfa%s %s__t%d = {\n    %s__t%d_map, %s__t%d_def, "
+               "%s__t%d_chk, %s__t%d_nxt,\n", z->wide ? "16c" : "8c", P, t, P, t, P, t, P, t, P, t);
     if (nacc > 0) fprintf(c, "    %s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
     else fprintf(c, "    NULL, NULL, ");
-    fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
-            P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+    if (z->wide)
+        fprintf(c, "%s__t%d_masks, %du, %du, %du\n};\n\n", P, t, d->words, z->accfrom, z->k0);
+    else
+        fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
+                P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
 }
 
 static void emit_dfa(em *e, int t)
@@ -878,7 +882,8 @@ static void put_errset(const em *e, FILE *f, const bool *set, const char *table)
     } else if (n <= 32) {
         uint32_t m = 0;
         for (int i = 0; i < n; i++) if (set[i]) m |= (uint32_t)1u << i;
-        fprintf(f, "((0x%08" PRIX32 "u >> e) & 1u) != 0u", m);
+        /* e < 32; the cast and the mask make the shift's range provable (MISRA 12.2) */
+        fprintf(f, "(((uint32_t)0x%08" PRIX32 "u >> (e & 31u)) & 1u) != 0u", m);
     } else {
         fprintf(f, "%s[e] != 0u", table);
     }
@@ -1063,14 +1068,14 @@ static void emit_scan(em *e, int t, const char *ind)
     const rc_dfa *d = &ir->texts[t].dfa;
     bool w8 = d->nstates <= 256 && d->nmasks <= 256;
     static rc_dfapack pk;
-    const char *sfx = rc_dfapack_build(d, &pk) ? "8c" : w8 ? "8" : "16";
+    const char *sfx = rc_dfapack_build(d, &pk) ? (pk.wide ? "16c" : "8c") : w8 ? "8" : "16";
     const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
         fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
-                   "u : RECOV_MAX_TEXT, m + %d);\n", ind, sfx, e->P, t, tf->name, tf->text_cap,
+                   "u : RECOV_MAX_TEXT, &m[%d]);\n", ind, sfx, e->P, t, tf->name, tf->text_cap,
                 tf->text_cap, e->woff[t]);
     else
-        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, m + %d);\n", ind, sfx,
+        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, &m[%d]);\n", ind, sfx,
                 e->P, t, tf->name, e->woff[t]);
 }
 
@@ -1284,7 +1289,8 @@ static void emit_escalate(em *e)
     const char *P = e->P;
     if (!e->any_esc) return;
     fprintf(c, "/* ESCALATE at level lv, after the `unresolved` rule of that level. */\n"
-               "static recov_decision %s__escalate(%s_state *s, unsigned lv)\n{\n    recov_decision d;\n", P, P);
+               "static recov_decision %s__escalate(%s_state *s, unsigned level)\n{\n    recov_decision d;\n"
+               "    unsigned lv = level;\n", P, P);
     /* an else-if chain: a promoted level is not promoted again */
     const char *kw = "    if";
     for (int l = 0; l < RC_SEV_COUNT; l++) {
@@ -1406,7 +1412,7 @@ static void emit_block(em *e, int bi)
             const char *learned = run ? "hnd_ok" : "alt_ok";
             fprintf(c, "            {\n                unsigned i, best = %du;\n"
                        "                for (i = 0u; i < %du; i++) {\n"
-                       "                    if (((unsigned)s->blk%d_sub >> i) & 1u) {\n                        continue;\n                    }\n",
+                       "                    if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {\n                        continue;\n                    }\n",
                     n, n, bi);
             if (st->adaptive)
                 fprintf(c, "                    if (best == %du || s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]]) {\n                        best = i;\n                    }\n", n, learned, P, bi, i, learned, P, bi, i);
@@ -1550,8 +1556,8 @@ static void emit_breaker_fail(em *e, int i)
         fprintf(c, "nf * 100u >= %du * (uint32_t)s->brk%d_n)\n                %s__open%d(s, now);\n",
                 b->rate_pct, i, P, i);
     }
-    fprintf(c, "        } else if (s->brk%d_state == 2u) {\n            %s__open%d(s, now);\n        }\n    }\n",
-            i, P, i);
+    fprintf(c, "        } else if (s->brk%d_state == 2u) {\n            %s__open%d(s, now);\n        } else {\n"
+               "            /* open: the call was not made, nothing to count */\n        }\n    }\n", i, P, i);
 }
 
 static void emit_entry_points(em *e)
@@ -1676,7 +1682,8 @@ static void emit_entry_points(em *e)
         fprintf(c, "            s->brk%d_state = 0u;\n", i);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(c, "            s->brk%d_fails = 0u;\n", i);
         else fprintf(c, "            s->brk%d_window = 0u;\n            s->brk%d_n = 0u;\n", i, i);
-        fprintf(c, "            s->brk%d_admitted = 0u;\n            s->brk%d_successes = 0u;\n        }\n    }\n", i, i);
+        fprintf(c, "            s->brk%d_admitted = 0u;\n            s->brk%d_successes = 0u;\n        }\n    } else {\n"
+                   "        /* open: nothing to count */\n    }\n", i, i);
     }
     if (ir->nbudgets) fprintf(c, "    %s__budget_count(s, now);\n", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
@@ -1711,15 +1718,12 @@ static void emit_checkpoint(em *e)
     emit_u32_array(c, utype(mx), nm, v, n, false);
     fprintf(c, "static const %s %s__ck_off[%d] = {\n", utype((uint64_t)state_size(e)), P, n);
     for (int i = 0; i < n; i++) {
-        /* array elements: offset of the array plus the element */
+        /* array elements by their designator (`alt_ok[1]`); element 0 as the array */
         char base[48];
         const char *br = strchr(e->recs[i].lval, '[');
         snprintf(base, sizeof base, "%.*s", br ? (int)(br - e->recs[i].lval) : (int)strlen(e->recs[i].lval),
                  e->recs[i].lval);
-        if (br)
-            fprintf(c, "    offsetof(%s_state, %s) + %d * sizeof(uint16_t),\n", P, base, atoi(br + 1));
-        else
-            fprintf(c, "    offsetof(%s_state, %s),\n", P, base);
+        fprintf(c, "    offsetof(%s_state, %s),\n", P, br && atoi(br + 1) > 0 ? e->recs[i].lval : base);
     }
     fprintf(c, "};\n\n");
     free(v);
@@ -1741,7 +1745,7 @@ static void emit_checkpoint(em *e)
     int npersist = 0;
     while (npersist < n && strncmp(e->recs[npersist].key, "incident.", 9) != 0) npersist++;
     fprintf(c, "size_t %s_save(const %s_state *s, uint8_t *buf, size_t cap)\n{\n"
-               "    uint8_t *p = buf + %uu;\n    unsigned k;\n"
+               "    uint8_t *p = buf + %uu;\n    size_t used = %uu;\n    unsigned k;\n"
                "    if (buf == NULL || cap < %s_CHECKPOINT_MAX) {\n        return 0u;\n    }\n"
                "    buf[0] = 0x52u; /* RCVK */\n    buf[1] = 0x43u;\n    buf[2] = 0x56u;\n    buf[3] = 0x4Bu;\n"
                "    buf[4] = %uu;\n    buf[5] = 0u;\n    buf[6] = 0u;\n    buf[7] = 0u;\n"
@@ -1751,15 +1755,16 @@ static void emit_checkpoint(em *e)
                "        recov_put32(p, %s__ck_tag[k]);\n        p[4] = %s__ck_len[k];\n"
                "        if (p[4] == 4u) {\n            recov_put32(p + 5, v);\n"
                "        } else if (p[4] == 2u) {\n            recov_put16(p + 5, (uint16_t)v);\n"
-               "        } else {\n            p[5] = (uint8_t)v;\n        }\n        p += 5u + p[4];\n    }\n"
-               "    recov_put32(p, recov_crc32(0u, buf, (size_t)(p - buf)));\n"
+               "        } else {\n            p[5] = (uint8_t)v;\n        }\n        used += 5u + (size_t)p[4];\n"
+               "        p = &buf[used];\n    }\n"
+               "    recov_put32(p, recov_crc32(0u, buf, used));\n"
                "    return %s_CHECKPOINT_MAX;\n}\n\n",
-            P, P, EM_CK_HEADER, P, EM_CK_FORMAT, rc_emit_fnv1a(P), P, P, payload, n, P, P, P, P);
+            P, P, EM_CK_HEADER, EM_CK_HEADER, P, EM_CK_FORMAT, rc_emit_fnv1a(P), P, P, payload, n, P, P, P, P);
 
     fprintf(c, "/* Validate everything first (pass 0), then apply (pass 1): a rejected\n"
                " * checkpoint leaves *s untouched. */\n"
                "recov_load %s_load(%s_state *s, const uint8_t *buf, size_t len)\n{\n"
-               "    uint32_t plen, i, v;\n    unsigned pass, k, n = 0u, idx;\n    int same;\n"
+               "    uint32_t plen, i, v;\n    unsigned pass, k, n = 0u, idx;\n    bool same;\n"
                "    if (buf == NULL || len < %uu) {\n        return RECOV_LOAD_SHORT;\n    }\n"
                "    if (buf[0] != 0x52u || buf[1] != 0x43u || buf[2] != 0x56u || buf[3] != 0x4Bu) {\n        return RECOV_LOAD_MAGIC;\n    }\n"
                "    if (buf[4] != %uu || buf[5] != 0u || buf[6] != 0u || buf[7] != 0u) {\n        return RECOV_LOAD_FORMAT;\n    }\n"
