@@ -497,14 +497,15 @@ static uint32_t max_of(const uint32_t *v, int n)
     return m;
 }
 
-/* The compact table form (dfa_pack.h, recov_dfa8c in recov/recov.h). */
-static void emit_u8_array(FILE *c, const char *P, int t, const char *sfx, const uint8_t *v, int n)
+/* The compact table forms (dfa_pack.h, recov_dfa8c / recov_dfa16c in recov/recov.h). */
+static void emit_small_array(FILE *c, const char *P, int t, const char *sfx, const char *type,
+                             const uint8_t *v8, const uint16_t *v16, int n)
 {
-    uint32_t w[510];
+    static uint32_t w[RC_DFAPACK_MAXCOMB];
     char nm[128];
-    for (int i = 0; i < n; i++) w[i] = v[i];
+    for (int i = 0; i < n; i++) w[i] = v8 ? v8[i] : v16[i];
     snprintf(nm, sizeof nm, "%s__t%d_%s", P, t, sfx);
-    emit_u32_array(c, "uint8_t", nm, w, n, false);
+    emit_u32_array(c, type, nm, w, n, false);
 }
 
 static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
@@ -512,34 +513,36 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
     FILE *c = e->c;
     const rc_dfa *d = &e->ir->texts[t].dfa;
     const char *P = e->P;
-    int nacc = z->nstates - z->accfrom;
+    const char *st = z->wide ? "uint16_t" : "uint8_t";
+    int nacc = z->nids - z->accfrom;
     char nm[128];
-    emit_u8_array(c, P, t, "map", z->map, z->hi - z->lo + 1);
-    emit_u8_array(c, P, t, "def", z->def, z->nclasses);
-    emit_u8_array(c, P, t, "base", z->base, z->nstates);
-    emit_u8_array(c, P, t, "chk", z->chk, z->ncomb);
-    emit_u8_array(c, P, t, "nxt", z->nxt, z->ncomb);
+    emit_small_array(c, P, t, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
+    emit_small_array(c, P, t, "def", st, NULL, z->def, z->nclasses);
+    emit_small_array(c, P, t, "chk", "uint8_t", z->chk, NULL, z->ncomb);
+    emit_small_array(c, P, t, "nxt", st, NULL, z->nxt, z->ncomb);
     if (nacc > 0) {
-        emit_u8_array(c, P, t, "acc", z->acc, nacc);
+        emit_small_array(c, P, t, "acc", st, NULL, z->acc, nacc);
         /* acc_end is often acc itself: then one table serves both */
-        if (!z->same_end) emit_u8_array(c, P, t, "end", z->acc_end, nacc);
+        if (!z->same_end) emit_small_array(c, P, t, "end", st, NULL, z->acc_end, nacc);
     }
     snprintf(nm, sizeof nm, "%s__t%d_masks", P, t);
     emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
-    fprintf(c, "static const recov_dfa8c %s__t%d = {\n    %s__t%d_map, %s__t%d_def, %s__t%d_base, "
-               "%s__t%d_chk, %s__t%d_nxt,\n", P, t, P, t, P, t, P, t, P, t, P, t);
+    fprintf(c, "static const recov_dfa%s %s__t%d = {\n    %s__t%d_map, %s__t%d_def, "
+               "%s__t%d_chk, %s__t%d_nxt,\n", z->wide ? "16c" : "8c", P, t, P, t, P, t, P, t, P, t);
     if (nacc > 0) fprintf(c, "    %s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
     else fprintf(c, "    NULL, NULL, ");
-    fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
-            P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+    if (z->wide)
+        fprintf(c, "%s__t%d_masks, %du, %du, %du, %du\n};\n\n", P, t, d->words, z->accfrom, z->stopfrom, z->k0);
+    else
+        fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
+                P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
 }
 
 static void emit_dfa(em *e, int t)
 {
     FILE *c = e->c;
     const rc_dfa *d = &e->ir->texts[t].dfa;
-    bool w8 = d->nstates <= 256 && d->nmasks <= 256;
-    const char *st = w8 ? "uint8_t" : "uint16_t";
+    const char *st = "uint16_t";
     char nm[128];
     uint32_t cm[256];
     fprintf(c, "/* text field %s: %d patterns, %d states, %d byte classes */\n",
@@ -562,7 +565,7 @@ static void emit_dfa(em *e, int t)
     emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
     fprintf(c, "static const recov_dfa%s %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
                "%s__t%d_end, %s__t%d_masks, %du, %du\n};\n\n",
-            w8 ? "8" : "16", e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t,
+            "16", e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t,
             d->nclasses, d->words);
 }
 
@@ -1062,9 +1065,8 @@ static void emit_scan(em *e, int t, const char *ind)
     const rc_ir *ir = e->ir;
     FILE *c = e->c;
     const rc_dfa *d = &ir->texts[t].dfa;
-    bool w8 = d->nstates <= 256 && d->nmasks <= 256;
     static rc_dfapack pk;
-    const char *sfx = rc_dfapack_build(d, &pk) ? "8c" : w8 ? "8" : "16";
+    const char *sfx = rc_dfapack_build(d, &pk) ? (pk.wide ? "16c" : "8c") : "16";
     const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
         fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32

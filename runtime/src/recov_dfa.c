@@ -22,25 +22,6 @@ static void recov_dfa_or(uint32_t *mask, const uint32_t *masks, uint32_t row, ui
     }
 }
 
-void recov_dfa_scan8(const recov_dfa8 *d, const char *text, size_t limit, uint32_t *mask)
-{
-    const uint8_t *t = (const uint8_t *)text;
-    uint32_t s = 0u;
-    size_t i;
-    uint16_t w;
-    for (w = 0u; w < d->words; w++) {
-        mask[w] = 0u;
-    }
-    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
-    if (t != NULL) {
-        for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
-            s = d->trans[(s * d->nclasses) + d->classmap[t[i]]];
-            recov_dfa_or(mask, d->masks, d->acc[s], d->words);
-        }
-    }
-    recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
-}
-
 void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint32_t *mask)
 {
     const uint8_t *t = (const uint8_t *)text;
@@ -60,18 +41,21 @@ void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint
     recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
 }
 
-/* The compact form (recov.h).  In the start state, the bytes it stays on
- * (inside [lo, hi] and of a class below k0; never NUL) are skipped two at a
- * time by a loop of compares: re-entering a state adds no pattern. */
+/* The compact forms (recov.h).  In the start state, the bytes it stays on
+ * (of a class below k0; never NUL) are skipped two at a time by a loop of
+ * compares: re-entering a state adds no pattern.  A state is its row's
+ * offset in the comb, so a step is one probe of chk. */
 #define RECOV_DFA_STAYS(c) ((((uint32_t)(c) - lo) <= span) && ((uint32_t)map[(uint32_t)(c) - lo] < k0))
 
 void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint32_t *mask)
 {
     const uint8_t *t = (const uint8_t *)text;
     const uint8_t *map = d->map;
+    const uint8_t *chk = d->chk;
     const uint32_t lo = d->lo;
     const uint32_t span = (uint32_t)d->hi - lo;
     const uint32_t k0 = d->k0;
+    const uint32_t accfrom = d->accfrom;
     uint32_t s = 0u;
     size_t n = (t != NULL) ? limit : 0u;   /* bytes to read; the NUL found sets it */
     size_t i = 0u;
@@ -79,22 +63,16 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
     for (w = 0u; w < d->words; w++) {
         mask[w] = 0u;
     }
-    if (d->accfrom == 0u) {
+    if (accfrom == 0u) {
         recov_dfa_or(mask, d->masks, d->acc[0], d->words);
     }
     while (i < n) {
         uint32_t c;
         uint32_t b;
         uint32_t k;
-        uint32_t x;
         if (s == 0u) {
-            for (; i < (n - 1u); i += 2u) {     /* two bytes a round */
-                if (!RECOV_DFA_STAYS(t[i]) || !RECOV_DFA_STAYS(t[i + 1u])) {
-                    break;
-                }
-            }
-            if ((i < n) && RECOV_DFA_STAYS(t[i])) {
-                i++;    /* the first of the pair that ended the skip, or the last byte before n */
+            while ((i < n) && RECOV_DFA_STAYS(t[i])) {
+                i++;
             }
             if (i >= n) {
                 break;
@@ -106,14 +84,59 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
         }
         b = c - lo;
         k = (b <= span) ? (uint32_t)map[b] : (uint32_t)d->cdef;
-        x = (uint32_t)d->base[s] + k;
-        s = ((uint32_t)d->chk[x] == s) ? (uint32_t)d->nxt[x] : (uint32_t)d->def[k];
-        if (s >= d->accfrom) {
-            recov_dfa_or(mask, d->masks, d->acc[s - d->accfrom], d->words);
+        s = ((uint32_t)chk[s + k] == k) ? (uint32_t)d->nxt[s + k] : (uint32_t)d->def[k];
+        if (s >= accfrom) {
+            recov_dfa_or(mask, d->masks, d->acc[s - accfrom], d->words);
         }
         i++;
     }
-    if (s >= d->accfrom) {
-        recov_dfa_or(mask, d->masks, d->acc_end[s - d->accfrom], d->words);
+    if (s >= accfrom) {
+        recov_dfa_or(mask, d->masks, d->acc_end[s - accfrom], d->words);
+    }
+}
+
+#define RECOV_DFA_STAYS16(c) ((uint32_t)map[(c)] < k0)
+
+/* The 16-bit form: one compare per byte (s >= accfrom) catches the start
+ * state (back to the skip loop), accepting states and the stop states that
+ * NUL leads to. */
+void recov_dfa_scan16c(const recov_dfa16c *d, const char *text, size_t limit, uint32_t *mask)
+{
+    const uint8_t *t = (const uint8_t *)text;
+    const uint8_t *map = d->map;
+    const uint8_t *chk = d->chk;
+    const uint32_t k0 = d->k0;
+    const uint32_t accfrom = d->accfrom;
+    uint32_t s = accfrom;
+    size_t n = (t != NULL) ? limit : 0u;   /* bytes to read; a stop state sets it */
+    size_t i = 0u;
+    uint16_t w;
+    for (w = 0u; w < d->words; w++) {
+        mask[w] = 0u;
+    }
+    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+    while (i < n) {
+        /* the start state: skip the bytes it stays on */
+        while ((i < n) && RECOV_DFA_STAYS16(t[i])) {
+            i++;
+        }
+        /* steps, until back in the start state */
+        while (i < n) {
+            uint32_t k = map[t[i]];
+            i++;
+            s = ((uint32_t)chk[s + k] == k) ? (uint32_t)d->nxt[s + k] : (uint32_t)d->def[k];
+            if (s >= accfrom) {
+                if (s == accfrom) {
+                    break;
+                }
+                recov_dfa_or(mask, d->masks, d->acc[s - accfrom], d->words);
+                if (s >= (uint32_t)d->stopfrom) {
+                    n = i;      /* NUL */
+                }
+            }
+        }
+    }
+    if (s >= accfrom) {
+        recov_dfa_or(mask, d->masks, d->acc_end[s - accfrom], d->words);
     }
 }

@@ -11,7 +11,8 @@
  *    the verdict of the reference matcher (a set-of-positions backtracking
  *    search over the tree, copied from tests/unit/test_dfa.c), hence also
  *    the same first matching pattern (classify's first-match rule).  The
- *    runtime scanners (recov_dfa_scan8/16) must agree too.
+ *    runtime scanners (recov_dfa_scan16 and the compact recov_dfa_scan8c /
+ *    recov_dfa_scan16c, compiler/dfa_pack.h) must agree too.
  *  - odd: RAW.  The input is split into up to 4 length-prefixed patterns of
  *    up to 3 alternatives of arbitrary bytes, regex or literal.  Building must
  *    end in a DFA or an error (never a crash, UB or runaway); on success the
@@ -26,6 +27,7 @@
 
 #include "arena.h"
 #include "dfa.h"
+#include "dfa_pack.h"
 #include "recov/recov.h"
 #include "regex_ref.h"
 
@@ -116,11 +118,13 @@ static rnode *gen(in *r, int depth)
 /* ---- runtime tables ------------------------------------------------------ */
 
 typedef struct rt_tables {
-    uint8_t t8[65536], a8[8192], e8[8192];
     uint16_t t16[65536], a16[8192], e16[8192];
-    recov_dfa8 d8;
     recov_dfa16 d16;
-    bool has8, has16;
+    bool has16, has8c, has16c;
+    rc_dfapack pk8, pk16;
+    uint8_t c8def[256], c8nxt[RC_DFAPACK_MAXCOMB], c8acc[256], c8end[256];
+    recov_dfa8c d8c;
+    recov_dfa16c d16c;
 } rt_tables;
 static rt_tables rt;
 
@@ -128,20 +132,32 @@ static void convert(const rc_dfa *d)
 {
     size_t nt = (size_t)d->nstates * (size_t)d->nclasses;
     rt.has16 = nt <= 65536 && d->nstates <= 8192 && d->nmasks <= 65536;
-    rt.has8 = rt.has16 && d->nstates <= 256 && d->nmasks <= 256;
-    if (!rt.has16) return;
-    for (size_t i = 0; i < nt; i++) {
-        rt.t8[i] = (uint8_t)d->trans[i];
-        rt.t16[i] = (uint16_t)d->trans[i];
+    rt.has8c = rc_dfapack_build_as(d, false, &rt.pk8);
+    if (rt.has8c) {
+        const rc_dfapack *z = &rt.pk8;
+        for (int k = 0; k < z->nclasses; k++) rt.c8def[k] = (uint8_t)z->def[k];
+        for (int x = 0; x < z->ncomb; x++) rt.c8nxt[x] = (uint8_t)z->nxt[x];
+        for (int r = 0; r < z->nids - z->accfrom; r++) {
+            rt.c8acc[r] = (uint8_t)z->acc[r];
+            rt.c8end[r] = (uint8_t)z->acc_end[r];
+        }
+        rt.d8c = (recov_dfa8c){ z->map, rt.c8def, z->chk, rt.c8nxt, rt.c8acc, rt.c8end, d->masks,
+                                (uint8_t)z->lo, (uint8_t)z->hi, (uint8_t)z->cdef, (uint8_t)d->words,
+                                (uint8_t)z->k0, (uint8_t)z->accfrom };
     }
+    rt.has16c = rc_dfapack_build_as(d, true, &rt.pk16);
+    if (rt.has16c) {
+        const rc_dfapack *z = &rt.pk16;
+        rt.d16c = (recov_dfa16c){ z->map, z->def, z->chk, z->nxt, z->acc, z->acc_end, d->masks,
+                                  (uint16_t)d->words, (uint16_t)z->accfrom, (uint16_t)z->stopfrom,
+                                  (uint8_t)z->k0 };
+    }
+    if (!rt.has16) return;
+    for (size_t i = 0; i < nt; i++) rt.t16[i] = (uint16_t)d->trans[i];
     for (int s = 0; s < d->nstates; s++) {
-        rt.a8[s] = (uint8_t)d->acc[s];
-        rt.e8[s] = (uint8_t)d->acc_end[s];
         rt.a16[s] = (uint16_t)d->acc[s];
         rt.e16[s] = (uint16_t)d->acc_end[s];
     }
-    rt.d8 = (recov_dfa8){ d->classmap, rt.t8, rt.a8, rt.e8, d->masks,
-                          (uint16_t)d->nclasses, (uint16_t)d->words };
     rt.d16 = (recov_dfa16){ d->classmap, rt.t16, rt.a16, rt.e16, d->masks,
                             (uint16_t)d->nclasses, (uint16_t)d->words };
 }
@@ -199,10 +215,15 @@ static void check_text(const rc_dfa *d, const char *t, size_t len, uint32_t want
         recov_dfa_scan16(&rt.d16, t, RECOV_MAX_TEXT, &m);
         if (m != want) dump(t, len, m, want, "recov_dfa_scan16 vs reference");
     }
-    if (rt.has8) {
+    if (rt.has8c) {
         uint32_t m = 0;
-        recov_dfa_scan8(&rt.d8, t, RECOV_MAX_TEXT, &m);
-        if (m != want) dump(t, len, m, want, "recov_dfa_scan8 vs reference");
+        recov_dfa_scan8c(&rt.d8c, t, RECOV_MAX_TEXT, &m);
+        if (m != want) dump(t, len, m, want, "recov_dfa_scan8c vs reference");
+    }
+    if (rt.has16c) {
+        uint32_t m = 0;
+        recov_dfa_scan16c(&rt.d16c, t, RECOV_MAX_TEXT, &m);
+        if (m != want) dump(t, len, m, want, "recov_dfa_scan16c vs reference");
     }
 }
 

@@ -335,61 +335,92 @@ static rnode *gen(rgen *g, int depth)
 
 
 
-/* rc_dfa -> runtime tables (both widths when they fit). */
+/* rc_dfa -> runtime tables: the full 16-bit tables and both compact forms
+ * when they apply. */
 typedef struct rt_tables {
-    uint8_t t8[65536], a8[8192], e8[8192];
     uint16_t t16[65536], a16[8192], e16[8192];
-    recov_dfa8 d8;
     recov_dfa16 d16;
-    bool has8;
-    bool has8c;            /* the compact form applies (dfa_pack.h) */
+    bool has8c;            /* the compact forms apply (dfa_pack.h) */
+    bool has16c;
     rc_dfapack pk;
+    uint8_t c8def[256], c8nxt[RC_DFAPACK_MAXCOMB], c8acc[256], c8end[256];
     recov_dfa8c d8c;
+    rc_dfapack pk16;
+    recov_dfa16c d16c;
 } rt_tables;
+
+/* what the scanners rely on: start-state stays below k0, NUL never among
+ * them, chk names a class or 255, every probe inside the comb, ids distinct */
+static void check_pack(const rc_dfa *d, const rc_dfapack *z)
+{
+    static uint8_t seen[RC_DFAPACK_MAXID + 1];
+    for (int b = z->lo; b <= z->hi; b++) {
+        int k = z->map[b - z->lo];
+        if (k < z->k0) assert_true(b != 0);
+        assert_true(k < z->nclasses);
+    }
+    memset(seen, 0, sizeof seen);
+    int start = z->wide ? z->accfrom : 0;
+    assert_int_equal(z->id[0], start);
+    for (int s = 0; s < d->nstates; s++) {
+        int id = z->id[s];
+        assert_true(id < z->nids);
+        assert_false(seen[id]);
+        seen[id] = 1;
+        assert_true(id + z->nclasses <= z->ncomb + 1);
+        bool acc = d->acc[s] != 0u || d->acc_end[s] != 0u;
+        if (acc) assert_true(id >= z->accfrom);
+        if (z->wide) assert_true(id < z->stopfrom);
+    }
+    for (int x = 0; x < z->ncomb; x++) assert_true(z->chk[x] == 255 || z->chk[x] < z->nclasses);
+}
 
 static void convert(const rc_dfa *d, rt_tables *rt)
 {
     size_t nt = (size_t)d->nstates * (size_t)d->nclasses;
     assert_true(nt <= 65536 && d->nstates <= 8192);
-    rt->has8 = d->nstates <= 256 && d->nmasks <= 256;
-    for (size_t i = 0; i < nt; i++) {
-        rt->t8[i] = (uint8_t)d->trans[i];
-        rt->t16[i] = (uint16_t)d->trans[i];
-    }
+    for (size_t i = 0; i < nt; i++) rt->t16[i] = (uint16_t)d->trans[i];
     for (int s = 0; s < d->nstates; s++) {
-        rt->a8[s] = (uint8_t)d->acc[s];
-        rt->e8[s] = (uint8_t)d->acc_end[s];
         rt->a16[s] = (uint16_t)d->acc[s];
         rt->e16[s] = (uint16_t)d->acc_end[s];
     }
-    rt->d8 = (recov_dfa8){ d->classmap, rt->t8, rt->a8, rt->e8, d->masks,
-                           (uint16_t)d->nclasses, (uint16_t)d->words };
     rt->d16 = (recov_dfa16){ d->classmap, rt->t16, rt->a16, rt->e16, d->masks,
                              (uint16_t)d->nclasses, (uint16_t)d->words };
-    rt->has8c = rc_dfapack_build(d, &rt->pk);
+    rt->has8c = rc_dfapack_build_as(d, false, &rt->pk);
     if (rt->has8c) {
         const rc_dfapack *z = &rt->pk;
-        rt->d8c = (recov_dfa8c){ z->map, z->def, z->base, z->chk, z->nxt, z->acc,
-                                 z->same_end ? z->acc : z->acc_end, d->masks,
+        for (int k = 0; k < z->nclasses; k++) rt->c8def[k] = (uint8_t)z->def[k];
+        for (int x = 0; x < z->ncomb; x++) rt->c8nxt[x] = (uint8_t)z->nxt[x];
+        for (int r = 0; r < z->nids - z->accfrom; r++) {
+            rt->c8acc[r] = (uint8_t)z->acc[r];
+            rt->c8end[r] = (uint8_t)z->acc_end[r];
+        }
+        rt->d8c = (recov_dfa8c){ z->map, rt->c8def, z->chk, rt->c8nxt, rt->c8acc, rt->c8end, d->masks,
                                  (uint8_t)z->lo, (uint8_t)z->hi, (uint8_t)z->cdef, (uint8_t)d->words,
                                  (uint8_t)z->k0, (uint8_t)z->accfrom };
-        /* what the scanner relies on: start-state stays below k0, NUL never
-         * among them, chk names a state or 255, every probe inside the comb */
-        for (int b = z->lo; b <= z->hi; b++) {
-            int k = z->map[b - z->lo];
-            if (k < z->k0) assert_true(b != 0);
-        }
-        for (int s = 0; s < z->nstates; s++) assert_true(z->base[s] + z->nclasses <= z->ncomb);
-        for (int x = 0; x < z->ncomb; x++) assert_true(z->chk[x] == 255 || z->chk[x] < z->nstates);
+        check_pack(d, z);
+    }
+    rt->has16c = rc_dfapack_build_as(d, true, &rt->pk16);
+    if (rt->has16c) {
+        const rc_dfapack *z = &rt->pk16;
+        rt->d16c = (recov_dfa16c){ z->map, z->def, z->chk, z->nxt, z->acc, z->acc_end, d->masks,
+                                   (uint16_t)d->words, (uint16_t)z->accfrom, (uint16_t)z->stopfrom,
+                                   (uint8_t)z->k0 };
+        check_pack(d, z);
     }
 }
 
-/* The compact scan, or the reference when the compact form does not apply. */
+/* The compact scans (both forms, which must agree), or the reference when
+ * neither applies. */
 static uint32_t scan8c_or(const rc_dfa *d, const rt_tables *rt, const char *s, size_t limit)
 {
-    uint32_t m = 0xffffffffu;
+    uint32_t m = 0xffffffffu, m16 = 0xffffffffu;
     if (rt->has8c) recov_dfa_scan8c(&rt->d8c, s, limit, &m);
     else rc_dfa_scan(d, s, s ? strlen(s) : 0, limit, &m);
+    if (rt->has16c) {
+        recov_dfa_scan16c(&rt->d16c, s, limit, &m16);
+        assert_int_equal(m16, m);
+    }
     return m;
 }
 
@@ -457,15 +488,11 @@ static void test_random_vs_reference(void **state)
                         fprintf(stderr, "pattern %d%s: /%s/\n", p, icase[p] ? " (icase)" : "", text[p][i]);
                 fail_msg("text \"%s\": dfa %#x, reference %#x", s, got, want);
             }
-            uint32_t m16 = 0, m8 = 0;
+            uint32_t m16 = 0;
             recov_dfa_scan16(&rt.d16, s, RECOV_MAX_TEXT, &m16);
             assert_int_equal(m16, want);
-            if (rt.has8) {
-                recov_dfa_scan8(&rt.d8, s, RECOV_MAX_TEXT, &m8);
-                assert_int_equal(m8, want);
-            }
             assert_int_equal(scan8c_or(&d, &rt, s, RECOV_MAX_TEXT), want);
-            packed += rt.has8c;
+            packed += rt.has8c && rt.has16c;
             checks += np;
         }
         rc_arena_free(&a);
@@ -533,19 +560,18 @@ static void test_runtime_scanners(void **state)
     const char *p[] = { "\"timeout\t\"timed out", "i:\"memory", "/conn(ect|ection)? reset", "/^$", "/x$" };
     build_ok(&a, p, 5, &d);
     convert(&d, &rt);
-    assert_true(rt.has8);
+    assert_true(rt.has8c && rt.has16c);
     const char *texts[] = { "", "timeout", "MEMORY timed out", "connect reset", "x", "ax", "xa",
                             "connection reset; timeout; memory" };
     for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
-        uint32_t ref = scan(&d, texts[i]), m8 = 0xffffffffu, m16 = 0xffffffffu;
-        recov_dfa_scan8(&rt.d8, texts[i], RECOV_MAX_TEXT, &m8);
+        uint32_t ref = scan(&d, texts[i]), m16 = 0xffffffffu;
         recov_dfa_scan16(&rt.d16, texts[i], RECOV_MAX_TEXT, &m16);
-        assert_int_equal(m8, ref);
         assert_int_equal(m16, ref);
         assert_true(rt.has8c);
         assert_int_equal(scan8c_or(&d, &rt, texts[i], RECOV_MAX_TEXT), ref);
     }
-    /* the compact form: NULL, a cut in the two-byte skip and after it, NUL */
+    /* the compact forms: NULL, a cut in the skip and after it, NUL */
+    uint32_t m = 0;
     assert_int_equal(scan8c_or(&d, &rt, NULL, RECOV_MAX_TEXT), 8);
     for (size_t cut = 0; cut <= 12; cut++) {
         const char *txt = "abcdtimeoutx";
@@ -554,36 +580,46 @@ static void test_runtime_scanners(void **state)
         assert_int_equal(scan8c_or(&d, &rt, txt, cut), ref);
         assert_int_equal(ref, cut == 12 ? 0x11u : cut == 11 ? 1u : cut == 0 ? 8u : 0u);
     }
-    /* texts of n bytes with no NUL, read with limit n: the two-byte skip must
-     * stop at the limit for odd and even n (ASan checks the bounds) */
+    /* texts of n bytes with no NUL, read with limit n: the skip and the
+     * steps must stop at the limit (ASan checks the bounds) */
     for (size_t len = 1; len <= 9; len++) {
         char *buf = malloc(len);
         assert_non_null(buf);
         memset(buf, 'a', len);
-        uint32_t m8c = 0xffffffffu;
+        uint32_t m8c = 0xffffffffu, m16c = 0xffffffffu;
         recov_dfa_scan8c(&rt.d8c, buf, len, &m8c);
+        recov_dfa_scan16c(&rt.d16c, buf, len, &m16c);
         assert_int_equal(m8c, 0);
+        assert_int_equal(m16c, 0);
         buf[len - 1] = 'x';                  /* `x$` holds at the limit */
         recov_dfa_scan8c(&rt.d8c, buf, len, &m8c);
+        recov_dfa_scan16c(&rt.d16c, buf, len, &m16c);
         assert_int_equal(m8c, 16u);
+        assert_int_equal(m16c, 16u);
+        memcpy(buf, "timeout", len < 7 ? len : 7);   /* cut inside the steps */
+        recov_dfa_scan16c(&rt.d16c, buf, len, &m16c);
+        recov_dfa_scan16(&rt.d16, buf, len, &m);
+        assert_int_equal(m16c, m);
+        recov_dfa_scan8c(&rt.d8c, buf, len, &m8c);
+        assert_int_equal(m8c, m);
         free(buf);
     }
     assert_int_equal(scan8c_or(&d, &rt, "x\0timeout", RECOV_MAX_TEXT), 16);
     assert_int_equal(scan8c_or(&d, &rt, "ab\0timeout", RECOV_MAX_TEXT), 0);
     /* NULL reads as "" */
-    uint32_t m = 0;
-    recov_dfa_scan8(&rt.d8, NULL, RECOV_MAX_TEXT, &m);
-    assert_int_equal(m, 8);
+    m = 0;
     recov_dfa_scan16(&rt.d16, NULL, RECOV_MAX_TEXT, &m);
     assert_int_equal(m, 8);
     /* limit: "timeout" cut to "time" does not match; `$` holds at the cut */
-    recov_dfa_scan8(&rt.d8, "timeoutx", 4, &m);
+    recov_dfa_scan16(&rt.d16, "timeoutx", 4, &m);
     assert_int_equal(m, 0);
     recov_dfa_scan16(&rt.d16, "abxcd", 3, &m);
     assert_int_equal(m, 16);
     /* an embedded NUL ends the text */
     const char nul[] = "x\0timeout";
-    recov_dfa_scan8(&rt.d8, nul, sizeof nul, &m);
+    recov_dfa_scan16(&rt.d16, nul, sizeof nul, &m);
+    assert_int_equal(m, 16);
+    recov_dfa_scan16c(&rt.d16c, nul, sizeof nul, &m);
     assert_int_equal(m, 16);
     rc_dfa_scan(&d, nul, sizeof nul - 1, SIZE_MAX, &m);
     assert_int_equal(m, 16);
