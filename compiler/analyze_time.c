@@ -54,8 +54,9 @@ static void terminal_expect(const rc_ir *ir, const rc_ir_block *b, int e, char *
 /* The fix for a block whose retries can run past its deadline (worst: the
  * largest worst-case total): the deadline that holds them all, and, when the
  * block has one retry step, the most attempts whose worst-case delays fit in
- * the deadline for every error the block takes. */
-static void deadline_fix(rc_an *an, int bi, uint64_t worst)
+ * the deadline for every error the block takes; for a block that can never
+ * run them all, the option that accepts "retry until the deadline". */
+static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
 {
     const rc_ir *ir = an->ir;
     const rc_ir_block *b = &ir->blocks[bi];
@@ -95,7 +96,8 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst)
             snprintf(alt, sizeof alt, ", or give '%s' at most %d attempt%s (%llu ms of delays at most)", r->name,
                      fit, fit == 1 ? "" : "s", (unsigned long long)fit_ms);
     }
-    rc_diag_note(an->d, b->loc, "fix: raise the deadline to at least %llu ms%s", (unsigned long long)worst, alt);
+    rc_diag_note(an->d, b->loc, "fix: raise the deadline to at least %llu ms%s%s", (unsigned long long)worst, alt,
+                 never ? "; or, if the block means to retry until the deadline, -Wno-error=deadline-never" : "");
 }
 
 void rc_an_time(rc_an *an)
@@ -125,10 +127,10 @@ void rc_an_time(rc_an *an)
         if (worst_e < 0 || worst_max <= b->deadline_ms) continue;
         const char *en = ir->errors[worst_e].name;
         if (worst_min > b->deadline_ms) {
-            /* its own warning, -Wdeadline-never: a deadline that cuts the
-             * retries short is a legitimate way to say "retry until the
-             * deadline" (the block goes on to its terminal step), so it is
-             * not an error by default; -Werror=deadline-never makes it one */
+            /* its own name, -Wdeadline-never, an error by default: the
+             * block can never do what it says.  -Wno-error=deadline-never
+             * keeps it a warning for a policy that means "retry until the
+             * deadline" (the block goes on to its terminal step). */
             rc_diag_warning(an->d, RC_W_DEADLINE_NEVER, b->loc, "the retries of this block can never all run within "
                             "its deadline of %u ms: for '%s' their delays alone take at least %llu ms",
                             b->deadline_ms, en, (unsigned long long)worst_min);
@@ -137,7 +139,7 @@ void rc_an_time(rc_an *an)
                             "%u ms: for '%s' their delays take %llu..%llu ms", b->deadline_ms, en,
                             (unsigned long long)worst_min, (unsigned long long)worst_max);
         }
-        deadline_fix(an, bi, worst_max);
+        deadline_fix(an, bi, worst_max, worst_min > b->deadline_ms);
         /* the timeline that does it, in .rtest form (worst-case delays) */
         if (!fault_in_block(an, bi, worst_e, wit, sizeof wit)) continue;
         uint64_t t = 0;

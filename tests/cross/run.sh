@@ -35,7 +35,7 @@ rm -rf "$out"; mkdir -p "$out"
 # ---- 1. scenarios ----------------------------------------------------------
 rtests=$(ls "$src"/examples/*/*.rtest "$src"/tests/e2e/*.rtest "$src"/tests/e2e/policies/*.rtest)
 for t in armhf s390x; do
-  if "$recovc" test --via c --cc "${CC[$t]}" --exec "${EX[$t]}" $rtests >"$out/rtest-$t.txt" 2>"$out/rtest-$t.err"; then
+  if "$recovc" test -Wno-error=deadline-never --via c --cc "${CC[$t]}" --exec "${EX[$t]}" $rtests >"$out/rtest-$t.txt" 2>"$out/rtest-$t.err"; then
     echo "ok: $t: $(grep -c 'all passed' "$out/rtest-$t.txt") scenario files, $(awk '/events:/ {for (i = 1; i <= NF; i++) if ($(i+1) ~ /^events/) e += $i} END {print e}' "$out/rtest-$t.txt") events identical to the simulator"
   else
     bad "$t: scenario tests"; grep -v ': warning: \|^ \|^$' "$out/rtest-$t.err" | head -20; grep -v 'all passed' "$out/rtest-$t.txt" | head -20
@@ -48,7 +48,7 @@ for pol in agent_call workflow; do
   case $pol in agent_call) policy=$src/examples/agent_call/agent_call.recov; def=POLICY_AGENT_CALL ;;
                workflow) policy=$src/examples/workflow/workflow.recov; def=POLICY_WORKFLOW ;; esac
   g=$out/gen-$pol; mkdir -p "$g"
-  "$recovc" compile "$policy" -o "$g" 2>/dev/null || { bad "recovc compile $policy"; continue; }
+  "$recovc" compile -Wno-error=deadline-never "$policy" -o "$g" 2>/dev/null || { bad "recovc compile $policy"; continue; }
   for t in "${names[@]}"; do
     ${CC[$t]} -std=c99 -O2 -Wall -Wextra -Werror -D$def -I"$src/runtime/include" -I"$g" \
       "$src/tests/cross/ckpt_x.c" "$g/$pol.c" "$src"/runtime/src/*.c -o "$out/ckpt-$pol-$t" 2>"$out/cc-$pol-$t.err" \

@@ -19,9 +19,9 @@ for p in "$src"/examples/*/*.recov "$src"/tests/e2e/policies/*.recov; do
   name=$(basename "$p" .recov)
   out="$tmp/$name"
   mkdir -p "$out/a" "$out/b"
-  "$recovc" compile "$p" -o "$out/a" || fail "recovc compile $p"
+  "$recovc" compile -Wno-error=deadline-never "$p" -o "$out/a" || fail "recovc compile $p"
   # the copy lives elsewhere: imported headers come from the policy's folder by -I
-  (cd "$out/b" && cp "$p" ./copy.recov && "$recovc" compile copy.recov -o . -I "$(dirname "$p")") || fail "recovc compile copy of $p"
+  (cd "$out/b" && cp "$p" ./copy.recov && "$recovc" compile -Wno-error=deadline-never copy.recov -o . -I "$(dirname "$p")") || fail "recovc compile copy of $p"
   for f in "$out"/a/*; do
     cmp "$f" "$out/b/$(basename "$f")" || fail "output of $p depends on the path or the run: $f"
   done
@@ -51,11 +51,11 @@ set -e
 # an unchanged rebuild does not touch the outputs
 p="$src/examples/agent_call/agent_call.recov"
 mkdir -p "$tmp/re"
-"$recovc" compile "$p" -o "$tmp/re"
+"$recovc" compile -Wno-error=deadline-never "$p" -o "$tmp/re"
 # (outputs older than an input get their mtime refreshed so make settles;
 # outputs newer than every input must be left alone)
 touch -d '2099-01-01' "$tmp/re/agent_call.c" "$tmp/re/agent_call.h"
-"$recovc" compile "$p" -o "$tmp/re"
+"$recovc" compile -Wno-error=deadline-never "$p" -o "$tmp/re"
 old=$(date -d 2099-01-01 +%s)
 [ "$(stat -c %Y "$tmp/re/agent_call.c")" = "$old" ] || fail "unchanged agent_call.c was rewritten"
 [ "$(stat -c %Y "$tmp/re/agent_call.h")" = "$old" ] || fail "unchanged agent_call.h was rewritten"

@@ -29,7 +29,7 @@ for p in $policies; do
   i=$((${i:-0} + 1))
   d="$tmp/$i/$n"
   mkdir -p "$d"
-  if ! "$recovc" compile "$p" -o "$d" >/dev/null 2>"$d/err"; then
+  if ! "$recovc" compile -Wno-error=deadline-never "$p" -o "$d" >/dev/null 2>"$d/err"; then
     # C header import is built by another piece of work; until recovc has it,
     # a policy that imports a header is skipped, loudly
     if grep -q "^import" "$p"; then echo "SKIP: $p (imports a C header; recovc compile failed)"; continue; fi

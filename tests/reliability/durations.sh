@@ -26,7 +26,7 @@ P
 for d in 2147483647ms 2147483s 35791m 596h 24d; do
   case $d in 24d) continue ;; esac   # no day unit
   pol "$d" > "$tmp/ok.recov"
-  out=$("$recovc" check "$tmp/ok.recov" 2>&1); rc=$?
+  out=$("$recovc" check -Wno-error=deadline-never "$tmp/ok.recov" 2>&1); rc=$?
   if [ $rc -ne 0 ]; then echo "FAIL: $d rejected (exit $rc)"; echo "$out"; fail=1; else echo "ok: $d accepted everywhere"; fi
 done
 for d in 2147483648ms 2147484s 35792m 597h 4294967296ms 99999999999999999999ms; do

@@ -15,7 +15,7 @@ grep -q 'start at 42949' "$dir/wrap_shifted.rtest" || { echo "FAIL: wrap_shifted
 for f in wrap_base wrap_shifted; do
   for via in sim c; do
     # (stderr: the policy's own -Wdeadline/-Wbreaker-retry warnings, expected)
-    out=$("$recovc" test --via $via --cc "$cc" "$dir/$f.rtest" 2>/dev/null)
+    out=$("$recovc" test -Wno-error=deadline-never --via $via --cc "$cc" "$dir/$f.rtest" 2>/dev/null)
     rc=$?
     if [ $rc -ne 0 ]; then echo "FAIL: $f --via $via (exit $rc)"; echo "$out"; fail=1
     else echo "ok: $f --via $via: $(echo "$out" | tail -1)"; fi

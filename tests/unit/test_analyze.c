@@ -5,7 +5,10 @@
  *   - an unreachable rule is never taken (by its example fault, nor by any of
  *     many random faults), and its example is classified as the rule says;
  *   - an empty rule is never taken;
- *   - each `recovc diff` witness is classified as reported by both versions.
+ *   - each `recovc diff` witness is classified as reported by both versions;
+ *   - the fix a -Wdeadline / -Wdeadline-never note proposes silences it (the
+ *     deadline it names, or the attempts it names), and one attempt more
+ *     does not.
  * Rule i always maps to its own error e<i>, so the error the simulator
  * returns names the rule that was taken. */
 #include <stdarg.h>
@@ -292,11 +295,86 @@ static void test_diff_witnesses(void **state)
     assert_true(witnesses > 20);
 }
 
+/* A block with one retry step and a deadline. */
+static void gen_deadline(char *buf, size_t n, int attempts, const char *backoff, int jitter, unsigned deadline)
+{
+    char jit[32] = "";
+    if (jitter) snprintf(jit, sizeof jit, " jitter %d%%;", jitter);
+    snprintf(buf, n, "policy p version 1;\nfault { status : u16; }\nclass c retryable;\nerror e : c, high;\n"
+                     "classify { _ => e; }\nretry r { attempts %d; backoff %s;%s }\n"
+                     "on e { deadline %ums; retry r; abort; }\n", attempts, backoff, jit, deadline);
+}
+
+static bool deadline_warned(const unit *u)
+{
+    return u->diag && (strstr(u->diag, "[-Wdeadline]") || strstr(u->diag, "[-Wdeadline-never]") ||
+                       strstr(u->diag, "[-Werror=deadline-never]"));
+}
+
+static void test_deadline_fix(void **state)
+{
+    (void)state;
+    static const char *const backoffs[] = {
+        "constant base 700ms", "linear base 300ms", "exponential base 100ms factor 2",
+        "exponential base 250ms factor 3 max 4s", "linear base 1s max 2500ms"};
+    static const int jitters[] = {0, 10, 25, 50};
+    rng r = {11};
+    char src[1024];
+    int fixes = 0, attempt_fixes = 0;
+    for (int it = 0; it < NPOLICIES; it++) {
+        int attempts = 1 + pick(&r, 7);
+        const char *bo = backoffs[pick(&r, 5)];
+        int jit = jitters[pick(&r, 4)];
+        unsigned deadline = 100u + (unsigned)pick(&r, 8000);
+        unit u;
+        gen_deadline(src, sizeof src, attempts, bo, jit, deadline);
+        load(&u, src);
+        assert_non_null(u.ir);
+        const char *fix = u.diag ? strstr(u.diag, "note: fix: raise the deadline to at least ") : NULL;
+        /* a fix note exactly when the warning is there */
+        assert_int_equal(fix != NULL, deadline_warned(&u));
+        if (!fix) { unload(&u); continue; }
+        fixes++;
+        unsigned long long need = 0;
+        assert_int_equal(sscanf(fix, "note: fix: raise the deadline to at least %llu ms", &need), 1);
+        int k = -1;
+        const char *at = strstr(fix, "' at most ");
+        if (at) assert_int_equal(sscanf(at, "' at most %d attempt", &k), 1);
+        unload(&u);
+        /* the deadline it names holds every retry; 1 ms less does not */
+        unit v;
+        gen_deadline(src, sizeof src, attempts, bo, jit, (unsigned)need);
+        load(&v, src);
+        assert_false(deadline_warned(&v));
+        unload(&v);
+        gen_deadline(src, sizeof src, attempts, bo, jit, (unsigned)need - 1u);
+        load(&v, src);
+        assert_true(deadline_warned(&v));
+        unload(&v);
+        if (k < 0) continue;   /* "even the first retry can take longer" */
+        /* k attempts fit the original deadline, k + 1 do not */
+        assert_true(k >= 1 && k < attempts);
+        attempt_fixes++;
+        gen_deadline(src, sizeof src, k, bo, jit, deadline);
+        load(&v, src);
+        assert_false(deadline_warned(&v));
+        unload(&v);
+        gen_deadline(src, sizeof src, k + 1, bo, jit, deadline);
+        load(&v, src);
+        assert_true(deadline_warned(&v));
+        unload(&v);
+    }
+    fprintf(stderr, "deadline fixes %d (attempts %d)\n", fixes, attempt_fixes);
+    assert_true(fixes > 50);
+    assert_true(attempt_fixes > 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify_witnesses),
         cmocka_unit_test(test_diff_witnesses),
+        cmocka_unit_test(test_deadline_fix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
