@@ -83,23 +83,42 @@ long rc_dfapack_full_bytes(const rc_dfa *d)
     return 256L + w * ((long)d->nstates * d->nclasses + 2L * d->nstates);
 }
 
-/* Placement state: which ids and comb slots are taken. */
+/* Placement state: which ids and comb slots are taken.  nextid / nextslot
+ * point at or below the next free id / slot (union-find style, with path
+ * halving), so a search skips taken runs in near-constant time. */
 typedef struct pack_place {
     uint8_t *idused;        /* [maxid + 1] */
-    int maxid, nids, freeslot;
+    int *nextid;            /* [maxid + 2] */
+    int *nextslot;          /* [RC_DFAPACK_MAXCOMB + 1] */
+    int maxid, nids;
 } pack_place;
+
+static int next_free(int *nx, int x)
+{
+    while (nx[x] != x) {
+        nx[x] = nx[nx[x]];
+        x = nx[x];
+    }
+    return x;
+}
 
 /* The lowest id >= from that is free and whose exception slots (classes
  * exc[0..m), ascending) are free; -1 past maxid. */
 static int place_row(pack_place *pl, const rc_dfapack *p, const int *exc, int m, int from)
 {
-    int b = from;
-    if (m > 0 && pl->freeslot - exc[0] > b) b = pl->freeslot - exc[0];
-    for (; b <= pl->maxid; b++) {
-        if (pl->idused[b]) continue;
-        int j = 0;
+    int b = next_free(pl->nextid, from);
+    while (b <= pl->maxid) {
+        if (m > 0 && p->chk[b + exc[0]] != 255) {
+            /* skip to the next free slot for the first exception */
+            int x = next_free(pl->nextslot, b + exc[0]);
+            if (x - exc[0] > pl->maxid) return -1;
+            b = next_free(pl->nextid, x - exc[0]);
+            continue;
+        }
+        int j = 1;
         while (j < m && p->chk[b + exc[j]] == 255) j++;
-        if (j == m) return b;
+        if (j >= m) return b;
+        b = next_free(pl->nextid, b + 1);
     }
     return -1;
 }
@@ -134,13 +153,14 @@ static bool place_group(const pack_work *w, rc_dfapack *p, pack_place *pl, int f
         int b = place_row(pl, p, exc, m, from);
         if (b < 0 || pl->idused[b]) return false;
         pl->idused[b] = 1;
+        pl->nextid[b] = b + 1;
         w->idnew[s] = b;
         for (int j = 0; j < m; j++) {
             p->chk[b + exc[j]] = (uint8_t)exc[j];
+            pl->nextslot[b + exc[j]] = b + exc[j] + 1;
             p->nxt[b + exc[j]] = (uint16_t)row[exc[j]];    /* a new state, for now */
         }
         p->nexc += m;
-        while (pl->freeslot < RC_DFAPACK_MAXCOMB && p->chk[pl->freeslot] != 255) pl->freeslot++;
         if (b + 1 > pl->nids) pl->nids = b + 1;
     }
     return true;
@@ -206,9 +226,12 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
     int *order = malloc((size_t)w.ns * sizeof *order);
     int *cnt = malloc((size_t)w.ns * sizeof *cnt);
     int exc[256];
-    pack_place pl = { calloc((size_t)maxid + 1, 1), maxid, 0, 0 };
+    pack_place pl = { calloc((size_t)maxid + 1, 1), malloc(((size_t)maxid + 2) * sizeof(int)),
+                      malloc(((size_t)RC_DFAPACK_MAXCOMB + 1) * sizeof(int)), maxid, 0 };
     bool ok = false;
-    if (!w.st || !w.idnew || !w.trans || !order || !cnt || !pl.idused) goto out;
+    if (!w.st || !w.idnew || !w.trans || !order || !cnt || !pl.idused || !pl.nextid || !pl.nextslot) goto out;
+    for (int i = 0; i <= maxid + 1; i++) pl.nextid[i] = i;
+    for (int i = 0; i <= RC_DFAPACK_MAXCOMB; i++) pl.nextslot[i] = i;
 
     p->k0 = pack_classes(d, nc, nulk, w.cls);
     int accst = pack_states(d, w.st);
@@ -290,6 +313,8 @@ out:
     free(order);
     free(cnt);
     free(pl.idused);
+    free(pl.nextid);
+    free(pl.nextslot);
     return ok;
 }
 
