@@ -1112,6 +1112,14 @@ static void emit_late_scans(em *e, const bool *scanned, const bool *late, const 
         if (late[t] && !scanned[t]) emit_scan(e, t, ind);
 }
 
+/* The mask word that test x reads when it is exactly one pattern bit, else -1. */
+static int match_word(const em *e, int x)
+{
+    const rc_ir_expr *ex = &e->ir->exprs[x];
+    if (ex->kind != RC_X_MATCH) return -1;
+    return e->woff[e->ir->fields[ex->field].text_index] + ex->pattern / 32;
+}
+
 static void emit_classify(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -1143,35 +1151,68 @@ static void emit_classify(em *e)
         if (late[t]) reads_f = reads_m = true;
     if (!reads_f) fprintf(c, "    (void)f;\n");
     if (e->words && !reads_m) fprintf(c, "    (void)m;\n");
+    /* the tests in order: (rule, disjunct); a rule that always holds ends them */
+    int nit = 0, itcap = 0;
+    int (*it)[2] = NULL;
     bool done = false;
     for (int r = 0; r < ir->nrules && !done; r++) {
         int k = fold(e, ir->rules[r].cond, CTX_CLASSIFY);
         if (k == 0) continue;
-        if (k == 1) {
+        /* a || b is tested as `if (a) return; if (b) return;` so that a
+         * scan needed only by b waits until a has failed */
+        int nd = k == 1 ? 1 : disjuncts(e, ir->rules[r].cond, &dj, &djcap);
+        if (nit + nd > itcap) {
+            itcap = 2 * (nit + nd) + 16;
+            it = realloc(it, (size_t)itcap * sizeof *it);
+            if (!it) exit(3);
+        }
+        for (int d = 0; d < nd; d++) {
+            it[nit][0] = r;
+            it[nit][1] = k == 1 ? -1 : dj[d];
+            nit++;
+        }
+        if (k == 1) done = true;
+    }
+    for (int i = 0; i < nit; i++) {
+        int r = it[i][0];
+        if (it[i][1] < 0) {
             emit_late_scans(e, scanned, late, "    ");
             fprintf(c, "    return %du;\n", ir->rules[r].error);
-            done = true;
             break;
         }
         /* lazy scanning: a text field's DFA runs just before the first rule
          * that reads it (rules are tested in order, so each runs at most once) */
-        /* a || b is tested as `if (a) return; if (b) return;` so that a
-         * scan needed only by b waits until a has failed */
-        int nd = disjuncts(e, ir->rules[r].cond, &dj, &djcap);
-        for (int d = 0; d < nd; d++) {
-            int nneed = rule_texts(e, dj[d], need);
-            for (int i = 0; i < nneed; i++) {
-                if (scanned[need[i]]) continue;
-                scanned[need[i]] = true;
-                emit_scan(e, need[i], "    ");
-            }
-            fprintf(c, "    if (");
-            put_expr(e, c, dj[d], CTX_CLASSIFY);
-            fprintf(c, ") {\n");
-            emit_late_scans(e, scanned, late, "        ");
-            fprintf(c, "        return %du;\n    }\n", ir->rules[r].error);
+        int nneed = rule_texts(e, it[i][1], need);
+        for (int n = 0; n < nneed; n++) {
+            if (scanned[need[n]]) continue;
+            scanned[need[n]] = true;
+            emit_scan(e, need[n], "    ");
         }
+        /* a run of tests that are each one bit of the same mask word (one
+         * pattern each) goes under one test of the word: a text that
+         * matches none of them costs one compare, not one per rule */
+        int w = match_word(e, it[i][1]), run = 1;
+        while (w >= 0 && i + run < nit && it[i + run][1] >= 0 && match_word(e, it[i + run][1]) == w) run++;
+        if (run >= 4) {
+            fprintf(c, "    if (m[%d] != 0u) {\n", w);
+            for (int j = i; j < i + run; j++) {
+                fprintf(c, "        if (");
+                put_expr(e, c, it[j][1], CTX_CLASSIFY);
+                fprintf(c, ") {\n");
+                emit_late_scans(e, scanned, late, "            ");
+                fprintf(c, "            return %du;\n        }\n", ir->rules[it[j][0]].error);
+            }
+            fprintf(c, "    }\n");
+            i += run - 1;
+            continue;
+        }
+        fprintf(c, "    if (");
+        put_expr(e, c, it[i][1], CTX_CLASSIFY);
+        fprintf(c, ") {\n");
+        emit_late_scans(e, scanned, late, "        ");
+        fprintf(c, "        return %du;\n    }\n", ir->rules[r].error);
     }
+    free(it);
     free(dj);
     if (!done) {
         emit_late_scans(e, scanned, late, "    ");
