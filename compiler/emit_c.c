@@ -585,7 +585,7 @@ static void emit_strings(em *e, const char *fn, const char *tab, const char *con
         else fprintf(c, "NULL");
         fprintf(c, ",\n");
     }
-    fprintf(c, "};\nconst char *%s_%s(unsigned id)\n{\n    return id < %du ? %s__%s[id] : NULL;\n}\n\n",
+    fprintf(c, "};\nconst char *%s_%s(unsigned id)\n{\n    return (id < %du) ? %s__%s[id] : NULL;\n}\n\n",
             e->P, fn, n, e->P, tab);
 }
 
@@ -626,7 +626,7 @@ static void emit_name_funcs(em *e)
         snprintf(nm, sizeof nm, "%s__step_off", e->P);
         emit_u32_array(c, utype((uint64_t)total), nm, off, ir->nerrors + 1, false);
         fprintf(c, "const char *%s_error_step(unsigned id, unsigned i)\n{\n"
-                   "    if (id >= %du || i >= (unsigned)(%s__step_off[id + 1u] - %s__step_off[id])) {\n        return NULL;\n    }\n    return %s__steps[%s__step_off[id] + i];\n}\n\n",
+                   "    if ((id >= %du) || (i >= (unsigned)(%s__step_off[id + 1u] - %s__step_off[id]))) {\n        return NULL;\n    }\n    return %s__steps[%s__step_off[id] + i];\n}\n\n",
                 e->P, ir->nerrors, e->P, e->P, e->P, e->P);
         free(off);
     }
@@ -795,11 +795,11 @@ static void put_leaf(const em *e, FILE *f, const rc_ir_expr *x, int ctx)
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
         int a = fold_cmp(RC_IR_GE, x->lo, lo, hi), b = fold_cmp(RC_IR_LE, x->hi, lo, hi);
         if (a < 0 && b < 0) {
-            fprintf(f, "(");
+            fprintf(f, "((");
             put_cmp(f, opd, RC_IR_GE, x->lo, sgn);
-            fprintf(f, " && ");
+            fprintf(f, ") && (");
             put_cmp(f, opd, RC_IR_LE, x->hi, sgn);
-            fprintf(f, ")");
+            fprintf(f, "))");
         } else if (a < 0) {
             put_cmp(f, opd, RC_IR_GE, x->lo, sgn);
         } else {
@@ -974,7 +974,7 @@ static void emit_helpers(em *e)
 {
     FILE *c = e->c;
     const char *P = e->P;
-    fprintf(c, "static uint16_t %s__inc16(uint16_t v)\n{\n    return v == 0xFFFFu ? v : (uint16_t)(v + 1u);\n}\n\n", P);
+    fprintf(c, "static uint16_t %s__inc16(uint16_t v)\n{\n    return (v == 0xFFFFu) ? v : (uint16_t)(v + 1u);\n}\n\n", P);
     fprintf(c, "/* A decision carrying the current error and attempt. */\n");
     fprintf(c, "static recov_decision %s__dec(const %s_state *s, unsigned kind, unsigned id, uint32_t ms)\n{\n"
                "    recov_decision d;\n    d.kind = (uint8_t)kind;\n    d.severity = %s__sev[s->error];\n"
@@ -1069,7 +1069,7 @@ static void emit_scan(em *e, int t, const char *ind)
     const char *sfx = rc_dfapack_build(d, &pk) ? (pk.wide ? "16c" : "8c") : "16";
     const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
-        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, %" PRIu32 "u < RECOV_MAX_TEXT ? %" PRIu32
+        fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, (%" PRIu32 "u < RECOV_MAX_TEXT) ? %" PRIu32
                    "u : RECOV_MAX_TEXT, &m[%d]);\n", ind, sfx, e->P, t, tf->name, tf->text_cap,
                 tf->text_cap, e->woff[t]);
     else
@@ -1248,7 +1248,7 @@ static void emit_delay(em *e, int r)
     if (ssc) fprintf(c, "    d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);\n", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            fprintf(c, "    d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, prev != 0u ? prev : %" PRIu32 "u);\n",
+            fprintf(c, "    d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);\n",
                     (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
         else /* only DECORRELATED reads prev */
             fprintf(c, "    d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, %" PRIu32 "u);\n",
@@ -1260,16 +1260,16 @@ static void emit_delay(em *e, int r)
         const rc_ir_field *fd = &ir->fields[rt->honor_field];
         switch (fd->type) {
         case RC_TY_I8: case RC_TY_I16: case RC_TY_I32:
-            fprintf(c, "    if (f != NULL && f->%s > 0 && (uint32_t)f->%s > d) {\n        d = (uint32_t)f->%s;\n    }\n",
+            fprintf(c, "    if ((f != NULL) && (f->%s > 0) && ((uint32_t)f->%s > d)) {\n        d = (uint32_t)f->%s;\n    }\n",
                     fd->name, fd->name, fd->name);
             break;
         case RC_TY_BOOL:
-            fprintf(c, "    if (f != NULL && f->%s && d < 1u) {\n        d = 1u;\n    }\n", fd->name);
+            fprintf(c, "    if ((f != NULL) && f->%s && (d < 1u)) {\n        d = 1u;\n    }\n", fd->name);
             break;
         case RC_TY_TEXT:
             break;
         default:
-            fprintf(c, "    if (f != NULL && (uint32_t)f->%s > d) {\n        d = (uint32_t)f->%s;\n    }\n", fd->name, fd->name);
+            fprintf(c, "    if ((f != NULL) && ((uint32_t)f->%s > d)) {\n        d = (uint32_t)f->%s;\n    }\n", fd->name, fd->name);
             break;
         }
     }
@@ -1422,8 +1422,8 @@ static void emit_block(em *e, int bi)
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
-            fprintf(c, "            /* retry %s */\n            if (s->blk%d_sub < %du", rt->name, bi, rt->attempts);
-            for (int k = 0; k < ir->nbreakers; k++) fprintf(c, " && s->brk%d_state != 1u", k);
+            fprintf(c, "            /* retry %s */\n            if ((s->blk%d_sub < %du)", rt->name, bi, rt->attempts);
+            for (int k = 0; k < ir->nbreakers; k++) fprintf(c, " && (s->brk%d_state != 1u)", k);
             if (ir->nbudgets) fprintf(c, " && %s__budget_ok(s)", P);
             fprintf(c, ") {\n                uint32_t d;\n                s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);\n", bi, bi);
             for (int k = 0; k < ir->nbudgets; k++)
@@ -1454,7 +1454,7 @@ static void emit_block(em *e, int bi)
                        "                    if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {\n                        continue;\n                    }\n",
                     n, n, bi);
             if (st->adaptive)
-                fprintf(c, "                    if (best == %du || s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]]) {\n                        best = i;\n                    }\n", n, learned, P, bi, i, learned, P, bi, i);
+                fprintf(c, "                    if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {\n                        best = i;\n                    }\n", n, learned, P, bi, i, learned, P, bi, i);
             else
                 fprintf(c, "                    best = i;\n                    break;\n");
             fprintf(c, "                }\n                if (best < %du) {\n"
@@ -1570,7 +1570,7 @@ static void emit_breaker_fail(em *e, int i)
         /* an outcome the breaker does not count gives its half-open probe back */
         fprintf(c, "    if (!(");
         put_errset(e, c, b->counts, tab);
-        fprintf(c, ")) {\n        if (s->brk%d_state == 2u && s->brk%d_admitted > 0u) {\n            s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);\n        }\n    } else {\n", i, i, i, i);
+        fprintf(c, ")) {\n        if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {\n            s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);\n        }\n    } else {\n", i, i, i, i);
     } else {
         fprintf(c, "    {\n");
     }
@@ -1582,7 +1582,7 @@ static void emit_breaker_fail(em *e, int i)
         else
             fprintf(c, "            %s__open%d(s, now);\n", P, i);
     } else {
-        fprintf(c, "            uint32_t x, nf = 0u;\n");
+        fprintf(c, "            uint32_t x;\n            uint32_t nf = 0u;\n");
         if (b->window >= 32)
             fprintf(c, "            s->brk%d_window = (s->brk%d_window << 1) | 1u;\n", i, i);
         else
@@ -1591,8 +1591,8 @@ static void emit_breaker_fail(em *e, int i)
         fprintf(c, "            if (s->brk%d_n < %du) {\n                s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);\n            }\n"
                    "            for (x = s->brk%d_window; x != 0u; x &= x - 1u) {\n                nf++;\n            }\n"
                    "            if (", i, b->window, i, i, i);
-        if (b->min_calls) fprintf(c, "s->brk%d_n >= %du && ", i, b->min_calls);
-        fprintf(c, "nf * 100u >= %du * (uint32_t)s->brk%d_n)\n                %s__open%d(s, now);\n",
+        if (b->min_calls) fprintf(c, "(s->brk%d_n >= %du) && ", i, b->min_calls);
+        fprintf(c, "((nf * 100u) >= (%du * (uint32_t)s->brk%d_n))) {\n                %s__open%d(s, now);\n            }\n",
                 b->rate_pct, i, P, i);
     }
     fprintf(c, "        } else if (s->brk%d_state == 2u) {\n            %s__open%d(s, now);\n        } else {\n"
@@ -1610,7 +1610,7 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets == 0) fprintf(c, "    (void)now;\n");
     for (int i = 0; i < e->nrecs; i++) {
         const em_rec *r = &e->recs[i];
-        if (r->init == 1) fprintf(c, "    s->%s = seed != 0u ? seed : RECOV_PRNG_DEFAULT_SEED;\n", r->lval);
+        if (r->init == 1) fprintf(c, "    s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;\n", r->lval);
         else if (r->init == 2) fprintf(c, "    s->%s = now;\n", r->lval);
         else fprintf(c, "    s->%s = 0u;\n", r->lval);
     }
@@ -1622,16 +1622,16 @@ static void emit_entry_points(em *e)
         fprintf(c, "    (void)s;\n    (void)now;\n    return RECOV_ALLOW;\n}\n\n");
     } else {
         for (int i = 0; i < ir->nbreakers; i++)
-            fprintf(c, "    if (s->brk%d_state == 1u && (uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u) {\n"
+            fprintf(c, "    if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u)) {\n"
                        "        s->brk%d_state = 2u;\n        s->brk%d_admitted = 0u;\n        s->brk%d_successes = 0u;\n    }\n",
                     i, i, ir->breakers[i].open_ms, i, i, i);
         fprintf(c, "    if (");
         for (int i = 0; i < ir->nbreakers; i++) {
-            fprintf(c, "%ss->brk%d_state == 1u || ", i ? "\n        || " : "", i);
+            fprintf(c, "%s(s->brk%d_state == 1u) || ", i ? "\n        || " : "", i);
             if (ir->breakers[i].probes)
-                fprintf(c, "(s->brk%d_state == 2u && s->brk%d_admitted >= %du)", i, i, ir->breakers[i].probes);
+                fprintf(c, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %du))", i, i, ir->breakers[i].probes);
             else
-                fprintf(c, "s->brk%d_state == 2u", i);
+                fprintf(c, "(s->brk%d_state == 2u)", i);
         }
         fprintf(c, ") {\n        return RECOV_REJECT;\n    }\n");
         for (int i = 0; i < ir->nbreakers; i++)
@@ -1768,14 +1768,22 @@ static void emit_checkpoint(em *e)
     free(v);
 
     fprintf(c, "static uint32_t %s__ck_get(const %s_state *s, unsigned k)\n{\n"
-               "    const uint8_t *p = (const uint8_t *)s + %s__ck_off[k];\n"
-               "    if (%s__ck_len[k] == 4u) {\n        return *(const uint32_t *)(const void *)p;\n    }\n"
-               "    if (%s__ck_len[k] == 2u) {\n        return *(const uint16_t *)(const void *)p;\n    }\n"
+               "    const uint8_t *p = &((const uint8_t *)s)[%s__ck_off[k]];\n"
+               "    uint32_t v4 = 0u;\n    uint16_t v2 = 0u;\n    unsigned i;\n"
+               "    if (%s__ck_len[k] == 4u) {\n"
+               "        for (i = 0u; i < 4u; i++) {\n            ((uint8_t *)&v4)[i] = p[i];\n        }\n"
+               "        return v4;\n    }\n"
+               "    if (%s__ck_len[k] == 2u) {\n"
+               "        for (i = 0u; i < 2u; i++) {\n            ((uint8_t *)&v2)[i] = p[i];\n        }\n"
+               "        return v2;\n    }\n"
                "    return *p;\n}\n\n", P, P, P, P, P);
     fprintf(c, "static void %s__ck_set(%s_state *s, unsigned k, uint32_t v)\n{\n"
-               "    uint8_t *p = (uint8_t *)s + %s__ck_off[k];\n"
-               "    if (%s__ck_len[k] == 4u) {\n        *(uint32_t *)(void *)p = v;\n"
-               "    } else if (%s__ck_len[k] == 2u) {\n        *(uint16_t *)(void *)p = (uint16_t)v;\n"
+               "    uint8_t *p = &((uint8_t *)s)[%s__ck_off[k]];\n"
+               "    const uint16_t v2 = (uint16_t)v;\n    unsigned i;\n"
+               "    if (%s__ck_len[k] == 4u) {\n"
+               "        for (i = 0u; i < 4u; i++) {\n            p[i] = ((const uint8_t *)&v)[i];\n        }\n"
+               "    } else if (%s__ck_len[k] == 2u) {\n"
+               "        for (i = 0u; i < 2u; i++) {\n            p[i] = ((const uint8_t *)&v2)[i];\n        }\n"
                "    } else {\n        *p = (uint8_t)v;\n    }\n}\n\n", P, P, P, P, P);
 
     uint32_t payload = (uint32_t)ck_payload(e);
@@ -1784,16 +1792,16 @@ static void emit_checkpoint(em *e)
     int npersist = 0;
     while (npersist < n && strncmp(e->recs[npersist].key, "incident.", 9) != 0) npersist++;
     fprintf(c, "size_t %s_save(const %s_state *s, uint8_t *buf, size_t cap)\n{\n"
-               "    uint8_t *p = buf + %uu;\n    size_t used = %uu;\n    unsigned k;\n"
-               "    if (buf == NULL || cap < %s_CHECKPOINT_MAX) {\n        return 0u;\n    }\n"
+               "    uint8_t *p = &buf[%uu];\n    size_t used = %uu;\n    unsigned k;\n"
+               "    if ((buf == NULL) || (cap < %s_CHECKPOINT_MAX)) {\n        return 0u;\n    }\n"
                "    buf[0] = 0x52u; /* RCVK */\n    buf[1] = 0x43u;\n    buf[2] = 0x56u;\n    buf[3] = 0x4Bu;\n"
                "    buf[4] = %uu;\n    buf[5] = 0u;\n    buf[6] = 0u;\n    buf[7] = 0u;\n"
-               "    recov_put32(buf + 8, 0x%08" PRIX32 "u); /* FNV-1a of \"%s\" */\n"
-               "    recov_put32(buf + 12, %s_POLICY_HASH);\n    recov_put32(buf + 16, %" PRIu32 "u);\n"
+               "    recov_put32(&buf[8], 0x%08" PRIX32 "u); /* FNV-1a of \"%s\" */\n"
+               "    recov_put32(&buf[12], %s_POLICY_HASH);\n    recov_put32(&buf[16], %" PRIu32 "u);\n"
                "    for (k = 0u; k < %du; k++) {\n        uint32_t v = %s__ck_get(s, k);\n"
                "        recov_put32(p, %s__ck_tag[k]);\n        p[4] = %s__ck_len[k];\n"
-               "        if (p[4] == 4u) {\n            recov_put32(p + 5, v);\n"
-               "        } else if (p[4] == 2u) {\n            recov_put16(p + 5, (uint16_t)v);\n"
+               "        if (p[4] == 4u) {\n            recov_put32(&p[5], v);\n"
+               "        } else if (p[4] == 2u) {\n            recov_put16(&p[5], (uint16_t)v);\n"
                "        } else {\n            p[5] = (uint8_t)v;\n        }\n        used += 5u + (size_t)p[4];\n"
                "        p = &buf[used];\n    }\n"
                "    recov_put32(p, recov_crc32(0u, buf, used));\n"
@@ -1805,33 +1813,36 @@ static void emit_checkpoint(em *e)
                "recov_load %s_load(%s_state *s, const uint8_t *buf, size_t len)\n{\n"
                "    uint32_t plen;\n    uint32_t i;\n    uint32_t v;\n    unsigned pass;\n    unsigned k;\n"
                "    unsigned n = 0u;\n    unsigned idx;\n    bool same;\n"
-               "    if (buf == NULL || len < %uu) {\n        return RECOV_LOAD_SHORT;\n    }\n"
-               "    if (buf[0] != 0x52u || buf[1] != 0x43u || buf[2] != 0x56u || buf[3] != 0x4Bu) {\n        return RECOV_LOAD_MAGIC;\n    }\n"
-               "    if (buf[4] != %uu || buf[5] != 0u || buf[6] != 0u || buf[7] != 0u) {\n        return RECOV_LOAD_FORMAT;\n    }\n"
-               "    plen = recov_get32(buf + 16);\n"
-               "    if (plen > len - %uu) {\n        return RECOV_LOAD_SHORT;\n    }\n"
-               "    if (recov_crc32(0u, buf, %uu + (size_t)plen) != recov_get32(buf + %uu + (size_t)plen)) {\n        return RECOV_LOAD_CRC;\n    }\n"
-               "    if (recov_get32(buf + 8) != 0x%08" PRIX32 "u) {\n        return RECOV_LOAD_FOREIGN;\n    }\n"
-               "    same = recov_get32(buf + 12) == %s_POLICY_HASH;\n"
+               "    if ((buf == NULL) || (len < %uu)) {\n        return RECOV_LOAD_SHORT;\n    }\n"
+               "    if ((buf[0] != 0x52u) || (buf[1] != 0x43u) || (buf[2] != 0x56u) || (buf[3] != 0x4Bu)) {\n        return RECOV_LOAD_MAGIC;\n    }\n"
+               "    if ((buf[4] != %uu) || (buf[5] != 0u) || (buf[6] != 0u) || (buf[7] != 0u)) {\n        return RECOV_LOAD_FORMAT;\n    }\n"
+               "    plen = recov_get32(&buf[16]);\n"
+               "    if (plen > (len - %uu)) {\n        return RECOV_LOAD_SHORT;\n    }\n"
+               "    if (recov_crc32(0u, buf, %uu + (size_t)plen) != recov_get32(&buf[%uu + (size_t)plen])) {\n        return RECOV_LOAD_CRC;\n    }\n"
+               "    if (recov_get32(&buf[8]) != 0x%08" PRIX32 "u) {\n        return RECOV_LOAD_FOREIGN;\n    }\n"
+               "    same = recov_get32(&buf[12]) == %s_POLICY_HASH;\n"
                "    for (pass = 0u; pass < 2u; pass++) {\n"
                "        idx = 0u;\n"
                "        for (i = 0u; i < plen; i += 5u + n) {\n"
-               "            const uint8_t *p = buf + %uu + (size_t)i;\n"
-               "            if (plen - i < 5u) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
+               "            const uint8_t *p = &buf[%uu + (size_t)i];\n"
+               "            if ((plen - i) < 5u) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
                "            n = p[4];\n"
-               "            if ((n != 1u && n != 2u && n != 4u) || plen - i - 5u < n) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
-               "            v = n == 4u ? recov_get32(p + 5) : n == 2u ? (uint32_t)recov_get16(p + 5) : (uint32_t)p[5];\n"
-               "            for (k = 0u; k < %du && %s__ck_tag[k] != recov_get32(p); k++) {\n            }\n"
-               "            if (same && k != idx++) {\n"
-               "                return RECOV_LOAD_CORRUPT; /* the identical policy writes exactly P_save's records */\n"
+               "            if (((n != 1u) && (n != 2u) && (n != 4u)) || ((plen - i - 5u) < n)) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
+               "            v = (n == 4u) ? recov_get32(&p[5]) : ((n == 2u) ? (uint32_t)recov_get16(&p[5]) : (uint32_t)p[5]);\n"
+               "            for (k = 0u; (k < %du) && (%s__ck_tag[k] != recov_get32(p)); k++) {\n            }\n"
+               "            if (same) {\n"
+               "                if (k != idx) {\n"
+               "                    return RECOV_LOAD_CORRUPT; /* the identical policy writes exactly P_save's records */\n"
+               "                }\n"
+               "                idx++;\n"
                "            }\n"
-               "            if (k == %du || (!same && k >= %du)) {\n"
+               "            if ((k == %du) || ((!same) && (k >= %du))) {\n"
                "                continue; /* another version's record, or its incident */\n"
                "            }\n"
-               "            if (n != %s__ck_len[k] || v > %s__ck_max[k] || (k == 0u && v == 0u)) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
+               "            if ((n != %s__ck_len[k]) || (v > %s__ck_max[k]) || ((k == 0u) && (v == 0u))) {\n                return RECOV_LOAD_CORRUPT;\n            }\n"
                "            if (pass != 0u) {\n                %s__ck_set(s, k, v);\n            }\n"
                "        }\n"
-               "        if (same && idx != %du) {\n            return RECOV_LOAD_CORRUPT;\n        }\n"
+               "        if (same && (idx != %du)) {\n            return RECOV_LOAD_CORRUPT;\n        }\n"
                "    }\n"
                "    return same ? RECOV_LOAD_OK : RECOV_LOAD_MIGRATED;\n}\n\n",
             P, P, EM_CK_HEADER + 4u, EM_CK_FORMAT, EM_CK_HEADER + 4u, EM_CK_HEADER, EM_CK_HEADER,
