@@ -79,8 +79,7 @@ long rc_dfapack_bytes(const rc_dfapack *p)
 
 long rc_dfapack_full_bytes(const rc_dfa *d)
 {
-    long w = d->nstates <= 256 && d->nmasks <= 256 ? 1 : 2;
-    return 256L + w * ((long)d->nstates * d->nclasses + 2L * d->nstates);
+    return 256L + 2L * ((long)d->nstates * d->nclasses + 2L * d->nstates);
 }
 
 /* Placement state: which ids and comb slots are taken.  nextid / nextslot

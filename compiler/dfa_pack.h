@@ -55,7 +55,7 @@ typedef struct rc_dfapack {
 /* Bytes the packed form takes in tables (without masks and the struct). */
 long rc_dfapack_bytes(const rc_dfapack *p);
 
-/* Bytes of the full tables of d (recov_dfa8 or recov_dfa16, without masks). */
+/* Bytes of the full tables of d (recov_dfa16, without masks). */
 long rc_dfapack_full_bytes(const rc_dfa *d);
 
 /* Pack d in the given width.  Returns false (p unspecified) when an index
