@@ -1021,9 +1021,28 @@ static void build_dfas(rc_check_ctx *c)
         rc_dfa_error err;
         memset(&err, 0, sizeof err);
         if (!rc_dfa_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->dfa, &err)) {
-            rc_loc at = err.pattern >= 0 && err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc
-                                                                        : ir->fields[tf->field].loc;
-            rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
+            if (err.pattern < 0) {
+                /* too many states: name the first pattern that explodes on
+                 * its own, else say that it is the set */
+                for (int i = 0; i < tf->npatterns && err.pattern < 0; i++) {
+                    rc_dfa one;
+                    rc_dfa_error e1;
+                    memset(&e1, 0, sizeof e1);
+                    if (!rc_dfa_build(c->a, &pats[i], 1, RC_DFA_MAX_STATES, &one, &e1)) err.pattern = i;
+                }
+                rc_loc at = err.pattern >= 0 ? tf->patterns[err.pattern].loc : ir->fields[tf->field].loc;
+                if (err.pattern >= 0)
+                    rc_diag_error(c->d, at, "this pattern alone needs more than %d DFA states", RC_DFA_MAX_STATES);
+                else
+                    rc_diag_error(c->d, at, "the %d patterns of field '%s' together need more than %d DFA states "
+                                  "(none does alone)", tf->npatterns, ir->fields[tf->field].name, RC_DFA_MAX_STATES);
+                rc_diag_note(c->d, at, "an unanchored search must remember every place where a repetition may "
+                             "still end (`a[ab]{16}` keeps 2^16 of them): anchor it with `^`, make the count "
+                             "smaller, or split the pattern");
+            } else {
+                rc_loc at = err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc : ir->fields[tf->field].loc;
+                rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
+            }
         }
     }
 }
