@@ -45,6 +45,7 @@ typedef struct em {
     em_rec *recs;
     int nrecs, caprecs;
     int *woff;          /* [ntexts] first mask word of each text field */
+    const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
     bool *blk_prev;     /* [nblocks] block keeps `prev` (decorrelated retry) */
     bool *blk_run;      /* [nblocks] block has a RUN step */
@@ -244,7 +245,8 @@ static bool analyse(em *e)
     e->blk_prev = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->blk_run = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->woff = calloc((size_t)(ir->ntexts + 1), sizeof(int));
-    if (!e->blk_prev || !e->blk_run || !e->woff) {
+    e->scan = calloc((size_t)(ir->ntexts + 1), sizeof *e->scan);
+    if (!e->blk_prev || !e->blk_run || !e->woff || !e->scan) {
         snprintf(e->why, sizeof e->why, "out of memory");
         return false;
     }
@@ -542,31 +544,31 @@ static void emit_dfa(em *e, int t)
 {
     FILE *c = e->c;
     const rc_dfa *d = &e->ir->texts[t].dfa;
-    const char *st = "uint16_t";
     char nm[128];
     uint32_t cm[256];
     fprintf(c, "/* text field %s: %d patterns, %d states, %d byte classes */\n",
             e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
     static rc_dfapack z;
     if (rc_dfapack_build(d, &z)) {
+        e->scan[t] = z.wide ? "16c" : "8c";
         emit_dfa_packed(e, t, &z);
         return;
     }
+    e->scan[t] = "16";      /* the full tables are 16-bit only */
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
     snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
     emit_u32_array(c, "uint8_t", nm, cm, 256, false);
     snprintf(nm, sizeof nm, "%s__t%d_trans", e->P, t);
-    emit_u32_array(c, st, nm, d->trans, d->nstates * d->nclasses, false);
+    emit_u32_array(c, "uint16_t", nm, d->trans, d->nstates * d->nclasses, false);
     snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
-    emit_u32_array(c, st, nm, d->acc, d->nstates, false);
+    emit_u32_array(c, "uint16_t", nm, d->acc, d->nstates, false);
     snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
-    emit_u32_array(c, st, nm, d->acc_end, d->nstates, false);
+    emit_u32_array(c, "uint16_t", nm, d->acc_end, d->nstates, false);
     snprintf(nm, sizeof nm, "%s__t%d_masks", e->P, t);
     emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
-    fprintf(c, "static const recov_dfa%s %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
+    fprintf(c, "static const recov_dfa16 %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
                "%s__t%d_end, %s__t%d_masks, %du, %du\n};\n\n",
-            "16", e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t,
-            d->nclasses, d->words);
+            e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
 }
 
 static void emit_strings(em *e, const char *fn, const char *tab, const char *const *v, int n)
@@ -1064,9 +1066,7 @@ static void emit_scan(em *e, int t, const char *ind)
 {
     const rc_ir *ir = e->ir;
     FILE *c = e->c;
-    const rc_dfa *d = &ir->texts[t].dfa;
-    static rc_dfapack pk;
-    const char *sfx = rc_dfapack_build(d, &pk) ? (pk.wide ? "16c" : "8c") : "16";
+    const char *sfx = e->scan[t];     /* emit_dfa chose the form */
     const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
         fprintf(c, "%srecov_dfa_scan%s(&%s__t%d, f->%s, (%" PRIu32 "u < RECOV_MAX_TEXT) ? %" PRIu32
@@ -1110,6 +1110,18 @@ static void emit_late_scans(em *e, const bool *scanned, const bool *late, const 
 {
     for (int t = 0; t < e->ir->ntexts; t++)
         if (late[t] && !scanned[t]) emit_scan(e, t, ind);
+}
+
+/* `if (x) { late scans; return rule r's error; }` at indentation ind. */
+static void emit_test(em *e, int x, int r, const bool *scanned, const bool *late, const char *ind)
+{
+    char in2[32];
+    snprintf(in2, sizeof in2, "%s    ", ind);
+    fprintf(e->c, "%sif (", ind);
+    put_expr(e, e->c, x, CTX_CLASSIFY);
+    fprintf(e->c, ") {\n");
+    emit_late_scans(e, scanned, late, in2);
+    fprintf(e->c, "%sreturn %du;\n%s}\n", in2, e->ir->rules[r].error, ind);
 }
 
 /* The mask word that test x reads when it is exactly one pattern bit, else -1. */
@@ -1195,22 +1207,12 @@ static void emit_classify(em *e)
         while (w >= 0 && i + run < nit && it[i + run][1] >= 0 && match_word(e, it[i + run][1]) == w) run++;
         if (run >= 4) {
             fprintf(c, "    if (m[%d] != 0u) {\n", w);
-            for (int j = i; j < i + run; j++) {
-                fprintf(c, "        if (");
-                put_expr(e, c, it[j][1], CTX_CLASSIFY);
-                fprintf(c, ") {\n");
-                emit_late_scans(e, scanned, late, "            ");
-                fprintf(c, "            return %du;\n        }\n", ir->rules[it[j][0]].error);
-            }
+            for (int j = i; j < i + run; j++) emit_test(e, it[j][1], it[j][0], scanned, late, "        ");
             fprintf(c, "    }\n");
             i += run - 1;
             continue;
         }
-        fprintf(c, "    if (");
-        put_expr(e, c, it[i][1], CTX_CLASSIFY);
-        fprintf(c, ") {\n");
-        emit_late_scans(e, scanned, late, "        ");
-        fprintf(c, "        return %du;\n    }\n", ir->rules[r].error);
+        emit_test(e, it[i][1], r, scanned, late, "    ");
     }
     free(it);
     free(dj);
@@ -1792,21 +1794,21 @@ static void emit_checkpoint(em *e)
     int npersist = 0;
     while (npersist < n && strncmp(e->recs[npersist].key, "incident.", 9) != 0) npersist++;
     fprintf(c, "size_t %s_save(const %s_state *s, uint8_t *buf, size_t cap)\n{\n"
-               "    uint8_t *p = &buf[%uu];\n    size_t used = %uu;\n    unsigned k;\n"
+               "    size_t used = %uu;\n    unsigned k;\n"
                "    if ((buf == NULL) || (cap < %s_CHECKPOINT_MAX)) {\n        return 0u;\n    }\n"
                "    buf[0] = 0x52u; /* RCVK */\n    buf[1] = 0x43u;\n    buf[2] = 0x56u;\n    buf[3] = 0x4Bu;\n"
                "    buf[4] = %uu;\n    buf[5] = 0u;\n    buf[6] = 0u;\n    buf[7] = 0u;\n"
                "    recov_put32(&buf[8], 0x%08" PRIX32 "u); /* FNV-1a of \"%s\" */\n"
                "    recov_put32(&buf[12], %s_POLICY_HASH);\n    recov_put32(&buf[16], %" PRIu32 "u);\n"
-               "    for (k = 0u; k < %du; k++) {\n        uint32_t v = %s__ck_get(s, k);\n"
+               "    for (k = 0u; k < %du; k++) {\n        uint8_t *p = &buf[used];\n"
+               "        uint32_t v = %s__ck_get(s, k);\n"
                "        recov_put32(p, %s__ck_tag[k]);\n        p[4] = %s__ck_len[k];\n"
                "        if (p[4] == 4u) {\n            recov_put32(&p[5], v);\n"
                "        } else if (p[4] == 2u) {\n            recov_put16(&p[5], (uint16_t)v);\n"
-               "        } else {\n            p[5] = (uint8_t)v;\n        }\n        used += 5u + (size_t)p[4];\n"
-               "        p = &buf[used];\n    }\n"
-               "    recov_put32(p, recov_crc32(0u, buf, used));\n"
+               "        } else {\n            p[5] = (uint8_t)v;\n        }\n        used += 5u + (size_t)p[4];\n    }\n"
+               "    recov_put32(&buf[used], recov_crc32(0u, buf, used));\n"
                "    return %s_CHECKPOINT_MAX;\n}\n\n",
-            P, P, EM_CK_HEADER, EM_CK_HEADER, P, EM_CK_FORMAT, rc_emit_fnv1a(P), P, P, payload, n, P, P, P, P);
+            P, P, EM_CK_HEADER, P, EM_CK_FORMAT, rc_emit_fnv1a(P), P, P, payload, n, P, P, P, P);
 
     fprintf(c, "/* Validate everything first (pass 0), then apply (pass 1): a rejected\n"
                " * checkpoint leaves *s untouched. */\n"
@@ -1912,6 +1914,7 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
     free(e.foldv[0]);
     free(e.foldv[1]);
     free(e.woff);
+    free(e.scan);
     free(e.blk_prev);
     free(e.blk_run);
     return ok;
