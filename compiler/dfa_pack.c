@@ -54,9 +54,10 @@ static int pack_states(const rc_dfa *d, int *st)
 
 /* The default row: the best of the first few rows (the start state's row,
  * which an unanchored search falls back to almost everywhere, usually wins). */
-static int pack_defrow(const pack_work *w, int *nexc)
+static int pack_defrow(const pack_work *w)
 {
-    int best = -1, row = 0;
+    long best = -1;
+    int row = 0;
     for (int r = 0; r < w->ns && r < 8; r++) {
         const uint32_t *d = &w->trans[(size_t)r * (size_t)w->nc];
         long n = 0;
@@ -64,9 +65,8 @@ static int pack_defrow(const pack_work *w, int *nexc)
             const uint32_t *t = &w->trans[(size_t)s * (size_t)w->nc];
             for (int k = 0; k < w->nc; k++) n += t[k] != d[k];
         }
-        if (best < 0 || n < best) { best = (int)n; row = r; }
+        if (best < 0 || n < best) { best = n; row = r; }
     }
-    *nexc = best;
     return row;
 }
 
@@ -250,9 +250,8 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
             }
             w.trans[(size_t)w.st[s] * (size_t)nc + (size_t)w.cls[k]] = to;
         }
-    int nexc;
     w.ns = ns;      /* the default row: of the states that step */
-    int defrow = pack_defrow(&w, &nexc);
+    int defrow = pack_defrow(&w);
     w.ns = ns + nstop;
     uint32_t def[256];
     memcpy(def, &w.trans[(size_t)defrow * (size_t)nc], (size_t)nc * sizeof *def);
@@ -302,7 +301,6 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
         int x = w.idnew[ns + r] - p->accfrom;
         p->acc[x] = p->acc_end[x] = (uint16_t)stoprow[r];
     }
-    (void)nexc;
     ok = true;
 out:
     free(stoprow);
