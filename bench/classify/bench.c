@@ -269,6 +269,12 @@ static double now_ns(void)
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
+/* matcher k could be prepared (pcre2alt: PCRE2 compiled the alternation) */
+static int built(int k)
+{
+    return M[k].fn != m_pcre2alt || alt != NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check | --only NAME [K]]\n"); return 2; }
@@ -280,7 +286,7 @@ int main(int argc, char **argv)
         if (cnt < 0 || cnt > nmsg) cnt = nmsg;
         prepare(M[k].fn == m_strstr || M[k].fn == m_regexec, M[k].fn == m_pcre2);
         if (M[k].fn == m_pcre2alt) prepare_alt();
-        if (M[k].fn == m_pcre2alt && !alt) { fprintf(stderr, "pcre2alt: not compiled (PCRE2 error %d)\n", alt_err); return 2; }
+        if (!built(k)) { fprintf(stderr, "pcre2alt: not compiled (PCRE2 error %d)\n", alt_err); return 2; }
 #ifdef RC_HAVE_HS
         if (!strcmp(M[k].name, "hs")) hs_prepare();
 #endif
@@ -301,7 +307,7 @@ int main(int argc, char **argv)
         int want = M[0].fn(msg[j]);
         if (want < npat) hits++;
         for (int k = 1; k < NM; k++) {
-            if (M[k].fn == m_pcre2alt && !alt) continue;
+            if (!built(k)) continue;
             int got = M[k].fn(msg[j]);
             if (got != want) {
                 fprintf(stderr, "DISAGREE on message %d: recov %d, %s %d\n  %s\n", j, want, M[k].name, got, msg[j]);
@@ -323,7 +329,7 @@ int main(int argc, char **argv)
 #endif
     if (argc > 2 && !strcmp(argv[2], "--check")) return 0;
     for (int k = 0; k < NM; k++) {
-        if (M[k].fn == m_pcre2alt && !alt) continue;
+        if (!built(k)) continue;
         double best = 0;
         volatile long sink = 0;
         for (int r = 0; r < 3; r++) {
