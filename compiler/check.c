@@ -16,6 +16,7 @@
 
 #include "check_int.h"
 #include "cimport.h"
+#include "dfa_pack.h"
 
 /* RC_MAX_SAFE_MS: the longest interval a wrapping uint32 millisecond tick can
  * compare (2^31 - 1 ms, about 24.8 days); longer durations are errors. */
@@ -1042,6 +1043,21 @@ static void build_dfas(rc_check_ctx *c)
             } else {
                 rc_loc at = err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc : ir->fields[tf->field].loc;
                 rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
+            }
+        } else {
+            /* the runtime's pattern lists are reached through 16-bit acc values */
+            int nlist = rc_dfapack_lists(&tf->dfa, NULL, 0, NULL);
+            if (nlist < 0 || nlist > RC_DFAPACK_MAXLIST) {
+                rc_loc at = ir->fields[tf->field].loc;
+                if (nlist < 0)
+                    rc_diag_error(c->d, at, "field '%s' has %d patterns; at most %u can be told apart",
+                                  ir->fields[tf->field].name, tf->npatterns, (unsigned)RC_DFAPACK_LAST);
+                else
+                    rc_diag_error(c->d, at, "the %d patterns of field '%s' match together in too many ways: "
+                                  "their DFA's pattern lists need more than %d entries",
+                                  tf->npatterns, ir->fields[tf->field].name, RC_DFAPACK_MAXLIST);
+                rc_diag_note(c->d, at, "split the patterns between two text fields, or make fewer of them "
+                             "match the same texts");
             }
         }
     }

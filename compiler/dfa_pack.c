@@ -77,6 +77,25 @@ long rc_dfapack_bytes(const rc_dfapack *p)
     return (long)(p->hi - p->lo + 1) + w * p->nclasses + (1 + w) * (long)p->ncomb + acc;
 }
 
+int rc_dfapack_lists(const rc_dfa *d, uint16_t *pats, int cap, uint32_t *row_at)
+{
+    if (d->npatterns > (int)RC_DFAPACK_LAST) return -1;
+    long n = 0;
+    for (int r = 0; r < d->nmasks; r++) {
+        const uint32_t *row = &d->masks[(size_t)r * (size_t)d->words];
+        long start = n;
+        for (int i = 0; i < d->npatterns; i++) {
+            if (!(row[i >> 5] & (1u << (i & 31)))) continue;
+            if (pats && n < cap) pats[n] = (uint16_t)i;
+            n++;
+        }
+        if (row_at) row_at[r] = n > start ? (uint32_t)(start + 1) : 0u;
+        if (pats && n > start && n <= cap) pats[n - 1] |= (uint16_t)RC_DFAPACK_LAST;
+        if (n > RC_DFAPACK_MAXLIST + 1L) n = RC_DFAPACK_MAXLIST + 1L;   /* enough to say "too long" */
+    }
+    return (int)n;
+}
+
 long rc_dfapack_full_bytes(const rc_dfa *d)
 {
     return 256L + 2L * ((long)d->nstates * d->nclasses + 2L * d->nstates);
@@ -169,6 +188,8 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
 {
     int maxid = wide ? RC_DFAPACK_MAXID : 255;
     if (d->nstates > maxid + 1 || d->nmasks > maxid + 1 || d->words > maxid) return false;
+    int nlist = rc_dfapack_lists(d, NULL, 0, NULL);
+    if (nlist < 0 || nlist > (wide ? RC_DFAPACK_MAXLIST : 255)) return false;
     memset(p, 0, offsetof(rc_dfapack, chk));
     p->wide = wide;
     p->nstates = d->nstates;
@@ -287,20 +308,24 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
         if (p->chk[x] != 255) p->nxt[x] = (uint16_t)w.idnew[p->nxt[x]];
     for (int k = 0; k < nc; k++) p->def[k] = (uint16_t)w.idnew[def[k]];
     for (int s = 0; s < ns; s++) p->id[s] = (uint16_t)w.idnew[w.st[s]];
+    uint32_t *row_at = malloc((size_t)d->nmasks * sizeof *row_at);
+    if (!row_at) goto out;
+    p->npats = rc_dfapack_lists(d, p->pats, RC_DFAPACK_MAXLIST, row_at);
     p->same_end = true;
     memset(p->acc, 0, (size_t)(p->nids - p->accfrom) * sizeof *p->acc);
     memset(p->acc_end, 0, (size_t)(p->nids - p->accfrom) * sizeof *p->acc_end);
     for (int s = 0; s < ns; s++) {
         int r = p->id[s] - p->accfrom;
         if (r < 0) continue;
-        p->acc[r] = (uint16_t)d->acc[s];
-        p->acc_end[r] = (uint16_t)d->acc_end[s];
+        p->acc[r] = (uint16_t)row_at[d->acc[s]];
+        p->acc_end[r] = (uint16_t)row_at[d->acc_end[s]];
         if (d->acc[s] != d->acc_end[s]) p->same_end = false;
     }
     for (int r = 0; r < nstop; r++) {
         int x = w.idnew[ns + r] - p->accfrom;
-        p->acc[x] = p->acc_end[x] = (uint16_t)stoprow[r];
+        p->acc[x] = p->acc_end[x] = (uint16_t)row_at[stoprow[r]];
     }
+    free(row_at);
     ok = true;
 out:
     free(stoprow);

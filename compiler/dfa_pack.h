@@ -30,6 +30,19 @@
 #define RC_DFAPACK_MAXID   65535
 #define RC_DFAPACK_MAXCOMB (RC_DFAPACK_MAXID + 1 + 256)
 
+/* The pattern lists the runtime reads (recov.h: an acc value v is 0 or
+ * 1 + where a list starts in pats; a list holds pattern numbers, increasing,
+ * the last one with RC_DFAPACK_LAST set).  RC_DFAPACK_MAXLIST: the most
+ * entries a 16-bit acc value can reach (the 8-bit form: 255). */
+#define RC_DFAPACK_LAST    0x8000u
+#define RC_DFAPACK_MAXLIST 65535
+
+/* The lists of d's mask rows: row_at[r] (when row_at is not NULL) = the acc
+ * value of row r (0 for row 0, which is empty).  pats is written only when
+ * it is not NULL and the lists fit in cap entries.  Returns the length of
+ * the lists, or -1 when a pattern number needs more than 15 bits. */
+int rc_dfapack_lists(const rc_dfa *d, uint16_t *pats, int cap, uint32_t *row_at);
+
 typedef struct rc_dfapack {
     bool wide;              /* 16-bit ids and a 256-byte map (recov_dfa16c); else recov_dfa8c */
     int lo, hi;             /* 8-bit form: bytes outside [lo, hi] have class cdef (wide: 0, 255) */
@@ -47,20 +60,23 @@ typedef struct rc_dfapack {
     uint16_t def[256];      /* [nclasses] the default row (ids) */
     uint8_t chk[RC_DFAPACK_MAXCOMB];   /* [ncomb] class of the exception in the slot; 255 = none */
     uint16_t nxt[RC_DFAPACK_MAXCOMB];  /* [ncomb] its next state (id); 0 in free slots */
-    uint16_t acc[RC_DFAPACK_MAXID + 1];     /* [nids - accfrom] mask row on entering the id */
-    uint16_t acc_end[RC_DFAPACK_MAXID + 1]; /* [nids - accfrom] mask row when the text ends there */
+    uint16_t acc[RC_DFAPACK_MAXID + 1];     /* [nids - accfrom] list added on entering the id */
+    uint16_t acc_end[RC_DFAPACK_MAXID + 1]; /* [nids - accfrom] list added when the text ends there */
+    int npats;              /* length of pats */
+    uint16_t pats[RC_DFAPACK_MAXLIST];      /* the pattern lists (rc_dfapack_lists) */
     uint16_t id[RC_DFAPACK_MAXID + 1];      /* [nstates] DFA state -> id */
 } rc_dfapack;
 
-/* Bytes the packed form takes in tables (without masks and the struct). */
+/* Bytes the packed form takes in tables (without the pattern lists, the
+ * same in every form, and the struct). */
 long rc_dfapack_bytes(const rc_dfapack *p);
 
 /* Bytes of the full tables of d (recov_dfa16, without masks). */
 long rc_dfapack_full_bytes(const rc_dfa *d);
 
 /* Pack d in the given width.  Returns false (p unspecified) when an index
- * does not fit (8-bit form: 256 ids, 255 classes, 256 mask rows; 16-bit
- * form: 65536 ids, 255 classes). */
+ * does not fit (8-bit form: 256 ids, 255 classes, 255 list entries; 16-bit
+ * form: 65536 ids, 255 classes, RC_DFAPACK_MAXLIST list entries). */
 bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p);
 
 /* The form recovc emits: the 8-bit form when it fits and its tables are

@@ -492,6 +492,17 @@ static void emit_u32_array(FILE *c, const char *type, const char *name, const ui
     fprintf(c, "\n};\n");
 }
 
+/* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows. */
+static void emit_pats(FILE *c, const char *P, int t, const uint16_t *v, int n)
+{
+    fprintf(c, "static const uint16_t %s__t%d_pats[%d] = {", P, t, n);
+    for (int i = 0; i < n; i++) {
+        if (i % 12 == 0) fprintf(c, "\n   ");
+        fprintf(c, " 0x%04Xu,", (unsigned)v[i]);
+    }
+    fprintf(c, "\n};\n");
+}
+
 static uint32_t max_of(const uint32_t *v, int n)
 {
     uint32_t m = 0;
@@ -517,7 +528,6 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
     const char *P = e->P;
     const char *st = z->wide ? "uint16_t" : "uint8_t";
     int nacc = z->nids - z->accfrom;
-    char nm[128];
     emit_small_array(c, P, t, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
     emit_small_array(c, P, t, "def", st, NULL, z->def, z->nclasses);
     emit_small_array(c, P, t, "chk", "uint8_t", z->chk, NULL, z->ncomb);
@@ -527,16 +537,15 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
         /* acc_end is often acc itself: then one table serves both */
         if (!z->same_end) emit_small_array(c, P, t, "end", st, NULL, z->acc_end, nacc);
     }
-    snprintf(nm, sizeof nm, "%s__t%d_masks", P, t);
-    emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
+    emit_pats(c, P, t, z->pats, z->npats);
     fprintf(c, "static const recov_dfa%s %s__t%d = {\n    %s__t%d_map, %s__t%d_def, "
                "%s__t%d_chk, %s__t%d_nxt,\n", z->wide ? "16c" : "8c", P, t, P, t, P, t, P, t, P, t);
     if (nacc > 0) fprintf(c, "    %s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
     else fprintf(c, "    NULL, NULL, ");
     if (z->wide)
-        fprintf(c, "%s__t%d_masks, %du, %du, %du, %du\n};\n\n", P, t, d->words, z->accfrom, z->stopfrom, z->k0);
+        fprintf(c, "%s__t%d_pats, %du, %du, %du\n};\n\n", P, t, d->words, z->accfrom, z->stopfrom);
     else
-        fprintf(c, "%s__t%d_masks, %du, %du, %du, %du, %du, %du\n};\n\n",
+        fprintf(c, "%s__t%d_pats, %du, %du, %du, %du, %du, %du\n};\n\n",
                 P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
 }
 
@@ -560,14 +569,19 @@ static void emit_dfa(em *e, int t)
     emit_u32_array(c, "uint8_t", nm, cm, 256, false);
     snprintf(nm, sizeof nm, "%s__t%d_trans", e->P, t);
     emit_u32_array(c, "uint16_t", nm, d->trans, d->nstates * d->nclasses, false);
+    /* acc values: mask rows -> pattern lists (build_dfas checked that they fit) */
+    static uint32_t row_at[RC_DFAPACK_MAXID + 1], v[RC_DFAPACK_MAXLIST];
+    static uint16_t pats[RC_DFAPACK_MAXLIST];
+    int npats = rc_dfapack_lists(d, pats, RC_DFAPACK_MAXLIST, row_at);
+    for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc[s]];
     snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
-    emit_u32_array(c, "uint16_t", nm, d->acc, d->nstates, false);
+    emit_u32_array(c, "uint16_t", nm, v, d->nstates, false);
+    for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc_end[s]];
     snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
-    emit_u32_array(c, "uint16_t", nm, d->acc_end, d->nstates, false);
-    snprintf(nm, sizeof nm, "%s__t%d_masks", e->P, t);
-    emit_u32_array(c, "uint32_t", nm, d->masks, d->nmasks * d->words, true);
+    emit_u32_array(c, "uint16_t", nm, v, d->nstates, false);
+    emit_pats(c, e->P, t, pats, npats);
     fprintf(c, "static const recov_dfa16 %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
-               "%s__t%d_end, %s__t%d_masks, %du, %du\n};\n\n",
+               "%s__t%d_end, %s__t%d_pats, %du, %du\n};\n\n",
             e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
 }
 

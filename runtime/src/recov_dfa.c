@@ -1,24 +1,26 @@
 /* recov_dfa.c - string classification scanners; see recov.h.
  *
- * The loop of compiler/dfa.h: one table lookup per byte, then OR the mask row
- * of the state entered; at the end OR the row that patterns ending in `$`
- * need.  Row 0 of the mask table is all zero (compiler/dfa.h), so states
- * that accept nothing (almost all of them) cost no OR at all.  Kept
- * deliberately plain (no unrolling): this is flash in firmware.  The compact
- * form adds one inner loop for the start state, where an unanchored search
- * spends most bytes.
+ * The loop of compiler/dfa.h: one table lookup per byte, then set the
+ * patterns of the state entered; at the end those that patterns ending in
+ * `$` need.  Acc value 0 is the empty list, so states that accept nothing
+ * (almost all of them) cost nothing more.  Kept deliberately plain (no
+ * unrolling): this is flash in firmware.  The 8-bit compact form adds one
+ * inner loop for the start state, where an unanchored search spends most
+ * bytes; the 16-bit one does without it (see recov_dfa_scan16c).
  */
 #include "recov/recov.h"
 
-/* mask |= row `row` of masks; row 0 is all zero, so it is skipped */
-static void recov_dfa_or(uint32_t *mask, const uint32_t *masks, uint32_t row, uint16_t words)
+/* mask |= the patterns of list v (recov.h); v == 0: none */
+static void recov_dfa_set(uint32_t *mask, const uint16_t *pats, uint32_t v)
 {
-    const uint32_t *r = &masks[(size_t)row * words];
-    uint16_t w;
-    if (row != 0u) {
-        for (w = 0u; w < words; w++) {
-            mask[w] |= r[w];
-        }
+    if (v != 0u) {
+        const uint16_t *p = &pats[v - 1u];
+        uint32_t x;
+        do {
+            x = *p;
+            p++;
+            mask[(x & (RECOV_DFA_LAST - 1u)) >> 5] |= (uint32_t)1u << (x & 31u);
+        } while (x < RECOV_DFA_LAST);
     }
 }
 
@@ -31,14 +33,14 @@ void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint
     for (w = 0u; w < d->words; w++) {
         mask[w] = 0u;
     }
-    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+    recov_dfa_set(mask, d->pats, d->acc[0]);
     if (t != NULL) {
         for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
             s = d->trans[(s * d->nclasses) + d->classmap[t[i]]];
-            recov_dfa_or(mask, d->masks, d->acc[s], d->words);
+            recov_dfa_set(mask, d->pats, d->acc[s]);
         }
     }
-    recov_dfa_or(mask, d->masks, d->acc_end[s], d->words);
+    recov_dfa_set(mask, d->pats, d->acc_end[s]);
 }
 
 /* The compact forms (recov.h).  In the start state, the bytes it stays on
@@ -64,7 +66,7 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
         mask[w] = 0u;
     }
     if (accfrom == 0u) {
-        recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+        recov_dfa_set(mask, d->pats, d->acc[0]);
     }
     while (i < n) {
         uint32_t c;
@@ -86,26 +88,28 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
         k = (b <= span) ? (uint32_t)map[b] : (uint32_t)d->cdef;
         s = ((uint32_t)chk[s + k] == k) ? (uint32_t)d->nxt[s + k] : (uint32_t)d->def[k];
         if (s >= accfrom) {
-            recov_dfa_or(mask, d->masks, d->acc[s - accfrom], d->words);
+            recov_dfa_set(mask, d->pats, d->acc[s - accfrom]);
         }
         i++;
     }
     if (s >= accfrom) {
-        recov_dfa_or(mask, d->masks, d->acc_end[s - accfrom], d->words);
+        recov_dfa_set(mask, d->pats, d->acc_end[s - accfrom]);
     }
 }
 
-#define RECOV_DFA_STAYS16(c) ((uint32_t)map[(c)] < k0)
-
-/* The 16-bit form: one compare per byte (s >= accfrom) catches the start
- * state (back to the skip loop), accepting states and the stop states that
- * NUL leads to. */
+/* The 16-bit form: no skip loop.  On a core that predicts branches, the
+ * exits of a skip loop (one per byte that leaves the start state, a quarter
+ * of all bytes in ordinary text) cost more than the loop saves; here the
+ * only branches that depend on the text are the probe's chk test, almost
+ * always false, and one compare (s > accfrom) that is true only in
+ * accepting states and the stop states that NUL leads to. */
 void recov_dfa_scan16c(const recov_dfa16c *d, const char *text, size_t limit, uint32_t *mask)
 {
     const uint8_t *t = (const uint8_t *)text;
     const uint8_t *map = d->map;
     const uint8_t *chk = d->chk;
-    const uint32_t k0 = d->k0;
+    const uint16_t *nxt = d->nxt;
+    const uint16_t *def = d->def;
     const uint32_t accfrom = d->accfrom;
     uint32_t s = accfrom;
     size_t n = (t != NULL) ? limit : 0u;   /* bytes to read; a stop state sets it */
@@ -114,29 +118,20 @@ void recov_dfa_scan16c(const recov_dfa16c *d, const char *text, size_t limit, ui
     for (w = 0u; w < d->words; w++) {
         mask[w] = 0u;
     }
-    recov_dfa_or(mask, d->masks, d->acc[0], d->words);
+    recov_dfa_set(mask, d->pats, d->acc[0]);
     while (i < n) {
-        /* the start state: skip the bytes it stays on */
-        while ((i < n) && RECOV_DFA_STAYS16(t[i])) {
-            i++;
-        }
-        /* steps, until back in the start state */
-        while (i < n) {
-            uint32_t k = map[t[i]];
-            i++;
-            s = ((uint32_t)chk[s + k] == k) ? (uint32_t)d->nxt[s + k] : (uint32_t)d->def[k];
-            if (s >= accfrom) {
-                if (s == accfrom) {
-                    break;
-                }
-                recov_dfa_or(mask, d->masks, d->acc[s - accfrom], d->words);
-                if (s >= (uint32_t)d->stopfrom) {
-                    n = i;      /* NUL */
-                }
+        uint32_t k = map[t[i]];
+        uint32_t x = s + k;
+        i++;
+        s = ((uint32_t)chk[x] == k) ? (uint32_t)nxt[x] : (uint32_t)def[k];
+        if (s > accfrom) {
+            recov_dfa_set(mask, d->pats, d->acc[s - accfrom]);
+            if (s >= (uint32_t)d->stopfrom) {
+                n = i;      /* NUL */
             }
         }
     }
     if (s >= accfrom) {
-        recov_dfa_or(mask, d->masks, d->acc_end[s - accfrom], d->words);
+        recov_dfa_set(mask, d->pats, d->acc_end[s - accfrom]);
     }
 }

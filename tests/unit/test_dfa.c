@@ -339,6 +339,8 @@ static rnode *gen(rgen *g, int depth)
  * when they apply. */
 typedef struct rt_tables {
     uint16_t t16[65536], a16[8192], e16[8192];
+    uint16_t pats[RC_DFAPACK_MAXLIST];
+    uint32_t row_at[RC_DFAPACK_MAXID + 1];
     recov_dfa16 d16;
     bool has8c;            /* the compact forms apply (dfa_pack.h) */
     bool has16c;
@@ -380,11 +382,14 @@ static void convert(const rc_dfa *d, rt_tables *rt)
     size_t nt = (size_t)d->nstates * (size_t)d->nclasses;
     assert_true(nt <= 65536 && d->nstates <= 8192);
     for (size_t i = 0; i < nt; i++) rt->t16[i] = (uint16_t)d->trans[i];
+    assert_true(d->nmasks <= RC_DFAPACK_MAXID + 1);
+    int n = rc_dfapack_lists(d, rt->pats, RC_DFAPACK_MAXLIST, rt->row_at);
+    assert_true(n >= 0 && n <= RC_DFAPACK_MAXLIST);
     for (int s = 0; s < d->nstates; s++) {
-        rt->a16[s] = (uint16_t)d->acc[s];
-        rt->e16[s] = (uint16_t)d->acc_end[s];
+        rt->a16[s] = (uint16_t)rt->row_at[d->acc[s]];
+        rt->e16[s] = (uint16_t)rt->row_at[d->acc_end[s]];
     }
-    rt->d16 = (recov_dfa16){ d->classmap, rt->t16, rt->a16, rt->e16, d->masks,
+    rt->d16 = (recov_dfa16){ d->classmap, rt->t16, rt->a16, rt->e16, rt->pats,
                              (uint16_t)d->nclasses, (uint16_t)d->words };
     rt->has8c = rc_dfapack_build_as(d, false, &rt->pk);
     if (rt->has8c) {
@@ -395,7 +400,7 @@ static void convert(const rc_dfa *d, rt_tables *rt)
             rt->c8acc[r] = (uint8_t)z->acc[r];
             rt->c8end[r] = (uint8_t)z->acc_end[r];
         }
-        rt->d8c = (recov_dfa8c){ z->map, rt->c8def, z->chk, rt->c8nxt, rt->c8acc, rt->c8end, d->masks,
+        rt->d8c = (recov_dfa8c){ z->map, rt->c8def, z->chk, rt->c8nxt, rt->c8acc, rt->c8end, z->pats,
                                  (uint8_t)z->lo, (uint8_t)z->hi, (uint8_t)z->cdef, (uint8_t)d->words,
                                  (uint8_t)z->k0, (uint8_t)z->accfrom };
         check_pack(d, z);
@@ -403,9 +408,8 @@ static void convert(const rc_dfa *d, rt_tables *rt)
     rt->has16c = rc_dfapack_build_as(d, true, &rt->pk16);
     if (rt->has16c) {
         const rc_dfapack *z = &rt->pk16;
-        rt->d16c = (recov_dfa16c){ z->map, z->def, z->chk, z->nxt, z->acc, z->acc_end, d->masks,
-                                   (uint16_t)d->words, (uint16_t)z->accfrom, (uint16_t)z->stopfrom,
-                                   (uint8_t)z->k0 };
+        rt->d16c = (recov_dfa16c){ z->map, z->def, z->chk, z->nxt, z->acc, z->acc_end, z->pats,
+                                   (uint16_t)d->words, (uint16_t)z->accfrom, (uint16_t)z->stopfrom };
         check_pack(d, z);
     }
 }

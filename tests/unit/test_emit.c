@@ -867,7 +867,10 @@ static void test_emit_header(void **st)
     snprintf(line, sizeof line, "#define tp_POLICY_HASH 0x%08" PRIX32 "u\n", ir->hash);
     assert_non_null(strstr(buf, line));
     assert_non_null(strstr(buf, "#define tp_POLICY_VERSION 7u\n"));
-    assert_non_null(strstr(buf, "#if RECOV_ABI_VERSION != 3u\n#error \"tp.h: generated for recov runtime ABI 3, "));
+    char abi[128];
+    snprintf(abi, sizeof abi, "#if RECOV_ABI_VERSION != %uu\n#error \"tp.h: generated for recov runtime ABI %u, ",
+             (unsigned)RECOV_ABI_VERSION, (unsigned)RECOV_ABI_VERSION);
+    assert_non_null(strstr(buf, abi));
     assert_non_null(strstr(buf, "    tp_ERR_RATE_LIMITED = 1,\n"));
     assert_non_null(strstr(buf, "#define tp_CHANNEL_COUNT 4u\n"));
     assert_non_null(strstr(buf, "    const char *message;\n"));

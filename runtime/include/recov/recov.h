@@ -17,7 +17,7 @@
 
 /* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
  * way generated code can observe; generated headers #error on a mismatch. */
-#define RECOV_ABI_VERSION 3u
+#define RECOV_ABI_VERSION 4u
 
 /* RECOV_VERSION_STRING: the release this runtime belongs to. */
 #define RECOV_VERSION_STRING "0.1.0"
@@ -123,14 +123,22 @@ uint32_t recov_crc32(uint32_t crc, const uint8_t *p, size_t n);
 /* A DFA emitted by recovc (see compiler/dfa.h for the construction).  The
  * scan reads the NUL-terminated text (NULL reads as "") up to `limit` bytes,
  * clears `mask` (`words` uint32 words) and sets bit i when pattern i matched.
+ *
+ * What a state adds is a pattern list: an acc value v is 0 (nothing) or
+ * 1 + the index in `pats` of a list of pattern numbers, increasing, whose
+ * last entry has RECOV_DFA_LAST set.  Most accepting states add one pattern,
+ * so a list costs 2 bytes where a mask row would cost 4 * words.
+ *
  * The full tables (recovc emits them only when no compact form below
- * applies): 16-bit states and mask rows. */
+ * applies): 16-bit states and acc values. */
+#define RECOV_DFA_LAST 0x8000u
+
 typedef struct recov_dfa16 {
     const uint8_t  *classmap;   /* [256] byte -> class */
     const uint16_t *trans;      /* [nstates * nclasses] */
-    const uint16_t *acc;        /* [nstates] mask row reached */
-    const uint16_t *acc_end;    /* [nstates] mask row at end of text */
-    const uint32_t *masks;      /* [nmasks * words]; row 0 all zero (the scanners skip it) */
+    const uint16_t *acc;        /* [nstates] list added on entering the state */
+    const uint16_t *acc_end;    /* [nstates] list added when the text ends there */
+    const uint16_t *pats;       /* the pattern lists */
     uint16_t nclasses;
     uint16_t words;
 } recov_dfa16;
@@ -140,33 +148,37 @@ typedef struct recov_dfa16 {
  * the next state from s on class k is nxt[s + k] when chk[s + k] == k, else
  * def[k] (the exceptions of each row against one default row, packed into
  * one comb; chk is 255 where no state owns the slot; ids are distinct, so a
- * slot holding class k belongs to exactly one state).  The start state is 0
- * and stays in itself on every class below k0 (never NUL's class); only ids
- * s >= accfrom accept anything: their mask rows are acc[s - accfrom] and
+ * slot holding class k belongs to exactly one state).  Only ids
+ * s >= accfrom accept anything: their lists are acc[s - accfrom] and
  * acc_end[s - accfrom].  Same result as the full table it was made from.
- * recov_dfa8c: 8-bit ids; bytes outside [lo, hi] have class cdef, the others
- * map[byte - lo]. */
+ *
+ * recov_dfa8c: 8-bit ids and acc values; bytes outside [lo, hi] have class
+ * cdef, the others map[byte - lo].  The start state is 0 and stays in itself
+ * on every class below k0 (never NUL's class): the scan skips such bytes in a
+ * loop of compares, the fewest instructions per byte (firmware). */
 typedef struct recov_dfa8c {
     const uint8_t  *map;        /* [hi - lo + 1] byte - lo -> class */
     const uint8_t  *def;        /* [nclasses] default row */
     const uint8_t  *chk;        /* [max id + nclasses] class of the exception in each slot */
     const uint8_t  *nxt;        /* [max id + nclasses] next state of that exception */
-    const uint8_t  *acc;        /* [max id + 1 - accfrom] mask row on entering s */
-    const uint8_t  *acc_end;    /* [max id + 1 - accfrom] mask row at end of text in s */
-    const uint32_t *masks;
+    const uint8_t  *acc;        /* [max id + 1 - accfrom] list added on entering s */
+    const uint8_t  *acc_end;    /* [max id + 1 - accfrom] list added at end of text in s */
+    const uint16_t *pats;       /* the pattern lists */
     uint8_t lo;
     uint8_t hi;
     uint8_t cdef;
     uint8_t words;
     uint8_t k0;                 /* classes [0, k0) keep state 0 in state 0 */
-    uint8_t accfrom;            /* first id with acc rows (max id + 1: none) */
+    uint8_t accfrom;            /* first id with acc values (max id + 1: none) */
 } recov_dfa8c;
 
-/* recov_dfa16c: 16-bit ids and mask rows, every byte in map.  Ids below
- * accfrom accept nothing; the start state is accfrom itself (not 0); NUL has
- * a class of its own that leads every state to a stop state, an id >=
- * stopfrom whose acc row holds what the end of the text adds, so the scan
- * tests neither NUL nor the start state but in the one compare s >= accfrom. */
+/* recov_dfa16c: 16-bit ids and acc values, every byte in map.  Ids below
+ * accfrom accept nothing; the start state is accfrom itself; NUL has a class
+ * of its own that leads every state to a stop state, an id >= stopfrom whose
+ * acc list holds what the end of the text adds.  The scan is one loop of one
+ * probe and one rarely true compare (s > accfrom: accepting or stop) per
+ * byte, with no branch that depends on the text otherwise, the fastest form
+ * on cores that predict branches. */
 typedef struct recov_dfa16c {
     const uint8_t  *map;        /* [256] byte -> class */
     const uint16_t *def;        /* [nclasses] default row */
@@ -174,11 +186,10 @@ typedef struct recov_dfa16c {
     const uint16_t *nxt;        /* [stopfrom - 1 + nclasses] */
     const uint16_t *acc;        /* [max id + 1 - accfrom] */
     const uint16_t *acc_end;    /* [max id + 1 - accfrom] */
-    const uint32_t *masks;
+    const uint16_t *pats;       /* the pattern lists */
     uint16_t words;
-    uint16_t accfrom;           /* the start state; ids >= accfrom have acc rows */
+    uint16_t accfrom;           /* the start state; ids > accfrom have acc lists */
     uint16_t stopfrom;          /* ids >= stopfrom end the scan */
-    uint8_t k0;
 } recov_dfa16c;
 
 void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint32_t *mask);
