@@ -10,6 +10,19 @@
  */
 #include "recov/recov.h"
 
+/* mask[0 .. words) = 0.  The stores are volatile because gcc and clang at
+ * -O2 turn any plain clearing loop into a call of memset, which a
+ * freestanding image may not have (and which costs a call for the one word
+ * most policies have). */
+static void recov_dfa_clear(uint32_t *mask, uint32_t words)
+{
+    volatile uint32_t *m = mask;
+    uint32_t w;
+    for (w = 0u; w < words; w++) {
+        m[w] = 0u;
+    }
+}
+
 /* mask |= the patterns of list v (recov.h); v == 0: none */
 static void recov_dfa_set(uint32_t *mask, const uint16_t *pats, uint32_t v)
 {
@@ -29,10 +42,7 @@ void recov_dfa_scan16(const recov_dfa16 *d, const char *text, size_t limit, uint
     const uint8_t *t = (const uint8_t *)text;
     uint32_t s = 0u;
     size_t i;
-    uint16_t w;
-    for (w = 0u; w < d->words; w++) {
-        mask[w] = 0u;
-    }
+    recov_dfa_clear(mask, d->words);
     recov_dfa_set(mask, d->pats, d->acc[0]);
     if (t != NULL) {
         for (i = 0u; (i < limit) && (t[i] != 0u); i++) {
@@ -61,10 +71,7 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
     uint32_t s = 0u;
     size_t n = (t != NULL) ? limit : 0u;   /* bytes to read; the NUL found sets it */
     size_t i = 0u;
-    uint16_t w;
-    for (w = 0u; w < d->words; w++) {
-        mask[w] = 0u;
-    }
+    recov_dfa_clear(mask, d->words);
     if (accfrom == 0u) {
         recov_dfa_set(mask, d->pats, d->acc[0]);
     }
@@ -114,10 +121,7 @@ void recov_dfa_scan16c(const recov_dfa16c *d, const char *text, size_t limit, ui
     uint32_t s = accfrom;
     size_t n = (t != NULL) ? limit : 0u;   /* bytes to read; a stop state sets it */
     size_t i = 0u;
-    uint16_t w;
-    for (w = 0u; w < d->words; w++) {
-        mask[w] = 0u;
-    }
+    recov_dfa_clear(mask, d->words);
     recov_dfa_set(mask, d->pats, d->acc[0]);
     while (i < n) {
         uint32_t k = map[t[i]];
