@@ -23,7 +23,9 @@
  *            reported (built only with -DRC_HAVE_HS)
  * All answers are compared on every message first (exit 1 on the first
  * disagreement); then each matcher is timed over all messages (best of 3)
- * unless --check.  Prints one line per matcher: name, ns/message.
+ * unless --check.  Prints one line per matcher: name, ns/message; then, for
+ * recov and hs, "bucket NAME LO-HI COUNT NS ns/message" over the messages of
+ * LO to HI bytes.
  * --only NAME [K] prepares only matcher NAME and runs it once over the first
  * K messages (default all), nothing else: run.sh runs this under callgrind
  * with --toggle-collect=m_NAME to count instructions per message.
@@ -340,5 +342,29 @@ int main(int argc, char **argv)
         }
         printf("%-8s %10.1f ns/message\n", M[k].name, best / nmsg);
     }
+    /* recov and Hyperscan by message length (the goal names short messages) */
+    static const int lo[] = { 0, 65, 161 }, hi[] = { 64, 160, 1 << 30 };
+    const char **sub = malloc((size_t)nmsg * sizeof *sub);
+    if (!sub) return 3;
+    for (int b = 0; b < 3; b++) {
+        int cnt = 0;
+        for (int j = 0; j < nmsg; j++) {
+            int len = (int)strlen(msg[j]);
+            if (len >= lo[b] && len <= hi[b]) sub[cnt++] = msg[j];
+        }
+        for (int k = 0; k < NM && cnt > 0; k++) {
+            if (strcmp(M[k].name, "recov") && strcmp(M[k].name, "hs")) continue;
+            double best = 0;
+            volatile long sink = 0;
+            for (int r = 0; r < 5; r++) {
+                double t0 = now_ns();
+                for (int j = 0; j < cnt; j++) sink += M[k].fn(sub[j]);
+                double dt = now_ns() - t0;
+                if (r == 0 || dt < best) best = dt;
+            }
+            printf("bucket %s %d-%d %d %.1f ns/message\n", M[k].name, lo[b], b == 2 ? 300 : hi[b], cnt, best / cnt);
+        }
+    }
+    free(sub);
     return 0;
 }
