@@ -84,11 +84,11 @@ int rc_dfapack_lists(const rc_dfa *d, uint16_t *pats, int cap, uint32_t *row_at)
     for (int r = 0; r < d->nmasks; r++) {
         const uint32_t *row = &d->masks[(size_t)r * (size_t)d->words];
         long start = n;
-        for (int i = 0; i < d->npatterns; i++) {
-            if (!(row[i >> 5] & (1u << (i & 31)))) continue;
-            if (pats && n < cap) pats[n] = (uint16_t)i;
-            n++;
-        }
+        for (int w = 0; w < d->words; w++)
+            for (uint32_t x = row[w]; x != 0u; x &= x - 1u) {     /* set bits, lowest first */
+                if (pats && n < cap) pats[n] = (uint16_t)(w * 32 + __builtin_ctz(x));
+                n++;
+            }
         if (row_at) row_at[r] = n > start ? (uint32_t)(start + 1) : 0u;
         if (pats && n > start && n <= cap) pats[n - 1] |= (uint16_t)RC_DFAPACK_LAST;
         if (n > RC_DFAPACK_MAXLIST + 1L) n = RC_DFAPACK_MAXLIST + 1L;   /* enough to say "too long" */

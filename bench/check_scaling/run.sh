@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/check_scaling/run.sh [--smoke] RECOVC
-# How `recovc check` (parse, check and every analysis) grows with the policy.
+# How `recovc check` (parse, check and every analysis) and `recovc compile`
+# (the same, then lowering and the C output) grow with the policy.
 # Default: policies of 100, 1,000, 10,000 and 100,000 classify rules (gen.py),
 # the 2,000-rule requirement (under 2 s), and a policy of 1,000 text patterns
 # (bench/classify/gen.py 1000); per row the best wall and CPU seconds of 3
@@ -17,12 +18,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 flags="-Wno-unhandled-error -Wno-unused-error"
 
-# measure NAME FILE: sets wall cpu kb rc (best of 3), fails on exit > 1
+# measure NAME FILE [compile]: sets wall cpu kb rc (best of 3) of `recovc
+# check FILE`, or of `recovc compile FILE -o DIR`; fails on exit > 1
 measure() {
-  read -r wall cpu kb rc < <(python3 "$here/measure.py" 3 "$recovc" check $flags "$2")
+  local cmd=(check $flags "$2")
+  if [ "${3:-}" = compile ]; then mkdir -p "$tmp/out"; cmd=(compile $flags "$2" -o "$tmp/out"); fi
+  read -r wall cpu kb rc < <(python3 "$here/measure.py" 3 "$recovc" "${cmd[@]}")
   if [ "$rc" -gt 1 ]; then
-    echo "FAIL: recovc check $1 exited $rc"
-    "$recovc" check $flags "$2" 2>&1 | tail -20
+    echo "FAIL: recovc ${cmd[0]} $1 exited $rc"
+    "$recovc" "${cmd[@]}" 2>&1 | tail -20
     exit 1
   fi
 }
@@ -37,9 +41,9 @@ ratio() { python3 -c "print('%.1f' % ($1 / max($2, 1e-6)))"; }
 
 if [ $smoke = 1 ]; then
   status=0
-  check_growth() {   # what small big
-    measure "$1 $2" "$4"; local c1=$cpu
-    measure "$1 $3" "$5"; local c2=$cpu
+  check_growth() {   # what small big [compile]
+    measure "$1 $2" "$4" "${6:-}"; local c1=$cpu
+    measure "$1 $3" "$5" "${6:-}"; local c2=$cpu
     local r; r=$(ratio "$c2" "$c1")
     printf '%-14s %7s -> %7s: cpu %ss -> %ss, %sx\n' "$1" "$2" "$3" "$c1" "$c2" "$r"
     if python3 -c "import sys; sys.exit(0 if $r <= 25 else 1)"; then :; else
@@ -52,17 +56,20 @@ if [ $smoke = 1 ]; then
     echo "FAIL: 2000 rules took ${last_small}s of CPU (limit 2s)"; status=1
   fi
   check_growth "text patterns" 100 1000 "$(text_policy 100)" "$(text_policy 1000)"
+  check_growth "compile rules" 2000 20000 "$(rules_policy 2000)" "$(rules_policy 20000)" compile
   exit $status
 fi
 
 printf '%-22s %9s %9s %12s %14s  %s\n' policy wall_s cpu_s max_rss_MB 'cpu_growth/10x' exit
-prev=""
-for n in 100 1000 10000 100000; do
-  measure "$n rules" "$(rules_policy "$n")"
-  growth=-
-  [ -n "$prev" ] && growth="$(ratio "$cpu" "$prev")x"
-  printf '%-22s %9s %9s %12s %14s  %s\n' "$n rules" "$wall" "$cpu" "$((kb / 1024))" "$growth" "$rc"
-  prev=$cpu
+for what in check compile; do
+  prev=""
+  for n in 100 1000 10000 100000; do
+    measure "$n rules" "$(rules_policy "$n")" $what
+    growth=-
+    [ -n "$prev" ] && growth="$(ratio "$cpu" "$prev")x"
+    printf '%-22s %9s %9s %12s %14s  %s\n' "$what $n rules" "$wall" "$cpu" "$((kb / 1024))" "$growth" "$rc"
+    prev=$cpu
+  done
 done
 measure "2000 rules" "$(rules_policy 2000)"
 printf '%-22s %9s %9s %12s %14s  %s\n' "2000 rules (< 2 s)" "$wall" "$cpu" "$((kb / 1024))" - "$rc"
