@@ -632,6 +632,79 @@ static void test_runtime_scanners(void **state)
 
 /* ---- (5) long texts ------------------------------------------------------ */
 
+/* The pattern lists (dfa_pack.h): each row's list holds exactly its bits,
+ * increasing, RC_DFAPACK_LAST on the last only; every scanner reads patterns
+ * of the second mask word right. */
+static void check_lists(const rc_dfa *d)
+{
+    static uint16_t pats[RC_DFAPACK_MAXLIST];
+    static uint32_t row_at[RC_DFAPACK_MAXID + 1];
+    uint32_t got[64];
+    int n = rc_dfapack_lists(d, pats, RC_DFAPACK_MAXLIST, row_at);
+    assert_true(n >= 0 && n <= RC_DFAPACK_MAXLIST);
+    assert_true(d->words <= 64);
+    int total = 0;
+    for (int r = 0; r < d->nmasks; r++) {
+        const uint32_t *row = &d->masks[(size_t)r * (size_t)d->words];
+        int bits = 0;
+        for (int w = 0; w < d->words; w++) bits += __builtin_popcount(row[w]);
+        total += bits;
+        if (bits == 0) { assert_int_equal(row_at[r], 0); continue; }
+        memset(got, 0, sizeof got);
+        int prev = -1;
+        for (uint32_t i = row_at[r] - 1u;; i++) {
+            assert_true(i < (uint32_t)n);
+            int x = pats[i] & 0x7FFF;
+            assert_true(x > prev && x < d->npatterns);
+            prev = x;
+            got[x >> 5] |= 1u << (x & 31);
+            if (pats[i] & RC_DFAPACK_LAST) break;
+        }
+        assert_memory_equal(got, row, (size_t)d->words * sizeof *row);
+    }
+    assert_int_equal(n, total);
+}
+
+static void test_lists(void **state)
+{
+    (void)state;
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_dfa d;
+    char buf[40][12];
+    const char *p[40];
+    for (int i = 0; i < 40; i++) {
+        snprintf(buf[i], sizeof buf[i], i % 2 ? "\"k%02d" : "/k%02d$", i);
+        p[i] = buf[i];
+    }
+    build_ok(&a, p, 40, &d);
+    assert_int_equal(d.words, 2);
+    check_lists(&d);
+    static rt_tables rt;
+    convert(&d, &rt);
+    assert_true(rt.has16c);
+    const char *texts[] = { "k03 k35", "k35", "xx k34", "k34 k01 k02", "" };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        uint32_t want[2], m[2];
+        rc_dfa_scan(&d, texts[t], strlen(texts[t]), SIZE_MAX, want);
+        recov_dfa_scan16(&rt.d16, texts[t], RECOV_MAX_TEXT, m);
+        assert_memory_equal(m, want, sizeof m);
+        recov_dfa_scan16c(&rt.d16c, texts[t], RECOV_MAX_TEXT, m);
+        assert_memory_equal(m, want, sizeof m);
+        if (rt.has8c) {
+            recov_dfa_scan8c(&rt.d8c, texts[t], RECOV_MAX_TEXT, m);
+            assert_memory_equal(m, want, sizeof m);
+        }
+    }
+    uint32_t m[2];
+    recov_dfa_scan16c(&rt.d16c, "k02 k35", RECOV_MAX_TEXT, m);
+    assert_int_equal(m[0], 0);              /* k02 is `$`-anchored: not at the end */
+    assert_int_equal(m[1], 1u << 3);        /* k35 */
+    recov_dfa_scan16c(&rt.d16c, "k35 k34", RECOV_MAX_TEXT, m);
+    assert_int_equal(m[1], (1u << 3) | (1u << 2));
+    rc_arena_free(&a);
+}
+
 static void test_megabyte_text(void **state)
 {
     (void)state;
@@ -736,6 +809,7 @@ static void test_thousand_patterns(void **state)
     printf("1000 patterns: %d states, %d classes, %d mask rows, %.1f ms\n",
            d.nstates, d.nclasses, d.nmasks, ms);
     assert_true(ms < 2000.0);
+    check_lists(&d);
     /* spot checks */
     uint32_t m[32];
     char text[96];
@@ -762,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_random_vs_reference),
         cmocka_unit_test(test_minimality),
         cmocka_unit_test(test_runtime_scanners),
+        cmocka_unit_test(test_lists),
         cmocka_unit_test(test_megabyte_text),
         cmocka_unit_test(test_state_bound),
         cmocka_unit_test(test_thousand_patterns),
