@@ -277,6 +277,20 @@ static int built(int k)
     return M[k].fn != m_pcre2alt || alt != NULL;
 }
 
+/* ns per message of fn over v[0..n), the best of `runs` passes */
+static double best_ns(matcher fn, char **v, int n, int runs)
+{
+    double best = 0;
+    volatile long sink = 0;
+    for (int r = 0; r < runs; r++) {
+        double t0 = now_ns();
+        for (int j = 0; j < n; j++) sink += fn(v[j]);
+        double dt = now_ns() - t0;
+        if (r == 0 || dt < best) best = dt;
+    }
+    return best / n;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check | --only NAME [K]]\n"); return 2; }
@@ -332,19 +346,11 @@ int main(int argc, char **argv)
     if (argc > 2 && !strcmp(argv[2], "--check")) return 0;
     for (int k = 0; k < NM; k++) {
         if (!built(k)) continue;
-        double best = 0;
-        volatile long sink = 0;
-        for (int r = 0; r < 3; r++) {
-            double t0 = now_ns();
-            for (int j = 0; j < nmsg; j++) sink += M[k].fn(msg[j]);
-            double dt = now_ns() - t0;
-            if (r == 0 || dt < best) best = dt;
-        }
-        printf("%-8s %10.1f ns/message\n", M[k].name, best / nmsg);
+        printf("%-8s %10.1f ns/message\n", M[k].name, best_ns(M[k].fn, msg, nmsg, 3));
     }
     /* recov and Hyperscan by message length (the goal names short messages) */
     static const int lo[] = { 0, 65, 161 }, hi[] = { 64, 160, 1 << 30 };
-    const char **sub = malloc((size_t)nmsg * sizeof *sub);
+    char **sub = malloc((size_t)nmsg * sizeof *sub);
     if (!sub) return 3;
     for (int b = 0; b < 3; b++) {
         int cnt = 0;
@@ -354,15 +360,8 @@ int main(int argc, char **argv)
         }
         for (int k = 0; k < NM && cnt > 0; k++) {
             if (strcmp(M[k].name, "recov") && strcmp(M[k].name, "hs")) continue;
-            double best = 0;
-            volatile long sink = 0;
-            for (int r = 0; r < 5; r++) {
-                double t0 = now_ns();
-                for (int j = 0; j < cnt; j++) sink += M[k].fn(sub[j]);
-                double dt = now_ns() - t0;
-                if (r == 0 || dt < best) best = dt;
-            }
-            printf("bucket %s %d-%d %d %.1f ns/message\n", M[k].name, lo[b], b == 2 ? 300 : hi[b], cnt, best / cnt);
+            printf("bucket %s %d-%d %d %.1f ns/message\n", M[k].name, lo[b], b == 2 ? 300 : hi[b], cnt,
+                   best_ns(M[k].fn, sub, cnt, 5));
         }
     }
     free(sub);

@@ -219,19 +219,26 @@ static void test_overlap_and_end(void **state)
     rc_arena_free(&a);
 }
 
+/* 40 patterns k00..k39, two mask words: literals, or with anchored the
+ * even ones as /kNN$/ */
+static void build_k40(rc_arena *a, rc_dfa *d, bool anchored)
+{
+    char buf[40][12];
+    const char *p[40];
+    for (int i = 0; i < 40; i++) {
+        snprintf(buf[i], sizeof buf[i], anchored && i % 2 == 0 ? "/k%02d$" : "\"k%02d", i);
+        p[i] = buf[i];
+    }
+    build_ok(a, p, 40, d);
+}
+
 static void test_many_patterns_words(void **state)
 {
     (void)state;
     rc_arena a;
     rc_arena_init(&a);
     rc_dfa d;
-    char buf[40][8];
-    const char *p[40];
-    for (int i = 0; i < 40; i++) {
-        snprintf(buf[i], sizeof buf[i], "\"k%02d", i);
-        p[i] = buf[i];
-    }
-    build_ok(&a, p, 40, &d);
+    build_k40(&a, &d, false);
     assert_int_equal(d.words, 2);
     uint32_t m[2];
     rc_dfa_scan(&d, "k03 k35", 7, 100, m);
@@ -671,13 +678,7 @@ static void test_lists(void **state)
     rc_arena a;
     rc_arena_init(&a);
     rc_dfa d;
-    char buf[40][12];
-    const char *p[40];
-    for (int i = 0; i < 40; i++) {
-        snprintf(buf[i], sizeof buf[i], i % 2 ? "\"k%02d" : "/k%02d$", i);
-        p[i] = buf[i];
-    }
-    build_ok(&a, p, 40, &d);
+    build_k40(&a, &d, true);
     assert_int_equal(d.words, 2);
     check_lists(&d);
     static rt_tables rt;
