@@ -105,11 +105,11 @@ void recov_dfa_scan8c(const recov_dfa8c *d, const char *text, size_t limit, uint
 }
 
 /* The 16-bit form: no skip loop.  On a core that predicts branches, the
- * exits of a skip loop (one per byte that leaves the start state, a quarter
- * of all bytes in ordinary text) cost more than the loop saves; here the
- * only branches that depend on the text are the probe's chk test, almost
- * always false, and one compare (s > accfrom) that is true only in
- * accepting states and the stop states that NUL leads to. */
+ * exits of a skip loop (one per byte that leaves the start state, about one
+ * byte in eight of bench/classify's text) cost more than the loop saves.
+ * Here each byte is one probe, whose chk test is almost always false, and
+ * one compare (s > accfrom) that is true only in accepting states and in the
+ * stop states that NUL leads to. */
 void recov_dfa_scan16c(const recov_dfa16c *d, const char *text, size_t limit, uint32_t *mask)
 {
     const uint8_t *t = (const uint8_t *)text;

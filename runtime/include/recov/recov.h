@@ -177,8 +177,8 @@ typedef struct recov_dfa8c {
  * of its own that leads every state to a stop state, an id >= stopfrom whose
  * acc list holds what the end of the text adds.  The scan is one loop of one
  * probe and one rarely true compare (s > accfrom: accepting or stop) per
- * byte, with no branch that depends on the text otherwise, the fastest form
- * on cores that predict branches. */
+ * byte, with no inner loop to leave and re-enter: the fastest form on cores
+ * that predict branches. */
 typedef struct recov_dfa16c {
     const uint8_t  *map;        /* [256] byte -> class */
     const uint16_t *def;        /* [nclasses] default row */
