@@ -32,7 +32,8 @@ function(rc_fuzz_harnesses mode prefix)
   set(names fuzz_frontend fuzz_dfa)
   rc_fuzz_target(${mode} ${prefix}fuzz_frontend ${RC_FUZZ_DIR}/fuzz_frontend.c)
   target_link_libraries(${prefix}fuzz_frontend PRIVATE rccore)
-  rc_fuzz_target(${mode} ${prefix}fuzz_dfa ${RC_FUZZ_DIR}/fuzz_dfa.c ${RC_FUZZ_DIR}/../common/regex_ref.c)
+  rc_fuzz_target(${mode} ${prefix}fuzz_dfa ${RC_FUZZ_DIR}/fuzz_dfa.c ${RC_FUZZ_DIR}/../common/regex_ref.c
+                 ${RC_FUZZ_DIR}/../common/dfa_rt.c)
   target_include_directories(${prefix}fuzz_dfa PRIVATE ${RC_FUZZ_DIR}/../common)
   target_link_libraries(${prefix}fuzz_dfa PRIVATE rccore)
 

@@ -20,6 +20,7 @@
 #include "dfa.h"
 #include "dfa_pack.h"
 #include "recov/recov.h"
+#include "dfa_rt.h"
 #include "regex_ref.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -344,19 +345,7 @@ static rnode *gen(rgen *g, int depth)
 
 /* rc_dfa -> runtime tables: the full 16-bit tables and both compact forms
  * when they apply. */
-typedef struct rt_tables {
-    uint16_t t16[65536], a16[8192], e16[8192];
-    uint16_t pats[RC_DFAPACK_MAXLIST];
-    uint32_t row_at[RC_DFAPACK_MAXID + 1];
-    recov_dfa16 d16;
-    bool has8c;            /* the compact forms apply (dfa_pack.h) */
-    bool has16c;
-    rc_dfapack pk;
-    uint8_t c8def[256], c8nxt[RC_DFAPACK_MAXCOMB], c8acc[256], c8end[256];
-    recov_dfa8c d8c;
-    rc_dfapack pk16;
-    recov_dfa16c d16c;
-} rt_tables;
+typedef rc_rt_tables rt_tables;
 
 /* what the scanners rely on: start-state stays below k0, NUL never among
  * them, chk names a class or 255, every probe inside the comb, ids distinct */
@@ -384,41 +373,14 @@ static void check_pack(const rc_dfa *d, const rc_dfapack *z)
     for (int x = 0; x < z->ncomb; x++) assert_true(z->chk[x] == 255 || z->chk[x] < z->nclasses);
 }
 
+/* the runtime tables (tests/common/dfa_rt.c); the full ones must fit, and
+ * both packed forms, where they apply, keep the scanners' invariants */
 static void convert(const rc_dfa *d, rt_tables *rt)
 {
-    size_t nt = (size_t)d->nstates * (size_t)d->nclasses;
-    assert_true(nt <= 65536 && d->nstates <= 8192);
-    for (size_t i = 0; i < nt; i++) rt->t16[i] = (uint16_t)d->trans[i];
-    assert_true(d->nmasks <= RC_DFAPACK_MAXID + 1);
-    int n = rc_dfapack_lists(d, rt->pats, RC_DFAPACK_MAXLIST, rt->row_at);
-    assert_true(n >= 0 && n <= RC_DFAPACK_MAXLIST);
-    for (int s = 0; s < d->nstates; s++) {
-        rt->a16[s] = (uint16_t)rt->row_at[d->acc[s]];
-        rt->e16[s] = (uint16_t)rt->row_at[d->acc_end[s]];
-    }
-    rt->d16 = (recov_dfa16){ d->classmap, rt->t16, rt->a16, rt->e16, rt->pats,
-                             (uint16_t)d->nclasses, (uint16_t)d->words };
-    rt->has8c = rc_dfapack_build_as(d, false, &rt->pk);
-    if (rt->has8c) {
-        const rc_dfapack *z = &rt->pk;
-        for (int k = 0; k < z->nclasses; k++) rt->c8def[k] = (uint8_t)z->def[k];
-        for (int x = 0; x < z->ncomb; x++) rt->c8nxt[x] = (uint8_t)z->nxt[x];
-        for (int r = 0; r < z->nids - z->accfrom; r++) {
-            rt->c8acc[r] = (uint8_t)z->acc[r];
-            rt->c8end[r] = (uint8_t)z->acc_end[r];
-        }
-        rt->d8c = (recov_dfa8c){ z->map, rt->c8def, z->chk, rt->c8nxt, rt->c8acc, rt->c8end, z->pats,
-                                 (uint8_t)z->lo, (uint8_t)z->hi, (uint8_t)z->cdef, (uint8_t)d->words,
-                                 (uint8_t)z->k0, (uint8_t)z->accfrom };
-        check_pack(d, z);
-    }
-    rt->has16c = rc_dfapack_build_as(d, true, &rt->pk16);
-    if (rt->has16c) {
-        const rc_dfapack *z = &rt->pk16;
-        rt->d16c = (recov_dfa16c){ z->map, z->def, z->chk, z->nxt, z->acc, z->acc_end, z->pats,
-                                   (uint16_t)d->words, (uint16_t)z->accfrom, (uint16_t)z->stopfrom };
-        check_pack(d, z);
-    }
+    rc_rt_convert(d, rt);
+    assert_true(rt->has16);
+    if (rt->has8c) check_pack(d, &rt->pk8);
+    if (rt->has16c) check_pack(d, &rt->pk16);
 }
 
 /* The compact scans (both forms, which must agree), or the reference when
