@@ -188,9 +188,16 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
 {
     int maxid = wide ? RC_DFAPACK_MAXID : 255;
     if (d->nstates > maxid + 1 || d->nmasks > maxid + 1 || d->words > maxid) return false;
-    int nlist = rc_dfapack_lists(d, NULL, 0, NULL);
-    if (nlist < 0 || nlist > (wide ? RC_DFAPACK_MAXLIST : 255)) return false;
+    /* the pattern lists, once: row_at turns mask rows into acc values below */
+    uint32_t *row_at = malloc((size_t)d->nmasks * sizeof *row_at);
+    if (!row_at) return false;
+    int nlist = rc_dfapack_lists(d, p->pats, RC_DFAPACK_MAXLIST, row_at);
+    if (nlist < 0 || nlist > (wide ? RC_DFAPACK_MAXLIST : 255)) {
+        free(row_at);
+        return false;
+    }
     memset(p, 0, offsetof(rc_dfapack, chk));
+    p->npats = nlist;
     p->wide = wide;
     p->nstates = d->nstates;
     /* the map's range and NUL's class */
@@ -227,7 +234,10 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
     int *stoprow = NULL;
     if (wide) {
         stoprow = malloc((size_t)(d->nstates + 1) * sizeof *stoprow);
-        if (!stoprow) return false;
+        if (!stoprow) {
+            free(row_at);
+            return false;
+        }
         stoprow[nstop++] = 0;
         for (int s = 0; s < d->nstates; s++) {
             if (d->acc_end[s] == d->acc[s] || d->acc_end[s] == 0u) continue;
@@ -308,9 +318,6 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
         if (p->chk[x] != 255) p->nxt[x] = (uint16_t)w.idnew[p->nxt[x]];
     for (int k = 0; k < nc; k++) p->def[k] = (uint16_t)w.idnew[def[k]];
     for (int s = 0; s < ns; s++) p->id[s] = (uint16_t)w.idnew[w.st[s]];
-    uint32_t *row_at = malloc((size_t)d->nmasks * sizeof *row_at);
-    if (!row_at) goto out;
-    p->npats = rc_dfapack_lists(d, p->pats, RC_DFAPACK_MAXLIST, row_at);
     p->same_end = true;
     memset(p->acc, 0, (size_t)(p->nids - p->accfrom) * sizeof *p->acc);
     memset(p->acc_end, 0, (size_t)(p->nids - p->accfrom) * sizeof *p->acc_end);
@@ -325,9 +332,9 @@ bool rc_dfapack_build_as(const rc_dfa *d, bool wide, rc_dfapack *p)
         int x = w.idnew[ns + r] - p->accfrom;
         p->acc[x] = p->acc_end[x] = (uint16_t)row_at[stoprow[r]];
     }
-    free(row_at);
     ok = true;
 out:
+    free(row_at);
     free(stoprow);
     free(w.st);
     free(w.idnew);

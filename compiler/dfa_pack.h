@@ -4,9 +4,10 @@
  *
  * Two renumberings make the runtime's loop short (spec/patterns.md):
  *   - classes: those on which the start state stays the start state come
- *     first, [0, k0); the scanner skips such bytes in a loop of compares.
- *     NUL is never in one of them when it has a class of its own in the map
- *     (its class is split off when it would be), so that loop needs no
+ *     first, [0, k0); the 8-bit scanner skips such bytes in a loop of
+ *     compares (the 16-bit one has no such loop and ignores k0).  NUL is
+ *     never in one of them when it has a class of its own in the map (its
+ *     class is split off when it would be), so that loop needs no
  *     end-of-text test of its own;
  *   - states: a state's number is where its row starts in the comb (its
  *     "id"), so a step needs no base table.  The start state is 0, the
@@ -50,7 +51,7 @@ typedef struct rc_dfapack {
     int nclasses;           /* after NUL's class is split off (at most 255) */
     int nstates;            /* states of the DFA */
     int nids;               /* largest id + 1 */
-    int k0;                 /* classes [0, k0) keep the start state */
+    int k0;                 /* classes [0, k0) keep the start state (read by the 8-bit form only) */
     int accfrom;            /* ids >= accfrom have rows in acc / acc_end (16-bit form: the start state) */
     int stopfrom;           /* 16-bit form: ids >= stopfrom are the stop states NUL leads to */
     int nexc;               /* exceptions (slots in use) */
