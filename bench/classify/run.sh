@@ -144,7 +144,7 @@ for n in $sizes; do
   # against Hyperscan: all messages, and by length
   if echo "$out" | grep -q '^hs '; then
     hsall=$(awk "BEGIN{printf \"%.2f\", $(ns recov) / $(ns hs)}")
-    rows=""; worst=$hsall
+    worst=$hsall
     while read -r _ _ range cnt t _; do
       h=$(echo "$out" | awk -v r="$range" '$1 == "bucket" && $2 == "hs" && $3 == r {print $5}')
       x=$(awk "BEGIN{printf \"%.2f\", $t / $h}")
