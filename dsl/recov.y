@@ -1,8 +1,8 @@
 /* recov.y - the grammar of .recov policies (pure bison parser).
  *
- * Actions only build the syntax tree of compiler/ast.h in the compilation's
+ * Actions only build the syntax tree of compiler/front/ast.h in the compilation's
  * arena; meaning (names, types, ranges, value kinds) is checked by check.c.
- * The scanner is dsl/recov.l; compiler/parse.c is the entry point.
+ * The scanner is dsl/recov.l; compiler/front/parse.c is the entry point.
  *
  * Error handling (see dsl/README.md):
  *  - every block is a left-recursive list whose first element is its opening

@@ -1,6 +1,6 @@
 /* recov_dfa.c - string classification scanners; see recov.h.
  *
- * The loop of compiler/dfa.h: one table lookup per byte, then set the
+ * The loop of compiler/patterns/dfa.h: one table lookup per byte, then set the
  * patterns of the state entered; at the end those that patterns ending in
  * `$` need.  Acc value 0 is the empty list, so states that accept nothing
  * (almost all of them) cost nothing more.  Kept deliberately plain (no

@@ -3,7 +3,7 @@
  *
  * For random small policies (one block of retry and fallback steps, one or
  * two budgets, a deadline, sometimes a breaker), the analysis' findings are
- * compared with many random histories run on the simulator (compiler/sim.h):
+ * compared with many random histories run on the simulator (compiler/back/sim.h):
  *   - soundness: a step reported as "never retries" never retries, and one
  *     reported as "gives at most K of its N retries" never gives more than K
  *     in an incident, whatever the history before the incident (P_init tick,

@@ -1,4 +1,4 @@
-/* dfa_rt.h - an rc_dfa (compiler/dfa.h) as the runtime's three scanner
+/* dfa_rt.h - an rc_dfa (compiler/patterns/dfa.h) as the runtime's three scanner
  * tables (recov_dfa16, recov_dfa8c, recov_dfa16c in recov/recov.h), built
  * in memory the way recovc emits them, so tests can run the runtime's
  * scanners against the reference scan.  Shared by tests/unit/test_dfa.c and

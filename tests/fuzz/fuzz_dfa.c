@@ -1,4 +1,4 @@
-/* fuzz_dfa.c - regex-to-DFA construction (compiler/dfa.h) on fuzzed patterns,
+/* fuzz_dfa.c - regex-to-DFA construction (compiler/patterns/dfa.h) on fuzzed patterns,
  * checked against a reference matcher on fuzzed texts.
  *
  * The first input byte picks the mode:
@@ -12,7 +12,7 @@
  *    search over the tree, copied from tests/unit/test_dfa.c), hence also
  *    the same first matching pattern (classify's first-match rule).  The
  *    runtime scanners (recov_dfa_scan16 and the compact recov_dfa_scan8c /
- *    recov_dfa_scan16c, compiler/dfa_pack.h) must agree too.
+ *    recov_dfa_scan16c, compiler/patterns/dfa_pack.h) must agree too.
  *  - odd: RAW.  The input is split into up to 4 length-prefixed patterns of
  *    up to 3 alternatives of arbitrary bytes, regex or literal.  Building must
  *    end in a DFA or an error (never a crash, UB or runaway); on success the

@@ -1,5 +1,5 @@
 /* diff.c - differential test: random policies x random scenarios, simulator
- * (compiler/sim.c) against the generated C built by every compiler at -O0 and
+ * (compiler/back/sim.c) against the generated C built by every compiler at -O0 and
  * -O2.  Generated symbols all carry the policy name, so a batch of hundreds of
  * policies (p<N>) plus one harness file per (policy, scenario) pair builds as
  * ONE program per compiler and level.

@@ -2,7 +2,7 @@
  * RC_SHIM_BYTES bytes: write() to a file (fd > 2) fails with ENOSPC once
  * the bytes written pass the limit, and fsync() fails with ENOSPC once they
  * have (where a disk with delayed allocation reports).  recovc writes its
- * outputs with write() (compiler/output.c), so the shim sees every byte.
+ * outputs with write() (compiler/base/output.c), so the shim sees every byte.
  * faults.sh uses it always, and a 64 KiB tmpfs as well when mounting is
  * permitted. */
 #define _GNU_SOURCE

@@ -1,6 +1,6 @@
 /* test_analyze.c - property tests of the policy analyses: for random small
  * policies, every counter-example the analyses print, fed to the simulator
- * (compiler/sim.h), really shows the reported behaviour:
+ * (compiler/back/sim.h), really shows the reported behaviour:
  *   - the fault of a non-exhaustive `classify` falls through every rule;
  *   - an unreachable rule is never taken (by its example fault, nor by any of
  *     many random faults), and its example is classified as the rule says;

@@ -1,4 +1,4 @@
-/* test_dfa.c - pattern sets -> minimal DFA (compiler/dfa.c) and the runtime
+/* test_dfa.c - pattern sets -> minimal DFA (compiler/patterns/dfa.c) and the runtime
  * scanners (runtime/src/recov_dfa.c).
  *
  * Hand cases first, then a randomized comparison against an independent

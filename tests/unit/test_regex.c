@@ -1,4 +1,4 @@
-/* test_regex.c - regex syntax (compiler/regex.c via rc_dfa_check_regex):
+/* test_regex.c - regex syntax (compiler/patterns/regex.c via rc_dfa_check_regex):
  * what is accepted, and the exact message and byte offset of each error. */
 #include <stdarg.h>
 #include <stddef.h>

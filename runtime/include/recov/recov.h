@@ -120,7 +120,7 @@ uint32_t recov_crc32(uint32_t crc, const uint8_t *p, size_t n);
 
 /* ---- string classification: DFA scanners ------------------------------- */
 
-/* A DFA emitted by recovc (see compiler/dfa.h for the construction).  The
+/* A DFA emitted by recovc (see compiler/patterns/dfa.h for the construction).  The
  * scan reads the NUL-terminated text (NULL reads as "") up to `limit` bytes,
  * clears `mask` (`words` uint32 words) and sets bit i when pattern i matched.
  *

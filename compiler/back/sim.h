@@ -1,6 +1,6 @@
 /* sim.h - the reference semantics: runs a checked IR, decision by decision.
  *
- * This is spec/semantics.md executed literally over compiler/ir.h.  The
+ * This is spec/semantics.md executed literally over compiler/ir/ir.h.  The
  * generated C (emit_c.c) implements the same text independently; `recovc test
  * --via c` compares the two decision by decision, so every counter, every PRNG
  * draw and every saturation here follows the spec's order exactly.  All
