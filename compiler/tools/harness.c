@@ -218,19 +218,15 @@ static void remove_dir(const char *dir)
     rmdir(dir);
 }
 
-/* --runtime, else $RECOV_RUNTIME, else the source tree's runtime when it
- * still exists (RECOV_NO_SOURCE_RUNTIME=1 skips it), else the installed one:
+/* --runtime, else $RECOV_RUNTIME, else the build tree's link beside this
+ * recovc (<folder of recovc>/recov-runtime, made by CMake; skipped when
+ * RECOV_NO_SOURCE_RUNTIME=1), else the installed runtime:
  * <folder of this recovc>/../share/recov/runtime.  NULL when none exists. */
 static const char *runtime_dir(rc_arena *a, const rc_rtest_opts *opts)
 {
     if (opts->runtime_dir) return opts->runtime_dir;
     const char *env = getenv("RECOV_RUNTIME");
     if (env && *env) return env;
-#ifdef RECOV_SOURCE_RUNTIME_DIR
-    const char *no = getenv("RECOV_NO_SOURCE_RUNTIME");
-    if (!(no && *no && strcmp(no, "0") != 0) && access(RECOV_SOURCE_RUNTIME_DIR "/src", F_OK) == 0)
-        return RECOV_SOURCE_RUNTIME_DIR;
-#endif
     char exe[4096];
     ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (k <= 0) return NULL;
@@ -238,6 +234,12 @@ static const char *runtime_dir(rc_arena *a, const rc_rtest_opts *opts)
     char *slash = strrchr(exe, '/');
     if (!slash) return NULL;
     *slash = '\0';
+    const char *no = getenv("RECOV_NO_SOURCE_RUNTIME");
+    if (!(no && *no && strcmp(no, "0") != 0)) {
+        char *link = rc_arena_printf(a, "%s/recov-runtime", exe);
+        char *lsrc = rc_arena_printf(a, "%s/src", link);
+        if (access(lsrc, F_OK) == 0) return link;
+    }
     char *rt = rc_arena_printf(a, "%s/../share/recov/runtime", exe);
     char *src = rc_arena_printf(a, "%s/src", rt);
     return access(src, F_OK) == 0 ? rt : NULL;

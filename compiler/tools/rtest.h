@@ -18,7 +18,7 @@ typedef struct rc_rtest_opts {
     bool via_c;                 /* also build and run the generated C */
     const char *cc;             /* C compiler command; NULL: $CC, else "cc" */
     const char *exec;           /* run wrapper (qemu-user for a cross cc); NULL: $RECOV_TEST_EXEC, else none */
-    const char *runtime_dir;    /* NULL: $RECOV_RUNTIME, else RECOV_SOURCE_RUNTIME_DIR */
+    const char *runtime_dir;    /* NULL: $RECOV_RUNTIME, else the build tree's recov-runtime link, else the installed runtime */
     bool keep;                  /* keep the --via c temporary directory (and say where) */
     bool verbose;               /* print every event's decision */
     const char *const *wopts;   /* -W options for loading the policy (without "-W") */

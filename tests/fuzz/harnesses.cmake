@@ -38,7 +38,7 @@ function(rc_fuzz_harnesses mode prefix)
   target_link_libraries(${prefix}fuzz_dfa PRIVATE rccore)
 
   # P_load of agent_call
-  rc_fuzz_gen_policy(ac_c ac_dir ${CMAKE_SOURCE_DIR}/examples/agent_call/agent_call.recov)
+  rc_fuzz_gen_policy(ac_c ac_dir ${PROJECT_SOURCE_DIR}/examples/agent_call/agent_call.recov)
   rc_fuzz_target(${mode} ${prefix}fuzz_load_agent_call ${RC_FUZZ_DIR}/fuzz_load.c ${ac_c})
   target_include_directories(${prefix}fuzz_load_agent_call PRIVATE ${ac_dir})
   target_compile_definitions(${prefix}fuzz_load_agent_call PRIVATE P=agent_call PH="agent_call.h")
@@ -46,8 +46,8 @@ function(rc_fuzz_harnesses mode prefix)
   list(APPEND names fuzz_load_agent_call)
 
   # generated P_failed/P_admit/... against the simulator
-  foreach(spec "agent_call;${CMAKE_SOURCE_DIR}/examples/agent_call/agent_call.recov"
-               "ops;${CMAKE_SOURCE_DIR}/tests/e2e/policies/ops.recov")
+  foreach(spec "agent_call;${PROJECT_SOURCE_DIR}/examples/agent_call/agent_call.recov"
+               "ops;${PROJECT_SOURCE_DIR}/tests/e2e/policies/ops.recov")
     list(GET spec 0 pn)
     list(GET spec 1 src)
     rc_fuzz_gen_policy(pc pdir ${src})

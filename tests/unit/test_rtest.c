@@ -484,7 +484,7 @@ static void test_via_c(void **state)
     char *o = NULL, *e = NULL;
     size_t on = 0, en = 0;
     FILE *mo = open_memstream(&o, &on), *me = open_memstream(&e, &en);
-    rc_rtest_opts opts = { .via_c = true };
+    rc_rtest_opts opts = { .via_c = true, .runtime_dir = RECOV_SOURCE_RUNTIME_DIR };
     int diffs = rc_harness_run(&t.a, &r.f, &opts, mo, me);
     fclose(mo);
     fclose(me);
