@@ -65,7 +65,9 @@ typedef struct rc_sim_block {
 /* The whole state, open so that tests can look at it.  Field names are the
  * spec's. */
 typedef struct rc_sim {
-    const rc_ir *ir;
+    const rc_ir *ir;            /* the policy with the parameter values in force (a copy when it has `param`s) */
+    rc_ir *inst;                /* that copy, NULL without parameters */
+    int64_t *params;            /* [nparams] values in force */
     /* persistent */
     uint32_t prng;
     rc_sim_breaker *breakers;   /* [nbreakers] */
@@ -91,6 +93,10 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
 
 /* P_init. */
 void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed);
+/* P_set_params: 0 and the values in force, or 1 + the index of the first
+ * value outside its declared range and nothing changes. */
+unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals);
+
 /* P_admit. */
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
 /* P_failed. */

@@ -32,7 +32,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
 
 /* ---- the parsed form (exposed for the harness generator and tests) ----- */
 
-typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT } rc_rtest_evkind;
+typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT, RC_EV_PARAMS } rc_rtest_evkind;
 
 /* What an event must yield.  kind is a recov_kind, or for admit events
  * RECOV_ALLOW / RECOV_REJECT in `admit`. */
@@ -53,6 +53,8 @@ typedef struct rc_rtest_event {
     uint32_t t;                 /* ms after the scenario's start */
     bool ok;                    /* HANDLER: ok or failed */
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
+    int64_t *params;            /* PARAMS: [ir->nparams], the values given to P_set_params */
+    int reject;                 /* PARAMS: the parameter that must be refused, -1: must be accepted */
     rc_rtest_expect expect;
     char got[96];               /* filled by the run: the canonical line */
     recov_decision decision;    /* filled by the run (FAIL, HANDLER) */
