@@ -145,6 +145,13 @@ void rc_cout_end_open(rc_cout *o, const char *fmt, ...)
     o->depth++;
 }
 
+void rc_cout_endl(rc_cout *o)
+{
+    if (!o->midline) o->unbalanced = true;
+    fputc('\n', o->f);
+    o->midline = false;
+}
+
 void rc_cout_raw(rc_cout *o, const char *s)
 {
     fputs(s, o->f);

@@ -49,6 +49,8 @@ void rc_cout_begin(rc_cout *o, const char *fmt, ...) RC_COUT_FMT(2, 3);
 void rc_cout_put(rc_cout *o, const char *fmt, ...) RC_COUT_FMT(2, 3);
 void rc_cout_end(rc_cout *o, const char *fmt, ...) RC_COUT_FMT(2, 3);
 void rc_cout_end_open(rc_cout *o, const char *fmt, ...) RC_COUT_FMT(2, 3);
+/* End the line begun, with nothing more on it. */
+void rc_cout_endl(rc_cout *o);
 
 /* Text as is (no indentation, no newline): for callers that write the
  * middle of a line. */

@@ -69,12 +69,12 @@ static int fold_cmp(rc_ir_cmp op, int64_t v, int64_t lo, int64_t hi)
     return -1;
 }
 
-static void put_lit(FILE *f, int64_t v, bool sgn)
+static void put_lit(rc_cout *o, int64_t v, bool sgn)
 {
-    if (!sgn) fprintf(f, "%" PRId64 "u", v);
-    else if (v == INT32_MIN) fprintf(f, "(-2147483647 - 1)");
-    else if (v < 0) fprintf(f, "(%" PRId64 ")", v);
-    else fprintf(f, "%" PRId64, v);
+    if (!sgn) rc_cout_put(o, "%" PRId64 "u", v);
+    else if (v == INT32_MIN) rc_cout_put(o, "(-2147483647 - 1)");
+    else if (v < 0) rc_cout_put(o, "(%" PRId64 ")", v);
+    else rc_cout_put(o, "%" PRId64, v);
 }
 
 /* Constant value of expression i (-1 when it depends on the input), from
@@ -128,44 +128,44 @@ void rc_em_fold_all(em *e, int ctx)
     }
 }
 
-static void put_cmp(FILE *f, const char *opd, rc_ir_cmp op, int64_t v, bool sgn)
+static void put_cmp(rc_cout *o, const char *opd, rc_ir_cmp op, int64_t v, bool sgn)
 {
     static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
-    fprintf(f, "%s %s ", opd, ops[op]);
-    put_lit(f, v, sgn);
+    rc_cout_put(o, "%s %s ", opd, ops[op]);
+    put_lit(o, v, sgn);
 }
 
 /* Writes one leaf (comparison, range, pattern bit). */
-static void put_leaf(const em *e, FILE *f, const rc_ir_expr *x, int ctx)
+static void put_leaf(const em *e, rc_cout *o, const rc_ir_expr *x, int ctx)
 {
     char opd[160];
     int64_t lo, hi;
     bool sgn;
     switch (x->kind) {
-    case RC_X_TRUE: fprintf(f, "1"); return;
+    case RC_X_TRUE: rc_cout_put(o, "1"); return;
     case RC_X_CMP:
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
-        put_cmp(f, opd, x->op, x->value, sgn);
+        put_cmp(o, opd, x->op, x->value, sgn);
         return;
     case RC_X_IN: {
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
         int a = fold_cmp(RC_IR_GE, x->lo, lo, hi), b = fold_cmp(RC_IR_LE, x->hi, lo, hi);
         if (a < 0 && b < 0) {
-            fprintf(f, "((");
-            put_cmp(f, opd, RC_IR_GE, x->lo, sgn);
-            fprintf(f, ") && (");
-            put_cmp(f, opd, RC_IR_LE, x->hi, sgn);
-            fprintf(f, "))");
+            rc_cout_put(o, "((");
+            put_cmp(o, opd, RC_IR_GE, x->lo, sgn);
+            rc_cout_put(o, ") && (");
+            put_cmp(o, opd, RC_IR_LE, x->hi, sgn);
+            rc_cout_put(o, "))");
         } else if (a < 0) {
-            put_cmp(f, opd, RC_IR_GE, x->lo, sgn);
+            put_cmp(o, opd, RC_IR_GE, x->lo, sgn);
         } else {
-            put_cmp(f, opd, RC_IR_LE, x->hi, sgn);
+            put_cmp(o, opd, RC_IR_LE, x->hi, sgn);
         }
         return;
     }
     case RC_X_MATCH: {
         int t = e->ir->fields[x->field].text_index;
-        fprintf(f, "(m[%d] & 0x%08" PRIX32 "u) != 0u", e->woff[t] + x->pattern / 32,
+        rc_cout_put(o, "(m[%d] & 0x%08" PRIX32 "u) != 0u", e->woff[t] + x->pattern / 32,
                 (uint32_t)1u << (x->pattern % 32));
         return;
     }
@@ -178,7 +178,7 @@ static void put_leaf(const em *e, FILE *f, const rc_ir_expr *x, int ctx)
  * recursion: conditions may nest tens of thousands deep. */
 typedef struct put_item { int node; const char *text; } put_item;
 
-void rc_em_put_expr(const em *e, FILE *f, int root, int ctx)
+void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx)
 {
     size_t cap = 64, n = 0;
     put_item *st = malloc(cap * sizeof *st);
@@ -186,7 +186,7 @@ void rc_em_put_expr(const em *e, FILE *f, int root, int ctx)
     st[n++] = (put_item){root, NULL};
     while (n) {
         put_item it = st[--n];
-        if (it.text) { fputs(it.text, f); continue; }
+        if (it.text) { rc_cout_raw(o, it.text); continue; }
         if (n + 4 > cap) {
             cap *= 2;
             put_item *ns = realloc(st, cap * sizeof *st);
@@ -201,7 +201,7 @@ void rc_em_put_expr(const em *e, FILE *f, int root, int ctx)
             /* AND with a true side / OR with a false side is the other side */
             if (a >= 0) { st[n++] = (put_item){x->b, NULL}; break; }
             if (b >= 0) { st[n++] = (put_item){x->a, NULL}; break; }
-            fputs("(", f);
+            rc_cout_raw(o, "(");
             st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->b, NULL};
             st[n++] = (put_item){0, x->kind == RC_X_AND ? ") && (" : ") || ("};
@@ -209,12 +209,12 @@ void rc_em_put_expr(const em *e, FILE *f, int root, int ctx)
             break;
         }
         case RC_X_NOT:
-            fputs("!(", f);
+            rc_cout_raw(o, "!(");
             st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->a, NULL};
             break;
         default:
-            put_leaf(e, f, x, ctx);
+            put_leaf(e, o, x, ctx);
             break;
         }
     }
@@ -229,18 +229,18 @@ int rc_em_set_count(const bool *set, int n)
     return k;
 }
 
-void rc_em_put_errset(const em *e, FILE *f, const bool *set, const char *table)
+void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *table)
 {
     int n = e->ir->nerrors, k = rc_em_set_count(set, n);
     if (k == 1) {
-        for (int i = 0; i < n; i++) if (set[i]) fprintf(f, "e == %du", i);
+        for (int i = 0; i < n; i++) if (set[i]) rc_cout_put(o, "e == %du", i);
     } else if (n <= 32) {
         uint32_t m = 0;
         for (int i = 0; i < n; i++) if (set[i]) m |= (uint32_t)1u << i;
         /* e < 32; the cast and the mask make the shift's range provable (MISRA 12.2) */
-        fprintf(f, "(((uint32_t)0x%08" PRIX32 "u >> (e & 31u)) & 1u) != 0u", m);
+        rc_cout_put(o, "(((uint32_t)0x%08" PRIX32 "u >> (e & 31u)) & 1u) != 0u", m);
     } else {
-        fprintf(f, "%s[e] != 0u", table);
+        rc_cout_put(o, "%s[e] != 0u", table);
     }
 }
 
@@ -248,7 +248,12 @@ void rc_em_errset_table(em *e, const bool *set, const char *table)
 {
     int n = e->ir->nerrors, k = rc_em_set_count(set, n);
     if (n <= 32 || k <= 1 || k == n) return;
-    fprintf(e->c, "static const uint8_t %s[%d] = {", table, n);
-    for (int i = 0; i < n; i++) fprintf(e->c, "%s%du,", i % 32 ? " " : "\n    ", set[i] ? 1 : 0);
-    fprintf(e->c, "\n};\n");
+    rc_cout *o = &e->oc;
+    rc_cout_open(o, "static const uint8_t %s[%d] = {", table, n);
+    for (int i = 0; i < n; i++) {
+        if (i % 32 == 0) rc_cout_begin(o, "%du,", set[i] ? 1 : 0);
+        else rc_cout_put(o, " %du,", set[i] ? 1 : 0);
+        if (i % 32 == 31 || i == n - 1) rc_cout_endl(o);
+    }
+    rc_cout_close(o, "};");
 }

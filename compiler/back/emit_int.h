@@ -9,6 +9,7 @@
 #ifndef RC_EMIT_INT_H
 #define RC_EMIT_INT_H
 
+#include "cout.h"
 #include "emit_c.h"
 #include "recov/recov.h"
 
@@ -32,6 +33,7 @@ typedef struct em {
     const rc_ir *ir;
     const char *P;
     FILE *h, *c;
+    rc_cout oh, oc;     /* the header and the source, written through rc_cout */
     em_rec *recs;
     int nrecs, caprecs;
     int *woff;          /* [ntexts] first mask word of each text field */
@@ -53,9 +55,9 @@ typedef struct em {
 /* The smallest unsigned C type holding max. */
 const char *rc_em_utype(uint64_t max);
 /* s upper-cased (ASCII). */
-void rc_em_put_upper(FILE *f, const char *s);
+void rc_em_put_upper(rc_cout *o, const char *s);
 /* s as a C string literal. */
-void rc_em_put_cstr(FILE *f, const char *s);
+void rc_em_put_cstr(rc_cout *o, const char *s);
 /* The names of v[0..n) (free the array, not the names). */
 const char **rc_em_name_list(const rc_ir_name *v, int n);
 /* sizeof(P_state) and the checkpoint payload length. */
@@ -69,7 +71,7 @@ void rc_em_header(em *e, const char *header_name);
 /* ---- emit_tables.c --------------------------------------------------------- */
 
 /* `static const type name[n] = { ... };`, 12 values a line. */
-void rc_em_u32_array(FILE *c, const char *type, const char *name, const uint32_t *v, int n, bool hex);
+void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex);
 /* The scanner tables of text field t; sets e->scan[t]. */
 void rc_em_dfa(em *e, int t);
 /* The severity, class, scale, escalation, alternative and breaker tables. */
@@ -91,11 +93,11 @@ void rc_em_fold_all(em *e, int ctx);
 /* Expression i's constant value (-1 when it depends on the input). */
 int rc_em_fold(const em *e, int i, int ctx);
 /* Expression root (not constant itself) as C, constant parts dropped. */
-void rc_em_put_expr(const em *e, FILE *f, int root, int ctx);
+void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx);
 /* Members of set[0..n). */
 int rc_em_set_count(const bool *set, int n);
 /* "error e is in set" as C, reading table when the set needs one. */
-void rc_em_put_errset(const em *e, FILE *f, const bool *set, const char *table);
+void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *table);
 
 /* ---- emit_machine.c ---------------------------------------------------------- */
 
