@@ -41,6 +41,7 @@ typedef struct config {
     uint32_t seed;
     const char *fails[MAX_FAILS];
     unsigned nfails, next_fail;
+    model_loader_params limits;   /* the policy's parameters: defaults, then the options */
 } config;
 
 /* ---- time: the policy's clock runs time_scale times faster than the wall clock */
@@ -289,6 +290,12 @@ static int do_load(config *c)
     static char names[model_loader_ALT_COUNT][256];
     model_loader_state st;
     model_loader_init(&st, now_ms(c), c->seed);
+    unsigned bad = model_loader_set_params(&st, &c->limits);
+    if (bad != 0u) {
+        fprintf(stderr, "model_loader: %s is outside the range model_loader.recov allows\n",
+                model_loader_param_name(bad - 1u));
+        return 2;
+    }
     const char *name = c->model;
     int pending = S_NONE, rc = 4;
     for (unsigned n = 1;; n++) {
@@ -392,6 +399,7 @@ int main(int argc, char **argv)
     c.timeout_ms = 30000;
     c.time_scale = 1;
     c.seed = 1;
+    model_loader_params_default(&c.limits);
     if (argc < 2 || strcmp(argv[1], "load") != 0) goto usage;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -409,6 +417,9 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--load-ms")) c.load_ms = num(v);
         else if (!strcmp(a, "--time-scale")) c.time_scale = num(v) ? num(v) : 1;
         else if (!strcmp(a, "--seed")) c.seed = num(v);
+        else if (!strcmp(a, "--max-attempts")) c.limits.max_attempts = num(v) > 0xFFFFu ? 0xFFFFu : (uint16_t)num(v);
+        else if (!strcmp(a, "--recovery-timeout")) c.limits.recovery_timeout = num(v);
+        else if (!strcmp(a, "--user-timeout")) c.limits.user_timeout = num(v);
         else if (!strcmp(a, "--fail") && c.nfails < MAX_FAILS) c.fails[c.nfails++] = v;
         else goto usage;
     }
@@ -418,6 +429,7 @@ usage:
     fprintf(stderr, "usage: model_loader load --models DIR --model NAME [--mirror DIR] [--cache DIR]\n"
                     "         [--version N] [--batch N] [--vram-kb N] [--quota-kb N] [--steps N] [--load-ms N]\n"
                     "         [--time-scale N] [--seed N] [--fail MESSAGE]...\n"
+                    "         [--max-attempts N (5..20)] [--recovery-timeout MS] [--user-timeout MS (30s..30m)]\n"
                     "       model_loader pack FILE VERSION KB_PER_BATCH PAYLOAD\n"
                     "       model_loader messages\n");
     return 2;
