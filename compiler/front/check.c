@@ -1481,8 +1481,8 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     declare_all(c, p);
     rc_check_import_consts(c, first_import);
     c->retry_used = RC_NEW_ARRAY(a, bool, ir->nretries + 1);
-    resolve_consts(c, p);
     build_params(c, p);
+    resolve_consts(c, p);
     resolve_errors(c, p);
     if (ir->nerrors == 0) rc_diag_error(d, p->loc, "the policy declares no `error`; classify needs at least one");
 
