@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "explain.h"
+#include "delay.h"
 #include "rtest.h"
 
 static const char *const *const sev_names = rc_sev_names;

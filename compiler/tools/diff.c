@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "explain.h"
+#include "delay.h"
 #include "space.h"
 
 #define RC_DIFF_MAX_WITNESSES 20
