@@ -5,7 +5,7 @@
 
 #include "recov/recov.h"
 
-int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
+int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
 {
     const rc_ir_retry *r = &ir->retries[retry];
     uint32_t prev_hi = r->base_ms;
@@ -40,13 +40,13 @@ int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los
     return n;
 }
 
-rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
+rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error)
 {
     const rc_ir_retry *r = &ir->retries[retry];
     rc_delay_bounds b = {0, 0, 0, r->attempts};
     uint32_t *lo = malloc(sizeof *lo * (size_t)r->attempts), *hi = malloc(sizeof *hi * (size_t)r->attempts);
     if (!lo || !hi) { free(lo); free(hi); return b; }
-    int n = rc_explain_retry_delays(ir, retry, error, lo, hi);
+    int n = rc_delay_retry(ir, retry, error, lo, hi);
     for (int i = 0; i < n; i++) {
         b.min_total += lo[i];
         b.max_total += hi[i];
@@ -55,4 +55,18 @@ rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
     free(lo);
     free(hi);
     return b;
+}
+
+rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error)
+{
+    rc_delay_bounds t = {0, 0, 0, 0};
+    for (int s = 0; s < b->nsteps; s++) {
+        if (b->steps[s].kind != RC_IR_RETRY) continue;
+        rc_delay_bounds d = rc_delay_retry_bounds(ir, b->steps[s].retry, error);
+        t.min_total += d.min_total;
+        t.max_total += d.max_total;
+        if (d.max_single > t.max_single) t.max_single = d.max_single;
+        t.retries += d.retries;
+    }
+    return t;
 }

@@ -19,8 +19,14 @@ typedef struct rc_delay_bounds {
 
 /* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of
  * the strategy; both arrays need `attempts` slots.  Returns attempts. */
-int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
+int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
 
-rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error);
+/* The totals of rc_delay_retry: min_total and max_total sum the retries'
+ * bounds, max_single is the largest upper bound, retries = attempts. */
+rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error);
+
+/* The same over every retry step of block b, each run to its end, for
+ * error e (retries: their sum; max_single: the largest). */
+rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error);
 
 #endif

@@ -86,7 +86,7 @@ void rc_explain(const rc_ir *ir, FILE *out)
             if (s->kind != RC_IR_RETRY) continue;
             for (int e = 0; e < ir->nerrors; e++) {
                 if (!b->errors[e]) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, s->retry, e);
+                rc_delay_bounds d = rc_delay_retry_bounds(ir, s->retry, e);
                 fprintf(out, "       %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
                 ms(out, d.min_total);
                 fprintf(out, " .. ");
@@ -101,19 +101,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
         if (nretry < 2) continue;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e]) continue;
-            uint64_t lo = 0, hi = 0;
-            int n = 0;
-            for (int si = 0; si < b->nsteps; si++) {
-                if (b->steps[si].kind != RC_IR_RETRY) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, b->steps[si].retry, e);
-                lo += d.min_total;
-                hi += d.max_total;
-                n += d.retries;
-            }
-            fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, n);
-            ms(out, lo);
+            rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
+            fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
+            ms(out, d.min_total);
             fprintf(out, " .. ");
-            ms(out, hi);
+            ms(out, d.max_total);
             fprintf(out, "\n");
         }
     }
