@@ -298,11 +298,6 @@ void rc_an_breaker_retry(rc_an *an)
 
 #define BUDGET_TIMELINE_MAX 40   /* failures a printed timeline may have */
 
-static uint32_t block_deadline(const rc_ir *ir, const rc_ir_block *b)
-{
-    return b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
-}
-
 /* The most retries one window of budget g can give. */
 static uint64_t budget_cap(const rc_ir_budget *g)
 {
@@ -762,7 +757,7 @@ void rc_an_budget_retry(rc_an *an)
     if (none) return;   /* every retry step has been reported */
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
-        uint32_t dl = block_deadline(ir, b);
+        uint32_t dl = b->deadline_ms;
         if (!dl || ir->nbudgets == 0) continue;
         if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
         for (int si = 0; si < b->nsteps; si++) {

@@ -959,8 +959,10 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
             }
         }
         if (d->when) b->when = rc_check_expr(c, d->when);
+        /* the deadline, resolved once for every later stage: the block's
+         * own, else (absent or 0) the policy's; 0 = none */
         if (d->value.kind != RC_AV_NONE) duration(c, &d->value, "block deadline", &b->deadline_ms);
-        else b->deadline_ms = ir->deadline_ms;
+        if (!b->deadline_ms) b->deadline_ms = ir->deadline_ms;
         int ns = 0;
         for (const rc_ast_step *s = d->steps; s; s = s->next) ns++;
         if (ns == 0) {
