@@ -514,11 +514,13 @@ static uint32_t max_of(const uint32_t *v, int n)
 static void emit_small_array(FILE *c, const char *P, int t, const char *sfx, const char *type,
                              const uint8_t *v8, const uint16_t *v16, int n)
 {
-    static uint32_t w[RC_DFAPACK_MAXCOMB];
+    uint32_t *w = malloc(sizeof *w * (size_t)(n > 0 ? n : 1));
+    if (!w) exit(3);
     char nm[128];
     for (int i = 0; i < n; i++) w[i] = v8 ? v8[i] : v16[i];
     snprintf(nm, sizeof nm, "%s__t%d_%s", P, t, sfx);
     emit_u32_array(c, type, nm, w, n, false);
+    free(w);
 }
 
 static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
@@ -557,12 +559,15 @@ static void emit_dfa(em *e, int t)
     uint32_t cm[256];
     fprintf(c, "/* text field %s: %d patterns, %d states, %d byte classes */\n",
             e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
-    static rc_dfapack z;
-    if (rc_dfapack_build(d, &z)) {
-        e->scan[t] = z.wide ? "16c" : "8c";
-        emit_dfa_packed(e, t, &z);
-        return;
+    rc_dfapack *z = malloc(sizeof *z);   /* ~700 KB: not on the stack */
+    if (!z) exit(3);
+    bool packed = rc_dfapack_build(d, z);
+    if (packed) {
+        e->scan[t] = z->wide ? "16c" : "8c";
+        emit_dfa_packed(e, t, z);
     }
+    free(z);
+    if (packed) return;
     e->scan[t] = "16";      /* the full tables are 16-bit only */
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
     snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
@@ -570,8 +575,9 @@ static void emit_dfa(em *e, int t)
     snprintf(nm, sizeof nm, "%s__t%d_trans", e->P, t);
     emit_u32_array(c, "uint16_t", nm, d->trans, d->nstates * d->nclasses, false);
     /* acc values: mask rows -> pattern lists (build_dfas checked that they fit) */
-    static uint32_t row_at[RC_DFAPACK_MAXID + 1], v[RC_DFAPACK_MAXLIST];
-    static uint16_t pats[RC_DFAPACK_MAXLIST];
+    uint32_t *row_at = malloc(sizeof *row_at * (RC_DFAPACK_MAXID + 1)), *v = malloc(sizeof *v * RC_DFAPACK_MAXLIST);
+    uint16_t *pats = malloc(sizeof *pats * RC_DFAPACK_MAXLIST);
+    if (!row_at || !v || !pats) exit(3);
     int npats = rc_dfapack_lists(d, pats, RC_DFAPACK_MAXLIST, row_at);
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc[s]];
     snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
@@ -583,6 +589,9 @@ static void emit_dfa(em *e, int t)
     fprintf(c, "static const recov_dfa16 %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
                "%s__t%d_end, %s__t%d_pats, %du, %du\n};\n\n",
             e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
+    free(row_at);
+    free(v);
+    free(pats);
 }
 
 static void emit_strings(em *e, const char *fn, const char *tab, const char *const *v, int n)
