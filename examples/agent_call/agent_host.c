@@ -69,7 +69,7 @@ static int parse_digits(const char *s, size_t n, uint64_t hi, uint64_t *out)
     for (size_t i = 0; i < n; i++) {
         if (s[i] < '0' || s[i] > '9') return -1;
         unsigned d = (unsigned)(s[i] - '0');
-        if (v > (hi - d) / 10u) return -1;
+        if (d > hi || v > (hi - d) / 10u) return -1;
         v = v * 10u + d;
     }
     *out = v;

@@ -74,7 +74,7 @@ static int parse_uint(const char *s, unsigned long long lo, unsigned long long h
     for (; *s; s++) {
         if (*s < '0' || *s > '9') return -1;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (hi - d) / 10u) return -1;
+        if (d > hi || v > (hi - d) / 10u) return -1;
         v = v * 10u + d;
     }
     if (v < lo) return -1;

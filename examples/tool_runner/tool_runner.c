@@ -357,7 +357,7 @@ static bool parse_number(const char *s, bool seconds, unsigned long lo, unsigned
     const char *p = s;
     for (; *p >= '0' && *p <= '9'; p++) {
         unsigned long d = (unsigned long)(*p - '0');
-        if (n > (hi - d) / 10u) return false;
+        if (d > hi || n > (hi - d) / 10u) return false;
         n = n * 10u + d;
     }
     if (p == s) return false;
