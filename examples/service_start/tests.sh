@@ -23,13 +23,13 @@ try_hold() {
     echo "hold $1: no answer within 10 s"; exit 1
 }
 hold() { try_hold "$1" || { echo "port $1 is taken"; exit 1; }; holders+=($held); }
-# a port P with P..P+3 free, from a block of 1,000 ports of this case's own
+# a port P with P..P+3 free, from a block of 800 ports of this case's own
 # (cases running in parallel never pick the same ports)
 cases=(port_conflict port_unresolved adaptive_order permission dependency config_invalid process_failed
        timeout network_error firewall venv unknown port_last bad_input checkpoint_damage)
 idx=0; for i in "${!cases[@]}"; do [[ ${cases[$i]} == "$case" ]] && idx=$i; done
 free_port() { local p i ok hs
-    while :; do p=$((20000 + idx * 1000 + RANDOM % 990)); hs=(); ok=1
+    while :; do p=$((20000 + idx * 800 + RANDOM % 790)); hs=(); ok=1
         for i in 0 1 2 3; do if try_hold $((p + i)); then hs+=($held); else ok=0; break; fi; done
         for h in "${hs[@]}"; do kill $h; wait $h 2>/dev/null || true; done
         ((ok)) && { echo $p; return; }
