@@ -69,14 +69,13 @@ static void dead_config(rc_an *an)
     free(made);
 }
 
-void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
+void rc_analyze(const rc_ir *ir, rc_diag *d)
 {
     rc_arena a;
     rc_arena_init(&a);
     rc_an an;
     memset(&an, 0, sizeof an);
     an.ir = ir;
-    an.ast = ast;
     an.d = d;
     an.exact = true;
     rc_space_init(&an.sp, &a, &ir, 1);

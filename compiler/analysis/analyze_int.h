@@ -2,14 +2,12 @@
 #ifndef RC_ANALYZE_INT_H
 #define RC_ANALYZE_INT_H
 
-#include "ast.h"
 #include "diag.h"
 #include "ir.h"
 #include "space.h"
 
 typedef struct rc_an {
     const rc_ir *ir;
-    const rc_ast_policy *ast;
     rc_diag *d;
     rc_space sp;
     bool exact;                 /* false once a set became unknown */
