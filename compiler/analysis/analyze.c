@@ -8,15 +8,6 @@
 
 #include "analyze_int.h"
 
-bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n)
-{
-    if (s->unknown || s->n == 0) return false;
-    const uint64_t *c = rc_space_best_cube(&an->sp, s);
-    if (!c) return false;
-    rc_space_witness(&an->sp, 0, c, buf, n, NULL);
-    return true;
-}
-
 /* -Wunused-field: a fault field that no condition and no `honor` reads. */
 static void unused_fields(rc_an *an)
 {

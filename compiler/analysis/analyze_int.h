@@ -24,7 +24,7 @@ void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
 void rc_an_budget_retry(rc_an *an);
 
-/* A witness fault classified as error e (rtest `fail` fields); false when the
+/* analyze_witness.c: a witness fault classified as error e (rtest `fail` fields); false when the
  * analysis does not know one. */
 bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n);
 
