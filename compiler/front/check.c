@@ -355,7 +355,7 @@ static void resolve_consts(rc_check_ctx *c, const rc_ast_policy *p)
             i++;
             continue;
         }
-        c->const_vals[i].kind = RC_AV_INT;
+        c->const_vals[i].kind = d->value.kind == RC_AV_DURATION ? RC_AV_DURATION : RC_AV_INT;
         c->const_vals[i].num = v;
         i++;
     }
@@ -449,6 +449,7 @@ static void build_classify(rc_check_ctx *c, const rc_ast_policy *p, bool *produc
             /* exhaustive without `_`: the last rule holds whenever the
              * earlier ones do not, so it is the catch-all */
             ir->rules[ir->nrules - 1].cond = true_expr(c, ir->rules[ir->nrules - 1].loc);
+            ir->rules[ir->nrules - 1].implicit_catchall = true;
         }
     }
 }
@@ -1212,6 +1213,17 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     check_case_collisions(c, ir->adjusts, ir->nadjusts, "adjustments");
 
     if (d->errors) return NULL;
+    /* the constants, for the stages after the checker (which never read the AST) */
+    ir->consts = RC_NEW_ARRAY(a, rc_ir_const, c->nconsts + 1);
+    for (int i = 0; i < c->nconsts; i++) {
+        rc_ir_const *k = &ir->consts[i];
+        k->name = c->const_names[i];
+        k->value = c->const_vals[i].num;
+        k->duration = c->const_vals[i].kind == RC_AV_DURATION;
+        k->imported = i >= c->npolicy_consts;
+        k->loc = c->const_locs[i];
+    }
+    ir->nconsts = c->nconsts;
     ir->hash = rc_ir_hash(ir);
     return ir;
 }

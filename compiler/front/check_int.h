@@ -26,7 +26,7 @@ typedef struct rc_check_ctx {
     bool *const_used;           /* [nconsts] */
     bool *retry_used;           /* [nretries] */
     int nconsts;
-    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT) */
+    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT, RC_AV_DURATION when written so) */
     rc_loc *const_locs;
     const char **const_names;
     int *field_text_slot;       /* [nfields] -> texts index or -1 */
