@@ -299,7 +299,9 @@ static bool const_value(const ps *p, const tok *t, int64_t *v)
     if (is_word(t, "false")) { *v = 0; return true; }
     for (int i = 0; i < p->ir->nconsts; i++) {
         const rc_ir_const *k = &p->ir->consts[i];
-        if (k->imported || strlen(k->name) != t->n || memcmp(k->name, t->p, t->n)) continue;
+        /* the policy's constants first, then the enumerators and macros
+         * imported from its C headers (the policy's shadow an import) */
+        if (strlen(k->name) != t->n || memcmp(k->name, t->p, t->n)) continue;
         *v = k->value;
         return true;
     }
