@@ -10,15 +10,6 @@
 
 #include "analyze_int.h"
 
-bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n)
-{
-    if (s->unknown || s->n == 0) return false;
-    const uint64_t *c = rc_space_best_cube(&an->sp, s);
-    if (!c) return false;
-    rc_space_witness(&an->sp, 0, c, buf, n, NULL);
-    return true;
-}
-
 /* -Wunused-field: a fault field that no condition and no `honor` reads. */
 static void unused_fields(rc_an *an)
 {
@@ -71,14 +62,13 @@ static void dead_config(rc_an *an)
     free(made);
 }
 
-static void analyze_one(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
+static void analyze_one(const rc_ir *ir, rc_diag *d)
 {
     rc_arena a;
     rc_arena_init(&a);
     rc_an an;
     memset(&an, 0, sizeof an);
     an.ir = ir;
-    an.ast = ast;
     an.d = d;
     an.exact = true;
     rc_space_init(&an.sp, &a, &ir, 1);
@@ -120,7 +110,7 @@ typedef struct an_run {
 } an_run;
 
 /* Runs the analyses at vals into a buffer, with d's options. */
-static bool run_at(rc_arena *a, const rc_ir *ir, const rc_ast_policy *ast, const rc_diag *d, const int64_t *vals,
+static bool run_at(rc_arena *a, const rc_ir *ir, const rc_diag *d, const int64_t *vals,
                    an_run *out)
 {
     out->text = NULL;
@@ -134,7 +124,7 @@ static bool run_at(rc_arena *a, const rc_ir *ir, const rc_ast_policy *ast, const
     cd.stopped = false;
     cd.last_printed = false;
     cd.max_errors = 0;
-    analyze_one(rc_ir_instantiate(a, ir, vals), ast, &cd);
+    analyze_one(rc_ir_instantiate(a, ir, vals), &cd);
     fclose(f);
     return true;
 }
@@ -205,11 +195,11 @@ static int find_key(const an_run *r, const an_msg *msgs, int n, const an_run *rm
     return -1;
 }
 
-static bool has_key_at(rc_arena *a, const rc_ir *ir, const rc_ast_policy *ast, const rc_diag *d,
+static bool has_key_at(rc_arena *a, const rc_ir *ir, const rc_diag *d,
                        const int64_t *vals, const an_run *rm, const an_msg *m)
 {
     an_run r;
-    if (!run_at(a, ir, ast, d, vals, &r)) return false;
+    if (!run_at(a, ir, d, vals, &r)) return false;
     an_msg *msgs;
     int n = split_msgs(&r, &msgs);
     bool found = find_key(&r, msgs, n, rm, m) >= 0;
@@ -218,7 +208,7 @@ static bool has_key_at(rc_arena *a, const rc_ir *ir, const rc_ast_policy *ast, c
     return found;
 }
 
-static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
+static void analyze_params(const rc_ir *ir, rc_diag *d)
 {
     rc_arena a;
     rc_arena_init(&a);
@@ -251,9 +241,9 @@ static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d
     }
 
     an_run base;
-    if (!run_at(&a, ir, ast, d, def, &base)) {
+    if (!run_at(&a, ir, d, def, &base)) {
         rc_arena_free(&a);
-        analyze_one(ir, ast, d);
+        analyze_one(ir, d);
         return;
     }
     an_msg *bm;
@@ -272,7 +262,7 @@ static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d
     int64_t *v = RC_NEW_ARRAY(&a, int64_t, np);
     for (int c = 0; c < ncorners; c++) {
         an_run r;
-        if (!run_at(&a, ir, ast, d, corners[c], &r)) continue;
+        if (!run_at(&a, ir, d, corners[c], &r)) continue;
         an_msg *ms;
         int n = split_msgs(&r, &ms);
         seen_runs[nseen] = r;
@@ -292,12 +282,12 @@ static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d
                 int64_t good = v[i], toward = def[i];
                 if (good == toward) continue;
                 v[i] = toward;
-                if (has_key_at(&a, ir, ast, d, v, &r, &ms[k])) continue;   /* this parameter does not matter */
+                if (has_key_at(&a, ir, d, v, &r, &ms[k])) continue;   /* this parameter does not matter */
                 int64_t bad = toward;   /* finding absent at bad, present at good */
                 while (good - bad > 1 || bad - good > 1) {
                     int64_t mid = bad + (good - bad) / 2;
                     v[i] = mid;
-                    if (has_key_at(&a, ir, ast, d, v, &r, &ms[k])) good = mid;
+                    if (has_key_at(&a, ir, d, v, &r, &ms[k])) good = mid;
                     else bad = mid;
                 }
                 v[i] = good;
@@ -305,7 +295,7 @@ static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d
             an_run fr = { NULL, 0 };
             an_msg *fm = NULL;
             int fn = 0, at = -1;
-            if (run_at(&a, ir, ast, d, v, &fr)) {
+            if (run_at(&a, ir, d, v, &fr)) {
                 fn = split_msgs(&fr, &fm);
                 at = find_key(&fr, fm, fn, &r, &ms[k]);
             }
@@ -344,8 +334,8 @@ static void analyze_params(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d
     rc_arena_free(&a);
 }
 
-void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
+void rc_analyze(const rc_ir *ir, rc_diag *d)
 {
-    if (ir->nparams == 0) analyze_one(ir, ast, d);
-    else analyze_params(ir, ast, d);
+    if (ir->nparams == 0) analyze_one(ir, d);
+    else analyze_params(ir, d);
 }

@@ -2,6 +2,8 @@
  * recursion: conditions may be deeply nested). */
 #include "fmt.h"
 
+#include "delay.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -234,10 +236,9 @@ static int end_of(rc_loc l) { return l.end_line ? l.end_line : l.line; }
 
 static void put_dur(sbuf *b, int64_t ms)
 {
-    if (ms > 0 && ms % 3600000 == 0) sb_printf(b, "%lldh", (long long)(ms / 3600000));
-    else if (ms > 0 && ms % 60000 == 0) sb_printf(b, "%lldm", (long long)(ms / 60000));
-    else if (ms > 0 && ms % 1000 == 0) sb_printf(b, "%llds", (long long)(ms / 1000));
-    else sb_printf(b, "%lldms", (long long)ms);
+    char t[32];
+    if (ms < 0) sb_printf(b, "%lldms", (long long)ms);
+    else sb_printf(b, "%s", rc_delay_text(t, sizeof t, (uint64_t)ms));
 }
 
 static void put_milli(sbuf *b, int64_t v)
