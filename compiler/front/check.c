@@ -747,7 +747,17 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 }
                 break;
             }
-            const char *k = s->word.name ? s->word.name : "";
+            if (!s->word.name) {
+                /* `jitter 5;`, `jitter 1.5;`: a number where a mode or a
+                 * percentage belongs */
+                rc_loc at = s->v[0].loc.line ? s->v[0].loc : s->loc;
+                rc_diag_error(c->d, at, "jitter takes none, N%%, full, equal or decorrelated, not a bare number");
+                if (s->v[0].kind == RC_AV_INT && s->v[0].num >= 0 && s->v[0].num <= 100)
+                    rc_diag_note(c->d, at, "fix: write `jitter %lld%%;` for a jitter of %lld percent",
+                                 (long long)s->v[0].num, (long long)s->v[0].num);
+                break;
+            }
+            const char *k = s->word.name;
             if (strcmp(k, "none") == 0) r->jitter = RC_JITTER_NONE;
             else if (strcmp(k, "full") == 0) r->jitter = RC_JITTER_FULL;
             else if (strcmp(k, "equal") == 0) r->jitter = RC_JITTER_EQUAL;

@@ -500,11 +500,11 @@ static void *grow(void *v, int *cap, size_t sz)
 
 static void parse_event(ps *p, const tok *at)
 {
-    rc_rtest_scenario *s = &p->sc[p->nsc - 1];
     if (!p->in_scenario) {
         rc_diag_error(p->d, tloc(&p->l, at), "event outside a scenario (start one with scenario \"name\")");
         return;
     }
+    rc_rtest_scenario *s = &p->sc[p->nsc - 1];   /* exists: in_scenario */
     rc_rtest_event e;
     memset(&e, 0, sizeof e);
     e.line = p->l.line;
