@@ -771,7 +771,8 @@ static void test_thousand_patterns(void **state)
     double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     printf("1000 patterns: %d states, %d classes, %d mask rows, %.1f ms\n",
            d.nstates, d.nclasses, d.nmasks, ms);
-    assert_true(ms < 2000.0);
+    /* no bound on ms: a test must not depend on the machine's speed
+     * (bench/check_scaling measures build time as a ratio) */
     check_lists(&d);
     /* spot checks */
     uint32_t m[32];
