@@ -210,6 +210,11 @@ static void plan_state(em *e)
         snprintf(lv, sizeof lv, "unres%d", l);
         add_rec(e, 2, 0xFFFFu, lv, "unresolved.%s", sev_name(l));
     }
+    if (ir->age_incidents) add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
+    if (ir->age_ms) {
+        r = add_rec(e, 4, 0xFFFFFFFFu, "aged_at", "ageing.at");
+        r->init = 2;
+    }
     /* the incident: keyed with the policy hash, so only the identical policy restores it */
     uint32_t h = ir->hash;
     add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
@@ -986,6 +991,68 @@ static void emit_tables(em *e)
     fprintf(c, "\n");
 }
 
+static bool any_adaptive_step(const rc_ir *ir)
+{
+    for (int b = 0; b < ir->nblocks; b++)
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].adaptive) return true;
+    return false;
+}
+
+/* Rating and ageing of learned counts (spec/semantics.md "Rating", "Ageing"). */
+static void emit_learning_helpers(em *e)
+{
+    FILE *c = e->c;
+    const char *P = e->P;
+    const rc_ir *ir = e->ir;
+    if (any_adaptive_step(ir)) {
+        /* one per kind of learned entry that an adaptive step picks from */
+        bool kinds[2] = { false, false };
+        for (int b = 0; b < ir->nblocks; b++)
+            for (int i = 0; i < ir->blocks[b].nsteps; i++)
+                if (ir->blocks[b].steps[i].adaptive) kinds[ir->blocks[b].steps[i].kind == RC_IR_RUN] = true;
+        for (int k = 0; k < 2; k++) {
+            if (!kinds[k]) continue;
+            const char *w = k ? "hnd" : "alt";
+            int nids = k ? ir->nhandlers : ir->nalts;
+            fprintf(c, "/* The untried entry of an adaptive list (tab, n entries, tried = the\n"
+                       " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.\n"
+                       " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each\n"
+                       " * product is at most 2^32, so it is compared minus one (mod 2^32). */\n"
+                       "static unsigned %s__pick_%s(const %s_state *s, const %s *tab, unsigned n, uint16_t tried)\n{\n"
+                       "    unsigned i;\n    unsigned best = n;\n"
+                       "    for (i = 0u; i < n; i++) {\n"
+                       "        if ((((unsigned)tried >> i) & 1u) != 0u) {\n            continue;\n        }\n"
+                       "        if (best == n) {\n            best = i;\n        } else {\n"
+                       "            const uint32_t l = (((uint32_t)s->%s_ok[tab[i]] + 1u) * ((uint32_t)s->%s_failed[tab[best]] + 1u)) - 1u;\n"
+                       "            const uint32_t r = (((uint32_t)s->%s_ok[tab[best]] + 1u) * ((uint32_t)s->%s_failed[tab[i]] + 1u)) - 1u;\n"
+                       "            if (l > r) {\n                best = i;\n            }\n        }\n    }\n"
+                       "    return best;\n}\n\n",
+                    P, w, P, utype((uint64_t)(nids > 0 ? nids - 1 : 0)), w, w, w, w);
+        }
+    }
+    if (!ir->age_incidents && !ir->age_ms) return;
+    fprintf(c, "/* Ageing: every learned count >>= k (k <= 16). */\n"
+               "static void %s__age(%s_state *s, uint32_t k)\n{\n    unsigned i;\n", P, P);
+    if (e->any_fallback)
+        fprintf(c, "    for (i = 0u; i < %du; i++) {\n"
+                   "        s->alt_ok[i] = (uint16_t)((uint32_t)s->alt_ok[i] >> k);\n"
+                   "        s->alt_failed[i] = (uint16_t)((uint32_t)s->alt_failed[i] >> k);\n    }\n", ir->nalts);
+    if (e->any_runlist)
+        fprintf(c, "    for (i = 0u; i < %du; i++) {\n"
+                   "        s->hnd_ok[i] = (uint16_t)((uint32_t)s->hnd_ok[i] >> k);\n"
+                   "        s->hnd_failed[i] = (uint16_t)((uint32_t)s->hnd_failed[i] >> k);\n    }\n", ir->nhandlers);
+    if (!e->any_fallback && !e->any_runlist) fprintf(c, "    (void)s;\n    (void)k;\n    (void)i;\n");
+    fprintf(c, "}\n\n");
+    if (ir->age_ms)
+        fprintf(c, "/* Ageing by time: one halving per whole period since aged_at. */\n"
+                   "static void %s__age_time(%s_state *s, uint32_t now)\n{\n"
+                   "    const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;\n"
+                   "    if (k != 0u) {\n        %s__age(s, (k < 16u) ? k : 16u);\n"
+                   "        s->aged_at += k * %" PRIu32 "u;\n    }\n}\n\n",
+                P, P, ir->age_ms, P, ir->age_ms);
+}
+
 static void emit_helpers(em *e)
 {
     FILE *c = e->c;
@@ -1002,6 +1069,7 @@ static void emit_helpers(em *e)
     if (e->any_fallback) fprintf(c, "    s->last_alt = 0u;\n");
     if (e->any_runlist) fprintf(c, "    s->last_handler = 0u;\n");
     fprintf(c, "}\n\n");
+    emit_learning_helpers(e);
 }
 
 /* The explicit stacks of the expression walks below (no recursion): room
@@ -1464,16 +1532,19 @@ static void emit_block(em *e, int bi)
         case RC_IR_FALLBACK: {
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
-            const char *learned = run ? "hnd_ok" : "alt_ok";
-            fprintf(c, "            {\n                unsigned i;\n                unsigned best = %du;\n"
-                       "                for (i = 0u; i < %du; i++) {\n"
-                       "                    if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {\n                        continue;\n                    }\n",
-                    n, n, bi);
-            if (st->adaptive)
-                fprintf(c, "                    if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {\n                        best = i;\n                    }\n", n, learned, P, bi, i, learned, P, bi, i);
-            else
-                fprintf(c, "                    best = i;\n                    break;\n");
-            fprintf(c, "                }\n                if (best < %du) {\n"
+            const char *learned = run ? "hnd" : "alt";
+            if (st->adaptive) {
+                fprintf(c, "            {\n                const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->blk%d_sub);\n",
+                        P, learned, P, bi, i, n, bi);
+            } else {
+                fprintf(c, "            {\n                unsigned i;\n                unsigned best = %du;\n"
+                           "                for (i = 0u; i < %du; i++) {\n"
+                           "                    if ((((unsigned)s->blk%d_sub >> i) & 1u) == 0u) {\n"
+                           "                        best = i;\n                        break;\n                    }\n"
+                           "                }\n",
+                        n, n, bi);
+            }
+            fprintf(c, "                if (best < %du) {\n"
                        "                    s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));\n"
                        "                    s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);\n",
                     n, bi, bi, run ? "last_handler" : "last_alt", P, bi, i);
@@ -1623,7 +1694,7 @@ static void emit_entry_points(em *e)
 
     /* P_init */
     fprintf(c, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)\n{\n", P, P);
-    if (ir->nbudgets == 0) fprintf(c, "    (void)now;\n");
+    if (ir->nbudgets == 0 && !ir->age_ms) fprintf(c, "    (void)now;\n");
     for (int i = 0; i < e->nrecs; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) fprintf(c, "    s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;\n", r->lval);
@@ -1667,6 +1738,11 @@ static void emit_entry_points(em *e)
         fprintf(c, "        s->blk%d_pos = 0u;\n        s->blk%d_sub = 0u;\n", b, b);
         if (e->blk_prev[b]) fprintf(c, "        s->blk%d_prev = 0u;\n", b);
     }
+    if (ir->age_incidents)
+        fprintf(c, "        s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */\n"
+                   "        if (s->aged_n >= %uu) {\n            %s__age(s, 1u);\n            s->aged_n = 0u;\n        }\n",
+                P, (unsigned)ir->age_incidents, P);
+    if (ir->age_ms) fprintf(c, "        %s__age_time(s, now);\n", P);
     fprintf(c, "    }\n");
     if (e->any_run) fprintf(c, "    s->pending = 0u;\n");
     fprintf(c, "    s->attempt = %s__inc16(s->attempt);\n    s->error = (uint16_t)e;\n", P);
@@ -1715,7 +1791,8 @@ static void emit_entry_points(em *e)
 
     /* P_succeeded */
     fprintf(c, "void %s_succeeded(%s_state *s, uint32_t now)\n{\n", P, P);
-    if (ir->nbudgets == 0) fprintf(c, "    (void)now;\n");
+    if (ir->nbudgets == 0 && !ir->age_ms) fprintf(c, "    (void)now;\n");
+    if (ir->age_ms) fprintf(c, "    %s__age_time(s, now); /* P_succeeded 0 */\n", P);
     if (e->any_fallback)
         fprintf(c, "    if (s->last_alt != 0u) {\n        s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);\n    }\n", P);
     for (int i = 0; i < ir->nbreakers; i++) {
