@@ -278,6 +278,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
 %token <id> KW_IMPORT "'import'" KW_PARAM "'param'" KW_STRUCT "'struct'"
+%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'"
 
 %left OR
 %left AND
@@ -387,6 +388,10 @@ decl:
         { $$ = mk_decl(ctx, RC_D_ESCALATION, @$); $$->esc = $1.head; }
   | KW_DEADLINE num ';'
         { $$ = mk_decl(ctx, RC_D_DEADLINE, @$); $$->value = $2; }
+  | KW_ADAPTIVE KW_AGEING lit ';'
+        { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; }
+  | KW_ADAPTIVE KW_AGEING lit KW_INCIDENTS ';'
+        { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; $$->flag = true; }
   | KW_ON sels on_body '}'
         {
             $$ = mk_decl(ctx, RC_D_ON, @$);
@@ -742,7 +747,7 @@ kwname_nowhen:
   | KW_BUDGET | KW_RATIO | KW_PER | KW_ESCALATION | KW_WITHIN | KW_UNRESOLVED
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
-  | KW_IMPORT | KW_PARAM | KW_STRUCT
+  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS
   ;
 
 %%
@@ -771,7 +776,7 @@ static void rc_yyerror(rc_loc *loc, void *scanner, rc_pctx *ctx, const char *msg
 
 static bool is_kw(yysymbol_kind_t k)
 {
-    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_STRUCT;
+    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_INCIDENTS;
 }
 
 /* How the offending token is shown: its source text, quoted and shortened. */

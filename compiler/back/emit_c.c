@@ -187,6 +187,11 @@ static void plan_state(em *e)
         r->def = (uint32_t)ir->params[i].def;
         r->init = 3;
     }
+    if (ir->age_incidents) add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
+    if (ir->age_ms) {
+        r = add_rec(e, 4, 0xFFFFFFFFu, "aged_at", "ageing.at");
+        r->init = 2;
+    }
     /* the incident: keyed with the policy hash, so only the identical policy restores it */
     uint32_t h = ir->hash;
     add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);

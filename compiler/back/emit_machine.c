@@ -7,6 +7,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rating and ageing of learned counts (spec/semantics.md "Rating",
+ * "Ageing"): one pick function per kind of list an adaptive step reads (a
+ * call keeps P__run small enough to stay inlined: the stack budget), one
+ * halving function, one time check. */
+static void emit_learning_helpers(em *e)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const rc_ir *ir = e->ir;
+    bool kinds[2] = { false, false };
+    for (int b = 0; b < ir->nblocks; b++)
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].adaptive) kinds[ir->blocks[b].steps[i].kind == RC_IR_RUN] = true;
+    for (int k = 0; k < 2; k++) {
+        if (!kinds[k]) continue;
+        const char *w = k ? "hnd" : "alt";
+        int nids = k ? ir->nhandlers : ir->nalts;
+        rc_cout_line(o, "/* The untried entry of an adaptive list (tab, n entries, tried = the");
+        rc_cout_line(o, " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.");
+        rc_cout_line(o, " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each");
+        rc_cout_line(o, " * product is at most 2^32, so it is compared minus one (mod 2^32). */");
+        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_state *s, const %s *tab, unsigned n, uint16_t tried)",
+                     P, w, P, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)));
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "unsigned i;");
+        rc_cout_line(o, "unsigned best = n;");
+        rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+        rc_cout_open(o, "if ((((unsigned)tried >> i) & 1u) != 0u) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if (best == n) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "const uint32_t l = (((uint32_t)s->%s_ok[tab[i]] + 1u) * ((uint32_t)s->%s_failed[tab[best]] + 1u)) - 1u;", w, w);
+        rc_cout_line(o, "const uint32_t r = (((uint32_t)s->%s_ok[tab[best]] + 1u) * ((uint32_t)s->%s_failed[tab[i]] + 1u)) - 1u;", w, w);
+        rc_cout_open(o, "if (l > r) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return best;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+    if (!ir->age_incidents && !ir->age_ms) return;
+    rc_cout_line(o, "/* Ageing: every learned count >>= k (k <= 16). */");
+    rc_cout_line(o, "static void %s__age(%s_state *s, uint32_t k)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "unsigned i;");
+    for (int k = 0; k < 2; k++) {
+        if (!(k ? e->any_runlist : e->any_fallback)) continue;
+        const char *w = k ? "hnd" : "alt";
+        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", k ? ir->nhandlers : ir->nalts);
+        rc_cout_line(o, "s->%s_ok[i] = (uint16_t)((uint32_t)s->%s_ok[i] >> k);", w, w);
+        rc_cout_line(o, "s->%s_failed[i] = (uint16_t)((uint32_t)s->%s_failed[i] >> k);", w, w);
+        rc_cout_close(o, "}");
+    }
+    if (!e->any_fallback && !e->any_runlist) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)k;");
+        rc_cout_line(o, "(void)i;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    if (ir->age_ms) {
+        rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
+        rc_cout_line(o, "static void %s__age_time(%s_state *s, uint32_t now)", P, P);
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_open(o, "if (k != 0u) {");
+        rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
+        rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+}
+
 static void emit_helpers(em *e)
 {
     rc_cout *o = &e->oc;
@@ -40,6 +118,7 @@ static void emit_helpers(em *e)
     if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_learning_helpers(e);
 }
 
 /* The explicit stacks of the expression walks below (no recursion): room
@@ -610,24 +689,22 @@ static void emit_block(em *e, int bi)
         case RC_IR_FALLBACK: {
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
-            const char *learned = run ? "hnd_ok" : "alt_ok";
-            rc_cout_open(o, "{");
-            rc_cout_line(o, "unsigned i;");
-            rc_cout_line(o, "unsigned best = %du;", n);
-            rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-            rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {", bi);
-            rc_cout_line(o, "continue;");
-            rc_cout_close(o, "}");
+            const char *learned = run ? "hnd" : "alt";
             if (st->adaptive) {
-                rc_cout_open(o, "if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {",
-                             n, learned, P, bi, i, learned, P, bi, i);
-                rc_cout_line(o, "best = i;");
-                rc_cout_close(o, "}");
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->blk%d_sub);",
+                             P, learned, P, bi, i, n, bi);
             } else {
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "unsigned i;");
+                rc_cout_line(o, "unsigned best = %du;", n);
+                rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
+                rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) == 0u) {", bi);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
+                rc_cout_close(o, "}");
+                rc_cout_close(o, "}");
             }
-            rc_cout_close(o, "}");
             rc_cout_open(o, "if (best < %du) {", n);
             rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
             rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
@@ -814,7 +891,7 @@ static void emit_entry_points(em *e)
     /* P_init */
     rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nrecs; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
@@ -893,6 +970,14 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "s->blk%d_sub = 0u;", b);
         if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
     }
+    if (ir->age_incidents) {
+        rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
+        rc_cout_open(o, "if (s->aged_n >= %uu) {", (unsigned)ir->age_incidents);
+        rc_cout_line(o, "%s__age(s, 1u);", P);
+        rc_cout_line(o, "s->aged_n = 0u;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now);", P);
     rc_cout_close(o, "}");
     if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
     rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
@@ -968,7 +1053,8 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
     if (e->any_fallback) {
         rc_cout_open(o, "if (s->last_alt != 0u) {");
         rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);

@@ -75,6 +75,8 @@ typedef struct rc_sim {
     rc_sim_alt *alts;           /* [nalts] */
     rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
     uint16_t unresolved[RC_SEV_COUNT];
+    uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
+    uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
     /* incident */
     uint8_t active;
     uint32_t start;

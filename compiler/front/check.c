@@ -334,6 +334,50 @@ typedef struct host_caps { int alts, modes, channels, handlers, adjusts; } host_
 
 /* ---- pass 1: declarations ---------------------------------------------- */
 
+/* `adaptive ageing N incidents;` / `adaptive ageing D;`: each form once; the
+ * policy must have an adaptive step for the counts to matter. */
+static void build_ageing(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_decl *seen[2] = { NULL, NULL };
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next) {
+        if (dd->kind != RC_D_AGEING) continue;
+        int k = dd->flag ? 0 : 1;
+        if (seen[k]) {
+            rc_diag_error(c->d, dd->loc, "`adaptive ageing` by %s is given twice", k ? "time" : "incidents");
+            rc_diag_note(c->d, seen[k]->loc, "first given here");
+        } else {
+            seen[k] = dd;
+        }
+        if (dd->flag) {
+            int64_t n;
+            if (count_value(c, &dd->value, "the number of incidents", 1, UINT16_MAX, &n))
+                ir->age_incidents = (uint16_t)n;
+        } else if (dd->value.kind == RC_AV_INT || dd->value.kind == RC_AV_NAME) {
+            rc_diag_error(c->d, dd->value.loc, "`adaptive ageing` takes a duration (`adaptive ageing 7d;`) "
+                          "or a number of incidents (`adaptive ageing %lld incidents;`)",
+                          (long long)(dd->value.kind == RC_AV_INT ? dd->value.num : 100));
+        } else {
+            uint32_t ms = 0;
+            if (duration(c, &dd->value, "the ageing period", &ms)) {
+                if (ms == 0) rc_diag_error(c->d, dd->value.loc, "the ageing period must be at least 1ms");
+                else ir->age_ms = ms;
+            }
+        }
+    }
+}
+
+/* An adaptive step anywhere in the source (a block that is never selected
+ * has its own warning). */
+static bool any_adaptive(const rc_ast_policy *p)
+{
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+        if (dd->kind == RC_D_ON)
+            for (const rc_ast_step *st = dd->steps; st; st = st->next)
+                if (st->adaptive) return true;
+    return false;
+}
+
 static int count_kind(const rc_ast_policy *p, rc_ast_dkind k)
 {
     int n = 0;
@@ -1474,11 +1518,22 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         dl = dd;
         dur_num(c, &dd->value, "deadline", 1, RC_SLOT_DEADLINE, -1, 0, &ir->deadline_ms);
     }
+    build_ageing(c, p);
     build_classify(c, p, produced);
     rc_check_import_enums(c, p);
     build_strategies(c, p);
     build_escalation(c, p, &caps);
     build_blocks(c, p, &caps, handled);
+    if ((ir->age_incidents || ir->age_ms) && !any_adaptive(p)) {
+        for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+            if (dd->kind == RC_D_AGEING) {
+                rc_diag_error(d, dd->loc, "`adaptive ageing` but no step is adaptive: nothing reads the "
+                              "learned counts it ages");
+                rc_diag_note(d, dd->loc, "write `fallback adaptive A, B;` or `run adaptive H1, H2;`, or "
+                             "remove this line");
+                break;
+            }
+    }
     if (d->errors == 0) build_dfas(c);
     if (d->errors == 0) warn_unused(c, produced, handled);
 

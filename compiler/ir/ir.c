@@ -192,6 +192,10 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, ir->escalation.unresolved_after[l] ? ir->escalation.unresolved_to[l] : 0);
         }
     hnum(&x, ir->deadline_ms);
+    if (ir->age_incidents || ir->age_ms) {  /* absent: the hash of a policy without ageing is unchanged */
+        hnum(&x, ir->age_incidents);
+        hnum(&x, ir->age_ms);
+    }
     hnum(&x, ir->nblocks);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
@@ -519,6 +523,8 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
             fputc('\n', out);
         }
     if (ir->deadline_ms) fprintf(out, "deadline %" PRIu32 "\n", ir->deadline_ms);
+    if (ir->age_incidents) fprintf(out, "ageing %u incidents\n", (unsigned)ir->age_incidents);
+    if (ir->age_ms) fprintf(out, "ageing %" PRIu32 "\n", ir->age_ms);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
         fprintf(out, "block %d on ", i);

@@ -287,6 +287,10 @@ typedef struct rc_ir {
     bool has_escalation;
     rc_ir_escalation escalation;
     uint32_t deadline_ms;    /* policy-wide, 0 = none */
+    /* `adaptive ageing`: halve every learned count after this many incidents
+     * (0 = no incident ageing) / every this many ms (0 = no time ageing) */
+    uint16_t age_incidents;
+    uint32_t age_ms;
     rc_ir_block *blocks;     int nblocks;
 
     rc_ir_name *alts;        int nalts;      /* P_ALT_*     fallback alternatives */

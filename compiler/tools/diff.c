@@ -259,6 +259,15 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
         fprintf(out, "deadline: %s -> %s\n", dur(&d, a->deadline_ms), dur(&d, b->deadline_ms));
         n++;
     }
+    if (a->age_incidents != b->age_incidents) {
+        fprintf(out, "adaptive ageing: %u -> %u incidents (0: none)\n", (unsigned)a->age_incidents,
+                (unsigned)b->age_incidents);
+        n++;
+    }
+    if (a->age_ms != b->age_ms) {
+        fprintf(out, "adaptive ageing: %ums -> %ums (0: none)\n", a->age_ms, b->age_ms);
+        n++;
+    }
     return n;
 }
 

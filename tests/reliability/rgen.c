@@ -351,7 +351,7 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         }
     }
 
-    int nblocks = PICK(s, 5);
+    int nblocks = PICK(s, 5), any_adaptive = 0;
     for (int b = 0; b <= nblocks; b++) {
         int last = b == nblocks;
         rg_printf(o, "on ");
@@ -381,7 +381,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             switch (PICK(s, 5)) {
             case 0: case 1: rg_printf(o, " retry r%d;", PICK(s, nretry)); break;
             case 2: {
-                rg_printf(o, " fallback %s", CHANCE(s, 40) ? "adaptive " : "");
+                int ad = CHANCE(s, 40);
+                any_adaptive |= ad;
+                rg_printf(o, " fallback %s", ad ? "adaptive " : "");
                 int k = 1 + PICK(s, 3);
                 for (int j = 0; j < k; j++) rg_printf(o, "%sa%d", j ? ", " : "", PICK(s, 4));
                 rg_printf(o, ";");
@@ -393,7 +395,14 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
                 rg_printf(o, ";");
                 break;
             default:
-                rg_printf(o, " run h%d", PICK(s, 3));
+                if (CHANCE(s, 40)) {   /* run [adaptive] H1, H2...: learned like alternatives */
+                    int ad = CHANCE(s, 60), k = 1 + PICK(s, 3), first = PICK(s, 4);
+                    any_adaptive |= ad;
+                    rg_printf(o, " run %s", ad ? "adaptive " : "");
+                    for (int j = 0; j < k; j++) rg_printf(o, "%sh%d", j ? ", " : "", (first + j) % 4);
+                } else {
+                    rg_printf(o, " run h%d", PICK(s, 3));
+                }
                 if (CHANCE(s, 50)) rg_printf(o, " timeout %s", rnd_dur(s, d2, sizeof d2, in->tscale, &ms2));
                 rg_printf(o, ";");
                 break;
@@ -411,6 +420,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     }
     rg_printf(o, "%s", pd.p);
     rg_free(&pd);
+    /* ageing of learned counts: short periods and few incidents, so that
+     * scenarios halve often (at most once per form) */
+    if (any_adaptive && CHANCE(s, 60)) {
+        if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %d incidents;\n", 1 + PICK(s, 3));
+        if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
+    }
 }
 
 void rg_scenario_begin(uint64_t *s, const rg_info *info, rg_scenario *sc, int nev)
