@@ -20,59 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- small helpers -------------------------------------------------------- */
-
-uint32_t rc_emit_fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
-
-const char *rc_em_utype(uint64_t max)
-{
-    return max <= 0xFFu ? "uint8_t" : max <= 0xFFFFu ? "uint16_t" : "uint32_t";
-}
-
-void rc_em_put_upper(rc_cout *o, const char *s)
-{
-    for (; *s; s++)
-        rc_cout_char(o, *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s);
-}
-
-/* A C string literal: octal escapes (always 3 digits, so a following digit
- * cannot extend them) for everything but plain printable ASCII; `?` escaped
- * against trigraphs. */
-void rc_em_put_cstr(rc_cout *o, const char *s)
-{
-    rc_cout_char(o, '"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\' || ch == '?')
-            rc_cout_put(o, "\\%c", ch);
-        else if (ch < 0x20 || ch >= 0x7F)
-            rc_cout_put(o, "\\%03o", ch);
-        else
-            rc_cout_char(o, (char)ch);
-    }
-    rc_cout_char(o, '"');
-}
-
 static const char *sev_name(int s)
 {
     static const char *const n[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
     return s >= 0 && s < RC_SEV_COUNT ? n[s] : "?";
-}
-
-const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, char *buf, size_t n)
-{
-    int p = rc_ir_param_at(e->ir, slot, obj, sub);
-    if (p >= 0) snprintf(buf, n, "s->prm%d", p);
-    else snprintf(buf, n, "%" PRIu64 "u", v);
-    return buf;
 }
 
 /* Appends a record; fmt builds the key. */
@@ -312,29 +263,6 @@ static bool check_names(em *e)
                 return false;
             }
     return true;
-}
-
-const char **rc_em_name_list(const rc_ir_name *v, int n)
-{
-    const char **out = calloc((size_t)n + 1, sizeof *out);
-    if (!out) exit(3);
-    for (int i = 0; i < n; i++) out[i] = v[i].name;
-    return out;
-}
-
-int rc_em_state_size(const em *e)
-{
-    int sz = 0;
-    for (int i = 0; i < e->nrecs; i++)
-        if (e->recs[i].decl[0]) sz += e->recs[i].size * e->recs[i].count;
-    return (sz + 3) / 4 * 4;
-}
-
-int rc_em_ck_payload(const em *e)
-{
-    int n = 0;
-    for (int i = 0; i < e->nrecs; i++) n += 5 + e->recs[i].size;
-    return n;
 }
 
 /* ---- driver --------------------------------------------------------------------- */
