@@ -192,24 +192,6 @@ static bool dup_setting(rc_check_ctx *c, const rc_ast_setting **seen, const rc_a
 
 /* ---- parameters in settings ------------------------------------------- */
 
-void rc_check_bind(rc_check_ctx *c, rc_slot slot, int obj, int sub, int param)
-{
-    rc_ir *ir = c->ir;
-    if (ir->npbinds == c->cap_pbinds) {
-        int ncap = c->cap_pbinds ? c->cap_pbinds * 2 : 16;
-        rc_ir_pbind *n = RC_NEW_ARRAY(c->a, rc_ir_pbind, ncap);
-        if (ir->npbinds) memcpy(n, ir->pbinds, sizeof *n * (size_t)ir->npbinds);
-        ir->pbinds = n;
-        c->cap_pbinds = ncap;
-    }
-    rc_ir_pbind *b = &ir->pbinds[ir->npbinds++];
-    b->slot = slot;
-    b->obj = obj;
-    b->sub = sub;
-    b->param = param;
-    c->param_used[param] = true;
-}
-
 typedef enum pkind { PK_INT, PK_DURATION, PK_PERCENT, PK_FACTOR } pkind;
 
 static pkind pkind_of(rc_ptype t)
