@@ -62,7 +62,12 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
         for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
         if (opts->max_errors) u->diag.max_errors = opts->max_errors < 0 ? 0 : opts->max_errors;
     }
-    u->src = rc_read_file(&u->arena, path, &u->len);
+    if (opts && opts->text) {
+        u->len = opts->text_len;
+        u->src = rc_arena_strndup(&u->arena, opts->text, opts->text_len);
+    } else {
+        u->src = rc_read_file(&u->arena, path, &u->len);
+    }
     if (!u->src) {
         fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
         return 2;

@@ -39,6 +39,11 @@ typedef struct rc_unit_opts {
     const char *sysroot;              /* --sysroot, NULL for none */
     const char *target;               /* --target triple, NULL for the host */
     const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
+    /* the language server: the policy's text comes from text/text_len (an
+     * editor's buffer) instead of the file, which still names it and
+     * anchors its imports */
+    const char *text;
+    size_t text_len;
 } rc_unit_opts;
 
 /* path "-" reads standard input.

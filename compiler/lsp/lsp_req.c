@@ -1,0 +1,31 @@
+/* lsp_req.c - the table of requests the server answers; see lsp_req.h. */
+#include "lsp_req.h"
+
+#include <string.h>
+
+typedef void (*rc_lsp_handler)(rc_lsp *s, const cJSON *id, const cJSON *params);
+
+typedef struct rc_lsp_method {
+    const char *name;
+    rc_lsp_handler fn;
+} rc_lsp_method;
+
+static const rc_lsp_method methods[] = {
+    { NULL, NULL },
+};
+
+void rc_lsp_capabilities(cJSON *caps)
+{
+    (void)caps;
+}
+
+bool rc_lsp_request(rc_lsp *s, const char *method, const cJSON *id, const cJSON *params)
+{
+    for (size_t i = 0; methods[i].name; i++) {
+        if (strcmp(methods[i].name, method) == 0) {
+            methods[i].fn(s, id, params);
+            return true;
+        }
+    }
+    return false;
+}

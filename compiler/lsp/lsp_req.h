@@ -1,0 +1,16 @@
+/* lsp_req.h - the requests beyond the lifecycle (lsp_req.c's table). */
+#ifndef RC_LSP_REQ_H
+#define RC_LSP_REQ_H
+
+#include <stdbool.h>
+
+#include <cJSON.h>
+
+#include "lsp_int.h"
+
+/* Add the providers of the requests below to the server's capabilities. */
+void rc_lsp_capabilities(cJSON *caps);
+/* Answer request `method`; false when there is no such method. */
+bool rc_lsp_request(rc_lsp *s, const char *method, const cJSON *id, const cJSON *params);
+
+#endif
