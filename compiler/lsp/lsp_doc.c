@@ -104,6 +104,7 @@ rc_lsp_doc *rc_lsp_doc_open(rc_lsp *s, const char *uri, const char *text, size_t
 void rc_lsp_doc_free(rc_lsp_doc *d)
 {
     if (d->analysed) rc_unit_free(&d->unit);
+    rc_lsp_names_free(&d->names);
     for (int i = 0; i < d->npublished; i++) free(d->published[i]);
     free(d->published);
     free(d->uri);
@@ -133,9 +134,11 @@ void rc_lsp_doc_close(rc_lsp *s, rc_lsp_doc *d)
 void rc_lsp_doc_analyse(rc_lsp *s, rc_lsp_doc *d)
 {
     if (d->analysed) rc_unit_free(&d->unit);
+    rc_lsp_names_free(&d->names);
     rc_unit_opts o = s->base;
     o.text = d->text;
     o.text_len = d->len;
     rc_unit_load(&d->unit, d->path, s->null_out, &o);
     d->analysed = true;
+    rc_lsp_names_build(&d->names, d->unit.ast);
 }

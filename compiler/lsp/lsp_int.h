@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "driver.h"
 #include "lsp.h"
+#include "lsp_names.h"
 
 /* JSON-RPC and LSP error codes */
 enum {
@@ -31,6 +32,7 @@ typedef struct rc_lsp_doc {
     bool has_version;
     rc_unit unit;               /* ast: always after analysis; ir: when it checked clean */
     bool analysed;
+    rc_lsp_names names;         /* of unit.ast */
     char **published;           /* other URIs given diagnostics (imported headers) */
     int npublished;
 } rc_lsp_doc;
@@ -80,6 +82,12 @@ cJSON *rc_lsp_range_json(const rc_lsp *s, const char *text, size_t len, rc_loc l
 /* Read the position params of a textDocument request: its document and the
  * byte offset; false (and an error reply) when they are missing. */
 bool rc_lsp_doc_pos(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc, size_t *off);
+
+/* A Location ({uri, range}) of loc in document d. */
+cJSON *rc_lsp_location(const rc_lsp *s, const rc_lsp_doc *d, rc_loc loc);
+/* The document of a request's params.textDocument.uri; false (and an error
+ * reply) when it is missing or not open. */
+bool rc_lsp_doc_of(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc);
 
 /* ---- JSON helpers ---- */
 const char *rc_lsp_str(const cJSON *o, const char *key);

@@ -11,12 +11,19 @@ typedef struct rc_lsp_method {
 } rc_lsp_method;
 
 static const rc_lsp_method methods[] = {
+    { "textDocument/definition", rc_lsp_definition },
+    { "textDocument/references", rc_lsp_references },
+    { "textDocument/documentSymbol", rc_lsp_document_symbol },
+    { "textDocument/hover", rc_lsp_hover },
     { NULL, NULL },
 };
 
 void rc_lsp_capabilities(cJSON *caps)
 {
-    (void)caps;
+    cJSON_AddBoolToObject(caps, "definitionProvider", 1);
+    cJSON_AddBoolToObject(caps, "referencesProvider", 1);
+    cJSON_AddBoolToObject(caps, "documentSymbolProvider", 1);
+    cJSON_AddBoolToObject(caps, "hoverProvider", 1);
 }
 
 bool rc_lsp_request(rc_lsp *s, const char *method, const cJSON *id, const cJSON *params)

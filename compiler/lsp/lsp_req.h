@@ -13,4 +13,10 @@ void rc_lsp_capabilities(cJSON *caps);
 /* Answer request `method`; false when there is no such method. */
 bool rc_lsp_request(rc_lsp *s, const char *method, const cJSON *id, const cJSON *params);
 
+/* the handlers (lsp_nav.c, lsp_hover.c...) */
+void rc_lsp_definition(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_references(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_document_symbol(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_hover(rc_lsp *s, const cJSON *id, const cJSON *params);
+
 #endif

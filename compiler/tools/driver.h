@@ -21,6 +21,8 @@ typedef struct rc_unit {
     size_t len;
     const rc_ast_policy *ast;   /* NULL when the file could not be read */
     const rc_ir *ir;            /* NULL unless the policy checked clean */
+    const rc_ir *checked;       /* the checker's IR even when the analyses then found
+                                   errors (the language server's hover); NULL when none */
     const char **deps;          /* files read besides the policy (imported headers), for -MD */
     const bool *deps_system;    /* deps_system[i]: deps[i] is a system header (left out by -MMD) */
     int ndeps;

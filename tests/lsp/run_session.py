@@ -6,6 +6,8 @@ A session file (tests/lsp/*.session) is read line by line:
   # text            a comment
   > JSON            a message from the client, framed with Content-Length
   >raw TEXT         bytes sent exactly as written (Python escapes: \\r \\n \\x00)
+  >init             initialize (no capabilities) and initialized; the answer
+                    (id "init") is not compared (lifecycle.session checks it)
   >open URI FILE    textDocument/didOpen of FILE (relative to the session's
                     folder), version 1, named URI
   < JSON            the next message the server must send, exactly this text
@@ -43,6 +45,12 @@ def main():
             continue
         if line.startswith(">raw "):
             data += subst(line[5:]).encode("latin-1").decode("unicode_escape").encode("latin-1")
+        elif line == ">init":
+            for msg in ({"jsonrpc": "2.0", "id": "init", "method": "initialize",
+                         "params": {"capabilities": {}}},
+                        {"jsonrpc": "2.0", "method": "initialized", "params": {}}):
+                body = json.dumps(msg, separators=(",", ":")).encode()
+                data += b"Content-Length: %d\r\n\r\n" % len(body) + body
         elif line.startswith(">open "):
             _, u, f = line.split(" ", 2)
             text = open(os.path.join(sdir, subst(f)), encoding="utf-8").read()
@@ -73,7 +81,9 @@ def main():
         body = out[hdr_end + 4:hdr_end + 4 + n]
         if len(body) != n:
             sys.exit("truncated message at byte %d" % i)
-        got.append(body.decode("utf-8"))
+        text = body.decode("utf-8")
+        if not text.startswith('{"jsonrpc":"2.0","id":"init",'):
+            got.append(text)
         i = hdr_end + 4 + n
 
     def unsubst(t):
