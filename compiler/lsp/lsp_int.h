@@ -20,6 +20,7 @@ enum {
     RC_LSP_INVALID_PARAMS = -32602,
     RC_LSP_INTERNAL = -32603,
     RC_LSP_NOT_INITIALIZED = -32002,
+    RC_LSP_REQUEST_FAILED = -32803,
 };
 
 /* One open document and its last analysis. */

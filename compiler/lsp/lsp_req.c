@@ -15,6 +15,9 @@ static const rc_lsp_method methods[] = {
     { "textDocument/references", rc_lsp_references },
     { "textDocument/documentSymbol", rc_lsp_document_symbol },
     { "textDocument/hover", rc_lsp_hover },
+    { "textDocument/completion", rc_lsp_completion },
+    { "textDocument/formatting", rc_lsp_formatting },
+    { "recov/classify", rc_lsp_classify },
     { NULL, NULL },
 };
 
@@ -24,6 +27,12 @@ void rc_lsp_capabilities(cJSON *caps)
     cJSON_AddBoolToObject(caps, "referencesProvider", 1);
     cJSON_AddBoolToObject(caps, "documentSymbolProvider", 1);
     cJSON_AddBoolToObject(caps, "hoverProvider", 1);
+    cJSON *cp = cJSON_AddObjectToObject(caps, "completionProvider");
+    cJSON *trig = cJSON_AddArrayToObject(cp, "triggerCharacters");
+    cJSON_AddItemToArray(trig, cJSON_CreateString(" "));
+    cJSON_AddBoolToObject(caps, "documentFormattingProvider", 1);
+    cJSON *ex = cJSON_AddObjectToObject(caps, "experimental");
+    cJSON_AddBoolToObject(ex, "recovClassifyProvider", 1);
 }
 
 bool rc_lsp_request(rc_lsp *s, const char *method, const cJSON *id, const cJSON *params)

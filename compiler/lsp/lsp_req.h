@@ -18,5 +18,8 @@ void rc_lsp_definition(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_references(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_document_symbol(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_hover(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_completion(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_formatting(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_classify(rc_lsp *s, const cJSON *id, const cJSON *params);
 
 #endif
