@@ -51,6 +51,7 @@ static const char usage_text[] =
     "  -I DIR, -D NAME[=VALUE]    include path and macro for imported C headers\n"
     "  --sysroot DIR, --target T  passed to clang when reading imported headers\n"
     "  -MD [-MF FILE]             compile: write a make depfile (default DIR/<policy>.d)\n"
+    "  --line-directives          compile: #line directives into the policy, for debuggers\n"
     "  --format F                 check: text (default), json or sarif; graph: dot (default) or mermaid\n"
     "  -o -                       fmt: print the formatted policy instead of rewriting the file\n"
     "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
@@ -89,6 +90,7 @@ typedef struct opts {
     int nincs, ndefs;
     const char *sysroot, *target;
     bool md;                    /* -MD: write a make depfile */
+    bool line_directives;       /* compile --line-directives: #line into the policy */
     const char *format;         /* --format text|json|sarif|dot|mermaid */
     bool fmt_check;             /* fmt --check */
     const char *mf;             /* -MF FILE */
@@ -144,6 +146,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->target = a + 9;
         } else if (strcmp(a, "-MD") == 0) {
             o->md = true;
+        } else if (strcmp(a, "--line-directives") == 0) {
+            o->line_directives = true;
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             if (a[8] == '=') o->format = a + 9;
             else if (++i == argc) return usage_error("%s needs a value", a);
@@ -254,7 +258,8 @@ static int cmd_compile(const opts *o)
         char *hb = NULL, *cb = NULL;
         size_t hl = 0, cl = 0;
         FILE *hf = open_memstream(&hb, &hl), *cf = open_memstream(&cb, &cl);
-        bool ok = hf && cf && rc_emit_c(u.ir, hname, hf, cf);
+        rc_emit_opts eo = { hname, o->line_directives };
+        bool ok = hf && cf && rc_emit_c_opts(u.ir, &eo, hf, cf, NULL, 0);
         if (hf) fclose(hf);
         if (cf) fclose(cf);
         if (ok) {
@@ -275,7 +280,7 @@ static int cmd_compile(const opts *o)
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c(u.ir, hname, ho.f, co.f)) {
+    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, NULL, 0)) {
         rc_output_abort(&ho);
         rc_output_abort(&co);
         fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
