@@ -235,7 +235,8 @@ void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *tabl
     if (k == 1) {
         for (int i = 0; i < n; i++)
             if (set[i]) {
-                rc_cout_put(o, "e == ");
+                /* the cast: e is unsigned, an enumerator is an int (MISRA 10.4) */
+                rc_cout_put(o, "e == (unsigned)");
                 rc_em_put_const(o, e->P, "ERR", e->ir->errors[i].name);
             }
     } else if (n <= 32) {
