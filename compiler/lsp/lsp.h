@@ -33,6 +33,12 @@ rc_lsp *rc_lsp_new(const rc_unit_opts *base, rc_lsp_writer w, void *ctx);
  * `shutdown` request, 1 without). */
 bool rc_lsp_handle(rc_lsp *s, const char *body, size_t len);
 int rc_lsp_exit_code(const rc_lsp *s);
+/* Tell the server whether more messages are already waiting: while they
+ * are, document changes are not analysed (debouncing); rc_lsp_idle then
+ * analyses what is pending.  Without these calls every change is analysed
+ * at once. */
+void rc_lsp_set_more_input(rc_lsp *s, bool more);
+void rc_lsp_idle(rc_lsp *s);
 void rc_lsp_free(rc_lsp *s);
 
 /* The largest message body accepted (64 MiB); a larger Content-Length is

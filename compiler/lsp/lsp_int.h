@@ -34,6 +34,7 @@ typedef struct rc_lsp_doc {
     rc_unit unit;               /* ast: always after analysis; ir: when it checked clean */
     bool analysed;
     rc_lsp_names names;         /* of unit.ast */
+    bool dirty;                 /* changed since the last analysis */
     char **published;           /* other URIs given diagnostics (imported headers) */
     int npublished;
 } rc_lsp_doc;
@@ -48,6 +49,7 @@ struct rc_lsp {
     void *wctx;
     int exit_code;
     FILE *null_out;             /* the text diagnostics, discarded */
+    bool more_input;            /* set by the reader: more messages are already waiting */
 };
 
 /* ---- messages (lsp_server.c) ---- */
@@ -55,6 +57,9 @@ void rc_lsp_send(rc_lsp *s, cJSON *msg);        /* prints and deletes msg */
 void rc_lsp_reply(rc_lsp *s, const cJSON *id, cJSON *result);
 void rc_lsp_error(rc_lsp *s, const cJSON *id, int code, const char *message);
 void rc_lsp_notify(rc_lsp *s, const char *method, cJSON *params);
+
+/* Analyse the documents changed since their last analysis. */
+void rc_lsp_flush(rc_lsp *s);
 
 /* ---- documents (lsp_doc.c) ---- */
 rc_lsp_doc *rc_lsp_doc_find(rc_lsp *s, const char *uri);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <poll.h>
 
 #include "lsp_int.h"
 
@@ -61,6 +62,16 @@ static const char *find_length(const char *line)
     for (const char *p = line; *p; p++)
         if (strncasecmp(p, "Content-Length:", 15) == 0) return p;
     return NULL;
+}
+
+/* Bytes waiting on in's descriptor (a pipe from the editor); false for a
+ * stream without one. */
+static bool waiting(FILE *in)
+{
+    int fd = fileno(in);
+    if (fd < 0) return false;
+    struct pollfd p = { fd, POLLIN, 0 };
+    return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
 
 static void skip(FILE *in, unsigned long long n)
@@ -120,8 +131,10 @@ int rc_lsp_serve(FILE *in, FILE *out, const rc_unit_opts *base)
         }
         size_t got = fread(body, 1, (size_t)len, in);
         if (got < len) { free(body); break; }    /* the input ended inside a message */
+        rc_lsp_set_more_input(s, waiting(in));
         bool done = rc_lsp_handle(s, body, (size_t)len);
         free(body);
+        if (!done && !waiting(in)) rc_lsp_idle(s);
         if (done) {
             int rc = rc_lsp_exit_code(s);
             rc_lsp_free(s);

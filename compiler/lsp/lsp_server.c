@@ -165,7 +165,10 @@ static void on_did_change(rc_lsp *s, const cJSON *params)
         changed = true;
     }
     set_version(d, td);
-    if (changed) rc_lsp_doc_analyse(s, d);
+    /* debounced: while more input is waiting (an editor sending keystrokes
+     * faster than the analysis), the analysis waits for the last change */
+    if (changed) d->dirty = true;
+    if (changed && !s->more_input) rc_lsp_flush(s);
 }
 
 static void on_did_close(rc_lsp *s, const cJSON *params)
@@ -174,6 +177,15 @@ static void on_did_close(rc_lsp *s, const cJSON *params)
     text_document(params, &uri);
     rc_lsp_doc *d = uri ? rc_lsp_doc_find(s, uri) : NULL;
     if (d) rc_lsp_doc_close(s, d);
+}
+
+void rc_lsp_flush(rc_lsp *s)
+{
+    for (int i = 0; i < s->ndocs; i++)
+        if (s->docs[i]->dirty) {
+            s->docs[i]->dirty = false;
+            rc_lsp_doc_analyse(s, s->docs[i]);
+        }
 }
 
 /* ---- dispatch ---- */
@@ -201,6 +213,10 @@ void rc_lsp_free(rc_lsp *s)
 }
 
 int rc_lsp_exit_code(const rc_lsp *s) { return s->exit_code; }
+
+void rc_lsp_set_more_input(rc_lsp *s, bool more) { s->more_input = more; }
+
+void rc_lsp_idle(rc_lsp *s) { rc_lsp_flush(s); }
 
 static bool valid_id(const cJSON *id)
 {
@@ -235,6 +251,9 @@ bool rc_lsp_handle(rc_lsp *s, const char *body, size_t len)
     }
     const char *m = method->valuestring;
     bool done = false;
+    /* a change waiting for analysis is analysed before anything else reads
+     * the document (or its diagnostics' order would depend on timing) */
+    if (strcmp(m, "textDocument/didChange") != 0) rc_lsp_flush(s);
     if (strcmp(m, "exit") == 0) {
         s->exit_code = s->state == 2 ? 0 : 1;
         done = true;
