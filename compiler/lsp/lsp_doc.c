@@ -140,5 +140,5 @@ void rc_lsp_doc_analyse(rc_lsp *s, rc_lsp_doc *d)
     o.text_len = d->len;
     rc_unit_load(&d->unit, d->path, s->null_out, &o);
     d->analysed = true;
-    rc_lsp_names_build(&d->names, d->unit.ast);
+    rc_lsp_names_build(&d->names, d->unit.ast, d->unit.cconsts, d->unit.ncconsts);
 }

@@ -20,7 +20,7 @@ static void add(rc_lsp_names *x, const char *name, rc_lsp_nkind kind, rc_loc loc
         x->v = realloc(x->v, (size_t)x->cap * sizeof *x->v);
         if (!x->v) { fputs("recovc: internal error: out of memory\n", stderr); exit(3); }
     }
-    x->v[x->n++] = (rc_lsp_occ){ name, kind, loc, decl, d };
+    x->v[x->n++] = (rc_lsp_occ){ name, kind, loc, decl, NULL, d };
 }
 
 const rc_lsp_occ *rc_lsp_names_decl(const rc_lsp_names *x, rc_lsp_nkind kind, const char *name)
@@ -163,11 +163,19 @@ static void uses(rc_lsp_names *x, const rc_ast_decl *d)
     }
 }
 
-void rc_lsp_names_build(rc_lsp_names *x, const rc_ast_policy *p)
+void rc_lsp_names_build(rc_lsp_names *x, const rc_ast_policy *p, const rc_cconst *imported, int nimported)
 {
     memset(x, 0, sizeof *x);
     if (!p) return;
     for (const rc_ast_decl *d = p->decls; d; d = d->next) declare(x, d);
+    /* imported constants the policy does not declare itself */
+    for (int i = 0; i < nimported; i++) {
+        const rc_cconst *k = &imported[i];
+        if (!k->at.file || k->at.line <= 0 || rc_lsp_names_decl(x, RC_LN_CONST, k->name)) continue;
+        int len = (int)strlen(k->name);
+        add(x, k->name, RC_LN_CONST, (rc_loc){ k->at.line, k->at.col, k->at.line, k->at.col + len - 1 }, true, NULL);
+        x->v[x->n - 1].file = k->at.file;
+    }
     for (const rc_ast_decl *d = p->decls; d; d = d->next) uses(x, d);
 }
 
@@ -189,6 +197,6 @@ static bool covers(rc_loc l, int line, int col)
 const rc_lsp_occ *rc_lsp_names_at(const rc_lsp_names *x, int line, int col)
 {
     for (int i = 0; i < x->n; i++)
-        if (covers(x->v[i].loc, line, col)) return &x->v[i];
+        if (!x->v[i].file && covers(x->v[i].loc, line, col)) return &x->v[i];
     return NULL;
 }

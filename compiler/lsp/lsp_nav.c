@@ -2,7 +2,21 @@
  * read the document's name index (lsp_names.h). */
 #include "lsp_req.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+/* Where an occurrence is: in the document, or in an imported header
+ * (whose columns are taken as characters). */
+static cJSON *occ_location(const rc_lsp *s, const rc_lsp_doc *d, const rc_lsp_occ *o)
+{
+    if (!o->file) return rc_lsp_location(s, d, o->loc);
+    cJSON *l = cJSON_CreateObject();
+    char *uri = rc_lsp_path_to_uri(o->file);
+    cJSON_AddStringToObject(l, "uri", uri);
+    free(uri);
+    cJSON_AddItemToObject(l, "range", rc_lsp_range_json(s, NULL, 0, o->loc));
+    return l;
+}
 
 /* The name under the cursor, or NULL (a null result was sent). */
 static const rc_lsp_occ *name_at(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **d)
@@ -22,7 +36,7 @@ void rc_lsp_definition(rc_lsp *s, const cJSON *id, const cJSON *params)
     const rc_lsp_occ *o = name_at(s, id, params, &d);
     if (!o) return;
     const rc_lsp_occ *decl = rc_lsp_names_decl(&d->names, o->kind, o->name);
-    rc_lsp_reply(s, id, decl ? rc_lsp_location(s, d, decl->loc) : NULL);
+    rc_lsp_reply(s, id, decl ? occ_location(s, d, decl) : NULL);
 }
 
 void rc_lsp_references(rc_lsp *s, const cJSON *id, const cJSON *params)
@@ -36,7 +50,7 @@ void rc_lsp_references(rc_lsp *s, const cJSON *id, const cJSON *params)
     for (int i = 0; i < d->names.n; i++) {
         const rc_lsp_occ *u = &d->names.v[i];
         if (u->kind != o->kind || strcmp(u->name, o->name) != 0 || (u->decl && !with_decl)) continue;
-        cJSON_AddItemToArray(arr, rc_lsp_location(s, d, u->loc));
+        cJSON_AddItemToArray(arr, occ_location(s, d, u));
     }
     rc_lsp_reply(s, id, arr);
 }

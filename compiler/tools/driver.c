@@ -93,6 +93,8 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     u->deps = imp.deps;
     u->deps_system = imp.deps_system;
     u->ndeps = imp.ndeps;
+    u->cconsts = imp.consts;
+    u->ncconsts = imp.nconsts;
     if (!imported || u->diag.errors) return 1;
     u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);
     u->checked = u->ir;

@@ -26,6 +26,8 @@ typedef struct rc_unit {
     const char **deps;          /* files read besides the policy (imported headers), for -MD */
     const bool *deps_system;    /* deps_system[i]: deps[i] is a system header (left out by -MMD) */
     int ndeps;
+    const struct rc_cconst *cconsts;  /* the imported headers' constants (enumerators, macros), */
+    int ncconsts;                     /* with where each is declared */
 } rc_unit;
 
 /* Options applied to the diagnostics before parsing. */
