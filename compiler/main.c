@@ -270,16 +270,20 @@ static int cmd_compile(const opts *o)
         return ok ? 0 : EXIT_INTERNAL;
     }
     char *hpath = join(o->out, name, ".h"), *cpath = join(o->out, name, ".c");
+    char why[400] = "";
     rc_output ho, co;
     int result = 0;
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c(u.ir, hname, ho.f, co.f)) {
+    else if (!rc_emit_c_why(u.ir, hname, ho.f, co.f, why, sizeof why)) {
+        /* the checker accepted the policy, so only output can fail here */
         rc_output_abort(&ho);
         rc_output_abort(&co);
-        fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
-        result = EXIT_INTERNAL;
+        bool io = strcmp(why, "write error") == 0;
+        fprintf(stderr, "recovc: %s: writing '%s' and '%s': %s\n", io ? "error" : "internal error", hpath, cpath,
+                why);
+        result = io ? EXIT_USAGE : EXIT_INTERNAL;
     } else {
         /* both files written first, then published together (the header
          * last: a build that sees the new header sees the new .c) */

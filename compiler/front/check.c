@@ -89,19 +89,11 @@ static const char *const reserved[] = {
     "attempt", "elapsed", "severity", "class", "low", "medium", "high", "critical", "true", "false",
 };
 
-/* C keywords and the names a generated file already uses cannot be fault
- * fields (they become struct members). */
-static const char *const c_keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
-    "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
-    "_Imaginary", "bool", "true", "false",
-};
-
 static bool declare(rc_check_ctx *c, const rc_ident *id, rc_symkind kind, int index)
 {
     if (!id->name) return false;
+    if (!rc_check_name_length(c, id->name, id->loc, kind_words[kind] + (kind_words[kind][1] == 'n' ? 3 : 2)))
+        return false;
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         if (strcmp(id->name, reserved[i]) == 0) {
             rc_diag_error(c->d, id->loc, "'%s' is a reserved name and cannot be declared", id->name);
@@ -235,6 +227,7 @@ static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const 
 {
     for (int i = 0; i < *n; i++)
         if (strcmp((*arr)[i].name, id->name) == 0) return i;
+    rc_check_name_length(c, id->name, id->loc, NULL);
     if (*n == *cap) {
         int ncap = *cap ? *cap * 2 : 8;
         rc_ir_name *na = RC_NEW_ARRAY(c->a, rc_ir_name, ncap);
@@ -287,14 +280,7 @@ static void declare_all(rc_check_ctx *c, const rc_ast_policy *p)
                                   f->type.name);
                     continue;
                 }
-                bool kw = false;
-                for (size_t k = 0; k < sizeof c_keywords / sizeof c_keywords[0]; k++)
-                    kw |= strcmp(f->name.name, c_keywords[k]) == 0;
-                if (kw) {
-                    rc_diag_error(c->d, f->name.loc, "field name '%s' is a C keyword and cannot be a struct member",
-                                  f->name.name);
-                    continue;
-                }
+                if (!rc_check_field_name(c, &f->name)) continue;
                 if (!declare(c, &f->name, RC_SYM_FIELD, ir->nfields)) continue;
                 irf->name = f->name.name;
                 irf->loc = f->name.loc;
@@ -1170,6 +1156,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         return NULL;
     }
     ir->name = p->name.name;
+    rc_check_policy_name(c, &p->name);
     if (p->version.kind != RC_AV_INT || p->version.num < 0 || p->version.num > UINT32_MAX)
         rc_diag_error(d, p->version.loc, "policy version must be a whole number in 0..4294967295");
     else
@@ -1248,8 +1235,11 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     check_case_collisions(c, ir->channels, ir->nchannels, "channels");
     check_case_collisions(c, ir->handlers, ir->nhandlers, "handlers");
     check_case_collisions(c, ir->adjusts, ir->nadjusts, "adjustments");
+    rc_check_generated_names(c);
 
     if (d->errors) return NULL;
     ir->hash = rc_ir_hash(ir);
+    rc_check_ckpt_keys(c);
+    if (d->errors) return NULL;
     return ir;
 }
