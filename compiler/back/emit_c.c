@@ -435,6 +435,9 @@ static void emit_u32_array(FILE *c, const char *type, const char *name, const ui
 /* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows. */
 static void emit_pats(FILE *c, const char *P, int t, const uint16_t *v, int n)
 {
+    /* no lists (no pattern can match): no array, as ISO C has no empty
+     * ones; the scanner reads lists only through a non-zero acc value */
+    if (n == 0) return;
     fprintf(c, "static const uint16_t %s__t%d_pats[%d] = {", P, t, n);
     for (int i = 0; i < n; i++) {
         if (i % 12 == 0) fprintf(c, "\n   ");
@@ -482,11 +485,12 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
                "%s__t%d_chk, %s__t%d_nxt,\n", z->wide ? "16c" : "8c", P, t, P, t, P, t, P, t, P, t);
     if (nacc > 0) fprintf(c, "    %s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
     else fprintf(c, "    NULL, NULL, ");
+    if (z->npats > 0) fprintf(c, "%s__t%d_pats, ", P, t);
+    else fprintf(c, "NULL, ");
     if (z->wide)
-        fprintf(c, "%s__t%d_pats, %du, %du, %du\n};\n\n", P, t, d->words, z->accfrom, z->stopfrom);
+        fprintf(c, "%du, %du, %du\n};\n\n", d->words, z->accfrom, z->stopfrom);
     else
-        fprintf(c, "%s__t%d_pats, %du, %du, %du, %du, %du, %du\n};\n\n",
-                P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+        fprintf(c, "%du, %du, %du, %du, %du, %du\n};\n\n", z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
 }
 
 static void emit_dfa(em *e, int t)
@@ -521,8 +525,10 @@ static void emit_dfa(em *e, int t)
     emit_u32_array(c, "uint16_t", nm, v, d->nstates, false);
     emit_pats(c, e->P, t, pats, npats);
     fprintf(c, "static const recov_dfa16 %s__t%d = {\n    %s__t%d_map, %s__t%d_trans, %s__t%d_acc, "
-               "%s__t%d_end, %s__t%d_pats, %du, %du\n};\n\n",
-            e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
+               "%s__t%d_end, ", e->P, t, e->P, t, e->P, t, e->P, t, e->P, t);
+    if (npats > 0) fprintf(c, "%s__t%d_pats, ", e->P, t);
+    else fprintf(c, "NULL, ");
+    fprintf(c, "%du, %du\n};\n\n", d->nclasses, d->words);
 }
 
 static void emit_strings(em *e, const char *fn, const char *tab, const char *const *v, int n)
@@ -778,6 +784,19 @@ static void put_leaf(const em *e, FILE *f, const rc_ir_expr *x, int ctx)
  * recursion: conditions may nest tens of thousands deep. */
 typedef struct put_item { int node; const char *text; } put_item;
 
+/* The kind of node i as put_expr writes it: an AND/OR with a constant side
+ * is written as its other side. */
+static rc_ir_xkind chain_kind(const em *e, int i, int ctx)
+{
+    for (;;) {
+        const rc_ir_expr *x = &e->ir->exprs[i];
+        if (x->kind != RC_X_AND && x->kind != RC_X_OR) return x->kind;
+        if (fold(e, x->a, ctx) >= 0) i = x->b;
+        else if (fold(e, x->b, ctx) >= 0) i = x->a;
+        else return x->kind;
+    }
+}
+
 static void put_expr(const em *e, FILE *f, int root, int ctx)
 {
     size_t cap = 64, n = 0;
@@ -787,7 +806,7 @@ static void put_expr(const em *e, FILE *f, int root, int ctx)
     while (n) {
         put_item it = st[--n];
         if (it.text) { fputs(it.text, f); continue; }
-        if (n + 4 > cap) {
+        if (n + 8 > cap) {
             cap *= 2;
             put_item *ns = realloc(st, cap * sizeof *st);
             if (!ns) break;
@@ -801,11 +820,17 @@ static void put_expr(const em *e, FILE *f, int root, int ctx)
             /* AND with a true side / OR with a false side is the other side */
             if (a >= 0) { st[n++] = (put_item){x->b, NULL}; break; }
             if (b >= 0) { st[n++] = (put_item){x->a, NULL}; break; }
-            fputs("(", f);
-            st[n++] = (put_item){0, ")"};
+            /* a child of the same operator is not parenthesised: a chain
+             * `(a) && (b) && (c)` stays flat however long it is (the checker
+             * bounds the nesting of different operators, check_expr.c) */
+            bool wa = chain_kind(e, x->a, ctx) != x->kind, wb = chain_kind(e, x->b, ctx) != x->kind;
+            if (wb) st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->b, NULL};
-            st[n++] = (put_item){0, x->kind == RC_X_AND ? ") && (" : ") || ("};
+            if (wb) st[n++] = (put_item){0, "("};
+            st[n++] = (put_item){0, x->kind == RC_X_AND ? " && " : " || "};
+            if (wa) st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->a, NULL};
+            if (wa) fputs("(", f);
             break;
         }
         case RC_X_NOT:

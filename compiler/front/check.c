@@ -414,6 +414,13 @@ static void resolve_errors(rc_check_ctx *c, const rc_ast_policy *p)
         e->severity = sev < 0 ? RC_SEV_MEDIUM : (rc_severity)sev;
         if (d->message && d->message->next) rc_diag_error(c->d, d->message->next->loc, "duplicate `message`");
         if (d->hint && d->hint->next) rc_diag_error(c->d, d->hint->next->loc, "duplicate `hint`");
+        const rc_ast_string *texts[3] = { d->message, d->hint, d->steps_text };
+        for (int k = 0; k < 3; k++)
+            for (const rc_ast_string *t = texts[k]; t; t = t->next)
+                if (strlen(t->text) > RC_MAX_TEXT_BYTES)
+                    rc_diag_error(c->d, t->loc, "this %s is %zu bytes long; a message, hint or step is at most %d "
+                                  "bytes (the longest string literal every C99 compiler accepts)",
+                                  k == 0 ? "message" : k == 1 ? "hint" : "step", strlen(t->text), RC_MAX_TEXT_BYTES);
         e->message = d->message ? d->message->text : NULL;
         e->hint = d->hint ? d->hint->text : NULL;
         e->steps = strings(c, d->steps_text, &e->nsteps);
