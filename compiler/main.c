@@ -330,25 +330,22 @@ static int cmd_test(const opts *o)
     return worst;
 }
 
-/* check --format json|sarif: the diagnostics are captured as text and
- * turned into records (report.h). */
+/* check --format json|sarif: the diagnostics are collected as records
+ * (diag.h) and written by report.c. */
 static int cmd_check_formatted(const opts *o, bool sarif)
 {
     rc_report rep;
     rc_report_init(&rep);
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
+        rc_diag_records recs;
+        memset(&recs, 0, sizeof recs);
         rc_unit u;
         rc_unit_opts uo;
         unit_opts(o, &uo);
-        int rc = rc_unit_load(&u, o->files[i], mem, &uo);
-        fclose(mem);
-        rc_report_add(&rep, o->files[i], buf, len, rc);
-        free(buf);
+        uo.records = &recs;
+        int rc = rc_unit_load(&u, o->files[i], NULL, &uo);
+        rc_report_add(&rep, o->files[i], &recs, rc);
         rc_unit_free(&u);
         if (rc > worst) worst = rc;
     }

@@ -27,6 +27,8 @@
 #define RC_MAX_ALTS 16
 /* RC_MAX_STEPS: steps in one on block (an 8-bit position). */
 #define RC_MAX_STEPS 255
+/* RC_MAX_BLOCKS: on blocks in a policy (an 8-bit pending block + 1). */
+#define RC_MAX_BLOCKS 255
 
 static const char *const *const sev_names = rc_sev_names;
 
@@ -930,6 +932,11 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
                             "`on _` without `when` handles every error");
             rc_diag_note(c->d, catchall->loc, "the catch-all block is here");
             continue;
+        }
+        if (ir->nblocks == RC_MAX_BLOCKS) {
+            rc_diag_error(c->d, d->loc, "a policy has at most %d `on` blocks (the checkpoint keeps the block "
+                          "of a pending step in one byte); merge blocks that take the same steps", RC_MAX_BLOCKS);
+            break;
         }
         rc_ir_block *b = &ir->blocks[ir->nblocks];
         b->loc = d->loc;

@@ -127,7 +127,7 @@ bool rc_check_field_name(rc_check_ctx *c, const rc_ident *id)
     if (in_list(s, std_names, sizeof std_names / sizeof std_names[0]) || reserved_pattern(s)) {
         rc_diag_error(c->d, id->loc, "field name '%s' is reserved by the C standard headers (a macro or type "
                       "there); the generated struct member would not compile", s);
-        rc_diag_note(c->d, id->loc, "fix: rename the field, e.g. '%s_value'", s);
+        rc_diag_fix(c->d, id->loc, "rename the field, e.g. '%s_value'", s);
         return false;
     }
     if (runtime_prefix(s)) {

@@ -37,6 +37,7 @@ typedef struct rc_unit_opts {
     int ndefines;
     const char *sysroot;              /* --sysroot, NULL for none */
     const char *target;               /* --target triple, NULL for the host */
+    rc_diag_records *records;         /* non-NULL: collect the diagnostics here and print no text */
 } rc_unit_opts;
 
 /* Returns 0 when the policy is valid (u->ir set), 1 when it has errors
