@@ -8,15 +8,6 @@
 
 #include "analyze_int.h"
 
-bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n)
-{
-    if (s->unknown || s->n == 0) return false;
-    const uint64_t *c = rc_space_best_cube(&an->sp, s);
-    if (!c) return false;
-    rc_space_witness(&an->sp, 0, c, buf, n, NULL);
-    return true;
-}
-
 /* -Wunused-field: a fault field that no condition and no `honor` reads. */
 static void unused_fields(rc_an *an)
 {
@@ -69,14 +60,13 @@ static void dead_config(rc_an *an)
     free(made);
 }
 
-void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d)
+void rc_analyze(const rc_ir *ir, rc_diag *d)
 {
     rc_arena a;
     rc_arena_init(&a);
     rc_an an;
     memset(&an, 0, sizeof an);
     an.ir = ir;
-    an.ast = ast;
     an.d = d;
     an.exact = true;
     rc_space_init(&an.sp, &a, &ir, 1);

@@ -124,4 +124,45 @@ void rc_sim_describe(const rc_ir *ir, const recov_decision *d, char *buf, size_t
 /* Lower-case name of a severity level ("low".."critical"), NULL out of range. */
 const char *rc_sim_severity_name(int sev);
 
+/* ---- event sequences (sim_run.c) -------------------------------------------
+ * A scenario as data: what `recovc test` reads from .rtest files, and what
+ * the analyses build to replay a timeline they print.  Event times are ms
+ * after the sequence's start tick t0 (ticks wrap, as the host's do). */
+
+typedef enum rc_sim_evkind { RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT } rc_sim_evkind;
+
+/* What an event must yield.  kind is a recov_kind, or -1 for no
+ * expectation; an ADMIT event compares `admit` instead (kind 0). */
+typedef struct rc_sim_expect {
+    int kind;
+    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
+    bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
+    int id;                     /* alternative / mode / channel / handler / adjustment */
+    int level;                  /* ESCALATE */
+    int error;                  /* the decision's error, -1 for any */
+    recov_admit admit;
+    const char *text;           /* the expectation as written, for messages (NULL: none) */
+} rc_sim_expect;
+
+/* Does decision d meet the expectation (kind -1: always)? */
+bool rc_sim_expect_met(const rc_sim_expect *x, const recov_decision *d);
+
+typedef struct rc_sim_event {
+    rc_sim_evkind kind;
+    uint32_t t;                 /* ms after the start */
+    bool ok;                    /* HANDLER: ok or failed */
+    const rc_sim_value *values; /* FAIL: [ir->nfields] */
+    rc_sim_expect expect;
+} rc_sim_event;
+
+/* Applies one event at tick t0 + e->t: FAIL -> P_failed, HANDLER ->
+ * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit.  *d receives the
+ * decision (FAIL, HANDLER; else zeroed), *admit the admission (ADMIT).
+ * Returns whether the event meets its expectation (OK: always). */
+bool rc_sim_apply(rc_sim *s, uint32_t t0, const rc_sim_event *e, recov_decision *d, recov_admit *admit);
+
+/* P_init(t0, seed), then the n events in order: the number of events that
+ * do not meet their expectation. */
+int rc_sim_replay(rc_sim *s, uint32_t t0, uint32_t seed, const rc_sim_event *ev, int n);
+
 #endif

@@ -39,46 +39,6 @@ static int severity_of(const char *name)
     return -1;
 }
 
-/* ---- suggestions ------------------------------------------------------- */
-
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return INT_MAX;
-    int row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int prev = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int cur = row[j];
-            int best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
-const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
-{
-    const char *best = NULL;
-    int bestd = INT_MAX;
-    int limit = (int)strlen(name) / 3 + 1;
-    for (int i = 0; i < c->syms.cap; i++) {
-        const rc_sym *s = &c->syms.slots[i];
-        if (!s->name || !((int)s->kind & kindmask)) continue;
-        int d = edit_distance(name, s->name);
-        if (d <= limit && (d < bestd || (d == bestd && strcmp(s->name, best) < 0))) {
-            best = s->name;
-            bestd = d;
-        }
-    }
-    return best;
-}
-
 /* ---- small helpers ----------------------------------------------------- */
 
 static const char *const kind_words[] = {
@@ -383,7 +343,7 @@ static void resolve_consts(rc_check_ctx *c, const rc_ast_policy *p)
             i++;
             continue;
         }
-        c->const_vals[i].kind = RC_AV_INT;
+        c->const_vals[i].kind = d->value.kind == RC_AV_DURATION ? RC_AV_DURATION : RC_AV_INT;
         c->const_vals[i].num = v;
         i++;
     }
@@ -484,6 +444,7 @@ static void build_classify(rc_check_ctx *c, const rc_ast_policy *p, bool *produc
             /* exhaustive without `_`: the last rule holds whenever the
              * earlier ones do not, so it is the catch-all */
             ir->rules[ir->nrules - 1].cond = true_expr(c, ir->rules[ir->nrules - 1].loc);
+            ir->rules[ir->nrules - 1].implicit_catchall = true;
         }
     }
 }
@@ -557,7 +518,17 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 }
                 break;
             }
-            const char *k = s->word.name ? s->word.name : "";
+            if (!s->word.name) {
+                /* `jitter 5;`, `jitter 1.5;`: a number where a mode or a
+                 * percentage belongs */
+                rc_loc at = s->v[0].loc.line ? s->v[0].loc : s->loc;
+                rc_diag_error(c->d, at, "jitter takes none, N%%, full, equal or decorrelated, not a bare number");
+                if (s->v[0].kind == RC_AV_INT && s->v[0].num >= 0 && s->v[0].num <= 100)
+                    rc_diag_note(c->d, at, "fix: write `jitter %lld%%;` for a jitter of %lld percent",
+                                 (long long)s->v[0].num, (long long)s->v[0].num);
+                break;
+            }
+            const char *k = s->word.name;
             if (strcmp(k, "none") == 0) r->jitter = RC_JITTER_NONE;
             else if (strcmp(k, "full") == 0) r->jitter = RC_JITTER_FULL;
             else if (strcmp(k, "equal") == 0) r->jitter = RC_JITTER_EQUAL;
@@ -959,8 +930,10 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
             }
         }
         if (d->when) b->when = rc_check_expr(c, d->when);
+        /* the deadline, resolved once for every later stage: the block's
+         * own, else (absent or 0) the policy's; 0 = none */
         if (d->value.kind != RC_AV_NONE) duration(c, &d->value, "block deadline", &b->deadline_ms);
-        else b->deadline_ms = ir->deadline_ms;
+        if (!b->deadline_ms) b->deadline_ms = ir->deadline_ms;
         int ns = 0;
         for (const rc_ast_step *s = d->steps; s; s = s->next) ns++;
         if (ns == 0) {
@@ -1252,6 +1225,17 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     rc_check_generated_names(c);
 
     if (d->errors) return NULL;
+    /* the constants, for the stages after the checker (which never read the AST) */
+    ir->consts = RC_NEW_ARRAY(a, rc_ir_const, c->nconsts + 1);
+    for (int i = 0; i < c->nconsts; i++) {
+        rc_ir_const *k = &ir->consts[i];
+        k->name = c->const_names[i];
+        k->value = c->const_vals[i].num;
+        k->duration = c->const_vals[i].kind == RC_AV_DURATION;
+        k->imported = i >= c->npolicy_consts;
+        k->loc = c->const_locs[i];
+    }
+    ir->nconsts = c->nconsts;
     ir->hash = rc_ir_hash(ir);
     rc_check_ckpt_keys(c);
     if (d->errors) return NULL;

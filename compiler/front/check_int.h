@@ -40,7 +40,7 @@ typedef struct rc_check_ctx {
     bool *const_used;           /* [nconsts] */
     bool *retry_used;           /* [nretries] */
     int nconsts;
-    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT) */
+    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT, RC_AV_DURATION when written so) */
     rc_loc *const_locs;
     const char **const_names;
     int *field_text_slot;       /* [nfields] -> texts index or -1 */
@@ -74,7 +74,7 @@ void rc_check_policy_name(rc_check_ctx *c, const rc_ident *id);
 void rc_check_generated_names(rc_check_ctx *c);   /* after every name is interned */
 void rc_check_ckpt_keys(rc_check_ctx *c);         /* after ir->hash is known */
 
-/* Suggest a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
+/* check_suggest.c: a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
 const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask);
 
 #endif

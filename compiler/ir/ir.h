@@ -96,11 +96,14 @@ typedef struct rc_ir_expr {
 } rc_ir_expr;
 
 /* A classify rule: first match wins; the last rule is always a catch-all
- * (cond is an RC_X_TRUE node) when the checker accepted the policy. */
+ * (cond is an RC_X_TRUE node) when the checker accepted the policy: either
+ * `_`, or, in a classify proven exhaustive without `_`, the last rule, whose
+ * condition the checker replaced by RC_X_TRUE (implicit_catchall). */
 typedef struct rc_ir_rule {
     int cond;                   /* index into exprs */
     int error;
     rc_loc loc;
+    bool implicit_catchall;     /* a written condition made a catch-all (not hashed: cond says it all) */
 } rc_ir_rule;
 
 /* One pattern of a text field: the alternatives of one `~` (one DFA bit). */
@@ -198,12 +201,25 @@ typedef struct rc_ir_step {
 typedef struct rc_ir_block {
     bool *errors;               /* [nerrors]: errors this block handles */
     int when;                   /* index into exprs, -1 when none */
-    uint32_t deadline_ms;       /* own deadline, else the policy's, 0 = none */
+    uint32_t deadline_ms;       /* resolved by the checker: own deadline if given and not 0, else
+                                   the policy's; 0 = none.  A block's deadline is read from here only */
     rc_ir_step *steps;
     int nsteps;                 /* >= 1 */
     int terminal;               /* index of the last DEGRADE/ESCALATE/ABORT step, -1 if none */
     rc_loc loc;
 } rc_ir_block;
+
+/* A named constant: the policy's `const` declarations in order, then the
+ * integer constants of imported C headers (spec/headers.md).  Names only
+ * matter before code generation (conditions already hold the values), so the
+ * table is not hashed; scenario files read it for fault values. */
+typedef struct rc_ir_const {
+    const char *name;
+    int64_t value;              /* resolved; a duration in ms */
+    bool duration;              /* declared as a duration literal (250ms, 5s...) */
+    bool imported;              /* from an imported C header */
+    rc_loc loc;
+} rc_ir_const;
 
 /* A host-visible name: alternatives, modes, channels, handlers, adjustments. */
 typedef struct rc_ir_name {
@@ -217,6 +233,7 @@ typedef struct rc_ir {
     uint32_t hash;              /* rc_ir_hash() */
 
     rc_ir_field *fields;     int nfields;
+    rc_ir_const *consts;     int nconsts;    /* policy constants, then imported ones */
     rc_ir_class *classes;    int nclasses;
     rc_ir_error *errors;     int nerrors;
     rc_ir_expr *exprs;       int nexprs;
