@@ -67,6 +67,14 @@ static const char *sev_name(int s)
     return s >= 0 && s < RC_SEV_COUNT ? n[s] : "?";
 }
 
+const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, char *buf, size_t n)
+{
+    int p = rc_ir_param_at(e->ir, slot, obj, sub);
+    if (p >= 0) snprintf(buf, n, "s->prm%d", p);
+    else snprintf(buf, n, "%" PRIu64 "u", v);
+    return buf;
+}
+
 /* Appends a record; fmt builds the key. */
 static em_rec *add_rec(em *e, int size, uint32_t max, const char *lval, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
@@ -172,6 +180,13 @@ static void plan_state(em *e)
         snprintf(lv, sizeof lv, "unres%d", l);
         add_rec(e, 2, 0xFFFFu, lv, "unresolved.%s", sev_name(l));
     }
+    for (int i = 0; i < ir->nparams; i++) {
+        snprintf(lv, sizeof lv, "prm%d", i);
+        r = add_rec(e, 4, (uint32_t)ir->params[i].hi, lv, "param.%s", ir->params[i].name);
+        r->min = (uint32_t)ir->params[i].lo;
+        r->def = (uint32_t)ir->params[i].def;
+        r->init = 3;
+    }
     /* the incident: keyed with the policy hash, so only the identical policy restores it */
     uint32_t h = ir->hash;
     add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
@@ -276,6 +291,7 @@ static void emit_source(em *e, const char *header_name)
     rc_em_machine(e);
     rc_em_checkpoint(e);
     rc_em_name_funcs(e);
+    rc_em_params(e);
 }
 
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, char *why, size_t n)
@@ -325,4 +341,65 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
 bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c)
 {
     return rc_emit_c_why(ir, header_name, h, c, NULL, 0);
+}
+
+/* ---- parameters ------------------------------------------------------------ */
+
+void rc_em_params(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->nparams) return;
+    rc_cout_line(o, "const char *%s_param_name(unsigned id)", P);
+    rc_cout_open(o, "{");
+    rc_cout_open(o, "static const char *const names[%d] = {", ir->nparams);
+    for (int i = 0; i < ir->nparams; i++) {
+        rc_cout_begin(o, "%s", "");
+        rc_em_put_cstr(o, ir->params[i].name);
+        rc_cout_end(o, ",");
+    }
+    rc_cout_close(o, "};");
+    rc_cout_line(o, "return (id < %du) ? names[id] : NULL;", ir->nparams);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_params_default(%s_params *p)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++)
+        rc_cout_line(o, "p->%s = %" PRId64 "u;", ir->params[i].name, ir->params[i].def);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "unsigned %s_set_params(%s_state *s, const %s_params *p)", P, P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++) {
+        const rc_ir_param *p = &ir->params[i];
+        /* a bound at its type's limit is left out (-Wtype-limits) */
+        int64_t tmax = p->type == RC_PT_U8 || p->type == RC_PT_PERCENT ? UINT8_MAX
+                     : p->type == RC_PT_U16 ? UINT16_MAX : UINT32_MAX;
+        if (p->lo > 0 && p->hi < tmax)
+            rc_cout_open(o, "if ((p->%s < %" PRId64 "u) || (p->%s > %" PRId64 "u)) {", p->name, p->lo, p->name, p->hi);
+        else if (p->lo > 0)
+            rc_cout_open(o, "if (p->%s < %" PRId64 "u) {", p->name, p->lo);
+        else if (p->hi < tmax)
+            rc_cout_open(o, "if (p->%s > %" PRId64 "u) {", p->name, p->hi);
+        else
+            continue;
+        rc_cout_line(o, "return %du;", i + 1);
+        rc_cout_close(o, "}");
+    }
+    for (int i = 0; i < ir->nparams; i++) rc_cout_line(o, "s->prm%d = p->%s;", i, ir->params[i].name);
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_get_params(const %s_state *s, %s_params *p)", P, P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++) {
+        const rc_ir_param *p = &ir->params[i];
+        const char *t = p->type == RC_PT_U8 || p->type == RC_PT_PERCENT ? "uint8_t"
+                      : p->type == RC_PT_U16 ? "uint16_t" : NULL;
+        if (t) rc_cout_line(o, "p->%s = (%s)s->prm%d;", p->name, t, i);
+        else rc_cout_line(o, "p->%s = s->prm%d;", p->name, i);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
 }

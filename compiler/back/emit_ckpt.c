@@ -146,7 +146,11 @@ static void emit_load(em *e, int n, int npersist)
     rc_cout_open(o, "if ((k == %du) || ((!same) && (k >= %du))) {", n, npersist);
     rc_cout_line(o, "continue; /* another version's record, or its incident */");
     rc_cout_close(o, "}");
-    snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || ((k == 0u) && (v == 0u))", P, P);
+    if (e->ir->nparams)
+        snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || (v < %s__ck_min[k]) || "
+                 "((k == 0u) && (v == 0u))", P, P, P);
+    else
+        snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || ((k == 0u) && (v == 0u))", P, P);
     return_if(o, cond, "RECOV_LOAD_CORRUPT");
     rc_cout_open(o, "if (pass != 0u) {");
     rc_cout_line(o, "%s__ck_set(s, k, v);", P);
@@ -183,6 +187,12 @@ void rc_em_checkpoint(em *e)
     for (int i = 0; i < n; i++) { v[i] = e->recs[i].max; if (v[i] > mx) mx = v[i]; }
     snprintf(nm, sizeof nm, "%s__ck_max", P);
     rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+    if (e->ir->nparams) {   /* parameters have a lower bound too */
+        mx = 0;
+        for (int i = 0; i < n; i++) { v[i] = e->recs[i].min; if (v[i] > mx) mx = v[i]; }
+        snprintf(nm, sizeof nm, "%s__ck_min", P);
+        rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+    }
     rc_cout_open(o, "static const %s %s__ck_off[%d] = {", rc_em_utype((uint64_t)rc_em_state_size(e)), P, n);
     for (int i = 0; i < n; i++) {
         /* array elements by their designator (`alt_ok[1]`); element 0 as the array */

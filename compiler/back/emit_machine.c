@@ -304,7 +304,11 @@ static void emit_delay(em *e, int r)
     rc_cout_line(o, "/* retry %s */", rt->name);
     rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
-    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %" PRIu32 "u, %" PRIu32 "u, n);", (int)rt->backoff, rt->base_ms, rt->factor_milli);
+    char nb[32], nf[32], nm[32];
+    rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
+    rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
+    rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
+    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %s, %s, n);", (int)rt->backoff, nb, nf);
     rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
@@ -312,13 +316,13 @@ static void emit_delay(em *e, int r)
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
     }
     if (rt->max_ms != UINT32_MAX) {
-        rc_cout_open(o, "if (d > %" PRIu32 "u) {", rt->max_ms);
-        rc_cout_line(o, "d = %" PRIu32 "u;", rt->max_ms);
+        rc_cout_open(o, "if (d > %s) {", nm);
+        rc_cout_line(o, "d = %s;", nm);
         rc_cout_close(o, "}");
     }
     if (rt->honor_field >= 0) {
@@ -358,7 +362,9 @@ static void emit_budget_funcs(em *e)
     rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {", i, ir->budgets[i].window_ms);
+        char nw[32];
+        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %s) {", i,
+                     rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
         rc_cout_line(o, "s->bud%d_wstart = now;", i);
         rc_cout_line(o, "s->bud%d_calls = 0u;", i);
         rc_cout_line(o, "s->bud%d_retries = 0u;", i);
@@ -377,10 +383,13 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %du / 100u;", i, ir->budgets[i].ratio_pct);
-        if (ir->budgets[i].min_retries) {
-            rc_cout_open(o, "if (lim < %du) {", ir->budgets[i].min_retries);
-            rc_cout_line(o, "lim = %du;", ir->budgets[i].min_retries);
+        char nr[32], nmin[32];
+        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %s / 100u;", i,
+                     rc_em_num(e, RC_SLOT_RATIO, i, 0, ir->budgets[i].ratio_pct, nr, sizeof nr));
+        rc_em_num(e, RC_SLOT_MIN_RETRIES, i, 0, ir->budgets[i].min_retries, nmin, sizeof nmin);
+        if (ir->budgets[i].min_retries || rc_ir_param_at(ir, RC_SLOT_MIN_RETRIES, i, 0) >= 0) {
+            rc_cout_open(o, "if (lim < %s) {", nmin);
+            rc_cout_line(o, "lim = %s;", nmin);
             rc_cout_close(o, "}");
         }
         rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
@@ -499,8 +508,10 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
     rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
     if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
-    rc_cout_line(o, "return %s__dec(s, %s, %du, %" PRIu32 "u);", e->P,
-                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+    char nms[32];
+    rc_cout_line(o, "return %s__dec(s, %s, %du, %s);", e->P,
+                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id,
+                 rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -545,13 +556,15 @@ static void emit_block(em *e, int bi)
     }
     rc_cout_open(o, "for (;;) {");
     if (dl && need_el && first_end > 0) {
+        char ndl[32];
+        rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
-                         dl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
+                         ndl, bi, first_end);
             rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
-                         dl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
+                         ndl, bi, first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
@@ -565,7 +578,9 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             rc_cout_comment(o, "retry %s", rt->name);
-            rc_cout_begin(o, "if ((s->blk%d_sub < %du)", bi, rt->attempts);
+            char na[32];
+            rc_cout_begin(o, "if ((s->blk%d_sub < %s)", bi,
+                          rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
@@ -618,7 +633,9 @@ static void emit_block(em *e, int bi)
             rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
             if (run) {
                 rc_cout_line(o, "s->pending = %du;", bi + 1);
-                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
+                char nms[32];
+                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                             rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
                 rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
@@ -751,8 +768,10 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
         rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        char nt[32];
         if (b->threshold) {
-            rc_cout_open(o, "if (s->brk%d_fails >= %du) {", i, b->threshold);
+            rc_cout_open(o, "if (s->brk%d_fails >= %s) {", i,
+                         rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
             rc_cout_line(o, "%s__open%d(s, now);", P, i);
             rc_cout_close(o, "}");
         } else {
@@ -770,8 +789,11 @@ static void emit_breaker_fail(em *e, int i)
         rc_cout_line(o, "nf++;");
         rc_cout_close(o, "}");
         rc_cout_begin(o, "if (");
-        if (b->min_calls) rc_cout_put(o, "(s->brk%d_n >= %du) && ", i, b->min_calls);
-        rc_cout_end_open(o, "((nf * 100u) >= (%du * (uint32_t)s->brk%d_n))) {", b->rate_pct, i);
+        char nmc[32], nrt[32];
+        if (b->min_calls)
+            rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
         rc_cout_line(o, "%s__open%d(s, now);", P, i);
         rc_cout_close(o, "}");
     }
@@ -797,6 +819,7 @@ static void emit_entry_points(em *e)
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
+        else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     rc_cout_close(o, "}");
@@ -813,8 +836,9 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u)) {",
-                         i, i, ir->breakers[i].open_ms);
+            char nop[32];
+            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
+                         i, i, rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
             rc_cout_line(o, "s->brk%d_state = 2u;", i);
             rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
             rc_cout_line(o, "s->brk%d_successes = 0u;", i);
@@ -827,8 +851,10 @@ static void emit_entry_points(em *e)
                 rc_cout_begin(o, "    || ");
             }
             rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %du))", i, i, ir->breakers[i].probes);
+                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s))", i, i,
+                            rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
                 rc_cout_put(o, "(s->brk%d_state == 2u)", i);
         }
@@ -960,7 +986,10 @@ static void emit_entry_points(em *e)
         }
         rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
         rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
-        if (b->close_after) rc_cout_open(o, "if (s->brk%d_successes >= %du) {", i, b->close_after);
+        char ncl[32];
+        if (b->close_after)
+            rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
+                         rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
         else rc_cout_open(o, "{");
         rc_cout_line(o, "s->brk%d_state = 0u;", i);
         emit_breaker_clear(o, b, i);

@@ -48,6 +48,11 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
 {
     rc_sim *s = RC_NEW(a, rc_sim);
     s->ir = ir;
+    s->params = RC_NEW_ARRAY(a, int64_t, ir->nparams > 0 ? ir->nparams : 1);
+    if (ir->nparams) {
+        s->inst = rc_ir_instantiate(a, ir, NULL);
+        s->ir = s->inst;
+    }
     s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
@@ -84,6 +89,18 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     s->pending = 0;
     s->last_alt = 0;
     s->last_handler = 0;
+    for (int i = 0; i < ir->nparams; i++) s->params[i] = ir->params[i].def;
+    if (s->inst) rc_ir_apply(s->inst, s->params);
+}
+
+unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals)
+{
+    const rc_ir *ir = s->ir;
+    for (int i = 0; i < ir->nparams; i++)
+        if (vals[i] < ir->params[i].lo || vals[i] > ir->params[i].hi) return (unsigned)i + 1u;
+    for (int i = 0; i < ir->nparams; i++) s->params[i] = vals[i];
+    if (s->inst) rc_ir_apply(s->inst, s->params);
+    return 0;
 }
 
 /* ---- conditions --------------------------------------------------------- */

@@ -49,6 +49,11 @@ bool rc_sim_apply(rc_sim *s, uint32_t t0, const rc_sim_event *e, recov_decision 
     case RC_SIM_EV_ADMIT:
         *admit = rc_sim_admit(s, now);
         return *admit == e->expect.admit;
+    case RC_SIM_EV_PARAMS: {
+        unsigned r = rc_sim_set_params(s, e->params);
+        d->id = (uint16_t)r;
+        return r == (e->reject < 0 ? 0u : (unsigned)e->reject + 1u);
+    }
     }
     return false;
 }

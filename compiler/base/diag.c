@@ -147,6 +147,27 @@ void rc_diag_records_free(rc_diag_records *r)
     memset(r, 0, sizeof *r);
 }
 
+void rc_diag_keep(rc_diag *d, const rc_diag_rec *m)
+{
+    if (!d->records) return;
+    rc_diag_records *r = d->records;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 16;
+        r->v = xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+    }
+    rc_diag_rec c = *m;
+    c.file = xstrdup(m->file);
+    c.text = xstrdup(m->text);
+    c.notes = m->nnotes ? xrealloc(NULL, (size_t)m->nnotes * sizeof *c.notes) : NULL;
+    c.capnotes = m->nnotes;
+    for (int i = 0; i < m->nnotes; i++) {
+        c.notes[i] = m->notes[i];
+        c.notes[i].file = xstrdup(m->notes[i].file);
+        c.notes[i].text = xstrdup(m->notes[i].text);
+    }
+    r->v[r->n++] = c;
+}
+
 /* ---- the text writer -------------------------------------------------------------- */
 
 static void write_head(FILE *out, const char *file, rc_loc loc, const char *kind)

@@ -60,6 +60,7 @@ typedef struct rc_diag_records {
 
 void rc_diag_records_free(rc_diag_records *r);
 
+
 typedef struct rc_diag {
     const char *file;        /* name printed in messages */
     const char *src;         /* source text, for the caret line (may be NULL) */
@@ -88,6 +89,9 @@ void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
 /* A note attached to the previous message (printed only if it was printed). */
 void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Appends a copy of m (and its notes) to d->records when records are kept;
+ * prints nothing (for a caller that printed m's text itself). */
+void rc_diag_keep(rc_diag *d, const rc_diag_rec *m);
 /* A fix note: `note: fix: text` in text, RC_DIAG_FIX in the record. */
 void rc_diag_fix(rc_diag *d, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

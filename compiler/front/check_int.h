@@ -50,6 +50,9 @@ typedef struct rc_check_ctx {
     int npolicy_consts;
     int *const_enum;            /* [nconsts] imported enum of a constant, -1 for none */
     int *field_enum;            /* [nfields] imported enum type of a field, -1 for none */
+    /* parameters: the numbers they give, collected while building */
+    int cap_pbinds;
+    bool *param_used;           /* [nparams] */
 } rc_check_ctx;
 
 /* check_import.c: the imported fault struct's members, the imported
@@ -63,6 +66,9 @@ int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e);   /* -> expr index, -1
 int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind);
 bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out);
 
+/* check.c: records that parameter `param` gives the number in `slot`. */
+void rc_check_bind(rc_check_ctx *c, rc_slot slot, int obj, int sub, int param);
+
 /* check_cover.c: is classify exhaustive without `_`?  Reports the error with a
  * witness when not; returns true when every fault is covered. */
 bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc);
@@ -70,6 +76,8 @@ bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc);
 /* check_names.c: the name rules (spec/language.md "Names and limits"). */
 bool rc_check_name_length(rc_check_ctx *c, const char *name, rc_loc loc, const char *what);
 bool rc_check_field_name(rc_check_ctx *c, const rc_ident *id);     /* a `fault { }` field */
+/* a struct member of the generated code (what: "field", "parameter") */
+bool rc_check_member_name(rc_check_ctx *c, const rc_ident *id, const char *what);
 void rc_check_policy_name(rc_check_ctx *c, const rc_ident *id);
 void rc_check_generated_names(rc_check_ctx *c);   /* after every name is interned */
 void rc_check_ckpt_keys(rc_check_ctx *c);         /* after ir->hash is known */

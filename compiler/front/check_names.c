@@ -117,25 +117,28 @@ bool rc_check_name_length(rc_check_ctx *c, const char *name, rc_loc loc, const c
     return false;
 }
 
-bool rc_check_field_name(rc_check_ctx *c, const rc_ident *id)
+bool rc_check_member_name(rc_check_ctx *c, const rc_ident *id, const char *what)
 {
     const char *s = id->name;
     if (is_keyword(s)) {
-        rc_diag_error(c->d, id->loc, "field name '%s' is a C keyword and cannot be a struct member", s);
+        rc_diag_error(c->d, id->loc, "%s name '%s' is a C keyword and cannot be %s", what, s,
+                      strcmp(what, "parameter") == 0 ? "a member of the generated P_params" : "a struct member");
         return false;
     }
     if (in_list(s, std_names, sizeof std_names / sizeof std_names[0]) || reserved_pattern(s)) {
-        rc_diag_error(c->d, id->loc, "field name '%s' is reserved by the C standard headers (a macro or type "
-                      "there); the generated struct member would not compile", s);
-        rc_diag_fix(c->d, id->loc, "rename the field, e.g. '%s_value'", s);
+        rc_diag_error(c->d, id->loc, "%s name '%s' is reserved by the C standard headers (a macro or type "
+                      "there); the generated struct member would not compile", what, s);
+        rc_diag_fix(c->d, id->loc, "rename the %s, e.g. '%s_value'", what, s);
         return false;
     }
     if (runtime_prefix(s)) {
-        rc_diag_error(c->d, id->loc, "field name '%s' is in the runtime's namespace (recov_*, RECOV_*)", s);
+        rc_diag_error(c->d, id->loc, "%s name '%s' is in the runtime's namespace (recov_*, RECOV_*)", what, s);
         return false;
     }
     return true;
 }
+
+bool rc_check_field_name(rc_check_ctx *c, const rc_ident *id) { return rc_check_member_name(c, id, "field"); }
 
 void rc_check_policy_name(rc_check_ctx *c, const rc_ident *id)
 {

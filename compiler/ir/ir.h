@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "dfa.h"
 
@@ -209,6 +210,47 @@ typedef struct rc_ir_block {
     rc_loc loc;
 } rc_ir_block;
 
+/* ---- parameters --------------------------------------------------------- */
+
+/* `param NAME : TYPE in LO..HI = DEFAULT;`  Values in the IR's units (ms,
+ * percent, thousandths). */
+typedef enum rc_ptype { RC_PT_U8, RC_PT_U16, RC_PT_U32, RC_PT_DURATION, RC_PT_PERCENT, RC_PT_FACTOR } rc_ptype;
+
+typedef struct rc_ir_param {
+    const char *name;
+    rc_ptype type;
+    int64_t lo, hi, def;
+    rc_loc loc;
+} rc_ir_param;
+
+/* The numbers of the IR that a parameter gives.  The IR's own member holds
+ * the parameter's DEFAULT, so a reader that ignores bindings sees the policy
+ * with default values; rc_ir_instantiate writes other values in. */
+typedef enum rc_slot {
+    RC_SLOT_ATTEMPTS,       /* retries[obj].attempts */
+    RC_SLOT_BASE,           /* retries[obj].base_ms */
+    RC_SLOT_FACTOR,         /* retries[obj].factor_milli */
+    RC_SLOT_MAX,            /* retries[obj].max_ms */
+    RC_SLOT_THRESHOLD,      /* breakers[obj].threshold */
+    RC_SLOT_RATE,           /* breakers[obj].rate_pct */
+    RC_SLOT_MIN_CALLS,      /* breakers[obj].min_calls */
+    RC_SLOT_OPEN_MS,        /* breakers[obj].open_ms */
+    RC_SLOT_PROBES,         /* breakers[obj].probes */
+    RC_SLOT_CLOSE_AFTER,    /* breakers[obj].close_after */
+    RC_SLOT_RATIO,          /* budgets[obj].ratio_pct */
+    RC_SLOT_MIN_RETRIES,    /* budgets[obj].min_retries */
+    RC_SLOT_WINDOW,         /* budgets[obj].window_ms */
+    RC_SLOT_DEADLINE,       /* deadline_ms (obj -1) or blocks[obj].deadline_ms */
+    RC_SLOT_STEP_MS,        /* blocks[obj].steps[sub].ms */
+    RC_SLOT_EXPR,           /* exprs[obj].value (a `when` comparison) */
+} rc_slot;
+
+typedef struct rc_ir_pbind {
+    rc_slot slot;
+    int obj, sub;
+    int param;              /* index into params */
+} rc_ir_pbind;
+
 /* A named constant: the policy's `const` declarations in order, then the
  * integer constants of imported C headers (spec/headers.md).  Names only
  * matter before code generation (conditions already hold the values), so the
@@ -253,11 +295,26 @@ typedef struct rc_ir {
     rc_ir_name *handlers;    int nhandlers;  /* P_HANDLER_* run handlers */
     rc_ir_name *adjusts;     int nadjusts;   /* P_ADJ_*     adjustments */
 
+    rc_ir_param *params;     int nparams;    /* P_PARAM_*   declaration order */
+    rc_ir_pbind *pbinds;     int npbinds;
+
     /* C headers (spec/headers.md): with `fault = struct NAME;` P_fault is
      * that struct, and the generated header includes the imports. */
     const char *fault_struct;               /* NAME, or NULL for a `fault { }` block */
     const char *const *imports;  int nimports;  /* import paths as written */
 } rc_ir;
+
+/* Spelling of a parameter type ("u8" ... "factor"). */
+const char *rc_ptype_name(rc_ptype t);
+/* The parameter bound to a slot, or -1. */
+int rc_ir_param_at(const rc_ir *ir, rc_slot slot, int obj, int sub);
+/* A copy of ir whose bound numbers hold vals[nparams] (NULL: the defaults);
+ * tables that no binding touches are shared with ir.  rc_ir_apply rewrites
+ * an instantiated copy in place with other values. */
+rc_ir *rc_ir_instantiate(rc_arena *a, const rc_ir *ir, const int64_t *vals);
+void rc_ir_apply(rc_ir *inst, const int64_t *vals);
+/* A value as the policy writes it ("3", "30s", "50%", "1.5"). */
+void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
 
 /* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,
  * tables; never locations or comments).  Stable across runs and machines. */

@@ -262,9 +262,101 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
     return n;
 }
 
+/* "retry r attempts <- max_attempts": what binding i of ir gives, by names. */
+static void bind_desc(const rc_ir *ir, int i, char *buf, size_t n)
+{
+    static const char *const slot[] = {
+        "attempts", "backoff base", "backoff factor", "max", "open after", "open at (rate)", "open at (min)",
+        "open for", "half_open probes", "close after", "ratio", "ratio min", "ratio per", "deadline",
+        "", "",
+    };
+    const rc_ir_pbind *pb = &ir->pbinds[i];
+    const char *pn = ir->params[pb->param].name;
+    switch (pb->slot) {
+    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX:
+        snprintf(buf, n, "retry %s %s <- %s", ir->retries[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_THRESHOLD: case RC_SLOT_RATE: case RC_SLOT_MIN_CALLS: case RC_SLOT_OPEN_MS: case RC_SLOT_PROBES:
+    case RC_SLOT_CLOSE_AFTER:
+        snprintf(buf, n, "breaker %s %s <- %s", ir->breakers[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_RATIO: case RC_SLOT_MIN_RETRIES: case RC_SLOT_WINDOW:
+        snprintf(buf, n, "budget %s %s <- %s", ir->budgets[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_DEADLINE:
+        if (pb->obj < 0) snprintf(buf, n, "deadline <- %s", pn);
+        else snprintf(buf, n, "on-block %d deadline <- %s", pb->obj, pn);
+        break;
+    case RC_SLOT_STEP_MS: {
+        char st[200];
+        rc_diff_step(ir, &ir->blocks[pb->obj].steps[pb->sub], st, sizeof st);
+        snprintf(buf, n, "on-block %d step %d (%s) <- %s", pb->obj, pb->sub + 1, st, pn);
+        break;
+    }
+    case RC_SLOT_EXPR:
+        snprintf(buf, n, "a `when` comparison <- %s", pn);
+        break;
+    }
+}
+
+static bool has_bind(const rc_ir *ir, const char *d)
+{
+    char x[320];
+    for (int i = 0; i < ir->npbinds; i++) {
+        bind_desc(ir, i, x, sizeof x);
+        if (strcmp(x, d) == 0) return true;
+    }
+    return false;
+}
+
+/* Parameters by name (type, range, default), and which numbers they give. */
+static int diff_params(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = 0;
+    char x[320], lo[32], hi[32], df[32], lo2[32], hi2[32], df2[32];
+    for (int i = 0; i < a->nparams; i++) {
+        const rc_ir_param *p = &a->params[i], *q = NULL;
+        for (int j = 0; j < b->nparams && !q; j++) if (strcmp(b->params[j].name, p->name) == 0) q = &b->params[j];
+        rc_ir_param_format(p, p->lo, lo, sizeof lo);
+        rc_ir_param_format(p, p->hi, hi, sizeof hi);
+        rc_ir_param_format(p, p->def, df, sizeof df);
+        if (!q) { fprintf(out, "param %s: removed (was %s in %s..%s = %s)\n", p->name, rc_ptype_name(p->type), lo, hi, df); n++; continue; }
+        if (p->type != q->type || p->lo != q->lo || p->hi != q->hi || p->def != q->def) {
+            rc_ir_param_format(q, q->lo, lo2, sizeof lo2);
+            rc_ir_param_format(q, q->hi, hi2, sizeof hi2);
+            rc_ir_param_format(q, q->def, df2, sizeof df2);
+            fprintf(out, "param %s: %s in %s..%s = %s -> %s in %s..%s = %s%s\n", p->name, rc_ptype_name(p->type), lo, hi,
+                    df, rc_ptype_name(q->type), lo2, hi2, df2,
+                    q->lo > p->lo || q->hi < p->hi ? " (narrower: a saved value outside it does not restore)" : "");
+            n++;
+        }
+    }
+    for (int j = 0; j < b->nparams; j++) {
+        bool found = false;
+        for (int i = 0; i < a->nparams && !found; i++) found = strcmp(a->params[i].name, b->params[j].name) == 0;
+        if (found) continue;
+        const rc_ir_param *q = &b->params[j];
+        rc_ir_param_format(q, q->lo, lo, sizeof lo);
+        rc_ir_param_format(q, q->hi, hi, sizeof hi);
+        rc_ir_param_format(q, q->def, df, sizeof df);
+        fprintf(out, "param %s: added (%s in %s..%s = %s)\n", q->name, rc_ptype_name(q->type), lo, hi, df);
+        n++;
+    }
+    for (int i = 0; i < a->npbinds; i++) {
+        bind_desc(a, i, x, sizeof x);
+        if (!has_bind(b, x)) { fprintf(out, "no longer a parameter: %s\n", x); n++; }
+    }
+    for (int i = 0; i < b->npbinds; i++) {
+        bind_desc(b, i, x, sizeof x);
+        if (!has_bind(a, x)) { fprintf(out, "now a parameter: %s\n", x); n++; }
+    }
+    return n;
+}
+
 int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = diff_names(a, b, out);
+    n += diff_params(a, b, out);
     n += diff_classify(a, b, out);
     n += diff_blocks(a, b, out);
     bool layout = a->nbreakers != b->nbreakers || a->nbudgets != b->nbudgets || a->nalts != b->nalts ||

@@ -617,6 +617,18 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
         put_value(&f->line, &d->value);
         sb_puts(&f->line, ";");
         return;
+    case RC_D_PARAM: {
+        begin_line(f, first, last, true);
+        sb_printf(&f->line, "param %s : %s in ", name, d->cls.name ? d->cls.name : "_");
+        const rc_ast_value *pv[3] = { &d->range_lo, &d->range_hi, &d->value };
+        for (int k = 0; k < 3; k++) {
+            if (k == 1) sb_puts(&f->line, "..");
+            if (k == 2) sb_puts(&f->line, " = ");
+            if (pv[k]->kind == RC_AV_FACTOR) put_milli(&f->line, pv[k]->num); else put_value(&f->line, pv[k]);
+        }
+        sb_puts(&f->line, ";");
+        return;
+    }
     case RC_D_CLASS:
         begin_line(f, first, last, true);
         sb_printf(&f->line, "class %s", name);

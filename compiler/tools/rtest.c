@@ -213,6 +213,9 @@ typedef struct ps {
     rc_rtest_event *ev;
     int nev, capev;
     bool in_scenario;
+    int64_t *file_params;       /* [nparams] values of the file-level `params` lines */
+    bool has_file_params;
+    int64_t *cur_params;        /* [nparams] values in force in the current scenario */
 } ps;
 
 static void err_expected(ps *p, const tok *t, const char *what)
@@ -549,6 +552,122 @@ static void parse_event(ps *p, const tok *at)
     (void)s;
 }
 
+/* One parameter value as the policy writes it: integer, duration (a bare
+ * number is ms), percentage or factor (up to 3 decimals).  Reads the raw
+ * text after '=' up to a blank. */
+static bool param_value(ps *p, const rc_ir_param *pr, int64_t *out)
+{
+    lx *l = &p->l;
+    while (l->i < l->len && (l->s[l->i] == ' ' || l->s[l->i] == '\t')) l->i++;
+    size_t from = l->i;
+    while (l->i < l->len && l->s[l->i] != ' ' && l->s[l->i] != '\t' && l->s[l->i] != '\r' && l->s[l->i] != '#')
+        l->i++;
+    const char *t = l->s + from;
+    size_t n = l->i - from;
+    rc_loc loc = { l->line, (int)from + 1, l->line, (int)l->i };
+    size_t k = 0;
+    int64_t v = 0, frac = 0;
+    int fd = 0;
+    while (k < n && is_digit((unsigned char)t[k]) && v < ((int64_t)1 << 40)) v = v * 10 + (t[k++] - '0');
+    bool digits = k > 0;
+    if (pr->type == RC_PT_FACTOR && k < n && t[k] == '.') {
+        k++;
+        while (k < n && is_digit((unsigned char)t[k]) && fd < 3) { frac = frac * 10 + (t[k++] - '0'); fd++; }
+        while (fd < 3) { frac *= 10; fd++; }
+    }
+    const char *sfx = t + k;
+    size_t sn = n - k;
+    bool ok = digits && v < ((int64_t)1 << 40);
+    switch (pr->type) {
+    case RC_PT_DURATION:
+        if (sn == 0 || (sn == 2 && !memcmp(sfx, "ms", 2))) { }
+        else if (sn == 1 && *sfx == 's') v *= 1000;
+        else if (sn == 1 && *sfx == 'm') v *= 60000;
+        else if (sn == 1 && *sfx == 'h') v *= 3600000;
+        else ok = false;
+        break;
+    case RC_PT_PERCENT: ok = ok && (sn == 0 || (sn == 1 && *sfx == '%')); break;
+    case RC_PT_FACTOR: ok = ok && sn == 0; v = v * 1000 + frac; break;
+    default: ok = ok && sn == 0; break;
+    }
+    if (!ok) {
+        rc_diag_error(p->d, loc, "expected a %s value for parameter '%s' (as the policy writes it: %s)",
+                      rc_ptype_name(pr->type), pr->name,
+                      pr->type == RC_PT_DURATION ? "500ms, 30s" : pr->type == RC_PT_PERCENT ? "50%" :
+                      pr->type == RC_PT_FACTOR ? "2 or 1.5" : "a whole number");
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* `params NAME=VALUE ... [-> rejected NAME]`: at file level the values for
+ * every later scenario; in a scenario an event calling P_set_params. */
+static void parse_params(ps *p, const tok *w)
+{
+    const rc_ir *ir = p->ir;
+    if (ir->nparams == 0) {
+        rc_diag_error(p->d, tloc(&p->l, w), "the policy declares no `param`");
+        return;
+    }
+    int64_t *vals = RC_NEW_ARRAY(p->a, int64_t, ir->nparams);
+    const int64_t *base = p->in_scenario ? p->cur_params : p->file_params;
+    memcpy(vals, base, sizeof *vals * (size_t)ir->nparams);
+    int reject = -1, given = 0;
+    tok t;
+    for (;;) {
+        t = lex(&p->l);
+        if (t.k != T_WORD) break;
+        int pi = RESOLVE_NAMES(p, &t, "parameter", ir->params, ir->nparams);
+        if (pi < 0) return;
+        tok eq = lex(&p->l);
+        if (eq.k != T_EQ) { err_expected(p, &eq, "'=' after the parameter name"); return; }
+        if (!param_value(p, &ir->params[pi], &vals[pi])) return;
+        given++;
+    }
+    if (t.k == T_BAD) return;
+    if (!given) { err_expected(p, &t, "NAME=VALUE"); return; }
+    if (t.k == T_ARROW) {
+        if (!p->in_scenario) {
+            rc_diag_error(p->d, tloc(&p->l, &t), "'-> rejected' belongs to a `params` line inside a scenario");
+            return;
+        }
+        tok r = lex(&p->l);
+        if (!is_word(&r, "rejected")) { err_expected(p, &r, "'rejected' after '->'"); return; }
+        tok n = lex(&p->l);
+        reject = RESOLVE_NAMES(p, &n, "parameter", ir->params, ir->nparams);
+        if (reject < 0 || !want_end(p)) return;
+    } else if (t.k != T_END) {
+        err_expected(p, &t, "NAME=VALUE, '->' or end of line");
+        return;
+    }
+    if (!p->in_scenario) {
+        for (int i = 0; i < ir->nparams; i++) {
+            if (vals[i] < ir->params[i].lo || vals[i] > ir->params[i].hi) {
+                rc_diag_error(p->d, tloc(&p->l, w), "parameter '%s' is outside its declared range; a file-level "
+                              "`params` line must be accepted", ir->params[i].name);
+                return;
+            }
+        }
+        memcpy(p->file_params, vals, sizeof *vals * (size_t)ir->nparams);
+        p->has_file_params = true;
+        return;
+    }
+    rc_rtest_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = RC_SIM_EV_PARAMS;
+    e.line = p->l.line;
+    e.t = p->nev ? p->ev[p->nev - 1].t : 0;
+    e.params = vals;
+    e.reject = reject;
+    e.expect.kind = -1;
+    e.expect.error = -1;
+    e.expect.text = reject < 0 ? "accepted" : rc_arena_printf(p->a, "rejected %s", ir->params[reject].name);
+    if (reject < 0) memcpy(p->cur_params, vals, sizeof *vals * (size_t)ir->nparams);
+    if (p->nev == p->capev) p->ev = grow(p->ev, &p->capev, sizeof *p->ev);
+    p->ev[p->nev++] = e;
+}
+
 /* Resolves the policy path against the folder of the .rtest file. */
 static const char *resolve_path(rc_arena *a, const char *rtest, const char *path, size_t n)
 {
@@ -606,8 +725,26 @@ static void parse_line(ps *p)
         s->line = p->l.line;
         s->seed = p->seed;
         p->in_scenario = true;
+        if (p->ir->nparams) {
+            memcpy(p->cur_params, p->file_params, sizeof *p->cur_params * (size_t)p->ir->nparams);
+            if (p->has_file_params) {   /* the file's values, set right after P_init */
+                rc_rtest_event e;
+                memset(&e, 0, sizeof e);
+                e.kind = RC_SIM_EV_PARAMS;
+                e.line = p->l.line;
+                e.params = RC_NEW_ARRAY(p->a, int64_t, p->ir->nparams);
+                memcpy(e.params, p->file_params, sizeof *e.params * (size_t)p->ir->nparams);
+                e.reject = -1;
+                e.expect.kind = -1;
+                e.expect.error = -1;
+                e.expect.text = "accepted";
+                if (p->nev == p->capev) p->ev = grow(p->ev, &p->capev, sizeof *p->ev);
+                p->ev[p->nev++] = e;
+            }
+        }
         return;
     }
+    if (is_word(&w, "params")) { parse_params(p, &w); return; }
     if (is_word(&w, "seed")) {
         tok n = lex(&p->l);
         uint32_t v;
@@ -634,7 +771,7 @@ static void parse_line(ps *p)
         rc_diag_error(p->d, tloc(&p->l, &w), "only one 'policy' line is allowed, and it comes first");
         return;
     }
-    err_expected(p, &w, "scenario, seed, start or at");
+    err_expected(p, &w, "scenario, seed, start, params or at");
 }
 
 int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
@@ -673,6 +810,12 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
             }
             rc = parse_policy(&p, load, ctx);
             have_policy = true;
+            if (rc == 0) {
+                int np = p.ir->nparams;
+                p.file_params = RC_NEW_ARRAY(a, int64_t, np > 0 ? np : 1);
+                p.cur_params = RC_NEW_ARRAY(a, int64_t, np > 0 ? np : 1);
+                for (int k = 0; k < np; k++) p.file_params[k] = p.ir->params[k].def;
+            }
             continue;
         }
         parse_line(&p);
@@ -705,7 +848,7 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
         for (int ei = 0; ei < sc->nevents; ei++) {
             rc_rtest_event *e = &sc->events[ei];
             char got[256];
-            rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect };
+            rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject };
             recov_admit r = RECOV_ALLOW;
             bool ok = rc_sim_apply(sim, sc->t0, &se, &e->decision, &r);
             switch (e->kind) {
@@ -718,6 +861,13 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
                 snprintf(e->got, sizeof e->got, "o");
                 snprintf(got, sizeof got, "ok");
                 break;
+            case RC_SIM_EV_PARAMS: {
+                unsigned pr = e->decision.id;
+                snprintf(e->got, sizeof e->got, "p %u", pr);
+                if (pr == 0) snprintf(got, sizeof got, "accepted");
+                else snprintf(got, sizeof got, "rejected %s", f->ir->params[pr - 1].name);
+                break;
+            }
             case RC_SIM_EV_ADMIT:
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));
                 snprintf(got, sizeof got, "%s", r == RECOV_ALLOW ? "allow" : "reject");

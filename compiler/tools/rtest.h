@@ -39,6 +39,8 @@ typedef struct rc_rtest_event {
     uint32_t t;                 /* ms after the scenario's start */
     bool ok;                    /* HANDLER: ok or failed */
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
+    int64_t *params;            /* PARAMS: [ir->nparams], the values given to P_set_params */
+    int reject;                 /* PARAMS: the parameter that must be refused, -1: must be accepted */
     rc_sim_expect expect;
     char got[96];               /* filled by the run: the canonical line */
     recov_decision decision;    /* filled by the run (FAIL, HANDLER) */
