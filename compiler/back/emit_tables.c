@@ -32,6 +32,9 @@ void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint3
 /* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows. */
 static void emit_pats(rc_cout *o, const char *P, int t, const uint16_t *v, int n)
 {
+    /* no lists (no pattern can match): no array, as ISO C has no empty
+     * ones; the scanner reads lists only through a non-zero acc value */
+    if (n == 0) return;
     rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", P, t, n);
     for (int i = 0; i < n; i++) {
         const char *sp = i % 12 == 0 ? "" : " ";
@@ -83,11 +86,13 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
     rc_cout_line(o, "%s__t%d_map, %s__t%d_def, %s__t%d_chk, %s__t%d_nxt,", P, t, P, t, P, t, P, t);
     if (nacc > 0) rc_cout_begin(o, "%s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
     else rc_cout_begin(o, "NULL, NULL, ");
+    char pats[160];
+    if (z->npats > 0) snprintf(pats, sizeof pats, "%s__t%d_pats", P, t);
+    else snprintf(pats, sizeof pats, "NULL");
     if (z->wide)
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du", P, t, d->words, z->accfrom, z->stopfrom);
+        rc_cout_end(o, "%s, %du, %du, %du", pats, d->words, z->accfrom, z->stopfrom);
     else
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du, %du, %du, %du",
-                    P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+        rc_cout_end(o, "%s, %du, %du, %du, %du, %du, %du", pats, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
 }
@@ -131,9 +136,12 @@ void rc_em_dfa(em *e, int t)
     free(row_at);
     free(v);
     free(pats);
+    char pl[160];
+    if (npats > 0) snprintf(pl, sizeof pl, "%s__t%d_pats", e->P, t);
+    else snprintf(pl, sizeof pl, "NULL");
     rc_cout_open(o, "static const recov_dfa16 %s__t%d = {", e->P, t);
-    rc_cout_line(o, "%s__t%d_map, %s__t%d_trans, %s__t%d_acc, %s__t%d_end, %s__t%d_pats, %du, %du",
-                 e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
+    rc_cout_line(o, "%s__t%d_map, %s__t%d_trans, %s__t%d_acc, %s__t%d_end, %s, %du, %du",
+                 e->P, t, e->P, t, e->P, t, e->P, t, pl, d->nclasses, d->words);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
 }
