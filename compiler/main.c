@@ -426,16 +426,20 @@ static int cmd_compile(const opts *o)
         return ok ? 0 : EXIT_INTERNAL;
     }
     char *hpath = join(o->out, name, ".h"), *cpath = join(o->out, name, ".c");
+    char why[400] = "";
     rc_output ho, co;
     int result = 0;
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, NULL, 0)) {
+    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, why, sizeof why)) {
+        /* the checker accepted the policy, so only output can fail here */
         rc_output_abort(&ho);
         rc_output_abort(&co);
-        fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
-        result = EXIT_INTERNAL;
+        bool io = strcmp(why, "write error") == 0;
+        fprintf(stderr, "recovc: %s: writing '%s' and '%s': %s\n", io ? "error" : "internal error", hpath, cpath,
+                why);
+        result = io ? EXIT_USAGE : EXIT_INTERNAL;
     } else {
         /* both files written first, then published together (the header
          * last: a build that sees the new header sees the new .c) */
@@ -489,25 +493,22 @@ static int cmd_test(const opts *o)
     return worst;
 }
 
-/* check --format json|sarif: the diagnostics are captured as text and
- * turned into records (report.h). */
+/* check --format json|sarif: the diagnostics are collected as records
+ * (diag.h) and written by report.c. */
 static int cmd_check_formatted(const opts *o, bool sarif)
 {
     rc_report rep;
     rc_report_init(&rep);
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
+        rc_diag_records recs;
+        memset(&recs, 0, sizeof recs);
         rc_unit u;
         rc_unit_opts uo;
         unit_opts(o, &uo);
-        int rc = rc_unit_load(&u, o->files[i], mem, &uo);
-        fclose(mem);
-        rc_report_add(&rep, o->files[i], buf, len, rc);
-        free(buf);
+        uo.records = &recs;
+        int rc = rc_unit_load(&u, o->files[i], NULL, &uo);
+        rc_report_add(&rep, o->files[i], &recs, rc);
         rc_unit_free(&u);
         if (rc > worst) worst = rc;
     }
