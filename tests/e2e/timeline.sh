@@ -6,7 +6,8 @@
 # the block's worst case (or says why it has none, exit 1).  Each SVG must
 # parse as XML with an <svg> root, and rsvg-convert (librsvg2-bin) must turn
 # it into a PNG 1000 pixels wide without an error; a second drawing must be
-# byte-identical.  The exact text is held by the
+# byte-identical, and docs/timeline.svg (the README's) what recovc draws now.
+# The exact text is held by the
 # goldens in tests/golden/timeline/.
 set -euo pipefail
 recovc=$1
@@ -70,6 +71,11 @@ for line in open(os.path.join(d, "index")):
         bad += 1
 sys.exit(1 if bad else 0)
 PY
+# the README's picture is what recovc draws today
+"$recovc" test --timeline "$work/readme.svg" --scenario "breaker: 5 failures, 60 s open, half-open failure reopens" \
+  examples/agent_call/agent_host.rtest >/dev/null
+cmp -s "$work/readme.svg" docs/timeline.svg || { echo "FAIL: docs/timeline.svg is out of date; regenerate it with:"
+  echo "  recovc test --timeline docs/timeline.svg --scenario \"breaker: 5 failures, 60 s open, half-open failure reopens\" examples/agent_call/agent_host.rtest"; fail=1; }
 echo "$nsvg timelines rendered"
 [ "$nsvg" -gt 20 ] || { echo "FAIL: too few timelines"; fail=1; }
 exit $fail
