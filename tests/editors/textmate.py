@@ -9,7 +9,8 @@
    each point the rule that matches earliest wins, the first listed on a tie;
    inside a begin/end rule its end and its own patterns), give the scope
    keyword.other.recov to every keyword token that recovc's scanner (KWPOS)
-   finds in the source tree's .recov files, and to no identifier token.
+   finds in the source tree's .recov files, and to no identifier token and
+   no keyword spelling inside a comment, string or regex.
 The grammar's regexes are Oniguruma; the ones it uses mean the same in
 Python's re, which this script compiles them with.
 """
@@ -118,7 +119,7 @@ def scan(lines):
 files = subprocess.run(["bash", "tests/editors/files.sh"], cwd=src, check=True,
                        capture_output=True, text=True).stdout.split()
 out = subprocess.run([kwpos] + files, cwd=src, check=True, capture_output=True).stdout.decode("latin-1")
-bycount = {"K": 0, "I": 0}
+bycount = {"K": 0, "I": 0, "N": 0}
 cache = {}
 for row in out.splitlines():
     path, kind, line, col, word = row.split("\t")
@@ -129,9 +130,9 @@ for row in out.splitlines():
     bycount[kind] += 1
     if (sc == KW_SCOPE) != (kind == "K"):
         fail.append("%s:%s:%s: %s %s has scope %s" % (path, line, col,
-                    "keyword" if kind == "K" else "identifier", word, sc))
+                    {"K": "keyword", "I": "identifier"}.get(kind, "word in a comment, string or regex"), word, sc))
 for f in fail[:20]:
     print(f)
-print("%d keywords in the rule; %d files, %d keywords, %d identifiers: %d wrong"
-      % (len(words), len(files), bycount["K"], bycount["I"], len(fail)))
+print("%d keywords in the rule; %d files, %d keywords, %d identifiers, %d keywords in comments, strings and "
+      "regexes: %d wrong" % (len(words), len(files), bycount["K"], bycount["I"], bycount["N"], len(fail)))
 sys.exit(1 if fail else 0)

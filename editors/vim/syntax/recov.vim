@@ -48,6 +48,9 @@ syn keyword recovTodo contained TODO FIXME XXX NOTE
 syn match recovComment "//.*$" contains=recovTodo
 syn region recovComment start="/\*" end="\*/" contains=recovTodo
 
+" block comments span lines; policies are short, so parse from the top
+syn sync fromstart
+
 hi def link recovKeyword  Keyword
 hi def link recovNumber   Number
 hi def link recovCatchAll Special
