@@ -25,9 +25,12 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
             .t0 = s->t0, .seed = s->seed, .ev = ev, .nev = s->nevents,
         };
     }
+    if (n == 0 && !opts->scenario) {
+        fprintf(err, "recovc: error: %s has no scenario to draw\n", f->path);
+        return 2;
+    }
     if (n == 0) {
-        fprintf(err, "recovc: error: %s has no scenario named \"%s\"; its scenarios:", f->path,
-                opts->scenario ? opts->scenario : "");
+        fprintf(err, "recovc: error: %s has no scenario named \"%s\"; its scenarios:", f->path, opts->scenario);
         for (int si = 0; si < f->nscenarios; si++)
             fprintf(err, "%s \"%s\"", si ? "," : "", f->scenarios[si].name);
         fputs(f->nscenarios ? "\n" : " none\n", err);
