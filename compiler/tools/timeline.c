@@ -71,7 +71,7 @@ static char *dur(char *buf, size_t n, uint64_t ms)
 
 /* ---- running the scene -------------------------------------------------- */
 
-static bool run_scene(rc_arena *a, const rc_ir *ir, const rc_tl_scene *in, tl_scene *sc)
+static void run_scene(rc_arena *a, const rc_ir *ir, const rc_tl_scene *in, tl_scene *sc)
 {
     int nb = ir->nbreakers, n = in->nev;
     sc->in = in;
@@ -116,7 +116,6 @@ static bool run_scene(rc_arena *a, const rc_ir *ir, const rc_tl_scene *in, tl_sc
     }
     if (n > 0 && sc->ev[n - 1].t > tend) tend = sc->ev[n - 1].t;
     sc->tend = tend + tend / 20 + 1;
-    return true;
 }
 
 /* ---- drawing ------------------------------------------------------------ */
