@@ -1,5 +1,5 @@
-/* lsp_doc.c - open documents: their text, their last analysis and its
- * diagnostics. */
+/* lsp_doc.c - open documents: their text and their last analysis (syntax
+ * tree, IR, names, diagnostic records). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +105,7 @@ void rc_lsp_doc_free(rc_lsp_doc *d)
 {
     if (d->analysed) rc_unit_free(&d->unit);
     rc_lsp_names_free(&d->names);
+    rc_diag_records_free(&d->recs);
     for (int i = 0; i < d->npublished; i++) free(d->published[i]);
     free(d->published);
     free(d->uri);
@@ -113,19 +114,9 @@ void rc_lsp_doc_free(rc_lsp_doc *d)
     free(d);
 }
 
-static void publish(rc_lsp *s, const char *uri, const rc_lsp_doc *d, cJSON *diags)
-{
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "uri", uri);
-    if (d && d->has_version) cJSON_AddNumberToObject(p, "version", (double)d->version);
-    cJSON_AddItemToObject(p, "diagnostics", diags);
-    rc_lsp_notify(s, "textDocument/publishDiagnostics", p);
-}
-
 void rc_lsp_doc_close(rc_lsp *s, rc_lsp_doc *d)
 {
-    publish(s, d->uri, NULL, cJSON_CreateArray());
-    for (int i = 0; i < d->npublished; i++) publish(s, d->published[i], NULL, cJSON_CreateArray());
+    rc_lsp_diag_clear(s, d);
     for (int i = 0; i < s->ndocs; i++)
         if (s->docs[i] == d) s->docs[i] = s->docs[--s->ndocs];
     rc_lsp_doc_free(d);
@@ -135,10 +126,13 @@ void rc_lsp_doc_analyse(rc_lsp *s, rc_lsp_doc *d)
 {
     if (d->analysed) rc_unit_free(&d->unit);
     rc_lsp_names_free(&d->names);
+    rc_diag_records_free(&d->recs);
     rc_unit_opts o = s->base;
     o.text = d->text;
     o.text_len = d->len;
+    o.records = &d->recs;       /* the diagnostics as records, no text */
     rc_unit_load(&d->unit, d->path, s->null_out, &o);
     d->analysed = true;
     rc_lsp_names_build(&d->names, d->unit.ast, d->unit.cconsts, d->unit.ncconsts);
+    rc_lsp_diag_publish(s, d);
 }

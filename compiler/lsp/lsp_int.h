@@ -35,6 +35,7 @@ typedef struct rc_lsp_doc {
     bool analysed;
     rc_lsp_names names;         /* of unit.ast */
     bool dirty;                 /* changed since the last analysis */
+    rc_diag_records recs;       /* the last analysis' diagnostics (diag.h) */
     char **published;           /* other URIs given diagnostics (imported headers) */
     int npublished;
 } rc_lsp_doc;
@@ -72,6 +73,15 @@ void rc_lsp_doc_free(rc_lsp_doc *d);
 /* file:// URI <-> path (malloc'd) */
 char *rc_lsp_uri_to_path(const char *uri);
 char *rc_lsp_path_to_uri(const char *path);
+
+/* ---- diagnostics (lsp_diag.c) ---- */
+/* A record as an LSP Diagnostic (notes and fix notes as related information). */
+cJSON *rc_lsp_diag_json(const rc_lsp *s, const rc_lsp_doc *d, const rc_diag_rec *m);
+/* Publish d's records: the document's, then each other file's (imported
+ * headers); headers published before and clean now get an empty list. */
+void rc_lsp_diag_publish(rc_lsp *s, rc_lsp_doc *d);
+/* Empty lists for the document and its headers (the document closes). */
+void rc_lsp_diag_clear(rc_lsp *s, rc_lsp_doc *d);
 
 /* ---- positions (lsp_pos.c) ---- */
 /* Byte offset in text of an LSP position (clamped to the text). */

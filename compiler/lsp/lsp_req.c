@@ -17,6 +17,7 @@ static const rc_lsp_method methods[] = {
     { "textDocument/hover", rc_lsp_hover },
     { "textDocument/completion", rc_lsp_completion },
     { "textDocument/formatting", rc_lsp_formatting },
+    { "textDocument/codeAction", rc_lsp_code_action },
     { "recov/classify", rc_lsp_classify },
     { NULL, NULL },
 };
@@ -31,6 +32,9 @@ void rc_lsp_capabilities(cJSON *caps)
     cJSON *trig = cJSON_AddArrayToObject(cp, "triggerCharacters");
     cJSON_AddItemToArray(trig, cJSON_CreateString(" "));
     cJSON_AddBoolToObject(caps, "documentFormattingProvider", 1);
+    cJSON *ca = cJSON_AddObjectToObject(caps, "codeActionProvider");
+    cJSON *kinds = cJSON_AddArrayToObject(ca, "codeActionKinds");
+    cJSON_AddItemToArray(kinds, cJSON_CreateString("quickfix"));
     cJSON *ex = cJSON_AddObjectToObject(caps, "experimental");
     cJSON_AddBoolToObject(ex, "recovClassifyProvider", 1);
 }

@@ -21,5 +21,6 @@ void rc_lsp_hover(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_completion(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_formatting(rc_lsp *s, const cJSON *id, const cJSON *params);
 void rc_lsp_classify(rc_lsp *s, const cJSON *id, const cJSON *params);
+void rc_lsp_code_action(rc_lsp *s, const cJSON *id, const cJSON *params);
 
 #endif

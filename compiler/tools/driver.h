@@ -42,6 +42,7 @@ typedef struct rc_unit_opts {
     int ndefines;
     const char *sysroot;              /* --sysroot, NULL for none */
     const char *target;               /* --target triple, NULL for the host */
+    rc_diag_records *records;         /* non-NULL: collect the diagnostics here and print no text */
     const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
     /* the language server: the policy's text comes from text/text_len (an
      * editor's buffer) instead of the file, which still names it and

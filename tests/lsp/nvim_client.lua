@@ -1,8 +1,8 @@
 -- nvim_client.lua: Neovim's own LSP client (0.7, vim.lsp.start_client)
 -- against `recovc lsp`.  Run by nvim_test.sh as
---   RECOVC=... POLICY=... OUT=... nvim --headless -u NONE -i NONE -c 'luafile nvim_client.lua'
+--   RECOVC=... POLICY=... BROKEN=... OUT=... nvim --headless -u NONE -i NONE -c 'luafile nvim_client.lua'
 -- It opens POLICY, waits for its diagnostics, hovers a strategy, jumps to
--- its definition and applies the first code action of a broken copy; each
+-- its definition and applies the first code action of BROKEN; each
 -- result is written to OUT as one line.  Waits are timeouts of 20 s on
 -- events, never fixed sleeps.
 local recovc, policy, out = vim.env.RECOVC, vim.env.POLICY, vim.env.OUT
@@ -50,6 +50,26 @@ local ok, err = pcall(function()
   assert(vim.wait(T, function() return vim.api.nvim_win_get_cursor(0)[1] ~= row end, 20), 'no jump')
   local c = vim.api.nvim_win_get_cursor(0)
   say('definition ' .. c[1] .. ':' .. c[2] .. ' ' .. vim.api.nvim_get_current_line())
+
+  -- a broken policy: apply the first code action of its first diagnostic,
+  -- then wait for the diagnostics of the changed text
+  vim.cmd('edit ' .. vim.fn.fnameescape(vim.env.BROKEN))
+  local b2 = vim.api.nvim_get_current_buf()
+  local u2 = vim.uri_from_bufnr(b2)
+  vim.lsp.buf_attach_client(b2, id)
+  assert(vim.wait(T, function() return diags[u2] ~= nil end, 20), 'no diagnostics for the broken policy')
+  local d = diags[u2][1]
+  assert(d, 'the broken policy has no diagnostic')
+  say('broken ' .. d.range.start.line .. ' ' .. d.message)
+  local a = client.request_sync('textDocument/codeAction',
+    { textDocument = { uri = u2 }, range = d.range, context = { diagnostics = { d } } }, T, b2)
+  assert(a and a.result and a.result[1], 'no code action')
+  say('action ' .. a.result[1].title)
+  diags[u2] = nil
+  vim.lsp.util.apply_workspace_edit(a.result[1].edit, client.offset_encoding)
+  assert(vim.wait(T, function() return diags[u2] ~= nil end, 20), 'no diagnostics after the edit')
+  say('after ' .. #diags[u2] .. ' ' .. (diags[u2][1] and diags[u2][1].message or ''))
+  say('line ' .. vim.api.nvim_buf_get_lines(b2, 4, 5, false)[1])
 end)
 
 if not ok then say('FAILED ' .. tostring(err)) end
