@@ -141,6 +141,62 @@ static void hover_block(md *m, const rc_lsp_doc *d, const rc_ir *ir, int bi)
     }
 }
 
+static bool within(rc_loc l, const rc_ast_rule *r)
+{
+    int end = r->loc.end_line > 0 ? r->loc.end_line : r->loc.line;
+    return l.line >= r->loc.line && l.line <= end;
+}
+
+static bool rule_code(const char *c)
+{
+    return c && (strcmp(c, "unreachable-rule") == 0 || strcmp(c, "shadowed-overlap") == 0 ||
+                 strcmp(c, "empty-rule") == 0);
+}
+
+/* A classify rule: its place in the first-match order and the rules it
+ * shadows or is shadowed by, from the analyses run again with
+ * -Wunreachable-rule -Wshadowed-overlap -Wempty-rule. */
+static void hover_rule(md *m, const rc_lsp *s, const rc_lsp_doc *d, const rc_ast_rule *r, int idx, int n)
+{
+    put(m, "**rule %d of %d**: first match wins; classifies as `%s`\n\n", idx, n, r->error.name ? r->error.name : "?");
+    const char *extra[] = { "unreachable-rule", "shadowed-overlap", "empty-rule" };
+    int nw = s->base.nwopts + 3;
+    const char **w = malloc(sizeof *w * (size_t)nw);
+    if (!w) return;
+    for (int i = 0; i < s->base.nwopts; i++) w[i] = s->base.wopts[i];
+    for (int i = 0; i < 3; i++) w[s->base.nwopts + i] = extra[i];
+    rc_diag_records recs;
+    memset(&recs, 0, sizeof recs);
+    rc_unit_opts o = s->base;
+    o.wopts = w;
+    o.nwopts = nw;
+    o.text = d->text;
+    o.text_len = d->len;
+    o.records = &recs;
+    rc_unit u;
+    rc_unit_load(&u, d->path, s->null_out, &o);
+    int shown = 0;
+    for (int i = 0; i < recs.n && shown < 8; i++) {
+        const rc_diag_rec *g = &recs.v[i];
+        if (!rule_code(g->code) || (g->file && strcmp(g->file, d->path) != 0)) continue;
+        if (within(g->loc, r)) {
+            put(m, "- %s\n", g->text);
+            shown++;
+            continue;
+        }
+        for (int j = 0; j < g->nnotes; j++)
+            if (g->notes[j].loc.line > 0 && within(g->notes[j].loc, r)) {
+                put(m, "- shadows the rule on line %d: %s\n", g->loc.line, g->text);
+                shown++;
+                break;
+            }
+    }
+    if (!shown) put(m, "- shadows no rule and no rule shadows it\n");
+    rc_unit_free(&u);
+    rc_diag_records_free(&recs);
+    free(w);
+}
+
 static void hover_name(md *m, const rc_lsp_doc *d, const rc_ir *ir, const rc_lsp_occ *o)
 {
     char b1[32];
@@ -222,6 +278,25 @@ void rc_lsp_hover(rc_lsp *s, const cJSON *id, const cJSON *params)
             if (bi < 0) break;
             hover_block(&m, d, ir, bi);
             range = (rc_loc){ x->loc.line, x->loc.col, x->loc.line, x->loc.col + 1 };
+        }
+    }
+    if (!m.p && !o && d->unit.ast) {
+        /* a classify rule (not on a name) */
+        for (const rc_ast_decl *x = d->unit.ast->decls; x && !m.p; x = x->next) {
+            if (x->kind != RC_D_CLASSIFY) continue;
+            int n = 0, k = 0;
+            for (const rc_ast_rule *r = x->rules; r; r = r->next) n++;
+            for (const rc_ast_rule *r = x->rules; r; r = r->next) {
+                k++;
+                int el = r->loc.end_line > 0 ? r->loc.end_line : r->loc.line;
+                int ec = r->loc.end_line > 0 ? r->loc.end_col : r->loc.col;
+                if (line < r->loc.line || line > el || (line == r->loc.line && col < r->loc.col) ||
+                    (line == el && col > ec + 1))
+                    continue;
+                hover_rule(&m, s, d, r, k, n);
+                range = r->loc;
+                break;
+            }
         }
     }
     if (!m.p) { rc_lsp_reply(s, id, NULL); return; }

@@ -13,8 +13,8 @@ A session file (tests/lsp/*.session) is read line by line:
   < JSON            the next message the server must send, exactly this text
   =exit N           the server's exit status (default 0)
 
-In every line ${DIR} is the session's folder (absolute) and ${URI} the
-file:// URI of that folder.  The whole input is sent at once; the server's
+In every line ${DIR} is the session's folder (absolute), ${URI} the
+file:// URI of that folder and ${VERSION} recovc's version.  The whole input is sent at once; the server's
 output must be exactly the `<` messages, in order, each correctly framed.
 With RECOV_UPDATE_GOLDEN=1 the `<` lines and =exit are rewritten with the
 actual output.
@@ -34,8 +34,11 @@ def main():
     if lines and lines[-1] == "":
         lines.pop()
 
+    version = subprocess.run([recovc, "--version"], stdout=subprocess.PIPE,
+                             check=True).stdout.decode().split()[1]
+
     def subst(t):
-        return t.replace("${DIR}", sdir).replace("${URI}", uri)
+        return t.replace("${DIR}", sdir).replace("${URI}", uri).replace("${VERSION}", version)
 
     data = b""
     expected = []
@@ -87,7 +90,9 @@ def main():
         i = hdr_end + 4 + n
 
     def unsubst(t):
-        return t.replace(uri, "${URI}").replace(sdir, "${DIR}")
+        return (t.replace(uri, "${URI}").replace(sdir, "${DIR}")
+                .replace('"serverInfo":{"name":"recovc","version":"%s"}' % version,
+                         '"serverInfo":{"name":"recovc","version":"${VERSION}"}'))
 
     if os.environ.get("RECOV_UPDATE_GOLDEN"):
         new, it = [], iter(got)
