@@ -210,6 +210,27 @@ static void hover_name(md *m, const rc_lsp_doc *d, const rc_ir *ir, const rc_lsp
         for (int r = 0; r < ir->nretries; r++)
             if (strcmp(ir->retries[r].name, o->name) == 0) { hover_retry(m, ir, r); return; }
         break;
+    case RC_LN_BREAKER:
+        for (int i = 0; i < ir->nbreakers; i++) {
+            const rc_ir_breaker *b = &ir->breakers[i];
+            if (strcmp(b->name, o->name) != 0) continue;
+            put(m, "**breaker** `%s`\n\n", b->name);
+            if (b->mode == RC_BREAKER_CONSECUTIVE) put(m, "- opens after %u consecutive failures\n", b->threshold);
+            else put(m, "- opens at %u%% of the last %u calls (min %u)\n", b->rate_pct, b->window, b->min_calls);
+            put(m, "- open for %s, %u probe%s, closes after %u success%s\n", dur(b1, sizeof b1, b->open_ms), b->probes,
+                b->probes == 1 ? "" : "s", b->close_after, b->close_after == 1 ? "" : "es");
+            return;
+        }
+        break;
+    case RC_LN_BUDGET:
+        for (int i = 0; i < ir->nbudgets; i++) {
+            const rc_ir_budget *b = &ir->budgets[i];
+            if (strcmp(b->name, o->name) != 0) continue;
+            put(m, "**budget** `%s`: retries for %u%% of calls, at least %u per %s\n", b->name, b->ratio_pct,
+                b->min_retries, dur(b1, sizeof b1, b->window_ms));
+            return;
+        }
+        break;
     case RC_LN_CLASS:
         for (int c = 0; c < ir->nclasses; c++) {
             if (strcmp(ir->classes[c].name, o->name) != 0) continue;
