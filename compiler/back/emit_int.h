@@ -39,7 +39,7 @@ typedef struct em {
     em_rec *recs;
     int nrecs, caprecs;
     int *woff;          /* [ntexts] first mask word of each text field */
-    const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
+    const char ***scan; /* [ntexts][groups of its plan] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
     bool *blk_prev;     /* [nblocks] block keeps `prev` (decorrelated retry) */
     bool *blk_run;      /* [nblocks] block has a RUN step */

@@ -30,9 +30,9 @@ void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint3
 }
 
 /* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows. */
-static void emit_pats(rc_cout *o, const char *P, int t, const uint16_t *v, int n)
+static void emit_pats(rc_cout *o, const char *base, const uint16_t *v, int n)
 {
-    rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", P, t, n);
+    rc_cout_open(o, "static const uint16_t %s_pats[%d] = {", base, n);
     for (int i = 0; i < n; i++) {
         const char *sp = i % 12 == 0 ? "" : " ";
         if (i % 12 == 0) rc_cout_begin(o, "%s", sp);
@@ -50,92 +50,111 @@ static uint32_t max_of(const uint32_t *v, int n)
 }
 
 /* The compact table forms (dfa_pack.h, recov_dfa8c / recov_dfa16c in recov/recov.h). */
-static void emit_small_array(em *e, int t, const char *sfx, const char *type,
+static void emit_small_array(em *e, const char *base, const char *sfx, const char *type,
                              const uint8_t *v8, const uint16_t *v16, int n)
 {
     uint32_t *w = malloc(((size_t)n + 1) * sizeof *w);
     char nm[128];
     if (!w) exit(3);
     for (int i = 0; i < n; i++) w[i] = v8 ? v8[i] : v16[i];
-    snprintf(nm, sizeof nm, "%s__t%d_%s", e->P, t, sfx);
+    snprintf(nm, sizeof nm, "%s_%s", base, sfx);
     rc_em_u32_array(&e->oc, type, nm, w, n, false);
     free(w);
 }
 
-static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
+static void emit_dfa_packed(em *e, const rc_dfa *d, const char *b, const rc_dfapack *z)
 {
     rc_cout *o = &e->oc;
-    const rc_dfa *d = &e->ir->texts[t].dfa;
-    const char *P = e->P;
     const char *st = z->wide ? "uint16_t" : "uint8_t";
     int nacc = z->nids - z->accfrom;
-    emit_small_array(e, t, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
-    emit_small_array(e, t, "def", st, NULL, z->def, z->nclasses);
-    emit_small_array(e, t, "chk", "uint8_t", z->chk, NULL, z->ncomb);
-    emit_small_array(e, t, "nxt", st, NULL, z->nxt, z->ncomb);
+    emit_small_array(e, b, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
+    emit_small_array(e, b, "def", st, NULL, z->def, z->nclasses);
+    emit_small_array(e, b, "chk", "uint8_t", z->chk, NULL, z->ncomb);
+    emit_small_array(e, b, "nxt", st, NULL, z->nxt, z->ncomb);
     if (nacc > 0) {
-        emit_small_array(e, t, "acc", st, NULL, z->acc, nacc);
+        emit_small_array(e, b, "acc", st, NULL, z->acc, nacc);
         /* acc_end is often acc itself: then one table serves both */
-        if (!z->same_end) emit_small_array(e, t, "end", st, NULL, z->acc_end, nacc);
+        if (!z->same_end) emit_small_array(e, b, "end", st, NULL, z->acc_end, nacc);
     }
-    emit_pats(o, P, t, z->pats, z->npats);
-    rc_cout_open(o, "static const recov_dfa%s %s__t%d = {", z->wide ? "16c" : "8c", P, t);
-    rc_cout_line(o, "%s__t%d_map, %s__t%d_def, %s__t%d_chk, %s__t%d_nxt,", P, t, P, t, P, t, P, t);
-    if (nacc > 0) rc_cout_begin(o, "%s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
+    emit_pats(o, b, z->pats, z->npats);
+    rc_cout_open(o, "static const recov_dfa%s %s = {", z->wide ? "16c" : "8c", b);
+    rc_cout_line(o, "%s_map, %s_def, %s_chk, %s_nxt,", b, b, b, b);
+    if (nacc > 0) rc_cout_begin(o, "%s_acc, %s_%s, ", b, b, z->same_end ? "acc" : "end");
     else rc_cout_begin(o, "NULL, NULL, ");
     if (z->wide)
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du", P, t, d->words, z->accfrom, z->stopfrom);
+        rc_cout_end(o, "%s_pats, %du, %du, %du", b, d->words, z->accfrom, z->stopfrom);
     else
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du, %du, %du, %du",
-                    P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+        rc_cout_end(o, "%s_pats, %du, %du, %du, %du, %du, %du",
+                    b, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
 }
 
-void rc_em_dfa(em *e, int t)
+/* The tables of one DFA, named b; returns the scanner suffix. */
+static const char *emit_one_dfa(em *e, const rc_dfa *d, const char *b)
 {
     rc_cout *o = &e->oc;
-    const rc_dfa *d = &e->ir->texts[t].dfa;
     char nm[128];
     uint32_t cm[256];
-    rc_cout_comment(o, "text field %s: %d patterns, %d states, %d byte classes",
-                    e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
     rc_dfapack *z = malloc(sizeof *z);
     if (!z) exit(3);
     if (rc_dfapack_build(d, z)) {
-        e->scan[t] = z->wide ? "16c" : "8c";
-        emit_dfa_packed(e, t, z);
+        const char *sfx = z->wide ? "16c" : "8c";
+        emit_dfa_packed(e, d, b, z);
         free(z);
-        return;
+        return sfx;
     }
     free(z);
-    e->scan[t] = "16";      /* the full tables are 16-bit only */
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
-    snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
+    snprintf(nm, sizeof nm, "%s_map", b);
     rc_em_u32_array(o, "uint8_t", nm, cm, 256, false);
-    snprintf(nm, sizeof nm, "%s__t%d_trans", e->P, t);
+    snprintf(nm, sizeof nm, "%s_trans", b);
     rc_em_u32_array(o, "uint16_t", nm, d->trans, d->nstates * d->nclasses, false);
-    /* acc values: mask rows -> pattern lists (build_dfas checked that they fit) */
+    /* acc values: mask rows -> pattern lists (the plan checked that they fit) */
     uint32_t *row_at = malloc((RC_DFAPACK_MAXID + 1) * sizeof *row_at);
     uint32_t *v = malloc(((size_t)d->nstates + 1) * sizeof *v);
     uint16_t *pats = malloc(RC_DFAPACK_MAXLIST * sizeof *pats);
     if (!row_at || !v || !pats) exit(3);
     int npats = rc_dfapack_lists(d, pats, RC_DFAPACK_MAXLIST, row_at);
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc[s]];
-    snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
+    snprintf(nm, sizeof nm, "%s_acc", b);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc_end[s]];
-    snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
+    snprintf(nm, sizeof nm, "%s_end", b);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
-    emit_pats(o, e->P, t, pats, npats);
+    emit_pats(o, b, pats, npats);
     free(row_at);
     free(v);
     free(pats);
-    rc_cout_open(o, "static const recov_dfa16 %s__t%d = {", e->P, t);
-    rc_cout_line(o, "%s__t%d_map, %s__t%d_trans, %s__t%d_acc, %s__t%d_end, %s__t%d_pats, %du, %du",
-                 e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
+    rc_cout_open(o, "static const recov_dfa16 %s = {", b);
+    rc_cout_line(o, "%s_map, %s_trans, %s_acc, %s_end, %s_pats, %du, %du", b, b, b, b, b, d->nclasses, d->words);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
+    return "16";            /* the full tables are 16-bit only */
+}
+
+void rc_em_dfa(em *e, int t)
+{
+    const rc_ir_textfield *tf = &e->ir->texts[t];
+    const char *fname = e->ir->fields[tf->field].name;
+    char b[128];
+    if (tf->plan.ngroups <= 1) {
+        const rc_dfa *d = &tf->dfa;
+        rc_cout_comment(&e->oc, "text field %s: %d patterns, %d states, %d byte classes",
+                        fname, d->npatterns, d->nstates, d->nclasses);
+        snprintf(b, sizeof b, "%s__t%d", e->P, t);
+        e->scan[t][0] = emit_one_dfa(e, d, b);
+        return;
+    }
+    rc_cout_comment(&e->oc, "text field %s: %d patterns in %d DFAs of at most %d states each (spec/patterns.md)",
+                    fname, tf->npatterns, tf->plan.ngroups, tf->plan.budget);
+    for (int g = 0; g < tf->plan.ngroups; g++) {
+        const rc_dfa_group *gr = &tf->plan.groups[g];
+        rc_cout_comment(&e->oc, "DFA %d: patterns %d to %d, %d states, %d byte classes",
+                        g, gr->first, gr->first + gr->count - 1, gr->dfa.nstates, gr->dfa.nclasses);
+        snprintf(b, sizeof b, "%s__t%dg%d", e->P, t, g);
+        e->scan[t][g] = emit_one_dfa(e, &gr->dfa, b);
+    }
 }
 
 static void emit_strings(em *e, const char *fn, const char *tab, const char *const *v, int n)
