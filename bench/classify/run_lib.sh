@@ -52,7 +52,7 @@ misses() {
   valgrind --tool=cachegrind --cache-sim=yes --cachegrind-out-file="$d/cg.out" "$d/b" "$d" --only "$1" "$2" \
     >/dev/null 2>"$d/cachegrind.err" || { cat "$d/cachegrind.err"; exit 1; }
   cg_annotate "$d/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ {
-      gsub(",", ""); print $5 + $8, $6 + $9; exit }'
+      gsub(/\([^)]*\)/, ""); gsub(",", ""); $0 = $0; print $5 + $8, $6 + $9; exit }'
 }
 for n in $sizes; do
   d=$w/n$n; mkdir -p "$d"
