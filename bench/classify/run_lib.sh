@@ -61,8 +61,8 @@ for n in $sizes; do
   /usr/bin/time -f "%U %S" -o "$d/rc.time" "$recovc" compile -Wno-unused-error -Wno-unhandled-error \
     "$d/bench.recov" -o "$d" 2>"$d/recovc.err" || { cat "$d/recovc.err"; exit 1; }
   rccpu=$(awk '{printf "%.2f", $1 + $2}' "$d/rc.time")
-  plan=$("$recovc" explain -Wno-unused-error -Wno-unhandled-error "$d/bench.recov" 2>/dev/null | grep -m1 'field msg' \
-         | sed 's/^ *field msg: //; s/ (state budget.*//')
+  plan=$("$recovc" explain -Wno-unused-error -Wno-unhandled-error "$d/bench.recov" 2>/dev/null \
+         | awk '/field msg/ && !done { sub(/^ *field msg: /, ""); sub(/ \(state budget.*/, ""); print; done = 1 }')
   gcc $cflags -std=c99 -I"$root/runtime/include" -I"$d" -c "$d/bench.c" -o "$d/policy.o"
   objs="$d/policy.o"; defs=""; names="recov,hs,pcre2"
   if command -v re2c >/dev/null && [ "$n" -le "$re2cmax" ]; then

@@ -193,10 +193,7 @@ static int disjuncts(const em *e, int root, int **out, int *cap)
     return n;
 }
 
-/* Scan text field t: one call, or one per DFA of its plan (dfa_plan.h),
- * each writing its own words of the field's mask; a DFA that starts inside
- * the word where the one before it ends keeps that word's bits around its
- * scan (the scan clears the words it writes). */
+/* Scan text field t: one call, or one per DFA of its plan (dfa_plan.h). */
 static void emit_scan(em *e, int t)
 {
     const rc_ir *ir = e->ir;
@@ -214,20 +211,15 @@ static void emit_scan(em *e, int t)
                      e->P, t, tf->name, lim, e->woff[t]);
         return;
     }
-    for (int g = 0; g < tx->plan.ngroups; g++) {
-        const rc_dfa_group *gr = &tx->plan.groups[g];
-        int w = e->woff[t] + gr->word;
-        if (gr->shares) {
-            rc_cout_open(o, "{");
-            rc_cout_line(o, "const uint32_t keep = m[%d];", w);
-        }
+    /* several DFAs (dfa_plan.h): the field's words cleared once, then each
+     * scanner, which clears nothing (its `words` is 0), sets the bits of its
+     * patterns (its lists hold the field's pattern numbers) */
+    rc_cout_open(o, "for (uint32_t w = 0u; w < %du; w++) {", tx->plan.words);
+    rc_cout_line(o, "m[%du + w] = 0u;", (unsigned)e->woff[t]);
+    rc_cout_close(o, "}");
+    for (int g = 0; g < tx->plan.ngroups; g++)
         rc_cout_line(o, "recov_dfa_scan%s(&%s__t%dg%d, f->%s, %s, &m[%d]);", e->scan[t][g],
-                     e->P, t, g, tf->name, lim, w);
-        if (gr->shares) {
-            rc_cout_line(o, "m[%d] |= keep;", w);
-            rc_cout_close(o, "}");
-        }
-    }
+                     e->P, t, g, tf->name, lim, e->woff[t]);
 }
 
 /* The text fields that the `when` conditions of on-blocks read (every

@@ -81,17 +81,18 @@ static void pattern_text(const em *e, int t, int p, char *buf, size_t n)
 }
 
 /* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows; a row
- * per entry naming the pattern.  base names the DFA; its pattern j is
- * pattern off + j of text field t (off: 32 * the first mask word of a DFA
- * of a plan, dfa_plan.h; 0 for a field of one DFA). */
-static void emit_pats(em *e, int t, const char *base, int off, const uint16_t *v, int n)
+ * per entry naming the pattern.  base names the DFA; map (NULL: none) turns
+ * its pattern numbers into the field's (a DFA of a plan, dfa_plan.h). */
+static void emit_pats(em *e, int t, const char *base, const int *map, const uint16_t *v, int n)
 {
     rc_cout *o = &e->oc;
     char what[200];
     rc_cout_open(o, "static const uint16_t %s_pats[%d] = {", base, n);
     for (int i = 0; i < n; i++) {
-        pattern_text(e, t, off + (int)(v[i] & 0x7FFFu), what, sizeof what);
-        rc_cout_line(o, "0x%04Xu, /* %s%s */", (unsigned)v[i], what, (v[i] & 0x8000u) ? "" : ", and");
+        unsigned x = v[i] & 0x7FFFu, last = v[i] & 0x8000u;
+        if (map) x = (unsigned)map[x];
+        pattern_text(e, t, (int)x, what, sizeof what);
+        rc_cout_line(o, "0x%04Xu, /* %s%s */", x | last, what, last ? "" : ", and");
     }
     rc_cout_close(o, "};");
 }
@@ -116,7 +117,7 @@ static void emit_small_array(em *e, const char *base, const char *sfx, const cha
     free(w);
 }
 
-static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, int off, const rc_dfapack *z)
+static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, const int *map, const rc_dfapack *z)
 {
     rc_cout *o = &e->oc;
     const char *st = z->wide ? "uint16_t" : "uint8_t";
@@ -130,7 +131,7 @@ static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, int of
         /* acc_end is often acc itself: then one table serves both */
         if (!z->same_end) emit_small_array(e, b, "end", st, NULL, z->acc_end, nacc);
     }
-    emit_pats(e, t, b, off, z->pats, z->npats);
+    emit_pats(e, t, b, map, z->pats, z->npats);
     rc_cout_open(o, "static const recov_dfa%s %s = {", z->wide ? "16c" : "8c", b);
     rc_cout_line(o, ".map = %s_map,", b);
     rc_cout_line(o, ".def = %s_def,", b);
@@ -145,14 +146,14 @@ static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, int of
     }
     rc_cout_line(o, ".pats = %s_pats,", b);
     if (z->wide) {
-        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
         rc_cout_line(o, ".stopfrom = %du,", z->stopfrom);
     } else {
         rc_cout_line(o, ".lo = %du,", z->lo);
         rc_cout_line(o, ".hi = %du,", z->hi);
         rc_cout_line(o, ".cdef = %du,", z->cdef);
-        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
         rc_cout_line(o, ".k0 = %du,", z->k0);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
     }
@@ -161,8 +162,9 @@ static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, int of
 }
 
 /* The tables of one DFA of text field t, named b, whose pattern j is the
- * field's pattern off + j; returns the scanner suffix. */
-static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, int off)
+ * field's pattern map[j] (map NULL: j; with a map the scanner clears no
+ * words: the caller does); returns the scanner suffix. */
+static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, const int *map)
 {
     rc_cout *o = &e->oc;
     char nm[128];
@@ -171,7 +173,7 @@ static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, in
     if (!z) exit(3);
     if (rc_dfapack_build(d, z)) {
         const char *sfx = z->wide ? "16c" : "8c";
-        emit_dfa_packed(e, t, d, b, off, z);
+        emit_dfa_packed(e, t, d, b, map, z);
         free(z);
         return sfx;
     }
@@ -193,7 +195,7 @@ static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, in
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc_end[s]];
     snprintf(nm, sizeof nm, "%s_end", b);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
-    emit_pats(e, t, b, off, pats, npats);
+    emit_pats(e, t, b, map, pats, npats);
     free(row_at);
     free(v);
     free(pats);
@@ -204,7 +206,7 @@ static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, in
     rc_cout_line(o, ".acc_end = %s_end,", b);
     rc_cout_line(o, ".pats = %s_pats,", b);
     rc_cout_line(o, ".nclasses = %du,", d->nclasses);
-    rc_cout_line(o, ".words = %du,", d->words);
+    rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
     return "16";            /* the full tables are 16-bit only */
@@ -220,17 +222,18 @@ void rc_em_dfa(em *e, int t)
         rc_cout_comment(&e->oc, "text field %s: %d patterns, %d states, %d byte classes",
                         fname, d->npatterns, d->nstates, d->nclasses);
         snprintf(b, sizeof b, "%s__t%d", e->P, t);
-        e->scan[t][0] = emit_one_dfa(e, t, d, b, 0);
+        e->scan[t][0] = emit_one_dfa(e, t, d, b, NULL);
         return;
     }
     rc_cout_comment(&e->oc, "text field %s: %d patterns in %d DFAs of at most %d states each (spec/patterns.md)",
                     fname, tf->npatterns, tf->plan.ngroups, tf->plan.budget);
     for (int g = 0; g < tf->plan.ngroups; g++) {
         const rc_dfa_group *gr = &tf->plan.groups[g];
-        rc_cout_comment(&e->oc, "DFA %d: patterns %d to %d, %d states, %d byte classes",
-                        g, gr->first, gr->first + gr->count - 1, gr->dfa.nstates, gr->dfa.nclasses);
+        rc_cout_comment(&e->oc, "DFA %d: %d %spatterns (the first %d, the last %d), %d states, %d byte classes",
+                        g, gr->count, gr->heavy ? "heavy " : "", gr->pats[0], gr->pats[gr->count - 1],
+                        gr->dfa.nstates, gr->dfa.nclasses);
         snprintf(b, sizeof b, "%s__t%dg%d", e->P, t, g);
-        e->scan[t][g] = emit_one_dfa(e, t, &gr->dfa, b, gr->word * 32);
+        e->scan[t][g] = emit_one_dfa(e, t, &gr->dfa, b, gr->pats);
     }
 }
 

@@ -471,8 +471,9 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                     tf->npatterns, tf->plan.ngroups, tf->plan.budget);
             for (int g = 0; g < tf->plan.ngroups; g++) {
                 const rc_dfa_group *gr = &tf->plan.groups[g];
-                fprintf(out, "  dfa %d: patterns %d..%d, word %d, %d states %d classes %d masks\n", g, gr->first,
-                        gr->first + gr->count - 1, gr->word, gr->dfa.nstates, gr->dfa.nclasses, gr->dfa.nmasks);
+                fprintf(out, "  dfa %d: %d patterns%s (%d..%d), %d states %d classes %d masks\n", g, gr->count,
+                        gr->heavy ? " heavy" : "", gr->pats[0], gr->pats[gr->count - 1], gr->dfa.nstates,
+                        gr->dfa.nclasses, gr->dfa.nmasks);
             }
         } else {
             fprintf(out, "text %s: %d patterns, dfa %d states %d classes %d masks\n", ir->fields[tf->field].name,

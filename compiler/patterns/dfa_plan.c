@@ -3,6 +3,7 @@
 #include "dfa_pack.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One tried run of patterns: its DFA lives in its own arena until the run
@@ -17,7 +18,9 @@ typedef struct trial {
 typedef struct planner {
     const rc_dfa_pattern *pats;
     int npats, budget;
-    rc_dfa_pattern *buf;        /* [31 + npats] the run, after its empty prefix */
+    const int *idx;             /* the patterns of the kind being cut, in field order */
+    int nidx;
+    rc_dfa_pattern *buf;        /* [npats] the run */
     rc_dfa_error *err;
     int builds;
     bool failed;                /* a syntax error: stop */
@@ -28,26 +31,24 @@ bool rc_dfa_plan_too_big(const rc_dfa_error *err)
     return strncmp(err->message, "this pattern alone ", 19) == 0;
 }
 
-/* Build the DFA of patterns [first, first + count) into t.  True when it
- * fits (within the budget, lists within 16-bit acc values); a syntax error
- * sets pl->failed (err numbered in the field). */
+/* Build the DFA of patterns idx[first .. first + count) into t.  True when
+ * it fits (within the budget, lists within 16-bit acc values); a syntax
+ * error sets pl->failed (err numbered in the field). */
 static bool try_run(planner *pl, int first, int count, trial *t)
 {
-    int word = first / 32, lead = first - word * 32;
     rc_dfa_error e;
-    for (int i = 0; i < lead; i++) pl->buf[i] = (rc_dfa_pattern){ NULL, 0, false };
-    memcpy(pl->buf + lead, pl->pats + first, (size_t)count * sizeof *pl->buf);
+    for (int i = 0; i < count; i++) pl->buf[i] = pl->pats[pl->idx[first + i]];
     rc_arena_init(&t->ar);
     t->live = true;
     t->count = count;
     pl->builds++;
-    bool ok = rc_dfa_build(&t->ar, pl->buf, lead + count, pl->budget, &t->dfa, &e);
+    bool ok = rc_dfa_build(&t->ar, pl->buf, count, pl->budget, &t->dfa, &e);
     if (ok) {
         int nlist = rc_dfapack_lists(&t->dfa, NULL, 0, NULL);
         ok = nlist >= 0 && nlist <= RC_DFAPACK_MAXLIST;
     } else if (e.pattern >= 0) {
         *pl->err = e;
-        pl->err->pattern = word * 32 + e.pattern;
+        pl->err->pattern = pl->idx[first + e.pattern];
         pl->failed = true;
     }
     if (!ok) {
@@ -102,8 +103,8 @@ static int guess_run(const planner *pl, int first, long permille)
 {
     long room = (long)pl->budget * 1000L, used = 0;
     int n = 0;
-    while (first + n < pl->npats) {
-        used += est(&pl->pats[first + n]) * permille;
+    while (first + n < pl->nidx) {
+        used += est(&pl->pats[pl->idx[first + n]]) * permille;
         if (used > room && n > 0) break;
         n++;
     }
@@ -115,7 +116,7 @@ static int guess_run(const planner *pl, int first, long permille)
  * pattern `first` alone does not fit (or a syntax error, pl->failed). */
 static int longest_run(planner *pl, int first, int guess, trial *best)
 {
-    int rest = pl->npats - first;
+    int rest = pl->nidx - first;
     int ok = 0, bad = rest + 1;        /* fits(ok) (0: none known), !fits(bad) */
     int s = guess < rest ? guess : rest;
     trial t;
@@ -150,6 +151,22 @@ static int longest_run(planner *pl, int first, int guess, trial *best)
     return ok;
 }
 
+/* An unbounded repetition (`*`, `+`, `{n,}`) in one of p's regexes. */
+static bool is_heavy(const rc_dfa_pattern *p)
+{
+    for (int a = 0; a < p->nalts; a++) {
+        const rc_dfa_alt *al = &p->alts[a];
+        if (!al->is_regex) continue;
+        for (size_t i = 0; i < al->len; i++) {
+            char c = al->text[i];
+            if (c == '\\') { i++; continue; }
+            if (c == '*' || c == '+') return true;
+            if (c == ',' && i + 1 < al->len && al->text[i + 1] == '}') return true;
+        }
+    }
+    return false;
+}
+
 bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget,
                        rc_dfa_plan *out, rc_dfa_error *err)
 {
@@ -168,46 +185,77 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
     }
     rc_arena scratch;
     rc_arena_init(&scratch);
-    planner pl = { pats, npats, budget, RC_NEW_ARRAY(&scratch, rc_dfa_pattern, (size_t)npats + 32), err, 0, false };
+    int *order = RC_NEW_ARRAY(&scratch, int, npats);
+    int nplain = 0;
+    for (int i = 0; i < npats; i++) if (!is_heavy(&pats[i])) order[nplain++] = i;
+    for (int i = 0, k = nplain; i < npats; i++) if (is_heavy(&pats[i])) order[k++] = i;
+    planner pl = { pats, npats, budget, order, npats, RC_NEW_ARRAY(&scratch, rc_dfa_pattern, npats), err, 0, false };
     int cap = 8, n = 0;
     rc_dfa_group *g = RC_NEW_ARRAY(&scratch, rc_dfa_group, cap);
     bool ok = true;
-    long permille = 1000;           /* DFA states per size unit (est), learnt from each group */
-    for (int first = 0; first < npats;) {
-        trial best;
-        memset(&best, 0, sizeof best);
-        int count = longest_run(&pl, first, guess_run(&pl, first, permille), &best);
-        if (count == 0) {
-            drop(&best);
-            if (!pl.failed) {
-                err->pattern = first;
-                err->alt = 0;
-                err->offset = 0;
-                snprintf(err->message, sizeof err->message, "this pattern alone needs more than %d DFA states",
-                         budget);
-            }
-            ok = false;
-            break;
-        }
-        if (n == cap) {
-            rc_dfa_group *ng = RC_NEW_ARRAY(&scratch, rc_dfa_group, (size_t)cap * 2);
-            memcpy(ng, g, (size_t)cap * sizeof *g);
-            g = ng;
-            cap *= 2;
-        }
-        g[n].first = first;
-        g[n].count = count;
-        g[n].word = first / 32;
-        g[n].shares = n > 0 && first % 32 != 0;
-        copy_dfa(a, &best.dfa, &g[n].dfa);
-        drop(&best);
-        n++;
-        long size = 0;
-        for (int i = first; i < first + count; i++) size += est(&pats[i]);
-        permille = (long)g[n - 1].dfa.nstates * 1000L / (size > 0 ? size : 1);
-        if (permille < 1) permille = 1;
-        first += count;
+    /* one set of all patterns first (the common case: it fits), else the
+     * plain and the heavy patterns each cut on their own */
+    trial best;
+    memset(&best, 0, sizeof best);
+    int whole = 0;
+    long total = 0;
+    for (int i = 0; i < npats; i++) total += est(&pats[i]);
+    if (total <= 4L * budget) {     /* far larger sets do not fit: skip a costly failure */
+        int *all = RC_NEW_ARRAY(&scratch, int, npats);
+        for (int i = 0; i < npats; i++) all[i] = i;
+        pl.idx = all;
+        if (try_run(&pl, 0, npats, &best)) whole = npats;
+        pl.idx = order;
+        if (pl.failed) ok = false;
     }
+    if (whole) {
+        g[0].count = npats;
+        g[0].pats = RC_NEW_ARRAY(a, int, npats);
+        for (int i = 0; i < npats; i++) g[0].pats[i] = i;
+        copy_dfa(a, &best.dfa, &g[0].dfa);
+        drop(&best);
+        n = 1;
+    }
+    for (int kind = 0; ok && !whole && kind < 2; kind++) {
+        pl.idx = kind == 0 ? order : order + nplain;
+        pl.nidx = kind == 0 ? nplain : npats - nplain;
+        long permille = 1000;           /* DFA states per size unit (est), learnt from each group */
+        for (int first = 0; first < pl.nidx;) {
+            memset(&best, 0, sizeof best);
+            int count = longest_run(&pl, first, guess_run(&pl, first, permille), &best);
+            if (count == 0) {
+                drop(&best);
+                if (!pl.failed) {
+                    err->pattern = pl.idx[first];
+                    err->alt = 0;
+                    err->offset = 0;
+                    snprintf(err->message, sizeof err->message, "this pattern alone needs more than %d DFA states",
+                             budget);
+                }
+                ok = false;
+                break;
+            }
+            if (n == cap) {
+                rc_dfa_group *ng = RC_NEW_ARRAY(&scratch, rc_dfa_group, (size_t)cap * 2);
+                memcpy(ng, g, (size_t)cap * sizeof *g);
+                g = ng;
+                cap *= 2;
+            }
+            g[n].count = count;
+            g[n].heavy = kind == 1;
+            g[n].pats = RC_NEW_ARRAY(a, int, count);
+            memcpy(g[n].pats, pl.idx + first, (size_t)count * sizeof *g[n].pats);
+            copy_dfa(a, &best.dfa, &g[n].dfa);
+            drop(&best);
+            n++;
+            long size = 0;
+            for (int i = first; i < first + count; i++) size += est(&pats[pl.idx[i]]);
+            permille = (long)g[n - 1].dfa.nstates * 1000L / (size > 0 ? size : 1);
+            if (permille < 1) permille = 1;
+            first += count;
+        }
+    }
+    if (ok && pl.failed) ok = false;
     if (ok) {
         out->ngroups = n;
         out->groups = RC_NEW_ARRAY(a, rc_dfa_group, n);
@@ -225,12 +273,14 @@ void rc_dfa_plan_scan(const rc_dfa_plan *p, const char *text, size_t len, size_t
     for (int i = 0; i < p->ngroups; i++) {
         const rc_dfa_group *g = &p->groups[i];
         const rc_dfa *d = &g->dfa;
-        uint32_t *m = d->words <= 64 ? part : mask + g->word;
-        uint32_t keepw = g->shares ? mask[g->word] : 0u;
+        uint32_t *m = d->words <= 64 ? part : malloc((size_t)d->words * sizeof *m);
+        if (!m) abort();
         rc_dfa_scan(d, text, len, limit, m);
-        if (m == part)
-            for (int w = 0; w < d->words; w++) mask[g->word + w] |= part[w];
-        else
-            mask[g->word] |= keepw;
+        for (int w = 0; w < d->words; w++)
+            for (uint32_t x = m[w]; x != 0u; x &= x - 1u) {
+                int f = g->pats[w * 32 + __builtin_ctz(x)];
+                mask[f >> 5] |= 1u << (f & 31);
+            }
+        if (m != part) free(m);
     }
 }

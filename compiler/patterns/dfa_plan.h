@@ -1,23 +1,27 @@
 /* dfa_plan.h - the patterns of one text field -> one DFA, or several when
  * one would exceed the state budget (spec/patterns.md, "Plans").
  *
- * A plan cuts the ordered pattern list into consecutive groups and builds
- * one DFA per group.  Group g holds patterns [first, first + count) of the
- * field; its DFA numbers them from word * 32 (word = first / 32), so bit j
- * of the group's mask word k is bit j of the field's mask word word + k:
- * patterns of the DFA below `first` are empty (they match nothing).  The
- * field's mask is the OR of the group masks, so the set of patterns found,
- * and with it first-match priority between classify rules, is exactly what
- * one DFA over all patterns would give.  Scanning group g clears its words
- * before setting bits, so a group whose first word is the last word of the
- * group before it keeps that word's bits around the scan (`shares`).
+ * A plan puts every pattern of the field into exactly one group and builds
+ * one DFA per group.  Group g's DFA numbers its patterns 0 .. count - 1;
+ * pattern j of it is pattern pats[j] of the field (increasing).  The field's
+ * mask is the OR of the groups' masks with each bit moved to its field
+ * pattern, so the set of patterns found, and with it first-match priority
+ * between classify rules, is exactly what one DFA over all patterns would
+ * give.  (The generated code clears the field's mask words once, then runs
+ * every group's scanner with no clearing of its own and pattern lists that
+ * hold field pattern numbers.)
  *
- * Groups are chosen greedily from the first pattern: each is the longest
- * run of patterns (to within an eighth) whose DFA stays within the budget
- * and whose pattern lists fit the runtime's 16-bit acc values.  Subset
- * construction never needs fewer states for more patterns, so the search
- * over run lengths is a doubling and bisecting one.  Only a pattern whose
- * DFA alone exceeds the budget makes the plan fail.
+ * Patterns are first sorted into two kinds, kept in field order within each:
+ * "plain" (literals, and regexes without an unbounded repetition) and
+ * "heavy" (regexes with `*`, `+` or `{n,}`): an unbounded repetition in the
+ * middle of a pattern multiplies the states of every literal it overlaps,
+ * so the heavy ones are grouped among themselves.  Each kind is then cut
+ * greedily into consecutive runs: each is the longest run (to within an
+ * eighth) whose DFA stays within the budget and whose pattern lists fit the
+ * runtime's 16-bit acc values.  Subset construction never needs fewer
+ * states for more patterns, so the search over run lengths is a doubling
+ * and bisecting one.  Only a pattern whose DFA alone exceeds the budget
+ * makes the plan fail.
  */
 #ifndef RC_DFA_PLAN_H
 #define RC_DFA_PLAN_H
@@ -30,11 +34,10 @@
 #include "dfa.h"
 
 typedef struct rc_dfa_group {
-    int first;              /* first pattern of the field in the group */
     int count;              /* patterns in the group, >= 1 (0 only for a field of no patterns) */
-    int word;               /* the field's mask word of the DFA's bit 0: first / 32 */
-    bool shares;            /* word is also the previous group's last word */
-    rc_dfa dfa;             /* over patterns [word * 32, first + count) */
+    int *pats;              /* [count] the field's pattern of each DFA pattern, increasing */
+    bool heavy;             /* a group of regexes with unbounded repetitions */
+    rc_dfa dfa;             /* over those patterns, numbered 0 .. count - 1 */
 } rc_dfa_group;
 
 typedef struct rc_dfa_plan {
@@ -54,7 +57,7 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
                        rc_dfa_plan *out, rc_dfa_error *err);
 
 /* The field's mask (p->words words, cleared first): every group's scan
- * (rc_dfa_scan) ORed in at its word. */
+ * (rc_dfa_scan) ORed in, each bit at its field pattern. */
 void rc_dfa_plan_scan(const rc_dfa_plan *p, const char *text, size_t len, size_t limit, uint32_t *mask);
 
 /* True when the failure in err is "needs too many states" (not syntax). */

@@ -42,13 +42,13 @@ void rc_explain(const rc_ir *ir, FILE *out)
             long total = 0;
             for (int g = 0; g < tf->plan.ngroups; g++) total += dfa_bytes(&tf->plan.groups[g].dfa);
             fprintf(out, "  field %s: %d patterns -> %d DFAs scanned in turn, %ld table bytes (state budget %d "
-                    "per DFA: one DFA of all patterns needs more)\n", fname, tf->npatterns, tf->plan.ngroups, total,
-                    tf->plan.budget);
+                    "per DFA: one DFA of all patterns needs more; %d constructions to plan)\n", fname, tf->npatterns,
+                    tf->plan.ngroups, total, tf->plan.budget, tf->plan.builds);
             for (int g = 0; g < tf->plan.ngroups; g++) {
                 const rc_dfa_group *gr = &tf->plan.groups[g];
-                fprintf(out, "    DFA %d: patterns %d to %d -> %d states, %d byte classes, %ld table bytes\n", g,
-                        gr->first, gr->first + gr->count - 1, gr->dfa.nstates, gr->dfa.nclasses,
-                        dfa_bytes(&gr->dfa));
+                fprintf(out, "    DFA %d: %d %spattern%s (the first %d, the last %d) -> %d states, %d byte classes, "
+                        "%ld table bytes\n", g, gr->count, gr->heavy ? "heavy " : "", gr->count == 1 ? "" : "s", gr->pats[0],
+                        gr->pats[gr->count - 1], gr->dfa.nstates, gr->dfa.nclasses, dfa_bytes(&gr->dfa));
             }
             continue;
         }
