@@ -87,6 +87,9 @@ static void emit_pats(em *e, int t, const char *base, const int *map, const uint
 {
     rc_cout *o = &e->oc;
     char what[200];
+    /* no lists (no pattern can match): no array, as ISO C has no empty
+     * ones; the scanner reads lists only through a non-zero acc value */
+    if (n == 0) return;
     rc_cout_open(o, "static const uint16_t %s_pats[%d] = {", base, n);
     for (int i = 0; i < n; i++) {
         unsigned x = v[i] & 0x7FFFu, last = v[i] & 0x8000u;
@@ -144,7 +147,8 @@ static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, const 
         rc_cout_line(o, ".acc = NULL,");
         rc_cout_line(o, ".acc_end = NULL,");
     }
-    rc_cout_line(o, ".pats = %s_pats,", b);
+    if (z->npats > 0) rc_cout_line(o, ".pats = %s_pats,", b);
+    else rc_cout_line(o, ".pats = NULL,");
     if (z->wide) {
         rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
@@ -199,12 +203,15 @@ static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, co
     free(row_at);
     free(v);
     free(pats);
+    char pl[160];
+    if (npats > 0) snprintf(pl, sizeof pl, "%s_pats", b);
+    else snprintf(pl, sizeof pl, "NULL");
     rc_cout_open(o, "static const recov_dfa16 %s = {", b);
     rc_cout_line(o, ".classmap = %s_map,", b);
     rc_cout_line(o, ".trans = %s_trans,", b);
     rc_cout_line(o, ".acc = %s_acc,", b);
     rc_cout_line(o, ".acc_end = %s_end,", b);
-    rc_cout_line(o, ".pats = %s_pats,", b);
+    rc_cout_line(o, ".pats = %s,", pl);
     rc_cout_line(o, ".nclasses = %du,", d->nclasses);
     rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
     rc_cout_close(o, "};");

@@ -61,10 +61,19 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     if (opts) {
         for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
         if (opts->max_errors) u->diag.max_errors = opts->max_errors < 0 ? 0 : opts->max_errors;
+        if (opts->records) {
+            u->diag.records = opts->records;
+            u->diag.out = NULL;
+        }
     }
-    u->src = rc_read_file(&u->arena, path, &u->len);
+    if (opts && opts->text) {
+        u->len = opts->text_len;
+        u->src = rc_arena_strndup(&u->arena, opts->text, opts->text_len);
+    } else {
+        u->src = rc_read_file(&u->arena, path, &u->len);
+    }
     if (!u->src) {
-        fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
+        rc_diag_plain(&u->diag, "cannot read '%s': %s", name, strerror(errno));
         return 2;
     }
     rc_diag_set_source(&u->diag, name, u->src, u->len);
@@ -88,8 +97,11 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     u->deps = imp.deps;
     u->deps_system = imp.deps_system;
     u->ndeps = imp.ndeps;
+    u->cconsts = imp.consts;
+    u->ncconsts = imp.nconsts;
     if (!imported || u->diag.errors) return 1;
     u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);
+    u->checked = u->ir;
     if (u->ir) rc_analyze(u->ir, &u->diag);
     if (!u->ir || u->diag.errors) {
         u->ir = NULL;
