@@ -62,18 +62,8 @@ typedef struct rc_sim_block {
     uint32_t prev;
 } rc_sim_block;
 
-/* The whole state, open so that tests can look at it.  Field names are the
- * spec's. */
-typedef struct rc_sim {
-    const rc_ir *ir;
-    /* persistent */
-    uint32_t prng;
-    rc_sim_breaker *breakers;   /* [nbreakers] */
-    rc_sim_budget *budgets;     /* [nbudgets] */
-    rc_sim_alt *alts;           /* [nalts] */
-    rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
-    uint16_t unresolved[RC_SEV_COUNT];
-    /* incident */
+/* One incident: what belongs to one request (spec/semantics.md "State"). */
+typedef struct rc_sim_incident {
     uint8_t active;
     uint32_t start;
     uint16_t attempt;
@@ -81,24 +71,52 @@ typedef struct rc_sim {
     uint8_t pending;
     uint16_t last_alt;
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
+    uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
     rc_sim_block *blocks;       /* [nblocks] */
+} rc_sim_incident;
+
+/* The shared part (what belongs to the dependency) plus one built-in
+ * incident `inc` that the single-incident entry points use.  Open so that
+ * tests can look at it.  Field names are the spec's. */
+typedef struct rc_sim {
+    const rc_ir *ir;
+    /* shared */
+    uint32_t prng;
+    uint8_t epoch;              /* 1..255, never 0; bumped by a load (not in the simulator) */
+    rc_sim_breaker *breakers;   /* [nbreakers] */
+    rc_sim_budget *budgets;     /* [nbudgets] */
+    rc_sim_alt *alts;           /* [nalts] */
+    rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
+    uint16_t unresolved[RC_SEV_COUNT];
+    /* the built-in incident of rc_sim_admit, rc_sim_failed... */
+    rc_sim_incident *inc;
     /* scratch for evaluation (not state): expression values and text masks */
     int64_t *xval;              /* [nexprs] */
     uint32_t **masks;           /* [ntexts] -> [dfa.words] */
 } rc_sim;
 
 rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
+/* A new incident of the same policy, fresh (P_incident_init). */
+rc_sim_incident *rc_sim_incident_new(rc_arena *a, const rc_ir *ir);
 
-/* P_init. */
+/* P_shared_init, and P_incident_init of the built-in incident. */
 void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed);
-/* P_admit. */
+/* P_incident_init. */
+void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i);
+
+/* The entry points, on the shared part s and incident i (of the same IR). */
+recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now);
+recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
+void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+
+/* The same on the built-in incident s->inc. */
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
-/* P_failed. */
 recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now);
-/* P_handler_done. */
 recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now);
-/* P_succeeded. */
 void rc_sim_succeeded(rc_sim *s, uint32_t now);
+void rc_sim_cancelled(rc_sim *s, uint32_t now);
 
 /* The error a fault classifies as (step 1 of P_failed), without any state
  * change.  Operands other than fault fields read the incident as it stands
@@ -109,8 +127,9 @@ int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now);
 /* The canonical one-line forms compared between the simulator and the
  * generated C (no newline):
  *   d kind=K id=I ms=M level=L error=E sev=S class=C attempt=A
- *   a allow | a reject
+ *   a allow | a reject | a rate_limited | a full
  *   o                                   (P_succeeded)
+ *   c                                   (P_cancelled)
  * Both rtest.c and the generated harness print exactly these. */
 #define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u"
 void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n);

@@ -32,10 +32,13 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
 
 /* ---- the parsed form (exposed for the harness generator and tests) ----- */
 
-typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT } rc_rtest_evkind;
+typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT, RC_EV_CANCEL } rc_rtest_evkind;
+
+/* Incidents per scenario (the default one included). */
+#define RC_RTEST_MAX_INCIDENTS 65
 
 /* What an event must yield.  kind is a recov_kind, or for admit events
- * RECOV_ALLOW / RECOV_REJECT in `admit`. */
+ * a recov_admit in `admit`. */
 typedef struct rc_rtest_expect {
     int kind;                   /* recov_kind; -1 when the event has no expectation */
     uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
@@ -51,6 +54,7 @@ typedef struct rc_rtest_event {
     rc_rtest_evkind kind;
     int line;
     uint32_t t;                 /* ms after the scenario's start */
+    int incident;               /* index into the scenario's incidents; 0 = the default one */
     bool ok;                    /* HANDLER: ok or failed */
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
     rc_rtest_expect expect;
@@ -64,6 +68,8 @@ typedef struct rc_rtest_scenario {
     uint32_t t0, seed;
     rc_rtest_event *events;
     int nevents;
+    const char **incidents;     /* [nincidents] names; [0] is "" (the default incident) */
+    int nincidents;             /* >= 1 */
 } rc_rtest_scenario;
 
 typedef struct rc_rtest_file {

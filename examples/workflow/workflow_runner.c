@@ -433,6 +433,7 @@ static const char *load_result_text(recov_load r)
     case RECOV_LOAD_CRC: return "checksum mismatch, the file is corrupt (RECOV_LOAD_CRC)";
     case RECOV_LOAD_FOREIGN: return "written by a different policy (RECOV_LOAD_FOREIGN)";
     case RECOV_LOAD_CORRUPT: return "malformed records (RECOV_LOAD_CORRUPT)";
+    case RECOV_LOAD_STALE: return "an incident of another version of the policy (RECOV_LOAD_STALE)";
     }
     return "unknown result";
 }
