@@ -104,7 +104,25 @@ static bool uses_decorrelated(const rc_ir *ir, const rc_ir_block *b)
     return false;
 }
 
-/* The state, member by member, in checkpoint order (persistent first). */
+/* Bytes of the smallest unsigned type holding max. */
+static int utsize(uint32_t max) { return max <= 0xFFu ? 1 : max <= 0xFFFFu ? 2 : 4; }
+
+/* The largest value of a block's `sub`: retries given (at most the
+ * attempts), or the bitmask of a fallback / run list. */
+static uint32_t sub_max(const rc_ir *ir, const rc_ir_block *b)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < b->nsteps; i++) {
+        const rc_ir_step *st = &b->steps[i];
+        uint32_t v = 0;
+        if (st->kind == RC_IR_RETRY) v = ir->retries[st->retry].attempts;
+        else if (st->nalts > 0) v = st->nalts >= 16 ? 0xFFFFu : (1u << st->nalts) - 1u;
+        if (v > m) m = v;
+    }
+    return m;
+}
+
+/* The state, member by member, in checkpoint order (shared part first). */
 static void plan_state(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -172,24 +190,29 @@ static void plan_state(em *e)
         snprintf(lv, sizeof lv, "unres%d", l);
         add_rec(e, 2, 0xFFFFu, lv, "unresolved.%s", sev_name(l));
     }
-    /* the incident: keyed with the policy hash, so only the identical policy restores it */
+    e->nshared = e->nrecs;
+    /* the incident: keyed with the policy hash, so only the identical policy
+     * restores it; counters in the smallest type that holds their values */
     uint32_t h = ir->hash;
+    uint32_t emax = (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0);
     add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
     add_rec(e, 4, 0xFFFFFFFFu, "start", "incident.%08" PRIx32 ".start", h);
     add_rec(e, 2, 0xFFFFu, "attempt", "incident.%08" PRIx32 ".attempt", h);
-    add_rec(e, 2, (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0), "error",
-            "incident.%08" PRIx32 ".error", h);
+    add_rec(e, utsize(emax), emax, "error", "incident.%08" PRIx32 ".error", h);
     if (e->any_run)
         add_rec(e, 1, (uint32_t)ir->nblocks, "pending", "incident.%08" PRIx32 ".pending", h);
     if (e->any_fallback)
-        add_rec(e, 2, (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
+        add_rec(e, utsize((uint32_t)ir->nalts), (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
     if (e->any_runlist)
-        add_rec(e, 2, (uint32_t)ir->nhandlers, "last_handler", "incident.%08" PRIx32 ".last_handler", h);
+        add_rec(e, utsize((uint32_t)ir->nhandlers), (uint32_t)ir->nhandlers, "last_handler",
+                "incident.%08" PRIx32 ".last_handler", h);
     for (int b = 0; b < ir->nblocks; b++) {
+        uint32_t smax = sub_max(ir, &ir->blocks[b]);
+        e->sub_t[b] = rc_em_utype(smax);
         snprintf(lv, sizeof lv, "blk%d_pos", b);
         add_rec(e, 1, (uint32_t)ir->blocks[b].nsteps, lv, "block.%08" PRIx32 ".%d.pos", h, b);
         snprintf(lv, sizeof lv, "blk%d_sub", b);
-        add_rec(e, 2, 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
+        add_rec(e, utsize(smax), utsize(smax) == 1 ? 0xFFu : 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
         if (e->blk_prev[b]) {
             snprintf(lv, sizeof lv, "blk%d_prev", b);
             add_rec(e, 4, 0xFFFFFFFFu, lv, "block.%08" PRIx32 ".%d.prev", h, b);
@@ -208,7 +231,8 @@ static bool analyse(em *e)
     e->blk_run = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->woff = calloc((size_t)(ir->ntexts + 1), sizeof(int));
     e->scan = calloc((size_t)(ir->ntexts + 1), sizeof *e->scan);
-    if (!e->blk_prev || !e->blk_run || !e->woff || !e->scan) {
+    e->sub_t = calloc((size_t)(ir->nblocks + 1), sizeof *e->sub_t);
+    if (!e->blk_prev || !e->blk_run || !e->woff || !e->scan || !e->sub_t) {
         snprintf(e->why, sizeof e->why, "out of memory");
         return false;
     }
@@ -229,6 +253,10 @@ static bool analyse(em *e)
     if (ir->has_escalation)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
+    e->any_adm = ir->nbreakers > 0;
+    e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
+    e->alt_t = rc_em_utype((uint64_t)ir->nalts);
+    e->hnd_t = rc_em_utype((uint64_t)ir->nhandlers);
     e->cls_max = (uint32_t)(ir->nclasses > 0 ? ir->nclasses - 1 : 0);
     e->cls_t = rc_em_utype(e->cls_max);
     return true;
@@ -302,18 +330,27 @@ const char **rc_em_name_list(const rc_ir_name *v, int n)
     return out;
 }
 
-int rc_em_state_size(const em *e)
+void rc_em_part_recs(const em *e, int part, int *k0, int *k1)
 {
-    int sz = 0;
-    for (int i = 0; i < e->nrecs; i++)
+    *k0 = part == EM_SHARED ? 0 : e->nshared;
+    *k1 = part == EM_SHARED ? e->nshared : e->nrecs;
+}
+
+int rc_em_part_size(const em *e, int part)
+{
+    int k0, k1, sz = e->any_adm ? 1 : 0;   /* epoch / adm */
+    rc_em_part_recs(e, part, &k0, &k1);
+    for (int i = k0; i < k1; i++)
         if (e->recs[i].decl[0]) sz += e->recs[i].size * e->recs[i].count;
+    if (sz == 0) sz = 1;                   /* an empty part: one unused byte (C has no empty struct) */
     return (sz + 3) / 4 * 4;
 }
 
-int rc_em_ck_payload(const em *e)
+int rc_em_ck_payload(const em *e, int part)
 {
-    int n = 0;
-    for (int i = 0; i < e->nrecs; i++) n += 5 + e->recs[i].size;
+    int k0, k1, n = 0;
+    rc_em_part_recs(e, part, &k0, &k1);
+    for (int i = k0; i < k1; i++) n += 5 + e->recs[i].size;
     return n;
 }
 
@@ -330,12 +367,36 @@ static void emit_source(em *e, const char *header_name)
     rc_cout_line(o, "#include \"%s\"", header_name);
     rc_cout_blank(o);
     rc_cout_comment(o, "the layout in the header is the one the checkpoint offsets assume");
-    rc_cout_line(o, "typedef char %s_state_size_ok[(sizeof(%s_state) == %s_STATE_SIZE) ? 1 : -1];", P, P, P);
+    rc_cout_line(o, "typedef char %s_shared_size_ok[(sizeof(%s_shared) == %s_SHARED_SIZE) ? 1 : -1];", P, P, P);
+    rc_cout_line(o, "typedef char %s_incident_size_ok[(sizeof(%s_incident) == %s_INCIDENT_SIZE) ? 1 : -1];", P, P, P);
     rc_cout_blank(o);
     rc_em_tables(e);
     rc_em_machine(e);
     rc_em_checkpoint(e);
     rc_em_name_funcs(e);
+}
+
+bool rc_emit_state_sizes(const rc_ir *ir, rc_emit_sizes *out)
+{
+    em e;
+    memset(&e, 0, sizeof e);
+    e.ir = ir;
+    e.P = ir->name;
+    bool ok = analyse(&e);
+    if (ok) {
+        plan_state(&e);
+        out->shared = rc_em_part_size(&e, EM_SHARED);
+        out->incident = rc_em_part_size(&e, EM_INCIDENT);
+        out->shared_checkpoint = (int)EM_CK_HEADER + rc_em_ck_payload(&e, EM_SHARED) + 4;
+        out->incident_checkpoint = (int)EM_CK_HEADER + rc_em_ck_payload(&e, EM_INCIDENT) + 4;
+    }
+    free(e.recs);
+    free(e.woff);
+    free(e.scan);
+    free(e.blk_prev);
+    free(e.blk_run);
+    free(e.sub_t);
+    return ok;
 }
 
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, char *why, size_t n)
@@ -382,6 +443,7 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
     free(e.scan);
     free(e.blk_prev);
     free(e.blk_run);
+    free(e.sub_t);
     return ok;
 }
 

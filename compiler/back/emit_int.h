@@ -16,7 +16,7 @@
 /* Checkpoint header: magic, format, 3 reserved, name hash, policy hash,
  * payload length; then records; then the CRC (spec/checkpoint.md). */
 #define EM_CK_HEADER 20u
-#define EM_CK_FORMAT 1u
+#define EM_CK_FORMAT 2u
 
 /* One saved state item = one state member (array elements count singly). */
 typedef struct em_rec {
@@ -29,13 +29,20 @@ typedef struct em_rec {
     int init;           /* 0: zero, 1: the seed, 2: now */
 } em_rec;
 
+/* The two parts of the state (spec/semantics.md "State"). */
+enum { EM_SHARED = 0, EM_INCIDENT = 1 };
+
 typedef struct em {
     const rc_ir *ir;
     const char *P;
     FILE *h, *c;
     rc_cout oh, oc;     /* the header and the source, written through rc_cout */
-    em_rec *recs;
+    em_rec *recs;       /* shared records [0, nshared), then the incident's */
     int nrecs, caprecs;
+    int nshared;
+    bool any_adm;       /* admissions are tracked: P_shared.epoch, P_incident.adm */
+    const char *err_t, *alt_t, *hnd_t; /* types of P_incident.error, last_alt, last_handler */
+    const char **sub_t; /* [nblocks] type of P_incident.blkN_sub */
     int *woff;          /* [ntexts] first mask word of each text field */
     const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
@@ -60,9 +67,11 @@ void rc_em_put_upper(rc_cout *o, const char *s);
 void rc_em_put_cstr(rc_cout *o, const char *s);
 /* The names of v[0..n) (free the array, not the names). */
 const char **rc_em_name_list(const rc_ir_name *v, int n);
-/* sizeof(P_state) and the checkpoint payload length. */
-int rc_em_state_size(const em *e);
-int rc_em_ck_payload(const em *e);
+/* sizeof(P_shared) / sizeof(P_incident), and a part's checkpoint payload length. */
+int rc_em_part_size(const em *e, int part);
+int rc_em_ck_payload(const em *e, int part);
+/* The records of a part: [*k0, *k1). */
+void rc_em_part_recs(const em *e, int part, int *k0, int *k1);
 
 /* ---- emit_header.c --------------------------------------------------------- */
 

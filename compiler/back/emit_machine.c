@@ -17,27 +17,27 @@ static void emit_helpers(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
-    rc_cout_line(o, "static recov_decision %s__dec(const %s_state *s, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_line(o, "static recov_decision %s__dec(const %s_incident *inc, unsigned kind, unsigned id, uint32_t ms)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "d.kind = (uint8_t)kind;");
-    rc_cout_line(o, "d.severity = %s__sev[s->error];", P);
-    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[s->error];", P);
+    rc_cout_line(o, "d.severity = %s__sev[inc->error];", P);
+    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[inc->error];", P);
     rc_cout_line(o, "d.level = 0u;");
-    rc_cout_line(o, "d.error = s->error;");
+    rc_cout_line(o, "d.error = inc->error;");
     rc_cout_line(o, "d.id = (uint16_t)id;");
-    rc_cout_line(o, "d.attempt = s->attempt;");
+    rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* \"The incident ends\". */");
-    rc_cout_line(o, "static void %s__end(%s_state *s)", P, P);
+    rc_cout_line(o, "static void %s__end(%s_incident *inc)", P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "s->active = 0u;");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    if (e->any_fallback) rc_cout_line(o, "s->last_alt = 0u;");
-    if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
+    rc_cout_line(o, "inc->active = 0u;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    if (e->any_fallback) rc_cout_line(o, "inc->last_alt = 0u;");
+    if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -302,14 +302,15 @@ static void emit_delay(em *e, int r)
     for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) ssc = true;
     bool dec = rt->jitter == RC_JITTER_DECORRELATED;
     rc_cout_line(o, "/* retry %s */", rt->name);
-    rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
+    rc_cout_line(o, "static uint32_t %s__delay%d(%s_shared *s, const %s_incident *inc, const %s_fault *f, uint32_t n%s)", P, r, P, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t d = recov_backoff(%du, %" PRIu32 "u, %" PRIu32 "u, n);", (int)rt->backoff, rt->base_ms, rt->factor_milli);
     rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
-    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[s->error]);", P, r);
-    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
+    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[inc->error]);", P, r);
+    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
             rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
@@ -355,7 +356,7 @@ static void emit_budget_funcs(em *e)
     const char *P = e->P;
     if (ir->nbudgets == 0) return;
     rc_cout_line(o, "/* Budgets roll their window, then count the outcome. */");
-    rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "static void %s__budget_count(%s_shared *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {", i, ir->budgets[i].window_ms);
@@ -373,7 +374,7 @@ static void emit_budget_funcs(em *e)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY) retries = true;
     if (!retries) return;
     rc_cout_line(o, "/* Every budget allows one more retry. */");
-    rc_cout_line(o, "static int %s__budget_ok(const %s_state *s)", P, P);
+    rc_cout_line(o, "static int %s__budget_ok(const %s_shared *s)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -419,7 +420,7 @@ static void emit_breaker_funcs(em *e)
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__open%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_line(o, "static void %s__open%d(%s_shared *s, uint32_t now)", e->P, i, e->P);
         rc_cout_open(o, "{");
         rc_cout_line(o, "s->brk%d_state = 1u;", i);
         rc_cout_line(o, "s->brk%d_opened_at = now;", i);
@@ -438,10 +439,11 @@ static void emit_escalate(em *e)
     const char *P = e->P;
     if (!e->any_esc) return;
     rc_cout_line(o, "/* ESCALATE at level lv, after the `unresolved` rule of that level. */");
-    rc_cout_line(o, "static recov_decision %s__escalate(%s_state *s, unsigned level)", P, P);
+    rc_cout_line(o, "static recov_decision %s__escalate(%s_shared *s, %s_incident *inc, unsigned level)", P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "unsigned lv = level;");
+    if (!e->any_unres) rc_cout_line(o, "(void)s;");
     /* an else-if chain: a promoted level is not promoted again */
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
@@ -456,11 +458,11 @@ static void emit_escalate(em *e)
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
     else
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, 0u, 0u);", P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
@@ -470,8 +472,8 @@ static void emit_escalate(em *e)
 /* "The incident ends", then ABORT. */
 static void emit_end_abort(em *e)
 {
-    rc_cout_line(&e->oc, "%s__end(s);", e->P);
-    rc_cout_line(&e->oc, "return %s__dec(s, RECOV_ABORT, 0u, 0u);", e->P);
+    rc_cout_line(&e->oc, "%s__end(inc);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
 }
 
 /* A step that ends the incident: degrade, escalate or abort. */
@@ -480,14 +482,14 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
-        rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_line(o, "return %s__dec(s, RECOV_DEGRADE, %du, 0u);", P, st->id);
+        rc_cout_line(o, "%s__end(inc);", P);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_DEGRADE, %du, 0u);", P, st->id);
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %du);", P, st->level);
+        rc_cout_line(o, "return %s__escalate(s, inc, %du);", P, st->level);
     } else {
-        rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
+        rc_cout_line(o, "return %s__escalate(s, inc, %s__sev[inc->error]);", P, P);
     }
 }
 
@@ -496,10 +498,10 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-    rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-    if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
-    rc_cout_line(o, "return %s__dec(s, %s, %du, %" PRIu32 "u);", e->P,
+    rc_cout_line(o, "inc->blk%d_pos = %du;", bi, i + 1);
+    rc_cout_line(o, "inc->blk%d_sub = 0u;", bi);
+    if (st->kind == RC_IR_RUN) rc_cout_line(o, "inc->pending = %du;", bi + 1);
+    rc_cout_line(o, "return %s__dec(inc, %s, %du, %" PRIu32 "u);", e->P,
                  st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
 }
 
@@ -518,8 +520,9 @@ static void emit_block(em *e, int bi)
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
     }
     rc_cout_line(o, "/* on-block %d */", bi);
-    rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
+    rc_cout_line(o, "static recov_decision %s__blk%d(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P, bi, P, P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)s;");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el) rc_cout_line(o, "(void)el;");
     /* The deadline rule (spec/semantics.md, running block b, 2) applies to
@@ -546,17 +549,17 @@ static void emit_block(em *e, int bi)
     rc_cout_open(o, "for (;;) {");
     if (dl && need_el && first_end > 0) {
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
+            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (inc->blk%d_pos < %du)) { /* deadline: the terminal step */",
                          dl, bi, first_end);
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
+            rc_cout_line(o, "inc->blk%d_pos = %du;", bi, b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
+            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (inc->blk%d_pos < %du)) { /* deadline, no terminal step */",
                          dl, bi, first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->blk%d_pos) {", bi);
+    rc_cout_open(o, "switch (inc->blk%d_pos) {", bi);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
@@ -565,24 +568,24 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             rc_cout_comment(o, "retry %s", rt->name);
-            rc_cout_begin(o, "if ((s->blk%d_sub < %du)", bi, rt->attempts);
+            rc_cout_begin(o, "if ((inc->blk%d_sub < %du)", bi, rt->attempts);
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
+            rc_cout_line(o, "inc->blk%d_sub = (%s)(inc->blk%d_sub + 1u);", bi, e->sub_t[bi], bi);
             for (int k = 0; k < ir->nbudgets; k++)
                 rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub, s->blk%d_prev);", P, st->retry, bi, bi);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->blk%d_sub, inc->blk%d_prev);", P, st->retry, bi, bi);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
-            rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->blk%d_sub);", P, st->retry, bi);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->blk%d_prev = d;", bi);
+            rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = 0u;", bi);
+            rc_cout_line(o, "inc->blk%d_pos = %du;", bi, i + 1);
+            rc_cout_line(o, "inc->blk%d_sub = 0u;", bi);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->blk%d_prev = 0u;", bi);
             rc_cout_line(o, "break;");
             break;
         }
@@ -600,7 +603,7 @@ static void emit_block(em *e, int bi)
             rc_cout_line(o, "unsigned i;");
             rc_cout_line(o, "unsigned best = %du;", n);
             rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-            rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {", bi);
+            rc_cout_open(o, "if ((((unsigned)inc->blk%d_sub >> i) & 1u) != 0u) {", bi);
             rc_cout_line(o, "continue;");
             rc_cout_close(o, "}");
             if (st->adaptive) {
@@ -614,18 +617,18 @@ static void emit_block(em *e, int bi)
             }
             rc_cout_close(o, "}");
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
-            rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
+            rc_cout_line(o, "inc->blk%d_sub = (%s)(inc->blk%d_sub | (1u << best));", bi, e->sub_t[bi], bi);
+            rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", run ? e->hnd_t : e->alt_t, P, bi, i);
             if (run) {
-                rc_cout_line(o, "s->pending = %du;", bi + 1);
-                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
+                rc_cout_line(o, "inc->pending = %du;", bi + 1);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
             } else {
-                rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            rc_cout_line(o, "inc->blk%d_pos = %du;", bi, i + 1);
+            rc_cout_line(o, "inc->blk%d_sub = 0u;", bi);
             rc_cout_line(o, "break;");
             break;
         }
@@ -656,15 +659,15 @@ static void emit_run(em *e)
     const char *P = e->P;
     if (ir->nblocks == 0) return;
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
-    rc_cout_line(o, "static recov_decision %s__run(%s_state *s, unsigned b, const %s_fault *f, uint32_t el)", P, P, P);
+    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, unsigned b, const %s_fault *f, uint32_t el)", P, P, P, P);
     rc_cout_open(o, "{");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__blk%d(s, f, el);", P, b);
+        rc_cout_line(o, "return %s__blk%d(s, inc, f, el);", P, b);
         rc_cout_close(o, "}");
     }
     if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__blk%d(s, f, el);", P, ir->nblocks - 1);
+    rc_cout_line(o, "return %s__blk%d(s, inc, f, el);", P, ir->nblocks - 1);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -685,10 +688,10 @@ static void emit_select(em *e)
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
         rc_em_errset_table(e, bl->errors, tab);
     }
-    rc_cout_line(o, "static unsigned %s__select(const %s_state *s, const %s_fault *f, %sunsigned e, uint32_t el)",
+    rc_cout_line(o, "static unsigned %s__select(const %s_incident *inc, const %s_fault *f, %sunsigned e, uint32_t el)",
                  P, P, P, e->words ? "const uint32_t *m, " : "");
     rc_cout_open(o, "{");
-    rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     rc_cout_line(o, "(void)e;");
     rc_cout_line(o, "(void)el;");
@@ -789,24 +792,32 @@ static void emit_entry_points(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
 
-    /* P_init */
-    rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
+    /* P_shared_init, P_incident_init */
+    rc_cout_line(o, "void %s_shared_init(%s_shared *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
-    for (int i = 0; i < e->nrecs; i++) {
+    for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
+    if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_admit */
-    rc_cout_line(o, "recov_admit %s_admit(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbreakers == 0) {
         rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
@@ -840,13 +851,35 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
             rc_cout_close(o, "}");
         }
+        rc_cout_line(o, "inc->adm = s->epoch;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
 
+    /* P_cancelled */
+    rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)now;");
+    if (!e->any_adm) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
+    } else {
+        rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* holds no admission */");
+        rc_cout_line(o, "return;");
+        rc_cout_close(o, "}");
+        for (int i = 0; i < ir->nbreakers; i++) {
+            rc_cout_open(o, "if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {", i, i);
+            rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);", i, i);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_line(o, "inc->adm = 0u;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+
     /* P_failed */
-    rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)", P, P, P);
+    rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
@@ -858,27 +891,29 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "unsigned b;");
         rc_cout_line(o, "uint32_t el;");
     }
-    rc_cout_open(o, "if (s->active == 0u) { /* P_failed 2: a new incident */");
-    rc_cout_line(o, "s->active = 1u;");
-    rc_cout_line(o, "s->start = now;");
-    rc_cout_line(o, "s->attempt = 0u;");
+    rc_cout_line(o, "(void)s;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
+    rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
+    rc_cout_line(o, "inc->active = 1u;");
+    rc_cout_line(o, "inc->start = now;");
+    rc_cout_line(o, "inc->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->blk%d_pos = 0u;", b);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", b);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
+        rc_cout_line(o, "inc->blk%d_pos = 0u;", b);
+        rc_cout_line(o, "inc->blk%d_sub = 0u;", b);
+        if (e->blk_prev[b]) rc_cout_line(o, "inc->blk%d_prev = 0u;", b);
     }
     rc_cout_close(o, "}");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
-    rc_cout_line(o, "s->error = (uint16_t)e;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
+    rc_cout_line(o, "inc->error = (%s)e;", e->err_t);
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) { /* P_failed 4: learning */");
-        rc_cout_line(o, "s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) { /* P_failed 4: learning */");
+        rc_cout_line(o, "s->alt_failed[inc->last_alt - 1u] = %s__inc16(s->alt_failed[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->last_alt = 0u;");
+        rc_cout_line(o, "inc->last_alt = 0u;");
     }
     if (e->any_runlist)
-        rc_cout_line(o, "s->last_handler = 0u; /* an unreported handler teaches nothing */");
+        rc_cout_line(o, "inc->last_handler = 0u; /* an unreported handler teaches nothing */");
     for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     /* a block for every error with no `when` (the check's catch-all rule):
@@ -889,13 +924,13 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */");
-        rc_cout_line(o, "b = %s__select(s, f, %se, el);", P, e->words ? "m, " : "");
+        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "b = %s__select(inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, b, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, b, f, el);", P);
             rc_cout_close(o, "}");
         }
     } else {
@@ -906,46 +941,49 @@ static void emit_entry_points(em *e)
     rc_cout_blank(o);
 
     /* P_handler_done */
-    rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (!e->any_run) {
+        rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
-        rc_cout_open(o, "if (s->pending == 0u) {");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_open(o, "if (inc->pending == 0u) {");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "b = s->pending - 1u;");
-        rc_cout_line(o, "s->pending = 0u;");
+        rc_cout_line(o, "b = inc->pending - 1u;");
+        rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
-            rc_cout_open(o, "if (s->last_handler != 0u) { /* learning of `run H1, H2...` */");
+            rc_cout_open(o, "if (inc->last_handler != 0u) { /* learning of `run H1, H2...` */");
             rc_cout_open(o, "if (ok) {");
-            rc_cout_line(o, "s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_ok[inc->last_handler - 1u] = %s__inc16(s->hnd_ok[inc->last_handler - 1u]);", P);
             rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "s->hnd_failed[s->last_handler - 1u] = %s__inc16(s->hnd_failed[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_failed[inc->last_handler - 1u] = %s__inc16(s->hnd_failed[inc->last_handler - 1u]);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->last_handler = 0u;");
+            rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+        rc_cout_line(o, "return %s__run(s, inc, b, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
 
     /* P_succeeded */
-    rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    rc_cout_line(o, "(void)s;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) {");
-        rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) {");
+        rc_cout_line(o, "s->alt_ok[inc->last_alt - 1u] = %s__inc16(s->alt_ok[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -974,7 +1012,7 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
         if (e->unres[l]) rc_cout_line(o, "s->unres%d = 0u;", l);
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }

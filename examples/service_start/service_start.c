@@ -370,21 +370,21 @@ static int run_handler(mgr *m, unsigned h, uint32_t ms)
     }
 }
 
-static void load_checkpoint(mgr *m, service_start_state *st)
+static void load_checkpoint(mgr *m, service_start_shared *st)
 {
-    uint8_t buf[service_start_CHECKPOINT_MAX + 16];
+    uint8_t buf[service_start_SHARED_CHECKPOINT_MAX + 16];
     FILE *f = m->checkpoint ? fopen(m->checkpoint, "rb") : NULL;
     if (!f) return;
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    recov_load r = service_start_load(st, buf, n);
+    recov_load r = service_start_shared_load(st, buf, n);
     printf("checkpoint %s: %s\n", m->checkpoint, r == RECOV_LOAD_OK ? "loaded" : r == RECOV_LOAD_MIGRATED ? "migrated" : "rejected");
 }
 
-static void save_checkpoint(const mgr *m, const service_start_state *st)
+static void save_checkpoint(const mgr *m, const service_start_shared *st)
 {
-    uint8_t buf[service_start_CHECKPOINT_MAX];
-    size_t n = service_start_save(st, buf, sizeof buf);
+    uint8_t buf[service_start_SHARED_CHECKPOINT_MAX];
+    size_t n = service_start_shared_save(st, buf, sizeof buf);
     FILE *f = m->checkpoint && n ? fopen(m->checkpoint, "wb") : NULL;
     if (f) {
         fwrite(buf, 1, n, f);
@@ -394,8 +394,10 @@ static void save_checkpoint(const mgr *m, const service_start_state *st)
 
 static int start(mgr *m, const char *self)
 {
-    service_start_state st;
-    service_start_init(&st, now_ms(m), 1);
+    service_start_shared st;
+    service_start_incident st_inc;
+    service_start_shared_init(&st, now_ms(m), 1);
+    service_start_incident_init(&st_inc);
     load_checkpoint(m, &st);
     int rc = 1;
     for (unsigned n = 1;; n++) {
@@ -403,7 +405,7 @@ static int start(mgr *m, const char *self)
         unsigned port, err;
         char msg[1200];
         if (start_once(m, self, &pid, &port, msg, sizeof msg, &err) == 0) {
-            service_start_succeeded(&st, now_ms(m));
+            service_start_succeeded(&st, &st_inc, now_ms(m));
             printf("start %u: running on 127.0.0.1:%u\n", n, port);
             kill(pid, SIGTERM);
             waitpid(pid, NULL, 0);
@@ -411,13 +413,13 @@ static int start(mgr *m, const char *self)
             break;
         }
         service_start_fault f = {(uint16_t)err, m->allow_kill != 0, msg};
-        recov_decision d = service_start_failed(&st, &f, now_ms(m));
+        recov_decision d = service_start_failed(&st, &st_inc, &f, now_ms(m));
         printf("start %u: failed: %s -> %s\n", n, msg, service_start_error_name(d.error));
         int fixed = 0;
         while (d.kind == RECOV_RUN) { /* actions, best first, until one works */
             printf("  recover: %s\n", service_start_handler_name(d.id));
             fixed = run_handler(m, d.id, d.ms);
-            d = service_start_handler_done(&st, fixed != 0, now_ms(m));
+            d = service_start_handler_done(&st, &st_inc, fixed != 0, now_ms(m));
         }
         if (fixed && d.kind == RECOV_RETRY) {
             /* the action fixed it: start again at once */

@@ -417,10 +417,13 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
 
-    tool_runner_state st;
+    tool_runner_shared st;
+
+    tool_runner_incident st_inc;
     uint64_t t0 = mono_ms();
 #define NOW() ((uint32_t)((mono_ms() - t0) * o.time_scale))
-    tool_runner_init(&st, NOW(), (uint32_t)getpid());
+    tool_runner_shared_init(&st, NOW(), (uint32_t)getpid());
+    tool_runner_incident_init(&st_inc);
 
     int current = -1;          /* -1 primary, else the alternative in use */
     unsigned attempt = 0, nhist = 0;
@@ -455,7 +458,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tool_runner: attempt %u: %s\n", attempt, tool);
         run_once(cmd, o.timeout_ms, &r);
         if (r.exit_code == 0 && r.signal == 0 && !r.timed_out && !r.spawn_error) {
-            tool_runner_succeeded(&st, NOW());
+            tool_runner_succeeded(&st, &st_inc, NOW());
             success = true;
             break;
         }
@@ -468,7 +471,7 @@ int main(int argc, char **argv)
             .alts = (uint8_t)o.nalts,
             .stderr_tail = r.err,
         };
-        d = tool_runner_failed(&st, &f, NOW());
+        d = tool_runner_failed(&st, &st_inc, &f, NOW());
 
         history *h = &hist[nhist < MAX_HISTORY ? nhist : MAX_HISTORY - 1];
         if (nhist < MAX_HISTORY) nhist++;

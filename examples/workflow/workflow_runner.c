@@ -110,6 +110,14 @@ typedef struct progress {
     handler_output outs[MAX_OUTPUTS];
 } progress;
 
+
+/* The recovery state of one workflow run: the shared part (learned health,
+ * migrates across policy versions) and the incident of the step under way. */
+typedef struct wf_state {
+    WF(shared) s;
+    WF(incident) i;
+} wf_state;
+
 static uint32_t g_scale = 1;
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -380,14 +388,18 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
 
 /* ---- the checkpoint ------------------------------------------------------ */
 
-static int save_checkpoint(const char *path, const workflow *w, const progress *p, const WF(state) *st)
+static int save_checkpoint(const char *path, const workflow *w, const progress *p, const wf_state *st)
 {
     if (!path) return 0;
-    uint8_t bytes[WF(CHECKPOINT_MAX)];
-    static char hex[2 * WF(CHECKPOINT_MAX) + 1];
+    uint8_t bytes[WF(SHARED_CHECKPOINT_MAX)];
+    static char hex[2 * WF(SHARED_CHECKPOINT_MAX) + 1];
+    uint8_t ibytes[WF(INCIDENT_CHECKPOINT_MAX)];
+    static char ihex[2 * WF(INCIDENT_CHECKPOINT_MAX) + 1];
     static char houts[2 * sizeof p->outs[0].output + 1];
-    WF(save)(st, bytes, sizeof bytes);
+    WF(shared_save)(&st->s, bytes, sizeof bytes);
     hex_encode(bytes, sizeof bytes, hex);
+    WF(incident_save)(&st->i, ibytes, sizeof ibytes);
+    hex_encode(ibytes, sizeof ibytes, ihex);
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
@@ -406,6 +418,7 @@ static int save_checkpoint(const char *path, const workflow *w, const progress *
         fprintf(f, "handler %s %s %lu %s\n", h->name, h->result, (unsigned long)h->ms, houts[0] ? houts : "-");
     }
     fprintf(f, "state %s\n", hex);
+    fprintf(f, "incident %s\n", ihex);
     bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
@@ -439,12 +452,13 @@ static const char *load_result_text(recov_load r)
 }
 
 /* 1 loaded, 0 no checkpoint, -1 rejected (message printed). */
-static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(state) *st)
+static int load_checkpoint(const char *path, const workflow *w, progress *p, wf_state *st)
 {
     FILE *f = fopen(path, "r");
     if (!f) return errno == ENOENT ? 0 : (fprintf(stderr, "workflow_runner: %s: %s\n", path, strerror(errno)), -1);
     static char line[8192];
-    static uint8_t bytes[4096];
+    static uint8_t bytes[4096], ibytes[4096];
+    long nibytes = -1;
     char pname[64] = "", arg[64];
     unsigned long ver = 0, hash = 0, whash = 0;
     long nbytes = -1;
@@ -474,17 +488,26 @@ static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(
             p->nout++;
         } else if (strncmp(line, "state ", 6) == 0) {
             nbytes = hex_decode(line + 6, bytes, sizeof bytes);
+        } else if (strncmp(line, "incident ", 9) == 0) {
+            nibytes = hex_decode(line + 9, ibytes, sizeof ibytes);
         } else goto bad;
     }
     fclose(f);
     f = NULL;
-    if (!header || nbytes < 0 || !p->status[0] || !p->phase[0]) goto bad;
+    if (!header || nbytes < 0 || nibytes < 0 || !p->status[0] || !p->phase[0]) goto bad;
     if (whash != w->hash) {
         fprintf(stderr, "workflow_runner: checkpoint %s belongs to another workflow file (%08lx, this one is %08lx); "
                         "remove it to start over\n", path, whash, (unsigned long)w->hash);
         return -1;
     }
-    recov_load r = WF(load)(st, bytes, (size_t)nbytes);
+    /* the shared part first (it migrates); then the incident, which only the
+     * identical policy restores: after a migration it is STALE and starts over */
+    recov_load r = WF(shared_load)(&st->s, bytes, (size_t)nbytes);
+    if (r == RECOV_LOAD_OK || r == RECOV_LOAD_MIGRATED) {
+        recov_load ri = WF(incident_load)(&st->i, ibytes, (size_t)nibytes);
+        if (ri == RECOV_LOAD_STALE && r == RECOV_LOAD_MIGRATED) WF(incident_init)(&st->i);
+        else if (ri != RECOV_LOAD_OK) r = ri;
+    }
     if (r == RECOV_LOAD_OK) {
         fprintf(stderr, "workflow_runner: checkpoint %s: recovery state restored (policy %s version %lu)\n", path, pname, ver);
         return 1;
@@ -558,10 +581,11 @@ static void record_output(progress *p, const char *name, const char *result, uin
 
 static void print_chain(const workflow *w, const step *s, const char *what, WF(fault) f)
 {
-    WF(state) st;
-    WF(init)(&st, 0, 1);
+    wf_state st;
+    WF(shared_init)(&st.s, 0, 1);
+    WF(incident_init)(&st.i);
     uint32_t t = 0;
-    recov_decision d = WF(failed)(&st, &f, t);
+    recov_decision d = WF(failed)(&st.s, &st.i, &f, t);
     printf("    %s (%s):", what, WF(error_name)(d.error));
     for (int n = 0; n < 16; n++) {
         switch (d.kind) {
@@ -570,7 +594,7 @@ static void print_chain(const workflow *w, const step *s, const char *what, WF(f
             const char *c = w->handler_cmd[d.id];
             printf(" run %s [%s] (timeout %lu ms), if it fails:", WF(handler_name)(d.id), c ? c : "no command",
                    (unsigned long)d.ms);
-            d = WF(handler_done)(&st, false, ++t);
+            d = WF(handler_done)(&st.s, &st.i, false, ++t);
             continue;
         }
         case RECOV_DEGRADE: printf(" %s.\n", WF(mode_name)(d.id)); return;
@@ -583,7 +607,7 @@ static void print_chain(const workflow *w, const step *s, const char *what, WF(f
         default: printf(" abort.\n"); return;
         }
         t += d.ms + 1u;
-        d = WF(failed)(&st, &f, t);
+        d = WF(failed)(&st.s, &st.i, &f, t);
     }
     printf(" ...\n");
     (void)s;
@@ -669,8 +693,9 @@ int main(int argc, char **argv)
     if (dry) { dry_run(&w); return 0; }
 
     static progress p;
-    WF(state) st;
-    WF(init)(&st, now_tick(), (uint32_t)getpid());
+    wf_state st;
+    WF(shared_init)(&st.s, now_tick(), (uint32_t)getpid());
+    WF(incident_init)(&st.i);
     int lr = ckpt ? load_checkpoint(ckpt, &w, &p, &st) : 0;
     if (lr < 0) return 2;
     bool resume_handler = false;
@@ -701,7 +726,7 @@ int main(int argc, char **argv)
             record_output(&p, p.phase_arg, "interrupted", 0, "");
             p.handlers_run++;
             p.handlers_failed++;
-            d = WF(handler_done)(&st, false, now_tick());
+            d = WF(handler_done)(&st.s, &st.i, false, now_tick());
             if (d.kind == RECOV_NONE) {           /* the incident was not restored (migrated) */
                 snprintf(p.phase, sizeof p.phase, "step");
                 continue;
@@ -713,7 +738,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "workflow_runner: step %u %s: running\n", p.step + 1, s->name);
             run_shell(s->cmd, s->timeout_ms, &o);
             if (o.exit_code == 0) {
-                WF(succeeded)(&st, now_tick());
+                WF(succeeded)(&st.s, &st.i, now_tick());
                 p.steps_ok++;
                 fprintf(stderr, "workflow_runner: step %u %s: ok\n", p.step + 1, s->name);
                 p.step++;
@@ -728,7 +753,7 @@ int main(int argc, char **argv)
             f.essential = s->essential;
             f.optional = s->optional;
             f.output = o.out;
-            d = WF(failed)(&st, &f, now_tick());
+            d = WF(failed)(&st.s, &st.i, &f, now_tick());
             char line[160];
             one_line(o.out, line, sizeof line);
             fprintf(stderr, "workflow_runner: step %u %s: failed (exit %d%s), attempt %u, %s: %s\n", p.step + 1,
@@ -766,7 +791,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "workflow_runner:   handler %s: %s in %lu ms (limit %lu ms): %s\n", hname, res,
                     (unsigned long)ho.ms, (unsigned long)limit, line);
             record_output(&p, hname, res, ho.ms, ho.out);
-            d = WF(handler_done)(&st, ok, now_tick());
+            d = WF(handler_done)(&st.s, &st.i, ok, now_tick());
         }
         switch (d.kind) {
         case RECOV_RETRY:

@@ -423,10 +423,13 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
     }
     ev->t = t;
     int w = PICK(s, 100);
-    if (prev_run && w < 70) { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); return; }
+    /* half the events belong to the default incident, the rest to two others */
+    ev->inc = CHANCE(s, 50) ? 0 : 1 + (int)PICK(s, RG_NINC - 1);
+    if (prev_run && w < 70) { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); if (prev) ev->inc = prev->inc; return; }
     if (w < 60) ev->kind = RG_EV_FAIL;
     else if (w < 75) ev->kind = RG_EV_OK;
-    else if (w < 95) ev->kind = RG_EV_ADMIT;
+    else if (w < 90) ev->kind = RG_EV_ADMIT;
+    else if (w < 95) ev->kind = RG_EV_CANCEL;
     else { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); }
     if (ev->kind != RG_EV_FAIL) return;
     for (int i = 0; i < info->nf; i++) {

@@ -265,6 +265,42 @@ static void test_failures_reported(void **state)
     rc_arena_free(&t.a);
 }
 
+/* `NAME:` events: each name is its own incident on the scenario's one shared part. */
+static void test_incidents(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    res r = parse(&t,
+        "policy p.recov\n"
+        "scenario \"two requests\"\n"
+        "  at 0 A: fail status=429 -> retry 1000\n"
+        "  at 1 B: fail status=429 -> retry 1000\n"
+        "  at 2 A: fail status=429 -> retry 1500..2500\n"
+        "  at 3 fail status=429 -> retry 1000\n"
+        "  at 4 B: cancel\n"
+        "  at 5 A: ok\n");
+    assert_int_equal(r.rc, 0);
+    const rc_rtest_scenario *s0 = &r.f.scenarios[0];
+    assert_int_equal(s0->nincidents, 3);
+    assert_string_equal(s0->incidents[1], "A");
+    assert_string_equal(s0->incidents[2], "B");
+    assert_int_equal(s0->events[0].incident, 1);
+    assert_int_equal(s0->events[1].incident, 2);
+    assert_int_equal(s0->events[2].incident, 1);
+    assert_int_equal(s0->events[3].incident, 0);
+    assert_int_equal(s0->events[4].kind, RC_EV_CANCEL);
+    int failed;
+    char *out = run_sim(&t, &r, &failed);
+    assert_int_equal(failed, 0);
+    assert_string_equal(s0->events[2].got + strlen(s0->events[2].got) - 9, "attempt=2");
+    assert_string_equal(s0->events[3].got + strlen(s0->events[3].got) - 9, "attempt=1");
+    assert_string_equal(s0->events[4].got, "c");
+    free(out);
+    free(r.diag);
+    rc_arena_free(&t.a);
+}
+
 /* One bad line; the exact first diagnostic line. */
 static void expect_error(const char *body, const char *msg)
 {
@@ -317,7 +353,11 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 fail -> sleep",
                  "dir/t.rtest:3:16: error: expected retry, adjust, run, fallback, degrade, escalate, abort or none, found a name");
     expect_error("  at 0 admit -> maybe",
-                 "dir/t.rtest:3:17: error: expected 'allow' or 'reject', found a name");
+                 "dir/t.rtest:3:17: error: expected 'allow', 'reject', 'rate_limited' or 'full', found a name");
+    expect_error("  at 0 A: cancel -> abort",
+                 "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
+    expect_error("  at 0 A: frob",
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit or cancel, found a name");
     expect_error("  at 0 handler done -> abort",
                  "dir/t.rtest:3:16: error: expected 'ok' or 'failed' after 'handler', found a name");
     expect_error("  at 0 ok -> abort",
@@ -506,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_parse_and_run),
         cmocka_unit_test(test_failures_reported),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_incidents),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_matches),
         cmocka_unit_test(test_harness_text),

@@ -17,7 +17,7 @@
 
 /* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
  * way generated code can observe; generated headers #error on a mismatch. */
-#define RECOV_ABI_VERSION 4u
+#define RECOV_ABI_VERSION 5u
 
 /* RECOV_VERSION_STRING: the release this runtime belongs to. */
 #define RECOV_VERSION_STRING "0.1.0"
