@@ -2,14 +2,13 @@
  * (-Wdeadline), retry steps that a breaker or a budget always refuses
  * (-Wbreaker-retry, -Wbudget-retry) and the escalation table (-Wescalation,
  * -Wescalation-level). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze_int.h"
-#include "explain.h"
-#include "rtest.h"
+#include "delay.h"
+#include "sim.h"
 
 static const char *const *const sev_names = rc_sev_names;
 
@@ -73,7 +72,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         uint64_t fit_ms = 0;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            int n = rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            int n = rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             int k = 0;
             while (k < n && t + hi[k] <= b->deadline_ms) t += hi[k++];
@@ -82,7 +81,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         /* what those attempts take in the worst case, over the same errors */
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             for (int k = 0; k < fit; k++) t += hi[k];
             if (t > fit_ms) fit_ms = t;
@@ -111,13 +110,8 @@ void rc_an_time(rc_an *an)
         uint64_t worst_min = 0, worst_max = 0;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            uint64_t lo = 0, hi = 0;
-            for (int s = 0; s < b->nsteps; s++) {
-                if (b->steps[s].kind != RC_IR_RETRY) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, b->steps[s].retry, e);
-                lo += d.min_total;
-                hi += d.max_total;
-            }
+            rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
+            uint64_t lo = d.min_total, hi = d.max_total;
             if (worst_e < 0 || lo > worst_min || (lo == worst_min && hi > worst_max)) {
                 worst_e = e;
                 worst_min = lo;
@@ -148,7 +142,7 @@ void rc_an_time(rc_an *an)
             if (b->steps[s].kind != RC_IR_RETRY) continue;
             size_t na = ir->retries[b->steps[s].retry].attempts;
             uint32_t *lo = malloc(na * sizeof *lo), *hi = malloc(na * sizeof *hi);
-            int n = lo && hi ? rc_explain_retry_delays(ir, b->steps[s].retry, worst_e, lo, hi) : 0;
+            int n = lo && hi ? rc_delay_retry(ir, b->steps[s].retry, worst_e, lo, hi) : 0;
             for (int i = 0; i < n; i++) {
                 char range[32];
                 if (lo[i] == hi[i]) snprintf(range, sizeof range, "%u", hi[i]);
@@ -303,11 +297,6 @@ void rc_an_breaker_retry(rc_an *an)
 
 #define BUDGET_TIMELINE_MAX 40   /* failures a printed timeline may have */
 
-static uint32_t block_deadline(const rc_ir *ir, const rc_ir_block *b)
-{
-    return b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
-}
-
 /* The most retries one window of budget g can give. */
 static uint64_t budget_cap(const rc_ir_budget *g)
 {
@@ -347,7 +336,7 @@ static bool reads_time(const rc_ir *ir, int root)
  * too: every count of successes is 0), and a RUN is followed by the next
  * failure (P_failed clears `pending`; the block goes on after the run).
  * Breakers are not modelled: the simulator replays the timeline before it is
- * printed. */
+ * printed (rc_sim_replay, the events and expectations held as data). */
 
 typedef struct tl_budget {
     uint64_t wstart;
@@ -387,6 +376,7 @@ typedef struct tl_event {
     rc_loc loc;                 /* the step that decides */
     uint32_t wait;              /* the worst case of its delay (retries), else 0 */
     char what[120];             /* the decision, as an .rtest expectation */
+    rc_sim_expect x;            /* the same, for the simulator's replay */
 } tl_event;
 
 typedef struct tl_plan {
@@ -414,6 +404,7 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
     bool allow = tl_fail(ir, st->bs, t);
     ev->t = t;
     ev->wait = 0;
+    ev->x = (rc_sim_expect){ .kind = RECOV_ABORT, .error = pl->e };
     for (;;) {
         if (st->pos >= b->nsteps) {
             ev->loc = b->loc;
@@ -432,6 +423,9 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
                 uint32_t lo = pl->lo[st->pos][st->sub], hi = pl->hi[st->pos][st->sub];
                 if (lo == hi) snprintf(ev->what, sizeof ev->what, "retry %u", hi);
                 else snprintf(ev->what, sizeof ev->what, "retry %u..%u", lo, hi);
+                ev->x.kind = RECOV_RETRY;
+                ev->x.lo = lo;
+                ev->x.hi = hi;
                 ev->wait = hi;
                 st->sub++;
                 return true;
@@ -441,6 +435,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             continue;
         case RC_IR_FALLBACK:
             if (st->sub < (uint32_t)x->nalts) {
+                ev->x.kind = RECOV_FALLBACK;
+                ev->x.id = x->alts[st->sub];
                 snprintf(ev->what, sizeof ev->what, "fallback %s", ir->alts[x->alts[st->sub++]].name);
                 return true;
             }
@@ -451,15 +447,21 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             st->pos++;
             st->sub = 0;
             snprintf(ev->what, sizeof ev->what, "adjust %s %u", ir->adjusts[x->id].name, x->ms);
+            ev->x = (rc_sim_expect){ .kind = RECOV_ADJUST, .id = x->id, .lo = x->ms, .hi = x->ms, .has_ms = true,
+                                     .error = pl->e };
             return true;
         case RC_IR_RUN:
             if (x->nalts == 0) {
                 st->pos++;
                 st->sub = 0;
                 snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->id].name, x->ms);
+                ev->x = (rc_sim_expect){ .kind = RECOV_RUN, .id = x->id, .lo = x->ms, .hi = x->ms, .has_ms = true,
+                                         .error = pl->e };
                 return true;
             }
             if (st->sub < (uint32_t)x->nalts) {
+                ev->x = (rc_sim_expect){ .kind = RECOV_RUN, .id = x->alts[st->sub], .lo = x->ms, .hi = x->ms,
+                                         .has_ms = true, .error = pl->e };
                 snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->alts[st->sub++]].name, x->ms);
                 return true;
             }
@@ -468,6 +470,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             continue;
         case RC_IR_DEGRADE:
             snprintf(ev->what, sizeof ev->what, "degrade %s", ir->modes[x->id].name);
+            ev->x.kind = RECOV_DEGRADE;
+            ev->x.id = x->id;
             st->ended = true;
             return true;
         case RC_IR_ABORT:
@@ -480,6 +484,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             int ch = ir->escalation.channel[lv];
             snprintf(ev->what, sizeof ev->what, "escalate %s %s", ch >= 0 ? ir->channels[ch].name : "?",
                      sev_names[lv]);
+            /* a level without a channel matches no decision (id -1) */
+            ev->x = (rc_sim_expect){ .kind = RECOV_ESCALATE, .id = ch, .level = lv, .error = pl->e };
             st->ended = true;
             return true;
         }
@@ -534,58 +540,27 @@ static int tl_schedule(const tl_plan *pl, uint64_t delta, tl_budget *bs, tl_budg
     }
 }
 
-typedef struct tl_ctx {
-    const rc_ir *ir;
-    const rc_ast_policy *ast;
-} tl_ctx;
-
-static int tl_load(void *ctx, const char *path, const rc_ir **ir, const rc_ast_policy **ast)
+/* Replays the timeline on the simulator from P_init at tick 0 (seed 0),
+ * every failure with the witness fault: true when every decision is the one
+ * printed.  A timeline past the 32-bit tick range is not replayed. */
+static bool tl_replays(const rc_ir *ir, const tl_event *ev, int nev, const rc_sim_value *fault)
 {
-    (void)path;
-    const tl_ctx *c = ctx;
-    *ir = c->ir;
-    *ast = c->ast;
-    return 0;
-}
-
-/* Replays a scenario on the simulator: true when it parses and every
- * expectation holds. */
-static bool tl_replays(rc_an *an, const char *src)
-{
-    char *mem = NULL;
-    size_t mlen = 0;
-    FILE *sink = open_memstream(&mem, &mlen);
-    if (!sink) return false;
-    rc_diag d;
-    rc_diag_init(&d, "budget-timeline.rtest", src, strlen(src), sink);
-    rc_arena a;
-    rc_arena_init(&a);
-    rc_rtest_file f;
-    tl_ctx ctx = { an->ir, an->ast };
-    bool ok = rc_rtest_parse(&a, &d, src, strlen(src), tl_load, &ctx, &f) == 0 &&
-              rc_rtest_run_sim(&a, &f, false, sink) == 0;
-    rc_arena_free(&a);
-    fclose(sink);
-    free(mem);
-    return ok;
-}
-
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = *buf ? vsnprintf(*buf + *len, *cap - *len, fmt, ap) : -1;
-        va_end(ap);
-        if (k >= 0 && (size_t)k < *cap - *len) { *len += (size_t)k; return; }
-        size_t want = *cap * 2 + (k > 0 ? (size_t)k : 0) + 256;
-        char *nb = realloc(*buf, want);
-        if (!nb) return;
-        *buf = nb;
-        *cap = want;
+    rc_sim_event *se = calloc((size_t)nev, sizeof *se);
+    if (!se) return false;
+    bool ok = true;
+    for (int i = 0; i < nev && ok; i++) {
+        ok = ev[i].t <= UINT32_MAX && (i == 0 || ev[i].t >= ev[i - 1].t);
+        se[i] = (rc_sim_event){ .kind = RC_SIM_EV_FAIL, .t = (uint32_t)ev[i].t, .values = fault, .expect = ev[i].x };
     }
+    if (ok) {
+        rc_arena a;
+        rc_arena_init(&a);
+        rc_sim *sim = rc_sim_new(&a, ir);
+        ok = rc_sim_replay(sim, 0, 0, se, nev) == 0;
+        rc_arena_free(&a);
+    }
+    free(se);
+    return ok;
 }
 
 /* The timeline that draws the most retries out of budget gi towards step si
@@ -606,6 +581,12 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     char wit[512];
     int *atoms = calloc((size_t)an->sp.nvars + 1, sizeof *atoms);
     if (!atoms) return;
+    rc_arena fa;
+    rc_arena_init(&fa);
+    int nf = ir->nfields > 0 ? ir->nfields : 1;
+    int64_t *ints = RC_NEW_ARRAY(&fa, int64_t, nf);
+    const char **texts = RC_NEW_ARRAY(&fa, const char *, nf);
+    size_t *lens = RC_NEW_ARRAY(&fa, size_t, nf);
     for (int x = 0; x < ir->nerrors && e < 0; x++) {
         if (!b->errors[x]) continue;
         bool timed = false;
@@ -618,6 +599,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         const uint64_t *c = s.unknown || s.n == 0 ? NULL : rc_space_best_cube(&an->sp, &s);
         if (c) {
             rc_space_witness(&an->sp, 0, c, wit, sizeof wit, atoms);
+            rc_space_witness_values(&an->sp, 0, c, &fa, ints, texts, lens);
             e = x;
         }
         rc_cset_free(&s);
@@ -626,8 +608,12 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         rc_diag_note(an->d, b->steps[si].loc, "(no timeline: the block takes its errors only at some attempts or "
                      "elapsed times)");
         free(atoms);
+        rc_arena_free(&fa);
         return;
     }
+    /* the witness as the simulator's fault (what the printed `fail` says) */
+    rc_sim_value *fault = RC_NEW_ARRAY(&fa, rc_sim_value, nf);
+    for (int f = 0; f < ir->nfields; f++) fault[f] = (rc_sim_value){ ints[f], texts[f], lens[f] };
     if (strcmp(wit, "(any fault)") == 0) wit[0] = '\0';
     const char *sp = wit[0] ? " " : "";
     const char *en = ir->errors[e].name;
@@ -644,7 +630,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         lo[k] = malloc(sizeof **lo * r->attempts);
         hi[k] = malloc(sizeof **hi * r->attempts);
         if (!lo[k] || !hi[k]) { ok = false; break; }
-        rc_explain_retry_delays(ir, b->steps[k].retry, e, lo[k], hi[k]);
+        rc_delay_retry(ir, b->steps[k].retry, e, lo[k], hi[k]);
         if (r->honor_field >= 0) {
             int v = an->sp.field_var[0][r->honor_field];
             int64_t f = v >= 0 ? rc_space_int_value(&an->sp.vars[v], atoms[v]) : 0;
@@ -666,16 +652,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     }
     uint64_t start = nroll * w - dl + delta;
 
-    char *src = NULL;
-    size_t len = 0, cap = 0;
-    bool replayed = false;
-    if (nev > 0) {
-        append(&src, &len, &cap, "policy -\nscenario \"budget\"\n");
-        for (int i = 0; i < nev; i++)
-            append(&src, &len, &cap, "at %llu fail%s%s -> %s as %s\n", (unsigned long long)ev[i].t, sp, wit,
-                   ev[i].what, en);
-        replayed = src && tl_replays(an, src);
-    }
+    bool replayed = nev > 0 && tl_replays(ir, ev, nev, fault);
     if (nev < 0) {
         rc_diag_note(an->d, b->steps[si].loc, "(a timeline that shows it has more than %d failures: not shown)",
                      BUDGET_TIMELINE_MAX);
@@ -713,7 +690,6 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
                              spent, nsp > 1 ? "are" : "is", ir->retries[b->steps[si].retry].name);
         }
     }
-    free(src);
     for (int k = 0; lo && hi && k <= si; k++) { free(lo[k]); free(hi[k]); }
     free(lo);
     free(hi);
@@ -721,6 +697,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     free(save);
     free(ev);
     free(atoms);
+    rc_arena_free(&fa);
 }
 
 /* The strategy names of the retry steps from..to-1 of b, quoted and joined
@@ -767,7 +744,7 @@ void rc_an_budget_retry(rc_an *an)
     if (none) return;   /* every retry step has been reported */
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
-        uint32_t dl = block_deadline(ir, b);
+        uint32_t dl = b->deadline_ms;
         if (!dl || ir->nbudgets == 0) continue;
         if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
         for (int si = 0; si < b->nsteps; si++) {

@@ -20,47 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- small helpers -------------------------------------------------------- */
-
-uint32_t rc_emit_fnv1a(const char *s)
-{
-    uint32_t h = 2166136261u;
-    for (; *s; s++) {
-        h ^= (uint8_t)*s;
-        h *= 16777619u;
-    }
-    return h;
-}
-
-const char *rc_em_utype(uint64_t max)
-{
-    return max <= 0xFFu ? "uint8_t" : max <= 0xFFFFu ? "uint16_t" : "uint32_t";
-}
-
-void rc_em_put_upper(rc_cout *o, const char *s)
-{
-    for (; *s; s++)
-        rc_cout_char(o, *s >= 'a' && *s <= 'z' ? (char)(*s - 'a' + 'A') : *s);
-}
-
-/* A C string literal: octal escapes (always 3 digits, so a following digit
- * cannot extend them) for everything but plain printable ASCII; `?` escaped
- * against trigraphs. */
-void rc_em_put_cstr(rc_cout *o, const char *s)
-{
-    rc_cout_char(o, '"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\' || ch == '?')
-            rc_cout_put(o, "\\%c", ch);
-        else if (ch < 0x20 || ch >= 0x7F)
-            rc_cout_put(o, "\\%03o", ch);
-        else
-            rc_cout_char(o, (char)ch);
-    }
-    rc_cout_char(o, '"');
-}
-
 static const char *sev_name(int s)
 {
     static const char *const n[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
@@ -189,6 +148,18 @@ static void plan_state(em *e)
         if (!e->unres[l]) continue;
         snprintf(lv, sizeof lv, "unres%d", l);
         add_rec(e, 2, 0xFFFFu, lv, "unresolved.%s", sev_name(l));
+    }
+    for (int i = 0; i < ir->nparams; i++) {
+        snprintf(lv, sizeof lv, "prm%d", i);
+        r = add_rec(e, 4, (uint32_t)ir->params[i].hi, lv, "param.%s", ir->params[i].name);
+        r->min = (uint32_t)ir->params[i].lo;
+        r->def = (uint32_t)ir->params[i].def;
+        r->init = 3;
+    }
+    if (ir->age_incidents) add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
+    if (ir->age_ms) {
+        r = add_rec(e, 4, 0xFFFFFFFFu, "aged_at", "ageing.at");
+        r->init = 2;
     }
     e->nshared = e->nrecs;
     /* the incident: keyed with the policy hash, so only the identical policy
@@ -322,38 +293,6 @@ static bool check_names(em *e)
     return true;
 }
 
-const char **rc_em_name_list(const rc_ir_name *v, int n)
-{
-    const char **out = calloc((size_t)n + 1, sizeof *out);
-    if (!out) exit(3);
-    for (int i = 0; i < n; i++) out[i] = v[i].name;
-    return out;
-}
-
-void rc_em_part_recs(const em *e, int part, int *k0, int *k1)
-{
-    *k0 = part == EM_SHARED ? 0 : e->nshared;
-    *k1 = part == EM_SHARED ? e->nshared : e->nrecs;
-}
-
-int rc_em_part_size(const em *e, int part)
-{
-    int k0, k1, sz = e->any_adm ? 1 : 0;   /* epoch / adm */
-    rc_em_part_recs(e, part, &k0, &k1);
-    for (int i = k0; i < k1; i++)
-        if (e->recs[i].decl[0]) sz += e->recs[i].size * e->recs[i].count;
-    if (sz == 0) sz = 1;                   /* an empty part: one unused byte (C has no empty struct) */
-    return (sz + 3) / 4 * 4;
-}
-
-int rc_em_ck_payload(const em *e, int part)
-{
-    int k0, k1, n = 0;
-    rc_em_part_recs(e, part, &k0, &k1);
-    for (int i = k0; i < k1; i++) n += 5 + e->recs[i].size;
-    return n;
-}
-
 /* ---- driver --------------------------------------------------------------------- */
 
 static void emit_source(em *e, const char *header_name)
@@ -374,6 +313,7 @@ static void emit_source(em *e, const char *header_name)
     rc_em_machine(e);
     rc_em_checkpoint(e);
     rc_em_name_funcs(e);
+    rc_em_params(e);
 }
 
 bool rc_emit_state_sizes(const rc_ir *ir, rc_emit_sizes *out)
@@ -450,4 +390,65 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
 bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c)
 {
     return rc_emit_c_why(ir, header_name, h, c, NULL, 0);
+}
+
+/* ---- parameters ------------------------------------------------------------ */
+
+void rc_em_params(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->nparams) return;
+    rc_cout_line(o, "const char *%s_param_name(unsigned id)", P);
+    rc_cout_open(o, "{");
+    rc_cout_open(o, "static const char *const names[%d] = {", ir->nparams);
+    for (int i = 0; i < ir->nparams; i++) {
+        rc_cout_begin(o, "%s", "");
+        rc_em_put_cstr(o, ir->params[i].name);
+        rc_cout_end(o, ",");
+    }
+    rc_cout_close(o, "};");
+    rc_cout_line(o, "return (id < %du) ? names[id] : NULL;", ir->nparams);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_params_default(%s_params *p)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++)
+        rc_cout_line(o, "p->%s = %" PRId64 "u;", ir->params[i].name, ir->params[i].def);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "unsigned %s_set_params(%s_shared *s, const %s_params *p)", P, P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++) {
+        const rc_ir_param *p = &ir->params[i];
+        /* a bound at its type's limit is left out (-Wtype-limits) */
+        int64_t tmax = p->type == RC_PT_U8 || p->type == RC_PT_PERCENT ? UINT8_MAX
+                     : p->type == RC_PT_U16 ? UINT16_MAX : UINT32_MAX;
+        if (p->lo > 0 && p->hi < tmax)
+            rc_cout_open(o, "if ((p->%s < %" PRId64 "u) || (p->%s > %" PRId64 "u)) {", p->name, p->lo, p->name, p->hi);
+        else if (p->lo > 0)
+            rc_cout_open(o, "if (p->%s < %" PRId64 "u) {", p->name, p->lo);
+        else if (p->hi < tmax)
+            rc_cout_open(o, "if (p->%s > %" PRId64 "u) {", p->name, p->hi);
+        else
+            continue;
+        rc_cout_line(o, "return %du;", i + 1);
+        rc_cout_close(o, "}");
+    }
+    for (int i = 0; i < ir->nparams; i++) rc_cout_line(o, "s->prm%d = p->%s;", i, ir->params[i].name);
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_get_params(const %s_shared *s, %s_params *p)", P, P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nparams; i++) {
+        const rc_ir_param *p = &ir->params[i];
+        const char *t = p->type == RC_PT_U8 || p->type == RC_PT_PERCENT ? "uint8_t"
+                      : p->type == RC_PT_U16 ? "uint16_t" : NULL;
+        if (t) rc_cout_line(o, "p->%s = (%s)s->prm%d;", p->name, t, i);
+        else rc_cout_line(o, "p->%s = s->prm%d;", p->name, i);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
 }

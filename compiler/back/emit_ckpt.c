@@ -166,7 +166,11 @@ static void emit_load(em *e)
     rc_cout_open(o, "if (k == k1) {");
     rc_cout_line(o, "continue; /* another version's record */");
     rc_cout_close(o, "}");
-    snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || ((k == 0u) && (v == 0u))", P, P);
+    if (e->ir->nparams)
+        snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || (v < %s__ck_min[k]) || "
+                 "((k == 0u) && (v == 0u))", P, P, P);
+    else
+        snprintf(cond, sizeof cond, "(n != %s__ck_len[k]) || (v > %s__ck_max[k]) || ((k == 0u) && (v == 0u))", P, P);
     return_if(o, cond, "RECOV_LOAD_CORRUPT");
     rc_cout_open(o, "if (pass != 0u) {");
     rc_cout_line(o, "%s__ck_set(b, k, v);", P);
@@ -228,6 +232,12 @@ void rc_em_checkpoint(em *e)
     for (int i = 0; i < n; i++) { v[i] = e->recs[i].max; if (v[i] > mx) mx = v[i]; }
     snprintf(nm, sizeof nm, "%s__ck_max", P);
     rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+    if (e->ir->nparams) {   /* parameters have a lower bound too */
+        mx = 0;
+        for (int i = 0; i < n; i++) { v[i] = e->recs[i].min; if (v[i] > mx) mx = v[i]; }
+        snprintf(nm, sizeof nm, "%s__ck_min", P);
+        rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+    }
     int big = rc_em_part_size(e, EM_SHARED) > rc_em_part_size(e, EM_INCIDENT) ? rc_em_part_size(e, EM_SHARED)
                                                                               : rc_em_part_size(e, EM_INCIDENT);
     rc_cout_open(o, "static const %s %s__ck_off[%d] = {", rc_em_utype((uint64_t)big), P, n);

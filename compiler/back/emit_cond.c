@@ -97,7 +97,8 @@ void rc_em_fold_all(em *e, int ctx)
         case RC_X_TRUE: r = 1; break;
         case RC_X_CMP:
             operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
-            r = fold_cmp(x->op, x->value, lo, hi);
+            /* a parameter's comparison is never folded: its value is read at run time */
+            if (rc_ir_param_at(ir, RC_SLOT_EXPR, i, 0) < 0) r = fold_cmp(x->op, x->value, lo, hi);
             break;
         case RC_X_IN:
             operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
@@ -143,10 +144,17 @@ static void put_leaf(const em *e, rc_cout *o, const rc_ir_expr *x, int ctx)
     bool sgn;
     switch (x->kind) {
     case RC_X_TRUE: rc_cout_put(o, "1"); return;
-    case RC_X_CMP:
+    case RC_X_CMP: {
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
+        int pi = rc_ir_param_at(e->ir, RC_SLOT_EXPR, (int)(x - e->ir->exprs), 0);
+        if (pi >= 0) {
+            static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+            rc_cout_put(o, "%s %s s->prm%d", opd, ops[x->op], pi);
+            return;
+        }
         put_cmp(o, opd, x->op, x->value, sgn);
         return;
+    }
     case RC_X_IN: {
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
         int a = fold_cmp(RC_IR_GE, x->lo, lo, hi), b = fold_cmp(RC_IR_LE, x->hi, lo, hi);

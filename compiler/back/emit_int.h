@@ -26,7 +26,9 @@ typedef struct em_rec {
     int size;           /* 1, 2, 4 bytes */
     int count;          /* array length for decl */
     uint32_t max;       /* largest valid value (validation in P_load) */
-    int init;           /* 0: zero, 1: the seed, 2: now */
+    int init;           /* 0: zero, 1: the seed, 2: now, 3: the value `min2` (a parameter's default) */
+    uint32_t min;       /* smallest valid value (parameters; others 0) */
+    uint32_t def;       /* init 3: the value */
 } em_rec;
 
 /* The two parts of the state (spec/semantics.md "State"). */
@@ -67,6 +69,11 @@ void rc_em_put_upper(rc_cout *o, const char *s);
 void rc_em_put_cstr(rc_cout *o, const char *s);
 /* The names of v[0..n) (free the array, not the names). */
 const char **rc_em_name_list(const rc_ir_name *v, int n);
+/* The C text of a number that a parameter may give: "s->prmN" when one is
+ * bound to (slot, obj, sub), else the literal "<v>u". */
+const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, char *buf, size_t n);
+/* The P_params functions (P_params_default, P_set_params, P_get_params). */
+void rc_em_params(em *e);
 /* sizeof(P_shared) / sizeof(P_incident), and a part's checkpoint payload length. */
 int rc_em_part_size(const em *e, int part);
 int rc_em_ck_payload(const em *e, int part);

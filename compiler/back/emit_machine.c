@@ -7,6 +7,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rating and ageing of learned counts (spec/semantics.md "Rating",
+ * "Ageing"): one pick function per kind of list an adaptive step reads (a
+ * call keeps P__run small enough to stay inlined: the stack budget), one
+ * halving function, one time check. */
+static void emit_learning_helpers(em *e)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const rc_ir *ir = e->ir;
+    bool kinds[2] = { false, false };
+    for (int b = 0; b < ir->nblocks; b++)
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].adaptive) kinds[ir->blocks[b].steps[i].kind == RC_IR_RUN] = true;
+    for (int k = 0; k < 2; k++) {
+        if (!kinds[k]) continue;
+        const char *w = k ? "hnd" : "alt";
+        int nids = k ? ir->nhandlers : ir->nalts;
+        rc_cout_line(o, "/* The untried entry of an adaptive list (tab, n entries, tried = the");
+        rc_cout_line(o, " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.");
+        rc_cout_line(o, " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each");
+        rc_cout_line(o, " * product is at most 2^32, so it is compared minus one (mod 2^32). */");
+        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_shared *s, const %s *tab, unsigned n, uint16_t tried)",
+                     P, w, P, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)));
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "unsigned i;");
+        rc_cout_line(o, "unsigned best = n;");
+        rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+        rc_cout_open(o, "if ((((unsigned)tried >> i) & 1u) != 0u) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if (best == n) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "const uint32_t l = (((uint32_t)s->%s_ok[tab[i]] + 1u) * ((uint32_t)s->%s_failed[tab[best]] + 1u)) - 1u;", w, w);
+        rc_cout_line(o, "const uint32_t r = (((uint32_t)s->%s_ok[tab[best]] + 1u) * ((uint32_t)s->%s_failed[tab[i]] + 1u)) - 1u;", w, w);
+        rc_cout_open(o, "if (l > r) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return best;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+    if (!ir->age_incidents && !ir->age_ms) return;
+    rc_cout_line(o, "/* Ageing: every learned count >>= k (k <= 16). */");
+    rc_cout_line(o, "static void %s__age(%s_shared *s, uint32_t k)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "unsigned i;");
+    for (int k = 0; k < 2; k++) {
+        if (!(k ? e->any_runlist : e->any_fallback)) continue;
+        const char *w = k ? "hnd" : "alt";
+        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", k ? ir->nhandlers : ir->nalts);
+        rc_cout_line(o, "s->%s_ok[i] = (uint16_t)((uint32_t)s->%s_ok[i] >> k);", w, w);
+        rc_cout_line(o, "s->%s_failed[i] = (uint16_t)((uint32_t)s->%s_failed[i] >> k);", w, w);
+        rc_cout_close(o, "}");
+    }
+    if (!e->any_fallback && !e->any_runlist) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)k;");
+        rc_cout_line(o, "(void)i;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    if (ir->age_ms) {
+        rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
+        rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_open(o, "if (k != 0u) {");
+        rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
+        rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+}
+
 static void emit_helpers(em *e)
 {
     rc_cout *o = &e->oc;
@@ -40,6 +118,7 @@ static void emit_helpers(em *e)
     if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_learning_helpers(e);
 }
 
 /* The explicit stacks of the expression walks below (no recursion): room
@@ -304,7 +383,11 @@ static void emit_delay(em *e, int r)
     rc_cout_line(o, "/* retry %s */", rt->name);
     rc_cout_line(o, "static uint32_t %s__delay%d(%s_shared *s, const %s_incident *inc, const %s_fault *f, uint32_t n%s)", P, r, P, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
-    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %" PRIu32 "u, %" PRIu32 "u, n);", (int)rt->backoff, rt->base_ms, rt->factor_milli);
+    char nb[32], nf[32], nm[32];
+    rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
+    rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
+    rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
+    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %s, %s, n);", (int)rt->backoff, nb, nf);
     rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
@@ -313,13 +396,13 @@ static void emit_delay(em *e, int r)
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
     }
     if (rt->max_ms != UINT32_MAX) {
-        rc_cout_open(o, "if (d > %" PRIu32 "u) {", rt->max_ms);
-        rc_cout_line(o, "d = %" PRIu32 "u;", rt->max_ms);
+        rc_cout_open(o, "if (d > %s) {", nm);
+        rc_cout_line(o, "d = %s;", nm);
         rc_cout_close(o, "}");
     }
     if (rt->honor_field >= 0) {
@@ -359,7 +442,9 @@ static void emit_budget_funcs(em *e)
     rc_cout_line(o, "static void %s__budget_count(%s_shared *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {", i, ir->budgets[i].window_ms);
+        char nw[32];
+        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %s) {", i,
+                     rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
         rc_cout_line(o, "s->bud%d_wstart = now;", i);
         rc_cout_line(o, "s->bud%d_calls = 0u;", i);
         rc_cout_line(o, "s->bud%d_retries = 0u;", i);
@@ -378,10 +463,13 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %du / 100u;", i, ir->budgets[i].ratio_pct);
-        if (ir->budgets[i].min_retries) {
-            rc_cout_open(o, "if (lim < %du) {", ir->budgets[i].min_retries);
-            rc_cout_line(o, "lim = %du;", ir->budgets[i].min_retries);
+        char nr[32], nmin[32];
+        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %s / 100u;", i,
+                     rc_em_num(e, RC_SLOT_RATIO, i, 0, ir->budgets[i].ratio_pct, nr, sizeof nr));
+        rc_em_num(e, RC_SLOT_MIN_RETRIES, i, 0, ir->budgets[i].min_retries, nmin, sizeof nmin);
+        if (ir->budgets[i].min_retries || rc_ir_param_at(ir, RC_SLOT_MIN_RETRIES, i, 0) >= 0) {
+            rc_cout_open(o, "if (lim < %s) {", nmin);
+            rc_cout_line(o, "lim = %s;", nmin);
             rc_cout_close(o, "}");
         }
         rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
@@ -501,8 +589,10 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     rc_cout_line(o, "inc->blk%d_pos = %du;", bi, i + 1);
     rc_cout_line(o, "inc->blk%d_sub = 0u;", bi);
     if (st->kind == RC_IR_RUN) rc_cout_line(o, "inc->pending = %du;", bi + 1);
-    rc_cout_line(o, "return %s__dec(inc, %s, %du, %" PRIu32 "u);", e->P,
-                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+    char nms[32];
+    rc_cout_line(o, "return %s__dec(inc, %s, %du, %s);", e->P,
+                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id,
+                 rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -511,7 +601,7 @@ static void emit_block(em *e, int bi)
     const rc_ir_block *b = &ir->blocks[bi];
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    uint32_t dl = b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
+    uint32_t dl = b->deadline_ms;
     bool need_f = false, need_el = false;
 
     for (int i = 0; i < b->nsteps; i++) {
@@ -548,13 +638,15 @@ static void emit_block(em *e, int bi)
     }
     rc_cout_open(o, "for (;;) {");
     if (dl && need_el && first_end > 0) {
+        char ndl[32];
+        rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (inc->blk%d_pos < %du)) { /* deadline: the terminal step */",
-                         dl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (inc->blk%d_pos < %du)) { /* deadline: the terminal step */",
+                         ndl, bi, first_end);
             rc_cout_line(o, "inc->blk%d_pos = %du;", bi, b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (inc->blk%d_pos < %du)) { /* deadline, no terminal step */",
-                         dl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (inc->blk%d_pos < %du)) { /* deadline, no terminal step */",
+                         ndl, bi, first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
@@ -568,7 +660,9 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             rc_cout_comment(o, "retry %s", rt->name);
-            rc_cout_begin(o, "if ((inc->blk%d_sub < %du)", bi, rt->attempts);
+            char na[32];
+            rc_cout_begin(o, "if ((inc->blk%d_sub < %s)", bi,
+                          rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
@@ -598,30 +692,30 @@ static void emit_block(em *e, int bi)
         case RC_IR_FALLBACK: {
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
-            const char *learned = run ? "hnd_ok" : "alt_ok";
-            rc_cout_open(o, "{");
-            rc_cout_line(o, "unsigned i;");
-            rc_cout_line(o, "unsigned best = %du;", n);
-            rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-            rc_cout_open(o, "if ((((unsigned)inc->blk%d_sub >> i) & 1u) != 0u) {", bi);
-            rc_cout_line(o, "continue;");
-            rc_cout_close(o, "}");
+            const char *learned = run ? "hnd" : "alt";
             if (st->adaptive) {
-                rc_cout_open(o, "if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {",
-                             n, learned, P, bi, i, learned, P, bi, i);
-                rc_cout_line(o, "best = i;");
-                rc_cout_close(o, "}");
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, inc->blk%d_sub);",
+                             P, learned, P, bi, i, n, bi);
             } else {
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "unsigned i;");
+                rc_cout_line(o, "unsigned best = %du;", n);
+                rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
+                rc_cout_open(o, "if ((((unsigned)inc->blk%d_sub >> i) & 1u) == 0u) {", bi);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
+                rc_cout_close(o, "}");
+                rc_cout_close(o, "}");
             }
-            rc_cout_close(o, "}");
             rc_cout_open(o, "if (best < %du) {", n);
             rc_cout_line(o, "inc->blk%d_sub = (%s)(inc->blk%d_sub | (1u << best));", bi, e->sub_t[bi], bi);
             rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", run ? e->hnd_t : e->alt_t, P, bi, i);
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
+                char nms[32];
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                             rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
                 rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
@@ -688,9 +782,10 @@ static void emit_select(em *e)
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
         rc_em_errset_table(e, bl->errors, tab);
     }
-    rc_cout_line(o, "static unsigned %s__select(const %s_incident *inc, const %s_fault *f, %sunsigned e, uint32_t el)",
-                 P, P, P, e->words ? "const uint32_t *m, " : "");
+    rc_cout_line(o, "static unsigned %s__select(const %s_shared *s, const %s_incident *inc, const %s_fault *f, %sunsigned e, uint32_t el)",
+                 P, P, P, P, e->words ? "const uint32_t *m, " : "");
     rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     rc_cout_line(o, "(void)e;");
@@ -754,8 +849,10 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
         rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        char nt[32];
         if (b->threshold) {
-            rc_cout_open(o, "if (s->brk%d_fails >= %du) {", i, b->threshold);
+            rc_cout_open(o, "if (s->brk%d_fails >= %s) {", i,
+                         rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
             rc_cout_line(o, "%s__open%d(s, now);", P, i);
             rc_cout_close(o, "}");
         } else {
@@ -773,8 +870,11 @@ static void emit_breaker_fail(em *e, int i)
         rc_cout_line(o, "nf++;");
         rc_cout_close(o, "}");
         rc_cout_begin(o, "if (");
-        if (b->min_calls) rc_cout_put(o, "(s->brk%d_n >= %du) && ", i, b->min_calls);
-        rc_cout_end_open(o, "((nf * 100u) >= (%du * (uint32_t)s->brk%d_n))) {", b->rate_pct, i);
+        char nmc[32], nrt[32];
+        if (b->min_calls)
+            rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
         rc_cout_line(o, "%s__open%d(s, now);", P, i);
         rc_cout_close(o, "}");
     }
@@ -795,11 +895,12 @@ static void emit_entry_points(em *e)
     /* P_shared_init, P_incident_init */
     rc_cout_line(o, "void %s_shared_init(%s_shared *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
+        else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
@@ -824,8 +925,9 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u)) {",
-                         i, i, ir->breakers[i].open_ms);
+            char nop[32];
+            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
+                         i, i, rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
             rc_cout_line(o, "s->brk%d_state = 2u;", i);
             rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
             rc_cout_line(o, "s->brk%d_successes = 0u;", i);
@@ -838,8 +940,10 @@ static void emit_entry_points(em *e)
                 rc_cout_begin(o, "    || ");
             }
             rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %du))", i, i, ir->breakers[i].probes);
+                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s))", i, i,
+                            rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
                 rc_cout_put(o, "(s->brk%d_state == 2u)", i);
         }
@@ -902,6 +1006,14 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "inc->blk%d_sub = 0u;", b);
         if (e->blk_prev[b]) rc_cout_line(o, "inc->blk%d_prev = 0u;", b);
     }
+    if (ir->age_incidents) {
+        rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
+        rc_cout_open(o, "if (s->aged_n >= %uu) {", (unsigned)ir->age_incidents);
+        rc_cout_line(o, "%s__age(s, 1u);", P);
+        rc_cout_line(o, "s->aged_n = 0u;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now);", P);
     rc_cout_close(o, "}");
     if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
     rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
@@ -925,7 +1037,7 @@ static void emit_entry_points(em *e)
     }
     if (ir->nblocks) {
         rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
-        rc_cout_line(o, "b = %s__select(inc, f, %se, el);", P, e->words ? "m, " : "");
+        rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
             rc_cout_line(o, "return %s__run(s, inc, b, f, el);", P);
         } else {
@@ -978,8 +1090,9 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
@@ -998,7 +1111,10 @@ static void emit_entry_points(em *e)
         }
         rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
         rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
-        if (b->close_after) rc_cout_open(o, "if (s->brk%d_successes >= %du) {", i, b->close_after);
+        char ncl[32];
+        if (b->close_after)
+            rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
+                         rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
         else rc_cout_open(o, "{");
         rc_cout_line(o, "s->brk%d_state = 0u;", i);
         emit_breaker_clear(o, b, i);

@@ -76,6 +76,7 @@ typedef struct options {
     long scope, rate;          /* -1: not given */
     uint32_t timeout_ms;       /* 0: none */
     uint32_t time_scale;
+    tool_runner_params limits; /* the policy's parameters: defaults, then the options */
     unsigned nalts;
     char alt_name[MAX_ALTS][64];
     const char *alt_cmd[MAX_ALTS];
@@ -343,18 +344,36 @@ static void usage(FILE *f)
           "  --rate N             rate parameter, halved on reduce_rate ({rate}, $TOOL_RUNNER_RATE)\n"
           "  --timeout MS         wall-clock limit per attempt in ms (suffix s for seconds); 0 none\n"
           "  --alt NAME=COMMAND   alternative tool, run with /bin/sh -c (at most 2, tried in order)\n"
-          "  --time-scale N       divide every policy delay by N (tests, demos)\n"
+          "  --time-scale N       divide every policy delay by N (tests, demos); --timeout stays real time\n"
+          "  --max-attempts N     attempts before giving up (2..10, default 3)\n"
+          "  --base-delay MS      first retry delay (100ms..30s, default 5s), doubling\n"
+          "  --max-delay MS       cap of a retry delay (30s..10m, default 60s)\n"
           "exit: 0 ok, 1 aborted, 2 usage, 3 degraded, 4 escalated\n", f);
 }
 
-static bool parse_ulong(const char *s, unsigned long *v)
+/* A number of the whole string s: decimal digits only (no sign, no blanks),
+ * optionally followed by "ms", or by "s" when seconds are allowed (then
+ * multiplied by 1000); the result must be in lo..hi.  Checked before every
+ * multiplication, so nothing wraps. */
+static bool parse_number(const char *s, bool seconds, unsigned long lo, unsigned long hi, unsigned long *v)
 {
-    char *end;
-    errno = 0;
-    *v = strtoul(s, &end, 10);
-    if (errno || end == s || *s == '-') return false;
-    if (strcmp(end, "s") == 0) { *v *= 1000u; return true; }
-    return *end == '\0' || strcmp(end, "ms") == 0;
+    unsigned long n = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned long d = (unsigned long)(*p - '0');
+        if (d > hi || n > (hi - d) / 10u) return false;
+        n = n * 10u + d;
+    }
+    if (p == s) return false;
+    if (seconds && strcmp(p, "s") == 0) {
+        if (n > hi / 1000u) return false;
+        n *= 1000u;
+    } else if (*p && !(seconds && strcmp(p, "ms") == 0)) {
+        return false;
+    }
+    if (n < lo) return false;
+    *v = n;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -363,6 +382,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->target = "unknown";
     o->scope = o->rate = -1;
     o->time_scale = 1;
+    tool_runner_params_default(&o->limits);
     int i = 1;
     for (; i < argc; i += 2) {
         const char *a = argv[i];
@@ -374,14 +394,21 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(a, "--tool") == 0) o->tool = v;
         else if (strcmp(a, "--target") == 0) o->target = v;
         else if (strcmp(a, "--scope") == 0 || strcmp(a, "--rate") == 0) {
-            if (!parse_ulong(v, &n) || n == 0 || n > 1000000000ul) { fprintf(stderr, "tool_runner: bad %s '%s'\n", a, v); return -1; }
+            if (!parse_number(v, false, 1, 1000000000ul, &n)) { fprintf(stderr, "tool_runner: bad %s '%s' (1..1000000000)\n", a, v); return -1; }
             if (a[2] == 's') o->scope = (long)n; else o->rate = (long)n;
         } else if (strcmp(a, "--timeout") == 0) {
-            if (!parse_ulong(v, &n) || n > 86400000ul) { fprintf(stderr, "tool_runner: bad --timeout '%s'\n", v); return -1; }
+            if (!parse_number(v, true, 0, 86400000ul, &n)) { fprintf(stderr, "tool_runner: bad --timeout '%s' (0..86400000 ms, or N s)\n", v); return -1; }
             o->timeout_ms = (uint32_t)n;
         } else if (strcmp(a, "--time-scale") == 0) {
-            if (!parse_ulong(v, &n) || n == 0 || n > 1000000ul) { fprintf(stderr, "tool_runner: bad --time-scale '%s'\n", v); return -1; }
+            if (!parse_number(v, false, 1, 1000000ul, &n)) { fprintf(stderr, "tool_runner: bad --time-scale '%s' (1..1000000)\n", v); return -1; }
             o->time_scale = (uint32_t)n;
+        } else if (strcmp(a, "--max-attempts") == 0 || strcmp(a, "--base-delay") == 0 ||
+                   strcmp(a, "--max-delay") == 0) {
+            /* the ranges are the policy's: tool_runner_set_params checks them in main */
+            if (!parse_number(v, a[2] != 'm' || a[6] == 'd', 0, 0xFFFFFFFFul, &n)) { fprintf(stderr, "tool_runner: bad %s '%s'\n", a, v); return -1; }
+            if (a[2] == 'b') o->limits.base_delay = (uint32_t)n;
+            else if (a[6] == 'd') o->limits.max_delay = (uint32_t)n;
+            else o->limits.max_attempts = n > 0xFFFFul ? 0xFFFFu : (uint16_t)n;
         } else if (strcmp(a, "--alt") == 0) {
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= sizeof o->alt_name[0]) { fprintf(stderr, "tool_runner: --alt wants NAME=COMMAND\n"); return -1; }
@@ -418,12 +445,23 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     tool_runner_shared st;
-
     tool_runner_incident st_inc;
-    uint64_t t0 = mono_ms();
-#define NOW() ((uint32_t)((mono_ms() - t0) * o.time_scale))
+    /* the policy's clock: real time, plus the part of each policy delay that
+     * --time-scale skipped (only the policy's delays are scaled; --timeout is
+     * real time) */
+    uint64_t t0 = mono_ms(), skipped = 0;
+#define NOW() ((uint32_t)(mono_ms() - t0 + skipped))
     tool_runner_shared_init(&st, NOW(), (uint32_t)getpid());
     tool_runner_incident_init(&st_inc);
+    unsigned bad = tool_runner_set_params(&st, &o.limits);
+    if (bad != 0u) {
+        const char *pn = tool_runner_param_name(bad - 1u);
+        fprintf(stderr, "tool_runner: --%s is outside the range the policy allows (tool_runner.recov: param %s)\n",
+                strcmp(pn, "max_attempts") == 0 ? "max-attempts" : strcmp(pn, "base_delay") == 0 ? "base-delay"
+                                                                                                   : "max-delay", pn);
+        usage(stderr);
+        return 2;
+    }
 
     int current = -1;          /* -1 primary, else the alternative in use */
     unsigned attempt = 0, nhist = 0;
@@ -539,8 +577,10 @@ int main(int argc, char **argv)
             fprintf(stderr, ", waiting %lu ms", (unsigned long)d.ms);
         fputc('\n', stderr);
         if (!again) break;
-        if (d.kind == RECOV_RETRY || d.kind == RECOV_ADJUST)
+        if (d.kind == RECOV_RETRY || d.kind == RECOV_ADJUST) {
             sleep_us((uint64_t)d.ms * 1000u / o.time_scale);
+            skipped += d.ms - d.ms / o.time_scale;
+        }
     }
 
     /* ---- the record ----------------------------------------------------- */
