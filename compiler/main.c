@@ -75,7 +75,8 @@ static const rc_cmd_help cmd_help[] = {
       "  -MMD                       the same, leaving system headers out\n"
       "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
       "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
-      "  -MP                        an empty rule per header, so deleting one does not break make\n" },
+      "  -MP                        an empty rule per header, so deleting one does not break make\n"
+      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n" },
     { "check",
       "usage: recovc check P.recov... [options]\n"
       "\n"
@@ -185,6 +186,7 @@ typedef struct opts {
     bool mp;                    /* -MP: phony rules for the headers */
     const char **mts;           /* -MT TARGET... */
     int nmts;
+    bool line_directives;       /* compile --line-directives: #line into the policy */
     const char *format;         /* --format text|json|sarif|dot|mermaid */
     bool fmt_check;             /* fmt --check */
     bool in_place;              /* fmt -i */
@@ -258,6 +260,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->md = o->mmd = true;
         } else if (strcmp(a, "-MP") == 0) {
             o->mp = true;
+        } else if (strcmp(a, "--line-directives") == 0) {
+            o->line_directives = true;
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             if (a[8] == '=') o->format = a + 9;
             else if (++i == argc) return usage_error("%s needs a value", a);
@@ -405,7 +409,8 @@ static int cmd_compile(const opts *o)
         char *hb = NULL, *cb = NULL;
         size_t hl = 0, cl = 0;
         FILE *hf = open_memstream(&hb, &hl), *cf = open_memstream(&cb, &cl);
-        bool ok = hf && cf && rc_emit_c(u.ir, hname, hf, cf);
+        rc_emit_opts eo = { hname, o->line_directives };
+        bool ok = hf && cf && rc_emit_c_opts(u.ir, &eo, hf, cf, NULL, 0);
         if (hf) fclose(hf);
         if (cf) fclose(cf);
         if (ok) {
@@ -421,16 +426,20 @@ static int cmd_compile(const opts *o)
         return ok ? 0 : EXIT_INTERNAL;
     }
     char *hpath = join(o->out, name, ".h"), *cpath = join(o->out, name, ".c");
+    char why[400] = "";
     rc_output ho, co;
     int result = 0;
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c(u.ir, hname, ho.f, co.f)) {
+    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, why, sizeof why)) {
+        /* the checker accepted the policy, so only output can fail here */
         rc_output_abort(&ho);
         rc_output_abort(&co);
-        fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
-        result = EXIT_INTERNAL;
+        bool io = strcmp(why, "write error") == 0;
+        fprintf(stderr, "recovc: %s: writing '%s' and '%s': %s\n", io ? "error" : "internal error", hpath, cpath,
+                why);
+        result = io ? EXIT_USAGE : EXIT_INTERNAL;
     } else {
         /* both files written first, then published together (the header
          * last: a build that sees the new header sees the new .c) */
@@ -484,25 +493,22 @@ static int cmd_test(const opts *o)
     return worst;
 }
 
-/* check --format json|sarif: the diagnostics are captured as text and
- * turned into records (report.h). */
+/* check --format json|sarif: the diagnostics are collected as records
+ * (diag.h) and written by report.c. */
 static int cmd_check_formatted(const opts *o, bool sarif)
 {
     rc_report rep;
     rc_report_init(&rep);
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
+        rc_diag_records recs;
+        memset(&recs, 0, sizeof recs);
         rc_unit u;
         rc_unit_opts uo;
         unit_opts(o, &uo);
-        int rc = rc_unit_load(&u, o->files[i], mem, &uo);
-        fclose(mem);
-        rc_report_add(&rep, o->files[i], buf, len, rc);
-        free(buf);
+        uo.records = &recs;
+        int rc = rc_unit_load(&u, o->files[i], NULL, &uo);
+        rc_report_add(&rep, o->files[i], &recs, rc);
         rc_unit_free(&u);
         if (rc > worst) worst = rc;
     }

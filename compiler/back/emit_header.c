@@ -142,7 +142,7 @@ void rc_em_header(em *e, const char *header_name)
     static const char *const ty[5] = { "", "uint8_t", "uint16_t", "", "uint32_t" };
     static const char *const part_name[2] = { "shared", "incident" };
     for (int part = EM_SHARED; part <= EM_INCIDENT; part++) {
-        int k0, k1;
+        int k0, k1, width = 0;
         rc_em_part_recs(e, part, &k0, &k1);
         if (part == EM_SHARED)
             rc_cout_comment(o, "The shared part (%d bytes): the dependency's health; one per dependency, calls on it "
@@ -152,12 +152,28 @@ void rc_em_header(em *e, const char *header_name)
             rc_cout_comment(o, "One incident (%d bytes): one request's recovery.  Opaque; save with "
                                "%s_incident_save.", rc_em_part_size(e, part), P);
         rc_cout_open(o, "struct %s_%s {", P, part_name[part]);
+        for (int i = k0; i < k1; i++) {
+            int w = (int)(strlen(ty[e->recs[i].size]) + strlen(e->recs[i].decl)) + 2;
+            if (e->recs[i].decl[0] && w > width) width = w;
+        }
+        if (e->any_adm && width < 14) width = 14;   /* "uint8_t epoch;" */
         for (int sz = 4; sz >= 1; sz /= 2) {
             for (int i = k0; i < k1; i++)
-                if (e->recs[i].size == sz && e->recs[i].decl[0]) rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
-            if (sz == 1 && e->any_adm)
-                rc_cout_line(o, part == EM_SHARED ? "uint8_t epoch; /* not saved: 1..255, +1 on each load */"
-                                                  : "uint8_t adm;   /* not saved: the epoch of its admission, 0 none */");
+                if (e->recs[i].size == sz && e->recs[i].decl[0]) {
+                    int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;
+                    if (e->recs[i].note[0])
+                        rc_cout_line(o, "%s %s;%*s /* %s */", ty[sz], e->recs[i].decl, width - w, "",
+                                     e->recs[i].note);
+                    else
+                        rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+                }
+            if (sz == 1 && e->any_adm) {
+                if (part == EM_SHARED)
+                    rc_cout_line(o, "uint8_t epoch;%*s /* not saved: 1..255, +1 on each load */", width - 14, "");
+                else
+                    rc_cout_line(o, "uint8_t adm;%*s /* not saved: the epoch of its admission, 0: none */",
+                                 width - 12, "");
+            }
         }
         rc_cout_close(o, "};");
         rc_cout_line(o, "typedef struct %s_%s %s_%s;", P, part_name[part], P, part_name[part]);
