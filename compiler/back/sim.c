@@ -100,6 +100,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->unresolved, 0, sizeof s->unresolved);
+    s->last_block = -1;
     for (int i = 0; i < ir->nbudgets; i++) {
         s->budgets[i].wstart = now;
         s->budgets[i].calls = s->budgets[i].retries = 0;
@@ -375,6 +376,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
     rc_sim_block *bs = &i->blocks[b];
     uint32_t deadline = blk->deadline_ms;
     uint32_t elapsed = recov_elapsed(now, i->start);
+    s->last_block = b;
 
     /* Each pass returns or moves pos forward, so this ends within nsteps. */
     for (;;) {
@@ -607,6 +609,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
         /* 8. */
         return run_block(s, i, b, e, f, now);
     }
+    s->last_block = -1;
     end_incident(i);
     return decision(s, i, RECOV_ABORT, e);
 }
@@ -614,7 +617,10 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
 recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
 {
     int e = i->error;
-    if (i->pending == 0) return decision(s, i, RECOV_NONE, e);
+    if (i->pending == 0) {
+        s->last_block = -1;
+        return decision(s, i, RECOV_NONE, e);
+    }
     int b = i->pending - 1;
     i->pending = 0;
     if (i->last_handler) {
