@@ -321,6 +321,7 @@ static bool analyse(em *e)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
     e->any_adm = ir->nbreakers > 0;
+    e->run_block = ir->nblocks > 1;
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
     e->alt_t = rc_em_utype((uint64_t)ir->nalts);
     e->hnd_t = rc_em_utype((uint64_t)ir->nhandlers);

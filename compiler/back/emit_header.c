@@ -157,6 +157,7 @@ void rc_em_header(em *e, const char *header_name)
             if (e->recs[i].decl[0] && w > width) width = w;
         }
         if (e->any_adm && width < 14) width = 14;   /* "uint8_t epoch;" */
+        if (part == EM_INCIDENT && e->run_block && width < 18) width = 18;   /* "uint8_t run_block;" */
         for (int sz = 4; sz >= 1; sz /= 2) {
             for (int i = k0; i < k1; i++)
                 if (e->recs[i].size == sz && e->recs[i].decl[0]) {
@@ -167,6 +168,9 @@ void rc_em_header(em *e, const char *header_name)
                     else
                         rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
                 }
+            if (sz == 1 && part == EM_INCIDENT && e->run_block)
+                rc_cout_line(o, "uint8_t run_block;%*s /* not saved: the block P__run takes (no argument: Cortex-M stack) */",
+                             width - 18, "");
             if (sz == 1 && e->any_adm) {
                 if (part == EM_SHARED)
                     rc_cout_line(o, "uint8_t epoch;%*s /* not saved: 1..255, +1 on each load */", width - 14, "");

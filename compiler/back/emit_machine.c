@@ -819,14 +819,16 @@ static void emit_run(em *e)
     const char *P = e->P;
     if (ir->nblocks == 0) return;
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
-    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, unsigned b, const %s_fault *f, uint32_t el)", P, P, P, P);
+    /* the block comes in inc->run_block, not as an argument: with the
+     * struct-return pointer a fifth argument would go on the stack */
+    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P, P, P, P);
     rc_cout_open(o, "{");
+    if (e->run_block) rc_cout_line(o, "const unsigned b = (unsigned)inc->run_block;");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
         rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
-    if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
     rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -983,6 +985,7 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
     rc_cout_open(o, "{");
     for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
+    if (e->run_block) rc_cout_line(o, "inc->run_block = 0u;");
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -1113,10 +1116,13 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
         rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
-            rc_cout_line(o, "return %s__run(s, inc, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            else rc_cout_line(o, "(void)b; /* one block */");
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
-            rc_cout_line(o, "return %s__run(s, inc, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
             rc_cout_close(o, "}");
         }
     } else {
@@ -1156,7 +1162,9 @@ static void emit_entry_points(em *e)
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "return %s__run(s, inc, b, NULL, (uint32_t)(now - inc->start));", P);
+        if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+        else rc_cout_line(o, "(void)b; /* one block */");
+        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
