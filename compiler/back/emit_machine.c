@@ -28,7 +28,7 @@ static void emit_learning_helpers(em *e)
         rc_cout_line(o, " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.");
         rc_cout_line(o, " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each");
         rc_cout_line(o, " * product is at most 2^32, so it is compared minus one (mod 2^32). */");
-        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_state *s, const %s *tab, unsigned n, uint16_t tried)",
+        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_shared *s, const %s *tab, unsigned n, uint16_t tried)",
                      P, w, P, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)));
         rc_cout_open(o, "{");
         rc_cout_line(o, "unsigned i;");
@@ -53,7 +53,7 @@ static void emit_learning_helpers(em *e)
     }
     if (!ir->age_incidents && !ir->age_ms) return;
     rc_cout_line(o, "/* Ageing: every learned count >>= k (k <= 16). */");
-    rc_cout_line(o, "static void %s__age(%s_state *s, uint32_t k)", P, P);
+    rc_cout_line(o, "static void %s__age(%s_shared *s, uint32_t k)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "unsigned i;");
     for (int k = 0; k < 2; k++) {
@@ -73,7 +73,7 @@ static void emit_learning_helpers(em *e)
     rc_cout_blank(o);
     if (ir->age_ms) {
         rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
-        rc_cout_line(o, "static void %s__age_time(%s_state *s, uint32_t now)", P, P);
+        rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
         rc_cout_open(o, "{");
         rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
         rc_cout_open(o, "if (k != 0u) {");
@@ -95,27 +95,27 @@ static void emit_helpers(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
-    rc_cout_line(o, "static recov_decision %s__dec(const %s_state *s, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_line(o, "static recov_decision %s__dec(const %s_incident *inc, unsigned kind, unsigned id, uint32_t ms)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "d.kind = (uint8_t)kind;");
-    rc_cout_line(o, "d.severity = %s__sev[s->error];", P);
-    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[s->error];", P);
+    rc_cout_line(o, "d.severity = %s__sev[inc->error];", P);
+    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[inc->error];", P);
     rc_cout_line(o, "d.level = 0u;");
-    rc_cout_line(o, "d.error = s->error;");
+    rc_cout_line(o, "d.error = inc->error;");
     rc_cout_line(o, "d.id = (uint16_t)id;");
-    rc_cout_line(o, "d.attempt = s->attempt;");
+    rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* \"The incident ends\". */");
-    rc_cout_line(o, "static void %s__end(%s_state *s)", P, P);
+    rc_cout_line(o, "static void %s__end(%s_incident *inc)", P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "s->active = 0u;");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    if (e->any_fallback) rc_cout_line(o, "s->last_alt = 0u;");
-    if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
+    rc_cout_line(o, "inc->active = 0u;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    if (e->any_fallback) rc_cout_line(o, "inc->last_alt = 0u;");
+    if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     emit_learning_helpers(e);
@@ -430,7 +430,7 @@ static void emit_delay(em *e, int r)
     for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) ssc = true;
     bool dec = rt->jitter == RC_JITTER_DECORRELATED;
     rc_cout_line(o, "/* retry %s */", rt->name);
-    rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
+    rc_cout_line(o, "static uint32_t %s__delay%d(%s_shared *s, const %s_incident *inc, const %s_fault *f, uint32_t n%s)", P, r, P, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
     char nb[32], nf[32], nm[32];
     rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
@@ -438,10 +438,11 @@ static void emit_delay(em *e, int r)
     rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
     rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
     rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
-    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[s->error]);", P, r);
-    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
+    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[inc->error]);", P, r);
+    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
             rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, (prev != 0u) ? prev : %s);",
@@ -489,7 +490,7 @@ static void emit_budget_funcs(em *e)
     const char *P = e->P;
     if (ir->nbudgets == 0) return;
     rc_cout_line(o, "/* Budgets roll their window, then count the outcome. */");
-    rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "static void %s__budget_count(%s_shared *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
@@ -509,7 +510,7 @@ static void emit_budget_funcs(em *e)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY) retries = true;
     if (!retries) return;
     rc_cout_line(o, "/* Every budget allows one more retry. */");
-    rc_cout_line(o, "static int %s__budget_ok(const %s_state *s)", P, P);
+    rc_cout_line(o, "static int %s__budget_ok(const %s_shared *s)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -570,7 +571,7 @@ static void emit_breaker_funcs(em *e)
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__%s_open(%s_state *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
         rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
         rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
@@ -589,10 +590,11 @@ static void emit_escalate(em *e)
     const char *P = e->P;
     if (!e->any_esc) return;
     rc_cout_line(o, "/* ESCALATE at level lv, after the `unresolved` rule of that level. */");
-    rc_cout_line(o, "static recov_decision %s__escalate(%s_state *s, unsigned level)", P, P);
+    rc_cout_line(o, "static recov_decision %s__escalate(%s_shared *s, %s_incident *inc, unsigned level)", P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "unsigned lv = level;");
+    if (!e->any_unres) rc_cout_line(o, "(void)s;");
     /* an else-if chain: a promoted level is not promoted again */
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
@@ -607,11 +609,11 @@ static void emit_escalate(em *e)
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
     else
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, 0u, 0u);", P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
@@ -621,8 +623,8 @@ static void emit_escalate(em *e)
 /* "The incident ends", then ABORT. */
 static void emit_end_abort(em *e)
 {
-    rc_cout_line(&e->oc, "%s__end(s);", e->P);
-    rc_cout_line(&e->oc, "return %s__dec(s, RECOV_ABORT, 0u, 0u);", e->P);
+    rc_cout_line(&e->oc, "%s__end(inc);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
 }
 
 /* A step that ends the incident: degrade, escalate or abort. */
@@ -631,16 +633,16 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
-        rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_begin(o, "return %s__dec(s, RECOV_DEGRADE, ", P);
+        rc_cout_line(o, "%s__end(inc);", P);
+        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE, ", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
         rc_cout_end(o, ", 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %s);", P, rc_em_sev_const(st->level));
+        rc_cout_line(o, "return %s__escalate(s, inc, %s);", P, rc_em_sev_const(st->level));
     } else {
-        rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
+        rc_cout_line(o, "return %s__escalate(s, inc, %s__sev[inc->error]);", P, P);
     }
 }
 
@@ -649,11 +651,11 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-    rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
-    if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
+    rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+    rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+    if (st->kind == RC_IR_RUN) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_begin(o, "return %s__dec(s, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
     else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
     rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
@@ -677,8 +679,10 @@ static void emit_block(em *e, int bi)
     rc_em_block_what(e, bi, what, sizeof what);
     rc_em_src_comment(e, b->loc, what);
     rc_em_origin(e, b->loc);
-    rc_cout_line(o, "static recov_decision %s__%s(%s_state *s, const %s_fault *f, uint32_t el)", P, e->blk[bi], P, P);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P,
+                 e->blk[bi], P, P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)s;");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el) rc_cout_line(o, "(void)el;");
     /* The deadline rule (spec/semantics.md, running block b, 2) applies to
@@ -712,17 +716,17 @@ static void emit_block(em *e, int bi)
         char ndl[32];
         rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline: the terminal step */",
+            rc_cout_open(o, "if ((el > %s) && (inc->%s_pos < %du)) { /* deadline: the terminal step */",
                          ndl, e->blk[bi], first_end);
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], b->terminal);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline, no terminal step */",
+            rc_cout_open(o, "if ((el > %s) && (inc->%s_pos < %du)) { /* deadline, no terminal step */",
                          ndl, e->blk[bi], first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->%s_pos) {", e->blk[bi]);
+    rc_cout_open(o, "switch (inc->%s_pos) {", e->blk[bi]);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
@@ -734,25 +738,25 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             char na[32];
-            rc_cout_begin(o, "if ((s->%s_sub < %s)", e->blk[bi],
+            rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
-            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub + 1u);", e->blk[bi], e->blk[bi]);
+            rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub + 1u);", e->blk[bi], e->sub_t[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
                 rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub, s->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub);", P, st->retry, e->blk[bi]);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = d;", e->blk[bi]);
-            rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
+            rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[bi]);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -768,34 +772,35 @@ static void emit_block(em *e, int bi)
             const char *learned = run ? "hnd" : "alt";
             if (st->adaptive) {
                 rc_cout_open(o, "{");
-                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->%s_sub);",
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, inc->%s_sub);",
                              P, learned, P, bi, i, n, e->blk[bi]);
             } else {
                 rc_cout_open(o, "{");
                 rc_cout_line(o, "unsigned i;");
                 rc_cout_line(o, "unsigned best = %du;", n);
                 rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-                rc_cout_open(o, "if ((((unsigned)s->%s_sub >> i) & 1u) == 0u) {", e->blk[bi]);
+                rc_cout_open(o, "if ((((unsigned)inc->%s_sub >> i) & 1u) == 0u) {", e->blk[bi]);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
                 rc_cout_close(o, "}");
                 rc_cout_close(o, "}");
             }
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub | (1u << best));", e->blk[bi], e->blk[bi]);
-            rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
+            rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub | (1u << best));", e->blk[bi], e->sub_t[bi], e->blk[bi]);
+            rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt",
+                         run ? e->hnd_t : e->alt_t, P, bi, i);
             if (run) {
-                rc_cout_line(o, "s->pending = %du;", bi + 1);
+                rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
-                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
-                rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -828,15 +833,17 @@ static void emit_run(em *e)
     const char *P = e->P;
     if (ir->nblocks == 0) return;
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
-    rc_cout_line(o, "static recov_decision %s__run(%s_state *s, unsigned b, const %s_fault *f, uint32_t el)", P, P, P);
+    /* the block comes in inc->run_block, not as an argument: with the
+     * struct-return pointer a fifth argument would go on the stack */
+    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P, P, P, P);
     rc_cout_open(o, "{");
+    if (e->run_block) rc_cout_line(o, "const unsigned b = (unsigned)inc->run_block;");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[b]);
+        rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
-    if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[ir->nblocks - 1]);
+    rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -857,10 +864,11 @@ static void emit_select(em *e)
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
         rc_em_errset_table(e, bl->errors, tab);
     }
-    rc_cout_line(o, "static unsigned %s__select(const %s_state *s, const %s_fault *f, %sunsigned e, uint32_t el)",
-                 P, P, P, e->words ? "const uint32_t *m, " : "");
+    rc_cout_line(o, "static unsigned %s__select(const %s_shared *s, const %s_incident *inc, const %s_fault *f, %sunsigned e, uint32_t el)",
+                 P, P, P, P, e->words ? "const uint32_t *m, " : "");
     rc_cout_open(o, "{");
     rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     rc_cout_line(o, "(void)e;");
     rc_cout_line(o, "(void)el;");
@@ -974,25 +982,34 @@ static void emit_entry_points(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
 
-    /* P_init */
-    rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
+    /* P_shared_init, P_incident_init */
+    rc_cout_line(o, "void %s_shared_init(%s_shared *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
-    for (int i = 0; i < e->nrecs; i++) {
+    for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
+    if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
+    if (e->run_block) rc_cout_line(o, "inc->run_block = 0u;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_admit */
-    rc_cout_line(o, "recov_admit %s_admit(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbreakers == 0) {
         rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
@@ -1029,13 +1046,35 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_close(o, "}");
         }
+        rc_cout_line(o, "inc->adm = s->epoch;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
 
+    /* P_cancelled */
+    rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)now;");
+    if (!e->any_adm) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
+    } else {
+        rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* holds no admission */");
+        rc_cout_line(o, "return;");
+        rc_cout_close(o, "}");
+        for (int i = 0; i < ir->nbreakers; i++) {
+            rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+            rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_line(o, "inc->adm = 0u;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+
     /* P_failed */
-    rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)", P, P, P);
+    rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
@@ -1047,14 +1086,16 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "unsigned b;");
         rc_cout_line(o, "uint32_t el;");
     }
-    rc_cout_open(o, "if (s->active == 0u) { /* P_failed 2: a new incident */");
-    rc_cout_line(o, "s->active = 1u;");
-    rc_cout_line(o, "s->start = now;");
-    rc_cout_line(o, "s->attempt = 0u;");
+    rc_cout_line(o, "(void)s;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
+    rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
+    rc_cout_line(o, "inc->active = 1u;");
+    rc_cout_line(o, "inc->start = now;");
+    rc_cout_line(o, "inc->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->%s_pos = 0u;", e->blk[b]);
-        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[b]);
+        rc_cout_line(o, "inc->%s_pos = 0u;", e->blk[b]);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[b]);
+        if (e->blk_prev[b]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[b]);
     }
     if (ir->age_incidents) {
         rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
@@ -1065,17 +1106,17 @@ static void emit_entry_points(em *e)
     }
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now);", P);
     rc_cout_close(o, "}");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
-    rc_cout_line(o, "s->error = (uint16_t)e;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
+    rc_cout_line(o, "inc->error = (%s)e;", e->err_t);
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) { /* P_failed 4: learning */");
-        rc_cout_line(o, "s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) { /* P_failed 4: learning */");
+        rc_cout_line(o, "s->alt_failed[inc->last_alt - 1u] = %s__inc16(s->alt_failed[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->last_alt = 0u;");
+        rc_cout_line(o, "inc->last_alt = 0u;");
     }
     if (e->any_runlist)
-        rc_cout_line(o, "s->last_handler = 0u; /* an unreported handler teaches nothing */");
+        rc_cout_line(o, "inc->last_handler = 0u; /* an unreported handler teaches nothing */");
     for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     /* a block for every error with no `when` (the check's catch-all rule):
@@ -1086,13 +1127,16 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */");
-        rc_cout_line(o, "b = %s__select(s, f, %se, el);", P, e->words ? "m, " : "");
+        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            else rc_cout_line(o, "(void)b; /* one block */");
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
             rc_cout_close(o, "}");
         }
     } else {
@@ -1103,47 +1147,52 @@ static void emit_entry_points(em *e)
     rc_cout_blank(o);
 
     /* P_handler_done */
-    rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (!e->any_run) {
+        rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
-        rc_cout_open(o, "if (s->pending == 0u) {");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_open(o, "if (inc->pending == 0u) {");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "b = s->pending - 1u;");
-        rc_cout_line(o, "s->pending = 0u;");
+        rc_cout_line(o, "b = inc->pending - 1u;");
+        rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
-            rc_cout_open(o, "if (s->last_handler != 0u) { /* learning of `run H1, H2...` */");
+            rc_cout_open(o, "if (inc->last_handler != 0u) { /* learning of `run H1, H2...` */");
             rc_cout_open(o, "if (ok) {");
-            rc_cout_line(o, "s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_ok[inc->last_handler - 1u] = %s__inc16(s->hnd_ok[inc->last_handler - 1u]);", P);
             rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "s->hnd_failed[s->last_handler - 1u] = %s__inc16(s->hnd_failed[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_failed[inc->last_handler - 1u] = %s__inc16(s->hnd_failed[inc->last_handler - 1u]);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->last_handler = 0u;");
+            rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+        if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+        else rc_cout_line(o, "(void)b; /* one block */");
+        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
 
     /* P_succeeded */
-    rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) {");
-        rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) {");
+        rc_cout_line(o, "s->alt_ok[inc->last_alt - 1u] = %s__inc16(s->alt_ok[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -1175,7 +1224,7 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
         if (e->unres[l]) rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }

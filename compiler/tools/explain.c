@@ -1,5 +1,6 @@
 /* explain.c - see explain.h. */
 #include "explain.h"
+#include "emit_c.h"
 
 #include "delay.h"
 
@@ -34,6 +35,10 @@ void rc_explain(const rc_ir *ir, FILE *out)
         fprintf(out, "  %2d %-28s class %-12s %s\n", i, ir->errors[i].name,
                 ir->errors[i].cls >= 0 ? ir->classes[ir->errors[i].cls].name : "-",
                 sev_names[ir->errors[i].severity]);
+    rc_emit_sizes sz;
+    if (rc_emit_state_sizes(ir, &sz))
+        fprintf(out, "state: shared part %d bytes (checkpoint %d), incident %d bytes (checkpoint %d)\n", sz.shared,
+                sz.shared_checkpoint, sz.incident, sz.incident_checkpoint);
     fprintf(out, "classify: %d rule%s\n", ir->nrules, ir->nrules == 1 ? "" : "s");
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_ir_textfield *tf = &ir->texts[t];

@@ -64,6 +64,8 @@ expect_io_error() { # WHAT DIR PATHRE [prefix command...]
 old_into() { cp "$tmp/ref-old/agent_call.c" "$tmp/ref-old/agent_call.h" "$1/"; }
 
 # ---- full disk -------------------------------------------------------------
+# 256 KiB: the old and the new files side by side (the new one is written
+# beside the old before the rename), with room to spare
 if mkdir -p "$tmp/full" && mount -t tmpfs -o size=256k,mode=755 tmpfs "$tmp/full" 2>/dev/null; then
   mounted+=("$tmp/full")
   old_into "$tmp/full"

@@ -261,7 +261,7 @@ static void test_classify(void **state)
     assert_int_equal(d.severity, RC_SEV_HIGH);
     assert_int_equal(d.error_class, 1);
     assert_int_equal(d.attempt, 1);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
@@ -289,7 +289,7 @@ static void test_backoff_kinds(void **state)
     ASSERT_D(fail_status(&t, 0, 20), RECOV_RETRY, 0, 100, 0, 3);
     /* off the end of the block: abort, incident over */
     ASSERT_D(fail_status(&t, 0, 30), RECOV_ABORT, 0, 0, 0, 4);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     ASSERT_D(fail_status(&t, 101, 40), RECOV_RETRY, 0, 100, 1, 1);
     ASSERT_D(fail_status(&t, 101, 50), RECOV_RETRY, 0, 200, 1, 2);
@@ -563,12 +563,12 @@ static void test_deadline(void **state)
     recov_decision d = fail_status(&t, 0, 900);
     ASSERT_D(d, RECOV_ESCALATE, 0, 0, 0, 3);
     assert_int_equal(d.level, RC_SEV_LOW);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     ASSERT_D(fail_status(&t, 101, 10000), RECOV_RETRY, 0, 10, 1, 1);
     ASSERT_D(fail_status(&t, 101, 15000), RECOV_RETRY, 0, 10, 1, 2);
     ASSERT_D(fail_status(&t, 101, 15001), RECOV_ABORT, 0, 0, 1, 3);  /* no terminal: abort */
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
@@ -641,12 +641,12 @@ static void test_fallback(void **state)
     start(&t, 0, 1);
 
     ASSERT_D(fail_status(&t, 0, 0), RECOV_FALLBACK, 0, 0, 0, 1);
-    assert_int_equal(t.sim->last_alt, 1);
+    assert_int_equal(t.sim->inc->last_alt, 1);
     ASSERT_D(fail_status(&t, 0, 1), RECOV_FALLBACK, 1, 0, 0, 2);
     assert_int_equal(t.sim->alts[0].failed, 1);
     ASSERT_D(fail_status(&t, 0, 2), RECOV_DEGRADE, 0, 0, 0, 3);
     assert_int_equal(t.sim->alts[1].failed, 1);
-    assert_int_equal(t.sim->last_alt, 0);
+    assert_int_equal(t.sim->inc->last_alt, 0);
 
     /* adaptive, nothing learned: list order (c, b, a); b works */
     ASSERT_D(fail_status(&t, 101, 10), RECOV_FALLBACK, 2, 0, 1, 1);
@@ -813,12 +813,12 @@ static void test_run_handler(void **state)
     ASSERT_D(rc_sim_handler_done(t.sim, true, 0), RECOV_NONE, 0, 0, 0, 0);
     ASSERT_D(fail_status(&t, 101, 0), RECOV_ADJUST, 0, 250, 1, 1);
     ASSERT_D(fail_status(&t, 101, 1), RECOV_RUN, 0, 30000, 1, 2);
-    assert_int_equal(t.sim->pending, 1);
+    assert_int_equal(t.sim->inc->pending, 1);
     /* ok: retry 0, no retry counted */
     ASSERT_D(rc_sim_handler_done(t.sim, true, 2), RECOV_RETRY, 0, 0, 1, 2);
-    assert_int_equal(t.sim->pending, 0);
-    assert_int_equal(t.sim->blocks[0].pos, 2);
-    assert_int_equal(t.sim->blocks[0].sub, 0);
+    assert_int_equal(t.sim->inc->pending, 0);
+    assert_int_equal(t.sim->inc->blocks[0].pos, 2);
+    assert_int_equal(t.sim->inc->blocks[0].sub, 0);
     ASSERT_D(rc_sim_handler_done(t.sim, true, 3), RECOV_NONE, 0, 0, 1, 2);
     /* the retry step still has its one attempt */
     memset(t.v, 0, sizeof t.v);
@@ -830,13 +830,13 @@ static void test_run_handler(void **state)
     recov_decision d = rc_sim_handler_done(t.sim, false, 6);
     ASSERT_D(d, RECOV_ESCALATE, 3, 3000, 1, 4);
     assert_int_equal(d.level, RC_SEV_CRITICAL);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     /* a failure while a handler is pending cancels it */
     ASSERT_D(fail_status(&t, 0, 100), RECOV_ADJUST, 0, 250, 0, 1);
     ASSERT_D(fail_status(&t, 0, 101), RECOV_RUN, 0, 30000, 0, 2);
     ASSERT_D(fail_status(&t, 0, 102), RECOV_RETRY, 0, 50, 0, 3);
-    assert_int_equal(t.sim->pending, 0);
+    assert_int_equal(t.sim->inc->pending, 0);
     ASSERT_D(rc_sim_handler_done(t.sim, false, 103), RECOV_NONE, 0, 0, 0, 3);
     done(&t);
 }
@@ -880,7 +880,7 @@ static void test_blocks_resume(void **state)
     ASSERT_D(fail_status(&t, 101, 22), RECOV_DEGRADE, 0, 0, 1, 3);
     /* no block for e2: abort, the incident ends */
     ASSERT_D(fail_status(&t, 102, 40), RECOV_ABORT, 0, 0, 2, 1);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
