@@ -277,7 +277,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_RUN "'run'" KW_TIMEOUT "'timeout'" KW_FALLBACK "'fallback'"
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
-%token <id> KW_IMPORT "'import'" KW_STRUCT "'struct'"
+%token <id> KW_IMPORT "'import'" KW_MINUS "'minus'" KW_STRUCT "'struct'"
 
 %left OR
 %left AND
@@ -551,6 +551,18 @@ breaker_block:
 bsetting:
     KW_OPEN KW_AFTER lit KW_CONSECUTIVE KW_FAILURES ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AFTER, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_AFTER lit KW_FAILURES KW_MINUS KW_SUCCESSES ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_AFTER lit KW_FAILURES ';'
+        {
+            /* the likely mistake: no counting mode.  Reported here; the
+             * statement is kept as net mode so that the breaker is not also
+             * reported as having no open rule. */
+            rc_diag_error(ctx->diag, @4, "say how a success counts: 'open after N consecutive failures;' (a success "
+                          "sets the count back to 0) or 'open after N failures minus successes;' (a success takes "
+                          "one off)");
+            $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3;
+        }
   | KW_OPEN KW_AT lit KW_OF KW_LAST lit KW_CALLS ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
   | KW_OPEN KW_AT lit KW_OF KW_LAST lit KW_CALLS KW_MIN lit ';'
@@ -725,7 +737,7 @@ kwname_nowhen:
   | KW_BUDGET | KW_RATIO | KW_PER | KW_ESCALATION | KW_WITHIN | KW_UNRESOLVED
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
-  | KW_IMPORT | KW_STRUCT
+  | KW_IMPORT | KW_MINUS | KW_STRUCT
   ;
 
 %%

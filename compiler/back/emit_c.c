@@ -155,7 +155,7 @@ static void plan_state(em *e)
         const rc_ir_breaker *b = &ir->breakers[i];
         snprintf(lv, sizeof lv, "brk%d_state", i);
         add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
-        if (b->mode == RC_BREAKER_CONSECUTIVE) {
+        if (rc_ir_breaker_counts_fails(b->mode)) {
             snprintf(lv, sizeof lv, "brk%d_fails", i);
             add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
         } else {
@@ -1331,7 +1331,7 @@ static void emit_breaker_funcs(em *e)
         if (set_count(b->counts, ir->nerrors) == 0) continue;
         fprintf(c, "/* breaker %s opens */\nstatic void %s__open%d(%s_state *s, uint32_t now)\n{\n"
                    "    s->brk%d_state = 1u;\n    s->brk%d_opened_at = now;\n", b->name, e->P, i, e->P, i, i);
-        if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(c, "    s->brk%d_fails = 0u;\n", i);
+        if (rc_ir_breaker_counts_fails(b->mode)) fprintf(c, "    s->brk%d_fails = 0u;\n", i);
         else fprintf(c, "    s->brk%d_window = 0u;\n    s->brk%d_n = 0u;\n", i, i);
         fprintf(c, "    s->brk%d_admitted = 0u;\n    s->brk%d_successes = 0u;\n}\n\n", i, i);
     }
@@ -1591,7 +1591,7 @@ static void emit_breaker_fail(em *e, int i)
         fprintf(c, "    {\n");
     }
     fprintf(c, "        if (s->brk%d_state == 0u) {\n", i);
-    if (b->mode == RC_BREAKER_CONSECUTIVE) {
+    if (rc_ir_breaker_counts_fails(b->mode)) {
         fprintf(c, "            s->brk%d_fails = %s__inc16(s->brk%d_fails);\n", i, P, i);
         if (b->threshold)
             fprintf(c, "            if (s->brk%d_fails >= %du) {\n                %s__open%d(s, now);\n            }\n", i, b->threshold, P, i);
@@ -1723,6 +1723,9 @@ static void emit_entry_points(em *e)
         fprintf(c, "    if (s->brk%d_state == 0u) {\n", i);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
             fprintf(c, "        s->brk%d_fails = 0u;\n", i);
+        } else if (b->mode == RC_BREAKER_NET) { /* a success takes one failure off, never below 0 */
+            fprintf(c, "        if (s->brk%d_fails > 0u) {\n            s->brk%d_fails = (uint16_t)(s->brk%d_fails - 1u);\n"
+                       "        }\n", i, i, i);
         } else {
             if (b->window >= 32) fprintf(c, "        s->brk%d_window = s->brk%d_window << 1;\n", i, i);
             else fprintf(c, "        s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;\n", i, i,
@@ -1735,7 +1738,7 @@ static void emit_entry_points(em *e)
         if (b->close_after) fprintf(c, "        if (s->brk%d_successes >= %du) {\n", i, b->close_after);
         else fprintf(c, "        {\n");
         fprintf(c, "            s->brk%d_state = 0u;\n", i);
-        if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(c, "            s->brk%d_fails = 0u;\n", i);
+        if (rc_ir_breaker_counts_fails(b->mode)) fprintf(c, "            s->brk%d_fails = 0u;\n", i);
         else fprintf(c, "            s->brk%d_window = 0u;\n            s->brk%d_n = 0u;\n", i, i);
         fprintf(c, "            s->brk%d_admitted = 0u;\n            s->brk%d_successes = 0u;\n        }\n    } else {\n"
                    "        /* open: nothing to count */\n    }\n", i, i);

@@ -264,7 +264,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     for (int i = 0; i < nbr; i++) {
         rg_printf(o, "breaker b%d { ", i);
         if (CHANCE(s, 50)) {
-            rg_printf(o, "open after %d consecutive failures; ", 1 + PICK(s, 5));
+            /* consecutive or net (failures minus successes) counting */
+            int th = 1 + PICK(s, 5);
+            rg_printf(o, CHANCE(s, 50) ? "open after %d consecutive failures; " : "open after %d failures minus successes; ", th);
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
             rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
