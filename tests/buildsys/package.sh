@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# package.sh BUILD_DIR SOURCE_DIR - builds the .tar.gz and .deb packages with
+# CPack and checks each one: the version everywhere is the runtime header's
+# RECOV_VERSION_STRING; recovc is stripped; the unpacked tree (moved to a
+# place of its own, nothing of the build tree in reach) compiles a policy,
+# builds it with the packaged runtime and runs a scenario --via c; the docs
+# and the man page are in it.  The .deb's control data names its
+# dependencies.
+set -euo pipefail
+build=$(realpath "$1"); src=$(realpath "$2")
+w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
+fail() { echo "FAILED: $*"; exit 1; }
+ver=$(sed -n 's/^#define RECOV_VERSION_STRING "\([0-9.]*\)"/\1/p' "$src/runtime/include/recov/recov.h")
+[ -n "$ver" ] || fail "no RECOV_VERSION_STRING"
+(cd "$w" && cpack --config "$build/CPackConfig.cmake" -B "$w/out" >"$w/log" 2>&1) || { cat "$w/log"; fail "cpack"; }
+tgz=$(ls "$w"/out/recov-"$ver"-*.tar.gz); deb=$(ls "$w"/out/recov_"$ver"_*.deb)
+[ "$(dpkg-deb -f "$deb" Version)" = "$ver" ] || fail ".deb version"
+dpkg-deb -f "$deb" Depends | grep -q libclang || fail ".deb does not depend on libclang"
+check_tree() {  # ROOT: an unpacked prefix
+    local r=$1 name=$2
+    ! readelf -S "$r/bin/recovc" | grep -q "\.symtab" || fail "$name: recovc not stripped"
+    [ "$("$r/bin/recovc" --version | sed -n 's/^recovc \([0-9.]*\) .*/\1/p')" = "$ver" ] || fail "$name: recovc --version"
+    grep -q "recov $ver" "$r/share/man/man1/recovc.1" || fail "$name: man page version"
+    grep -q "Version: $ver" "$r/lib/pkgconfig/recov.pc" || fail "$name: recov.pc version"
+    grep -q "PACKAGE_VERSION \"$ver\"" "$r/lib/cmake/recov/recovConfigVersion.cmake" || fail "$name: CMake package version"
+    for f in LICENSE README.md spec/language.md spec/generated-api.md; do
+        [ -s "$r/share/doc/recov/$f" ] || fail "$name: no doc $f"
+    done
+    mkdir -p "$w/$name-out"
+    env -u RECOV_RUNTIME "$r/bin/recovc" compile "$src/examples/agent_call/agent_call.recov" -o "$w/$name-out" \
+        || fail "$name: compile"
+    cc -std=c99 -Wall -Werror -c -I "$r/include" -I "$w/$name-out" "$w/$name-out/agent_call.c" -o "$w/$name-out/p.o" \
+        || fail "$name: the generated C does not build against the packaged headers"
+    env -u RECOV_RUNTIME "$r/bin/recovc" test --via c "$src/tests/e2e/agent_call.rtest" >"$w/log" 2>&1 \
+        || { cat "$w/log"; fail "$name: test --via c with the packaged runtime"; }
+}
+mkdir "$w/tgz"; tar -C "$w/tgz" -xzf "$tgz"
+check_tree "$(ls -d "$w"/tgz/recov-*)" tgz
+mkdir "$w/deb"; dpkg-deb -x "$deb" "$w/deb"
+check_tree "$w/deb/usr" deb
+echo "package $ver: all passed"
