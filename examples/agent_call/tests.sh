@@ -184,14 +184,14 @@ task 4
 done: 0 of 4 tasks answered by an agent
 X
     ;;
-authentication)  # 401 / 403: high severity, straight to the on-call engineer
+authentication)  # 401 / 403 (authentication / authorization): high severity, straight to the on-call engineer
     run --primary 401,403,ok --tasks 3 --gap-ms 1000
     check 1 <<'X'
 task 1
   primary: 401 missing or expired token -> authentication_failed (high), attempt 1
   escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
 task 2
-  primary: 403 token lacks the agent scope -> authentication_failed (high), attempt 1
+  primary: 403 token lacks the agent scope -> authorization_failed (high), attempt 1
   escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
 task 3
   primary: 200 answer from primary
