@@ -22,6 +22,7 @@
 #include "report.h"
 #include "output.h"
 #include "rtest.h"
+#include "suggest.h"
 #include "recov/recov.h"
 
 #define EXIT_POLICY 1
@@ -31,41 +32,131 @@
 static const char usage_text[] =
     "usage: recovc <command> [options] [files]\n"
     "\n"
-    "commands:\n"
+    "commands (recovc help COMMAND, or recovc COMMAND --help, for each one's options):\n"
     "  compile P.recov -o DIR     check P.recov and write DIR/<policy>.h and DIR/<policy>.c\n"
-    "                             (-o - prints both to standard output)\n"
     "  check   P.recov...         check policies and print diagnostics only\n"
-    "  test    S.rtest...         run scenario files on the simulator\n"
-    "            --via sim|c      c: also build the generated C and compare it with the simulator\n"
-    "            --cc CC          C compiler for --via c (default $CC, else cc)\n"
-    "            --exec WRAPPER   run the built program through WRAPPER, e.g. \"qemu-arm -L /usr/arm-linux-gnueabihf\"\n"
-    "                             for a cross --cc (default $RECOV_TEST_EXEC, else directly)\n"
-    "            --runtime DIR    recov runtime sources for --via c\n"
-    "            --keep           keep the --via c build directory\n"
+    "  test    S.rtest...         run scenario files on the simulator (--via c: and on the generated C)\n"
     "  explain P.recov            sizes, tables, worst-case delays per block, hash\n"
     "  diff    OLD.recov NEW.recov  behaviour changes with witnesses (exit 0 same, 1 different)\n"
-    "  graph   P.recov            classification, steps and breakers (--format dot|mermaid)\n"
-    "  fmt     P.recov...         rewrite in canonical layout (--check: only report, exit 1 if not)\n"
+    "  graph   P.recov            classification, steps and breakers as a dot or mermaid graph\n"
+    "  fmt     P.recov...         print in canonical layout (-i: in place; --check: only report)\n"
     "\n"
-    "options:\n"
+    "options for every command that reads policies:\n"
+    "  -                          read the policy from standard input (--stdin-name NAME names it)\n"
     "  -I DIR, -D NAME[=VALUE]    include path and macro for imported C headers\n"
     "  --sysroot DIR, --target T  passed to clang when reading imported headers\n"
-    "  -MD [-MF FILE]             compile: write a make depfile (default DIR/<policy>.d)\n"
-    "  --format F                 check: text (default), json or sarif; graph: dot (default) or mermaid\n"
-    "  -o -                       fmt: print the formatted policy instead of rewriting the file\n"
     "  -W<name>, -Wno-<name>      enable or disable a warning (see --help-warnings)\n"
+    "  -Wall, -Wextra             enable every warning, also those off by default\n"
     "  -Werror, -Werror=<name>    make warnings (or one warning) errors; -Wno-error=<name> undoes one\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
+    "\n"
     "  -h, --help                 this text\n"
     "  --help-warnings            list the warnings\n"
     "  --version                  print the version\n"
     "\n"
     "exit codes: 0 ok, 1 errors in a policy or scenario, 2 usage or I/O error, 3 internal error\n";
 
+/* One subcommand: its name, its synopsis and its own options (the common
+ * options of usage_text apply too), for `recovc help CMD` and `CMD --help`. */
+typedef struct rc_cmd_help {
+    const char *name;
+    const char *text;
+} rc_cmd_help;
+
+static const rc_cmd_help cmd_help[] = {
+    { "compile",
+      "usage: recovc compile P.recov -o DIR [options]\n"
+      "\n"
+      "Checks P.recov and writes DIR/<policy>.h and DIR/<policy>.c (DIR is created\n"
+      "when missing; both files are published together or not at all).\n"
+      "\n"
+      "  -o DIR                     output folder; -o - prints both files to standard output\n"
+      "  -MD                        also write a make depfile (default DIR/<policy>.d)\n"
+      "  -MMD                       the same, leaving system headers out\n"
+      "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
+      "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
+      "  -MP                        an empty rule per header, so deleting one does not break make\n" },
+    { "check",
+      "usage: recovc check P.recov... [options]\n"
+      "\n"
+      "Checks policies and prints their diagnostics (exit 1 when one has errors).\n"
+      "\n"
+      "  --format text|json|sarif   output format (default text; sarif: SARIF 2.1.0)\n"
+      "  --stdin-name NAME          the name of '-' in diagnostics and for finding imports\n" },
+    { "test",
+      "usage: recovc test S.rtest... [options]\n"
+      "\n"
+      "Runs scenario files (spec/rtest.md) on the simulator and checks every decision.\n"
+      "\n"
+      "  --via sim|c                c: also build the generated C and compare it with the simulator\n"
+      "  --cc CC                    C compiler for --via c (default $CC, else cc)\n"
+      "  --exec WRAPPER             run the built program through WRAPPER, e.g.\n"
+      "                             \"qemu-arm -L /usr/arm-linux-gnueabihf\" for a cross --cc\n"
+      "                             (default $RECOV_TEST_EXEC, else directly)\n"
+      "  --runtime DIR              recov runtime sources for --via c (default $RECOV_RUNTIME,\n"
+      "                             else the installed share/recov/runtime)\n"
+      "  --keep                     keep the --via c build directory\n"
+      "  -v, --verbose              print every event\n" },
+    { "explain",
+      "usage: recovc explain P.recov [options]\n"
+      "\n"
+      "Prints the policy as the compiler sees it: fields, errors, strategies, breakers,\n"
+      "each block's steps with its worst-case delays against its deadline, table sizes\n"
+      "and the policy hash.\n" },
+    { "diff",
+      "usage: recovc diff OLD.recov NEW.recov [options]\n"
+      "\n"
+      "Prints the behaviour changes between two versions of a policy, each with a\n"
+      "witness fault; exit 0 when they behave the same, 1 when they differ.\n" },
+    { "graph",
+      "usage: recovc graph P.recov [options]\n"
+      "\n"
+      "Prints the classification, the blocks' steps and the breakers as a graph.\n"
+      "\n"
+      "  --format dot|mermaid       output format (default dot)\n" },
+    { "fmt",
+      "usage: recovc fmt P.recov... [options]\n"
+      "\n"
+      "Prints policies in canonical layout, comments kept (as clang-format does:\n"
+      "to standard output unless -i or -o).\n"
+      "\n"
+      "  -i                         rewrite each file in place\n"
+      "  -o FILE                    write the (one) formatted policy to FILE; -o - is standard output\n"
+      "  --check                    change nothing; exit 1 and show the first difference when a\n"
+      "                             file is not formatted\n"
+      "  --stdin-name NAME          the name of '-' in messages\n" },
+};
+#define RC_NCMDS (sizeof cmd_help / sizeof cmd_help[0])
+
+static const rc_cmd_help *find_cmd(const char *name)
+{
+    for (size_t i = 0; i < RC_NCMDS; i++)
+        if (strcmp(cmd_help[i].name, name) == 0) return &cmd_help[i];
+    return NULL;
+}
+
+/* Every option spelling, for "did you mean". */
+static const char *const option_names[] = {
+    "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
+    "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
+    "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
+};
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("recovc: error: ", stderr);
     fprintf(stderr, fmt, arg);
+    fputs("\nrun 'recovc --help' for usage\n", stderr);
+    return EXIT_USAGE;
+}
+
+static int unknown_option(const char *a)
+{
+    char word[RC_SUGGEST_MAX + 1];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
+    const char *s = rc_suggest(word, option_names, sizeof option_names / sizeof option_names[0]);
+    fprintf(stderr, "recovc: error: unknown option '%s'", a);
+    if (s) fprintf(stderr, "; did you mean '%s'?", s);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
 }
@@ -85,13 +176,20 @@ typedef struct opts {
     const char *runtime;
     bool keep;
     bool verbose;
+    bool help;                  /* CMD --help */
     const char **incs, **defs;  /* -I DIR, -D NAME[=VALUE] (C header import) */
     int nincs, ndefs;
     const char *sysroot, *target;
-    bool md;                    /* -MD: write a make depfile */
+    bool md;                    /* -MD or -MMD: write a make depfile */
+    bool mmd;                   /* -MMD: without system headers */
+    bool mp;                    /* -MP: phony rules for the headers */
+    const char **mts;           /* -MT TARGET... */
+    int nmts;
     const char *format;         /* --format text|json|sarif|dot|mermaid */
     bool fmt_check;             /* fmt --check */
+    bool in_place;              /* fmt -i */
     const char *mf;             /* -MF FILE */
+    const char *stdin_name;     /* --stdin-name NAME */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
@@ -99,19 +197,25 @@ static int parse_args(int argc, char **argv, opts *o)
     o->files = calloc((size_t)argc, sizeof *o->files);
     o->incs = calloc((size_t)argc, sizeof *o->incs);
     o->defs = calloc((size_t)argc, sizeof *o->defs);
-    if (!o->files || !o->incs || !o->defs) return EXIT_INTERNAL;
+    o->mts = calloc((size_t)argc, sizeof *o->mts);
+    if (!o->files || !o->incs || !o->defs || !o->mts) return EXIT_INTERNAL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "-o") == 0) {
-            if (++i == argc) return usage_error("%s needs a directory", a);
+            if (++i == argc) return usage_error("%s needs a value", a);
             o->out = argv[i];
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            o->help = true;
+        } else if (strcmp(a, "-Wextra") == 0) {
+            if (o->nwopts == 64) return usage_error("too many -W options%s", "");
+            o->wopts[o->nwopts++] = "all";
         } else if (strncmp(a, "-W", 2) == 0 && a[2]) {
             if (o->nwopts == 64) return usage_error("too many -W options%s", "");
             o->wopts[o->nwopts++] = a + 2;
         } else if (strncmp(a, "--max-errors=", 13) == 0) {
             char *end;
             long n = strtol(a + 13, &end, 10);
-            if (*end || n < 0 || n > 1000000) return usage_error("bad value in '%s'", a);
+            if (!a[13] || *end || n < 0 || n > 1000000) return usage_error("bad value in '%s'", a);
             o->max_errors = (int)n;
             o->max_errors_set = true;
         } else if (strcmp(a, "--via") == 0) {
@@ -128,15 +232,21 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--runtime") == 0) {
             if (++i == argc) return usage_error("%s needs a directory", a);
             o->runtime = argv[i];
+        } else if (strcmp(a, "--stdin-name") == 0 || strncmp(a, "--stdin-name=", 13) == 0) {
+            if (a[12] == '=') o->stdin_name = a + 13;
+            else if (++i == argc) return usage_error("%s needs a name", a);
+            else o->stdin_name = argv[i];
         } else if (strncmp(a, "-I", 2) == 0 || strncmp(a, "-D", 2) == 0) {
             const char *v = a[2] ? a + 2 : (i + 1 < argc ? argv[++i] : NULL);
             if (!v) return usage_error("%s needs a value", a);
             if (a[1] == 'I') o->incs[o->nincs++] = v;
             else o->defs[o->ndefs++] = v;
-        } else if (strcmp(a, "--sysroot") == 0 || strcmp(a, "--target") == 0 || strcmp(a, "-MF") == 0) {
+        } else if (strcmp(a, "--sysroot") == 0 || strcmp(a, "--target") == 0 || strcmp(a, "-MF") == 0
+                   || strcmp(a, "-MT") == 0) {
             if (++i == argc) return usage_error("%s needs a value", a);
             if (a[2] == 's') o->sysroot = argv[i];
             else if (a[2] == 't') o->target = argv[i];
+            else if (a[2] == 'T') o->mts[o->nmts++] = argv[i];
             else o->mf = argv[i];
         } else if (strncmp(a, "--sysroot=", 10) == 0) {
             o->sysroot = a + 10;
@@ -144,18 +254,24 @@ static int parse_args(int argc, char **argv, opts *o)
             o->target = a + 9;
         } else if (strcmp(a, "-MD") == 0) {
             o->md = true;
+        } else if (strcmp(a, "-MMD") == 0) {
+            o->md = o->mmd = true;
+        } else if (strcmp(a, "-MP") == 0) {
+            o->mp = true;
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             if (a[8] == '=') o->format = a + 9;
             else if (++i == argc) return usage_error("%s needs a value", a);
             else o->format = argv[i];
         } else if (strcmp(a, "--check") == 0) {
             o->fmt_check = true;
+        } else if (strcmp(a, "-i") == 0) {
+            o->in_place = true;
         } else if (strcmp(a, "--keep") == 0) {
             o->keep = true;
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return unknown_option(a);
         } else {
             o->files[o->nfiles++] = a;
         }
@@ -176,6 +292,7 @@ static void unit_opts(const opts *o, rc_unit_opts *uo)
     uo->ndefines = o->ndefs;
     uo->sysroot = o->sysroot;
     uo->target = o->target;
+    uo->stdin_name = o->stdin_name;
 }
 
 static int load(rc_unit *u, const char *path, const opts *o)
@@ -189,9 +306,19 @@ static bool check_wopts(const opts *o)
 {
     rc_diag d;
     rc_diag_init(&d, "recovc", NULL, 0, stderr);
+    const char *names[RC_W_COUNT];
+    for (int w = 0; w < RC_W_COUNT; w++) names[w] = rc_warning_name((rc_warning)w);
     for (int i = 0; i < o->nwopts; i++) {
         if (!rc_diag_option(&d, o->wopts[i])) {
-            usage_error("unknown warning option '-W%s' (see recovc --help-warnings)", o->wopts[i]);
+            /* the warning name after any no- / error= / no-error= prefix */
+            const char *wn = o->wopts[i];
+            if (strncmp(wn, "no-error=", 9) == 0) wn += 9;
+            else if (strncmp(wn, "error=", 6) == 0) wn += 6;
+            else if (strncmp(wn, "no-", 3) == 0) wn += 3;
+            const char *sug = rc_suggest(wn, names, (size_t)RC_W_COUNT);
+            fprintf(stderr, "recovc: error: unknown warning option '-W%s'", o->wopts[i]);
+            if (sug) fprintf(stderr, "; did you mean '-W%.*s%s'?", (int)(wn - o->wopts[i]), o->wopts[i], sug);
+            fputs(" (see recovc --help-warnings)\nrun 'recovc --help' for usage\n", stderr);
             return false;
         }
     }
@@ -218,6 +345,24 @@ static int cmd_check(const opts *o)
     return worst;
 }
 
+/* mkdir -p: creates dir and its missing parents (mode 0777 less the umask). */
+static bool make_dirs(const char *dir)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p) return false;
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0') continue;
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) { int e = errno; free(p); errno = e; return false; }
+        p[i] = c;
+    }
+    free(p);
+    return true;
+}
+
 static char *join(const char *dir, const char *name, const char *ext)
 {
     size_t n = strlen(dir) + strlen(name) + strlen(ext) + 2;
@@ -230,8 +375,14 @@ static int cmd_compile(const opts *o)
 {
     if (o->nfiles != 1) return usage_error("compile takes exactly one policy file%s", "");
     if (!o->out) return usage_error("compile needs -o DIR (or -o - for standard output)%s", "");
+    if (o->mf && !o->md) return usage_error("-MF names a depfile: it needs -MD or -MMD%s", "");
+    if ((o->nmts || o->mp) && !o->md) return usage_error("-MT and -MP shape a depfile: they need -MD or -MMD%s", "");
     if (strcmp(o->out, "-") != 0) {
         struct stat st;
+        if (stat(o->out, &st) != 0 && !make_dirs(o->out)) {
+            fprintf(stderr, "recovc: error: cannot create output directory '%s': %s\n", o->out, strerror(errno));
+            return EXIT_USAGE;
+        }
         if (stat(o->out, &st) != 0) {
             fprintf(stderr, "recovc: error: output directory '%s': %s\n", o->out, strerror(errno));
             return EXIT_USAGE;
@@ -292,9 +443,16 @@ static int cmd_compile(const opts *o)
         rc_depfile_freshen(outs, 2, o->files[0], u.deps, u.ndeps);
         if (o->md) {
             char *dpath = o->mf ? NULL : join(o->out, name, ".d");
-            if (!o->mf && !dpath) result = EXIT_INTERNAL;
-            else if (!rc_depfile_write(o->mf ? o->mf : dpath, outs, 2, o->files[0], u.deps, u.ndeps))
+            /* -MMD: the headers clang found as system headers are left out */
+            const char **deps = calloc((size_t)u.ndeps + 1, sizeof *deps);
+            int nd = 0;
+            for (int i = 0; deps && i < u.ndeps; i++)
+                if (!(o->mmd && u.deps_system && u.deps_system[i])) deps[nd++] = u.deps[i];
+            if ((!o->mf && !dpath) || !deps) result = EXIT_INTERNAL;
+            else if (!rc_depfile_write(o->mf ? o->mf : dpath, o->nmts ? o->mts : outs, o->nmts ? o->nmts : 2,
+                                       o->files[0], deps, nd, o->mp))
                 result = EXIT_USAGE;
+            free(deps);
             free(dpath);
         }
     }
@@ -382,12 +540,23 @@ static int cmd_graph(const opts *o)
     return rc;
 }
 
+/* fmt follows clang-format: to standard output unless -i (in place) or
+ * -o FILE; --check changes nothing. */
 static int cmd_fmt(const opts *o)
 {
     if (o->nfiles == 0) return usage_error("fmt needs one or more policy files%s", "");
+    bool to_file = o->out && strcmp(o->out, "-") != 0;
+    if (o->in_place && to_file) return usage_error("fmt: -i and -o exclude each other%s", "");
+    if (to_file && o->nfiles != 1) return usage_error("fmt -o FILE takes exactly one policy file%s", "");
+    if ((o->in_place || to_file) && o->fmt_check) return usage_error("fmt --check writes nothing: drop -i / -o%s", "");
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        int rc = rc_fmt_file(o->files[i], o->fmt_check, o->out && strcmp(o->out, "-") == 0, stdout, stderr);
+        const char *f = o->files[i];
+        bool in = strcmp(f, "-") == 0;
+        if (in && o->in_place) return usage_error("fmt -i cannot rewrite standard input%s", "");
+        const char *name = in ? (o->stdin_name ? o->stdin_name : "<stdin>") : f;
+        const char *dest = o->in_place ? f : to_file ? o->out : NULL;
+        int rc = rc_fmt_file(f, name, o->fmt_check, dest, stdout, stderr);
         if (rc > worst) worst = rc;
     }
     return worst;
@@ -400,6 +569,29 @@ static int cmd_explain(const opts *o)
     int rc = load(&u, o->files[0], o);
     if (rc == 0) rc_explain(u.ir, stdout);
     rc_unit_free(&u);
+    return rc;
+}
+
+static int unknown_command(const char *cmd)
+{
+    const char *names[RC_NCMDS];
+    for (size_t i = 0; i < RC_NCMDS; i++) names[i] = cmd_help[i].name;
+    const char *s = rc_suggest(cmd, names, RC_NCMDS);
+    fprintf(stderr, "recovc: error: unknown command '%s'", cmd);
+    if (s) fprintf(stderr, "; did you mean '%s'?", s);
+    fputs("\nrun 'recovc --help' for usage\n", stderr);
+    return EXIT_USAGE;
+}
+
+/* Everything printed on standard output must have reached it: a full disk
+ * or /dev/full is an I/O error (exit 2), never a silent truncation. */
+static int finish(int rc)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "recovc: error: cannot write to standard output: %s\n",
+                errno ? strerror(errno) : "write error");
+        return rc > EXIT_USAGE ? rc : EXIT_USAGE;
+    }
     return rc;
 }
 
@@ -424,29 +616,48 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    if (strcmp(cmd, "help") == 0 && argc > 2) {
+        const rc_cmd_help *h = find_cmd(argv[2]);
+        if (!h) return unknown_command(argv[2]);
+        fputs(h->text, stdout);
+        return finish(0);
+    }
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
-        return 0;
+        return finish(0);
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("recovc %s (runtime ABI %u)\n", RECOV_VERSION_STRING, (unsigned)RECOV_ABI_VERSION);
-        return 0;
+        return finish(0);
     }
     if (strcmp(cmd, "--help-warnings") == 0) {
         for (int w = 0; w < RC_W_COUNT; w++)
             printf("  -W%-24s %s%s\n", rc_warning_name((rc_warning)w), rc_warning_desc((rc_warning)w),
                    rc_warning_default((rc_warning)w) ? "" : " (off by default)");
-        return 0;
+        return finish(0);
     }
+    if (!find_cmd(cmd)) return unknown_command(cmd);
     opts o;
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
     int rc = parse_args(argc, argv, &o);
-    if (rc || !check_wopts(&o)) {
+    if (!rc && o.help) {
+        fputs(find_cmd(cmd)->text, stdout);
+        rc = finish(0);
+        o.cmd = NULL;
+    } else if (rc || !check_wopts(&o)) {
         free(o.files);
         free(o.incs);
         free(o.defs);
+        free(o.mts);
         return rc ? rc : EXIT_USAGE;
+    }
+    if (!o.cmd) {
+        free(o.files);
+        free(o.incs);
+        free(o.defs);
+        free(o.mts);
+        return rc;
     }
     if (strcmp(cmd, "compile") == 0) rc = cmd_compile(&o);
     else if (strcmp(cmd, "check") == 0) rc = cmd_check(&o);
@@ -455,9 +666,9 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "diff") == 0) rc = cmd_diff(&o);
     else if (strcmp(cmd, "graph") == 0) rc = cmd_graph(&o);
     else if (strcmp(cmd, "fmt") == 0) rc = cmd_fmt(&o);
-    else rc = usage_error("unknown command '%s'", cmd);
     free(o.files);
     free(o.incs);
     free(o.defs);
-    return rc;
+    free(o.mts);
+    return finish(rc);
 }

@@ -16,7 +16,7 @@ static void put_path(FILE *f, const char *p)
 }
 
 void rc_depfile_print(FILE *f, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps)
+                      const char *const *deps, int ndeps, bool phony)
 {
     for (int i = 0; i < ntargets; i++) {
         if (i) fputc(' ', f);
@@ -30,14 +30,19 @@ void rc_depfile_print(FILE *f, const char *const *targets, int ntargets, const c
         put_path(f, deps[i]);
     }
     fputc('\n', f);
+    for (int i = 0; phony && i < ndeps; i++) {
+        fputc('\n', f);
+        put_path(f, deps[i]);
+        fputs(":\n", f);
+    }
 }
 
 bool rc_depfile_write(const char *path, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps)
+                      const char *const *deps, int ndeps, bool phony)
 {
     rc_output o;
     if (!rc_output_open(&o, path)) return false;
-    rc_depfile_print(o.f, targets, ntargets, policy, deps, ndeps);
+    rc_depfile_print(o.f, targets, ntargets, policy, deps, ndeps, phony);
     return rc_output_commit(&o);
 }
 

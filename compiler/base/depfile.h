@@ -15,14 +15,15 @@
 #include <stdio.h>
 
 /* Writes the rule to f, escaping spaces, '#' and '$' the way make and ninja
- * read them. */
+ * read them.  phony (-MP): also an empty rule per dependency, so make does
+ * not fail when a header is deleted. */
 void rc_depfile_print(FILE *f, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps);
+                      const char *const *deps, int ndeps, bool phony);
 
 /* Writes the depfile at path (atomically; untouched when unchanged).
  * Returns false after printing `recovc: error: ...`. */
 bool rc_depfile_write(const char *path, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps);
+                      const char *const *deps, int ndeps, bool phony);
 
 /* An output left unchanged (same content) keeps its old mtime; if an input
  * is newer, make would run recovc again on every build.  Gives each output

@@ -128,6 +128,7 @@ static void on_inclusion(CXFile inc, CXSourceLocation *stack, unsigned len, CXCl
     int imp = line >= 1 && (int)line <= c->out->nimports ? (int)line - 1 : 0;
     c->files[c->nfiles].path = rc_cimp_string(c, clang_getFileName(inc));
     c->files[c->nfiles].import = imp;
+    c->files[c->nfiles].system = clang_Location_isInSystemHeader(clang_getLocationForOffset(c->tu, inc, 0)) != 0;
     c->nfiles++;
 }
 
@@ -277,10 +278,14 @@ bool rc_cimport_run(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const rc_ci
     if (!c->tu) { clang_disposeIndex(idx); return false; }
     clang_getInclusions(c->tu, on_inclusion, c);
     out->deps = RC_NEW_ARRAY(a, const char *, c->nfiles + 1);
+    out->deps_system = RC_NEW_ARRAY(a, bool, c->nfiles + 1);
     for (int i = 0; i < c->nfiles; i++) {
         bool dup = false;
         for (int j = 0; j < out->ndeps && !dup; j++) dup = strcmp(out->deps[j], c->files[i].path) == 0;
-        if (!dup) out->deps[out->ndeps++] = c->files[i].path;
+        if (!dup) {
+            out->deps_system[out->ndeps] = c->files[i].system;
+            out->deps[out->ndeps++] = c->files[i].path;
+        }
     }
     ok = report_errors(c);
     if (ok) {

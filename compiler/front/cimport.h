@@ -66,6 +66,7 @@ typedef struct rc_cimport {
     const char *struct_name;          /* NAME, set when the struct was found and is usable */
     rc_cfield *fields;   int nfields;
     const char **deps;   int ndeps;   /* every file clang read, for -MD */
+    bool *deps_system;                /* deps_system[i]: deps[i] is a system header (-MMD leaves it out) */
 } rc_cimport;
 
 /* Reads the imports of `p` (does nothing and returns true when there are

@@ -10,6 +10,7 @@
 typedef struct rc_cfile {
     const char *path;
     int import;
+    bool system;       /* a system header (-MMD leaves it out of the depfile) */
 } rc_cfile;
 
 /* An object-like macro that may be an integer constant. */

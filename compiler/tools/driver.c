@@ -17,30 +17,31 @@
 
 char *rc_read_file(rc_arena *a, const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
+    bool from_stdin = strcmp(path, "-") == 0;
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) return NULL;
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) { fclose(f); return NULL; }
-    if (S_ISDIR(st.st_mode)) { fclose(f); errno = EISDIR; return NULL; }
+    if (fstat(fileno(f), &st) != 0) { if (!from_stdin) fclose(f); return NULL; }
+    if (S_ISDIR(st.st_mode)) { if (!from_stdin) fclose(f); errno = EISDIR; return NULL; }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) { fclose(f); errno = ENOMEM; return NULL; }
+    if (!buf) { if (!from_stdin) fclose(f); errno = ENOMEM; return NULL; }
     for (;;) {
         if (n == cap) {
-            if (cap >= RC_MAX_SOURCE) { free(buf); fclose(f); errno = EFBIG; return NULL; }
+            if (cap >= RC_MAX_SOURCE) { free(buf); if (!from_stdin) fclose(f); errno = EFBIG; return NULL; }
             cap *= 2;
             char *nb = realloc(buf, cap);
-            if (!nb) { free(buf); fclose(f); errno = ENOMEM; return NULL; }
+            if (!nb) { free(buf); if (!from_stdin) fclose(f); errno = ENOMEM; return NULL; }
             buf = nb;
         }
         size_t r = fread(buf + n, 1, cap - n, f);
         n += r;
         if (r == 0) {
-            if (ferror(f)) { int e = errno; free(buf); fclose(f); errno = e ? e : EIO; return NULL; }
+            if (ferror(f)) { int e = errno; free(buf); if (!from_stdin) fclose(f); errno = e ? e : EIO; return NULL; }
             break;
         }
     }
-    fclose(f);
+    if (!from_stdin) fclose(f);
     char *s = rc_arena_strndup(a, buf, n);
     free(buf);
     *len = n;
@@ -50,19 +51,23 @@ char *rc_read_file(rc_arena *a, const char *path, size_t *len)
 int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opts *opts)
 {
     memset(u, 0, sizeof *u);
-    u->path = path;
+    /* "-" is standard input, named in diagnostics (and for finding imports
+     * relative to it) by --stdin-name, else "<stdin>" */
+    const char *name = path;
+    if (strcmp(path, "-") == 0) name = opts && opts->stdin_name ? opts->stdin_name : "<stdin>";
+    u->path = name;
     rc_arena_init(&u->arena);
-    rc_diag_init(&u->diag, path, NULL, 0, diag_out);
+    rc_diag_init(&u->diag, name, NULL, 0, diag_out);
     if (opts) {
         for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
         if (opts->max_errors) u->diag.max_errors = opts->max_errors < 0 ? 0 : opts->max_errors;
     }
     u->src = rc_read_file(&u->arena, path, &u->len);
     if (!u->src) {
-        fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", path, strerror(errno));
+        fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
         return 2;
     }
-    rc_diag_set_source(&u->diag, path, u->src, u->len);
+    rc_diag_set_source(&u->diag, name, u->src, u->len);
     u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
     if (u->diag.internal) return 3;
     if (u->diag.errors) return 1;
@@ -70,7 +75,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     rc_cimport imp;
     rc_cimport_opts io;
     memset(&io, 0, sizeof io);
-    io.policy_path = path;
+    io.policy_path = name;
     if (opts) {
         io.include_dirs = opts->include_dirs;
         io.nincludes = opts->nincludes;
@@ -81,6 +86,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     }
     bool imported = rc_cimport_run(&u->arena, &u->diag, u->ast, &io, &imp);
     u->deps = imp.deps;
+    u->deps_system = imp.deps_system;
     u->ndeps = imp.ndeps;
     if (!imported || u->diag.errors) return 1;
     u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);

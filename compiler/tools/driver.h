@@ -22,6 +22,7 @@ typedef struct rc_unit {
     const rc_ast_policy *ast;   /* NULL when the file could not be read */
     const rc_ir *ir;            /* NULL unless the policy checked clean */
     const char **deps;          /* files read besides the policy (imported headers), for -MD */
+    const bool *deps_system;    /* deps_system[i]: deps[i] is a system header (left out by -MMD) */
     int ndeps;
 } rc_unit;
 
@@ -37,9 +38,11 @@ typedef struct rc_unit_opts {
     int ndefines;
     const char *sysroot;              /* --sysroot, NULL for none */
     const char *target;               /* --target triple, NULL for the host */
+    const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
 } rc_unit_opts;
 
-/* Returns 0 when the policy is valid (u->ir set), 1 when it has errors
+/* path "-" reads standard input.
+ * Returns 0 when the policy is valid (u->ir set), 1 when it has errors
  * (reported on diag_out), 2 when the file cannot be read (reported too),
  * 3 when the compiler itself failed (the scanner ran out of memory).
  * opts may be NULL. */

@@ -711,18 +711,19 @@ char *rc_fmt(rc_arena *a, const char *file, const char *src, size_t len, FILE *d
     return res;
 }
 
-int rc_fmt_file(const char *path, bool check, bool to_stdout, FILE *out, FILE *err)
+int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err)
 {
     rc_arena a;
     rc_arena_init(&a);
     size_t len, olen;
+    if (!name) name = path;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, strerror(errno));
+        fprintf(err, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
         rc_arena_free(&a);
         return 2;
     }
-    char *res = rc_fmt(&a, path, src, len, err, &olen);
+    char *res = rc_fmt(&a, name, src, len, err, &olen);
     int rc = 0;
     if (!res) {
         rc = 1;
@@ -737,14 +738,14 @@ int rc_fmt_file(const char *path, bool check, bool to_stdout, FILE *out, FILE *e
             const char *s1 = memchr(s0, '\n', (size_t)(src + len - s0));
             const char *r1 = memchr(r0, '\n', (size_t)(res + olen - r0));
             int sl = (int)((s1 ? s1 : src + len) - s0), rl = (int)((r1 ? r1 : res + olen) - r0);
-            fprintf(out, "%s: not formatted; first difference at line %d:\n-%.*s\n+%.*s\n", path, line, sl, s0, rl, r0);
+            fprintf(out, "%s: not formatted; first difference at line %d:\n-%.*s\n+%.*s\n", name, line, sl, s0, rl, r0);
             rc = 1;
         }
-    } else if (to_stdout) {
+    } else if (!dest) {
         fwrite(res, 1, olen, out);
     } else {
         rc_output o;
-        if (!rc_output_open(&o, path)) rc = 2;
+        if (!rc_output_open(&o, dest)) rc = 2;
         else {
             fwrite(res, 1, olen, o.f);
             if (!rc_output_commit(&o)) rc = 2;

@@ -24,9 +24,11 @@
  * syntax errors (reported on diag_out with `file` as the name). */
 char *rc_fmt(rc_arena *a, const char *file, const char *src, size_t len, FILE *diag_out, size_t *out_len);
 
-/* recovc fmt FILE: rewrite FILE in place (to_stdout: print instead); with
- * check, change nothing and report whether it is formatted (exit 1 and the
- * first differing line when not).  Returns the exit status. */
-int rc_fmt_file(const char *path, bool check, bool to_stdout, FILE *out, FILE *err);
+/* recovc fmt: format the policy at path ("-": standard input), named `name`
+ * in messages (NULL: path), and print it on out, or write it to dest
+ * (atomically; dest == path edits in place).  With check, change nothing
+ * and report whether it is formatted (exit 1 and the first differing line
+ * when not).  Returns the exit status. */
+int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err);
 
 #endif

@@ -1,0 +1,113 @@
+/* emit_int.h - what the files of the C back end share (not an API).
+ *
+ * rc_emit_c_why (emit_c.c) plans the state and the names, then writes P.h
+ * (emit_header.c) and P.c: constant tables (emit_tables.c), the decisions
+ * (emit_machine.c, with conditions from emit_cond.c) and checkpoints
+ * (emit_ckpt.c).  Everything they share is in the `em` context: no file
+ * keeps mutable static data.
+ */
+#ifndef RC_EMIT_INT_H
+#define RC_EMIT_INT_H
+
+#include "cout.h"
+#include "emit_c.h"
+#include "recov/recov.h"
+
+/* Checkpoint header: magic, format, 3 reserved, name hash, policy hash,
+ * payload length; then records; then the CRC (spec/checkpoint.md). */
+#define EM_CK_HEADER 20u
+#define EM_CK_FORMAT 1u
+
+/* One saved state item = one state member (array elements count singly). */
+typedef struct em_rec {
+    char key[320];      /* stable key string; the tag is its FNV-1a */
+    char lval[48];      /* member as written after `s->` */
+    char decl[48];      /* struct declarator, "" for array elements after the first */
+    int size;           /* 1, 2, 4 bytes */
+    int count;          /* array length for decl */
+    uint32_t max;       /* largest valid value (validation in P_load) */
+    int init;           /* 0: zero, 1: the seed, 2: now */
+} em_rec;
+
+typedef struct em {
+    const rc_ir *ir;
+    const char *P;
+    FILE *h, *c;
+    rc_cout oh, oc;     /* the header and the source, written through rc_cout */
+    em_rec *recs;
+    int nrecs, caprecs;
+    int *woff;          /* [ntexts] first mask word of each text field */
+    const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
+    int words;          /* total mask words */
+    bool *blk_prev;     /* [nblocks] block keeps `prev` (decorrelated retry) */
+    bool *blk_run;      /* [nblocks] block has a RUN step */
+    signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
+    bool any_run, any_esc, any_unres, any_fallback;
+    bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
+    bool unres[RC_SEV_COUNT];
+    const char *cls_t;  /* type of the class table */
+    uint32_t cls_max;
+    char why[400];
+} em;
+
+/* ---- emit_c.c: small helpers -------------------------------------------- */
+
+/* The smallest unsigned C type holding max. */
+const char *rc_em_utype(uint64_t max);
+/* s upper-cased (ASCII). */
+void rc_em_put_upper(rc_cout *o, const char *s);
+/* s as a C string literal. */
+void rc_em_put_cstr(rc_cout *o, const char *s);
+/* The names of v[0..n) (free the array, not the names). */
+const char **rc_em_name_list(const rc_ir_name *v, int n);
+/* sizeof(P_state) and the checkpoint payload length. */
+int rc_em_state_size(const em *e);
+int rc_em_ck_payload(const em *e);
+
+/* ---- emit_header.c --------------------------------------------------------- */
+
+void rc_em_header(em *e, const char *header_name);
+
+/* ---- emit_tables.c --------------------------------------------------------- */
+
+/* `static const type name[n] = { ... };`, 12 values a line. */
+void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex);
+/* The scanner tables of text field t; sets e->scan[t]. */
+void rc_em_dfa(em *e, int t);
+/* The severity, class, scale, escalation, alternative and breaker tables. */
+void rc_em_tables(em *e);
+/* The P_*_name / P_error_* string functions. */
+void rc_em_name_funcs(em *e);
+/* The byte table of an error set that rc_em_put_errset reads, if it needs one. */
+void rc_em_errset_table(em *e, const bool *set, const char *table);
+/* Retry strategy r is used by some step. */
+bool rc_em_retry_used(const rc_ir *ir, int r);
+
+/* ---- emit_cond.c ------------------------------------------------------------ */
+
+/* Contexts of a condition: classify rules see only the fault. */
+enum { CTX_CLASSIFY, CTX_WHEN };
+
+/* Fill e->foldv[ctx]: each expression's constant value, -1 if it varies. */
+void rc_em_fold_all(em *e, int ctx);
+/* Expression i's constant value (-1 when it depends on the input). */
+int rc_em_fold(const em *e, int i, int ctx);
+/* Expression root (not constant itself) as C, constant parts dropped. */
+void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx);
+/* Members of set[0..n). */
+int rc_em_set_count(const bool *set, int n);
+/* "error e is in set" as C, reading table when the set needs one. */
+void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *table);
+
+/* ---- emit_machine.c ---------------------------------------------------------- */
+
+/* Helpers, classify, delays, budgets, breakers, escalation, blocks, block
+ * selection and the entry points P_init ... P_succeeded. */
+void rc_em_machine(em *e);
+
+/* ---- emit_ckpt.c ------------------------------------------------------------- */
+
+/* The checkpoint tables, P_save and P_load. */
+void rc_em_checkpoint(em *e);
+
+#endif

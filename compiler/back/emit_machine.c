@@ -1,0 +1,999 @@
+/* emit_machine.c - the state machine of P.c: classify, retry delays,
+ * budgets, breakers, escalation, the blocks and the entry points
+ * (spec/semantics.md).  Part of the C back end (emit_int.h). */
+#include "emit_int.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void emit_helpers(em *e)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    rc_cout_line(o, "static uint16_t %s__inc16(uint16_t v)", P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "return (v == 0xFFFFu) ? v : (uint16_t)(v + 1u);");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
+    rc_cout_line(o, "static recov_decision %s__dec(const %s_state *s, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision d;");
+    rc_cout_line(o, "d.kind = (uint8_t)kind;");
+    rc_cout_line(o, "d.severity = %s__sev[s->error];", P);
+    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[s->error];", P);
+    rc_cout_line(o, "d.level = 0u;");
+    rc_cout_line(o, "d.error = s->error;");
+    rc_cout_line(o, "d.id = (uint16_t)id;");
+    rc_cout_line(o, "d.attempt = s->attempt;");
+    rc_cout_line(o, "d.ms = ms;");
+    rc_cout_line(o, "return d;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "/* \"The incident ends\". */");
+    rc_cout_line(o, "static void %s__end(%s_state *s)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "s->active = 0u;");
+    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
+    if (e->any_fallback) rc_cout_line(o, "s->last_alt = 0u;");
+    if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* The explicit stacks of the expression walks below (no recursion): room
+ * for two more entries. */
+static int *grow_stack(int *st, size_t *cap, size_t sp)
+{
+    if (sp + 2 <= *cap) return st;
+    *cap *= 2;
+    int *ns = realloc(st, *cap * sizeof *ns);
+    if (!ns) exit(3);
+    return ns;
+}
+
+/* The text fields (indices into ir->texts, each once, in first-use order)
+ * that condition `root` reads once constant parts are dropped as put_expr
+ * drops them; returns how many were written to out. */
+static int rule_texts(const em *e, int root, int *out)
+{
+    const rc_ir *ir = e->ir;
+    int n = 0;
+    size_t cap = 64, sp = 0;
+    int *st = malloc(cap * sizeof *st);
+    if (!st) exit(3);
+    if (rc_em_fold(e, root, CTX_CLASSIFY) < 0) st[sp++] = root;
+    while (sp) {
+        const rc_ir_expr *x = &ir->exprs[st[--sp]];
+        st = grow_stack(st, &cap, sp);
+        if (x->kind == RC_X_MATCH) {
+            int t = ir->fields[x->field].text_index, j = 0;
+            while (j < n && out[j] != t) j++;
+            if (j == n) out[n++] = t;
+        } else if (x->kind == RC_X_AND || x->kind == RC_X_OR) {
+            int a = rc_em_fold(e, x->a, CTX_CLASSIFY), b = rc_em_fold(e, x->b, CTX_CLASSIFY);
+            if (b < 0) st[sp++] = x->b;
+            if (a < 0) st[sp++] = x->a;
+        } else if (x->kind == RC_X_NOT) {
+            st[sp++] = x->a;
+        }
+    }
+    free(st);
+    return n;
+}
+
+/* The top-level disjuncts of (non-constant) condition root, left to right,
+ * without those that fold to false; stored in *out (grown as needed). */
+static int disjuncts(const em *e, int root, int **out, int *cap)
+{
+    const rc_ir *ir = e->ir;
+    int n = 0;
+    size_t scap = 64, sp = 0;
+    int *st = malloc(scap * sizeof *st);
+    if (!st) exit(3);
+    st[sp++] = root;
+    while (sp) {
+        int i = st[--sp];
+        const rc_ir_expr *x = &ir->exprs[i];
+        st = grow_stack(st, &scap, sp);
+        if (x->kind == RC_X_OR) {
+            if (rc_em_fold(e, x->b, CTX_CLASSIFY) < 0) st[sp++] = x->b;
+            if (rc_em_fold(e, x->a, CTX_CLASSIFY) < 0) st[sp++] = x->a;
+            continue;
+        }
+        if (n == *cap) {
+            *cap = *cap ? *cap * 2 : 16;
+            int *no = realloc(*out, (size_t)*cap * sizeof *no);
+            if (!no) exit(3);
+            *out = no;
+        }
+        (*out)[n++] = i;
+    }
+    free(st);
+    return n;
+}
+
+static void emit_scan(em *e, int t)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *sfx = e->scan[t];     /* emit_dfa chose the form */
+    const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
+    if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
+        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, (%" PRIu32 "u < RECOV_MAX_TEXT) ? %" PRIu32
+                     "u : RECOV_MAX_TEXT, &m[%d]);", sfx, e->P, t, tf->name, tf->text_cap,
+                     tf->text_cap, e->woff[t]);
+    else
+        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, &m[%d]);", sfx,
+                     e->P, t, tf->name, e->woff[t]);
+}
+
+/* The text fields that the `when` conditions of on-blocks read (every
+ * match, constant parts included: scanning one too many is harmless, one
+ * too few is not); late[t] is set for each. */
+static void when_texts(const em *e, bool *late)
+{
+    const rc_ir *ir = e->ir;
+    for (int b = 0; b < ir->nblocks; b++) {
+        int root = ir->blocks[b].when;
+        if (root < 0) continue;
+        size_t cap = 64, sp = 0;
+        int *st = malloc(cap * sizeof *st);
+        if (!st) exit(3);
+        st[sp++] = root;
+        while (sp) {
+            const rc_ir_expr *x = &ir->exprs[st[--sp]];
+            st = grow_stack(st, &cap, sp);
+            if (x->kind == RC_X_MATCH) late[ir->fields[x->field].text_index] = true;
+            else if (x->kind == RC_X_AND || x->kind == RC_X_OR) {
+                st[sp++] = x->b;
+                st[sp++] = x->a;
+            } else if (x->kind == RC_X_NOT) st[sp++] = x->a;
+        }
+        free(st);
+    }
+}
+
+/* Before classify returns: scan the text fields that the on-block
+ * selection reads and that no rule tested so far has scanned, so that
+ * P_failed's `when` conditions never read an unscanned word. */
+static void emit_late_scans(em *e, const bool *scanned, const bool *late)
+{
+    for (int t = 0; t < e->ir->ntexts; t++)
+        if (late[t] && !scanned[t]) emit_scan(e, t);
+}
+
+/* `if (x) { late scans; return rule r's error; }` */
+static void emit_test(em *e, int x, int r, const bool *scanned, const bool *late)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_begin(o, "if (");
+    rc_em_put_expr(e, o, x, CTX_CLASSIFY);
+    rc_cout_end_open(o, ") {");
+    emit_late_scans(e, scanned, late);
+    rc_cout_line(o, "return %du;", e->ir->rules[r].error);
+    rc_cout_close(o, "}");
+}
+
+/* The mask word that test x reads when it is exactly one pattern bit, else -1. */
+static int match_word(const em *e, int x)
+{
+    const rc_ir_expr *ex = &e->ir->exprs[x];
+    if (ex->kind != RC_X_MATCH) return -1;
+    return e->woff[e->ir->fields[ex->field].text_index] + ex->pattern / 32;
+}
+
+static void emit_classify(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    for (int t = 0; t < ir->ntexts; t++) rc_em_dfa(e, t);
+    rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
+    rc_cout_line(o, " * before the first rule that reads it. */");
+    if (e->words)
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)", P, P);
+    else
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f)", P, P);
+    rc_cout_open(o, "{");
+    bool *scanned = calloc((size_t)ir->ntexts + 1, sizeof *scanned);
+    int *need = calloc((size_t)ir->ntexts + 1, sizeof *need);
+    bool *late = calloc((size_t)ir->ntexts + 1, sizeof *late);
+    int *dj = NULL, djcap = 0;
+    if (!scanned || !need || !late) exit(3);
+    when_texts(e, late);
+    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
+    bool reads_f = false, reads_m = false;
+    for (int r = 0; r < ir->nrules; r++) {
+        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
+        if (k == 1) break;
+        if (k == 0) continue;
+        reads_f = true;
+        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
+    }
+    for (int t = 0; t < ir->ntexts; t++)
+        if (late[t]) reads_f = reads_m = true;
+    if (!reads_f) rc_cout_line(o, "(void)f;");
+    if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
+    /* the tests in order: (rule, disjunct); a rule that always holds ends them */
+    int nit = 0, itcap = 0;
+    int (*it)[2] = NULL;
+    bool done = false;
+    for (int r = 0; r < ir->nrules && !done; r++) {
+        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
+        if (k == 0) continue;
+        /* a || b is tested as `if (a) return; if (b) return;` so that a
+         * scan needed only by b waits until a has failed */
+        int nd = k == 1 ? 1 : disjuncts(e, ir->rules[r].cond, &dj, &djcap);
+        if (nit + nd > itcap) {
+            itcap = 2 * (nit + nd) + 16;
+            it = realloc(it, (size_t)itcap * sizeof *it);
+            if (!it) exit(3);
+        }
+        for (int d = 0; d < nd; d++) {
+            it[nit][0] = r;
+            it[nit][1] = k == 1 ? -1 : dj[d];
+            nit++;
+        }
+        if (k == 1) done = true;
+    }
+    for (int i = 0; i < nit; i++) {
+        int r = it[i][0];
+        if (it[i][1] < 0) {
+            emit_late_scans(e, scanned, late);
+            rc_cout_line(o, "return %du;", ir->rules[r].error);
+            break;
+        }
+        /* lazy scanning: a text field's DFA runs just before the first rule
+         * that reads it (rules are tested in order, so each runs at most once) */
+        int nneed = rule_texts(e, it[i][1], need);
+        for (int n = 0; n < nneed; n++) {
+            if (scanned[need[n]]) continue;
+            scanned[need[n]] = true;
+            emit_scan(e, need[n]);
+        }
+        /* a run of tests that are each one bit of the same mask word (one
+         * pattern each) goes under one test of the word: a text that
+         * matches none of them costs one compare, not one per rule */
+        int w = match_word(e, it[i][1]), run = 1;
+        while (w >= 0 && i + run < nit && it[i + run][1] >= 0 && match_word(e, it[i + run][1]) == w) run++;
+        if (run >= 4) {
+            rc_cout_open(o, "if (m[%d] != 0u) {", w);
+            for (int j = i; j < i + run; j++) emit_test(e, it[j][1], it[j][0], scanned, late);
+            rc_cout_close(o, "}");
+            i += run - 1;
+            continue;
+        }
+        emit_test(e, it[i][1], r, scanned, late);
+    }
+    free(it);
+    free(dj);
+    if (!done) {
+        emit_late_scans(e, scanned, late);
+        rc_cout_line(o, "return %du;", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+    }
+    free(scanned);
+    free(need);
+    free(late);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "unsigned %s_classify(const %s_fault *f)", P, P);
+    rc_cout_open(o, "{");
+    if (e->words) {
+        rc_cout_line(o, "uint32_t m[%d];", e->words);
+        rc_cout_line(o, "return %s__classify(f, m);", P);
+    } else {
+        rc_cout_line(o, "return %s__classify(f);", P);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* Retry delay of strategy r ("Retry delay for retry n"). */
+static void emit_delay(em *e, int r)
+{
+    const rc_ir *ir = e->ir;
+    const rc_ir_retry *rt = &ir->retries[r];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    bool esc = false, ssc = false;
+    for (int i = 0; i < ir->nerrors; i++) if (rt->error_scale[i] != 1000u) esc = true;
+    for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) ssc = true;
+    bool dec = rt->jitter == RC_JITTER_DECORRELATED;
+    rc_cout_line(o, "/* retry %s */", rt->name);
+    rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %" PRIu32 "u, %" PRIu32 "u, n);", (int)rt->backoff, rt->base_ms, rt->factor_milli);
+    rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)f;");
+    /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
+    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[s->error]);", P, r);
+    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
+    if (rt->jitter != RC_JITTER_NONE) {
+        if (dec)
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+        else /* only DECORRELATED reads prev */
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+    }
+    if (rt->max_ms != UINT32_MAX) {
+        rc_cout_open(o, "if (d > %" PRIu32 "u) {", rt->max_ms);
+        rc_cout_line(o, "d = %" PRIu32 "u;", rt->max_ms);
+        rc_cout_close(o, "}");
+    }
+    if (rt->honor_field >= 0) {
+        const rc_ir_field *fd = &ir->fields[rt->honor_field];
+        switch (fd->type) {
+        case RC_TY_I8: case RC_TY_I16: case RC_TY_I32:
+            rc_cout_open(o, "if ((f != NULL) && (f->%s > 0) && ((uint32_t)f->%s > d)) {", fd->name, fd->name);
+            rc_cout_line(o, "d = (uint32_t)f->%s;", fd->name);
+            rc_cout_close(o, "}");
+            break;
+        case RC_TY_BOOL:
+            rc_cout_open(o, "if ((f != NULL) && f->%s && (d < 1u)) {", fd->name);
+            rc_cout_line(o, "d = 1u;");
+            rc_cout_close(o, "}");
+            break;
+        case RC_TY_TEXT:
+            break;
+        default:
+            rc_cout_open(o, "if ((f != NULL) && ((uint32_t)f->%s > d)) {", fd->name);
+            rc_cout_line(o, "d = (uint32_t)f->%s;", fd->name);
+            rc_cout_close(o, "}");
+            break;
+        }
+    }
+    rc_cout_line(o, "return d;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+static void emit_budget_funcs(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->nbudgets == 0) return;
+    rc_cout_line(o, "/* Budgets roll their window, then count the outcome. */");
+    rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = 0; i < ir->nbudgets; i++) {
+        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {", i, ir->budgets[i].window_ms);
+        rc_cout_line(o, "s->bud%d_wstart = now;", i);
+        rc_cout_line(o, "s->bud%d_calls = 0u;", i);
+        rc_cout_line(o, "s->bud%d_retries = 0u;", i);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "s->bud%d_calls = %s__inc16(s->bud%d_calls);", i, P, i);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    bool retries = false;
+    for (int b = 0; b < ir->nblocks; b++)
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].kind == RC_IR_RETRY) retries = true;
+    if (!retries) return;
+    rc_cout_line(o, "/* Every budget allows one more retry. */");
+    rc_cout_line(o, "static int %s__budget_ok(const %s_state *s)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t lim;");
+    for (int i = 0; i < ir->nbudgets; i++) {
+        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %du / 100u;", i, ir->budgets[i].ratio_pct);
+        if (ir->budgets[i].min_retries) {
+            rc_cout_open(o, "if (lim < %du) {", ir->budgets[i].min_retries);
+            rc_cout_line(o, "lim = %du;", ir->budgets[i].min_retries);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
+        rc_cout_line(o, "return 0;");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return 1;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* A breaker's failure count back to zero (on opening and on closing). */
+static void emit_breaker_clear(rc_cout *o, const rc_ir_breaker *b, int i)
+{
+    if (rc_ir_breaker_counts_fails(b->mode)) {
+        rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+    } else {
+        rc_cout_line(o, "s->brk%d_window = 0u;", i);
+        rc_cout_line(o, "s->brk%d_n = 0u;", i);
+    }
+}
+
+/* A rate breaker's window has seen one more call. */
+static void emit_window_count(rc_cout *o, const rc_ir_breaker *b, int i)
+{
+    rc_cout_open(o, "if (s->brk%d_n < %du) {", i, b->window);
+    rc_cout_line(o, "s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);", i, i);
+    rc_cout_close(o, "}");
+}
+
+static void emit_breaker_funcs(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
+        rc_cout_line(o, "/* breaker %s opens */", b->name);
+        rc_cout_line(o, "static void %s__open%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "s->brk%d_state = 1u;", i);
+        rc_cout_line(o, "s->brk%d_opened_at = now;", i);
+        emit_breaker_clear(o, b, i);
+        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
+        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+}
+
+static void emit_escalate(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!e->any_esc) return;
+    rc_cout_line(o, "/* ESCALATE at level lv, after the `unresolved` rule of that level. */");
+    rc_cout_line(o, "static recov_decision %s__escalate(%s_state *s, unsigned level)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision d;");
+    rc_cout_line(o, "unsigned lv = level;");
+    /* an else-if chain: a promoted level is not promoted again */
+    bool first = true;
+    for (int l = 0; l < RC_SEV_COUNT; l++) {
+        if (!e->unres[l]) continue;
+        if (first) rc_cout_open(o, "if (lv == %du) {", l);
+        else rc_cout_reopen(o, "} else if (lv == %du) {", l);
+        first = false;
+        rc_cout_line(o, "s->unres%d = %s__inc16(s->unres%d);", l, P, l);
+        rc_cout_open(o, "if (s->unres%d >= %du) {", l, ir->escalation.unresolved_after[l]);
+        rc_cout_line(o, "s->unres%d = 0u;", l);
+        rc_cout_line(o, "lv = %du;", (int)ir->escalation.unresolved_to[l]);
+        rc_cout_close(o, "}");
+    }
+    if (e->any_unres) rc_cout_close(o, "}");
+    rc_cout_line(o, "%s__end(s);", P);
+    if (ir->has_escalation)
+        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+    else
+        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, 0u, 0u);", P);
+    rc_cout_line(o, "d.level = (uint8_t)lv;");
+    rc_cout_line(o, "return d;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* "The incident ends", then ABORT. */
+static void emit_end_abort(em *e)
+{
+    rc_cout_line(&e->oc, "%s__end(s);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(s, RECOV_ABORT, 0u, 0u);", e->P);
+}
+
+/* A step that ends the incident: degrade, escalate or abort. */
+static void emit_final_step(em *e, const rc_ir_step *st)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (st->kind == RC_IR_DEGRADE) {
+        rc_cout_line(o, "%s__end(s);", P);
+        rc_cout_line(o, "return %s__dec(s, RECOV_DEGRADE, %du, 0u);", P, st->id);
+    } else if (st->kind == RC_IR_ABORT) {
+        emit_end_abort(e);
+    } else if (st->level >= 0) {
+        rc_cout_line(o, "return %s__escalate(s, %du);", P, st->level);
+    } else {
+        rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
+    }
+}
+
+/* Running block b: a loop over its step position. */
+/* ADJUST and a single `run H`: one decision, then the next step. */
+static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
+    rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+    if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
+    rc_cout_line(o, "return %s__dec(s, %s, %du, %" PRIu32 "u);", e->P,
+                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+}
+
+static void emit_block(em *e, int bi)
+{
+    const rc_ir *ir = e->ir;
+    const rc_ir_block *b = &ir->blocks[bi];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    uint32_t dl = b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
+    bool need_f = false, need_el = false;
+
+    for (int i = 0; i < b->nsteps; i++) {
+        rc_ir_stepkind k = b->steps[i].kind;
+        if (k == RC_IR_RETRY) need_f = true;
+        if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
+    }
+    rc_cout_line(o, "/* on-block %d */", bi);
+    rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
+    rc_cout_open(o, "{");
+    if (!need_f) rc_cout_line(o, "(void)f;");
+    if (!need_el) rc_cout_line(o, "(void)el;");
+    /* The deadline rule (spec/semantics.md, running block b, 2) applies to
+     * the retry / fallback / adjust / run steps, which are exactly the steps
+     * before the first degrade / escalate / abort (that one ends the
+     * incident, so pos never passes it): one test at the top of the loop. */
+    int first_end = b->nsteps;
+    for (int i = 0; i < b->nsteps && first_end == b->nsteps; i++) {
+        rc_ir_stepkind k = b->steps[i].kind;
+        if (k == RC_IR_DEGRADE || k == RC_IR_ESCALATE || k == RC_IR_ABORT) first_end = i;
+    }
+    /* when the last step ends the incident, pos can never run off the end:
+     * that step is the switch's default (no separate unreachable path) */
+    rc_ir_stepkind lastk = b->nsteps ? b->steps[b->nsteps - 1].kind : RC_IR_ABORT;
+    bool last_ends = b->nsteps > 0 && (lastk == RC_IR_DEGRADE || lastk == RC_IR_ESCALATE || lastk == RC_IR_ABORT);
+    if (b->nsteps == 1 && last_ends) {
+        /* one step that ends the incident: no position to track (and no
+         * one-clause switch, MISRA 16.6) */
+        emit_final_step(e, &b->steps[0]);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+        return;
+    }
+    rc_cout_open(o, "for (;;) {");
+    if (dl && need_el && first_end > 0) {
+        if (b->terminal >= 0) {
+            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
+                         dl, bi, first_end);
+            rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
+        } else {
+            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
+                         dl, bi, first_end);
+            emit_end_abort(e);
+        }
+        rc_cout_close(o, "}");
+    }
+    rc_cout_open(o, "switch (s->blk%d_pos) {", bi);
+    for (int i = 0; i < b->nsteps; i++) {
+        const rc_ir_step *st = &b->steps[i];
+        rc_cout_label(o, "case %du:", i);
+        if (last_ends && i == b->nsteps - 1) rc_cout_label(o, "default:");
+        switch (st->kind) {
+        case RC_IR_RETRY: {
+            const rc_ir_retry *rt = &ir->retries[st->retry];
+            rc_cout_comment(o, "retry %s", rt->name);
+            rc_cout_begin(o, "if ((s->blk%d_sub < %du)", bi, rt->attempts);
+            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
+            if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
+            rc_cout_end_open(o, ") {");
+            rc_cout_line(o, "uint32_t d;");
+            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
+            for (int k = 0; k < ir->nbudgets; k++)
+                rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
+            if (rt->jitter == RC_JITTER_DECORRELATED)
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub, s->blk%d_prev);", P, st->retry, bi, bi);
+            else
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
+            rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
+            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = 0u;", bi);
+            rc_cout_line(o, "break;");
+            break;
+        }
+        case RC_IR_RUN:
+            if (st->nalts == 0) {
+                emit_step_once(e, bi, i, st);
+                break;
+            }
+            /* fall through - `run H1, H2...` picks like a fallback */
+        case RC_IR_FALLBACK: {
+            int n = st->nalts;
+            bool run = st->kind == RC_IR_RUN;
+            const char *learned = run ? "hnd_ok" : "alt_ok";
+            rc_cout_open(o, "{");
+            rc_cout_line(o, "unsigned i;");
+            rc_cout_line(o, "unsigned best = %du;", n);
+            rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
+            rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {", bi);
+            rc_cout_line(o, "continue;");
+            rc_cout_close(o, "}");
+            if (st->adaptive) {
+                rc_cout_open(o, "if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {",
+                             n, learned, P, bi, i, learned, P, bi, i);
+                rc_cout_line(o, "best = i;");
+                rc_cout_close(o, "}");
+            } else {
+                rc_cout_line(o, "best = i;");
+                rc_cout_line(o, "break;");
+            }
+            rc_cout_close(o, "}");
+            rc_cout_open(o, "if (best < %du) {", n);
+            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
+            rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
+            if (run) {
+                rc_cout_line(o, "s->pending = %du;", bi + 1);
+                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
+            } else {
+                rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+            }
+            rc_cout_close(o, "}");
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
+            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            rc_cout_line(o, "break;");
+            break;
+        }
+        case RC_IR_ADJUST:
+            emit_step_once(e, bi, i, st);
+            break;
+        case RC_IR_DEGRADE:
+        case RC_IR_ESCALATE:
+        case RC_IR_ABORT:
+            emit_final_step(e, st);
+            break;
+        }
+    }
+    if (!last_ends) {
+        rc_cout_label(o, "default: /* ran off the end */");
+        emit_end_abort(e);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+static void emit_run(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->nblocks == 0) return;
+    for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
+    rc_cout_line(o, "static recov_decision %s__run(%s_state *s, unsigned b, const %s_fault *f, uint32_t el)", P, P, P);
+    rc_cout_open(o, "{");
+    for (int b = 0; b + 1 < ir->nblocks; b++) {
+        rc_cout_open(o, "if (b == %du) {", b);
+        rc_cout_line(o, "return %s__blk%d(s, f, el);", P, b);
+        rc_cout_close(o, "}");
+    }
+    if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
+    rc_cout_line(o, "return %s__blk%d(s, f, el);", P, ir->nblocks - 1);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* P_failed 7: the first block whose errors hold e and whose `when` holds. */
+static void emit_select(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    char tab[96];
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *bl = &ir->blocks[b];
+        int k = rc_em_set_count(bl->errors, ir->nerrors);
+        int w = bl->when >= 0 ? rc_em_fold(e, bl->when, CTX_WHEN) : 1;
+        if (k == 0 || w == 0) continue;
+        if (k == ir->nerrors && w == 1) break;
+        snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
+        rc_em_errset_table(e, bl->errors, tab);
+    }
+    rc_cout_line(o, "static unsigned %s__select(const %s_state *s, const %s_fault *f, %sunsigned e, uint32_t el)",
+                 P, P, P, e->words ? "const uint32_t *m, " : "");
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)f;");
+    rc_cout_line(o, "(void)e;");
+    rc_cout_line(o, "(void)el;");
+    if (e->words) rc_cout_line(o, "(void)m;");
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *bl = &ir->blocks[b];
+        int k = rc_em_set_count(bl->errors, ir->nerrors);
+        int w = bl->when >= 0 ? rc_em_fold(e, bl->when, CTX_WHEN) : 1;
+        if (k == 0 || w == 0) continue;
+        snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
+        if (k == ir->nerrors && w == 1) {
+            rc_cout_line(o, "return %du;", b);
+            rc_cout_close(o, "}");
+            rc_cout_blank(o);
+            return;
+        }
+        bool both = k < ir->nerrors && w != 1;  /* clang: no (( )) around a lone == */
+        rc_cout_begin(o, "if (");
+        if (k < ir->nerrors) {
+            if (both) rc_cout_raw(o, "(");
+            rc_em_put_errset(e, o, bl->errors, tab);
+            if (both) rc_cout_raw(o, ") && ");
+        }
+        if (w != 1) {
+            if (both) rc_cout_raw(o, "(");
+            rc_em_put_expr(e, o, bl->when, CTX_WHEN);
+            if (both) rc_cout_raw(o, ")");
+        }
+        rc_cout_end_open(o, ") {");
+        rc_cout_line(o, "return %du;", b);
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return %du;", ir->nblocks);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+static void emit_breaker_fail(em *e, int i)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    int k = rc_em_set_count(b->counts, e->ir->nerrors);
+    char tab[96];
+    if (k == 0) return;
+    snprintf(tab, sizeof tab, "%s__k%d_cnt", P, i);
+    rc_cout_line(o, "/* breaker %s */", b->name);
+    if (k < e->ir->nerrors) {
+        /* an outcome the breaker does not count gives its half-open probe back */
+        rc_cout_begin(o, "if (!(");
+        rc_em_put_errset(e, o, b->counts, tab);
+        rc_cout_end_open(o, ")) {");
+        rc_cout_open(o, "if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {", i, i);
+        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);", i, i);
+        rc_cout_close(o, "}");
+        rc_cout_reopen(o, "} else {");
+    } else {
+        rc_cout_open(o, "{");
+    }
+    rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+    if (rc_ir_breaker_counts_fails(b->mode)) {
+        rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        if (b->threshold) {
+            rc_cout_open(o, "if (s->brk%d_fails >= %du) {", i, b->threshold);
+            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_close(o, "}");
+        } else {
+            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+        }
+    } else {
+        rc_cout_line(o, "uint32_t x;");
+        rc_cout_line(o, "uint32_t nf = 0u;");
+        if (b->window >= 32)
+            rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) | 1u;", i, i);
+        else
+            rc_cout_line(o, "s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
+        emit_window_count(o, b, i);
+        rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
+        rc_cout_line(o, "nf++;");
+        rc_cout_close(o, "}");
+        rc_cout_begin(o, "if (");
+        if (b->min_calls) rc_cout_put(o, "(s->brk%d_n >= %du) && ", i, b->min_calls);
+        rc_cout_end_open(o, "((nf * 100u) >= (%du * (uint32_t)s->brk%d_n))) {", b->rate_pct, i);
+        rc_cout_line(o, "%s__open%d(s, now);", P, i);
+        rc_cout_close(o, "}");
+    }
+    rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
+    rc_cout_line(o, "%s__open%d(s, now);", P, i);
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "/* open: the call was not made, nothing to count */");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+}
+
+static void emit_entry_points(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+
+    /* P_init */
+    rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
+    rc_cout_open(o, "{");
+    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    for (int i = 0; i < e->nrecs; i++) {
+        const em_rec *r = &e->recs[i];
+        if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
+        else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
+        else rc_cout_line(o, "s->%s = 0u;", r->lval);
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+
+    /* P_admit */
+    rc_cout_line(o, "recov_admit %s_admit(%s_state *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    if (ir->nbreakers == 0) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)now;");
+        rc_cout_line(o, "return RECOV_ALLOW;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    } else {
+        for (int i = 0; i < ir->nbreakers; i++) {
+            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u)) {",
+                         i, i, ir->breakers[i].open_ms);
+            rc_cout_line(o, "s->brk%d_state = 2u;", i);
+            rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
+            rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_begin(o, "if (");
+        for (int i = 0; i < ir->nbreakers; i++) {
+            if (i) {
+                rc_cout_endl(o);
+                rc_cout_begin(o, "    || ");
+            }
+            rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            if (ir->breakers[i].probes)
+                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %du))", i, i, ir->breakers[i].probes);
+            else
+                rc_cout_put(o, "(s->brk%d_state == 2u)", i);
+        }
+        rc_cout_end_open(o, ") {");
+        rc_cout_line(o, "return RECOV_REJECT;");
+        rc_cout_close(o, "}");
+        for (int i = 0; i < ir->nbreakers; i++) {
+            rc_cout_open(o, "if (s->brk%d_state == 2u) {", i);
+            rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_line(o, "return RECOV_ALLOW;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+
+    /* P_failed */
+    rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    if (e->words) {
+        rc_cout_line(o, "uint32_t m[%d];", e->words);
+        rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
+    } else {
+        rc_cout_line(o, "unsigned e = %s__classify(f);", P);
+    }
+    if (ir->nblocks) {
+        rc_cout_line(o, "unsigned b;");
+        rc_cout_line(o, "uint32_t el;");
+    }
+    rc_cout_open(o, "if (s->active == 0u) { /* P_failed 2: a new incident */");
+    rc_cout_line(o, "s->active = 1u;");
+    rc_cout_line(o, "s->start = now;");
+    rc_cout_line(o, "s->attempt = 0u;");
+    for (int b = 0; b < ir->nblocks; b++) {
+        rc_cout_line(o, "s->blk%d_pos = 0u;", b);
+        rc_cout_line(o, "s->blk%d_sub = 0u;", b);
+        if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
+    }
+    rc_cout_close(o, "}");
+    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
+    rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
+    rc_cout_line(o, "s->error = (uint16_t)e;");
+    if (e->any_fallback) {
+        rc_cout_open(o, "if (s->last_alt != 0u) { /* P_failed 4: learning */");
+        rc_cout_line(o, "s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);", P);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "s->last_alt = 0u;");
+    }
+    if (e->any_runlist)
+        rc_cout_line(o, "s->last_handler = 0u; /* an unreported handler teaches nothing */");
+    for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
+    if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
+    /* a block for every error with no `when` (the check's catch-all rule):
+     * P__select always picks one, so there is no "no block" path */
+    bool total = false;
+    for (int b = 0; b < ir->nblocks && !total; b++) {
+        int w = ir->blocks[b].when >= 0 ? rc_em_fold(e, ir->blocks[b].when, CTX_WHEN) : 1;
+        if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
+    }
+    if (ir->nblocks) {
+        rc_cout_line(o, "el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "b = %s__select(s, f, %se, el);", P, e->words ? "m, " : "");
+        if (total) {
+            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+        } else {
+            rc_cout_open(o, "if (b < %du) {", ir->nblocks);
+            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            rc_cout_close(o, "}");
+        }
+    } else {
+        rc_cout_line(o, "(void)e;");
+    }
+    if (!ir->nblocks || !total) emit_end_abort(e);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+
+    /* P_handler_done */
+    rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    if (!e->any_run) {
+        rc_cout_line(o, "(void)ok;");
+        rc_cout_line(o, "(void)now;");
+        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    } else {
+        rc_cout_line(o, "unsigned b;");
+        rc_cout_open(o, "if (s->pending == 0u) {");
+        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "b = s->pending - 1u;");
+        rc_cout_line(o, "s->pending = 0u;");
+        if (e->any_runlist) {
+            rc_cout_open(o, "if (s->last_handler != 0u) { /* learning of `run H1, H2...` */");
+            rc_cout_open(o, "if (ok) {");
+            rc_cout_line(o, "s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);", P);
+            rc_cout_reopen(o, "} else {");
+            rc_cout_line(o, "s->hnd_failed[s->last_handler - 1u] = %s__inc16(s->hnd_failed[s->last_handler - 1u]);", P);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "s->last_handler = 0u;");
+            rc_cout_close(o, "}");
+        }
+        rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+
+    /* P_succeeded */
+    rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (e->any_fallback) {
+        rc_cout_open(o, "if (s->last_alt != 0u) {");
+        rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);
+        rc_cout_close(o, "}");
+    }
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+        if (b->mode == RC_BREAKER_CONSECUTIVE) {
+            rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+        } else if (b->mode == RC_BREAKER_NET) { /* a success takes one failure off, never below 0 */
+            rc_cout_open(o, "if (s->brk%d_fails > 0u) {", i);
+            rc_cout_line(o, "s->brk%d_fails = (uint16_t)(s->brk%d_fails - 1u);", i, i);
+            rc_cout_close(o, "}");
+        } else {
+            if (b->window >= 32) rc_cout_line(o, "s->brk%d_window = s->brk%d_window << 1;", i, i);
+            else rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
+            emit_window_count(o, b, i);
+        }
+        rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
+        rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
+        if (b->close_after) rc_cout_open(o, "if (s->brk%d_successes >= %du) {", i, b->close_after);
+        else rc_cout_open(o, "{");
+        rc_cout_line(o, "s->brk%d_state = 0u;", i);
+        emit_breaker_clear(o, b, i);
+        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
+        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_close(o, "}");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "/* open: nothing to count */");
+        rc_cout_close(o, "}");
+    }
+    if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
+    for (int l = 0; l < RC_SEV_COUNT; l++)
+        if (e->unres[l]) rc_cout_line(o, "s->unres%d = 0u;", l);
+    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+void rc_em_machine(em *e)
+{
+    const rc_ir *ir = e->ir;
+    emit_helpers(e);
+    emit_classify(e);
+    for (int r = 0; r < ir->nretries; r++)
+        if (rc_em_retry_used(ir, r)) emit_delay(e, r);
+    emit_budget_funcs(e);
+    emit_breaker_funcs(e);
+    emit_escalate(e);
+    emit_run(e);
+    if (ir->nblocks) emit_select(e);
+    emit_entry_points(e);
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# cli.sh RECOVC SOURCE_DIR - command-line behaviour that golden files cannot
+# show: standard input, created output folders, depfile options, fmt's
+# destinations and failed writes to standard output.
+set -euo pipefail
+R=$1; src=$2
+w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
+fail() { echo "FAILED: $*"; exit 1; }
+cd "$w"
+cp "$src/tests/buildsys/consumer_cmake/sensor_policy.recov" .
+mkdir include; cp "$src/tests/buildsys/consumer_cmake/include/sensor.h" include/
+
+# '-' reads standard input; --stdin-name names it and anchors its imports
+"$R" check -Iinclude - --stdin-name sensor_policy.recov <sensor_policy.recov || fail "check - (valid policy)"
+sed 's/err == SENSOR_TIMEOUT/err == NO_SUCH_NAME/' sensor_policy.recov >bad.recov
+line=$(grep -n NO_SUCH_NAME bad.recov | cut -d: -f1)
+rc=0; "$R" check -Iinclude - <bad.recov 2>err || rc=$?
+[ $rc = 1 ] && grep -q "^<stdin>:$line:" err || { cat err; fail "check - names <stdin> (exit $rc)"; }
+rc=0; "$R" check -Iinclude - --stdin-name given.recov <bad.recov 2>err || rc=$?
+[ $rc = 1 ] && grep -q "^given.recov:$line:" err || { cat err; fail "--stdin-name"; }
+
+# -o DIR is created with its parents
+"$R" compile -Iinclude sensor_policy.recov -o out/deep/dir || fail "compile -o into a new folder"
+[ -s out/deep/dir/sensor_policy.c ] && [ -s out/deep/dir/sensor_policy.h ] || fail "outputs in the new folder"
+touch afile
+rc=0; "$R" compile -Iinclude sensor_policy.recov -o afile/x 2>err || rc=$?
+[ $rc = 2 ] && grep -q "cannot create output directory 'afile/x'" err || { cat err; fail "-o under a file: exit $rc"; }
+
+# depfiles: -MD lists system headers, -MMD does not; -MT replaces the
+# targets; -MP adds an empty rule per header
+"$R" compile -Iinclude sensor_policy.recov -o d1 -MD
+grep -q "stdint.h" d1/sensor_policy.d || fail "-MD: no system header listed"
+grep -q "include/sensor.h" d1/sensor_policy.d || fail "-MD: the imported header is missing"
+"$R" compile -Iinclude sensor_policy.recov -o d2 -MMD -MF dep.d -MT app.o -MT lib.o -MP
+! grep -q "stdint.h" dep.d || fail "-MMD lists a system header"
+[ "$(head -1 dep.d)" = 'app.o lib.o: \' ] || { cat dep.d; fail "-MT targets"; }
+grep -qx "$w/include/sensor.h:" dep.d || grep -qx "include/sensor.h:" dep.d || { cat dep.d; fail "-MP rule"; }
+
+# fmt: stdout by default (the file unchanged), -i in place, -o FILE, --check
+sed 's/^policy sensor_policy version 1;/policy   sensor_policy   version 1 ;/' sensor_policy.recov >f.recov
+cp f.recov f.orig
+"$R" fmt f.recov >stdout.recov
+cmp -s f.recov f.orig || fail "fmt without -i changed the file"
+grep -qx "policy sensor_policy version 1;" stdout.recov || fail "fmt printed no formatted policy"
+"$R" fmt -o other.recov f.recov
+cmp -s other.recov stdout.recov && cmp -s f.recov f.orig || fail "fmt -o FILE"
+rc=0; "$R" fmt --check f.recov >/dev/null || rc=$?; [ $rc = 1 ] || fail "fmt --check on an unformatted file: exit $rc"
+"$R" fmt -i f.recov
+cmp -s f.recov stdout.recov || fail "fmt -i"
+"$R" fmt --check f.recov || fail "fmt --check after -i"
+"$R" fmt - <f.orig | cmp -s - stdout.recov || fail "fmt -"
+
+# a failed write to standard output is exit 2, for every command that prints
+for args in "explain sensor_policy.recov" "graph sensor_policy.recov" "compile sensor_policy.recov -o -" \
+            "fmt sensor_policy.recov" "check --format sarif sensor_policy.recov" "--help" "help compile"; do
+    rc=0; "$R" $args -Iinclude >/dev/full 2>err || rc=$?
+    [ $rc = 2 ] && grep -q "cannot write to standard output" err || { cat err; fail "'recovc $args' into /dev/full: exit $rc"; }
+done
+echo "cli: all passed"
