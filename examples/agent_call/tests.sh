@@ -207,5 +207,20 @@ task 1
 done: 0 of 1 tasks answered by an agent
 X
     ;;
+server_error)  # a 500 or 502 whose text names no known trouble is processing_failed:
+               # escalated to a ticket, not retried; the next task is served
+    run --primary 500,502,ok --tasks 3 --gap-ms 1000
+    check 1 <<'X'
+task 1
+  primary: 500 invalid tool arguments -> processing_failed (medium), attempt 1
+  escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
+task 2
+  primary: 502 invalid tool arguments -> processing_failed (medium), attempt 1
+  escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
+task 3
+  primary: 200 answer from primary
+done: 1 of 3 tasks answered by an agent
+X
+    ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac
