@@ -27,8 +27,8 @@ static const uint8_t severity[20] = {1, 1, 0, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 2, 2
 /* transient, resource, logic, system, external: four errors each */
 #define ECLASS(e) ((uint8_t)((e) / 4u))
 
-/* the error each known failure kind is (kinds 3..18), 0xFF none */
-static const uint8_t by_kind[19] = {0xFF, 0xFF, 0xFF, H_TIMEOUT, H_RESET, H_MEMORY, H_POOL, H_DATABASE, H_AUTH,
+/* the error each known failure kind is (kinds 3, 4 and 6..19), 0xFF none */
+static const uint8_t by_kind[20] = {0xFF, 0xFF, 0xFF, H_TIMEOUT, H_RESET, 0xFF, H_MEMORY, H_POOL, H_DATABASE, H_AUTH,
                                     H_CPU, H_DISK, H_VALIDATION, H_CORRUPTION, H_BUSINESS, H_SERVICE,
                                     H_CONFIG, H_SECURITY, H_API, H_EXTERNAL};
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "analyze_int.h"
-#include "explain.h"
+#include "delay.h"
 #include "rtest.h"
 
 static const char *const *const sev_names = rc_sev_names;
@@ -73,7 +73,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         uint64_t fit_ms = 0;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            int n = rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            int n = rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             int k = 0;
             while (k < n && t + hi[k] <= b->deadline_ms) t += hi[k++];
@@ -82,7 +82,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         /* what those attempts take in the worst case, over the same errors */
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            rc_explain_retry_delays(ir, b->steps[step].retry, e, lo, hi);
+            rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             for (int k = 0; k < fit; k++) t += hi[k];
             if (t > fit_ms) fit_ms = t;
@@ -111,13 +111,8 @@ void rc_an_time(rc_an *an)
         uint64_t worst_min = 0, worst_max = 0;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e] || !block_takes(an, bi, e)) continue;
-            uint64_t lo = 0, hi = 0;
-            for (int s = 0; s < b->nsteps; s++) {
-                if (b->steps[s].kind != RC_IR_RETRY) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, b->steps[s].retry, e);
-                lo += d.min_total;
-                hi += d.max_total;
-            }
+            rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
+            uint64_t lo = d.min_total, hi = d.max_total;
             if (worst_e < 0 || lo > worst_min || (lo == worst_min && hi > worst_max)) {
                 worst_e = e;
                 worst_min = lo;
@@ -148,7 +143,7 @@ void rc_an_time(rc_an *an)
             if (b->steps[s].kind != RC_IR_RETRY) continue;
             size_t na = ir->retries[b->steps[s].retry].attempts;
             uint32_t *lo = malloc(na * sizeof *lo), *hi = malloc(na * sizeof *hi);
-            int n = lo && hi ? rc_explain_retry_delays(ir, b->steps[s].retry, worst_e, lo, hi) : 0;
+            int n = lo && hi ? rc_delay_retry(ir, b->steps[s].retry, worst_e, lo, hi) : 0;
             for (int i = 0; i < n; i++) {
                 char range[32];
                 if (lo[i] == hi[i]) snprintf(range, sizeof range, "%u", hi[i]);
@@ -306,11 +301,6 @@ void rc_an_breaker_retry(rc_an *an)
  * successes). */
 
 #define BUDGET_TIMELINE_MAX 40   /* failures a printed timeline may have */
-
-static uint32_t block_deadline(const rc_ir *ir, const rc_ir_block *b)
-{
-    return b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
-}
 
 /* The most retries one window of budget g can give. */
 static uint64_t budget_cap(const rc_ir_budget *g)
@@ -648,7 +638,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         lo[k] = malloc(sizeof **lo * r->attempts);
         hi[k] = malloc(sizeof **hi * r->attempts);
         if (!lo[k] || !hi[k]) { ok = false; break; }
-        rc_explain_retry_delays(ir, b->steps[k].retry, e, lo[k], hi[k]);
+        rc_delay_retry(ir, b->steps[k].retry, e, lo[k], hi[k]);
         if (r->honor_field >= 0) {
             int v = an->sp.field_var[0][r->honor_field];
             int64_t f = v >= 0 ? rc_space_int_value(&an->sp.vars[v], atoms[v]) : 0;
@@ -771,7 +761,7 @@ void rc_an_budget_retry(rc_an *an)
     if (none) return;   /* every retry step has been reported */
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
-        uint32_t dl = block_deadline(ir, b);
+        uint32_t dl = b->deadline_ms;
         if (!dl || ir->nbudgets == 0) continue;
         if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
         for (int si = 0; si < b->nsteps; si++) {

@@ -509,7 +509,7 @@ static void emit_block(em *e, int bi)
     const rc_ir_block *b = &ir->blocks[bi];
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    uint32_t dl = b->deadline_ms ? b->deadline_ms : ir->deadline_ms;
+    uint32_t dl = b->deadline_ms;
     bool need_f = false, need_el = false;
 
     for (int i = 0; i < b->nsteps; i++) {

@@ -299,7 +299,7 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
     const rc_ir *ir = s->ir;
     const rc_ir_block *blk = &ir->blocks[b];
     rc_sim_block *bs = &s->blocks[b];
-    uint32_t deadline = blk->deadline_ms ? blk->deadline_ms : ir->deadline_ms;
+    uint32_t deadline = blk->deadline_ms;
     uint32_t elapsed = recov_elapsed(now, s->start);
 
     /* Each pass returns or moves pos forward, so this ends within nsteps. */

@@ -37,46 +37,6 @@ static int severity_of(const char *name)
     return -1;
 }
 
-/* ---- suggestions ------------------------------------------------------- */
-
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return INT_MAX;
-    int row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int prev = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int cur = row[j];
-            int best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
-
-const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
-{
-    const char *best = NULL;
-    int bestd = INT_MAX;
-    int limit = (int)strlen(name) / 3 + 1;
-    for (int i = 0; i < c->syms.cap; i++) {
-        const rc_sym *s = &c->syms.slots[i];
-        if (!s->name || !((int)s->kind & kindmask)) continue;
-        int d = edit_distance(name, s->name);
-        if (d <= limit && (d < bestd || (d == bestd && strcmp(s->name, best) < 0))) {
-            best = s->name;
-            bestd = d;
-        }
-    }
-    return best;
-}
-
 /* ---- small helpers ----------------------------------------------------- */
 
 static const char *const kind_words[] = {
@@ -960,8 +920,10 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
             }
         }
         if (d->when) b->when = rc_check_expr(c, d->when);
+        /* the deadline, resolved once for every later stage: the block's
+         * own, else (absent or 0) the policy's; 0 = none */
         if (d->value.kind != RC_AV_NONE) duration(c, &d->value, "block deadline", &b->deadline_ms);
-        else b->deadline_ms = ir->deadline_ms;
+        if (!b->deadline_ms) b->deadline_ms = ir->deadline_ms;
         int ns = 0;
         for (const rc_ast_step *s = d->steps; s; s = s->next) ns++;
         if (ns == 0) {

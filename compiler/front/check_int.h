@@ -53,7 +53,7 @@ bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out);
  * witness when not; returns true when every fault is covered. */
 bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc);
 
-/* Suggest a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
+/* check_suggest.c: a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
 const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask);
 
 #endif

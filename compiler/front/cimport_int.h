@@ -33,7 +33,7 @@ typedef struct rc_cimp_ctx {
     bool have_record;
 } rc_cimp_ctx;
 
-/* cimport.c */
+/* cimport_util.c (used by cimport.c and cimport_walk.c, calls neither) */
 const char *rc_cimp_string(rc_cimp_ctx *c, CXString s);        /* copies into the arena, disposes s */
 const char *rc_cimp_display(const rc_cimp_ctx *c, const char *path);  /* relative to cwd when below it */
 int rc_cimp_file_import(const rc_cimp_ctx *c, CXFile f);        /* import index of a file, 0 when unknown */

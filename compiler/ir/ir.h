@@ -206,7 +206,8 @@ typedef struct rc_ir_step {
 typedef struct rc_ir_block {
     bool *errors;               /* [nerrors]: errors this block handles */
     int when;                   /* index into exprs, -1 when none */
-    uint32_t deadline_ms;       /* own deadline, else the policy's, 0 = none */
+    uint32_t deadline_ms;       /* resolved by the checker: own deadline if given and not 0, else
+                                   the policy's; 0 = none.  A block's deadline is read from here only */
     rc_ir_step *steps;
     int nsteps;                 /* >= 1 */
     int terminal;               /* index of the last DEGRADE/ESCALATE/ABORT step, -1 if none */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
-#include "explain.h"
+#include "delay.h"
 #include "space.h"
 
 #define RC_DIFF_MAX_WITNESSES 20
@@ -157,11 +157,7 @@ static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
         if (ba < 0 || bb < 0) continue;
         const rc_ir_block *x = &a->blocks[ba], *y = &b->blocks[bb];
         bool same = x->nsteps == y->nsteps && x->deadline_ms == y->deadline_ms && (x->when < 0) == (y->when < 0);
-        uint64_t wa = 0, wb = 0;
-        for (int s = 0; s < x->nsteps; s++)
-            if (x->steps[s].kind == RC_IR_RETRY) wa += rc_explain_retry_bounds(a, x->steps[s].retry, e).max_total;
-        for (int s = 0; s < y->nsteps; s++)
-            if (y->steps[s].kind == RC_IR_RETRY) wb += rc_explain_retry_bounds(b, y->steps[s].retry, f).max_total;
+        uint64_t wa = rc_delay_block_bounds(a, x, e).max_total, wb = rc_delay_block_bounds(b, y, f).max_total;
         for (int s = 0; same && s < x->nsteps; s++) {
             rc_diff_step(a, &x->steps[s], s1, sizeof s1);
             rc_diff_step(b, &y->steps[s], s2, sizeof s2);

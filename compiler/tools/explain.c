@@ -1,67 +1,13 @@
 /* explain.c - see explain.h. */
 #include "explain.h"
 
-#include <stdlib.h>
-
-#include "recov/recov.h"
+#include "delay.h"
 
 static const char *const *const sev_names = rc_sev_names;
 static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
 static const char *const step_names[] = {"retry", "fallback", "adjust", "run", "degrade", "escalate", "abort"};
 static const char *const backoff_names[] = {"constant", "linear", "exponential"};
 static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
-
-int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
-{
-    const rc_ir_retry *r = &ir->retries[retry];
-    uint32_t prev_hi = r->base_ms;
-    int n = r->attempts;
-    for (uint32_t k = 1; k <= (uint32_t)n; k++) {
-        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, k);
-        d = recov_mul_milli(d, r->error_scale[error]);
-        d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
-        uint32_t lo = d, hi = d;
-        switch (r->jitter) {
-        case RC_JITTER_PERCENT: {
-            uint32_t p = (d / 100u) * r->jitter_pct + (d % 100u) * r->jitter_pct / 100u;
-            lo = d - p;
-            hi = d > UINT32_MAX - p ? UINT32_MAX : d + p;
-            break;
-        }
-        case RC_JITTER_FULL: lo = 0; break;
-        case RC_JITTER_EQUAL: lo = d / 2u; hi = d / 2u + d / 2u; break;
-        case RC_JITTER_DECORRELATED:
-            lo = r->base_ms;
-            hi = prev_hi > UINT32_MAX / 3u ? UINT32_MAX : prev_hi * 3u;
-            if (hi < lo) hi = lo;
-            break;
-        default: break;
-        }
-        if (lo > r->max_ms) lo = r->max_ms;
-        if (hi > r->max_ms) hi = r->max_ms;
-        prev_hi = hi;
-        los[k - 1] = lo;
-        his[k - 1] = hi;
-    }
-    return n;
-}
-
-rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error)
-{
-    const rc_ir_retry *r = &ir->retries[retry];
-    rc_delay_bounds b = {0, 0, 0, r->attempts};
-    uint32_t *lo = malloc(sizeof *lo * (size_t)r->attempts), *hi = malloc(sizeof *hi * (size_t)r->attempts);
-    if (!lo || !hi) { free(lo); free(hi); return b; }
-    int n = rc_explain_retry_delays(ir, retry, error, lo, hi);
-    for (int i = 0; i < n; i++) {
-        b.min_total += lo[i];
-        b.max_total += hi[i];
-        if (hi[i] > b.max_single) b.max_single = hi[i];
-    }
-    free(lo);
-    free(hi);
-    return b;
-}
 
 static void ms(FILE *out, uint64_t v)
 {
@@ -142,7 +88,7 @@ void rc_explain(const rc_ir *ir, FILE *out)
             if (s->kind != RC_IR_RETRY) continue;
             for (int e = 0; e < ir->nerrors; e++) {
                 if (!b->errors[e]) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, s->retry, e);
+                rc_delay_bounds d = rc_delay_retry_bounds(ir, s->retry, e);
                 fprintf(out, "       %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
                 ms(out, d.min_total);
                 fprintf(out, " .. ");
@@ -157,19 +103,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
         if (nretry < 2) continue;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!b->errors[e]) continue;
-            uint64_t lo = 0, hi = 0;
-            int n = 0;
-            for (int si = 0; si < b->nsteps; si++) {
-                if (b->steps[si].kind != RC_IR_RETRY) continue;
-                rc_delay_bounds d = rc_explain_retry_bounds(ir, b->steps[si].retry, e);
-                lo += d.min_total;
-                hi += d.max_total;
-                n += d.retries;
-            }
-            fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, n);
-            ms(out, lo);
+            rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
+            fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
+            ms(out, d.min_total);
             fprintf(out, " .. ");
-            ms(out, hi);
+            ms(out, d.max_total);
             fprintf(out, "\n");
         }
     }

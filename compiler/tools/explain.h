@@ -7,20 +7,6 @@
 
 #include "ir.h"
 
-/* Bounds of the total delay of a retry step's retries for one error:
- * best and worst case over every jitter draw (the `honor` floor can only
- * raise the delays and is not included). */
-typedef struct rc_delay_bounds {
-    uint64_t min_total, max_total;
-    uint32_t max_single;
-    int retries;
-} rc_delay_bounds;
-
-/* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of
- * the strategy; both arrays need `attempts` slots.  Returns attempts. */
-int rc_explain_retry_delays(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
-
-rc_delay_bounds rc_explain_retry_bounds(const rc_ir *ir, int retry, int error);
 void rc_explain(const rc_ir *ir, FILE *out);
 
 #endif

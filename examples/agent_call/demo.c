@@ -9,7 +9,6 @@
  * usage: agent_call_demo [seed]
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "agent_call.h"
 
@@ -51,9 +50,27 @@ static void print_decision(uint32_t now, const recov_decision *d)
     }
 }
 
+/* the seed: decimal digits only, 0..4294967295; -1 for anything else */
+static int parse_seed(const char *s, uint32_t *seed)
+{
+    unsigned long long v = 0;
+    if (!*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        v = v * 10u + (unsigned)(*s - '0');
+        if (v > 4294967295u) return -1;
+    }
+    *seed = (uint32_t)v;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
-    uint32_t seed = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 0) : 42u;
+    uint32_t seed = 42u;
+    if (argc > 2 || (argc == 2 && parse_seed(argv[1], &seed) != 0)) {
+        fprintf(stderr, "usage: agent_call_demo [seed]   (seed: 0..4294967295)\n");
+        return 2;
+    }
     agent_call_state st;
     uint32_t now = 0;
     agent_call_init(&st, now, seed);

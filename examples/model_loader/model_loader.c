@@ -14,7 +14,7 @@
  * load attempt first consumes the next injected message and fails with it.
  *
  * usage: model_loader load --models DIR --model NAME [options]
- *        model_loader pack FILE VERSION KB_PER_BATCH PAYLOAD
+ *        model_loader pack FILE VERSION KB_PER_BATCH (PAYLOAD | --payload-file PATH)
  *        model_loader messages
  */
 #define _POSIX_C_SOURCE 200809L
@@ -43,63 +43,123 @@ typedef struct config {
     unsigned nfails, next_fail;
 } config;
 
-/* ---- time: the policy's clock runs time_scale times faster than the wall clock */
+/* ---- time.  The policy's clock is real time plus the part of each wait
+ * that --time-scale skipped: the policy's delays and the simulated load time
+ * (--load-ms) advance it by their whole length and take 1/N of it in real
+ * time, so the deadline sees the durations the policy reasons about however
+ * loaded the machine is.  Waiting for the user is real time, never scaled. */
 static struct timespec t0;
-static uint32_t now_ms(const config *c)
+static uint64_t skipped_ms;
+static uint64_t real_ms(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
-    long long ms = (long long)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
-    return (uint32_t)((unsigned long long)ms * c->time_scale);
+    return (uint64_t)((long long)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
 }
+static uint32_t now_ms(void) { return (uint32_t)(real_ms() + skipped_ms); }
 static void sleep_ms(const config *c, uint32_t ms)
 {
-    unsigned long real = ms / c->time_scale;
+    uint32_t real = ms / c->time_scale;
     struct timespec ts = {(time_t)(real / 1000u), (long)(real % 1000u) * 1000000L};
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+    skipped_ms += ms - real;
 }
 
-/* ---- model files: "RMODEL <version> <fnv32 hex> <kb per batch item>\n" + payload */
-static uint32_t fnv32(const unsigned char *p, size_t n)
+/* ---- numbers from outside: the whole of s is decimal digits (no sign, no
+ * blanks) with a value in lo..hi; checked before each step, so never wraps */
+static int parse_uint(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *out)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
-    return h;
-}
-
-static int read_file(const char *path, char *buf, size_t cap, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    *len = fread(buf, 1, cap - 1, f);
-    buf[*len] = 0;
-    fclose(f);
+    unsigned long long v = 0;
+    if (!s || !*s) return -1;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return -1;
+        unsigned d = (unsigned)(*s - '0');
+        if (d > hi || v > (hi - d) / 10u) return -1;
+        v = v * 10u + d;
+    }
+    if (v < lo) return -1;
+    *out = v;
     return 0;
 }
 
+/* ---- model files: "RMODEL <version> <fnv32, 8 hex digits> <kb per batch item>\n" + payload.
+ * The checksum covers the whole payload, however long; the header is at
+ * most HEADER_MAX bytes and each of its numbers is range checked. */
+#define HEADER_MAX 64
+#define VERSION_MAX 1000000u
+#define KB_MAX 1048576u /* 1 GiB per batch item */
+static uint32_t fnv32(uint32_t h, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+#define FNV32_INIT 2166136261u
+
 typedef struct model_info { unsigned version, kb; uint32_t sum; size_t size; } model_info;
 
-/* 0 ok; else fills msg and returns -1 */
+/* "RMODEL V SUM KB" (no newline): 0 ok, -1 bad */
+static int parse_header(const char *h, model_info *mi)
+{
+    char v[16], sum[16], kb[16];
+    const char *p = h;
+    char *fields[3] = {v, sum, kb};
+    if (strncmp(p, "RMODEL ", 7) != 0) return -1;
+    p += 7;
+    for (int i = 0; i < 3; i++) {
+        size_t n = strcspn(p, " ");
+        if (n == 0 || n >= sizeof v || (i < 2 && p[n] != ' ') || (i == 2 && p[n] != 0)) return -1;
+        memcpy(fields[i], p, n);
+        fields[i][n] = 0;
+        p += n + (i < 2);
+    }
+    unsigned long long ver, k;
+    if (parse_uint(v, 0, VERSION_MAX, &ver) != 0 || parse_uint(kb, 0, KB_MAX, &k) != 0 || strlen(sum) != 8) return -1;
+    uint32_t x = 0;
+    for (int i = 0; i < 8; i++) {
+        char c = sum[i];
+        unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) : 16u;
+        if (d == 16u) return -1;
+        x = x << 4 | d;
+    }
+    mi->version = (unsigned)ver;
+    mi->kb = (unsigned)k;
+    mi->sum = x;
+    return 0;
+}
+
+/* 0 ok; else fills msg and returns -1.  Reads the whole file. */
 static int check_model(const char *path, model_info *mi, char *msg, size_t cap)
 {
-    static char buf[1 << 16];
-    size_t len;
-    if (read_file(path, buf, sizeof buf, &len) != 0) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
         snprintf(msg, cap, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    char *nl = memchr(buf, '\n', len);
-    unsigned long v, kb, sum;
-    if (!nl || sscanf(buf, "RMODEL %lu %lx %lu", &v, &sum, &kb) != 3) {
+    char head[HEADER_MAX + 1];
+    size_t n = 0;
+    int c = 0;
+    while (n < HEADER_MAX && (c = fgetc(f)) != EOF && c != '\n') head[n++] = (char)c;
+    head[n] = 0;
+    if (c != '\n' || memchr(head, 0, n) || parse_header(head, mi) != 0) {
+        fclose(f);
         snprintf(msg, cap, "integrity check failed: bad header in %s", path);
         return -1;
     }
-    mi->version = (unsigned)v;
-    mi->kb = (unsigned)kb;
-    mi->sum = (uint32_t)sum;
-    mi->size = len;
-    size_t off = (size_t)(nl + 1 - buf);
-    if (fnv32((const unsigned char *)buf + off, len - off) != mi->sum) {
+    static unsigned char buf[1 << 16];
+    uint32_t h = FNV32_INIT;
+    size_t size = n + 1, k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0) {
+        h = fnv32(h, buf, k);
+        size += k;
+    }
+    int err = ferror(f);
+    fclose(f);
+    if (err) {
+        snprintf(msg, cap, "cannot read %s: read error", path);
+        return -1;
+    }
+    mi->size = size;
+    if (h != mi->sum) {
         snprintf(msg, cap, "checksum mismatch in %s: model corrupted", path);
         return -1;
     }
@@ -126,37 +186,50 @@ static long dir_kb(const char *dir, const char *suffix, int remove_them)
     return total;
 }
 
-/* copy mirror/NAME.model to models/NAME.model through a .part file */
+/* copy mirror/NAME.model to models/NAME.model through a .part file, whole */
 static int download(const config *c, const char *name, char *msg, size_t cap, unsigned *err)
 {
-    static char buf[1 << 16];
+    static unsigned char buf[1 << 16];
     char src[4096], part[4096], dst[4096];
-    size_t len;
+    struct stat st;
     snprintf(src, sizeof src, "%s/%s.model", c->mirror ? c->mirror : "", name);
-    if (!c->mirror || read_file(src, buf, sizeof buf, &len) != 0) {
+    FILE *in = c->mirror ? fopen(src, "rb") : NULL;
+    if (!in || fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode)) {
+        if (in) fclose(in);
         snprintf(msg, cap, "download failed: http 404 for %s", name);
         return -1;
     }
-    if (c->quota_kb && dir_kb(c->models, NULL, 0) + (long)((len + 1023) / 1024) > (long)c->quota_kb) {
+    unsigned long long len = (unsigned long long)st.st_size, kb = (len + 1023u) / 1024u;
+    if (c->quota_kb && (unsigned long long)dir_kb(c->models, NULL, 0) + kb > c->quota_kb) {
+        fclose(in);
         *err = ENOSPC;
-        snprintf(msg, cap, "no space left on device: %s needs %zu KB, quota %u KB", name, (len + 1023) / 1024, c->quota_kb);
+        snprintf(msg, cap, "no space left on device: %s needs %llu KB, quota %u KB", name, kb, c->quota_kb);
         return -1;
     }
     snprintf(part, sizeof part, "%s/%s.model.part", c->models, name);
     snprintf(dst, sizeof dst, "%s/%s.model", c->models, name);
     FILE *f = fopen(part, "wb");
-    if (!f || fwrite(buf, 1, len, f) != len) {
-        *err = (unsigned)errno;
-        snprintf(msg, cap, "download failed: cannot write %s: %s", part, strerror(errno));
-        if (f) fclose(f);
+    unsigned long long copied = 0;
+    size_t k;
+    int ok = f != NULL;
+    while (ok && (k = fread(buf, 1, sizeof buf, in)) > 0) {
+        ok = fwrite(buf, 1, k, f) == k;
+        copied += k;
+    }
+    ok = ok && !ferror(in);
+    int e = errno;
+    fclose(in);
+    if (f) ok = fclose(f) == 0 && ok;
+    if (!ok) {
+        *err = (unsigned)(e & 0xffff);
+        snprintf(msg, cap, "download failed: cannot write %s: %s", part, strerror(e));
         return -1;
     }
-    fclose(f);
     if (rename(part, dst) != 0) {
         snprintf(msg, cap, "download failed: %s", strerror(errno));
         return -1;
     }
-    printf("  downloaded %s (%zu bytes)\n", name, len);
+    printf("  downloaded %s (%llu bytes)\n", name, copied);
     return 0;
 }
 
@@ -191,10 +264,10 @@ static int load_model(config *c, const char *name, char *msg, size_t cap, unsign
         snprintf(msg, cap, "version mismatch: %s has version %u, need %u", name, mi.version, c->want_version);
         return -1;
     }
-    long used = c->cache ? dir_kb(c->cache, NULL, 0) : 0;
-    long need = (long)mi.kb * (long)c->batch;
-    if (need > (long)c->vram_kb - used) {
-        snprintf(msg, cap, "CUDA out of memory: need %ld KB (batch %u), %ld KB free", need, c->batch, (long)c->vram_kb - used);
+    long long used = c->cache ? dir_kb(c->cache, NULL, 0) : 0;
+    long long need = (long long)mi.kb * (long long)c->batch; /* <= 2^20 * 2^16: no overflow */
+    if (need > (long long)c->vram_kb - used) {
+        snprintf(msg, cap, "CUDA out of memory: need %lld KB (batch %u), %lld KB free", need, c->batch, (long long)c->vram_kb - used);
         return -1;
     }
     printf("  loaded %s version %u (%zu bytes, batch %u, steps %u)\n", name, mi.version, mi.size, c->batch, c->steps);
@@ -232,6 +305,31 @@ static void print_guidance(unsigned e)
 }
 
 /* ---- run handlers */
+/* One line from standard input (without its newline) within ms of real
+ * time, read a byte at a time so that nothing past the line is consumed;
+ * 1 a line, 0 nothing in time, end of file, or a line longer than cap-1. */
+static int read_user_line(uint32_t ms, char *line, size_t cap)
+{
+    uint64_t until = real_ms() + ms;
+    size_t n = 0;
+    for (;;) {
+        uint64_t now = real_ms();
+        if (now >= until) return 0;
+        struct pollfd p = {0, POLLIN, 0};
+        int r = poll(&p, 1, until - now > 60000u ? 60000 : (int)(until - now));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return 0;
+        if (r == 0) continue;
+        char ch;
+        ssize_t k = read(0, &ch, 1);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return 0;
+        if (ch == '\n') return line[n] = 0, 1;
+        if (n + 1 >= cap) return 0;
+        line[n++] = ch;
+    }
+}
+
 static int run_handler(config *c, unsigned id, uint32_t timeout_ms, unsigned e, const char *name)
 {
     char path[4096], msg[512];
@@ -262,11 +360,11 @@ static int run_handler(config *c, unsigned id, uint32_t timeout_ms, unsigned e, 
         print_guidance(e);
         printf("  type 'done' when fixed (waiting up to %lu ms): \n", (unsigned long)timeout_ms);
         fflush(stdout);
-        struct pollfd p = {0, POLLIN, 0};
-        int wait = (int)(timeout_ms / c->time_scale);
+        /* the user is a real person: the handler's timeout is real time, not scaled */
         char line[64];
-        if (poll(&p, 1, wait) <= 0 || !fgets(line, sizeof line, stdin)) return 0;
-        return strncmp(line, "done", 4) == 0;
+        if (!read_user_line(timeout_ms, line, sizeof line)) return 0;
+        line[strcspn(line, "\r")] = 0;
+        return strcmp(line, "done") == 0;
     }
     default: return 0;
     }
@@ -277,7 +375,7 @@ static void apply_adjust(config *c, unsigned id)
     switch (id) {
     case model_loader_ADJ_REDUCE_BATCH: c->batch = c->batch > 1 ? c->batch / 2 : 1; break;
     case model_loader_ADJ_FIX_PARAMETERS: c->steps = c->steps < 1 ? 1 : c->steps > 150 ? 150 : c->steps; break;
-    case model_loader_ADJ_INCREASE_TIMEOUT: c->timeout_ms *= 2; break;
+    case model_loader_ADJ_INCREASE_TIMEOUT: c->timeout_ms = c->timeout_ms > 0x7fffffffu ? 0xffffffffu : c->timeout_ms * 2u; break;
     case model_loader_ADJ_DISABLE_OPTIMIZATIONS: c->optimize = 0; break;
     default: break;
     }
@@ -288,7 +386,7 @@ static int do_load(config *c)
 {
     static char names[model_loader_ALT_COUNT][256];
     model_loader_state st;
-    model_loader_init(&st, now_ms(c), c->seed);
+    model_loader_init(&st, now_ms(), c->seed);
     const char *name = c->model;
     int pending = S_NONE, rc = 4;
     for (unsigned n = 1;; n++) {
@@ -297,7 +395,7 @@ static int do_load(config *c)
         printf("load %u: %s\n", n, name);
         if (load_model(c, name, msg, sizeof msg, &err) == 0) {
             outcome(pending, 1);
-            model_loader_succeeded(&st, now_ms(c));
+            model_loader_succeeded(&st, now_ms());
             printf("result loaded %s\n", name);
             rc = 0;
             break;
@@ -305,7 +403,7 @@ static int do_load(config *c)
         outcome(pending, 0);
         pending = S_NONE;
         model_loader_fault f = {(uint16_t)err, msg};
-        recov_decision d = model_loader_failed(&st, &f, now_ms(c));
+        recov_decision d = model_loader_failed(&st, &f, now_ms());
         printf("  failed: %s\n", msg);
         printf("  error %s (%s), attempt %u\n", model_loader_error_name(d.error),
                d.severity == 0 ? "low" : d.severity == 1 ? "medium" : d.severity == 2 ? "high" : "critical", d.attempt);
@@ -315,7 +413,7 @@ static int do_load(config *c)
             int ok = run_handler(c, d.id, d.ms, d.error, name);
             printf("  handler %s %s\n", model_loader_handler_name(d.id), ok ? "ok" : "failed");
             if (!ok) outcome(s, 0); else pending = s;
-            d = model_loader_handler_done(&st, ok != 0, now_ms(c));
+            d = model_loader_handler_done(&st, ok != 0, now_ms());
         }
         if (d.kind == RECOV_RETRY) {
             if (pending == S_NONE) pending = S_RETRY;
@@ -357,14 +455,43 @@ static int do_load(config *c)
     return rc;
 }
 
+/* pack FILE VERSION KB_PER_BATCH PAYLOAD, or --payload-file PATH instead of
+ * PAYLOAD: writes a model whose checksum covers the whole payload */
 static int pack(int argc, char **argv)
 {
-    if (argc != 6) return fprintf(stderr, "usage: model_loader pack FILE VERSION KB_PER_BATCH PAYLOAD\n"), 2;
-    const char *payload = argv[5];
+    unsigned long long ver, kb;
+    if (argc != 6 && !(argc == 7 && !strcmp(argv[5], "--payload-file")))
+        return fprintf(stderr, "usage: model_loader pack FILE VERSION KB_PER_BATCH (PAYLOAD | --payload-file PATH)\n"), 2;
+    if (parse_uint(argv[3], 0, VERSION_MAX, &ver) != 0)
+        return fprintf(stderr, "model_loader: pack: VERSION '%s' is not a number in 0..%u\n", argv[3], VERSION_MAX), 2;
+    if (parse_uint(argv[4], 0, KB_MAX, &kb) != 0)
+        return fprintf(stderr, "model_loader: pack: KB_PER_BATCH '%s' is not a number in 0..%u\n", argv[4], KB_MAX), 2;
+    static unsigned char buf[1 << 16];
+    uint32_t h = FNV32_INIT;
+    FILE *in = NULL;
+    size_t k;
+    if (argc == 7) {
+        /* two passes over the payload file: the checksum, then the copy */
+        if (!(in = fopen(argv[6], "rb"))) return perror(argv[6]), 2;
+        while ((k = fread(buf, 1, sizeof buf, in)) > 0) h = fnv32(h, buf, k);
+        if (ferror(in)) return fclose(in), fprintf(stderr, "model_loader: %s: read error\n", argv[6]), 2;
+        rewind(in);
+    } else {
+        h = fnv32(h, (const unsigned char *)argv[5], strlen(argv[5]));
+    }
     FILE *f = fopen(argv[2], "wb");
-    if (!f) return perror(argv[2]), 2;
-    fprintf(f, "RMODEL %s %08lx %s\n%s", argv[3], (unsigned long)fnv32((const unsigned char *)payload, strlen(payload)), argv[4], payload);
-    return fclose(f) == 0 ? 0 : 2;
+    if (!f) return in ? fclose(in) : 0, perror(argv[2]), 2;
+    int ok = fprintf(f, "RMODEL %llu %08lx %llu\n", ver, (unsigned long)h, kb) > 0;
+    if (in) {
+        while (ok && (k = fread(buf, 1, sizeof buf, in)) > 0) ok = fwrite(buf, 1, k, f) == k;
+        ok = ok && !ferror(in);
+        fclose(in);
+    } else {
+        ok = ok && fputs(argv[5], f) >= 0;
+    }
+    ok = fclose(f) == 0 && ok;
+    if (!ok) return fprintf(stderr, "model_loader: cannot write %s\n", argv[2]), 2;
+    return 0;
 }
 
 static int messages(void)
@@ -376,7 +503,17 @@ static int messages(void)
     return 0;
 }
 
-static unsigned num(const char *s) { return (unsigned)strtoul(s, NULL, 0); }
+/* an option's number: digits only, in lo..hi, else a message and exit 2 */
+static int opt_num(const char *opt, const char *v, unsigned lo, unsigned hi, unsigned *out)
+{
+    unsigned long long x;
+    if (parse_uint(v, lo, hi, &x) != 0) {
+        fprintf(stderr, "model_loader: %s: '%s' is not a number in %u..%u\n", opt, v, lo, hi);
+        return -1;
+    }
+    *out = (unsigned)x;
+    return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -401,15 +538,22 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--mirror")) c.mirror = v;
         else if (!strcmp(a, "--cache")) c.cache = v;
         else if (!strcmp(a, "--model")) c.model = v;
-        else if (!strcmp(a, "--version")) c.want_version = num(v);
-        else if (!strcmp(a, "--batch")) c.batch = num(v);
-        else if (!strcmp(a, "--vram-kb")) c.vram_kb = num(v);
-        else if (!strcmp(a, "--quota-kb")) c.quota_kb = num(v);
-        else if (!strcmp(a, "--steps")) c.steps = num(v);
-        else if (!strcmp(a, "--load-ms")) c.load_ms = num(v);
-        else if (!strcmp(a, "--time-scale")) c.time_scale = num(v) ? num(v) : 1;
-        else if (!strcmp(a, "--seed")) c.seed = num(v);
-        else if (!strcmp(a, "--fail") && c.nfails < MAX_FAILS) c.fails[c.nfails++] = v;
+        else if (!strcmp(a, "--version")) { if (opt_num(a, v, 0, VERSION_MAX, &c.want_version)) return 2; }
+        else if (!strcmp(a, "--batch")) { if (opt_num(a, v, 1, 65536, &c.batch)) return 2; }
+        else if (!strcmp(a, "--vram-kb")) { if (opt_num(a, v, 0, 1073741824u, &c.vram_kb)) return 2; }
+        else if (!strcmp(a, "--quota-kb")) { if (opt_num(a, v, 0, 1073741824u, &c.quota_kb)) return 2; }
+        else if (!strcmp(a, "--steps")) { if (opt_num(a, v, 0, 1000000, &c.steps)) return 2; }
+        else if (!strcmp(a, "--load-ms")) { if (opt_num(a, v, 0, 86400000u, &c.load_ms)) return 2; }
+        else if (!strcmp(a, "--time-scale")) { if (opt_num(a, v, 1, 1000000, &c.time_scale)) return 2; }
+        else if (!strcmp(a, "--seed")) {
+            unsigned seed;
+            if (opt_num(a, v, 0, 4294967295u, &seed)) return 2;
+            c.seed = (uint32_t)seed;
+        }
+        else if (!strcmp(a, "--fail")) {
+            if (c.nfails == MAX_FAILS) return fprintf(stderr, "model_loader: at most %d --fail\n", MAX_FAILS), 2;
+            c.fails[c.nfails++] = v;
+        }
         else goto usage;
     }
     if (!c.models || !c.model) goto usage;
@@ -418,7 +562,7 @@ usage:
     fprintf(stderr, "usage: model_loader load --models DIR --model NAME [--mirror DIR] [--cache DIR]\n"
                     "         [--version N] [--batch N] [--vram-kb N] [--quota-kb N] [--steps N] [--load-ms N]\n"
                     "         [--time-scale N] [--seed N] [--fail MESSAGE]...\n"
-                    "       model_loader pack FILE VERSION KB_PER_BATCH PAYLOAD\n"
+                    "       model_loader pack FILE VERSION KB_PER_BATCH (PAYLOAD | --payload-file PATH)\n"
                     "       model_loader messages\n");
     return 2;
 }

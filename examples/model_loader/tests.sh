@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests.sh MODEL_LOADER CASE - runs the model loader on real files in a fresh
 # folder and compares its whole output (decisions, file work, metrics) with
-# the expected text.  Delays run 100x (or 1000x) faster; decisions are exact.
+# the expected text.  The policy's delays run 100x (or 1000x) faster on a
+# clock that counts them in full, so decisions are exact on a loaded machine;
+# waiting for the user is real time (stdin is given, or is at its end).
 set -euo pipefail
 M=$(realpath "$1"); case=$2
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT; cd "$w"
@@ -323,6 +325,91 @@ operation not supported: img2vid|error unsupported_operation (medium), attempt 1
 Permission denied: /models|error permission_denied (high), attempt 1 automatic_repair: run fix_permissions
 X
     echo "ok: $case (17 failure types)"
+    ;;
+big_models)  # the checksum covers the whole model: a valid 100 KB model from pack loads,
+             # a 5 MB one damaged past the first 64 KB (and in its last byte) is repaired
+    pack mirror/base.model 1 100 "$(head -c 102400 /dev/zero | tr '\0' w)"
+    load >out || rc=$?
+    check 0 <<'X'
+load 1: base
+  downloaded base (102422 bytes)
+  loaded base version 1 (102422 bytes, batch 8, steps 50)
+result loaded base
+X
+    head -c 5242880 /dev/urandom >payload
+    pack mirror/base.model 1 100 --payload-file payload
+    size=$(stat -c %s mirror/base.model)
+    [[ $size == $((5242880 + $(head -1 mirror/base.model | wc -c))) ]] || { echo "packed size $size"; exit 1; }
+    for at in 70000 $((size - 1)); do
+        cp mirror/base.model models/base.model
+        printf '\x55' | dd of=models/base.model bs=1 seek=$at conv=notrunc status=none
+        b=$(od -An -tx1 -j $at -N1 mirror/base.model | tr -d ' ')
+        [[ $b != 55 ]] || printf '\xaa' | dd of=models/base.model bs=1 seek=$at conv=notrunc status=none
+        cmp -s models/base.model mirror/base.model && { echo "byte $at not damaged"; exit 1; }
+        load >out || rc=$?
+        check 0 <<X
+load 1: base
+  failed: checksum mismatch in models/base.model: model corrupted
+  error model_corruption_detected (high), attempt 1
+  automatic_repair: run repair_model (timeout 300000 ms)
+  downloaded base ($size bytes)
+  handler repair_model ok
+  automatic_repair: retry in 0 ms
+load 2: base
+  loaded base version 1 ($size bytes, batch 8, steps 50)
+result loaded base
+metric automatic_repair attempts=1 successes=1 rate=100%
+X
+        cmp -s models/base.model mirror/base.model || { echo "repaired model differs from the mirror"; exit 1; }
+    done
+    ;;
+bad_input)  # headers and options are range checked: a bad header is an integrity failure
+            # (repaired from the mirror), a bad option a usage error naming it
+    good=$(head -1 mirror/base.model); sum=$(echo "$good" | cut -d' ' -f3)
+    while IFS= read -r h; do
+        { printf '%s' "$h"; tail -c +$(( ${#good} + 1 )) mirror/base.model; } >models/base.model
+        load >out || rc=$?
+        [[ $(sed -n 2p out) == "  failed: integrity check failed: bad header in models/base.model" && $(tail -1 out) == "metric automatic_repair attempts=1 successes=1 rate=100%" ]] \
+            || { echo "header '$h':"; cat out; exit 1; }
+        rc=0
+    done <<X
+RMODEL 1 $sum 100x
+RMODEL 4294967297 $sum 100
+RMODEL 1000001 $sum 100
+RMODEL -1 $sum 100
+RMODEL 1 $sum 1048577
+RMODEL 1 $sum 18446744073709551716
+RMODEL 1 ${sum}0 100
+RMODEL 1 0x${sum:2} 100
+RMODEL 1 ${sum^^} 100
+RMODEL  1 $sum 100
+RMODEL 1 $sum 100 extra
+RMODEL 1 $sum 100 $(printf '%070d' 0)
+X
+    printf 'RMODEL 1 %s 100' "$sum" >models/base.model   # no newline: no header
+    load >out || rc=$?
+    [[ $(sed -n 2p out) == "  failed: integrity check failed: bad header in models/base.model" ]] || { cat out; exit 1; }
+    rc=0
+    while read -r opt val range; do
+        "$M" load --models models --model base $opt "$val" >out 2>&1 && { echo "$opt $val accepted"; exit 1; }
+        grep -qxF "model_loader: $opt: '$val' is not a number in $range" out || { echo "$opt $val:"; cat out; exit 1; }
+    done <<'X'
+--batch 0 1..65536
+--batch 65537 1..65536
+--batch 4294967304 1..65536
+--steps -1 0..1000000
+--time-scale 0 1..1000000
+--time-scale 0x64 1..1000000
+--seed 4294967296 0..4294967295
+--vram-kb 1e3 0..1073741824
+--load-ms 86400001 0..86400000
+--version +1 0..1000000
+X
+    pack x.model abc 100 p >out 2>&1 && { echo "pack accepted version abc"; exit 1; }
+    grep -qxF "model_loader: pack: VERSION 'abc' is not a number in 0..1000000" out || { cat out; exit 1; }
+    pack x.model 1 1048577 p >out 2>&1 && { echo "pack accepted kb 1048577"; exit 1; }
+    grep -qxF "model_loader: pack: KB_PER_BATCH '1048577' is not a number in 0..1048576" out || { cat out; exit 1; }
+    echo "ok: $case"
     ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac

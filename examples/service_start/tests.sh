@@ -7,14 +7,39 @@ S=$(realpath "$1"); case=$2
 w=$(mktemp -d); holders=()
 cleanup() { for h in "${holders[@]}"; do kill "$h" 2>/dev/null || true; done; rm -rf "$w"; }
 trap cleanup EXIT; cd "$w"
-free_port() { local p; while :; do p=$((20000 + RANDOM % 30000)); "$S" hold $p >/dev/null 2>&1 & local h=$!; sleep 0.05
-    if kill -0 $h 2>/dev/null; then kill $h; wait $h 2>/dev/null || true; echo $p; return; fi; done; }
-hold() { "$S" hold "$1" >/dev/null & holders+=($!); for _ in $(seq 50); do (echo >/dev/tcp/127.0.0.1/$1) 2>/dev/null && return; sleep 0.02; done; echo "hold $1 failed"; exit 1; }
-run() { rc=0; "$S" start --config svc.conf --time-scale 100 "$@" >out 2>&1 || rc=$?; }
+# No wait here depends on how fast the machine is: a holder is waited for
+# until it says it holds the port or exits (port taken), up to 10 s; the
+# manager's startup timeout is real time (10 s unless a case sets it), and
+# --time-scale only shortens the policy's retry delays.
+# try_hold PORT: 0 and $held = the holder's pid once it holds PORT; 1 if PORT is taken
+try_hold() {
+    local f=hold.$1.$BASHPID
+    "$S" hold "$1" >"$f" 2>/dev/null & held=$!
+    for _ in $(seq 1000); do
+        grep -q '^holding' "$f" 2>/dev/null && return 0
+        kill -0 $held 2>/dev/null || { wait $held 2>/dev/null || true; return 1; }
+        sleep 0.01
+    done
+    echo "hold $1: no answer within 10 s"; exit 1
+}
+hold() { try_hold "$1" || { echo "port $1 is taken"; exit 1; }; holders+=($held); }
+# a port P with P..P+3 free, from a block of 800 ports of this case's own
+# (cases running in parallel never pick the same ports)
+cases=(port_conflict port_unresolved adaptive_order permission dependency config_invalid process_failed
+       timeout network_error firewall venv unknown port_last bad_input checkpoint_damage)
+idx=0; for i in "${!cases[@]}"; do [[ ${cases[$i]} == "$case" ]] && idx=$i; done
+free_port() { local p i ok hs
+    while :; do p=$((20000 + idx * 800 + RANDOM % 790)); hs=(); ok=1
+        for i in 0 1 2 3; do if try_hold $((p + i)); then hs+=($held); else ok=0; break; fi; done
+        for h in "${hs[@]}"; do kill $h; wait $h 2>/dev/null || true; done
+        ((ok)) && { echo $p; return; }
+    done; }
+run() { rc=0; "$S" start --config svc.conf --timeout-ms 10000 --time-scale 100 "$@" >out 2>&1 || rc=$?; }
 check() { local want; want=$(cat)
     if [[ "$rc" != "$1" || "$(cat out)" != "$want" ]]; then echo "exit $rc (expected $1)"; diff -u <(echo "$want") out || true; exit 1; fi
     echo "ok: $case"; }
-P=$(free_port); printf 'port=%s\n' $P >svc.conf
+P=$(free_port); [[ -n $P ]] || { echo "no free port"; exit 1; }
+printf 'port=%s\n' $P >svc.conf
 case $case in
 port_conflict)  # the port is held: another port is found and written to the config
     hold $P
@@ -70,7 +95,7 @@ start 2: running on 127.0.0.1:$((P + 3))
 X
     echo garbage >learn.ckpt; hold $((P + 3))   # a damaged checkpoint is rejected, not trusted
     run --alt-ports 2 --checkpoint learn.ckpt
-    [[ $(head -1 out) == "checkpoint learn.ckpt: rejected" ]] || { cat out; exit 1; }
+    [[ $(head -1 out) == "checkpoint learn.ckpt: rejected (truncated), learning starts over" ]] || { cat out; exit 1; }
     ;;
 permission)  # config not readable: chmod
     chmod 000 svc.conf
@@ -124,14 +149,15 @@ start 1: failed: service process exited with status 70 -> process_failed
 start 2: running on 127.0.0.1:$P
 X
     ;;
-timeout)  # ready after 300 ms real; timeout 10 s at scale 100 = 100 ms, doubled twice
-    printf 'port=%s\nstartup_delay_ms=300\n' $P >svc.conf
-    run --timeout-ms 10000
+timeout)  # ready after 3 s of real time: the 1 s timeout fails, 2 s fails, 4 s is enough
+          # (real time, not scaled: each margin is a second or more whatever the load)
+    printf 'port=%s\nstartup_delay_ms=3000\n' $P >svc.conf
+    run --timeout-ms 1000
     check 0 <<X
-start 1: failed: service not ready: startup timed out after 10000 ms -> timeout_error
-  recover: increase_timeout, startup timeout now 20000 ms
-start 2: failed: service not ready: startup timed out after 20000 ms -> timeout_error
-  recover: increase_timeout, startup timeout now 40000 ms
+start 1: failed: service not ready: startup timed out after 1000 ms -> timeout_error
+  recover: increase_timeout, startup timeout now 2000 ms
+start 2: failed: service not ready: startup timed out after 2000 ms -> timeout_error
+  recover: increase_timeout, startup timeout now 4000 ms
 start 3: running on 127.0.0.1:$P
 X
     ;;
@@ -199,6 +225,91 @@ start 1: failed: something odd happened -> unknown
   suggestion 1: Read the service log.
   suggestion 2: Report the problem with the log attached.
 X
+    ;;
+port_last)  # with 65535 taken there is no port above it: never (uint16_t)65536 = port 0
+    try_hold 65535 || { echo "SKIP: port 65535 is in use on this machine; this case needs to hold it"; exit 77; }
+    holders+=($held)
+    printf 'port=65535\n' >svc.conf
+    run
+    check 1 <<X
+start 1: failed: bind 127.0.0.1:65535: Address already in use -> port_conflict
+  recover: alternative_port
+  action: no free port: 65535 is the last port
+  unresolved: manual intervention needed (The port is already in use by another process.)
+  suggestion 1: Stop the process using the port.
+  suggestion 2: Choose another port in the config file.
+X
+    grep -qx 'port=65535' svc.conf || { echo "config changed:"; cat svc.conf; exit 1; }
+    # 65534 taken too: the 10 alternatives are cut at 65535
+    try_hold 65534 || { echo "SKIP: port 65534 is in use on this machine; this case needs to hold it"; exit 77; }
+    holders+=($held)
+    printf 'port=65534\n' >svc.conf
+    run
+    check 1 <<X
+start 1: failed: bind 127.0.0.1:65534: Address already in use -> port_conflict
+  recover: alternative_port
+  action: no free port in 65535..65535
+  unresolved: manual intervention needed (The port is already in use by another process.)
+  suggestion 1: Stop the process using the port.
+  suggestion 2: Choose another port in the config file.
+X
+    grep -qx 'port=65534' svc.conf || { echo "config changed:"; cat svc.conf; exit 1; }
+    ;;
+bad_input)  # every number from outside is range checked: config values, options, hold's port
+    printf 'port=%s\nworkers=-1\n' $P >svc.conf
+    run
+    check 0 <<X
+start 1: failed: invalid config: svc.conf:2: workers must be 1..1024, not '-1' -> config_invalid
+  recover: repair_config
+  action: config rewritten with defaults (port $P)
+start 2: running on 127.0.0.1:$P
+X
+    for bad in "port=0" "port=65536" "port=99999999999999999999" "port=8080x" "port= 8080" "port=+8080" "port=" \
+               "workers=0" "workers=4294967297" "startup_delay_ms=600001" "startup_delay_ms=-5" "requires=../x"; do
+        printf '%s\n' "$bad" >svc.conf
+        "$S" serve svc.conf >out 2>&1 && { echo "serve accepted '$bad'"; exit 1; }
+        grep -q "^ERROR 0 invalid config: svc.conf:1: .*, not '" out || { echo "'$bad':"; cat out; exit 1; }
+    done
+    printf 'port=%s\n' $P >svc.conf
+    for args in "--alt-ports abc" "--alt-ports 0" "--alt-ports 1001" "--timeout-ms 0" "--timeout-ms 18446744073709551617" \
+                "--time-scale -1" "--time-scale 0" "--time-scale 1000001" "--time-scale 1e3"; do
+        rc=0; "$S" start --config svc.conf $args >out 2>&1 || rc=$?
+        [[ $rc == 2 ]] && grep -q "^service_start: ${args%% *}: '${args#* }' is not a number in " out || { echo "$args: exit $rc"; cat out; exit 1; }
+    done
+    for port in 0 65536 4294967296 -1 x; do
+        rc=0; "$S" hold $port >out 2>&1 || rc=$?
+        [[ $rc == 2 ]] && grep -q "^service_start: hold: bad port '$port' (1..65535)" out || { echo "hold $port: exit $rc"; cat out; exit 1; }
+    done
+    echo "ok: $case"
+    ;;
+checkpoint_damage)  # every byte of a real checkpoint flipped: each copy is rejected with a
+                    # reason (P_load's CRC covers bytes 0..20+L, the host refuses bytes after it)
+    run --fail "network unreachable" --checkpoint learn.ckpt
+    [[ -s learn.ckpt ]] || { echo "no checkpoint written"; exit 1; }
+    cp learn.ckpt good.ckpt
+    run --fail "something odd happened" --checkpoint learn.ckpt
+    [[ $(head -1 out) == "checkpoint learn.ckpt: loaded" ]] || { cat out; exit 1; }
+    cp good.ckpt long.ckpt; printf 'x' >>long.ckpt
+    run --fail "something odd happened" --checkpoint long.ckpt
+    [[ $(head -1 out) == "checkpoint long.ckpt: rejected (bytes after the checkpoint), learning starts over" ]] || { cat out; exit 1; }
+    mkdir flips
+    python3 - good.ckpt flips <<'PY'
+import sys
+good = open(sys.argv[1], 'rb').read()
+for i in range(len(good)):
+    bad = bytearray(good); bad[i] ^= 0xff
+    open('%s/%d' % (sys.argv[2], i), 'wb').write(bad)
+PY
+    n=0
+    for f in flips/*; do
+        "$S" start --config svc.conf --checkpoint "$f" --fail "something odd happened" >out 2>&1 || true
+        read -r first <out
+        [[ $first == "checkpoint $f: rejected ("*"), learning starts over" ]] || { echo "byte ${f#flips/} flipped: $first"; exit 1; }
+        n=$((n + 1))
+    done
+    (( n == $(stat -c %s good.ckpt) && n > 24 )) || { echo "$n flips"; exit 1; }
+    echo "$n damaged copies (each byte of the checkpoint flipped), all rejected"
+    echo "ok: $case"
     ;;
 *) echo "unknown case $case"; exit 2 ;;
 esac

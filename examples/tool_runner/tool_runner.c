@@ -343,18 +343,33 @@ static void usage(FILE *f)
           "  --rate N             rate parameter, halved on reduce_rate ({rate}, $TOOL_RUNNER_RATE)\n"
           "  --timeout MS         wall-clock limit per attempt in ms (suffix s for seconds); 0 none\n"
           "  --alt NAME=COMMAND   alternative tool, run with /bin/sh -c (at most 2, tried in order)\n"
-          "  --time-scale N       divide every policy delay by N (tests, demos)\n"
+          "  --time-scale N       divide every policy delay by N (tests, demos); --timeout stays real time\n"
           "exit: 0 ok, 1 aborted, 2 usage, 3 degraded, 4 escalated\n", f);
 }
 
-static bool parse_ulong(const char *s, unsigned long *v)
+/* A number of the whole string s: decimal digits only (no sign, no blanks),
+ * optionally followed by "ms", or by "s" when seconds are allowed (then
+ * multiplied by 1000); the result must be in lo..hi.  Checked before every
+ * multiplication, so nothing wraps. */
+static bool parse_number(const char *s, bool seconds, unsigned long lo, unsigned long hi, unsigned long *v)
 {
-    char *end;
-    errno = 0;
-    *v = strtoul(s, &end, 10);
-    if (errno || end == s || *s == '-') return false;
-    if (strcmp(end, "s") == 0) { *v *= 1000u; return true; }
-    return *end == '\0' || strcmp(end, "ms") == 0;
+    unsigned long n = 0;
+    const char *p = s;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        unsigned long d = (unsigned long)(*p - '0');
+        if (d > hi || n > (hi - d) / 10u) return false;
+        n = n * 10u + d;
+    }
+    if (p == s) return false;
+    if (seconds && strcmp(p, "s") == 0) {
+        if (n > hi / 1000u) return false;
+        n *= 1000u;
+    } else if (*p && !(seconds && strcmp(p, "ms") == 0)) {
+        return false;
+    }
+    if (n < lo) return false;
+    *v = n;
+    return true;
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -374,13 +389,13 @@ static int parse_args(int argc, char **argv, options *o)
         if (strcmp(a, "--tool") == 0) o->tool = v;
         else if (strcmp(a, "--target") == 0) o->target = v;
         else if (strcmp(a, "--scope") == 0 || strcmp(a, "--rate") == 0) {
-            if (!parse_ulong(v, &n) || n == 0 || n > 1000000000ul) { fprintf(stderr, "tool_runner: bad %s '%s'\n", a, v); return -1; }
+            if (!parse_number(v, false, 1, 1000000000ul, &n)) { fprintf(stderr, "tool_runner: bad %s '%s' (1..1000000000)\n", a, v); return -1; }
             if (a[2] == 's') o->scope = (long)n; else o->rate = (long)n;
         } else if (strcmp(a, "--timeout") == 0) {
-            if (!parse_ulong(v, &n) || n > 86400000ul) { fprintf(stderr, "tool_runner: bad --timeout '%s'\n", v); return -1; }
+            if (!parse_number(v, true, 0, 86400000ul, &n)) { fprintf(stderr, "tool_runner: bad --timeout '%s' (0..86400000 ms, or N s)\n", v); return -1; }
             o->timeout_ms = (uint32_t)n;
         } else if (strcmp(a, "--time-scale") == 0) {
-            if (!parse_ulong(v, &n) || n == 0 || n > 1000000ul) { fprintf(stderr, "tool_runner: bad --time-scale '%s'\n", v); return -1; }
+            if (!parse_number(v, false, 1, 1000000ul, &n)) { fprintf(stderr, "tool_runner: bad --time-scale '%s' (1..1000000)\n", v); return -1; }
             o->time_scale = (uint32_t)n;
         } else if (strcmp(a, "--alt") == 0) {
             const char *eq = strchr(v, '=');
@@ -418,8 +433,11 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     tool_runner_state st;
-    uint64_t t0 = mono_ms();
-#define NOW() ((uint32_t)((mono_ms() - t0) * o.time_scale))
+    /* the policy's clock: real time, plus the part of each policy delay that
+     * --time-scale skipped (only the policy's delays are scaled; --timeout is
+     * real time) */
+    uint64_t t0 = mono_ms(), skipped = 0;
+#define NOW() ((uint32_t)(mono_ms() - t0 + skipped))
     tool_runner_init(&st, NOW(), (uint32_t)getpid());
 
     int current = -1;          /* -1 primary, else the alternative in use */
@@ -536,8 +554,10 @@ int main(int argc, char **argv)
             fprintf(stderr, ", waiting %lu ms", (unsigned long)d.ms);
         fputc('\n', stderr);
         if (!again) break;
-        if (d.kind == RECOV_RETRY || d.kind == RECOV_ADJUST)
+        if (d.kind == RECOV_RETRY || d.kind == RECOV_ADJUST) {
             sleep_us((uint64_t)d.ms * 1000u / o.time_scale);
+            skipped += d.ms - d.ms / o.time_scale;
+        }
     }
 
     /* ---- the record ----------------------------------------------------- */

@@ -2,6 +2,10 @@
  *
  *   workflow_runner [--checkpoint FILE] [--dry-run] [--time-scale N] WORKFLOW
  *
+ * --time-scale N (1..1000000) divides the policy's retry delays (the
+ * policy's clock still counts them in full) and its handler timeouts, but a
+ * handler always gets at least 2 s of real time; a step's own timeout= is
+ * real time.
  * WORKFLOW is a small text file (see README.md):
  *
  *   set NAME=VALUE                  exported to every command
@@ -121,7 +125,51 @@ static uint64_t mono_ms(void)
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static uint32_t now_tick(void) { return (uint32_t)(mono_ms() * g_scale); }
+/* The policy's clock: CLOCK_MONOTONIC plus the part of each retry wait that
+ * --time-scale skipped (kept in the checkpoint, so it never goes back across
+ * a restart).  Only the policy's retry delays are scaled; a step's own
+ * timeout= is real time, and a handler's timeout is scaled but never below
+ * HANDLER_MIN_REAL_MS of real time (handler_limit). */
+static uint64_t g_skipped;
+static uint32_t now_tick(void) { return (uint32_t)(mono_ms() + g_skipped); }
+
+#define HANDLER_MIN_REAL_MS 2000u
+/* A handler is a real process: its timeout, divided by --time-scale, is
+ * never below 2 s of real time (or its own timeout, when that is shorter),
+ * which a loaded machine needs to start a shell. */
+static uint32_t handler_limit(uint32_t ms)
+{
+    if (!ms || g_scale == 1) return ms;
+    uint32_t scaled = ms / g_scale, floor = ms < HANDLER_MIN_REAL_MS ? ms : HANDLER_MIN_REAL_MS;
+    return scaled > floor ? scaled : floor;
+}
+
+/* The whole of s[0..n) is decimal digits (no sign, no blanks) with a value
+ * in 0..hi: 0 and *out; else -1.  Checked before each digit: never wraps. */
+static int parse_digits(const char *s, size_t n, uint64_t hi, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (n == 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9') return -1;
+        unsigned d = (unsigned)(s[i] - '0');
+        if (d > hi || v > (hi - d) / 10u) return -1;
+        v = v * 10u + d;
+    }
+    *out = v;
+    return 0;
+}
+
+/* CRC-32 (IEEE 802.3, as zlib's crc32) of p[0..n) */
+static uint32_t crc32_ieee(const char *p, size_t n)
+{
+    uint32_t c = 0xffffffffu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= (uint8_t)p[i];
+        for (int k = 0; k < 8; k++) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xffffffffu;
+}
 
 static void sleep_us(uint64_t us)
 {
@@ -297,26 +345,52 @@ static void list_names(const char *(*name)(unsigned))
     fputc('\n', stderr);
 }
 
+/* MS, MSms or Ns: 0..86400000 ms in all (a day; 0: no timeout); digits only */
 static bool parse_duration(const char *v, uint32_t *ms)
 {
-    char *end;
-    unsigned long n = strtoul(v, &end, 10);
-    if (end == v || n > 86400000ul) return false;
-    if (strcmp(end, "s") == 0) n *= 1000u;
-    else if (*end && strcmp(end, "ms") != 0) return false;
-    *ms = (uint32_t)n;
+    size_t n = strspn(v, "0123456789");
+    uint64_t x;
+    bool secs = strcmp(v + n, "s") == 0;
+    if ((v[n] && !secs && strcmp(v + n, "ms") != 0) || parse_digits(v, n, secs ? 86400u : 86400000u, &x) != 0)
+        return false;
+    *ms = (uint32_t)(secs ? x * 1000u : x);
     return true;
 }
 
+/* 1..max characters of [A-Za-z0-9_] (and '.', '-' when dots) */
+static bool good_name(const char *s, size_t max, bool dots)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max) return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
+              (dots && (*s == '.' || *s == '-'))))
+            return false;
+    return true;
+}
+
+static bool parse_flag(const char *v, bool *out)
+{
+    if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) return false;
+    *out = v[0] == '1';
+    return true;
+}
+
+/* Reads and checks the whole workflow file: every line one of the four
+ * forms, every value in range; anything else names its line. */
 static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
 {
     FILE *f = fopen(path, "r");
     if (!f) { fprintf(stderr, "workflow_runner: %s: %s\n", path, strerror(errno)); return -1; }
     size_t n = fread(text, 1, cap - 1, f);
+    bool more = fgetc(f) != EOF, err = ferror(f) != 0;
     fclose(f);
+    if (err || more) { fprintf(stderr, "%s: %s\n", path, err ? "read error" : "larger than 64 KB"); return -1; }
+    if (memchr(text, 0, n)) { fprintf(stderr, "%s: a NUL byte in the file\n", path); return -1; }
     text[n] = '\0';
     w->hash = fnv1a(text, n);
     unsigned lineno = 0;
+    const char *why = NULL;
     for (char *line = text, *next; line && *line; line = next) {
         next = strchr(line, '\n');
         if (next) *next++ = '\0';
@@ -328,29 +402,40 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
             char *eq = strchr(s + 4, '=');
             if (!eq) goto bad;
             *eq = '\0';
-            setenv(trim(s + 4), eq + 1, 1);
+            char *name = trim(s + 4);
+            if (!good_name(name, 100, false)) { why = "set: NAME must be 1..100 of A-Z a-z 0-9 _"; goto range; }
+            setenv(name, eq + 1, 1);
         } else if (strncmp(s, "step ", 5) == 0 && colon) {
-            if (w->nsteps == MAX_STEPS) goto bad;
+            if (w->nsteps == MAX_STEPS) { why = "more than 64 steps"; goto range; }
             step *st = &w->steps[w->nsteps++];
             *colon = '\0';
-            snprintf(st->cmd, sizeof st->cmd, "%s", trim(colon + 1));
+            const char *cmd = trim(colon + 1);
+            if (!*cmd || strlen(cmd) >= sizeof st->cmd) { why = "step: the command must be 1..2047 bytes"; goto range; }
+            snprintf(st->cmd, sizeof st->cmd, "%s", cmd);
             char *save = NULL;
             char *tok = strtok_r(s + 5, " \t", &save);
             if (!tok) goto bad;
+            if (!good_name(tok, sizeof st->name - 1, true)) { why = "step: NAME must be 1..63 of A-Z a-z 0-9 _ . -"; goto range; }
             snprintf(st->name, sizeof st->name, "%s", tok);
             while ((tok = strtok_r(NULL, " \t", &save))) {
                 char *eq = strchr(tok, '=');
                 if (!eq) goto bad;
                 *eq++ = '\0';
-                if (strcmp(tok, "retryable") == 0) st->retryable = strcmp(eq, "0") != 0;
-                else if (strcmp(tok, "essential") == 0) st->essential = strcmp(eq, "0") != 0;
-                else if (strcmp(tok, "optional") == 0) st->optional = strcmp(eq, "0") != 0;
-                else if (strcmp(tok, "timeout") == 0) { if (!parse_duration(eq, &st->timeout_ms)) goto bad; }
-                else if (st->nvars < MAX_VARS) {
+                if (strcmp(tok, "retryable") == 0) { if (!parse_flag(eq, &st->retryable)) { why = "retryable must be 0 or 1"; goto range; } }
+                else if (strcmp(tok, "essential") == 0) { if (!parse_flag(eq, &st->essential)) { why = "essential must be 0 or 1"; goto range; } }
+                else if (strcmp(tok, "optional") == 0) { if (!parse_flag(eq, &st->optional)) { why = "optional must be 0 or 1"; goto range; } }
+                else if (strcmp(tok, "timeout") == 0) {
+                    if (!parse_duration(eq, &st->timeout_ms)) { why = "timeout must be 0..86400000 ms (N, Nms or Ns)"; goto range; }
+                } else {
+                    if (st->nvars == MAX_VARS) { why = "a step has at most 8 variables"; goto range; }
+                    if (!good_name(tok, sizeof st->var[0][0] - 1, false) || strlen(eq) >= sizeof st->var[0][1]) {
+                        why = "a variable is NAME=VALUE, NAME 1..127 of A-Z a-z 0-9 _, VALUE at most 127 bytes";
+                        goto range;
+                    }
                     snprintf(st->var[st->nvars][0], sizeof st->var[0][0], "%s", tok);
                     snprintf(st->var[st->nvars][1], sizeof st->var[0][1], "%s", eq);
                     st->nvars++;
-                } else goto bad;
+                }
             }
         } else if ((strncmp(s, "handler ", 8) == 0 || strncmp(s, "notify ", 7) == 0) && colon) {
             bool handler = s[0] == 'h';
@@ -369,6 +454,9 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
             goto bad;
         }
         continue;
+    range:
+        fprintf(stderr, "%s:%u: %s\n", path, lineno, why);
+        return -1;
     bad:
         fprintf(stderr, "%s:%u: cannot read this line (set NAME=VALUE | step NAME [VAR=VALUE...]: CMD | "
                         "handler NAME: CMD | notify CHANNEL: CMD)\n", path, lineno);
@@ -379,6 +467,29 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
 }
 
 /* ---- the checkpoint ------------------------------------------------------ */
+/*
+ * A text file, every line in this order (format 2):
+ *
+ *   recov-workflow-checkpoint 2
+ *   workflow HASH8                 FNV-1a of the workflow file
+ *   policy NAME VERSION HASH8      the writer's policy
+ *   clock MS                       policy time skipped by --time-scale so far
+ *   status running|finished
+ *   step N                         the step to run (0-based)
+ *   phase step - | wait - | handler NAME
+ *   last_error NAME | -
+ *   skipped -  | 0/1 per step before N, ending in 1
+ *   metrics N N N N N N N N N N    (ok failed skipped retries run ok failed timed_out escalations resumes)
+ *   handler NAME RESULT MS HEX|-   0..32 lines, the handlers executed
+ *   state HEX                      the policy's P_save image (24 + L bytes)
+ *   crc HEX8                       CRC-32 of every byte before this line
+ *
+ * The CRC covers every byte of the file but its own line, which must be
+ * exactly "crc " + 8 lower-case hex digits + "\n" at the very end, so any
+ * change of any one byte (or any burst of up to 32 bits) is detected; then
+ * every value is range checked against the workflow and the policy.
+ */
+#define CKPT_FILE_MAX 65536
 
 static int save_checkpoint(const char *path, const workflow *w, const progress *p, const WF(state) *st)
 {
@@ -386,30 +497,38 @@ static int save_checkpoint(const char *path, const workflow *w, const progress *
     uint8_t bytes[WF(CHECKPOINT_MAX)];
     static char hex[2 * WF(CHECKPOINT_MAX) + 1];
     static char houts[2 * sizeof p->outs[0].output + 1];
-    WF(save)(st, bytes, sizeof bytes);
-    hex_encode(bytes, sizeof bytes, hex);
+    static char body[CKPT_FILE_MAX];
+    size_t nb = WF(save)(st, bytes, sizeof bytes), len = 0;
+    if (nb == 0) { fprintf(stderr, "workflow_runner: cannot save the policy state\n"); return -1; }
+    hex_encode(bytes, nb, hex);
+#define PUT(...) (len += (size_t)snprintf(body + len, len < sizeof body ? sizeof body - len : 0, __VA_ARGS__))
+    PUT("recov-workflow-checkpoint 2\nworkflow %08lx\n", (unsigned long)w->hash);
+    PUT("policy %s %lu %08lx\n", WF_STR(WF_POLICY), (unsigned long)WF(POLICY_VERSION), (unsigned long)WF(POLICY_HASH));
+    PUT("clock %llu\n", (unsigned long long)g_skipped);
+    PUT("status %s\nstep %u\nphase %s %s\n", p->status, p->step, p->phase, p->phase_arg[0] ? p->phase_arg : "-");
+    PUT("last_error %s\nskipped %s\n", p->last_error[0] ? p->last_error : "-", p->skipped[0] ? p->skipped : "-");
+    PUT("metrics %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu\n", p->steps_ok, p->steps_failed, p->steps_skipped,
+        p->retries, p->handlers_run, p->handlers_ok, p->handlers_failed, p->handlers_timed_out, p->escalations,
+        p->resumes);
+    for (unsigned i = 0; i < p->nout; i++) {
+        const handler_output *h = &p->outs[i];
+        hex_encode((const uint8_t *)h->output, strlen(h->output), houts);
+        PUT("handler %s %s %lu %s\n", h->name, h->result, (unsigned long)h->ms, houts[0] ? houts : "-");
+    }
+    PUT("state %s\n", hex);
+    if (len + 14 > sizeof body) { fprintf(stderr, "workflow_runner: checkpoint too large\n"); return -1; }
+    PUT("crc %08lx\n", (unsigned long)crc32_ieee(body, len));
+#undef PUT
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "w");
     if (!f) { fprintf(stderr, "workflow_runner: %s: %s\n", tmp, strerror(errno)); return -1; }
-    fprintf(f, "recov-workflow-checkpoint 1\n");
-    fprintf(f, "workflow %08lx\n", (unsigned long)w->hash);
-    fprintf(f, "policy %s %lu %08lx\n", WF_STR(WF_POLICY), (unsigned long)WF(POLICY_VERSION), (unsigned long)WF(POLICY_HASH));
-    fprintf(f, "status %s\nstep %u\nphase %s %s\n", p->status, p->step, p->phase, p->phase_arg[0] ? p->phase_arg : "-");
-    fprintf(f, "last_error %s\nskipped %s\n", p->last_error[0] ? p->last_error : "-", p->skipped[0] ? p->skipped : "-");
-    fprintf(f, "metrics %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu\n", p->steps_ok, p->steps_failed, p->steps_skipped,
-            p->retries, p->handlers_run, p->handlers_ok, p->handlers_failed, p->handlers_timed_out, p->escalations,
-            p->resumes);
-    for (unsigned i = 0; i < p->nout; i++) {
-        const handler_output *h = &p->outs[i];
-        hex_encode((const uint8_t *)h->output, strlen(h->output), houts);
-        fprintf(f, "handler %s %s %lu %s\n", h->name, h->result, (unsigned long)h->ms, houts[0] ? houts : "-");
-    }
-    fprintf(f, "state %s\n", hex);
-    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    bool ok = fwrite(body, 1, len, f) == len;
+    ok = fflush(f) == 0 && fsync(fileno(f)) == 0 && ok;
     ok = fclose(f) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
         fprintf(stderr, "workflow_runner: cannot write %s: %s\n", path, strerror(errno));
+        remove(tmp);
         return -1;
     }
     /* make the rename itself durable */
@@ -437,47 +556,186 @@ static const char *load_result_text(recov_load r)
     return "unknown result";
 }
 
-/* 1 loaded, 0 no checkpoint, -1 rejected (message printed). */
+/* The checkpoint parser: one line at a time, each checked exactly.  A
+ * failure sets `why` (a static text or the reason buffer). */
+typedef struct ckpt_reader {
+    char *next;                 /* the rest of the body */
+    unsigned lineno;
+    const char *why;
+    char reason[160];
+} ckpt_reader;
+
+/* the next line if it starts with "KEY " (the rest in *rest), else NULL */
+static char *ck_line(ckpt_reader *r, const char *key)
+{
+    if (r->why) return NULL;
+    char *line = r->next, *nl = strchr(line, '\n');
+    size_t kl = strlen(key);
+    r->lineno++;
+    if (!nl) { r->why = "a line without its end"; return NULL; }
+    *nl = '\0';
+    r->next = nl + 1;
+    if (strncmp(line, key, kl) != 0 || line[kl] != ' ') {
+        snprintf(r->reason, sizeof r->reason, "line %u is not '%s ...'", r->lineno, key);
+        r->why = r->reason;
+        return NULL;
+    }
+    return line + kl + 1;
+}
+
+static void ck_bad(ckpt_reader *r, const char *what)
+{
+    if (r->why) return;
+    snprintf(r->reason, sizeof r->reason, "line %u: %s", r->lineno, what);
+    r->why = r->reason;
+}
+
+/* the space-separated fields of s, exactly n of them, into f[] */
+static bool ck_fields(char *s, char **f, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        f[i] = s;
+        char *sp = strchr(s, ' ');
+        if ((i + 1 < n) != (sp != NULL) || f[i][0] == '\0' || f[i][0] == ' ') return false;
+        if (sp) { *sp = '\0'; s = sp + 1; }
+    }
+    return true;
+}
+
+static bool ck_hex8(const char *s, unsigned long *v)
+{
+    if (strlen(s) != 8) return false;
+    unsigned long x = 0;
+    for (int i = 0; i < 8; i++) {
+        int d = hexval(s[i]);
+        if (d < 0) return false;
+        x = x << 4 | (unsigned long)d;
+    }
+    *v = x;
+    return true;
+}
+
+static bool ck_num(const char *s, uint64_t hi, uint64_t *v) { return parse_digits(s, strlen(s), hi, v) == 0; }
+
+/* 1 loaded, 0 no checkpoint, -1 rejected (message printed; the file is left as it was). */
 static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(state) *st)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : (fprintf(stderr, "workflow_runner: %s: %s\n", path, strerror(errno)), -1);
-    static char line[8192];
+    static char body[CKPT_FILE_MAX + 1];
     static uint8_t bytes[4096];
-    char pname[64] = "", arg[64];
-    unsigned long ver = 0, hash = 0, whash = 0;
-    long nbytes = -1;
-    bool header = false;
-    memset(p, 0, sizeof *p);
-    while (fgets(line, sizeof line, f)) {
-        if (strcmp(line, "recov-workflow-checkpoint 1\n") == 0) header = true;
-        else if (sscanf(line, "workflow %lx", &whash) == 1) {}
-        else if (sscanf(line, "policy %63s %lu %lx", pname, &ver, &hash) == 3) {}
-        else if (sscanf(line, "status %15s", p->status) == 1) {}
-        else if (sscanf(line, "step %u", &p->step) == 1) {}
-        else if (sscanf(line, "phase %15s %31s", p->phase, p->phase_arg) == 2) { if (!strcmp(p->phase_arg, "-")) p->phase_arg[0] = 0; }
-        else if (sscanf(line, "last_error %31s", p->last_error) == 1) { if (!strcmp(p->last_error, "-")) p->last_error[0] = 0; }
-        else if (sscanf(line, "skipped %64s", p->skipped) == 1) { if (!strcmp(p->skipped, "-")) p->skipped[0] = 0; }
-        else if (sscanf(line, "metrics %lu %lu %lu %lu %lu %lu %lu %lu %lu %lu", &p->steps_ok, &p->steps_failed,
-                        &p->steps_skipped, &p->retries, &p->handlers_run, &p->handlers_ok, &p->handlers_failed,
-                        &p->handlers_timed_out, &p->escalations, &p->resumes) == 10) {}
-        else if (strncmp(line, "handler ", 8) == 0 && p->nout < MAX_OUTPUTS) {
-            handler_output *h = &p->outs[p->nout];
-            unsigned long ms;
-            if (sscanf(line, "handler %31s %15s %lu %63s", h->name, h->result, &ms, arg) < 4) goto bad;
-            h->ms = (uint32_t)ms;
-            const char *hx = strrchr(line, ' ') + 1;
-            long k = strcmp(arg, "-") == 0 ? 0 : hex_decode(hx, (uint8_t *)h->output, sizeof h->output - 1);
-            if (k < 0) goto bad;
-            h->output[k] = '\0';
-            p->nout++;
-        } else if (strncmp(line, "state ", 6) == 0) {
-            nbytes = hex_decode(line + 6, bytes, sizeof bytes);
-        } else goto bad;
-    }
+    size_t n = fread(body, 1, CKPT_FILE_MAX, f);
+    bool more = fgetc(f) != EOF, ioerr = ferror(f) != 0;
     fclose(f);
-    f = NULL;
-    if (!header || nbytes < 0 || !p->status[0] || !p->phase[0]) goto bad;
+    ckpt_reader rd = {body, 0, NULL, ""};
+    char pname[64] = "";
+    unsigned long ver = 0, hash = 0, whash = 0, crc = 0;
+    long nbytes = -1;
+    body[n] = '\0';
+    memset(p, 0, sizeof *p);
+    /* 1. the CRC line at the very end, over every byte before it */
+    if (ioerr) { rd.why = "read error"; goto bad; }
+    if (more) { rd.why = "larger than any checkpoint"; goto bad; }
+    if (memchr(body, 0, n)) { rd.why = "a NUL byte"; goto bad; }
+    if (n < 13 || (n > 13 && body[n - 14] != '\n') || strncmp(body + n - 13, "crc ", 4) != 0 || body[n - 1] != '\n') {
+        rd.why = "no checksum line at its end";
+        goto bad;
+    }
+    body[n - 1] = '\0';
+    if (!ck_hex8(body + n - 9, &crc)) { rd.why = "no checksum line at its end"; goto bad; }
+    if (crc32_ieee(body, n - 13) != crc) { rd.why = "checksum mismatch"; goto bad; }
+    body[n - 13] = '\0';
+    /* 2. every line, in order, every value in range */
+    char *v, *fl[10];
+    uint64_t x;
+    if ((v = ck_line(&rd, "recov-workflow-checkpoint")) && strcmp(v, "2") != 0) ck_bad(&rd, "format is not 2");
+    if ((v = ck_line(&rd, "workflow")) && !ck_hex8(v, &whash)) ck_bad(&rd, "not a workflow hash");
+    if ((v = ck_line(&rd, "policy"))) {
+        uint64_t vv;
+        if (!ck_fields(v, fl, 3) || !good_name(fl[0], sizeof pname - 1, false) || !ck_num(fl[1], 0xffffffffu, &vv) ||
+            !ck_hex8(fl[2], &hash))
+            ck_bad(&rd, "not 'policy NAME VERSION HASH'");
+        else { snprintf(pname, sizeof pname, "%s", fl[0]); ver = (unsigned long)vv; }
+    }
+    if ((v = ck_line(&rd, "clock"))) {
+        if (!ck_num(v, (uint64_t)1 << 53, &x)) ck_bad(&rd, "clock out of range");
+        else g_skipped = x;
+    }
+    if ((v = ck_line(&rd, "status"))) {
+        if (strcmp(v, "running") != 0 && strcmp(v, "finished") != 0) ck_bad(&rd, "status is not running or finished");
+        else snprintf(p->status, sizeof p->status, "%s", v);
+    }
+    bool running = strcmp(p->status, "running") == 0;
+    if ((v = ck_line(&rd, "step"))) {
+        /* running: a step of this workflow; finished: at most one past the last */
+        if (!ck_num(v, running ? w->nsteps - 1u : w->nsteps, &x)) {
+            snprintf(rd.reason, sizeof rd.reason, "line %u: step '%.20s' is not 0..%u (the workflow has %u steps)", rd.lineno, v,
+                     running ? w->nsteps - 1u : w->nsteps, w->nsteps);
+            rd.why = rd.reason;
+        } else p->step = (unsigned)x;
+    }
+    if ((v = ck_line(&rd, "phase"))) {
+        if (!ck_fields(v, fl, 2)) ck_bad(&rd, "not 'phase WHAT ARG'");
+        else if ((strcmp(fl[0], "step") == 0 || strcmp(fl[0], "wait") == 0) && strcmp(fl[1], "-") == 0) {
+            snprintf(p->phase, sizeof p->phase, "%s", fl[0]);
+            if (!running && strcmp(fl[0], "step") != 0) ck_bad(&rd, "a finished run is in phase step");
+        } else if (strcmp(fl[0], "handler") == 0 && running && find_name(WF(handler_name), fl[1]) >= 0) {
+            snprintf(p->phase, sizeof p->phase, "handler");
+            snprintf(p->phase_arg, sizeof p->phase_arg, "%s", fl[1]);
+        } else ck_bad(&rd, "phase is not 'step -', 'wait -' or 'handler NAME' of a policy handler");
+    }
+    if ((v = ck_line(&rd, "last_error"))) {
+        if (strcmp(v, "-") != 0 && find_name(WF(error_name), v) < 0) ck_bad(&rd, "last_error is not an error of the policy");
+        else if (strcmp(v, "-") != 0) snprintf(p->last_error, sizeof p->last_error, "%s", v);
+    }
+    unsigned nskips = 0;
+    if ((v = ck_line(&rd, "skipped")) && strcmp(v, "-") != 0) {
+        size_t k = strlen(v);
+        if (k > p->step || strspn(v, "01") != k || v[k - 1] != '1') ck_bad(&rd, "skipped is not 0/1 per step before the current one");
+        else {
+            snprintf(p->skipped, sizeof p->skipped, "%s", v);
+            for (size_t i = 0; i < k; i++) nskips += v[i] == '1';
+        }
+    }
+    if ((v = ck_line(&rd, "metrics"))) {
+        unsigned long *m[10] = {&p->steps_ok, &p->steps_failed, &p->steps_skipped, &p->retries, &p->handlers_run,
+                                &p->handlers_ok, &p->handlers_failed, &p->handlers_timed_out, &p->escalations, &p->resumes};
+        bool ok = ck_fields(v, fl, 10);
+        for (int i = 0; ok && i < 10; i++) {
+            ok = ck_num(fl[i], 0xffffffffu, &x);
+            *m[i] = (unsigned long)x;
+        }
+        if (!ok) ck_bad(&rd, "not 10 numbers of 0..4294967295");
+        else if (p->handlers_ok + p->handlers_failed != p->handlers_run || p->handlers_timed_out > p->handlers_failed ||
+                 p->steps_skipped != nskips)
+            ck_bad(&rd, "the metrics do not add up");
+    }
+    while (!rd.why && strncmp(rd.next, "handler ", 8) == 0) {
+        static const char *const results[] = {"ok", "failed", "timeout", "crashed", "missing", "interrupted"};
+        v = ck_line(&rd, "handler");
+        if (p->nout == MAX_OUTPUTS) { ck_bad(&rd, "more than 32 handler lines"); break; }
+        handler_output *h = &p->outs[p->nout];
+        bool ok = ck_fields(v, fl, 4) && find_name(WF(handler_name), fl[0]) >= 0 && ck_num(fl[2], 0xffffffffu, &x);
+        unsigned ri = 0;
+        while (ok && ri < 6 && strcmp(fl[1], results[ri]) != 0) ri++;
+        long k = 0;
+        if (ok && ri < 6 && strcmp(fl[3], "-") != 0)
+            k = strlen(fl[3]) % 2 ? -1 : hex_decode(fl[3], (uint8_t *)h->output, sizeof h->output - 1);
+        if (!ok || ri == 6 || k < 0 || memchr(h->output, 0, (size_t)k)) { ck_bad(&rd, "not 'handler NAME RESULT MS HEX'"); break; }
+        snprintf(h->name, sizeof h->name, "%s", fl[0]);
+        snprintf(h->result, sizeof h->result, "%s", fl[1]);
+        h->ms = (uint32_t)x;
+        h->output[k] = '\0';
+        p->nout++;
+    }
+    if ((v = ck_line(&rd, "state"))) {
+        size_t k = strlen(v);
+        nbytes = k % 2 ? -1 : hex_decode(v, bytes, sizeof bytes);
+        uint32_t plen = nbytes >= 24 ? (uint32_t)bytes[16] | (uint32_t)bytes[17] << 8 | (uint32_t)bytes[18] << 16 | (uint32_t)bytes[19] << 24 : 0;
+        if (nbytes < 24 || (uint64_t)plen + 24u != (uint64_t)nbytes) ck_bad(&rd, "not one policy state image");
+    }
+    if (!rd.why && *rd.next) { rd.lineno++; ck_bad(&rd, "lines after the state"); }
+    if (rd.why) goto bad;
     if (whash != w->hash) {
         fprintf(stderr, "workflow_runner: checkpoint %s belongs to another workflow file (%08lx, this one is %08lx); "
                         "remove it to start over\n", path, whash, (unsigned long)w->hash);
@@ -501,8 +759,8 @@ static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(
             (unsigned long)WF(POLICY_VERSION), (unsigned long)WF(POLICY_HASH));
     return -1;
 bad:
-    if (f) fclose(f);
-    fprintf(stderr, "workflow_runner: checkpoint %s rejected: not a workflow checkpoint or damaged; remove it to start over\n", path);
+    fprintf(stderr, "workflow_runner: checkpoint %s rejected: not a workflow checkpoint or damaged (%s); remove it to start over\n",
+            path, rd.why);
     return -1;
 }
 
@@ -616,6 +874,7 @@ static void dry_run(const workflow *w)
 static void usage(FILE *f)
 {
     fputs("usage: workflow_runner [--checkpoint FILE] [--dry-run] [--time-scale N] WORKFLOW\n"
+          "       workflow_runner --check WORKFLOW CHECKPOINT...   (checks checkpoints, runs nothing)\n"
           "exit: 0 done, 1 aborted, 2 usage/workflow/checkpoint error, 4 escalated\n", f);
 }
 
@@ -643,18 +902,49 @@ static void print_metrics(const progress *p, const char *result)
     printf("%s]\n}\n", p->nout ? "\n  " : "");
 }
 
+/* --check WORKFLOW CHECKPOINT...: each checkpoint read exactly as a resume
+ * would read it, and nothing run: "FILE: ok ..." on stdout, or the reason it
+ * is refused on stderr.  Exit 0 when all are sound, 2 otherwise. */
+static int check_checkpoints(int argc, char **argv)
+{
+    static workflow w;
+    static char text[1 << 16];
+    static progress p;
+    if (argc < 4) { usage(stderr); return 2; }
+    if (load_workflow(argv[2], &w, text, sizeof text) != 0) return 2;
+    int rc = 0;
+    for (int i = 3; i < argc; i++) {
+        WF(state) st;
+        WF(init)(&st, 0, 1);
+        g_skipped = 0;
+        int r = load_checkpoint(argv[i], &w, &p, &st);
+        if (r == 1)
+            printf("%s: ok (%s, step %u, phase %s%s%s)\n", argv[i], p.status, p.step + 1, p.phase,
+                   p.phase_arg[0] ? " " : "", p.phase_arg);
+        else if (r == 0)
+            fprintf(stderr, "workflow_runner: checkpoint %s: no such file\n", argv[i]);
+        if (r != 1) rc = 2;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *ckpt = NULL, *wpath = NULL;
     bool dry = false;
+    if (argc >= 2 && strcmp(argv[1], "--check") == 0) return check_checkpoints(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--checkpoint") == 0 && i + 1 < argc) ckpt = argv[++i];
         else if (strcmp(argv[i], "--dry-run") == 0) dry = true;
         else if (strcmp(argv[i], "--time-scale") == 0 && i + 1 < argc) {
-            char *end;
-            unsigned long n = strtoul(argv[++i], &end, 10);
-            if (*end || n == 0 || n > 1000000ul) { usage(stderr); return 2; }
+            uint64_t n;
+            if (parse_digits(argv[i + 1], strlen(argv[i + 1]), 1000000u, &n) != 0 || n == 0) {
+                fprintf(stderr, "workflow_runner: --time-scale: '%s' is not a number in 1..1000000\n", argv[i + 1]);
+                usage(stderr);
+                return 2;
+            }
             g_scale = (uint32_t)n;
+            i++;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) { usage(stdout); return 0; }
         else if (argv[i][0] == '-' || wpath) { usage(stderr); return 2; }
         else wpath = argv[i];
@@ -739,7 +1029,7 @@ int main(int argc, char **argv)
         while (d.kind == RECOV_RUN) {
             const char *hname = WF(handler_name)(d.id);
             const char *cmd = w.handler_cmd[d.id];
-            uint32_t limit = d.ms ? (d.ms / g_scale ? d.ms / g_scale : 1u) : 0u;
+            uint32_t limit = handler_limit(d.ms);
             snprintf(p.phase, sizeof p.phase, "handler");
             snprintf(p.phase_arg, sizeof p.phase_arg, "%s", hname);
             if (save_checkpoint(ckpt, &w, &p, &st) != 0) return 2;
@@ -775,8 +1065,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "workflow_runner:   decision: retry in %lu ms (attempt %u)\n", (unsigned long)d.ms, d.attempt);
             snprintf(p.phase, sizeof p.phase, "wait");
             p.phase_arg[0] = '\0';
+            /* the whole delay passes on the policy's clock, 1/scale of it in real time */
+            g_skipped += d.ms - d.ms / g_scale;
             if (save_checkpoint(ckpt, &w, &p, &st) != 0) return 2;
-            sleep_us((uint64_t)d.ms * 1000u / g_scale);
+            sleep_us((uint64_t)(d.ms / g_scale) * 1000u);
             continue;
         case RECOV_DEGRADE:
             fprintf(stderr, "workflow_runner:   decision: %s: step %s skipped, the workflow goes on\n",

@@ -150,6 +150,27 @@ static void test_bool_field_alone(void **st)
     done(&r);
 }
 
+/* A block's deadline is resolved once, here: its own, else (absent or 0)
+ * the policy's; 0 without either.  The back ends read only this field. */
+static void test_block_deadline_resolved(void **st)
+{
+    (void)st;
+    run r;
+    check_src(&r, HEAD "deadline 5s;\nclassify { code == 1 => a; _ => b; }\n"
+                       "on a { deadline 2s; abort; }\non b when code == 2 { deadline 0ms; abort; }\non _ { abort; }\n");
+    assert_non_null(r.ir);
+    assert_int_equal(r.ir->deadline_ms, 5000);
+    assert_int_equal(r.ir->blocks[0].deadline_ms, 2000);
+    assert_int_equal(r.ir->blocks[1].deadline_ms, 5000);
+    assert_int_equal(r.ir->blocks[2].deadline_ms, 5000);
+    done(&r);
+    check_src(&r, HEAD "classify { code == 1 => a; _ => b; }\non a { deadline 2s; abort; }\non _ { abort; }\n");
+    assert_non_null(r.ir);
+    assert_int_equal(r.ir->blocks[0].deadline_ms, 2000);
+    assert_int_equal(r.ir->blocks[1].deadline_ms, 0);
+    done(&r);
+}
+
 static void test_same_pattern_shares_a_bit(void **st)
 {
     (void)st;
@@ -264,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_comparison_normalised),
         cmocka_unit_test(test_bool_field_alone),
         cmocka_unit_test(test_same_pattern_shares_a_bit),
+        cmocka_unit_test(test_block_deadline_resolved),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_warning_flags),
         cmocka_unit_test(test_hash_ignores_layout),

@@ -1,0 +1,72 @@
+/* delay.c - see delay.h. */
+#include "delay.h"
+
+#include <stdlib.h>
+
+#include "recov/recov.h"
+
+int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
+{
+    const rc_ir_retry *r = &ir->retries[retry];
+    uint32_t prev_hi = r->base_ms;
+    int n = r->attempts;
+    for (uint32_t k = 1; k <= (uint32_t)n; k++) {
+        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, k);
+        d = recov_mul_milli(d, r->error_scale[error]);
+        d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
+        uint32_t lo = d, hi = d;
+        switch (r->jitter) {
+        case RC_JITTER_PERCENT: {
+            uint32_t p = (d / 100u) * r->jitter_pct + (d % 100u) * r->jitter_pct / 100u;
+            lo = d - p;
+            hi = d > UINT32_MAX - p ? UINT32_MAX : d + p;
+            break;
+        }
+        case RC_JITTER_FULL: lo = 0; break;
+        case RC_JITTER_EQUAL: lo = d / 2u; hi = d / 2u + d / 2u; break;
+        case RC_JITTER_DECORRELATED:
+            lo = r->base_ms;
+            hi = prev_hi > UINT32_MAX / 3u ? UINT32_MAX : prev_hi * 3u;
+            if (hi < lo) hi = lo;
+            break;
+        default: break;
+        }
+        if (lo > r->max_ms) lo = r->max_ms;
+        if (hi > r->max_ms) hi = r->max_ms;
+        prev_hi = hi;
+        los[k - 1] = lo;
+        his[k - 1] = hi;
+    }
+    return n;
+}
+
+rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error)
+{
+    const rc_ir_retry *r = &ir->retries[retry];
+    rc_delay_bounds b = {0, 0, 0, r->attempts};
+    uint32_t *lo = malloc(sizeof *lo * (size_t)r->attempts), *hi = malloc(sizeof *hi * (size_t)r->attempts);
+    if (!lo || !hi) { free(lo); free(hi); return b; }
+    int n = rc_delay_retry(ir, retry, error, lo, hi);
+    for (int i = 0; i < n; i++) {
+        b.min_total += lo[i];
+        b.max_total += hi[i];
+        if (hi[i] > b.max_single) b.max_single = hi[i];
+    }
+    free(lo);
+    free(hi);
+    return b;
+}
+
+rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error)
+{
+    rc_delay_bounds t = {0, 0, 0, 0};
+    for (int s = 0; s < b->nsteps; s++) {
+        if (b->steps[s].kind != RC_IR_RETRY) continue;
+        rc_delay_bounds d = rc_delay_retry_bounds(ir, b->steps[s].retry, error);
+        t.min_total += d.min_total;
+        t.max_total += d.max_total;
+        if (d.max_single > t.max_single) t.max_single = d.max_single;
+        t.retries += d.retries;
+    }
+    return t;
+}

@@ -1,0 +1,32 @@
+/* delay.h - the delay arithmetic of retry strategies: per-retry delay
+ * bounds over every jitter draw, and their totals.  The IR's own
+ * arithmetic, shared by explain, diff and the time analyses. */
+#ifndef RC_DELAY_H
+#define RC_DELAY_H
+
+#include <stdint.h>
+
+#include "ir.h"
+
+/* Bounds of the total delay of a retry step's retries for one error:
+ * best and worst case over every jitter draw (the `honor` floor can only
+ * raise the delays and is not included). */
+typedef struct rc_delay_bounds {
+    uint64_t min_total, max_total;
+    uint32_t max_single;
+    int retries;
+} rc_delay_bounds;
+
+/* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of
+ * the strategy; both arrays need `attempts` slots.  Returns attempts. */
+int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
+
+/* The totals of rc_delay_retry: min_total and max_total sum the retries'
+ * bounds, max_single is the largest upper bound, retries = attempts. */
+rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error);
+
+/* The same over every retry step of block b, each run to its end, for
+ * error e (retries: their sum; max_single: the largest). */
+rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error);
+
+#endif
