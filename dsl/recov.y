@@ -277,7 +277,11 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_RUN "'run'" KW_TIMEOUT "'timeout'" KW_FALLBACK "'fallback'"
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
-%token <id> KW_IMPORT "'import'" KW_MINUS "'minus'" KW_STRUCT "'struct'"
+%token <id> KW_IMPORT "'import'" KW_PARAM "'param'" KW_STRUCT "'struct'"
+/* KW_MINUS is the last keyword: is_kw below and rc_lex (front/parse.c) take
+ * KW_POLICY..KW_MINUS as the keywords; a new keyword goes after it and
+ * moves both. */
+%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'"
 
 %left OR
 %left AND
@@ -286,7 +290,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <decl> decl
 %type <id> kwname kwname_nowhen
 %type <ident> name cname
-%type <val> lit value
+%type <val> lit value num
 %type <cmp> cmpop
 %type <expr> cond atom
 %type <pat> pat
@@ -350,6 +354,17 @@ decl:
         { $$ = mk_decl(ctx, RC_D_FAULT, @$); $$->fields = $1.head; }
   | KW_CONST name '=' value ';'
         { $$ = mk_decl(ctx, RC_D_CONST, @$); $$->name = $2; $$->value = $4; }
+  | KW_PARAM IDENT ':' name KW_IN lit DOTDOT lit '=' lit ';'
+        {
+            $$ = mk_decl(ctx, RC_D_PARAM, @$);
+            $$->name = mk_id($2, @2); $$->cls = $4; $$->range_lo = $6; $$->range_hi = $8; $$->value = $10;
+        }
+  | KW_PARAM kwname ':' name KW_IN lit DOTDOT lit '=' lit ';'
+        {
+            rc_diag_error(ctx->diag, @2, "a parameter cannot be called '%s': it is a keyword, and a parameter "
+                          "stands where numbers do", $2);
+            $$ = NULL;
+        }
   | KW_CLASS name ';'
         { $$ = mk_decl(ctx, RC_D_CLASS, @$); $$->name = $2; }
   | KW_CLASS name KW_RETRYABLE ';'
@@ -374,8 +389,12 @@ decl:
         { $$ = mk_decl(ctx, RC_D_BUDGET, @$); $$->name = $2; $$->settings = $3.head; }
   | esc_block '}'
         { $$ = mk_decl(ctx, RC_D_ESCALATION, @$); $$->esc = $1.head; }
-  | KW_DEADLINE lit ';'
+  | KW_DEADLINE num ';'
         { $$ = mk_decl(ctx, RC_D_DEADLINE, @$); $$->value = $2; }
+  | KW_ADAPTIVE KW_AGEING lit ';'
+        { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; }
+  | KW_ADAPTIVE KW_AGEING lit KW_INCIDENTS ';'
+        { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; $$->flag = true; }
   | KW_ON sels on_body '}'
         {
             $$ = mk_decl(ctx, RC_D_ON, @$);
@@ -503,15 +522,15 @@ retry_block:
   ;
 
 rsetting:
-    KW_ATTEMPTS lit ';'
+    KW_ATTEMPTS num ';'
         { $$ = mk_set(ctx, RC_S_ATTEMPTS, @$); $$->v[0] = $2; }
-  | KW_BACKOFF name KW_BASE lit ';'
+  | KW_BACKOFF name KW_BASE num ';'
         { $$ = mk_set(ctx, RC_S_BACKOFF, @$); $$->word = $2; $$->v[0] = $4; }
-  | KW_BACKOFF name KW_BASE lit KW_FACTOR lit ';'
+  | KW_BACKOFF name KW_BASE num KW_FACTOR num ';'
         { $$ = mk_set(ctx, RC_S_BACKOFF, @$); $$->word = $2; $$->v[0] = $4; $$->v[1] = $6; }
-  | KW_BACKOFF name KW_BASE lit KW_MAX lit ';'
+  | KW_BACKOFF name KW_BASE num KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_BACKOFF, @$); $$->word = $2; $$->v[0] = $4; $$->v[2] = $6; }
-  | KW_BACKOFF name KW_BASE lit KW_FACTOR lit KW_MAX lit ';'
+  | KW_BACKOFF name KW_BASE num KW_FACTOR num KW_MAX num ';'
         {
             $$ = mk_set(ctx, RC_S_BACKOFF, @$);
             $$->word = $2; $$->v[0] = $4; $$->v[1] = $6; $$->v[2] = $8;
@@ -526,7 +545,7 @@ rsetting:
         { $$ = mk_set(ctx, RC_S_SCALE_SEVERITY, @$); $$->scales = $3.head; }
   | KW_HONOR name ';'
         { $$ = mk_set(ctx, RC_S_HONOR, @$); $$->word = $2; }
-  | KW_MAX lit ';'
+  | KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_MAX, @$); $$->v[0] = $2; }
   ;
 
@@ -549,11 +568,11 @@ breaker_block:
   ;
 
 bsetting:
-    KW_OPEN KW_AFTER lit KW_CONSECUTIVE KW_FAILURES ';'
+    KW_OPEN KW_AFTER num KW_CONSECUTIVE KW_FAILURES ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AFTER, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_AFTER lit KW_FAILURES KW_MINUS KW_SUCCESSES ';'
+  | KW_OPEN KW_AFTER num KW_FAILURES KW_MINUS KW_SUCCESSES ';'
         { $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_AFTER lit KW_FAILURES ';'
+  | KW_OPEN KW_AFTER num KW_FAILURES ';'
         {
             /* the likely mistake: no counting mode.  Reported here; the
              * statement is kept as net mode so that the breaker is not also
@@ -563,15 +582,15 @@ bsetting:
                           "one off)");
             $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3;
         }
-  | KW_OPEN KW_AT lit KW_OF KW_LAST lit KW_CALLS ';'
+  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
-  | KW_OPEN KW_AT lit KW_OF KW_LAST lit KW_CALLS KW_MIN lit ';'
+  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
-  | KW_OPEN KW_FOR lit ';'
+  | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_HALF_OPEN KW_PROBES lit ';'
+  | KW_HALF_OPEN KW_PROBES num ';'
         { $$ = mk_set(ctx, RC_S_PROBES, @$); $$->v[0] = $3; }
-  | KW_CLOSE KW_AFTER lit KW_SUCCESSES ';'
+  | KW_CLOSE KW_AFTER num KW_SUCCESSES ';'
         { $$ = mk_set(ctx, RC_S_CLOSE_AFTER, @$); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
@@ -586,7 +605,7 @@ budget_block:
   ;
 
 gsetting:
-    KW_RATIO lit KW_MIN lit KW_PER lit ';'
+    KW_RATIO num KW_MIN num KW_PER num ';'
         { $$ = mk_set(ctx, RC_S_RATIO, @$); $$->v[0] = $2; $$->v[1] = $4; $$->v[2] = $6; }
   ;
 
@@ -636,7 +655,7 @@ sel:
  * precise message instead of a generic syntax error. */
 on_body:
     '{'                             { EMPTY($$.steps); $$.deadline = no_val(); }
-  | on_body KW_DEADLINE lit ';'
+  | on_body KW_DEADLINE num ';'
         {
             $$ = $1;
             if ($$.steps.head)
@@ -660,20 +679,20 @@ step:
         { $$ = mk_step(ctx, RC_STEP_FALLBACK, @$); $$->alts = $3.head; $$->adaptive = true; }
   | KW_ADJUST name ';'
         { $$ = mk_step(ctx, RC_STEP_ADJUST, @$); $$->name = $2; }
-  | KW_ADJUST name KW_DELAY lit ';'
+  | KW_ADJUST name KW_DELAY num ';'
         { $$ = mk_step(ctx, RC_STEP_ADJUST, @$); $$->name = $2; $$->dur = $4; }
   | KW_RUN name ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; }
-  | KW_RUN name KW_TIMEOUT lit ';'
+  | KW_RUN name KW_TIMEOUT num ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; $$->dur = $4; }
   | KW_RUN name ',' names ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head; }
-  | KW_RUN name ',' names KW_TIMEOUT lit ';'
+  | KW_RUN name ',' names KW_TIMEOUT num ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head;
           $$->dur = $6; }
   | KW_RUN KW_ADAPTIVE adaptive_names ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; }
-  | KW_RUN KW_ADAPTIVE adaptive_names KW_TIMEOUT lit ';'
+  | KW_RUN KW_ADAPTIVE adaptive_names KW_TIMEOUT num ';'
         { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; $$->dur = $5; }
   | KW_DEGRADE name ';'
         { $$ = mk_step(ctx, RC_STEP_DEGRADE, @$); $$->name = $2; }
@@ -711,6 +730,12 @@ value:
   | name                { $$ = mk_val(RC_AV_NAME, 0, $1.name, @1); }
   ;
 
+/* A number in a setting or step: a literal, or a `param` (checked). */
+num:
+    lit
+  | IDENT               { $$ = mk_val(RC_AV_NAME, 0, $1, @1); }
+  ;
+
 name:
     IDENT               { $$ = mk_id($1, @1); }
   | kwname              { $$ = mk_id($1, @1); }
@@ -737,7 +762,7 @@ kwname_nowhen:
   | KW_BUDGET | KW_RATIO | KW_PER | KW_ESCALATION | KW_WITHIN | KW_UNRESOLVED
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
-  | KW_IMPORT | KW_MINUS | KW_STRUCT
+  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_MINUS
   ;
 
 %%
@@ -766,7 +791,7 @@ static void rc_yyerror(rc_loc *loc, void *scanner, rc_pctx *ctx, const char *msg
 
 static bool is_kw(yysymbol_kind_t k)
 {
-    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_STRUCT;
+    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_MINUS;
 }
 
 /* How the offending token is shown: its source text, quoted and shortened. */
@@ -877,7 +902,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         } else {
             rc_diag_error(d, loc,
                           "expected a declaration (policy, import, fault, const, class, error, classify, "
-                          "retry, breaker, budget, escalation, deadline or on) before %s", what);
+                          "retry, breaker, budget, escalation, deadline, param or on) before %s", what);
         }
         return 0;
     }
@@ -907,7 +932,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
     for (size_t i = 0; i < sizeof rc_blocks / sizeof rc_blocks[0]; i++) {
         if (!has[rc_blocks[i].marker] || has[YYSYMBOL_IDENT]) continue;
         bool decl_kw = t == YYSYMBOL_KW_POLICY || t == YYSYMBOL_KW_IMPORT || t == YYSYMBOL_KW_FAULT ||
-                       t == YYSYMBOL_KW_CONST || t == YYSYMBOL_KW_CLASS || t == YYSYMBOL_KW_ERROR ||
+                       t == YYSYMBOL_KW_CONST || t == YYSYMBOL_KW_PARAM || t == YYSYMBOL_KW_CLASS || t == YYSYMBOL_KW_ERROR ||
                        t == YYSYMBOL_KW_CLASSIFY || t == YYSYMBOL_KW_BREAKER || t == YYSYMBOL_KW_BUDGET ||
                        t == YYSYMBOL_KW_ESCALATION || t == YYSYMBOL_KW_ON ||
                        (t == YYSYMBOL_KW_RETRY && !has[YYSYMBOL_KW_RETRY]);

@@ -5,10 +5,9 @@
 #ifndef RC_ANALYZE_H
 #define RC_ANALYZE_H
 
-#include "ast.h"
 #include "diag.h"
 #include "ir.h"
 
-void rc_analyze(const rc_ir *ir, const rc_ast_policy *ast, rc_diag *d);
+void rc_analyze(const rc_ir *ir, rc_diag *d);
 
 #endif

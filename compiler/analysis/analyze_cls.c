@@ -11,13 +11,6 @@
 
 #include "analyze_int.h"
 
-static const rc_ast_rule *ast_rules(const rc_ast_policy *p)
-{
-    for (const rc_ast_decl *d = p ? p->decls : NULL; d; d = d->next)
-        if (d->kind == RC_D_CLASSIFY) return d->rules;
-    return NULL;
-}
-
 static int rule_line(const rc_ir *ir, int r) { return ir->rules[r].loc.line; }
 
 /* -Wunreachable-rule for rule r (S: the rules' sets): the rules that take
@@ -99,15 +92,14 @@ void rc_an_classify(rc_an *an)
     rc_cidx *U = rc_cidx_new(sp, &U0);   /* the faults no rule so far matches */
     rc_cset_free(&U0);
     memset(&an->classified, 0, sizeof an->classified);
-    const rc_ast_rule *ar = ast_rules(an->ast);
-    for (int r = 0; r < ir->nrules; r++, ar = ar ? ar->next : NULL) {
+    for (int r = 0; r < ir->nrules; r++) {
         const rc_ir_rule *rule = &ir->rules[r];
         const rc_cset *Sr = &S[rule->cond];
         bool is_true = ir->exprs[rule->cond].kind == RC_X_TRUE;
         /* the last rule of a classify proven exhaustive without `_` was made
          * a catch-all by the checker; its own condition is not analysed */
-        bool converted = is_true && ar && ar->cond;
-        rc_loc at = is_true && ar && !ar->cond ? ar->loc : rule->loc;
+        bool converted = rule->implicit_catchall;
+        rc_loc at = rule->loc;
         if (before) rc_cidx_get(sp, U, &before[r]);
         if (Sr->unknown || rc_cidx_unknown(U)) an->exact = false;
         rc_cset I;

@@ -2,14 +2,12 @@
 #ifndef RC_ANALYZE_INT_H
 #define RC_ANALYZE_INT_H
 
-#include "ast.h"
 #include "diag.h"
 #include "ir.h"
 #include "space.h"
 
 typedef struct rc_an {
     const rc_ir *ir;
-    const rc_ast_policy *ast;
     rc_diag *d;
     rc_space sp;
     bool exact;                 /* false once a set became unknown */
@@ -26,7 +24,7 @@ void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
 void rc_an_budget_retry(rc_an *an);
 
-/* A witness fault classified as error e (rtest `fail` fields); false when the
+/* analyze_witness.c: a witness fault classified as error e (rtest `fail` fields); false when the
  * analysis does not know one. */
 bool rc_an_fault_for(rc_an *an, const rc_cset *s, char *buf, size_t n);
 

@@ -2,14 +2,13 @@
  * (-Wdeadline), retry steps that a breaker or a budget always refuses
  * (-Wbreaker-retry, -Wbudget-retry) and the escalation table (-Wescalation,
  * -Wescalation-level). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze_int.h"
 #include "delay.h"
-#include "rtest.h"
+#include "sim.h"
 
 static const char *const *const sev_names = rc_sev_names;
 
@@ -341,7 +340,7 @@ static bool reads_time(const rc_ir *ir, int root)
  * too: every count of successes is 0), and a RUN is followed by the next
  * failure (P_failed clears `pending`; the block goes on after the run).
  * Breakers are not modelled: the simulator replays the timeline before it is
- * printed. */
+ * printed (rc_sim_replay, the events and expectations held as data). */
 
 typedef struct tl_budget {
     uint64_t wstart;
@@ -381,6 +380,7 @@ typedef struct tl_event {
     rc_loc loc;                 /* the step that decides */
     uint32_t wait;              /* the worst case of its delay (retries), else 0 */
     char what[120];             /* the decision, as an .rtest expectation */
+    rc_sim_expect x;            /* the same, for the simulator's replay */
 } tl_event;
 
 typedef struct tl_plan {
@@ -408,6 +408,7 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
     bool allow = tl_fail(ir, st->bs, t);
     ev->t = t;
     ev->wait = 0;
+    ev->x = (rc_sim_expect){ .kind = RECOV_ABORT, .error = pl->e };
     for (;;) {
         if (st->pos >= b->nsteps) {
             ev->loc = b->loc;
@@ -426,6 +427,9 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
                 uint32_t lo = pl->lo[st->pos][st->sub], hi = pl->hi[st->pos][st->sub];
                 if (lo == hi) snprintf(ev->what, sizeof ev->what, "retry %u", hi);
                 else snprintf(ev->what, sizeof ev->what, "retry %u..%u", lo, hi);
+                ev->x.kind = RECOV_RETRY;
+                ev->x.lo = lo;
+                ev->x.hi = hi;
                 ev->wait = hi;
                 st->sub++;
                 return true;
@@ -435,6 +439,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             continue;
         case RC_IR_FALLBACK:
             if (st->sub < (uint32_t)x->nalts) {
+                ev->x.kind = RECOV_FALLBACK;
+                ev->x.id = x->alts[st->sub];
                 snprintf(ev->what, sizeof ev->what, "fallback %s", ir->alts[x->alts[st->sub++]].name);
                 return true;
             }
@@ -445,15 +451,21 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             st->pos++;
             st->sub = 0;
             snprintf(ev->what, sizeof ev->what, "adjust %s %u", ir->adjusts[x->id].name, x->ms);
+            ev->x = (rc_sim_expect){ .kind = RECOV_ADJUST, .id = x->id, .lo = x->ms, .hi = x->ms, .has_ms = true,
+                                     .error = pl->e };
             return true;
         case RC_IR_RUN:
             if (x->nalts == 0) {
                 st->pos++;
                 st->sub = 0;
                 snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->id].name, x->ms);
+                ev->x = (rc_sim_expect){ .kind = RECOV_RUN, .id = x->id, .lo = x->ms, .hi = x->ms, .has_ms = true,
+                                         .error = pl->e };
                 return true;
             }
             if (st->sub < (uint32_t)x->nalts) {
+                ev->x = (rc_sim_expect){ .kind = RECOV_RUN, .id = x->alts[st->sub], .lo = x->ms, .hi = x->ms,
+                                         .has_ms = true, .error = pl->e };
                 snprintf(ev->what, sizeof ev->what, "run %s %u", ir->handlers[x->alts[st->sub++]].name, x->ms);
                 return true;
             }
@@ -462,6 +474,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             continue;
         case RC_IR_DEGRADE:
             snprintf(ev->what, sizeof ev->what, "degrade %s", ir->modes[x->id].name);
+            ev->x.kind = RECOV_DEGRADE;
+            ev->x.id = x->id;
             st->ended = true;
             return true;
         case RC_IR_ABORT:
@@ -474,6 +488,8 @@ static bool tl_failure(const tl_plan *pl, tl_state *st, uint64_t t, tl_event *ev
             int ch = ir->escalation.channel[lv];
             snprintf(ev->what, sizeof ev->what, "escalate %s %s", ch >= 0 ? ir->channels[ch].name : "?",
                      sev_names[lv]);
+            /* a level without a channel matches no decision (id -1) */
+            ev->x = (rc_sim_expect){ .kind = RECOV_ESCALATE, .id = ch, .level = lv, .error = pl->e };
             st->ended = true;
             return true;
         }
@@ -528,58 +544,27 @@ static int tl_schedule(const tl_plan *pl, uint64_t delta, tl_budget *bs, tl_budg
     }
 }
 
-typedef struct tl_ctx {
-    const rc_ir *ir;
-    const rc_ast_policy *ast;
-} tl_ctx;
-
-static int tl_load(void *ctx, const char *path, const rc_ir **ir, const rc_ast_policy **ast)
+/* Replays the timeline on the simulator from P_init at tick 0 (seed 0),
+ * every failure with the witness fault: true when every decision is the one
+ * printed.  A timeline past the 32-bit tick range is not replayed. */
+static bool tl_replays(const rc_ir *ir, const tl_event *ev, int nev, const rc_sim_value *fault)
 {
-    (void)path;
-    const tl_ctx *c = ctx;
-    *ir = c->ir;
-    *ast = c->ast;
-    return 0;
-}
-
-/* Replays a scenario on the simulator: true when it parses and every
- * expectation holds. */
-static bool tl_replays(rc_an *an, const char *src)
-{
-    char *mem = NULL;
-    size_t mlen = 0;
-    FILE *sink = open_memstream(&mem, &mlen);
-    if (!sink) return false;
-    rc_diag d;
-    rc_diag_init(&d, "budget-timeline.rtest", src, strlen(src), sink);
-    rc_arena a;
-    rc_arena_init(&a);
-    rc_rtest_file f;
-    tl_ctx ctx = { an->ir, an->ast };
-    bool ok = rc_rtest_parse(&a, &d, src, strlen(src), tl_load, &ctx, &f) == 0 &&
-              rc_rtest_run_sim(&a, &f, false, sink) == 0;
-    rc_arena_free(&a);
-    fclose(sink);
-    free(mem);
-    return ok;
-}
-
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = *buf ? vsnprintf(*buf + *len, *cap - *len, fmt, ap) : -1;
-        va_end(ap);
-        if (k >= 0 && (size_t)k < *cap - *len) { *len += (size_t)k; return; }
-        size_t want = *cap * 2 + (k > 0 ? (size_t)k : 0) + 256;
-        char *nb = realloc(*buf, want);
-        if (!nb) return;
-        *buf = nb;
-        *cap = want;
+    rc_sim_event *se = calloc((size_t)nev, sizeof *se);
+    if (!se) return false;
+    bool ok = true;
+    for (int i = 0; i < nev && ok; i++) {
+        ok = ev[i].t <= UINT32_MAX && (i == 0 || ev[i].t >= ev[i - 1].t);
+        se[i] = (rc_sim_event){ .kind = RC_SIM_EV_FAIL, .t = (uint32_t)ev[i].t, .values = fault, .expect = ev[i].x };
     }
+    if (ok) {
+        rc_arena a;
+        rc_arena_init(&a);
+        rc_sim *sim = rc_sim_new(&a, ir);
+        ok = rc_sim_replay(sim, 0, 0, se, nev) == 0;
+        rc_arena_free(&a);
+    }
+    free(se);
+    return ok;
 }
 
 /* The timeline that draws the most retries out of budget gi towards step si
@@ -600,6 +585,12 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     char wit[512];
     int *atoms = calloc((size_t)an->sp.nvars + 1, sizeof *atoms);
     if (!atoms) return;
+    rc_arena fa;
+    rc_arena_init(&fa);
+    int nf = ir->nfields > 0 ? ir->nfields : 1;
+    int64_t *ints = RC_NEW_ARRAY(&fa, int64_t, nf);
+    const char **texts = RC_NEW_ARRAY(&fa, const char *, nf);
+    size_t *lens = RC_NEW_ARRAY(&fa, size_t, nf);
     for (int x = 0; x < ir->nerrors && e < 0; x++) {
         if (!b->errors[x]) continue;
         bool timed = false;
@@ -612,6 +603,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         const uint64_t *c = s.unknown || s.n == 0 ? NULL : rc_space_best_cube(&an->sp, &s);
         if (c) {
             rc_space_witness(&an->sp, 0, c, wit, sizeof wit, atoms);
+            rc_space_witness_values(&an->sp, 0, c, &fa, ints, texts, lens);
             e = x;
         }
         rc_cset_free(&s);
@@ -620,8 +612,12 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
         rc_diag_note(an->d, b->steps[si].loc, "(no timeline: the block takes its errors only at some attempts or "
                      "elapsed times)");
         free(atoms);
+        rc_arena_free(&fa);
         return;
     }
+    /* the witness as the simulator's fault (what the printed `fail` says) */
+    rc_sim_value *fault = RC_NEW_ARRAY(&fa, rc_sim_value, nf);
+    for (int f = 0; f < ir->nfields; f++) fault[f] = (rc_sim_value){ ints[f], texts[f], lens[f] };
     if (strcmp(wit, "(any fault)") == 0) wit[0] = '\0';
     const char *sp = wit[0] ? " " : "";
     const char *en = ir->errors[e].name;
@@ -660,16 +656,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     }
     uint64_t start = nroll * w - dl + delta;
 
-    char *src = NULL;
-    size_t len = 0, cap = 0;
-    bool replayed = false;
-    if (nev > 0) {
-        append(&src, &len, &cap, "policy -\nscenario \"budget\"\n");
-        for (int i = 0; i < nev; i++)
-            append(&src, &len, &cap, "at %llu fail%s%s -> %s as %s\n", (unsigned long long)ev[i].t, sp, wit,
-                   ev[i].what, en);
-        replayed = src && tl_replays(an, src);
-    }
+    bool replayed = nev > 0 && tl_replays(ir, ev, nev, fault);
     if (nev < 0) {
         rc_diag_note(an->d, b->steps[si].loc, "(a timeline that shows it has more than %d failures: not shown)",
                      BUDGET_TIMELINE_MAX);
@@ -707,7 +694,6 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
                              spent, nsp > 1 ? "are" : "is", ir->retries[b->steps[si].retry].name);
         }
     }
-    free(src);
     for (int k = 0; lo && hi && k <= si; k++) { free(lo[k]); free(hi[k]); }
     free(lo);
     free(hi);
@@ -715,6 +701,7 @@ static void budget_timeline(rc_an *an, int bi, int si, int gi, uint32_t dl)
     free(save);
     free(ev);
     free(atoms);
+    rc_arena_free(&fa);
 }
 
 /* The strategy names of the retry steps from..to-1 of b, quoted and joined

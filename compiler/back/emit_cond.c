@@ -97,7 +97,8 @@ void rc_em_fold_all(em *e, int ctx)
         case RC_X_TRUE: r = 1; break;
         case RC_X_CMP:
             operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
-            r = fold_cmp(x->op, x->value, lo, hi);
+            /* a parameter's comparison is never folded: its value is read at run time */
+            if (rc_ir_param_at(ir, RC_SLOT_EXPR, i, 0) < 0) r = fold_cmp(x->op, x->value, lo, hi);
             break;
         case RC_X_IN:
             operand(e, x, ctx, buf, sizeof buf, &lo, &hi, &sgn);
@@ -143,10 +144,17 @@ static void put_leaf(const em *e, rc_cout *o, const rc_ir_expr *x, int ctx)
     bool sgn;
     switch (x->kind) {
     case RC_X_TRUE: rc_cout_put(o, "1"); return;
-    case RC_X_CMP:
+    case RC_X_CMP: {
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
+        int pi = rc_ir_param_at(e->ir, RC_SLOT_EXPR, (int)(x - e->ir->exprs), 0);
+        if (pi >= 0) {
+            static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+            rc_cout_put(o, "%s %s s->prm%d", opd, ops[x->op], pi);
+            return;
+        }
         put_cmp(o, opd, x->op, x->value, sgn);
         return;
+    }
     case RC_X_IN: {
         operand(e, x, ctx, opd, sizeof opd, &lo, &hi, &sgn);
         int a = fold_cmp(RC_IR_GE, x->lo, lo, hi), b = fold_cmp(RC_IR_LE, x->hi, lo, hi);
@@ -233,7 +241,12 @@ void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *tabl
 {
     int n = e->ir->nerrors, k = rc_em_set_count(set, n);
     if (k == 1) {
-        for (int i = 0; i < n; i++) if (set[i]) rc_cout_put(o, "e == %du", i);
+        for (int i = 0; i < n; i++)
+            if (set[i]) {
+                /* the cast: e is unsigned, an enumerator is an int (MISRA 10.4) */
+                rc_cout_put(o, "e == (unsigned)");
+                rc_em_put_const(o, e->P, "ERR", e->ir->errors[i].name);
+            }
     } else if (n <= 32) {
         uint32_t m = 0;
         for (int i = 0; i < n; i++) if (set[i]) m |= (uint32_t)1u << i;
@@ -250,10 +263,6 @@ void rc_em_errset_table(em *e, const bool *set, const char *table)
     if (n <= 32 || k <= 1 || k == n) return;
     rc_cout *o = &e->oc;
     rc_cout_open(o, "static const uint8_t %s[%d] = {", table, n);
-    for (int i = 0; i < n; i++) {
-        if (i % 32 == 0) rc_cout_begin(o, "%du,", set[i] ? 1 : 0);
-        else rc_cout_put(o, " %du,", set[i] ? 1 : 0);
-        if (i % 32 == 31 || i == n - 1) rc_cout_endl(o);
-    }
+    for (int i = 0; i < n; i++) rc_cout_line(o, "%du, /* %s */", set[i] ? 1 : 0, e->ir->errors[i].name);
     rc_cout_close(o, "};");
 }

@@ -113,14 +113,47 @@ void rc_em_header(em *e, const char *header_name)
         free(n);
     }
 
+    if (ir->nparams) {   /* parameters (nothing at all without them) */
+        const char **pn = calloc((size_t)ir->nparams, sizeof *pn);
+        if (!pn) exit(3);
+        for (int i = 0; i < ir->nparams; i++) pn[i] = ir->params[i].name;
+        emit_enum(e, "param", "PARAM", "PARAM", pn, ir->nparams);
+        free(pn);
+        rc_cout_comment(o, "Values the host sets at run time (%s_set_params); durations in ms, percentages "
+                        "0..100, factors in thousandths.", P);
+        rc_cout_open(o, "typedef struct %s_params {", P);
+        for (int i = 0; i < ir->nparams; i++) {
+            const rc_ir_param *p = &ir->params[i];
+            const char *t = p->type == RC_PT_U8 || p->type == RC_PT_PERCENT ? "uint8_t"
+                          : p->type == RC_PT_U16 ? "uint16_t" : "uint32_t";
+            char lo[32], hi[32], df[32];
+            rc_ir_param_format(p, p->lo, lo, sizeof lo);
+            rc_ir_param_format(p, p->hi, hi, sizeof hi);
+            rc_ir_param_format(p, p->def, df, sizeof df);
+            rc_cout_line(o, "%s %s; /* %s in %s..%s, default %s */", t, p->name, rc_ptype_name(p->type), lo, hi, df);
+        }
+        rc_cout_close(o, "} %s_params;", P);
+        rc_cout_blank(o);
+    }
+
     /* members by size (u32, u16, u8) so the struct has no inner padding */
     rc_cout_comment(o, "The whole state (%d bytes); treat as opaque, save with %s_save.", rc_em_state_size(e), P);
     rc_cout_open(o, "struct %s_state {", P);
     static const char *const ty[5] = { "", "uint8_t", "uint16_t", "", "uint32_t" };
+    int width = 0;
+    for (int i = 0; i < e->nrecs; i++) {
+        int w = (int)(strlen(ty[e->recs[i].size]) + strlen(e->recs[i].decl)) + 2;
+        if (e->recs[i].decl[0] && w > width) width = w;
+    }
     for (int sz = 4; sz >= 1; sz /= 2)
         for (int i = 0; i < e->nrecs; i++)
-            if (e->recs[i].size == sz && e->recs[i].decl[0])
-                rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+            if (e->recs[i].size == sz && e->recs[i].decl[0]) {
+                int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;
+                if (e->recs[i].note[0])
+                    rc_cout_line(o, "%s %s;%*s /* %s */", ty[sz], e->recs[i].decl, width - w, "", e->recs[i].note);
+                else
+                    rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+            }
     rc_cout_close(o, "};");
     rc_cout_line(o, "typedef struct %s_state %s_state;", P, P);
     rc_cout_blank(o);
@@ -140,6 +173,14 @@ void rc_em_header(em *e, const char *header_name)
     static const char *const nm[] = { "class", "alt", "mode", "channel", "handler", "adjust" };
     for (size_t i = 0; i < sizeof nm / sizeof nm[0]; i++)
         rc_cout_line(o, "const char    *%s_%s_name(unsigned id);", P, nm[i]);
+    if (ir->nparams) {
+        rc_cout_line(o, "const char    *%s_param_name(unsigned id);", P);
+        rc_cout_line(o, "void           %s_params_default(%s_params *p);", P, P);
+        rc_cout_comment(o, "0: in force from the next call; else 1 + %s_PARAM_<NAME> of the first value outside "
+                        "its range, and nothing changes.", P);
+        rc_cout_line(o, "unsigned       %s_set_params(%s_state *s, const %s_params *p);", P, P, P);
+        rc_cout_line(o, "void           %s_get_params(const %s_state *s, %s_params *p);", P, P, P);
+    }
     rc_cout_blank(o);
     rc_cout_line(o, "#ifdef __cplusplus");
     rc_cout_line(o, "}");

@@ -7,6 +7,84 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Rating and ageing of learned counts (spec/semantics.md "Rating",
+ * "Ageing"): one pick function per kind of list an adaptive step reads (a
+ * call keeps P__run small enough to stay inlined: the stack budget), one
+ * halving function, one time check. */
+static void emit_learning_helpers(em *e)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const rc_ir *ir = e->ir;
+    bool kinds[2] = { false, false };
+    for (int b = 0; b < ir->nblocks; b++)
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].adaptive) kinds[ir->blocks[b].steps[i].kind == RC_IR_RUN] = true;
+    for (int k = 0; k < 2; k++) {
+        if (!kinds[k]) continue;
+        const char *w = k ? "hnd" : "alt";
+        int nids = k ? ir->nhandlers : ir->nalts;
+        rc_cout_line(o, "/* The untried entry of an adaptive list (tab, n entries, tried = the");
+        rc_cout_line(o, " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.");
+        rc_cout_line(o, " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each");
+        rc_cout_line(o, " * product is at most 2^32, so it is compared minus one (mod 2^32). */");
+        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_state *s, const %s *tab, unsigned n, uint16_t tried)",
+                     P, w, P, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)));
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "unsigned i;");
+        rc_cout_line(o, "unsigned best = n;");
+        rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+        rc_cout_open(o, "if ((((unsigned)tried >> i) & 1u) != 0u) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if (best == n) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "const uint32_t l = (((uint32_t)s->%s_ok[tab[i]] + 1u) * ((uint32_t)s->%s_failed[tab[best]] + 1u)) - 1u;", w, w);
+        rc_cout_line(o, "const uint32_t r = (((uint32_t)s->%s_ok[tab[best]] + 1u) * ((uint32_t)s->%s_failed[tab[i]] + 1u)) - 1u;", w, w);
+        rc_cout_open(o, "if (l > r) {");
+        rc_cout_line(o, "best = i;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return best;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+    if (!ir->age_incidents && !ir->age_ms) return;
+    rc_cout_line(o, "/* Ageing: every learned count >>= k (k <= 16). */");
+    rc_cout_line(o, "static void %s__age(%s_state *s, uint32_t k)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "unsigned i;");
+    for (int k = 0; k < 2; k++) {
+        if (!(k ? e->any_runlist : e->any_fallback)) continue;
+        const char *w = k ? "hnd" : "alt";
+        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", k ? ir->nhandlers : ir->nalts);
+        rc_cout_line(o, "s->%s_ok[i] = (uint16_t)((uint32_t)s->%s_ok[i] >> k);", w, w);
+        rc_cout_line(o, "s->%s_failed[i] = (uint16_t)((uint32_t)s->%s_failed[i] >> k);", w, w);
+        rc_cout_close(o, "}");
+    }
+    if (!e->any_fallback && !e->any_runlist) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)k;");
+        rc_cout_line(o, "(void)i;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    if (ir->age_ms) {
+        rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
+        rc_cout_line(o, "static void %s__age_time(%s_state *s, uint32_t now)", P, P);
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_open(o, "if (k != 0u) {");
+        rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
+        rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+}
+
 static void emit_helpers(em *e)
 {
     rc_cout *o = &e->oc;
@@ -40,6 +118,7 @@ static void emit_helpers(em *e)
     if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_learning_helpers(e);
 }
 
 /* The explicit stacks of the expression walks below (no recursion): room
@@ -164,16 +243,35 @@ static void emit_late_scans(em *e, const bool *scanned, const bool *late)
         if (late[t] && !scanned[t]) emit_scan(e, t);
 }
 
+/* `return P_ERR_NAME;` */
+static void emit_return_error(em *e, int err)
+{
+    rc_cout_begin(&e->oc, "return ");
+    rc_em_put_const(&e->oc, e->P, "ERR", e->ir->errors[err].name);
+    rc_cout_end(&e->oc, ";");
+}
+
+/* / * agent_call.recov:40 => rate_limit_exceeded * / before rule r's test */
+static void emit_rule_comment(em *e, int r)
+{
+    char what[120];
+    snprintf(what, sizeof what, "=> %s", e->ir->errors[e->ir->rules[r].error].name);
+    rc_em_src_comment(e, e->ir->rules[r].loc, what);
+}
+
 /* `if (x) { late scans; return rule r's error; }` */
 static void emit_test(em *e, int x, int r, const bool *scanned, const bool *late)
 {
     rc_cout *o = &e->oc;
+    emit_rule_comment(e, r);
+    rc_em_origin(e, e->ir->rules[r].loc);
     rc_cout_begin(o, "if (");
     rc_em_put_expr(e, o, x, CTX_CLASSIFY);
     rc_cout_end_open(o, ") {");
     emit_late_scans(e, scanned, late);
-    rc_cout_line(o, "return %du;", e->ir->rules[r].error);
+    emit_return_error(e, e->ir->rules[r].error);
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
 }
 
 /* The mask word that test x reads when it is exactly one pattern bit, else -1. */
@@ -185,13 +283,14 @@ static int match_word(const em *e, int x)
 }
 
 /* Test x is `F == v` on an unsigned integer fault field F with a constant
- * v: sets *field and *v. */
+ * v (no parameter): sets *field and *v. */
 static bool eq_test(const em *e, int x, int *field, int64_t *v)
 {
     const rc_ir *ir = e->ir;
     if (x < 0) return false;
     const rc_ir_expr *ex = &ir->exprs[x];
     if (ex->kind != RC_X_CMP || ex->op != RC_IR_EQ || ex->opd != RC_OPD_FIELD) return false;
+    if (rc_ir_param_at(ir, RC_SLOT_EXPR, x, 0) >= 0) return false;
     int64_t hi;
     switch (ir->fields[ex->field].type) {
     case RC_TY_U8: hi = UINT8_MAX; break;
@@ -244,9 +343,13 @@ static void emit_eq_table(em *e, const int (*it)[2], int i, int run, int64_t lo,
     }
     char name[80];
     snprintf(name, sizeof name, "%s__eq%d", e->P, k);
-    rc_cout_line(&e->oc, "/* classify: the error of %d rules `%s == v`, v = %" PRId64 "..%" PRId64 " (255: none) */", run,
-                 e->ir->fields[e->ir->exprs[it[i][1]].field].name, lo, lo + span - 1);
+    char what[160];
+    snprintf(what, sizeof what, "to line %d: the error of `%s == v`, v = %" PRId64 "..%" PRId64 " (255: none)",
+             e->ir->rules[it[i + run - 1][0]].loc.line, e->ir->fields[e->ir->exprs[it[i][1]].field].name, lo,
+             lo + span - 1);
+    rc_em_src_comment(e, e->ir->rules[it[i][0]].loc, what);
     rc_em_u32_array(&e->oc, "uint8_t", name, tab, (int)span, false);
+    rc_cout_blank(&e->oc);
     free(tab);
 }
 
@@ -317,7 +420,10 @@ static void emit_classify(em *e)
         int r = it[i][0];
         if (it[i][1] < 0) {
             emit_late_scans(e, scanned, late);
-            rc_cout_line(o, "return %du;", ir->rules[r].error);
+            emit_rule_comment(e, r);
+            rc_em_origin(e, ir->rules[r].loc);
+            emit_return_error(e, ir->rules[r].error);
+            rc_em_origin_end(e);
             break;
         }
         /* lazy scanning: a text field's DFA runs just before the first rule
@@ -333,8 +439,13 @@ static void emit_classify(em *e)
         int erun;
         int64_t elo, espan;
         if (eq_run(e, (const int (*)[2])it, nit, i, &erun, &elo, &espan)) {
-            char opd[96];
-            snprintf(opd, sizeof opd, "(uint32_t)f->%s", ir->fields[ir->exprs[it[i][1]].field].name);
+            char opd[96], what[160];
+            const char *fname = ir->fields[ir->exprs[it[i][1]].field].name;
+            snprintf(opd, sizeof opd, "(uint32_t)f->%s", fname);
+            snprintf(what, sizeof what, "to line %d: %d rules `%s == v`, by the table %s__eq%d",
+                     ir->rules[it[i + erun - 1][0]].loc.line, erun, fname, P, neq);
+            rc_em_src_comment(e, ir->rules[r].loc, what);
+            rc_em_origin(e, ir->rules[r].loc);
             if (elo > 0) {
                 rc_cout_open(o, "if ((%s - %" PRId64 "u) < %" PRId64 "u) {", opd, elo, espan);
                 rc_cout_line(o, "const unsigned c = %s__eq%d[%s - %" PRId64 "u];", P, neq, opd, elo);
@@ -347,6 +458,7 @@ static void emit_classify(em *e)
             rc_cout_line(o, "return c;");
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
+            rc_em_origin_end(e);
             neq++;
             i += erun - 1;
             continue;
@@ -369,7 +481,7 @@ static void emit_classify(em *e)
     free(dj);
     if (!done) {
         emit_late_scans(e, scanned, late);
-        rc_cout_line(o, "return %du;", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+        emit_return_error(e, ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
     }
     free(scanned);
     free(need);
@@ -388,6 +500,19 @@ static void emit_classify(em *e)
     rc_cout_blank(o);
 }
 
+/* The runtime's names of the IR's backoff and jitter kinds (same values). */
+static const char *const backoff_name[] = {
+    "RECOV_BACKOFF_CONSTANT", "RECOV_BACKOFF_LINEAR", "RECOV_BACKOFF_EXPONENTIAL" };
+static const char *const jitter_name[] = {
+    "RECOV_JITTER_NONE", "RECOV_JITTER_PERCENT", "RECOV_JITTER_FULL", "RECOV_JITTER_EQUAL",
+    "RECOV_JITTER_DECORRELATED" };
+_Static_assert(RC_BACKOFF_CONSTANT == RECOV_BACKOFF_CONSTANT && RC_BACKOFF_LINEAR == RECOV_BACKOFF_LINEAR
+               && RC_BACKOFF_EXPONENTIAL == RECOV_BACKOFF_EXPONENTIAL, "backoff kinds");
+_Static_assert(RC_JITTER_NONE == RECOV_JITTER_NONE && RC_JITTER_PERCENT == RECOV_JITTER_PERCENT
+               && RC_JITTER_FULL == RECOV_JITTER_FULL && RC_JITTER_EQUAL == RECOV_JITTER_EQUAL
+               && RC_JITTER_DECORRELATED == RECOV_JITTER_DECORRELATED, "jitter kinds");
+_Static_assert(RC_SEV_LOW == RECOV_SEV_LOW && RC_SEV_CRITICAL == RECOV_SEV_CRITICAL, "severities");
+
 /* Retry delay of strategy r ("Retry delay for retry n"). */
 static void emit_delay(em *e, int r)
 {
@@ -402,7 +527,11 @@ static void emit_delay(em *e, int r)
     rc_cout_line(o, "/* retry %s */", rt->name);
     rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
-    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %" PRIu32 "u, %" PRIu32 "u, n);", (int)rt->backoff, rt->base_ms, rt->factor_milli);
+    char nb[32], nf[32], nm[32];
+    rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
+    rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
+    rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
+    rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
     rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
@@ -410,13 +539,15 @@ static void emit_delay(em *e, int r)
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, (prev != 0u) ? prev : %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, (prev != 0u) ? prev : %s);",
+                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %" PRIu32 "u, %" PRIu32 "u);", (int)rt->jitter, rt->jitter_pct, rt->base_ms, rt->base_ms);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, %s);",
+                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
     }
     if (rt->max_ms != UINT32_MAX) {
-        rc_cout_open(o, "if (d > %" PRIu32 "u) {", rt->max_ms);
-        rc_cout_line(o, "d = %" PRIu32 "u;", rt->max_ms);
+        rc_cout_open(o, "if (d > %s) {", nm);
+        rc_cout_line(o, "d = %s;", nm);
         rc_cout_close(o, "}");
     }
     if (rt->honor_field >= 0) {
@@ -456,12 +587,14 @@ static void emit_budget_funcs(em *e)
     rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %" PRIu32 "u) {", i, ir->budgets[i].window_ms);
-        rc_cout_line(o, "s->bud%d_wstart = now;", i);
-        rc_cout_line(o, "s->bud%d_calls = 0u;", i);
-        rc_cout_line(o, "s->bud%d_retries = 0u;", i);
+        char nw[32];
+        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
+                     rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
+        rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
+        rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
+        rc_cout_line(o, "s->%s_retries = 0u;", e->bud[i]);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->bud%d_calls = %s__inc16(s->bud%d_calls);", i, P, i);
+        rc_cout_line(o, "s->%s_calls = %s__inc16(s->%s_calls);", e->bud[i], P, e->bud[i]);
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -475,13 +608,16 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
-        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %du / 100u;", i, ir->budgets[i].ratio_pct);
-        if (ir->budgets[i].min_retries) {
-            rc_cout_open(o, "if (lim < %du) {", ir->budgets[i].min_retries);
-            rc_cout_line(o, "lim = %du;", ir->budgets[i].min_retries);
+        char nr[32], nmin[32];
+        rc_cout_line(o, "lim = (uint32_t)s->%s_calls * %s / 100u;", e->bud[i],
+                     rc_em_num(e, RC_SLOT_RATIO, i, 0, ir->budgets[i].ratio_pct, nr, sizeof nr));
+        rc_em_num(e, RC_SLOT_MIN_RETRIES, i, 0, ir->budgets[i].min_retries, nmin, sizeof nmin);
+        if (ir->budgets[i].min_retries || rc_ir_param_at(ir, RC_SLOT_MIN_RETRIES, i, 0) >= 0) {
+            rc_cout_open(o, "if (lim < %s) {", nmin);
+            rc_cout_line(o, "lim = %s;", nmin);
             rc_cout_close(o, "}");
         }
-        rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
+        rc_cout_open(o, "if (s->%s_retries >= lim) {", e->bud[i]);
         rc_cout_line(o, "return 0;");
         rc_cout_close(o, "}");
     }
@@ -491,21 +627,25 @@ static void emit_budget_funcs(em *e)
 }
 
 /* A breaker's failure count back to zero (on opening and on closing). */
-static void emit_breaker_clear(rc_cout *o, const rc_ir_breaker *b, int i)
+static void emit_breaker_clear(em *e, int i)
 {
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
     if (rc_ir_breaker_counts_fails(b->mode)) {
-        rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+        rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
     } else {
-        rc_cout_line(o, "s->brk%d_window = 0u;", i);
-        rc_cout_line(o, "s->brk%d_n = 0u;", i);
+        rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
     }
 }
 
 /* A rate breaker's window has seen one more call. */
-static void emit_window_count(rc_cout *o, const rc_ir_breaker *b, int i)
+static void emit_window_count(em *e, int i)
 {
-    rc_cout_open(o, "if (s->brk%d_n < %du) {", i, b->window);
-    rc_cout_line(o, "s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);", i, i);
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_open(o, "if (s->%s_n < %du) {", e->brk[i], b->window);
+    rc_cout_line(o, "s->%s_n = (uint8_t)(s->%s_n + 1u);", e->brk[i], e->brk[i]);
     rc_cout_close(o, "}");
 }
 
@@ -513,17 +653,25 @@ static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->nbreakers > 0) {
+        rc_cout_comment(o, "the values of s->breaker_*_state");
+        rc_cout_line(o, "#define %s__CLOSED 0u", P);
+        rc_cout_line(o, "#define %s__OPEN 1u", P);
+        rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
+        rc_cout_blank(o);
+    }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__open%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_line(o, "static void %s__%s_open(%s_state *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 1u;", i);
-        rc_cout_line(o, "s->brk%d_opened_at = now;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
+        rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
+        emit_breaker_clear(e, i);
+        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -544,13 +692,13 @@ static void emit_escalate(em *e)
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
         if (!e->unres[l]) continue;
-        if (first) rc_cout_open(o, "if (lv == %du) {", l);
-        else rc_cout_reopen(o, "} else if (lv == %du) {", l);
+        if (first) rc_cout_open(o, "if (lv == %s) {", rc_em_sev_const(l));
+        else rc_cout_reopen(o, "} else if (lv == %s) {", rc_em_sev_const(l));
         first = false;
-        rc_cout_line(o, "s->unres%d = %s__inc16(s->unres%d);", l, P, l);
-        rc_cout_open(o, "if (s->unres%d >= %du) {", l, ir->escalation.unresolved_after[l]);
-        rc_cout_line(o, "s->unres%d = 0u;", l);
-        rc_cout_line(o, "lv = %du;", (int)ir->escalation.unresolved_to[l]);
+        rc_cout_line(o, "s->%s = %s__inc16(s->%s);", e->unres_name[l], P, e->unres_name[l]);
+        rc_cout_open(o, "if (s->%s >= %du) {", e->unres_name[l], ir->escalation.unresolved_after[l]);
+        rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
+        rc_cout_line(o, "lv = %s;", rc_em_sev_const((int)ir->escalation.unresolved_to[l]));
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
@@ -579,11 +727,13 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
         rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_line(o, "return %s__dec(s, RECOV_DEGRADE, %du, 0u);", P, st->id);
+        rc_cout_begin(o, "return %s__dec(s, RECOV_DEGRADE, ", P);
+        rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
+        rc_cout_end(o, ", 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %du);", P, st->level);
+        rc_cout_line(o, "return %s__escalate(s, %s);", P, rc_em_sev_const(st->level));
     } else {
         rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
     }
@@ -594,11 +744,14 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-    rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+    rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+    rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
     if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
-    rc_cout_line(o, "return %s__dec(s, %s, %du, %" PRIu32 "u);", e->P,
-                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id, st->ms);
+    char nms[32];
+    rc_cout_begin(o, "return %s__dec(s, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
+    else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
+    rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -615,8 +768,11 @@ static void emit_block(em *e, int bi)
         if (k == RC_IR_RETRY) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
     }
-    rc_cout_line(o, "/* on-block %d */", bi);
-    rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
+    char what[240];
+    rc_em_block_what(e, bi, what, sizeof what);
+    rc_em_src_comment(e, b->loc, what);
+    rc_em_origin(e, b->loc);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_state *s, const %s_fault *f, uint32_t el)", P, e->blk[bi], P, P);
     rc_cout_open(o, "{");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el) rc_cout_line(o, "(void)el;");
@@ -636,51 +792,62 @@ static void emit_block(em *e, int bi)
     if (b->nsteps == 1 && last_ends) {
         /* one step that ends the incident: no position to track (and no
          * one-clause switch, MISRA 16.6) */
+        rc_em_step_what(e, &b->steps[0], what, sizeof what);
+        rc_em_src_comment(e, b->steps[0].loc, what);
+        rc_em_origin(e, b->steps[0].loc);
         emit_final_step(e, &b->steps[0]);
+        rc_em_origin(e, b->loc);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
         rc_cout_blank(o);
         return;
     }
     rc_cout_open(o, "for (;;) {");
     if (dl && need_el && first_end > 0) {
+        char ndl[32];
+        rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
-                         dl, bi, first_end);
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline: the terminal step */",
+                         ndl, e->blk[bi], first_end);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %" PRIu32 "u) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
-                         dl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline, no terminal step */",
+                         ndl, e->blk[bi], first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->blk%d_pos) {", bi);
+    rc_cout_open(o, "switch (s->%s_pos) {", e->blk[bi]);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
         if (last_ends && i == b->nsteps - 1) rc_cout_label(o, "default:");
+        rc_em_step_what(e, st, what, sizeof what);
+        rc_em_src_comment(e, st->loc, what);
+        rc_em_origin(e, st->loc);
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
-            rc_cout_comment(o, "retry %s", rt->name);
-            rc_cout_begin(o, "if ((s->blk%d_sub < %du)", bi, rt->attempts);
-            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
+            char na[32];
+            rc_cout_begin(o, "if ((s->%s_sub < %s)", e->blk[bi],
+                          rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
+            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub + 1u);", e->blk[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
-                rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
+                rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub, s->blk%d_prev);", P, st->retry, bi, bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub, s->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub);", P, st->retry, e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = d;", e->blk[bi]);
             rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -693,37 +860,37 @@ static void emit_block(em *e, int bi)
         case RC_IR_FALLBACK: {
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
-            const char *learned = run ? "hnd_ok" : "alt_ok";
-            rc_cout_open(o, "{");
-            rc_cout_line(o, "unsigned i;");
-            rc_cout_line(o, "unsigned best = %du;", n);
-            rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-            rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) != 0u) {", bi);
-            rc_cout_line(o, "continue;");
-            rc_cout_close(o, "}");
+            const char *learned = run ? "hnd" : "alt";
             if (st->adaptive) {
-                rc_cout_open(o, "if ((best == %du) || (s->%s[%s__b%d_s%d[i]] > s->%s[%s__b%d_s%d[best]])) {",
-                             n, learned, P, bi, i, learned, P, bi, i);
-                rc_cout_line(o, "best = i;");
-                rc_cout_close(o, "}");
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->%s_sub);",
+                             P, learned, P, bi, i, n, e->blk[bi]);
             } else {
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "unsigned i;");
+                rc_cout_line(o, "unsigned best = %du;", n);
+                rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
+                rc_cout_open(o, "if ((((unsigned)s->%s_sub >> i) & 1u) == 0u) {", e->blk[bi]);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
+                rc_cout_close(o, "}");
+                rc_cout_close(o, "}");
             }
-            rc_cout_close(o, "}");
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub | (1u << best));", e->blk[bi], e->blk[bi]);
             rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
             if (run) {
                 rc_cout_line(o, "s->pending = %du;", bi + 1);
-                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %" PRIu32 "u);", P, P, bi, i, st->ms);
+                char nms[32];
+                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                             rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
                 rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -737,6 +904,7 @@ static void emit_block(em *e, int bi)
             break;
         }
     }
+    rc_em_origin(e, b->loc);
     if (!last_ends) {
         rc_cout_label(o, "default: /* ran off the end */");
         emit_end_abort(e);
@@ -744,6 +912,7 @@ static void emit_block(em *e, int bi)
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
     rc_cout_blank(o);
 }
 
@@ -758,11 +927,11 @@ static void emit_run(em *e)
     rc_cout_open(o, "{");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__blk%d(s, f, el);", P, b);
+        rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
     if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__blk%d(s, f, el);", P, ir->nblocks - 1);
+    rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -797,8 +966,13 @@ static void emit_select(em *e)
         int w = bl->when >= 0 ? rc_em_fold(e, bl->when, CTX_WHEN) : 1;
         if (k == 0 || w == 0) continue;
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
+        char what[240];
+        rc_em_block_what(e, b, what, sizeof what);
+        rc_em_src_comment(e, bl->loc, what);
+        rc_em_origin(e, bl->loc);
         if (k == ir->nerrors && w == 1) {
             rc_cout_line(o, "return %du;", b);
+            rc_em_origin_end(e);
             rc_cout_close(o, "}");
             rc_cout_blank(o);
             return;
@@ -818,6 +992,7 @@ static void emit_select(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return %du;", b);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
     }
     rc_cout_line(o, "return %du;", ir->nblocks);
     rc_cout_close(o, "}");
@@ -833,48 +1008,55 @@ static void emit_breaker_fail(em *e, int i)
     char tab[96];
     if (k == 0) return;
     snprintf(tab, sizeof tab, "%s__k%d_cnt", P, i);
-    rc_cout_line(o, "/* breaker %s */", b->name);
+    char errs[200];
+    rc_em_error_list(e, b->counts, errs, sizeof errs);
+    rc_cout_comment(o, "breaker %s counts %s", b->name, errs);
     if (k < e->ir->nerrors) {
         /* an outcome the breaker does not count gives its half-open probe back */
         rc_cout_begin(o, "if (!(");
         rc_em_put_errset(e, o, b->counts, tab);
         rc_cout_end_open(o, ")) {");
-        rc_cout_open(o, "if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {", i, i);
-        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);", i, i);
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+        rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
     } else {
         rc_cout_open(o, "{");
     }
-    rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+    rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
     if (rc_ir_breaker_counts_fails(b->mode)) {
-        rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        rc_cout_line(o, "s->%s_fails = %s__inc16(s->%s_fails);", e->brk[i], P, e->brk[i]);
+        char nt[32];
         if (b->threshold) {
-            rc_cout_open(o, "if (s->brk%d_fails >= %du) {", i, b->threshold);
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_open(o, "if (s->%s_fails >= %s) {", e->brk[i],
+                         rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
             rc_cout_close(o, "}");
         } else {
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         }
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
         if (b->window >= 32)
-            rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) | 1u;", i, i);
+            rc_cout_line(o, "s->%s_window = (s->%s_window << 1) | 1u;", e->brk[i], e->brk[i]);
         else
-            rc_cout_line(o, "s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-        emit_window_count(o, b, i);
-        rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
+            rc_cout_line(o, "s->%s_window = ((s->%s_window << 1) | 1u) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+        emit_window_count(e, i);
+        rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
         rc_cout_line(o, "nf++;");
         rc_cout_close(o, "}");
         rc_cout_begin(o, "if (");
-        if (b->min_calls) rc_cout_put(o, "(s->brk%d_n >= %du) && ", i, b->min_calls);
-        rc_cout_end_open(o, "((nf * 100u) >= (%du * (uint32_t)s->brk%d_n))) {", b->rate_pct, i);
-        rc_cout_line(o, "%s__open%d(s, now);", P, i);
+        char nmc[32], nrt[32];
+        if (b->min_calls)
+            rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         rc_cout_close(o, "}");
     }
-    rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-    rc_cout_line(o, "%s__open%d(s, now);", P, i);
+    rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+    rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
     rc_cout_close(o, "}");
@@ -890,11 +1072,12 @@ static void emit_entry_points(em *e)
     /* P_init */
     rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nrecs; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
+        else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     rc_cout_close(o, "}");
@@ -911,11 +1094,12 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %" PRIu32 "u)) {",
-                         i, i, ir->breakers[i].open_ms);
-            rc_cout_line(o, "s->brk%d_state = 2u;", i);
-            rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-            rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+            char nop[32];
+            rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+                         e->brk[i], P, e->brk[i], rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
+            rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", e->brk[i], P);
+            rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+            rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_begin(o, "if (");
@@ -924,18 +1108,20 @@ static void emit_entry_points(em *e)
                 rc_cout_endl(o);
                 rc_cout_begin(o, "    || ");
             }
-            rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            rc_cout_put(o, "(s->%s_state == %s__OPEN) || ", e->brk[i], P);
+            char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %du))", i, i, ir->breakers[i].probes);
+                rc_cout_put(o, "((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))", e->brk[i], P, e->brk[i],
+                            rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
-                rc_cout_put(o, "(s->brk%d_state == 2u)", i);
+                rc_cout_put(o, "(s->%s_state == %s__HALF_OPEN)", e->brk[i], P);
         }
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if (s->brk%d_state == 2u) {", i);
-            rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
+            rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+            rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "return RECOV_ALLOW;");
@@ -961,10 +1147,18 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "s->start = now;");
     rc_cout_line(o, "s->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->blk%d_pos = 0u;", b);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", b);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
+        rc_cout_line(o, "s->%s_pos = 0u;", e->blk[b]);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
+        if (e->blk_prev[b]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[b]);
     }
+    if (ir->age_incidents) {
+        rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
+        rc_cout_open(o, "if (s->aged_n >= %uu) {", (unsigned)ir->age_incidents);
+        rc_cout_line(o, "%s__age(s, 1u);", P);
+        rc_cout_line(o, "s->aged_n = 0u;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now);", P);
     rc_cout_close(o, "}");
     if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
     rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
@@ -1040,7 +1234,8 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0) rc_cout_line(o, "(void)now;");
+    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
     if (e->any_fallback) {
         rc_cout_open(o, "if (s->last_alt != 0u) {");
         rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);
@@ -1048,26 +1243,29 @@ static void emit_entry_points(em *e)
     }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+        rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
-            rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+            rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
         } else if (b->mode == RC_BREAKER_NET) { /* a success takes one failure off, never below 0 */
-            rc_cout_open(o, "if (s->brk%d_fails > 0u) {", i);
-            rc_cout_line(o, "s->brk%d_fails = (uint16_t)(s->brk%d_fails - 1u);", i, i);
+            rc_cout_open(o, "if (s->%s_fails > 0u) {", e->brk[i]);
+            rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         } else {
-            if (b->window >= 32) rc_cout_line(o, "s->brk%d_window = s->brk%d_window << 1;", i, i);
-            else rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-            emit_window_count(o, b, i);
+            if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
+            else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+            emit_window_count(e, i);
         }
-        rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-        rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
-        if (b->close_after) rc_cout_open(o, "if (s->brk%d_successes >= %du) {", i, b->close_after);
+        rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+        rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
+        char ncl[32];
+        if (b->close_after)
+            rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
+                         rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
         else rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 0u;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_line(o, "s->%s_state = %s__CLOSED;", e->brk[i], P);
+        emit_breaker_clear(e, i);
+        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "/* open: nothing to count */");
@@ -1075,7 +1273,7 @@ static void emit_entry_points(em *e)
     }
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
-        if (e->unres[l]) rc_cout_line(o, "s->unres%d = 0u;", l);
+        if (e->unres[l]) rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
     rc_cout_line(o, "%s__end(s);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);

@@ -48,6 +48,11 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
 {
     rc_sim *s = RC_NEW(a, rc_sim);
     s->ir = ir;
+    s->params = RC_NEW_ARRAY(a, int64_t, ir->nparams > 0 ? ir->nparams : 1);
+    if (ir->nparams) {
+        s->inst = rc_ir_instantiate(a, ir, NULL);
+        s->ir = s->inst;
+    }
     s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
@@ -77,6 +82,8 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
         s->budgets[i].wstart = now;
         s->budgets[i].calls = s->budgets[i].retries = 0;
     }
+    s->aged_n = 0;
+    s->aged_at = now;
     s->active = 0;
     s->start = 0;
     s->attempt = 0;
@@ -84,6 +91,18 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     s->pending = 0;
     s->last_alt = 0;
     s->last_handler = 0;
+    for (int i = 0; i < ir->nparams; i++) s->params[i] = ir->params[i].def;
+    if (s->inst) rc_ir_apply(s->inst, s->params);
+}
+
+unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals)
+{
+    const rc_ir *ir = s->ir;
+    for (int i = 0; i < ir->nparams; i++)
+        if (vals[i] < ir->params[i].lo || vals[i] > ir->params[i].hi) return (unsigned)i + 1u;
+    for (int i = 0; i < ir->nparams; i++) s->params[i] = vals[i];
+    if (s->inst) rc_ir_apply(s->inst, s->params);
+    return 0;
 }
 
 /* ---- conditions --------------------------------------------------------- */
@@ -273,19 +292,52 @@ static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
     return d;
 }
 
-/* FALLBACK: the untried alternative to use, or -1 (position in the list). */
+/* Rating: a rates strictly better than b, (ok+1)/(ok+failed+2) compared as
+ * (ok_a+1)(failed_b+1) > (ok_b+1)(failed_a+1), each product minus one so
+ * that it fits 32 bits (spec "Rating"). */
+static bool rates_better(const rc_sim_alt *a, const rc_sim_alt *b)
+{
+    uint32_t l = ((uint32_t)a->ok + 1u) * ((uint32_t)b->failed + 1u) - 1u;
+    uint32_t r = ((uint32_t)b->ok + 1u) * ((uint32_t)a->failed + 1u) - 1u;
+    return l > r;
+}
+
 /* The next untried entry of a fallback or run list: the first in list
- * order, or when adaptive the one with the most learned successes (ties:
- * list order).  learned is s->alts or s->handlers. */
+ * order, or when adaptive the best rated (ties: list order), or -1 (a
+ * position in the list).  learned is s->alts or s->handlers. */
 static int pick_alt(const rc_sim_alt *learned, const rc_ir_step *st, uint16_t tried)
 {
     int best = -1;
     for (int i = 0; i < st->nalts; i++) {
         if (tried & (1u << i)) continue;
         if (!st->adaptive) return i;
-        if (best < 0 || learned[st->alts[i]].ok > learned[st->alts[best]].ok) best = i;
+        if (best < 0 || rates_better(&learned[st->alts[i]], &learned[st->alts[best]])) best = i;
     }
     return best;
+}
+
+/* Every learned count >>= k (k <= 16). */
+static void age_counts(rc_sim *s, uint32_t k)
+{
+    for (int i = 0; i < s->ir->nalts; i++) {
+        s->alts[i].ok = (uint16_t)(s->alts[i].ok >> k);
+        s->alts[i].failed = (uint16_t)(s->alts[i].failed >> k);
+    }
+    for (int i = 0; i < s->ir->nhandlers; i++) {
+        s->handlers[i].ok = (uint16_t)(s->handlers[i].ok >> k);
+        s->handlers[i].failed = (uint16_t)(s->handlers[i].failed >> k);
+    }
+}
+
+/* Ageing by time (spec "Ageing"). */
+static void age_by_time(rc_sim *s, uint32_t now)
+{
+    uint32_t period = s->ir->age_ms;
+    if (!period) return;
+    uint32_t k = recov_elapsed(now, s->aged_at) / period;
+    if (!k) return;
+    age_counts(s, k < 16u ? k : 16u);
+    s->aged_at += k * period;
 }
 
 static bool deadline_step(rc_ir_stepkind k)
@@ -452,6 +504,14 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
             s->blocks[i].sub = 0;
             s->blocks[i].prev = 0;
         }
+        if (ir->age_incidents) {
+            s->aged_n = sat16(s->aged_n);
+            if (s->aged_n >= ir->age_incidents) {
+                age_counts(s, 1);
+                s->aged_n = 0;
+            }
+        }
+        age_by_time(s, now);
     }
     s->pending = 0;
 
@@ -527,6 +587,8 @@ recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
 void rc_sim_succeeded(rc_sim *s, uint32_t now)
 {
     const rc_ir *ir = s->ir;
+    /* 0. */
+    age_by_time(s, now);
     /* 1. */
     if (s->last_alt) {
         rc_sim_alt *a = &s->alts[s->last_alt - 1];

@@ -65,7 +65,9 @@ typedef struct rc_sim_block {
 /* The whole state, open so that tests can look at it.  Field names are the
  * spec's. */
 typedef struct rc_sim {
-    const rc_ir *ir;
+    const rc_ir *ir;            /* the policy with the parameter values in force (a copy when it has `param`s) */
+    rc_ir *inst;                /* that copy, NULL without parameters */
+    int64_t *params;            /* [nparams] values in force */
     /* persistent */
     uint32_t prng;
     rc_sim_breaker *breakers;   /* [nbreakers] */
@@ -73,6 +75,8 @@ typedef struct rc_sim {
     rc_sim_alt *alts;           /* [nalts] */
     rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
     uint16_t unresolved[RC_SEV_COUNT];
+    uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
+    uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
     /* incident */
     uint8_t active;
     uint32_t start;
@@ -91,6 +95,10 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
 
 /* P_init. */
 void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed);
+/* P_set_params: 0 and the values in force, or 1 + the index of the first
+ * value outside its declared range and nothing changes. */
+unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals);
+
 /* P_admit. */
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
 /* P_failed. */
@@ -123,5 +131,51 @@ void rc_sim_describe(const rc_ir *ir, const recov_decision *d, char *buf, size_t
 
 /* Lower-case name of a severity level ("low".."critical"), NULL out of range. */
 const char *rc_sim_severity_name(int sev);
+
+/* ---- event sequences (sim_run.c) -------------------------------------------
+ * A scenario as data: what `recovc test` reads from .rtest files, and what
+ * the analyses build to replay a timeline they print.  Event times are ms
+ * after the sequence's start tick t0 (ticks wrap, as the host's do). */
+
+typedef enum rc_sim_evkind {
+    RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS
+} rc_sim_evkind;
+
+/* What an event must yield.  kind is a recov_kind, or -1 for no
+ * expectation; an ADMIT event compares `admit` instead (kind 0). */
+typedef struct rc_sim_expect {
+    int kind;
+    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
+    bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
+    int id;                     /* alternative / mode / channel / handler / adjustment */
+    int level;                  /* ESCALATE */
+    int error;                  /* the decision's error, -1 for any */
+    recov_admit admit;
+    const char *text;           /* the expectation as written, for messages (NULL: none) */
+} rc_sim_expect;
+
+/* Does decision d meet the expectation (kind -1: always)? */
+bool rc_sim_expect_met(const rc_sim_expect *x, const recov_decision *d);
+
+typedef struct rc_sim_event {
+    rc_sim_evkind kind;
+    uint32_t t;                 /* ms after the start */
+    bool ok;                    /* HANDLER: ok or failed */
+    const rc_sim_value *values; /* FAIL: [ir->nfields] */
+    rc_sim_expect expect;
+    const int64_t *params;      /* PARAMS: [ir->nparams] values for P_set_params */
+    int reject;                 /* PARAMS: the parameter it must refuse, -1: it must accept */
+} rc_sim_event;
+
+/* Applies one event at tick t0 + e->t: FAIL -> P_failed, HANDLER ->
+ * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, PARAMS ->
+ * P_set_params.  *d receives the decision (FAIL, HANDLER; PARAMS: d->id is
+ * P_set_params's result; else zeroed), *admit the admission (ADMIT).
+ * Returns whether the event meets its expectation (OK: always). */
+bool rc_sim_apply(rc_sim *s, uint32_t t0, const rc_sim_event *e, recov_decision *d, recov_admit *admit);
+
+/* P_init(t0, seed), then the n events in order: the number of events that
+ * do not meet their expectation. */
+int rc_sim_replay(rc_sim *s, uint32_t t0, uint32_t seed, const rc_sim_event *ev, int n);
 
 #endif

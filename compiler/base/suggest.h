@@ -10,6 +10,7 @@
 #ifndef RC_SUGGEST_H
 #define RC_SUGGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* RC_SUGGEST_MAX: the longest word or candidate compared (the distance table
@@ -17,5 +18,9 @@
 #define RC_SUGGEST_MAX 63
 
 const char *rc_suggest(const char *word, const char *const *cands, size_t ncands);
+
+/* The edit distance rc_suggest uses (case folded or not); UINT_MAX when a
+ * word is longer than RC_SUGGEST_MAX. */
+unsigned rc_edit_distance(const char *a, const char *b, bool fold_case);
 
 #endif

@@ -15,6 +15,7 @@ typedef enum rc_symkind {
     RC_SYM_RETRY   = 1 << 4,
     RC_SYM_BREAKER = 1 << 5,
     RC_SYM_BUDGET  = 1 << 6,
+    RC_SYM_PARAM   = 1 << 7,
     /* Section 4 (C headers) adds imported enum constants and macros here as
      * RC_SYM_CONST with origin set to the header. */
 } rc_symkind;

@@ -188,6 +188,8 @@ typedef enum rc_ast_dkind {
     RC_D_IMPORT,       /* import "header.h";   (section 4, later)  str               */
     RC_D_FAULT_STRUCT, /* fault = struct NAME; (section 4, later)  name              */
     RC_D_CONST,        /* const NAME = VALUE;                      name, value       */
+    RC_D_PARAM,        /* param NAME : TYPE in LO..HI = DEFAULT;   name, cls (the type),
+                          range_lo, range_hi, value (the default)  */
     RC_D_CLASS,        /* class NAME [retryable];                  name, flag        */
     RC_D_ERROR,        /* error NAME : CLASS, SEVERITY [{ message "..."; hint "..."; steps "a", "b"; }]
                           name, cls, severity, message, hint, steps */
@@ -197,6 +199,8 @@ typedef enum rc_ast_dkind {
     RC_D_BUDGET,       /* budget NAME { settings }                 name, settings    */
     RC_D_ESCALATION,   /* escalation { entries }                   esc               */
     RC_D_DEADLINE,     /* deadline D;                              value             */
+    RC_D_AGEING,       /* adaptive ageing N incidents; | adaptive ageing D;
+                          value, flag (true: incidents) */
     RC_D_ON,           /* on SELECTORS [when COND] { [deadline D;] steps }
                           sels, when, value (deadline or NONE), steps */
 } rc_ast_dkind;
@@ -206,6 +210,7 @@ typedef struct rc_ast_decl {
     rc_loc loc;                 /* keyword to closing brace / semicolon */
     rc_ident name;
     rc_ast_value value;
+    rc_ast_value range_lo, range_hi;    /* PARAM */
     bool flag;
     rc_ident cls, severity;
     rc_ast_string *message, *hint, *steps_text, *str;

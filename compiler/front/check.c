@@ -42,7 +42,7 @@ static int severity_of(const char *name)
 static const char *const kind_words[] = {
     [RC_SYM_FIELD] = "a fault field", [RC_SYM_CONST] = "a constant", [RC_SYM_CLASS] = "a class",
     [RC_SYM_ERROR] = "an error", [RC_SYM_RETRY] = "a retry strategy",
-    [RC_SYM_BREAKER] = "a breaker", [RC_SYM_BUDGET] = "a budget",
+    [RC_SYM_BREAKER] = "a breaker", [RC_SYM_BUDGET] = "a budget", [RC_SYM_PARAM] = "a parameter",
 };
 
 static const char *const reserved[] = {
@@ -190,6 +190,111 @@ static bool dup_setting(rc_check_ctx *c, const rc_ast_setting **seen, const rc_a
     return false;
 }
 
+/* ---- parameters in settings ------------------------------------------- */
+
+typedef enum pkind { PK_INT, PK_DURATION, PK_PERCENT, PK_FACTOR } pkind;
+
+static pkind pkind_of(rc_ptype t)
+{
+    switch (t) {
+    case RC_PT_DURATION: return PK_DURATION;
+    case RC_PT_PERCENT: return PK_PERCENT;
+    case RC_PT_FACTOR: return PK_FACTOR;
+    default: return PK_INT;
+    }
+}
+
+static const char *const pkind_words[] = {
+    "a whole number (a u8, u16 or u32 parameter)", "a duration", "a percentage", "a factor",
+};
+
+/* A number of a setting written as a name: when it names a parameter of
+ * kind k whose whole declared range lies in lo..hi (the setting's own
+ * units), the binding is recorded, *out is the parameter's default and the
+ * result is 1.  0: not a parameter (a literal, or for k == PK_INT a
+ * constant, which the caller reads).  -1: an error was reported. */
+static int param_num(rc_check_ctx *c, const rc_ast_value *v, pkind k, int64_t lo, int64_t hi, const char *what,
+                     rc_slot slot, int obj, int sub, int64_t *out)
+{
+    if (v->kind != RC_AV_NAME) return 0;
+    rc_sym *s = rc_symtab_find(&c->syms, v->name);
+    if (!s || s->kind != RC_SYM_PARAM) {
+        if (k == PK_INT && s && s->kind == RC_SYM_CONST) return 0;
+        if (s) {
+            rc_diag_error(c->d, v->loc, "%s must be %s or a parameter; '%s' is %s", what, pkind_words[k], v->name,
+                          kind_words[s->kind]);
+            rc_diag_note(c->d, s->loc, "'%s' is declared here", v->name);
+        } else {
+            const char *sug = rc_check_suggest(c, v->name, RC_SYM_PARAM | (k == PK_INT ? RC_SYM_CONST : 0));
+            if (sug)
+                rc_diag_error(c->d, v->loc, "unknown parameter '%s' for %s; did you mean '%s'?", v->name, what, sug);
+            else
+                rc_diag_error(c->d, v->loc, "unknown parameter '%s' for %s; declare it with `param %s : TYPE in "
+                              "LO..HI = DEFAULT;`", v->name, what, v->name);
+        }
+        return -1;
+    }
+    const rc_ir_param *p = &c->ir->params[s->index];
+    if (!p->name) return -1;   /* its declaration was reported */
+    if (pkind_of(p->type) != k) {
+        rc_diag_error(c->d, v->loc, "%s must be %s; parameter '%s' is a %s", what, pkind_words[k], p->name,
+                      rc_ptype_name(p->type));
+        rc_diag_note(c->d, p->loc, "'%s' is declared here", p->name);
+        return -1;
+    }
+    if (p->lo < lo || p->hi > hi) {
+        char a[32], b[32], x[32], y[32];
+        rc_ir_param_format(p, lo, a, sizeof a);
+        rc_ir_param_format(p, hi, b, sizeof b);
+        rc_ir_param_format(p, p->lo, x, sizeof x);
+        rc_ir_param_format(p, p->hi, y, sizeof y);
+        rc_diag_error(c->d, v->loc, "%s must be in %s..%s for every value of parameter '%s', which is declared "
+                      "in %s..%s", what, a, b, p->name, x, y);
+        rc_diag_note(c->d, p->loc, "narrow the range of '%s' here", p->name);
+        return -1;
+    }
+    rc_check_bind(c, slot, obj, sub, s->index);
+    *out = p->def;
+    return 1;
+}
+
+static bool dur_num(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, rc_slot slot, int obj,
+                    int sub, uint32_t *out)
+{
+    int64_t x;
+    int r = param_num(c, v, PK_DURATION, lo, RC_MAX_SAFE_MS, what, slot, obj, sub, &x);
+    if (r < 0) return false;
+    if (r > 0) { *out = (uint32_t)x; return true; }
+    return duration(c, v, what, out);
+}
+
+static bool count_num(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, int64_t hi,
+                      rc_slot slot, int obj, int64_t *out)
+{
+    int r = param_num(c, v, PK_INT, lo, hi, what, slot, obj, 0, out);
+    if (r < 0) return false;
+    if (r > 0) return true;
+    return count_value(c, v, what, lo, hi, out);
+}
+
+static bool percent_num(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, rc_slot slot,
+                        int obj, uint8_t *out)
+{
+    int64_t x;
+    int r = param_num(c, v, PK_PERCENT, lo, 100, what, slot, obj, 0, &x);
+    if (r < 0) return false;
+    if (r > 0) { *out = (uint8_t)x; return true; }
+    return percent(c, v, what, lo, out);
+}
+
+/* The range a bound number takes (its parameter's), else just v. */
+static void num_range(const rc_ir *ir, rc_slot slot, int obj, int64_t v, int64_t *lo, int64_t *hi)
+{
+    int p = rc_ir_param_at(ir, slot, obj, 0);
+    *lo = p >= 0 ? ir->params[p].lo : v;
+    *hi = p >= 0 ? ir->params[p].hi : v;
+}
+
 /* Host-visible names (alternatives, modes, ...): interned in first-use order. */
 static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const rc_ident *id)
 {
@@ -210,6 +315,50 @@ static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const 
 typedef struct host_caps { int alts, modes, channels, handlers, adjusts; } host_caps;
 
 /* ---- pass 1: declarations ---------------------------------------------- */
+
+/* `adaptive ageing N incidents;` / `adaptive ageing D;`: each form once; the
+ * policy must have an adaptive step for the counts to matter. */
+static void build_ageing(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_decl *seen[2] = { NULL, NULL };
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next) {
+        if (dd->kind != RC_D_AGEING) continue;
+        int k = dd->flag ? 0 : 1;
+        if (seen[k]) {
+            rc_diag_error(c->d, dd->loc, "`adaptive ageing` by %s is given twice", k ? "time" : "incidents");
+            rc_diag_note(c->d, seen[k]->loc, "first given here");
+        } else {
+            seen[k] = dd;
+        }
+        if (dd->flag) {
+            int64_t n;
+            if (count_value(c, &dd->value, "the number of incidents", 1, UINT16_MAX, &n))
+                ir->age_incidents = (uint16_t)n;
+        } else if (dd->value.kind == RC_AV_INT || dd->value.kind == RC_AV_NAME) {
+            rc_diag_error(c->d, dd->value.loc, "`adaptive ageing` takes a duration (`adaptive ageing 7d;`) "
+                          "or a number of incidents (`adaptive ageing %lld incidents;`)",
+                          (long long)(dd->value.kind == RC_AV_INT ? dd->value.num : 100));
+        } else {
+            uint32_t ms = 0;
+            if (duration(c, &dd->value, "the ageing period", &ms)) {
+                if (ms == 0) rc_diag_error(c->d, dd->value.loc, "the ageing period must be at least 1ms");
+                else ir->age_ms = ms;
+            }
+        }
+    }
+}
+
+/* An adaptive step anywhere in the source (a block that is never selected
+ * has its own warning). */
+static bool any_adaptive(const rc_ast_policy *p)
+{
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+        if (dd->kind == RC_D_ON)
+            for (const rc_ast_step *st = dd->steps; st; st = st->next)
+                if (st->adaptive) return true;
+    return false;
+}
 
 static int count_kind(const rc_ast_policy *p, rc_ast_dkind k)
 {
@@ -278,6 +427,12 @@ static void declare_all(rc_check_ctx *c, const rc_ast_policy *p)
                 c->const_names[c->nconsts] = d->name.name;
                 c->const_locs[c->nconsts] = d->name.loc;
                 c->nconsts++;
+            }
+            break;
+        case RC_D_PARAM:
+            if (declare(c, &d->name, RC_SYM_PARAM, ir->nparams)) {
+                ir->params[ir->nparams].loc = d->name.loc;
+                ir->nparams++;
             }
             break;
         case RC_D_CLASS:
@@ -355,9 +510,97 @@ static void resolve_consts(rc_check_ctx *c, const rc_ast_policy *p)
             i++;
             continue;
         }
-        c->const_vals[i].kind = RC_AV_INT;
+        c->const_vals[i].kind = d->value.kind == RC_AV_DURATION ? RC_AV_DURATION : RC_AV_INT;
         c->const_vals[i].num = v;
         i++;
+    }
+}
+
+/* One bound of a parameter: a literal of its type. */
+static bool param_lit(rc_check_ctx *c, const rc_ast_value *v, rc_ptype t, int64_t *out)
+{
+    switch (t) {
+    case RC_PT_U8: case RC_PT_U16: case RC_PT_U32: {
+        int64_t hi = t == RC_PT_U8 ? UINT8_MAX : t == RC_PT_U16 ? UINT16_MAX : UINT32_MAX;
+        if (v->kind != RC_AV_INT) {
+            rc_diag_error(c->d, v->loc, "a %s parameter takes whole numbers", rc_ptype_name(t));
+            return false;
+        }
+        if (v->num < 0 || v->num > hi) {
+            rc_diag_error(c->d, v->loc, "%lld is out of range for %s (0..%lld)", (long long)v->num,
+                          rc_ptype_name(t), (long long)hi);
+            return false;
+        }
+        *out = v->num;
+        return true;
+    }
+    case RC_PT_DURATION: {
+        uint32_t ms;
+        if (!duration(c, v, "a duration parameter", &ms)) return false;
+        *out = ms;
+        return true;
+    }
+    case RC_PT_PERCENT: {
+        uint8_t pct;
+        if (!percent(c, v, "a percent parameter", 0, &pct)) return false;
+        *out = pct;
+        return true;
+    }
+    case RC_PT_FACTOR: {
+        uint32_t m;
+        if (!factor(c, v, "a factor parameter", 0, &m)) return false;
+        *out = m;
+        return true;
+    }
+    }
+    return false;
+}
+
+static void build_params(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    static const char *const tnames[] = { "u8", "u16", "u32", "duration", "percent", "factor" };
+    rc_ir *ir = c->ir;
+    int i = 0;
+    for (const rc_ast_decl *d = p->decls; d; d = d->next) {
+        if (d->kind != RC_D_PARAM) continue;
+        rc_sym *s = d->name.name ? rc_symtab_find(&c->syms, d->name.name) : NULL;
+        if (!s || s->kind != RC_SYM_PARAM || s->index != i) continue;
+        rc_ir_param *ip = &ir->params[i++];
+        int t = -1;
+        for (int k = 0; k < 6; k++)
+            if (d->cls.name && strcmp(d->cls.name, tnames[k]) == 0) t = k;
+        if (t < 0) {
+            rc_diag_error(c->d, d->cls.loc, "unknown parameter type '%s'; use u8, u16, u32, duration, percent or "
+                          "factor", d->cls.name ? d->cls.name : "");
+            continue;
+        }
+        bool kw = false;
+        for (size_t k = 0; k < sizeof c_keywords / sizeof c_keywords[0]; k++)
+            kw |= strcmp(d->name.name, c_keywords[k]) == 0;
+        if (kw) {
+            rc_diag_error(c->d, d->name.loc, "parameter name '%s' is a C keyword and cannot be a member of "
+                          "the generated P_params", d->name.name);
+            continue;
+        }
+        int64_t lo, hi, def;
+        bool ok = param_lit(c, &d->range_lo, (rc_ptype)t, &lo);
+        ok = param_lit(c, &d->range_hi, (rc_ptype)t, &hi) && ok;
+        ok = param_lit(c, &d->value, (rc_ptype)t, &def) && ok;
+        if (!ok) continue;
+        if (lo > hi) {
+            rc_diag_error(c->d, rc_loc_span(d->range_lo.loc, d->range_hi.loc), "empty range; write the smaller "
+                          "bound first");
+            continue;
+        }
+        if (def < lo || def > hi) {
+            rc_diag_error(c->d, d->value.loc, "the default of '%s' is outside its range", d->name.name);
+            continue;
+        }
+        ip->name = d->name.name;
+        ip->type = (rc_ptype)t;
+        ip->lo = lo;
+        ip->hi = hi;
+        ip->def = def;
     }
 }
 
@@ -449,6 +692,7 @@ static void build_classify(rc_check_ctx *c, const rc_ast_policy *p, bool *produc
             /* exhaustive without `_`: the last rule holds whenever the
              * earlier ones do not, so it is the catch-all */
             ir->rules[ir->nrules - 1].cond = true_expr(c, ir->rules[ir->nrules - 1].loc);
+            ir->rules[ir->nrules - 1].implicit_catchall = true;
         }
     }
 }
@@ -470,12 +714,14 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
     for (int i = 0; i < ir->nerrors; i++) r->error_scale[i] = 1000;
     for (int i = 0; i < RC_SEV_COUNT; i++) r->sev_scale[i] = 1000;
     const rc_ast_value *max_v = NULL;
+    int ri = (int)(r - ir->retries);
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         switch (s->kind) {
         case RC_S_ATTEMPTS: {
             if (dup_setting(c, &s_att, s, "attempts")) break;
             int64_t n;
-            if (count_value(c, &s->v[0], "attempts", 1, UINT16_MAX, &n)) r->attempts = (uint16_t)n;
+            if (count_num(c, &s->v[0], "attempts", 1, UINT16_MAX, RC_SLOT_ATTEMPTS, ri, &n))
+                r->attempts = (uint16_t)n;
             break;
         }
         case RC_S_BACKOFF: {
@@ -488,11 +734,16 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 rc_diag_error(c->d, s->word.loc, "unknown backoff '%s'; use constant, linear or exponential", k);
                 break;
             }
-            duration(c, &s->v[0], "backoff base", &r->base_ms);
+            dur_num(c, &s->v[0], "backoff base", 0, RC_SLOT_BASE, ri, 0, &r->base_ms);
             if (s->v[1].kind != RC_AV_NONE) {
+                int64_t fm;
+                int pr;
                 if (r->backoff != RC_BACKOFF_EXPONENTIAL)
                     rc_diag_error(c->d, s->v[1].loc, "`factor` applies only to exponential backoff");
-                else
+                else if ((pr = param_num(c, &s->v[1], PK_FACTOR, 1000, RC_MAX_FACTOR_MILLI, "backoff factor",
+                                         RC_SLOT_FACTOR, ri, 0, &fm)) > 0)
+                    r->factor_milli = (uint32_t)fm;
+                else if (pr == 0)
                     factor(c, &s->v[1], "backoff factor", 1000, &r->factor_milli);
             } else if (r->backoff == RC_BACKOFF_EXPONENTIAL) {
                 r->factor_milli = 2000;
@@ -522,7 +773,17 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 }
                 break;
             }
-            const char *k = s->word.name ? s->word.name : "";
+            if (!s->word.name) {
+                /* `jitter 5;`, `jitter 1.5;`: a number where a mode or a
+                 * percentage belongs */
+                rc_loc at = s->v[0].loc.line ? s->v[0].loc : s->loc;
+                rc_diag_error(c->d, at, "jitter takes none, N%%, full, equal or decorrelated, not a bare number");
+                if (s->v[0].kind == RC_AV_INT && s->v[0].num >= 0 && s->v[0].num <= 100)
+                    rc_diag_note(c->d, at, "fix: write `jitter %lld%%;` for a jitter of %lld percent",
+                                 (long long)s->v[0].num, (long long)s->v[0].num);
+                break;
+            }
+            const char *k = s->word.name;
             if (strcmp(k, "none") == 0) r->jitter = RC_JITTER_NONE;
             else if (strcmp(k, "full") == 0) r->jitter = RC_JITTER_FULL;
             else if (strcmp(k, "equal") == 0) r->jitter = RC_JITTER_EQUAL;
@@ -572,9 +833,18 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
     }
     if (!s_att) rc_diag_error(c->d, d->loc, "retry strategy '%s' has no `attempts`", r->name);
     if (!s_bo) rc_diag_error(c->d, d->loc, "retry strategy '%s' has no `backoff`", r->name);
-    if (max_v && duration(c, max_v, "max", &r->max_ms) && s_bo && r->max_ms < r->base_ms)
-        rc_diag_error(c->d, max_v->loc, "max %u ms is below the backoff base %u ms; every delay would be capped",
-                      r->max_ms, r->base_ms);
+    if (max_v && dur_num(c, max_v, "max", 0, RC_SLOT_MAX, ri, 0, &r->max_ms) && s_bo) {
+        int64_t blo, bhi, mlo, mhi;
+        num_range(ir, RC_SLOT_BASE, ri, r->base_ms, &blo, &bhi);
+        num_range(ir, RC_SLOT_MAX, ri, r->max_ms, &mlo, &mhi);
+        if (blo == bhi && mlo == mhi && r->max_ms < r->base_ms)
+            rc_diag_error(c->d, max_v->loc, "max %u ms is below the backoff base %u ms; every delay would be capped",
+                          r->max_ms, r->base_ms);
+        else if (mlo < bhi)
+            rc_diag_error(c->d, max_v->loc, "max can be below the backoff base: max goes down to %lld ms and base "
+                          "up to %lld ms; narrow the parameter ranges so that max is never below base",
+                          (long long)mlo, (long long)bhi);
+    }
 }
 
 static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *b)
@@ -585,6 +855,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
     b->close_after = 0;
     b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
     for (int i = 0; i < ir->nerrors; i++) b->counts[i] = true;
+    int bi = (int)(b - ir->breakers);
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         int64_t n;
         switch (s->kind) {
@@ -592,34 +863,43 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         case RC_S_OPEN_NET:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
             b->mode = s->kind == RC_S_OPEN_NET ? RC_BREAKER_NET : RC_BREAKER_CONSECUTIVE;
-            if (count_value(c, &s->v[0], "failure threshold", 1, UINT16_MAX, &n)) b->threshold = (uint16_t)n;
+            if (count_num(c, &s->v[0], "failure threshold", 1, UINT16_MAX, RC_SLOT_THRESHOLD, bi, &n))
+                b->threshold = (uint16_t)n;
             break;
         case RC_S_OPEN_AT:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
             b->mode = RC_BREAKER_RATE;
-            percent(c, &s->v[0], "failure rate", 1, &b->rate_pct);
+            percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
             if (count_value(c, &s->v[1], "window (last N calls)", 1, 32, &n)) b->window = (uint8_t)n;
             b->min_calls = b->window;
-            if (s->v[2].kind != RC_AV_NONE && count_value(c, &s->v[2], "min calls", 1, 32, &n)) {
-                if (b->window && n > b->window)
-                    rc_diag_error(c->d, s->v[2].loc, "min %lld calls exceeds the window of the last %u calls",
-                                  (long long)n, b->window);
-                else
+            if (s->v[2].kind != RC_AV_NONE) {
+                int pr = param_num(c, &s->v[2], PK_INT, 1, b->window ? b->window : 32, "min calls",
+                                   RC_SLOT_MIN_CALLS, bi, 0, &n);
+                if (pr > 0) {
                     b->min_calls = (uint8_t)n;
+                } else if (pr == 0 && count_value(c, &s->v[2], "min calls", 1, 32, &n)) {
+                    if (b->window && n > b->window)
+                        rc_diag_error(c->d, s->v[2].loc, "min %lld calls exceeds the window of the last %u calls",
+                                      (long long)n, b->window);
+                    else
+                        b->min_calls = (uint8_t)n;
+                }
             }
             break;
         case RC_S_OPEN_FOR:
             if (dup_setting(c, &s_for, s, "open for")) break;
-            if (duration(c, &s->v[0], "the open period", &b->open_ms) && b->open_ms == 0)
+            if (dur_num(c, &s->v[0], "the open period", 1, RC_SLOT_OPEN_MS, bi, 0, &b->open_ms) && b->open_ms == 0)
                 rc_diag_error(c->d, s->v[0].loc, "a breaker must stay open for more than 0 ms");
             break;
         case RC_S_PROBES:
             if (dup_setting(c, &s_probes, s, "half_open probes")) break;
-            if (count_value(c, &s->v[0], "half-open probes", 1, UINT16_MAX, &n)) b->probes = (uint16_t)n;
+            if (count_num(c, &s->v[0], "half-open probes", 1, UINT16_MAX, RC_SLOT_PROBES, bi, &n))
+                b->probes = (uint16_t)n;
             break;
         case RC_S_CLOSE_AFTER:
             if (dup_setting(c, &s_close, s, "close after")) break;
-            if (count_value(c, &s->v[0], "close after", 1, UINT16_MAX, &n)) b->close_after = (uint16_t)n;
+            if (count_num(c, &s->v[0], "close after", 1, UINT16_MAX, RC_SLOT_CLOSE_AFTER, bi, &n))
+                b->close_after = (uint16_t)n;
             break;
         case RC_S_COUNT:
             if (dup_setting(c, &s_count, s, "count")) break;
@@ -640,8 +920,20 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
     }
     if (!s_open) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open after` or `open at` rule", b->name);
     if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
-    if (!s_close) b->close_after = b->probes;
-    if (b->close_after > b->probes)
+    if (!s_close) {
+        b->close_after = b->probes;
+        int pp = rc_ir_param_at(ir, RC_SLOT_PROBES, bi, 0);
+        if (pp >= 0) rc_check_bind(c, RC_SLOT_CLOSE_AFTER, bi, 0, pp);
+    }
+    int64_t clo, chi, plo, phi;
+    num_range(ir, RC_SLOT_CLOSE_AFTER, bi, b->close_after, &clo, &chi);
+    num_range(ir, RC_SLOT_PROBES, bi, b->probes, &plo, &phi);
+    if (s_close && (clo != chi || plo != phi) && rc_ir_param_at(ir, RC_SLOT_CLOSE_AFTER, bi, 0) !=
+                                                     rc_ir_param_at(ir, RC_SLOT_PROBES, bi, 0) && chi > plo)
+        rc_diag_error(c->d, s_close->loc,
+                      "breaker '%s' can never close when `close after` (up to %lld) exceeds the probes (down to "
+                      "%lld); narrow the parameter ranges", b->name, (long long)chi, (long long)plo);
+    else if (b->close_after > b->probes)
         rc_diag_error(c->d, s_close->loc,
                       "breaker '%s' can never close: it needs %u successes while half-open but admits only %u probe%s",
                       b->name, b->close_after, b->probes, b->probes == 1 ? "" : "s");
@@ -657,6 +949,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
 static void build_budget(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_budget *b)
 {
     const rc_ast_setting *s_ratio = NULL;
+    int gi = (int)(b - c->ir->budgets);
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         if (s->kind != RC_S_RATIO) {
             rc_diag_error(c->d, s->loc, "a budget holds one `ratio P%% min N per D;` statement");
@@ -664,9 +957,10 @@ static void build_budget(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_budget *b)
         }
         if (dup_setting(c, &s_ratio, s, "ratio")) continue;
         int64_t n;
-        percent(c, &s->v[0], "retry ratio", 0, &b->ratio_pct);
-        if (count_value(c, &s->v[1], "min retries", 0, UINT16_MAX, &n)) b->min_retries = (uint16_t)n;
-        if (duration(c, &s->v[2], "budget window", &b->window_ms) && b->window_ms == 0)
+        percent_num(c, &s->v[0], "retry ratio", 0, RC_SLOT_RATIO, gi, &b->ratio_pct);
+        if (count_num(c, &s->v[1], "min retries", 0, UINT16_MAX, RC_SLOT_MIN_RETRIES, gi, &n))
+            b->min_retries = (uint16_t)n;
+        if (dur_num(c, &s->v[2], "budget window", 1, RC_SLOT_WINDOW, gi, 0, &b->window_ms) && b->window_ms == 0)
             rc_diag_error(c->d, s->v[2].loc, "a budget window must be longer than 0 ms");
     }
     if (!s_ratio) rc_diag_error(c->d, d->loc, "budget '%s' has no `ratio P%% min N per D;`", b->name);
@@ -836,7 +1130,8 @@ static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc
     }
     case RC_STEP_ADJUST:
         st->id = host_name(c, &ir->adjusts, &ir->nadjusts, &caps->adjusts, &s->name);
-        if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "adjust delay", &st->ms);
+        if (s->dur.kind != RC_AV_NONE)
+            dur_num(c, &s->dur, "adjust delay", 0, RC_SLOT_STEP_MS, ir->nblocks, (int)(st - b->steps), &st->ms);
         break;
     case RC_STEP_RUN:
         if (s->alts) {
@@ -864,7 +1159,8 @@ static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc
         } else {
             st->id = host_name(c, &ir->handlers, &ir->nhandlers, &caps->handlers, &s->name);
         }
-        if (s->dur.kind != RC_AV_NONE) duration(c, &s->dur, "handler timeout", &st->ms);
+        if (s->dur.kind != RC_AV_NONE)
+            dur_num(c, &s->dur, "handler timeout", 0, RC_SLOT_STEP_MS, ir->nblocks, (int)(st - b->steps), &st->ms);
         break;
     case RC_STEP_DEGRADE:
         st->id = host_name(c, &ir->modes, &ir->nmodes, &caps->modes, &s->name);
@@ -921,9 +1217,15 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
         }
         if (d->when) b->when = rc_check_expr(c, d->when);
         /* the deadline, resolved once for every later stage: the block's
-         * own, else (absent or 0) the policy's; 0 = none */
-        if (d->value.kind != RC_AV_NONE) duration(c, &d->value, "block deadline", &b->deadline_ms);
-        if (!b->deadline_ms) b->deadline_ms = ir->deadline_ms;
+         * own, else (absent or 0) the policy's (bound to the same parameter
+         * when the policy's is one); 0 = none */
+        if (d->value.kind != RC_AV_NONE)
+            dur_num(c, &d->value, "block deadline", 1, RC_SLOT_DEADLINE, ir->nblocks, 0, &b->deadline_ms);
+        if (!b->deadline_ms) {
+            b->deadline_ms = ir->deadline_ms;
+            int pd = rc_ir_param_at(ir, RC_SLOT_DEADLINE, -1, 0);
+            if (pd >= 0) rc_check_bind(c, RC_SLOT_DEADLINE, ir->nblocks, 0, pd);
+        }
         int ns = 0;
         for (const rc_ast_step *s = d->steps; s; s = s->next) ns++;
         if (ns == 0) {
@@ -1045,6 +1347,10 @@ static void warn_unused(rc_check_ctx *c, const bool *produced, const bool *handl
         if (!c->const_used[i])
             rc_diag_warning(c->d, RC_W_UNUSED_CONST, c->const_locs[i], "constant '%s' is never used",
                             c->const_names[i]);
+    for (int i = 0; i < ir->nparams; i++)
+        if (!c->param_used[i])
+            rc_diag_warning(c->d, RC_W_UNUSED_CONST, ir->params[i].loc, "parameter '%s' is never used",
+                            ir->params[i].name);
     for (int k = 0; k < ir->nclasses; k++) {
         bool used = false;
         for (int e = 0; e < ir->nerrors; e++) used |= ir->errors[e].cls == k;
@@ -1133,6 +1439,10 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         return NULL;
     }
     ir->name = p->name.name;
+    if (d->file) {
+        const char *base = strrchr(d->file, '/');
+        ir->source = rc_arena_strdup(a, base ? base + 1 : d->file);
+    }
     if (p->version.kind != RC_AV_INT || p->version.num < 0 || p->version.num > UINT32_MAX)
         rc_diag_error(d, p->version.loc, "policy version must be a whole number in 0..4294967295");
     else
@@ -1162,6 +1472,8 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     ir->retries = RC_NEW_ARRAY(a, rc_ir_retry, count_kind(p, RC_D_RETRY) + 1);
     ir->breakers = RC_NEW_ARRAY(a, rc_ir_breaker, count_kind(p, RC_D_BREAKER) + 1);
     ir->budgets = RC_NEW_ARRAY(a, rc_ir_budget, count_kind(p, RC_D_BUDGET) + 1);
+    ir->params = RC_NEW_ARRAY(a, rc_ir_param, count_kind(p, RC_D_PARAM) + 1);
+    c->param_used = RC_NEW_ARRAY(a, bool, count_kind(p, RC_D_PARAM) + 1);
     c->const_vals = RC_NEW_ARRAY(a, rc_ast_value, nconst + 1);
     c->const_locs = RC_NEW_ARRAY(a, rc_loc, nconst + 1);
     c->const_names = RC_NEW_ARRAY(a, const char *, nconst + 1);
@@ -1174,6 +1486,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     declare_all(c, p);
     rc_check_import_consts(c, first_import);
     c->retry_used = RC_NEW_ARRAY(a, bool, ir->nretries + 1);
+    build_params(c, p);
     resolve_consts(c, p);
     resolve_errors(c, p);
     if (ir->nerrors == 0) rc_diag_error(d, p->loc, "the policy declares no `error`; classify needs at least one");
@@ -1190,13 +1503,24 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
             continue;
         }
         dl = dd;
-        duration(c, &dd->value, "deadline", &ir->deadline_ms);
+        dur_num(c, &dd->value, "deadline", 1, RC_SLOT_DEADLINE, -1, 0, &ir->deadline_ms);
     }
+    build_ageing(c, p);
     build_classify(c, p, produced);
     rc_check_import_enums(c, p);
     build_strategies(c, p);
     build_escalation(c, p, &caps);
     build_blocks(c, p, &caps, handled);
+    if ((ir->age_incidents || ir->age_ms) && !any_adaptive(p)) {
+        for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
+            if (dd->kind == RC_D_AGEING) {
+                rc_diag_error(d, dd->loc, "`adaptive ageing` but no step is adaptive: nothing reads the "
+                              "learned counts it ages");
+                rc_diag_note(d, dd->loc, "write `fallback adaptive A, B;` or `run adaptive H1, H2;`, or "
+                             "remove this line");
+                break;
+            }
+    }
     if (d->errors == 0) build_dfas(c);
     if (d->errors == 0) warn_unused(c, produced, handled);
 
@@ -1211,8 +1535,24 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     check_case_collisions(c, ir->channels, ir->nchannels, "channels");
     check_case_collisions(c, ir->handlers, ir->nhandlers, "handlers");
     check_case_collisions(c, ir->adjusts, ir->nadjusts, "adjustments");
+    if (ir->nparams && d->errors == 0) {
+        rc_ir_name *pn = RC_NEW_ARRAY(a, rc_ir_name, ir->nparams);
+        for (int i = 0; i < ir->nparams; i++) { pn[i].name = ir->params[i].name; pn[i].loc = ir->params[i].loc; }
+        check_case_collisions(c, pn, ir->nparams, "parameters");
+    }
 
     if (d->errors) return NULL;
+    /* the constants, for the stages after the checker (which never read the AST) */
+    ir->consts = RC_NEW_ARRAY(a, rc_ir_const, c->nconsts + 1);
+    for (int i = 0; i < c->nconsts; i++) {
+        rc_ir_const *k = &ir->consts[i];
+        k->name = c->const_names[i];
+        k->value = c->const_vals[i].num;
+        k->duration = c->const_vals[i].kind == RC_AV_DURATION;
+        k->imported = i >= c->npolicy_consts;
+        k->loc = c->const_locs[i];
+    }
+    ir->nconsts = c->nconsts;
     ir->hash = rc_ir_hash(ir);
     return ir;
 }

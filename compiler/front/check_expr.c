@@ -17,6 +17,7 @@ typedef struct operand {
     int field;
     int64_t value;      /* constant */
     vk kind;            /* constant's kind */
+    int param;          /* a parameter (value: its default), else -1 */
     rc_loc loc;
 } operand;
 
@@ -62,6 +63,7 @@ static bool resolve(rc_check_ctx *c, const rc_ast_value *v, operand *o)
     memset(o, 0, sizeof *o);
     o->loc = v->loc;
     o->field = -1;
+    o->param = -1;
     switch (v->kind) {
     case RC_AV_INT: o->value = v->num; o->kind = VK_INT; return true;
     case RC_AV_DURATION: o->value = v->num; o->kind = VK_DURATION; return true;
@@ -119,6 +121,23 @@ static bool resolve(rc_check_ctx *c, const rc_ast_value *v, operand *o)
         o->value = s->index;
         o->kind = VK_CLASS;
         return true;
+    case RC_SYM_PARAM: {
+        const rc_ir_param *p = &c->ir->params[s->index];
+        if (!p->name) return false;
+        if (c->in_classify) {
+            rc_diag_error(c->d, v->loc, "parameter '%s' is set at run time; classify rules and constants "
+                          "take only fixed values (use it in a `when` condition)", n);
+            return false;
+        }
+        if (p->type == RC_PT_PERCENT || p->type == RC_PT_FACTOR) {
+            rc_diag_error(c->d, v->loc, "a %s parameter cannot appear in a condition", rc_ptype_name(p->type));
+            return false;
+        }
+        o->value = p->def;
+        o->kind = p->type == RC_PT_DURATION ? VK_DURATION : VK_INT;
+        o->param = s->index;
+        return true;
+    }
     case RC_SYM_ERROR:
         rc_diag_error(c->d, v->loc, "'%s' is an error; select errors with `on %s { ... }`", n, n);
         return false;
@@ -136,6 +155,10 @@ bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out)
     bool ok = resolve(c, v, &o);
     c->in_classify = save;
     if (!ok) return false;
+    if (o.param >= 0) {
+        rc_diag_error(c->d, v->loc, "parameter '%s' is set at run time; a constant takes fixed values only", v->name);
+        return false;
+    }
     if (o.is_opd || o.kind != VK_INT) {
         rc_diag_error(c->d, v->loc, "expected an integer constant");
         return false;
@@ -248,10 +271,22 @@ static int check_cmp(rc_check_ctx *c, const rc_ast_expr *e)
         return -1;
     }
     if (r.is_opd) {
-        rc_diag_error(c->d, e->loc, "both sides of the comparison are read at run time; compare with a constant");
+        rc_diag_error(c->d, e->loc, "both sides of the comparison are read at run time; compare with a constant "
+                      "or a parameter");
         return -1;
     }
     bool ordered = op != RC_IR_EQ && op != RC_IR_NE;
+    if (r.param >= 0) {
+        const rc_ir_param *p = &c->ir->params[r.param];
+        if (l.opd != RC_OPD_ATTEMPT && l.opd != RC_OPD_ELAPSED) {
+            rc_diag_error(c->d, r.loc, "parameter '%s' can be compared with attempt or elapsed only", p->name);
+            return -1;
+        }
+        operand lo = r, hi = r;
+        lo.value = p->lo;
+        hi.value = p->hi;
+        if (!check_const(c, &l, &lo, ordered) || !check_const(c, &l, &hi, ordered)) return -1;
+    }
     if (!check_const(c, &l, &r, ordered)) return -1;
     int x = rc_check_new_expr(c, RC_X_CMP);
     rc_ir_expr *ie = &c->ir->exprs[x];
@@ -260,6 +295,7 @@ static int check_cmp(rc_check_ctx *c, const rc_ast_expr *e)
     ie->op = op;
     ie->value = r.value;
     ie->loc = e->loc;
+    if (r.param >= 0) rc_check_bind(c, RC_SLOT_EXPR, x, 0, r.param);
     return x;
 }
 
@@ -276,6 +312,11 @@ static int check_in(rc_check_ctx *c, const rc_ast_expr *e)
     }
     if (lo.is_opd || hi.is_opd) {
         rc_diag_error(c->d, lo.is_opd ? lo.loc : hi.loc, "range bounds must be constants");
+        return -1;
+    }
+    if (lo.param >= 0 || hi.param >= 0) {
+        rc_diag_error(c->d, lo.param >= 0 ? lo.loc : hi.loc, "a range bound cannot be a parameter; write "
+                      "`X >= LO && X <= HI`");
         return -1;
     }
     if (l.opd == RC_OPD_CLASS || (l.opd == RC_OPD_FIELD && c->ir->fields[l.field].type == RC_TY_BOOL)) {

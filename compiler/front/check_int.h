@@ -26,7 +26,7 @@ typedef struct rc_check_ctx {
     bool *const_used;           /* [nconsts] */
     bool *retry_used;           /* [nretries] */
     int nconsts;
-    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT) */
+    rc_ast_value *const_vals;   /* [nconsts] resolved value (RC_AV_INT, RC_AV_DURATION when written so) */
     rc_loc *const_locs;
     const char **const_names;
     int *field_text_slot;       /* [nfields] -> texts index or -1 */
@@ -36,6 +36,9 @@ typedef struct rc_check_ctx {
     int npolicy_consts;
     int *const_enum;            /* [nconsts] imported enum of a constant, -1 for none */
     int *field_enum;            /* [nfields] imported enum type of a field, -1 for none */
+    /* parameters: the numbers they give, collected while building */
+    int cap_pbinds;
+    bool *param_used;           /* [nparams] */
 } rc_check_ctx;
 
 /* check_import.c: the imported fault struct's members, the imported
@@ -48,6 +51,9 @@ void rc_check_import_enums(rc_check_ctx *c, const rc_ast_policy *p);
 int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e);   /* -> expr index, -1 on error */
 int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind);
 bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out);
+
+/* check.c: records that parameter `param` gives the number in `slot`. */
+void rc_check_bind(rc_check_ctx *c, rc_slot slot, int obj, int sub, int param);
 
 /* check_cover.c: is classify exhaustive without `_`?  Reports the error with a
  * witness when not; returns true when every fault is covered. */

@@ -5,27 +5,7 @@
 #include <string.h>
 
 #include "check_int.h"
-
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64) return INT_MAX;
-    int row[65];
-    for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int prev = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int cur = row[j];
-            int best = prev + (a[i - 1] != b[j - 1]);
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            prev = cur;
-        }
-    }
-    return row[lb];
-}
+#include "suggest.h"
 
 const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
 {
@@ -35,7 +15,8 @@ const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask)
     for (int i = 0; i < c->syms.cap; i++) {
         const rc_sym *s = &c->syms.slots[i];
         if (!s->name || !((int)s->kind & kindmask)) continue;
-        int d = edit_distance(name, s->name);
+        unsigned ud = rc_edit_distance(name, s->name, false);
+        int d = ud > (unsigned)INT_MAX ? INT_MAX : (int)ud;
         if (d <= limit && (d < bestd || (d == bestd && strcmp(s->name, best) < 0))) {
             best = s->name;
             bestd = d;

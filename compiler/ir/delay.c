@@ -1,6 +1,8 @@
 /* delay.c - see delay.h. */
 #include "delay.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 
 #include "recov/recov.h"
@@ -69,4 +71,13 @@ rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int
         t.retries += d.retries;
     }
     return t;
+}
+
+char *rc_delay_text(char *buf, size_t n, uint64_t ms)
+{
+    if (ms > 0 && ms % 3600000u == 0) snprintf(buf, n, "%lluh", (unsigned long long)(ms / 3600000u));
+    else if (ms > 0 && ms % 60000u == 0) snprintf(buf, n, "%llum", (unsigned long long)(ms / 60000u));
+    else if (ms > 0 && ms % 1000u == 0) snprintf(buf, n, "%llus", (unsigned long long)(ms / 1000u));
+    else snprintf(buf, n, "%llums", (unsigned long long)ms);
+    return buf;
 }

@@ -4,6 +4,7 @@
 #ifndef RC_DELAY_H
 #define RC_DELAY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ir.h"
@@ -28,5 +29,10 @@ rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error);
 /* The same over every retry step of block b, each run to its end, for
  * error e (retries: their sum; max_single: the largest). */
 rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error);
+
+/* A duration as the policy would write it: in its largest exact unit
+ * (`15m`, `24h`, `5s`, `1500ms`; 0 is `0ms`).  Writes at most n bytes,
+ * NUL included; returns buf. */
+char *rc_delay_text(char *buf, size_t n, uint64_t ms);
 
 #endif

@@ -192,6 +192,10 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, ir->escalation.unresolved_after[l] ? ir->escalation.unresolved_to[l] : 0);
         }
     hnum(&x, ir->deadline_ms);
+    if (ir->age_incidents || ir->age_ms) {  /* absent: the hash of a policy without ageing is unchanged */
+        hnum(&x, ir->age_incidents);
+        hnum(&x, ir->age_ms);
+    }
     hnum(&x, ir->nblocks);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
@@ -231,7 +235,131 @@ uint32_t rc_ir_hash(const rc_ir *ir)
     hnames(&x, ir->channels, ir->nchannels);
     hnames(&x, ir->handlers, ir->nhandlers);
     hnames(&x, ir->adjusts, ir->nadjusts);
+    if (ir->nparams) {   /* only when present, so policies without parameters keep their hash */
+        hstr(&x, "params");
+        hnum(&x, ir->nparams);
+        for (int i = 0; i < ir->nparams; i++) {
+            const rc_ir_param *p = &ir->params[i];
+            hstr(&x, p->name);
+            hnum(&x, p->type);
+            hnum(&x, p->lo);
+            hnum(&x, p->hi);
+            hnum(&x, p->def);
+        }
+        hnum(&x, ir->npbinds);
+        for (int i = 0; i < ir->npbinds; i++) {
+            hnum(&x, ir->pbinds[i].slot);
+            hnum(&x, ir->pbinds[i].obj);
+            hnum(&x, ir->pbinds[i].sub);
+            hnum(&x, ir->pbinds[i].param);
+        }
+    }
     return x.h;
+}
+
+/* ---- parameters ------------------------------------------------------------ */
+
+const char *rc_ptype_name(rc_ptype t)
+{
+    static const char *const names[] = { "u8", "u16", "u32", "duration", "percent", "factor" };
+    return names[t];
+}
+
+int rc_ir_param_at(const rc_ir *ir, rc_slot slot, int obj, int sub)
+{
+    for (int i = 0; i < ir->npbinds; i++) {
+        const rc_ir_pbind *b = &ir->pbinds[i];
+        if (b->slot == slot && b->obj == obj && b->sub == sub) return b->param;
+    }
+    return -1;
+}
+
+void rc_ir_apply(rc_ir *ir, const int64_t *vals)
+{
+    for (int i = 0; i < ir->npbinds; i++) {
+        const rc_ir_pbind *b = &ir->pbinds[i];
+        int64_t v = vals ? vals[b->param] : ir->params[b->param].def;
+        switch (b->slot) {
+        case RC_SLOT_ATTEMPTS:    ir->retries[b->obj].attempts = (uint16_t)v; break;
+        case RC_SLOT_BASE:        ir->retries[b->obj].base_ms = (uint32_t)v; break;
+        case RC_SLOT_FACTOR:      ir->retries[b->obj].factor_milli = (uint32_t)v; break;
+        case RC_SLOT_MAX:         ir->retries[b->obj].max_ms = (uint32_t)v; break;
+        case RC_SLOT_THRESHOLD:   ir->breakers[b->obj].threshold = (uint16_t)v; break;
+        case RC_SLOT_RATE:        ir->breakers[b->obj].rate_pct = (uint8_t)v; break;
+        case RC_SLOT_MIN_CALLS:   ir->breakers[b->obj].min_calls = (uint8_t)v; break;
+        case RC_SLOT_OPEN_MS:     ir->breakers[b->obj].open_ms = (uint32_t)v; break;
+        case RC_SLOT_PROBES:      ir->breakers[b->obj].probes = (uint16_t)v; break;
+        case RC_SLOT_CLOSE_AFTER: ir->breakers[b->obj].close_after = (uint16_t)v; break;
+        case RC_SLOT_RATIO:       ir->budgets[b->obj].ratio_pct = (uint8_t)v; break;
+        case RC_SLOT_MIN_RETRIES: ir->budgets[b->obj].min_retries = (uint16_t)v; break;
+        case RC_SLOT_WINDOW:      ir->budgets[b->obj].window_ms = (uint32_t)v; break;
+        case RC_SLOT_DEADLINE:
+            if (b->obj < 0) ir->deadline_ms = (uint32_t)v;
+            else ir->blocks[b->obj].deadline_ms = (uint32_t)v;
+            break;
+        case RC_SLOT_STEP_MS:     ir->blocks[b->obj].steps[b->sub].ms = (uint32_t)v; break;
+        case RC_SLOT_EXPR:        ir->exprs[b->obj].value = v; break;
+        }
+    }
+}
+
+rc_ir *rc_ir_instantiate(rc_arena *a, const rc_ir *ir, const int64_t *vals)
+{
+    rc_ir *c = RC_NEW(a, rc_ir);
+    *c = *ir;
+    if (ir->npbinds) {
+        if (ir->nretries) {
+            c->retries = RC_NEW_ARRAY(a, rc_ir_retry, ir->nretries);
+            memcpy(c->retries, ir->retries, sizeof *c->retries * (size_t)ir->nretries);
+        }
+        if (ir->nbreakers) {
+            c->breakers = RC_NEW_ARRAY(a, rc_ir_breaker, ir->nbreakers);
+            memcpy(c->breakers, ir->breakers, sizeof *c->breakers * (size_t)ir->nbreakers);
+        }
+        if (ir->nbudgets) {
+            c->budgets = RC_NEW_ARRAY(a, rc_ir_budget, ir->nbudgets);
+            memcpy(c->budgets, ir->budgets, sizeof *c->budgets * (size_t)ir->nbudgets);
+        }
+        if (ir->nexprs) {
+            c->exprs = RC_NEW_ARRAY(a, rc_ir_expr, ir->nexprs);
+            memcpy(c->exprs, ir->exprs, sizeof *c->exprs * (size_t)ir->nexprs);
+        }
+        if (ir->nblocks) {
+            c->blocks = RC_NEW_ARRAY(a, rc_ir_block, ir->nblocks);
+            memcpy(c->blocks, ir->blocks, sizeof *c->blocks * (size_t)ir->nblocks);
+            for (int b = 0; b < ir->nblocks; b++) {
+                if (!ir->blocks[b].nsteps) continue;
+                c->blocks[b].steps = RC_NEW_ARRAY(a, rc_ir_step, ir->blocks[b].nsteps);
+                memcpy(c->blocks[b].steps, ir->blocks[b].steps, sizeof *c->blocks[b].steps * (size_t)ir->blocks[b].nsteps);
+            }
+        }
+    }
+    rc_ir_apply(c, vals);
+    return c;
+}
+
+void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n)
+{
+    switch (p->type) {
+    case RC_PT_DURATION:
+        if (v != 0 && v % 3600000 == 0) snprintf(buf, n, "%" PRId64 "h", v / 3600000);
+        else if (v != 0 && v % 60000 == 0) snprintf(buf, n, "%" PRId64 "m", v / 60000);
+        else if (v != 0 && v % 1000 == 0) snprintf(buf, n, "%" PRId64 "s", v / 1000);
+        else snprintf(buf, n, "%" PRId64 "ms", v);
+        break;
+    case RC_PT_PERCENT: snprintf(buf, n, "%" PRId64 "%%", v); break;
+    case RC_PT_FACTOR:
+        if (v % 1000 == 0) snprintf(buf, n, "%" PRId64, v / 1000);
+        else {
+            char frac[8];
+            snprintf(frac, sizeof frac, "%03" PRId64, v % 1000);
+            size_t k = strlen(frac);
+            while (k > 1 && frac[k - 1] == '0') frac[--k] = '\0';
+            snprintf(buf, n, "%" PRId64 ".%s", v / 1000, frac);
+        }
+        break;
+    default: snprintf(buf, n, "%" PRId64, v); break;
+    }
 }
 
 /* ---- dump ----------------------------------------------------------------- */
@@ -396,6 +524,8 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
             fputc('\n', out);
         }
     if (ir->deadline_ms) fprintf(out, "deadline %" PRIu32 "\n", ir->deadline_ms);
+    if (ir->age_incidents) fprintf(out, "ageing %u incidents\n", (unsigned)ir->age_incidents);
+    if (ir->age_ms) fprintf(out, "ageing %" PRIu32 "\n", ir->age_ms);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
         fprintf(out, "block %d on ", i);
@@ -435,6 +565,18 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         { "channels", ir->channels, ir->nchannels }, { "handlers", ir->handlers, ir->nhandlers },
         { "adjustments", ir->adjusts, ir->nadjusts },
     };
+    for (int i = 0; i < ir->nparams; i++) {
+        const rc_ir_param *p = &ir->params[i];
+        fprintf(out, "param %d %s : %s in %" PRId64 "..%" PRId64 " = %" PRId64 "\n", i, p->name,
+                rc_ptype_name(p->type), p->lo, p->hi, p->def);
+    }
+    static const char *const slot_names[] = {
+        "attempts", "base", "factor", "max", "threshold", "rate", "min_calls", "open_ms", "probes",
+        "close_after", "ratio", "min_retries", "window", "deadline", "step_ms", "expr",
+    };
+    for (int i = 0; i < ir->npbinds; i++)
+        fprintf(out, "bind %s %d %d <- %s\n", slot_names[ir->pbinds[i].slot], ir->pbinds[i].obj,
+                ir->pbinds[i].sub, ir->params[ir->pbinds[i].param].name);
     for (size_t g = 0; g < sizeof k / sizeof k[0]; g++) {
         if (!k[g].n) continue;
         fprintf(out, "%s:", k[g].what);

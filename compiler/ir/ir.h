@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arena.h"
 #include "diag.h"
 #include "dfa.h"
 
@@ -96,11 +97,14 @@ typedef struct rc_ir_expr {
 } rc_ir_expr;
 
 /* A classify rule: first match wins; the last rule is always a catch-all
- * (cond is an RC_X_TRUE node) when the checker accepted the policy. */
+ * (cond is an RC_X_TRUE node) when the checker accepted the policy: either
+ * `_`, or, in a classify proven exhaustive without `_`, the last rule, whose
+ * condition the checker replaced by RC_X_TRUE (implicit_catchall). */
 typedef struct rc_ir_rule {
     int cond;                   /* index into exprs */
     int error;
     rc_loc loc;
+    bool implicit_catchall;     /* a written condition made a catch-all (not hashed: cond says it all) */
 } rc_ir_rule;
 
 /* One pattern of a text field: the alternatives of one `~` (one DFA bit). */
@@ -214,6 +218,59 @@ typedef struct rc_ir_block {
     rc_loc loc;
 } rc_ir_block;
 
+/* ---- parameters --------------------------------------------------------- */
+
+/* `param NAME : TYPE in LO..HI = DEFAULT;`  Values in the IR's units (ms,
+ * percent, thousandths). */
+typedef enum rc_ptype { RC_PT_U8, RC_PT_U16, RC_PT_U32, RC_PT_DURATION, RC_PT_PERCENT, RC_PT_FACTOR } rc_ptype;
+
+typedef struct rc_ir_param {
+    const char *name;
+    rc_ptype type;
+    int64_t lo, hi, def;
+    rc_loc loc;
+} rc_ir_param;
+
+/* The numbers of the IR that a parameter gives.  The IR's own member holds
+ * the parameter's DEFAULT, so a reader that ignores bindings sees the policy
+ * with default values; rc_ir_instantiate writes other values in. */
+typedef enum rc_slot {
+    RC_SLOT_ATTEMPTS,       /* retries[obj].attempts */
+    RC_SLOT_BASE,           /* retries[obj].base_ms */
+    RC_SLOT_FACTOR,         /* retries[obj].factor_milli */
+    RC_SLOT_MAX,            /* retries[obj].max_ms */
+    RC_SLOT_THRESHOLD,      /* breakers[obj].threshold */
+    RC_SLOT_RATE,           /* breakers[obj].rate_pct */
+    RC_SLOT_MIN_CALLS,      /* breakers[obj].min_calls */
+    RC_SLOT_OPEN_MS,        /* breakers[obj].open_ms */
+    RC_SLOT_PROBES,         /* breakers[obj].probes */
+    RC_SLOT_CLOSE_AFTER,    /* breakers[obj].close_after */
+    RC_SLOT_RATIO,          /* budgets[obj].ratio_pct */
+    RC_SLOT_MIN_RETRIES,    /* budgets[obj].min_retries */
+    RC_SLOT_WINDOW,         /* budgets[obj].window_ms */
+    RC_SLOT_DEADLINE,       /* deadline_ms (obj -1) or blocks[obj].deadline_ms */
+    RC_SLOT_STEP_MS,        /* blocks[obj].steps[sub].ms */
+    RC_SLOT_EXPR,           /* exprs[obj].value (a `when` comparison) */
+} rc_slot;
+
+typedef struct rc_ir_pbind {
+    rc_slot slot;
+    int obj, sub;
+    int param;              /* index into params */
+} rc_ir_pbind;
+
+/* A named constant: the policy's `const` declarations in order, then the
+ * integer constants of imported C headers (spec/headers.md).  Names only
+ * matter before code generation (conditions already hold the values), so the
+ * table is not hashed; scenario files read it for fault values. */
+typedef struct rc_ir_const {
+    const char *name;
+    int64_t value;              /* resolved; a duration in ms */
+    bool duration;              /* declared as a duration literal (250ms, 5s...) */
+    bool imported;              /* from an imported C header */
+    rc_loc loc;
+} rc_ir_const;
+
 /* A host-visible name: alternatives, modes, channels, handlers, adjustments. */
 typedef struct rc_ir_name {
     const char *name;
@@ -222,10 +279,13 @@ typedef struct rc_ir_name {
 
 typedef struct rc_ir {
     const char *name;           /* policy name = C prefix */
+    const char *source;         /* base name of the policy file ("agent_call.recov"), for the
+                                   generated code's comments and #line; NULL if unknown; not hashed */
     uint32_t version;
     uint32_t hash;              /* rc_ir_hash() */
 
     rc_ir_field *fields;     int nfields;
+    rc_ir_const *consts;     int nconsts;    /* policy constants, then imported ones */
     rc_ir_class *classes;    int nclasses;
     rc_ir_error *errors;     int nerrors;
     rc_ir_expr *exprs;       int nexprs;
@@ -237,6 +297,10 @@ typedef struct rc_ir {
     bool has_escalation;
     rc_ir_escalation escalation;
     uint32_t deadline_ms;    /* policy-wide, 0 = none */
+    /* `adaptive ageing`: halve every learned count after this many incidents
+     * (0 = no incident ageing) / every this many ms (0 = no time ageing) */
+    uint16_t age_incidents;
+    uint32_t age_ms;
     rc_ir_block *blocks;     int nblocks;
 
     rc_ir_name *alts;        int nalts;      /* P_ALT_*     fallback alternatives */
@@ -245,11 +309,26 @@ typedef struct rc_ir {
     rc_ir_name *handlers;    int nhandlers;  /* P_HANDLER_* run handlers */
     rc_ir_name *adjusts;     int nadjusts;   /* P_ADJ_*     adjustments */
 
+    rc_ir_param *params;     int nparams;    /* P_PARAM_*   declaration order */
+    rc_ir_pbind *pbinds;     int npbinds;
+
     /* C headers (spec/headers.md): with `fault = struct NAME;` P_fault is
      * that struct, and the generated header includes the imports. */
     const char *fault_struct;               /* NAME, or NULL for a `fault { }` block */
     const char *const *imports;  int nimports;  /* import paths as written */
 } rc_ir;
+
+/* Spelling of a parameter type ("u8" ... "factor"). */
+const char *rc_ptype_name(rc_ptype t);
+/* The parameter bound to a slot, or -1. */
+int rc_ir_param_at(const rc_ir *ir, rc_slot slot, int obj, int sub);
+/* A copy of ir whose bound numbers hold vals[nparams] (NULL: the defaults);
+ * tables that no binding touches are shared with ir.  rc_ir_apply rewrites
+ * an instantiated copy in place with other values. */
+rc_ir *rc_ir_instantiate(rc_arena *a, const rc_ir *ir, const int64_t *vals);
+void rc_ir_apply(rc_ir *inst, const int64_t *vals);
+/* A value as the policy writes it ("3", "30s", "50%", "1.5"). */
+void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
 
 /* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,
  * tables; never locations or comments).  Stable across runs and machines. */

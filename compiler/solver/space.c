@@ -1901,6 +1901,37 @@ static int var_field(const rc_space *sp, int k, int v)
     return f;
 }
 
+void rc_space_witness_values(const rc_space *sp, int k, const uint64_t *cube, rc_arena *a, int64_t *ints,
+                             const char **texts, size_t *lens)
+{
+    const rc_ir *ir = sp->irs[k];
+    for (int f = 0; f < ir->nfields; f++) { ints[f] = 0; texts[f] = NULL; lens[f] = 0; }
+    const char **tv = xrealloc(NULL, (size_t)sp->nvars * sizeof *tv);
+    size_t *lv = xrealloc(NULL, (size_t)sp->nvars * sizeof *lv);
+    if (cube_feasible(sp, cube, tv, lv) != 1)
+        for (int v = 0; v < sp->nvars; v++) { tv[v] = ""; lv[v] = 0; }
+    /* the atoms witness() picks, field by field */
+    for (int v = 0; v < sp->nvars; v++) {
+        const rc_space_var *var = &sp->vars[v];
+        if (var->kind == RC_SV_PAT) continue;
+        int f = var_field(sp, k, v);
+        if (f < 0) continue;
+        if (var->kind == RC_SV_TEXT) {
+            if (lv[v]) {
+                texts[f] = rc_arena_strndup(a, tv[v], lv[v]);
+                lens[f] = lv[v];
+            }
+            continue;
+        }
+        int at = var->def_atom;
+        if (!rc_space_cube_has(sp, cube, v, at)) at = var_next(sp, cube, v, 0);
+        if (at < 0) at = 0;
+        ints[f] = rc_space_int_value(var, at);
+    }
+    free(tv);
+    free(lv);
+}
+
 static void witness(const rc_space *sp, int k, const uint64_t *cube, char *buf, size_t n, int *atoms, bool all)
 {
     size_t at = 0;

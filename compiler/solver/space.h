@@ -148,6 +148,12 @@ void rc_space_free_exprs(const rc_space *sp, int k, rc_cset *sets);
  * atoms prefer defaults.  When atoms is non-NULL it receives the atom chosen
  * per variable. */
 void rc_space_witness(const rc_space *sp, int k, const uint64_t *cube, char *buf, size_t n, int *atoms);
+/* The fault rc_space_witness describes, as values of the fields of policy k
+ * (the form a simulator event takes): ints[f] for integer and bool fields
+ * (0 for text fields), texts[f]/lens[f] for text fields (a copy in arena a;
+ * "" as NULL/0).  Each array has irs[k]->nfields slots. */
+void rc_space_witness_values(const rc_space *sp, int k, const uint64_t *cube, rc_arena *a, int64_t *ints,
+                             const char **texts, size_t *lens);
 /* The same with every field of policy k written out, defaults included. */
 void rc_space_witness_all(const rc_space *sp, int k, const uint64_t *cube, char *buf, size_t n);
 /* The cube of s proven non-empty holding the most default atoms (witnesses

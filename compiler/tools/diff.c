@@ -15,9 +15,19 @@ static const char *const *const sev_names = rc_sev_names;
 static const char *const backoff_names[] = {"constant", "linear", "exponential"};
 static const char *const jitter_names[] = {"none", "percent", "full", "equal", "decorrelated"};
 
+/* D(ms): a duration in the policy's own units, in one of four rotating
+ * buffers so that one printf can show an old and a new value. */
+typedef struct durbuf { char b[4][32]; int k; } durbuf;
+static const char *dur(durbuf *d, uint64_t ms)
+{
+    d->k = (d->k + 1) & 3;
+    return rc_delay_text(d->b[d->k], sizeof d->b[d->k], ms);
+}
+
 void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
 {
     size_t at = 0;
+    durbuf d = { .k = 0 };
     switch (s->kind) {
     case RC_IR_RETRY: snprintf(buf, n, "retry %s", ir->retries[s->retry].name); return;
     case RC_IR_FALLBACK:
@@ -25,16 +35,16 @@ void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
         for (int k = 0; k < s->nalts && at < n; k++)
             at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
         return;
-    case RC_IR_ADJUST: snprintf(buf, n, "adjust %s delay %ums", ir->adjusts[s->id].name, s->ms); return;
+    case RC_IR_ADJUST: snprintf(buf, n, "adjust %s delay %s", ir->adjusts[s->id].name, dur(&d, s->ms)); return;
     case RC_IR_RUN:
         if (s->nalts == 0) {
-            snprintf(buf, n, "run %s timeout %ums", ir->handlers[s->id].name, s->ms);
+            snprintf(buf, n, "run %s timeout %s", ir->handlers[s->id].name, dur(&d, s->ms));
             return;
         }
         at = (size_t)snprintf(buf, n, "run%s", s->adaptive ? " adaptive" : "");
         for (int k = 0; k < s->nalts && at < n; k++)
             at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
-        if (at < n) snprintf(buf + at, n - at, " timeout %ums", s->ms);
+        if (at < n) snprintf(buf + at, n - at, " timeout %s", dur(&d, s->ms));
         return;
     case RC_IR_DEGRADE: snprintf(buf, n, "degrade %s", ir->modes[s->id].name); return;
     case RC_IR_ESCALATE: snprintf(buf, n, "escalate %s", s->level >= 0 ? sev_names[s->level] : "(severity)"); return;
@@ -45,11 +55,12 @@ void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
 
 static void retry_desc(const rc_ir_retry *r, char *buf, size_t n)
 {
-    size_t at = (size_t)snprintf(buf, n, "%u attempts, %s backoff base %ums", r->attempts, backoff_names[r->backoff],
-                                 r->base_ms);
+    durbuf d = { .k = 0 };
+    size_t at = (size_t)snprintf(buf, n, "%u attempts, %s backoff base %s", r->attempts, backoff_names[r->backoff],
+                                 dur(&d, r->base_ms));
     if (r->backoff == RC_BACKOFF_EXPONENTIAL && at < n)
         at += (size_t)snprintf(buf + at, n - at, " factor %u.%03u", r->factor_milli / 1000, r->factor_milli % 1000);
-    if (r->max_ms != UINT32_MAX && at < n) at += (size_t)snprintf(buf + at, n - at, " max %ums", r->max_ms);
+    if (r->max_ms != UINT32_MAX && at < n) at += (size_t)snprintf(buf + at, n - at, " max %s", dur(&d, r->max_ms));
     if (r->jitter != RC_JITTER_NONE && at < n) {
         at += (size_t)snprintf(buf + at, n - at, ", jitter %s", jitter_names[r->jitter]);
         if (r->jitter == RC_JITTER_PERCENT && at < n) at += (size_t)snprintf(buf + at, n - at, " %u%%", r->jitter_pct);
@@ -65,7 +76,8 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
         at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
-        snprintf(buf + at, n - at, ", open for %ums, %u probes, closes after %u", b->open_ms, b->probes, b->close_after);
+        snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u", dur(&(durbuf){ .k = 0 }, b->open_ms),
+                 b->probes, b->close_after);
 }
 
 static int find_error(const rc_ir *ir, const char *name)
@@ -147,6 +159,7 @@ static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = 0;
     char s1[256], s2[256];
+    durbuf d = { .k = 0 };
     /* the block each error is handled by first (ignoring `when`) */
     for (int e = 0; e < a->nerrors; e++) {
         int f = find_error(b, a->errors[e].name);
@@ -171,20 +184,33 @@ static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
             fputs("] -> [", out);
             for (int s = 0; s < y->nsteps; s++) { rc_diff_step(b, &y->steps[s], s1, sizeof s1); fprintf(out, "%s%s", s ? "; " : "", s1); }
             fputs("]", out);
-            if (x->deadline_ms != y->deadline_ms) fprintf(out, ", deadline %ums -> %ums", x->deadline_ms, y->deadline_ms);
+            if (x->deadline_ms != y->deadline_ms)
+                fprintf(out, ", deadline %s -> %s", dur(&d, x->deadline_ms), dur(&d, y->deadline_ms));
         }
-        if (wa != wb)
-            fprintf(out, "%s worst-case retry delay %llums -> %llums", same ? "" : ",", (unsigned long long)wa,
-                    (unsigned long long)wb);
+        if (wa != wb) fprintf(out, "%s worst-case retry delay %s -> %s", same ? "" : ",", dur(&d, wa), dur(&d, wb));
         fputc('\n', out);
         n++;
     }
     return n;
 }
 
+/* One level of the escalation table as the policy writes it:
+ * `ticket within 24h; unresolved after 3 => high`, or `-` when empty. */
+static void escalation_entry(const rc_ir *ir, int l, char *buf, size_t n)
+{
+    durbuf d = { .k = 0 };
+    const rc_ir_escalation *x = &ir->escalation;
+    size_t at = (size_t)snprintf(buf, n, "%s", x->channel[l] >= 0 ? ir->channels[x->channel[l]].name : "-");
+    if (x->sla_ms[l] && at < n) at += (size_t)snprintf(buf + at, n - at, " within %s", dur(&d, x->sla_ms[l]));
+    if (x->unresolved_after[l] && at < n)
+        snprintf(buf + at, n - at, "; unresolved after %u => %s", (unsigned)x->unresolved_after[l],
+                 sev_names[x->unresolved_to[l]]);
+}
+
 static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = 0;
+    durbuf d = { .k = 0 };
     char s1[256], s2[256];
     for (int e = 0; e < a->nerrors; e++) {
         int f = find_error(b, a->errors[e].name);
@@ -220,22 +246,120 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
             n++;
         }
     }
-    if (a->has_escalation != b->has_escalation ||
-        memcmp(a->escalation.sla_ms, b->escalation.sla_ms, sizeof a->escalation.sla_ms) ||
-        memcmp(a->escalation.unresolved_after, b->escalation.unresolved_after, sizeof a->escalation.unresolved_after) ||
-        memcmp(a->escalation.unresolved_to, b->escalation.unresolved_to, sizeof a->escalation.unresolved_to)) {
-        fprintf(out, "escalation: the table changed\n");
+    if (a->has_escalation != b->has_escalation) {
+        fprintf(out, "escalation: table %s\n", b->has_escalation ? "added" : "removed");
         n++;
     } else {
+        /* each level: its channel and SLA, and its `unresolved` promotion */
         for (int l = 0; l < RC_SEV_COUNT; l++) {
-            const char *ca = a->escalation.channel[l] >= 0 ? a->channels[a->escalation.channel[l]].name : "-";
-            const char *cb = b->escalation.channel[l] >= 0 ? b->channels[b->escalation.channel[l]].name : "-";
-            if (strcmp(ca, cb)) { fprintf(out, "escalation %s: %s -> %s\n", sev_names[l], ca, cb); n++; }
+            escalation_entry(a, l, s1, sizeof s1);
+            escalation_entry(b, l, s2, sizeof s2);
+            if (strcmp(s1, s2)) { fprintf(out, "escalation %s: %s -> %s\n", sev_names[l], s1, s2); n++; }
         }
     }
     if (a->deadline_ms != b->deadline_ms) {
-        fprintf(out, "deadline: %ums -> %ums\n", a->deadline_ms, b->deadline_ms);
+        fprintf(out, "deadline: %s -> %s\n", dur(&d, a->deadline_ms), dur(&d, b->deadline_ms));
         n++;
+    }
+    if (a->age_incidents != b->age_incidents) {
+        fprintf(out, "adaptive ageing: %u -> %u incidents (0: none)\n", (unsigned)a->age_incidents,
+                (unsigned)b->age_incidents);
+        n++;
+    }
+    if (a->age_ms != b->age_ms) {
+        fprintf(out, "adaptive ageing: %ums -> %ums (0: none)\n", a->age_ms, b->age_ms);
+        n++;
+    }
+    return n;
+}
+
+/* "retry r attempts <- max_attempts": what binding i of ir gives, by names. */
+static void bind_desc(const rc_ir *ir, int i, char *buf, size_t n)
+{
+    static const char *const slot[] = {
+        "attempts", "backoff base", "backoff factor", "max", "open after", "open at (rate)", "open at (min)",
+        "open for", "half_open probes", "close after", "ratio", "ratio min", "ratio per", "deadline",
+        "", "",
+    };
+    const rc_ir_pbind *pb = &ir->pbinds[i];
+    const char *pn = ir->params[pb->param].name;
+    switch (pb->slot) {
+    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX:
+        snprintf(buf, n, "retry %s %s <- %s", ir->retries[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_THRESHOLD: case RC_SLOT_RATE: case RC_SLOT_MIN_CALLS: case RC_SLOT_OPEN_MS: case RC_SLOT_PROBES:
+    case RC_SLOT_CLOSE_AFTER:
+        snprintf(buf, n, "breaker %s %s <- %s", ir->breakers[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_RATIO: case RC_SLOT_MIN_RETRIES: case RC_SLOT_WINDOW:
+        snprintf(buf, n, "budget %s %s <- %s", ir->budgets[pb->obj].name, slot[pb->slot], pn);
+        break;
+    case RC_SLOT_DEADLINE:
+        if (pb->obj < 0) snprintf(buf, n, "deadline <- %s", pn);
+        else snprintf(buf, n, "on-block %d deadline <- %s", pb->obj, pn);
+        break;
+    case RC_SLOT_STEP_MS: {
+        char st[200];
+        rc_diff_step(ir, &ir->blocks[pb->obj].steps[pb->sub], st, sizeof st);
+        snprintf(buf, n, "on-block %d step %d (%s) <- %s", pb->obj, pb->sub + 1, st, pn);
+        break;
+    }
+    case RC_SLOT_EXPR:
+        snprintf(buf, n, "a `when` comparison <- %s", pn);
+        break;
+    }
+}
+
+static bool has_bind(const rc_ir *ir, const char *d)
+{
+    char x[320];
+    for (int i = 0; i < ir->npbinds; i++) {
+        bind_desc(ir, i, x, sizeof x);
+        if (strcmp(x, d) == 0) return true;
+    }
+    return false;
+}
+
+/* Parameters by name (type, range, default), and which numbers they give. */
+static int diff_params(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = 0;
+    char x[320], lo[32], hi[32], df[32], lo2[32], hi2[32], df2[32];
+    for (int i = 0; i < a->nparams; i++) {
+        const rc_ir_param *p = &a->params[i], *q = NULL;
+        for (int j = 0; j < b->nparams && !q; j++) if (strcmp(b->params[j].name, p->name) == 0) q = &b->params[j];
+        rc_ir_param_format(p, p->lo, lo, sizeof lo);
+        rc_ir_param_format(p, p->hi, hi, sizeof hi);
+        rc_ir_param_format(p, p->def, df, sizeof df);
+        if (!q) { fprintf(out, "param %s: removed (was %s in %s..%s = %s)\n", p->name, rc_ptype_name(p->type), lo, hi, df); n++; continue; }
+        if (p->type != q->type || p->lo != q->lo || p->hi != q->hi || p->def != q->def) {
+            rc_ir_param_format(q, q->lo, lo2, sizeof lo2);
+            rc_ir_param_format(q, q->hi, hi2, sizeof hi2);
+            rc_ir_param_format(q, q->def, df2, sizeof df2);
+            fprintf(out, "param %s: %s in %s..%s = %s -> %s in %s..%s = %s%s\n", p->name, rc_ptype_name(p->type), lo, hi,
+                    df, rc_ptype_name(q->type), lo2, hi2, df2,
+                    q->lo > p->lo || q->hi < p->hi ? " (narrower: a saved value outside it does not restore)" : "");
+            n++;
+        }
+    }
+    for (int j = 0; j < b->nparams; j++) {
+        bool found = false;
+        for (int i = 0; i < a->nparams && !found; i++) found = strcmp(a->params[i].name, b->params[j].name) == 0;
+        if (found) continue;
+        const rc_ir_param *q = &b->params[j];
+        rc_ir_param_format(q, q->lo, lo, sizeof lo);
+        rc_ir_param_format(q, q->hi, hi, sizeof hi);
+        rc_ir_param_format(q, q->def, df, sizeof df);
+        fprintf(out, "param %s: added (%s in %s..%s = %s)\n", q->name, rc_ptype_name(q->type), lo, hi, df);
+        n++;
+    }
+    for (int i = 0; i < a->npbinds; i++) {
+        bind_desc(a, i, x, sizeof x);
+        if (!has_bind(b, x)) { fprintf(out, "no longer a parameter: %s\n", x); n++; }
+    }
+    for (int i = 0; i < b->npbinds; i++) {
+        bind_desc(b, i, x, sizeof x);
+        if (!has_bind(a, x)) { fprintf(out, "now a parameter: %s\n", x); n++; }
     }
     return n;
 }
@@ -243,6 +367,7 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
 int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = diff_names(a, b, out);
+    n += diff_params(a, b, out);
     n += diff_classify(a, b, out);
     n += diff_blocks(a, b, out);
     bool layout = a->nbreakers != b->nbreakers || a->nbudgets != b->nbudgets || a->nalts != b->nalts ||

@@ -90,7 +90,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     u->ndeps = imp.ndeps;
     if (!imported || u->diag.errors) return 1;
     u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);
-    if (u->ir) rc_analyze(u->ir, u->ast, &u->diag);
+    if (u->ir) rc_analyze(u->ir, &u->diag);
     if (!u->ir || u->diag.errors) {
         u->ir = NULL;
         return 1;

@@ -2,6 +2,8 @@
  * recursion: conditions may be deeply nested). */
 #include "fmt.h"
 
+#include "delay.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -234,10 +236,9 @@ static int end_of(rc_loc l) { return l.end_line ? l.end_line : l.line; }
 
 static void put_dur(sbuf *b, int64_t ms)
 {
-    if (ms > 0 && ms % 3600000 == 0) sb_printf(b, "%lldh", (long long)(ms / 3600000));
-    else if (ms > 0 && ms % 60000 == 0) sb_printf(b, "%lldm", (long long)(ms / 60000));
-    else if (ms > 0 && ms % 1000 == 0) sb_printf(b, "%llds", (long long)(ms / 1000));
-    else sb_printf(b, "%lldms", (long long)ms);
+    char t[32];
+    if (ms < 0) sb_printf(b, "%lldms", (long long)ms);
+    else sb_printf(b, "%s", rc_delay_text(t, sizeof t, (uint64_t)ms));
 }
 
 static void put_milli(sbuf *b, int64_t v)
@@ -617,6 +618,18 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
         put_value(&f->line, &d->value);
         sb_puts(&f->line, ";");
         return;
+    case RC_D_PARAM: {
+        begin_line(f, first, last, true);
+        sb_printf(&f->line, "param %s : %s in ", name, d->cls.name ? d->cls.name : "_");
+        const rc_ast_value *pv[3] = { &d->range_lo, &d->range_hi, &d->value };
+        for (int k = 0; k < 3; k++) {
+            if (k == 1) sb_puts(&f->line, "..");
+            if (k == 2) sb_puts(&f->line, " = ");
+            if (pv[k]->kind == RC_AV_FACTOR) put_milli(&f->line, pv[k]->num); else put_value(&f->line, pv[k]);
+        }
+        sb_puts(&f->line, ";");
+        return;
+    }
     case RC_D_CLASS:
         begin_line(f, first, last, true);
         sb_printf(&f->line, "class %s", name);
@@ -668,6 +681,12 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
         sb_puts(&f->line, "deadline ");
         put_value(&f->line, &d->value);
         sb_puts(&f->line, ";");
+        return;
+    case RC_D_AGEING:
+        begin_line(f, first, last, true);
+        sb_puts(&f->line, "adaptive ageing ");
+        put_value(&f->line, &d->value);
+        sb_puts(&f->line, d->flag ? " incidents;" : ";");
         return;
     case RC_D_ON: fmt_on(f, d); return;
     }

@@ -67,7 +67,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     for (int s = 0; s < f->nscenarios; s++)
         for (int e = 0; e < f->scenarios[s].nevents; e++) {
             const rc_rtest_event *ev = &f->scenarios[s].events[e];
-            if (ev->kind != RC_EV_FAIL) continue;
+            if (ev->kind != RC_SIM_EV_FAIL) continue;
             for (int i = 0; i < ir->nfields; i++)
                 if (ir->fields[i].type == RC_TY_TEXT && !ir->fields[i].text_cap && ev->values[i].text)
                     write_text(out, nt++, ev->values[i].text, ev->values[i].len);
@@ -80,7 +80,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         int n = s < 0 ? 1 : f->scenarios[s].nevents;
         for (int e = 0; e < n; e++) {
             const rc_rtest_event *ev = s < 0 ? NULL : &f->scenarios[s].events[e];
-            if (ev && ev->kind != RC_EV_FAIL) continue;
+            if (ev && ev->kind != RC_SIM_EV_FAIL) continue;
             fputs("    {", out);
             for (int i = 0; i < ir->nfields; i++) {
                 const rc_ir_field *fd = &ir->fields[i];
@@ -100,16 +100,36 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     }
     fputs("};\n\n", out);
 
+    if (ir->nparams) {   /* the values of each `params` event */
+        fprintf(out, "static const %s_params rc_p[] = {\n", P);
+        int np = 0;
+        for (int s = 0; s < f->nscenarios; s++)
+            for (int e = 0; e < f->scenarios[s].nevents; e++) {
+                const rc_rtest_event *ev = &f->scenarios[s].events[e];
+                if (ev->kind != RC_SIM_EV_PARAMS) continue;
+                fputs("    {", out);
+                for (int i = 0; i < ir->nparams; i++)
+                    fprintf(out, "%s %lluu", i ? "," : "", (unsigned long long)ev->params[i]);
+                fputs(" },\n", out);
+                np++;
+            }
+        if (!np) {
+            fputs("    {", out);
+            for (int i = 0; i < ir->nparams; i++) fprintf(out, "%s 0u", i ? "," : "");
+            fputs(" },\n", out);
+        }
+        fputs("};\n\n", out);
+    }
     fputs("struct rc_ev { unsigned char kind, ok; uint32_t t; unsigned fault; };\n", out);
     fputs("struct rc_sc { uint32_t t0, seed; const struct rc_ev *ev; unsigned n; };\n\n", out);
-    int nf = 1;
+    int nf = 1, npe = 0;
     for (int s = 0; s < f->nscenarios; s++) {
         const rc_rtest_scenario *sc = &f->scenarios[s];
         fprintf(out, "/* scenario at line %d */\nstatic const struct rc_ev rc_ev%d[] = {\n", sc->line, s);
         for (int e = 0; e < sc->nevents; e++) {
             const rc_rtest_event *ev = &sc->events[e];
             fprintf(out, "    { %d, %d, %luu, %du },\n", (int)ev->kind, ev->ok ? 1 : 0,
-                    (unsigned long)ev->t, ev->kind == RC_EV_FAIL ? nf++ : 0);
+                    (unsigned long)ev->t, ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++ : 0);
         }
         if (sc->nevents == 0) fputs("    { 0, 0, 0u, 0u },\n", out);
         fputs("};\n", out);
@@ -136,10 +156,13 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
           "            recov_decision d;\n"
           "            switch (e->kind) {\n", out);
     fprintf(out, "            case %d: d = %s_failed(&s, &rc_f[e->fault], now); rc_print(&d); break;\n",
-            (int)RC_EV_FAIL, P);
+            (int)RC_SIM_EV_FAIL, P);
     fprintf(out, "            case %d: d = %s_handler_done(&s, e->ok != 0, now); rc_print(&d); break;\n",
-            (int)RC_EV_HANDLER, P);
-    fprintf(out, "            case %d: %s_succeeded(&s, now); puts(\"o\"); break;\n", (int)RC_EV_OK, P);
+            (int)RC_SIM_EV_HANDLER, P);
+    fprintf(out, "            case %d: %s_succeeded(&s, now); puts(\"o\"); break;\n", (int)RC_SIM_EV_OK, P);
+    if (ir->nparams)
+        fprintf(out, "            case %d: printf(\"p %%u\\n\", %s_set_params(&s, &rc_p[e->fault])); break;\n",
+                (int)RC_SIM_EV_PARAMS, P);
     fprintf(out, "            default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); break;\n",
             P, rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
     fputs("            }\n        }\n    }\n    return 0;\n}\n", out);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 
 #include "arena.h"
-#include "ast.h"
 #include "diag.h"
 #include "ir.h"
 #include "sim.h"
@@ -32,28 +31,17 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
 
 /* ---- the parsed form (exposed for the harness generator and tests) ----- */
 
-typedef enum rc_rtest_evkind { RC_EV_FAIL, RC_EV_HANDLER, RC_EV_OK, RC_EV_ADMIT } rc_rtest_evkind;
-
-/* What an event must yield.  kind is a recov_kind, or for admit events
- * RECOV_ALLOW / RECOV_REJECT in `admit`. */
-typedef struct rc_rtest_expect {
-    int kind;                   /* recov_kind; -1 when the event has no expectation */
-    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
-    bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
-    int id;                     /* alternative / mode / channel / handler / adjustment */
-    int level;                  /* ESCALATE */
-    int error;                  /* `as ERROR`, -1 when absent */
-    recov_admit admit;
-    const char *text;           /* the expectation as written, for messages */
-} rc_rtest_expect;
-
+/* Events and expectations are the simulator's (sim.h: rc_sim_event,
+ * rc_sim_expect); a file adds lines and the run's results. */
 typedef struct rc_rtest_event {
-    rc_rtest_evkind kind;
+    rc_sim_evkind kind;
     int line;
     uint32_t t;                 /* ms after the scenario's start */
     bool ok;                    /* HANDLER: ok or failed */
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
-    rc_rtest_expect expect;
+    int64_t *params;            /* PARAMS: [ir->nparams], the values given to P_set_params */
+    int reject;                 /* PARAMS: the parameter that must be refused, -1: must be accepted */
+    rc_sim_expect expect;
     char got[96];               /* filled by the run: the canonical line */
     recov_decision decision;    /* filled by the run (FAIL, HANDLER) */
 } rc_rtest_event;
@@ -74,11 +62,10 @@ typedef struct rc_rtest_file {
     int nscenarios;
 } rc_rtest_file;
 
-/* Loads the policy named by the `policy` line.  Returns 0 ok (sets *ir and
- * *ast; ast may be NULL, then constant names are unknown), 1 policy errors,
- * 2 I/O errors; the loader reports its own diagnostics. */
-typedef int (*rc_rtest_loader)(void *ctx, const char *policy_path,
-                               const rc_ir **ir, const rc_ast_policy **ast);
+/* Loads the policy named by the `policy` line.  Returns 0 ok (sets *ir; its
+ * constant table names the constants fault values may use), 1 policy
+ * errors, 2 I/O errors; the loader reports its own diagnostics. */
+typedef int (*rc_rtest_loader)(void *ctx, const char *policy_path, const rc_ir **ir);
 
 /* Parses `src` (the text of file d->file); diagnostics through d.  Returns 0,
  * 1 (errors in the file or the policy) or 2 (policy I/O). */
@@ -89,7 +76,5 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
  * a line per unmet expectation to out.  Returns the number of failed events. */
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out);
 
-/* Does decision d / admission meet the expectation? */
-bool rc_rtest_matches(const rc_rtest_expect *x, const recov_decision *d);
 
 #endif

@@ -41,6 +41,7 @@ typedef struct config {
     uint32_t seed;
     const char *fails[MAX_FAILS];
     unsigned nfails, next_fail;
+    model_loader_params limits;   /* the policy's parameters: defaults, then the options */
 } config;
 
 /* ---- time.  The policy's clock is real time plus the part of each wait
@@ -387,6 +388,12 @@ static int do_load(config *c)
     static char names[model_loader_ALT_COUNT][256];
     model_loader_state st;
     model_loader_init(&st, now_ms(), c->seed);
+    unsigned bad = model_loader_set_params(&st, &c->limits);
+    if (bad != 0u) {
+        fprintf(stderr, "model_loader: %s is outside the range model_loader.recov allows\n",
+                model_loader_param_name(bad - 1u));
+        return 2;
+    }
     const char *name = c->model;
     int pending = S_NONE, rc = 4;
     for (unsigned n = 1;; n++) {
@@ -529,6 +536,7 @@ int main(int argc, char **argv)
     c.timeout_ms = 30000;
     c.time_scale = 1;
     c.seed = 1;
+    model_loader_params_default(&c.limits);
     if (argc < 2 || strcmp(argv[1], "load") != 0) goto usage;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -554,6 +562,18 @@ int main(int argc, char **argv)
             if (c.nfails == MAX_FAILS) return fprintf(stderr, "model_loader: at most %d --fail\n", MAX_FAILS), 2;
             c.fails[c.nfails++] = v;
         }
+        /* the policy's parameters: their ranges are the policy's, checked by model_loader_set_params */
+        else if (!strcmp(a, "--max-attempts")) {
+            unsigned x;
+            if (opt_num(a, v, 0, 65535u, &x)) return 2;
+            c.limits.max_attempts = (uint16_t)x;
+        }
+        else if (!strcmp(a, "--recovery-timeout") || !strcmp(a, "--user-timeout")) {
+            unsigned x;
+            if (opt_num(a, v, 0, 4294967295u, &x)) return 2;
+            if (a[2] == 'r') c.limits.recovery_timeout = (uint32_t)x;
+            else c.limits.user_timeout = (uint32_t)x;
+        }
         else goto usage;
     }
     if (!c.models || !c.model) goto usage;
@@ -562,6 +582,7 @@ usage:
     fprintf(stderr, "usage: model_loader load --models DIR --model NAME [--mirror DIR] [--cache DIR]\n"
                     "         [--version N] [--batch N] [--vram-kb N] [--quota-kb N] [--steps N] [--load-ms N]\n"
                     "         [--time-scale N] [--seed N] [--fail MESSAGE]...\n"
+                    "         [--max-attempts N (5..20)] [--recovery-timeout MS] [--user-timeout MS (30s..30m)]\n"
                     "       model_loader pack FILE VERSION KB_PER_BATCH (PAYLOAD | --payload-file PATH)\n"
                     "       model_loader messages\n");
     return 2;

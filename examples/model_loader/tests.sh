@@ -266,6 +266,47 @@ metric intelligent_fallback attempts=1 successes=0 rate=0%
 metric user_intervention attempts=2 successes=0 rate=0%
 X
     ;;
+limits)  # the policy's parameters from the command line: 6 attempts, user timeout 60 s
+    pack models/base.model 1 100 "weights-v1"
+    f=(); for i in 1 2 3 4 5 6 7; do f+=(--fail "pipeline crashed"); done
+    printf 'done\ndone\n' | load --max-attempts 6 --user-timeout 60000 "${f[@]}" >out || rc=$?
+    grep -E '^(load|  error|  (immediate_retry|intelligent_fallback|automatic_repair|parameter_adjustment|resource_optimization|user_intervention|graceful_degradation): |  handler|result|metric)' out >trace; mv trace out
+    check 4 <<'X'
+load 1: base
+  error generation_pipeline_error (high), attempt 1
+  immediate_retry: retry in 1000 ms
+load 2: base
+  error generation_pipeline_error (high), attempt 2
+  immediate_retry: retry in 2000 ms
+load 3: base
+  error generation_pipeline_error (high), attempt 3
+  intelligent_fallback: compatible_model -> base-compat
+load 4: base-compat
+  error generation_pipeline_error (high), attempt 4
+  user_intervention: run user_intervention (timeout 60000 ms)
+  handler user_intervention ok
+  user_intervention: retry in 0 ms
+load 5: base-compat
+  error generation_pipeline_error (high), attempt 5
+  user_intervention: run user_intervention (timeout 60000 ms)
+  handler user_intervention ok
+  user_intervention: retry in 0 ms
+load 6: base-compat
+  error generation_pipeline_error (high), attempt 6
+  intelligent_fallback: lightweight_model -> base-lite
+load 7: base-lite
+  error generation_pipeline_error (high), attempt 7
+result escalated support
+metric immediate_retry attempts=2 successes=0 rate=0%
+metric intelligent_fallback attempts=2 successes=0 rate=0%
+metric user_intervention attempts=2 successes=0 rate=0%
+X
+    # below the declared range: refused before any load
+    rc=0; load --max-attempts 4 >out 2>err || rc=$?
+    [[ $rc == 2 ]] && grep -q 'max_attempts is outside the range' err || { echo "max-attempts 4 not refused (exit $rc)"; exit 1; }
+    rc=0; load --user-timeout 1000 >out 2>err || rc=$?
+    [[ $rc == 2 ]] && grep -q 'user_timeout is outside the range' err || { echo "user-timeout 1000 not refused (exit $rc)"; exit 1; }
+    ;;
 deadline)  # each load takes 200 s: past the 300 s recovery timeout the GPU steps are skipped
     pack models/base.model 1 100 "weights-v1"
     head -c 102400 /dev/zero >cache/kv.bin

@@ -167,7 +167,7 @@ static int serve(const char *path)
     if (c.requires[0]) {
         const char *deps = getenv("SERVICE_DEPS");
         char p[1024];
-        if (deps && (!deps[0] || strlen(deps) > 512)) return printf("ERROR 0 invalid environment: SERVICE_DEPS must be a path of 1..512 bytes\n"), 1;
+        if (deps && (!deps[0] || strlen(deps) > 1000)) return printf("ERROR 0 invalid environment: SERVICE_DEPS must be a path of 1..1000 bytes\n"), 1;
         snprintf(p, sizeof p, "%s/%s", deps ? deps : "deps", c.requires);
         if (access(p, F_OK) != 0) return printf("ERROR 0 missing dependency: %s not installed\n", c.requires), 1;
     }
@@ -631,6 +631,7 @@ int main(int argc, char **argv)
         if (!strcmp(a, "--allow-kill")) { m.allow_kill = 1; continue; }
         if (i + 1 >= argc) goto usage;
         const char *v = argv[++i];
+        if (!v[0] || strlen(v) > 1000) return fprintf(stderr, "service_start: %s: 1..1000 bytes, not %zu\n", a, strlen(v)), 2;
         if (!strcmp(a, "--config")) m.config = v;
         else if (!strcmp(a, "--checkpoint")) m.checkpoint = v;
         else if (!strcmp(a, "--wheelhouse")) m.wheelhouse = v;

@@ -226,6 +226,28 @@ unknown)
   has '"attempts_made": 2,'
   ;;
 
+limits)
+  # the policy's parameters from the command line: 4 attempts, 1 s doubling, capped at 30 s
+  run --time-scale 100 --max-attempts 4 --base-delay 1s --max-delay 30s --tool sqlmap -- sh -c 'echo "unexpected parser state" >&2; exit 3'
+  expect_rc 1
+  expect_history '1 sqlmap unknown 3 0 retry_with_backoff 1000 ""
+2 sqlmap unknown 3 0 retry_with_backoff 2000 ""
+3 sqlmap unknown 3 0 retry_with_backoff 4000 ""
+4 sqlmap unknown 3 0 abort_operation 0 ""'
+  # two attempts: the second failure is the last
+  run --time-scale 100 --max-attempts 2 --tool sqlmap -- sh -c 'echo "unexpected parser state" >&2; exit 3'
+  expect_rc 1
+  expect_history '1 sqlmap unknown 3 0 retry_with_backoff 5000 ""
+2 sqlmap unknown 3 0 abort_operation 0 ""'
+  # outside the declared ranges: refused by tool_runner_set_params, a usage error
+  run --max-attempts 11 -- true; expect_rc 2
+  grep -q -- '--max-attempts is outside the range the policy allows' err.log || fail "no range message"
+  run --max-attempts 1 -- true; expect_rc 2
+  run --base-delay 31s -- true; expect_rc 2
+  grep -q -- '--base-delay is outside' err.log || fail "no base-delay message"
+  run --max-delay 29s -- true; expect_rc 2
+  ;;
+
 usage)
   run -- ; expect_rc 2
   run --time-scale 0 -- true; expect_rc 2

@@ -76,6 +76,7 @@ typedef struct options {
     long scope, rate;          /* -1: not given */
     uint32_t timeout_ms;       /* 0: none */
     uint32_t time_scale;
+    tool_runner_params limits; /* the policy's parameters: defaults, then the options */
     unsigned nalts;
     char alt_name[MAX_ALTS][64];
     const char *alt_cmd[MAX_ALTS];
@@ -344,6 +345,9 @@ static void usage(FILE *f)
           "  --timeout MS         wall-clock limit per attempt in ms (suffix s for seconds); 0 none\n"
           "  --alt NAME=COMMAND   alternative tool, run with /bin/sh -c (at most 2, tried in order)\n"
           "  --time-scale N       divide every policy delay by N (tests, demos); --timeout stays real time\n"
+          "  --max-attempts N     attempts before giving up (2..10, default 3)\n"
+          "  --base-delay MS      first retry delay (100ms..30s, default 5s), doubling\n"
+          "  --max-delay MS       cap of a retry delay (30s..10m, default 60s)\n"
           "exit: 0 ok, 1 aborted, 2 usage, 3 degraded, 4 escalated\n", f);
 }
 
@@ -378,6 +382,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->target = "unknown";
     o->scope = o->rate = -1;
     o->time_scale = 1;
+    tool_runner_params_default(&o->limits);
     int i = 1;
     for (; i < argc; i += 2) {
         const char *a = argv[i];
@@ -397,6 +402,13 @@ static int parse_args(int argc, char **argv, options *o)
         } else if (strcmp(a, "--time-scale") == 0) {
             if (!parse_number(v, false, 1, 1000000ul, &n)) { fprintf(stderr, "tool_runner: bad --time-scale '%s' (1..1000000)\n", v); return -1; }
             o->time_scale = (uint32_t)n;
+        } else if (strcmp(a, "--max-attempts") == 0 || strcmp(a, "--base-delay") == 0 ||
+                   strcmp(a, "--max-delay") == 0) {
+            /* the ranges are the policy's: tool_runner_set_params checks them in main */
+            if (!parse_number(v, a[2] != 'm' || a[6] == 'd', 0, 0xFFFFFFFFul, &n)) { fprintf(stderr, "tool_runner: bad %s '%s'\n", a, v); return -1; }
+            if (a[2] == 'b') o->limits.base_delay = (uint32_t)n;
+            else if (a[6] == 'd') o->limits.max_delay = (uint32_t)n;
+            else o->limits.max_attempts = n > 0xFFFFul ? 0xFFFFu : (uint16_t)n;
         } else if (strcmp(a, "--alt") == 0) {
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || !eq[1] || (size_t)(eq - v) >= sizeof o->alt_name[0]) { fprintf(stderr, "tool_runner: --alt wants NAME=COMMAND\n"); return -1; }
@@ -439,6 +451,15 @@ int main(int argc, char **argv)
     uint64_t t0 = mono_ms(), skipped = 0;
 #define NOW() ((uint32_t)(mono_ms() - t0 + skipped))
     tool_runner_init(&st, NOW(), (uint32_t)getpid());
+    unsigned bad = tool_runner_set_params(&st, &o.limits);
+    if (bad != 0u) {
+        const char *pn = tool_runner_param_name(bad - 1u);
+        fprintf(stderr, "tool_runner: --%s is outside the range the policy allows (tool_runner.recov: param %s)\n",
+                strcmp(pn, "max_attempts") == 0 ? "max-attempts" : strcmp(pn, "base_delay") == 0 ? "base-delay"
+                                                                                                   : "max-delay", pn);
+        usage(stderr);
+        return 2;
+    }
 
     int current = -1;          /* -1 primary, else the alternative in use */
     unsigned attempt = 0, nhist = 0;

@@ -131,7 +131,7 @@ static const rc_ir *load(rc_arena *a, policy *p)
     rc_diag_init(&d, "p.recov", p->src, strlen(p->src), f);
     rc_ast_policy *ast = rc_parse(a, &d, p->src, strlen(p->src));
     const rc_ir *ir = ast ? rc_check(a, &d, ast) : NULL;
-    if (ir) rc_analyze(ir, ast, &d);
+    if (ir) rc_analyze(ir, &d);
     fclose(f);
     if (!ir) {
         failures++;

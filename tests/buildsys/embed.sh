@@ -13,7 +13,10 @@ fail() { echo "FAILED: $*"; exit 1; }
 tar -C "$src" --exclude='./build*' --exclude=./.git -czf "$w/recov.tar.gz" .
 for via in subdir fetch; do
     echo "== consumer through $via"
-    cp -r "$src/tests/buildsys/consumer_embed" "$w/$via"
+    # the program, policy and header are consumer_cmake's; only the way
+    # recov is brought in (consumer_embed/CMakeLists.txt) differs
+    cp -r "$src/tests/buildsys/consumer_cmake" "$w/$via"
+    cp "$src/tests/buildsys/consumer_embed/CMakeLists.txt" "$w/$via/"
     cmake -S "$w/$via" -B "$w/$via/b" -G Ninja -DRECOV_VIA=$via -DRECOV_SRC="$src" \
         -DRECOV_URL="$w/recov.tar.gz" >"$w/log" 2>&1 || { cat "$w/log"; fail "$via: configure"; }
     targets=$(ninja -C "$w/$via/b" -t targets all)

@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!d.errors && ast) {
         rc_ir *ir = rc_check(&a, &d, ast);
         if (ir) {
-            rc_analyze(ir, ast, &d);
+            rc_analyze(ir, &d);
             rc_emit_c(ir, "fuzz.h", null, null);
         }
     }

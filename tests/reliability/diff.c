@@ -92,6 +92,9 @@ static char *sim_event(rc_sim *s, const rg_event *ev, uint32_t t0, int *run)
         rc_sim_succeeded(s, now);
         snprintf(buf, sizeof buf, "o");
         break;
+    case RG_EV_PARAMS:
+        snprintf(buf, sizeof buf, "p %u", rc_sim_set_params(s, ev->p));
+        break;
     default:
         snprintf(buf, sizeof buf, "%s", rc_sim_format_admit(rc_sim_admit(s, now)));
         break;
@@ -166,6 +169,16 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
     for (int e = 0; e < p->sc.nev; e++)
         fprintf(o, "  { %d, %d, %" PRIu32 "u },\n", p->sc.ev[e].kind, p->sc.ev[e].ok, p->sc.ev[e].t);
     if (p->sc.nev == 0) fputs("  { 0, 0, 0u }\n", o);
+    if (ir->nparams) {   /* the values of each PARAMS event (zero for the others) */
+        fprintf(o, "};\nstatic const %s_params Q%d[] = {\n", P, S);
+        for (int e = 0; e < p->sc.nev; e++) {
+            fputs("  {", o);
+            for (int k = 0; k < ir->nparams; k++)
+                fprintf(o, "%s %" PRId64 "u", k ? "," : "", p->sc.ev[e].kind == RG_EV_PARAMS ? p->sc.ev[e].p[k] : 0);
+            fputs(" },\n", o);
+        }
+        if (p->sc.nev == 0) fputs("  { 0 }\n", o);
+    }
     fprintf(o, "};\nvoid rcd_%s_%d(void);\nvoid rcd_%s_%d(void)\n{\n", P, p->scen, P, p->scen);
     fprintf(o, "    %s_state s;\n    unsigned j;\n    %s_init(&s, %" PRIu32 "u, %" PRIu32 "u);\n", P, P, p->sc.t0, p->sc.seed);
     fprintf(o, "    for (j = 0; j < %du; j++) {\n        uint32_t now = (uint32_t)(%" PRIu32 "u + E%d[j].t);\n"
@@ -173,6 +186,8 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
     fprintf(o, "        case %d: d = %s_failed(&s, &F%d[j], now); break;\n", RG_EV_FAIL, P, S);
     fprintf(o, "        case %d: d = %s_handler_done(&s, E%d[j].ok != 0, now); break;\n", RG_EV_HANDLER, P, S);
     fprintf(o, "        case %d: %s_succeeded(&s, now); puts(\"o\"); continue;\n", RG_EV_OK, P);
+    if (ir->nparams)
+        fprintf(o, "        case %d: printf(\"p %%u\\n\", %s_set_params(&s, &Q%d[j])); continue;\n", RG_EV_PARAMS, P, S);
     fprintf(o, "        default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); continue;\n        }\n", P,
             rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
     fprintf(o, "        printf(\"%s\\n\", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
@@ -346,7 +361,7 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
         uint32_t now = p->sc.t0 + ev->t;
         char desc[512];
         recov_decision d;
-        fprintf(o, "  at %" PRIu32 " ", ev->t);
+        if (ev->kind != RG_EV_PARAMS) fprintf(o, "  at %" PRIu32 " ", ev->t);
         switch (ev->kind) {
         case RG_EV_FAIL: {
             rc_sim_value v[RG_MAXF];
@@ -365,6 +380,17 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
             rc_sim_succeeded(s, now);
             fputs("ok\n", o);
             continue;
+        case RG_EV_PARAMS: {
+            /* a `params` line: no time of its own, it runs just before the next event */
+            fputs("  params", o);
+            for (int k = 0; k < ir->nparams; k++)
+                fprintf(o, " %s=%" PRId64 "%s", ir->params[k].name, ev->p[k],
+                        ir->params[k].type == RC_PT_DURATION ? "ms" : "");
+            unsigned r = rc_sim_set_params(s, ev->p);
+            if (r) fprintf(o, " -> rejected %s", ir->params[r - 1].name);
+            fputs("\n", o);
+            continue;
+        }
         default:
             fprintf(o, "admit -> %s\n", rc_sim_admit(s, now) == RECOV_ALLOW ? "allow" : "reject");
             continue;
@@ -465,7 +491,8 @@ int main(int argc, char **argv)
     if (!mkdtemp(dir)) { (void)tmpl; die("mkdtemp"); }
 
     int npol = (npairs + nscen - 1) / nscen, done = 0, failed = 0, invalid = 0, regenerated = 0, shifted = 0;
-    long events = 0;
+    long events = 0, param_events = 0;
+    int with_params = 0;
     for (int b0 = 0; b0 < npol && !failed; b0 += per_batch) {
         int nb = npol - b0 < per_batch ? npol - b0 : per_batch;
         rc_unit *units = calloc((size_t)(b0 + nb), sizeof *units);
@@ -508,6 +535,7 @@ int main(int argc, char **argv)
             }
             free(dbuf);
             const rc_ir *ir = units[k].ir;
+            if (ir->nparams) with_params++;
             char hp[600], cp[600], hn[64];
             snprintf(hp, sizeof hp, "%s/p%d.h", dir, k);
             snprintf(cp, sizeof cp, "%s/p%d.c", dir, k);
@@ -543,6 +571,7 @@ int main(int argc, char **argv)
                 rc_arena_free(&a);
                 sim_replay(ir, p);
                 events += p->sc.nev;
+                for (int e = 0; e < p->sc.nev; e++) param_events += p->sc.ev[e].kind == RG_EV_PARAMS;
                 /* time: the same timeline shifted so that the tick wraps inside it
                  * must give the same decisions */
                 if (p->sc.nev > 0) {
@@ -589,6 +618,7 @@ int main(int argc, char **argv)
     if (system(cmd) != 0) fprintf(stderr, "diff: could not remove %s\n", dir);
     printf("diff: %d timelines replayed on the simulator shifted across the tick wrap\n", shifted);
     printf("diff: %d generated policies were rejected by the deadline analysis and redrawn\n", regenerated);
+    printf("diff: %d policies with parameters, %ld P_set_params events\n", with_params, param_events);
     printf("diff: seed %" PRIu64 ": %d pairs, %ld events, %d builds per batch: %s\n", seed, done, events,
            2 * c.ncc, failed ? (invalid ? "GENERATOR ERROR" : "DIFFERENCES FOUND") : "no difference");
     return failed ? 1 : 0;

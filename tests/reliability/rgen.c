@@ -1,6 +1,7 @@
 /* rgen.c - random valid policies and scenarios; see rgen.h. */
 #include "rgen.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,8 +169,31 @@ static void scale_factor(uint64_t *s, rg_buf *o)
     rg_printf(o, "%s", F[PICK(s, sizeof F / sizeof *F)]);
 }
 
+/* A number of a setting: sometimes a new `param` (declared into pd) whose
+ * range holds lo..hi, else a literal in lo..hi.  dur: a duration (ms). */
+static void num(uint64_t *s, rg_info *in, rg_buf *o, rg_buf *pd, int use, int dur, int64_t lo, int64_t hi)
+{
+    int64_t v = rnd_in(s, lo, hi);
+    if (!use || in->np == RG_MAXP || !CHANCE(s, 50)) {
+        rg_printf(o, dur ? "%" PRId64 "ms" : "%" PRId64, v);
+        return;
+    }
+    int k = in->np++;
+    int64_t plo = rnd_in(s, lo, v), phi = rnd_in(s, v, hi);
+    snprintf(in->pname[k], sizeof in->pname[k], "p%d", k);
+    in->pdur[k] = dur;
+    in->plo[k] = plo;
+    in->phi[k] = phi;
+    if (dur) rg_printf(pd, "param p%d : duration in %" PRId64 "ms..%" PRId64 "ms = %" PRId64 "ms;\n", k, plo, phi, v);
+    else rg_printf(pd, "param p%d : u16 in %" PRId64 "..%" PRId64 " = %" PRId64 ";\n", k, plo, phi, v);
+    rg_printf(o, "p%d", k);
+}
+
 void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
 {
+    rg_buf pd = { 0 };
+    rg_printf(&pd, "%s", "");
+    int use = CHANCE(s, 40);   /* this policy has parameters */
     memset(in, 0, sizeof *in);
     static const uint32_t SCALES[] = { 50, 1000, 5000, 60000 };
     in->tscale = SCALES[PICK(s, 4)];
@@ -221,7 +245,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
 
     int nretry = 1 + PICK(s, 3);
     for (int i = 0; i < nretry; i++) {
-        rg_printf(o, "retry r%d { attempts %d; ", i, 1 + PICK(s, CHANCE(s, 90) ? 4 : 70));
+        rg_printf(o, "retry r%d { attempts ", i);
+        num(s, in, o, &pd, use, 0, 1, CHANCE(s, 90) ? 4 : 70);
+        rg_printf(o, "; ");
         rnd_dur(s, d, sizeof d, in->tscale, &ms);
         uint32_t base = ms;
         int had_max = 0;
@@ -264,16 +290,25 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     for (int i = 0; i < nbr; i++) {
         rg_printf(o, "breaker b%d { ", i);
         if (CHANCE(s, 50)) {
-            /* consecutive or net (failures minus successes) counting */
-            int th = 1 + PICK(s, 5);
-            rg_printf(o, CHANCE(s, 50) ? "open after %d consecutive failures; " : "open after %d failures minus successes; ", th);
+            /* consecutive or net (failures minus successes) counting; the
+             * threshold may be a parameter in either mode */
+            int net = CHANCE(s, 50);
+            rg_printf(o, "open after ");
+            num(s, in, o, &pd, use, 0, 1, 5);
+            rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
             rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
             if (CHANCE(s, 50)) rg_printf(o, " min %d", 1 + PICK(s, w));
             rg_printf(o, "; ");
         }
-        rg_printf(o, "open for %s; ", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
+        if (use && CHANCE(s, 50)) {
+            rg_printf(o, "open for ");
+            num(s, in, o, &pd, use, 1, 1, in->tscale * 2);
+            rg_printf(o, "; ");
+        } else {
+            rg_printf(o, "open for %s; ", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
+        }
         int probes = 1 + PICK(s, 3);
         if (CHANCE(s, 60)) rg_printf(o, "half_open probes %d; ", probes);
         else probes = 1;
@@ -289,9 +324,11 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         }
         rg_printf(o, "}\n");
     }
-    if (CHANCE(s, 40))
-        rg_printf(o, "budget g0 { ratio %d%% min %d per %s; }\n", PICK(s, 101), PICK(s, 4),
-                  rnd_dur(s, d, sizeof d, in->tscale * 4, &ms));
+    if (CHANCE(s, 40)) {
+        rg_printf(o, "budget g0 { ratio %d%% min ", PICK(s, 101));
+        num(s, in, o, &pd, use, 0, 0, 3);
+        rg_printf(o, " per %s; }\n", rnd_dur(s, d, sizeof d, in->tscale * 4, &ms));
+    }
 
     int has_esc = CHANCE(s, 60);
     if (has_esc) {
@@ -307,9 +344,17 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         }
         rg_printf(o, "}\n");
     }
-    if (CHANCE(s, 30)) rg_printf(o, "deadline %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 3, &ms));
+    if (CHANCE(s, 30)) {
+        if (use && CHANCE(s, 50)) {
+            rg_printf(o, "deadline ");
+            num(s, in, o, &pd, use, 1, 1, in->tscale * 3);
+            rg_printf(o, ";\n");
+        } else {
+            rg_printf(o, "deadline %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 3, &ms));
+        }
+    }
 
-    int nblocks = PICK(s, 5);
+    int nblocks = PICK(s, 5), any_adaptive = 0;
     for (int b = 0; b <= nblocks; b++) {
         int last = b == nblocks;
         rg_printf(o, "on ");
@@ -323,7 +368,11 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
                 else if (w < 9) rg_printf(o, "%sclass c%d", j ? ", " : "", PICK(s, ncls));
                 else rg_printf(o, "%s_", j ? ", " : "");
             }
-            if (CHANCE(s, 40)) {
+            if (use && CHANCE(s, 20)) {
+                static const char *const OPS[] = { "==", "!=", "<", "<=", ">", ">=" };
+                rg_printf(o, " when attempt %s ", OPS[PICK(s, 6)]);
+                num(s, in, o, &pd, use, 0, 0, 6);
+            } else if (CHANCE(s, 40)) {
                 rg_printf(o, " when ");
                 cond(s, in, o, ne, ncls, 1);
             }
@@ -335,7 +384,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             switch (PICK(s, 5)) {
             case 0: case 1: rg_printf(o, " retry r%d;", PICK(s, nretry)); break;
             case 2: {
-                rg_printf(o, " fallback %s", CHANCE(s, 40) ? "adaptive " : "");
+                int ad = CHANCE(s, 40);
+                any_adaptive |= ad;
+                rg_printf(o, " fallback %s", ad ? "adaptive " : "");
                 int k = 1 + PICK(s, 3);
                 for (int j = 0; j < k; j++) rg_printf(o, "%sa%d", j ? ", " : "", PICK(s, 4));
                 rg_printf(o, ";");
@@ -347,7 +398,14 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
                 rg_printf(o, ";");
                 break;
             default:
-                rg_printf(o, " run h%d", PICK(s, 3));
+                if (CHANCE(s, 40)) {   /* run [adaptive] H1, H2...: learned like alternatives */
+                    int ad = CHANCE(s, 60), k = 1 + PICK(s, 3), first = PICK(s, 4);
+                    any_adaptive |= ad;
+                    rg_printf(o, " run %s", ad ? "adaptive " : "");
+                    for (int j = 0; j < k; j++) rg_printf(o, "%sh%d", j ? ", " : "", (first + j) % 4);
+                } else {
+                    rg_printf(o, " run h%d", PICK(s, 3));
+                }
                 if (CHANCE(s, 50)) rg_printf(o, " timeout %s", rnd_dur(s, d2, sizeof d2, in->tscale, &ms2));
                 rg_printf(o, ";");
                 break;
@@ -362,6 +420,14 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         }
         if (!nsteps && !term) rg_printf(o, " abort;");
         rg_printf(o, " }\n");
+    }
+    rg_printf(o, "%s", pd.p);
+    rg_free(&pd);
+    /* ageing of learned counts: short periods and few incidents, so that
+     * scenarios halve often (at most once per form) */
+    if (any_adaptive && CHANCE(s, 60)) {
+        if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %d incidents;\n", 1 + PICK(s, 3));
+        if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
     }
 }
 
@@ -426,6 +492,14 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
     ev->t = t;
     int w = PICK(s, 100);
     if (prev_run && w < 70) { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); return; }
+    if (info->np && CHANCE(s, 8)) {   /* new parameter values, now and then one out of its range */
+        ev->kind = RG_EV_PARAMS;
+        for (int k = 0; k < info->np; k++) {
+            int64_t lo = info->plo[k] > 0 ? info->plo[k] - 1 : 0;
+            ev->p[k] = CHANCE(s, 90) ? rnd_in(s, info->plo[k], info->phi[k]) : rnd_in(s, lo, info->phi[k] + 1);
+        }
+        return;
+    }
     if (w < 60) ev->kind = RG_EV_FAIL;
     else if (w < 75) ev->kind = RG_EV_OK;
     else if (w < 95) ev->kind = RG_EV_ADMIT;

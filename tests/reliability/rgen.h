@@ -23,7 +23,7 @@ void rg_free(rg_buf *b);
 uint64_t rg_next(uint64_t *s);
 uint32_t rg_below(uint64_t *s, uint32_t n);   /* uniform in [0, n) ; n >= 1 */
 
-enum { RG_MAXF = 6, RG_MAXPOOL = 24 };
+enum { RG_MAXF = 6, RG_MAXPOOL = 24, RG_MAXP = 8 };
 
 /* What the scenario generator needs to know about a policy. */
 typedef struct rg_field {
@@ -39,11 +39,15 @@ typedef struct rg_info {
     rg_field f[RG_MAXF];
     int nf;
     uint32_t tscale;                /* typical duration of the policy in ms */
+    int np;                         /* `param`s, declaration order */
+    char pname[RG_MAXP][8];
+    int pdur[RG_MAXP];              /* 1: a duration, 0: u16 */
+    int64_t plo[RG_MAXP], phi[RG_MAXP];
 } rg_info;
 
 void rg_policy(uint64_t *s, const char *name, rg_buf *out, rg_info *info);
 
-enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3 };
+enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_PARAMS = 4 };
 
 typedef struct rg_event {
     int kind, ok;
@@ -51,6 +55,7 @@ typedef struct rg_event {
     int64_t i[RG_MAXF];
     char *text[RG_MAXF];            /* malloc'd, NUL-terminated (may hold no other NUL) */
     size_t len[RG_MAXF];
+    int64_t p[RG_MAXP];             /* PARAMS: every parameter's value (some outside their range) */
 } rg_event;
 
 typedef struct rg_scenario {

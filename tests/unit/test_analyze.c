@@ -103,7 +103,7 @@ static void load(unit *u, const char *src)
     rc_ast_policy *p = rc_parse(&u->a, &d, src, strlen(src));
     assert_int_equal(d.errors, 0);
     u->ir = rc_check(&u->a, &d, p);
-    if (u->ir) rc_analyze(u->ir, p, &d);
+    if (u->ir) rc_analyze(u->ir, &d);
     fclose(f);
 }
 

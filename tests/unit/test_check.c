@@ -147,6 +147,35 @@ static void test_bool_field_alone(void **st)
     assert_non_null(r.ir);   /* exhaustive without `_`: ok || !ok */
     assert_int_equal(r.ir->exprs[r.ir->rules[0].cond].op, RC_IR_NE);
     assert_int_equal(r.ir->exprs[r.ir->rules[1].cond].kind, RC_X_TRUE);
+    assert_false(r.ir->rules[0].implicit_catchall);
+    assert_true(r.ir->rules[1].implicit_catchall);   /* recorded for the analyses */
+    done(&r);
+    check_src(&r, HEAD "classify { ok => a; _ => b; }\non _ { abort; }\n");
+    assert_non_null(r.ir);
+    assert_int_equal(r.ir->exprs[r.ir->rules[1].cond].kind, RC_X_TRUE);
+    assert_false(r.ir->rules[1].implicit_catchall);  /* a written `_` */
+    done(&r);
+}
+
+/* The IR's constant table: the policy's constants in order, resolved. */
+static void test_const_table(void **st)
+{
+    (void)st;
+    run r;
+    check_src(&r, HEAD "const LIMIT = 0x10;\nconst PAUSE = 2s;\nconst ALIAS = LIMIT;\n"
+                       "classify { code == LIMIT || code == ALIAS => a; _ => b; }\non _ { abort; }\n");
+    assert_non_null(r.ir);
+    assert_int_equal(r.ir->nconsts, 3);
+    assert_string_equal(r.ir->consts[0].name, "LIMIT");
+    assert_int_equal(r.ir->consts[0].value, 16);
+    assert_false(r.ir->consts[0].duration);
+    assert_string_equal(r.ir->consts[1].name, "PAUSE");
+    assert_int_equal(r.ir->consts[1].value, 2000);
+    assert_true(r.ir->consts[1].duration);
+    assert_string_equal(r.ir->consts[2].name, "ALIAS");
+    assert_int_equal(r.ir->consts[2].value, 16);
+    assert_false(r.ir->consts[2].imported);
+    assert_int_equal(r.ir->consts[2].loc.line, 9);
     done(&r);
 }
 
@@ -286,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_bool_field_alone),
         cmocka_unit_test(test_same_pattern_shares_a_bit),
         cmocka_unit_test(test_block_deadline_resolved),
+        cmocka_unit_test(test_const_table),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_warning_flags),
         cmocka_unit_test(test_hash_ignores_layout),

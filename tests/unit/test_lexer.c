@@ -97,7 +97,7 @@ static void test_all_keywords(void **state)
         "of", "last", "calls", "min", "for", "half_open", "probes", "close", "successes", "count",
         "budget", "ratio", "per", "escalation", "within", "unresolved", "deadline", "on", "when",
         "adjust", "delay", "run", "timeout", "fallback", "adaptive", "degrade", "escalate", "abort",
-        "in", "import", "minus", "struct"};
+        "in", "import", "param", "struct", "ageing", "incidents", "minus"};
     size_t nk = sizeof kws / sizeof kws[0];
     char src[1024] = "";
     for (size_t i = 0; i < nk; i++) {
@@ -180,9 +180,16 @@ static void test_number_errors(void **state)
     assert_int_equal(l->t[0].kind, RC_TOK_DURATION);
     done(l);
 
-    l = lex("x 5d");
+    l = lex("x 7d 1.5d");
+    assert_int_equal(l->diag.errors, 0);
+    assert_int_equal(l->t[1].kind, RC_TOK_DURATION);
+    assert_int_equal(l->t[1].num, 604800000);
+    assert_int_equal(l->t[2].num, 129600000);
+    done(l);
+
+    l = lex("x 5w");
     assert_int_equal(l->diag.errors, 1);
-    assert_string_equal(first_msg(l), "t.recov:1:3: error: unknown duration unit 'd' in '5d' (use ms, s, m or h)");
+    assert_string_equal(first_msg(l), "t.recov:1:3: error: unknown duration unit 'w' in '5w' (use ms, s, m, h or d)");
     assert_int_equal(l->t[1].kind, RC_TOK_DURATION); /* still a duration: no second error */
     assert_int_equal(l->n, 3);
     done(l);

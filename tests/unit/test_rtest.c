@@ -22,8 +22,7 @@
 typedef struct fx {
     rc_arena a;
     rc_ir ir;
-    rc_ast_policy ast;
-    rc_ast_decl konst;
+    rc_ir_const konst[3];
 } fx;
 
 static rc_ir_name *names(rc_arena *a, int n, const char *const *v)
@@ -127,21 +126,21 @@ static void build(fx *t)
     b->terminal = 2;
 
     /* const TOO_MANY = 429; */
-    memset(&t->ast, 0, sizeof t->ast);
-    memset(&t->konst, 0, sizeof t->konst);
-    t->konst.kind = RC_D_CONST;
-    t->konst.name.name = "TOO_MANY";
-    t->konst.value.kind = RC_AV_INT;
-    t->konst.value.num = 429;
-    t->ast.decls = &t->konst;
+    /* a policy constant, a duration one (usable, not listed as known) and an
+     * imported one (not usable in scenarios) */
+    memset(t->konst, 0, sizeof t->konst);
+    t->konst[0] = (rc_ir_const){ .name = "TOO_MANY", .value = 429 };
+    t->konst[1] = (rc_ir_const){ .name = "PAUSE", .value = 2000, .duration = true };
+    t->konst[2] = (rc_ir_const){ .name = "FROM_C", .value = 7, .imported = true };
+    t->ir.consts = t->konst;
+    t->ir.nconsts = 3;
 }
 
-static int loader(void *ctx, const char *path, const rc_ir **ir, const rc_ast_policy **ast)
+static int loader(void *ctx, const char *path, const rc_ir **ir)
 {
     fx *t = ctx;
     if (strcmp(path, "dir/p.recov") != 0) return 2;
     *ir = &t->ir;
-    *ast = &t->ast;
     return 0;
 }
 
@@ -182,7 +181,7 @@ static const char good[] =
     "scenario \"slow, then fine\"\n"
     "  at 0     fail status=TOO_MANY message=\"a\\\"b\\x41\" -> retry 1000 as slow\n"
     "  at 10    fail status=429 wait=2s     -> retry 1500..2500\n"
-    "  at 20    fail status=0x1AD           -> fallback alt_a as slow\n"
+    "  at 20    fail status=0x1AD wait=PAUSE -> fallback alt_a as slow\n"
     "  at 30    ok\n"
     "  at 30    admit -> allow\n"
     "scenario \"broken\"\n"
@@ -213,6 +212,7 @@ static void test_parse_and_run(void **state)
     assert_memory_equal(s0->events[0].values[1].text, "a\"bA", 4);
     assert_int_equal(s0->events[1].values[2].i, 2000);
     assert_int_equal(s0->events[2].values[0].i, 0x1AD);
+    assert_int_equal(s0->events[2].values[2].i, 2000);   /* a duration constant, in ms */
     assert_int_equal(s0->events[1].expect.lo, 1500);
     assert_int_equal(s0->events[1].expect.hi, 2500);
     assert_string_equal(s0->events[0].expect.text, "retry 1000 as slow");
@@ -220,7 +220,7 @@ static void test_parse_and_run(void **state)
     assert_int_equal(s1->seed, 7);
     assert_int_equal(s1->events[0].values[3].i, -128);
     assert_int_equal(s1->events[0].values[4].i, 1);
-    assert_int_equal(s1->events[2].kind, RC_EV_HANDLER);
+    assert_int_equal(s1->events[2].kind, RC_SIM_EV_HANDLER);
     assert_false(s1->events[2].ok);
     assert_true(s1->events[3].ok);
 
@@ -281,6 +281,21 @@ static void expect_error(const char *body, const char *msg)
     rc_arena_free(&t.a);
 }
 
+/* A field value may name a constant imported from the policy's C headers
+ * (spec/rtest.md); FROM_C is 7 in the fixture's constant table. */
+static void test_imported_constant(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    res r = parse(&t, "policy p.recov\nscenario \"s\"\n  at 0 fail status=FROM_C -> abort\n");
+    assert_string_equal(r.diag, "");
+    assert_int_equal(r.rc, 0);
+    assert_int_equal(r.f.scenarios[0].events[0].values[0].i, 7);
+    free(r.diag);
+    rc_arena_free(&t.a);
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -331,7 +346,7 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 ok\n  start at 5",
                  "dir/t.rtest:4:3: error: 'start at' must come before the scenario's events");
     expect_error("  frobnicate",
-                 "dir/t.rtest:3:3: error: expected scenario, seed, start or at, found a name");
+                 "dir/t.rtest:3:3: error: expected scenario, seed, start, params or at, found a name");
     expect_error("  at 0 fail -> abort ; x",
                  "dir/t.rtest:3:22: error: unexpected character ';'");
 }
@@ -377,41 +392,41 @@ static void test_matches(void **state)
     d.kind = RECOV_RETRY;
     d.ms = 1500;
     d.error = 1;
-    rc_rtest_expect x = { .kind = RECOV_RETRY, .lo = 1500, .hi = 1500, .error = -1 };
-    assert_true(rc_rtest_matches(&x, &d));
+    rc_sim_expect x = { .kind = RECOV_RETRY, .lo = 1500, .hi = 1500, .error = -1 };
+    assert_true(rc_sim_expect_met(&x, &d));
     x.lo = 1501;
     x.hi = 2000;
-    assert_false(rc_rtest_matches(&x, &d));
+    assert_false(rc_sim_expect_met(&x, &d));
     x.lo = 1000;
     x.hi = 1500;
-    assert_true(rc_rtest_matches(&x, &d));
+    assert_true(rc_sim_expect_met(&x, &d));
     x.error = 0;
-    assert_false(rc_rtest_matches(&x, &d));
+    assert_false(rc_sim_expect_met(&x, &d));
     x.error = 1;
-    assert_true(rc_rtest_matches(&x, &d));
+    assert_true(rc_sim_expect_met(&x, &d));
 
     d.kind = RECOV_RUN;
     d.id = 2;
     d.ms = 300;
-    x = (rc_rtest_expect){ .kind = RECOV_RUN, .id = 2, .error = -1 };
-    assert_true(rc_rtest_matches(&x, &d));       /* timeout not given: any */
+    x = (rc_sim_expect){ .kind = RECOV_RUN, .id = 2, .error = -1 };
+    assert_true(rc_sim_expect_met(&x, &d));       /* timeout not given: any */
     x.has_ms = true;
     x.lo = x.hi = 301;
-    assert_false(rc_rtest_matches(&x, &d));
+    assert_false(rc_sim_expect_met(&x, &d));
     x.id = 1;
     x.has_ms = false;
-    assert_false(rc_rtest_matches(&x, &d));
+    assert_false(rc_sim_expect_met(&x, &d));
 
     d.kind = RECOV_ESCALATE;
     d.id = 1;
     d.level = 2;
     d.ms = 0;
-    x = (rc_rtest_expect){ .kind = RECOV_ESCALATE, .id = 1, .level = 2, .error = -1 };
-    assert_true(rc_rtest_matches(&x, &d));
+    x = (rc_sim_expect){ .kind = RECOV_ESCALATE, .id = 1, .level = 2, .error = -1 };
+    assert_true(rc_sim_expect_met(&x, &d));
     x.level = 3;
-    assert_false(rc_rtest_matches(&x, &d));
-    x = (rc_rtest_expect){ .kind = RECOV_ABORT, .error = -1 };
-    assert_false(rc_rtest_matches(&x, &d));
+    assert_false(rc_sim_expect_met(&x, &d));
+    x = (rc_sim_expect){ .kind = RECOV_ABORT, .error = -1 };
+    assert_false(rc_sim_expect_met(&x, &d));
 }
 
 static void test_harness_text(void **state)
@@ -506,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_parse_and_run),
         cmocka_unit_test(test_failures_reported),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_imported_constant),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_matches),
         cmocka_unit_test(test_harness_text),

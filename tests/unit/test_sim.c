@@ -714,15 +714,139 @@ static void test_fallback(void **state)
     rc_sim_succeeded(t.sim, 12);
     assert_int_equal(t.sim->alts[1].ok, 1);
     assert_int_equal(t.sim->alts[2].failed, 1);
-    /* now b first, then c, a (ties in list order) */
+    /* best rated first: b (1 ok 1 failed) 1/2; c and a (1 failed each) 1/3, c first in the list */
     ASSERT_D(fail_status(&t, 101, 20), RECOV_FALLBACK, 1, 0, 1, 1);
-    ASSERT_D(fail_status(&t, 101, 21), RECOV_FALLBACK, 2, 0, 1, 2);
-    ASSERT_D(fail_status(&t, 101, 22), RECOV_FALLBACK, 0, 0, 1, 3);
-    rc_sim_succeeded(t.sim, 23);                   /* a: ok 1; ties with b, b first in list */
-    ASSERT_D(fail_status(&t, 101, 30), RECOV_FALLBACK, 1, 0, 1, 1);
-    ASSERT_D(fail_status(&t, 101, 31), RECOV_FALLBACK, 0, 0, 1, 2);
+    ASSERT_D(fail_status(&t, 101, 21), RECOV_FALLBACK, 2, 0, 1, 2);   /* b failed: 2/5 */
+    ASSERT_D(fail_status(&t, 101, 22), RECOV_FALLBACK, 0, 0, 1, 3);   /* c failed: 1/4 */
+    rc_sim_succeeded(t.sim, 23);                   /* a: 1 ok 1 failed, 1/2 */
+    assert_int_equal(t.sim->alts[0].ok, 1);
+    assert_int_equal(t.sim->alts[0].failed, 1);
+    assert_int_equal(t.sim->alts[1].ok, 1);
+    assert_int_equal(t.sim->alts[1].failed, 2);
+    assert_int_equal(t.sim->alts[2].failed, 2);
+    /* a (1/2) now goes before b (2/5), though both have one success: the
+     * count order would have kept b first */
+    ASSERT_D(fail_status(&t, 101, 30), RECOV_FALLBACK, 0, 0, 1, 1);
+    ASSERT_D(fail_status(&t, 101, 31), RECOV_FALLBACK, 1, 0, 1, 2);
     ASSERT_D(fail_status(&t, 101, 32), RECOV_FALLBACK, 2, 0, 1, 3);
     ASSERT_D(fail_status(&t, 101, 33), RECOV_ABORT, 0, 0, 1, 4);     /* off the end */
+    done(&t);
+}
+
+/* Rating by (ok + 1) / (ok + failed + 2), not by the count of successes:
+ * 2 ok 1 failed (3/5) goes after 1 ok 0 failed (2/3); at the saturated end
+ * (65535, 65535) the products reach 2^32 and still compare right. */
+static void test_adaptive_rating(void **state)
+{
+    (void)state;
+    static const int ab[2] = { 0, 1 };
+    fx t;
+    build(&t);
+    rc_ir_block *b0 = add_block(&t, 1u << 0, 1);
+    b0->steps[0] = (rc_ir_step){ .kind = RC_IR_FALLBACK, .alts = alt_list(&t, 2, ab), .nalts = 2,
+                                 .adaptive = true };
+    start(&t, 0, 1);
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };
+    t.sim->alts[1] = (rc_sim_alt){ 1, 0 };
+    ASSERT_D(fail_status(&t, 0, 0), RECOV_FALLBACK, 1, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 1);                    /* b: 2 ok 0 failed, 3/4 */
+    ASSERT_D(fail_status(&t, 0, 2), RECOV_FALLBACK, 1, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 3);
+    /* equal rates, 3/5 each: the first in the list */
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };
+    t.sim->alts[1] = (rc_sim_alt){ 5, 3 };        /* 6/10 = 3/5 */
+    ASSERT_D(fail_status(&t, 0, 4), RECOV_FALLBACK, 0, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 5);
+    /* saturated: (65535 + 1)(65535 + 1) = 2^32 against (65534 + 1)(65535 + 1) */
+    t.sim->alts[0] = (rc_sim_alt){ 65534, 65535 };
+    t.sim->alts[1] = (rc_sim_alt){ 65535, 65535 };
+    ASSERT_D(fail_status(&t, 0, 6), RECOV_FALLBACK, 1, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 7);                    /* b's ok stays 65535 */
+    assert_int_equal(t.sim->alts[1].ok, 65535);
+    t.sim->alts[0] = (rc_sim_alt){ 65535, 0 };     /* 65536/65537 */
+    t.sim->alts[1] = (rc_sim_alt){ 65535, 1 };     /* 65536/65538 */
+    ASSERT_D(fail_status(&t, 0, 8), RECOV_FALLBACK, 0, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 9);
+    t.sim->alts[0] = (rc_sim_alt){ 0, 65535 };     /* 1/65537 */
+    t.sim->alts[1] = (rc_sim_alt){ 0, 65534 };     /* 1/65536 */
+    ASSERT_D(fail_status(&t, 0, 10), RECOV_FALLBACK, 1, 0, 0, 1);
+    done(&t);
+}
+
+/* Ageing halves every learned count: by incidents (the Nth incident begun
+ * since the last halving), by time (once per whole period, the remainder
+ * carried; at most 16 shifts), and the order flips when it does. */
+static void test_ageing(void **state)
+{
+    (void)state;
+    static const int ab[2] = { 0, 1 };
+    fx t;
+    build(&t);
+    t.ir.age_incidents = 2;
+    rc_ir_block *b0 = add_block(&t, 1u << 0, 1);
+    b0->steps[0] = (rc_ir_step){ .kind = RC_IR_FALLBACK, .alts = alt_list(&t, 2, ab), .nalts = 2,
+                                 .adaptive = true };
+    start(&t, 0, 1);
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };         /* 3/5 */
+    t.sim->alts[1] = (rc_sim_alt){ 1, 0 };         /* 2/3: first */
+    ASSERT_D(fail_status(&t, 0, 0), RECOV_FALLBACK, 1, 0, 0, 1);   /* incident 1 */
+    assert_int_equal(t.sim->aged_n, 1);
+    rc_sim_succeeded(t.sim, 1);
+    /* the same evidence at incident 2, which halves first: a (1, 0) 2/3, b (0, 0) 1/2 */
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };
+    t.sim->alts[1] = (rc_sim_alt){ 1, 0 };
+    ASSERT_D(fail_status(&t, 0, 2), RECOV_FALLBACK, 0, 0, 0, 1);
+    assert_int_equal(t.sim->aged_n, 0);
+    assert_int_equal(t.sim->alts[0].ok, 1);
+    assert_int_equal(t.sim->alts[0].failed, 0);
+    assert_int_equal(t.sim->alts[1].ok, 0);
+    assert_int_equal(t.sim->alts[1].failed, 0);
+    rc_sim_succeeded(t.sim, 3);
+    assert_int_equal(t.sim->alts[0].ok, 2);
+    /* incident 3 does not halve: b first again */
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };
+    t.sim->alts[1] = (rc_sim_alt){ 1, 0 };
+    ASSERT_D(fail_status(&t, 0, 4), RECOV_FALLBACK, 1, 0, 0, 1);
+    assert_int_equal(t.sim->aged_n, 1);
+    done(&t);
+
+    /* by time: period 1000 ms from P_init at 2^32 - 1000 (the tick wraps) */
+    build(&t);
+    t.ir.age_ms = 1000;
+    b0 = add_block(&t, 1u << 0, 1);
+    b0->steps[0] = (rc_ir_step){ .kind = RC_IR_FALLBACK, .alts = alt_list(&t, 2, ab), .nalts = 2,
+                                 .adaptive = true };
+    start(&t, 4294966296u, 1);
+    assert_int_equal(t.sim->aged_at, 4294966296u);
+    t.sim->alts[0] = (rc_sim_alt){ 2, 1 };         /* 3/5 */
+    t.sim->alts[1] = (rc_sim_alt){ 1, 0 };         /* 2/3 */
+    ASSERT_D(fail_status(&t, 0, 4294967295u), RECOV_FALLBACK, 1, 0, 0, 1);  /* 999 ms: none */
+    rc_sim_succeeded(t.sim, 4294967295u);          /* b (2, 0) */
+    assert_int_equal(t.sim->alts[1].ok, 2);
+    assert_int_equal(t.sim->aged_at, 4294966296u);
+    /* 2999 ms after P_init, across the wrap: two whole periods, >> 2 in P_succeeded */
+    rc_sim_succeeded(t.sim, 1999u);
+    assert_int_equal(t.sim->alts[0].ok, 0);
+    assert_int_equal(t.sim->alts[0].failed, 0);
+    assert_int_equal(t.sim->alts[1].ok, 0);
+    assert_int_equal(t.sim->aged_at, 1000u);       /* + 2000 mod 2^32; 999 ms carried */
+    t.sim->alts[0] = (rc_sim_alt){ 6, 2 };         /* 7/10 */
+    t.sim->alts[1] = (rc_sim_alt){ 3, 0 };         /* 4/5: first */
+    ASSERT_D(fail_status(&t, 0, 1999u), RECOV_FALLBACK, 1, 0, 0, 1);
+    rc_sim_succeeded(t.sim, 1999u);                /* b (4, 0) */
+    t.sim->alts[0] = (rc_sim_alt){ 65535, 0 };
+    /* exactly one period after aged_at: halved when the incident begins,
+     * a (32767, 0) now beats b (2, 0) */
+    ASSERT_D(fail_status(&t, 0, 2000u), RECOV_FALLBACK, 0, 0, 0, 1);
+    assert_int_equal(t.sim->alts[0].ok, 32767);
+    assert_int_equal(t.sim->alts[1].ok, 2);
+    assert_int_equal(t.sim->aged_at, 2000u);
+    rc_sim_succeeded(t.sim, 2001u);
+    assert_int_equal(t.sim->alts[0].ok, 32768);
+    /* 40 periods later: at most 16 shifts (everything 0); aged_at moves by all 40 */
+    rc_sim_succeeded(t.sim, 42001u);
+    assert_int_equal(t.sim->alts[0].ok, 0);
+    assert_int_equal(t.sim->aged_at, 42000u);
     done(&t);
 }
 
@@ -891,6 +1015,8 @@ int main(void)
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_fallback),
+        cmocka_unit_test(test_adaptive_rating),
+        cmocka_unit_test(test_ageing),
         cmocka_unit_test(test_run_handler),
         cmocka_unit_test(test_blocks_resume),
         cmocka_unit_test(test_when_attempt_fallthrough),
