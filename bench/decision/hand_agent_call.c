@@ -34,6 +34,16 @@ static const uint8_t by_kind[20] = {0xFF, 0xFF, 0xFF, H_TIMEOUT, H_RESET, 0xFF, 
 
 static uint16_t inc(uint16_t v) { return v == 0xFFFFu ? v : (uint16_t)(v + 1u); }
 
+/* backup i rates better than backup b: (ok+1)/(ok+failed+2) greater,
+ * compared as (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1), each product
+ * minus one in 32 bits (spec/semantics.md, Rating) */
+static bool better(const hand_state *s, unsigned i, unsigned b)
+{
+    uint32_t l = ((uint32_t)s->alt_ok[i] + 1u) * ((uint32_t)s->alt_failed[b] + 1u) - 1u;
+    uint32_t r = ((uint32_t)s->alt_ok[b] + 1u) * ((uint32_t)s->alt_failed[i] + 1u) - 1u;
+    return l > r;
+}
+
 unsigned hand_classify(const hand_fault *f)
 {
     const char *m = f->message != NULL ? f->message : "";
@@ -183,7 +193,7 @@ static recov_decision run_recipe(hand_state *s, unsigned r, const hand_fault *f,
         if (s->step[r] <= 1u && !late) {
             unsigned i, best = 2;
             for (i = 0; i < 2u; i++)
-                if (!(s->sub[r] & (1u << i)) && (best == 2u || s->alt_ok[i] > s->alt_ok[best]))
+                if (!(s->sub[r] & (1u << i)) && (best == 2u || better(s, i, best)))
                     best = i;
             if (best < 2u) {
                 s->step[r] = 1;
