@@ -49,6 +49,13 @@ static const pool_fault pool[] = {
     {401, 0, "Unauthorized", 0, 2},
     {403, 0, "Forbidden: token lacks the agent scope", 0, 1},
     {0, 0, "", 0, 2},
+    {0, 4, "connect failed: Connection refused", 0, 3},
+    {0, 0, "Read Timeout", 0, 2},
+    {0, 7, NULL, 0, 2},
+    {0, 8, "database is locked", 0, 1},
+    {0, 10, NULL, 0, 1},
+    {0, 17, NULL, 0, 1},
+    {0, 5, "protocol error: reply is not HTTP", 0, 1},
     {500, 0, "Traceback (most recent call last): File \"/srv/agent/handler.py\", line 214, in handle "
              "result = self.model.generate(prompt, max_tokens=limit) File \"/srv/agent/model.py\", line 88, "
              "in generate raise RuntimeError('generation failed: tokenizer state invalid')", 0, 4},

@@ -105,7 +105,7 @@ EOF
   for o in "$here/hand_agent_call.c" "$w/agent_call.c" "$w/mh.c" "$w/mg.c" "$root"/runtime/src/*.c; do
     arm-none-eabi-gcc $m4 -ffreestanding -I"$root/runtime/include" -I"$w" -I"$here" -c "$o" -o "$w/$(basename "${o%.c}").m4.o"
   done
-  # the hand-written code needs newlib's strstr/strcasestr/strncmp/memset
+  # the hand-written code needs newlib's strcasestr and memset
   arm-none-eabi-gcc $m4 --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,-e,main -Wl,--gc-sections \
     -Wl,-Map,"$w/h.map" "$w/mh.m4.o" "$w/hand_agent_call.m4.o" "$w"/recov*.m4.o -o "$w/h.elf"
   arm-none-eabi-gcc $m4 -nostdlib -nostartfiles -Wl,-e,main -Wl,--gc-sections \

@@ -156,10 +156,12 @@ static void plan_state(em *e)
         snprintf(lv, sizeof lv, "%s_state", n);
         r = add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
         snprintf(r->note, sizeof r->note, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
-        if (b->mode == RC_BREAKER_CONSECUTIVE) {
+        if (rc_ir_breaker_counts_fails(b->mode)) {
             snprintf(lv, sizeof lv, "%s_fails", n);
             r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
-            snprintf(r->note, sizeof r->note, "consecutive counted failures while closed");
+            snprintf(r->note, sizeof r->note, b->mode == RC_BREAKER_NET
+                     ? "counted failures minus successes while closed (never below 0)"
+                     : "consecutive counted failures while closed");
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
             snprintf(lv, sizeof lv, "%s_window", n);

@@ -296,39 +296,88 @@ static int match_word(const em *e, int x)
     return e->woff[e->ir->fields[ex->field].text_index] + ex->pattern / 32;
 }
 
+/* Test x is `F == v` on an unsigned integer fault field F with a constant
+ * v (no parameter): sets *field and *v. */
+static bool eq_test(const em *e, int x, int *field, int64_t *v)
+{
+    const rc_ir *ir = e->ir;
+    if (x < 0) return false;
+    const rc_ir_expr *ex = &ir->exprs[x];
+    if (ex->kind != RC_X_CMP || ex->op != RC_IR_EQ || ex->opd != RC_OPD_FIELD) return false;
+    if (rc_ir_param_at(ir, RC_SLOT_EXPR, x, 0) >= 0) return false;
+    int64_t hi;
+    switch (ir->fields[ex->field].type) {
+    case RC_TY_U8: hi = UINT8_MAX; break;
+    case RC_TY_U16: hi = UINT16_MAX; break;
+    case RC_TY_U32: hi = UINT32_MAX; break;
+    default: return false;
+    }
+    if (ex->value < 0 || ex->value > hi) return false;
+    *field = ex->field;
+    *v = ex->value;
+    return true;
+}
+
+/* A run of tests it[i..i+*run) that are each `F == v` on the same field,
+ * long and dense enough to be one byte table (value - *lo -> error, 255
+ * none) instead of one compare per rule: at least EQ_RUN_MIN tests, the
+ * values spanning at most twice as many entries and at most 256.  Rules
+ * that test one field for equality are independent of their order (a
+ * fault has one value), except that the first of equal values wins. */
+#define EQ_RUN_MIN 8
+static bool eq_run(const em *e, const int (*it)[2], int nit, int i, int *run, int64_t *lo, int64_t *span)
+{
+    int f0, f;
+    int64_t v, mn, mx;
+    if (e->ir->nerrors >= 255 || !eq_test(e, it[i][1], &f0, &v)) return false;
+    mn = mx = v;
+    int n = 1;
+    while (i + n < nit && eq_test(e, it[i + n][1], &f, &v) && f == f0) {
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+        n++;
+    }
+    if (n < EQ_RUN_MIN || mx - mn + 1 > 2 * (int64_t)n || mx - mn + 1 > 256) return false;
+    *run = n;
+    *lo = mn;
+    *span = mx - mn + 1;
+    return true;
+}
+
+/* The table of an equality run (eq_run) as `static const uint8_t P__eqK[]`. */
+static void emit_eq_table(em *e, const int (*it)[2], int i, int run, int64_t lo, int64_t span, int k)
+{
+    uint32_t *tab = malloc((size_t)span * sizeof *tab);
+    if (!tab) exit(3);
+    for (int64_t j = 0; j < span; j++) tab[j] = 255u;
+    for (int j = i + run - 1; j >= i; j--) { /* backwards: the first of equal values wins */
+        int f;
+        int64_t v;
+        if (eq_test(e, it[j][1], &f, &v)) tab[v - lo] = (uint32_t)e->ir->rules[it[j][0]].error;
+    }
+    char name[80];
+    snprintf(name, sizeof name, "%s__eq%d", e->P, k);
+    char what[160];
+    snprintf(what, sizeof what, "to line %d: the error of `%s == v`, v = %" PRId64 "..%" PRId64 " (255: none)",
+             e->ir->rules[it[i + run - 1][0]].loc.line, e->ir->fields[e->ir->exprs[it[i][1]].field].name, lo,
+             lo + span - 1);
+    rc_em_src_comment(e, e->ir->rules[it[i][0]].loc, what);
+    rc_em_u32_array(&e->oc, "uint8_t", name, tab, (int)span, false);
+    rc_cout_blank(&e->oc);
+    free(tab);
+}
+
 static void emit_classify(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
     for (int t = 0; t < ir->ntexts; t++) rc_em_dfa(e, t);
-    rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
-    rc_cout_line(o, " * before the first rule that reads it. */");
-    if (e->words)
-        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)", P, P);
-    else
-        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f)", P, P);
-    rc_cout_open(o, "{");
     bool *scanned = calloc((size_t)ir->ntexts + 1, sizeof *scanned);
     int *need = calloc((size_t)ir->ntexts + 1, sizeof *need);
     bool *late = calloc((size_t)ir->ntexts + 1, sizeof *late);
     int *dj = NULL, djcap = 0;
     if (!scanned || !need || !late) exit(3);
-    when_texts(e, late);
-    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
-    bool reads_f = false, reads_m = false;
-    for (int r = 0; r < ir->nrules; r++) {
-        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
-        if (k == 1) break;
-        if (k == 0) continue;
-        reads_f = true;
-        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
-    }
-    for (int t = 0; t < ir->ntexts; t++)
-        if (late[t]) reads_f = reads_m = true;
-    if (!reads_f) rc_cout_line(o, "(void)f;");
-    if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
-    /* the tests in order: (rule, disjunct); a rule that always holds ends them */
     int nit = 0, itcap = 0;
     int (*it)[2] = NULL;
     bool done = false;
@@ -350,6 +399,37 @@ static void emit_classify(em *e)
         }
         if (k == 1) done = true;
     }
+    /* the tables of the equality runs come before the function */
+    int neq = 0;
+    for (int i = 0; i < nit; i++) {
+        int run;
+        int64_t lo, span;
+        if (!eq_run(e, (const int (*)[2])it, nit, i, &run, &lo, &span)) continue;
+        emit_eq_table(e, (const int (*)[2])it, i, run, lo, span, neq++);
+        i += run - 1;
+    }
+    rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
+    rc_cout_line(o, " * before the first rule that reads it. */");
+    if (e->words)
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)", P, P);
+    else
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f)", P, P);
+    rc_cout_open(o, "{");
+    when_texts(e, late);
+    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
+    bool reads_f = false, reads_m = false;
+    for (int r = 0; r < ir->nrules; r++) {
+        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
+        if (k == 1) break;
+        if (k == 0) continue;
+        reads_f = true;
+        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
+    }
+    for (int t = 0; t < ir->ntexts; t++)
+        if (late[t]) reads_f = reads_m = true;
+    if (!reads_f) rc_cout_line(o, "(void)f;");
+    if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
+    neq = 0;
     for (int i = 0; i < nit; i++) {
         int r = it[i][0];
         if (it[i][1] < 0) {
@@ -367,6 +447,35 @@ static void emit_classify(em *e)
             if (scanned[need[n]]) continue;
             scanned[need[n]] = true;
             emit_scan(e, need[n]);
+        }
+        /* a run of `F == v` tests on one field: one bounds check and a
+         * table read (the tables were written above, in this order) */
+        int erun;
+        int64_t elo, espan;
+        if (eq_run(e, (const int (*)[2])it, nit, i, &erun, &elo, &espan)) {
+            char opd[96], what[160];
+            const char *fname = ir->fields[ir->exprs[it[i][1]].field].name;
+            snprintf(opd, sizeof opd, "(uint32_t)f->%s", fname);
+            snprintf(what, sizeof what, "to line %d: %d rules `%s == v`, by the table %s__eq%d",
+                     ir->rules[it[i + erun - 1][0]].loc.line, erun, fname, P, neq);
+            rc_em_src_comment(e, ir->rules[r].loc, what);
+            rc_em_origin(e, ir->rules[r].loc);
+            if (elo > 0) {
+                rc_cout_open(o, "if ((%s - %" PRId64 "u) < %" PRId64 "u) {", opd, elo, espan);
+                rc_cout_line(o, "const unsigned c = %s__eq%d[%s - %" PRId64 "u];", P, neq, opd, elo);
+            } else {
+                rc_cout_open(o, "if (%s < %" PRId64 "u) {", opd, espan);
+                rc_cout_line(o, "const unsigned c = %s__eq%d[%s];", P, neq, opd);
+            }
+            rc_cout_open(o, "if (c != 255u) {");
+            emit_late_scans(e, scanned, late);
+            rc_cout_line(o, "return c;");
+            rc_cout_close(o, "}");
+            rc_cout_close(o, "}");
+            rc_em_origin_end(e);
+            neq++;
+            i += erun - 1;
+            continue;
         }
         /* a run of tests that are each one bit of the same mask word (one
          * pattern each) goes under one test of the word: a text that
@@ -537,7 +646,7 @@ static void emit_breaker_clear(em *e, int i)
 {
     rc_cout *o = &e->oc;
     const rc_ir_breaker *b = &e->ir->breakers[i];
-    if (b->mode == RC_BREAKER_CONSECUTIVE) {
+    if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
     } else {
         rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
@@ -937,7 +1046,7 @@ static void emit_breaker_fail(em *e, int i)
         rc_cout_open(o, "{");
     }
     rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
-    if (b->mode == RC_BREAKER_CONSECUTIVE) {
+    if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = %s__inc16(s->%s_fails);", e->brk[i], P, e->brk[i]);
         char nt[32];
         if (b->threshold) {
@@ -1200,6 +1309,10 @@ static void emit_entry_points(em *e)
         rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
             rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
+        } else if (b->mode == RC_BREAKER_NET) { /* a success takes one failure off, never below 0 */
+            rc_cout_open(o, "if (s->%s_fails > 0u) {", e->brk[i]);
+            rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
+            rc_cout_close(o, "}");
         } else {
             if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
             else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));

@@ -582,7 +582,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
             if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
             continue;
         }
-        if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
+        if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
             b->fails = sat16(b->fails);
             if (b->fails >= bi->threshold) breaker_open(b, now);
         } else if (b->state == RC_SIM_CLOSED) {
@@ -651,6 +651,8 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         rc_sim_breaker *b = &s->breakers[k];
         if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
             b->fails = 0;
+        } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_NET) {
+            if (b->fails > 0) b->fails--;
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;

@@ -76,6 +76,8 @@ void rc_explain(const rc_ir *ir, FILE *out)
         const rc_ir_breaker *b = &ir->breakers[i];
         fprintf(out, "breaker %s: ", b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
+        else if (b->mode == RC_BREAKER_NET)
+            fprintf(out, "opens when failures minus successes reach %u (a success takes one off)", b->threshold);
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");
         ms(out, b->open_ms);

@@ -290,9 +290,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     for (int i = 0; i < nbr; i++) {
         rg_printf(o, "breaker b%d { ", i);
         if (CHANCE(s, 50)) {
+            /* consecutive or net (failures minus successes) counting; the
+             * threshold may be a parameter in either mode */
+            int net = CHANCE(s, 50);
             rg_printf(o, "open after ");
             num(s, in, o, &pd, use, 0, 1, 5);
-            rg_printf(o, " consecutive failures; ");
+            rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
             rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);

@@ -451,6 +451,66 @@ static void test_breaker_consecutive(void **state)
     done(&t);
 }
 
+/* net mode: a counted failure adds 1, a success while closed takes 1 off,
+ * never below 0; uncounted failures leave the count alone */
+static void test_breaker_net(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    rc_ir_breaker *br = add_breaker(&t);
+    br->mode = RC_BREAKER_NET;
+    br->threshold = 5;
+    br->open_ms = 1000;
+    br->probes = 1;
+    br->close_after = 1;
+    br->counts[1] = false;                        /* e1 does not count */
+    rc_ir_block *b = add_block(&t, 0xF, 1);
+    b->steps[0] = step_kind(RC_IR_ABORT);
+    start(&t, 0, 1);
+    rc_sim_breaker *s = &t.sim->breakers[0];
+
+    /* the count never goes below 0: three successes first change nothing */
+    rc_sim_succeeded(t.sim, 0);
+    rc_sim_succeeded(t.sim, 1);
+    rc_sim_succeeded(t.sim, 2);
+    assert_int_equal(s->fails, 0);
+    /* F F S F F F F: 1 2 1 2 3 4 5, open at the seventh outcome */
+    uint16_t want[] = {1, 2, 1, 2, 3, 4};
+    const char *seq = "FFSFFF";
+    for (int i = 0; seq[i]; i++) {
+        if (seq[i] == 'F') ASSERT_D(fail_status(&t, 0, (uint32_t)(10 + i)), RECOV_ABORT, 0, 0, 0, 1);
+        else rc_sim_succeeded(t.sim, (uint32_t)(10 + i));
+        assert_int_equal(s->fails, want[i]);
+        assert_int_equal(s->state, RC_SIM_CLOSED);
+    }
+    /* an uncounted failure neither adds nor takes off */
+    ASSERT_D(fail_status(&t, 101, 20), RECOV_ABORT, 0, 0, 1, 1);
+    assert_int_equal(s->fails, 4);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    ASSERT_D(fail_status(&t, 0, 30), RECOV_ABORT, 0, 0, 0, 1);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    assert_int_equal(s->opened_at, 30);
+    assert_int_equal(s->fails, 0);
+    assert_int_equal(rc_sim_admit(t.sim, 1029), RECOV_REJECT);
+    /* while open a success (of a call made before) takes nothing off */
+    rc_sim_succeeded(t.sim, 1029);
+    assert_int_equal(s->fails, 0);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    /* half-open, one success closes it with the count at 0 */
+    assert_int_equal(rc_sim_admit(t.sim, 1030), RECOV_ALLOW);
+    rc_sim_succeeded(t.sim, 1040);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    assert_int_equal(s->fails, 0);
+    /* the count saturates instead of wrapping */
+    s->fails = 0xFFFFu;
+    s->state = RC_SIM_CLOSED;
+    br->threshold = 0xFFFFu;
+    ASSERT_D(fail_status(&t, 0, 1050), RECOV_ABORT, 0, 0, 0, 1);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    done(&t);
+}
+
 static void test_breaker_rate(void **state)
 {
     (void)state;
@@ -949,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_scales_and_honor),
         cmocka_unit_test(test_jitter),
         cmocka_unit_test(test_breaker_consecutive),
+        cmocka_unit_test(test_breaker_net),
         cmocka_unit_test(test_breaker_rate),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_deadline),
