@@ -50,6 +50,7 @@ static int severity_of(const char *name)
 
 static void unknown_name(rc_check_ctx *c, const char *name, rc_loc loc, int kinds, const char *what)
 {
+    if ((kinds & RC_SYM_CONST) && rc_check_import_refused(c, name, loc)) return;
     const char *s = rc_check_suggest(c, name, kinds);
     if (s)
         rc_diag_error(c->d, loc, "unknown %s '%s'; did you mean '%s'?", what, name, s);
