@@ -1280,7 +1280,14 @@ static void build_dfas(rc_check_ctx *c)
         rc_dfa_error err;
         memset(&err, 0, sizeof err);
         if (!rc_dfa_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->dfa, &err)) {
-            if (err.pattern < 0) {
+            if (err.pattern < 0 && err.work) {
+                rc_loc at = ir->fields[tf->field].loc;
+                rc_diag_error(c->d, at, "the %d patterns of field '%s' need more than %lld steps to build "
+                              "(the pattern work limit)", tf->npatterns, ir->fields[tf->field].name,
+                              (long long)RC_DFA_MAX_WORK);
+                rc_diag_note(c->d, at, "long patterns that share a prefix keep many partial matches alive "
+                             "at once: shorten them to their distinctive part, or anchor them with `^`");
+            } else if (err.pattern < 0) {
                 /* too many states: name the first pattern that explodes on
                  * its own, else say that it is the set */
                 for (int i = 0; i < tf->npatterns && err.pattern < 0; i++) {

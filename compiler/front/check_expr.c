@@ -420,6 +420,14 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
             ok = false;
             continue;
         }
+        if (p->len > RC_DFA_MAX_PATTERN) {
+            rc_diag_error(c->d, p->loc, "pattern of %zu bytes; a pattern may have at most %d bytes (the "
+                          "pattern length limit)", p->len, RC_DFA_MAX_PATTERN);
+            rc_diag_note(c->d, p->loc, "match a shorter distinctive part of the text, or split it into "
+                         "several conditions joined with &&");
+            ok = false;
+            continue;
+        }
         if (p->is_regex) {
             rc_dfa_error err;
             if (!rc_dfa_check_regex(p->text, p->len, &err)) {
