@@ -19,6 +19,7 @@
 #include "explain.h"
 #include "fmt.h"
 #include "graph.h"
+#include "lsp.h"
 #include "report.h"
 #include "output.h"
 #include "rtest.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
     "  diff    OLD.recov NEW.recov  behaviour changes with witnesses (exit 0 same, 1 different)\n"
     "  graph   P.recov            classification, steps and breakers as a dot or mermaid graph\n"
     "  fmt     P.recov...         print in canonical layout (-i: in place; --check: only report)\n"
+    "  lsp                        a Language Server Protocol server on standard input and output\n"
     "\n"
     "options for every command that reads policies:\n"
     "  -                          read the policy from standard input (--stdin-name NAME names it)\n"
@@ -97,13 +99,22 @@ static const rc_cmd_help cmd_help[] = {
       "  --runtime DIR              recov runtime sources for --via c (default $RECOV_RUNTIME,\n"
       "                             else the installed share/recov/runtime)\n"
       "  --keep                     keep the --via c build directory\n"
-      "  -v, --verbose              print every event\n" },
+      "  -v, --verbose              print every event\n"
+      "  --timeline FILE            also draw the scenarios on a time axis as SVG into FILE\n"
+      "                             (one .rtest file; - is standard output, the report then\n"
+      "                             goes to standard error)\n"
+      "  --scenario NAME            with --timeline: draw only the scenario NAME\n" },
     { "explain",
       "usage: recovc explain P.recov [options]\n"
       "\n"
       "Prints the policy as the compiler sees it: fields, errors, strategies, breakers,\n"
       "each block's steps with its worst-case delays against its deadline, table sizes\n"
-      "and the policy hash.\n" },
+      "and the policy hash.\n"
+      "\n"
+      "  --timeline BLOCK FILE      instead, draw the worst case of block BLOCK (its number as\n"
+      "                             explain prints it, or an error name: the first block that\n"
+      "                             handles it) on a time axis as SVG into FILE (- is standard\n"
+      "                             output)\n" },
     { "diff",
       "usage: recovc diff OLD.recov NEW.recov [options]\n"
       "\n"
@@ -126,6 +137,15 @@ static const rc_cmd_help cmd_help[] = {
       "  --check                    change nothing; exit 1 and show the first difference when a\n"
       "                             file is not formatted\n"
       "  --stdin-name NAME          the name of '-' in messages\n" },
+    { "lsp",
+      "usage: recovc lsp [options]\n"
+      "\n"
+      "A Language Server Protocol server on standard input and output, for editors\n"
+      "(docs/lsp.md): diagnostics as you type, hover, go to definition, references,\n"
+      "outline, completion, formatting, code actions from the compiler's fixes and\n"
+      "the custom request recov/classify.  The options for reading policies (-W, -I,\n"
+      "-D, --sysroot, --target, --max-errors) apply to every open document.  Exit\n"
+      "status 0 after the client's shutdown and exit, 1 when the input ends first.\n" },
 };
 #define RC_NCMDS (sizeof cmd_help / sizeof cmd_help[0])
 
@@ -141,6 +161,7 @@ static const char *const option_names[] = {
     "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
     "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
     "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
+    "--timeline", "--scenario",
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -192,6 +213,9 @@ typedef struct opts {
     bool in_place;              /* fmt -i */
     const char *mf;             /* -MF FILE */
     const char *stdin_name;     /* --stdin-name NAME */
+    const char *timeline;       /* test, explain: --timeline [BLOCK] FILE */
+    const char *tl_block;       /* explain --timeline BLOCK */
+    const char *scenario;       /* test --scenario NAME */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
@@ -272,6 +296,19 @@ static int parse_args(int argc, char **argv, opts *o)
             o->in_place = true;
         } else if (strcmp(a, "--keep") == 0) {
             o->keep = true;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if (o->cmd && strcmp(o->cmd, "explain") == 0) {
+                if (i + 2 >= argc) return usage_error("%s needs a block and a file: --timeline BLOCK FILE", a);
+                o->tl_block = argv[++i];
+            } else if (i + 1 >= argc) {
+                return usage_error("%s needs a file (- for standard output)", a);
+            }
+            o->timeline = argv[++i];
+            if (!o->cmd || (strcmp(o->cmd, "test") != 0 && strcmp(o->cmd, "explain") != 0))
+                return usage_error("--timeline is an option of test and explain, not of %s", o->cmd ? o->cmd : "?");
+        } else if (strcmp(a, "--scenario") == 0) {
+            if (++i == argc) return usage_error("%s needs a scenario name", a);
+            o->scenario = argv[i];
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -485,9 +522,15 @@ static int cmd_test(const opts *o)
     ro.verbose = o->verbose;
     ro.wopts = (const char *const *)o->wopts;
     ro.nwopts = o->nwopts;
+    ro.timeline = o->timeline;
+    ro.scenario = o->scenario;
+    if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
+    if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
+    /* the picture on standard output keeps the report off it */
+    FILE *report = o->timeline && strcmp(o->timeline, "-") == 0 ? stderr : stdout;
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        int rc = rc_rtest_run_file(o->files[i], &ro, stdout, stderr);
+        int rc = rc_rtest_run_file(o->files[i], &ro, report, stderr);
         if (rc > worst) worst = rc;
     }
     return worst;
@@ -573,9 +616,31 @@ static int cmd_explain(const opts *o)
     if (o->nfiles != 1) return usage_error("explain takes exactly one policy file%s", "");
     rc_unit u;
     int rc = load(&u, o->files[0], o);
-    if (rc == 0) rc_explain(u.ir, stdout);
+    if (rc == 0 && o->timeline) {
+        int b = rc_explain_block(u.ir, o->tl_block);
+        if (b < 0) {
+            fprintf(stderr, "recovc: error: no block '%s' in %s: give a block number from 0 to %d (as `recovc "
+                    "explain` lists them) or the name of an error an `on` block handles\n", o->tl_block,
+                    o->files[0], u.ir->nblocks - 1);
+            rc = EXIT_USAGE;
+        } else {
+            rc = rc_explain_timeline(u.ir, b, o->timeline, stderr);
+        }
+    } else if (rc == 0) {
+        rc_explain(u.ir, stdout);
+    }
     rc_unit_free(&u);
     return rc;
+}
+
+static int cmd_lsp(const opts *o)
+{
+    if (o->nfiles) return usage_error("lsp takes no files (documents come from the editor): '%s'", o->files[0]);
+    rc_unit_opts uo;
+    unit_opts(o, &uo);
+    /* a closed editor must end the server, not kill it */
+    signal(SIGPIPE, SIG_IGN);
+    return rc_lsp_serve(stdin, stdout, &uo);
 }
 
 static int unknown_command(const char *cmd)
@@ -672,6 +737,7 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "diff") == 0) rc = cmd_diff(&o);
     else if (strcmp(cmd, "graph") == 0) rc = cmd_graph(&o);
     else if (strcmp(cmd, "fmt") == 0) rc = cmd_fmt(&o);
+    else if (strcmp(cmd, "lsp") == 0) rc = cmd_lsp(&o);
     free(o.files);
     free(o.incs);
     free(o.defs);
