@@ -95,3 +95,13 @@ char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
     va_end(ap);
     return p;
 }
+
+void *rc_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("recovc: internal error: out of memory\n", stderr);
+        exit(3);
+    }
+    return q;
+}

@@ -30,6 +30,11 @@ char *rc_arena_strdup(rc_arena *a, const char *s);
 char *rc_arena_printf(rc_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* realloc that never returns NULL (out of memory is the same internal
+ * error, exit 3); n == 0 still returns a block.  For the few growing
+ * buffers outside an arena (diagnostic records, solver sets, reports). */
+void *rc_xrealloc(void *p, size_t n);
+
 #define RC_NEW(a, T)        ((T *)rc_arena_alloc((a), sizeof(T)))
 #define RC_NEW_ARRAY(a, T, n) ((T *)rc_arena_array((a), (size_t)(n), sizeof(T)))
 

@@ -1,5 +1,6 @@
 /* diag.c - diagnostic records and their text writer (caret lines); see diag.h. */
 #include "diag.h"
+#include "arena.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -100,21 +101,11 @@ static void show_line(rc_diag *d, rc_loc loc)
 
 /* ---- records ------------------------------------------------------------------- */
 
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("recovc: internal error: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
-
 static char *xstrdup(const char *s)
 {
     if (!s) return NULL;
     size_t n = strlen(s) + 1;
-    char *p = xrealloc(NULL, n);
+    char *p = rc_xrealloc(NULL, n);
     memcpy(p, s, n);
     return p;
 }
@@ -126,7 +117,7 @@ static char *vformat(const char *fmt, va_list ap)
     int n = vsnprintf(NULL, 0, fmt, aq);
     va_end(aq);
     if (n < 0) n = 0;
-    char *p = xrealloc(NULL, (size_t)n + 1);
+    char *p = rc_xrealloc(NULL, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;
 }
@@ -153,12 +144,12 @@ void rc_diag_keep(rc_diag *d, const rc_diag_rec *m)
     rc_diag_records *r = d->records;
     if (r->n == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 16;
-        r->v = xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+        r->v = rc_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
     }
     rc_diag_rec c = *m;
     c.file = xstrdup(m->file);
     c.text = xstrdup(m->text);
-    c.notes = m->nnotes ? xrealloc(NULL, (size_t)m->nnotes * sizeof *c.notes) : NULL;
+    c.notes = m->nnotes ? rc_xrealloc(NULL, (size_t)m->nnotes * sizeof *c.notes) : NULL;
     c.capnotes = m->nnotes;
     for (int i = 0; i < m->nnotes; i++) {
         c.notes[i] = m->notes[i];
@@ -214,7 +205,7 @@ static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, con
     rc_diag_records *r = d->records;
     if (r->n == r->cap) {
         r->cap = r->cap ? 2 * r->cap : 16;
-        r->v = xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+        r->v = rc_xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
     }
     m.file = xstrdup(d->file);
     r->v[r->n++] = m;
@@ -230,7 +221,7 @@ static void keep_note(rc_diag *d, rc_diag_rel n)
     rc_diag_rec *m = &d->records->v[d->records->n - 1];
     if (m->nnotes == m->capnotes) {
         m->capnotes = m->capnotes ? 2 * m->capnotes : 4;
-        m->notes = xrealloc(m->notes, (size_t)m->capnotes * sizeof *m->notes);
+        m->notes = rc_xrealloc(m->notes, (size_t)m->capnotes * sizeof *m->notes);
     }
     n.file = xstrdup(n.file);
     m->notes[m->nnotes++] = n;
@@ -249,7 +240,7 @@ static void limit_reached(rc_diag *d)
         d->stopped = true;
         const char *fmt = "too many errors (%d), stopping; use --max-errors=N to see more";
         int len = snprintf(NULL, 0, fmt, d->errors);
-        char *text = xrealloc(NULL, (size_t)(len > 0 ? len : 0) + 1);
+        char *text = rc_xrealloc(NULL, (size_t)(len > 0 ? len : 0) + 1);
         snprintf(text, (size_t)(len > 0 ? len : 0) + 1, fmt, d->errors);
         rc_diag_rel n = { RC_DIAG_NOTE, (char *)d->file, { 0, 0, 0, 0 }, text };
         write_rel(d, &n);

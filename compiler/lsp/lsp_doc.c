@@ -4,18 +4,12 @@
 #include <string.h>
 
 #include "lsp_int.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) { fputs("recovc: internal error: out of memory\n", stderr); exit(3); }
-    return q;
-}
+#include "arena.h"
 
 static char *xstrdup(const char *t)
 {
     size_t n = strlen(t) + 1;
-    char *c = xrealloc(NULL, n);
+    char *c = rc_xrealloc(NULL, n);
     memcpy(c, t, n);
     return c;
 }
@@ -30,7 +24,7 @@ rc_lsp_doc *rc_lsp_doc_find(rc_lsp *s, const char *uri)
 void rc_lsp_doc_set_text(rc_lsp_doc *d, const char *text, size_t len)
 {
     free(d->text);
-    d->text = xrealloc(NULL, len + 1);
+    d->text = rc_xrealloc(NULL, len + 1);
     memcpy(d->text, text, len);
     d->text[len] = '\0';
     d->len = len;
@@ -38,14 +32,14 @@ void rc_lsp_doc_set_text(rc_lsp_doc *d, const char *text, size_t len)
 
 rc_lsp_doc *rc_lsp_doc_open(rc_lsp *s, const char *uri, const char *text, size_t len)
 {
-    rc_lsp_doc *d = xrealloc(NULL, sizeof *d);
+    rc_lsp_doc *d = rc_xrealloc(NULL, sizeof *d);
     memset(d, 0, sizeof *d);
     d->uri = xstrdup(uri);
     d->path = rc_lsp_uri_to_path(uri);
     rc_lsp_doc_set_text(d, text, len);
     if (s->ndocs == s->capdocs) {
         s->capdocs = s->capdocs ? s->capdocs * 2 : 8;
-        s->docs = xrealloc(s->docs, sizeof *s->docs * (size_t)s->capdocs);
+        s->docs = rc_xrealloc(s->docs, sizeof *s->docs * (size_t)s->capdocs);
     }
     s->docs[s->ndocs++] = d;
     return d;

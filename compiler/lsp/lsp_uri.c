@@ -6,13 +6,7 @@
 #include <unistd.h>
 
 #include "lsp_int.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) { fputs("recovc: internal error: out of memory\n", stderr); exit(3); }
-    return q;
-}
+#include "arena.h"
 
 static int hexval(int c)
 {
@@ -26,7 +20,7 @@ char *rc_lsp_uri_to_path(const char *uri)
         p += 7;
         if (*p != '/') { const char *sl = strchr(p, '/'); p = sl ? sl : p + strlen(p); }   /* file://host/path */
     }
-    char *out = xrealloc(NULL, strlen(p) + 1), *o = out;
+    char *out = rc_xrealloc(NULL, strlen(p) + 1), *o = out;
     for (; *p; p++) {
         int h, l;
         if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0 && (h || l)) {
@@ -46,12 +40,12 @@ char *rc_lsp_path_to_uri(const char *path)
     if (path[0] != '/') {
         char cwd[4096];
         if (getcwd(cwd, sizeof cwd)) {
-            abs = xrealloc(NULL, strlen(cwd) + strlen(path) + 2);
+            abs = rc_xrealloc(NULL, strlen(cwd) + strlen(path) + 2);
             sprintf(abs, "%s/%s", cwd, path);
             path = abs;
         }
     }
-    char *out = xrealloc(NULL, 8 + 3 * strlen(path)), *o = out;
+    char *out = rc_xrealloc(NULL, 8 + 3 * strlen(path)), *o = out;
     o += sprintf(o, "file://");
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if (isalnum(*p) || strchr("/-._~", *p)) *o++ = (char)*p;

@@ -6,22 +6,13 @@
  * feasibility (the exact search, candidate texts, a cache); construction;
  * cube sets; indexed sets; expressions; witnesses. */
 #include "space.h"
+#include "arena.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "recov/recov.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("recovc: internal error: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -44,7 +35,7 @@ static void add_cut(cuts *c, int64_t x, int64_t lo, int64_t hi)
     if (x <= lo || x > hi) return;   /* lo is always a start */
     if (c->n == c->cap) {
         c->cap = c->cap ? 2 * c->cap : 16;
-        c->v = xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
+        c->v = rc_xrealloc(c->v, (size_t)c->cap * sizeof *c->v);
     }
     c->v[c->n++] = x;
 }
@@ -590,7 +581,7 @@ static int text_search(const rc_space *sp, const rc_space_var *tv, const tcons *
         if (row_forbidden(d[k], d[k]->acc[0], c->forb[k])) return 0;
         root.req |= row_req(tv, c, k, d[k]->acc[0]);
     }
-    ht = xrealloc(NULL, htcap * sizeof *ht);
+    ht = rc_xrealloc(NULL, htcap * sizeof *ht);
     memset(ht, 0xff, htcap * sizeof *ht);
     for (int head = -1; head < n; head++) {
         if (head >= 0 && nodes[head].depth >= (int32_t)RECOV_MAX_TEXT) continue;
@@ -622,14 +613,14 @@ static int text_search(const rc_space *sp, const rc_space_var *tv, const tcons *
             if (seen) continue;
             if (n == cap) {
                 cap = cap ? 2 * cap : 256;
-                nodes = xrealloc(nodes, (size_t)cap * sizeof *nodes);
+                nodes = rc_xrealloc(nodes, (size_t)cap * sizeof *nodes);
             }
             nodes[n] = nd;
             ht[i] = n++;
             if ((size_t)n * 2 > htcap) {
                 /* grow and rehash */
                 htcap *= 2;
-                ht = xrealloc(ht, htcap * sizeof *ht);
+                ht = rc_xrealloc(ht, htcap * sizeof *ht);
                 memset(ht, 0xff, htcap * sizeof *ht);
                 for (int j = 0; j < n; j++) {
                     size_t q = (size_t)(snode_hash(&nodes[j]) >> 20) & (htcap - 1);
@@ -757,7 +748,7 @@ static void walk(const rc_space *sp, const rc_space_var *tv, tcache *tc, int k)
     tc->byte[k] = RC_NEW_ARRAY(sp->a, uint8_t, ns);
     memset(tc->first[k], 0xff, sizeof(int32_t) * (size_t)(d->npatterns + 1));
     memset(tc->depth[k], 0xff, sizeof(int32_t) * (size_t)ns);
-    int32_t *queue = xrealloc(NULL, sizeof(int32_t) * (size_t)ns);
+    int32_t *queue = rc_xrealloc(NULL, sizeof(int32_t) * (size_t)ns);
     int nq = 0;
     queue[nq++] = 0;
     tc->depth[k][0] = 0;
@@ -831,7 +822,7 @@ static bool concat_fits(const rc_space *sp, const rc_space_var *tv, tcache *tc, 
         len += x->len;
     }
     if (len > RECOV_MAX_TEXT) return false;
-    char *t = xrealloc(NULL, len + 1);
+    char *t = rc_xrealloc(NULL, len + 1);
     size_t at = 0;
     for (int i = 0; i < c->nreq; i++) {
         int j = back ? c->nreq - 1 - i : i;
@@ -842,7 +833,7 @@ static bool concat_fits(const rc_space *sp, const rc_space_var *tv, tcache *tc, 
     uint32_t *m[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
         if (!tv->dfa[k]) continue;
-        m[k] = xrealloc(NULL, (size_t)tv->dfa[k]->words * 4 + 4);
+        m[k] = rc_xrealloc(NULL, (size_t)tv->dfa[k]->words * 4 + 4);
         rc_dfa_scan(tv->dfa[k], t, len, RECOV_MAX_TEXT, m[k]);
     }
     bool ok = cand_fits(tv, c, m);
@@ -887,7 +878,7 @@ static int text_decide(const rc_space *sp, int v, const uint64_t *cube)
 {
     const rc_space_var *tv = &sp->vars[v];
     uint32_t *fbuf[2];
-    for (int k = 0; k < 2; k++) fbuf[k] = xrealloc(NULL, (size_t)(tv->dfa[k] ? tv->dfa[k]->words : 1) * 4);
+    for (int k = 0; k < 2; k++) fbuf[k] = rc_xrealloc(NULL, (size_t)(tv->dfa[k] ? tv->dfa[k]->words : 1) * 4);
     tcons c;
     int r;
     if (!cube_cons(sp, v, cube, &c, fbuf)) r = -1;
@@ -957,7 +948,7 @@ static int text_witness(const rc_space *sp, int v, const uint64_t *cube, const c
 {
     const rc_space_var *tv = &sp->vars[v];
     uint32_t *fbuf[2];
-    for (int k = 0; k < 2; k++) fbuf[k] = xrealloc(NULL, (size_t)(tv->dfa[k] ? tv->dfa[k]->words : 1) * 4);
+    for (int k = 0; k < 2; k++) fbuf[k] = rc_xrealloc(NULL, (size_t)(tv->dfa[k] ? tv->dfa[k]->words : 1) * 4);
     tcons c;
     int r;
     if (!cube_cons(sp, v, cube, &c, fbuf)) {
@@ -1199,7 +1190,7 @@ static uint64_t *push(const rc_space *sp, rc_cset *s)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 1;
-        s->w = xrealloc(s->w, (size_t)s->cap * (size_t)sp->words * 8);
+        s->w = rc_xrealloc(s->w, (size_t)s->cap * (size_t)sp->words * 8);
     }
     return s->w + (size_t)s->n++ * (size_t)sp->words;
 }
@@ -1246,7 +1237,7 @@ void rc_cset_and(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
         out->unknown = true;
         return;
     }
-    uint64_t *t = xrealloc(NULL, (size_t)sp->words * 8);
+    uint64_t *t = rc_xrealloc(NULL, (size_t)sp->words * 8);
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++)
             if (cube_and(sp, cube_at(sp, a, i), cube_at(sp, b, j), t)) push_cube(sp, out, t);
@@ -1312,7 +1303,7 @@ void rc_cset_sub(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
     rc_cset cur, nxt;
     rc_cset_copy(sp, a, &cur);
     cur.unknown = a->unknown || b->unknown;
-    uint64_t *rest = xrealloc(NULL, (size_t)sp->words * 8);
+    uint64_t *rest = rc_xrealloc(NULL, (size_t)sp->words * 8);
     for (int j = 0; j < b->n && cur.n; j++) {
         if ((long long)cur.n * (b->n - j) > RC_SPACE_MAX_WORK || !afford(sp, cur.n)) {
             /* too much work: an unknown result (never a wrong one) */
@@ -1336,7 +1327,7 @@ void rc_cset_sub_in(const rc_space *sp, rc_cset *a, const rc_cset *b)
 {
     size_t W = (size_t)sp->words;
     a->unknown = a->unknown || b->unknown;
-    uint64_t *rest = xrealloc(NULL, W * 8);
+    uint64_t *rest = rc_xrealloc(NULL, W * 8);
     rc_cset pieces;
     memset(&pieces, 0, sizeof pieces);
     for (int j = 0; j < b->n && a->n; j++) {
@@ -1511,7 +1502,7 @@ static void cand_push(rc_cidx *u, int slot)
 {
     if (u->ncand == u->capcand) {
         u->capcand = u->capcand ? 2 * u->capcand : 64;
-        u->cand = xrealloc(u->cand, (size_t)u->capcand * sizeof *u->cand);
+        u->cand = rc_xrealloc(u->cand, (size_t)u->capcand * sizeof *u->cand);
     }
     u->cand[u->ncand++] = slot;
 }
@@ -1541,11 +1532,11 @@ static void ct_free(ctree *t)
 static void ct_grow(ctree *t, int cap)
 {
     size_t n = (size_t)cap * sizeof(int32_t);
-    t->lo = xrealloc(t->lo, n);
-    t->hi = xrealloc(t->hi, n);
-    t->mx = xrealloc(t->mx, n);
-    t->l = xrealloc(t->l, n);
-    t->r = xrealloc(t->r, n);
+    t->lo = rc_xrealloc(t->lo, n);
+    t->hi = rc_xrealloc(t->hi, n);
+    t->mx = rc_xrealloc(t->mx, n);
+    t->l = rc_xrealloc(t->l, n);
+    t->r = rc_xrealloc(t->r, n);
 }
 
 static void ct_add(const rc_space *sp, rc_cidx *u, int v, int slot)
@@ -1561,7 +1552,7 @@ static void ct_add(const rc_space *sp, rc_cidx *u, int v, int slot)
 static ctree *cidx_tree(const rc_space *sp, rc_cidx *u, int v)
 {
     if (u->tree[v]) return u->tree[v];
-    ctree *t = u->tree[v] = xrealloc(NULL, sizeof *t);
+    ctree *t = u->tree[v] = rc_xrealloc(NULL, sizeof *t);
     memset(t, 0, sizeof *t);
     t->root = -1;
     ct_grow(t, u->cap);
@@ -1586,7 +1577,7 @@ static void cidx_append(const rc_space *sp, rc_cidx *u, const uint64_t *c)
     memcpy(push(sp, &u->s), c, (size_t)sp->words * 8);
     if (u->s.n > u->cap) {
         u->cap = u->s.cap;
-        u->dead = xrealloc(u->dead, (size_t)u->cap);
+        u->dead = rc_xrealloc(u->dead, (size_t)u->cap);
         for (int i = 0; i < u->nbuilt; i++) ct_grow(u->tree[u->built[i]], u->cap);
     }
     int slot = u->s.n - 1;
@@ -1622,11 +1613,11 @@ static void cidx_compact(const rc_space *sp, rc_cidx *u)
 
 rc_cidx *rc_cidx_new(const rc_space *sp, const rc_cset *s)
 {
-    rc_cidx *u = xrealloc(NULL, sizeof *u);
+    rc_cidx *u = rc_xrealloc(NULL, sizeof *u);
     memset(u, 0, sizeof *u);
-    u->tree = xrealloc(NULL, (size_t)(sp->nvars + 1) * sizeof *u->tree);
+    u->tree = rc_xrealloc(NULL, (size_t)(sp->nvars + 1) * sizeof *u->tree);
     memset(u->tree, 0, (size_t)(sp->nvars + 1) * sizeof *u->tree);
-    u->built = xrealloc(NULL, (size_t)(sp->nvars + 1) * sizeof *u->built);
+    u->built = rc_xrealloc(NULL, (size_t)(sp->nvars + 1) * sizeof *u->built);
     for (int i = 0; i < s->n; i++) cidx_append(sp, u, cube_at(sp, s, i));
     u->s.unknown = s->unknown;
     return u;
@@ -1700,7 +1691,7 @@ void rc_cidx_and(const rc_space *sp, const rc_cset *a, rc_cidx *u, rc_cset *out)
     memset(out, 0, sizeof *out);
     out->unknown = a->unknown || u->s.unknown;
     if ((long long)a->n * u->live > RC_SPACE_MAX_WORK) { out->unknown = true; return; }
-    uint64_t *t = xrealloc(NULL, (size_t)sp->words * 8);
+    uint64_t *t = rc_xrealloc(NULL, (size_t)sp->words * 8);
     for (int i = 0; i < a->n; i++) {
         const uint64_t *ai = cube_at(sp, a, i);
         cidx_query(sp, u, ai);
@@ -1714,7 +1705,7 @@ void rc_cidx_and(const rc_space *sp, const rc_cset *a, rc_cidx *u, rc_cset *out)
 void rc_cidx_sub_in(const rc_space *sp, rc_cidx *u, const rc_cset *b)
 {
     u->s.unknown = u->s.unknown || b->unknown;
-    uint64_t *rest = xrealloc(NULL, (size_t)sp->words * 8);
+    uint64_t *rest = rc_xrealloc(NULL, (size_t)sp->words * 8);
     rc_cset pieces;
     memset(&pieces, 0, sizeof pieces);
     for (int j = 0; j < b->n && u->live; j++) {
@@ -1795,7 +1786,7 @@ static void leaf_set(const rc_space *sp, int k, const rc_ir_expr *e, rc_cset *ou
     } else if (e->opd == RC_OPD_SEVERITY || e->opd == RC_OPD_CLASS || e->opd == RC_OPD_ERROR) {
         v = sp->error_var;
         if (v < 0) { out->unknown = true; return; }
-        bool *keep = xrealloc(NULL, (size_t)ir->nerrors + 1);
+        bool *keep = rc_xrealloc(NULL, (size_t)ir->nerrors + 1);
         for (int j = 0; j < ir->nerrors; j++) {
             int64_t x = e->opd == RC_OPD_ERROR ? j : e->opd == RC_OPD_CLASS ? ir->errors[j].cls
                                                                             : (int64_t)ir->errors[j].severity;
@@ -1822,10 +1813,10 @@ rc_cset *rc_space_exprs(const rc_space *sp, int k, const bool *roots)
 {
     const rc_ir *ir = sp->irs[k];
     int n = ir->nexprs;
-    rc_cset *s = xrealloc(NULL, (size_t)(n + 1) * sizeof *s);
+    rc_cset *s = rc_xrealloc(NULL, (size_t)(n + 1) * sizeof *s);
     memset(s, 0, (size_t)(n + 1) * sizeof *s);
-    bool *need = xrealloc(NULL, (size_t)(n + 1));
-    int *uses = xrealloc(NULL, (size_t)(n + 1) * sizeof *uses);
+    bool *need = rc_xrealloc(NULL, (size_t)(n + 1));
+    int *uses = rc_xrealloc(NULL, (size_t)(n + 1) * sizeof *uses);
     memcpy(need, roots, (size_t)n);
     memset(uses, 0, (size_t)(n + 1) * sizeof *uses);
     for (int i = n - 1; i >= 0; i--) {
@@ -1926,7 +1917,7 @@ static int pat_atom(const rc_space *sp, int v, const char *const *texts, const s
     const rc_space_var *var = &sp->vars[v];
     const rc_dfa *d = sp->vars[var->text].dfa[var->ir];
     if (*scanned != var->text * 2 + var->ir) {
-        *m = xrealloc(*m, (size_t)d->words * 4 + 4);
+        *m = rc_xrealloc(*m, (size_t)d->words * 4 + 4);
         rc_dfa_scan(d, texts[var->text], lens[var->text], RECOV_MAX_TEXT, *m);
         *scanned = var->text * 2 + var->ir;
     }
@@ -1947,8 +1938,8 @@ void rc_space_witness_values(const rc_space *sp, int k, const uint64_t *cube, rc
 {
     const rc_ir *ir = sp->irs[k];
     for (int f = 0; f < ir->nfields; f++) { ints[f] = 0; texts[f] = NULL; lens[f] = 0; }
-    const char **tv = xrealloc(NULL, (size_t)sp->nvars * sizeof *tv);
-    size_t *lv = xrealloc(NULL, (size_t)sp->nvars * sizeof *lv);
+    const char **tv = rc_xrealloc(NULL, (size_t)sp->nvars * sizeof *tv);
+    size_t *lv = rc_xrealloc(NULL, (size_t)sp->nvars * sizeof *lv);
     if (cube_feasible(sp, cube, tv, lv) != 1)
         for (int v = 0; v < sp->nvars; v++) { tv[v] = ""; lv[v] = 0; }
     /* the atoms witness() picks, field by field */
@@ -1977,8 +1968,8 @@ static void witness(const rc_space *sp, int k, const uint64_t *cube, char *buf, 
 {
     size_t at = 0;
     buf[0] = '\0';
-    const char **texts = xrealloc(NULL, (size_t)sp->nvars * sizeof *texts);
-    size_t *lens = xrealloc(NULL, (size_t)sp->nvars * sizeof *lens);
+    const char **texts = rc_xrealloc(NULL, (size_t)sp->nvars * sizeof *texts);
+    size_t *lens = rc_xrealloc(NULL, (size_t)sp->nvars * sizeof *lens);
     uint32_t *m = NULL;
     int scanned = -1;
     if (cube_feasible(sp, cube, texts, lens) != 1)

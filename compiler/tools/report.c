@@ -1,20 +1,11 @@
 /* report.c - see report.h. */
 #include "report.h"
+#include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
-
-static void *xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("recovc: internal error: out of memory\n", stderr);
-        exit(3);
-    }
-    return q;
-}
 
 void rc_report_init(rc_report *r) { memset(r, 0, sizeof *r); }
 
@@ -30,15 +21,15 @@ void rc_report_add(rc_report *r, const char *path, rc_diag_records *recs, int rc
 {
     if (r->nfiles == r->capfiles) {
         r->capfiles = r->capfiles ? 2 * r->capfiles : 8;
-        r->files = xrealloc(r->files, (size_t)r->capfiles * sizeof *r->files);
-        r->status = xrealloc(r->status, (size_t)r->capfiles * sizeof *r->status);
+        r->files = rc_xrealloc(r->files, (size_t)r->capfiles * sizeof *r->files);
+        r->status = rc_xrealloc(r->status, (size_t)r->capfiles * sizeof *r->status);
     }
     r->files[r->nfiles] = path;
     r->status[r->nfiles++] = rc;
     rc_diag_records *to = &r->recs;
     if (to->n + recs->n > to->cap) {
         to->cap = to->n + recs->n + 16;
-        to->v = xrealloc(to->v, (size_t)to->cap * sizeof *to->v);
+        to->v = rc_xrealloc(to->v, (size_t)to->cap * sizeof *to->v);
     }
     if (recs->n) memcpy(to->v + to->n, recs->v, (size_t)recs->n * sizeof *recs->v);
     to->n += recs->n;
@@ -81,7 +72,7 @@ static void json_item(FILE *out, const char *file, rc_loc loc, rc_diag_sev sev, 
     fputs(", \"message\": ", out);
     if (prefix && *prefix) {
         size_t n = strlen(prefix) + strlen(text) + 1;
-        char *t = xrealloc(NULL, n);
+        char *t = rc_xrealloc(NULL, n);
         snprintf(t, n, "%s%s", prefix, text);
         jstr(out, t);
         free(t);
@@ -158,7 +149,7 @@ void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
             fputs("\"message\": {\"text\": ", out);
             if (x->kind == RC_DIAG_FIX) {
                 size_t n = strlen(x->text) + 6;
-                char *t = xrealloc(NULL, n);
+                char *t = rc_xrealloc(NULL, n);
                 snprintf(t, n, "fix: %s", x->text);
                 jstr(out, t);
                 free(t);
