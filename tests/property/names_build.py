@@ -95,7 +95,10 @@ runtime = runtime_names()
 generated = generated_names()
 extremes = ["count", "COUNT", "Count", "a" * 63, "b" * 64, "x" * 5000, "_x", "x_", "t_STATE_SIZE",
             "T_ERROR_COUNT", "ERR_A", "err_a", "P_ERR_COUNT"]
-everything = sorted(set(n for n in keywords + STD_TYPES + macros + runtime + generated + extremes if ident_ok(n)))
+# the skeleton every batch policy is built on declares these itself
+SKELETON = {"code", "msg", "c", "e0"}
+everything = sorted(set(n for n in keywords + STD_TYPES + macros + runtime + generated + extremes
+                        if ident_ok(n) and n not in SKELETON))
 print(f"{len(everything)} names: {len(keywords)} keywords, {len(macros)} standard macros, "
       f"{len(runtime)} runtime identifiers, {len(generated)} generated identifiers")
 
