@@ -23,6 +23,10 @@ void rc_an_time(rc_an *an);
 void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
 void rc_an_budget_retry(rc_an *an);
+/* Does block b take error e: b names e and, when the analysis is exact,
+ * some fault classified as e reaches b (its taken set fixed to e is not
+ * empty)?  Inexact: b names e. */
+bool rc_an_block_takes(rc_an *an, int b, int e);
 
 /* analyze_witness.c: a witness fault classified as error e (rtest `fail` fields); false when the
  * analysis does not know one. */

@@ -24,9 +24,10 @@ static bool fault_in_block(rc_an *an, int b, int e, char *buf, size_t n)
     return ok;
 }
 
-static bool block_takes(rc_an *an, int b, int e)
+bool rc_an_block_takes(rc_an *an, int b, int e)
 {
-    if (!an->taken || !an->exact) return an->ir->blocks[b].errors[e];
+    if (!an->ir->blocks[b].errors[e]) return false;
+    if (!an->taken || !an->exact) return true;
     rc_cset s;
     rc_cset_copy(&an->sp, &an->taken[b], &s);
     rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
@@ -71,7 +72,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         int fit = r->attempts;
         uint64_t fit_ms = 0;
         for (int e = 0; e < ir->nerrors; e++) {
-            if (!b->errors[e] || !block_takes(an, bi, e)) continue;
+            if (!rc_an_block_takes(an, bi, e)) continue;
             int n = rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             int k = 0;
@@ -80,7 +81,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         }
         /* what those attempts take in the worst case, over the same errors */
         for (int e = 0; e < ir->nerrors; e++) {
-            if (!b->errors[e] || !block_takes(an, bi, e)) continue;
+            if (!rc_an_block_takes(an, bi, e)) continue;
             rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
             for (int k = 0; k < fit; k++) t += hi[k];
@@ -109,7 +110,7 @@ void rc_an_time(rc_an *an)
         int worst_e = -1;
         uint64_t worst_min = 0, worst_max = 0;
         for (int e = 0; e < ir->nerrors; e++) {
-            if (!b->errors[e] || !block_takes(an, bi, e)) continue;
+            if (!rc_an_block_takes(an, bi, e)) continue;
             rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
             uint64_t lo = d.min_total, hi = d.max_total;
             if (worst_e < 0 || lo > worst_min || (lo == worst_min && hi > worst_max)) {
@@ -184,7 +185,7 @@ void rc_an_escalation(rc_an *an)
             if (b->steps[s].kind != RC_IR_ESCALATE) continue;
             if (b->steps[s].level >= 0) { reach[b->steps[s].level] = true; continue; }
             for (int e = 0; e < ir->nerrors; e++)
-                if (b->errors[e] && block_takes(an, bi, e)) reach[ir->errors[e].severity] = true;
+                if (rc_an_block_takes(an, bi, e)) reach[ir->errors[e].severity] = true;
         }
     }
     for (int round = 0; round < RC_SEV_COUNT; round++)
@@ -232,7 +233,7 @@ void rc_an_breaker_retry(rc_an *an)
              * (other blocks, uncounted errors) change nothing */
             bool all = true;
             for (int e = 0; e < ir->nerrors && all; e++)
-                if (!br->counts[e] && block_takes(an, bi, e)) all = false;
+                if (!br->counts[e] && rc_an_block_takes(an, bi, e)) all = false;
             if (!all) continue;
             long f = 1;
             for (int si = 0; si < b->nsteps; si++) {

@@ -8,20 +8,6 @@
 #include "analyze_int.h"
 #include "delay.h"
 
-/* Is (fault, e) in block b's set proven non-empty (or, when the analysis is
- * not exact, does b name e)? */
-static bool takes(rc_an *an, int b, int e)
-{
-    if (!an->ir->blocks[b].errors[e]) return false;
-    if (!an->taken || !an->exact) return true;
-    rc_cset s;
-    rc_cset_copy(&an->sp, &an->taken[b], &s);
-    rc_cset_fix(&an->sp, &s, an->sp.error_var, e);
-    bool ok = !rc_cset_empty(&an->sp, &s);
-    rc_cset_free(&s);
-    return ok;
-}
-
 /* The witness of (block b, error e) as text and as simulator values. */
 static bool witness(rc_an *an, rc_arena *a, int b, int e, rc_worst *w, rc_sim_value *vals)
 {
@@ -100,7 +86,7 @@ bool rc_worst_block(rc_arena *a, const rc_ir *ir, int b, rc_worst *w, char *why,
     const rc_ir_block *blk = &ir->blocks[b];
     uint64_t best_lo = 0, best_hi = 0;
     for (int e = 0; e < ir->nerrors; e++) {
-        if (!takes(&an, b, e)) continue;
+        if (!rc_an_block_takes(&an, b, e)) continue;
         rc_delay_bounds db = rc_delay_block_bounds(ir, blk, e);
         if (w->error < 0 || db.min_total > best_lo || (db.min_total == best_lo && db.max_total > best_hi)) {
             w->error = e;
