@@ -393,13 +393,15 @@ static void emit_delay(em *e, int r)
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
     if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[s->error]);", P, r);
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
+    /* jitter and cap: the cap is `max` or the limit of every delay */
+    if (rt->max_ms == UINT32_MAX) snprintf(nm, sizeof nm, "RECOV_DELAY_MAX");
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb, nm);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
-    }
-    if (rt->max_ms != UINT32_MAX) {
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb, nm);
+    } else if (rt->max_ms != UINT32_MAX || rt->backoff != RC_BACKOFF_CONSTANT || esc || ssc) {
+        /* (an unscaled constant delay is a written duration: never above the limit) */
         rc_cout_open(o, "if (d > %s) {", nm);
         rc_cout_line(o, "d = %s;", nm);
         rc_cout_close(o, "}");
@@ -418,6 +420,11 @@ static void emit_delay(em *e, int r)
             rc_cout_close(o, "}");
             break;
         case RC_TY_TEXT:
+            break;
+        case RC_TY_U32: /* the only type above the limit of every delay */
+            rc_cout_open(o, "if ((f != NULL) && (f->%s > d)) {", fd->name);
+            rc_cout_line(o, "d = (f->%s < RECOV_DELAY_MAX) ? f->%s : RECOV_DELAY_MAX;", fd->name, fd->name);
+            rc_cout_close(o, "}");
             break;
         default:
             rc_cout_open(o, "if ((f != NULL) && ((uint32_t)f->%s > d)) {", fd->name);

@@ -281,12 +281,11 @@ static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
     d = recov_mul_milli(d, r->error_scale[e]);
     d = recov_mul_milli(d, r->sev_scale[s->ir->errors[e].severity]);
     d = recov_jitter(&s->prng, (uint32_t)r->jitter, r->jitter_pct, d, r->base_ms,
-                     prev ? prev : r->base_ms);
-    if (d > r->max_ms) d = r->max_ms;
+                     prev ? prev : r->base_ms, r->max_ms);
     if (r->honor_field >= 0 && f) {
         int64_t floor = field_value(s->ir, f, r->honor_field);
         if (floor < 0) floor = 0;
-        if (floor > (int64_t)UINT32_MAX) floor = UINT32_MAX;
+        if (floor > (int64_t)RECOV_DELAY_MAX) floor = RECOV_DELAY_MAX;
         if ((uint32_t)floor > d) d = (uint32_t)floor;
     }
     return d;

@@ -2,6 +2,7 @@
 #include "explain.h"
 
 #include "delay.h"
+#include "recov/recov.h"
 
 static const char *const *const sev_names = rc_sev_names;
 static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
@@ -15,6 +16,17 @@ static void ms(FILE *out, uint64_t v)
     else if (v >= 60000u && v % 60000u == 0) fprintf(out, "%llum", (unsigned long long)(v / 60000u));
     else if (v >= 1000u && v % 1000u == 0) fprintf(out, "%llus", (unsigned long long)(v / 1000u));
     else fprintf(out, "%llums", (unsigned long long)v);
+}
+
+/* A total delay: saturated at the limit of every delay, like the delays
+ * themselves ("at least" the limit is all a 32-bit tick can measure). */
+static void total(FILE *out, uint64_t v)
+{
+    if (v > RECOV_DELAY_MAX) {
+        fprintf(out, "%ums (the limit)", (unsigned)RECOV_DELAY_MAX);
+        return;
+    }
+    ms(out, v);
 }
 
 void rc_explain(const rc_ir *ir, FILE *out)
@@ -88,9 +100,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 if (!b->errors[e]) continue;
                 rc_delay_bounds d = rc_delay_retry_bounds(ir, s->retry, e);
                 fprintf(out, "       %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
-                ms(out, d.min_total);
+                total(out, d.min_total);
                 fprintf(out, " .. ");
-                ms(out, d.max_total);
+                total(out, d.max_total);
                 if (b->deadline_ms && d.max_total > b->deadline_ms) fprintf(out, "  (worst case exceeds the deadline)");
                 fprintf(out, "\n");
             }
@@ -103,9 +115,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
             if (!b->errors[e]) continue;
             rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
             fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
-            ms(out, d.min_total);
+            total(out, d.min_total);
             fprintf(out, " .. ");
-            ms(out, d.max_total);
+            total(out, d.max_total);
             fprintf(out, "\n");
         }
     }

@@ -74,42 +74,50 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi)
 }
 
 uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
-                      uint32_t d, uint32_t base, uint32_t prev)
+                      uint32_t d, uint32_t base, uint32_t prev, uint32_t cap)
 {
-    uint32_t lo;
-    uint32_t hi;
+    uint32_t lim = (cap < RECOV_DELAY_MAX) ? cap : RECOV_DELAY_MAX;
+    uint32_t c = (d < lim) ? d : lim;   /* the capped delay */
+    uint32_t lo = 0u;
+    uint32_t hi = (c != 0u) ? (c - 1u) : 0u;
     uint32_t p;
+    uint32_t res;
     switch (kind) {
     case RECOV_JITTER_PERCENT:
         /* floor(d * pct / 100) without 64-bit math, as in recov_mul_milli */
         p = ((d / 100u) * pct) + (((d % 100u) * pct) / 100u);
-        lo = 0u;
         if (d > p) {
             lo = d - p;
         }
         hi = (d > (UINT32_MAX - p)) ? UINT32_MAX : (d + p);
         break;
     case RECOV_JITTER_FULL:
-        lo = 0u;
-        hi = d;
         break;
     case RECOV_JITTER_EQUAL:
-        lo = d / 2u;
-        hi = lo + lo;
+        lo = c / 2u;
         break;
     case RECOV_JITTER_DECORRELATED:
-        lo = base;
         hi = (prev > (UINT32_MAX / 3u)) ? UINT32_MAX : (prev * 3u);
         if (hi < base) {
             hi = base;
         }
+        if (hi > lim) {
+            hi = lim;
+        }
+        lo = (base < hi) ? base : hi;
         break;
     default: /* RECOV_JITTER_NONE: no draw */
-        lo = d;
-        hi = d;
         break;
     }
-    return (kind == RECOV_JITTER_NONE) ? d : recov_uniform(state, lo, hi);
+    if (kind == RECOV_JITTER_NONE) {
+        res = c;
+    } else {
+        res = recov_uniform(state, lo, hi);
+        if (res > lim) {
+            res = lim;          /* PERCENT: the cap after the draw */
+        }
+    }
+    return res;
 }
 
 /* Bitwise CRC-32: 8 shifts per byte instead of a 1 KB table. */
