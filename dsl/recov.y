@@ -573,10 +573,19 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_FOR num IDENT lit ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
+  | KW_OPEN KW_FOR num IDENT lit KW_MAX num ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
+          $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
         { $$ = mk_set(ctx, RC_S_PROBES, @$); $$->v[0] = $3; }
+  | KW_HALF_OPEN KW_TIMEOUT num ';'
+        { $$ = mk_set(ctx, RC_S_HALF_OPEN_TIMEOUT, @$); $$->v[0] = $3; }
   | KW_CLOSE KW_AFTER num KW_SUCCESSES ';'
         { $$ = mk_set(ctx, RC_S_CLOSE_AFTER, @$); $$->v[0] = $3; }
+  | KW_CLOSE IDENT num ';'
+        { $$ = mk_set(ctx, RC_S_CLOSE_BELOW, @$); $$->word = mk_id($2, @2); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
   ;

@@ -222,6 +222,10 @@ void rc_an_breaker_retry(rc_an *an)
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *br = &ir->breakers[k];
         long need = br->mode == RC_BREAKER_CONSECUTIVE ? (long)br->threshold : (long)br->window;
+        /* `close below` with more than one probe: a failed probe need not
+         * reopen it (the others decide), so a half-open breaker may let a
+         * retry through within the incident; nothing to prove */
+        if (br->close_below_pct && (br->probes > 1 || rc_ir_param_at(ir, RC_SLOT_PROBES, k, 0) >= 0)) continue;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
             if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;

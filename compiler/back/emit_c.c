@@ -92,6 +92,14 @@ static void plan_state(em *e)
         add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.admitted", b->name);
         snprintf(lv, sizeof lv, "brk%d_successes", i);
         add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.successes", b->name);
+        if (b->close_below_pct) {
+            snprintf(lv, sizeof lv, "brk%d_hfails", i);
+            add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.hfails", b->name);
+        }
+        if (b->open_factor_milli) {
+            snprintf(lv, sizeof lv, "brk%d_opens", i);
+            add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.opens", b->name);
+        }
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         snprintf(lv, sizeof lv, "bud%d_wstart", i);

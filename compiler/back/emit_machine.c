@@ -498,6 +498,76 @@ static void emit_breaker_clear(rc_cout *o, const rc_ir_breaker *b, int i)
     }
 }
 
+/* The breaker closes (P_succeeded 2, `close below`). */
+static void emit_breaker_close(em *e, const rc_ir_breaker *b, int i)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_line(o, "s->brk%d_state = 0u;", i);
+    emit_breaker_clear(o, b, i);
+    rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
+    rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+    if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
+    if (b->open_factor_milli) rc_cout_line(o, "s->brk%d_opens = 0u;", i);
+}
+
+/* A rate breaker after an outcome: open at the rate once it has its
+ * minimum of calls (P_failed 5, P_succeeded 2). */
+static void emit_rate_check(em *e, const rc_ir_breaker *b, int i)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
+    rc_cout_line(o, "nf++;");
+    rc_cout_close(o, "}");
+    rc_cout_begin(o, "if (");
+    char nmc[32], nrt[32];
+    if (b->min_calls)
+        rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+    rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
+                     rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
+    rc_cout_line(o, "%s__open%d(s, now);", e->P, i);
+    rc_cout_close(o, "}");
+}
+
+/* P_admit 1: an open breaker whose period is over becomes half-open; a
+ * half-open one whose probes have not reported in time admits another. */
+static void emit_breaker_tick(em *e, int i)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout *o = &e->oc;
+    char nop[32], npr[32], nhw[32];
+    rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+    if (b->open_factor_milli) {
+        /* the period after the opens-th opening: open_ms x factor^(opens-1), at most max */
+        rc_cout_open(o, "if (s->brk%d_state == 1u) {", i);
+        rc_cout_line(o, "uint32_t p = recov_backoff(%uu, %s, %" PRIu32 "u, s->brk%d_opens);",
+                     (unsigned)RC_BACKOFF_EXPONENTIAL, nop, b->open_factor_milli, i);
+        rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+        rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((uint32_t)(now - s->brk%d_opened_at) >= p) {", i);
+    } else {
+        rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {", i, i, nop);
+    }
+    rc_cout_line(o, "s->brk%d_state = 2u;", i);
+    rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
+    rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+    if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
+    rc_cout_line(o, "s->brk%d_opened_at = now;", i);
+    if (b->open_factor_milli) rc_cout_close(o, "}");
+    if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+    else snprintf(nhw, sizeof nhw, "%s", nop);
+    rc_cout_reopen(o, "} else if ((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
+                   i, i, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), i, nhw);
+    rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
+    if (b->close_below_pct)
+        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_successes + s->brk%d_hfails);", i, i, i);
+    else
+        rc_cout_line(o, "s->brk%d_admitted = s->brk%d_successes;", i, i);
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "/* closed, or half-open with probes left or in time */");
+    rc_cout_close(o, "}");
+}
+
 /* A rate breaker's window has seen one more call. */
 static void emit_window_count(rc_cout *o, const rc_ir_breaker *b, int i)
 {
@@ -521,6 +591,24 @@ static void emit_breaker_funcs(em *e)
         emit_breaker_clear(o, b, i);
         rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
         rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
+        if (b->open_factor_milli) rc_cout_line(o, "s->brk%d_opens = %s__inc16(s->brk%d_opens);", i, e->P, i);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+        if (!b->close_below_pct) continue;
+        rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
+                     b->name, (unsigned)b->close_below_pct);
+        rc_cout_line(o, "static void %s__decide%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_open(o, "{");
+        char npr[32];
+        rc_cout_line(o, "uint32_t n = (uint32_t)s->brk%d_successes + s->brk%d_hfails;", i, i);
+        rc_cout_open(o, "if (n >= %s) {", rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_open(o, "if (((uint32_t)s->brk%d_hfails * 100u) >= (%uu * n)) {", i, (unsigned)b->close_below_pct);
+        rc_cout_line(o, "%s__open%d(s, now);", e->P, i);
+        rc_cout_reopen(o, "} else {");
+        emit_breaker_close(e, b, i);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -665,6 +753,11 @@ static void emit_block(em *e, int bi)
             const rc_ir_retry *rt = &ir->retries[st->retry];
             rc_cout_comment(o, "retry %s", rt->name);
             char na[32];
+            if (rc_em_retry_never(ir, st->retry)) {
+                rc_cout_line(o, "s->blk%d_pos = %du; /* attempts 0: never retries */", bi, i + 1);
+                rc_cout_line(o, "break;");
+                break;
+            }
             rc_cout_begin(o, "if ((s->blk%d_sub < %s)", bi,
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
@@ -869,20 +962,15 @@ static void emit_breaker_fail(em *e, int i)
         else
             rc_cout_line(o, "s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
         emit_window_count(o, b, i);
-        rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
-        rc_cout_line(o, "nf++;");
-        rc_cout_close(o, "}");
-        rc_cout_begin(o, "if (");
-        char nmc[32], nrt[32];
-        if (b->min_calls)
-            rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
-        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
-                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
-        rc_cout_line(o, "%s__open%d(s, now);", P, i);
-        rc_cout_close(o, "}");
+        emit_rate_check(e, b, i);
     }
     rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-    rc_cout_line(o, "%s__open%d(s, now);", P, i);
+    if (b->close_below_pct) {
+        rc_cout_line(o, "s->brk%d_hfails = %s__inc16(s->brk%d_hfails);", i, P, i);
+        rc_cout_line(o, "%s__decide%d(s, now);", P, i);
+    } else {
+        rc_cout_line(o, "%s__open%d(s, now);", P, i);
+    }
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
     rc_cout_close(o, "}");
@@ -919,15 +1007,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
-        for (int i = 0; i < ir->nbreakers; i++) {
-            char nop[32];
-            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
-                         i, i, rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
-            rc_cout_line(o, "s->brk%d_state = 2u;", i);
-            rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-            rc_cout_line(o, "s->brk%d_successes = 0u;", i);
-            rc_cout_close(o, "}");
-        }
+        for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -948,6 +1028,7 @@ static void emit_entry_points(em *e)
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->brk%d_state == 2u) {", i);
             rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
+            rc_cout_line(o, "s->brk%d_opened_at = now; /* the last probe's tick */", i);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "return RECOV_ALLOW;");
@@ -1060,7 +1141,12 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    bool now_used = ir->nbudgets || ir->age_ms;
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
+            (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
+            now_used = true;
+    if (!now_used) rc_cout_line(o, "(void)now;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
     if (e->any_fallback) {
         rc_cout_open(o, "if (s->last_alt != 0u) {");
@@ -1073,22 +1159,29 @@ static void emit_entry_points(em *e)
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
             rc_cout_line(o, "s->brk%d_fails = 0u;", i);
         } else {
+            bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
+            if (check) {
+                rc_cout_line(o, "uint32_t x;");
+                rc_cout_line(o, "uint32_t nf = 0u;");
+            }
             if (b->window >= 32) rc_cout_line(o, "s->brk%d_window = s->brk%d_window << 1;", i, i);
             else rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
             emit_window_count(o, b, i);
+            if (check) emit_rate_check(e, b, i);
         }
         rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
         rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
         char ncl[32];
-        if (b->close_after)
-            rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
-                         rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
-        else rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 0u;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
-        rc_cout_close(o, "}");
+        if (b->close_below_pct && rc_em_set_count(b->counts, ir->nerrors) > 0) {
+            rc_cout_line(o, "%s__decide%d(s, now);", P, i);
+        } else {
+            if (b->close_after)
+                rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
+                             rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
+            else rc_cout_open(o, "{");
+            emit_breaker_close(e, b, i);
+            rc_cout_close(o, "}");
+        }
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "/* open: nothing to count */");
         rc_cout_close(o, "}");

@@ -238,7 +238,44 @@ static void breaker_open(rc_sim_breaker *b, uint32_t now)
     b->fails = 0;
     b->window = 0;
     b->n = 0;
-    b->admitted = b->successes = 0;
+    b->admitted = b->successes = b->hfails = 0;
+    b->opens = sat16(b->opens);
+}
+
+static void breaker_close(rc_sim_breaker *b)
+{
+    b->state = RC_SIM_CLOSED;
+    b->fails = 0;
+    b->window = 0;
+    b->n = 0;
+    b->admitted = b->successes = b->hfails = 0;
+    b->opens = 0;
+}
+
+/* The open period after the breaker's `opens`-th opening (spec P_admit 1). */
+static uint32_t open_period(const rc_ir_breaker *bi, const rc_sim_breaker *b)
+{
+    if (!bi->open_factor_milli) return bi->open_ms;
+    uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, bi->open_ms, bi->open_factor_milli, b->opens);
+    return p < bi->open_max_ms ? p : bi->open_max_ms;
+}
+
+/* `close below P%`: once every probe has reported, close when the failed
+ * ones are below P% of them, else open again. */
+static void half_open_decide(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+{
+    uint32_t n = (uint32_t)b->successes + b->hfails;
+    if (n < bi->probes) return;
+    if ((uint32_t)b->hfails * 100u >= (uint32_t)bi->close_below_pct * n) breaker_open(b, now);
+    else breaker_close(b);
+}
+
+/* A rate breaker after an outcome: open when it has its minimum of calls and
+ * the failures reach the rate (spec P_failed 5, P_succeeded 2). */
+static void rate_check(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+{
+    uint32_t fails = popcount32(b->window);
+    if (b->n >= bi->min_calls && fails * 100u >= (uint32_t)bi->rate_pct * b->n) breaker_open(b, now);
 }
 
 /* Budgets roll their window before counting an outcome. */
@@ -471,9 +508,15 @@ recov_admit rc_sim_admit(rc_sim *s, uint32_t now)
     const rc_ir *ir = s->ir;
     for (int i = 0; i < ir->nbreakers; i++) {
         rc_sim_breaker *b = &s->breakers[i];
-        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= ir->breakers[i].open_ms) {
+        const rc_ir_breaker *bi = &ir->breakers[i];
+        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= open_period(bi, b)) {
             b->state = RC_SIM_HALF_OPEN;
-            b->admitted = b->successes = 0;
+            b->admitted = b->successes = b->hfails = 0;
+            b->opened_at = now;
+        } else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes &&
+                   recov_elapsed(now, b->opened_at) >= (bi->half_open_ms ? bi->half_open_ms : bi->open_ms)) {
+            /* liveness: the probes that have not reported are given up */
+            b->admitted = (uint16_t)(b->successes + b->hfails);
         }
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -482,7 +525,10 @@ recov_admit rc_sim_admit(rc_sim *s, uint32_t now)
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[i].probes) return RECOV_REJECT;
     }
     for (int i = 0; i < ir->nbreakers; i++)
-        if (s->breakers[i].state == RC_SIM_HALF_OPEN) s->breakers[i].admitted = sat16(s->breakers[i].admitted);
+        if (s->breakers[i].state == RC_SIM_HALF_OPEN) {
+            s->breakers[i].admitted = sat16(s->breakers[i].admitted);
+            s->breakers[i].opened_at = now;
+        }
     return RECOV_ALLOW;
 }
 
@@ -541,9 +587,10 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            uint32_t fails = popcount32(b->window);
-            if (b->n >= bi->min_calls && fails * 100u >= (uint32_t)bi->rate_pct * b->n)
-                breaker_open(b, now);
+            rate_check(bi, b, now);
+        } else if (b->state == RC_SIM_HALF_OPEN && bi->close_below_pct) {
+            b->hfails = sat16(b->hfails);
+            half_open_decide(bi, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             breaker_open(b, now);
         }
@@ -602,15 +649,11 @@ void rc_sim_succeeded(rc_sim *s, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
+            rate_check(bi, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);
-            if (b->successes >= bi->close_after) {
-                b->state = RC_SIM_CLOSED;
-                b->fails = 0;
-                b->window = 0;
-                b->n = 0;
-                b->admitted = b->successes = 0;
-            }
+            if (bi->close_below_pct) half_open_decide(bi, b, now);
+            else if (b->successes >= bi->close_after) breaker_close(b);
         }
     }
     /* 3. */

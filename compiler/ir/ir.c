@@ -175,6 +175,13 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         hnum(&x, b->probes);
         hnum(&x, b->close_after);
         hbools(&x, b->counts, ir->nerrors);
+        /* hashed only when given, so that the hash of a policy without them stays */
+        if (b->close_below_pct || b->half_open_ms || b->open_factor_milli) {
+            hnum(&x, b->close_below_pct);
+            hnum(&x, b->half_open_ms);
+            hnum(&x, b->open_factor_milli);
+            hnum(&x, b->open_max_ms);
+        }
     }
     hnum(&x, ir->nbudgets);
     for (int i = 0; i < ir->nbudgets; i++) {

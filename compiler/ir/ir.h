@@ -158,7 +158,12 @@ typedef struct rc_ir_breaker {
     uint8_t min_calls;          /* RATE: no decision before this many outcomes in the window */
     uint32_t open_ms;           /* open for */
     uint16_t probes;            /* calls admitted while half-open */
-    uint16_t close_after;       /* successes while half-open that close it */
+    uint16_t close_after;       /* successes while half-open that close it (close_below_pct 0) */
+    uint8_t close_below_pct;    /* 0: close after close_after successes; else the probes are a window:
+                                   once all have reported, close when failures*100 < pct*probes */
+    uint32_t half_open_ms;      /* probes unreported this long: another is admitted; 0 = open_ms */
+    uint32_t open_factor_milli; /* 0: one open period; else each reopen before closing multiplies it */
+    uint32_t open_max_ms;       /* cap of the grown open period (open_factor_milli != 0) */
     bool *counts;               /* [nerrors]: errors that count as failures */
     rc_loc loc;
 } rc_ir_breaker;

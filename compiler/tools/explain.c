@@ -66,8 +66,20 @@ void rc_explain(const rc_ir *ir, FILE *out)
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");
         ms(out, b->open_ms);
-        fprintf(out, ", %u probe%s, closes after %u success%s\n", b->probes, b->probes == 1 ? "" : "s",
-                b->close_after, b->close_after == 1 ? "" : "es");
+        if (b->open_factor_milli) {
+            fprintf(out, " then x%u.%03u per reopen up to ", b->open_factor_milli / 1000u, b->open_factor_milli % 1000u);
+            ms(out, b->open_max_ms);
+        }
+        if (b->close_below_pct)
+            fprintf(out, ", %u probe%s, closes below %u%% of them failed", b->probes, b->probes == 1 ? "" : "s",
+                     b->close_below_pct);
+        else
+            fprintf(out, ", %u probe%s, closes after %u success%s", b->probes, b->probes == 1 ? "" : "s",
+                    b->close_after, b->close_after == 1 ? "" : "es");
+        /* liveness (spec/semantics.md P_admit 1) */
+        fprintf(out, ", a probe unreported for ");
+        ms(out, b->half_open_ms ? b->half_open_ms : b->open_ms);
+        fprintf(out, " is given up\n");
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         const rc_ir_budget *b = &ir->budgets[i];
