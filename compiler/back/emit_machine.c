@@ -699,7 +699,7 @@ static void emit_block(em *e, int bi)
 
     for (int i = 0; i < b->nsteps; i++) {
         rc_ir_stepkind k = b->steps[i].kind;
-        if (k == RC_IR_RETRY) need_f = true;
+        if (k == RC_IR_RETRY && !rc_em_retry_never(ir, b->steps[i].retry)) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
     }
     rc_cout_line(o, "/* on-block %d */", bi);
