@@ -397,9 +397,11 @@ static void emit_delay(em *e, int r)
     if (rt->max_ms == UINT32_MAX) snprintf(nm, sizeof nm, "RECOV_DELAY_MAX");
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb, nm);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %uu, d, %s, (prev != 0u) ? prev : %s, %s);",
+                         (unsigned)RECOV_JITTER_MODE(rt->jitter, rt->jitter_pct), nb, nb, nm);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb, nm);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %uu, d, %s, %s, %s);",
+                         (unsigned)RECOV_JITTER_MODE(rt->jitter, rt->jitter_pct), nb, nb, nm);
     } else if (rt->max_ms != UINT32_MAX || rt->backoff != RC_BACKOFF_CONSTANT || esc || ssc) {
         /* (an unscaled constant delay is a written duration: never above the limit) */
         rc_cout_open(o, "if (d > %s) {", nm);

@@ -317,7 +317,7 @@ static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
     uint32_t d = recov_backoff((uint32_t)r->backoff, r->base_ms, r->factor_milli, n);
     d = recov_mul_milli(d, r->error_scale[e]);
     d = recov_mul_milli(d, r->sev_scale[s->ir->errors[e].severity]);
-    d = recov_jitter(&s->prng, (uint32_t)r->jitter, r->jitter_pct, d, r->base_ms,
+    d = recov_jitter(&s->prng, RECOV_JITTER_MODE(r->jitter, r->jitter_pct), d, r->base_ms,
                      prev ? prev : r->base_ms, r->max_ms);
     if (r->honor_field >= 0 && f) {
         int64_t floor = field_value(s->ir, f, r->honor_field);

@@ -113,7 +113,7 @@ static void check_jitter(uint32_t kind, uint32_t pct, uint32_t d, uint32_t base,
     uint32_t s = 12345u, ref = 12345u, mn = UINT32_MAX, mx = 0u;
     int i;
     for (i = 0; i < 20000; i++) {
-        uint32_t v = recov_jitter(&s, kind, pct, d, base, prev, cap);
+        uint32_t v = recov_jitter(&s, RECOV_JITTER_MODE(kind, pct), d, base, prev, cap);
         ref = ref_next(ref);
         assert_int_equal(s, ref);
         assert_true(v >= lo && v <= hi);
@@ -128,9 +128,9 @@ static void test_jitter(void **st)
 {
     uint32_t s = 77u;
     (void)st;
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_NONE, 0u, 1234u, 10u, 10u, UINT32_MAX), 1234u);
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_NONE, 0u, 1234u, 10u, 10u, 1000u), 1000u);
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_NONE, 0u, UINT32_MAX, 10u, 10u, UINT32_MAX), RECOV_DELAY_MAX);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_NONE, 0u), 1234u, 10u, 10u, UINT32_MAX), 1234u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_NONE, 0u), 1234u, 10u, 10u, 1000u), 1000u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_NONE, 0u), UINT32_MAX, 10u, 10u, UINT32_MAX), RECOV_DELAY_MAX);
     assert_int_equal(s, 77u);   /* NONE consumes nothing */
 
     /* percent: the cap after the draw */
@@ -151,22 +151,22 @@ static void test_jitter(void **st)
 
     /* degenerate spans: one draw, fixed value */
     s = 5u;
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_DECORRELATED, 0u, 9u, 100u, 20u, UINT32_MAX), 100u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_DECORRELATED, 0u), 9u, 100u, 20u, UINT32_MAX), 100u);
     assert_int_equal(s, ref_next(5u));
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_FULL, 0u, 0u, 0u, 0u, UINT32_MAX), 0u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_FULL, 0u), 0u, 0u, 0u, UINT32_MAX), 0u);
     assert_int_equal(s, ref_next(ref_next(5u)));
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_EQUAL, 0u, 1u, 0u, 0u, UINT32_MAX), 0u);
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_FULL, 0u, 1u, 0u, 0u, UINT32_MAX), 0u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_EQUAL, 0u), 1u, 0u, 0u, UINT32_MAX), 0u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_FULL, 0u), 1u, 0u, 0u, UINT32_MAX), 0u);
     /* a max below the base: decorrelated gives the max */
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_DECORRELATED, 0u, 0u, 100u, 100u, 40u), 40u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_DECORRELATED, 0u), 0u, 100u, 100u, 40u), 40u);
     /* percent far above the limit: every value the limit */
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_PERCENT, 50u, UINT32_MAX - 10u, 0u, 0u, UINT32_MAX),
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_PERCENT, 50u), UINT32_MAX - 10u, 0u, 0u, UINT32_MAX),
                      RECOV_DELAY_MAX);
 
     /* exact values for a known seed: FULL on [0, 999] from seed 1 */
     s = 1u;
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_FULL, 0u, 1000u, 0u, 0u, UINT32_MAX), 270369u % 1000u);
-    assert_int_equal(recov_jitter(&s, RECOV_JITTER_PERCENT, 10u, 1000u, 0u, 0u, UINT32_MAX),
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_FULL, 0u), 1000u, 0u, 0u, UINT32_MAX), 270369u % 1000u);
+    assert_int_equal(recov_jitter(&s, RECOV_JITTER_MODE(RECOV_JITTER_PERCENT, 10u), 1000u, 0u, 0u, UINT32_MAX),
                      900u + 67634689u % 201u);
 }
 
@@ -191,7 +191,7 @@ static void dist_check(uint32_t kind, uint32_t *lo_seen, uint32_t *hi_seen, uint
         uint32_t prev = 1000u;
         for (uint32_t n = 1u; n <= 8u; n++) {
             uint32_t d = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, 1000u, 2000u, n);
-            uint32_t v = recov_jitter(&s, kind, 0u, d, 1000u, prev, 10000u);
+            uint32_t v = recov_jitter(&s, RECOV_JITTER_MODE(kind, 0u), d, 1000u, prev, 10000u);
             uint32_t c = d < 10000u ? d : 10000u;
             uint32_t lo = kind == RECOV_JITTER_FULL ? 0u : kind == RECOV_JITTER_EQUAL ? c / 2u : 1000u;
             uint32_t hi = kind == RECOV_JITTER_DECORRELATED ? (prev * 3u < 10000u ? prev * 3u : 10000u) : c - 1u;
@@ -244,7 +244,7 @@ static void test_jitter_distribution(void **st)
         uint32_t mn = UINT32_MAX, mx = 0u, at_cap = 0u;
         for (uint32_t i = 0u; i < DIST_SEEDS * 4u; i++) {
             uint32_t s = (i + 1u) * 0x9E3779B1u;
-            uint32_t v = recov_jitter(&s, c[k].kind, c[k].pct, c[k].d, c[k].base, c[k].prev, c[k].cap);
+            uint32_t v = recov_jitter(&s, RECOV_JITTER_MODE(c[k].kind, c[k].pct), c[k].d, c[k].base, c[k].prev, c[k].cap);
             if (v < mn) mn = v;
             if (v > mx) mx = v;
             at_cap += v == c[k].hi;

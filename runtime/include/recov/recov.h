@@ -109,8 +109,14 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi);
  * here, whatever the backoff, scales, jitter or honored field give. */
 #define RECOV_DELAY_MAX 2147483647u
 
-/* Jitter and cap of delay d (after backoff and scales).  cap is the
- * strategy's `max` (RECOV_DELAY_MAX or more when it has none); with
+/* The mode argument of recov_jitter: the kind and, for PERCENT, the
+ * percentage (one argument, so that the call passes at most two arguments
+ * on the stack of a 32-bit ARM core). */
+#define RECOV_JITTER_MODE(kind, pct) ((uint32_t)(kind) | ((uint32_t)(pct) << 8))
+
+/* Jitter and cap of delay d (after backoff and scales).  mode is
+ * RECOV_JITTER_MODE(kind, pct); cap is the strategy's `max`
+ * (RECOV_DELAY_MAX or more when it has none); with
  * c = min(d, cap, RECOV_DELAY_MAX) and C = min(cap, RECOV_DELAY_MAX):
  *   NONE          c; consumes nothing
  *   PERCENT       min(C, uniform [d - p, d + p]), p = floor(d * pct / 100)
@@ -119,9 +125,10 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi);
  *   EQUAL         uniform [floor(c / 2), c - 1] (0 when c = 0)
  *   DECORRELATED  h = min(C, max(base, 3 * prev)) (saturating);
  *                 uniform [min(base, h), h]; d is not used
- * Every kind but NONE makes exactly one recov_uniform call. */
-uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
-                      uint32_t d, uint32_t base, uint32_t prev, uint32_t cap);
+ * Every kind but NONE draws exactly once: the result is that of
+ * recov_uniform(state, lo, hi) on the bounds above (lo <= hi always). */
+uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t d, uint32_t base,
+                      uint32_t prev, uint32_t cap);
 
 /* CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320).  Start with crc = 0;
  * chain calls by passing the previous result. */
