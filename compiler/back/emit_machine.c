@@ -243,16 +243,35 @@ static void emit_late_scans(em *e, const bool *scanned, const bool *late)
         if (late[t] && !scanned[t]) emit_scan(e, t);
 }
 
+/* `return P_ERR_NAME;` */
+static void emit_return_error(em *e, int err)
+{
+    rc_cout_begin(&e->oc, "return ");
+    rc_em_put_const(&e->oc, e->P, "ERR", e->ir->errors[err].name);
+    rc_cout_end(&e->oc, ";");
+}
+
+/* / * agent_call.recov:40 => rate_limit_exceeded * / before rule r's test */
+static void emit_rule_comment(em *e, int r)
+{
+    char what[120];
+    snprintf(what, sizeof what, "=> %s", e->ir->errors[e->ir->rules[r].error].name);
+    rc_em_src_comment(e, e->ir->rules[r].loc, what);
+}
+
 /* `if (x) { late scans; return rule r's error; }` */
 static void emit_test(em *e, int x, int r, const bool *scanned, const bool *late)
 {
     rc_cout *o = &e->oc;
+    emit_rule_comment(e, r);
+    rc_em_origin(e, e->ir->rules[r].loc);
     rc_cout_begin(o, "if (");
     rc_em_put_expr(e, o, x, CTX_CLASSIFY);
     rc_cout_end_open(o, ") {");
     emit_late_scans(e, scanned, late);
-    rc_cout_line(o, "return %du;", e->ir->rules[r].error);
+    emit_return_error(e, e->ir->rules[r].error);
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
 }
 
 /* The mask word that test x reads when it is exactly one pattern bit, else -1. */
@@ -321,7 +340,10 @@ static void emit_classify(em *e)
         int r = it[i][0];
         if (it[i][1] < 0) {
             emit_late_scans(e, scanned, late);
-            rc_cout_line(o, "return %du;", ir->rules[r].error);
+            emit_rule_comment(e, r);
+            rc_em_origin(e, ir->rules[r].loc);
+            emit_return_error(e, ir->rules[r].error);
+            rc_em_origin_end(e);
             break;
         }
         /* lazy scanning: a text field's DFA runs just before the first rule
@@ -350,7 +372,7 @@ static void emit_classify(em *e)
     free(dj);
     if (!done) {
         emit_late_scans(e, scanned, late);
-        rc_cout_line(o, "return %du;", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+        emit_return_error(e, ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
     }
     free(scanned);
     free(need);
@@ -368,6 +390,19 @@ static void emit_classify(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
+
+/* The runtime's names of the IR's backoff and jitter kinds (same values). */
+static const char *const backoff_name[] = {
+    "RECOV_BACKOFF_CONSTANT", "RECOV_BACKOFF_LINEAR", "RECOV_BACKOFF_EXPONENTIAL" };
+static const char *const jitter_name[] = {
+    "RECOV_JITTER_NONE", "RECOV_JITTER_PERCENT", "RECOV_JITTER_FULL", "RECOV_JITTER_EQUAL",
+    "RECOV_JITTER_DECORRELATED" };
+_Static_assert(RC_BACKOFF_CONSTANT == RECOV_BACKOFF_CONSTANT && RC_BACKOFF_LINEAR == RECOV_BACKOFF_LINEAR
+               && RC_BACKOFF_EXPONENTIAL == RECOV_BACKOFF_EXPONENTIAL, "backoff kinds");
+_Static_assert(RC_JITTER_NONE == RECOV_JITTER_NONE && RC_JITTER_PERCENT == RECOV_JITTER_PERCENT
+               && RC_JITTER_FULL == RECOV_JITTER_FULL && RC_JITTER_EQUAL == RECOV_JITTER_EQUAL
+               && RC_JITTER_DECORRELATED == RECOV_JITTER_DECORRELATED, "jitter kinds");
+_Static_assert(RC_SEV_LOW == RECOV_SEV_LOW && RC_SEV_CRITICAL == RECOV_SEV_CRITICAL, "severities");
 
 /* Retry delay of strategy r ("Retry delay for retry n"). */
 static void emit_delay(em *e, int r)
@@ -387,7 +422,7 @@ static void emit_delay(em *e, int r)
     rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
     rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
     rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
-    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %s, %s, n);", (int)rt->backoff, nb, nf);
+    rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
     rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
@@ -396,12 +431,13 @@ static void emit_delay(em *e, int r)
     /* jitter and cap: the cap is `max` or the limit of every delay */
     if (rt->max_ms == UINT32_MAX) snprintf(nm, sizeof nm, "RECOV_DELAY_MAX");
     if (rt->jitter != RC_JITTER_NONE) {
+        char mode[64];
+        if (rt->jitter == RC_JITTER_PERCENT) snprintf(mode, sizeof mode, "RECOV_JITTER_MODE(%s, %uu)", jitter_name[rt->jitter], rt->jitter_pct);
+        else snprintf(mode, sizeof mode, "%s", jitter_name[rt->jitter]);
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %uu, d, %s, (prev != 0u) ? prev : %s, %s);",
-                         (unsigned)RECOV_JITTER_MODE(rt->jitter, rt->jitter_pct), nb, nb, nm);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, (prev != 0u) ? prev : %s, %s);", mode, nb, nb, nm);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %uu, d, %s, %s, %s);",
-                         (unsigned)RECOV_JITTER_MODE(rt->jitter, rt->jitter_pct), nb, nb, nm);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, %s, %s);", mode, nb, nb, nm);
     } else if (rt->max_ms != UINT32_MAX || rt->backoff != RC_BACKOFF_CONSTANT || esc || ssc) {
         /* (an unscaled constant delay is a written duration: never above the limit) */
         rc_cout_open(o, "if (d > %s) {", nm);
@@ -451,13 +487,13 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
-        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %s) {", i,
+        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
                      rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
-        rc_cout_line(o, "s->bud%d_wstart = now;", i);
-        rc_cout_line(o, "s->bud%d_calls = 0u;", i);
-        rc_cout_line(o, "s->bud%d_retries = 0u;", i);
+        rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
+        rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
+        rc_cout_line(o, "s->%s_retries = 0u;", e->bud[i]);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->bud%d_calls = %s__inc16(s->bud%d_calls);", i, P, i);
+        rc_cout_line(o, "s->%s_calls = %s__inc16(s->%s_calls);", e->bud[i], P, e->bud[i]);
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -472,7 +508,7 @@ static void emit_budget_funcs(em *e)
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nr[32], nmin[32];
-        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %s / 100u;", i,
+        rc_cout_line(o, "lim = (uint32_t)s->%s_calls * %s / 100u;", e->bud[i],
                      rc_em_num(e, RC_SLOT_RATIO, i, 0, ir->budgets[i].ratio_pct, nr, sizeof nr));
         rc_em_num(e, RC_SLOT_MIN_RETRIES, i, 0, ir->budgets[i].min_retries, nmin, sizeof nmin);
         if (ir->budgets[i].min_retries || rc_ir_param_at(ir, RC_SLOT_MIN_RETRIES, i, 0) >= 0) {
@@ -480,7 +516,7 @@ static void emit_budget_funcs(em *e)
             rc_cout_line(o, "lim = %s;", nmin);
             rc_cout_close(o, "}");
         }
-        rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
+        rc_cout_open(o, "if (s->%s_retries >= lim) {", e->bud[i]);
         rc_cout_line(o, "return 0;");
         rc_cout_close(o, "}");
     }
@@ -490,43 +526,57 @@ static void emit_budget_funcs(em *e)
 }
 
 /* A breaker's failure count back to zero (on opening and on closing). */
-static void emit_breaker_clear(rc_cout *o, const rc_ir_breaker *b, int i)
+static void emit_breaker_clear(em *e, int i)
 {
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
-        rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+        rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
     } else {
-        rc_cout_line(o, "s->brk%d_window = 0u;", i);
-        rc_cout_line(o, "s->brk%d_n = 0u;", i);
+        rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
     }
 }
 
-/* The breaker closes (P_succeeded 2, `close below`). */
-static void emit_breaker_close(em *e, const rc_ir_breaker *b, int i)
+/* A rate breaker's window has seen one more call. */
+static void emit_window_count(em *e, int i)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->brk%d_state = 0u;", i);
-    emit_breaker_clear(o, b, i);
-    rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-    rc_cout_line(o, "s->brk%d_successes = 0u;", i);
-    if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
-    if (b->open_factor_milli) rc_cout_line(o, "s->brk%d_opens = 0u;", i);
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_open(o, "if (s->%s_n < %du) {", e->brk[i], b->window);
+    rc_cout_line(o, "s->%s_n = (uint8_t)(s->%s_n + 1u);", e->brk[i], e->brk[i]);
+    rc_cout_close(o, "}");
+}
+
+/* The breaker closes (P_succeeded 2, `close below`). */
+static void emit_breaker_close(em *e, int i)
+{
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_line(o, "s->%s_state = %s__CLOSED;", e->brk[i], e->P);
+    emit_breaker_clear(e, i);
+    rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+    rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
+    if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
+    if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = 0u;", e->brk[i]);
 }
 
 /* A rate breaker after an outcome: open at the rate once it has its
  * minimum of calls (P_failed 5, P_succeeded 2). */
-static void emit_rate_check(em *e, const rc_ir_breaker *b, int i)
+static void emit_rate_check(em *e, int i)
 {
     rc_cout *o = &e->oc;
-    rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
     rc_cout_line(o, "nf++;");
     rc_cout_close(o, "}");
     rc_cout_begin(o, "if (");
     char nmc[32], nrt[32];
     if (b->min_calls)
-        rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
-    rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
-                     rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
-    rc_cout_line(o, "%s__open%d(s, now);", e->P, i);
+        rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+    rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
+                     rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
+    rc_cout_line(o, "%s__%s_open(s, now);", e->P, e->brk[i]);
     rc_cout_close(o, "}");
 }
 
@@ -536,45 +586,39 @@ static void emit_breaker_tick(em *e, int i)
 {
     const rc_ir_breaker *b = &e->ir->breakers[i];
     rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const char *n = e->brk[i];
     char nop[32], npr[32], nhw[32];
     rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
     if (b->open_factor_milli) {
         /* the period after the opens-th opening: open_ms x factor^(opens-1), at most max */
-        rc_cout_open(o, "if (s->brk%d_state == 1u) {", i);
-        rc_cout_line(o, "uint32_t p = recov_backoff(%uu, %s, %" PRIu32 "u, s->brk%d_opens);",
-                     (unsigned)RC_BACKOFF_EXPONENTIAL, nop, b->open_factor_milli, i);
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                     nop, b->open_factor_milli, n);
         rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
         rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
         rc_cout_close(o, "}");
-        rc_cout_open(o, "if ((uint32_t)(now - s->brk%d_opened_at) >= p) {", i);
+        rc_cout_open(o, "if ((uint32_t)(now - s->%s_opened_at) >= p) {", n);
     } else {
-        rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {", i, i, nop);
+        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
-    rc_cout_line(o, "s->brk%d_state = 2u;", i);
-    rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-    rc_cout_line(o, "s->brk%d_successes = 0u;", i);
-    if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
-    rc_cout_line(o, "s->brk%d_opened_at = now;", i);
+    rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
+    rc_cout_line(o, "s->%s_admitted = 0u;", n);
+    rc_cout_line(o, "s->%s_successes = 0u;", n);
+    if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", n);
+    rc_cout_line(o, "s->%s_opened_at = now;", n);
     if (b->open_factor_milli) rc_cout_close(o, "}");
     if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
     else snprintf(nhw, sizeof nhw, "%s", nop);
-    rc_cout_reopen(o, "} else if ((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
-                   i, i, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), i, nhw);
+    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+                   n, P, n, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), n, nhw);
     rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
     if (b->close_below_pct)
-        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_successes + s->brk%d_hfails);", i, i, i);
+        rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_successes + s->%s_hfails);", n, n, n);
     else
-        rc_cout_line(o, "s->brk%d_admitted = s->brk%d_successes;", i, i);
+        rc_cout_line(o, "s->%s_admitted = s->%s_successes;", n, n);
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* closed, or half-open with probes left or in time */");
-    rc_cout_close(o, "}");
-}
-
-/* A rate breaker's window has seen one more call. */
-static void emit_window_count(rc_cout *o, const rc_ir_breaker *b, int i)
-{
-    rc_cout_open(o, "if (s->brk%d_n < %du) {", i, b->window);
-    rc_cout_line(o, "s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);", i, i);
     rc_cout_close(o, "}");
 }
 
@@ -582,33 +626,41 @@ static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->nbreakers > 0) {
+        rc_cout_comment(o, "the values of s->breaker_*_state");
+        rc_cout_line(o, "#define %s__CLOSED 0u", P);
+        rc_cout_line(o, "#define %s__OPEN 1u", P);
+        rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
+        rc_cout_blank(o);
+    }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__open%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_line(o, "static void %s__%s_open(%s_state *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 1u;", i);
-        rc_cout_line(o, "s->brk%d_opened_at = now;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
-        if (b->close_below_pct) rc_cout_line(o, "s->brk%d_hfails = 0u;", i);
-        if (b->open_factor_milli) rc_cout_line(o, "s->brk%d_opens = %s__inc16(s->brk%d_opens);", i, e->P, i);
+        rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
+        rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
+        emit_breaker_clear(e, i);
+        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
+        if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
+        if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = %s__inc16(s->%s_opens);", e->brk[i], P, e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
-        rc_cout_line(o, "static void %s__decide%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_line(o, "static void %s__%s_decide(%s_state *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
         char npr[32];
-        rc_cout_line(o, "uint32_t n = (uint32_t)s->brk%d_successes + s->brk%d_hfails;", i, i);
+        rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
         rc_cout_open(o, "if (n >= %s) {", rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
-        rc_cout_open(o, "if (((uint32_t)s->brk%d_hfails * 100u) >= (%uu * n)) {", i, (unsigned)b->close_below_pct);
-        rc_cout_line(o, "%s__open%d(s, now);", e->P, i);
+        rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         rc_cout_reopen(o, "} else {");
-        emit_breaker_close(e, b, i);
+        emit_breaker_close(e, i);
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -631,13 +683,13 @@ static void emit_escalate(em *e)
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
         if (!e->unres[l]) continue;
-        if (first) rc_cout_open(o, "if (lv == %du) {", l);
-        else rc_cout_reopen(o, "} else if (lv == %du) {", l);
+        if (first) rc_cout_open(o, "if (lv == %s) {", rc_em_sev_const(l));
+        else rc_cout_reopen(o, "} else if (lv == %s) {", rc_em_sev_const(l));
         first = false;
-        rc_cout_line(o, "s->unres%d = %s__inc16(s->unres%d);", l, P, l);
-        rc_cout_open(o, "if (s->unres%d >= %du) {", l, ir->escalation.unresolved_after[l]);
-        rc_cout_line(o, "s->unres%d = 0u;", l);
-        rc_cout_line(o, "lv = %du;", (int)ir->escalation.unresolved_to[l]);
+        rc_cout_line(o, "s->%s = %s__inc16(s->%s);", e->unres_name[l], P, e->unres_name[l]);
+        rc_cout_open(o, "if (s->%s >= %du) {", e->unres_name[l], ir->escalation.unresolved_after[l]);
+        rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
+        rc_cout_line(o, "lv = %s;", rc_em_sev_const((int)ir->escalation.unresolved_to[l]));
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
@@ -666,11 +718,13 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
         rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_line(o, "return %s__dec(s, RECOV_DEGRADE, %du, 0u);", P, st->id);
+        rc_cout_begin(o, "return %s__dec(s, RECOV_DEGRADE, ", P);
+        rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
+        rc_cout_end(o, ", 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %du);", P, st->level);
+        rc_cout_line(o, "return %s__escalate(s, %s);", P, rc_em_sev_const(st->level));
     } else {
         rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
     }
@@ -681,13 +735,14 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-    rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+    rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+    rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
     if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_line(o, "return %s__dec(s, %s, %du, %s);", e->P,
-                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id,
-                 rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
+    rc_cout_begin(o, "return %s__dec(s, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
+    else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
+    rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -704,8 +759,11 @@ static void emit_block(em *e, int bi)
         if (k == RC_IR_RETRY && !rc_em_retry_never(ir, b->steps[i].retry)) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
     }
-    rc_cout_line(o, "/* on-block %d */", bi);
-    rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
+    char what[240];
+    rc_em_block_what(e, bi, what, sizeof what);
+    rc_em_src_comment(e, b->loc, what);
+    rc_em_origin(e, b->loc);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_state *s, const %s_fault *f, uint32_t el)", P, e->blk[bi], P, P);
     rc_cout_open(o, "{");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el) rc_cout_line(o, "(void)el;");
@@ -725,8 +783,13 @@ static void emit_block(em *e, int bi)
     if (b->nsteps == 1 && last_ends) {
         /* one step that ends the incident: no position to track (and no
          * one-clause switch, MISRA 16.6) */
+        rc_em_step_what(e, &b->steps[0], what, sizeof what);
+        rc_em_src_comment(e, b->steps[0].loc, what);
+        rc_em_origin(e, b->steps[0].loc);
         emit_final_step(e, &b->steps[0]);
+        rc_em_origin(e, b->loc);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
         rc_cout_blank(o);
         return;
     }
@@ -735,50 +798,52 @@ static void emit_block(em *e, int bi)
         char ndl[32];
         rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
-                         ndl, bi, first_end);
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline: the terminal step */",
+                         ndl, e->blk[bi], first_end);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
-                         ndl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline, no terminal step */",
+                         ndl, e->blk[bi], first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->blk%d_pos) {", bi);
+    rc_cout_open(o, "switch (s->%s_pos) {", e->blk[bi]);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
         if (last_ends && i == b->nsteps - 1) rc_cout_label(o, "default:");
+        rc_em_step_what(e, st, what, sizeof what);
+        rc_em_src_comment(e, st->loc, what);
+        rc_em_origin(e, st->loc);
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
-            rc_cout_comment(o, "retry %s", rt->name);
             char na[32];
             if (rc_em_retry_never(ir, st->retry)) {
-                rc_cout_line(o, "s->blk%d_pos = %du; /* attempts 0: never retries */", bi, i + 1);
+                rc_cout_line(o, "s->%s_pos = %du; /* attempts 0: never retries */", e->blk[bi], i + 1);
                 rc_cout_line(o, "break;");
                 break;
             }
-            rc_cout_begin(o, "if ((s->blk%d_sub < %s)", bi,
+            rc_cout_begin(o, "if ((s->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
-            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
+            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub + 1u);", e->blk[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
-                rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
+                rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub, s->blk%d_prev);", P, st->retry, bi, bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub, s->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub);", P, st->retry, e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = d;", e->blk[bi]);
             rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -794,21 +859,21 @@ static void emit_block(em *e, int bi)
             const char *learned = run ? "hnd" : "alt";
             if (st->adaptive) {
                 rc_cout_open(o, "{");
-                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->blk%d_sub);",
-                             P, learned, P, bi, i, n, bi);
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->%s_sub);",
+                             P, learned, P, bi, i, n, e->blk[bi]);
             } else {
                 rc_cout_open(o, "{");
                 rc_cout_line(o, "unsigned i;");
                 rc_cout_line(o, "unsigned best = %du;", n);
                 rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-                rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) == 0u) {", bi);
+                rc_cout_open(o, "if ((((unsigned)s->%s_sub >> i) & 1u) == 0u) {", e->blk[bi]);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
                 rc_cout_close(o, "}");
                 rc_cout_close(o, "}");
             }
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub | (1u << best));", e->blk[bi], e->blk[bi]);
             rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
             if (run) {
                 rc_cout_line(o, "s->pending = %du;", bi + 1);
@@ -820,8 +885,8 @@ static void emit_block(em *e, int bi)
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -835,6 +900,7 @@ static void emit_block(em *e, int bi)
             break;
         }
     }
+    rc_em_origin(e, b->loc);
     if (!last_ends) {
         rc_cout_label(o, "default: /* ran off the end */");
         emit_end_abort(e);
@@ -842,6 +908,7 @@ static void emit_block(em *e, int bi)
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
     rc_cout_blank(o);
 }
 
@@ -856,11 +923,11 @@ static void emit_run(em *e)
     rc_cout_open(o, "{");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__blk%d(s, f, el);", P, b);
+        rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
     if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__blk%d(s, f, el);", P, ir->nblocks - 1);
+    rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -895,8 +962,13 @@ static void emit_select(em *e)
         int w = bl->when >= 0 ? rc_em_fold(e, bl->when, CTX_WHEN) : 1;
         if (k == 0 || w == 0) continue;
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
+        char what[240];
+        rc_em_block_what(e, b, what, sizeof what);
+        rc_em_src_comment(e, bl->loc, what);
+        rc_em_origin(e, bl->loc);
         if (k == ir->nerrors && w == 1) {
             rc_cout_line(o, "return %du;", b);
+            rc_em_origin_end(e);
             rc_cout_close(o, "}");
             rc_cout_blank(o);
             return;
@@ -916,6 +988,7 @@ static void emit_select(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return %du;", b);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
     }
     rc_cout_line(o, "return %du;", ir->nblocks);
     rc_cout_close(o, "}");
@@ -931,47 +1004,49 @@ static void emit_breaker_fail(em *e, int i)
     char tab[96];
     if (k == 0) return;
     snprintf(tab, sizeof tab, "%s__k%d_cnt", P, i);
-    rc_cout_line(o, "/* breaker %s */", b->name);
+    char errs[200];
+    rc_em_error_list(e, b->counts, errs, sizeof errs);
+    rc_cout_comment(o, "breaker %s counts %s", b->name, errs);
     if (k < e->ir->nerrors) {
         /* an outcome the breaker does not count gives its half-open probe back */
         rc_cout_begin(o, "if (!(");
         rc_em_put_errset(e, o, b->counts, tab);
         rc_cout_end_open(o, ")) {");
-        rc_cout_open(o, "if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {", i, i);
-        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);", i, i);
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+        rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
     } else {
         rc_cout_open(o, "{");
     }
-    rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+    rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
-        rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        rc_cout_line(o, "s->%s_fails = %s__inc16(s->%s_fails);", e->brk[i], P, e->brk[i]);
         char nt[32];
         if (b->threshold) {
-            rc_cout_open(o, "if (s->brk%d_fails >= %s) {", i,
+            rc_cout_open(o, "if (s->%s_fails >= %s) {", e->brk[i],
                          rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
             rc_cout_close(o, "}");
         } else {
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         }
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
         if (b->window >= 32)
-            rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) | 1u;", i, i);
+            rc_cout_line(o, "s->%s_window = (s->%s_window << 1) | 1u;", e->brk[i], e->brk[i]);
         else
-            rc_cout_line(o, "s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-        emit_window_count(o, b, i);
-        emit_rate_check(e, b, i);
+            rc_cout_line(o, "s->%s_window = ((s->%s_window << 1) | 1u) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+        emit_window_count(e, i);
+        emit_rate_check(e, i);
     }
-    rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
+    rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
     if (b->close_below_pct) {
-        rc_cout_line(o, "s->brk%d_hfails = %s__inc16(s->brk%d_hfails);", i, P, i);
-        rc_cout_line(o, "%s__decide%d(s, now);", P, i);
+        rc_cout_line(o, "s->%s_hfails = %s__inc16(s->%s_hfails);", e->brk[i], P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
     } else {
-        rc_cout_line(o, "%s__open%d(s, now);", P, i);
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
     }
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
@@ -1016,21 +1091,21 @@ static void emit_entry_points(em *e)
                 rc_cout_endl(o);
                 rc_cout_begin(o, "    || ");
             }
-            rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            rc_cout_put(o, "(s->%s_state == %s__OPEN) || ", e->brk[i], P);
             char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s))", i, i,
+                rc_cout_put(o, "((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))", e->brk[i], P, e->brk[i],
                             rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
-                rc_cout_put(o, "(s->brk%d_state == 2u)", i);
+                rc_cout_put(o, "(s->%s_state == %s__HALF_OPEN)", e->brk[i], P);
         }
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if (s->brk%d_state == 2u) {", i);
-            rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
-            rc_cout_line(o, "s->brk%d_opened_at = now; /* the last probe's tick */", i);
+            rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+            rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
+            rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "return RECOV_ALLOW;");
@@ -1056,9 +1131,9 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "s->start = now;");
     rc_cout_line(o, "s->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->blk%d_pos = 0u;", b);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", b);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
+        rc_cout_line(o, "s->%s_pos = 0u;", e->blk[b]);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
+        if (e->blk_prev[b]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[b]);
     }
     if (ir->age_incidents) {
         rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
@@ -1157,31 +1232,31 @@ static void emit_entry_points(em *e)
     }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+        rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
-            rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+            rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
         } else {
             bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
             if (check) {
                 rc_cout_line(o, "uint32_t x;");
                 rc_cout_line(o, "uint32_t nf = 0u;");
             }
-            if (b->window >= 32) rc_cout_line(o, "s->brk%d_window = s->brk%d_window << 1;", i, i);
-            else rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-            emit_window_count(o, b, i);
-            if (check) emit_rate_check(e, b, i);
+            if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
+            else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+            emit_window_count(e, i);
+            if (check) emit_rate_check(e, i);
         }
-        rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-        rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
+        rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+        rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
         char ncl[32];
         if (b->close_below_pct && rc_em_set_count(b->counts, ir->nerrors) > 0) {
-            rc_cout_line(o, "%s__decide%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
         } else {
             if (b->close_after)
-                rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
+                rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
                              rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
             else rc_cout_open(o, "{");
-            emit_breaker_close(e, b, i);
+            emit_breaker_close(e, i);
             rc_cout_close(o, "}");
         }
         rc_cout_reopen(o, "} else {");
@@ -1190,7 +1265,7 @@ static void emit_entry_points(em *e)
     }
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
-        if (e->unres[l]) rc_cout_line(o, "s->unres%d = 0u;", l);
+        if (e->unres[l]) rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
     rc_cout_line(o, "%s__end(s);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
