@@ -248,6 +248,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <num> INT      "integer"
 %token <num> DURATION "duration"
 %token <num> PERCENT  "percentage"
+%token <num> DECPERCENT "percentage with a decimal"
 %token <num> DECIMAL  "decimal number"
 %token <num> XFACTOR  "factor"
 %token <str> STRING   "string"
@@ -715,6 +716,7 @@ lit:
     INT                 { $$ = mk_val(RC_AV_INT, $1, NULL, @1); }
   | DURATION            { $$ = mk_val(RC_AV_DURATION, $1, NULL, @1); }
   | PERCENT             { $$ = mk_val(RC_AV_PERCENT, $1, NULL, @1); }
+  | DECPERCENT          { $$ = mk_val(RC_AV_DECPERCENT, $1, NULL, @1); }
   | DECIMAL             { $$ = mk_val(RC_AV_FACTOR, $1, NULL, @1); }
   | XFACTOR             { $$ = mk_val(RC_AV_FACTOR, $1, NULL, @1); }
   ;
@@ -821,7 +823,7 @@ static void expected_list(const yysymbol_kind_t *exp, int n, char *buf, size_t c
     bool ident = false, number = false;
     for (int i = 0; i < n; i++) {
         if (exp[i] == YYSYMBOL_IDENT) ident = true;
-        if (exp[i] == YYSYMBOL_INT || exp[i] == YYSYMBOL_DURATION || exp[i] == YYSYMBOL_PERCENT ||
+        if (exp[i] == YYSYMBOL_INT || exp[i] == YYSYMBOL_DURATION || exp[i] == YYSYMBOL_PERCENT || exp[i] == YYSYMBOL_DECPERCENT ||
             exp[i] == YYSYMBOL_DECIMAL || exp[i] == YYSYMBOL_XFACTOR)
             number = true;
     }
@@ -830,7 +832,7 @@ static void expected_list(const yysymbol_kind_t *exp, int n, char *buf, size_t c
     if (number) items[m++] = "a number";
     for (int i = 0; i < n; i++) {
         yysymbol_kind_t k = exp[i];
-        if (k == YYSYMBOL_INT || k == YYSYMBOL_DURATION || k == YYSYMBOL_PERCENT ||
+        if (k == YYSYMBOL_INT || k == YYSYMBOL_DURATION || k == YYSYMBOL_PERCENT || k == YYSYMBOL_DECPERCENT ||
             k == YYSYMBOL_DECIMAL || k == YYSYMBOL_XFACTOR || k == YYSYMBOL_YYerror)
             continue;
         if (ident && is_kw(k)) continue;

@@ -574,8 +574,12 @@ static void emit_rate_check(em *e, int i)
     char nmc[32], nrt[32];
     if (b->min_calls)
         rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
-    rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
-                     rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
+    if (b->rate_tenth) /* 12.5%: in tenths of a percent */
+        rc_cout_end_open(o, "((nf * 1000u) >= (%uu * (uint32_t)s->%s_n))) {",
+                         (unsigned)b->rate_pct * 10u + b->rate_tenth, e->brk[i]);
+    else
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
     rc_cout_line(o, "%s__%s_open(s, now);", e->P, e->brk[i]);
     rc_cout_close(o, "}");
 }
@@ -657,7 +661,11 @@ static void emit_breaker_funcs(em *e)
         char npr[32];
         rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
         rc_cout_open(o, "if (n >= %s) {", rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
-        rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
+        if (b->close_below_tenth)
+            rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 1000u) >= (%uu * n)) {", e->brk[i],
+                         (unsigned)b->close_below_pct * 10u + b->close_below_tenth);
+        else
+            rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
         rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         rc_cout_reopen(o, "} else {");
         emit_breaker_close(e, i);

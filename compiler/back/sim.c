@@ -266,7 +266,8 @@ static void half_open_decide(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_
 {
     uint32_t n = (uint32_t)b->successes + b->hfails;
     if (n < bi->probes) return;
-    if ((uint32_t)b->hfails * 100u >= (uint32_t)bi->close_below_pct * n) breaker_open(b, now);
+    uint32_t t = (uint32_t)bi->close_below_pct * 10u + bi->close_below_tenth;
+    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(b, now);
     else breaker_close(b);
 }
 
@@ -275,7 +276,8 @@ static void half_open_decide(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_
 static void rate_check(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
 {
     uint32_t fails = popcount32(b->window);
-    if (b->n >= bi->min_calls && fails * 100u >= (uint32_t)bi->rate_pct * b->n) breaker_open(b, now);
+    uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
+    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(b, now);
 }
 
 /* Budgets roll their window before counting an outcome. */

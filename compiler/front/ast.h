@@ -36,6 +36,7 @@ typedef enum rc_ast_vkind {
     RC_AV_INT,       /* 42, -7, 0x2A            num */
     RC_AV_DURATION,  /* 250ms 1s 5m 2h          num = milliseconds */
     RC_AV_PERCENT,   /* 25%                     num = 25 */
+    RC_AV_DECPERCENT,/* 12.5%                   num = thousandths of a percent (12500) */
     RC_AV_FACTOR,    /* x1.5 or a decimal 1.5   num = thousandths (1500) */
     RC_AV_NAME,      /* identifier: const, field, severity, class, true/false... */
 } rc_ast_vkind;

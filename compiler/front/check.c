@@ -146,6 +146,11 @@ static bool count_value(rc_check_ctx *c, const rc_ast_value *v, const char *what
 
 static bool percent(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, uint8_t *out)
 {
+    if (v->kind == RC_AV_DECPERCENT) {
+        rc_diag_error(c->d, v->loc, "%s takes a whole percentage such as 25%% (only a breaker's `open at` and "
+                      "`close below` take one decimal)", what);
+        return false;
+    }
     if (v->kind != RC_AV_PERCENT) {
         rc_diag_error(c->d, v->loc, "%s must be a percentage such as 25%%", what);
         return false;
@@ -156,6 +161,30 @@ static bool percent(rc_check_ctx *c, const rc_ast_value *v, const char *what, in
         return false;
     }
     *out = (uint8_t)v->num;
+    return true;
+}
+
+/* A breaker rate: a whole percentage or one with one decimal (12.5%), as
+ * whole percent and tenth (0..9). */
+static bool percent_tenths(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, uint8_t *whole,
+                           uint8_t *tenth)
+{
+    if (v->kind != RC_AV_DECPERCENT) {
+        *tenth = 0;
+        return percent(c, v, what, lo, whole);
+    }
+    if (v->num % 100 != 0) {
+        rc_diag_error(c->d, v->loc, "%s takes at most one decimal (12.5%%)", what);
+        return false;
+    }
+    int64_t t = v->num / 100;
+    if (t > 1000 || t < lo * 10) {
+        rc_diag_error(c->d, v->loc, "%s must be between %lld%% and 100%% (got %lld.%lld%%)", what, (long long)lo,
+                      (long long)(t / 10), (long long)(t % 10));
+        return false;
+    }
+    *whole = (uint8_t)(t / 10);
+    *tenth = (uint8_t)(t % 10);
     return true;
 }
 
@@ -770,7 +799,7 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
             break;
         case RC_S_JITTER: {
             if (dup_setting(c, &s_jit, s, "jitter")) break;
-            if (s->v[0].kind == RC_AV_PERCENT) {
+            if (s->v[0].kind == RC_AV_PERCENT || s->v[0].kind == RC_AV_DECPERCENT) {
                 uint8_t pct;
                 if (percent(c, &s->v[0], "jitter", 0, &pct)) {
                     r->jitter = pct ? RC_JITTER_PERCENT : RC_JITTER_NONE;
@@ -894,7 +923,10 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         case RC_S_OPEN_AT:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
             b->mode = RC_BREAKER_RATE;
-            percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
+            if (s->v[0].kind == RC_AV_DECPERCENT)
+                percent_tenths(c, &s->v[0], "failure rate", 1, &b->rate_pct, &b->rate_tenth);
+            else
+                percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
             if (count_value(c, &s->v[1], "window (last N calls)", 1, 32, &n)) b->window = (uint8_t)n;
             b->min_calls = b->window;
             if (s->v[2].kind != RC_AV_NONE) {
@@ -929,7 +961,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                               "or `close below P%%;`", s->word.name);
                 break;
             }
-            percent(c, &s->v[0], "the half-open failure rate", 1, &b->close_below_pct);
+            percent_tenths(c, &s->v[0], "the half-open failure rate", 1, &b->close_below_pct, &b->close_below_tenth);
             break;
         case RC_S_PROBES:
             if (dup_setting(c, &s_probes, s, "half_open probes")) break;

@@ -63,6 +63,8 @@ void rc_explain(const rc_ir *ir, FILE *out)
         const rc_ir_breaker *b = &ir->breakers[i];
         fprintf(out, "breaker %s: ", b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
+        else if (b->rate_tenth)
+            fprintf(out, "opens at %u.%u%% of the last %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");
         ms(out, b->open_ms);
@@ -70,7 +72,10 @@ void rc_explain(const rc_ir *ir, FILE *out)
             fprintf(out, " then x%u.%03u per reopen up to ", b->open_factor_milli / 1000u, b->open_factor_milli % 1000u);
             ms(out, b->open_max_ms);
         }
-        if (b->close_below_pct)
+        if (b->close_below_tenth)
+            fprintf(out, ", %u probe%s, closes below %u.%u%% of them failed", b->probes, b->probes == 1 ? "" : "s",
+                     b->close_below_pct, b->close_below_tenth);
+        else if (b->close_below_pct)
             fprintf(out, ", %u probe%s, closes below %u%% of them failed", b->probes, b->probes == 1 ? "" : "s",
                      b->close_below_pct);
         else

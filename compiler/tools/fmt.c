@@ -261,6 +261,11 @@ static void put_value(sbuf *b, const rc_ast_value *v)
     case RC_AV_INT: sb_printf(b, "%lld", (long long)v->num); break;
     case RC_AV_DURATION: put_dur(b, v->num); break;
     case RC_AV_PERCENT: sb_printf(b, "%lld%%", (long long)v->num); break;
+    case RC_AV_DECPERCENT: /* thousandths of a percent, written with the decimals it needs (at least one) */
+        if (v->num % 100 == 0) sb_printf(b, "%lld.%lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000 / 100));
+        else if (v->num % 10 == 0) sb_printf(b, "%lld.%02lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000 / 10));
+        else sb_printf(b, "%lld.%03lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000));
+        break;
     case RC_AV_FACTOR: sb_puts(b, "x"); put_milli(b, v->num); break;
     case RC_AV_NAME: sb_puts(b, v->name ? v->name : "_"); break;
     }
