@@ -300,7 +300,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             rg_printf(o, " consecutive failures; ");
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
-            rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
+            if (CHANCE(s, 20)) rg_printf(o, "open at %d.%d%% of last %d calls", 1 + PICK(s, 99), PICK(s, 10), w);
+            else rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
             if (CHANCE(s, 50)) rg_printf(o, " min %d", 1 + PICK(s, w));
             rg_printf(o, "; ");
         }
@@ -321,7 +322,7 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         int probes = 1 + PICK(s, 3);
         if (CHANCE(s, 60)) rg_printf(o, "half_open probes %d; ", probes);
         else probes = 1;
-        if (CHANCE(s, 30)) rg_printf(o, "close below %d%%; ", 1 + PICK(s, 100));
+        if (CHANCE(s, 30)) rg_printf(o, "close below %d.%d%%; ", 1 + PICK(s, 99), PICK(s, 10));
         else if (CHANCE(s, 50)) rg_printf(o, "close after %d successes; ", 1 + PICK(s, probes));
         if (CHANCE(s, 50)) {
             rg_printf(o, "count ");
