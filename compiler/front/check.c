@@ -903,8 +903,9 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         int64_t n;
         switch (s->kind) {
         case RC_S_OPEN_AFTER:
+        case RC_S_OPEN_NET:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
-            b->mode = RC_BREAKER_CONSECUTIVE;
+            b->mode = s->kind == RC_S_OPEN_NET ? RC_BREAKER_NET : RC_BREAKER_CONSECUTIVE;
             if (count_num(c, &s->v[0], "failure threshold", 1, UINT16_MAX, RC_SLOT_THRESHOLD, bi, &n))
                 b->threshold = (uint16_t)n;
             break;

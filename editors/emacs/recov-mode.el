@@ -40,8 +40,8 @@
     "const" "count" "deadline" "degrade" "delay" "error" "escalate"
     "escalation" "factor" "failures" "fallback" "fault" "for" "half_open"
     "hint" "honor" "import" "in" "incidents" "jitter" "last" "max" "message"
-    "min" "of" "on" "open" "param" "per" "policy" "probes" "ratio" "retry"
-    "retryable" "run" "scale" "severity" "steps" "struct" "successes"
+    "min" "minus" "of" "on" "open" "param" "per" "policy" "probes" "ratio"
+    "retry" "retryable" "run" "scale" "severity" "steps" "struct" "successes"
     "timeout" "unresolved" "version" "when" "within")
   "The keywords of recov, as the lexer (dsl/recov.l) knows them.")
 ;; END KEYWORDS
