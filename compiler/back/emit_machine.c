@@ -780,7 +780,7 @@ static void emit_breaker_funcs(em *e)
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
-        rc_cout_line(o, "static void %s__%s_decide(%s_state *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
         char npr[32];
         rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
