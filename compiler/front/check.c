@@ -81,6 +81,7 @@ static rc_sym *lookup(rc_check_ctx *c, const rc_ident *id, int kindmask, const c
         rc_diag_note(c->d, s->loc, "'%s' is declared here", id->name);
         return NULL;
     }
+    if ((kindmask & RC_SYM_CONST) && rc_check_import_refused(c, id->name, id->loc)) return NULL;
     const char *sug = rc_check_suggest(c, id->name, kindmask);
     if (sug)
         rc_diag_error(c->d, id->loc, "unknown %s '%s'; did you mean '%s'?", what, id->name, sug);

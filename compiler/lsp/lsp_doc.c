@@ -1,9 +1,7 @@
 /* lsp_doc.c - open documents: their text and their last analysis (syntax
  * tree, IR, names, diagnostic records). */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lsp_int.h"
 
@@ -20,54 +18,6 @@ static char *xstrdup(const char *t)
     char *c = xrealloc(NULL, n);
     memcpy(c, t, n);
     return c;
-}
-
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
-char *rc_lsp_uri_to_path(const char *uri)
-{
-    const char *p = uri;
-    if (strncmp(p, "file://", 7) == 0) {
-        p += 7;
-        if (*p != '/') { const char *sl = strchr(p, '/'); p = sl ? sl : p + strlen(p); }   /* file://host/path */
-    }
-    char *out = xrealloc(NULL, strlen(p) + 1), *o = out;
-    for (; *p; p++) {
-        int h, l;
-        if (*p == '%' && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0 && (h || l)) {
-            *o++ = (char)(h * 16 + l);
-            p += 2;
-        } else {
-            *o++ = *p;
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
-char *rc_lsp_path_to_uri(const char *path)
-{
-    char *abs = NULL;
-    if (path[0] != '/') {
-        char cwd[4096];
-        if (getcwd(cwd, sizeof cwd)) {
-            abs = xrealloc(NULL, strlen(cwd) + strlen(path) + 2);
-            sprintf(abs, "%s/%s", cwd, path);
-            path = abs;
-        }
-    }
-    char *out = xrealloc(NULL, 8 + 3 * strlen(path)), *o = out;
-    o += sprintf(o, "file://");
-    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-        if (isalnum(*p) || strchr("/-._~", *p)) *o++ = (char)*p;
-        else o += sprintf(o, "%%%02X", *p);
-    }
-    *o = '\0';
-    free(abs);
-    return out;
 }
 
 rc_lsp_doc *rc_lsp_doc_find(rc_lsp *s, const char *uri)
@@ -135,4 +85,38 @@ void rc_lsp_doc_analyse(rc_lsp *s, rc_lsp_doc *d)
     d->analysed = true;
     rc_lsp_names_build(&d->names, d->unit.ast, d->unit.cconsts, d->unit.ncconsts);
     rc_lsp_diag_publish(s, d);
+}
+
+bool rc_lsp_doc_of(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc)
+{
+    const char *uri = rc_lsp_str(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
+    if (!uri) {
+        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "invalid params: expected textDocument.uri");
+        return false;
+    }
+    *doc = rc_lsp_doc_find(s, uri);
+    if (!*doc) {
+        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "unknown document: open it first (textDocument/didOpen)");
+        return false;
+    }
+    return true;
+}
+
+bool rc_lsp_doc_pos(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc, size_t *off)
+{
+    const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
+    const char *uri = rc_lsp_str(td, "uri");
+    const cJSON *pos = cJSON_GetObjectItemCaseSensitive(params, "position");
+    long long line, ch;
+    if (!uri || !rc_lsp_num(pos, "line", &line) || !rc_lsp_num(pos, "character", &ch)) {
+        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "invalid params: expected textDocument.uri and position");
+        return false;
+    }
+    *doc = rc_lsp_doc_find(s, uri);
+    if (!*doc) {
+        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "unknown document: open it first (textDocument/didOpen)");
+        return false;
+    }
+    *off = rc_lsp_offset(s, (*doc)->text, (*doc)->len, line, ch);
+    return true;
 }

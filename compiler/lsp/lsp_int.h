@@ -53,7 +53,7 @@ struct rc_lsp {
     bool more_input;            /* set by the reader: more messages are already waiting */
 };
 
-/* ---- messages (lsp_server.c) ---- */
+/* ---- messages (lsp_rpc.c; rc_lsp_flush: lsp_server.c) ---- */
 void rc_lsp_send(rc_lsp *s, cJSON *msg);        /* prints and deletes msg */
 void rc_lsp_reply(rc_lsp *s, const cJSON *id, cJSON *result);
 void rc_lsp_error(rc_lsp *s, const cJSON *id, int code, const char *message);
@@ -70,7 +70,7 @@ void rc_lsp_doc_set_text(rc_lsp_doc *d, const char *text, size_t len);
 /* Parse, check and analyse the document; publish its diagnostics. */
 void rc_lsp_doc_analyse(rc_lsp *s, rc_lsp_doc *d);
 void rc_lsp_doc_free(rc_lsp_doc *d);
-/* file:// URI <-> path (malloc'd) */
+/* file:// URI <-> path (malloc'd; lsp_uri.c) */
 char *rc_lsp_uri_to_path(const char *uri);
 char *rc_lsp_path_to_uri(const char *path);
 
@@ -95,7 +95,7 @@ size_t rc_lsp_loc_offset(const char *text, size_t len, int line, int col);
 cJSON *rc_lsp_pos_json(const rc_lsp *s, const char *text, size_t len, int line, int col);
 /* The range of a location: end_* inclusive, or one character. */
 cJSON *rc_lsp_range_json(const rc_lsp *s, const char *text, size_t len, rc_loc loc);
-/* Read the position params of a textDocument request: its document and the
+/* (lsp_doc.c) Read the position params of a textDocument request: its document and the
  * byte offset; false (and an error reply) when they are missing. */
 bool rc_lsp_doc_pos(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc, size_t *off);
 

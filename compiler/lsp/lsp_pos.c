@@ -91,37 +91,3 @@ cJSON *rc_lsp_location(const rc_lsp *s, const rc_lsp_doc *d, rc_loc loc)
     cJSON_AddItemToObject(l, "range", rc_lsp_range_json(s, d->text, d->len, loc));
     return l;
 }
-
-bool rc_lsp_doc_of(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc)
-{
-    const char *uri = rc_lsp_str(cJSON_GetObjectItemCaseSensitive(params, "textDocument"), "uri");
-    if (!uri) {
-        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "invalid params: expected textDocument.uri");
-        return false;
-    }
-    *doc = rc_lsp_doc_find(s, uri);
-    if (!*doc) {
-        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "unknown document: open it first (textDocument/didOpen)");
-        return false;
-    }
-    return true;
-}
-
-bool rc_lsp_doc_pos(rc_lsp *s, const cJSON *id, const cJSON *params, rc_lsp_doc **doc, size_t *off)
-{
-    const cJSON *td = cJSON_GetObjectItemCaseSensitive(params, "textDocument");
-    const char *uri = rc_lsp_str(td, "uri");
-    const cJSON *pos = cJSON_GetObjectItemCaseSensitive(params, "position");
-    long long line, ch;
-    if (!uri || !rc_lsp_num(pos, "line", &line) || !rc_lsp_num(pos, "character", &ch)) {
-        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "invalid params: expected textDocument.uri and position");
-        return false;
-    }
-    *doc = rc_lsp_doc_find(s, uri);
-    if (!*doc) {
-        rc_lsp_error(s, id, RC_LSP_INVALID_PARAMS, "unknown document: open it first (textDocument/didOpen)");
-        return false;
-    }
-    *off = rc_lsp_offset(s, (*doc)->text, (*doc)->len, line, ch);
-    return true;
-}
