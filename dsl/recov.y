@@ -248,6 +248,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <num> INT      "integer"
 %token <num> DURATION "duration"
 %token <num> PERCENT  "percentage"
+%token <num> DECPERCENT "percentage with a decimal"
 %token <num> DECIMAL  "decimal number"
 %token <num> XFACTOR  "factor"
 %token <str> STRING   "string"
@@ -588,10 +589,19 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_FOR num IDENT lit ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
+  | KW_OPEN KW_FOR num IDENT lit KW_MAX num ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
+          $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
         { $$ = mk_set(ctx, RC_S_PROBES, @$); $$->v[0] = $3; }
+  | KW_HALF_OPEN KW_TIMEOUT num ';'
+        { $$ = mk_set(ctx, RC_S_HALF_OPEN_TIMEOUT, @$); $$->v[0] = $3; }
   | KW_CLOSE KW_AFTER num KW_SUCCESSES ';'
         { $$ = mk_set(ctx, RC_S_CLOSE_AFTER, @$); $$->v[0] = $3; }
+  | KW_CLOSE IDENT num ';'
+        { $$ = mk_set(ctx, RC_S_CLOSE_BELOW, @$); $$->word = mk_id($2, @2); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
   ;
@@ -721,6 +731,7 @@ lit:
     INT                 { $$ = mk_val(RC_AV_INT, $1, NULL, @1); }
   | DURATION            { $$ = mk_val(RC_AV_DURATION, $1, NULL, @1); }
   | PERCENT             { $$ = mk_val(RC_AV_PERCENT, $1, NULL, @1); }
+  | DECPERCENT          { $$ = mk_val(RC_AV_DECPERCENT, $1, NULL, @1); }
   | DECIMAL             { $$ = mk_val(RC_AV_FACTOR, $1, NULL, @1); }
   | XFACTOR             { $$ = mk_val(RC_AV_FACTOR, $1, NULL, @1); }
   ;
@@ -827,7 +838,7 @@ static void expected_list(const yysymbol_kind_t *exp, int n, char *buf, size_t c
     bool ident = false, number = false;
     for (int i = 0; i < n; i++) {
         if (exp[i] == YYSYMBOL_IDENT) ident = true;
-        if (exp[i] == YYSYMBOL_INT || exp[i] == YYSYMBOL_DURATION || exp[i] == YYSYMBOL_PERCENT ||
+        if (exp[i] == YYSYMBOL_INT || exp[i] == YYSYMBOL_DURATION || exp[i] == YYSYMBOL_PERCENT || exp[i] == YYSYMBOL_DECPERCENT ||
             exp[i] == YYSYMBOL_DECIMAL || exp[i] == YYSYMBOL_XFACTOR)
             number = true;
     }
@@ -836,7 +847,7 @@ static void expected_list(const yysymbol_kind_t *exp, int n, char *buf, size_t c
     if (number) items[m++] = "a number";
     for (int i = 0; i < n; i++) {
         yysymbol_kind_t k = exp[i];
-        if (k == YYSYMBOL_INT || k == YYSYMBOL_DURATION || k == YYSYMBOL_PERCENT ||
+        if (k == YYSYMBOL_INT || k == YYSYMBOL_DURATION || k == YYSYMBOL_PERCENT || k == YYSYMBOL_DECPERCENT ||
             k == YYSYMBOL_DECIMAL || k == YYSYMBOL_XFACTOR || k == YYSYMBOL_YYerror)
             continue;
         if (ident && is_kw(k)) continue;

@@ -225,6 +225,10 @@ void rc_an_breaker_retry(rc_an *an)
         /* net mode: within an incident there is no success, so its count
          * only grows, as a consecutive one does */
         long need = rc_ir_breaker_counts_fails(br->mode) ? (long)br->threshold : (long)br->window;
+        /* `close below` with more than one probe: a failed probe need not
+         * reopen it (the others decide), so a half-open breaker may let a
+         * retry through within the incident; nothing to prove */
+        if (br->close_below_pct && (br->probes > 1 || rc_ir_param_at(ir, RC_SLOT_PROBES, k, 0) >= 0)) continue;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
             if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;

@@ -173,13 +173,23 @@ static void plan_state(em *e)
         }
         snprintf(lv, sizeof lv, "%s_opened_at", n);
         r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.opened_at", b->name);
-        snprintf(r->note, sizeof r->note, "when it last opened (ms)");
+        snprintf(r->note, sizeof r->note, "open: when it opened; half-open: when it last admitted a probe (ms)");
         snprintf(lv, sizeof lv, "%s_admitted", n);
         r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.admitted", b->name);
         snprintf(r->note, sizeof r->note, "probes admitted while half-open");
         snprintf(lv, sizeof lv, "%s_successes", n);
         r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.successes", b->name);
         snprintf(r->note, sizeof r->note, "probe successes while half-open");
+        if (b->close_below_pct) {
+            snprintf(lv, sizeof lv, "%s_hfails", n);
+            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.hfails", b->name);
+            snprintf(r->note, sizeof r->note, "probe failures while half-open (close below)");
+        }
+        if (b->open_factor_milli) {
+            snprintf(lv, sizeof lv, "%s_opens", n);
+            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.opens", b->name);
+            snprintf(r->note, sizeof r->note, "openings since it last closed (the open period grows)");
+        }
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         const char *n = e->bud[i];

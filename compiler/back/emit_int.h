@@ -135,6 +135,8 @@ void rc_em_name_funcs(em *e);
 /* The byte table of an error set that rc_em_put_errset reads, if it needs one. */
 void rc_em_errset_table(em *e, const bool *set, const char *table);
 /* Retry strategy r is used by some step. */
+/* `attempts 0` written as a number: the strategy never retries. */
+bool rc_em_retry_never(const rc_ir *ir, int r);
 bool rc_em_retry_used(const rc_ir *ir, int r);
 
 /* ---- emit_cond.c ------------------------------------------------------------ */

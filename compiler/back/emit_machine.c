@@ -552,15 +552,18 @@ static void emit_delay(em *e, int r)
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
     if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[inc->error]);", P, r);
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
+    /* jitter and cap: the cap is `max` or the limit of every delay */
+    if (rt->max_ms == UINT32_MAX) snprintf(nm, sizeof nm, "RECOV_DELAY_MAX");
     if (rt->jitter != RC_JITTER_NONE) {
+        char mode[64];
+        if (rt->jitter == RC_JITTER_PERCENT) snprintf(mode, sizeof mode, "RECOV_JITTER_MODE(%s, %uu)", jitter_name[rt->jitter], rt->jitter_pct);
+        else snprintf(mode, sizeof mode, "%s", jitter_name[rt->jitter]);
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, (prev != 0u) ? prev : %s);",
-                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, (prev != 0u) ? prev : %s, %s);", mode, nb, nb, nm);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, %s);",
-                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
-    }
-    if (rt->max_ms != UINT32_MAX) {
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, %s, %s);", mode, nb, nb, nm);
+    } else if (rt->max_ms != UINT32_MAX || rt->backoff != RC_BACKOFF_CONSTANT || esc || ssc) {
+        /* (an unscaled constant delay is a written duration: never above the limit) */
         rc_cout_open(o, "if (d > %s) {", nm);
         rc_cout_line(o, "d = %s;", nm);
         rc_cout_close(o, "}");
@@ -579,6 +582,11 @@ static void emit_delay(em *e, int r)
             rc_cout_close(o, "}");
             break;
         case RC_TY_TEXT:
+            break;
+        case RC_TY_U32: /* the only type above the limit of every delay */
+            rc_cout_open(o, "if ((f != NULL) && (f->%s > d)) {", fd->name);
+            rc_cout_line(o, "d = (f->%s < RECOV_DELAY_MAX) ? f->%s : RECOV_DELAY_MAX;", fd->name, fd->name);
+            rc_cout_close(o, "}");
             break;
         default:
             rc_cout_open(o, "if ((f != NULL) && ((uint32_t)f->%s > d)) {", fd->name);
@@ -664,6 +672,84 @@ static void emit_window_count(em *e, int i)
     rc_cout_close(o, "}");
 }
 
+/* The breaker closes (P_succeeded 2, `close below`). */
+static void emit_breaker_close(em *e, int i)
+{
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_line(o, "s->%s_state = %s__CLOSED;", e->brk[i], e->P);
+    emit_breaker_clear(e, i);
+    rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+    rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
+    if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
+    if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = 0u;", e->brk[i]);
+}
+
+/* A rate breaker after an outcome: open at the rate once it has its
+ * minimum of calls (P_failed 5, P_succeeded 2). */
+static void emit_rate_check(em *e, int i)
+{
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
+    rc_cout_line(o, "nf++;");
+    rc_cout_close(o, "}");
+    rc_cout_begin(o, "if (");
+    char nmc[32], nrt[32];
+    if (b->min_calls)
+        rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+    if (b->rate_tenth) /* 12.5%: in tenths of a percent */
+        rc_cout_end_open(o, "((nf * 1000u) >= (%uu * (uint32_t)s->%s_n))) {",
+                         (unsigned)b->rate_pct * 10u + b->rate_tenth, e->brk[i]);
+    else
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
+    rc_cout_line(o, "%s__%s_open(s, now);", e->P, e->brk[i]);
+    rc_cout_close(o, "}");
+}
+
+/* P_admit 1: an open breaker whose period is over becomes half-open; a
+ * half-open one whose probes have not reported in time admits another. */
+static void emit_breaker_tick(em *e, int i)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const char *n = e->brk[i];
+    char nop[32], npr[32], nhw[32];
+    rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+    if (b->open_factor_milli) {
+        /* the period after the opens-th opening: open_ms x factor^(opens-1), at most max */
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                     nop, b->open_factor_milli, n);
+        rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+        rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((uint32_t)(now - s->%s_opened_at) >= p) {", n);
+    } else {
+        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
+    }
+    rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
+    rc_cout_line(o, "s->%s_admitted = 0u;", n);
+    rc_cout_line(o, "s->%s_successes = 0u;", n);
+    if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", n);
+    rc_cout_line(o, "s->%s_opened_at = now;", n);
+    if (b->open_factor_milli) rc_cout_close(o, "}");
+    if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+    else snprintf(nhw, sizeof nhw, "%s", nop);
+    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+                   n, P, n, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), n, nhw);
+    rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
+    if (b->close_below_pct)
+        rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_successes + s->%s_hfails);", n, n, n);
+    else
+        rc_cout_line(o, "s->%s_admitted = s->%s_successes;", n, n);
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "/* closed, or half-open with probes left or in time */");
+    rc_cout_close(o, "}");
+}
+
 static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -687,6 +773,28 @@ static void emit_breaker_funcs(em *e)
         emit_breaker_clear(e, i);
         rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
         rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
+        if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
+        if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = %s__inc16(s->%s_opens);", e->brk[i], P, e->brk[i]);
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+        if (!b->close_below_pct) continue;
+        rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
+                     b->name, (unsigned)b->close_below_pct);
+        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_open(o, "{");
+        char npr[32];
+        rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
+        rc_cout_open(o, "if (n >= %s) {", rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        if (b->close_below_tenth)
+            rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 1000u) >= (%uu * n)) {", e->brk[i],
+                         (unsigned)b->close_below_pct * 10u + b->close_below_tenth);
+        else
+            rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+        rc_cout_reopen(o, "} else {");
+        emit_breaker_close(e, i);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -781,7 +889,7 @@ static void emit_block(em *e, int bi)
 
     for (int i = 0; i < b->nsteps; i++) {
         rc_ir_stepkind k = b->steps[i].kind;
-        if (k == RC_IR_RETRY) need_f = true;
+        if (k == RC_IR_RETRY && !rc_em_retry_never(ir, b->steps[i].retry)) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
     }
     char what[240];
@@ -847,6 +955,11 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             char na[32];
+            if (rc_em_retry_never(ir, st->retry)) {
+                rc_cout_line(o, "inc->%s_pos = %du; /* attempts 0: never retries */", e->blk[bi], i + 1);
+                rc_cout_line(o, "break;");
+                break;
+            }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
@@ -1065,20 +1178,15 @@ static void emit_breaker_fail(em *e, int i)
         else
             rc_cout_line(o, "s->%s_window = ((s->%s_window << 1) | 1u) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
         emit_window_count(e, i);
-        rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
-        rc_cout_line(o, "nf++;");
-        rc_cout_close(o, "}");
-        rc_cout_begin(o, "if (");
-        char nmc[32], nrt[32];
-        if (b->min_calls)
-            rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
-        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
-                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
-        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
-        rc_cout_close(o, "}");
+        emit_rate_check(e, i);
     }
     rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
-    rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+    if (b->close_below_pct) {
+        rc_cout_line(o, "s->%s_hfails = %s__inc16(s->%s_hfails);", e->brk[i], P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+    } else {
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+    }
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
     rc_cout_close(o, "}");
@@ -1124,15 +1232,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
-        for (int i = 0; i < ir->nbreakers; i++) {
-            char nop[32];
-            rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
-                         e->brk[i], P, e->brk[i], rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
-            rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", e->brk[i], P);
-            rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
-            rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
-            rc_cout_close(o, "}");
-        }
+        for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1153,6 +1253,7 @@ static void emit_entry_points(em *e)
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
+            rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
@@ -1295,7 +1396,12 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    bool now_used = ir->nbudgets || ir->age_ms;
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
+            (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
+            now_used = true;
+    if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
@@ -1314,22 +1420,29 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         } else {
+            bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
+            if (check) {
+                rc_cout_line(o, "uint32_t x;");
+                rc_cout_line(o, "uint32_t nf = 0u;");
+            }
             if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
             else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
             emit_window_count(e, i);
+            if (check) emit_rate_check(e, i);
         }
         rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
         rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
         char ncl[32];
-        if (b->close_after)
-            rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
-                         rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
-        else rc_cout_open(o, "{");
-        rc_cout_line(o, "s->%s_state = %s__CLOSED;", e->brk[i], P);
-        emit_breaker_clear(e, i);
-        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
-        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
-        rc_cout_close(o, "}");
+        if (b->close_below_pct && rc_em_set_count(b->counts, ir->nerrors) > 0) {
+            rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+        } else {
+            if (b->close_after)
+                rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
+                             rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
+            else rc_cout_open(o, "{");
+            emit_breaker_close(e, i);
+            rc_cout_close(o, "}");
+        }
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "/* open: nothing to count */");
         rc_cout_close(o, "}");

@@ -354,8 +354,14 @@ void rc_em_name_funcs(em *e)
 
 /* ---- the state machine ---------------------------------------------------- */
 
+bool rc_em_retry_never(const rc_ir *ir, int r)
+{
+    return ir->retries[r].attempts == 0 && rc_ir_param_at(ir, RC_SLOT_ATTEMPTS, r, 0) < 0;
+}
+
 bool rc_em_retry_used(const rc_ir *ir, int r)
 {
+    if (rc_em_retry_never(ir, r)) return false; /* `attempts 0`: its steps only move on */
     for (int b = 0; b < ir->nblocks; b++)
         for (int i = 0; i < ir->blocks[b].nsteps; i++)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY && ir->blocks[b].steps[i].retry == r) return true;

@@ -261,7 +261,46 @@ static void breaker_open(rc_sim_breaker *b, uint32_t now)
     b->fails = 0;
     b->window = 0;
     b->n = 0;
-    b->admitted = b->successes = 0;
+    b->admitted = b->successes = b->hfails = 0;
+    b->opens = sat16(b->opens);
+}
+
+static void breaker_close(rc_sim_breaker *b)
+{
+    b->state = RC_SIM_CLOSED;
+    b->fails = 0;
+    b->window = 0;
+    b->n = 0;
+    b->admitted = b->successes = b->hfails = 0;
+    b->opens = 0;
+}
+
+/* The open period after the breaker's `opens`-th opening (spec P_admit 1). */
+static uint32_t open_period(const rc_ir_breaker *bi, const rc_sim_breaker *b)
+{
+    if (!bi->open_factor_milli) return bi->open_ms;
+    uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, bi->open_ms, bi->open_factor_milli, b->opens);
+    return p < bi->open_max_ms ? p : bi->open_max_ms;
+}
+
+/* `close below P%`: once every probe has reported, close when the failed
+ * ones are below P% of them, else open again. */
+static void half_open_decide(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+{
+    uint32_t n = (uint32_t)b->successes + b->hfails;
+    if (n < bi->probes) return;
+    uint32_t t = (uint32_t)bi->close_below_pct * 10u + bi->close_below_tenth;
+    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(b, now);
+    else breaker_close(b);
+}
+
+/* A rate breaker after an outcome: open when it has its minimum of calls and
+ * the failures reach the rate (spec P_failed 5, P_succeeded 2). */
+static void rate_check(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+{
+    uint32_t fails = popcount32(b->window);
+    uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
+    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(b, now);
 }
 
 /* Budgets roll their window before counting an outcome. */
@@ -303,13 +342,12 @@ static uint32_t retry_delay(rc_sim *s, const rc_ir_retry *r, int e, uint32_t n,
     uint32_t d = recov_backoff((uint32_t)r->backoff, r->base_ms, r->factor_milli, n);
     d = recov_mul_milli(d, r->error_scale[e]);
     d = recov_mul_milli(d, r->sev_scale[s->ir->errors[e].severity]);
-    d = recov_jitter(&s->prng, (uint32_t)r->jitter, r->jitter_pct, d, r->base_ms,
-                     prev ? prev : r->base_ms);
-    if (d > r->max_ms) d = r->max_ms;
+    d = recov_jitter(&s->prng, RECOV_JITTER_MODE(r->jitter, r->jitter_pct), d, r->base_ms,
+                     prev ? prev : r->base_ms, r->max_ms);
     if (r->honor_field >= 0 && f) {
         int64_t floor = field_value(s->ir, f, r->honor_field);
         if (floor < 0) floor = 0;
-        if (floor > (int64_t)UINT32_MAX) floor = UINT32_MAX;
+        if (floor > (int64_t)RECOV_DELAY_MAX) floor = RECOV_DELAY_MAX;
         if ((uint32_t)floor > d) d = (uint32_t)floor;
     }
     return d;
@@ -498,9 +536,15 @@ static void breakers_tick(rc_sim *s, uint32_t now)
     const rc_ir *ir = s->ir;
     for (int k = 0; k < ir->nbreakers; k++) {
         rc_sim_breaker *b = &s->breakers[k];
-        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= ir->breakers[k].open_ms) {
+        const rc_ir_breaker *bi = &ir->breakers[k];
+        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= open_period(bi, b)) {
             b->state = RC_SIM_HALF_OPEN;
-            b->admitted = b->successes = 0;
+            b->admitted = b->successes = b->hfails = 0;
+            b->opened_at = now;
+        } else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes &&
+                   recov_elapsed(now, b->opened_at) >= (bi->half_open_ms ? bi->half_open_ms : bi->open_ms)) {
+            /* liveness: the probes that have not reported are given up */
+            b->admitted = (uint16_t)(b->successes + b->hfails);
         }
     }
 }
@@ -527,7 +571,10 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes) return RECOV_REJECT;
     }
     for (int k = 0; k < ir->nbreakers; k++)
-        if (s->breakers[k].state == RC_SIM_HALF_OPEN) s->breakers[k].admitted = sat16(s->breakers[k].admitted);
+        if (s->breakers[k].state == RC_SIM_HALF_OPEN) {
+            s->breakers[k].admitted = sat16(s->breakers[k].admitted);
+            s->breakers[k].opened_at = now;
+        }
     i->adm = s->epoch;
     return RECOV_ALLOW;
 }
@@ -588,9 +635,10 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            uint32_t fails = popcount32(b->window);
-            if (b->n >= bi->min_calls && fails * 100u >= (uint32_t)bi->rate_pct * b->n)
-                breaker_open(b, now);
+            rate_check(bi, b, now);
+        } else if (b->state == RC_SIM_HALF_OPEN && bi->close_below_pct) {
+            b->hfails = sat16(b->hfails);
+            half_open_decide(bi, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             breaker_open(b, now);
         }
@@ -656,15 +704,11 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
+            rate_check(bi, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);
-            if (b->successes >= bi->close_after) {
-                b->state = RC_SIM_CLOSED;
-                b->fails = 0;
-                b->window = 0;
-                b->n = 0;
-                b->admitted = b->successes = 0;
-            }
+            if (bi->close_below_pct) half_open_decide(bi, b, now);
+            else if (b->successes >= bi->close_after) breaker_close(b);
         }
     }
     /* 3. */

@@ -43,8 +43,10 @@ typedef struct rc_sim_breaker {
     uint16_t fails;
     uint32_t window;
     uint8_t n;
-    uint32_t opened_at;
+    uint32_t opened_at;         /* OPEN: when it opened; HALF_OPEN: when it last admitted a probe */
     uint16_t admitted, successes;
+    uint16_t hfails;            /* `close below`: probes that failed */
+    uint16_t opens;             /* `open for D then xF`: openings since it last closed */
 } rc_sim_breaker;
 
 typedef struct rc_sim_budget {

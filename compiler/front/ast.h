@@ -36,6 +36,7 @@ typedef enum rc_ast_vkind {
     RC_AV_INT,       /* 42, -7, 0x2A            num */
     RC_AV_DURATION,  /* 250ms 1s 5m 2h          num = milliseconds */
     RC_AV_PERCENT,   /* 25%                     num = 25 */
+    RC_AV_DECPERCENT,/* 12.5%                   num = thousandths of a percent (12500) */
     RC_AV_FACTOR,    /* x1.5 or a decimal 1.5   num = thousandths (1500) */
     RC_AV_NAME,      /* identifier: const, field, severity, class, true/false... */
 } rc_ast_vkind;
@@ -103,9 +104,12 @@ typedef enum rc_ast_skind {
     RC_S_OPEN_AFTER,     /* open after N consecutive failures;   v[0] INT            */
     RC_S_OPEN_NET,       /* open after N failures minus successes;  v[0] INT         */
     RC_S_OPEN_AT,        /* open at P% of last N calls [min M];  v[0] PERCENT, v[1] INT, v[2] INT|NONE */
-    RC_S_OPEN_FOR,       /* open for D;                          v[0] DURATION       */
+    RC_S_OPEN_FOR,       /* open for D [then xF [max D2]];       v[0] DURATION, word "then",
+                                                                    v[1] XFACTOR|NONE, v[2] DURATION|NONE */
     RC_S_PROBES,         /* half_open probes N;                  v[0] INT            */
     RC_S_CLOSE_AFTER,    /* close after N successes;             v[0] INT            */
+    RC_S_CLOSE_BELOW,    /* close below P%;                      word "below", v[0] PERCENT */
+    RC_S_HALF_OPEN_TIMEOUT, /* half_open timeout D;              v[0] DURATION       */
     RC_S_COUNT,          /* count NAME, NAME...;  (errors or classes)  names        */
     RC_S_RATIO,          /* ratio P% min N per D;                v[0] PERCENT, v[1] INT, v[2] DURATION */
 } rc_ast_skind;

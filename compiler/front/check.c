@@ -141,6 +141,11 @@ static bool count_value(rc_check_ctx *c, const rc_ast_value *v, const char *what
 
 static bool percent(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, uint8_t *out)
 {
+    if (v->kind == RC_AV_DECPERCENT) {
+        rc_diag_error(c->d, v->loc, "%s takes a whole percentage such as 25%% (only a breaker's `open at` and "
+                      "`close below` take one decimal)", what);
+        return false;
+    }
     if (v->kind != RC_AV_PERCENT) {
         rc_diag_error(c->d, v->loc, "%s must be a percentage such as 25%%", what);
         return false;
@@ -151,6 +156,30 @@ static bool percent(rc_check_ctx *c, const rc_ast_value *v, const char *what, in
         return false;
     }
     *out = (uint8_t)v->num;
+    return true;
+}
+
+/* A breaker rate: a whole percentage or one with one decimal (12.5%), as
+ * whole percent and tenth (0..9). */
+static bool percent_tenths(rc_check_ctx *c, const rc_ast_value *v, const char *what, int64_t lo, uint8_t *whole,
+                           uint8_t *tenth)
+{
+    if (v->kind != RC_AV_DECPERCENT) {
+        *tenth = 0;
+        return percent(c, v, what, lo, whole);
+    }
+    if (v->num % 100 != 0) {
+        rc_diag_error(c->d, v->loc, "%s takes at most one decimal (12.5%%)", what);
+        return false;
+    }
+    int64_t t = v->num / 100;
+    if (t > 1000 || t < lo * 10) {
+        rc_diag_error(c->d, v->loc, "%s must be between %lld%% and 100%% (got %lld.%lld%%)", what, (long long)lo,
+                      (long long)(t / 10), (long long)(t % 10));
+        return false;
+    }
+    *whole = (uint8_t)(t / 10);
+    *tenth = (uint8_t)(t % 10);
     return true;
 }
 
@@ -709,8 +738,13 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
         case RC_S_ATTEMPTS: {
             if (dup_setting(c, &s_att, s, "attempts")) break;
             int64_t n;
-            if (count_num(c, &s->v[0], "attempts", 1, UINT16_MAX, RC_SLOT_ATTEMPTS, ri, &n))
+            if (count_num(c, &s->v[0], "attempts", 0, UINT16_MAX, RC_SLOT_ATTEMPTS, ri, &n)) {
                 r->attempts = (uint16_t)n;
+                if (n == 0 && rc_ir_param_at(ir, RC_SLOT_ATTEMPTS, ri, 0) < 0)
+                    rc_diag_warning(c->d, RC_W_NO_RETRY, s->v[0].loc, "`attempts 0`: retry strategy '%s' never "
+                                    "retries; its steps go straight on to the next step (Resilience4j and Step "
+                                    "Functions read MaxAttempts 0 the same way)", r->name);
+            }
             break;
         }
         case RC_S_BACKOFF: {
@@ -754,7 +788,7 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
             break;
         case RC_S_JITTER: {
             if (dup_setting(c, &s_jit, s, "jitter")) break;
-            if (s->v[0].kind == RC_AV_PERCENT) {
+            if (s->v[0].kind == RC_AV_PERCENT || s->v[0].kind == RC_AV_DECPERCENT) {
                 uint8_t pct;
                 if (percent(c, &s->v[0], "jitter", 0, &pct)) {
                     r->jitter = pct ? RC_JITTER_PERCENT : RC_JITTER_NONE;
@@ -827,19 +861,40 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
         num_range(ir, RC_SLOT_BASE, ri, r->base_ms, &blo, &bhi);
         num_range(ir, RC_SLOT_MAX, ri, r->max_ms, &mlo, &mhi);
         if (blo == bhi && mlo == mhi && r->max_ms < r->base_ms)
-            rc_diag_error(c->d, max_v->loc, "max %u ms is below the backoff base %u ms; every delay would be capped",
-                          r->max_ms, r->base_ms);
+            rc_diag_warning(c->d, RC_W_MAX_BELOW_BASE, max_v->loc, "max %u ms is below the backoff base %u ms: every "
+                            "delay before jitter is %u ms (write `backoff constant base %ums` to say so)",
+                            r->max_ms, r->base_ms, r->max_ms, r->max_ms);
         else if (mlo < bhi)
-            rc_diag_error(c->d, max_v->loc, "max can be below the backoff base: max goes down to %lld ms and base "
-                          "up to %lld ms; narrow the parameter ranges so that max is never below base",
-                          (long long)mlo, (long long)bhi);
+            rc_diag_warning(c->d, RC_W_MAX_BELOW_BASE, max_v->loc, "max can be below the backoff base: max goes down "
+                            "to %lld ms and base up to %lld ms; then every delay before jitter is max",
+                            (long long)mlo, (long long)bhi);
     }
+}
+
+/* `open for D then xF [max D2]`: the open period grows on each reopen
+ * before the breaker closes (spec/semantics.md, P_admit). */
+static void open_growth(rc_check_ctx *c, const rc_ast_setting *s, rc_ir_breaker *b)
+{
+    if (strcmp(s->word.name, "then") != 0) {
+        rc_diag_error(c->d, s->word.loc, "unexpected '%s' after the open period; expected `open for D;` or "
+                      "`open for D then xF max D2;`", s->word.name);
+        return;
+    }
+    uint32_t f = 0;
+    if (!factor(c, &s->v[1], "the open-period factor", 1000, &f)) return;
+    b->open_factor_milli = f;
+    b->open_max_ms = RC_MAX_SAFE_MS;
+    if (s->v[2].kind != RC_AV_NONE && duration(c, &s->v[2], "the longest open period", &b->open_max_ms) &&
+        b->open_max_ms < b->open_ms)
+        rc_diag_warning(c->d, RC_W_MAX_BELOW_BASE, s->v[2].loc, "the longest open period (%u ms) is below the first "
+                        "(%u ms): every open period is %u ms", b->open_max_ms, b->open_ms, b->open_max_ms);
 }
 
 static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *b)
 {
     rc_ir *ir = c->ir;
     const rc_ast_setting *s_open = NULL, *s_for = NULL, *s_probes = NULL, *s_close = NULL, *s_count = NULL;
+    const rc_ast_setting *s_hto = NULL;
     b->probes = 1;
     b->close_after = 0;
     b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
@@ -858,7 +913,10 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         case RC_S_OPEN_AT:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
             b->mode = RC_BREAKER_RATE;
-            percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
+            if (s->v[0].kind == RC_AV_DECPERCENT)
+                percent_tenths(c, &s->v[0], "failure rate", 1, &b->rate_pct, &b->rate_tenth);
+            else
+                percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
             if (count_value(c, &s->v[1], "window (last N calls)", 1, 32, &n)) b->window = (uint8_t)n;
             b->min_calls = b->window;
             if (s->v[2].kind != RC_AV_NONE) {
@@ -879,6 +937,21 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
             if (dup_setting(c, &s_for, s, "open for")) break;
             if (dur_num(c, &s->v[0], "the open period", 1, RC_SLOT_OPEN_MS, bi, 0, &b->open_ms) && b->open_ms == 0)
                 rc_diag_error(c->d, s->v[0].loc, "a breaker must stay open for more than 0 ms");
+            if (s->word.name) open_growth(c, s, b);
+            break;
+        case RC_S_HALF_OPEN_TIMEOUT:
+            if (dup_setting(c, &s_hto, s, "half_open timeout")) break;
+            if (duration(c, &s->v[0], "the half-open timeout", &b->half_open_ms) && b->half_open_ms == 0)
+                rc_diag_error(c->d, s->v[0].loc, "the half-open timeout must be more than 0 ms");
+            break;
+        case RC_S_CLOSE_BELOW:
+            if (dup_setting(c, &s_close, s, "close after/below")) break;
+            if (strcmp(s->word.name, "below") != 0) {
+                rc_diag_error(c->d, s->word.loc, "unknown close rule '%s'; expected `close after N successes;` "
+                              "or `close below P%%;`", s->word.name);
+                break;
+            }
+            percent_tenths(c, &s->v[0], "the half-open failure rate", 1, &b->close_below_pct, &b->close_below_tenth);
             break;
         case RC_S_PROBES:
             if (dup_setting(c, &s_probes, s, "half_open probes")) break;
@@ -886,7 +959,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                 b->probes = (uint16_t)n;
             break;
         case RC_S_CLOSE_AFTER:
-            if (dup_setting(c, &s_close, s, "close after")) break;
+            if (dup_setting(c, &s_close, s, "close after/below")) break;
             if (count_num(c, &s->v[0], "close after", 1, UINT16_MAX, RC_SLOT_CLOSE_AFTER, bi, &n))
                 b->close_after = (uint16_t)n;
             break;
@@ -903,13 +976,14 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
             break;
         default:
             rc_diag_error(c->d, s->loc, "this setting does not belong in a breaker "
-                          "(use open after, open at, open for, half_open probes, close after, count)");
+                          "(use open after, open at, open for, half_open probes, half_open timeout, close after, "
+                          "close below, count)");
             break;
         }
     }
     if (!s_open) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open after` or `open at` rule", b->name);
     if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
-    if (!s_close) {
+    if (!s_close || b->close_below_pct) {
         b->close_after = b->probes;
         int pp = rc_ir_param_at(ir, RC_SLOT_PROBES, bi, 0);
         if (pp >= 0) rc_check_bind(c, RC_SLOT_CLOSE_AFTER, bi, 0, pp);
@@ -926,7 +1000,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         rc_diag_error(c->d, s_close->loc,
                       "breaker '%s' can never close: it needs %u successes while half-open but admits only %u probe%s",
                       b->name, b->close_after, b->probes, b->probes == 1 ? "" : "s");
-    else if (s_probes && b->probes > b->close_after)
+    else if (s_probes && b->probes > b->close_after && !b->close_below_pct)
         rc_diag_warning(c->d, RC_W_BREAKER_PROBES, s_probes->loc,
                         "breaker '%s' admits %u half-open probes but closes after %u success%s: with calls one "
                         "at a time the probes after the %u%s are never admitted; `half_open probes %u` says the same",

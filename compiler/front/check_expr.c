@@ -69,9 +69,10 @@ static bool resolve(rc_check_ctx *c, const rc_ast_value *v, operand *o)
     case RC_AV_INT: o->value = v->num; o->kind = VK_INT; return true;
     case RC_AV_DURATION: o->value = v->num; o->kind = VK_DURATION; return true;
     case RC_AV_PERCENT:
+    case RC_AV_DECPERCENT:
     case RC_AV_FACTOR:
         rc_diag_error(c->d, v->loc, "a %s cannot appear in a condition",
-                      v->kind == RC_AV_PERCENT ? "percentage" : "scale factor");
+                      v->kind == RC_AV_FACTOR ? "scale factor" : "percentage");
         return false;
     case RC_AV_NONE:
         rc_diag_error(c->d, v->loc, "missing value");

@@ -61,7 +61,8 @@ static void fill(rc_token *t, int kind, const RC_YYSTYPE *v, rc_loc loc)
     t->kind = kind;
     t->loc = loc;
     switch (kind) {
-    case RC_TOK_INT: case RC_TOK_DURATION: case RC_TOK_PERCENT: case RC_TOK_DECIMAL: case RC_TOK_XFACTOR:
+    case RC_TOK_INT: case RC_TOK_DURATION: case RC_TOK_PERCENT: case RC_TOK_DECPERCENT: case RC_TOK_DECIMAL:
+    case RC_TOK_XFACTOR:
         t->num = v->num;
         break;
     case RC_TOK_STRING: case RC_TOK_REGEX:

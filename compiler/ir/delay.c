@@ -16,25 +16,29 @@ int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_
         uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, k);
         d = recov_mul_milli(d, r->error_scale[error]);
         d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
-        uint32_t lo = d, hi = d;
+        /* recov_jitter's bounds (runtime/include/recov/recov.h) */
+        uint32_t lim = r->max_ms < RECOV_DELAY_MAX ? r->max_ms : RECOV_DELAY_MAX;
+        uint32_t c = d < lim ? d : lim;
+        uint32_t lo = c, hi = c;
         switch (r->jitter) {
         case RC_JITTER_PERCENT: {
             uint32_t p = (d / 100u) * r->jitter_pct + (d % 100u) * r->jitter_pct / 100u;
             lo = d - p;
             hi = d > UINT32_MAX - p ? UINT32_MAX : d + p;
+            if (lo > lim) lo = lim;
+            if (hi > lim) hi = lim;
             break;
         }
-        case RC_JITTER_FULL: lo = 0; break;
-        case RC_JITTER_EQUAL: lo = d / 2u; hi = d / 2u + d / 2u; break;
+        case RC_JITTER_FULL: lo = 0; hi = c ? c - 1u : 0u; break;
+        case RC_JITTER_EQUAL: lo = c / 2u; hi = c ? c - 1u : 0u; break;
         case RC_JITTER_DECORRELATED:
-            lo = r->base_ms;
             hi = prev_hi > UINT32_MAX / 3u ? UINT32_MAX : prev_hi * 3u;
-            if (hi < lo) hi = lo;
+            if (hi < r->base_ms) hi = r->base_ms;
+            if (hi > lim) hi = lim;
+            lo = r->base_ms < hi ? r->base_ms : hi;
             break;
         default: break;
         }
-        if (lo > r->max_ms) lo = r->max_ms;
-        if (hi > r->max_ms) hi = r->max_ms;
         prev_hi = hi;
         los[k - 1] = lo;
         his[k - 1] = hi;

@@ -175,6 +175,17 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         hnum(&x, b->probes);
         hnum(&x, b->close_after);
         hbools(&x, b->counts, ir->nerrors);
+        /* hashed only when given, so that the hash of a policy without them stays */
+        if (b->rate_tenth || b->close_below_tenth) {
+            hnum(&x, b->rate_tenth);
+            hnum(&x, b->close_below_tenth);
+        }
+        if (b->close_below_pct || b->half_open_ms || b->open_factor_milli) {
+            hnum(&x, b->close_below_pct);
+            hnum(&x, b->half_open_ms);
+            hnum(&x, b->open_factor_milli);
+            hnum(&x, b->open_max_ms);
+        }
     }
     hnum(&x, ir->nbudgets);
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -515,6 +526,7 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         fprintf(out, "breaker %d %s: ", i, b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "consecutive %u", b->threshold);
         else if (b->mode == RC_BREAKER_NET) fprintf(out, "net %u", b->threshold);
+        else if (b->rate_tenth) fprintf(out, "rate %u.%u%% of %u min %u", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
         else fprintf(out, "rate %u%% of %u min %u", b->rate_pct, b->window, b->min_calls);
         fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);
         dump_errset(out, ir, b->counts);

@@ -168,12 +168,19 @@ typedef struct rc_ir_breaker {
     const char *name;
     rc_breaker_mode mode;
     uint16_t threshold;         /* CONSECUTIVE, NET: the count of failures that opens it */
-    uint8_t rate_pct;           /* RATE: open when failures*100 >= rate_pct*window_count */
+    uint8_t rate_pct;           /* RATE: open when failures*1000 >= (rate_pct*10 + rate_tenth)*window_count */
+    uint8_t rate_tenth;         /* RATE: the rate's decimal (12.5%: 12 and 5); 0 with a parameter */
     uint8_t window;             /* RATE: last N outcomes, 1..32 */
     uint8_t min_calls;          /* RATE: no decision before this many outcomes in the window */
     uint32_t open_ms;           /* open for */
     uint16_t probes;            /* calls admitted while half-open */
-    uint16_t close_after;       /* successes while half-open that close it */
+    uint16_t close_after;       /* successes while half-open that close it (close_below_pct 0) */
+    uint8_t close_below_pct;    /* 0: close after close_after successes; else the probes are a window:
+                                   once all have reported, close when failures*1000 < (pct*10 + tenth)*probes */
+    uint8_t close_below_tenth;  /* its decimal */
+    uint32_t half_open_ms;      /* probes unreported this long: another is admitted; 0 = open_ms */
+    uint32_t open_factor_milli; /* 0: one open period; else each reopen before closing multiplies it */
+    uint32_t open_max_ms;       /* cap of the grown open period (open_factor_milli != 0) */
     bool *counts;               /* [nerrors]: errors that count as failures */
     rc_loc loc;
 } rc_ir_breaker;

@@ -74,6 +74,7 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
     if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u consecutive failures", b->threshold);
     else if (b->mode == RC_BREAKER_NET)
         at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
+    else if (b->rate_tenth) at = (size_t)snprintf(buf, n, "opens at %u.%u%% of %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
         snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u", dur(&(durbuf){ .k = 0 }, b->open_ms),

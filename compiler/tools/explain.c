@@ -3,6 +3,7 @@
 #include "emit_c.h"
 
 #include "delay.h"
+#include "recov/recov.h"
 
 static const char *const *const sev_names = rc_sev_names;
 static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
@@ -16,6 +17,17 @@ static void ms(FILE *out, uint64_t v)
     else if (v >= 60000u && v % 60000u == 0) fprintf(out, "%llum", (unsigned long long)(v / 60000u));
     else if (v >= 1000u && v % 1000u == 0) fprintf(out, "%llus", (unsigned long long)(v / 1000u));
     else fprintf(out, "%llums", (unsigned long long)v);
+}
+
+/* A total delay: saturated at the limit of every delay, like the delays
+ * themselves ("at least" the limit is all a 32-bit tick can measure). */
+static void total(FILE *out, uint64_t v)
+{
+    if (v > RECOV_DELAY_MAX) {
+        fprintf(out, "%ums (the limit)", (unsigned)RECOV_DELAY_MAX);
+        return;
+    }
+    ms(out, v);
 }
 
 static long dfa_bytes(const rc_dfa *d)
@@ -78,11 +90,28 @@ void rc_explain(const rc_ir *ir, FILE *out)
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
         else if (b->mode == RC_BREAKER_NET)
             fprintf(out, "opens when failures minus successes reach %u (a success takes one off)", b->threshold);
+        else if (b->rate_tenth)
+            fprintf(out, "opens at %u.%u%% of the last %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");
         ms(out, b->open_ms);
-        fprintf(out, ", %u probe%s, closes after %u success%s\n", b->probes, b->probes == 1 ? "" : "s",
-                b->close_after, b->close_after == 1 ? "" : "es");
+        if (b->open_factor_milli) {
+            fprintf(out, " then x%u.%03u per reopen up to ", b->open_factor_milli / 1000u, b->open_factor_milli % 1000u);
+            ms(out, b->open_max_ms);
+        }
+        if (b->close_below_tenth)
+            fprintf(out, ", %u probe%s, closes below %u.%u%% of them failed", b->probes, b->probes == 1 ? "" : "s",
+                     b->close_below_pct, b->close_below_tenth);
+        else if (b->close_below_pct)
+            fprintf(out, ", %u probe%s, closes below %u%% of them failed", b->probes, b->probes == 1 ? "" : "s",
+                     b->close_below_pct);
+        else
+            fprintf(out, ", %u probe%s, closes after %u success%s", b->probes, b->probes == 1 ? "" : "s",
+                    b->close_after, b->close_after == 1 ? "" : "es");
+        /* liveness (spec/semantics.md P_admit 1) */
+        fprintf(out, ", a probe unreported for ");
+        ms(out, b->half_open_ms ? b->half_open_ms : b->open_ms);
+        fprintf(out, " is given up\n");
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         const rc_ir_budget *b = &ir->budgets[i];
@@ -115,9 +144,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 if (!b->errors[e]) continue;
                 rc_delay_bounds d = rc_delay_retry_bounds(ir, s->retry, e);
                 fprintf(out, "       %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
-                ms(out, d.min_total);
+                total(out, d.min_total);
                 fprintf(out, " .. ");
-                ms(out, d.max_total);
+                total(out, d.max_total);
                 if (b->deadline_ms && d.max_total > b->deadline_ms) fprintf(out, "  (worst case exceeds the deadline)");
                 fprintf(out, "\n");
             }
@@ -130,9 +159,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
             if (!b->errors[e]) continue;
             rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
             fprintf(out, "  block total %-28s %d retries, total delay ", ir->errors[e].name, d.retries);
-            ms(out, d.min_total);
+            total(out, d.min_total);
             fprintf(out, " .. ");
-            ms(out, d.max_total);
+            total(out, d.max_total);
             fprintf(out, "\n");
         }
     }

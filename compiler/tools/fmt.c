@@ -261,6 +261,11 @@ static void put_value(sbuf *b, const rc_ast_value *v)
     case RC_AV_INT: sb_printf(b, "%lld", (long long)v->num); break;
     case RC_AV_DURATION: put_dur(b, v->num); break;
     case RC_AV_PERCENT: sb_printf(b, "%lld%%", (long long)v->num); break;
+    case RC_AV_DECPERCENT: /* thousandths of a percent, written with the decimals it needs (at least one) */
+        if (v->num % 100 == 0) sb_printf(b, "%lld.%lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000 / 100));
+        else if (v->num % 10 == 0) sb_printf(b, "%lld.%02lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000 / 10));
+        else sb_printf(b, "%lld.%03lld%%", (long long)(v->num / 1000), (long long)(v->num % 1000));
+        break;
     case RC_AV_FACTOR: sb_puts(b, "x"); put_milli(b, v->num); break;
     case RC_AV_NAME: sb_puts(b, v->name ? v->name : "_"); break;
     }
@@ -405,9 +410,15 @@ static void setting_text(sbuf *b, const rc_ast_setting *s)
         sb_puts(b, " calls");
         if (s->v[2].kind != RC_AV_NONE) { sb_puts(b, " min "); put_value(b, &s->v[2]); }
         break;
-    case RC_S_OPEN_FOR: sb_puts(b, "open for "); put_value(b, &s->v[0]); break;
+    case RC_S_OPEN_FOR:
+        sb_puts(b, "open for "); put_value(b, &s->v[0]);
+        if (s->word.name) { sb_printf(b, " %s ", s->word.name); put_value(b, &s->v[1]); }
+        if (s->v[2].kind != RC_AV_NONE) { sb_puts(b, " max "); put_value(b, &s->v[2]); }
+        break;
     case RC_S_PROBES: sb_puts(b, "half_open probes "); put_value(b, &s->v[0]); break;
+    case RC_S_HALF_OPEN_TIMEOUT: sb_puts(b, "half_open timeout "); put_value(b, &s->v[0]); break;
     case RC_S_CLOSE_AFTER: sb_puts(b, "close after "); put_value(b, &s->v[0]); sb_puts(b, " successes"); break;
+    case RC_S_CLOSE_BELOW: sb_printf(b, "close %s ", s->word.name ? s->word.name : "_"); put_value(b, &s->v[0]); break;
     case RC_S_COUNT: sb_puts(b, "count "); put_names(b, s->names); break;
     case RC_S_RATIO:
         sb_puts(b, "ratio "); put_value(b, &s->v[0]); sb_puts(b, " min "); put_value(b, &s->v[1]);

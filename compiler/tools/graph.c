@@ -74,8 +74,12 @@ void rc_graph(const rc_ir *ir, bool mm, FILE *out)
         }
         snprintf(a, sizeof a, "k%d_0", k); snprintf(b, sizeof b, "k%d_1", k); edge(out, mm, a, b, "trips");
         snprintf(a, sizeof a, "k%d_1", k); snprintf(b, sizeof b, "k%d_2", k); edge(out, mm, a, b, "open_for");
-        snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_0", k); edge(out, mm, a, b, "close_after");
-        snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_1", k); edge(out, mm, a, b, "failure");
+        snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_0", k);
+        edge(out, mm, a, b, ir->breakers[k].close_below_pct ? "close_below" : "close_after");
+        snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_1", k);
+        edge(out, mm, a, b, ir->breakers[k].close_below_pct ? "probes_failed" : "failure");
+        /* liveness: probes unreported for the half-open timeout are given up */
+        snprintf(a, sizeof a, "k%d_2", k); edge(out, mm, a, a, "probe_timeout");
     }
     if (!mm) fputs("}\n", out);
 }

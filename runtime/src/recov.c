@@ -73,43 +73,59 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi)
     return res;
 }
 
-uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
-                      uint32_t d, uint32_t base, uint32_t prev)
+uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t d, uint32_t base,
+                      uint32_t prev, uint32_t cap)
 {
-    uint32_t lo;
+    uint32_t kind = mode & 0xFFu;
+    uint32_t lo = 0u;
     uint32_t hi;
-    uint32_t p;
-    switch (kind) {
-    case RECOV_JITTER_PERCENT:
-        /* floor(d * pct / 100) without 64-bit math, as in recov_mul_milli */
-        p = ((d / 100u) * pct) + (((d % 100u) * pct) / 100u);
-        lo = 0u;
+    uint32_t res;
+    if (cap > RECOV_DELAY_MAX) {
+        cap = RECOV_DELAY_MAX;              /* C */
+    }
+    if (kind == RECOV_JITTER_PERCENT) {
+        /* p = floor(d * pct / 100) without 64-bit math, as in recov_mul_milli */
+        uint32_t p = ((d / 100u) * (mode >> 8)) + (((d % 100u) * (mode >> 8)) / 100u);
         if (d > p) {
             lo = d - p;
         }
         hi = (d > (UINT32_MAX - p)) ? UINT32_MAX : (d + p);
-        break;
-    case RECOV_JITTER_FULL:
-        lo = 0u;
-        hi = d;
-        break;
-    case RECOV_JITTER_EQUAL:
-        lo = d / 2u;
-        hi = lo + lo;
-        break;
-    case RECOV_JITTER_DECORRELATED:
-        lo = base;
+    } else if (kind == RECOV_JITTER_DECORRELATED) {
         hi = (prev > (UINT32_MAX / 3u)) ? UINT32_MAX : (prev * 3u);
         if (hi < base) {
             hi = base;
         }
-        break;
-    default: /* RECOV_JITTER_NONE: no draw */
-        lo = d;
-        hi = d;
-        break;
+        if (hi > cap) {
+            hi = cap;
+        }
+        lo = (base < hi) ? base : hi;
+    } else {
+        if (d > cap) {
+            d = cap;                        /* c, the capped delay */
+        }
+        hi = (d != 0u) ? (d - 1u) : 0u;     /* FULL and EQUAL: below c */
+        if (kind == RECOV_JITTER_EQUAL) {
+            lo = d / 2u;
+        }
     }
-    return (kind == RECOV_JITTER_NONE) ? d : recov_uniform(state, lo, hi);
+    if (kind == RECOV_JITTER_NONE) {
+        res = d;                            /* no draw */
+    } else {
+        /* recov_uniform(state, lo, hi) written out (lo <= hi here), so that
+         * this function calls nothing and P_failed's deepest stack stays
+         * within the Cortex-M budget */
+        uint32_t x = *state;
+        uint32_t span = (hi - lo) + 1u;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *state = x;
+        res = (span == 0u) ? x : (lo + (x % span));
+        if (res > cap) {
+            res = cap;                      /* PERCENT: the cap after the draw */
+        }
+    }
+    return res;
 }
 
 /* Bitwise CRC-32: 8 shifts per byte instead of a 1 KB table. */

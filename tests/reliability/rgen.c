@@ -246,7 +246,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     int nretry = 1 + PICK(s, 3);
     for (int i = 0; i < nretry; i++) {
         rg_printf(o, "retry r%d { attempts ", i);
-        num(s, in, o, &pd, use, 0, 1, CHANCE(s, 90) ? 4 : 70);
+        if (CHANCE(s, 4)) rg_printf(o, "0");    /* never retries (-Wno-retry) */
+        else num(s, in, o, &pd, use, 0, 1, CHANCE(s, 90) ? 4 : 70);
         rg_printf(o, "; ");
         rnd_dur(s, d, sizeof d, in->tscale, &ms);
         uint32_t base = ms;
@@ -271,7 +272,11 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         case 3: rg_printf(o, "jitter equal; "); break;
         default: rg_printf(o, "jitter decorrelated; "); break;
         }
-        if (!had_max && (jit == 4 || CHANCE(s, 25))) rg_printf(o, "max %ums; ", base + rg_below(s, in->tscale * 3 + 1));
+        if (!had_max && (jit == 4 || CHANCE(s, 25))) {
+            /* now and then below the base: every delay before jitter is max (-Wmax-below-base) */
+            if (CHANCE(s, 10)) rg_printf(o, "max %ums; ", rg_below(s, base + 1));
+            else rg_printf(o, "max %ums; ", base + rg_below(s, in->tscale * 3 + 1));
+        }
         if (CHANCE(s, 30)) {
             rg_printf(o, "scale e%d ", PICK(s, ne));
             scale_factor(s, o);
@@ -298,7 +303,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
-            rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
+            if (CHANCE(s, 20)) rg_printf(o, "open at %d.%d%% of last %d calls", 1 + PICK(s, 99), PICK(s, 10), w);
+            else rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
             if (CHANCE(s, 50)) rg_printf(o, " min %d", 1 + PICK(s, w));
             rg_printf(o, "; ");
         }
@@ -307,12 +313,20 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             num(s, in, o, &pd, use, 1, 1, in->tscale * 2);
             rg_printf(o, "; ");
         } else {
-            rg_printf(o, "open for %s; ", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
+            rg_printf(o, "open for %s", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
+            if (CHANCE(s, 30)) {    /* the open period grows per reopen */
+                static const char *const OF[] = { "x2", "x1.5", "x3", "x1" };
+                rg_printf(o, " then %s", OF[PICK(s, 4)]);
+                if (CHANCE(s, 60)) rg_printf(o, " max %ums", ms + rg_below(s, in->tscale * 8 + 1));
+            }
+            rg_printf(o, "; ");
         }
+        if (CHANCE(s, 30)) rg_printf(o, "half_open timeout %ums; ", 1 + rg_below(s, in->tscale * 2));
         int probes = 1 + PICK(s, 3);
         if (CHANCE(s, 60)) rg_printf(o, "half_open probes %d; ", probes);
         else probes = 1;
-        if (CHANCE(s, 50)) rg_printf(o, "close after %d successes; ", 1 + PICK(s, probes));
+        if (CHANCE(s, 30)) rg_printf(o, "close below %d.%d%%; ", 1 + PICK(s, 99), PICK(s, 10));
+        else if (CHANCE(s, 50)) rg_printf(o, "close after %d successes; ", 1 + PICK(s, probes));
         if (CHANCE(s, 50)) {
             rg_printf(o, "count ");
             int k = 1 + PICK(s, 2);

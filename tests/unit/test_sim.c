@@ -367,8 +367,8 @@ static void test_jitter(void **state)
                 uint32_t d = 1000u << (n - 1), lo = d, hi = d;
                 switch (kind) {
                 case RC_JITTER_PERCENT: lo = d - d / 4; hi = d + d / 4; break;
-                case RC_JITTER_FULL: lo = 0; hi = d; break;
-                case RC_JITTER_EQUAL: lo = d / 2; hi = d / 2 + d / 2; break;
+                case RC_JITTER_FULL: lo = 0; hi = d - 1; break;   /* [0, d) */
+                case RC_JITTER_EQUAL: lo = d / 2; hi = d - 1; break; /* [d/2, d) */
                 case RC_JITTER_DECORRELATED: lo = 1000; hi = 3 * (prev ? prev : 1000); break;
                 default: break;
                 }

@@ -17,7 +17,7 @@
 
 /* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
  * way generated code can observe; generated headers #error on a mismatch. */
-#define RECOV_ABI_VERSION 5u
+#define RECOV_ABI_VERSION 6u
 
 /* RECOV_VERSION_STRING: the release this runtime belongs to. */
 #define RECOV_VERSION_STRING "0.1.0"
@@ -112,15 +112,31 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi);
 #define RECOV_JITTER_EQUAL        3u
 #define RECOV_JITTER_DECORRELATED 4u
 
-/* Apply jitter to delay d.  NONE returns d and consumes nothing; every other
- * kind makes exactly one recov_uniform call:
- *   PERCENT       [d - p, d + p] where p = floor(d * pct / 100), saturating
- *   FULL          [0, d]
- *   EQUAL         [d/2, d/2 + d/2]
- *   DECORRELATED  [base, max(base, 3 * prev)] (saturating); d is not used
- */
-uint32_t recov_jitter(uint32_t *state, uint32_t kind, uint32_t pct,
-                      uint32_t d, uint32_t base, uint32_t prev);
+/* The longest delay any decision carries: 2^31 - 1 ms (24.8 days), the
+ * longest interval recov_elapsed measures exactly.  Every delay saturates
+ * here, whatever the backoff, scales, jitter or honored field give. */
+#define RECOV_DELAY_MAX 2147483647u
+
+/* The mode argument of recov_jitter: the kind and, for PERCENT, the
+ * percentage (one argument, so that the call passes at most two arguments
+ * on the stack of a 32-bit ARM core). */
+#define RECOV_JITTER_MODE(kind, pct) ((uint32_t)(kind) | ((uint32_t)(pct) << 8))
+
+/* Jitter and cap of delay d (after backoff and scales).  mode is
+ * RECOV_JITTER_MODE(kind, pct); cap is the strategy's `max`
+ * (RECOV_DELAY_MAX or more when it has none); with
+ * c = min(d, cap, RECOV_DELAY_MAX) and C = min(cap, RECOV_DELAY_MAX):
+ *   NONE          c; consumes nothing
+ *   PERCENT       min(C, uniform [d - p, d + p]), p = floor(d * pct / 100)
+ *                 (saturating): the cap after the draw
+ *   FULL          uniform [0, c - 1] (0 when c = 0): the cap before the draw
+ *   EQUAL         uniform [floor(c / 2), c - 1] (0 when c = 0)
+ *   DECORRELATED  h = min(C, max(base, 3 * prev)) (saturating);
+ *                 uniform [min(base, h), h]; d is not used
+ * Every kind but NONE draws exactly once: the result is that of
+ * recov_uniform(state, lo, hi) on the bounds above (lo <= hi always). */
+uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t d, uint32_t base,
+                      uint32_t prev, uint32_t cap);
 
 /* CRC-32 (IEEE 802.3, reflected, poly 0xEDB88320).  Start with crc = 0;
  * chain calls by passing the previous result. */
