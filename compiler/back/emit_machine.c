@@ -106,6 +106,7 @@ static void emit_helpers(em *e)
     rc_cout_line(o, "d.id = (uint16_t)id;");
     rc_cout_line(o, "d.attempt = s->attempt;");
     rc_cout_line(o, "d.ms = ms;");
+    rc_cout_line(o, "d.limit_ms = 0u;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -580,13 +581,49 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 }
 
 /* Running block b: a loop over its step position. */
-/* ADJUST and a single `run H`: one decision, then the next step. */
+/* A handler condition's C test ("1" / "0" when it folds), for `if (...)`. */
+static int step_cond(const em *e, int when)
+{
+    return when ? rc_em_fold(e, when - 1, CTX_WHEN) : 1;
+}
+
+/* ADJUST and a single `run H`: one decision, then the next step.  A `run H
+ * then next` keeps pos and marks sub until P_handler_done (semantics.md);
+ * a handler condition that does not hold passes the step over. */
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-    rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-    if (st->kind == RC_IR_RUN) rc_cout_line(o, "s->pending = %du;", bi + 1);
+    bool run = st->kind == RC_IR_RUN;
+    int c = run ? step_cond(e, st->when) : 1;
+    bool cont = run && st->next != RC_NEXT_RETRY;
+    if (c == 0) {   /* the condition never holds: the step is always passed over */
+        rc_cout_line(o, "s->blk%d_pos = %du; /* passed over */", bi, i + 1);
+        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+        rc_cout_line(o, "break;");
+        return;
+    }
+    if (cont || c < 0) {
+        rc_cout_begin(o, "if (");
+        if (c < 0) {
+            rc_cout_raw(o, "!(");
+            rc_em_put_expr(e, o, st->when - 1, CTX_WHEN);
+            rc_cout_raw(o, ")");
+        }
+        if (c < 0 && cont) rc_cout_raw(o, " || ");
+        if (cont) rc_cout_put(o, "(s->blk%d_sub != 0u)", bi);
+        rc_cout_end_open(o, ") { /* passed over%s */", cont ? ", or it has run" : "");
+        rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
+        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+        rc_cout_line(o, "break;");
+        rc_cout_close(o, "}");
+    }
+    if (cont) {
+        rc_cout_line(o, "s->blk%d_sub = 1u; /* then next: pos stays for P_handler_done */", bi);
+    } else {
+        rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
+        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+    }
+    if (run) rc_cout_line(o, "s->pending = %du;", bi + 1);
     char nms[32];
     rc_cout_line(o, "return %s__dec(s, %s, %du, %s);", e->P,
                  st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id,
@@ -602,16 +639,23 @@ static void emit_block(em *e, int bi)
     uint32_t dl = b->deadline_ms;
     bool need_f = false, need_el = false;
 
+    bool need_e = false;   /* a handler condition reads the error or the time */
     for (int i = 0; i < b->nsteps; i++) {
-        rc_ir_stepkind k = b->steps[i].kind;
+        const rc_ir_step *st = &b->steps[i];
+        rc_ir_stepkind k = st->kind;
         if (k == RC_IR_RETRY) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
+        if (k == RC_IR_RUN && step_cond(e, st->when) < 0) need_e = true;
+        for (int a = 0; k == RC_IR_RUN && st->whens && a < st->nalts; a++)
+            if (step_cond(e, st->whens[a]) < 0) need_e = true;
     }
     rc_cout_line(o, "/* on-block %d */", bi);
     rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
     rc_cout_open(o, "{");
+    if (need_e) rc_cout_line(o, "const unsigned e = s->error; /* what handler conditions read */");
     if (!need_f) rc_cout_line(o, "(void)f;");
-    if (!need_el) rc_cout_line(o, "(void)el;");
+    if (!need_el || need_e) rc_cout_line(o, "(void)el;");
+    if (need_e) rc_cout_line(o, "(void)e;");
     /* The deadline rule (spec/semantics.md, running block b, 2) applies to
      * the retry / fallback / adjust / run steps, which are exactly the steps
      * before the first degrade / escalate / abort (that one ends the
@@ -664,6 +708,8 @@ static void emit_block(em *e, int bi)
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
+            bool lim = rt->timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0;
+            if (lim) rc_cout_line(o, "recov_decision r;");
             rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
             for (int k = 0; k < ir->nbudgets; k++)
                 rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
@@ -672,7 +718,15 @@ static void emit_block(em *e, int bi)
             else
                 rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
             if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
-            rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+            if (lim) {
+                char nl[32];
+                rc_cout_line(o, "r = %s__dec(s, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "r.limit_ms = %s; /* the attempt timeout */",
+                             rc_em_num(e, RC_SLOT_LIMIT, st->retry, 0, rt->timeout_ms, nl, sizeof nl));
+                rc_cout_line(o, "return r;");
+            } else {
+                rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+            }
             rc_cout_close(o, "}");
             rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
             rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
@@ -690,16 +744,37 @@ static void emit_block(em *e, int bi)
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
             const char *learned = run ? "hnd" : "alt";
+            char tried[48];
+            snprintf(tried, sizeof tried, "s->blk%d_sub", bi);
+            bool conds = false;   /* handler conditions that do not fold to true */
+            for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
+            rc_cout_open(o, "{");
+            if (conds) {
+                /* a handler whose condition does not hold counts as tried for this pick */
+                rc_cout_line(o, "uint16_t skip = s->blk%d_sub;", bi);
+                for (int a = 0; a < n; a++) {
+                    int c = step_cond(e, st->whens[a]);
+                    if (c == 1) continue;
+                    if (c == 0) {
+                        rc_cout_line(o, "skip = (uint16_t)(skip | %uu);", 1u << a);
+                        continue;
+                    }
+                    rc_cout_begin(o, "if (!(");
+                    rc_em_put_expr(e, o, st->whens[a] - 1, CTX_WHEN);
+                    rc_cout_end_open(o, ")) {");
+                    rc_cout_line(o, "skip = (uint16_t)(skip | %uu);", 1u << a);
+                    rc_cout_close(o, "}");
+                }
+                snprintf(tried, sizeof tried, "skip");
+            }
             if (st->adaptive) {
-                rc_cout_open(o, "{");
-                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, s->blk%d_sub);",
-                             P, learned, P, bi, i, n, bi);
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, %s);",
+                             P, learned, P, bi, i, n, tried);
             } else {
-                rc_cout_open(o, "{");
                 rc_cout_line(o, "unsigned i;");
                 rc_cout_line(o, "unsigned best = %du;", n);
                 rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-                rc_cout_open(o, "if ((((unsigned)s->blk%d_sub >> i) & 1u) == 0u) {", bi);
+                rc_cout_open(o, "if ((((unsigned)%s >> i) & 1u) == 0u) {", tried);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
                 rc_cout_close(o, "}");
@@ -882,6 +957,36 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_close(o, "}");
 }
 
+/* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
+ * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
+static void emit_handler_next(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *bl = &ir->blocks[b];
+        for (int i = 0; i < bl->nsteps; i++) {
+            const rc_ir_step *st = &bl->steps[i];
+            if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
+            rc_cout_open(o, "if ((b == %du) && (s->blk%d_pos == %du) && (s->blk%d_sub != 0u)) { /* then next%s */",
+                         b, b, i, b, st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            if (st->next == RC_NEXT_IF_OK) {
+                rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
+                if (bl->terminal >= 0) {
+                    rc_cout_line(o, "s->blk%d_pos = %du;", b, bl->terminal);
+                    rc_cout_line(o, "s->blk%d_sub = 0u;", b);
+                } else {
+                    emit_end_abort(e);
+                }
+                rc_cout_close(o, "}");
+            }
+            rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+            rc_cout_close(o, "}");
+        }
+    }
+}
+
 static void emit_entry_points(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -1042,6 +1147,7 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
+        emit_handler_next(e);
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
         rc_cout_close(o, "}");

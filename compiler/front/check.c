@@ -703,7 +703,7 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
 {
     rc_ir *ir = c->ir;
     const rc_ast_setting *s_att = NULL, *s_bo = NULL, *s_jit = NULL, *s_sc = NULL, *s_sev = NULL,
-                         *s_hon = NULL, *s_max = NULL;
+                         *s_hon = NULL, *s_max = NULL, *s_tmo = NULL;
     r->attempts = 0;
     r->backoff = RC_BACKOFF_CONSTANT;
     r->factor_milli = 1000;
@@ -825,9 +825,23 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 r->honor_field = f->index;
             break;
         }
+        case RC_S_TIMEOUT:
+            /* the attempt timeout (language.md, *Attempt timeouts*) */
+            if (dup_setting(c, &s_tmo, s, "timeout")) break;
+            dur_num(c, &s->v[0], "attempt timeout", 1, RC_SLOT_LIMIT, ri, 0, &r->timeout_ms);
+            if (s->word.name) {
+                rc_sym *f = lookup(c, &s->word, RC_SYM_FIELD, "fault field");
+                if (!f) break;
+                if (ir->fields[f->index].type != RC_TY_BOOL)
+                    rc_diag_error(c->d, s->word.loc, "the timeout's flag must be a bool fault field the host sets "
+                                  "on an overrun; '%s' is %s", s->word.name, rc_type_name(ir->fields[f->index].type));
+                else
+                    r->timeout_flag = f->index + 1;
+            }
+            break;
         default:
             rc_diag_error(c->d, s->loc, "this setting does not belong in a retry strategy "
-                          "(use attempts, backoff, max, jitter, scale, honor)");
+                          "(use attempts, backoff, max, jitter, scale, honor, timeout)");
             break;
         }
     }
@@ -1160,6 +1174,22 @@ static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc
         }
         if (s->dur.kind != RC_AV_NONE)
             dur_num(c, &s->dur, "handler timeout", 0, RC_SLOT_STEP_MS, ir->nblocks, (int)(st - b->steps), &st->ms);
+        st->next = (rc_ir_next)s->then;
+        if (s->when) st->when = rc_check_step_when(c, s->when) + 1;
+        for (const rc_ident_list *l = s->alts; l; l = l->next) {
+            if (!l->when) continue;
+            int k = 0;   /* its place in st->alts (a duplicate was dropped: the first keeps its place) */
+            while (k < st->nalts && strcmp(ir->handlers[st->alts[k]].name, l->id.name) != 0) k++;
+            if (k == st->nalts) continue;
+            if (!st->whens) {
+                st->whens = RC_NEW_ARRAY(c->a, int, st->nalts);
+            }
+            if (st->whens[k]) {
+                rc_diag_error(c->d, l->id.loc, "handler '%s' is listed twice with a condition", l->id.name);
+                continue;
+            }
+            st->whens[k] = rc_check_step_when(c, l->when) + 1;
+        }
         break;
     case RC_STEP_DEGRADE:
         st->id = host_name(c, &ir->modes, &ir->nmodes, &caps->modes, &s->name);

@@ -161,6 +161,11 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         for (int e = 0; e < ir->nerrors; e++) hnum(&x, r->error_scale ? r->error_scale[e] : 1000);
         for (int s = 0; s < RC_SEV_COUNT; s++) hnum(&x, r->sev_scale[s]);
         hnum(&x, r->honor_field);
+        if (r->timeout_ms || r->timeout_flag) {  /* absent: older policies keep their hash */
+            hstr(&x, "attempt-timeout");
+            hnum(&x, r->timeout_ms);
+            hnum(&x, r->timeout_flag);
+        }
     }
     hnum(&x, ir->nbreakers);
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -222,6 +227,12 @@ uint32_t rc_ir_hash(const rc_ir *ir)
                     hnum(&x, s->adaptive);
                     hnum(&x, s->nalts);
                     for (int a = 0; a < s->nalts; a++) hnum(&x, s->alts[a]);
+                }
+                if (s->kind == RC_IR_RUN && (s->next != RC_NEXT_RETRY || s->when || s->whens)) {
+                    hstr(&x, "run-flow");  /* absent from older policies' hashes */
+                    hnum(&x, s->next);
+                    hnum(&x, s->when);
+                    for (int a = 0; a < s->nalts; a++) hnum(&x, s->whens ? s->whens[a] : 0);
                 }
                 break;
             case RC_IR_DEGRADE: hnum(&x, s->id); break;
@@ -299,6 +310,7 @@ void rc_ir_apply(rc_ir *ir, const int64_t *vals)
             break;
         case RC_SLOT_STEP_MS:     ir->blocks[b->obj].steps[b->sub].ms = (uint32_t)v; break;
         case RC_SLOT_EXPR:        ir->exprs[b->obj].value = v; break;
+        case RC_SLOT_LIMIT:       ir->retries[b->obj].timeout_ms = (uint32_t)v; break;
         }
     }
 }
@@ -492,6 +504,8 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                 r->factor_milli, r->max_ms, rc_ir_jitter_names[r->jitter]);
         if (r->jitter == RC_JITTER_PERCENT) fprintf(out, " %u%%", r->jitter_pct);
         if (r->honor_field >= 0) fprintf(out, " honor %s", ir->fields[r->honor_field].name);
+        if (r->timeout_ms) fprintf(out, " timeout %" PRIu32, r->timeout_ms);
+        if (r->timeout_flag) fprintf(out, " flag %s", ir->fields[r->timeout_flag - 1].name);
         fputc('\n', out);
         for (int e = 0; e < ir->nerrors; e++)
             if (r->error_scale && r->error_scale[e] != 1000)
@@ -551,6 +565,11 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                 } else {
                     fprintf(out, " %s timeout %" PRIu32, ir->handlers[s->id].name, s->ms);
                 }
+                if (s->when) fprintf(out, " when x%d", s->when - 1);
+                for (int a = 0; s->whens && a < s->nalts; a++)
+                    if (s->whens[a]) fprintf(out, " %s when x%d", ir->handlers[s->alts[a]].name, s->whens[a] - 1);
+                if (s->next == RC_NEXT_ALWAYS) fprintf(out, " then next");
+                if (s->next == RC_NEXT_IF_OK) fprintf(out, " then next if ok");
                 break;
             case RC_IR_DEGRADE: fprintf(out, " %s", ir->modes[s->id].name); break;
             case RC_IR_ESCALATE: fprintf(out, " %s", s->level >= 0 ? rc_ir_sev_names[s->level] : "(severity)"); break;

@@ -277,12 +277,12 @@ static void bind_desc(const rc_ir *ir, int i, char *buf, size_t n)
     static const char *const slot[] = {
         "attempts", "backoff base", "backoff factor", "max", "open after", "open at (rate)", "open at (min)",
         "open for", "half_open probes", "close after", "ratio", "ratio min", "ratio per", "deadline",
-        "", "",
+        "", "", "timeout",
     };
     const rc_ir_pbind *pb = &ir->pbinds[i];
     const char *pn = ir->params[pb->param].name;
     switch (pb->slot) {
-    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX:
+    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX: case RC_SLOT_LIMIT:
         snprintf(buf, n, "retry %s %s <- %s", ir->retries[pb->obj].name, slot[pb->slot], pn);
         break;
     case RC_SLOT_THRESHOLD: case RC_SLOT_RATE: case RC_SLOT_MIN_CALLS: case RC_SLOT_OPEN_MS: case RC_SLOT_PROBES:

@@ -147,7 +147,8 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     fputs("static void rc_print(const recov_decision *d)\n{\n", out);
     fprintf(out, "    printf(\"%s\\n\", (unsigned)d->kind, (unsigned)d->id,\n", RC_SIM_DECISION_FMT);
     fputs("           (unsigned long)d->ms, (unsigned)d->level, (unsigned)d->error,\n"
-          "           (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt);\n}\n\n", out);
+          "           (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt,\n"
+          "           (unsigned long)d->limit_ms);\n}\n\n", out);
     fputs("int main(void)\n{\n    unsigned i, j;\n    for (i = 0; i < rc_nsc; i++) {\n", out);
     fprintf(out, "        %s_state s;\n        %s_init(&s, rc_sc[i].t0, rc_sc[i].seed);\n", P, P);
     fputs("        for (j = 0; j < rc_sc[i].n; j++) {\n"

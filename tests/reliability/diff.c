@@ -191,7 +191,8 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
     fprintf(o, "        default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); continue;\n        }\n", P,
             rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
     fprintf(o, "        printf(\"%s\\n\", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
-               "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt);\n"
+               "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt,\n"
+               "               (unsigned long)d.limit_ms);\n"
                "    }\n}\n", RC_SIM_DECISION_FMT);
 }
 
