@@ -11,6 +11,7 @@
 #include "ir.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct rc_ir_hasher { uint32_t h; } rc_ir_hasher;
@@ -601,4 +602,43 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         for (int i = 0; i < k[g].n; i++) fprintf(out, " %s", k[g].v[i].name);
         fputc('\n', out);
     }
+}
+
+/* Bottom-up over exprs[0..root] (children have smaller indices): each
+ * node's text from its children's, without recursion. */
+void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n)
+{
+    enum { W = 160 };
+    static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+    static const char *const opds[] = { "", "attempt", "elapsed", "severity", "class", "error" };
+    if (n == 0) return;
+    buf[0] = '\0';
+    if (root < 0 || root >= ir->nexprs) return;
+    char *t = malloc((size_t)(root + 1) * W);
+    if (!t) return;
+    for (int i = 0; i <= root; i++) {
+        const rc_ir_expr *x = &ir->exprs[i];
+        char *o = t + (size_t)i * W;
+        const char *opd = x->opd == RC_OPD_FIELD ? ir->fields[x->field].name : opds[x->opd];
+        char val[64];
+        if (x->opd == RC_OPD_ERROR && x->value >= 0 && x->value < ir->nerrors)
+            snprintf(val, sizeof val, "%s", ir->errors[x->value].name);
+        else if (x->opd == RC_OPD_SEVERITY && x->value >= 0 && x->value < RC_SEV_COUNT)
+            snprintf(val, sizeof val, "%s", rc_sev_names[x->value]);
+        else if (x->opd == RC_OPD_CLASS && x->value >= 0 && x->value < ir->nclasses)
+            snprintf(val, sizeof val, "%s", ir->classes[x->value].name);
+        else
+            snprintf(val, sizeof val, "%lld", (long long)x->value);
+        switch (x->kind) {
+        case RC_X_TRUE: snprintf(o, W, "true"); break;
+        case RC_X_CMP: snprintf(o, W, "%s %s %s", opd, ops[x->op], val); break;
+        case RC_X_IN: snprintf(o, W, "%s in %lld..%lld", opd, (long long)x->lo, (long long)x->hi); break;
+        case RC_X_MATCH: snprintf(o, W, "%s ~ pattern %d", opd, x->pattern); break;
+        case RC_X_AND: snprintf(o, W, "(%.70s && %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
+        case RC_X_OR: snprintf(o, W, "(%.70s || %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
+        case RC_X_NOT: snprintf(o, W, "!%.150s", t + (size_t)x->a * W); break;
+        }
+    }
+    snprintf(buf, n, "%s", t + (size_t)root * W);
+    free(t);
 }

@@ -334,6 +334,10 @@ void rc_ir_apply(rc_ir *inst, const int64_t *vals);
 /* A value as the policy writes it ("3", "30s", "50%", "1.5"). */
 void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
 
+/* Condition `root` as text (`attempt >= 2 && error == disk`), at most n
+ * bytes with the NUL, cut with "..." when longer; for diff and explain. */
+void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n);
+
 /* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,
  * tables; never locations or comments).  Stable across runs and machines. */
 uint32_t rc_ir_hash(const rc_ir *ir);
