@@ -75,7 +75,8 @@ static const rc_cmd_help cmd_help[] = {
       "  -MMD                       the same, leaving system headers out\n"
       "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
       "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
-      "  -MP                        an empty rule per header, so deleting one does not break make\n" },
+      "  -MP                        an empty rule per header, so deleting one does not break make\n"
+      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n" },
     { "check",
       "usage: recovc check P.recov... [options]\n"
       "\n"
@@ -185,6 +186,7 @@ typedef struct opts {
     bool mp;                    /* -MP: phony rules for the headers */
     const char **mts;           /* -MT TARGET... */
     int nmts;
+    bool line_directives;       /* compile --line-directives: #line into the policy */
     const char *format;         /* --format text|json|sarif|dot|mermaid */
     bool fmt_check;             /* fmt --check */
     bool in_place;              /* fmt -i */
@@ -258,6 +260,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->md = o->mmd = true;
         } else if (strcmp(a, "-MP") == 0) {
             o->mp = true;
+        } else if (strcmp(a, "--line-directives") == 0) {
+            o->line_directives = true;
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             if (a[8] == '=') o->format = a + 9;
             else if (++i == argc) return usage_error("%s needs a value", a);
@@ -405,7 +409,8 @@ static int cmd_compile(const opts *o)
         char *hb = NULL, *cb = NULL;
         size_t hl = 0, cl = 0;
         FILE *hf = open_memstream(&hb, &hl), *cf = open_memstream(&cb, &cl);
-        bool ok = hf && cf && rc_emit_c(u.ir, hname, hf, cf);
+        rc_emit_opts eo = { hname, o->line_directives };
+        bool ok = hf && cf && rc_emit_c_opts(u.ir, &eo, hf, cf, NULL, 0);
         if (hf) fclose(hf);
         if (cf) fclose(cf);
         if (ok) {
@@ -426,7 +431,7 @@ static int cmd_compile(const opts *o)
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c(u.ir, hname, ho.f, co.f)) {
+    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, NULL, 0)) {
         rc_output_abort(&ho);
         rc_output_abort(&co);
         fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);

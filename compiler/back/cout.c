@@ -9,16 +9,59 @@ void rc_cout_init(rc_cout *o, FILE *f)
     o->depth = 0;
     o->midline = false;
     o->unbalanced = false;
+    o->line = 0;
+    o->self = NULL;
+    o->ofile = NULL;
+    o->oline = 0;
+}
+
+void rc_cout_line_directives(rc_cout *o, const char *self)
+{
+    o->self = self;
+}
+
+void rc_cout_origin(rc_cout *o, const char *file, int line)
+{
+    if (o->midline) {
+        fputc('\n', o->f);
+        o->line++;
+        o->midline = false;
+        o->unbalanced = true;
+    }
+    if (o->self && !file && o->ofile) {
+        /* the directive is line o->line + 1; the next line is o->line + 2 */
+        fprintf(o->f, "#line %ld \"%s\"\n", o->line + 2, o->self);
+        o->line++;
+    }
+    o->ofile = file;
+    o->oline = line;
+}
+
+/* A new line begins: with an origin, the #line directive for it first. */
+static void origin_line(rc_cout *o)
+{
+    if (o->self && o->ofile) {
+        fprintf(o->f, "#line %d \"%s\"\n", o->oline, o->ofile);
+        o->line++;
+    }
 }
 
 static void indent(rc_cout *o, int depth)
 {
     if (o->midline) {           /* a line begun and not ended: end it first */
         fputc('\n', o->f);
+        o->line++;
         o->midline = false;
         o->unbalanced = true;
     }
+    origin_line(o);
     for (int i = 0; i < depth; i++) fputs("    ", o->f);
+}
+
+static void newline(rc_cout *o)
+{
+    fputc('\n', o->f);
+    o->line++;
 }
 
 static void vput(rc_cout *o, const char *fmt, va_list ap)
@@ -39,13 +82,17 @@ void rc_cout_line(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
 }
 
 void rc_cout_blank(rc_cout *o)
 {
-    indent(o, 0);
-    fputc('\n', o->f);
+    if (o->midline) {
+        newline(o);
+        o->midline = false;
+        o->unbalanced = true;
+    }
+    newline(o);
 }
 
 void rc_cout_comment(rc_cout *o, const char *fmt, ...)
@@ -56,7 +103,8 @@ void rc_cout_comment(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputs(" */\n", o->f);
+    fputs(" */", o->f);
+    newline(o);
 }
 
 void rc_cout_open(rc_cout *o, const char *fmt, ...)
@@ -66,7 +114,7 @@ void rc_cout_open(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
     o->depth++;
 }
 
@@ -78,7 +126,7 @@ void rc_cout_close(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
 }
 
 void rc_cout_reopen(rc_cout *o, const char *fmt, ...)
@@ -89,7 +137,7 @@ void rc_cout_reopen(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
     o->depth++;
 }
 
@@ -100,7 +148,7 @@ void rc_cout_label(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
 }
 
 void rc_cout_begin(rc_cout *o, const char *fmt, ...)
@@ -129,7 +177,7 @@ void rc_cout_end(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
     o->midline = false;
 }
 
@@ -140,7 +188,7 @@ void rc_cout_end_open(rc_cout *o, const char *fmt, ...)
     va_start(ap, fmt);
     vput(o, fmt, ap);
     va_end(ap);
-    fputc('\n', o->f);
+    newline(o);
     o->midline = false;
     o->depth++;
 }
@@ -148,18 +196,19 @@ void rc_cout_end_open(rc_cout *o, const char *fmt, ...)
 void rc_cout_endl(rc_cout *o)
 {
     if (!o->midline) o->unbalanced = true;
-    fputc('\n', o->f);
+    newline(o);
     o->midline = false;
 }
 
 void rc_cout_raw(rc_cout *o, const char *s)
 {
-    fputs(s, o->f);
+    for (; *s; s++) rc_cout_char(o, *s);
 }
 
 void rc_cout_char(rc_cout *o, char ch)
 {
     fputc(ch, o->f);
+    if (ch == '\n') o->line++;
 }
 
 bool rc_cout_balanced(const rc_cout *o)

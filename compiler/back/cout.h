@@ -20,6 +20,10 @@ typedef struct rc_cout {
     int depth;          /* indentation, in levels of 4 spaces */
     bool midline;       /* rc_cout_begin'ed and not yet ended */
     bool unbalanced;    /* closed more than opened, or ended a line never begun */
+    long line;          /* lines written so far */
+    const char *self;   /* with #line directives: this file's name; NULL: none */
+    const char *ofile;  /* the origin of the lines now written (a policy file), or NULL */
+    int oline;
 } rc_cout;
 
 #define RC_COUT_FMT(a, b) __attribute__((format(printf, a, b)))
@@ -56,6 +60,15 @@ void rc_cout_endl(rc_cout *o);
  * middle of a line. */
 void rc_cout_raw(rc_cout *o, const char *s);
 void rc_cout_char(rc_cout *o, char ch);
+
+/* #line directives (`recovc compile --line-directives`): once enabled, every
+ * non-blank line written while an origin is set is preceded by
+ * `#line N "file"`, so that a debugger shows the policy line N for each of
+ * them; clearing the origin (file NULL) writes `#line M "self"`, M the next
+ * line of this file.  Without rc_cout_line_directives, origins write
+ * nothing. */
+void rc_cout_line_directives(rc_cout *o, const char *self);
+void rc_cout_origin(rc_cout *o, const char *file, int line);
 
 /* True when every block opened was closed and every line begun ended. */
 bool rc_cout_balanced(const rc_cout *o);

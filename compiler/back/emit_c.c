@@ -64,53 +64,129 @@ static bool uses_decorrelated(const rc_ir *ir, const rc_ir_block *b)
 }
 
 /* The state, member by member, in checkpoint order (persistent first). */
+/* prefix + name cut to `room` characters, "_N" appended when cut. */
+static char *member_name(const char *prefix, const char *name, const char *suffix, int index, size_t room)
+{
+    char buf[EM_NAME_MAX + 8];
+    size_t len = strlen(name);
+    if (len <= room) snprintf(buf, sizeof buf, "%s%s%s", prefix, name, suffix);
+    else snprintf(buf, sizeof buf, "%s%.*s%s_%d", prefix, (int)(room - 4), name, suffix, index);
+    char *s = malloc(strlen(buf) + 1);
+    if (!s) exit(3);
+    memcpy(s, buf, strlen(buf) + 1);
+    return s;
+}
+
+/* Makes v[0..n) distinct: a name equal to an earlier one gets "_i". */
+static void distinct(char **v, int n)
+{
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (strcmp(v[i], v[j]) == 0) {
+                char buf[EM_NAME_MAX + 16];
+                snprintf(buf, sizeof buf, "%.*s_%d", EM_NAME_MAX - 6, v[i], i);
+                free(v[i]);
+                v[i] = member_name("", buf, "", i, EM_NAME_MAX);
+                j = -1;     /* compare the new name with all earlier ones again */
+            }
+}
+
+/* Member prefixes, within EM_NAME_MAX with their longest suffix
+ * ("_opened_at", "_successes": 10; "_retries": 8; "_prev": 5). */
+static void plan_names(em *e)
+{
+    const rc_ir *ir = e->ir;
+    static const char *const unres[RC_SEV_COUNT] = {
+        "unresolved_low", "unresolved_medium", "unresolved_high", "unresolved_critical" };
+    e->brk = calloc((size_t)ir->nbreakers + 1, sizeof *e->brk);
+    e->bud = calloc((size_t)ir->nbudgets + 1, sizeof *e->bud);
+    e->blk = calloc((size_t)ir->nblocks + 1, sizeof *e->blk);
+    if (!e->brk || !e->bud || !e->blk) exit(3);
+    for (int i = 0; i < ir->nbreakers; i++)
+        e->brk[i] = member_name("breaker_", ir->breakers[i].name, "", i, EM_NAME_MAX - 8 - 10);
+    for (int i = 0; i < ir->nbudgets; i++)
+        e->bud[i] = member_name("budget_", ir->budgets[i].name, "", i, EM_NAME_MAX - 7 - 8);
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *bl = &ir->blocks[b];
+        int k = rc_em_set_count(bl->errors, ir->nerrors), first = 0;
+        while (first < ir->nerrors && !bl->errors[first]) first++;
+        if (k == ir->nerrors || first == ir->nerrors)
+            e->blk[b] = member_name("on_", "any", "", b, EM_NAME_MAX);
+        else
+            e->blk[b] = member_name("on_", ir->errors[first].name, k > 1 ? "_etc" : "", b,
+                                    EM_NAME_MAX - 3 - 4 - 5);
+    }
+    distinct(e->brk, ir->nbreakers);
+    distinct(e->bud, ir->nbudgets);
+    distinct(e->blk, ir->nblocks);
+    for (int l = 0; l < RC_SEV_COUNT; l++) e->unres_name[l] = unres[l];
+}
+
+/* The state, member by member, in checkpoint order (persistent first). */
 static void plan_state(em *e)
 {
     const rc_ir *ir = e->ir;
-    char lv[48];
+    char lv[EM_NAME_MAX + 8];
     em_rec *r;
 
+    plan_names(e);
     r = add_rec(e, 4, 0xFFFFFFFFu, "prng", "prng");
     r->init = 1;
+    snprintf(r->note, sizeof r->note, "jitter's random state, never 0");
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        snprintf(lv, sizeof lv, "brk%d_state", i);
-        add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
+        const char *n = e->brk[i];
+        snprintf(lv, sizeof lv, "%s_state", n);
+        r = add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
+        snprintf(r->note, sizeof r->note, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
-            snprintf(lv, sizeof lv, "brk%d_fails", i);
-            add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
+            snprintf(lv, sizeof lv, "%s_fails", n);
+            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
+            snprintf(r->note, sizeof r->note, "consecutive counted failures while closed");
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
-            snprintf(lv, sizeof lv, "brk%d_window", i);
-            add_rec(e, 4, mask, lv, "breaker.%s.window", b->name);
-            snprintf(lv, sizeof lv, "brk%d_n", i);
-            add_rec(e, 1, b->window, lv, "breaker.%s.n", b->name);
+            snprintf(lv, sizeof lv, "%s_window", n);
+            r = add_rec(e, 4, mask, lv, "breaker.%s.window", b->name);
+            snprintf(r->note, sizeof r->note, "the last %d calls, bit 0 the newest: 1 failed", b->window);
+            snprintf(lv, sizeof lv, "%s_n", n);
+            r = add_rec(e, 1, b->window, lv, "breaker.%s.n", b->name);
+            snprintf(r->note, sizeof r->note, "calls in the window");
         }
-        snprintf(lv, sizeof lv, "brk%d_opened_at", i);
-        add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.opened_at", b->name);
-        snprintf(lv, sizeof lv, "brk%d_admitted", i);
-        add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.admitted", b->name);
-        snprintf(lv, sizeof lv, "brk%d_successes", i);
-        add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.successes", b->name);
+        snprintf(lv, sizeof lv, "%s_opened_at", n);
+        r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.opened_at", b->name);
+        snprintf(r->note, sizeof r->note, "when it last opened (ms)");
+        snprintf(lv, sizeof lv, "%s_admitted", n);
+        r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.admitted", b->name);
+        snprintf(r->note, sizeof r->note, "probes admitted while half-open");
+        snprintf(lv, sizeof lv, "%s_successes", n);
+        r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.successes", b->name);
+        snprintf(r->note, sizeof r->note, "probe successes while half-open");
     }
     for (int i = 0; i < ir->nbudgets; i++) {
-        snprintf(lv, sizeof lv, "bud%d_wstart", i);
+        const char *n = e->bud[i];
+        snprintf(lv, sizeof lv, "%s_wstart", n);
         r = add_rec(e, 4, 0xFFFFFFFFu, lv, "budget.%s.wstart", ir->budgets[i].name);
         r->init = 2;
-        snprintf(lv, sizeof lv, "bud%d_calls", i);
-        add_rec(e, 2, 0xFFFFu, lv, "budget.%s.calls", ir->budgets[i].name);
-        snprintf(lv, sizeof lv, "bud%d_retries", i);
-        add_rec(e, 2, 0xFFFFu, lv, "budget.%s.retries", ir->budgets[i].name);
+        snprintf(r->note, sizeof r->note, "budget %.60s: start of its window (ms)", ir->budgets[i].name);
+        snprintf(lv, sizeof lv, "%s_calls", n);
+        r = add_rec(e, 2, 0xFFFFu, lv, "budget.%s.calls", ir->budgets[i].name);
+        snprintf(r->note, sizeof r->note, "outcomes counted in the window");
+        snprintf(lv, sizeof lv, "%s_retries", n);
+        r = add_rec(e, 2, 0xFFFFu, lv, "budget.%s.retries", ir->budgets[i].name);
+        snprintf(r->note, sizeof r->note, "retries granted in the window");
     }
     if (e->any_fallback) {
         for (int k = 0; k < 2; k++) {
             for (int i = 0; i < ir->nalts; i++) {
                 snprintf(lv, sizeof lv, "alt_%s[%d]", k ? "failed" : "ok", i);
                 r = add_rec(e, 2, 0xFFFFu, lv, "alt.%s.%s", ir->alts[i].name, k ? "failed" : "ok");
-                if (i == 0)
+                if (i == 0) {
                     snprintf(r->decl, sizeof r->decl, "alt_%s[%d]", k ? "failed" : "ok", ir->nalts);
-                else
+                    snprintf(r->note, sizeof r->note, "per P_ALT_*: times a fallback to it %s",
+                             k ? "failed" : "succeeded");
+                } else {
                     r->decl[0] = '\0';
+                }
             }
         }
     }
@@ -119,17 +195,19 @@ static void plan_state(em *e)
             for (int i = 0; i < ir->nhandlers; i++) {
                 snprintf(lv, sizeof lv, "hnd_%s[%d]", k ? "failed" : "ok", i);
                 r = add_rec(e, 2, 0xFFFFu, lv, "handler.%s.%s", ir->handlers[i].name, k ? "failed" : "ok");
-                if (i == 0)
+                if (i == 0) {
                     snprintf(r->decl, sizeof r->decl, "hnd_%s[%d]", k ? "failed" : "ok", ir->nhandlers);
-                else
+                    snprintf(r->note, sizeof r->note, "per P_HANDLER_*: times it %s", k ? "failed" : "succeeded");
+                } else {
                     r->decl[0] = '\0';
+                }
             }
         }
     }
     for (int l = 0; l < RC_SEV_COUNT; l++) {
         if (!e->unres[l]) continue;
-        snprintf(lv, sizeof lv, "unres%d", l);
-        add_rec(e, 2, 0xFFFFu, lv, "unresolved.%s", sev_name(l));
+        r = add_rec(e, 2, 0xFFFFu, e->unres_name[l], "unresolved.%s", sev_name(l));
+        snprintf(r->note, sizeof r->note, "%s escalations since the last success", sev_name(l));
     }
     for (int i = 0; i < ir->nparams; i++) {
         snprintf(lv, sizeof lv, "prm%d", i);
@@ -137,33 +215,51 @@ static void plan_state(em *e)
         r->min = (uint32_t)ir->params[i].lo;
         r->def = (uint32_t)ir->params[i].def;
         r->init = 3;
+        snprintf(r->note, sizeof r->note, "parameter %.80s (P_set_params)", ir->params[i].name);
     }
-    if (ir->age_incidents) add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
+    if (ir->age_incidents) {
+        r = add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
+        snprintf(r->note, sizeof r->note, "incidents since learned counts were last halved");
+    }
     if (ir->age_ms) {
         r = add_rec(e, 4, 0xFFFFFFFFu, "aged_at", "ageing.at");
+        snprintf(r->note, sizeof r->note, "when learned counts were last halved (ms)");
         r->init = 2;
     }
     /* the incident: keyed with the policy hash, so only the identical policy restores it */
     uint32_t h = ir->hash;
-    add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
-    add_rec(e, 4, 0xFFFFFFFFu, "start", "incident.%08" PRIx32 ".start", h);
-    add_rec(e, 2, 0xFFFFu, "attempt", "incident.%08" PRIx32 ".attempt", h);
-    add_rec(e, 2, (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0), "error",
-            "incident.%08" PRIx32 ".error", h);
-    if (e->any_run)
-        add_rec(e, 1, (uint32_t)ir->nblocks, "pending", "incident.%08" PRIx32 ".pending", h);
-    if (e->any_fallback)
-        add_rec(e, 2, (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
-    if (e->any_runlist)
-        add_rec(e, 2, (uint32_t)ir->nhandlers, "last_handler", "incident.%08" PRIx32 ".last_handler", h);
+    r = add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
+    snprintf(r->note, sizeof r->note, "1 while an incident is open");
+    r = add_rec(e, 4, 0xFFFFFFFFu, "start", "incident.%08" PRIx32 ".start", h);
+    snprintf(r->note, sizeof r->note, "when the incident began (ms)");
+    r = add_rec(e, 2, 0xFFFFu, "attempt", "incident.%08" PRIx32 ".attempt", h);
+    snprintf(r->note, sizeof r->note, "failures in this incident");
+    r = add_rec(e, 2, (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0), "error",
+                "incident.%08" PRIx32 ".error", h);
+    snprintf(r->note, sizeof r->note, "the last failure's P_ERR_*");
+    if (e->any_run) {
+        r = add_rec(e, 1, (uint32_t)ir->nblocks, "pending", "incident.%08" PRIx32 ".pending", h);
+        snprintf(r->note, sizeof r->note, "1 + the block waiting for P_handler_done, 0: none");
+    }
+    if (e->any_fallback) {
+        r = add_rec(e, 2, (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
+        snprintf(r->note, sizeof r->note, "1 + the last fallback's P_ALT_*, 0: none");
+    }
+    if (e->any_runlist) {
+        r = add_rec(e, 2, (uint32_t)ir->nhandlers, "last_handler", "incident.%08" PRIx32 ".last_handler", h);
+        snprintf(r->note, sizeof r->note, "1 + the last listed handler run, 0: none");
+    }
     for (int b = 0; b < ir->nblocks; b++) {
-        snprintf(lv, sizeof lv, "blk%d_pos", b);
-        add_rec(e, 1, (uint32_t)ir->blocks[b].nsteps, lv, "block.%08" PRIx32 ".%d.pos", h, b);
-        snprintf(lv, sizeof lv, "blk%d_sub", b);
-        add_rec(e, 2, 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
+        snprintf(lv, sizeof lv, "%s_pos", e->blk[b]);
+        r = add_rec(e, 1, (uint32_t)ir->blocks[b].nsteps, lv, "block.%08" PRIx32 ".%d.pos", h, b);
+        snprintf(r->note, sizeof r->note, "block of line %d: its current step", ir->blocks[b].loc.line);
+        snprintf(lv, sizeof lv, "%s_sub", e->blk[b]);
+        r = add_rec(e, 2, 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
+        snprintf(r->note, sizeof r->note, "retries made, or alternatives tried (bits), in the current step");
         if (e->blk_prev[b]) {
-            snprintf(lv, sizeof lv, "blk%d_prev", b);
-            add_rec(e, 4, 0xFFFFFFFFu, lv, "block.%08" PRIx32 ".%d.prev", h, b);
+            snprintf(lv, sizeof lv, "%s_prev", e->blk[b]);
+            r = add_rec(e, 4, 0xFFFFFFFFu, lv, "block.%08" PRIx32 ".%d.prev", h, b);
+            snprintf(r->note, sizeof r->note, "the last retry delay (decorrelated jitter)");
         }
     }
     for (int i = 0; i < e->nrecs; i++) {
@@ -289,14 +385,25 @@ static void emit_source(em *e, const char *header_name)
 
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, char *why, size_t n)
 {
+    rc_emit_opts opt = { header_name, false };
+    return rc_emit_c_opts(ir, &opt, h, c, why, n);
+}
+
+bool rc_emit_c_opts(const rc_ir *ir, const rc_emit_opts *opt, FILE *h, FILE *c, char *why, size_t n)
+{
+    const char *header_name = opt->header_name;
     em e;
     memset(&e, 0, sizeof e);
     e.ir = ir;
     e.P = ir->name;
+    snprintf(e.src_buf, sizeof e.src_buf, "%.70s.recov", ir->name);
+    e.src = ir->source ? ir->source : e.src_buf;
     e.h = h;
     e.c = c;
     rc_cout_init(&e.oh, h);
     rc_cout_init(&e.oc, c);
+    snprintf(e.self, sizeof e.self, "%s.c", ir->name);
+    if (opt->line_directives) rc_cout_line_directives(&e.oc, e.self);
     bool ok = analyse(&e);
     if (ok) {
         e.foldv[0] = malloc((size_t)ir->nexprs + 1);
@@ -329,6 +436,12 @@ bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, c
     free(e.foldv[1]);
     free(e.woff);
     free(e.scan);
+    for (int i = 0; e.brk && i < ir->nbreakers; i++) free(e.brk[i]);
+    for (int i = 0; e.bud && i < ir->nbudgets; i++) free(e.bud[i]);
+    for (int i = 0; e.blk && i < ir->nblocks; i++) free(e.blk[i]);
+    free(e.brk);
+    free(e.bud);
+    free(e.blk);
     free(e.blk_prev);
     free(e.blk_run);
     return ok;

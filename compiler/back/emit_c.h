@@ -24,6 +24,15 @@ bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c);
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c,
                    char *why, size_t n);
 
+/* Options of rc_emit_c_opts. */
+typedef struct rc_emit_opts {
+    const char *header_name;    /* what P.c #includes, e.g. "agent_call.h" */
+    bool line_directives;       /* #line to the policy's lines (spec/generated-api.md) */
+} rc_emit_opts;
+
+/* rc_emit_c_why with options. */
+bool rc_emit_c_opts(const rc_ir *ir, const rc_emit_opts *opt, FILE *h, FILE *c, char *why, size_t n);
+
 /* FNV-1a 32 of a string: checkpoint tags and the policy-name hash (exposed
  * for tests and tools that read checkpoints). */
 uint32_t rc_emit_fnv1a(const char *s);

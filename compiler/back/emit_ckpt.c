@@ -173,30 +173,37 @@ void rc_em_checkpoint(em *e)
     uint32_t *v = calloc((size_t)n + 1, sizeof *v);
     if (!v) exit(3);
 
-    rc_cout_line(o, "/* Checkpoint records, in P_save order:");
-    for (int i = 0; i < n; i++)
-        rc_cout_line(o, " *   0x%08" PRIX32 " %s", rc_emit_fnv1a(e->recs[i].key), e->recs[i].key);
-    rc_cout_line(o, " */");
-    for (int i = 0; i < n; i++) v[i] = rc_emit_fnv1a(e->recs[i].key);
+    const char **lab = calloc((size_t)n + 1, sizeof *lab);
+    if (!lab) exit(3);
+    rc_cout_line(o, "/* Checkpoint records, in P_save order: the tag is the FNV-1a of the key,");
+    rc_cout_line(o, " * then the length, the largest valid value and the member of each. */");
+    for (int i = 0; i < n; i++) {
+        v[i] = rc_emit_fnv1a(e->recs[i].key);
+        lab[i] = e->recs[i].key;
+    }
     snprintf(nm, sizeof nm, "%s__ck_tag", P);
-    rc_em_u32_array(o, "uint32_t", nm, v, n, true);
-    for (int i = 0; i < n; i++) v[i] = (uint32_t)e->recs[i].size;
+    rc_em_rows(o, "uint32_t", nm, v, n, true, lab);
+    for (int i = 0; i < n; i++) {
+        v[i] = (uint32_t)e->recs[i].size;
+        lab[i] = e->recs[i].lval;
+    }
     snprintf(nm, sizeof nm, "%s__ck_len", P);
-    rc_em_u32_array(o, "uint8_t", nm, v, n, false);
+    rc_em_rows(o, "uint8_t", nm, v, n, false, lab);
     uint32_t mx = 0;
     for (int i = 0; i < n; i++) { v[i] = e->recs[i].max; if (v[i] > mx) mx = v[i]; }
     snprintf(nm, sizeof nm, "%s__ck_max", P);
-    rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+    rc_em_rows(o, rc_em_utype(mx), nm, v, n, false, lab);
     if (e->ir->nparams) {   /* parameters have a lower bound too */
         mx = 0;
         for (int i = 0; i < n; i++) { v[i] = e->recs[i].min; if (v[i] > mx) mx = v[i]; }
         snprintf(nm, sizeof nm, "%s__ck_min", P);
-        rc_em_u32_array(o, rc_em_utype(mx), nm, v, n, false);
+        rc_em_rows(o, rc_em_utype(mx), nm, v, n, false, lab);
     }
+    free(lab);
     rc_cout_open(o, "static const %s %s__ck_off[%d] = {", rc_em_utype((uint64_t)rc_em_state_size(e)), P, n);
     for (int i = 0; i < n; i++) {
         /* array elements by their designator (`alt_ok[1]`); element 0 as the array */
-        char base[48];
+        char base[sizeof e->recs[i].lval];
         const char *br = strchr(e->recs[i].lval, '[');
         snprintf(base, sizeof base, "%.*s", br ? (int)(br - e->recs[i].lval) : (int)strlen(e->recs[i].lval),
                  e->recs[i].lval);

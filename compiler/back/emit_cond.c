@@ -241,7 +241,12 @@ void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *tabl
 {
     int n = e->ir->nerrors, k = rc_em_set_count(set, n);
     if (k == 1) {
-        for (int i = 0; i < n; i++) if (set[i]) rc_cout_put(o, "e == %du", i);
+        for (int i = 0; i < n; i++)
+            if (set[i]) {
+                /* the cast: e is unsigned, an enumerator is an int (MISRA 10.4) */
+                rc_cout_put(o, "e == (unsigned)");
+                rc_em_put_const(o, e->P, "ERR", e->ir->errors[i].name);
+            }
     } else if (n <= 32) {
         uint32_t m = 0;
         for (int i = 0; i < n; i++) if (set[i]) m |= (uint32_t)1u << i;
@@ -258,10 +263,6 @@ void rc_em_errset_table(em *e, const bool *set, const char *table)
     if (n <= 32 || k <= 1 || k == n) return;
     rc_cout *o = &e->oc;
     rc_cout_open(o, "static const uint8_t %s[%d] = {", table, n);
-    for (int i = 0; i < n; i++) {
-        if (i % 32 == 0) rc_cout_begin(o, "%du,", set[i] ? 1 : 0);
-        else rc_cout_put(o, " %du,", set[i] ? 1 : 0);
-        if (i % 32 == 31 || i == n - 1) rc_cout_endl(o);
-    }
+    for (int i = 0; i < n; i++) rc_cout_line(o, "%du, /* %s */", set[i] ? 1 : 0, e->ir->errors[i].name);
     rc_cout_close(o, "};");
 }

@@ -140,10 +140,20 @@ void rc_em_header(em *e, const char *header_name)
     rc_cout_comment(o, "The whole state (%d bytes); treat as opaque, save with %s_save.", rc_em_state_size(e), P);
     rc_cout_open(o, "struct %s_state {", P);
     static const char *const ty[5] = { "", "uint8_t", "uint16_t", "", "uint32_t" };
+    int width = 0;
+    for (int i = 0; i < e->nrecs; i++) {
+        int w = (int)(strlen(ty[e->recs[i].size]) + strlen(e->recs[i].decl)) + 2;
+        if (e->recs[i].decl[0] && w > width) width = w;
+    }
     for (int sz = 4; sz >= 1; sz /= 2)
         for (int i = 0; i < e->nrecs; i++)
-            if (e->recs[i].size == sz && e->recs[i].decl[0])
-                rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+            if (e->recs[i].size == sz && e->recs[i].decl[0]) {
+                int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;
+                if (e->recs[i].note[0])
+                    rc_cout_line(o, "%s %s;%*s /* %s */", ty[sz], e->recs[i].decl, width - w, "", e->recs[i].note);
+                else
+                    rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+            }
     rc_cout_close(o, "};");
     rc_cout_line(o, "typedef struct %s_state %s_state;", P, P);
     rc_cout_blank(o);

@@ -18,11 +18,19 @@
 #define EM_CK_HEADER 20u
 #define EM_CK_FORMAT 1u
 
+/* The name budget of state members (spec/generated-api.md): at most
+ * EM_NAME_MAX characters.  A member is named after what it holds:
+ * breaker_NAME_state, budget_NAME_calls, on_ERROR_pos (a block's step),
+ * unresolved_LEVEL; NAME is cut to fit, and a cut or repeated name gets the
+ * item's number appended. */
+#define EM_NAME_MAX 40
+
 /* One saved state item = one state member (array elements count singly). */
 typedef struct em_rec {
     char key[320];      /* stable key string; the tag is its FNV-1a */
-    char lval[48];      /* member as written after `s->` */
-    char decl[48];      /* struct declarator, "" for array elements after the first */
+    char lval[EM_NAME_MAX + 8];  /* member as written after `s->` */
+    char decl[EM_NAME_MAX + 8];  /* struct declarator, "" for array elements after the first */
+    char note[120];     /* what it holds, for the comment in P.h */
     int size;           /* 1, 2, 4 bytes */
     int count;          /* array length for decl */
     uint32_t max;       /* largest valid value (validation in P_load) */
@@ -41,12 +49,19 @@ typedef struct em {
     int *woff;          /* [ntexts] first mask word of each text field */
     const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
+    char **brk;         /* [nbreakers] member prefix "breaker_NAME" */
+    char **bud;         /* [nbudgets] member prefix "budget_NAME" */
+    char **blk;         /* [nblocks] member prefix and function name "on_ERROR" */
+    const char *unres_name[RC_SEV_COUNT]; /* "unresolved_low" ... */
     bool *blk_prev;     /* [nblocks] block keeps `prev` (decorrelated retry) */
     bool *blk_run;      /* [nblocks] block has a RUN step */
     signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
     bool any_run, any_esc, any_unres, any_fallback;
     bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
     bool unres[RC_SEV_COUNT];
+    const char *src;    /* the policy file's base name in comments and #line */
+    char src_buf[80];   /* "<P>.recov" when the IR does not know the file */
+    char self[600];     /* "<P>.c", the name #line gives the generated file */
     const char *cls_t;  /* type of the class table */
     uint32_t cls_max;
     char why[400];
@@ -58,6 +73,10 @@ typedef struct em {
 const char *rc_em_utype(uint64_t max);
 /* s upper-cased (ASCII). */
 void rc_em_put_upper(rc_cout *o, const char *s);
+/* The header's constant for a name: P_PFX_NAME (pfx "ERR", "MODE"...). */
+void rc_em_put_const(rc_cout *o, const char *P, const char *pfx, const char *name);
+/* RECOV_SEV_LOW ... for a severity level. */
+const char *rc_em_sev_const(int level);
 /* s as a C string literal. */
 void rc_em_put_cstr(rc_cout *o, const char *s);
 /* The names of v[0..n) (free the array, not the names). */
@@ -68,6 +87,20 @@ const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, c
 /* The P_params functions (P_params_default, P_set_params, P_get_params). */
 void rc_em_params(em *e);
 
+/* "e1, e2, e3" (the names of the errors in set, shortened to "e1, e2 and
+ * 5 more" past n bytes); "every error" when the set is full. */
+void rc_em_error_list(const em *e, const bool *set, char *buf, size_t n);
+/* What block b handles: "on e1, e2" or "on every error", and " when ..."
+ * when a `when` condition narrows it. */
+void rc_em_block_what(const em *e, int b, char *buf, size_t n);
+/* What step st does: "retry agent_backoff", "fallback a, b", "abort". */
+void rc_em_step_what(const em *e, const rc_ir_step *st, char *buf, size_t n);
+/* A comment naming the policy line: / * agent_call.recov:61 what * / */
+void rc_em_src_comment(em *e, rc_loc loc, const char *what);
+/* The lines written next come from policy line loc.line (#line with
+ * --line-directives); rc_em_origin_end: they are P.c's own again. */
+void rc_em_origin(em *e, rc_loc loc);
+void rc_em_origin_end(em *e);
 /* sizeof(P_state) and the checkpoint payload length. */
 int rc_em_state_size(const em *e);
 int rc_em_ck_payload(const em *e);
@@ -80,6 +113,9 @@ void rc_em_header(em *e, const char *header_name);
 
 /* `static const type name[n] = { ... };`, 12 values a line. */
 void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex);
+/* The same, one value a row with a comment naming what it is for. */
+void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex,
+                const char *const *labels);
 /* The scanner tables of text field t; sets e->scan[t]. */
 void rc_em_dfa(em *e, int t);
 /* The severity, class, scale, escalation, alternative and breaker tables. */

@@ -244,16 +244,35 @@ static void emit_late_scans(em *e, const bool *scanned, const bool *late)
         if (late[t] && !scanned[t]) emit_scan(e, t);
 }
 
+/* `return P_ERR_NAME;` */
+static void emit_return_error(em *e, int err)
+{
+    rc_cout_begin(&e->oc, "return ");
+    rc_em_put_const(&e->oc, e->P, "ERR", e->ir->errors[err].name);
+    rc_cout_end(&e->oc, ";");
+}
+
+/* / * agent_call.recov:40 => rate_limit_exceeded * / before rule r's test */
+static void emit_rule_comment(em *e, int r)
+{
+    char what[120];
+    snprintf(what, sizeof what, "=> %s", e->ir->errors[e->ir->rules[r].error].name);
+    rc_em_src_comment(e, e->ir->rules[r].loc, what);
+}
+
 /* `if (x) { late scans; return rule r's error; }` */
 static void emit_test(em *e, int x, int r, const bool *scanned, const bool *late)
 {
     rc_cout *o = &e->oc;
+    emit_rule_comment(e, r);
+    rc_em_origin(e, e->ir->rules[r].loc);
     rc_cout_begin(o, "if (");
     rc_em_put_expr(e, o, x, CTX_CLASSIFY);
     rc_cout_end_open(o, ") {");
     emit_late_scans(e, scanned, late);
-    rc_cout_line(o, "return %du;", e->ir->rules[r].error);
+    emit_return_error(e, e->ir->rules[r].error);
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
 }
 
 /* The mask word that test x reads when it is exactly one pattern bit, else -1. */
@@ -322,7 +341,10 @@ static void emit_classify(em *e)
         int r = it[i][0];
         if (it[i][1] < 0) {
             emit_late_scans(e, scanned, late);
-            rc_cout_line(o, "return %du;", ir->rules[r].error);
+            emit_rule_comment(e, r);
+            rc_em_origin(e, ir->rules[r].loc);
+            emit_return_error(e, ir->rules[r].error);
+            rc_em_origin_end(e);
             break;
         }
         /* lazy scanning: a text field's DFA runs just before the first rule
@@ -351,7 +373,7 @@ static void emit_classify(em *e)
     free(dj);
     if (!done) {
         emit_late_scans(e, scanned, late);
-        rc_cout_line(o, "return %du;", ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
+        emit_return_error(e, ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0);
     }
     free(scanned);
     free(need);
@@ -369,6 +391,19 @@ static void emit_classify(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
+
+/* The runtime's names of the IR's backoff and jitter kinds (same values). */
+static const char *const backoff_name[] = {
+    "RECOV_BACKOFF_CONSTANT", "RECOV_BACKOFF_LINEAR", "RECOV_BACKOFF_EXPONENTIAL" };
+static const char *const jitter_name[] = {
+    "RECOV_JITTER_NONE", "RECOV_JITTER_PERCENT", "RECOV_JITTER_FULL", "RECOV_JITTER_EQUAL",
+    "RECOV_JITTER_DECORRELATED" };
+_Static_assert(RC_BACKOFF_CONSTANT == RECOV_BACKOFF_CONSTANT && RC_BACKOFF_LINEAR == RECOV_BACKOFF_LINEAR
+               && RC_BACKOFF_EXPONENTIAL == RECOV_BACKOFF_EXPONENTIAL, "backoff kinds");
+_Static_assert(RC_JITTER_NONE == RECOV_JITTER_NONE && RC_JITTER_PERCENT == RECOV_JITTER_PERCENT
+               && RC_JITTER_FULL == RECOV_JITTER_FULL && RC_JITTER_EQUAL == RECOV_JITTER_EQUAL
+               && RC_JITTER_DECORRELATED == RECOV_JITTER_DECORRELATED, "jitter kinds");
+_Static_assert(RC_SEV_LOW == RECOV_SEV_LOW && RC_SEV_CRITICAL == RECOV_SEV_CRITICAL, "severities");
 
 /* Retry delay of strategy r ("Retry delay for retry n"). */
 static void emit_delay(em *e, int r)
@@ -388,7 +423,7 @@ static void emit_delay(em *e, int r)
     rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
     rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
     rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
-    rc_cout_line(o, "uint32_t d = recov_backoff(%du, %s, %s, n);", (int)rt->backoff, nb, nf);
+    rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
     rc_cout_line(o, "(void)s;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
@@ -396,9 +431,11 @@ static void emit_delay(em *e, int r)
     if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, (prev != 0u) ? prev : %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, (prev != 0u) ? prev : %s);",
+                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
         else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %du, %du, d, %s, %s);", (int)rt->jitter, rt->jitter_pct, nb, nb);
+            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, %s);",
+                         jitter_name[rt->jitter], rt->jitter_pct, nb, nb);
     }
     if (rt->max_ms != UINT32_MAX) {
         rc_cout_open(o, "if (d > %s) {", nm);
@@ -443,13 +480,13 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
-        rc_cout_open(o, "if ((uint32_t)(now - s->bud%d_wstart) >= %s) {", i,
+        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
                      rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
-        rc_cout_line(o, "s->bud%d_wstart = now;", i);
-        rc_cout_line(o, "s->bud%d_calls = 0u;", i);
-        rc_cout_line(o, "s->bud%d_retries = 0u;", i);
+        rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
+        rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
+        rc_cout_line(o, "s->%s_retries = 0u;", e->bud[i]);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->bud%d_calls = %s__inc16(s->bud%d_calls);", i, P, i);
+        rc_cout_line(o, "s->%s_calls = %s__inc16(s->%s_calls);", e->bud[i], P, e->bud[i]);
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -464,7 +501,7 @@ static void emit_budget_funcs(em *e)
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nr[32], nmin[32];
-        rc_cout_line(o, "lim = (uint32_t)s->bud%d_calls * %s / 100u;", i,
+        rc_cout_line(o, "lim = (uint32_t)s->%s_calls * %s / 100u;", e->bud[i],
                      rc_em_num(e, RC_SLOT_RATIO, i, 0, ir->budgets[i].ratio_pct, nr, sizeof nr));
         rc_em_num(e, RC_SLOT_MIN_RETRIES, i, 0, ir->budgets[i].min_retries, nmin, sizeof nmin);
         if (ir->budgets[i].min_retries || rc_ir_param_at(ir, RC_SLOT_MIN_RETRIES, i, 0) >= 0) {
@@ -472,7 +509,7 @@ static void emit_budget_funcs(em *e)
             rc_cout_line(o, "lim = %s;", nmin);
             rc_cout_close(o, "}");
         }
-        rc_cout_open(o, "if (s->bud%d_retries >= lim) {", i);
+        rc_cout_open(o, "if (s->%s_retries >= lim) {", e->bud[i]);
         rc_cout_line(o, "return 0;");
         rc_cout_close(o, "}");
     }
@@ -482,21 +519,25 @@ static void emit_budget_funcs(em *e)
 }
 
 /* A breaker's failure count back to zero (on opening and on closing). */
-static void emit_breaker_clear(rc_cout *o, const rc_ir_breaker *b, int i)
+static void emit_breaker_clear(em *e, int i)
 {
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
-        rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+        rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
     } else {
-        rc_cout_line(o, "s->brk%d_window = 0u;", i);
-        rc_cout_line(o, "s->brk%d_n = 0u;", i);
+        rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
     }
 }
 
 /* A rate breaker's window has seen one more call. */
-static void emit_window_count(rc_cout *o, const rc_ir_breaker *b, int i)
+static void emit_window_count(em *e, int i)
 {
-    rc_cout_open(o, "if (s->brk%d_n < %du) {", i, b->window);
-    rc_cout_line(o, "s->brk%d_n = (uint8_t)(s->brk%d_n + 1u);", i, i);
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout_open(o, "if (s->%s_n < %du) {", e->brk[i], b->window);
+    rc_cout_line(o, "s->%s_n = (uint8_t)(s->%s_n + 1u);", e->brk[i], e->brk[i]);
     rc_cout_close(o, "}");
 }
 
@@ -504,17 +545,25 @@ static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->nbreakers > 0) {
+        rc_cout_comment(o, "the values of s->breaker_*_state");
+        rc_cout_line(o, "#define %s__CLOSED 0u", P);
+        rc_cout_line(o, "#define %s__OPEN 1u", P);
+        rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
+        rc_cout_blank(o);
+    }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__open%d(%s_state *s, uint32_t now)", e->P, i, e->P);
+        rc_cout_line(o, "static void %s__%s_open(%s_state *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 1u;", i);
-        rc_cout_line(o, "s->brk%d_opened_at = now;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
+        rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
+        emit_breaker_clear(e, i);
+        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -535,13 +584,13 @@ static void emit_escalate(em *e)
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
         if (!e->unres[l]) continue;
-        if (first) rc_cout_open(o, "if (lv == %du) {", l);
-        else rc_cout_reopen(o, "} else if (lv == %du) {", l);
+        if (first) rc_cout_open(o, "if (lv == %s) {", rc_em_sev_const(l));
+        else rc_cout_reopen(o, "} else if (lv == %s) {", rc_em_sev_const(l));
         first = false;
-        rc_cout_line(o, "s->unres%d = %s__inc16(s->unres%d);", l, P, l);
-        rc_cout_open(o, "if (s->unres%d >= %du) {", l, ir->escalation.unresolved_after[l]);
-        rc_cout_line(o, "s->unres%d = 0u;", l);
-        rc_cout_line(o, "lv = %du;", (int)ir->escalation.unresolved_to[l]);
+        rc_cout_line(o, "s->%s = %s__inc16(s->%s);", e->unres_name[l], P, e->unres_name[l]);
+        rc_cout_open(o, "if (s->%s >= %du) {", e->unres_name[l], ir->escalation.unresolved_after[l]);
+        rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
+        rc_cout_line(o, "lv = %s;", rc_em_sev_const((int)ir->escalation.unresolved_to[l]));
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
@@ -570,11 +619,13 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
         rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_line(o, "return %s__dec(s, RECOV_DEGRADE, %du, 0u);", P, st->id);
+        rc_cout_begin(o, "return %s__dec(s, RECOV_DEGRADE, ", P);
+        rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
+        rc_cout_end(o, ", 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %du);", P, st->level);
+        rc_cout_line(o, "return %s__escalate(s, %s);", P, rc_em_sev_const(st->level));
     } else {
         rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
     }
@@ -597,8 +648,8 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     int c = run ? step_cond(e, st->when) : 1;
     bool cont = run && st->next != RC_NEXT_RETRY;
     if (c == 0) {   /* the condition never holds: the step is always passed over */
-        rc_cout_line(o, "s->blk%d_pos = %du; /* passed over */", bi, i + 1);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+        rc_cout_line(o, "s->%s_pos = %du; /* passed over */", e->blk[bi], i + 1);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
         rc_cout_line(o, "break;");
         return;
     }
@@ -610,24 +661,25 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
             rc_cout_raw(o, ")");
         }
         if (c < 0 && cont) rc_cout_raw(o, " || ");
-        if (cont) rc_cout_put(o, "(s->blk%d_sub != 0u)", bi);
+        if (cont) rc_cout_put(o, "(s->%s_sub != 0u)", e->blk[bi]);
         rc_cout_end_open(o, ") { /* passed over%s */", cont ? ", or it has run" : "");
-        rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+        rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
         rc_cout_line(o, "break;");
         rc_cout_close(o, "}");
     }
     if (cont) {
-        rc_cout_line(o, "s->blk%d_sub = 1u; /* then next: pos stays for P_handler_done */", bi);
+        rc_cout_line(o, "s->%s_sub = 1u; /* then next: pos stays for P_handler_done */", e->blk[bi]);
     } else {
-        rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+        rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
     }
     if (run) rc_cout_line(o, "s->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_line(o, "return %s__dec(s, %s, %du, %s);", e->P,
-                 st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST", st->id,
-                 rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
+    rc_cout_begin(o, "return %s__dec(s, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
+    else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
+    rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -649,8 +701,11 @@ static void emit_block(em *e, int bi)
         for (int a = 0; k == RC_IR_RUN && st->whens && a < st->nalts; a++)
             if (step_cond(e, st->whens[a]) < 0) need_e = true;
     }
-    rc_cout_line(o, "/* on-block %d */", bi);
-    rc_cout_line(o, "static recov_decision %s__blk%d(%s_state *s, const %s_fault *f, uint32_t el)", P, bi, P, P);
+    char what[240];
+    rc_em_block_what(e, bi, what, sizeof what);
+    rc_em_src_comment(e, b->loc, what);
+    rc_em_origin(e, b->loc);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_state *s, const %s_fault *f, uint32_t el)", P, e->blk[bi], P, P);
     rc_cout_open(o, "{");
     if (need_e) rc_cout_line(o, "const unsigned e = s->error; /* what handler conditions read */");
     if (!need_f) rc_cout_line(o, "(void)f;");
@@ -672,8 +727,13 @@ static void emit_block(em *e, int bi)
     if (b->nsteps == 1 && last_ends) {
         /* one step that ends the incident: no position to track (and no
          * one-clause switch, MISRA 16.6) */
+        rc_em_step_what(e, &b->steps[0], what, sizeof what);
+        rc_em_src_comment(e, b->steps[0].loc, what);
+        rc_em_origin(e, b->steps[0].loc);
         emit_final_step(e, &b->steps[0]);
+        rc_em_origin(e, b->loc);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
         rc_cout_blank(o);
         return;
     }
@@ -682,42 +742,44 @@ static void emit_block(em *e, int bi)
         char ndl[32];
         rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline: the terminal step */",
-                         ndl, bi, first_end);
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, b->terminal);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline: the terminal step */",
+                         ndl, e->blk[bi], first_end);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %s) && (s->blk%d_pos < %du)) { /* deadline, no terminal step */",
-                         ndl, bi, first_end);
+            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline, no terminal step */",
+                         ndl, e->blk[bi], first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->blk%d_pos) {", bi);
+    rc_cout_open(o, "switch (s->%s_pos) {", e->blk[bi]);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
         if (last_ends && i == b->nsteps - 1) rc_cout_label(o, "default:");
+        rc_em_step_what(e, st, what, sizeof what);
+        rc_em_src_comment(e, st->loc, what);
+        rc_em_origin(e, st->loc);
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
-            rc_cout_comment(o, "retry %s", rt->name);
             char na[32];
-            rc_cout_begin(o, "if ((s->blk%d_sub < %s)", bi,
+            rc_cout_begin(o, "if ((s->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
-            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->brk%d_state != 1u)", k);
+            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
             bool lim = rt->timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0;
             if (lim) rc_cout_line(o, "recov_decision r;");
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub + 1u);", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub + 1u);", e->blk[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
-                rc_cout_line(o, "s->bud%d_retries = %s__inc16(s->bud%d_retries);", k, P, k);
+                rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub, s->blk%d_prev);", P, st->retry, bi, bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub, s->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->blk%d_sub);", P, st->retry, bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = d;", bi);
+                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub);", P, st->retry, e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = d;", e->blk[bi]);
             if (lim) {
                 char nl[32];
                 rc_cout_line(o, "r = %s__dec(s, RECOV_RETRY, 0u, d);", P);
@@ -728,9 +790,9 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
             }
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->blk%d_prev = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -745,13 +807,13 @@ static void emit_block(em *e, int bi)
             bool run = st->kind == RC_IR_RUN;
             const char *learned = run ? "hnd" : "alt";
             char tried[48];
-            snprintf(tried, sizeof tried, "s->blk%d_sub", bi);
+            snprintf(tried, sizeof tried, "s->%s_sub", e->blk[bi]);
             bool conds = false;   /* handler conditions that do not fold to true */
             for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
             rc_cout_open(o, "{");
             if (conds) {
                 /* a handler whose condition does not hold counts as tried for this pick */
-                rc_cout_line(o, "uint16_t skip = s->blk%d_sub;", bi);
+                rc_cout_line(o, "uint16_t skip = s->%s_sub;", e->blk[bi]);
                 for (int a = 0; a < n; a++) {
                     int c = step_cond(e, st->whens[a]);
                     if (c == 1) continue;
@@ -781,7 +843,7 @@ static void emit_block(em *e, int bi)
                 rc_cout_close(o, "}");
             }
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->blk%d_sub = (uint16_t)(s->blk%d_sub | (1u << best));", bi, bi);
+            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub | (1u << best));", e->blk[bi], e->blk[bi]);
             rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
             if (run) {
                 rc_cout_line(o, "s->pending = %du;", bi + 1);
@@ -793,8 +855,8 @@ static void emit_block(em *e, int bi)
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->blk%d_pos = %du;", bi, i + 1);
-            rc_cout_line(o, "s->blk%d_sub = 0u;", bi);
+            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -808,6 +870,7 @@ static void emit_block(em *e, int bi)
             break;
         }
     }
+    rc_em_origin(e, b->loc);
     if (!last_ends) {
         rc_cout_label(o, "default: /* ran off the end */");
         emit_end_abort(e);
@@ -815,6 +878,7 @@ static void emit_block(em *e, int bi)
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
+    rc_em_origin_end(e);
     rc_cout_blank(o);
 }
 
@@ -829,11 +893,11 @@ static void emit_run(em *e)
     rc_cout_open(o, "{");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__blk%d(s, f, el);", P, b);
+        rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
     if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__blk%d(s, f, el);", P, ir->nblocks - 1);
+    rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -868,8 +932,13 @@ static void emit_select(em *e)
         int w = bl->when >= 0 ? rc_em_fold(e, bl->when, CTX_WHEN) : 1;
         if (k == 0 || w == 0) continue;
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
+        char what[240];
+        rc_em_block_what(e, b, what, sizeof what);
+        rc_em_src_comment(e, bl->loc, what);
+        rc_em_origin(e, bl->loc);
         if (k == ir->nerrors && w == 1) {
             rc_cout_line(o, "return %du;", b);
+            rc_em_origin_end(e);
             rc_cout_close(o, "}");
             rc_cout_blank(o);
             return;
@@ -889,6 +958,7 @@ static void emit_select(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return %du;", b);
         rc_cout_close(o, "}");
+        rc_em_origin_end(e);
     }
     rc_cout_line(o, "return %du;", ir->nblocks);
     rc_cout_close(o, "}");
@@ -904,53 +974,55 @@ static void emit_breaker_fail(em *e, int i)
     char tab[96];
     if (k == 0) return;
     snprintf(tab, sizeof tab, "%s__k%d_cnt", P, i);
-    rc_cout_line(o, "/* breaker %s */", b->name);
+    char errs[200];
+    rc_em_error_list(e, b->counts, errs, sizeof errs);
+    rc_cout_comment(o, "breaker %s counts %s", b->name, errs);
     if (k < e->ir->nerrors) {
         /* an outcome the breaker does not count gives its half-open probe back */
         rc_cout_begin(o, "if (!(");
         rc_em_put_errset(e, o, b->counts, tab);
         rc_cout_end_open(o, ")) {");
-        rc_cout_open(o, "if ((s->brk%d_state == 2u) && (s->brk%d_admitted > 0u)) {", i, i);
-        rc_cout_line(o, "s->brk%d_admitted = (uint16_t)(s->brk%d_admitted - 1u);", i, i);
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+        rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
     } else {
         rc_cout_open(o, "{");
     }
-    rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+    rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
     if (b->mode == RC_BREAKER_CONSECUTIVE) {
-        rc_cout_line(o, "s->brk%d_fails = %s__inc16(s->brk%d_fails);", i, P, i);
+        rc_cout_line(o, "s->%s_fails = %s__inc16(s->%s_fails);", e->brk[i], P, e->brk[i]);
         char nt[32];
         if (b->threshold) {
-            rc_cout_open(o, "if (s->brk%d_fails >= %s) {", i,
+            rc_cout_open(o, "if (s->%s_fails >= %s) {", e->brk[i],
                          rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
             rc_cout_close(o, "}");
         } else {
-            rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         }
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
         if (b->window >= 32)
-            rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) | 1u;", i, i);
+            rc_cout_line(o, "s->%s_window = (s->%s_window << 1) | 1u;", e->brk[i], e->brk[i]);
         else
-            rc_cout_line(o, "s->brk%d_window = ((s->brk%d_window << 1) | 1u) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-        emit_window_count(o, b, i);
-        rc_cout_open(o, "for (x = s->brk%d_window; x != 0u; x &= x - 1u) {", i);
+            rc_cout_line(o, "s->%s_window = ((s->%s_window << 1) | 1u) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+        emit_window_count(e, i);
+        rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
         rc_cout_line(o, "nf++;");
         rc_cout_close(o, "}");
         rc_cout_begin(o, "if (");
         char nmc[32], nrt[32];
         if (b->min_calls)
-            rc_cout_put(o, "(s->brk%d_n >= %s) && ", i, rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
-        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->brk%d_n))) {",
-                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), i);
-        rc_cout_line(o, "%s__open%d(s, now);", P, i);
+            rc_cout_put(o, "(s->%s_n >= %s) && ", e->brk[i], rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+        rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
+                         rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         rc_cout_close(o, "}");
     }
-    rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-    rc_cout_line(o, "%s__open%d(s, now);", P, i);
+    rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+    rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
     rc_cout_close(o, "}");
@@ -969,13 +1041,13 @@ static void emit_handler_next(em *e)
         for (int i = 0; i < bl->nsteps; i++) {
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
-            rc_cout_open(o, "if ((b == %du) && (s->blk%d_pos == %du) && (s->blk%d_sub != 0u)) { /* then next%s */",
-                         b, b, i, b, st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            rc_cout_open(o, "if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
+                         b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             if (st->next == RC_NEXT_IF_OK) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
                 if (bl->terminal >= 0) {
-                    rc_cout_line(o, "s->blk%d_pos = %du;", b, bl->terminal);
-                    rc_cout_line(o, "s->blk%d_sub = 0u;", b);
+                    rc_cout_line(o, "s->%s_pos = %du;", e->blk[b], bl->terminal);
+                    rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
                 } else {
                     emit_end_abort(e);
                 }
@@ -1019,11 +1091,11 @@ static void emit_entry_points(em *e)
     } else {
         for (int i = 0; i < ir->nbreakers; i++) {
             char nop[32];
-            rc_cout_open(o, "if ((s->brk%d_state == 1u) && ((uint32_t)(now - s->brk%d_opened_at) >= %s)) {",
-                         i, i, rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
-            rc_cout_line(o, "s->brk%d_state = 2u;", i);
-            rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-            rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+            rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+                         e->brk[i], P, e->brk[i], rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, ir->breakers[i].open_ms, nop, sizeof nop));
+            rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", e->brk[i], P);
+            rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+            rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_begin(o, "if (");
@@ -1032,20 +1104,20 @@ static void emit_entry_points(em *e)
                 rc_cout_endl(o);
                 rc_cout_begin(o, "    || ");
             }
-            rc_cout_put(o, "(s->brk%d_state == 1u) || ", i);
+            rc_cout_put(o, "(s->%s_state == %s__OPEN) || ", e->brk[i], P);
             char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_put(o, "((s->brk%d_state == 2u) && (s->brk%d_admitted >= %s))", i, i,
+                rc_cout_put(o, "((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))", e->brk[i], P, e->brk[i],
                             rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
-                rc_cout_put(o, "(s->brk%d_state == 2u)", i);
+                rc_cout_put(o, "(s->%s_state == %s__HALF_OPEN)", e->brk[i], P);
         }
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
         for (int i = 0; i < ir->nbreakers; i++) {
-            rc_cout_open(o, "if (s->brk%d_state == 2u) {", i);
-            rc_cout_line(o, "s->brk%d_admitted = %s__inc16(s->brk%d_admitted);", i, P, i);
+            rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+            rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "return RECOV_ALLOW;");
@@ -1071,9 +1143,9 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "s->start = now;");
     rc_cout_line(o, "s->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->blk%d_pos = 0u;", b);
-        rc_cout_line(o, "s->blk%d_sub = 0u;", b);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->blk%d_prev = 0u;", b);
+        rc_cout_line(o, "s->%s_pos = 0u;", e->blk[b]);
+        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
+        if (e->blk_prev[b]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[b]);
     }
     if (ir->age_incidents) {
         rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
@@ -1168,25 +1240,25 @@ static void emit_entry_points(em *e)
     }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        rc_cout_open(o, "if (s->brk%d_state == 0u) {", i);
+        rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
-            rc_cout_line(o, "s->brk%d_fails = 0u;", i);
+            rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
         } else {
-            if (b->window >= 32) rc_cout_line(o, "s->brk%d_window = s->brk%d_window << 1;", i, i);
-            else rc_cout_line(o, "s->brk%d_window = (s->brk%d_window << 1) & 0x%08" PRIX32 "u;", i, i, (uint32_t)((1u << b->window) - 1u));
-            emit_window_count(o, b, i);
+            if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
+            else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
+            emit_window_count(e, i);
         }
-        rc_cout_reopen(o, "} else if (s->brk%d_state == 2u) {", i);
-        rc_cout_line(o, "s->brk%d_successes = %s__inc16(s->brk%d_successes);", i, P, i);
+        rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
+        rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
         char ncl[32];
         if (b->close_after)
-            rc_cout_open(o, "if (s->brk%d_successes >= %s) {", i,
+            rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
                          rc_em_num(e, RC_SLOT_CLOSE_AFTER, i, 0, b->close_after, ncl, sizeof ncl));
         else rc_cout_open(o, "{");
-        rc_cout_line(o, "s->brk%d_state = 0u;", i);
-        emit_breaker_clear(o, b, i);
-        rc_cout_line(o, "s->brk%d_admitted = 0u;", i);
-        rc_cout_line(o, "s->brk%d_successes = 0u;", i);
+        rc_cout_line(o, "s->%s_state = %s__CLOSED;", e->brk[i], P);
+        emit_breaker_clear(e, i);
+        rc_cout_line(o, "s->%s_admitted = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "/* open: nothing to count */");
@@ -1194,7 +1266,7 @@ static void emit_entry_points(em *e)
     }
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
-        if (e->unres[l]) rc_cout_line(o, "s->unres%d = 0u;", l);
+        if (e->unres[l]) rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
     rc_cout_line(o, "%s__end(s);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);

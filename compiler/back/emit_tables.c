@@ -29,15 +29,67 @@ void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint3
     rc_cout_close(o, "};");
 }
 
-/* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows. */
-static void emit_pats(rc_cout *o, const char *P, int t, const uint16_t *v, int n)
+void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex,
+                const char *const *labels)
 {
-    rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", P, t, n);
+    rc_cout_open(o, "static const %s %s[%d] = {", type, name, n);
     for (int i = 0; i < n; i++) {
-        const char *sp = i % 12 == 0 ? "" : " ";
-        if (i % 12 == 0) rc_cout_begin(o, "%s", sp);
-        rc_cout_put(o, "%s0x%04Xu,", sp, (unsigned)v[i]);
-        if (i % 12 == 11 || i == n - 1) rc_cout_endl(o);
+        if (hex) rc_cout_line(o, "0x%08" PRIX32 "u, /* %s */", v[i], labels[i]);
+        else rc_cout_line(o, "%" PRIu32 "u, /* %s */", v[i], labels[i]);
+    }
+    rc_cout_close(o, "};");
+}
+
+/* Pattern p of text field t as the policy wrote it, for a comment:
+ * `~i "memory" | /oom/ (agent_call.recov:46)`; what could end the comment
+ * or form a trigraph is spaced out, other bytes outside printable ASCII are
+ * `?`; cut at about n bytes. */
+static void pattern_text(const em *e, int t, int p, char *buf, size_t n)
+{
+    const rc_ir_textfield *tf = &e->ir->texts[t];
+    size_t len = 0;
+    buf[0] = '\0';
+    if (p < 0 || p >= tf->npatterns) {
+        snprintf(buf, n, "pattern %d", p);
+        return;
+    }
+    const rc_ir_pattern *pt = &tf->patterns[p];
+    char tail[96];
+    snprintf(tail, sizeof tail, " (%.60s:%d)", e->src, pt->loc.line);
+    size_t room = n > strlen(tail) + 8 ? n - strlen(tail) - 8 : 0;
+    len = (size_t)snprintf(buf, n, "~%s ", pt->icase ? "i" : "");
+    for (int a = 0; a < pt->nalts && len < room; a++) {
+        const rc_dfa_alt *al = &pt->alts[a];
+        if (a) len += (size_t)snprintf(buf + len, n - len, " | ");
+        char q = al->is_regex ? '/' : '"';
+        buf[len++] = q;
+        for (size_t i = 0; i < al->len && len < room; i++) {
+            unsigned char ch = (unsigned char)al->text[i];
+            char prev = buf[len - 1];
+            if (ch < 0x20 || ch >= 0x7F) ch = '?';
+            /* no comment end or start, no line splice, no trigraph */
+            if ((prev == '*' && ch == '/') || (prev == '/' && ch == '*') || (prev == '?' && ch == '?'))
+                buf[len++] = ' ';
+            buf[len++] = (char)ch;
+        }
+        if (len < room && buf[len - 1] == '*' && q == '/') buf[len++] = ' ';
+        if (len < room) buf[len++] = q;
+        else { buf[len++] = '.'; buf[len++] = '.'; }
+        buf[len] = '\0';
+    }
+    snprintf(buf + len, n - len, "%s", tail);
+}
+
+/* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows; a row
+ * per entry naming the pattern. */
+static void emit_pats(em *e, int t, const uint16_t *v, int n)
+{
+    rc_cout *o = &e->oc;
+    char what[200];
+    rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", e->P, t, n);
+    for (int i = 0; i < n; i++) {
+        pattern_text(e, t, (int)(v[i] & 0x7FFFu), what, sizeof what);
+        rc_cout_line(o, "0x%04Xu, /* %s%s */", (unsigned)v[i], what, (v[i] & 0x8000u) ? "" : ", and");
     }
     rc_cout_close(o, "};");
 }
@@ -78,16 +130,32 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
         /* acc_end is often acc itself: then one table serves both */
         if (!z->same_end) emit_small_array(e, t, "end", st, NULL, z->acc_end, nacc);
     }
-    emit_pats(o, P, t, z->pats, z->npats);
+    emit_pats(e, t, z->pats, z->npats);
     rc_cout_open(o, "static const recov_dfa%s %s__t%d = {", z->wide ? "16c" : "8c", P, t);
-    rc_cout_line(o, "%s__t%d_map, %s__t%d_def, %s__t%d_chk, %s__t%d_nxt,", P, t, P, t, P, t, P, t);
-    if (nacc > 0) rc_cout_begin(o, "%s__t%d_acc, %s__t%d_%s, ", P, t, P, t, z->same_end ? "acc" : "end");
-    else rc_cout_begin(o, "NULL, NULL, ");
-    if (z->wide)
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du", P, t, d->words, z->accfrom, z->stopfrom);
-    else
-        rc_cout_end(o, "%s__t%d_pats, %du, %du, %du, %du, %du, %du",
-                    P, t, z->lo, z->hi, z->cdef, d->words, z->k0, z->accfrom);
+    rc_cout_line(o, ".map = %s__t%d_map,", P, t);
+    rc_cout_line(o, ".def = %s__t%d_def,", P, t);
+    rc_cout_line(o, ".chk = %s__t%d_chk,", P, t);
+    rc_cout_line(o, ".nxt = %s__t%d_nxt,", P, t);
+    if (nacc > 0) {
+        rc_cout_line(o, ".acc = %s__t%d_acc,", P, t);
+        rc_cout_line(o, ".acc_end = %s__t%d_%s,", P, t, z->same_end ? "acc" : "end");
+    } else {
+        rc_cout_line(o, ".acc = NULL,");
+        rc_cout_line(o, ".acc_end = NULL,");
+    }
+    rc_cout_line(o, ".pats = %s__t%d_pats,", P, t);
+    if (z->wide) {
+        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".accfrom = %du,", z->accfrom);
+        rc_cout_line(o, ".stopfrom = %du,", z->stopfrom);
+    } else {
+        rc_cout_line(o, ".lo = %du,", z->lo);
+        rc_cout_line(o, ".hi = %du,", z->hi);
+        rc_cout_line(o, ".cdef = %du,", z->cdef);
+        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".k0 = %du,", z->k0);
+        rc_cout_line(o, ".accfrom = %du,", z->accfrom);
+    }
     rc_cout_close(o, "};");
     rc_cout_blank(o);
 }
@@ -127,13 +195,18 @@ void rc_em_dfa(em *e, int t)
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc_end[s]];
     snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
-    emit_pats(o, e->P, t, pats, npats);
+    emit_pats(e, t, pats, npats);
     free(row_at);
     free(v);
     free(pats);
     rc_cout_open(o, "static const recov_dfa16 %s__t%d = {", e->P, t);
-    rc_cout_line(o, "%s__t%d_map, %s__t%d_trans, %s__t%d_acc, %s__t%d_end, %s__t%d_pats, %du, %du",
-                 e->P, t, e->P, t, e->P, t, e->P, t, e->P, t, d->nclasses, d->words);
+    rc_cout_line(o, ".classmap = %s__t%d_map,", e->P, t);
+    rc_cout_line(o, ".trans = %s__t%d_trans,", e->P, t);
+    rc_cout_line(o, ".acc = %s__t%d_acc,", e->P, t);
+    rc_cout_line(o, ".acc_end = %s__t%d_end,", e->P, t);
+    rc_cout_line(o, ".pats = %s__t%d_pats,", e->P, t);
+    rc_cout_line(o, ".nclasses = %du,", d->nclasses);
+    rc_cout_line(o, ".words = %du,", d->words);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
 }
@@ -210,7 +283,12 @@ void rc_em_name_funcs(em *e)
         rc_cout_close(o, "};");
         char nm[96];
         snprintf(nm, sizeof nm, "%s__step_off", e->P);
-        rc_em_u32_array(o, rc_em_utype((uint64_t)total), nm, off, ir->nerrors + 1, false);
+        const char **lab = calloc((size_t)ir->nerrors + 2, sizeof *lab);
+        if (!lab) exit(3);
+        for (int i = 0; i < ir->nerrors; i++) lab[i] = ir->errors[i].name;
+        lab[ir->nerrors] = "end";
+        rc_em_rows(o, rc_em_utype((uint64_t)total), nm, off, ir->nerrors + 1, false, lab);
+        free(lab);
         rc_cout_line(o, "const char *%s_error_step(unsigned id, unsigned i)", e->P);
         rc_cout_open(o, "{");
         rc_cout_open(o, "if ((id >= %du) || (i >= (unsigned)(%s__step_off[id + 1u] - %s__step_off[id]))) {",
@@ -257,54 +335,86 @@ void rc_em_tables(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     char nm[128];
+    static const char *const sevc[RC_SEV_COUNT] = {
+        "RECOV_SEV_LOW", "RECOV_SEV_MEDIUM", "RECOV_SEV_HIGH", "RECOV_SEV_CRITICAL" };
+    static const char *const sevn[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
     uint32_t *v = calloc((size_t)ir->nerrors + 1, sizeof *v);
-    if (!v) exit(3);
-    for (int i = 0; i < ir->nerrors; i++) v[i] = (uint32_t)ir->errors[i].severity;
-    snprintf(nm, sizeof nm, "%s__sev", P);
-    rc_em_u32_array(o, "uint8_t", nm, v, ir->nerrors, false);
-    for (int i = 0; i < ir->nerrors; i++) v[i] = (uint32_t)ir->errors[i].cls;
+    const char **lab = calloc((size_t)ir->nerrors + 1, sizeof *lab);
+    char (*cl)[160] = calloc((size_t)ir->nerrors + 1, sizeof *cl);
+    if (!v || !lab || !cl) exit(3);
+    for (int i = 0; i < ir->nerrors; i++) lab[i] = ir->errors[i].name;
+    /* indexed by P_ERR_* */
+    rc_cout_open(o, "static const uint8_t %s__sev[%d] = {", P, ir->nerrors);
+    for (int i = 0; i < ir->nerrors; i++)
+        rc_cout_line(o, "%s, /* %s */", sevc[ir->errors[i].severity], ir->errors[i].name);
+    rc_cout_close(o, "};");
+    for (int i = 0; i < ir->nerrors; i++) {
+        v[i] = (uint32_t)ir->errors[i].cls;
+        snprintf(cl[i], sizeof cl[i], "%.70s: %.70s", ir->errors[i].name,
+                 ir->nclasses > 0 ? ir->classes[ir->errors[i].cls].name : "?");
+        lab[i] = cl[i];
+    }
     snprintf(nm, sizeof nm, "%s__cls", P);
-    rc_em_u32_array(o, e->cls_t, nm, v, ir->nerrors, false);
-    free(v);
+    rc_em_rows(o, e->cls_t, nm, v, ir->nerrors, false, lab);
+    for (int i = 0; i < ir->nerrors; i++) lab[i] = ir->errors[i].name;
     for (int r = 0; r < ir->nretries; r++) {
         const rc_ir_retry *rt = &ir->retries[r];
         bool scaled = false;
         if (!rc_em_retry_used(ir, r)) continue;
         for (int i = 0; i < ir->nerrors; i++) if (rt->error_scale[i] != 1000u) scaled = true;
         if (scaled) {
+            rc_cout_comment(o, "retry %s: delay x value/1000 by error", rt->name);
             snprintf(nm, sizeof nm, "%s__r%d_escale", P, r);
-            rc_em_u32_array(o, rc_em_utype(max_of(rt->error_scale, ir->nerrors)), nm, rt->error_scale,
-                           ir->nerrors, false);
+            rc_em_rows(o, rc_em_utype(max_of(rt->error_scale, ir->nerrors)), nm, rt->error_scale,
+                       ir->nerrors, false, lab);
         }
         scaled = false;
         for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) scaled = true;
         if (scaled) {
+            rc_cout_comment(o, "retry %s: delay x value/1000 by severity", rt->name);
             snprintf(nm, sizeof nm, "%s__r%d_sscale", P, r);
-            rc_em_u32_array(o, rc_em_utype(max_of(rt->sev_scale, RC_SEV_COUNT)), nm, rt->sev_scale,
-                           RC_SEV_COUNT, false);
+            rc_em_rows(o, rc_em_utype(max_of(rt->sev_scale, RC_SEV_COUNT)), nm, rt->sev_scale,
+                       RC_SEV_COUNT, false, sevn);
         }
     }
+    free(v);
+    free(lab);
+    free(cl);
     if (e->any_esc && ir->has_escalation) {
         uint32_t ch[RC_SEV_COUNT], sla[RC_SEV_COUNT];
+        char chl[RC_SEV_COUNT][100];
+        const char *chp[RC_SEV_COUNT];
         for (int l = 0; l < RC_SEV_COUNT; l++) {
             /* a level without an entry reports channel 0 (as the simulator) */
             ch[l] = ir->escalation.channel[l] >= 0 ? (uint32_t)ir->escalation.channel[l] : 0u;
             sla[l] = ir->escalation.sla_ms[l];
+            snprintf(chl[l], sizeof chl[l], "%s => %.80s", sevn[l],
+                     ir->escalation.channel[l] >= 0 ? ir->channels[ir->escalation.channel[l]].name : "(none)");
+            chp[l] = chl[l];
         }
+        rc_cout_comment(o, "escalation: channel (P_CHAN_*) and SLA in ms by level");
         snprintf(nm, sizeof nm, "%s__esc_chan", P);
-        rc_em_u32_array(o, rc_em_utype(max_of(ch, RC_SEV_COUNT)), nm, ch, RC_SEV_COUNT, false);
+        rc_em_rows(o, rc_em_utype(max_of(ch, RC_SEV_COUNT)), nm, ch, RC_SEV_COUNT, false, chp);
         snprintf(nm, sizeof nm, "%s__esc_sla", P);
-        rc_em_u32_array(o, rc_em_utype(max_of(sla, RC_SEV_COUNT)), nm, sla, RC_SEV_COUNT, false);
+        rc_em_rows(o, rc_em_utype(max_of(sla, RC_SEV_COUNT)), nm, sla, RC_SEV_COUNT, false, sevn);
     }
     for (int b = 0; b < ir->nblocks; b++) {
         for (int i = 0; i < ir->blocks[b].nsteps; i++) {
             const rc_ir_step *st = &ir->blocks[b].steps[i];
             if (st->kind != RC_IR_FALLBACK && !(st->kind == RC_IR_RUN && st->nalts > 0)) continue;
             uint32_t al[16];
-            int nids = st->kind == RC_IR_FALLBACK ? ir->nalts : ir->nhandlers;
-            for (int k = 0; k < st->nalts && k < 16; k++) al[k] = (uint32_t)st->alts[k];
+            const char *an[16];
+            bool fb = st->kind == RC_IR_FALLBACK;
+            int nids = fb ? ir->nalts : ir->nhandlers;
+            for (int k = 0; k < st->nalts && k < 16; k++) {
+                al[k] = (uint32_t)st->alts[k];
+                an[k] = fb ? ir->alts[st->alts[k]].name : ir->handlers[st->alts[k]].name;
+            }
+            char what[200];
+            rc_em_step_what(e, st, what, sizeof what);
+            rc_em_src_comment(e, st->loc, what);
             snprintf(nm, sizeof nm, "%s__b%d_s%d", P, b, i);
-            rc_em_u32_array(o, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)), nm, al, st->nalts, false);
+            rc_em_rows(o, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)), nm, al, st->nalts, false, an);
         }
     }
     for (int i = 0; i < ir->nbreakers; i++) {

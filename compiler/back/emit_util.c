@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 uint32_t rc_emit_fnv1a(const char *s)
 {
@@ -78,3 +79,114 @@ int rc_em_ck_payload(const em *e)
     return n;
 }
 
+void rc_em_put_const(rc_cout *o, const char *P, const char *pfx, const char *name)
+{
+    rc_cout_put(o, "%s_%s_", P, pfx);
+    rc_em_put_upper(o, name);
+}
+
+const char *rc_em_sev_const(int level)
+{
+    static const char *const n[RC_SEV_COUNT] = {
+        "RECOV_SEV_LOW", "RECOV_SEV_MEDIUM", "RECOV_SEV_HIGH", "RECOV_SEV_CRITICAL" };
+    return level >= 0 && level < RC_SEV_COUNT ? n[level] : "RECOV_SEV_LOW";
+}
+
+
+/* Appends s to buf[0..n) at *len when it fits with room for a tail of
+ * `keep` bytes; false (nothing appended) otherwise. */
+static bool append(char *buf, size_t n, size_t *len, const char *s, size_t keep)
+{
+    size_t k = strlen(s);
+    if (*len + k + keep >= n) return false;
+    memcpy(buf + *len, s, k + 1);
+    *len += k;
+    return true;
+}
+
+/* "a, b, c", or "a, b and 7 more" when the names do not fit in n bytes. */
+static void name_list_text(const char *const *names, int count, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < count; i++) {
+        char more[40];
+        snprintf(more, sizeof more, " and %d more", count - i);
+        if ((i && !append(buf, n, &len, ", ", sizeof more)) || !append(buf, n, &len, names[i], sizeof more)) {
+            if (len >= 2 && buf[len - 2] == ',') buf[len -= 2] = '\0';
+            (void)append(buf, n, &len, more, 0);
+            return;
+        }
+    }
+}
+
+void rc_em_error_list(const em *e, const bool *set, char *buf, size_t n)
+{
+    const rc_ir *ir = e->ir;
+    int k = 0;
+    const char **names = calloc((size_t)ir->nerrors + 1, sizeof *names);
+    if (!names) exit(3);
+    for (int i = 0; i < ir->nerrors; i++)
+        if (set[i]) names[k++] = ir->errors[i].name;
+    if (k == ir->nerrors && k > 1) snprintf(buf, n, "every error");
+    else name_list_text(names, k, buf, n);
+    free(names);
+}
+
+void rc_em_block_what(const em *e, int b, char *buf, size_t n)
+{
+    const rc_ir_block *bl = &e->ir->blocks[b];
+    char errs[160];
+    rc_em_error_list(e, bl->errors, errs, sizeof errs);
+    snprintf(buf, n, "on %s%s", errs, bl->when >= 0 ? " when ..." : "");
+}
+
+void rc_em_step_what(const em *e, const rc_ir_step *st, char *buf, size_t n)
+{
+    const rc_ir *ir = e->ir;
+    static const char *const lvl[RC_SEV_COUNT] = { "low", "medium", "high", "critical" };
+    const char **names;
+    char list[120];
+    switch (st->kind) {
+    case RC_IR_RETRY: snprintf(buf, n, "retry %s", ir->retries[st->retry].name); return;
+    case RC_IR_ADJUST: snprintf(buf, n, "adjust %s", ir->adjusts[st->id].name); return;
+    case RC_IR_DEGRADE: snprintf(buf, n, "degrade %s", ir->modes[st->id].name); return;
+    case RC_IR_ABORT: snprintf(buf, n, "abort"); return;
+    case RC_IR_ESCALATE:
+        if (st->level >= 0 && st->level < RC_SEV_COUNT) snprintf(buf, n, "escalate %s", lvl[st->level]);
+        else snprintf(buf, n, "escalate");
+        return;
+    case RC_IR_RUN:
+        if (st->nalts == 0) {
+            snprintf(buf, n, "run %s", ir->handlers[st->id].name);
+            return;
+        }
+        /* fall through - `run H1, H2...` names its list as fallback does */
+    case RC_IR_FALLBACK:
+        names = calloc((size_t)st->nalts + 1, sizeof *names);
+        if (!names) exit(3);
+        for (int i = 0; i < st->nalts; i++)
+            names[i] = st->kind == RC_IR_RUN ? ir->handlers[st->alts[i]].name : ir->alts[st->alts[i]].name;
+        name_list_text(names, st->nalts, list, sizeof list);
+        free(names);
+        snprintf(buf, n, "%s %s%s", st->kind == RC_IR_RUN ? "run" : "fallback",
+                 st->adaptive ? "adaptive " : "", list);
+        return;
+    }
+    snprintf(buf, n, "?");
+}
+
+void rc_em_src_comment(em *e, rc_loc loc, const char *what)
+{
+    rc_cout_comment(&e->oc, "%s:%d %s", e->src, loc.line, what);
+}
+
+void rc_em_origin(em *e, rc_loc loc)
+{
+    rc_cout_origin(&e->oc, e->src, loc.line);
+}
+
+void rc_em_origin_end(em *e)
+{
+    rc_cout_origin(&e->oc, NULL, 0);
+}

@@ -1502,6 +1502,10 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         return NULL;
     }
     ir->name = p->name.name;
+    if (d->file) {
+        const char *base = strrchr(d->file, '/');
+        ir->source = rc_arena_strdup(a, base ? base + 1 : d->file);
+    }
     if (p->version.kind != RC_AV_INT || p->version.num < 0 || p->version.num > UINT32_MAX)
         rc_diag_error(d, p->version.loc, "policy version must be a whole number in 0..4294967295");
     else

@@ -285,6 +285,8 @@ typedef struct rc_ir_name {
 
 typedef struct rc_ir {
     const char *name;           /* policy name = C prefix */
+    const char *source;         /* base name of the policy file ("agent_call.recov"), for the
+                                   generated code's comments and #line; NULL if unknown; not hashed */
     uint32_t version;
     uint32_t hash;              /* rc_ir_hash() */
 

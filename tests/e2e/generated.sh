@@ -4,7 +4,9 @@
 #    under gcc and clang, -std=c99 -Wall -Wextra -Wpedantic -Wconversion
 #    -Wshadow -Werror, at -O0 and -O2, with -ffreestanding
 #  - the generated object needs nothing but recov_* symbols
+#  - with --line-directives the same code, under #line into the policy
 #  - output is byte-identical across runs and independent of the directory
+#    (it names the policy file only by its base name)
 #  - a policy with errors leaves no file behind; an unchanged rebuild does
 #    not touch the outputs
 set -euo pipefail
@@ -20,8 +22,10 @@ for p in "$src"/examples/*/*.recov "$src"/tests/e2e/policies/*.recov; do
   out="$tmp/$name"
   mkdir -p "$out/a" "$out/b"
   "$recovc" compile -Wno-error=deadline-never "$p" -o "$out/a" || fail "recovc compile $p"
-  # the copy lives elsewhere: imported headers come from the policy's folder by -I
-  (cd "$out/b" && cp "$p" ./copy.recov && "$recovc" compile -Wno-error=deadline-never copy.recov -o . -I "$(dirname "$p")") || fail "recovc compile copy of $p"
+  # the copy lives elsewhere (same base name: comments and #line name the
+  # policy file by its base name); imported headers come from the policy's
+  # folder by -I
+  (cd "$out/b" && cp "$p" "./$name.recov" && "$recovc" compile -Wno-error=deadline-never "$name.recov" -o . -I "$(dirname "$p")") || fail "recovc compile copy of $p"
   for f in "$out"/a/*; do
     cmp "$f" "$out/b/$(basename "$f")" || fail "output of $p depends on the path or the run: $f"
   done
@@ -34,9 +38,20 @@ for p in "$src"/examples/*/*.recov "$src"/tests/e2e/policies/*.recov; do
       [ -z "$undef" ] || fail "$c ($cc $opt) needs symbols outside the runtime: $undef"
     done
   done
+  # --line-directives: the same code under #line; it builds as strictly, the
+  # debug line table names the policy file, and stripped of #line and of
+  # blank lines it is the plain output line for line
+  mkdir -p "$out/l"
+  "$recovc" compile -Wno-error=deadline-never --line-directives "$p" -o "$out/l" || fail "recovc compile --line-directives $p"
+  lc=$out/l/$(basename "$c")
+  grep -q '^#line [0-9]* "'"$name"'.recov"$' "$lc" || fail "$lc: no #line into $name.recov"
+  cmp <(grep -v '^#line ' "$lc") "$c" || fail "$lc differs from $c in more than #line"
+  gcc $flags -I"$(dirname "$p")" -O0 -g -c "$lc" -o "$out/l.o" || fail "gcc -g: $lc"
+  readelf --debug-dump=decodedline "$out/l.o" > "$out/l.lines"
+  grep -q "^$name.recov " "$out/l.lines" || fail "$lc: the line table does not name $name.recov"
   n=$((n + 1))
 done
-echo "$n policies: strict builds, freestanding symbols, deterministic output"
+echo "$n policies: strict builds, freestanding symbols, deterministic output, #line into the policy"
 
 # no partial output: a policy with an error writes nothing
 mkdir -p "$tmp/bad"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # faults.sh RECOVC SRCDIR [CC [PART]] - recovc under faults (tests/README.md).
 # PART: io (everything but the timed inputs), timed (only those), all (default).
-#  - output is atomic: a full disk (a 64 KiB tmpfs when mounting is
+#  - output is atomic: a full disk (a 256 KiB tmpfs when mounting is
 #    permitted, and always an LD_PRELOAD shim failing write()/fsync() with
 #    ENOSPC), a read-only directory (read-only tmpfs, else recovc run as
 #    nobody), an output path that is a directory, and two recovc processes
@@ -64,7 +64,7 @@ expect_io_error() { # WHAT DIR PATHRE [prefix command...]
 old_into() { cp "$tmp/ref-old/agent_call.c" "$tmp/ref-old/agent_call.h" "$1/"; }
 
 # ---- full disk -------------------------------------------------------------
-if mkdir -p "$tmp/full" && mount -t tmpfs -o size=64k,mode=755 tmpfs "$tmp/full" 2>/dev/null; then
+if mkdir -p "$tmp/full" && mount -t tmpfs -o size=256k,mode=755 tmpfs "$tmp/full" 2>/dev/null; then
   mounted+=("$tmp/full")
   old_into "$tmp/full"
   cat /dev/zero > "$tmp/full/filler" 2>/dev/null

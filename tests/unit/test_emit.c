@@ -458,7 +458,7 @@ static void write_driver(const char *dir)
         "        tp_init(&s3, 5u, 1234u);\n"
         "        memcpy(b3, buf, n); b3[12] ^= 1u; recrc(b3, n); migrated = (int)tp_load(&s3, b3, n);\n"
         "        printf(\"%d corrupt=%d unknown=%d unknown2=%d untouched=%d\\n\", migrated, corrupt, unknown, unknown2, untouched);\n"
-        "        printf(\"ck migrated fails=%u active=%u prng=%d\\n\", (unsigned)s3.brk0_fails, (unsigned)s3.active,\n"
+        "        printf(\"ck migrated fails=%u active=%u prng=%d\\n\", (unsigned)s3.breaker_br_fails, (unsigned)s3.active,\n"
         "               s3.prng == (*sp)->prng);\n"
         "    }\n"
         "    *sp = &s2; /* go on with the restored state */\n}\n\n"
