@@ -177,6 +177,27 @@ escalate to team (medium)'
   run "$WR" --time-scale 20 w
   expect_trace 'fail fetch exit=1 attempt=1 network_error
 escalate to team (medium)'
+  # retried attempts that hang: the policy's attempt limit (step_retry's
+  # `timeout 10m`, 2 s of real time at --time-scale 300) stops each one, and
+  # the runner reports it with timed_out set: step_timeout
+  cat >w <<'EOF'
+step fetch retryable=1: [ -f once ] && exec sleep 60; touch once; echo "Connection refused"; exit 1
+EOF
+  rm -f once
+  run "$WR" --time-scale 300 w
+  expect_rc 4
+  expect_trace 'fail fetch exit=1 attempt=1 network_error
+retry in 1000 ms
+fail fetch exit=124 attempt=2 step_timeout
+retry in 2000 ms
+fail fetch exit=124 attempt=3 step_timeout
+retry in 4000 ms
+fail fetch exit=124 attempt=4 step_timeout
+handler restart_service missing
+escalate to team (medium)'
+  has 'decision: retry in 1000 ms (attempt 1), for at most 2000 ms' err.log
+  [ "$ms" -ge 6000 ] || fail "three attempts stopped at 2 s each take 6 s; took $ms ms"
+  [ "$ms" -lt 40000 ] || fail "the attempt limit was not enforced ($ms ms)"
   ;;
 
 essential_optional)
@@ -293,7 +314,7 @@ EOF
   [ ! -e ran ] || fail "dry run executed a command"
   [ ! -e ck ] || fail "dry run wrote a checkpoint"
   has 'step 1 fetch retryable: touch ran'
-  has '    if it times out (step_timeout): retry after 1000 ms; retry after 2000 ms; retry after 4000 ms; run restart_service [touch ran] (timeout 5000 ms), if it fails: escalate to team (medium, SLA 14400000 ms) [no notify command].'
+  has '    if it times out (step_timeout): retry after 1000 ms for at most 600000 ms; retry after 2000 ms for at most 600000 ms; retry after 4000 ms for at most 600000 ms; run restart_service [touch ran] (timeout 5000 ms), if it fails: escalate to team (medium, SLA 14400000 ms) [no notify command].'
   has '    if it fails (step_failed): run rollback [no command] (timeout 30000 ms), if it fails: escalate to oncall (high, SLA 1800000 ms) [no notify command].'
   has 'note: handler rollback has no command in this workflow; it would fail'
   ;;
