@@ -106,7 +106,8 @@ static void emit_helpers(em *e)
     rc_cout_line(o, "d.id = (uint16_t)id;");
     rc_cout_line(o, "d.attempt = s->attempt;");
     rc_cout_line(o, "d.ms = ms;");
-    rc_cout_line(o, "d.limit_ms = 0u;");
+    if (e->any_limit) rc_cout_line(o, "d.limit_ms = 0u;");
+    else rc_cout_line(o, "/* limit_ms: set by the entry point that returns the decision */");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -1031,32 +1032,51 @@ static void emit_breaker_fail(em *e, int i)
 
 /* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
  * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
-static void emit_handler_next(em *e)
+static bool emit_handler_next(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
+    bool any = false;
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *bl = &ir->blocks[b];
         for (int i = 0; i < bl->nsteps; i++) {
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
-            rc_cout_open(o, "if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
-                         b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            if (st->next == RC_NEXT_IF_OK) {
-                rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
-                if (bl->terminal >= 0) {
+            if (!any)
+                rc_cout_open(o, "if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
+                             b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            else
+                rc_cout_reopen(o, "} else if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
+                               b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            any = true;
+            if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
+                rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
+                rc_cout_line(o, "%s__end(s);", P);
+                rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
+                rc_cout_reopen(o, "} else {");
+                rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+                rc_cout_close(o, "}");
+            } else {
+                if (st->next == RC_NEXT_IF_OK) {
+                    rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
                     rc_cout_line(o, "s->%s_pos = %du;", e->blk[b], bl->terminal);
                     rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
-                } else {
-                    emit_end_abort(e);
+                    rc_cout_close(o, "}");
                 }
-                rc_cout_close(o, "}");
+                rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
             }
-            rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
-            rc_cout_close(o, "}");
         }
     }
+    return any;
+}
+
+/* The one exit of P_failed / P_handler_done: limit_ms is 0 for a policy
+ * without attempt timeouts (P__dec leaves it to this store: see em.any_limit). */
+static void emit_limit_exit(em *e)
+{
+    if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
+    rc_cout_line(&e->oc, "return r;");
 }
 
 static void emit_entry_points(em *e)
@@ -1128,6 +1148,7 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision r;");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1180,33 +1201,40 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */");
         rc_cout_line(o, "b = %s__select(s, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            rc_cout_line(o, "r = %s__run(s, b, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
-            rc_cout_line(o, "return %s__run(s, b, f, el);", P);
+            rc_cout_line(o, "r = %s__run(s, b, f, el);", P);
+            rc_cout_reopen(o, "} else {");
+            rc_cout_line(o, "%s__end(s);", P);
+            rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
+        rc_cout_line(o, "%s__end(s);", P);
+        rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
     }
-    if (!ir->nblocks || !total) emit_end_abort(e);
+    emit_limit_exit(e);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)", P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_line(o, "r = %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        emit_limit_exit(e);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
         rc_cout_open(o, "if (s->pending == 0u) {");
-        rc_cout_line(o, "return %s__dec(s, RECOV_NONE, 0u, 0u);", P);
-        rc_cout_close(o, "}");
+        rc_cout_line(o, "r = %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "b = s->pending - 1u;");
         rc_cout_line(o, "s->pending = 0u;");
         if (e->any_runlist) {
@@ -1219,11 +1247,16 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        emit_handler_next(e);
-        rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        if (emit_handler_next(e))
+            rc_cout_reopen(o, "} else if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        else
+            rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        rc_cout_line(o, "r = %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "return %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+        rc_cout_close(o, "}");
+        emit_limit_exit(e);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
