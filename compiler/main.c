@@ -97,13 +97,22 @@ static const rc_cmd_help cmd_help[] = {
       "  --runtime DIR              recov runtime sources for --via c (default $RECOV_RUNTIME,\n"
       "                             else the installed share/recov/runtime)\n"
       "  --keep                     keep the --via c build directory\n"
-      "  -v, --verbose              print every event\n" },
+      "  -v, --verbose              print every event\n"
+      "  --timeline FILE            also draw the scenarios on a time axis as SVG into FILE\n"
+      "                             (one .rtest file; - is standard output, the report then\n"
+      "                             goes to standard error)\n"
+      "  --scenario NAME            with --timeline: draw only the scenario NAME\n" },
     { "explain",
       "usage: recovc explain P.recov [options]\n"
       "\n"
       "Prints the policy as the compiler sees it: fields, errors, strategies, breakers,\n"
       "each block's steps with its worst-case delays against its deadline, table sizes\n"
-      "and the policy hash.\n" },
+      "and the policy hash.\n"
+      "\n"
+      "  --timeline BLOCK FILE      instead, draw the worst case of block BLOCK (its number as\n"
+      "                             explain prints it, or an error name: the first block that\n"
+      "                             handles it) on a time axis as SVG into FILE (- is standard\n"
+      "                             output)\n" },
     { "diff",
       "usage: recovc diff OLD.recov NEW.recov [options]\n"
       "\n"
@@ -141,6 +150,7 @@ static const char *const option_names[] = {
     "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
     "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
     "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
+    "--timeline", "--scenario",
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -192,6 +202,9 @@ typedef struct opts {
     bool in_place;              /* fmt -i */
     const char *mf;             /* -MF FILE */
     const char *stdin_name;     /* --stdin-name NAME */
+    const char *timeline;       /* test, explain: --timeline [BLOCK] FILE */
+    const char *tl_block;       /* explain --timeline BLOCK */
+    const char *scenario;       /* test --scenario NAME */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
@@ -272,6 +285,19 @@ static int parse_args(int argc, char **argv, opts *o)
             o->in_place = true;
         } else if (strcmp(a, "--keep") == 0) {
             o->keep = true;
+        } else if (strcmp(a, "--timeline") == 0) {
+            if (o->cmd && strcmp(o->cmd, "explain") == 0) {
+                if (i + 2 >= argc) return usage_error("%s needs a block and a file: --timeline BLOCK FILE", a);
+                o->tl_block = argv[++i];
+            } else if (i + 1 >= argc) {
+                return usage_error("%s needs a file (- for standard output)", a);
+            }
+            o->timeline = argv[++i];
+            if (!o->cmd || (strcmp(o->cmd, "test") != 0 && strcmp(o->cmd, "explain") != 0))
+                return usage_error("--timeline is an option of test and explain, not of %s", o->cmd ? o->cmd : "?");
+        } else if (strcmp(a, "--scenario") == 0) {
+            if (++i == argc) return usage_error("%s needs a scenario name", a);
+            o->scenario = argv[i];
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -426,16 +452,20 @@ static int cmd_compile(const opts *o)
         return ok ? 0 : EXIT_INTERNAL;
     }
     char *hpath = join(o->out, name, ".h"), *cpath = join(o->out, name, ".c");
+    char why[400] = "";
     rc_output ho, co;
     int result = 0;
     if (!hpath || !cpath) result = EXIT_INTERNAL;
     else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
     else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
-    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, NULL, 0)) {
+    else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, why, sizeof why)) {
+        /* the checker accepted the policy, so only output can fail here */
         rc_output_abort(&ho);
         rc_output_abort(&co);
-        fprintf(stderr, "recovc: internal error: code generation failed for '%s'\n", o->files[0]);
-        result = EXIT_INTERNAL;
+        bool io = strcmp(why, "write error") == 0;
+        fprintf(stderr, "recovc: %s: writing '%s' and '%s': %s\n", io ? "error" : "internal error", hpath, cpath,
+                why);
+        result = io ? EXIT_USAGE : EXIT_INTERNAL;
     } else {
         /* both files written first, then published together (the header
          * last: a build that sees the new header sees the new .c) */
@@ -481,33 +511,36 @@ static int cmd_test(const opts *o)
     ro.verbose = o->verbose;
     ro.wopts = (const char *const *)o->wopts;
     ro.nwopts = o->nwopts;
+    ro.timeline = o->timeline;
+    ro.scenario = o->scenario;
+    if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
+    if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
+    /* the picture on standard output keeps the report off it */
+    FILE *report = o->timeline && strcmp(o->timeline, "-") == 0 ? stderr : stdout;
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        int rc = rc_rtest_run_file(o->files[i], &ro, stdout, stderr);
+        int rc = rc_rtest_run_file(o->files[i], &ro, report, stderr);
         if (rc > worst) worst = rc;
     }
     return worst;
 }
 
-/* check --format json|sarif: the diagnostics are captured as text and
- * turned into records (report.h). */
+/* check --format json|sarif: the diagnostics are collected as records
+ * (diag.h) and written by report.c. */
 static int cmd_check_formatted(const opts *o, bool sarif)
 {
     rc_report rep;
     rc_report_init(&rep);
     int worst = 0;
     for (int i = 0; i < o->nfiles; i++) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&buf, &len);
-        if (!mem) { rc_report_free(&rep); return EXIT_INTERNAL; }
+        rc_diag_records recs;
+        memset(&recs, 0, sizeof recs);
         rc_unit u;
         rc_unit_opts uo;
         unit_opts(o, &uo);
-        int rc = rc_unit_load(&u, o->files[i], mem, &uo);
-        fclose(mem);
-        rc_report_add(&rep, o->files[i], buf, len, rc);
-        free(buf);
+        uo.records = &recs;
+        int rc = rc_unit_load(&u, o->files[i], NULL, &uo);
+        rc_report_add(&rep, o->files[i], &recs, rc);
         rc_unit_free(&u);
         if (rc > worst) worst = rc;
     }
@@ -572,7 +605,19 @@ static int cmd_explain(const opts *o)
     if (o->nfiles != 1) return usage_error("explain takes exactly one policy file%s", "");
     rc_unit u;
     int rc = load(&u, o->files[0], o);
-    if (rc == 0) rc_explain(u.ir, stdout);
+    if (rc == 0 && o->timeline) {
+        int b = rc_explain_block(u.ir, o->tl_block);
+        if (b < 0) {
+            fprintf(stderr, "recovc: error: no block '%s' in %s: give a block number from 0 to %d (as `recovc "
+                    "explain` lists them) or the name of an error an `on` block handles\n", o->tl_block,
+                    o->files[0], u.ir->nblocks - 1);
+            rc = EXIT_USAGE;
+        } else {
+            rc = rc_explain_timeline(u.ir, b, o->timeline, stderr);
+        }
+    } else if (rc == 0) {
+        rc_explain(u.ir, stdout);
+    }
     rc_unit_free(&u);
     return rc;
 }

@@ -107,6 +107,7 @@ static void analyze_one(const rc_ir *ir, rc_diag *d)
 typedef struct an_run {
     char *text;                 /* everything the run printed */
     size_t len;
+    rc_diag_records recs;       /* the same messages as records, one per message of text, in order */
 } an_run;
 
 /* Runs the analyses at vals into a buffer, with d's options. */
@@ -115,10 +116,12 @@ static bool run_at(rc_arena *a, const rc_ir *ir, const rc_diag *d, const int64_t
 {
     out->text = NULL;
     out->len = 0;
+    memset(&out->recs, 0, sizeof out->recs);
     FILE *f = open_memstream(&out->text, &out->len);
     if (!f) return false;
     rc_diag cd = *d;
     cd.out = f;
+    cd.records = &out->recs;
     cd.errors = cd.warnings = 0;
     cd.internal = 0;
     cd.stopped = false;
@@ -127,6 +130,12 @@ static bool run_at(rc_arena *a, const rc_ir *ir, const rc_diag *d, const int64_t
     analyze_one(rc_ir_instantiate(a, ir, vals), &cd);
     fclose(f);
     return true;
+}
+
+static void free_run(an_run *r)
+{
+    free(r->text);
+    rc_diag_records_free(&r->recs);
 }
 
 /* The messages of a run: [start, end) of each, and its key (the text up to
@@ -204,8 +213,15 @@ static bool has_key_at(rc_arena *a, const rc_ir *ir, const rc_diag *d,
     int n = split_msgs(&r, &msgs);
     bool found = find_key(&r, msgs, n, rm, m) >= 0;
     free(msgs);
-    free(r.text);
+    free_run(&r);
     return found;
+}
+
+/* Report message k of run r (its text and its record) through d. */
+static void report_msg(rc_diag *d, const an_run *r, const an_msg *m, int k)
+{
+    if (d->out) fwrite(r->text + m->start, 1, m->end - m->start, d->out);
+    if (k < r->recs.n) rc_diag_keep(d, &r->recs.v[k]);
 }
 
 static void analyze_params(const rc_ir *ir, rc_diag *d)
@@ -249,7 +265,8 @@ static void analyze_params(const rc_ir *ir, rc_diag *d)
     an_msg *bm;
     int nb = split_msgs(&base, &bm);
     /* the defaults' findings, as they are */
-    fwrite(base.text, 1, base.len, d->out);
+    if (d->out) fwrite(base.text, 1, base.len, d->out);
+    for (int i = 0; i < base.recs.n; i++) rc_diag_keep(d, &base.recs.v[i]);
     for (int i = 0; i < nb; i++) {
         if (bm[i].error) d->errors++;
         else d->warnings++;
@@ -292,7 +309,8 @@ static void analyze_params(const rc_ir *ir, rc_diag *d)
                 }
                 v[i] = good;
             }
-            an_run fr = { NULL, 0 };
+            an_run fr;
+            memset(&fr, 0, sizeof fr);
             an_msg *fm = NULL;
             int fn = 0, at = -1;
             if (run_at(&a, ir, d, v, &fr)) {
@@ -302,7 +320,7 @@ static void analyze_params(const rc_ir *ir, rc_diag *d)
             const an_run *pr = at >= 0 ? &fr : &r;
             const an_msg *pm = at >= 0 ? &fm[at] : &ms[k];
             const int64_t *pv = at >= 0 ? v : corners[c];
-            fwrite(pr->text + pm->start, 1, pm->end - pm->start, d->out);
+            report_msg(d, pr, pm, at >= 0 ? at : k);
             if (pm->error) d->errors++;
             else d->warnings++;
             char with[512];
@@ -322,15 +340,15 @@ static void analyze_params(const rc_ir *ir, rc_diag *d)
                 rc_diag_note(d, ir->params[first].loc, "this holds with %s; every value of the declared range "
                              "is analysed: narrow the range or change the policy", with);
             free(fm);
-            free(fr.text);
+            free_run(&fr);
         }
     }
     for (int s = 0; s < nseen; s++) {
         free(seen_msgs[s]);
-        free(seen_runs[s].text);
+        free_run(&seen_runs[s]);
     }
     free(bm);
-    free(base.text);
+    free_run(&base);
     rc_arena_free(&a);
 }
 

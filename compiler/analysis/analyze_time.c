@@ -99,7 +99,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
             snprintf(alt, sizeof alt, ", or give '%s' at most %d attempt%s (%llu ms of delays%s at most)", r->name,
                      fit, fit == 1 ? "" : "s", (unsigned long long)fit_ms, r->timeout_ms ? " and attempts" : "");
     }
-    rc_diag_note(an->d, b->loc, "fix: raise the deadline to at least %llu ms%s%s", (unsigned long long)worst, alt,
+    rc_diag_fix(an->d, b->loc, "raise the deadline to at least %llu ms%s%s", (unsigned long long)worst, alt,
                  never ? "; or, if the block means to retry until the deadline, -Wno-error=deadline-never" : "");
 }
 

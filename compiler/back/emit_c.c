@@ -304,66 +304,6 @@ static bool analyse(em *e)
     return true;
 }
 
-/* ASCII case-insensitive equality: the enum constants are upper-cased. */
-static bool same_upper(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 'a' + 'A') : *a;
-        char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 'a' + 'A') : *b;
-        if (x != y) return false;
-    }
-    return *a == *b;
-}
-
-/* Generated names must stay distinct after upper-casing, and an enum
- * constant must not meet a P_<KIND>_COUNT macro (class, alt, mode and
- * handler share their macro's word: P_CLASS_COUNT, P_ALT_COUNT...). */
-static bool check_names(em *e)
-{
-    const rc_ir *ir = e->ir;
-    const char **errs = calloc((size_t)ir->nerrors + (size_t)ir->nclasses + 2, sizeof *errs);
-    if (!errs) exit(3);
-    const char **cls = errs + ir->nerrors + 1;
-    for (int i = 0; i < ir->nerrors; i++) errs[i] = ir->errors[i].name;
-    for (int i = 0; i < ir->nclasses; i++) cls[i] = ir->classes[i].name;
-    struct { const char *what; const char **s; const rc_ir_name *v; int n; bool count; } k[] = {
-        { "error", errs, NULL, ir->nerrors, false },      { "class", cls, NULL, ir->nclasses, true },
-        { "alternative", NULL, ir->alts, ir->nalts, true }, { "mode", NULL, ir->modes, ir->nmodes, true },
-        { "channel", NULL, ir->channels, ir->nchannels, false },
-        { "handler", NULL, ir->handlers, ir->nhandlers, true },
-        { "adjustment", NULL, ir->adjusts, ir->nadjusts, false },
-    };
-    bool ok = true;
-    for (size_t g = 0; g < sizeof k / sizeof k[0] && ok; g++)
-        for (int i = 0; i < k[g].n && ok; i++) {
-            const char *a = k[g].s ? k[g].s[i] : k[g].v[i].name;
-            if (k[g].count && same_upper(a, "count")) {
-                snprintf(e->why, sizeof e->why, "%s '%.80s' would meet the macro %.80s_..._COUNT; rename it",
-                         k[g].what, a, ir->name);
-                ok = false;
-            }
-            for (int j = i + 1; j < k[g].n && ok; j++) {
-                const char *b = k[g].s ? k[g].s[j] : k[g].v[j].name;
-                if (same_upper(a, b)) {
-                    snprintf(e->why, sizeof e->why, "%s names '%.80s' and '%.80s' give the same C constant",
-                             k[g].what, a, b);
-                    ok = false;
-                }
-            }
-        }
-    free(errs);
-    if (!ok) return false;
-    /* checkpoint tags must be distinct */
-    for (int i = 0; i < e->nrecs; i++)
-        for (int j = i + 1; j < e->nrecs; j++)
-            if (rc_emit_fnv1a(e->recs[i].key) == rc_emit_fnv1a(e->recs[j].key)) {
-                snprintf(e->why, sizeof e->why, "checkpoint keys '%.80s' and '%.80s' collide",
-                         e->recs[i].key, e->recs[j].key);
-                return false;
-            }
-    return true;
-}
-
 /* ---- driver --------------------------------------------------------------------- */
 
 static void emit_source(em *e, const char *header_name)
@@ -419,10 +359,7 @@ bool rc_emit_c_opts(const rc_ir *ir, const rc_emit_opts *opt, FILE *h, FILE *c, 
             snprintf(e.why, sizeof e.why, "out of memory");
         }
     }
-    if (ok) {
-        plan_state(&e);
-        ok = check_names(&e);
-    }
+    if (ok) plan_state(&e);
     if (ok) {
         rc_em_header(&e, header_name);
         emit_source(&e, header_name);

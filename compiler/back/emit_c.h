@@ -14,10 +14,10 @@
 #include "ir.h"
 
 /* Write the header to h and the implementation to c for policy ir->name.
- * header_name is what P.c #includes (e.g. "agent_call.h").  Returns false
- * (after writing a one-line reason to `why` when it is not NULL) when the IR
- * cannot be emitted: generated names that collide after upper-casing, or an
- * output error. */
+ * header_name is what P.c #includes (e.g. "agent_call.h").  Every IR the
+ * checker accepts can be emitted (the name rules are the checker's:
+ * front/check_names.c); false means an output error or no memory, with a
+ * one-line reason in `why` ("write error", "out of memory"). */
 bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c);
 
 /* Same, with the reason for a failure (NUL-terminated, at most n bytes). */

@@ -186,6 +186,19 @@ static void put_leaf(const em *e, rc_cout *o, const rc_ir_expr *x, int ctx)
  * recursion: conditions may nest tens of thousands deep. */
 typedef struct put_item { int node; const char *text; } put_item;
 
+/* The kind of node i as rc_em_put_expr writes it: an AND/OR with a
+ * constant side is written as its other side. */
+static rc_ir_xkind chain_kind(const em *e, int i, int ctx)
+{
+    for (;;) {
+        const rc_ir_expr *x = &e->ir->exprs[i];
+        if (x->kind != RC_X_AND && x->kind != RC_X_OR) return x->kind;
+        if (rc_em_fold(e, x->a, ctx) >= 0) i = x->b;
+        else if (rc_em_fold(e, x->b, ctx) >= 0) i = x->a;
+        else return x->kind;
+    }
+}
+
 void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx)
 {
     size_t cap = 64, n = 0;
@@ -195,7 +208,7 @@ void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx)
     while (n) {
         put_item it = st[--n];
         if (it.text) { rc_cout_raw(o, it.text); continue; }
-        if (n + 4 > cap) {
+        if (n + 8 > cap) {
             cap *= 2;
             put_item *ns = realloc(st, cap * sizeof *st);
             if (!ns) break;
@@ -209,11 +222,17 @@ void rc_em_put_expr(const em *e, rc_cout *o, int root, int ctx)
             /* AND with a true side / OR with a false side is the other side */
             if (a >= 0) { st[n++] = (put_item){x->b, NULL}; break; }
             if (b >= 0) { st[n++] = (put_item){x->a, NULL}; break; }
-            rc_cout_raw(o, "(");
-            st[n++] = (put_item){0, ")"};
+            /* a child of the same operator is not parenthesised: a chain
+             * `(a) && (b) && (c)` stays flat however long it is (the checker
+             * bounds the nesting of different operators, check_expr.c) */
+            bool wa = chain_kind(e, x->a, ctx) != x->kind, wb = chain_kind(e, x->b, ctx) != x->kind;
+            if (wb) st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->b, NULL};
-            st[n++] = (put_item){0, x->kind == RC_X_AND ? ") && (" : ") || ("};
+            if (wb) st[n++] = (put_item){0, "("};
+            st[n++] = (put_item){0, x->kind == RC_X_AND ? " && " : " || "};
+            if (wa) st[n++] = (put_item){0, ")"};
             st[n++] = (put_item){x->a, NULL};
+            if (wa) rc_cout_raw(o, "(");
             break;
         }
         case RC_X_NOT:

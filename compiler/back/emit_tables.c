@@ -86,6 +86,9 @@ static void emit_pats(em *e, int t, const uint16_t *v, int n)
 {
     rc_cout *o = &e->oc;
     char what[200];
+    /* no lists (no pattern can match): no array, as ISO C has no empty
+     * ones; the scanner reads lists only through a non-zero acc value */
+    if (n == 0) return;
     rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", e->P, t, n);
     for (int i = 0; i < n; i++) {
         pattern_text(e, t, (int)(v[i] & 0x7FFFu), what, sizeof what);
@@ -143,7 +146,8 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
         rc_cout_line(o, ".acc = NULL,");
         rc_cout_line(o, ".acc_end = NULL,");
     }
-    rc_cout_line(o, ".pats = %s__t%d_pats,", P, t);
+    if (z->npats > 0) rc_cout_line(o, ".pats = %s__t%d_pats,", P, t);
+    else rc_cout_line(o, ".pats = NULL,");
     if (z->wide) {
         rc_cout_line(o, ".words = %du,", d->words);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
@@ -199,12 +203,15 @@ void rc_em_dfa(em *e, int t)
     free(row_at);
     free(v);
     free(pats);
+    char pl[160];
+    if (npats > 0) snprintf(pl, sizeof pl, "%s__t%d_pats", e->P, t);
+    else snprintf(pl, sizeof pl, "NULL");
     rc_cout_open(o, "static const recov_dfa16 %s__t%d = {", e->P, t);
     rc_cout_line(o, ".classmap = %s__t%d_map,", e->P, t);
     rc_cout_line(o, ".trans = %s__t%d_trans,", e->P, t);
     rc_cout_line(o, ".acc = %s__t%d_acc,", e->P, t);
     rc_cout_line(o, ".acc_end = %s__t%d_end,", e->P, t);
-    rc_cout_line(o, ".pats = %s__t%d_pats,", e->P, t);
+    rc_cout_line(o, ".pats = %s,", pl);
     rc_cout_line(o, ".nclasses = %du,", d->nclasses);
     rc_cout_line(o, ".words = %du,", d->words);
     rc_cout_close(o, "};");

@@ -81,6 +81,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->blocks, 0, sizeof *s->blocks * (size_t)ir->nblocks);
     memset(s->unresolved, 0, sizeof s->unresolved);
+    s->last_block = -1;
     for (int i = 0; i < ir->nbudgets; i++) {
         s->budgets[i].wstart = now;
         s->budgets[i].calls = s->budgets[i].retries = 0;
@@ -358,6 +359,7 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
     uint32_t elapsed = recov_elapsed(now, s->start);
     /* what a handler condition reads: no fault, the incident's last error */
     rc_sim_env env = { NULL, s->attempt, elapsed, ir->errors[e].severity, ir->errors[e].cls, e };
+    s->last_block = b;
 
     /* Each pass returns or moves pos forward, so this ends within nsteps. */
     for (;;) {
@@ -583,6 +585,7 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
         /* 8. */
         return run_block(s, b, e, f, now);
     }
+    s->last_block = -1;
     end_incident(s);
     return decision(s, RECOV_ABORT, e);
 }
@@ -590,7 +593,10 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
 recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
 {
     int e = s->error;
-    if (s->pending == 0) return decision(s, RECOV_NONE, e);
+    if (s->pending == 0) {
+        s->last_block = -1;
+        return decision(s, RECOV_NONE, e);
+    }
     int b = s->pending - 1;
     s->pending = 0;
     if (s->last_handler) {

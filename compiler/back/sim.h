@@ -89,6 +89,10 @@ typedef struct rc_sim {
     /* scratch for evaluation (not state): expression values and text masks */
     int64_t *xval;              /* [nexprs] */
     uint32_t **masks;           /* [ntexts] -> [dfa.words] */
+    /* observation, not state (the generated C has no such member): the
+     * block the last P_failed / P_handler_done decision came from, -1 for
+     * none; the timelines (tools/timeline.c) draw its deadline */
+    int last_block;
 } rc_sim;
 
 rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);

@@ -1,7 +1,8 @@
-/* diag.c - diagnostics with caret lines; see diag.h. */
+/* diag.c - diagnostic records and their text writer (caret lines); see diag.h. */
 #include "diag.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const warn_names[RC_W_COUNT] = {
@@ -97,25 +98,162 @@ static void show_line(rc_diag *d, rc_loc loc)
     fputc('\n', d->out);
 }
 
-static void vmsg(rc_diag *d, rc_loc loc, const char *kind, const char *wname,
-                 const char *fmt, va_list ap)
+/* ---- records ------------------------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("recovc: internal error: out of memory\n", stderr);
+        exit(3);
+    }
+    return q;
+}
+
+static char *xstrdup(const char *s)
+{
+    if (!s) return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = xrealloc(NULL, n);
+    memcpy(p, s, n);
+    return p;
+}
+
+static char *vformat(const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
+    if (n < 0) n = 0;
+    char *p = xrealloc(NULL, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+void rc_diag_records_free(rc_diag_records *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        rc_diag_rec *m = &r->v[i];
+        for (int j = 0; j < m->nnotes; j++) {
+            free(m->notes[j].file);
+            free(m->notes[j].text);
+        }
+        free(m->notes);
+        free(m->file);
+        free(m->text);
+    }
+    free(r->v);
+    memset(r, 0, sizeof *r);
+}
+
+void rc_diag_keep(rc_diag *d, const rc_diag_rec *m)
+{
+    if (!d->records) return;
+    rc_diag_records *r = d->records;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 16;
+        r->v = xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+    }
+    rc_diag_rec c = *m;
+    c.file = xstrdup(m->file);
+    c.text = xstrdup(m->text);
+    c.notes = m->nnotes ? xrealloc(NULL, (size_t)m->nnotes * sizeof *c.notes) : NULL;
+    c.capnotes = m->nnotes;
+    for (int i = 0; i < m->nnotes; i++) {
+        c.notes[i] = m->notes[i];
+        c.notes[i].file = xstrdup(m->notes[i].file);
+        c.notes[i].text = xstrdup(m->notes[i].text);
+    }
+    r->v[r->n++] = c;
+}
+
+/* ---- the text writer -------------------------------------------------------------- */
+
+static void write_head(FILE *out, const char *file, rc_loc loc, const char *kind)
 {
     if (loc.line > 0)
-        fprintf(d->out, "%s:%d:%d: %s: ", d->file, loc.line, loc.col, kind);
+        fprintf(out, "%s:%d:%d: %s: ", file, loc.line, loc.col, kind);
     else
-        fprintf(d->out, "%s: %s: ", d->file ? d->file : "recovc", kind);
-    vfprintf(d->out, fmt, ap);
-    if (wname) fprintf(d->out, " [-W%s%s]", strcmp(kind, "error") == 0 ? "error=" : "", wname);
+        fprintf(out, "%s: %s: ", file ? file : "recovc", kind);
+}
+
+static void write_rec(rc_diag *d, const rc_diag_rec *m)
+{
+    if (!d->out) return;
+    write_head(d->out, m->file, m->loc, m->severity == RC_DIAG_ERROR ? "error" : "warning");
+    fputs(m->text, d->out);
+    if (m->code) fprintf(d->out, " [-W%s%s]", m->severity == RC_DIAG_ERROR ? "error=" : "", m->code);
     fputc('\n', d->out);
-    show_line(d, loc);
+    show_line(d, m->loc);
+}
+
+static void write_rel(rc_diag *d, const rc_diag_rel *n)
+{
+    if (!d->out) return;
+    write_head(d->out, n->file, n->loc, "note");
+    fprintf(d->out, "%s%s\n", n->kind == RC_DIAG_FIX ? "fix: " : "", n->text);
+    show_line(d, n->loc);
+}
+
+/* Makes the record, prints it, keeps it when records are collected. */
+static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, const char *fmt, va_list ap)
+{
+    rc_diag_rec m;
+    memset(&m, 0, sizeof m);
+    m.severity = sev;
+    m.code = wname;
+    m.file = (char *)d->file;
+    m.loc = loc;
+    m.text = vformat(fmt, ap);
+    write_rec(d, &m);
+    if (!d->records) {
+        free(m.text);
+        return;
+    }
+    rc_diag_records *r = d->records;
+    if (r->n == r->cap) {
+        r->cap = r->cap ? 2 * r->cap : 16;
+        r->v = xrealloc(r->v, (size_t)r->cap * sizeof *r->v);
+    }
+    m.file = xstrdup(d->file);
+    r->v[r->n++] = m;
+}
+
+/* Attaches note n (its text owned) to the last record, when records are kept. */
+static void keep_note(rc_diag *d, rc_diag_rel n)
+{
+    if (!d->records || d->records->n == 0) {
+        free(n.text);
+        return;
+    }
+    rc_diag_rec *m = &d->records->v[d->records->n - 1];
+    if (m->nnotes == m->capnotes) {
+        m->capnotes = m->capnotes ? 2 * m->capnotes : 4;
+        m->notes = xrealloc(m->notes, (size_t)m->capnotes * sizeof *m->notes);
+    }
+    n.file = xstrdup(n.file);
+    m->notes[m->nnotes++] = n;
+}
+
+static void vnote(rc_diag *d, rc_loc loc, rc_diag_sev kind, const char *fmt, va_list ap)
+{
+    rc_diag_rel n = { kind, (char *)d->file, loc, vformat(fmt, ap) };
+    write_rel(d, &n);
+    keep_note(d, n);
 }
 
 static void limit_reached(rc_diag *d)
 {
     if (d->max_errors > 0 && d->errors >= d->max_errors && !d->stopped) {
         d->stopped = true;
-        fprintf(d->out, "%s: note: too many errors (%d), stopping; use --max-errors=N to see more\n",
-                d->file ? d->file : "recovc", d->errors);
+        const char *fmt = "too many errors (%d), stopping; use --max-errors=N to see more";
+        int len = snprintf(NULL, 0, fmt, d->errors);
+        char *text = xrealloc(NULL, (size_t)(len > 0 ? len : 0) + 1);
+        snprintf(text, (size_t)(len > 0 ? len : 0) + 1, fmt, d->errors);
+        rc_diag_rel n = { RC_DIAG_NOTE, (char *)d->file, { 0, 0, 0, 0 }, text };
+        write_rel(d, &n);
+        keep_note(d, n);
     }
 }
 
@@ -125,7 +263,7 @@ void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
     if (d->stopped) { d->last_printed = false; return; }
     va_list ap;
     va_start(ap, fmt);
-    vmsg(d, loc, "error", NULL, fmt, ap);
+    vmsg(d, loc, RC_DIAG_ERROR, NULL, fmt, ap);
     va_end(ap);
     d->last_printed = true;
     limit_reached(d);
@@ -140,7 +278,7 @@ void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
     if (d->stopped) return;
     va_list ap;
     va_start(ap, fmt);
-    vmsg(d, loc, err ? "error" : "warning", warn_names[w], fmt, ap);
+    vmsg(d, loc, err ? RC_DIAG_ERROR : RC_DIAG_WARNING, warn_names[w], fmt, ap);
     va_end(ap);
     d->last_printed = true;
     if (err) limit_reached(d);
@@ -151,7 +289,16 @@ void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
     if (!d->last_printed || d->stopped) return;
     va_list ap;
     va_start(ap, fmt);
-    vmsg(d, loc, "note", NULL, fmt, ap);
+    vnote(d, loc, RC_DIAG_NOTE, fmt, ap);
+    va_end(ap);
+}
+
+void rc_diag_fix(rc_diag *d, rc_loc loc, const char *fmt, ...)
+{
+    if (!d->last_printed || d->stopped) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vnote(d, loc, RC_DIAG_FIX, fmt, ap);
     va_end(ap);
 }
 
@@ -159,9 +306,10 @@ void rc_diag_plain(rc_diag *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("recovc: error: ", d->out);
-    vfprintf(d->out, fmt, ap);
-    fputc('\n', d->out);
+    const char *file = d->file;
+    d->file = NULL;
+    vmsg(d, (rc_loc){0, 0, 0, 0}, RC_DIAG_ERROR, NULL, fmt, ap);
+    d->file = file;
     va_end(ap);
     d->errors++;
 }

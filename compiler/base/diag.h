@@ -1,8 +1,12 @@
 /* diag.h - every message recovc prints goes through here.
  *
- * A diagnostic is `file:line:col: error|warning|note: text [-Wname]`, then the
- * source line and a caret under the column (with `~` under the rest of the
- * range on that line).  Errors are counted; after `max_errors` errors the
+ * A diagnostic is a record (rc_diag_rec): severity, warning name, message,
+ * file, start and end position, and the notes and fix notes attached to it,
+ * each with its own position.  Writers read records: the text writer here
+ * (`file:line:col: error|warning|note: text [-Wname]`, then the source line
+ * and a caret under the column, with `~` under the rest of the range on that
+ * line) prints each as it is made; tools/report.c prints collected records
+ * as JSON or SARIF.  Errors are counted; after `max_errors` errors the
  * compilation stops reporting and says so.  Warnings are enabled, disabled or
  * promoted to errors by the -W options, whose names come from warnings.def.
  */
@@ -27,11 +31,42 @@ typedef enum rc_warning {
     RC_W_COUNT
 } rc_warning;
 
+typedef enum rc_diag_sev { RC_DIAG_ERROR, RC_DIAG_WARNING, RC_DIAG_NOTE, RC_DIAG_FIX } rc_diag_sev;
+
+/* A note (RC_DIAG_NOTE) or fix note (RC_DIAG_FIX: how to change the policy)
+ * attached to a diagnostic. */
+typedef struct rc_diag_rel {
+    rc_diag_sev kind;
+    char *file;              /* NULL: no file ("recovc") */
+    rc_loc loc;              /* line 0: no position */
+    char *text;
+} rc_diag_rel;
+
+typedef struct rc_diag_rec {
+    rc_diag_sev severity;    /* RC_DIAG_ERROR or RC_DIAG_WARNING (a promoted warning is an error) */
+    const char *code;        /* the -W name of a warning, NULL for a plain error */
+    char *file;              /* NULL: a message about recovc itself or its command line */
+    rc_loc loc;              /* line 0: no position; end_line 0: a single column */
+    char *text;
+    rc_diag_rel *notes;
+    int nnotes, capnotes;
+} rc_diag_rec;
+
+/* Collected records (for JSON/SARIF); free with rc_diag_records_free. */
+typedef struct rc_diag_records {
+    rc_diag_rec *v;
+    int n, cap;
+} rc_diag_records;
+
+void rc_diag_records_free(rc_diag_records *r);
+
+
 typedef struct rc_diag {
     const char *file;        /* name printed in messages */
     const char *src;         /* source text, for the caret line (may be NULL) */
     size_t src_len;
-    FILE *out;               /* stderr unless redirected (tests) */
+    FILE *out;               /* text writer: stderr unless redirected; NULL: no text */
+    rc_diag_records *records;   /* NULL, or where records are collected */
     int errors, warnings;
     int internal;            /* errors that are recovc's fault, not the
                               * policy's (scanner failure): exit 3 */
@@ -53,6 +88,12 @@ void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* A note attached to the previous message (printed only if it was printed). */
 void rc_diag_note(rc_diag *d, rc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends a copy of m (and its notes) to d->records when records are kept;
+ * prints nothing (for a caller that printed m's text itself). */
+void rc_diag_keep(rc_diag *d, const rc_diag_rec *m);
+/* A fix note: `note: fix: text` in text, RC_DIAG_FIX in the record. */
+void rc_diag_fix(rc_diag *d, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* A message with no location: `recovc: error: text`. */
 void rc_diag_plain(rc_diag *d, const char *fmt, ...)

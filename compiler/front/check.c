@@ -27,6 +27,8 @@
 #define RC_MAX_ALTS 16
 /* RC_MAX_STEPS: steps in one on block (an 8-bit position). */
 #define RC_MAX_STEPS 255
+/* RC_MAX_BLOCKS: on blocks in a policy (an 8-bit pending block + 1). */
+#define RC_MAX_BLOCKS 255
 
 static const char *const *const sev_names = rc_sev_names;
 
@@ -49,19 +51,11 @@ static const char *const reserved[] = {
     "attempt", "elapsed", "severity", "class", "low", "medium", "high", "critical", "true", "false",
 };
 
-/* C keywords and the names a generated file already uses cannot be fault
- * fields (they become struct members). */
-static const char *const c_keywords[] = {
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch",
-    "typedef", "union", "unsigned", "void", "volatile", "while", "_Bool", "_Complex",
-    "_Imaginary", "bool", "true", "false",
-};
-
 static bool declare(rc_check_ctx *c, const rc_ident *id, rc_symkind kind, int index)
 {
     if (!id->name) return false;
+    if (!rc_check_name_length(c, id->name, id->loc, kind_words[kind] + (kind_words[kind][1] == 'n' ? 3 : 2)))
+        return false;
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
         if (strcmp(id->name, reserved[i]) == 0) {
             rc_diag_error(c->d, id->loc, "'%s' is a reserved name and cannot be declared", id->name);
@@ -300,6 +294,7 @@ static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const 
 {
     for (int i = 0; i < *n; i++)
         if (strcmp((*arr)[i].name, id->name) == 0) return i;
+    rc_check_name_length(c, id->name, id->loc, NULL);
     if (*n == *cap) {
         int ncap = *cap ? *cap * 2 : 8;
         rc_ir_name *na = RC_NEW_ARRAY(c->a, rc_ir_name, ncap);
@@ -396,14 +391,7 @@ static void declare_all(rc_check_ctx *c, const rc_ast_policy *p)
                                   f->type.name);
                     continue;
                 }
-                bool kw = false;
-                for (size_t k = 0; k < sizeof c_keywords / sizeof c_keywords[0]; k++)
-                    kw |= strcmp(f->name.name, c_keywords[k]) == 0;
-                if (kw) {
-                    rc_diag_error(c->d, f->name.loc, "field name '%s' is a C keyword and cannot be a struct member",
-                                  f->name.name);
-                    continue;
-                }
+                if (!rc_check_field_name(c, &f->name)) continue;
                 if (!declare(c, &f->name, RC_SYM_FIELD, ir->nfields)) continue;
                 irf->name = f->name.name;
                 irf->loc = f->name.loc;
@@ -574,14 +562,7 @@ static void build_params(rc_check_ctx *c, const rc_ast_policy *p)
                           "factor", d->cls.name ? d->cls.name : "");
             continue;
         }
-        bool kw = false;
-        for (size_t k = 0; k < sizeof c_keywords / sizeof c_keywords[0]; k++)
-            kw |= strcmp(d->name.name, c_keywords[k]) == 0;
-        if (kw) {
-            rc_diag_error(c->d, d->name.loc, "parameter name '%s' is a C keyword and cannot be a member of "
-                          "the generated P_params", d->name.name);
-            continue;
-        }
+        if (!rc_check_member_name(c, &d->name, "parameter")) continue;
         int64_t lo, hi, def;
         bool ok = param_lit(c, &d->range_lo, (rc_ptype)t, &lo);
         ok = param_lit(c, &d->range_hi, (rc_ptype)t, &hi) && ok;
@@ -631,6 +612,13 @@ static void resolve_errors(rc_check_ctx *c, const rc_ast_policy *p)
         e->severity = sev < 0 ? RC_SEV_MEDIUM : (rc_severity)sev;
         if (d->message && d->message->next) rc_diag_error(c->d, d->message->next->loc, "duplicate `message`");
         if (d->hint && d->hint->next) rc_diag_error(c->d, d->hint->next->loc, "duplicate `hint`");
+        const rc_ast_string *texts[3] = { d->message, d->hint, d->steps_text };
+        for (int k = 0; k < 3; k++)
+            for (const rc_ast_string *t = texts[k]; t; t = t->next)
+                if (strlen(t->text) > RC_MAX_TEXT_BYTES)
+                    rc_diag_error(c->d, t->loc, "this %s is %zu bytes long; a message, hint or step is at most %d "
+                                  "bytes (the longest string literal every C99 compiler accepts)",
+                                  k == 0 ? "message" : k == 1 ? "hint" : "step", strlen(t->text), RC_MAX_TEXT_BYTES);
         e->message = d->message ? d->message->text : NULL;
         e->hint = d->hint ? d->hint->text : NULL;
         e->steps = strings(c, d->steps_text, &e->nsteps);
@@ -1258,6 +1246,11 @@ static void build_blocks(rc_check_ctx *c, const rc_ast_policy *p, host_caps *cap
             rc_diag_note(c->d, catchall->loc, "the catch-all block is here");
             continue;
         }
+        if (ir->nblocks == RC_MAX_BLOCKS) {
+            rc_diag_error(c->d, d->loc, "a policy has at most %d `on` blocks (the checkpoint keeps the block "
+                          "of a pending step in one byte); merge blocks that take the same steps", RC_MAX_BLOCKS);
+            break;
+        }
         rc_ir_block *b = &ir->blocks[ir->nblocks];
         b->loc = d->loc;
         b->when = -1;
@@ -1506,6 +1499,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         const char *base = strrchr(d->file, '/');
         ir->source = rc_arena_strdup(a, base ? base + 1 : d->file);
     }
+    rc_check_policy_name(c, &p->name);
     if (p->version.kind != RC_AV_INT || p->version.num < 0 || p->version.num > UINT32_MAX)
         rc_diag_error(d, p->version.loc, "policy version must be a whole number in 0..4294967295");
     else
@@ -1604,6 +1598,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         for (int i = 0; i < ir->nparams; i++) { pn[i].name = ir->params[i].name; pn[i].loc = ir->params[i].loc; }
         check_case_collisions(c, pn, ir->nparams, "parameters");
     }
+    rc_check_generated_names(c);
 
     if (d->errors) return NULL;
     /* the constants, for the stages after the checker (which never read the AST) */
@@ -1618,5 +1613,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     }
     ir->nconsts = c->nconsts;
     ir->hash = rc_ir_hash(ir);
+    rc_check_ckpt_keys(c);
+    if (d->errors) return NULL;
     return ir;
 }

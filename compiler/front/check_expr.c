@@ -533,8 +533,45 @@ int rc_check_step_when(rc_check_ctx *c, const rc_ast_expr *e)
     return x;
 }
 
+/* RC_MAX_COND_TERMS and RC_MAX_COND_DEPTH (check_int.h) over the nodes
+ * [first, root] that one condition made: terms are its comparisons and
+ * matches; its depth counts nesting of different operators, as the emitter
+ * writes chains of one operator flat: `a && b && c` is depth 1,
+ * `a && (b || !c)` depth 3. */
+static void check_size(rc_check_ctx *c, int first, int root)
+{
+    const rc_ir_expr *x = c->ir->exprs;
+    int n = root - first + 1;
+    int *depth = malloc((size_t)n * sizeof *depth), *terms = malloc((size_t)n * sizeof *terms);
+    if (!depth || !terms) { free(depth); free(terms); return; }
+    for (int i = first; i <= root; i++) {
+        int d = 0, t = 1;
+        if (x[i].kind == RC_X_NOT) {
+            d = depth[x[i].a - first] + 1;
+            t = terms[x[i].a - first];
+        } else if (x[i].kind == RC_X_AND || x[i].kind == RC_X_OR) {
+            int ka = x[x[i].a].kind == x[i].kind ? 0 : 1, kb = x[x[i].b].kind == x[i].kind ? 0 : 1;
+            int da = depth[x[i].a - first] + ka, db = depth[x[i].b - first] + kb;
+            d = da > db ? da : db;
+            t = terms[x[i].a - first] + terms[x[i].b - first];
+            if (t > RC_MAX_COND_TERMS + 1) t = RC_MAX_COND_TERMS + 1;
+        }
+        depth[i - first] = d;
+        terms[i - first] = t;
+    }
+    if (terms[n - 1] > RC_MAX_COND_TERMS)
+        rc_diag_error(c->d, x[root].loc, "this condition has more than %d comparisons and matches; split the rule "
+                      "(a classify rule per part) or match the texts with one pattern list", RC_MAX_COND_TERMS);
+    else if (depth[n - 1] > RC_MAX_COND_DEPTH)
+        rc_diag_error(c->d, x[root].loc, "this condition nests %d levels of alternating &&, || and !; at most %d "
+                      "(chains of one operator do not count)", depth[n - 1], RC_MAX_COND_DEPTH);
+    free(depth);
+    free(terms);
+}
+
 int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *root)
 {
+    int first = c->ir->nexprs;
     size_t cap = 64, n = 0, nres = 0;
     walk_frame *st = malloc(cap * sizeof *st);
     int *res = malloc(cap * sizeof *res);
@@ -586,5 +623,6 @@ int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *root)
     int r = nres ? res[0] : -1;
     free(st);
     free(res);
+    if (r >= first) check_size(c, first, r);
     return r;
 }

@@ -12,6 +12,20 @@
 /* RC_MAX_PATTERN_BITS: patterns per text field (DFA mask bits); far above any
  * real policy, it bounds the mask words generated code keeps on its stack. */
 #define RC_MAX_PATTERN_BITS 4096
+/* RC_MAX_NAME: the longest name a policy declares (spec/language.md "Names
+ * and limits"): the C99 minimum of significant characters in an internal
+ * identifier, and it keeps every checkpoint key and file name short. */
+#define RC_MAX_NAME 63
+/* RC_MAX_TEXT_BYTES: the longest message, hint or step text: the C99
+ * minimum string literal length (gcc/clang -Woverlength-strings). */
+#define RC_MAX_TEXT_BYTES 4095
+/* RC_MAX_COND_TERMS, RC_MAX_COND_DEPTH: the most comparisons and matches in
+ * one condition, and the deepest nesting of different operators (&&, ||, !)
+ * in one; chains of one operator are written flat.  They keep the
+ * generated expression within the C99 minimum of 63 nested parentheses and
+ * within what gcc and clang compile in seconds. */
+#define RC_MAX_COND_TERMS 1024
+#define RC_MAX_COND_DEPTH 32
 
 typedef struct rc_check_ctx {
     rc_arena *a;
@@ -61,6 +75,15 @@ void rc_check_bind(rc_check_ctx *c, rc_slot slot, int obj, int sub, int param);
 /* check_cover.c: is classify exhaustive without `_`?  Reports the error with a
  * witness when not; returns true when every fault is covered. */
 bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc);
+
+/* check_names.c: the name rules (spec/language.md "Names and limits"). */
+bool rc_check_name_length(rc_check_ctx *c, const char *name, rc_loc loc, const char *what);
+bool rc_check_field_name(rc_check_ctx *c, const rc_ident *id);     /* a `fault { }` field */
+/* a struct member of the generated code (what: "field", "parameter") */
+bool rc_check_member_name(rc_check_ctx *c, const rc_ident *id, const char *what);
+void rc_check_policy_name(rc_check_ctx *c, const rc_ident *id);
+void rc_check_generated_names(rc_check_ctx *c);   /* after every name is interned */
+void rc_check_ckpt_keys(rc_check_ctx *c);         /* after ir->hash is known */
 
 /* check_suggest.c: a close name ("did you mean 'x'?") from the symbol table; NULL if none. */
 const char *rc_check_suggest(rc_check_ctx *c, const char *name, int kindmask);

@@ -245,12 +245,19 @@ static const char *map_type(CXType t, rc_type *out, uint32_t *cap)
     }
     if (ct.kind == CXType_Pointer) {
         CXType p = clang_getCanonicalType(clang_getPointeeType(ct));
+        if ((p.kind == CXType_Char_S || p.kind == CXType_Char_U) && clang_isVolatileQualifiedType(p))
+            return "a pointer to volatile char (the generated scanner reads text as ordinary memory; copy it "
+                   "into a `const char *` buffer first)";
         if (p.kind == CXType_Char_S || p.kind == CXType_Char_U) { *out = RC_TY_TEXT; return NULL; }
         return "a pointer (only `const char *` text is supported)";
     }
     if (ct.kind == CXType_ConstantArray) {
         CXType el = clang_getCanonicalType(clang_getArrayElementType(ct));
         long long n = clang_getArraySize(ct);
+        if ((el.kind == CXType_Char_S || el.kind == CXType_Char_U) &&
+            (clang_isVolatileQualifiedType(el) || clang_isVolatileQualifiedType(ct) ||
+             clang_isVolatileQualifiedType(clang_getArrayElementType(t))))
+            return "an array of volatile char (the generated scanner reads text as ordinary memory)";
         if ((el.kind == CXType_Char_S || el.kind == CXType_Char_U) && n > 0 && n <= 0x7fffffff) {
             *out = RC_TY_TEXT;
             *cap = (uint32_t)n;

@@ -61,10 +61,14 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     if (opts) {
         for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
         if (opts->max_errors) u->diag.max_errors = opts->max_errors < 0 ? 0 : opts->max_errors;
+        if (opts->records) {
+            u->diag.records = opts->records;
+            u->diag.out = NULL;
+        }
     }
     u->src = rc_read_file(&u->arena, path, &u->len);
     if (!u->src) {
-        fprintf(u->diag.out, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
+        rc_diag_plain(&u->diag, "cannot read '%s': %s", name, strerror(errno));
         return 2;
     }
     rc_diag_set_source(&u->diag, name, u->src, u->len);

@@ -38,6 +38,7 @@ typedef struct rc_unit_opts {
     int ndefines;
     const char *sysroot;              /* --sysroot, NULL for none */
     const char *target;               /* --target triple, NULL for the host */
+    rc_diag_records *records;         /* non-NULL: collect the diagnostics here and print no text */
     const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
 } rc_unit_opts;
 

@@ -1,7 +1,6 @@
 /* report.c - see report.h. */
 #include "report.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,81 +16,17 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-static char *dupn(const char *s, size_t n)
-{
-    char *p = xrealloc(NULL, n + 1);
-    memcpy(p, s, n);
-    p[n] = '\0';
-    return p;
-}
-
 void rc_report_init(rc_report *r) { memset(r, 0, sizeof *r); }
 
 void rc_report_free(rc_report *r)
 {
-    for (int i = 0; i < r->n; i++) {
-        free(r->msgs[i].file);
-        free(r->msgs[i].rule);
-        free(r->msgs[i].text);
-    }
-    free(r->msgs);
+    rc_diag_records_free(&r->recs);
     free(r->files);
     free(r->status);
     memset(r, 0, sizeof *r);
 }
 
-static const char *const kinds[] = {"error", "warning", "note"};
-
-/* Parse one line; true when it is a message. */
-static bool parse_line(const char *path, const char *s, size_t n, rc_report_msg *m)
-{
-    memset(m, 0, sizeof *m);
-    if (n == 0 || s[0] == ' ') return false;   /* caret lines */
-    size_t pl = strlen(path);
-    const char *p = s, *end = s + n;
-    const char *file = s;
-    size_t flen;
-    if (n > pl && strncmp(s, path, pl) == 0 && s[pl] == ':') {
-        flen = pl;
-        p = s + pl + 1;
-        if (p < end && *p >= '0' && *p <= '9') {
-            m->line = (int)strtol(p, (char **)&p, 10);
-            if (p < end && *p == ':') p++;
-            m->col = (int)strtol(p, (char **)&p, 10);
-            if (p < end && *p == ':') p++;
-        }
-    } else if (n > 8 && strncmp(s, "recovc: ", 8) == 0) {
-        flen = 6;
-        p = s + 8;
-    } else {
-        return false;
-    }
-    while (p < end && *p == ' ') p++;
-    int k = -1;
-    for (int i = 0; i < 3 && k < 0; i++) {
-        size_t kl = strlen(kinds[i]);
-        if ((size_t)(end - p) > kl + 1 && strncmp(p, kinds[i], kl) == 0 && p[kl] == ':') { k = i; p += kl + 2; }
-    }
-    if (k < 0) return false;
-    strcpy(m->kind, kinds[k]);
-    m->file = dupn(file, flen);
-    size_t tl = (size_t)(end - p);
-    /* trailing [-Wname] or [-Werror=name] */
-    if (tl > 4 && p[tl - 1] == ']') {
-        const char *o = p + tl;
-        while (o > p && o[-1] != '[') o--;
-        if (o > p + 1 && o[0] == '-' && o[1] == 'W' && o[-2] == ' ') {
-            const char *name = o + 2;
-            if (strncmp(name, "error=", 6) == 0) name += 6;
-            m->rule = dupn(name, (size_t)(p + tl - 1 - name));
-            tl = (size_t)(o - 2 - p);
-        }
-    }
-    m->text = dupn(p, tl);
-    return true;
-}
-
-void rc_report_add(rc_report *r, const char *path, const char *text, size_t len, int rc)
+void rc_report_add(rc_report *r, const char *path, rc_diag_records *recs, int rc)
 {
     if (r->nfiles == r->capfiles) {
         r->capfiles = r->capfiles ? 2 * r->capfiles : 8;
@@ -100,20 +35,15 @@ void rc_report_add(rc_report *r, const char *path, const char *text, size_t len,
     }
     r->files[r->nfiles] = path;
     r->status[r->nfiles++] = rc;
-    const char *p = text, *end = text + len;
-    while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
-        if (!e) e = end;
-        rc_report_msg m;
-        if (parse_line(path, p, (size_t)(e - p), &m)) {
-            if (r->n == r->cap) {
-                r->cap = r->cap ? 2 * r->cap : 16;
-                r->msgs = xrealloc(r->msgs, (size_t)r->cap * sizeof *r->msgs);
-            }
-            r->msgs[r->n++] = m;
-        }
-        p = e + 1;
+    rc_diag_records *to = &r->recs;
+    if (to->n + recs->n > to->cap) {
+        to->cap = to->n + recs->n + 16;
+        to->v = xrealloc(to->v, (size_t)to->cap * sizeof *to->v);
     }
+    if (recs->n) memcpy(to->v + to->n, recs->v, (size_t)recs->n * sizeof *recs->v);
+    to->n += recs->n;
+    free(recs->v);
+    memset(recs, 0, sizeof *recs);
 }
 
 static void jstr(FILE *out, const char *s)
@@ -130,32 +60,69 @@ static void jstr(FILE *out, const char *s)
     fputc('"', out);
 }
 
-void rc_report_json(const rc_report *r, FILE *out)
+static int end_line(rc_loc l) { return l.end_line > 0 ? l.end_line : l.line; }
+static int end_col(rc_loc l) { return l.end_line > 0 ? l.end_col : l.col; }
+
+static const char *sev_word(rc_diag_sev s)
 {
-    int errors = 0, warnings = 0;
-    fputs("{\n  \"diagnostics\": [", out);
-    for (int i = 0; i < r->n; i++) {
-        const rc_report_msg *m = &r->msgs[i];
-        if (strcmp(m->kind, "error") == 0) errors++;
-        if (strcmp(m->kind, "warning") == 0) warnings++;
-        fprintf(out, "%s\n    {\"file\": ", i ? "," : "");
-        jstr(out, m->file);
-        fprintf(out, ", \"line\": %d, \"column\": %d, \"severity\": \"%s\", \"rule\": ", m->line, m->col, m->kind);
-        if (m->rule) jstr(out, m->rule); else fputs("null", out);
-        fputs(", \"message\": ", out);
-        jstr(out, m->text);
-        fputc('}', out);
-    }
-    fprintf(out, "%s],\n  \"errors\": %d,\n  \"warnings\": %d\n}\n", r->n ? "\n  " : "", errors, warnings);
+    return s == RC_DIAG_ERROR ? "error" : s == RC_DIAG_WARNING ? "warning" : "note";
 }
 
-static void phys(FILE *out, const rc_report_msg *m)
+/* One diagnostic or note of the JSON list. */
+static void json_item(FILE *out, const char *file, rc_loc loc, rc_diag_sev sev, const char *rule,
+                      const char *prefix, const char *text)
+{
+    fputs("\n    {\"file\": ", out);
+    jstr(out, file ? file : "recovc");
+    fprintf(out, ", \"line\": %d, \"column\": %d, ", loc.line, loc.col);
+    if (loc.line > 0) fprintf(out, "\"endLine\": %d, \"endColumn\": %d, ", end_line(loc), end_col(loc));
+    fprintf(out, "\"severity\": \"%s\", \"rule\": ", sev_word(sev));
+    if (rule) jstr(out, rule); else fputs("null", out);
+    fputs(", \"message\": ", out);
+    if (prefix && *prefix) {
+        size_t n = strlen(prefix) + strlen(text) + 1;
+        char *t = xrealloc(NULL, n);
+        snprintf(t, n, "%s%s", prefix, text);
+        jstr(out, t);
+        free(t);
+    } else {
+        jstr(out, text);
+    }
+    fputc('}', out);
+}
+
+void rc_report_json(const rc_report *r, FILE *out)
+{
+    int errors = 0, warnings = 0, n = 0;
+    fputs("{\n  \"diagnostics\": [", out);
+    for (int i = 0; i < r->recs.n; i++) {
+        const rc_diag_rec *m = &r->recs.v[i];
+        if (m->severity == RC_DIAG_ERROR) errors++;
+        else warnings++;
+        if (n++) fputc(',', out);
+        json_item(out, m->file, m->loc, m->severity, m->code, NULL, m->text);
+        for (int j = 0; j < m->nnotes; j++) {
+            const rc_diag_rel *x = &m->notes[j];
+            fputc(',', out);
+            n++;
+            json_item(out, x->file, x->loc, RC_DIAG_NOTE, NULL, x->kind == RC_DIAG_FIX ? "fix: " : NULL, x->text);
+        }
+    }
+    fprintf(out, "%s],\n  \"errors\": %d,\n  \"warnings\": %d\n}\n", n ? "\n  " : "", errors, warnings);
+}
+
+static void phys(FILE *out, const char *file, rc_loc loc)
 {
     fputs("\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
-    jstr(out, m->file);
+    jstr(out, file ? file : "recovc");
     fputc('}', out);
-    if (m->line > 0)
-        fprintf(out, ", \"region\": {\"startLine\": %d, \"startColumn\": %d}", m->line, m->col > 0 ? m->col : 1);
+    if (loc.line > 0) {
+        int col = loc.col > 0 ? loc.col : 1;
+        int el = end_line(loc), ec = end_col(loc) > 0 ? end_col(loc) : col;
+        /* SARIF columns are half-open: endColumn is one past the last one */
+        fprintf(out, ", \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
+                     "\"endColumn\": %d}", loc.line, col, el, ec + 1);
+    }
     fputs("}", out);
 }
 
@@ -175,30 +142,35 @@ void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
         fputs("}}", out);
     }
     fputs("]}},\n    \"results\": [", out);
-    int nres = 0;
-    for (int i = 0; i < r->n; i++) {
-        const rc_report_msg *m = &r->msgs[i];
-        if (strcmp(m->kind, "note") == 0) continue;
-        fprintf(out, "%s\n      {\"ruleId\": ", nres++ ? "," : "");
-        jstr(out, m->rule ? m->rule : "error");
-        fprintf(out, ", \"level\": \"%s\", \"message\": {\"text\": ", m->kind);
+    for (int i = 0; i < r->recs.n; i++) {
+        const rc_diag_rec *m = &r->recs.v[i];
+        fprintf(out, "%s\n      {\"ruleId\": ", i ? "," : "");
+        jstr(out, m->code ? m->code : "error");
+        fprintf(out, ", \"level\": \"%s\", \"message\": {\"text\": ", sev_word(m->severity));
         jstr(out, m->text);
         fputs("},\n       \"locations\": [", out);
         fputc('{', out);
-        phys(out, m);
+        phys(out, m->file, m->loc);
         fputs("}]", out);
-        int nrel = 0;
-        for (int j = i + 1; j < r->n && strcmp(r->msgs[j].kind, "note") == 0; j++) {
-            fprintf(out, "%s{\"id\": %d, ", nrel ? ", " : ",\n       \"relatedLocations\": [", nrel);
+        for (int j = 0; j < m->nnotes; j++) {
+            const rc_diag_rel *x = &m->notes[j];
+            fprintf(out, "%s{\"id\": %d, ", j ? ", " : ",\n       \"relatedLocations\": [", j);
             fputs("\"message\": {\"text\": ", out);
-            jstr(out, r->msgs[j].text);
+            if (x->kind == RC_DIAG_FIX) {
+                size_t n = strlen(x->text) + 6;
+                char *t = xrealloc(NULL, n);
+                snprintf(t, n, "fix: %s", x->text);
+                jstr(out, t);
+                free(t);
+            } else {
+                jstr(out, x->text);
+            }
             fputs("}, ", out);
-            phys(out, &r->msgs[j]);
+            phys(out, x->file, x->loc);
             fputc('}', out);
-            nrel++;
         }
-        if (nrel) fputc(']', out);
+        if (m->nnotes) fputc(']', out);
         fputc('}', out);
     }
-    fprintf(out, "%s]\n  }]\n}\n", nres ? "\n    " : "");
+    fprintf(out, "%s]\n  }]\n}\n", r->recs.n ? "\n    " : "");
 }

@@ -967,6 +967,11 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
                         f.nscenarios == 1 ? "" : "s", nev, nev == 1 ? "" : "s");
             rc = failed ? 1 : 0;
         }
+        /* drawn even when events failed: the picture shows what happened */
+        if (opts->timeline && rc < 2) {
+            int tr = rc_rtest_timeline(&a, &f, opts, err);
+            if (tr) rc = tr;
+        }
     }
     if (lc.loaded) rc_unit_free(&lc.unit);
     rc_arena_free(&a);

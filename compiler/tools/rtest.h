@@ -22,6 +22,8 @@ typedef struct rc_rtest_opts {
     bool verbose;               /* print every event's decision */
     const char *const *wopts;   /* -W options for loading the policy (without "-W") */
     int nwopts;
+    const char *timeline;       /* also draw the scenarios as SVG into this file ("-": standard output) */
+    const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest
@@ -75,6 +77,12 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
 /* Runs every scenario on the simulator, filling each event's `got`; prints
  * a line per unmet expectation to out.  Returns the number of failed events. */
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out);
+
+/* rtest_timeline.c: draws the scenarios of f (opts->scenario: that one) as
+ * an SVG timeline (timeline.h) into opts->timeline, atomically, or to
+ * standard output for "-".  Returns 0, or 2 (no such scenario, or the file
+ * cannot be written; the message goes to err). */
+int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opts, FILE *err);
 
 
 #endif

@@ -37,7 +37,11 @@ for p in policies:
         loc = res["locations"][0]["physicalLocation"]
         check(loc["artifactLocation"]["uri"] == p, f"{p}: uri")
         if "region" in loc:
-            check(loc["region"]["startLine"] >= 1 and loc["region"]["startColumn"] >= 1, f"{p}: region")
+            rg = loc["region"]
+            check(rg["startLine"] >= 1 and rg["startColumn"] >= 1, f"{p}: region")
+            # real ranges: an end at or after the start (SARIF endColumn is exclusive)
+            check(rg["endLine"] > rg["startLine"] or
+                  (rg["endLine"] == rg["startLine"] and rg["endColumn"] > rg["startColumn"]), f"{p}: region end")
         for rel in res.get("relatedLocations", []):
             check("physicalLocation" in rel and "message" in rel, f"{p}: relatedLocations")
     j = subprocess.run([recovc, "check", "-Wall", "--format", "json", p], capture_output=True, text=True)

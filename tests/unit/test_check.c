@@ -254,6 +254,61 @@ static void test_errors(void **st)
                 "error: field name 'int' is a C keyword");
 }
 
+/* The name rules (spec/language.md "Names and limits"): each at its name. */
+static void test_name_rules(void **st)
+{
+    (void)st;
+#define TAIL "classify { _ => b; }\non _ { abort; }\n"
+    assert_diag(HEAD "class count;\n" TAIL,
+                "t.recov:7:7: error: class 'count' would be the C constant t_..._COUNT");
+    assert_diag(HEAD "classify { _ => b; }\non a { fallback x, COUNT; }\non _ { abort; }\n",
+                "t.recov:8:20: error: alternative 'COUNT' would be the C constant");
+    assert_diag(HEAD "classify { _ => b; }\non a { degrade Count; }\non _ { abort; }\n",
+                "t.recov:8:16: error: mode 'Count' would be");
+    static const char *const fields[] = { "NULL", "errno", "EOF", "uint8_t", "INT8_MAX", "UINT_LEAST16_MAX",
+                                          "__x", "_X", "EINVAL", "SIGINT", "PRIu32", "stdout", "offsetof" };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        char src[512], want[128];
+        snprintf(src, sizeof src, "policy t version 1;\nfault { %s : u8; }\nclass c;\nerror b : c, low;\n" TAIL,
+                 fields[i]);
+        snprintf(want, sizeof want, "t.recov:2:9: error: field name '%s' is reserved by the C standard headers",
+                 fields[i]);
+        assert_diag(src, want);
+    }
+    assert_diag("policy t version 1;\nfault { class : u8; }\nclass c;\nerror b : c, low;\n" TAIL,
+                "error: field name 'class' is a C keyword");
+    assert_diag("policy t version 1;\nfault { recov_x : u8; }\nclass c;\nerror b : c, low;\n" TAIL,
+                "t.recov:2:9: error: field name 'recov_x' is in the runtime's namespace");
+    assert_diag("policy t version 1;\nfault { T_STATE_SIZE : u8; }\nclass c;\nerror b : c, low;\n" TAIL,
+                "t.recov:2:9: error: field name 'T_STATE_SIZE' starts with the policy's prefix 't_'");
+    assert_diag("policy recov version 1;\nclass c;\nerror b : c, low;\n" TAIL,
+                "t.recov:1:8: error: policy name 'recov' would make generated names such as 'recov_load' meet");
+    assert_diag("policy RECOV_x version 1;\nclass c;\nerror b : c, low;\n" TAIL,
+                "t.recov:1:8: error: policy name 'RECOV_x' would make");
+    assert_diag("policy _p version 1;\nclass c;\nerror b : c, low;\n" TAIL,
+                "t.recov:1:8: error: policy name '_p' starts with '_'");
+    /* 63 characters are a name, 64 are not */
+    char n63[64], src[512];
+    memset(n63, 'k', 63);
+    n63[63] = '\0';
+    snprintf(src, sizeof src, "policy t version 1;\nclass c;\nerror b : c, low;\nerror %s : c, low;\n" TAIL, n63);
+    run r;
+    check_src(&r, src);
+    assert_non_null(r.ir);
+    done(&r);
+    snprintf(src, sizeof src, "policy t version 1;\nclass c;\nerror b : c, low;\nerror %sk : c, low;\n" TAIL, n63);
+    assert_diag(src, "t.recov:4:7: error: error name 'kkkkkkkkkkkkkkkkkkkkkkkk...' is 64 characters long; names "
+                     "are at most 63 characters");
+    snprintf(src, sizeof src, "policy %sk version 1;\nclass c;\nerror b : c, low;\n" TAIL, n63);
+    assert_diag(src, "t.recov:1:8: error: policy name 'kkkkkkkkkkkkkkkkkkkkkkkk...' is 64 characters long");
+    snprintf(src, sizeof src, HEAD "classify { _ => b; }\non a { fallback %sk; }\non _ { abort; }\n", n63);
+    assert_diag(src, "t.recov:8:17: error: name 'kkkkkkkkkkkkkkkkkkkkkkkk...' is 64 characters long");
+    /* FNV-1a("alt.akoczf") == FNV-1a("alt.aqfbpp"): their records' tags would be equal */
+    assert_diag(HEAD "classify { _ => b; }\non a { fallback akoczf, aqfbpp; }\non _ { abort; }\n",
+                "t.recov:8:17: error: checkpoint keys 'alt.akoczf.");
+#undef TAIL
+}
+
 static void test_warning_flags(void **st)
 {
     (void)st;
@@ -317,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_block_deadline_resolved),
         cmocka_unit_test(test_const_table),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_name_rules),
         cmocka_unit_test(test_warning_flags),
         cmocka_unit_test(test_hash_ignores_layout),
     };

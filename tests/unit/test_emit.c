@@ -835,23 +835,6 @@ static void test_emit_deterministic(void **st)
     remove_dir(d2);
 }
 
-/* Names that meet after upper-casing are refused, not emitted. */
-static void test_emit_name_clash(void **st)
-{
-    (void)st;
-    rc_arena a;
-    rc_arena_init(&a);
-    rc_ir *ir = build_ir(&a, "tp");
-    ir->alts[1].name = "ALT_A";
-    char why[256] = "";
-    FILE *h = tmpfile(), *c = tmpfile();
-    assert_false(rc_emit_c_why(ir, "tp.h", h, c, why, sizeof why));
-    assert_non_null(strstr(why, "alt_a"));
-    fclose(h);
-    fclose(c);
-    rc_arena_free(&a);
-}
-
 /* The header carries the documented constants. */
 static void test_emit_header(void **st)
 {
@@ -886,7 +869,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_emit_header),
-        cmocka_unit_test(test_emit_name_clash),
         cmocka_unit_test(test_emit_deterministic),
         cmocka_unit_test(test_emit_compile_run),
         cmocka_unit_test(test_emit_agent_call),

@@ -1,0 +1,2 @@
+" recov policies (*.recov); scenario files (*.rtest) have their own format
+au BufRead,BufNewFile *.recov setfiletype recov
