@@ -19,6 +19,7 @@
 #include "explain.h"
 #include "fmt.h"
 #include "graph.h"
+#include "lsp.h"
 #include "report.h"
 #include "output.h"
 #include "rtest.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
     "  diff    OLD.recov NEW.recov  behaviour changes with witnesses (exit 0 same, 1 different)\n"
     "  graph   P.recov            classification, steps and breakers as a dot or mermaid graph\n"
     "  fmt     P.recov...         print in canonical layout (-i: in place; --check: only report)\n"
+    "  lsp                        a Language Server Protocol server on standard input and output\n"
     "\n"
     "options for every command that reads policies:\n"
     "  -                          read the policy from standard input (--stdin-name NAME names it)\n"
@@ -135,6 +137,15 @@ static const rc_cmd_help cmd_help[] = {
       "  --check                    change nothing; exit 1 and show the first difference when a\n"
       "                             file is not formatted\n"
       "  --stdin-name NAME          the name of '-' in messages\n" },
+    { "lsp",
+      "usage: recovc lsp [options]\n"
+      "\n"
+      "A Language Server Protocol server on standard input and output, for editors\n"
+      "(docs/lsp.md): diagnostics as you type, hover, go to definition, references,\n"
+      "outline, completion, formatting, code actions from the compiler's fixes and\n"
+      "the custom request recov/classify.  The options for reading policies (-W, -I,\n"
+      "-D, --sysroot, --target, --max-errors) apply to every open document.  Exit\n"
+      "status 0 after the client's shutdown and exit, 1 when the input ends first.\n" },
 };
 #define RC_NCMDS (sizeof cmd_help / sizeof cmd_help[0])
 
@@ -622,6 +633,16 @@ static int cmd_explain(const opts *o)
     return rc;
 }
 
+static int cmd_lsp(const opts *o)
+{
+    if (o->nfiles) return usage_error("lsp takes no files (documents come from the editor): '%s'", o->files[0]);
+    rc_unit_opts uo;
+    unit_opts(o, &uo);
+    /* a closed editor must end the server, not kill it */
+    signal(SIGPIPE, SIG_IGN);
+    return rc_lsp_serve(stdin, stdout, &uo);
+}
+
 static int unknown_command(const char *cmd)
 {
     const char *names[RC_NCMDS];
@@ -716,6 +737,7 @@ int main(int argc, char **argv)
     else if (strcmp(cmd, "diff") == 0) rc = cmd_diff(&o);
     else if (strcmp(cmd, "graph") == 0) rc = cmd_graph(&o);
     else if (strcmp(cmd, "fmt") == 0) rc = cmd_fmt(&o);
+    else if (strcmp(cmd, "lsp") == 0) rc = cmd_lsp(&o);
     free(o.files);
     free(o.incs);
     free(o.defs);

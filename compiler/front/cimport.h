@@ -31,12 +31,20 @@ typedef struct rc_cimport_opts {
     const char *target;               /* NULL: the host */
 } rc_cimport_opts;
 
+/* Where a name is declared in a header: the file as clang opened it (line
+ * 0: unknown). */
+typedef struct rc_cloc {
+    const char *file;
+    int line, col;
+} rc_cloc;
+
 /* An enum type of the headers (identified by clang's USR). */
 typedef struct rc_cenum {
     const char *name;                 /* "enum modem_err", or the typedef name of an anonymous enum */
     const char *usr;
     const char **items;               /* enumerator names, declaration order */
     int64_t *values;
+    rc_cloc *locs;                    /* where each enumerator is declared */
     int nitems;
 } rc_cenum;
 
@@ -46,6 +54,7 @@ typedef struct rc_cconst {
     int64_t value;
     int enum_id;                      /* index into enums, -1 for a macro */
     int import;                       /* index of the import (decl) it came through */
+    rc_cloc at;                       /* its declaration (the language server's definition) */
 } rc_cconst;
 
 /* A member of the imported fault struct that the policy can use. */

@@ -17,6 +17,7 @@ typedef struct rc_cfile {
 typedef struct rc_cmacro {
     const char *name;
     int import;
+    rc_cloc at;
 } rc_cmacro;
 
 typedef struct rc_cimp_ctx {
@@ -36,7 +37,8 @@ typedef struct rc_cimp_ctx {
 /* cimport_util.c (used by cimport.c and cimport_walk.c, calls neither) */
 const char *rc_cimp_string(rc_cimp_ctx *c, CXString s);        /* copies into the arena, disposes s */
 const char *rc_cimp_display(const rc_cimp_ctx *c, const char *path);  /* relative to cwd when below it */
-int rc_cimp_file_import(const rc_cimp_ctx *c, CXFile f);        /* import index of a file, 0 when unknown */
+int rc_cimp_file_import(const rc_cimp_ctx *c, CXFile f);
+rc_cloc rc_cimp_loc(rc_cimp_ctx *c, CXCursor cur);                /* where cur is spelt */        /* import index of a file, 0 when unknown */
 void rc_cimp_where(rc_cimp_ctx *c, CXCursor cur, char *buf, size_t n);  /* "file:line:col" */
 
 /* cimport_walk.c: enums, enum constants, macro candidates and the struct of TU 1 */

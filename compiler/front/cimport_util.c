@@ -42,6 +42,19 @@ int rc_cimp_file_import(const rc_cimp_ctx *c, CXFile f)
     return r;
 }
 
+rc_cloc rc_cimp_loc(rc_cimp_ctx *c, CXCursor cur)
+{
+    CXFile f;
+    unsigned line = 0, col = 0;
+    clang_getSpellingLocation(clang_getCursorLocation(cur), &f, &line, &col, NULL);
+    rc_cloc l = { NULL, 0, 0 };
+    if (!f || line > 0x7fffffffu || col > 0x7fffffffu) return l;
+    l.file = rc_cimp_string(c, clang_getFileName(f));
+    l.line = (int)line;
+    l.col = (int)col;
+    return l;
+}
+
 void rc_cimp_where(rc_cimp_ctx *c, CXCursor cur, char *buf, size_t n)
 {
     CXFile f;

@@ -25,7 +25,7 @@ static bool is_unsigned_kind(enum CXTypeKind k)
            k == CXType_ULong || k == CXType_ULongLong;
 }
 
-static void add_const(rc_cimp_ctx *c, const char *name, int64_t v, int enum_id, int import)
+static void add_const(rc_cimp_ctx *c, const char *name, int64_t v, int enum_id, int import, rc_cloc at)
 {
     rc_cimport *o = c->out;
     if (o->nconsts == c->cap_consts) {
@@ -40,6 +40,7 @@ static void add_const(rc_cimp_ctx *c, const char *name, int64_t v, int enum_id, 
     k->value = v;
     k->enum_id = enum_id;
     k->import = import;
+    k->at = at;
 }
 
 /* Anonymous tags spell as "" or "(unnamed ...)" / "(anonymous ...)" depending on the clang version. */
@@ -57,13 +58,17 @@ static enum CXChildVisitResult enum_item(CXCursor cur, CXCursor parent, CXClient
         ia->cap = ia->cap ? ia->cap * 2 : 16;
         const char **ni = RC_NEW_ARRAY(ia->c->a, const char *, ia->cap);
         int64_t *nv = RC_NEW_ARRAY(ia->c->a, int64_t, ia->cap);
+        rc_cloc *nl = RC_NEW_ARRAY(ia->c->a, rc_cloc, ia->cap);
         if (e->nitems) {
             memcpy(ni, e->items, sizeof *ni * (size_t)e->nitems);
             memcpy(nv, e->values, sizeof *nv * (size_t)e->nitems);
+            memcpy(nl, e->locs, sizeof *nl * (size_t)e->nitems);
         }
         e->items = ni;
         e->values = nv;
+        e->locs = nl;
     }
+    e->locs[e->nitems] = rc_cimp_loc(ia->c, cur);
     e->items[e->nitems] = rc_cimp_string(ia->c, clang_getCursorSpelling(cur));
     e->values[e->nitems] = ia->sgn ? (int64_t)clang_getEnumConstantDeclValue(cur)
                                    : (int64_t)clang_getEnumConstantDeclUnsignedValue(cur);
@@ -126,6 +131,7 @@ static enum CXChildVisitResult top(CXCursor cur, CXCursor parent, CXClientData d
         }
         c->macros[c->nmacros].name = name;
         c->macros[c->nmacros].import = rc_cimp_file_import(c, f);
+        c->macros[c->nmacros].at = rc_cimp_loc(c, cur);
         c->nmacros++;
         return CXChildVisit_Continue;
     }
@@ -138,7 +144,7 @@ static enum CXChildVisitResult top(CXCursor cur, CXCursor parent, CXClientData d
         for (int i = 0; i < e->nitems; i++) {
             bool seen = false;
             for (int j = 0; j < c->out->nconsts && !seen; j++) seen = strcmp(c->out->consts[j].name, e->items[i]) == 0;
-            if (!seen) add_const(c, e->items[i], e->values[i], id, imp);
+            if (!seen) add_const(c, e->items[i], e->values[i], id, imp, e->locs[i]);
         }
         return CXChildVisit_Continue;
     }
@@ -200,7 +206,7 @@ static enum CXChildVisitResult eval_item(CXCursor cur, CXCursor parent, CXClient
                 seen = strcmp(c->out->consts[j].name, c->macros[i].name) == 0;
             int64_t v = ea->sgn ? (int64_t)clang_getEnumConstantDeclValue(cur)
                                 : (int64_t)clang_getEnumConstantDeclUnsignedValue(cur);
-            if (!seen) add_const(c, c->macros[i].name, v, -1, c->macros[i].import);
+            if (!seen) add_const(c, c->macros[i].name, v, -1, c->macros[i].import, c->macros[i].at);
         }
     }
     clang_disposeString(s);

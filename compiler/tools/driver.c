@@ -66,7 +66,12 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
             u->diag.out = NULL;
         }
     }
-    u->src = rc_read_file(&u->arena, path, &u->len);
+    if (opts && opts->text) {
+        u->len = opts->text_len;
+        u->src = rc_arena_strndup(&u->arena, opts->text, opts->text_len);
+    } else {
+        u->src = rc_read_file(&u->arena, path, &u->len);
+    }
     if (!u->src) {
         rc_diag_plain(&u->diag, "cannot read '%s': %s", name, strerror(errno));
         return 2;
@@ -92,8 +97,11 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     u->deps = imp.deps;
     u->deps_system = imp.deps_system;
     u->ndeps = imp.ndeps;
+    u->cconsts = imp.consts;
+    u->ncconsts = imp.nconsts;
     if (!imported || u->diag.errors) return 1;
     u->ir = rc_check_with(&u->arena, &u->diag, u->ast, imp.nimports ? &imp : NULL);
+    u->checked = u->ir;
     if (u->ir) rc_analyze(u->ir, &u->diag);
     if (!u->ir || u->diag.errors) {
         u->ir = NULL;

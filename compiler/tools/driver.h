@@ -21,9 +21,13 @@ typedef struct rc_unit {
     size_t len;
     const rc_ast_policy *ast;   /* NULL when the file could not be read */
     const rc_ir *ir;            /* NULL unless the policy checked clean */
+    const rc_ir *checked;       /* the checker's IR even when the analyses then found
+                                   errors (the language server's hover); NULL when none */
     const char **deps;          /* files read besides the policy (imported headers), for -MD */
     const bool *deps_system;    /* deps_system[i]: deps[i] is a system header (left out by -MMD) */
     int ndeps;
+    const struct rc_cconst *cconsts;  /* the imported headers' constants (enumerators, macros), */
+    int ncconsts;                     /* with where each is declared */
 } rc_unit;
 
 /* Options applied to the diagnostics before parsing. */
@@ -40,6 +44,11 @@ typedef struct rc_unit_opts {
     const char *target;               /* --target triple, NULL for the host */
     rc_diag_records *records;         /* non-NULL: collect the diagnostics here and print no text */
     const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
+    /* the language server: the policy's text comes from text/text_len (an
+     * editor's buffer) instead of the file, which still names it and
+     * anchors its imports */
+    const char *text;
+    size_t text_len;
 } rc_unit_opts;
 
 /* path "-" reads standard input.

@@ -36,6 +36,9 @@ function(rc_fuzz_harnesses mode prefix)
                  ${RC_FUZZ_DIR}/../common/dfa_rt.c)
   target_include_directories(${prefix}fuzz_dfa PRIVATE ${RC_FUZZ_DIR}/../common)
   target_link_libraries(${prefix}fuzz_dfa PRIVATE rccore)
+  rc_fuzz_target(${mode} ${prefix}fuzz_lsp ${RC_FUZZ_DIR}/fuzz_lsp.c)
+  target_link_libraries(${prefix}fuzz_lsp PRIVATE rccore)
+  list(APPEND names fuzz_lsp)
 
   # P_load of agent_call
   rc_fuzz_gen_policy(ac_c ac_dir ${PROJECT_SOURCE_DIR}/examples/agent_call/agent_call.recov)
