@@ -2,6 +2,7 @@
  *
  *     bench DATA_DIR [--check]
  *     bench DATA_DIR --only NAME [K]
+ *     bench DATA_DIR --time NAMES ROUNDS
  *
  * DATA_DIR holds patterns.txt, messages.txt (gen.py) and the generated
  * bench.h/bench.c (recovc, linked in).  Every matcher answers, per message,
@@ -26,6 +27,9 @@
  * unless --check.  Prints one line per matcher: name, ns/message; then, for
  * recov and hs, "bucket NAME LO-HI COUNT NS ns/message" over the messages of
  * LO to HI bytes.
+ * --time NAMES ROUNDS: only the matchers named (comma-separated): agreement
+ * on every message, then ROUNDS interleaved timed passes, min and median
+ * (run_lib.sh).
  * --only NAME [K] prepares only matcher NAME and runs it once over the first
  * K messages (default all), nothing else: run.sh runs this under callgrind
  * with --toggle-collect=m_NAME to count instructions per message.
@@ -288,13 +292,78 @@ static double best_ns(matcher fn, char **v, int n, int runs)
         double dt = now_ns() - t0;
         if (r == 0 || dt < best) best = dt;
     }
+    (void)sink;
     return best / n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* --time NAMES ROUNDS: prepare the matchers named (comma-separated), check
+ * that they agree with the first on every message, then time ROUNDS passes
+ * of each over all messages, interleaved (pass r of every matcher before
+ * pass r + 1 of any), and print the min and median ns/message of each. */
+static int time_some(const char *names, int rounds)
+{
+    int use[16], nuse = 0;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", names);
+    for (char *t = strtok(buf, ","); t && nuse < 16; t = strtok(NULL, ",")) {
+        int k = 0;
+        while (k < NM && strcmp(M[k].name, t)) k++;
+        if (k == NM) { fprintf(stderr, "no matcher %s in this build\n", t); return 2; }
+        use[nuse++] = k;
+    }
+    int ere = 0, pcre = 0;
+    for (int i = 0; i < nuse; i++) {
+        if (M[use[i]].fn == m_strstr || M[use[i]].fn == m_regexec) ere = 1;
+        if (M[use[i]].fn == m_pcre2) pcre = 1;
+    }
+    prepare(ere, pcre);
+#ifdef RC_HAVE_HS
+    for (int i = 0; i < nuse; i++)
+        if (!strcmp(M[use[i]].name, "hs")) {
+            size_t hs_bytes = 0;
+            hs_prepare();
+            hs_database_size(db, &hs_bytes);
+            printf("hyperscan database %zu bytes\n", hs_bytes);
+        }
+#endif
+    long hits = 0;
+    for (int j = 0; j < nmsg; j++) {
+        int want = M[use[0]].fn(msg[j]);
+        if (want < npat) hits++;
+        for (int i = 1; i < nuse; i++) {
+            int got = M[use[i]].fn(msg[j]);
+            if (got != want) {
+                fprintf(stderr, "DISAGREE on message %d: %s %d, %s %d\n  %s\n", j, M[use[0]].name, want,
+                        M[use[i]].name, got, msg[j]);
+                return 1;
+            }
+        }
+    }
+    printf("patterns %d messages %d matched %ld: %s agree on every message\n", npat, nmsg, hits, names);
+    double *ns = calloc((size_t)nuse * (size_t)rounds, sizeof *ns);
+    if (!ns) return 3;
+    for (int r = 0; r < rounds; r++)
+        for (int i = 0; i < nuse; i++) ns[i * rounds + r] = best_ns(M[use[i]].fn, msg, nmsg, 1);
+    for (int i = 0; i < nuse; i++) {
+        qsort(ns + i * rounds, (size_t)rounds, sizeof *ns, cmp_double);
+        printf("time %s min %.1f median %.1f ns/message\n", M[use[i]].name, ns[i * rounds],
+               ns[i * rounds + rounds / 2]);
+    }
+    free(ns);
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check | --only NAME [K]]\n"); return 2; }
+    if (argc < 2) { fprintf(stderr, "usage: bench DATA_DIR [--check | --only NAME [K] | --time NAMES ROUNDS]\n"); return 2; }
     load(argv[1]);
+    if (argc > 4 && !strcmp(argv[2], "--time")) return time_some(argv[3], atoi(argv[4]));
     if (argc > 3 && !strcmp(argv[2], "--only")) {
         int k = 0, cnt = argc > 4 ? atoi(argv[4]) : nmsg;
         while (k < NM && strcmp(M[k].name, argv[3])) k++;

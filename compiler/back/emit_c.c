@@ -280,8 +280,14 @@ static bool analyse(em *e)
         return false;
     }
     for (int t = 0; t < ir->ntexts; t++) {
+        int ng = ir->texts[t].plan.ngroups > 1 ? ir->texts[t].plan.ngroups : 1;
         e->woff[t] = e->words;
         e->words += ir->texts[t].dfa.words;
+        e->scan[t] = calloc((size_t)ng, sizeof *e->scan[t]);
+        if (!e->scan[t]) {
+            snprintf(e->why, sizeof e->why, "out of memory");
+            return false;
+        }
     }
     e->any_fallback = ir->nalts > 0;
     for (int b = 0; b < ir->nblocks; b++) {
@@ -375,6 +381,8 @@ bool rc_emit_c_opts(const rc_ir *ir, const rc_emit_opts *opt, FILE *h, FILE *c, 
     free(e.foldv[0]);
     free(e.foldv[1]);
     free(e.woff);
+    if (e.scan)
+        for (int t = 0; t < ir->ntexts; t++) free(e.scan[t]);
     free(e.scan);
     for (int i = 0; e.brk && i < ir->nbreakers; i++) free(e.brk[i]);
     for (int i = 0; e.bud && i < ir->nbudgets; i++) free(e.bud[i]);

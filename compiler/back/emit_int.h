@@ -47,7 +47,7 @@ typedef struct em {
     em_rec *recs;
     int nrecs, caprecs;
     int *woff;          /* [ntexts] first mask word of each text field */
-    const char **scan;  /* [ntexts] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
+    const char ***scan; /* [ntexts][groups of its plan] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
     char **brk;         /* [nbreakers] member prefix "breaker_NAME" */
     char **bud;         /* [nbudgets] member prefix "budget_NAME" */

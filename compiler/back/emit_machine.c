@@ -195,19 +195,33 @@ static int disjuncts(const em *e, int root, int **out, int *cap)
     return n;
 }
 
+/* Scan text field t: one call, or one per DFA of its plan (dfa_plan.h). */
 static void emit_scan(em *e, int t)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
-    const char *sfx = e->scan[t];     /* emit_dfa chose the form */
-    const rc_ir_field *tf = &ir->fields[ir->texts[t].field];
+    const rc_ir_textfield *tx = &ir->texts[t];
+    const rc_ir_field *tf = &ir->fields[tx->field];
+    char lim[96];
     if (tf->text_cap) /* char[N]: never read past the array, NUL or not */
-        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, (%" PRIu32 "u < RECOV_MAX_TEXT) ? %" PRIu32
-                     "u : RECOV_MAX_TEXT, &m[%d]);", sfx, e->P, t, tf->name, tf->text_cap,
-                     tf->text_cap, e->woff[t]);
+        snprintf(lim, sizeof lim, "(%" PRIu32 "u < RECOV_MAX_TEXT) ? %" PRIu32 "u : RECOV_MAX_TEXT",
+                 tf->text_cap, tf->text_cap);
     else
-        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, RECOV_MAX_TEXT, &m[%d]);", sfx,
-                     e->P, t, tf->name, e->woff[t]);
+        snprintf(lim, sizeof lim, "RECOV_MAX_TEXT");
+    if (tx->plan.ngroups <= 1) {
+        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, %s, &m[%d]);", e->scan[t][0],
+                     e->P, t, tf->name, lim, e->woff[t]);
+        return;
+    }
+    /* several DFAs (dfa_plan.h): the field's words cleared once, then each
+     * scanner, which clears nothing (its `words` is 0), sets the bits of its
+     * patterns (its lists hold the field's pattern numbers) */
+    rc_cout_open(o, "for (uint32_t w = 0u; w < %du; w++) {", tx->plan.words);
+    rc_cout_line(o, "m[%du + w] = 0u;", (unsigned)e->woff[t]);
+    rc_cout_close(o, "}");
+    for (int g = 0; g < tx->plan.ngroups; g++)
+        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%dg%d, f->%s, %s, &m[%d]);", e->scan[t][g],
+                     e->P, t, g, tf->name, lim, e->woff[t]);
 }
 
 /* The text fields that the `when` conditions of on-blocks read (every

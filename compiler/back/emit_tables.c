@@ -81,18 +81,21 @@ static void pattern_text(const em *e, int t, int p, char *buf, size_t n)
 }
 
 /* Pattern lists (recov.h): hex, so the RECOV_DFA_LAST bit shows; a row
- * per entry naming the pattern. */
-static void emit_pats(em *e, int t, const uint16_t *v, int n)
+ * per entry naming the pattern.  base names the DFA; map (NULL: none) turns
+ * its pattern numbers into the field's (a DFA of a plan, dfa_plan.h). */
+static void emit_pats(em *e, int t, const char *base, const int *map, const uint16_t *v, int n)
 {
     rc_cout *o = &e->oc;
     char what[200];
     /* no lists (no pattern can match): no array, as ISO C has no empty
      * ones; the scanner reads lists only through a non-zero acc value */
     if (n == 0) return;
-    rc_cout_open(o, "static const uint16_t %s__t%d_pats[%d] = {", e->P, t, n);
+    rc_cout_open(o, "static const uint16_t %s_pats[%d] = {", base, n);
     for (int i = 0; i < n; i++) {
-        pattern_text(e, t, (int)(v[i] & 0x7FFFu), what, sizeof what);
-        rc_cout_line(o, "0x%04Xu, /* %s%s */", (unsigned)v[i], what, (v[i] & 0x8000u) ? "" : ", and");
+        unsigned x = v[i] & 0x7FFFu, last = v[i] & 0x8000u;
+        if (map) x = (unsigned)map[x];
+        pattern_text(e, t, (int)x, what, sizeof what);
+        rc_cout_line(o, "0x%04Xu, /* %s%s */", x | last, what, last ? "" : ", and");
     }
     rc_cout_close(o, "};");
 }
@@ -105,58 +108,56 @@ static uint32_t max_of(const uint32_t *v, int n)
 }
 
 /* The compact table forms (dfa_pack.h, recov_dfa8c / recov_dfa16c in recov/recov.h). */
-static void emit_small_array(em *e, int t, const char *sfx, const char *type,
+static void emit_small_array(em *e, const char *base, const char *sfx, const char *type,
                              const uint8_t *v8, const uint16_t *v16, int n)
 {
     uint32_t *w = malloc(((size_t)n + 1) * sizeof *w);
     char nm[128];
     if (!w) exit(3);
     for (int i = 0; i < n; i++) w[i] = v8 ? v8[i] : v16[i];
-    snprintf(nm, sizeof nm, "%s__t%d_%s", e->P, t, sfx);
+    snprintf(nm, sizeof nm, "%s_%s", base, sfx);
     rc_em_u32_array(&e->oc, type, nm, w, n, false);
     free(w);
 }
 
-static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
+static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, const int *map, const rc_dfapack *z)
 {
     rc_cout *o = &e->oc;
-    const rc_dfa *d = &e->ir->texts[t].dfa;
-    const char *P = e->P;
     const char *st = z->wide ? "uint16_t" : "uint8_t";
     int nacc = z->nids - z->accfrom;
-    emit_small_array(e, t, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
-    emit_small_array(e, t, "def", st, NULL, z->def, z->nclasses);
-    emit_small_array(e, t, "chk", "uint8_t", z->chk, NULL, z->ncomb);
-    emit_small_array(e, t, "nxt", st, NULL, z->nxt, z->ncomb);
+    emit_small_array(e, b, "map", "uint8_t", z->map, NULL, z->hi - z->lo + 1);
+    emit_small_array(e, b, "def", st, NULL, z->def, z->nclasses);
+    emit_small_array(e, b, "chk", "uint8_t", z->chk, NULL, z->ncomb);
+    emit_small_array(e, b, "nxt", st, NULL, z->nxt, z->ncomb);
     if (nacc > 0) {
-        emit_small_array(e, t, "acc", st, NULL, z->acc, nacc);
+        emit_small_array(e, b, "acc", st, NULL, z->acc, nacc);
         /* acc_end is often acc itself: then one table serves both */
-        if (!z->same_end) emit_small_array(e, t, "end", st, NULL, z->acc_end, nacc);
+        if (!z->same_end) emit_small_array(e, b, "end", st, NULL, z->acc_end, nacc);
     }
-    emit_pats(e, t, z->pats, z->npats);
-    rc_cout_open(o, "static const recov_dfa%s %s__t%d = {", z->wide ? "16c" : "8c", P, t);
-    rc_cout_line(o, ".map = %s__t%d_map,", P, t);
-    rc_cout_line(o, ".def = %s__t%d_def,", P, t);
-    rc_cout_line(o, ".chk = %s__t%d_chk,", P, t);
-    rc_cout_line(o, ".nxt = %s__t%d_nxt,", P, t);
+    emit_pats(e, t, b, map, z->pats, z->npats);
+    rc_cout_open(o, "static const recov_dfa%s %s = {", z->wide ? "16c" : "8c", b);
+    rc_cout_line(o, ".map = %s_map,", b);
+    rc_cout_line(o, ".def = %s_def,", b);
+    rc_cout_line(o, ".chk = %s_chk,", b);
+    rc_cout_line(o, ".nxt = %s_nxt,", b);
     if (nacc > 0) {
-        rc_cout_line(o, ".acc = %s__t%d_acc,", P, t);
-        rc_cout_line(o, ".acc_end = %s__t%d_%s,", P, t, z->same_end ? "acc" : "end");
+        rc_cout_line(o, ".acc = %s_acc,", b);
+        rc_cout_line(o, ".acc_end = %s_%s,", b, z->same_end ? "acc" : "end");
     } else {
         rc_cout_line(o, ".acc = NULL,");
         rc_cout_line(o, ".acc_end = NULL,");
     }
-    if (z->npats > 0) rc_cout_line(o, ".pats = %s__t%d_pats,", P, t);
+    if (z->npats > 0) rc_cout_line(o, ".pats = %s_pats,", b);
     else rc_cout_line(o, ".pats = NULL,");
     if (z->wide) {
-        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
         rc_cout_line(o, ".stopfrom = %du,", z->stopfrom);
     } else {
         rc_cout_line(o, ".lo = %du,", z->lo);
         rc_cout_line(o, ".hi = %du,", z->hi);
         rc_cout_line(o, ".cdef = %du,", z->cdef);
-        rc_cout_line(o, ".words = %du,", d->words);
+        rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
         rc_cout_line(o, ".k0 = %du,", z->k0);
         rc_cout_line(o, ".accfrom = %du,", z->accfrom);
     }
@@ -164,58 +165,83 @@ static void emit_dfa_packed(em *e, int t, const rc_dfapack *z)
     rc_cout_blank(o);
 }
 
-void rc_em_dfa(em *e, int t)
+/* The tables of one DFA of text field t, named b, whose pattern j is the
+ * field's pattern map[j] (map NULL: j; with a map the scanner clears no
+ * words: the caller does); returns the scanner suffix. */
+static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, const int *map)
 {
     rc_cout *o = &e->oc;
-    const rc_dfa *d = &e->ir->texts[t].dfa;
     char nm[128];
     uint32_t cm[256];
-    rc_cout_comment(o, "text field %s: %d patterns, %d states, %d byte classes",
-                    e->ir->fields[e->ir->texts[t].field].name, d->npatterns, d->nstates, d->nclasses);
     rc_dfapack *z = malloc(sizeof *z);
     if (!z) exit(3);
     if (rc_dfapack_build(d, z)) {
-        e->scan[t] = z->wide ? "16c" : "8c";
-        emit_dfa_packed(e, t, z);
+        const char *sfx = z->wide ? "16c" : "8c";
+        emit_dfa_packed(e, t, d, b, map, z);
         free(z);
-        return;
+        return sfx;
     }
     free(z);
-    e->scan[t] = "16";      /* the full tables are 16-bit only */
     for (int i = 0; i < 256; i++) cm[i] = d->classmap[i];
-    snprintf(nm, sizeof nm, "%s__t%d_map", e->P, t);
+    snprintf(nm, sizeof nm, "%s_map", b);
     rc_em_u32_array(o, "uint8_t", nm, cm, 256, false);
-    snprintf(nm, sizeof nm, "%s__t%d_trans", e->P, t);
+    snprintf(nm, sizeof nm, "%s_trans", b);
     rc_em_u32_array(o, "uint16_t", nm, d->trans, d->nstates * d->nclasses, false);
-    /* acc values: mask rows -> pattern lists (build_dfas checked that they fit) */
+    /* acc values: mask rows -> pattern lists (the plan checked that they fit) */
     uint32_t *row_at = malloc((RC_DFAPACK_MAXID + 1) * sizeof *row_at);
     uint32_t *v = malloc(((size_t)d->nstates + 1) * sizeof *v);
     uint16_t *pats = malloc(RC_DFAPACK_MAXLIST * sizeof *pats);
     if (!row_at || !v || !pats) exit(3);
     int npats = rc_dfapack_lists(d, pats, RC_DFAPACK_MAXLIST, row_at);
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc[s]];
-    snprintf(nm, sizeof nm, "%s__t%d_acc", e->P, t);
+    snprintf(nm, sizeof nm, "%s_acc", b);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
     for (int s = 0; s < d->nstates; s++) v[s] = row_at[d->acc_end[s]];
-    snprintf(nm, sizeof nm, "%s__t%d_end", e->P, t);
+    snprintf(nm, sizeof nm, "%s_end", b);
     rc_em_u32_array(o, "uint16_t", nm, v, d->nstates, false);
-    emit_pats(e, t, pats, npats);
+    emit_pats(e, t, b, map, pats, npats);
     free(row_at);
     free(v);
     free(pats);
     char pl[160];
-    if (npats > 0) snprintf(pl, sizeof pl, "%s__t%d_pats", e->P, t);
+    if (npats > 0) snprintf(pl, sizeof pl, "%s_pats", b);
     else snprintf(pl, sizeof pl, "NULL");
-    rc_cout_open(o, "static const recov_dfa16 %s__t%d = {", e->P, t);
-    rc_cout_line(o, ".classmap = %s__t%d_map,", e->P, t);
-    rc_cout_line(o, ".trans = %s__t%d_trans,", e->P, t);
-    rc_cout_line(o, ".acc = %s__t%d_acc,", e->P, t);
-    rc_cout_line(o, ".acc_end = %s__t%d_end,", e->P, t);
+    rc_cout_open(o, "static const recov_dfa16 %s = {", b);
+    rc_cout_line(o, ".classmap = %s_map,", b);
+    rc_cout_line(o, ".trans = %s_trans,", b);
+    rc_cout_line(o, ".acc = %s_acc,", b);
+    rc_cout_line(o, ".acc_end = %s_end,", b);
     rc_cout_line(o, ".pats = %s,", pl);
     rc_cout_line(o, ".nclasses = %du,", d->nclasses);
-    rc_cout_line(o, ".words = %du,", d->words);
+    rc_cout_line(o, ".words = %du,", map ? 0 : d->words);
     rc_cout_close(o, "};");
     rc_cout_blank(o);
+    return "16";            /* the full tables are 16-bit only */
+}
+
+void rc_em_dfa(em *e, int t)
+{
+    const rc_ir_textfield *tf = &e->ir->texts[t];
+    const char *fname = e->ir->fields[tf->field].name;
+    char b[128];
+    if (tf->plan.ngroups <= 1) {
+        const rc_dfa *d = &tf->dfa;
+        rc_cout_comment(&e->oc, "text field %s: %d patterns, %d states, %d byte classes",
+                        fname, d->npatterns, d->nstates, d->nclasses);
+        snprintf(b, sizeof b, "%s__t%d", e->P, t);
+        e->scan[t][0] = emit_one_dfa(e, t, d, b, NULL);
+        return;
+    }
+    rc_cout_comment(&e->oc, "text field %s: %d patterns in %d DFAs of at most %d states each (spec/patterns.md)",
+                    fname, tf->npatterns, tf->plan.ngroups, tf->plan.budget);
+    for (int g = 0; g < tf->plan.ngroups; g++) {
+        const rc_dfa_group *gr = &tf->plan.groups[g];
+        rc_cout_comment(&e->oc, "DFA %d: %d %spatterns (the first %d, the last %d), %d states, %d byte classes",
+                        g, gr->count, gr->heavy ? "heavy " : "", gr->pats[0], gr->pats[gr->count - 1],
+                        gr->dfa.nstates, gr->dfa.nclasses);
+        snprintf(b, sizeof b, "%s__t%dg%d", e->P, t, g);
+        e->scan[t][g] = emit_one_dfa(e, t, &gr->dfa, b, gr->pats);
+    }
 }
 
 static void emit_strings(em *e, const char *fn, const char *tab, const char *const *v, int n)

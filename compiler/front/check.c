@@ -1342,44 +1342,30 @@ static void build_dfas(rc_check_ctx *c)
         }
         rc_dfa_error err;
         memset(&err, 0, sizeof err);
-        if (!rc_dfa_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->dfa, &err)) {
-            if (err.pattern < 0) {
-                /* too many states: name the first pattern that explodes on
-                 * its own, else say that it is the set */
-                for (int i = 0; i < tf->npatterns && err.pattern < 0; i++) {
-                    rc_dfa one;
-                    rc_dfa_error e1;
-                    memset(&e1, 0, sizeof e1);
-                    if (!rc_dfa_build(c->a, &pats[i], 1, RC_DFA_MAX_STATES, &one, &e1)) err.pattern = i;
-                }
-                rc_loc at = err.pattern >= 0 ? tf->patterns[err.pattern].loc : ir->fields[tf->field].loc;
-                if (err.pattern >= 0)
-                    rc_diag_error(c->d, at, "this pattern alone needs more than %d DFA states", RC_DFA_MAX_STATES);
-                else
-                    rc_diag_error(c->d, at, "the %d patterns of field '%s' together need more than %d DFA states "
-                                  "(none does alone)", tf->npatterns, ir->fields[tf->field].name, RC_DFA_MAX_STATES);
+        if (tf->npatterns > (int)RC_DFAPACK_LAST) {
+            /* the runtime's pattern lists hold 15-bit pattern numbers */
+            rc_loc at = ir->fields[tf->field].loc;
+            rc_diag_error(c->d, at, "field '%s' has %d patterns; at most %u can be told apart",
+                          ir->fields[tf->field].name, tf->npatterns, (unsigned)RC_DFAPACK_LAST);
+            rc_diag_note(c->d, at, "split the patterns between two text fields");
+        } else if (!rc_dfa_plan_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->plan, &err)) {
+            rc_loc at = err.pattern >= 0 && err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc
+                                                                         : ir->fields[tf->field].loc;
+            if (rc_dfa_plan_too_big(&err)) {
+                rc_diag_error(c->d, at, "%s", err.message);
                 rc_diag_note(c->d, at, "an unanchored search must remember every place where a repetition may "
                              "still end (`a[ab]{16}` keeps 2^16 of them): anchor it with `^`, make the count "
                              "smaller, or split the pattern");
             } else {
-                rc_loc at = err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc : ir->fields[tf->field].loc;
                 rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
             }
+        } else if (tf->plan.ngroups == 1) {
+            tf->dfa = tf->plan.groups[0].dfa;
         } else {
-            /* the runtime's pattern lists are reached through 16-bit acc values */
-            int nlist = rc_dfapack_lists(&tf->dfa, NULL, 0, NULL);
-            if (nlist < 0 || nlist > RC_DFAPACK_MAXLIST) {
-                rc_loc at = ir->fields[tf->field].loc;
-                if (nlist < 0)
-                    rc_diag_error(c->d, at, "field '%s' has %d patterns; at most %u can be told apart",
-                                  ir->fields[tf->field].name, tf->npatterns, (unsigned)RC_DFAPACK_LAST);
-                else
-                    rc_diag_error(c->d, at, "the %d patterns of field '%s' match together in too many ways: "
-                                  "their DFA's pattern lists need more than %d entries",
-                                  tf->npatterns, ir->fields[tf->field].name, RC_DFAPACK_MAXLIST);
-                rc_diag_note(c->d, at, "split the patterns between two text fields, or make fewer of them "
-                             "match the same texts");
-            }
+            /* several DFAs (dfa_plan.h): the field's own has no states */
+            memset(&tf->dfa, 0, sizeof tf->dfa);
+            tf->dfa.npatterns = tf->npatterns;
+            tf->dfa.words = tf->plan.words;
         }
     }
 }

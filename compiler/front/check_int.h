@@ -9,9 +9,10 @@
 #include "ir.h"
 #include "symtab.h"
 
-/* RC_MAX_PATTERN_BITS: patterns per text field (DFA mask bits); far above any
- * real policy, it bounds the mask words generated code keeps on its stack. */
-#define RC_MAX_PATTERN_BITS 4096
+/* RC_MAX_PATTERN_BITS: patterns per text field (DFA mask bits); it bounds
+ * the mask words generated code keeps on its stack (2 KB at the limit; a
+ * policy of a few patterns keeps one word). */
+#define RC_MAX_PATTERN_BITS 16384
 /* RC_MAX_NAME: the longest name a policy declares (spec/language.md "Names
  * and limits"): the C99 minimum of significant characters in an internal
  * identifier, and it keeps every checkpoint key and file name short. */

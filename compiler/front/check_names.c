@@ -43,7 +43,7 @@ static const char *const keywords[] = {
  * through recov.h; <stdio.h> <errno.h> <assert.h> <limits.h> <stdlib.h>
  * <signal.h> <math.h> <complex.h> <iso646.h> <stdalign.h> <stdnoreturn.h>
  * <setjmp.h> <stdarg.h> <time.h> <locale.h> <wchar.h> <float.h> in a host).
- * The reserved prefixes (E0-9 EA-Z, INT*_ UINT*_, PRI SCN, SIG, LC_, FE_,
+ * The reserved prefixes (E0-9 EA-Z, INT*_ UINT*_, PRI SCN, SIG, LC_, FE_, FP_,
  * FLT_ DBL_ LDBL_, ATOMIC_) are matched by reserved_pattern(). */
 static const char *const std_names[] = {
     "NULL", "offsetof", "size_t", "ptrdiff_t", "max_align_t", "__bool_true_false_are_defined",
@@ -73,7 +73,7 @@ static bool reserved_pattern(const char *s)
 {
     if (s[0] == '_' && (s[1] == '_' || (s[1] >= 'A' && s[1] <= 'Z'))) return true;   /* C reserved */
     if (s[0] == 'E' && ((s[1] >= '0' && s[1] <= '9') || (s[1] >= 'A' && s[1] <= 'Z'))) return true;
-    static const char *const pfx[] = { "LC_", "SIG", "FE_", "FLT_", "DBL_", "LDBL_", "ATOMIC_", "PRI", "SCN" };
+    static const char *const pfx[] = { "LC_", "SIG", "FE_", "FP_", "FLT_", "DBL_", "LDBL_", "ATOMIC_", "PRI", "SCN" };
     for (size_t i = 0; i < sizeof pfx / sizeof pfx[0]; i++) {
         size_t n = strlen(pfx[i]);
         if (strncmp(s, pfx[i], n) != 0) continue;

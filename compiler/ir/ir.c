@@ -479,8 +479,19 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         fprintf(out, "rule %d: x%d => %s\n", i, ir->rules[i].cond, ir->errors[ir->rules[i].error].name);
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_ir_textfield *tf = &ir->texts[t];
-        fprintf(out, "text %s: %d patterns, dfa %d states %d classes %d masks\n", ir->fields[tf->field].name,
-                tf->npatterns, tf->dfa.nstates, tf->dfa.nclasses, tf->dfa.nmasks);
+        if (tf->plan.ngroups > 1) {
+            fprintf(out, "text %s: %d patterns, %d dfas (state budget %d)\n", ir->fields[tf->field].name,
+                    tf->npatterns, tf->plan.ngroups, tf->plan.budget);
+            for (int g = 0; g < tf->plan.ngroups; g++) {
+                const rc_dfa_group *gr = &tf->plan.groups[g];
+                fprintf(out, "  dfa %d: %d patterns%s (%d..%d), %d states %d classes %d masks\n", g, gr->count,
+                        gr->heavy ? " heavy" : "", gr->pats[0], gr->pats[gr->count - 1], gr->dfa.nstates,
+                        gr->dfa.nclasses, gr->dfa.nmasks);
+            }
+        } else {
+            fprintf(out, "text %s: %d patterns, dfa %d states %d classes %d masks\n", ir->fields[tf->field].name,
+                    tf->npatterns, tf->dfa.nstates, tf->dfa.nclasses, tf->dfa.nmasks);
+        }
         for (int p = 0; p < tf->npatterns; p++) {
             fprintf(out, "  pattern %d%s:", p, tf->patterns[p].icase ? " icase" : "");
             for (int a = 0; a < tf->patterns[p].nalts; a++) {

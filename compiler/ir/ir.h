@@ -20,6 +20,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "dfa.h"
+#include "dfa_plan.h"
 
 typedef enum rc_type {
     RC_TY_U8, RC_TY_U16, RC_TY_U32, RC_TY_I8, RC_TY_I16, RC_TY_I32, RC_TY_BOOL, RC_TY_TEXT
@@ -116,13 +117,19 @@ typedef struct rc_ir_pattern {
     rc_loc loc;
 } rc_ir_pattern;
 
-/* The DFA of one text field, built from all its patterns (bit i = pattern i
- * of that field, in order of first appearance).  See dfa.h. */
+/* The DFAs of one text field, built from all its patterns (bit i = pattern
+ * i of that field, in order of first appearance).  See dfa.h and
+ * dfa_plan.h: plan has one group (whose DFA is also `dfa`) unless one DFA
+ * over all patterns would exceed the state budget; then `dfa` has no states
+ * (nstates 0; npatterns and words are the field's) and each group of the
+ * plan is scanned in turn.  The plan follows from the patterns and the
+ * budget alone, so the hash does not cover it. */
 typedef struct rc_ir_textfield {
     int field;                  /* index into fields */
     rc_ir_pattern *patterns;
     int npatterns;
     rc_dfa dfa;
+    rc_dfa_plan plan;
 } rc_ir_textfield;
 
 /* ---- strategies ------------------------------------------------------- */

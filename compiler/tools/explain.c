@@ -17,6 +17,12 @@ static void ms(FILE *out, uint64_t v)
     else fprintf(out, "%llums", (unsigned long long)v);
 }
 
+static long dfa_bytes(const rc_dfa *d)
+{
+    int w = d->nstates <= 256 && d->nmasks <= 256 ? 1 : 2;
+    return 256L + (long)d->nstates * d->nclasses * w + 2L * d->nstates * w + (long)d->nmasks * d->words * 4;
+}
+
 void rc_explain(const rc_ir *ir, FILE *out)
 {
     fprintf(out, "policy %s version %u, hash 0x%08x\n", ir->name, ir->version, ir->hash);
@@ -30,12 +36,26 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 sev_names[ir->errors[i].severity]);
     fprintf(out, "classify: %d rule%s\n", ir->nrules, ir->nrules == 1 ? "" : "s");
     for (int t = 0; t < ir->ntexts; t++) {
-        const rc_dfa *d = &ir->texts[t].dfa;
-        int w = d->nstates <= 256 && d->nmasks <= 256 ? 1 : 2;
-        long bytes = 256L + (long)d->nstates * d->nclasses * w + 2L * d->nstates * w + (long)d->nmasks * d->words * 4;
-        fprintf(out, "  field %s: %d pattern%s -> DFA of %d states, %d byte classes, %ld table bytes\n",
-                ir->fields[ir->texts[t].field].name, ir->texts[t].npatterns, ir->texts[t].npatterns == 1 ? "" : "s",
-                d->nstates, d->nclasses, bytes);
+        const rc_ir_textfield *tf = &ir->texts[t];
+        const char *fname = ir->fields[tf->field].name;
+        if (tf->plan.ngroups > 1) {
+            long total = 0;
+            for (int g = 0; g < tf->plan.ngroups; g++) total += dfa_bytes(&tf->plan.groups[g].dfa);
+            fprintf(out, "  field %s: %d patterns -> %d DFAs scanned in turn, %ld table bytes (state budget %d "
+                    "per DFA: one DFA of all patterns needs more; %d constructions to plan)\n", fname, tf->npatterns,
+                    tf->plan.ngroups, total, tf->plan.budget, tf->plan.builds);
+            for (int g = 0; g < tf->plan.ngroups; g++) {
+                const rc_dfa_group *gr = &tf->plan.groups[g];
+                fprintf(out, "    DFA %d: %d %spattern%s (the first %d, the last %d) -> %d states, %d byte classes, "
+                        "%ld table bytes\n", g, gr->count, gr->heavy ? "heavy " : "", gr->count == 1 ? "" : "s", gr->pats[0],
+                        gr->pats[gr->count - 1], gr->dfa.nstates, gr->dfa.nclasses, dfa_bytes(&gr->dfa));
+            }
+            continue;
+        }
+        const rc_dfa *d = &tf->dfa;
+        fprintf(out, "  field %s: %d pattern%s -> DFA of %d states, %d byte classes, %ld table bytes "
+                "(state budget %d)\n", fname, tf->npatterns, tf->npatterns == 1 ? "" : "s",
+                d->nstates, d->nclasses, dfa_bytes(d), tf->plan.budget > 0 ? tf->plan.budget : RC_DFA_MAX_STATES);
     }
     for (int i = 0; i < ir->nretries; i++) {
         const rc_ir_retry *r = &ir->retries[i];

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""plan_diff.py RECOVC OUTDIR [--cc CC]... - classification by several DFAs
+(compiler/patterns/dfa_plan.h) on the simulator and on the generated C.
+
+Generates pattern sets (seeded, so every run is the same), each with
+messages, and writes per set a policy (one classify rule per pattern, in
+order, each to its own error, `_` last) and an .rtest whose expectations
+come from Python's `re` (the first pattern, in rule order, that occurs
+anywhere in the message).  `recovc test --via c --cc CC` then runs every
+message on the simulator and on the generated C built by each compiler and
+requires the three to agree.  The sets:
+
+  - mixes of literals, case-insensitive literals, regexes with `+` (which
+    the plan groups on their own) and regexes like `c[cd]{11}x` (each over
+    its own pair of letters: about 2^11 DFA states each, which add up) of
+    24 to 60 patterns: one DFA of all of them would exceed the
+    20,000-state budget, so the plan has several DFAs;
+  - one set that fits one DFA (the plan must not split it);
+  - 3,000 literals and regexes (above the old 20,000-state limit with no
+    heavy pattern at all).
+
+Each set's plan is read from `recovc explain` and checked: split sets
+have 2 or more DFAs, the small set 1.  Exit 0 when everything agrees.
+"""
+import os
+import random
+import re
+import subprocess
+import sys
+
+WORDS = ("timeout refused reset denied unavailable exhausted overflow corrupt invalid "
+         "missing expired busy locked stale socket disk memory token gateway").split()
+
+
+PAIRS = ("ab", "cd", "ef", "gh", "ij", "kl", "mn", "op", "qr", "st", "uv")
+
+
+def pattern(rnd, i, heavy):
+    """(recov source, python regex, python flags, sample text)"""
+    k = rnd.random()
+    if heavy and k < 0.3:
+        pair = rnd.choice(PAIRS)
+        lead, n, tail = pair[0], rnd.randint(11, 12), rnd.choice("xyzw")
+        body = "".join(rnd.choice(pair) for _ in range(n))
+        src = "%s[%s]{%d}%s" % (lead, pair, n, tail)
+        return "/%s/" % src, src, 0, lead + body + tail
+    if k < 0.55:
+        w = "%s %s %d" % (rnd.choice(WORDS), rnd.choice(WORDS), i)
+        return '"%s"' % w, re.escape(w), 0, w
+    if k < 0.75:
+        w = "%s-%s-%d" % (rnd.choice(WORDS).upper(), rnd.choice(WORDS), i)
+        sample = "".join(c.lower() if rnd.random() < 0.5 else c.upper() for c in w)
+        return '~i "%s"' % w, re.escape(w), re.IGNORECASE, sample
+    a, b = rnd.choice(WORDS), rnd.choice(WORDS)
+    src = "%s_(%s|%s) [0-9]+ e%d" % (a, b, a, i)
+    return "/%s/" % src, src, 0, "%s_%s %d e%d" % (a, rnd.choice([a, b]), rnd.randint(0, 999), i)
+
+
+def message(rnd, pats):
+    parts = []
+    for _ in range(rnd.randint(1, 5)):
+        k = rnd.random()
+        if k < 0.45:
+            parts.append(rnd.choice(pats)[3])
+        elif k < 0.6:   # a near miss: a sample with one byte changed
+            s = list(rnd.choice(pats)[3])
+            j = rnd.randrange(len(s))
+            s[j] = rnd.choice("abxyz09 ")
+            parts.append("".join(s))
+        elif k < 0.8:
+            pair = rnd.choice(PAIRS)
+            parts.append("".join(rnd.choice(pair) for _ in range(rnd.randint(5, 30))) + rnd.choice("xyzw"))
+        else:
+            parts.append(" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(1, 4))))
+    glue = rnd.choice(["", " ", "ab", ":"])
+    return glue.join(parts)
+
+
+def expected(pats, msg):
+    for i, p in enumerate(pats):
+        if re.search(p[1], msg, p[2]):
+            return "e%d" % i
+    return "none"
+
+
+def write_set(out, name, pats, msgs):
+    pol = os.path.join(out, name + ".recov")
+    with open(pol, "w") as f:
+        f.write("policy %s version 1;\nfault { msg : text; }\nclass c;\n" % name)
+        for i in range(len(pats)):
+            f.write("error e%d : c, low;\n" % i)
+        f.write("error none : c, low;\nclassify {\n")
+        for i, p in enumerate(pats):
+            f.write("    msg ~ %s => e%d;\n" % (p[0], i) if not p[0].startswith("~i")
+                    else "    msg %s => e%d;\n" % (p[0], i))
+        f.write("    _ => none;\n}\non _ { abort; }\n")
+    rt = os.path.join(out, name + ".rtest")
+    with open(rt, "w") as f:
+        f.write("policy %s.recov\n" % name)
+        for j, m in enumerate(msgs):
+            if j % 200 == 0:
+                f.write('scenario "part %d"\n' % (j // 200))
+            f.write('  at %d fail msg="%s" -> abort as %s\n' % (j % 200, m, expected(pats, m)))
+    return pol, rt
+
+
+def dfas(recovc, pol):
+    out = subprocess.run([recovc, "explain", pol], capture_output=True, text=True).stdout
+    m = re.search(r"field msg: \d+ patterns? -> (\d+) DFAs", out)
+    return int(m.group(1)) if m else 1
+
+
+def main():
+    recovc, out = sys.argv[1], sys.argv[2]
+    ccs = [sys.argv[i + 1] for i in range(3, len(sys.argv) - 1) if sys.argv[i] == "--cc"]
+    os.makedirs(out, exist_ok=True)
+    sets = []
+    for s in range(6):
+        rnd = random.Random(7100 + s)
+        pats = [pattern(rnd, i, True) for i in range(rnd.randint(24, 60))]
+        sets.append(("heavy%d" % s, pats, [message(rnd, pats) for _ in range(400)], 2))
+    rnd = random.Random(7200)
+    pats = [pattern(rnd, i, False) for i in range(30)]
+    sets.append(("small", pats, [message(rnd, pats) for _ in range(200)], 1))
+    rnd = random.Random(7300)
+    pats = [pattern(rnd, i, False) for i in range(3000)]
+    sets.append(("wide", pats, [message(rnd, pats) for _ in range(400)], 2))
+    status = 0
+    for name, pats, msgs, want in sets:
+        pol, rt = write_set(out, name, pats, msgs)
+        n = dfas(recovc, pol)
+        if (want == 1) != (n == 1):
+            print("FAIL %s: %d patterns gave %d DFAs" % (name, len(pats), n))
+            status = 1
+        cmd = [recovc, "test", "--via", "c"] + sum([["--cc", c] for c in ccs], []) + [rt]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        hits = sum(1 for m in msgs if expected(pats, m) != "none")
+        print("%-7s %5d patterns, %d DFAs, %d messages (%d match): exit %d" %
+              (name, len(pats), n, len(msgs), hits, r.returncode))
+        if r.returncode != 0:
+            print(r.stdout[-3000:] + r.stderr[-3000:])
+            status = 1
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
