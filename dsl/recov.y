@@ -282,7 +282,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
 %token <id> KW_IMPORT "'import'" KW_PARAM "'param'" KW_STRUCT "'struct'"
-%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_THEN "'then'"
+/* KW_THEN is the last keyword: is_kw below and rc_lex (front/parse.c) take
+ * KW_POLICY..KW_THEN as the keywords; a new keyword goes after it and
+ * moves both. */
+%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'" KW_THEN "'then'"
 
 %left OR
 %left AND
@@ -582,6 +585,18 @@ breaker_block:
 bsetting:
     KW_OPEN KW_AFTER num KW_CONSECUTIVE KW_FAILURES ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AFTER, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_AFTER num KW_FAILURES KW_MINUS KW_SUCCESSES ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3; }
+  | KW_OPEN KW_AFTER num KW_FAILURES ';'
+        {
+            /* the likely mistake: no counting mode.  Reported here; the
+             * statement is kept as net mode so that the breaker is not also
+             * reported as having no open rule. */
+            rc_diag_error(ctx->diag, @4, "say how a success counts: 'open after N consecutive failures;' (a success "
+                          "sets the count back to 0) or 'open after N failures minus successes;' (a success takes "
+                          "one off)");
+            $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3;
+        }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'
@@ -802,7 +817,7 @@ kwname_nowhen:
   | KW_BUDGET | KW_RATIO | KW_PER | KW_ESCALATION | KW_WITHIN | KW_UNRESOLVED
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
-  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_THEN
+  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_MINUS | KW_THEN
   ;
 
 %%

@@ -49,6 +49,13 @@ static const pool_fault pool[] = {
     {401, 0, "Unauthorized", 0, 2},
     {403, 0, "Forbidden: token lacks the agent scope", 0, 1},
     {0, 0, "", 0, 2},
+    {0, 4, "connect failed: Connection refused", 0, 3},
+    {0, 0, "Read Timeout", 0, 2},
+    {0, 7, NULL, 0, 2},
+    {0, 8, "database is locked", 0, 1},
+    {0, 10, NULL, 0, 1},
+    {0, 17, NULL, 0, 1},
+    {0, 5, "protocol error: reply is not HTTP", 0, 1},
     {500, 0, "Traceback (most recent call last): File \"/srv/agent/handler.py\", line 214, in handle "
              "result = self.model.generate(prompt, max_tokens=limit) File \"/srv/agent/model.py\", line 88, "
              "in generate raise RuntimeError('generation failed: tokenizer state invalid')", 0, 4},
@@ -93,7 +100,8 @@ int main(int argc, char **argv)
     const char *mode = argc > 1 ? argv[1] : "compare";
     unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000ul;
     int use_gen = strcmp(mode, "hand") != 0, use_hand = strcmp(mode, "gen") != 0;
-    agent_call_state gs;
+    agent_call_shared gs;
+    agent_call_incident gs_inc;
     hand_state hs;
     unsigned long faults = 0, calls = 0;
     uint32_t now = 1000u, sum = 0;
@@ -106,7 +114,8 @@ int main(int argc, char **argv)
     }
     for (i = 0; i < NPOOL; i++)
         total += pool[i].weight;
-    agent_call_init(&gs, now, 12345u);
+    agent_call_shared_init(&gs, now, 12345u);
+    agent_call_incident_init(&gs_inc);
     hand_init(&hs, now, 12345u);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (faults < n) {
@@ -114,7 +123,7 @@ int main(int argc, char **argv)
         int ga = 0, ha = 0;
         const pool_fault *p;
         if (use_gen)
-            ga = (int)agent_call_admit(&gs, now);
+            ga = (int)agent_call_admit(&gs, &gs_inc, now);
         if (use_hand)
             ha = (int)hand_admit(&hs, now);
         calls++;
@@ -129,8 +138,10 @@ int main(int argc, char **argv)
             if (++rejects >= 50u) {
                 rejects = 0;
                 restarts++;
-                if (use_gen)
-                    agent_call_init(&gs, now, 12345u + restarts);
+                if (use_gen) {
+                    agent_call_shared_init(&gs, now, 12345u + restarts);
+                    agent_call_incident_init(&gs_inc);
+                }
                 if (use_hand)
                     hand_init(&hs, now, 12345u + restarts);
             }
@@ -140,7 +151,7 @@ int main(int argc, char **argv)
         rejects = 0;
         if (rnd() % 100u < 40u) {
             if (use_gen)
-                agent_call_succeeded(&gs, now);
+                agent_call_succeeded(&gs, &gs_inc, now);
             if (use_hand)
                 hand_succeeded(&hs, now);
             calls++;
@@ -157,7 +168,7 @@ int main(int argc, char **argv)
             gf.message = hf.message = p->message;
             gf.retry_after_ms = hf.retry_after_ms = p->retry_after_ms;
             if (use_gen)
-                g = agent_call_failed(&gs, &gf, now);
+                g = agent_call_failed(&gs, &gs_inc, &gf, now);
             if (use_hand)
                 h = hand_failed(&hs, &hf, now);
             calls++;
@@ -176,7 +187,7 @@ int main(int argc, char **argv)
                 int ok = rnd() % 2u == 0u;
                 now += 100u + rnd() % 1000u;
                 if (use_gen)
-                    g = agent_call_handler_done(&gs, ok != 0, now);
+                    g = agent_call_handler_done(&gs, &gs_inc, ok != 0, now);
                 if (use_hand)
                     h = hand_handler_done(&hs, ok != 0, now);
                 calls++;

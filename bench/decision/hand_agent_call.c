@@ -1,14 +1,17 @@
 /* hand_agent_call.c - agent_call.recov by hand; see hand_agent_call.h.
  *
  * Recipes (the policy's `on` blocks):
- *   R_RATE            rate limit: retry x4, then escalate (low: the third
- *                     unresolved low in a row goes out as medium)
+ *   R_RATE            rate limit, full connection pool: retry x4, then
+ *                     escalate (low: the third unresolved low in a row goes
+ *                     out as medium)
  *   R_RETRY_FALLBACK  unavailable, reset: retry x4, then the
  *                     backup alternatives best-first, then cached answers
  *   R_RETRY_ESCALATE  timeout while attempt < 3: retry x4, then escalate
  *   R_REPAIR          memory: reduce batch, run free_caches (30 s), escalate high
- *   R_ESCALATE        logic errors (processing, authentication): escalate
+ *   R_ESCALATE        every other error but a timeout: escalate
  *   anything else     abort
+ * The breaker counts every failure and takes one off per success while
+ * closed (never below 0); it opens at 5.
  * Whole incident limited to 300 s: past it, the recipe's last step runs.
  */
 #define _GNU_SOURCE 1 /* strcasestr */
@@ -19,22 +22,26 @@
 
 enum { R_RATE, R_RETRY_FALLBACK, R_RETRY_ESCALATE, R_REPAIR, R_ESCALATE, R_ABORT };
 
-static const uint8_t severity[7] = {1, 1, 0, 1, 2, 1, 2}; /* low 0 .. critical 3 */
-static const uint8_t eclass[7] = {0, 0, 0, 0, 1, 2, 2};   /* transient, resource, logic */
+/* low 0 .. critical 3 */
+static const uint8_t severity[20] = {1, 1, 0, 1, 2, 1, 2, 1, 1, 1, 2, 1, 2, 2, 2, 3, 1, 2, 2, 1};
+/* transient, resource, logic, system, external: four errors each */
+#define ECLASS(e) ((uint8_t)((e) / 4u))
+
+/* the error each known failure kind is (kinds 3, 4 and 6..19), 0xFF none */
+static const uint8_t by_kind[20] = {0xFF, 0xFF, 0xFF, H_TIMEOUT, H_RESET, 0xFF, H_MEMORY, H_POOL, H_DATABASE, H_AUTH,
+                                    H_CPU, H_DISK, H_VALIDATION, H_CORRUPTION, H_BUSINESS, H_SERVICE,
+                                    H_CONFIG, H_SECURITY, H_API, H_EXTERNAL};
 
 static uint16_t inc(uint16_t v) { return v == 0xFFFFu ? v : (uint16_t)(v + 1u); }
 
-/* /conn(ect|ection)? reset/ */
-static bool conn_reset(const char *m)
+/* backup i rates better than backup b: (ok+1)/(ok+failed+2) greater,
+ * compared as (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1), each product
+ * minus one in 32 bits (spec/semantics.md, Rating) */
+static bool better(const hand_state *s, unsigned i, unsigned b)
 {
-    const char *p;
-    for (p = strstr(m, "conn"); p != NULL; p = strstr(p + 1, "conn")) {
-        const char *q = p + 4;
-        if (strncmp(q, " reset", 6) == 0 || strncmp(q, "ect reset", 9) == 0 ||
-            strncmp(q, "ection reset", 12) == 0)
-            return true;
-    }
-    return false;
+    uint32_t l = ((uint32_t)s->alt_ok[i] + 1u) * ((uint32_t)s->alt_failed[b] + 1u) - 1u;
+    uint32_t r = ((uint32_t)s->alt_ok[b] + 1u) * ((uint32_t)s->alt_failed[i] + 1u) - 1u;
+    return l > r;
 }
 
 unsigned hand_classify(const hand_fault *f)
@@ -44,16 +51,18 @@ unsigned hand_classify(const hand_fault *f)
         return H_RATE;
     if (f->status == 503u)
         return H_UNAVAIL;
-    if (f->status == 401u || f->status == 403u)
+    if (f->status == 401u)
         return H_AUTH;
-    if (f->kind == 3u || strstr(m, "timeout") != NULL || strstr(m, "timed out") != NULL)
+    if (f->status == 403u)
+        return H_AUTHZ;
+    if (f->kind < sizeof by_kind && by_kind[f->kind] != 0xFFu)
+        return by_kind[f->kind];
+    if (strcasestr(m, "timeout") != NULL || strcasestr(m, "timed out") != NULL)
         return H_TIMEOUT;
     if (strcasestr(m, "memory") != NULL)
         return H_MEMORY;
-    if (conn_reset(m))
+    if (strcasestr(m, "connect") != NULL)
         return H_RESET;
-    if (f->status >= 500u && f->status <= 599u)
-        return H_UNAVAIL;
     return H_LOGIC;
 }
 
@@ -62,7 +71,7 @@ static recov_decision decide(const hand_state *s, unsigned kind, unsigned id, ui
     recov_decision d;
     d.kind = (uint8_t)kind;
     d.severity = severity[s->error];
-    d.error_class = eclass[s->error];
+    d.error_class = ECLASS(s->error);
     d.level = 0;
     d.error = s->error;
     d.id = (uint16_t)id;
@@ -184,7 +193,7 @@ static recov_decision run_recipe(hand_state *s, unsigned r, const hand_fault *f,
         if (s->step[r] <= 1u && !late) {
             unsigned i, best = 2;
             for (i = 0; i < 2u; i++)
-                if (!(s->sub[r] & (1u << i)) && (best == 2u || s->alt_ok[i] > s->alt_ok[best]))
+                if (!(s->sub[r] & (1u << i)) && (best == 2u || better(s, i, best)))
                     best = i;
             if (best < 2u) {
                 s->step[r] = 1;
@@ -247,25 +256,20 @@ recov_decision hand_failed(hand_state *s, const hand_fault *f, uint32_t now)
     if (s->last_alt != 0u)
         s->alt_failed[s->last_alt - 1u] = inc(s->alt_failed[s->last_alt - 1u]);
     s->last_alt = 0;
-    if (e <= H_UNAVAIL) { /* transient errors count for the breaker */
-        if (s->brk == 0) {
-            s->brk_fails = inc(s->brk_fails);
-            if (s->brk_fails >= 5u)
-                open_breaker(s, now);
-        } else if (s->brk == 2) {
+    if (s->brk == 0) { /* every failure counts for the breaker */
+        s->brk_fails = inc(s->brk_fails);
+        if (s->brk_fails >= 5u)
             open_breaker(s, now);
-        }
-    } else if (s->brk == 2 && s->brk_probes > 0u) {
-        s->brk_probes--; /* an uncounted error gives its probe back */
+    } else if (s->brk == 2) {
+        open_breaker(s, now);
     }
     count_call(s, now);
     switch (e) {
-    case H_RATE: r = R_RATE; break;
+    case H_RATE: case H_POOL: r = R_RATE; break;
     case H_UNAVAIL: case H_RESET: r = R_RETRY_FALLBACK; break;
     case H_TIMEOUT: r = s->attempt < 3u ? R_RETRY_ESCALATE : R_ABORT; break;
     case H_MEMORY: r = R_REPAIR; break;
-    case H_LOGIC: case H_AUTH: r = R_ESCALATE; break;
-    default: r = R_ABORT; break;
+    default: r = R_ESCALATE; break;
     }
     return run_recipe(s, r, f, now - s->start);
 }
@@ -287,7 +291,8 @@ void hand_succeeded(hand_state *s, uint32_t now)
     if (s->last_alt != 0u)
         s->alt_ok[s->last_alt - 1u] = inc(s->alt_ok[s->last_alt - 1u]);
     if (s->brk == 0) {
-        s->brk_fails = 0;
+        if (s->brk_fails > 0u)
+            s->brk_fails--; /* a success takes one failure off */
     } else if (s->brk == 2) {
         s->brk_ok = inc(s->brk_ok);
         if (s->brk_ok >= 3u) {

@@ -12,7 +12,14 @@
 
 #include "recov/recov.h"
 
-enum { H_TIMEOUT, H_RESET, H_RATE, H_UNAVAIL, H_MEMORY, H_LOGIC, H_AUTH };
+/* the policy's 20 error types, in its order (5 classes of 4) */
+enum {
+    H_TIMEOUT, H_RESET, H_RATE, H_UNAVAIL,
+    H_MEMORY, H_CPU, H_DISK, H_POOL,
+    H_VALIDATION, H_LOGIC, H_CORRUPTION, H_BUSINESS,
+    H_SERVICE, H_DATABASE, H_CONFIG, H_SECURITY,
+    H_API, H_AUTH, H_AUTHZ, H_EXTERNAL
+};
 
 typedef struct hand_fault {
     uint16_t status;

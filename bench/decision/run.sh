@@ -96,16 +96,16 @@ int main(void) { recov_decision d; hand_init(&st, 0u, 1u); sink = (uint32_t)hand
 EOF
   cat > "$w/mg.c" <<'EOF'
 #include "agent_call.h"
-static agent_call_state st; static agent_call_fault flt; volatile uint32_t sink;
+static agent_call_shared st; static agent_call_incident in; static agent_call_fault flt; volatile uint32_t sink;
 int main(void);
-int main(void) { recov_decision d; agent_call_init(&st, 0u, 1u); sink = (uint32_t)agent_call_admit(&st, 1u);
-  d = agent_call_failed(&st, &flt, 2u); sink = d.ms; d = agent_call_handler_done(&st, true, 3u); sink = d.id;
-  agent_call_succeeded(&st, 4u); return (int)sink; }
+int main(void) { recov_decision d; agent_call_shared_init(&st, 0u, 1u); agent_call_incident_init(&in); sink = (uint32_t)agent_call_admit(&st, &in, 1u);
+  d = agent_call_failed(&st, &in, &flt, 2u); sink = d.ms; d = agent_call_handler_done(&st, &in, true, 3u); sink = d.id;
+  agent_call_succeeded(&st, &in, 4u); return (int)sink; }
 EOF
   for o in "$here/hand_agent_call.c" "$w/agent_call.c" "$w/mh.c" "$w/mg.c" "$root"/runtime/src/*.c; do
     arm-none-eabi-gcc $m4 -ffreestanding -I"$root/runtime/include" -I"$w" -I"$here" -c "$o" -o "$w/$(basename "${o%.c}").m4.o"
   done
-  # the hand-written code needs newlib's strstr/strcasestr/strncmp/memset
+  # the hand-written code needs newlib's strcasestr and memset
   arm-none-eabi-gcc $m4 --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,-e,main -Wl,--gc-sections \
     -Wl,-Map,"$w/h.map" "$w/mh.m4.o" "$w/hand_agent_call.m4.o" "$w"/recov*.m4.o -o "$w/h.elf"
   arm-none-eabi-gcc $m4 -nostdlib -nostartfiles -Wl,-e,main -Wl,--gc-sections \

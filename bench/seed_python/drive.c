@@ -66,16 +66,18 @@ int main(int argc, char **argv)
     double best = 0;
     uint32_t sum = 0;
     for (int run = 0; run < 5; run++) {
-        agent_call_state s;
+        agent_call_shared s;
+        agent_call_incident s_inc;
         uint32_t t = 0;
         sum = 0;
-        agent_call_init(&s, 0u, 42u);
+        agent_call_shared_init(&s, 0u, 42u);
+        agent_call_incident_init(&s_inc);
         double t0 = now_ns();
         for (size_t i = 0; i < n; i++) {
-            recov_decision d = agent_call_failed(&s, &fs[i], t);
+            recov_decision d = agent_call_failed(&s, &s_inc, &fs[i], t);
             sum = sum * 31u + d.kind * 7u + d.ms;
             t += 250u;
-            if ((i & 3u) == 3u) agent_call_succeeded(&s, t);
+            if ((i & 3u) == 3u) agent_call_succeeded(&s, &s_inc, t);
         }
         double dt = now_ns() - t0;
         if (run == 0 || dt < best) best = dt;

@@ -239,14 +239,16 @@ void rc_an_escalation(rc_an *an)
  * + the decisions of the steps before it that are followed by a call
  * (retry: its attempts, unless a budget may refuse them; fallback: one per
  * alternative; adjust: 1; run: 0, the handler may fail without a call).
- * When F reaches the breaker's threshold (consecutive) or its window (rate),
+ * When F reaches the breaker's threshold (consecutive, net) or its window (rate),
  * the breaker is OPEN whenever the step is reached: the step never retries. */
 void rc_an_breaker_retry(rc_an *an)
 {
     const rc_ir *ir = an->ir;
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *br = &ir->breakers[k];
-        long need = br->mode == RC_BREAKER_CONSECUTIVE ? (long)br->threshold : (long)br->window;
+        /* net mode: within an incident there is no success, so its count
+         * only grows, as a consecutive one does */
+        long need = rc_ir_breaker_counts_fails(br->mode) ? (long)br->threshold : (long)br->window;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
             if (an->exact && an->taken && rc_cset_empty(&an->sp, &an->taken[bi])) continue;
@@ -264,7 +266,9 @@ void rc_an_breaker_retry(rc_an *an)
                     rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step never retries: it is "
                                     "reached on failure %ld of an incident at the earliest, and breaker '%s', which "
                                     "counts every error this block handles, is open by then (it opens after %ld %s)", f, br->name, need,
-                                    br->mode == RC_BREAKER_CONSECUTIVE ? "consecutive failures" : "failed calls in its window");
+                                    br->mode == RC_BREAKER_CONSECUTIVE ? "consecutive failures"
+                                    : br->mode == RC_BREAKER_NET ? "failures minus successes"
+                                    : "failed calls in its window");
                     rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
                     break;
                 }

@@ -53,7 +53,7 @@ static void retry_bounds(const rc_ir *ir, const rc_sim *s, int b, int e, const r
     *lo = *hi = ms;
     if (b < 0) return;
     const rc_ir_block *blk = &ir->blocks[b];
-    int pos = s->blocks[b].pos, sub = s->blocks[b].sub;
+    int pos = s->inc->blocks[b].pos, sub = s->inc->blocks[b].sub;
     if (pos >= blk->nsteps || blk->steps[pos].kind != RC_IR_RETRY || sub < 1) return;
     const rc_ir_retry *r = &ir->retries[blk->steps[pos].retry];
     if (sub > r->attempts) return;
@@ -135,7 +135,7 @@ bool rc_worst_block(rc_arena *a, const rc_ir *ir, int b, rc_worst *w, char *why,
             e->t = (uint32_t)t;
             recov_decision dc;
             recov_admit ad = RECOV_ALLOW;
-            rc_sim_apply(s, 0, e, &dc, &ad);
+            rc_sim_apply(s, NULL, 0, e, &dc, &ad);
             uint32_t lo = 0, hi = 0;
             next = (rc_sim_event){ .kind = RC_SIM_EV_FAIL, .values = vals, .expect = { .kind = -1, .error = -1 } };
             bool more = true;

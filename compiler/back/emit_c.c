@@ -63,7 +63,24 @@ static bool uses_decorrelated(const rc_ir *ir, const rc_ir_block *b)
     return false;
 }
 
-/* The state, member by member, in checkpoint order (persistent first). */
+/* Bytes of the smallest unsigned type holding max. */
+static int utsize(uint32_t max) { return max <= 0xFFu ? 1 : max <= 0xFFFFu ? 2 : 4; }
+
+/* The largest value of a block's `sub`: retries given (at most the
+ * attempts), or the bitmask of a fallback / run list. */
+static uint32_t sub_max(const rc_ir *ir, const rc_ir_block *b)
+{
+    uint32_t m = 0;
+    for (int i = 0; i < b->nsteps; i++) {
+        const rc_ir_step *st = &b->steps[i];
+        uint32_t v = 0;
+        if (st->kind == RC_IR_RETRY) v = ir->retries[st->retry].attempts;
+        else if (st->nalts > 0) v = st->nalts >= 16 ? 0xFFFFu : (1u << st->nalts) - 1u;
+        if (v > m) m = v;
+    }
+    return m;
+}
+
 /* prefix + name cut to `room` characters, "_N" appended when cut. */
 static char *member_name(const char *prefix, const char *name, const char *suffix, int index, size_t room)
 {
@@ -122,7 +139,7 @@ static void plan_names(em *e)
     for (int l = 0; l < RC_SEV_COUNT; l++) e->unres_name[l] = unres[l];
 }
 
-/* The state, member by member, in checkpoint order (persistent first). */
+/* The state, member by member, in checkpoint order (shared part first). */
 static void plan_state(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -139,10 +156,12 @@ static void plan_state(em *e)
         snprintf(lv, sizeof lv, "%s_state", n);
         r = add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
         snprintf(r->note, sizeof r->note, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
-        if (b->mode == RC_BREAKER_CONSECUTIVE) {
+        if (rc_ir_breaker_counts_fails(b->mode)) {
             snprintf(lv, sizeof lv, "%s_fails", n);
             r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
-            snprintf(r->note, sizeof r->note, "consecutive counted failures while closed");
+            snprintf(r->note, sizeof r->note, b->mode == RC_BREAKER_NET
+                     ? "counted failures minus successes while closed (never below 0)"
+                     : "consecutive counted failures while closed");
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
             snprintf(lv, sizeof lv, "%s_window", n);
@@ -226,35 +245,41 @@ static void plan_state(em *e)
         snprintf(r->note, sizeof r->note, "when learned counts were last halved (ms)");
         r->init = 2;
     }
-    /* the incident: keyed with the policy hash, so only the identical policy restores it */
+    e->nshared = e->nrecs;
+    /* the incident: keyed with the policy hash, so only the identical policy
+     * restores it; counters in the smallest type that holds their values */
     uint32_t h = ir->hash;
+    uint32_t emax = (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0);
     r = add_rec(e, 1, 1u, "active", "incident.%08" PRIx32 ".active", h);
     snprintf(r->note, sizeof r->note, "1 while an incident is open");
     r = add_rec(e, 4, 0xFFFFFFFFu, "start", "incident.%08" PRIx32 ".start", h);
     snprintf(r->note, sizeof r->note, "when the incident began (ms)");
     r = add_rec(e, 2, 0xFFFFu, "attempt", "incident.%08" PRIx32 ".attempt", h);
     snprintf(r->note, sizeof r->note, "failures in this incident");
-    r = add_rec(e, 2, (uint32_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0), "error",
-                "incident.%08" PRIx32 ".error", h);
+    r = add_rec(e, utsize(emax), emax, "error", "incident.%08" PRIx32 ".error", h);
     snprintf(r->note, sizeof r->note, "the last failure's P_ERR_*");
     if (e->any_run) {
         r = add_rec(e, 1, (uint32_t)ir->nblocks, "pending", "incident.%08" PRIx32 ".pending", h);
         snprintf(r->note, sizeof r->note, "1 + the block waiting for P_handler_done, 0: none");
     }
     if (e->any_fallback) {
-        r = add_rec(e, 2, (uint32_t)ir->nalts, "last_alt", "incident.%08" PRIx32 ".last_alt", h);
+        r = add_rec(e, utsize((uint32_t)ir->nalts), (uint32_t)ir->nalts, "last_alt",
+                    "incident.%08" PRIx32 ".last_alt", h);
         snprintf(r->note, sizeof r->note, "1 + the last fallback's P_ALT_*, 0: none");
     }
     if (e->any_runlist) {
-        r = add_rec(e, 2, (uint32_t)ir->nhandlers, "last_handler", "incident.%08" PRIx32 ".last_handler", h);
+        r = add_rec(e, utsize((uint32_t)ir->nhandlers), (uint32_t)ir->nhandlers, "last_handler",
+                    "incident.%08" PRIx32 ".last_handler", h);
         snprintf(r->note, sizeof r->note, "1 + the last listed handler run, 0: none");
     }
     for (int b = 0; b < ir->nblocks; b++) {
+        uint32_t smax = sub_max(ir, &ir->blocks[b]);
+        e->sub_t[b] = rc_em_utype(smax);
         snprintf(lv, sizeof lv, "%s_pos", e->blk[b]);
         r = add_rec(e, 1, (uint32_t)ir->blocks[b].nsteps, lv, "block.%08" PRIx32 ".%d.pos", h, b);
         snprintf(r->note, sizeof r->note, "block of line %d: its current step", ir->blocks[b].loc.line);
         snprintf(lv, sizeof lv, "%s_sub", e->blk[b]);
-        r = add_rec(e, 2, 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
+        r = add_rec(e, utsize(smax), utsize(smax) == 1 ? 0xFFu : 0xFFFFu, lv, "block.%08" PRIx32 ".%d.sub", h, b);
         snprintf(r->note, sizeof r->note, "retries made, or alternatives tried (bits), in the current step");
         if (e->blk_prev[b]) {
             snprintf(lv, sizeof lv, "%s_prev", e->blk[b]);
@@ -275,7 +300,8 @@ static bool analyse(em *e)
     e->blk_run = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->woff = calloc((size_t)(ir->ntexts + 1), sizeof(int));
     e->scan = calloc((size_t)(ir->ntexts + 1), sizeof *e->scan);
-    if (!e->blk_prev || !e->blk_run || !e->woff || !e->scan) {
+    e->sub_t = calloc((size_t)(ir->nblocks + 1), sizeof *e->sub_t);
+    if (!e->blk_prev || !e->blk_run || !e->woff || !e->scan || !e->sub_t) {
         snprintf(e->why, sizeof e->why, "out of memory");
         return false;
     }
@@ -305,6 +331,11 @@ static bool analyse(em *e)
     if (ir->has_escalation)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
+    e->any_adm = ir->nbreakers > 0;
+    e->run_block = ir->nblocks > 1;
+    e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
+    e->alt_t = rc_em_utype((uint64_t)ir->nalts);
+    e->hnd_t = rc_em_utype((uint64_t)ir->nhandlers);
     e->cls_max = (uint32_t)(ir->nclasses > 0 ? ir->nclasses - 1 : 0);
     e->cls_t = rc_em_utype(e->cls_max);
     return true;
@@ -323,13 +354,54 @@ static void emit_source(em *e, const char *header_name)
     rc_cout_line(o, "#include \"%s\"", header_name);
     rc_cout_blank(o);
     rc_cout_comment(o, "the layout in the header is the one the checkpoint offsets assume");
-    rc_cout_line(o, "typedef char %s_state_size_ok[(sizeof(%s_state) == %s_STATE_SIZE) ? 1 : -1];", P, P, P);
+    rc_cout_line(o, "typedef char %s_shared_size_ok[(sizeof(%s_shared) == %s_SHARED_SIZE) ? 1 : -1];", P, P, P);
+    rc_cout_line(o, "typedef char %s_incident_size_ok[(sizeof(%s_incident) == %s_INCIDENT_SIZE) ? 1 : -1];", P, P, P);
     rc_cout_blank(o);
     rc_em_tables(e);
     rc_em_machine(e);
     rc_em_checkpoint(e);
     rc_em_name_funcs(e);
     rc_em_params(e);
+}
+
+/* Frees what analyse and plan_state allocated. */
+static void em_free(em *e)
+{
+    const rc_ir *ir = e->ir;
+    free(e->recs);
+    free(e->foldv[0]);
+    free(e->foldv[1]);
+    free(e->woff);
+    if (e->scan)
+        for (int t = 0; t < ir->ntexts; t++) free(e->scan[t]);
+    free(e->scan);
+    for (int i = 0; e->brk && i < ir->nbreakers; i++) free(e->brk[i]);
+    for (int i = 0; e->bud && i < ir->nbudgets; i++) free(e->bud[i]);
+    for (int i = 0; e->blk && i < ir->nblocks; i++) free(e->blk[i]);
+    free(e->brk);
+    free(e->bud);
+    free(e->blk);
+    free(e->blk_prev);
+    free(e->blk_run);
+    free(e->sub_t);
+}
+
+bool rc_emit_state_sizes(const rc_ir *ir, rc_emit_sizes *out)
+{
+    em e;
+    memset(&e, 0, sizeof e);
+    e.ir = ir;
+    e.P = ir->name;
+    bool ok = analyse(&e);
+    if (ok) {
+        plan_state(&e);
+        out->shared = rc_em_part_size(&e, EM_SHARED);
+        out->incident = rc_em_part_size(&e, EM_INCIDENT);
+        out->shared_checkpoint = (int)EM_CK_HEADER + rc_em_ck_payload(&e, EM_SHARED) + 4;
+        out->incident_checkpoint = (int)EM_CK_HEADER + rc_em_ck_payload(&e, EM_INCIDENT) + 4;
+    }
+    em_free(&e);
+    return ok;
 }
 
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c, char *why, size_t n)
@@ -377,21 +449,7 @@ bool rc_emit_c_opts(const rc_ir *ir, const rc_emit_opts *opt, FILE *h, FILE *c, 
         }
     }
     if (!ok && why && n) snprintf(why, n, "%s", e.why);
-    free(e.recs);
-    free(e.foldv[0]);
-    free(e.foldv[1]);
-    free(e.woff);
-    if (e.scan)
-        for (int t = 0; t < ir->ntexts; t++) free(e.scan[t]);
-    free(e.scan);
-    for (int i = 0; e.brk && i < ir->nbreakers; i++) free(e.brk[i]);
-    for (int i = 0; e.bud && i < ir->nbudgets; i++) free(e.bud[i]);
-    for (int i = 0; e.blk && i < ir->nblocks; i++) free(e.blk[i]);
-    free(e.brk);
-    free(e.bud);
-    free(e.blk);
-    free(e.blk_prev);
-    free(e.blk_run);
+    em_free(&e);
     return ok;
 }
 
@@ -426,7 +484,7 @@ void rc_em_params(em *e)
         rc_cout_line(o, "p->%s = %" PRId64 "u;", ir->params[i].name, ir->params[i].def);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
-    rc_cout_line(o, "unsigned %s_set_params(%s_state *s, const %s_params *p)", P, P, P);
+    rc_cout_line(o, "unsigned %s_set_params(%s_shared *s, const %s_params *p)", P, P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nparams; i++) {
         const rc_ir_param *p = &ir->params[i];
@@ -448,7 +506,7 @@ void rc_em_params(em *e)
     rc_cout_line(o, "return 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
-    rc_cout_line(o, "void %s_get_params(const %s_state *s, %s_params *p)", P, P, P);
+    rc_cout_line(o, "void %s_get_params(const %s_shared *s, %s_params *p)", P, P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nparams; i++) {
         const rc_ir_param *p = &ir->params[i];

@@ -24,6 +24,14 @@ bool rc_emit_c(const rc_ir *ir, const char *header_name, FILE *h, FILE *c);
 bool rc_emit_c_why(const rc_ir *ir, const char *header_name, FILE *h, FILE *c,
                    char *why, size_t n);
 
+/* What the generated state of a policy takes (spec/generated-api.md):
+ * sizeof(P_shared), sizeof(P_incident) and their checkpoint sizes. */
+typedef struct rc_emit_sizes {
+    int shared, incident;
+    int shared_checkpoint, incident_checkpoint;
+} rc_emit_sizes;
+bool rc_emit_state_sizes(const rc_ir *ir, rc_emit_sizes *out);
+
 /* Options of rc_emit_c_opts. */
 typedef struct rc_emit_opts {
     const char *header_name;    /* what P.c #includes, e.g. "agent_call.h" */

@@ -42,7 +42,7 @@ static bool operand(const em *e, const rc_ir_expr *x, int ctx, char *buf, size_t
             snprintf(buf, n, "(%s)f->%s", *sgn ? "int32_t" : "uint32_t", fd->name);
         return true;
     }
-    case RC_OPD_ATTEMPT:  *lo = 0; *hi = UINT16_MAX; snprintf(buf, n, "(uint32_t)s->attempt"); return true;
+    case RC_OPD_ATTEMPT:  *lo = 0; *hi = UINT16_MAX; snprintf(buf, n, "(uint32_t)inc->attempt"); return true;
     case RC_OPD_ELAPSED:  *lo = 0; *hi = UINT32_MAX; snprintf(buf, n, "el"); return true;
     case RC_OPD_SEVERITY: *lo = 0; *hi = UINT8_MAX; snprintf(buf, n, "(uint32_t)%s__sev[e]", e->P); return true;
     case RC_OPD_CLASS:

@@ -69,8 +69,10 @@ void rc_em_header(em *e, const char *header_name)
     rc_cout_blank(o);
     rc_cout_line(o, "#define %s_POLICY_HASH 0x%08" PRIX32 "u", P, ir->hash);
     rc_cout_line(o, "#define %s_POLICY_VERSION %" PRIu32 "u", P, ir->version);
-    rc_cout_line(o, "#define %s_STATE_SIZE %du", P, rc_em_state_size(e));
-    rc_cout_line(o, "#define %s_CHECKPOINT_MAX %du", P, (int)EM_CK_HEADER + rc_em_ck_payload(e) + 4);
+    rc_cout_line(o, "#define %s_SHARED_SIZE %du", P, rc_em_part_size(e, EM_SHARED));
+    rc_cout_line(o, "#define %s_INCIDENT_SIZE %du", P, rc_em_part_size(e, EM_INCIDENT));
+    rc_cout_line(o, "#define %s_SHARED_CHECKPOINT_MAX %du", P, (int)EM_CK_HEADER + rc_em_ck_payload(e, EM_SHARED) + 4);
+    rc_cout_line(o, "#define %s_INCIDENT_CHECKPOINT_MAX %du", P, (int)EM_CK_HEADER + rc_em_ck_payload(e, EM_INCIDENT) + 4);
     rc_cout_blank(o);
 
     if (ir->fault_struct) {
@@ -136,36 +138,64 @@ void rc_em_header(em *e, const char *header_name)
         rc_cout_blank(o);
     }
 
-    /* members by size (u32, u16, u8) so the struct has no inner padding */
-    rc_cout_comment(o, "The whole state (%d bytes); treat as opaque, save with %s_save.", rc_em_state_size(e), P);
-    rc_cout_open(o, "struct %s_state {", P);
+    /* members by size (u32, u16, u8) so each struct has no inner padding */
     static const char *const ty[5] = { "", "uint8_t", "uint16_t", "", "uint32_t" };
-    int width = 0;
-    for (int i = 0; i < e->nrecs; i++) {
-        int w = (int)(strlen(ty[e->recs[i].size]) + strlen(e->recs[i].decl)) + 2;
-        if (e->recs[i].decl[0] && w > width) width = w;
-    }
-    for (int sz = 4; sz >= 1; sz /= 2)
-        for (int i = 0; i < e->nrecs; i++)
-            if (e->recs[i].size == sz && e->recs[i].decl[0]) {
-                int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;
-                if (e->recs[i].note[0])
-                    rc_cout_line(o, "%s %s;%*s /* %s */", ty[sz], e->recs[i].decl, width - w, "", e->recs[i].note);
+    static const char *const part_name[2] = { "shared", "incident" };
+    for (int part = EM_SHARED; part <= EM_INCIDENT; part++) {
+        int k0, k1, width = 0;
+        rc_em_part_recs(e, part, &k0, &k1);
+        if (part == EM_SHARED)
+            rc_cout_comment(o, "The shared part (%d bytes): the dependency's health; one per dependency, calls on it "
+                               "serialised by the host.  Opaque; save with %s_shared_save.",
+                            rc_em_part_size(e, part), P);
+        else
+            rc_cout_comment(o, "One incident (%d bytes): one request's recovery.  Opaque; save with "
+                               "%s_incident_save.", rc_em_part_size(e, part), P);
+        rc_cout_open(o, "struct %s_%s {", P, part_name[part]);
+        for (int i = k0; i < k1; i++) {
+            int w = (int)(strlen(ty[e->recs[i].size]) + strlen(e->recs[i].decl)) + 2;
+            if (e->recs[i].decl[0] && w > width) width = w;
+        }
+        if (e->any_adm && width < 14) width = 14;   /* "uint8_t epoch;" */
+        if (part == EM_INCIDENT && e->run_block && width < 18) width = 18;   /* "uint8_t run_block;" */
+        for (int sz = 4; sz >= 1; sz /= 2) {
+            for (int i = k0; i < k1; i++)
+                if (e->recs[i].size == sz && e->recs[i].decl[0]) {
+                    int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;
+                    if (e->recs[i].note[0])
+                        rc_cout_line(o, "%s %s;%*s /* %s */", ty[sz], e->recs[i].decl, width - w, "",
+                                     e->recs[i].note);
+                    else
+                        rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+                }
+            if (sz == 1 && part == EM_INCIDENT && e->run_block)
+                rc_cout_line(o, "uint8_t run_block;%*s /* not saved: the block P__run takes (no argument: Cortex-M stack) */",
+                             width - 18, "");
+            if (sz == 1 && e->any_adm) {
+                if (part == EM_SHARED)
+                    rc_cout_line(o, "uint8_t epoch;%*s /* not saved: 1..255, +1 on each load */", width - 14, "");
                 else
-                    rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
+                    rc_cout_line(o, "uint8_t adm;%*s /* not saved: the epoch of its admission, 0: none */",
+                                 width - 12, "");
             }
-    rc_cout_close(o, "};");
-    rc_cout_line(o, "typedef struct %s_state %s_state;", P, P);
-    rc_cout_blank(o);
+        }
+        rc_cout_close(o, "};");
+        rc_cout_line(o, "typedef struct %s_%s %s_%s;", P, part_name[part], P, part_name[part]);
+        rc_cout_blank(o);
+    }
 
-    rc_cout_line(o, "void           %s_init(%s_state *s, uint32_t now, uint32_t seed);", P, P);
-    rc_cout_line(o, "recov_admit    %s_admit(%s_state *s, uint32_t now);", P, P);
-    rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now);", P, P, P);
-    rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now);", P, P);
-    rc_cout_line(o, "void           %s_succeeded(%s_state *s, uint32_t now);", P, P);
+    rc_cout_line(o, "void           %s_shared_init(%s_shared *s, uint32_t now, uint32_t seed);", P, P);
+    rc_cout_line(o, "void           %s_incident_init(%s_incident *inc);", P, P);
+    rc_cout_line(o, "recov_admit    %s_admit(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
+    rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now);", P, P, P, P);
+    rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now);", P, P, P);
+    rc_cout_line(o, "void           %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
+    rc_cout_line(o, "void           %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
     rc_cout_line(o, "unsigned       %s_classify(const %s_fault *f);", P, P);
-    rc_cout_line(o, "size_t         %s_save(const %s_state *s, uint8_t *buf, size_t cap);", P, P);
-    rc_cout_line(o, "recov_load     %s_load(%s_state *s, const uint8_t *buf, size_t len);", P, P);
+    rc_cout_line(o, "size_t         %s_shared_save(const %s_shared *s, uint8_t *buf, size_t cap);", P, P);
+    rc_cout_line(o, "recov_load     %s_shared_load(%s_shared *s, const uint8_t *buf, size_t len);", P, P);
+    rc_cout_line(o, "size_t         %s_incident_save(const %s_incident *inc, uint8_t *buf, size_t cap);", P, P);
+    rc_cout_line(o, "recov_load     %s_incident_load(%s_incident *inc, const uint8_t *buf, size_t len);", P, P);
     rc_cout_line(o, "const char    *%s_error_name(unsigned id);", P);
     rc_cout_line(o, "const char    *%s_error_message(unsigned id);", P);
     rc_cout_line(o, "const char    *%s_error_hint(unsigned id);", P);
@@ -178,8 +208,8 @@ void rc_em_header(em *e, const char *header_name)
         rc_cout_line(o, "void           %s_params_default(%s_params *p);", P, P);
         rc_cout_comment(o, "0: in force from the next call; else 1 + %s_PARAM_<NAME> of the first value outside "
                         "its range, and nothing changes.", P);
-        rc_cout_line(o, "unsigned       %s_set_params(%s_state *s, const %s_params *p);", P, P, P);
-        rc_cout_line(o, "void           %s_get_params(const %s_state *s, %s_params *p);", P, P, P);
+        rc_cout_line(o, "unsigned       %s_set_params(%s_shared *s, const %s_params *p);", P, P, P);
+        rc_cout_line(o, "void           %s_get_params(const %s_shared *s, %s_params *p);", P, P, P);
     }
     rc_cout_blank(o);
     rc_cout_line(o, "#ifdef __cplusplus");

@@ -16,7 +16,7 @@
 /* Checkpoint header: magic, format, 3 reserved, name hash, policy hash,
  * payload length; then records; then the CRC (spec/checkpoint.md). */
 #define EM_CK_HEADER 20u
-#define EM_CK_FORMAT 1u
+#define EM_CK_FORMAT 2u
 
 /* The name budget of state members (spec/generated-api.md): at most
  * EM_NAME_MAX characters.  A member is named after what it holds:
@@ -39,13 +39,21 @@ typedef struct em_rec {
     uint32_t def;       /* init 3: the value */
 } em_rec;
 
+/* The two parts of the state (spec/semantics.md "State"). */
+enum { EM_SHARED = 0, EM_INCIDENT = 1 };
+
 typedef struct em {
     const rc_ir *ir;
     const char *P;
     FILE *h, *c;
     rc_cout oh, oc;     /* the header and the source, written through rc_cout */
-    em_rec *recs;
+    em_rec *recs;       /* shared records [0, nshared), then the incident's */
     int nrecs, caprecs;
+    int nshared;
+    bool any_adm;       /* admissions are tracked: P_shared.epoch, P_incident.adm */
+    bool run_block;     /* more than one block: P_incident.run_block carries P__run's block */
+    const char *err_t, *alt_t, *hnd_t; /* types of P_incident.error, last_alt, last_handler */
+    const char **sub_t; /* [nblocks] type of P_incident.blkN_sub */
     int *woff;          /* [ntexts] first mask word of each text field */
     const char ***scan; /* [ntexts][groups of its plan] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
@@ -89,6 +97,11 @@ const char **rc_em_name_list(const rc_ir_name *v, int n);
 const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, char *buf, size_t n);
 /* The P_params functions (P_params_default, P_set_params, P_get_params). */
 void rc_em_params(em *e);
+/* sizeof(P_shared) / sizeof(P_incident), and a part's checkpoint payload length. */
+int rc_em_part_size(const em *e, int part);
+int rc_em_ck_payload(const em *e, int part);
+/* The records of a part: [*k0, *k1). */
+void rc_em_part_recs(const em *e, int part, int *k0, int *k1);
 
 /* "e1, e2, e3" (the names of the errors in set, shortened to "e1, e2 and
  * 5 more" past n bytes); "every error" when the set is full. */
@@ -104,9 +117,6 @@ void rc_em_src_comment(em *e, rc_loc loc, const char *what);
  * --line-directives); rc_em_origin_end: they are P.c's own again. */
 void rc_em_origin(em *e, rc_loc loc);
 void rc_em_origin_end(em *e);
-/* sizeof(P_state) and the checkpoint payload length. */
-int rc_em_state_size(const em *e);
-int rc_em_ck_payload(const em *e);
 
 /* ---- emit_header.c --------------------------------------------------------- */
 

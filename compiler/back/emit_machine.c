@@ -28,7 +28,7 @@ static void emit_learning_helpers(em *e)
         rc_cout_line(o, " * block's sub bits) with the best rate, (ok+1)/(ok+failed+2), or n.");
         rc_cout_line(o, " * b is replaced when (ok_i+1)(failed_b+1) > (ok_b+1)(failed_i+1); each");
         rc_cout_line(o, " * product is at most 2^32, so it is compared minus one (mod 2^32). */");
-        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_state *s, const %s *tab, unsigned n, uint16_t tried)",
+        rc_cout_line(o, "static unsigned %s__pick_%s(const %s_shared *s, const %s *tab, unsigned n, uint16_t tried)",
                      P, w, P, rc_em_utype((uint64_t)(nids > 0 ? nids - 1 : 0)));
         rc_cout_open(o, "{");
         rc_cout_line(o, "unsigned i;");
@@ -53,7 +53,7 @@ static void emit_learning_helpers(em *e)
     }
     if (!ir->age_incidents && !ir->age_ms) return;
     rc_cout_line(o, "/* Ageing: every learned count >>= k (k <= 16). */");
-    rc_cout_line(o, "static void %s__age(%s_state *s, uint32_t k)", P, P);
+    rc_cout_line(o, "static void %s__age(%s_shared *s, uint32_t k)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "unsigned i;");
     for (int k = 0; k < 2; k++) {
@@ -73,7 +73,7 @@ static void emit_learning_helpers(em *e)
     rc_cout_blank(o);
     if (ir->age_ms) {
         rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
-        rc_cout_line(o, "static void %s__age_time(%s_state *s, uint32_t now)", P, P);
+        rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
         rc_cout_open(o, "{");
         rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
         rc_cout_open(o, "if (k != 0u) {");
@@ -95,16 +95,16 @@ static void emit_helpers(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
-    rc_cout_line(o, "static recov_decision %s__dec(const %s_state *s, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_line(o, "static recov_decision %s__dec(const %s_incident *inc, unsigned kind, unsigned id, uint32_t ms)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "d.kind = (uint8_t)kind;");
-    rc_cout_line(o, "d.severity = %s__sev[s->error];", P);
-    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[s->error];", P);
+    rc_cout_line(o, "d.severity = %s__sev[inc->error];", P);
+    rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[inc->error];", P);
     rc_cout_line(o, "d.level = 0u;");
-    rc_cout_line(o, "d.error = s->error;");
+    rc_cout_line(o, "d.error = inc->error;");
     rc_cout_line(o, "d.id = (uint16_t)id;");
-    rc_cout_line(o, "d.attempt = s->attempt;");
+    rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
     if (e->any_limit) rc_cout_line(o, "d.limit_ms = 0u;");
     else rc_cout_line(o, "/* limit_ms: set by the entry point that returns the decision */");
@@ -112,12 +112,12 @@ static void emit_helpers(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "/* \"The incident ends\". */");
-    rc_cout_line(o, "static void %s__end(%s_state *s)", P, P);
+    rc_cout_line(o, "static void %s__end(%s_incident *inc)", P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "s->active = 0u;");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    if (e->any_fallback) rc_cout_line(o, "s->last_alt = 0u;");
-    if (e->any_runlist) rc_cout_line(o, "s->last_handler = 0u;");
+    rc_cout_line(o, "inc->active = 0u;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    if (e->any_fallback) rc_cout_line(o, "inc->last_alt = 0u;");
+    if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     emit_learning_helpers(e);
@@ -298,39 +298,88 @@ static int match_word(const em *e, int x)
     return e->woff[e->ir->fields[ex->field].text_index] + ex->pattern / 32;
 }
 
+/* Test x is `F == v` on an unsigned integer fault field F with a constant
+ * v (no parameter): sets *field and *v. */
+static bool eq_test(const em *e, int x, int *field, int64_t *v)
+{
+    const rc_ir *ir = e->ir;
+    if (x < 0) return false;
+    const rc_ir_expr *ex = &ir->exprs[x];
+    if (ex->kind != RC_X_CMP || ex->op != RC_IR_EQ || ex->opd != RC_OPD_FIELD) return false;
+    if (rc_ir_param_at(ir, RC_SLOT_EXPR, x, 0) >= 0) return false;
+    int64_t hi;
+    switch (ir->fields[ex->field].type) {
+    case RC_TY_U8: hi = UINT8_MAX; break;
+    case RC_TY_U16: hi = UINT16_MAX; break;
+    case RC_TY_U32: hi = UINT32_MAX; break;
+    default: return false;
+    }
+    if (ex->value < 0 || ex->value > hi) return false;
+    *field = ex->field;
+    *v = ex->value;
+    return true;
+}
+
+/* A run of tests it[i..i+*run) that are each `F == v` on the same field,
+ * long and dense enough to be one byte table (value - *lo -> error, 255
+ * none) instead of one compare per rule: at least EQ_RUN_MIN tests, the
+ * values spanning at most twice as many entries and at most 256.  Rules
+ * that test one field for equality are independent of their order (a
+ * fault has one value), except that the first of equal values wins. */
+#define EQ_RUN_MIN 8
+static bool eq_run(const em *e, const int (*it)[2], int nit, int i, int *run, int64_t *lo, int64_t *span)
+{
+    int f0, f;
+    int64_t v, mn, mx;
+    if (e->ir->nerrors >= 255 || !eq_test(e, it[i][1], &f0, &v)) return false;
+    mn = mx = v;
+    int n = 1;
+    while (i + n < nit && eq_test(e, it[i + n][1], &f, &v) && f == f0) {
+        if (v < mn) mn = v;
+        if (v > mx) mx = v;
+        n++;
+    }
+    if (n < EQ_RUN_MIN || mx - mn + 1 > 2 * (int64_t)n || mx - mn + 1 > 256) return false;
+    *run = n;
+    *lo = mn;
+    *span = mx - mn + 1;
+    return true;
+}
+
+/* The table of an equality run (eq_run) as `static const uint8_t P__eqK[]`. */
+static void emit_eq_table(em *e, const int (*it)[2], int i, int run, int64_t lo, int64_t span, int k)
+{
+    uint32_t *tab = malloc((size_t)span * sizeof *tab);
+    if (!tab) exit(3);
+    for (int64_t j = 0; j < span; j++) tab[j] = 255u;
+    for (int j = i + run - 1; j >= i; j--) { /* backwards: the first of equal values wins */
+        int f;
+        int64_t v;
+        if (eq_test(e, it[j][1], &f, &v)) tab[v - lo] = (uint32_t)e->ir->rules[it[j][0]].error;
+    }
+    char name[80];
+    snprintf(name, sizeof name, "%s__eq%d", e->P, k);
+    char what[160];
+    snprintf(what, sizeof what, "to line %d: the error of `%s == v`, v = %" PRId64 "..%" PRId64 " (255: none)",
+             e->ir->rules[it[i + run - 1][0]].loc.line, e->ir->fields[e->ir->exprs[it[i][1]].field].name, lo,
+             lo + span - 1);
+    rc_em_src_comment(e, e->ir->rules[it[i][0]].loc, what);
+    rc_em_u32_array(&e->oc, "uint8_t", name, tab, (int)span, false);
+    rc_cout_blank(&e->oc);
+    free(tab);
+}
+
 static void emit_classify(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
     for (int t = 0; t < ir->ntexts; t++) rc_em_dfa(e, t);
-    rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
-    rc_cout_line(o, " * before the first rule that reads it. */");
-    if (e->words)
-        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)", P, P);
-    else
-        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f)", P, P);
-    rc_cout_open(o, "{");
     bool *scanned = calloc((size_t)ir->ntexts + 1, sizeof *scanned);
     int *need = calloc((size_t)ir->ntexts + 1, sizeof *need);
     bool *late = calloc((size_t)ir->ntexts + 1, sizeof *late);
     int *dj = NULL, djcap = 0;
     if (!scanned || !need || !late) exit(3);
-    when_texts(e, late);
-    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
-    bool reads_f = false, reads_m = false;
-    for (int r = 0; r < ir->nrules; r++) {
-        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
-        if (k == 1) break;
-        if (k == 0) continue;
-        reads_f = true;
-        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
-    }
-    for (int t = 0; t < ir->ntexts; t++)
-        if (late[t]) reads_f = reads_m = true;
-    if (!reads_f) rc_cout_line(o, "(void)f;");
-    if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
-    /* the tests in order: (rule, disjunct); a rule that always holds ends them */
     int nit = 0, itcap = 0;
     int (*it)[2] = NULL;
     bool done = false;
@@ -352,6 +401,37 @@ static void emit_classify(em *e)
         }
         if (k == 1) done = true;
     }
+    /* the tables of the equality runs come before the function */
+    int neq = 0;
+    for (int i = 0; i < nit; i++) {
+        int run;
+        int64_t lo, span;
+        if (!eq_run(e, (const int (*)[2])it, nit, i, &run, &lo, &span)) continue;
+        emit_eq_table(e, (const int (*)[2])it, i, run, lo, span, neq++);
+        i += run - 1;
+    }
+    rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
+    rc_cout_line(o, " * before the first rule that reads it. */");
+    if (e->words)
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f, uint32_t *m)", P, P);
+    else
+        rc_cout_line(o, "static unsigned %s__classify(const %s_fault *f)", P, P);
+    rc_cout_open(o, "{");
+    when_texts(e, late);
+    /* (void) only for a parameter no rule reads (MISRA 2.2 counts each) */
+    bool reads_f = false, reads_m = false;
+    for (int r = 0; r < ir->nrules; r++) {
+        int k = rc_em_fold(e, ir->rules[r].cond, CTX_CLASSIFY);
+        if (k == 1) break;
+        if (k == 0) continue;
+        reads_f = true;
+        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
+    }
+    for (int t = 0; t < ir->ntexts; t++)
+        if (late[t]) reads_f = reads_m = true;
+    if (!reads_f) rc_cout_line(o, "(void)f;");
+    if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
+    neq = 0;
     for (int i = 0; i < nit; i++) {
         int r = it[i][0];
         if (it[i][1] < 0) {
@@ -369,6 +449,35 @@ static void emit_classify(em *e)
             if (scanned[need[n]]) continue;
             scanned[need[n]] = true;
             emit_scan(e, need[n]);
+        }
+        /* a run of `F == v` tests on one field: one bounds check and a
+         * table read (the tables were written above, in this order) */
+        int erun;
+        int64_t elo, espan;
+        if (eq_run(e, (const int (*)[2])it, nit, i, &erun, &elo, &espan)) {
+            char opd[96], what[160];
+            const char *fname = ir->fields[ir->exprs[it[i][1]].field].name;
+            snprintf(opd, sizeof opd, "(uint32_t)f->%s", fname);
+            snprintf(what, sizeof what, "to line %d: %d rules `%s == v`, by the table %s__eq%d",
+                     ir->rules[it[i + erun - 1][0]].loc.line, erun, fname, P, neq);
+            rc_em_src_comment(e, ir->rules[r].loc, what);
+            rc_em_origin(e, ir->rules[r].loc);
+            if (elo > 0) {
+                rc_cout_open(o, "if ((%s - %" PRId64 "u) < %" PRId64 "u) {", opd, elo, espan);
+                rc_cout_line(o, "const unsigned c = %s__eq%d[%s - %" PRId64 "u];", P, neq, opd, elo);
+            } else {
+                rc_cout_open(o, "if (%s < %" PRId64 "u) {", opd, espan);
+                rc_cout_line(o, "const unsigned c = %s__eq%d[%s];", P, neq, opd);
+            }
+            rc_cout_open(o, "if (c != 255u) {");
+            emit_late_scans(e, scanned, late);
+            rc_cout_line(o, "return c;");
+            rc_cout_close(o, "}");
+            rc_cout_close(o, "}");
+            rc_em_origin_end(e);
+            neq++;
+            i += erun - 1;
+            continue;
         }
         /* a run of tests that are each one bit of the same mask word (one
          * pattern each) goes under one test of the word: a text that
@@ -432,7 +541,7 @@ static void emit_delay(em *e, int r)
     for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) ssc = true;
     bool dec = rt->jitter == RC_JITTER_DECORRELATED;
     rc_cout_line(o, "/* retry %s */", rt->name);
-    rc_cout_line(o, "static uint32_t %s__delay%d(%s_state *s, const %s_fault *f, uint32_t n%s)", P, r, P, P, dec ? ", uint32_t prev" : "");
+    rc_cout_line(o, "static uint32_t %s__delay%d(%s_shared *s, const %s_incident *inc, const %s_fault *f, uint32_t n%s)", P, r, P, P, P, dec ? ", uint32_t prev" : "");
     rc_cout_open(o, "{");
     char nb[32], nf[32], nm[32];
     rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
@@ -440,10 +549,11 @@ static void emit_delay(em *e, int r)
     rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
     rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
     rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
-    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[s->error]);", P, r);
-    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[s->error]]);", P, r, P);
+    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[inc->error]);", P, r);
+    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
     if (rt->jitter != RC_JITTER_NONE) {
         if (dec)
             rc_cout_line(o, "d = recov_jitter(&s->prng, %s, %du, d, %s, (prev != 0u) ? prev : %s);",
@@ -491,7 +601,7 @@ static void emit_budget_funcs(em *e)
     const char *P = e->P;
     if (ir->nbudgets == 0) return;
     rc_cout_line(o, "/* Budgets roll their window, then count the outcome. */");
-    rc_cout_line(o, "static void %s__budget_count(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "static void %s__budget_count(%s_shared *s, uint32_t now)", P, P);
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
@@ -511,7 +621,7 @@ static void emit_budget_funcs(em *e)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY) retries = true;
     if (!retries) return;
     rc_cout_line(o, "/* Every budget allows one more retry. */");
-    rc_cout_line(o, "static int %s__budget_ok(const %s_state *s)", P, P);
+    rc_cout_line(o, "static int %s__budget_ok(const %s_shared *s)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t lim;");
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -538,7 +648,7 @@ static void emit_breaker_clear(em *e, int i)
 {
     rc_cout *o = &e->oc;
     const rc_ir_breaker *b = &e->ir->breakers[i];
-    if (b->mode == RC_BREAKER_CONSECUTIVE) {
+    if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
     } else {
         rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
@@ -572,7 +682,7 @@ static void emit_breaker_funcs(em *e)
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__%s_open(%s_state *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
         rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
         rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
@@ -591,10 +701,11 @@ static void emit_escalate(em *e)
     const char *P = e->P;
     if (!e->any_esc) return;
     rc_cout_line(o, "/* ESCALATE at level lv, after the `unresolved` rule of that level. */");
-    rc_cout_line(o, "static recov_decision %s__escalate(%s_state *s, unsigned level)", P, P);
+    rc_cout_line(o, "static recov_decision %s__escalate(%s_shared *s, %s_incident *inc, unsigned level)", P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
     rc_cout_line(o, "unsigned lv = level;");
+    if (!e->any_unres) rc_cout_line(o, "(void)s;");
     /* an else-if chain: a promoted level is not promoted again */
     bool first = true;
     for (int l = 0; l < RC_SEV_COUNT; l++) {
@@ -609,11 +720,11 @@ static void emit_escalate(em *e)
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
     else
-        rc_cout_line(o, "d = %s__dec(s, RECOV_ESCALATE, 0u, 0u);", P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
@@ -623,8 +734,8 @@ static void emit_escalate(em *e)
 /* "The incident ends", then ABORT. */
 static void emit_end_abort(em *e)
 {
-    rc_cout_line(&e->oc, "%s__end(s);", e->P);
-    rc_cout_line(&e->oc, "return %s__dec(s, RECOV_ABORT, 0u, 0u);", e->P);
+    rc_cout_line(&e->oc, "%s__end(inc);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
 }
 
 /* A step that ends the incident: degrade, escalate or abort. */
@@ -633,16 +744,16 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
-        rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_begin(o, "return %s__dec(s, RECOV_DEGRADE, ", P);
+        rc_cout_line(o, "%s__end(inc);", P);
+        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE, ", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
         rc_cout_end(o, ", 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
-        rc_cout_line(o, "return %s__escalate(s, %s);", P, rc_em_sev_const(st->level));
+        rc_cout_line(o, "return %s__escalate(s, inc, %s);", P, rc_em_sev_const(st->level));
     } else {
-        rc_cout_line(o, "return %s__escalate(s, %s__sev[s->error]);", P, P);
+        rc_cout_line(o, "return %s__escalate(s, inc, %s__sev[inc->error]);", P, P);
     }
 }
 
@@ -663,8 +774,8 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     int c = run ? step_cond(e, st->when) : 1;
     bool cont = run && st->next != RC_NEXT_RETRY;
     if (c == 0) {   /* the condition never holds: the step is always passed over */
-        rc_cout_line(o, "s->%s_pos = %du; /* passed over */", e->blk[bi], i + 1);
-        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+        rc_cout_line(o, "inc->%s_pos = %du; /* passed over */", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
         rc_cout_line(o, "break;");
         return;
     }
@@ -676,22 +787,22 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
             rc_cout_raw(o, ")");
         }
         if (c < 0 && cont) rc_cout_raw(o, " || ");
-        if (cont) rc_cout_put(o, "(s->%s_sub != 0u)", e->blk[bi]);
+        if (cont) rc_cout_put(o, "(inc->%s_sub != 0u)", e->blk[bi]);
         rc_cout_end_open(o, ") { /* passed over%s */", cont ? ", or it has run" : "");
-        rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+        rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
         rc_cout_line(o, "break;");
         rc_cout_close(o, "}");
     }
     if (cont) {
-        rc_cout_line(o, "s->%s_sub = 1u; /* then next: pos stays for P_handler_done */", e->blk[bi]);
+        rc_cout_line(o, "inc->%s_sub = 1u; /* then next: pos stays for P_handler_done */", e->blk[bi]);
     } else {
-        rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+        rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
     }
-    if (run) rc_cout_line(o, "s->pending = %du;", bi + 1);
+    if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_begin(o, "return %s__dec(s, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
     else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
     rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
@@ -720,9 +831,11 @@ static void emit_block(em *e, int bi)
     rc_em_block_what(e, bi, what, sizeof what);
     rc_em_src_comment(e, b->loc, what);
     rc_em_origin(e, b->loc);
-    rc_cout_line(o, "static recov_decision %s__%s(%s_state *s, const %s_fault *f, uint32_t el)", P, e->blk[bi], P, P);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P,
+                 e->blk[bi], P, P, P);
     rc_cout_open(o, "{");
-    if (need_e) rc_cout_line(o, "const unsigned e = s->error; /* what handler conditions read */");
+    rc_cout_line(o, "(void)s;");
+    if (need_e) rc_cout_line(o, "const unsigned e = inc->error; /* what handler conditions read */");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el || need_e) rc_cout_line(o, "(void)el;");
     if (need_e) rc_cout_line(o, "(void)e;");
@@ -757,17 +870,17 @@ static void emit_block(em *e, int bi)
         char ndl[32];
         rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl);
         if (b->terminal >= 0) {
-            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline: the terminal step */",
+            rc_cout_open(o, "if ((el > %s) && (inc->%s_pos < %du)) { /* deadline: the terminal step */",
                          ndl, e->blk[bi], first_end);
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], b->terminal);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], b->terminal);
         } else {
-            rc_cout_open(o, "if ((el > %s) && (s->%s_pos < %du)) { /* deadline, no terminal step */",
+            rc_cout_open(o, "if ((el > %s) && (inc->%s_pos < %du)) { /* deadline, no terminal step */",
                          ndl, e->blk[bi], first_end);
             emit_end_abort(e);
         }
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "switch (s->%s_pos) {", e->blk[bi]);
+    rc_cout_open(o, "switch (inc->%s_pos) {", e->blk[bi]);
     for (int i = 0; i < b->nsteps; i++) {
         const rc_ir_step *st = &b->steps[i];
         rc_cout_label(o, "case %du:", i);
@@ -779,7 +892,7 @@ static void emit_block(em *e, int bi)
         case RC_IR_RETRY: {
             const rc_ir_retry *rt = &ir->retries[st->retry];
             char na[32];
-            rc_cout_begin(o, "if ((s->%s_sub < %s)", e->blk[bi],
+            rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
             for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
@@ -787,27 +900,27 @@ static void emit_block(em *e, int bi)
             rc_cout_line(o, "uint32_t d;");
             bool lim = rt->timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0;
             if (lim) rc_cout_line(o, "recov_decision r;");
-            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub + 1u);", e->blk[bi], e->blk[bi]);
+            rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub + 1u);", e->blk[bi], e->sub_t[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
                 rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
             if (rt->jitter == RC_JITTER_DECORRELATED)
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub, s->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
-                rc_cout_line(o, "d = %s__delay%d(s, f, s->%s_sub);", P, st->retry, e->blk[bi]);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = d;", e->blk[bi]);
+                rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
             if (lim) {
                 char nl[32];
-                rc_cout_line(o, "r = %s__dec(s, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, d);", P);
                 rc_cout_line(o, "r.limit_ms = %s; /* the attempt timeout */",
                              rc_em_num(e, RC_SLOT_LIMIT, st->retry, 0, rt->timeout_ms, nl, sizeof nl));
                 rc_cout_line(o, "return r;");
             } else {
-                rc_cout_line(o, "return %s__dec(s, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
             }
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
-            if (e->blk_prev[bi]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[bi]);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+            if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -822,13 +935,13 @@ static void emit_block(em *e, int bi)
             bool run = st->kind == RC_IR_RUN;
             const char *learned = run ? "hnd" : "alt";
             char tried[48];
-            snprintf(tried, sizeof tried, "s->%s_sub", e->blk[bi]);
+            snprintf(tried, sizeof tried, "inc->%s_sub", e->blk[bi]);
             bool conds = false;   /* handler conditions that do not fold to true */
             for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
             rc_cout_open(o, "{");
             if (conds) {
                 /* a handler whose condition does not hold counts as tried for this pick */
-                rc_cout_line(o, "uint16_t skip = s->%s_sub;", e->blk[bi]);
+                rc_cout_line(o, "uint16_t skip = inc->%s_sub;", e->blk[bi]);
                 for (int a = 0; a < n; a++) {
                     int c = step_cond(e, st->whens[a]);
                     if (c == 1) continue;
@@ -858,20 +971,21 @@ static void emit_block(em *e, int bi)
                 rc_cout_close(o, "}");
             }
             rc_cout_open(o, "if (best < %du) {", n);
-            rc_cout_line(o, "s->%s_sub = (uint16_t)(s->%s_sub | (1u << best));", e->blk[bi], e->blk[bi]);
-            rc_cout_line(o, "s->%s = (uint16_t)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt", P, bi, i);
+            rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub | (1u << best));", e->blk[bi], e->sub_t[bi], e->blk[bi]);
+            rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt",
+                         run ? e->hnd_t : e->alt_t, P, bi, i);
             if (run) {
-                rc_cout_line(o, "s->pending = %du;", bi + 1);
+                rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
-                rc_cout_line(o, "return %s__dec(s, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
-                rc_cout_line(o, "return %s__dec(s, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->%s_pos = %du;", e->blk[bi], i + 1);
-            rc_cout_line(o, "s->%s_sub = 0u;", e->blk[bi]);
+            rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+            rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             rc_cout_line(o, "break;");
             break;
         }
@@ -904,15 +1018,17 @@ static void emit_run(em *e)
     const char *P = e->P;
     if (ir->nblocks == 0) return;
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
-    rc_cout_line(o, "static recov_decision %s__run(%s_state *s, unsigned b, const %s_fault *f, uint32_t el)", P, P, P);
+    /* the block comes in inc->run_block, not as an argument: with the
+     * struct-return pointer a fifth argument would go on the stack */
+    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P, P, P, P);
     rc_cout_open(o, "{");
+    if (e->run_block) rc_cout_line(o, "const unsigned b = (unsigned)inc->run_block;");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[b]);
+        rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[b]);
         rc_cout_close(o, "}");
     }
-    if (ir->nblocks == 1) rc_cout_line(o, "(void)b;");
-    rc_cout_line(o, "return %s__%s(s, f, el);", P, e->blk[ir->nblocks - 1]);
+    rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[ir->nblocks - 1]);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -933,10 +1049,11 @@ static void emit_select(em *e)
         snprintf(tab, sizeof tab, "%s__b%d_err", P, b);
         rc_em_errset_table(e, bl->errors, tab);
     }
-    rc_cout_line(o, "static unsigned %s__select(const %s_state *s, const %s_fault *f, %sunsigned e, uint32_t el)",
-                 P, P, P, e->words ? "const uint32_t *m, " : "");
+    rc_cout_line(o, "static unsigned %s__select(const %s_shared *s, const %s_incident *inc, const %s_fault *f, %sunsigned e, uint32_t el)",
+                 P, P, P, P, e->words ? "const uint32_t *m, " : "");
     rc_cout_open(o, "{");
     rc_cout_line(o, "(void)s;");
+    rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)f;");
     rc_cout_line(o, "(void)e;");
     rc_cout_line(o, "(void)el;");
@@ -1005,7 +1122,7 @@ static void emit_breaker_fail(em *e, int i)
         rc_cout_open(o, "{");
     }
     rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
-    if (b->mode == RC_BREAKER_CONSECUTIVE) {
+    if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = %s__inc16(s->%s_fails);", e->brk[i], P, e->brk[i]);
         char nt[32];
         if (b->threshold) {
@@ -1058,27 +1175,29 @@ static bool emit_handler_next(em *e)
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
             if (!any)
-                rc_cout_open(o, "if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
+                rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
                              b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             else
-                rc_cout_reopen(o, "} else if ((b == %du) && (s->%s_pos == %du) && (s->%s_sub != 0u)) { /* then next%s */",
+                rc_cout_reopen(o, "} else if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
                                b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             any = true;
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
-                rc_cout_line(o, "%s__end(s);", P);
-                rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
+                rc_cout_line(o, "%s__end(inc);", P);
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
                 rc_cout_reopen(o, "} else {");
-                rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
                 rc_cout_close(o, "}");
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
-                    rc_cout_line(o, "s->%s_pos = %du;", e->blk[b], bl->terminal);
-                    rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
+                    rc_cout_line(o, "inc->%s_pos = %du;", e->blk[b], bl->terminal);
+                    rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[b]);
                     rc_cout_close(o, "}");
                 }
-                rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             }
         }
     }
@@ -1099,25 +1218,34 @@ static void emit_entry_points(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
 
-    /* P_init */
-    rc_cout_line(o, "void %s_init(%s_state *s, uint32_t now, uint32_t seed)", P, P);
+    /* P_shared_init, P_incident_init */
+    rc_cout_line(o, "void %s_shared_init(%s_shared *s, uint32_t now, uint32_t seed)", P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
-    for (int i = 0; i < e->nrecs; i++) {
+    for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
         if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
+    if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
+    rc_cout_open(o, "{");
+    for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
+    if (e->run_block) rc_cout_line(o, "inc->run_block = 0u;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_admit */
-    rc_cout_line(o, "recov_admit %s_admit(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbreakers == 0) {
         rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
@@ -1154,13 +1282,35 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_close(o, "}");
         }
+        rc_cout_line(o, "inc->adm = s->epoch;");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
 
+    /* P_cancelled */
+    rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "(void)now;");
+    if (!e->any_adm) {
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)inc;");
+    } else {
+        rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* holds no admission */");
+        rc_cout_line(o, "return;");
+        rc_cout_close(o, "}");
+        for (int i = 0; i < ir->nbreakers; i++) {
+            rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+            rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
+            rc_cout_close(o, "}");
+        }
+        rc_cout_line(o, "inc->adm = 0u;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+
     /* P_failed */
-    rc_cout_line(o, "recov_decision %s_failed(%s_state *s, const %s_fault *f, uint32_t now)", P, P, P);
+    rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision r;");
     if (e->words) {
@@ -1173,14 +1323,16 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "unsigned b;");
         rc_cout_line(o, "uint32_t el;");
     }
-    rc_cout_open(o, "if (s->active == 0u) { /* P_failed 2: a new incident */");
-    rc_cout_line(o, "s->active = 1u;");
-    rc_cout_line(o, "s->start = now;");
-    rc_cout_line(o, "s->attempt = 0u;");
+    rc_cout_line(o, "(void)s;");
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
+    rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
+    rc_cout_line(o, "inc->active = 1u;");
+    rc_cout_line(o, "inc->start = now;");
+    rc_cout_line(o, "inc->attempt = 0u;");
     for (int b = 0; b < ir->nblocks; b++) {
-        rc_cout_line(o, "s->%s_pos = 0u;", e->blk[b]);
-        rc_cout_line(o, "s->%s_sub = 0u;", e->blk[b]);
-        if (e->blk_prev[b]) rc_cout_line(o, "s->%s_prev = 0u;", e->blk[b]);
+        rc_cout_line(o, "inc->%s_pos = 0u;", e->blk[b]);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[b]);
+        if (e->blk_prev[b]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[b]);
     }
     if (ir->age_incidents) {
         rc_cout_line(o, "s->aged_n = %s__inc16(s->aged_n); /* ageing by incidents */", P);
@@ -1191,17 +1343,17 @@ static void emit_entry_points(em *e)
     }
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now);", P);
     rc_cout_close(o, "}");
-    if (e->any_run) rc_cout_line(o, "s->pending = 0u;");
-    rc_cout_line(o, "s->attempt = %s__inc16(s->attempt);", P);
-    rc_cout_line(o, "s->error = (uint16_t)e;");
+    if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
+    rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
+    rc_cout_line(o, "inc->error = (%s)e;", e->err_t);
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) { /* P_failed 4: learning */");
-        rc_cout_line(o, "s->alt_failed[s->last_alt - 1u] = %s__inc16(s->alt_failed[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) { /* P_failed 4: learning */");
+        rc_cout_line(o, "s->alt_failed[inc->last_alt - 1u] = %s__inc16(s->alt_failed[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
-        rc_cout_line(o, "s->last_alt = 0u;");
+        rc_cout_line(o, "inc->last_alt = 0u;");
     }
     if (e->any_runlist)
-        rc_cout_line(o, "s->last_handler = 0u; /* an unreported handler teaches nothing */");
+        rc_cout_line(o, "inc->last_handler = 0u; /* an unreported handler teaches nothing */");
     for (int i = 0; i < ir->nbreakers; i++) emit_breaker_fail(e, i);
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     /* a block for every error with no `when` (the check's catch-all rule):
@@ -1212,62 +1364,68 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - s->start); /* ticks wrap: modular, as recov_elapsed */");
-        rc_cout_line(o, "b = %s__select(s, f, %se, el);", P, e->words ? "m, " : "");
+        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
-            rc_cout_line(o, "r = %s__run(s, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            else rc_cout_line(o, "(void)b; /* one block */");
+            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
-            rc_cout_line(o, "r = %s__run(s, b, f, el);", P);
+            if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
             rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "%s__end(s);", P);
-            rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
+            rc_cout_line(o, "%s__end(inc);", P);
+            rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
-        rc_cout_line(o, "%s__end(s);", P);
-        rc_cout_line(o, "r = %s__dec(s, RECOV_ABORT, 0u, 0u);", P);
+        rc_cout_line(o, "%s__end(inc);", P);
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
     }
     emit_limit_exit(e);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_handler_done */
-    rc_cout_line(o, "recov_decision %s_handler_done(%s_state *s, bool ok, uint32_t now)", P, P);
+    rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
+        rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "r = %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         emit_limit_exit(e);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
-        rc_cout_open(o, "if (s->pending == 0u) {");
-        rc_cout_line(o, "r = %s__dec(s, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_open(o, "if (inc->pending == 0u) {");
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
         rc_cout_reopen(o, "} else {");
-        rc_cout_line(o, "b = s->pending - 1u;");
-        rc_cout_line(o, "s->pending = 0u;");
+        rc_cout_line(o, "b = inc->pending - 1u;");
+        rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
-            rc_cout_open(o, "if (s->last_handler != 0u) { /* learning of `run H1, H2...` */");
+            rc_cout_open(o, "if (inc->last_handler != 0u) { /* learning of `run H1, H2...` */");
             rc_cout_open(o, "if (ok) {");
-            rc_cout_line(o, "s->hnd_ok[s->last_handler - 1u] = %s__inc16(s->hnd_ok[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_ok[inc->last_handler - 1u] = %s__inc16(s->hnd_ok[inc->last_handler - 1u]);", P);
             rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "s->hnd_failed[s->last_handler - 1u] = %s__inc16(s->hnd_failed[s->last_handler - 1u]);", P);
+            rc_cout_line(o, "s->hnd_failed[inc->last_handler - 1u] = %s__inc16(s->hnd_failed[inc->last_handler - 1u]);", P);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "s->last_handler = 0u;");
+            rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
         if (emit_handler_next(e))
             rc_cout_reopen(o, "} else if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         else
             rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "r = %s__dec(s, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
         rc_cout_reopen(o, "} else {");
-        rc_cout_line(o, "r = %s__run(s, b, NULL, (uint32_t)(now - s->start));", P);
+        if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+        else rc_cout_line(o, "(void)b; /* one block */");
+        rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         emit_limit_exit(e);
@@ -1276,13 +1434,15 @@ static void emit_entry_points(em *e)
     }
 
     /* P_succeeded */
-    rc_cout_line(o, "void %s_succeeded(%s_state *s, uint32_t now)", P, P);
+    rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
+    rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
+    if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
-        rc_cout_open(o, "if (s->last_alt != 0u) {");
-        rc_cout_line(o, "s->alt_ok[s->last_alt - 1u] = %s__inc16(s->alt_ok[s->last_alt - 1u]);", P);
+        rc_cout_open(o, "if (inc->last_alt != 0u) {");
+        rc_cout_line(o, "s->alt_ok[inc->last_alt - 1u] = %s__inc16(s->alt_ok[inc->last_alt - 1u]);", P);
         rc_cout_close(o, "}");
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -1290,6 +1450,10 @@ static void emit_entry_points(em *e)
         rc_cout_open(o, "if (s->%s_state == %s__CLOSED) {", e->brk[i], P);
         if (b->mode == RC_BREAKER_CONSECUTIVE) {
             rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
+        } else if (b->mode == RC_BREAKER_NET) { /* a success takes one failure off, never below 0 */
+            rc_cout_open(o, "if (s->%s_fails > 0u) {", e->brk[i]);
+            rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
+            rc_cout_close(o, "}");
         } else {
             if (b->window >= 32) rc_cout_line(o, "s->%s_window = s->%s_window << 1;", e->brk[i], e->brk[i]);
             else rc_cout_line(o, "s->%s_window = (s->%s_window << 1) & 0x%08" PRIX32 "u;", e->brk[i], e->brk[i], (uint32_t)((1u << b->window) - 1u));
@@ -1314,7 +1478,7 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets) rc_cout_line(o, "%s__budget_count(s, now);", P);
     for (int l = 0; l < RC_SEV_COUNT; l++)
         if (e->unres[l]) rc_cout_line(o, "s->%s = 0u;", e->unres_name[l]);
-    rc_cout_line(o, "%s__end(s);", P);
+    rc_cout_line(o, "%s__end(inc);", P);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }

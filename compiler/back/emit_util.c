@@ -64,18 +64,28 @@ const char **rc_em_name_list(const rc_ir_name *v, int n)
     return out;
 }
 
-int rc_em_state_size(const em *e)
+void rc_em_part_recs(const em *e, int part, int *k0, int *k1)
 {
-    int sz = 0;
-    for (int i = 0; i < e->nrecs; i++)
+    *k0 = part == EM_SHARED ? 0 : e->nshared;
+    *k1 = part == EM_SHARED ? e->nshared : e->nrecs;
+}
+
+int rc_em_part_size(const em *e, int part)
+{
+    int k0, k1, sz = e->any_adm ? 1 : 0;   /* epoch / adm */
+    if (part == EM_INCIDENT && e->run_block) sz++;
+    rc_em_part_recs(e, part, &k0, &k1);
+    for (int i = k0; i < k1; i++)
         if (e->recs[i].decl[0]) sz += e->recs[i].size * e->recs[i].count;
+    if (sz == 0) sz = 1;                   /* an empty part: one unused byte (C has no empty struct) */
     return (sz + 3) / 4 * 4;
 }
 
-int rc_em_ck_payload(const em *e)
+int rc_em_ck_payload(const em *e, int part)
 {
-    int n = 0;
-    for (int i = 0; i < e->nrecs; i++) n += 5 + e->recs[i].size;
+    int k0, k1, n = 0;
+    rc_em_part_recs(e, part, &k0, &k1);
+    for (int i = k0; i < k1; i++) n += 5 + e->recs[i].size;
     return n;
 }
 

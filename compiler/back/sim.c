@@ -60,7 +60,7 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
     s->handlers = RC_NEW_ARRAY(a, rc_sim_alt, ir->nhandlers > 0 ? ir->nhandlers : 1);
-    s->blocks = RC_NEW_ARRAY(a, rc_sim_block, ir->nblocks > 0 ? ir->nblocks : 1);
+    s->inc = rc_sim_incident_new(a, ir);
     s->xval = RC_NEW_ARRAY(a, int64_t, ir->nexprs > 0 ? ir->nexprs : 1);
     s->masks = RC_NEW_ARRAY(a, uint32_t *, ir->ntexts > 0 ? ir->ntexts : 1);
     for (int t = 0; t < ir->ntexts; t++) {
@@ -71,15 +71,37 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
     return s;
 }
 
-/* P_init: everything zero, the PRNG seeded, budget windows start now. */
+rc_sim_incident *rc_sim_incident_new(rc_arena *a, const rc_ir *ir)
+{
+    rc_sim_incident *i = RC_NEW(a, rc_sim_incident);
+    i->blocks = RC_NEW_ARRAY(a, rc_sim_block, ir->nblocks > 0 ? ir->nblocks : 1);
+    return i;
+}
+
+/* P_incident_init: everything zero. */
+void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i)
+{
+    memset(i->blocks, 0, sizeof *i->blocks * (size_t)s->ir->nblocks);
+    i->active = 0;
+    i->start = 0;
+    i->attempt = 0;
+    i->error = 0;
+    i->pending = 0;
+    i->last_alt = 0;
+    i->last_handler = 0;
+    i->adm = 0;
+}
+
+/* P_shared_init: everything zero, the PRNG seeded, budget windows start
+ * now, epoch 1; and the built-in incident fresh. */
 void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
 {
     const rc_ir *ir = s->ir;
     s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
+    s->epoch = 1;
     memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers);
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
-    memset(s->blocks, 0, sizeof *s->blocks * (size_t)ir->nblocks);
     memset(s->unresolved, 0, sizeof s->unresolved);
     s->last_block = -1;
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -88,15 +110,9 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     }
     s->aged_n = 0;
     s->aged_at = now;
-    s->active = 0;
-    s->start = 0;
-    s->attempt = 0;
-    s->error = 0;
-    s->pending = 0;
-    s->last_alt = 0;
-    s->last_handler = 0;
     for (int i = 0; i < ir->nparams; i++) s->params[i] = ir->params[i].def;
     if (s->inst) rc_ir_apply(s->inst, s->params);
+    rc_sim_incident_init(s, s->inc);
 }
 
 unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals)
@@ -201,20 +217,25 @@ static int classify_scanned(const rc_sim *s, const rc_sim_env *env)
     return ir->nrules > 0 ? ir->rules[ir->nrules - 1].error : 0;
 }
 
-int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now)
+static int classify_in(const rc_sim *s, const rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
 {
     rc_sim_env env = { f, 0, 0, 0, 0, 0 };
-    if (s->active) {
-        env.attempt = s->attempt;
-        env.elapsed = recov_elapsed(now, s->start);
+    if (i->active) {
+        env.attempt = i->attempt;
+        env.elapsed = recov_elapsed(now, i->start);
     }
     scan_texts(s, f);
     return classify_scanned(s, &env);
 }
 
+int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now)
+{
+    return classify_in(s, s->inc, f, now);
+}
+
 /* ---- decisions ---------------------------------------------------------- */
 
-static recov_decision decision(const rc_sim *s, recov_kind kind, int e)
+static recov_decision decision(const rc_sim *s, const rc_sim_incident *i, recov_kind kind, int e)
 {
     const rc_ir_error *err = &s->ir->errors[e];
     recov_decision d;
@@ -223,17 +244,17 @@ static recov_decision decision(const rc_sim *s, recov_kind kind, int e)
     d.severity = (uint8_t)err->severity;
     d.error_class = (uint8_t)err->cls;
     d.error = (uint16_t)e;
-    d.attempt = s->attempt;
+    d.attempt = i->attempt;
     return d;
 }
 
 /* "The incident ends". */
-static void end_incident(rc_sim *s)
+static void end_incident(rc_sim_incident *i)
 {
-    s->active = 0;
-    s->pending = 0;
-    s->last_alt = 0;
-    s->last_handler = 0;
+    i->active = 0;
+    i->pending = 0;
+    i->last_alt = 0;
+    i->last_handler = 0;
 }
 
 static void breaker_open(rc_sim_breaker *b, uint32_t now)
@@ -351,27 +372,28 @@ static bool deadline_step(rc_ir_stepkind k)
 }
 
 /* "Running block b"; f is NULL when called from P_handler_done. */
-static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, uint32_t now)
+static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
+                                const rc_sim_fault *f, uint32_t now)
 {
     const rc_ir *ir = s->ir;
     const rc_ir_block *blk = &ir->blocks[b];
-    rc_sim_block *bs = &s->blocks[b];
+    rc_sim_block *bs = &i->blocks[b];
     uint32_t deadline = blk->deadline_ms;
-    uint32_t elapsed = recov_elapsed(now, s->start);
+    uint32_t elapsed = recov_elapsed(now, i->start);
     /* what a handler condition reads: no fault, the incident's last error */
-    rc_sim_env env = { NULL, s->attempt, elapsed, ir->errors[e].severity, ir->errors[e].cls, e };
+    rc_sim_env env = { NULL, i->attempt, elapsed, ir->errors[e].severity, ir->errors[e].cls, e };
     s->last_block = b;
 
     /* Each pass returns or moves pos forward, so this ends within nsteps. */
     for (;;) {
         if (bs->pos >= blk->nsteps) {
-            end_incident(s);
-            return decision(s, RECOV_ABORT, e);
+            end_incident(i);
+            return decision(s, i, RECOV_ABORT, e);
         }
         if (deadline && elapsed > deadline && deadline_step(blk->steps[bs->pos].kind)) {
             if (blk->terminal < 0) {
-                end_incident(s);
-                return decision(s, RECOV_ABORT, e);
+                end_incident(i);
+                return decision(s, i, RECOV_ABORT, e);
             }
             bs->pos = (uint8_t)blk->terminal;
         }
@@ -382,11 +404,11 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
             const rc_ir_retry *r = &ir->retries[st->retry];
             if (bs->sub < r->attempts && !any_breaker_open(s) && budgets_allow(s)) {
                 bs->sub = sat16(bs->sub);
-                for (int i = 0; i < ir->nbudgets; i++)
-                    s->budgets[i].retries = sat16(s->budgets[i].retries);
+                for (int k = 0; k < ir->nbudgets; k++)
+                    s->budgets[k].retries = sat16(s->budgets[k].retries);
                 uint32_t delay = retry_delay(s, r, e, bs->sub, bs->prev, f);
                 bs->prev = delay;
-                d = decision(s, RECOV_RETRY, e);
+                d = decision(s, i, RECOV_RETRY, e);
                 d.ms = delay;
                 d.limit_ms = r->timeout_ms;
                 return d;
@@ -397,22 +419,22 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
             continue;
         }
         case RC_IR_FALLBACK: {
-            int i = pick_alt(s->alts, st, bs->sub);
-            if (i < 0) {
+            int k = pick_alt(s->alts, st, bs->sub);
+            if (k < 0) {
                 bs->pos++;
                 bs->sub = 0;
                 continue;
             }
-            bs->sub = (uint16_t)(bs->sub | (1u << i));
-            s->last_alt = (uint16_t)(st->alts[i] + 1);
-            d = decision(s, RECOV_FALLBACK, e);
-            d.id = (uint16_t)st->alts[i];
+            bs->sub = (uint16_t)(bs->sub | (1u << k));
+            i->last_alt = (uint16_t)(st->alts[k] + 1);
+            d = decision(s, i, RECOV_FALLBACK, e);
+            d.id = (uint16_t)st->alts[k];
             return d;
         }
         case RC_IR_ADJUST:
             bs->pos++;
             bs->sub = 0;
-            d = decision(s, RECOV_ADJUST, e);
+            d = decision(s, i, RECOV_ADJUST, e);
             d.id = (uint16_t)st->id;
             d.ms = st->ms;
             return d;
@@ -430,32 +452,32 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
                     bs->pos++;
                     bs->sub = 0;
                 }
-                s->pending = (uint8_t)(b + 1);
-                d = decision(s, RECOV_RUN, e);
+                i->pending = (uint8_t)(b + 1);
+                d = decision(s, i, RECOV_RUN, e);
                 d.id = (uint16_t)st->id;
                 d.ms = st->ms;
                 return d;
             } else {                /* run [adaptive] H1, H2...: each once */
                 uint16_t skip = bs->sub;   /* tried, or a condition that does not hold */
-                for (int k = 0; st->whens && k < st->nalts; k++)
-                    if (st->whens[k] && !eval(s, st->whens[k] - 1, &env)) skip = (uint16_t)(skip | (1u << k));
-                int i = pick_alt(s->handlers, st, skip);
-                if (i < 0) {
+                for (int a = 0; st->whens && a < st->nalts; a++)
+                    if (st->whens[a] && !eval(s, st->whens[a] - 1, &env)) skip = (uint16_t)(skip | (1u << a));
+                int k = pick_alt(s->handlers, st, skip);
+                if (k < 0) {
                     bs->pos++;
                     bs->sub = 0;
                     continue;
                 }
-                bs->sub = (uint16_t)(bs->sub | (1u << i));
-                s->last_handler = (uint16_t)(st->alts[i] + 1);
-                s->pending = (uint8_t)(b + 1);
-                d = decision(s, RECOV_RUN, e);
-                d.id = (uint16_t)st->alts[i];
+                bs->sub = (uint16_t)(bs->sub | (1u << k));
+                i->last_handler = (uint16_t)(st->alts[k] + 1);
+                i->pending = (uint8_t)(b + 1);
+                d = decision(s, i, RECOV_RUN, e);
+                d.id = (uint16_t)st->alts[k];
                 d.ms = st->ms;
                 return d;
             }
         case RC_IR_DEGRADE:
-            end_incident(s);
-            d = decision(s, RECOV_DEGRADE, e);
+            end_incident(i);
+            d = decision(s, i, RECOV_DEGRADE, e);
             d.id = (uint16_t)st->id;
             return d;
         case RC_IR_ESCALATE: {
@@ -468,8 +490,8 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
                     level = (int)esc->unresolved_to[level];
                 }
             }
-            end_incident(s);
-            d = decision(s, RECOV_ESCALATE, e);
+            end_incident(i);
+            d = decision(s, i, RECOV_ESCALATE, e);
             d.level = (uint8_t)level;
             if (ir->has_escalation) {
                 d.id = (uint16_t)(esc->channel[level] >= 0 ? esc->channel[level] : 0);
@@ -478,53 +500,74 @@ static recov_decision run_block(rc_sim *s, int b, int e, const rc_sim_fault *f, 
             return d;
         }
         case RC_IR_ABORT:
-            end_incident(s);
-            return decision(s, RECOV_ABORT, e);
+            end_incident(i);
+            return decision(s, i, RECOV_ABORT, e);
         }
         /* not reached for a checked IR */
-        end_incident(s);
-        return decision(s, RECOV_ABORT, e);
+        end_incident(i);
+        return decision(s, i, RECOV_ABORT, e);
     }
 }
 
 /* ---- entry points ------------------------------------------------------- */
 
-recov_admit rc_sim_admit(rc_sim *s, uint32_t now)
+/* P_admit 1: open breakers whose time is up become half-open. */
+static void breakers_tick(rc_sim *s, uint32_t now)
 {
     const rc_ir *ir = s->ir;
-    for (int i = 0; i < ir->nbreakers; i++) {
-        rc_sim_breaker *b = &s->breakers[i];
-        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= ir->breakers[i].open_ms) {
+    for (int k = 0; k < ir->nbreakers; k++) {
+        rc_sim_breaker *b = &s->breakers[k];
+        if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= ir->breakers[k].open_ms) {
             b->state = RC_SIM_HALF_OPEN;
             b->admitted = b->successes = 0;
         }
     }
-    for (int i = 0; i < ir->nbreakers; i++) {
-        const rc_sim_breaker *b = &s->breakers[i];
+}
+
+static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
+{
+    return i->adm != 0 && i->adm == s->epoch;
+}
+
+/* "The incident's admission is released" (an outcome or a cancel). */
+static void release(const rc_sim *s, rc_sim_incident *i)
+{
+    (void)s;
+    i->adm = 0;
+}
+
+recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    breakers_tick(s, now);
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_sim_breaker *b = &s->breakers[k];
         if (b->state == RC_SIM_OPEN) return RECOV_REJECT;
-        if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[i].probes) return RECOV_REJECT;
+        if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes) return RECOV_REJECT;
     }
-    for (int i = 0; i < ir->nbreakers; i++)
-        if (s->breakers[i].state == RC_SIM_HALF_OPEN) s->breakers[i].admitted = sat16(s->breakers[i].admitted);
+    for (int k = 0; k < ir->nbreakers; k++)
+        if (s->breakers[k].state == RC_SIM_HALF_OPEN) s->breakers[k].admitted = sat16(s->breakers[k].admitted);
+    i->adm = s->epoch;
     return RECOV_ALLOW;
 }
 
-recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
+recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
 {
     const rc_ir *ir = s->ir;
 
     /* 1. classify (with the incident as it stands; see rc_sim_classify) */
-    int e = rc_sim_classify(s, f, now);
+    int e = classify_in(s, i, f, now);
 
-    /* 2. a new incident? */
-    if (!s->active) {
-        s->active = 1;
-        s->start = now;
-        s->attempt = 0;
-        for (int i = 0; i < ir->nblocks; i++) {
-            s->blocks[i].pos = 0;
-            s->blocks[i].sub = 0;
-            s->blocks[i].prev = 0;
+    /* 2. the admission ends; a new incident? */
+    release(s, i);
+    if (!i->active) {
+        i->active = 1;
+        i->start = now;
+        i->attempt = 0;
+        for (int k = 0; k < ir->nblocks; k++) {
+            i->blocks[k].pos = 0;
+            i->blocks[k].sub = 0;
+            i->blocks[k].prev = 0;
         }
         if (ir->age_incidents) {
             s->aged_n = sat16(s->aged_n);
@@ -535,30 +578,30 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
         }
         age_by_time(s, now);
     }
-    s->pending = 0;
+    i->pending = 0;
 
     /* 3. */
-    s->attempt = sat16(s->attempt);
-    s->error = (uint16_t)e;
+    i->attempt = sat16(i->attempt);
+    i->error = (uint16_t)e;
 
     /* 4. learning */
-    if (s->last_alt) {
-        rc_sim_alt *a = &s->alts[s->last_alt - 1];
+    if (i->last_alt) {
+        rc_sim_alt *a = &s->alts[i->last_alt - 1];
         a->failed = sat16(a->failed);
     }
-    s->last_alt = 0;
-    s->last_handler = 0;   /* a handler not reported by P_handler_done teaches nothing */
+    i->last_alt = 0;
+    i->last_handler = 0;   /* a handler not reported by P_handler_done teaches nothing */
 
     /* 5. breakers that count e */
-    for (int i = 0; i < ir->nbreakers; i++) {
-        const rc_ir_breaker *bi = &ir->breakers[i];
-        rc_sim_breaker *b = &s->breakers[i];
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *bi = &ir->breakers[k];
+        rc_sim_breaker *b = &s->breakers[k];
         if (!bi->counts[e]) {
             /* an outcome the breaker does not count gives its probe back */
             if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
             continue;
         }
-        if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
+        if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
             b->fails = sat16(b->fails);
             if (b->fails >= bi->threshold) breaker_open(b, now);
         } else if (b->state == RC_SIM_CLOSED) {
@@ -577,70 +620,73 @@ recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
 
     /* 7. select the block */
     const rc_ir_error *err = &ir->errors[e];
-    rc_sim_env env = { f, s->attempt, recov_elapsed(now, s->start),
+    rc_sim_env env = { f, i->attempt, recov_elapsed(now, i->start),
                        (int64_t)err->severity, (int64_t)err->cls, (int64_t)e };
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *blk = &ir->blocks[b];
         if (!blk->errors[e]) continue;
         if (blk->when >= 0 && !eval(s, blk->when, &env)) continue;
         /* 8. */
-        return run_block(s, b, e, f, now);
+        return run_block(s, i, b, e, f, now);
     }
     s->last_block = -1;
-    end_incident(s);
-    return decision(s, RECOV_ABORT, e);
+    end_incident(i);
+    return decision(s, i, RECOV_ABORT, e);
 }
 
-recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
+recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
 {
-    int e = s->error;
-    if (s->pending == 0) {
+    int e = i->error;
+    if (i->pending == 0) {
         s->last_block = -1;
-        return decision(s, RECOV_NONE, e);
+        return decision(s, i, RECOV_NONE, e);
     }
-    int b = s->pending - 1;
-    s->pending = 0;
-    if (s->last_handler) {
-        rc_sim_alt *h = &s->handlers[s->last_handler - 1];
+    int b = i->pending - 1;
+    i->pending = 0;
+    if (i->last_handler) {
+        rc_sim_alt *h = &s->handlers[i->last_handler - 1];
         if (ok) h->ok = sat16(h->ok);
         else h->failed = sat16(h->failed);
-        s->last_handler = 0;
+        i->last_handler = 0;
     }
     const rc_ir_block *blk = &s->ir->blocks[b];
-    rc_sim_block *bs = &s->blocks[b];
+    rc_sim_block *bs = &i->blocks[b];
     if (bs->pos < blk->nsteps && blk->steps[bs->pos].kind == RC_IR_RUN &&
         blk->steps[bs->pos].next != RC_NEXT_RETRY && bs->sub != 0) {
         /* the pending RUN was this `then next` step's own: the block goes on */
         if (!ok && blk->steps[bs->pos].next == RC_NEXT_IF_OK) {
             if (blk->terminal < 0) {
-                end_incident(s);
-                return decision(s, RECOV_ABORT, e);
+                end_incident(i);
+                return decision(s, i, RECOV_ABORT, e);
             }
             bs->pos = (uint8_t)blk->terminal;
             bs->sub = 0;
         }
-        return run_block(s, b, e, NULL, now);
+        return run_block(s, i, b, e, NULL, now);
     }
-    if (ok) return decision(s, RECOV_RETRY, e);
-    return run_block(s, b, e, NULL, now);
+    if (ok) return decision(s, i, RECOV_RETRY, e);
+    return run_block(s, i, b, e, NULL, now);
 }
 
-void rc_sim_succeeded(rc_sim *s, uint32_t now)
+void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
 {
     const rc_ir *ir = s->ir;
     /* 0. */
     age_by_time(s, now);
     /* 1. */
-    if (s->last_alt) {
-        rc_sim_alt *a = &s->alts[s->last_alt - 1];
+    release(s, i);
+    if (i->last_alt) {
+        rc_sim_alt *a = &s->alts[i->last_alt - 1];
         a->ok = sat16(a->ok);
     }
     /* 2. */
-    for (int i = 0; i < ir->nbreakers; i++) {
-        const rc_ir_breaker *bi = &ir->breakers[i];
-        rc_sim_breaker *b = &s->breakers[i];
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *bi = &ir->breakers[k];
+        rc_sim_breaker *b = &s->breakers[k];
         if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
             b->fails = 0;
+        } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_NET) {
+            if (b->fails > 0) b->fails--;
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
@@ -660,8 +706,32 @@ void rc_sim_succeeded(rc_sim *s, uint32_t now)
     /* 4. */
     memset(s->unresolved, 0, sizeof s->unresolved);
     /* 5. */
-    end_incident(s);
+    end_incident(i);
 }
+
+void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
+{
+    (void)now;
+    if (!holds_admission(s, i)) return;
+    /* the half-open probes the admission took are given back */
+    for (int k = 0; k < s->ir->nbreakers; k++) {
+        rc_sim_breaker *b = &s->breakers[k];
+        if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
+    }
+    release(s, i);
+}
+
+recov_admit rc_sim_admit(rc_sim *s, uint32_t now) { return rc_sim_admit_i(s, s->inc, now); }
+recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now)
+{
+    return rc_sim_failed_i(s, s->inc, f, now);
+}
+recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now)
+{
+    return rc_sim_handler_done_i(s, s->inc, ok, now);
+}
+void rc_sim_succeeded(rc_sim *s, uint32_t now) { rc_sim_succeeded_i(s, s->inc, now); }
+void rc_sim_cancelled(rc_sim *s, uint32_t now) { rc_sim_cancelled_i(s, s->inc, now); }
 
 /* ---- formatting --------------------------------------------------------- */
 
@@ -674,7 +744,13 @@ void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n)
 
 const char *rc_sim_format_admit(recov_admit a)
 {
-    return a == RECOV_ALLOW ? "a allow" : "a reject";
+    switch (a) {
+    case RECOV_ALLOW:        return "a allow";
+    case RECOV_REJECT:       return "a reject";
+    case RECOV_RATE_LIMITED: return "a rate_limited";
+    case RECOV_FULL:         return "a full";
+    }
+    return "a ?";
 }
 
 const char *rc_sim_severity_name(int sev)

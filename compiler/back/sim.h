@@ -62,22 +62,8 @@ typedef struct rc_sim_block {
     uint32_t prev;
 } rc_sim_block;
 
-/* The whole state, open so that tests can look at it.  Field names are the
- * spec's. */
-typedef struct rc_sim {
-    const rc_ir *ir;            /* the policy with the parameter values in force (a copy when it has `param`s) */
-    rc_ir *inst;                /* that copy, NULL without parameters */
-    int64_t *params;            /* [nparams] values in force */
-    /* persistent */
-    uint32_t prng;
-    rc_sim_breaker *breakers;   /* [nbreakers] */
-    rc_sim_budget *budgets;     /* [nbudgets] */
-    rc_sim_alt *alts;           /* [nalts] */
-    rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
-    uint16_t unresolved[RC_SEV_COUNT];
-    uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
-    uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
-    /* incident */
+/* One incident: what belongs to one request (spec/semantics.md "State"). */
+typedef struct rc_sim_incident {
     uint8_t active;
     uint32_t start;
     uint16_t attempt;
@@ -85,7 +71,29 @@ typedef struct rc_sim {
     uint8_t pending;
     uint16_t last_alt;
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
+    uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
     rc_sim_block *blocks;       /* [nblocks] */
+} rc_sim_incident;
+
+/* The shared part (what belongs to the dependency) plus one built-in
+ * incident `inc` that the single-incident entry points use.  Open so that
+ * tests can look at it.  Field names are the spec's. */
+typedef struct rc_sim {
+    const rc_ir *ir;            /* the policy with the parameter values in force (a copy when it has `param`s) */
+    rc_ir *inst;                /* that copy, NULL without parameters */
+    /* shared */
+    int64_t *params;            /* [nparams] values in force */
+    uint32_t prng;
+    uint8_t epoch;              /* 1..255, never 0; bumped by a load (not in the simulator) */
+    rc_sim_breaker *breakers;   /* [nbreakers] */
+    rc_sim_budget *budgets;     /* [nbudgets] */
+    rc_sim_alt *alts;           /* [nalts] */
+    rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
+    uint16_t unresolved[RC_SEV_COUNT];
+    uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
+    uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
+    /* the built-in incident of rc_sim_admit, rc_sim_failed... */
+    rc_sim_incident *inc;
     /* scratch for evaluation (not state): expression values and text masks */
     int64_t *xval;              /* [nexprs] */
     uint32_t **masks;           /* [ntexts] -> [dfa.words] */
@@ -96,21 +104,31 @@ typedef struct rc_sim {
 } rc_sim;
 
 rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
+/* A new incident of the same policy, fresh (P_incident_init). */
+rc_sim_incident *rc_sim_incident_new(rc_arena *a, const rc_ir *ir);
 
-/* P_init. */
+/* P_shared_init, and P_incident_init of the built-in incident. */
 void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed);
+/* P_incident_init. */
+void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i);
+
+/* The entry points, on the shared part s and incident i (of the same IR). */
+recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now);
+recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
+void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+
 /* P_set_params: 0 and the values in force, or 1 + the index of the first
  * value outside its declared range and nothing changes. */
 unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals);
 
-/* P_admit. */
+/* The same on the built-in incident s->inc. */
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
-/* P_failed. */
 recov_decision rc_sim_failed(rc_sim *s, const rc_sim_fault *f, uint32_t now);
-/* P_handler_done. */
 recov_decision rc_sim_handler_done(rc_sim *s, bool ok, uint32_t now);
-/* P_succeeded. */
 void rc_sim_succeeded(rc_sim *s, uint32_t now);
+void rc_sim_cancelled(rc_sim *s, uint32_t now);
 
 /* The error a fault classifies as (step 1 of P_failed), without any state
  * change.  Operands other than fault fields read the incident as it stands
@@ -121,8 +139,9 @@ int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now);
 /* The canonical one-line forms compared between the simulator and the
  * generated C (no newline):
  *   d kind=K id=I ms=M level=L error=E sev=S class=C attempt=A limit=T
- *   a allow | a reject
+ *   a allow | a reject | a rate_limited | a full
  *   o                                   (P_succeeded)
+ *   c                                   (P_cancelled)
  * Both rtest.c and the generated harness print exactly these. */
 #define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u limit=%lu"
 void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n);
@@ -142,11 +161,13 @@ const char *rc_sim_severity_name(int sev);
  * after the sequence's start tick t0 (ticks wrap, as the host's do). */
 
 typedef enum rc_sim_evkind {
-    RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS
+    RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
+    RC_SIM_EV_CANCEL
 } rc_sim_evkind;
 
 /* What an event must yield.  kind is a recov_kind, or -1 for no
- * expectation; an ADMIT event compares `admit` instead (kind 0). */
+ * expectation; an ADMIT event compares `admit` (a recov_admit) instead
+ * (kind 0). */
 typedef struct rc_sim_expect {
     int kind;
     uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
@@ -173,15 +194,19 @@ typedef struct rc_sim_event {
     int reject;                 /* PARAMS: the parameter it must refuse, -1: it must accept */
 } rc_sim_event;
 
-/* Applies one event at tick t0 + e->t: FAIL -> P_failed, HANDLER ->
- * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, PARAMS ->
- * P_set_params.  *d receives the decision (FAIL, HANDLER; PARAMS: d->id is
- * P_set_params's result; else zeroed), *admit the admission (ADMIT).
- * Returns whether the event meets its expectation (OK: always). */
-bool rc_sim_apply(rc_sim *s, uint32_t t0, const rc_sim_event *e, recov_decision *d, recov_admit *admit);
+/* Applies one event at tick t0 + e->t to the shared part s and incident i
+ * (NULL: the built-in incident s->inc): FAIL -> P_failed, HANDLER ->
+ * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, CANCEL ->
+ * P_cancelled, PARAMS -> P_set_params.  *d receives the decision (FAIL,
+ * HANDLER; PARAMS: d->id is P_set_params's result; else zeroed), *admit the
+ * admission (ADMIT).  Returns whether the event meets its expectation (OK,
+ * CANCEL: always). */
+bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event *e,
+                  recov_decision *d, recov_admit *admit);
 
-/* P_init(t0, seed), then the n events in order: the number of events that
- * do not meet their expectation. */
+/* P_shared_init(t0, seed) and a fresh built-in incident, then the n events
+ * in order on that incident: the number of events that do not meet their
+ * expectation. */
 int rc_sim_replay(rc_sim *s, uint32_t t0, uint32_t seed, const rc_sim_event *ev, int n);
 
 #endif

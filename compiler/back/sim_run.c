@@ -31,24 +31,29 @@ bool rc_sim_expect_met(const rc_sim_expect *x, const recov_decision *d)
     return x->error < 0 || d->error == x->error;
 }
 
-bool rc_sim_apply(rc_sim *s, uint32_t t0, const rc_sim_event *e, recov_decision *d, recov_admit *admit)
+bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event *e,
+                  recov_decision *d, recov_admit *admit)
 {
     uint32_t now = (uint32_t)(t0 + e->t);   /* ticks wrap */
+    if (!i) i = s->inc;
     memset(d, 0, sizeof *d);
     switch (e->kind) {
     case RC_SIM_EV_FAIL: {
         rc_sim_fault flt = { e->values };
-        *d = rc_sim_failed(s, &flt, now);
+        *d = rc_sim_failed_i(s, i, &flt, now);
         return rc_sim_expect_met(&e->expect, d);
     }
     case RC_SIM_EV_HANDLER:
-        *d = rc_sim_handler_done(s, e->ok, now);
+        *d = rc_sim_handler_done_i(s, i, e->ok, now);
         return rc_sim_expect_met(&e->expect, d);
     case RC_SIM_EV_OK:
-        rc_sim_succeeded(s, now);
+        rc_sim_succeeded_i(s, i, now);
+        return true;
+    case RC_SIM_EV_CANCEL:
+        rc_sim_cancelled_i(s, i, now);
         return true;
     case RC_SIM_EV_ADMIT:
-        *admit = rc_sim_admit(s, now);
+        *admit = rc_sim_admit_i(s, i, now);
         return *admit == e->expect.admit;
     case RC_SIM_EV_PARAMS: {
         unsigned r = rc_sim_set_params(s, e->params);
@@ -66,7 +71,7 @@ int rc_sim_replay(rc_sim *s, uint32_t t0, uint32_t seed, const rc_sim_event *ev,
     for (int i = 0; i < n; i++) {
         recov_decision d;
         recov_admit a = RECOV_ALLOW;
-        if (!rc_sim_apply(s, t0, &ev[i], &d, &a)) failed++;
+        if (!rc_sim_apply(s, NULL, t0, &ev[i], &d, &a)) failed++;
     }
     return failed;
 }

@@ -103,6 +103,7 @@ typedef enum rc_ast_skind {
     RC_S_MAX,            /* max D;  (cap, same as backoff's max) v[0]                */
     RC_S_TIMEOUT,        /* timeout D [flag FIELD];              v[0], word (FIELD, NULL name: none) */
     RC_S_OPEN_AFTER,     /* open after N consecutive failures;   v[0] INT            */
+    RC_S_OPEN_NET,       /* open after N failures minus successes;  v[0] INT         */
     RC_S_OPEN_AT,        /* open at P% of last N calls [min M];  v[0] PERCENT, v[1] INT, v[2] INT|NONE */
     RC_S_OPEN_FOR,       /* open for D;                          v[0] DURATION       */
     RC_S_PROBES,         /* half_open probes N;                  v[0] INT            */

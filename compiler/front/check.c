@@ -81,6 +81,7 @@ static rc_sym *lookup(rc_check_ctx *c, const rc_ident *id, int kindmask, const c
         rc_diag_note(c->d, s->loc, "'%s' is declared here", id->name);
         return NULL;
     }
+    if ((kindmask & RC_SYM_CONST) && rc_check_import_refused(c, id->name, id->loc)) return NULL;
     const char *sug = rc_check_suggest(c, id->name, kindmask);
     if (sug)
         rc_diag_error(c->d, id->loc, "unknown %s '%s'; did you mean '%s'?", what, id->name, sug);
@@ -865,8 +866,9 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         int64_t n;
         switch (s->kind) {
         case RC_S_OPEN_AFTER:
+        case RC_S_OPEN_NET:
             if (dup_setting(c, &s_open, s, "open after/at")) break;
-            b->mode = RC_BREAKER_CONSECUTIVE;
+            b->mode = s->kind == RC_S_OPEN_NET ? RC_BREAKER_NET : RC_BREAKER_CONSECUTIVE;
             if (count_num(c, &s->v[0], "failure threshold", 1, UINT16_MAX, RC_SLOT_THRESHOLD, bi, &n))
                 b->threshold = (uint16_t)n;
             break;

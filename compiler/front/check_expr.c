@@ -50,6 +50,7 @@ static int severity_of(const char *name)
 
 static void unknown_name(rc_check_ctx *c, const char *name, rc_loc loc, int kinds, const char *what)
 {
+    if ((kinds & RC_SYM_CONST) && rc_check_import_refused(c, name, loc)) return;
     const char *s = rc_check_suggest(c, name, kinds);
     if (s)
         rc_diag_error(c->d, loc, "unknown %s '%s'; did you mean '%s'?", what, name, s);
@@ -426,6 +427,14 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
         alts[i].is_regex = p->is_regex;
         if (p->len == 0) {
             rc_diag_error(c->d, p->loc, "empty pattern matches every text; use `_` or remove the condition");
+            ok = false;
+            continue;
+        }
+        if (p->len > RC_DFA_MAX_PATTERN) {
+            rc_diag_error(c->d, p->loc, "pattern of %zu bytes; a pattern may have at most %d bytes (the "
+                          "pattern length limit)", p->len, RC_DFA_MAX_PATTERN);
+            rc_diag_note(c->d, p->loc, "match a shorter distinctive part of the text, or split it into "
+                         "several conditions joined with &&");
             ok = false;
             continue;
         }

@@ -3,11 +3,47 @@
  * checks: comparing an enum-typed field with a constant of another enum is
  * an error; enumerators that only the catch-all `_` classifies are reported
  * (-Wenum-coverage). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check_int.h"
 #include "cimport.h"
+
+/* The first `max` bytes of a header, for the caret line of a note. */
+static char *read_head(rc_arena *a, const char *path, size_t max, size_t *len)
+{
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *buf = rc_arena_alloc(a, max + 1);
+    *len = fread(buf, 1, max, f);
+    fclose(f);
+    buf[*len] = '\0';
+    return buf;
+}
+
+bool rc_check_import_refused(rc_check_ctx *c, const char *name, rc_loc loc)
+{
+    const rc_cimport *imp = c->imp;
+    for (int i = 0; imp && i < imp->nbad_macros; i++) {
+        const rc_cbadmacro *b = &imp->bad_macros[i];
+        if (strcmp(b->name, name) != 0) continue;
+        rc_diag_error(c->d, loc, "'%s' is a macro of %s:%u:%u that is not an integer constant recov can "
+                      "use: %s", name, b->path, b->line, b->col, b->reason);
+        /* the note shows the definition's line, with its caret */
+        const char *file = c->d->file, *src = c->d->src;
+        size_t slen = c->d->src_len, hlen;
+        char *h = read_head(c->a, b->real, (size_t)1 << 20, &hlen);
+        rc_diag_set_source(c->d, b->path, h, h ? hlen : 0);
+        rc_loc at = { (int)b->line, (int)b->col, (int)b->line, (int)(b->col + strlen(name)) - 1 };
+        rc_diag_note(c->d, at, "'%s' is defined here; define it as an integer constant expression whose "
+                     "value fits the fields it is compared with", name);
+        rc_diag_set_source(c->d, file, src, slen);
+        return true;
+    }
+    return false;
+}
 
 void rc_check_import_fields(rc_check_ctx *c, const rc_ast_decl *d)
 {

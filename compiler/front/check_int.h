@@ -61,6 +61,9 @@ typedef struct rc_check_ctx {
  * constants, and the enum checks (wrong enum, -Wenum-coverage). */
 void rc_check_import_fields(rc_check_ctx *c, const rc_ast_decl *d);
 void rc_check_import_consts(rc_check_ctx *c, const rc_ast_decl *first_import);
+/* When `name` is a header macro that was refused (spec/headers.md), reports
+ * it at loc with the reason and a note at its definition; true if so. */
+bool rc_check_import_refused(rc_check_ctx *c, const char *name, rc_loc loc);
 void rc_check_import_enums(rc_check_ctx *c, const rc_ast_policy *p);
 
 /* check_expr.c */

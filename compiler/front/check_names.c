@@ -170,7 +170,7 @@ static void check_names_list(rc_check_ctx *c, const rc_ir_name *v, int n, const 
 }
 
 /* A field named `<P>_...` in any case could meet a generated macro
- * (`<P>_STATE_SIZE`, `<P>_ERR_X`) when spelled as a member. */
+ * (`<P>_SHARED_SIZE`, `<P>_ERR_X`) when spelled as a member. */
 static void check_field_prefix(rc_check_ctx *c, const rc_ir_field *f)
 {
     size_t n = strlen(c->ir->name);

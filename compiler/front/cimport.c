@@ -129,30 +129,47 @@ static void eval_macros(rc_cimp_ctx *c, CXIndex idx, const char *const *args, in
 {
     if (c->nmacros == 0) return;
     size_t cap = strlen(includes) + 64;
-    for (int i = 0; i < c->nmacros; i++) cap += strlen(c->macros[i].name) + 48;
+    for (int i = 0; i < c->nmacros; i++) cap += 2 * strlen(c->macros[i].name) + 128;
     char *text = malloc(cap);
     if (!text) return;
     size_t len = (size_t)snprintf(text, cap, "%s", includes);
     int base = c->out->nimports + 1;    /* line of macro 0 */
     for (int i = 0; i < c->nmacros; i++)
-        len += (size_t)snprintf(text + len, cap - len, "enum { " RC_CIMP_MPFX "%d = (%s) };\n", i, c->macros[i].name);
-    CXTranslationUnit tu = parse(c, idx, args, nargs, text, CXTranslationUnit_SkipFunctionBodies);
+        /* the enum gives the value; the variable's initialiser makes clang
+         * warn about shifts past the width, which it does not in the enum */
+        len += (size_t)snprintf(text + len, cap - len, "enum { " RC_CIMP_MPFX "%d = (%s) }; static const long long "
+                                "__attribute__((unused)) " RC_CIMP_MPFX "v%d = (%s);\n", i, c->macros[i].name, i,
+                                c->macros[i].name);
+    /* warnings count too (overflow, shifts past the width, literals too
+     * large): the value clang would give is then not the macro's meaning */
+    const char **args2 = RC_NEW_ARRAY(c->a, const char *, nargs + 1);
+    int nargs2 = 0;
+    for (int i = 0; i < nargs; i++)
+        if (strcmp(args[i], "-w") != 0) args2[nargs2++] = args[i];
+    CXTranslationUnit tu = parse(c, idx, args2, nargs2, text, CXTranslationUnit_SkipFunctionBodies);
     free(text);
     if (!tu) return;
-    bool *bad = RC_NEW_ARRAY(c->a, bool, c->nmacros);
+    const char **why = RC_NEW_ARRAY(c->a, const char *, c->nmacros);
+    bool *is_err = RC_NEW_ARRAY(c->a, bool, c->nmacros);
     unsigned nd = clang_getNumDiagnostics(tu);
     for (unsigned i = 0; i < nd; i++) {
         CXDiagnostic dg = clang_getDiagnostic(tu, i);
-        if (clang_getDiagnosticSeverity(dg) >= CXDiagnostic_Error) {
-            CXSourceLocation at = clang_getDiagnosticLocation(dg);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(dg);
+        if (sev >= CXDiagnostic_Warning) {
+            CXFile f;
             unsigned line;
-            clang_getExpansionLocation(at, NULL, &line, NULL, NULL);
+            clang_getExpansionLocation(clang_getDiagnosticLocation(dg), &f, &line, NULL, NULL);
+            const char *fname = f ? rc_cimp_string(c, clang_getFileName(f)) : "";
             int m = (int)line - base;
-            if (clang_Location_isFromMainFile(at) && m >= 0 && m < c->nmacros) bad[m] = true;
+            bool err = sev >= CXDiagnostic_Error;
+            if (strcmp(fname, RC_CIMP_MAIN) == 0 && m >= 0 && m < c->nmacros && (!why[m] || (err && !is_err[m]))) {
+                why[m] = rc_cimp_string(c, clang_getDiagnosticSpelling(dg));
+                is_err[m] = err;
+            }
         }
         clang_disposeDiagnostic(dg);
     }
-    rc_cimp_eval(c, tu, bad);
+    rc_cimp_eval(c, tu, why);
     clang_disposeTranslationUnit(tu);
 }
 

@@ -57,6 +57,18 @@ typedef struct rc_cconst {
     rc_cloc at;                       /* its declaration (the language server's definition) */
 } rc_cconst;
 
+/* An object-like macro that is not imported: clang rejects it as an integer
+ * constant, warns about it (overflow, a shift past the width, a literal too
+ * large), or its value does not fit in 64 bits.  Reported only where the
+ * policy uses the name. */
+typedef struct rc_cbadmacro {
+    const char *name;
+    const char *path;                 /* the header, as shown in messages */
+    const char *real;                 /* its real path (for reading the caret line) */
+    unsigned line, col;               /* of the macro's name */
+    const char *reason;               /* clang's message, or why the value is refused */
+} rc_cbadmacro;
+
 /* A member of the imported fault struct that the policy can use. */
 typedef struct rc_cfield {
     const char *name;
@@ -71,6 +83,7 @@ typedef struct rc_cimport {
     int nimports;
     rc_cenum *enums;     int nenums;
     rc_cconst *consts;   int nconsts;
+    rc_cbadmacro *bad_macros; int nbad_macros;
     const rc_ast_decl *fault_decl;    /* `fault = struct NAME;`, NULL when absent */
     const char *struct_name;          /* NAME, set when the struct was found and is usable */
     rc_cfield *fields;   int nfields;

@@ -17,6 +17,8 @@ typedef struct rc_cfile {
 typedef struct rc_cmacro {
     const char *name;
     int import;
+    const char *path;                /* where it is defined (real path), line, col */
+    unsigned line, col;
     rc_cloc at;
 } rc_cmacro;
 
@@ -45,9 +47,10 @@ void rc_cimp_where(rc_cimp_ctx *c, CXCursor cur, char *buf, size_t n);  /* "file
 void rc_cimp_walk(rc_cimp_ctx *c);
 /* Reads the members of the found struct into out->fields; false after reporting. */
 bool rc_cimp_fields(rc_cimp_ctx *c);
-/* Reads the values of the macro enumerators of translation unit 2 (bad[i]:
- * clang reported an error on candidate i) into out->consts. */
-void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const bool *bad);
+/* Reads the values of the macro enumerators of translation unit 2 into
+ * out->consts (why[i]: clang's first error or warning on candidate i, NULL
+ * when none); the refused ones, with their reason, go to out->bad_macros. */
+void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const char **why);
 /* Adds an enum (by its declaration cursor) if new; returns its index. */
 int rc_cimp_enum(rc_cimp_ctx *c, CXCursor decl);
 

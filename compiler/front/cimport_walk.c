@@ -113,7 +113,8 @@ static enum CXChildVisitResult top(CXCursor cur, CXCursor parent, CXClientData d
             return CXChildVisit_Continue;
         CXSourceLocation at = clang_getCursorLocation(cur);
         CXFile f;
-        clang_getSpellingLocation(at, &f, NULL, NULL, NULL);
+        unsigned line = 0, col = 0;
+        clang_getSpellingLocation(at, &f, &line, &col, NULL);
         if (!f || clang_Location_isFromMainFile(at)) return CXChildVisit_Continue;
         CXToken *toks = NULL;
         unsigned nt = 0;
@@ -131,6 +132,9 @@ static enum CXChildVisitResult top(CXCursor cur, CXCursor parent, CXClientData d
         }
         c->macros[c->nmacros].name = name;
         c->macros[c->nmacros].import = rc_cimp_file_import(c, f);
+        c->macros[c->nmacros].path = rc_cimp_string(c, clang_getFileName(f));
+        c->macros[c->nmacros].line = line;
+        c->macros[c->nmacros].col = col;
         c->macros[c->nmacros].at = rc_cimp_loc(c, cur);
         c->nmacros++;
         return CXChildVisit_Continue;
@@ -186,7 +190,7 @@ void rc_cimp_walk(rc_cimp_ctx *c)
 
 /* ---- macros (translation unit 2) -------------------------------------------- */
 
-typedef struct eval_acc { rc_cimp_ctx *c; const bool *bad; bool sgn; } eval_acc;
+typedef struct eval_acc { rc_cimp_ctx *c; const char **why; bool sgn; } eval_acc;
 
 static enum CXChildVisitResult eval_item(CXCursor cur, CXCursor parent, CXClientData data)
 {
@@ -200,13 +204,16 @@ static enum CXChildVisitResult eval_item(CXCursor cur, CXCursor parent, CXClient
     size_t pl = strlen(RC_CIMP_MPFX);
     if (name && strncmp(name, RC_CIMP_MPFX, pl) == 0) {
         int i = atoi(name + pl);
-        if (i >= 0 && i < c->nmacros && !ea->bad[i]) {
+        if (i >= 0 && i < c->nmacros && !ea->why[i]) {
             bool seen = false;
             for (int j = 0; j < c->out->nconsts && !seen; j++)
                 seen = strcmp(c->out->consts[j].name, c->macros[i].name) == 0;
-            int64_t v = ea->sgn ? (int64_t)clang_getEnumConstantDeclValue(cur)
-                                : (int64_t)clang_getEnumConstantDeclUnsignedValue(cur);
-            if (!seen) add_const(c, c->macros[i].name, v, -1, c->macros[i].import, c->macros[i].at);
+            unsigned long long u = clang_getEnumConstantDeclUnsignedValue(cur);
+            int64_t v = ea->sgn ? (int64_t)clang_getEnumConstantDeclValue(cur) : (int64_t)u;
+            if (!ea->sgn && u > (unsigned long long)INT64_MAX)
+                ea->why[i] = rc_arena_printf(c->a, "its value %llu does not fit in 64 signed bits", u);
+            else if (!seen)
+                add_const(c, c->macros[i].name, v, -1, c->macros[i].import, c->macros[i].at);
         }
     }
     clang_disposeString(s);
@@ -224,10 +231,24 @@ static enum CXChildVisitResult eval_top(CXCursor cur, CXCursor parent, CXClientD
     return CXChildVisit_Continue;
 }
 
-void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const bool *bad)
+void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const char **why)
 {
-    eval_acc ea = { c, bad, true };
+    eval_acc ea = { c, why, true };
     clang_visitChildren(clang_getTranslationUnitCursor(tu), eval_top, &ea);
+    rc_cimport *o = c->out;
+    int n = 0;
+    for (int i = 0; i < c->nmacros; i++) n += why[i] != NULL;
+    o->bad_macros = RC_NEW_ARRAY(c->a, rc_cbadmacro, n + 1);
+    for (int i = 0; i < c->nmacros; i++) {
+        if (!why[i]) continue;
+        rc_cbadmacro *b = &o->bad_macros[o->nbad_macros++];
+        b->name = c->macros[i].name;
+        b->real = c->macros[i].path;
+        b->path = rc_cimp_display(c, c->macros[i].path);
+        b->line = c->macros[i].line;
+        b->col = c->macros[i].col;
+        b->reason = why[i];
+    }
 }
 
 /* ---- the fault struct --------------------------------------------------------- */

@@ -529,6 +529,7 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         const rc_ir_breaker *b = &ir->breakers[i];
         fprintf(out, "breaker %d %s: ", i, b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "consecutive %u", b->threshold);
+        else if (b->mode == RC_BREAKER_NET) fprintf(out, "net %u", b->threshold);
         else fprintf(out, "rate %u%% of %u min %u", b->rate_pct, b->window, b->min_calls);
         fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);
         dump_errset(out, ir, b->counts);

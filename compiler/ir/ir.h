@@ -156,12 +156,20 @@ typedef struct rc_ir_retry {
     rc_loc loc;
 } rc_ir_retry;
 
-typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE } rc_breaker_mode;
+/* CONSECUTIVE and NET keep a failure count (`fails`): a success sets it to 0
+ * (CONSECUTIVE) or takes 1 off, never below 0 (NET). RATE keeps a window. */
+typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE, RC_BREAKER_NET } rc_breaker_mode;
+
+/* The modes that keep the `fails` count. */
+static inline bool rc_ir_breaker_counts_fails(rc_breaker_mode m)
+{
+    return m == RC_BREAKER_CONSECUTIVE || m == RC_BREAKER_NET;
+}
 
 typedef struct rc_ir_breaker {
     const char *name;
     rc_breaker_mode mode;
-    uint16_t threshold;         /* CONSECUTIVE: failures in a row that open it */
+    uint16_t threshold;         /* CONSECUTIVE, NET: the count of failures that opens it */
     uint8_t rate_pct;           /* RATE: open when failures*100 >= rate_pct*window_count */
     uint8_t window;             /* RATE: last N outcomes, 1..32 */
     uint8_t min_calls;          /* RATE: no decision before this many outcomes in the window */

@@ -51,7 +51,26 @@ typedef struct dfa_builder {
     uint32_t *trans;
     int32_t trans_cap;
     int32_t *hash, hash_cap;
+    long long work;                     /* RC_DFA_MAX_WORK */
 } dfa_builder;
+
+static bool fail_too_much_work(rc_dfa_error *err)
+{
+    err->pattern = -1;
+    err->alt = 0;
+    err->offset = 0;
+    err->work = true;
+    snprintf(err->message, sizeof err->message, "pattern set needs more than %lld steps to build",
+             (long long)RC_DFA_MAX_WORK);
+    return false;
+}
+
+/* Charges n steps; false once past RC_DFA_MAX_WORK. */
+static bool spend(dfa_builder *b, long long n)
+{
+    b->work += n;
+    return b->work <= RC_DFA_MAX_WORK;
+}
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -374,6 +393,7 @@ static bool build_subsets(dfa_builder *b)
     }
 
     for (int32_t i = 0; i < b->n; i++) {
+        if (!spend(b, (long long)b->len[i] * 4 + b->ncls)) return fail_too_much_work(b->err);
         fill_buckets(b, &k, b->pool + b->off[i], b->len[i]);
         for (int32_t c = 0; c < b->ncls; c++) {
             const int32_t *mr = b->mr_pool + b->mr_off[c];
@@ -386,6 +406,7 @@ static bool build_subsets(dfa_builder *b)
                 b->gen++;
                 b->nrec = 0;
                 closure(b, k.v + k.start[c], k.cnt[c], false, true);
+                if (!spend(b, (long long)b->nrec + b->mr_len[c])) return fail_too_much_work(b->err);
                 for (int32_t j = 0; j < b->mr_len[c]; j++)
                     if (b->mark[mr[j]] != b->gen) {
                         b->mark[mr[j]] = b->gen;
@@ -465,7 +486,8 @@ static void state_rows(dfa_builder *b, rows *t, uint32_t *acc, uint32_t *end)
 /* ---- minimisation ------------------------------------------------------- */
 
 /* Moore refinement: blocks split by (block, block of each successor) until
- * the count stops growing.  Returns the number of blocks; blk holds them. */
+ * the count stops growing.  Returns the number of blocks; blk holds them;
+ * -1 past the work limit. */
 static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end, int32_t *blk)
 {
     int32_t n = b->n, k = b->ncls;
@@ -488,6 +510,7 @@ static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end
     }
     for (;;) {
         int32_t nc = 0;
+        if (!spend(b, (long long)n)) return -1;
         for (int32_t i = 0; i < hcap; i++) h[i] = -1;
         for (int32_t s = 0; s < n; s++) {
             const uint32_t *ts = t + (size_t)s * (size_t)k;
@@ -594,6 +617,7 @@ static bool build(dfa_builder *b, rc_arena *a, const rc_dfa_pattern *pats, rc_df
     state_rows(b, &t, acc, end);
     int32_t *blk = RC_NEW_ARRAY(b->scratch, int32_t, b->n);
     int32_t nblk = minimise(b, acc, end, blk);
+    if (nblk < 0) return fail_too_much_work(b->err);
     emit(b, a, blk, nblk, acc, end, &t, out);
     return true;
 }

@@ -62,12 +62,21 @@ typedef struct rc_dfa_error {
     int alt;                /* alternative within it */
     size_t offset;          /* byte offset in the alternative's text */
     char message[160];      /* e.g. "unbalanced ')'", "nothing to repeat before '*'" */
+    bool work;              /* pattern -1: the work limit was hit, not the state limit */
 } rc_dfa_error;
 
 /* RC_DFA_MAX_STATES: default bound on DFA states (before minimisation);
  * building stops with an error past it, so a pattern set that would explode
  * (like (a|b)*a(a|b){20}) is reported instead of eating the machine. */
 #define RC_DFA_MAX_STATES 20000
+/* RC_DFA_MAX_WORK: steps (NFA threads stored, followed and sorted, and
+ * state x class visits while minimising) one build may take; past it the
+ * build stops with err->work set, so a few thousand states of thousands of
+ * live threads each cannot take minutes and gigabytes. */
+#define RC_DFA_MAX_WORK 400000000LL
+/* RC_DFA_MAX_PATTERN: the longest literal or regex source (bytes) the
+ * checker accepts in a `~` alternative (spec/patterns.md, Limits). */
+#define RC_DFA_MAX_PATTERN 1024
 
 /* Check one regex alone (syntax only).  Returns true when valid; otherwise
  * fills err (pattern = -1, alt = 0, offset = position of the error). */

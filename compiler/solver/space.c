@@ -352,7 +352,18 @@ struct rc_space_impl {
     tpool pool;
     tcache **tc;                /* [nvars] TEXT variables with patterns */
     int ntexts, *texts;         /* the TEXT variables */
+    long long spent;            /* cube pairs visited so far (RC_SPACE_MAX_TOTAL) */
 };
+
+/* Charges `cost` cube pairs to the space; false once the total is past
+ * RC_SPACE_MAX_TOTAL (every later operation then answers `unknown`). */
+static bool afford(const rc_space *sp, long long cost)
+{
+    rc_space_impl *in = sp->impl;
+    if (in->spent > RC_SPACE_MAX_TOTAL) return false;
+    in->spent += cost;
+    return in->spent <= RC_SPACE_MAX_TOTAL;
+}
 
 static tctx var_tctx(const rc_space *sp, int v)
 {
@@ -1231,7 +1242,10 @@ void rc_cset_and(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
 {
     memset(out, 0, sizeof *out);
     out->unknown = a->unknown || b->unknown;
-    if ((long long)a->n * b->n > RC_SPACE_MAX_WORK) { out->unknown = true; return; }
+    if ((long long)a->n * b->n > RC_SPACE_MAX_WORK || !afford(sp, (long long)a->n * b->n)) {
+        out->unknown = true;
+        return;
+    }
     uint64_t *t = xrealloc(NULL, (size_t)sp->words * 8);
     for (int i = 0; i < a->n; i++)
         for (int j = 0; j < b->n; j++)
@@ -1300,7 +1314,7 @@ void rc_cset_sub(const rc_space *sp, const rc_cset *a, const rc_cset *b, rc_cset
     cur.unknown = a->unknown || b->unknown;
     uint64_t *rest = xrealloc(NULL, (size_t)sp->words * 8);
     for (int j = 0; j < b->n && cur.n; j++) {
-        if ((long long)cur.n * (b->n - j) > RC_SPACE_MAX_WORK) {
+        if ((long long)cur.n * (b->n - j) > RC_SPACE_MAX_WORK || !afford(sp, cur.n)) {
             /* too much work: an unknown result (never a wrong one) */
             cur.unknown = true;
             break;
@@ -1326,7 +1340,7 @@ void rc_cset_sub_in(const rc_space *sp, rc_cset *a, const rc_cset *b)
     rc_cset pieces;
     memset(&pieces, 0, sizeof pieces);
     for (int j = 0; j < b->n && a->n; j++) {
-        if ((long long)a->n * (b->n - j) > RC_SPACE_MAX_WORK) {
+        if ((long long)a->n * (b->n - j) > RC_SPACE_MAX_WORK || !afford(sp, a->n)) {
             a->unknown = true;   /* too much work: unknown, never wrong */
             break;
         }
@@ -1690,6 +1704,7 @@ void rc_cidx_and(const rc_space *sp, const rc_cset *a, rc_cidx *u, rc_cset *out)
     for (int i = 0; i < a->n; i++) {
         const uint64_t *ai = cube_at(sp, a, i);
         cidx_query(sp, u, ai);
+        if (!afford(sp, u->ncand + 1)) { out->unknown = true; break; }
         for (int j = 0; j < u->ncand; j++)
             if (cube_and(sp, ai, cube_at(sp, &u->s, u->cand[j]), t)) push_cube(sp, out, t);
     }
@@ -1709,6 +1724,7 @@ void rc_cidx_sub_in(const rc_space *sp, rc_cidx *u, const rc_cset *b)
         }
         const uint64_t *bj = cube_at(sp, b, j);
         cidx_query(sp, u, bj);
+        if (!afford(sp, u->ncand + 1)) { u->s.unknown = true; break; }
         pieces.n = 0;
         for (int i = 0; i < u->ncand; i++) {
             cidx_kill(u, u->cand[i]);
@@ -1798,6 +1814,10 @@ static void leaf_set(const rc_space *sp, int k, const rc_ir_expr *e, rc_cset *ou
     if (var_empty(sp, c, v)) out->n = 0;
 }
 
+/* Only the roots' sets are kept: an inner node's set is freed after its
+ * last use, and an `||` takes over its left operand's set when it is that
+ * set's only user, so a chain `a || b || ...` of n terms costs n cubes of
+ * memory and n cube copies, not n^2. */
 rc_cset *rc_space_exprs(const rc_space *sp, int k, const bool *roots)
 {
     const rc_ir *ir = sp->irs[k];
@@ -1805,12 +1825,18 @@ rc_cset *rc_space_exprs(const rc_space *sp, int k, const bool *roots)
     rc_cset *s = xrealloc(NULL, (size_t)(n + 1) * sizeof *s);
     memset(s, 0, (size_t)(n + 1) * sizeof *s);
     bool *need = xrealloc(NULL, (size_t)(n + 1));
+    int *uses = xrealloc(NULL, (size_t)(n + 1) * sizeof *uses);
     memcpy(need, roots, (size_t)n);
+    memset(uses, 0, (size_t)(n + 1) * sizeof *uses);
     for (int i = n - 1; i >= 0; i--) {
         if (!need[i]) continue;
         const rc_ir_expr *e = &ir->exprs[i];
-        if (e->kind == RC_X_AND || e->kind == RC_X_OR) need[e->a] = need[e->b] = true;
-        if (e->kind == RC_X_NOT) need[e->a] = true;
+        if (e->kind == RC_X_AND || e->kind == RC_X_OR) {
+            need[e->a] = need[e->b] = true;
+            uses[e->a]++;
+            uses[e->b]++;
+        }
+        if (e->kind == RC_X_NOT) { need[e->a] = true; uses[e->a]++; }
     }
     rc_cset u;
     rc_cset_universe(sp, &u);
@@ -1821,11 +1847,25 @@ rc_cset *rc_space_exprs(const rc_space *sp, int k, const bool *roots)
         case RC_X_TRUE: rc_cset_copy(sp, &u, &s[i]); break;
         case RC_X_CMP: case RC_X_IN: case RC_X_MATCH: leaf_set(sp, k, e, &s[i]); break;
         case RC_X_AND: rc_cset_and(sp, &s[e->a], &s[e->b], &s[i]); break;
-        case RC_X_OR: rc_cset_or(sp, &s[e->a], &s[e->b], &s[i]); break;
+        case RC_X_OR:
+            if (uses[e->a] == 1 && !roots[e->a] && e->a != e->b) {
+                s[i] = s[e->a];
+                memset(&s[e->a], 0, sizeof s[e->a]);
+                rc_cset_or_in(sp, &s[i], &s[e->b]);
+            } else {
+                rc_cset_or(sp, &s[e->a], &s[e->b], &s[i]);
+            }
+            break;
         case RC_X_NOT: rc_cset_sub(sp, &u, &s[e->a], &s[i]); break;
+        }
+        if (e->kind == RC_X_AND || e->kind == RC_X_OR || e->kind == RC_X_NOT) {
+            int ch[2] = { e->a, e->kind == RC_X_NOT ? -1 : e->b };
+            for (int j = 0; j < 2; j++)
+                if (ch[j] >= 0 && --uses[ch[j]] == 0 && !roots[ch[j]]) rc_cset_free(&s[ch[j]]);
         }
     }
     rc_cset_free(&u);
+    free(uses);
     free(need);
     return s;
 }

@@ -48,6 +48,12 @@
 #define RC_SPACE_MAX_NODES 200000
 /* RC_SPACE_MAX_WORK: cube pairs one intersection or difference may visit. */
 #define RC_SPACE_MAX_WORK 4000000LL
+/* RC_SPACE_MAX_TOTAL: cube pairs all the operations on one space may visit;
+ * past it every operation answers `unknown`, so the analyses of a policy of
+ * any size stop (claiming nothing more) instead of running for hours. */
+#ifndef RC_SPACE_MAX_TOTAL
+#define RC_SPACE_MAX_TOTAL 20000000LL
+#endif
 
 typedef enum rc_svkind { RC_SV_INT, RC_SV_TEXT, RC_SV_PAT, RC_SV_ERROR } rc_svkind;
 

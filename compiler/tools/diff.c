@@ -86,7 +86,9 @@ static void retry_desc(const rc_ir_retry *r, char *buf, size_t n)
 static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
 {
     size_t at;
-    if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u failures", b->threshold);
+    if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u consecutive failures", b->threshold);
+    else if (b->mode == RC_BREAKER_NET)
+        at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
         snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u", dur(&(durbuf){ .k = 0 }, b->open_ms),

@@ -1,5 +1,6 @@
 /* explain.c - see explain.h. */
 #include "explain.h"
+#include "emit_c.h"
 
 #include "delay.h"
 
@@ -34,6 +35,10 @@ void rc_explain(const rc_ir *ir, FILE *out)
         fprintf(out, "  %2d %-28s class %-12s %s\n", i, ir->errors[i].name,
                 ir->errors[i].cls >= 0 ? ir->classes[ir->errors[i].cls].name : "-",
                 sev_names[ir->errors[i].severity]);
+    rc_emit_sizes sz;
+    if (rc_emit_state_sizes(ir, &sz))
+        fprintf(out, "state: shared part %d bytes (checkpoint %d), incident %d bytes (checkpoint %d)\n", sz.shared,
+                sz.shared_checkpoint, sz.incident, sz.incident_checkpoint);
     fprintf(out, "classify: %d rule%s\n", ir->nrules, ir->nrules == 1 ? "" : "s");
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_ir_textfield *tf = &ir->texts[t];
@@ -71,6 +76,8 @@ void rc_explain(const rc_ir *ir, FILE *out)
         const rc_ir_breaker *b = &ir->breakers[i];
         fprintf(out, "breaker %s: ", b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
+        else if (b->mode == RC_BREAKER_NET)
+            fprintf(out, "opens when failures minus successes reach %u (a success takes one off)", b->threshold);
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");
         ms(out, b->open_ms);

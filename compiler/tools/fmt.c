@@ -404,6 +404,7 @@ static void setting_text(sbuf *b, const rc_ast_setting *s)
         if (s->word.name) sb_printf(b, " flag %s", s->word.name);
         break;
     case RC_S_OPEN_AFTER: sb_puts(b, "open after "); put_value(b, &s->v[0]); sb_puts(b, " consecutive failures"); break;
+    case RC_S_OPEN_NET: sb_puts(b, "open after "); put_value(b, &s->v[0]); sb_puts(b, " failures minus successes"); break;
     case RC_S_OPEN_AT:
         sb_puts(b, "open at "); put_value(b, &s->v[0]); sb_puts(b, " of last "); put_value(b, &s->v[1]);
         sb_puts(b, " calls");

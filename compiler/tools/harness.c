@@ -120,27 +120,28 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         }
         fputs("};\n\n", out);
     }
-    fputs("struct rc_ev { unsigned char kind, ok; uint32_t t; unsigned fault; };\n", out);
-    fputs("struct rc_sc { uint32_t t0, seed; const struct rc_ev *ev; unsigned n; };\n\n", out);
+    fputs("struct rc_ev { unsigned char kind, ok, inc; uint32_t t; unsigned fault; };\n", out);
+    fputs("struct rc_sc { uint32_t t0, seed; const struct rc_ev *ev; unsigned n, ninc; };\n\n", out);
     int nf = 1, npe = 0;
     for (int s = 0; s < f->nscenarios; s++) {
         const rc_rtest_scenario *sc = &f->scenarios[s];
         fprintf(out, "/* scenario at line %d */\nstatic const struct rc_ev rc_ev%d[] = {\n", sc->line, s);
         for (int e = 0; e < sc->nevents; e++) {
             const rc_rtest_event *ev = &sc->events[e];
-            fprintf(out, "    { %d, %d, %luu, %du },\n", (int)ev->kind, ev->ok ? 1 : 0,
-                    (unsigned long)ev->t, ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++ : 0);
+            fprintf(out, "    { %d, %d, %d, %luu, %du },\n", (int)ev->kind, ev->ok ? 1 : 0, ev->incident,
+                    (unsigned long)ev->t,
+                    ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++ : 0);
         }
-        if (sc->nevents == 0) fputs("    { 0, 0, 0u, 0u },\n", out);
+        if (sc->nevents == 0) fputs("    { 0, 0, 0, 0u, 0u },\n", out);
         fputs("};\n", out);
     }
     fputs("\nstatic const struct rc_sc rc_sc[] = {\n", out);
     for (int s = 0; s < f->nscenarios; s++) {
         const rc_rtest_scenario *sc = &f->scenarios[s];
-        fprintf(out, "    { %luu, %luu, rc_ev%d, %du },\n", (unsigned long)sc->t0,
-                (unsigned long)sc->seed, s, sc->nevents);
+        fprintf(out, "    { %luu, %luu, rc_ev%d, %du, %du },\n", (unsigned long)sc->t0,
+                (unsigned long)sc->seed, s, sc->nevents, sc->nincidents > 0 ? sc->nincidents : 1);
     }
-    if (f->nscenarios == 0) fputs("    { 0u, 0u, 0, 0u },\n", out);
+    if (f->nscenarios == 0) fputs("    { 0u, 0u, 0, 0u, 1u },\n", out);
     fputs("};\n", out);
     fprintf(out, "static const unsigned rc_nsc = %du;\n\n", f->nscenarios);
 
@@ -149,23 +150,31 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     fputs("           (unsigned long)d->ms, (unsigned)d->level, (unsigned)d->error,\n"
           "           (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt,\n"
           "           (unsigned long)d->limit_ms);\n}\n\n", out);
+    fputs("static void rc_print_admit(recov_admit a)\n{\n    switch (a) {\n", out);
+    static const recov_admit admits[] = { RECOV_ALLOW, RECOV_REJECT, RECOV_RATE_LIMITED, RECOV_FULL };
+    for (size_t k = 0; k < sizeof admits / sizeof admits[0]; k++)
+        fprintf(out, "    case %d: puts(\"%s\"); return;\n", (int)admits[k], rc_sim_format_admit(admits[k]));
+    fputs("    }\n    puts(\"a ?\");\n}\n\n", out);
+    fprintf(out, "static %s_incident rc_inc[%d];\n\n", P, RC_RTEST_MAX_INCIDENTS);
     fputs("int main(void)\n{\n    unsigned i, j;\n    for (i = 0; i < rc_nsc; i++) {\n", out);
-    fprintf(out, "        %s_state s;\n        %s_init(&s, rc_sc[i].t0, rc_sc[i].seed);\n", P, P);
+    fprintf(out, "        %s_shared s;\n        %s_shared_init(&s, rc_sc[i].t0, rc_sc[i].seed);\n", P, P);
+    fprintf(out, "        for (j = 0; j < rc_sc[i].ninc; j++) %s_incident_init(&rc_inc[j]);\n", P);
     fputs("        for (j = 0; j < rc_sc[i].n; j++) {\n"
           "            const struct rc_ev *e = &rc_sc[i].ev[j];\n"
           "            uint32_t now = (uint32_t)(rc_sc[i].t0 + e->t);\n"
-          "            recov_decision d;\n"
-          "            switch (e->kind) {\n", out);
-    fprintf(out, "            case %d: d = %s_failed(&s, &rc_f[e->fault], now); rc_print(&d); break;\n",
+          "            recov_decision d;\n", out);
+    fprintf(out, "            %s_incident *in = &rc_inc[e->inc];\n", P);
+    fputs("            switch (e->kind) {\n", out);
+    fprintf(out, "            case %d: d = %s_failed(&s, in, &rc_f[e->fault], now); rc_print(&d); break;\n",
             (int)RC_SIM_EV_FAIL, P);
-    fprintf(out, "            case %d: d = %s_handler_done(&s, e->ok != 0, now); rc_print(&d); break;\n",
+    fprintf(out, "            case %d: d = %s_handler_done(&s, in, e->ok != 0, now); rc_print(&d); break;\n",
             (int)RC_SIM_EV_HANDLER, P);
-    fprintf(out, "            case %d: %s_succeeded(&s, now); puts(\"o\"); break;\n", (int)RC_SIM_EV_OK, P);
+    fprintf(out, "            case %d: %s_succeeded(&s, in, now); puts(\"o\"); break;\n", (int)RC_SIM_EV_OK, P);
+    fprintf(out, "            case %d: %s_cancelled(&s, in, now); puts(\"c\"); break;\n", (int)RC_SIM_EV_CANCEL, P);
     if (ir->nparams)
         fprintf(out, "            case %d: printf(\"p %%u\\n\", %s_set_params(&s, &rc_p[e->fault])); break;\n",
                 (int)RC_SIM_EV_PARAMS, P);
-    fprintf(out, "            default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); break;\n",
-            P, rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
+    fprintf(out, "            default: rc_print_admit(%s_admit(&s, in, now)); break;\n", P);
     fputs("            }\n        }\n    }\n    return 0;\n}\n", out);
 }
 

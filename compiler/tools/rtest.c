@@ -213,6 +213,8 @@ typedef struct ps {
     rc_rtest_event *ev;
     int nev, capev;
     bool in_scenario;
+    const char *inc[RC_RTEST_MAX_INCIDENTS];   /* the current scenario's incident names */
+    int ninc;
     int64_t *file_params;       /* [nparams] values of the file-level `params` lines */
     bool has_file_params;
     int64_t *cur_params;        /* [nparams] values in force in the current scenario */
@@ -397,7 +399,9 @@ static bool parse_expect(ps *p, rc_rtest_event *e, const tok *arrow)
     if (e->kind == RC_SIM_EV_ADMIT) {
         if (is_word(&t, "allow")) x->admit = RECOV_ALLOW;
         else if (is_word(&t, "reject")) x->admit = RECOV_REJECT;
-        else { err_expected(p, &t, "'allow' or 'reject'"); return false; }
+        else if (is_word(&t, "rate_limited")) x->admit = RECOV_RATE_LIMITED;
+        else if (is_word(&t, "full")) x->admit = RECOV_FULL;
+        else { err_expected(p, &t, "'allow', 'reject', 'rate_limited' or 'full'"); return false; }
         x->kind = 0;
         x->text = rc_arena_strndup(p->a, t.p, t.n);
         return want_end(p);
@@ -493,6 +497,9 @@ static void finish_scenario(ps *p)
     s->events = RC_NEW_ARRAY(p->a, rc_rtest_event, p->nev > 0 ? p->nev : 1);
     if (p->nev) memcpy(s->events, p->ev, sizeof *p->ev * (size_t)p->nev);
     s->nevents = p->nev;
+    s->incidents = RC_NEW_ARRAY(p->a, const char *, p->ninc);
+    memcpy(s->incidents, p->inc, sizeof *p->inc * (size_t)p->ninc);
+    s->nincidents = p->ninc;
     p->nev = 0;
     p->in_scenario = false;
 }
@@ -525,6 +532,22 @@ static void parse_event(ps *p, const tok *at)
         return;
     }
     tok w = lex(&p->l);
+    if (w.k == T_WORD && p->l.i < p->l.len && p->l.s[p->l.i] == ':') {
+        /* `NAME:` - the event belongs to incident NAME */
+        int k = 1;
+        while (k < p->ninc && !(strlen(p->inc[k]) == w.n && !memcmp(p->inc[k], w.p, w.n))) k++;
+        if (k == p->ninc) {
+            if (p->ninc == RC_RTEST_MAX_INCIDENTS) {
+                rc_diag_error(p->d, tloc(&p->l, &w), "too many incidents in one scenario (at most %d)",
+                              RC_RTEST_MAX_INCIDENTS - 1);
+                return;
+            }
+            p->inc[p->ninc++] = rc_arena_strndup(p->a, w.p, w.n);
+        }
+        e.incident = k;
+        p->l.i++;
+        w = lex(&p->l);
+    }
     if (is_word(&w, "fail")) {
         e.kind = RC_SIM_EV_FAIL;
         e.values = RC_NEW_ARRAY(p->a, rc_sim_value, p->ir->nfields > 0 ? p->ir->nfields : 1);
@@ -536,18 +559,21 @@ static void parse_event(ps *p, const tok *at)
         else if (is_word(&t, "failed")) e.ok = false;
         else { err_expected(p, &t, "'ok' or 'failed' after 'handler'"); return; }
         t = lex(&p->l);
-    } else if (is_word(&w, "ok")) {
-        e.kind = RC_SIM_EV_OK;
+    } else if (is_word(&w, "ok") || is_word(&w, "cancel")) {
+        e.kind = is_word(&w, "ok") ? RC_SIM_EV_OK : RC_SIM_EV_CANCEL;
         t = lex(&p->l);
-        if (t.k != T_END) { err_expected(p, &t, "end of line after 'ok'"); return; }
+        if (t.k != T_END) {
+            err_expected(p, &t, e.kind == RC_SIM_EV_OK ? "end of line after 'ok'" : "end of line after 'cancel'");
+            return;
+        }
     } else if (is_word(&w, "admit")) {
         e.kind = RC_SIM_EV_ADMIT;
         t = lex(&p->l);
     } else {
-        err_expected(p, &w, "fail, handler, ok or admit");
+        err_expected(p, &w, "fail, handler, ok, admit or cancel");
         return;
     }
-    if (e.kind != RC_SIM_EV_OK) {
+    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL) {
         if (t.k != T_ARROW) {
             err_expected(p, &t, e.kind == RC_SIM_EV_FAIL ? "FIELD=VALUE or '->'" : "'->'");
             return;
@@ -732,6 +758,8 @@ static void parse_line(ps *p)
         s->line = p->l.line;
         s->seed = p->seed;
         p->in_scenario = true;
+        p->inc[0] = "";
+        p->ninc = 1;
         if (p->ir->nparams) {
             memcpy(p->cur_params, p->file_params, sizeof *p->cur_params * (size_t)p->ir->nparams);
             if (p->has_file_params) {   /* the file's values, set right after P_init */
@@ -848,16 +876,24 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
 {
     rc_sim *sim = rc_sim_new(a, f->ir);
+    rc_sim_incident *inc[RC_RTEST_MAX_INCIDENTS];
+    inc[0] = sim->inc;
+    for (int k = 1; k < RC_RTEST_MAX_INCIDENTS; k++) inc[k] = NULL;
     int failed = 0;
     for (int si = 0; si < f->nscenarios; si++) {
         rc_rtest_scenario *sc = &f->scenarios[si];
         rc_sim_init(sim, sc->t0, sc->seed);
+        for (int k = 1; k < sc->nincidents; k++) {
+            if (!inc[k]) inc[k] = rc_sim_incident_new(a, f->ir);
+            rc_sim_incident_init(sim, inc[k]);
+        }
         for (int ei = 0; ei < sc->nevents; ei++) {
             rc_rtest_event *e = &sc->events[ei];
+            rc_sim_incident *in = inc[e->incident];
             char got[256];
             rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject };
             recov_admit r = RECOV_ALLOW;
-            bool ok = rc_sim_apply(sim, sc->t0, &se, &e->decision, &r);
+            bool ok = rc_sim_apply(sim, in, sc->t0, &se, &e->decision, &r);
             switch (e->kind) {
             case RC_SIM_EV_FAIL:
             case RC_SIM_EV_HANDLER:
@@ -868,6 +904,10 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
                 snprintf(e->got, sizeof e->got, "o");
                 snprintf(got, sizeof got, "ok");
                 break;
+            case RC_SIM_EV_CANCEL:
+                snprintf(e->got, sizeof e->got, "c");
+                snprintf(got, sizeof got, "cancel");
+                break;
             case RC_SIM_EV_PARAMS: {
                 unsigned pr = e->decision.id;
                 snprintf(e->got, sizeof e->got, "p %u", pr);
@@ -877,7 +917,7 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
             }
             case RC_SIM_EV_ADMIT:
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));
-                snprintf(got, sizeof got, "%s", r == RECOV_ALLOW ? "allow" : "reject");
+                snprintf(got, sizeof got, "%s", rc_sim_format_admit(r) + 2);
                 break;
             }
             if (!ok) {

@@ -33,12 +33,16 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
 
 /* ---- the parsed form (exposed for the harness generator and tests) ----- */
 
+/* Incidents per scenario (the default one included). */
+#define RC_RTEST_MAX_INCIDENTS 65
+
 /* Events and expectations are the simulator's (sim.h: rc_sim_event,
- * rc_sim_expect); a file adds lines and the run's results. */
+ * rc_sim_expect); a file adds lines, incidents and the run's results. */
 typedef struct rc_rtest_event {
     rc_sim_evkind kind;
     int line;
     uint32_t t;                 /* ms after the scenario's start */
+    int incident;               /* index into the scenario's incidents; 0 = the default one */
     bool ok;                    /* HANDLER: ok or failed */
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
     int64_t *params;            /* PARAMS: [ir->nparams], the values given to P_set_params */
@@ -54,6 +58,8 @@ typedef struct rc_rtest_scenario {
     uint32_t t0, seed;
     rc_rtest_event *events;
     int nevents;
+    const char **incidents;     /* [nincidents] names; [0] is "" (the default incident) */
+    int nincidents;             /* >= 1 */
 } rc_rtest_scenario;
 
 typedef struct rc_rtest_file {

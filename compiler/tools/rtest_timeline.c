@@ -13,6 +13,12 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
     for (int si = 0; si < f->nscenarios; si++) {
         const rc_rtest_scenario *s = &f->scenarios[si];
         if (opts->scenario && strcmp(s->name, opts->scenario) != 0) continue;
+        if (s->nincidents > 1) { /* a timeline is one incident's (spec/rtest.md) */
+            fprintf(err, "recovc: %s: %s:%d: scenario \"%s\" names incidents; a timeline draws one, so it is "
+                    "not drawn\n", opts->scenario ? "error" : "note", f->path, s->line, s->name);
+            if (opts->scenario) return 2;
+            continue;
+        }
         rc_sim_event *ev = RC_NEW_ARRAY(a, rc_sim_event, s->nevents > 0 ? s->nevents : 1);
         for (int i = 0; i < s->nevents; i++) {
             const rc_rtest_event *e = &s->events[i];
@@ -25,7 +31,7 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
             .t0 = s->t0, .seed = s->seed, .ev = ev, .nev = s->nevents,
         };
     }
-    if (n == 0 && !opts->scenario) {
+    if (n == 0 && !opts->scenario) { /* none, or only scenarios with incidents */
         fprintf(err, "recovc: error: %s has no scenario to draw\n", f->path);
         return 2;
     }

@@ -87,8 +87,8 @@ static void run_scene(rc_arena *a, const rc_ir *ir, const rc_tl_scene *in, tl_sc
         tl_ev *e = &sc->ev[i];
         e->in = &in->ev[i];
         e->t = in->ev[i].t;
-        bool was_active = s->active;
-        rc_sim_apply(s, in->t0, &in->ev[i], &e->d, &e->admit);
+        bool was_active = s->inc->active;
+        rc_sim_apply(s, NULL, in->t0, &in->ev[i], &e->d, &e->admit);
         e->block = s->last_block;
         bool decided = e->in->kind == RC_SIM_EV_FAIL || e->in->kind == RC_SIM_EV_HANDLER;
         e->new_incident = e->in->kind == RC_SIM_EV_FAIL && !was_active && e->block >= 0;
@@ -247,6 +247,10 @@ static void host_event(FILE *out, const rc_ir *ir, const tl_scene *sc, const tl_
     case RC_SIM_EV_PARAMS:
         marker(out, "params", x, my);
         label(out, r, x, x, "lb", e->d.id ? "params refused" : "params");
+        break;
+    case RC_SIM_EV_CANCEL:
+        marker(out, "cancel", x, my);
+        label(out, r, x, x, "lb", "cancelled");
         break;
     }
 }

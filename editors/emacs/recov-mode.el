@@ -40,9 +40,9 @@
     "const" "count" "deadline" "degrade" "delay" "error" "escalate"
     "escalation" "factor" "failures" "fallback" "fault" "for" "half_open"
     "hint" "honor" "import" "in" "incidents" "jitter" "last" "max" "message"
-    "min" "of" "on" "open" "param" "per" "policy" "probes" "ratio" "retry"
-    "retryable" "run" "scale" "severity" "steps" "struct" "successes" "then"
-    "timeout" "unresolved" "version" "when" "within")
+    "min" "minus" "of" "on" "open" "param" "per" "policy" "probes" "ratio"
+    "retry" "retryable" "run" "scale" "severity" "steps" "struct" "successes"
+    "then" "timeout" "unresolved" "version" "when" "within")
   "The keywords of recov, as the lexer (dsl/recov.l) knows them.")
 ;; END KEYWORDS
 

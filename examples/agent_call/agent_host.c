@@ -434,10 +434,12 @@ static void degraded_answer(const char *mode)
            "Estimated recovery: 5-10 minutes. Alternatives: use manual process; try again later; check system status.\n", mode);
 }
 
-static int run_task(const config *c, agent_call_state *st, unsigned task)
+static int run_task(const config *c, agent_call_shared *st, unsigned task)
 {
     printf("task %u at %lu ms\n", task, (unsigned long)now_ms());
-    if (agent_call_admit(st, now_ms()) == RECOV_REJECT) {
+    agent_call_incident inc;    /* one incident per task (request) */
+    agent_call_incident_init(&inc);
+    if (agent_call_admit(st, &inc, now_ms()) != RECOV_ALLOW) {
         printf("  breaker open: call rejected\n");
         degraded_answer("cached_answers");
         return 1;
@@ -448,12 +450,12 @@ static int run_task(const config *c, agent_call_state *st, unsigned task)
         call_agent(c, a, &r);
         if (r.kind == KIND_TIMEOUT) virtual_now += c->call_timeout_ms; /* real time that passed, not scaled */
         if (r.status == 200) {
-            agent_call_succeeded(st, now_ms());
+            agent_call_succeeded(st, &inc, now_ms());
             printf("  %s: 200 %s\n", agent_path[a], r.body);
             return 0;
         }
         agent_call_fault f = {(uint16_t)r.status, r.kind, r.body, r.retry_after_ms};
-        recov_decision d = agent_call_failed(st, &f, now_ms());
+        recov_decision d = agent_call_failed(st, &inc, &f, now_ms());
         printf("  %s: %u %s -> %s (%s), attempt %u\n", agent_path[a], r.status, r.body, agent_call_error_name(d.error),
                level_name[d.severity & 3u], d.attempt);
         if (r.retry_after_note[0]) printf("  %s\n", r.retry_after_note);
@@ -462,7 +464,7 @@ static int run_task(const config *c, agent_call_state *st, unsigned task)
             call_agent(c, AG_FREE, &h);
             printf("  run %s (timeout %lu ms): %s\n", agent_call_handler_name(d.id), (unsigned long)d.ms,
                    h.status == 200 ? "ok" : "failed");
-            d = agent_call_handler_done(st, h.status == 200, now_ms());
+            d = agent_call_handler_done(st, &inc, h.status == 200, now_ms());
         }
         switch (d.kind) {
         case RECOV_RETRY:
@@ -555,8 +557,8 @@ int main(int argc, char **argv)
     signal(SIGTERM, stop);
     signal(SIGINT, stop);
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    agent_call_state st;
-    agent_call_init(&st, now_ms(), c.seed);
+    agent_call_shared st;
+    agent_call_shared_init(&st, now_ms(), c.seed);
     unsigned ok = 0;
     for (unsigned t = 1; t <= c.tasks; t++) {
         if (run_task(&c, &st, t) == 0) ok++;

@@ -24,11 +24,11 @@ static const call script[] = {
     {429, 0, "Too Many Requests", 0},
     {429, 0, "Too Many Requests", 2500},
     {200, 0, NULL, 0},
-    {0, 3, "read timed out", 0},
+    {0, 0, "Read Timeout", 0},
     {200, 0, NULL, 0},
     {500, 0, "CUDA error: out of Memory", 0},
     {200, 0, NULL, 0},
-    {500, 0, "upstream connection reset by peer", 0},
+    {0, 0, "Connection refused", 0},
     {200, 0, NULL, 0},
     {400, 0, "invalid tool arguments", 0},
     {503, 0, "Service Unavailable", 0},
@@ -71,13 +71,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: agent_call_demo [seed]   (seed: 0..4294967295)\n");
         return 2;
     }
-    agent_call_state st;
+    agent_call_shared st;
+    agent_call_incident st_inc;
     uint32_t now = 0;
-    agent_call_init(&st, now, seed);
-    printf("agent_call policy 0x%08lx, state %u bytes\n", (unsigned long)agent_call_POLICY_HASH, (unsigned)sizeof st);
+    agent_call_shared_init(&st, now, seed);
+    agent_call_incident_init(&st_inc);
+    printf("agent_call policy 0x%08lx, shared part %u bytes, incident %u bytes\n", (unsigned long)agent_call_POLICY_HASH,
+           (unsigned)sizeof st, (unsigned)sizeof st_inc);
     size_t next = 0;
     for (int call_no = 0; call_no < 24; call_no++) {
-        if (agent_call_admit(&st, now) == RECOV_REJECT) {
+        if (agent_call_admit(&st, &st_inc, now) == RECOV_REJECT) {
             printf("t=%7lu  breaker open: call rejected, serving cached answer\n", (unsigned long)now);
             now += 10000u;
             continue;
@@ -85,19 +88,19 @@ int main(int argc, char **argv)
         const call *c = &script[next < NSCRIPT ? next : NSCRIPT - 1];
         next++;
         if (c->status == 200) {
-            agent_call_succeeded(&st, now);
+            agent_call_succeeded(&st, &st_inc, now);
             printf("t=%7lu  call ok\n", (unsigned long)now);
             now += 1000u;
             continue;
         }
         agent_call_fault f = {c->status, c->kind, c->message, c->retry_after_ms};
-        recov_decision d = agent_call_failed(&st, &f, now);
+        recov_decision d = agent_call_failed(&st, &st_inc, &f, now);
         for (;;) {
             print_decision(now, &d);
             if (d.kind != RECOV_RUN) break;
             /* the handler frees caches; pretend it failed so the policy escalates */
             now += 500u;
-            d = agent_call_handler_done(&st, false, now);
+            d = agent_call_handler_done(&st, &st_inc, false, now);
         }
         now += d.kind == RECOV_RETRY || d.kind == RECOV_ADJUST ? d.ms : 1000u;
     }

@@ -190,14 +190,14 @@ task 4
 done: 0 of 4 tasks answered by an agent
 X
     ;;
-authentication)  # 401 / 403: high severity, straight to the on-call engineer
+authentication)  # 401 / 403 (authentication / authorization): high severity, straight to the on-call engineer
     run --primary 401,403,ok --tasks 3 --gap-ms 1000
     check 1 <<'X'
 task 1
   primary: 401 missing or expired token -> authentication_failed (high), attempt 1
   escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
 task 2
-  primary: 403 token lacks the agent scope -> authentication_failed (high), attempt 1
+  primary: 403 token lacks the agent scope -> authorization_failed (high), attempt 1
   escalate high to oncall (SLA 7200000 ms): on-call engineer alerted, high-priority ticket created
 task 3
   primary: 200 answer from primary
@@ -211,6 +211,21 @@ task 1
   primary: 400 invalid tool arguments -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
 done: 0 of 1 tasks answered by an agent
+X
+    ;;
+server_error)  # a 500 or 502 whose text names no known trouble is processing_failed:
+               # escalated to a ticket, not retried; the next task is served
+    run --primary 500,502,ok --tasks 3 --gap-ms 1000
+    check 1 <<'X'
+task 1
+  primary: 500 invalid tool arguments -> processing_failed (medium), attempt 1
+  escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
+task 2
+  primary: 502 invalid tool arguments -> processing_failed (medium), attempt 1
+  escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
+task 3
+  primary: 200 answer from primary
+done: 1 of 3 tasks answered by an agent
 X
     ;;
 drip)  # a server that sends one byte every 400 ms: --call-timeout-ms bounds the whole
@@ -258,7 +273,9 @@ X
     ;;
 status_hostile)  # statuses outside 100..599 and replies that are not HTTP are protocol errors
                  # (65965 and 66039 used to be cast to 429 and 503): escalated, never retried
-    run --primary 999,65965,66039,42,0200,garbage,noend,ok --tasks 8 --gap-ms 1000
+                 # (a success after every two keeps the breaker, which counts every
+                 # failure and takes one off per success, below its 5)
+    run --primary 999,65965,ok,66039,42,ok,0200,garbage,ok,noend,ok --tasks 11 --gap-ms 1000
     check 1 <<'X'
 task 1
   primary: 0 protocol error: HTTP status '999' (must be 100 to 599) -> processing_failed (medium), attempt 1
@@ -267,23 +284,29 @@ task 2
   primary: 0 protocol error: HTTP status '65965' (must be 100 to 599) -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
 task 3
+  primary: 200 answer from primary
+task 4
   primary: 0 protocol error: HTTP status '66039' (must be 100 to 599) -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
-task 4
+task 5
   primary: 0 protocol error: HTTP status '42' (must be 100 to 599) -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
-task 5
+task 6
+  primary: 200 answer from primary
+task 7
   primary: 0 protocol error: HTTP status '0200' (must be 100 to 599) -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
-task 6
+task 8
   primary: 0 protocol error: not an HTTP/1.x status line -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
-task 7
+task 9
+  primary: 200 answer from primary
+task 10
   primary: 0 protocol error: the reply ends inside its headers -> processing_failed (medium), attempt 1
   escalate medium to ticket (SLA 86400000 ms): team notified and ticket created
-task 8
+task 11
   primary: 200 answer from primary
-done: 1 of 8 tasks answered by an agent
+done: 4 of 11 tasks answered by an agent
 X
     ;;
 bad_input)  # every option number and script entry is checked; a bad one is a usage error

@@ -386,8 +386,10 @@ static void apply_adjust(config *c, unsigned id)
 static int do_load(config *c)
 {
     static char names[model_loader_ALT_COUNT][256];
-    model_loader_state st;
-    model_loader_init(&st, now_ms(), c->seed);
+    model_loader_shared st;
+    model_loader_incident st_inc;
+    model_loader_shared_init(&st, now_ms(), c->seed);
+    model_loader_incident_init(&st_inc);
     unsigned bad = model_loader_set_params(&st, &c->limits);
     if (bad != 0u) {
         fprintf(stderr, "model_loader: %s is outside the range model_loader.recov allows\n",
@@ -402,7 +404,7 @@ static int do_load(config *c)
         printf("load %u: %s\n", n, name);
         if (load_model(c, name, msg, sizeof msg, &err) == 0) {
             outcome(pending, 1);
-            model_loader_succeeded(&st, now_ms());
+            model_loader_succeeded(&st, &st_inc, now_ms());
             printf("result loaded %s\n", name);
             rc = 0;
             break;
@@ -410,7 +412,7 @@ static int do_load(config *c)
         outcome(pending, 0);
         pending = S_NONE;
         model_loader_fault f = {(uint16_t)err, msg};
-        recov_decision d = model_loader_failed(&st, &f, now_ms());
+        recov_decision d = model_loader_failed(&st, &st_inc, &f, now_ms());
         printf("  failed: %s\n", msg);
         printf("  error %s (%s), attempt %u\n", model_loader_error_name(d.error),
                d.severity == 0 ? "low" : d.severity == 1 ? "medium" : d.severity == 2 ? "high" : "critical", d.attempt);
@@ -420,7 +422,7 @@ static int do_load(config *c)
             int ok = run_handler(c, d.id, d.ms, d.error, name);
             printf("  handler %s %s\n", model_loader_handler_name(d.id), ok ? "ok" : "failed");
             if (!ok) outcome(s, 0); else pending = s;
-            d = model_loader_handler_done(&st, ok != 0, now_ms());
+            d = model_loader_handler_done(&st, &st_inc, ok != 0, now_ms());
         }
         if (d.kind == RECOV_RETRY) {
             if (pending == S_NONE) pending = S_RETRY;

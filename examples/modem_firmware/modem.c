@@ -27,12 +27,13 @@ void modem_init(modem *m, const modem_uart *uart, uint32_t now, uint32_t seed)
     m->last_error = 0;
     m->wait_ms = 0;
     m->line[0] = '\0';
-    modem_policy_init(&m->policy, now, seed);
+    modem_policy_shared_init(&m->policy, now, seed);
+    modem_policy_incident_init(&m->incident);
 }
 
 bool modem_ready(modem *m, uint32_t now)
 {
-    return modem_policy_admit(&m->policy, now) == RECOV_ALLOW;
+    return modem_policy_admit(&m->policy, &m->incident, now) == RECOV_ALLOW;
 }
 
 /* Reads lines up to a final result code; fills ev on failure. */
@@ -72,13 +73,13 @@ modem_next modem_command(modem *m, const char *cmd, uint16_t vbat_mv, uint32_t n
     struct modem_event ev = { MODEM_OK, -1, vbat_mv, true, "" };
     m->wait_ms = 0;
     if (transact(m, cmd, &ev) && vbat_mv > 3300u) {
-        modem_policy_succeeded(&m->policy, now);
+        modem_policy_succeeded(&m->policy, &m->incident, now);
         return MODEM_NEXT_DONE;
     }
     if (ev.code == MODEM_OK) ev.code = MODEM_ERR_BROWNOUT;   /* answered, but the supply sagged */
     ev.registered = m->registered;
     ev.line = m->line;
-    recov_decision d = modem_policy_failed(&m->policy, &ev, now);
+    recov_decision d = modem_policy_failed(&m->policy, &m->incident, &ev, now);
     m->last_error = (uint8_t)d.error;
     switch (d.kind) {
     case RECOV_RETRY:

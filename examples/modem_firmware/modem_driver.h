@@ -29,7 +29,8 @@ typedef struct modem {
     uint8_t last_error;         /* modem_policy_ERR_* of the last failure */
     uint32_t wait_ms;           /* MODEM_NEXT_RETRY: wait this long first */
     char line[64];              /* last response line */
-    modem_policy_state policy;
+    modem_policy_shared policy;     /* the radio link's health */
+    modem_policy_incident incident; /* the command under way */
 } modem;
 
 void modem_init(modem *m, const modem_uart *uart, uint32_t now, uint32_t seed);

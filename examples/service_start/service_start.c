@@ -12,8 +12,8 @@
  * lower the workers; each reports with service_start_handler_done whether it
  * worked (worked: start again; did not: the policy names the next action).
  * Timeouts double the startup timeout.  What the actions learned (ok / failed
- * counts) is kept in a checkpoint file written with service_start_save and
- * read back with service_start_load, so the next run tries the best action
+ * counts) is kept in a checkpoint file written with service_start_shared_save and
+ * read back with service_start_shared_load, so the next run tries the best action
  * first.
  * Unresolved failures print the manual-intervention steps from the policy.
  *
@@ -513,15 +513,16 @@ static const char *load_text(recov_load r)
     case RECOV_LOAD_CRC: return "checksum mismatch";
     case RECOV_LOAD_FOREIGN: return "written by another policy";
     case RECOV_LOAD_CORRUPT: return "malformed records";
+    case RECOV_LOAD_STALE: return "an incident of another policy version";
     }
     return "unknown";
 }
 
-/* The checkpoint file is exactly one service_start_save image: its CRC
+/* The checkpoint file is exactly one service_start_shared_save image: its CRC
  * covers bytes 0..20+L, and the file must end right after the CRC (P_load
  * would ignore trailing bytes; here they make the file damaged).  A rejected
  * file is reported and the learning starts over. */
-static void load_checkpoint(mgr *m, service_start_state *st)
+static void load_checkpoint(mgr *m, service_start_shared *st)
 {
     static uint8_t buf[4096];
     FILE *f = m->checkpoint ? fopen(m->checkpoint, "rb") : NULL;
@@ -536,17 +537,17 @@ static void load_checkpoint(mgr *m, service_start_state *st)
         uint32_t len = (uint32_t)buf[16] | (uint32_t)buf[17] << 8 | (uint32_t)buf[18] << 16 | (uint32_t)buf[19] << 24;
         if (len <= sizeof buf - 24 && n > 24u + len) why = "bytes after the checkpoint";
     }
-    recov_load r = why ? RECOV_LOAD_CORRUPT : service_start_load(st, buf, n);
+    recov_load r = why ? RECOV_LOAD_CORRUPT : service_start_shared_load(st, buf, n);
     if (r == RECOV_LOAD_OK || r == RECOV_LOAD_MIGRATED) printf("checkpoint %s: %s\n", m->checkpoint, load_text(r));
     else printf("checkpoint %s: rejected (%s), learning starts over\n", m->checkpoint, why ? why : load_text(r));
 }
 
 /* written to FILE.tmp, then renamed over FILE: never a torn checkpoint */
-static void save_checkpoint(const mgr *m, const service_start_state *st)
+static void save_checkpoint(const mgr *m, const service_start_shared *st)
 {
-    uint8_t buf[service_start_CHECKPOINT_MAX];
+    uint8_t buf[service_start_SHARED_CHECKPOINT_MAX];
     char tmp[4200];
-    size_t n = service_start_save(st, buf, sizeof buf);
+    size_t n = service_start_shared_save(st, buf, sizeof buf);
     if (!m->checkpoint || !n || (size_t)snprintf(tmp, sizeof tmp, "%s.tmp", m->checkpoint) >= sizeof tmp) return;
     FILE *f = fopen(tmp, "wb");
     int ok = f && fwrite(buf, 1, n, f) == n;
@@ -559,8 +560,10 @@ static void save_checkpoint(const mgr *m, const service_start_state *st)
 
 static int start(mgr *m, const char *self)
 {
-    service_start_state st;
-    service_start_init(&st, now_ms(), 1);
+    service_start_shared st;
+    service_start_incident st_inc;
+    service_start_shared_init(&st, now_ms(), 1);
+    service_start_incident_init(&st_inc);
     load_checkpoint(m, &st);
     int rc = 1;
     for (unsigned n = 1;; n++) {
@@ -568,7 +571,7 @@ static int start(mgr *m, const char *self)
         unsigned port, err;
         char msg[1200];
         if (start_once(m, self, &pid, &port, msg, sizeof msg, &err) == 0) {
-            service_start_succeeded(&st, now_ms());
+            service_start_succeeded(&st, &st_inc, now_ms());
             printf("start %u: running on 127.0.0.1:%u\n", n, port);
             kill(pid, SIGTERM);
             waitpid(pid, NULL, 0);
@@ -576,13 +579,13 @@ static int start(mgr *m, const char *self)
             break;
         }
         service_start_fault f = {(uint16_t)err, m->allow_kill != 0, msg};
-        recov_decision d = service_start_failed(&st, &f, now_ms());
+        recov_decision d = service_start_failed(&st, &st_inc, &f, now_ms());
         printf("start %u: failed: %s -> %s\n", n, msg, service_start_error_name(d.error));
         int fixed = 0;
         while (d.kind == RECOV_RUN) { /* actions, best first, until one works */
             printf("  recover: %s\n", service_start_handler_name(d.id));
             fixed = run_handler(m, d.id, d.ms);
-            d = service_start_handler_done(&st, fixed != 0, now_ms());
+            d = service_start_handler_done(&st, &st_inc, fixed != 0, now_ms());
         }
         if (fixed && d.kind == RECOV_RETRY) {
             /* the action fixed it: start again at once */

@@ -444,13 +444,15 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
 
-    tool_runner_state st;
+    tool_runner_shared st;
+    tool_runner_incident st_inc;
     /* the policy's clock: real time, plus the part of each policy delay that
      * --time-scale skipped (only the policy's delays are scaled; --timeout is
      * real time) */
     uint64_t t0 = mono_ms(), skipped = 0;
 #define NOW() ((uint32_t)(mono_ms() - t0 + skipped))
-    tool_runner_init(&st, NOW(), (uint32_t)getpid());
+    tool_runner_shared_init(&st, NOW(), (uint32_t)getpid());
+    tool_runner_incident_init(&st_inc);
     unsigned bad = tool_runner_set_params(&st, &o.limits);
     if (bad != 0u) {
         const char *pn = tool_runner_param_name(bad - 1u);
@@ -494,7 +496,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "tool_runner: attempt %u: %s\n", attempt, tool);
         run_once(cmd, o.timeout_ms, &r);
         if (r.exit_code == 0 && r.signal == 0 && !r.timed_out && !r.spawn_error) {
-            tool_runner_succeeded(&st, NOW());
+            tool_runner_succeeded(&st, &st_inc, NOW());
             success = true;
             break;
         }
@@ -507,7 +509,7 @@ int main(int argc, char **argv)
             .alts = (uint8_t)o.nalts,
             .stderr_tail = r.err,
         };
-        d = tool_runner_failed(&st, &f, NOW());
+        d = tool_runner_failed(&st, &st_inc, &f, NOW());
 
         history *h = &hist[nhist < MAX_HISTORY ? nhist : MAX_HISTORY - 1];
         if (nhist < MAX_HISTORY) nhist++;

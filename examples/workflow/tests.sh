@@ -552,7 +552,7 @@ cases = [
     (r'^step 1$', 'step 18446744073709551617', "line 6: step '18446744073709551617' is not 0..1 (the workflow has 2 steps)"),
     (r'^step 1$', 'step -1', "line 6: step '-1' is not 0..1 (the workflow has 2 steps)"),
     (r'^step 1$', 'step  1', "line 6: step ' 1' is not 0..1 (the workflow has 2 steps)"),
-    (r'^recov-workflow-checkpoint 2$', 'recov-workflow-checkpoint 1', 'line 1: format is not 2'),
+    (r'^recov-workflow-checkpoint 3$', 'recov-workflow-checkpoint 2', 'line 1: format is not 3'),
     (r'^status running$', 'status done', 'line 5: status is not running or finished'),
     (r'^phase handler prune_cache$', 'phase handler no_such_handler', "line 7: phase is not 'step -', 'wait -' or 'handler NAME' of a policy handler"),
     (r'^phase handler prune_cache$', 'phase wait x', "line 7: phase is not 'step -', 'wait -' or 'handler NAME' of a policy handler"),
@@ -569,7 +569,9 @@ cases = [
     (r'^(state .*)..$', r'\1', 'line 12: not one policy state image'),
     (r'^(state .*)$', r'\g<1>00', 'line 12: not one policy state image'),
     (r'^clock [0-9]+$', 'clock 9007199254740993', 'line 4: clock out of range'),
-    (r'^(state .*)$', r'\1\nextra', 'line 13: lines after the state'),
+    (r'^(incident .*)..$', r'\1', 'line 13: not one incident image'),
+    (r'^(state .*)$', r'\1\nextra', "line 13 is not 'incident ...'"),
+    (r'^(incident .*)$', r'\1\nextra', 'line 14: lines after the incident'),
     (r'^(step 1)$', r'\1\n\1', "line 7 is not 'phase ...'"),
 ]
 for k, (pat, rep, want) in enumerate(cases):

@@ -18,7 +18,7 @@
  * Steps run in order.  When one fails, the policy (workflow.recov) picks a
  * handler chain; the runner runs each handler with the error context in its
  * environment and the policy's timeout, then retries, skips, escalates or
- * aborts as decided.  The recovery state (the policy's P_save bytes, the
+ * aborts as decided.  The recovery state (the policy's P_shared_save and P_incident_save bytes, the
  * position in the workflow, the handlers executed and their output, the
  * metrics) is saved in the checkpoint after every step of the way, written
  * atomically; a runner killed at any point resumes from it.
@@ -113,6 +113,14 @@ typedef struct progress {
     unsigned nout;
     handler_output outs[MAX_OUTPUTS];
 } progress;
+
+
+/* The recovery state of one workflow run: the shared part (learned health,
+ * migrates across policy versions) and the incident of the step under way. */
+typedef struct wf_state {
+    WF(shared) s;
+    WF(incident) i;
+} wf_state;
 
 static uint32_t g_scale = 1;
 
@@ -468,9 +476,9 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
 
 /* ---- the checkpoint ------------------------------------------------------ */
 /*
- * A text file, every line in this order (format 2):
+ * A text file, every line in this order (format 3):
  *
- *   recov-workflow-checkpoint 2
+ *   recov-workflow-checkpoint 3
  *   workflow HASH8                 FNV-1a of the workflow file
  *   policy NAME VERSION HASH8      the writer's policy
  *   clock MS                       policy time skipped by --time-scale so far
@@ -481,7 +489,8 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
  *   skipped -  | 0/1 per step before N, ending in 1
  *   metrics N N N N N N N N N N    (ok failed skipped retries run ok failed timed_out escalations resumes)
  *   handler NAME RESULT MS HEX|-   0..32 lines, the handlers executed
- *   state HEX                      the policy's P_save image (24 + L bytes)
+ *   state HEX                      the policy's P_shared_save image (24 + L bytes)
+ *   incident HEX                   the step's P_incident_save image (24 + L bytes)
  *   crc HEX8                       CRC-32 of every byte before this line
  *
  * The CRC covers every byte of the file but its own line, which must be
@@ -491,18 +500,22 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
  */
 #define CKPT_FILE_MAX 65536
 
-static int save_checkpoint(const char *path, const workflow *w, const progress *p, const WF(state) *st)
+static int save_checkpoint(const char *path, const workflow *w, const progress *p, const wf_state *st)
 {
     if (!path) return 0;
-    uint8_t bytes[WF(CHECKPOINT_MAX)];
-    static char hex[2 * WF(CHECKPOINT_MAX) + 1];
+    uint8_t bytes[WF(SHARED_CHECKPOINT_MAX)];
+    static char hex[2 * WF(SHARED_CHECKPOINT_MAX) + 1];
+    uint8_t ibytes[WF(INCIDENT_CHECKPOINT_MAX)];
+    static char ihex[2 * WF(INCIDENT_CHECKPOINT_MAX) + 1];
     static char houts[2 * sizeof p->outs[0].output + 1];
     static char body[CKPT_FILE_MAX];
-    size_t nb = WF(save)(st, bytes, sizeof bytes), len = 0;
-    if (nb == 0) { fprintf(stderr, "workflow_runner: cannot save the policy state\n"); return -1; }
+    size_t nb = WF(shared_save)(&st->s, bytes, sizeof bytes), len = 0;
+    size_t ni = WF(incident_save)(&st->i, ibytes, sizeof ibytes);
+    if (nb == 0 || ni == 0) { fprintf(stderr, "workflow_runner: cannot save the policy state\n"); return -1; }
     hex_encode(bytes, nb, hex);
+    hex_encode(ibytes, ni, ihex);
 #define PUT(...) (len += (size_t)snprintf(body + len, len < sizeof body ? sizeof body - len : 0, __VA_ARGS__))
-    PUT("recov-workflow-checkpoint 2\nworkflow %08lx\n", (unsigned long)w->hash);
+    PUT("recov-workflow-checkpoint 3\nworkflow %08lx\n", (unsigned long)w->hash);
     PUT("policy %s %lu %08lx\n", WF_STR(WF_POLICY), (unsigned long)WF(POLICY_VERSION), (unsigned long)WF(POLICY_HASH));
     PUT("clock %llu\n", (unsigned long long)g_skipped);
     PUT("status %s\nstep %u\nphase %s %s\n", p->status, p->step, p->phase, p->phase_arg[0] ? p->phase_arg : "-");
@@ -516,6 +529,7 @@ static int save_checkpoint(const char *path, const workflow *w, const progress *
         PUT("handler %s %s %lu %s\n", h->name, h->result, (unsigned long)h->ms, houts[0] ? houts : "-");
     }
     PUT("state %s\n", hex);
+    PUT("incident %s\n", ihex);
     if (len + 14 > sizeof body) { fprintf(stderr, "workflow_runner: checkpoint too large\n"); return -1; }
     PUT("crc %08lx\n", (unsigned long)crc32_ieee(body, len));
 #undef PUT
@@ -552,6 +566,7 @@ static const char *load_result_text(recov_load r)
     case RECOV_LOAD_CRC: return "checksum mismatch, the file is corrupt (RECOV_LOAD_CRC)";
     case RECOV_LOAD_FOREIGN: return "written by a different policy (RECOV_LOAD_FOREIGN)";
     case RECOV_LOAD_CORRUPT: return "malformed records (RECOV_LOAD_CORRUPT)";
+    case RECOV_LOAD_STALE: return "an incident of another version of the policy (RECOV_LOAD_STALE)";
     }
     return "unknown result";
 }
@@ -618,19 +633,19 @@ static bool ck_hex8(const char *s, unsigned long *v)
 static bool ck_num(const char *s, uint64_t hi, uint64_t *v) { return parse_digits(s, strlen(s), hi, v) == 0; }
 
 /* 1 loaded, 0 no checkpoint, -1 rejected (message printed; the file is left as it was). */
-static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(state) *st)
+static int load_checkpoint(const char *path, const workflow *w, progress *p, wf_state *st)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? 0 : (fprintf(stderr, "workflow_runner: %s: %s\n", path, strerror(errno)), -1);
     static char body[CKPT_FILE_MAX + 1];
-    static uint8_t bytes[4096];
+    static uint8_t bytes[4096], ibytes[4096];
     size_t n = fread(body, 1, CKPT_FILE_MAX, f);
     bool more = fgetc(f) != EOF, ioerr = ferror(f) != 0;
     fclose(f);
     ckpt_reader rd = {body, 0, NULL, ""};
     char pname[64] = "";
     unsigned long ver = 0, hash = 0, whash = 0, crc = 0;
-    long nbytes = -1;
+    long nbytes = -1, nibytes = -1;
     body[n] = '\0';
     memset(p, 0, sizeof *p);
     /* 1. the CRC line at the very end, over every byte before it */
@@ -648,7 +663,7 @@ static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(
     /* 2. every line, in order, every value in range */
     char *v, *fl[10];
     uint64_t x;
-    if ((v = ck_line(&rd, "recov-workflow-checkpoint")) && strcmp(v, "2") != 0) ck_bad(&rd, "format is not 2");
+    if ((v = ck_line(&rd, "recov-workflow-checkpoint")) && strcmp(v, "3") != 0) ck_bad(&rd, "format is not 3");
     if ((v = ck_line(&rd, "workflow")) && !ck_hex8(v, &whash)) ck_bad(&rd, "not a workflow hash");
     if ((v = ck_line(&rd, "policy"))) {
         uint64_t vv;
@@ -734,14 +749,29 @@ static int load_checkpoint(const char *path, const workflow *w, progress *p, WF(
         uint32_t plen = nbytes >= 24 ? (uint32_t)bytes[16] | (uint32_t)bytes[17] << 8 | (uint32_t)bytes[18] << 16 | (uint32_t)bytes[19] << 24 : 0;
         if (nbytes < 24 || (uint64_t)plen + 24u != (uint64_t)nbytes) ck_bad(&rd, "not one policy state image");
     }
-    if (!rd.why && *rd.next) { rd.lineno++; ck_bad(&rd, "lines after the state"); }
+    if ((v = ck_line(&rd, "incident"))) {
+        size_t k = strlen(v);
+        nibytes = k % 2 ? -1 : hex_decode(v, ibytes, sizeof ibytes);
+        uint32_t plen = nibytes >= 24 ? (uint32_t)ibytes[16] | (uint32_t)ibytes[17] << 8 | (uint32_t)ibytes[18] << 16 | (uint32_t)ibytes[19] << 24 : 0;
+        if (nibytes < 24 || (uint64_t)plen + 24u != (uint64_t)nibytes) ck_bad(&rd, "not one incident image");
+    }
+    if (!rd.why && *rd.next) { rd.lineno++; ck_bad(&rd, "lines after the incident"); }
     if (rd.why) goto bad;
     if (whash != w->hash) {
         fprintf(stderr, "workflow_runner: checkpoint %s belongs to another workflow file (%08lx, this one is %08lx); "
                         "remove it to start over\n", path, whash, (unsigned long)w->hash);
         return -1;
     }
-    recov_load r = WF(load)(st, bytes, (size_t)nbytes);
+    /* the shared part first (it migrates); then the incident, which only the
+     * identical policy restores: after a migration it is STALE and starts over */
+    wf_state nst = *st;   /* both parts or neither: a refused file changes nothing */
+    recov_load r = WF(shared_load)(&nst.s, bytes, (size_t)nbytes);
+    if (r == RECOV_LOAD_OK || r == RECOV_LOAD_MIGRATED) {
+        recov_load ri = WF(incident_load)(&nst.i, ibytes, (size_t)nibytes);
+        if (ri == RECOV_LOAD_STALE && r == RECOV_LOAD_MIGRATED) WF(incident_init)(&nst.i);
+        else if (ri != RECOV_LOAD_OK) r = ri;
+    }
+    if (r == RECOV_LOAD_OK || r == RECOV_LOAD_MIGRATED) *st = nst;
     if (r == RECOV_LOAD_OK) {
         fprintf(stderr, "workflow_runner: checkpoint %s: recovery state restored (policy %s version %lu)\n", path, pname, ver);
         return 1;
@@ -815,10 +845,11 @@ static void record_output(progress *p, const char *name, const char *result, uin
 
 static void print_chain(const workflow *w, const step *s, const char *what, WF(fault) f)
 {
-    WF(state) st;
-    WF(init)(&st, 0, 1);
+    wf_state st;
+    WF(shared_init)(&st.s, 0, 1);
+    WF(incident_init)(&st.i);
     uint32_t t = 0;
-    recov_decision d = WF(failed)(&st, &f, t);
+    recov_decision d = WF(failed)(&st.s, &st.i, &f, t);
     printf("    %s (%s):", what, WF(error_name)(d.error));
     for (int n = 0; n < 16; n++) {
         switch (d.kind) {
@@ -830,7 +861,7 @@ static void print_chain(const workflow *w, const step *s, const char *what, WF(f
             const char *c = w->handler_cmd[d.id];
             printf(" run %s [%s] (timeout %lu ms), if it fails:", WF(handler_name)(d.id), c ? c : "no command",
                    (unsigned long)d.ms);
-            d = WF(handler_done)(&st, false, ++t);
+            d = WF(handler_done)(&st.s, &st.i, false, ++t);
             continue;
         }
         case RECOV_DEGRADE: printf(" %s.\n", WF(mode_name)(d.id)); return;
@@ -843,7 +874,7 @@ static void print_chain(const workflow *w, const step *s, const char *what, WF(f
         default: printf(" abort.\n"); return;
         }
         t += d.ms + 1u;
-        d = WF(failed)(&st, &f, t);
+        d = WF(failed)(&st.s, &st.i, &f, t);
     }
     printf(" ...\n");
     (void)s;
@@ -917,8 +948,9 @@ static int check_checkpoints(int argc, char **argv)
     if (load_workflow(argv[2], &w, text, sizeof text) != 0) return 2;
     int rc = 0;
     for (int i = 3; i < argc; i++) {
-        WF(state) st;
-        WF(init)(&st, 0, 1);
+        wf_state st;
+        WF(shared_init)(&st.s, 0, 1);
+        WF(incident_init)(&st.i);
         g_skipped = 0;
         int r = load_checkpoint(argv[i], &w, &p, &st);
         if (r == 1)
@@ -961,8 +993,9 @@ int main(int argc, char **argv)
     if (dry) { dry_run(&w); return 0; }
 
     static progress p;
-    WF(state) st;
-    WF(init)(&st, now_tick(), (uint32_t)getpid());
+    wf_state st;
+    WF(shared_init)(&st.s, now_tick(), (uint32_t)getpid());
+    WF(incident_init)(&st.i);
     int lr = ckpt ? load_checkpoint(ckpt, &w, &p, &st) : 0;
     if (lr < 0) return 2;
     bool resume_handler = false;
@@ -998,7 +1031,7 @@ int main(int argc, char **argv)
             record_output(&p, p.phase_arg, "interrupted", 0, "");
             p.handlers_run++;
             p.handlers_failed++;
-            d = WF(handler_done)(&st, false, now_tick());
+            d = WF(handler_done)(&st.s, &st.i, false, now_tick());
             if (d.kind == RECOV_NONE) {           /* the incident was not restored (migrated) */
                 snprintf(p.phase, sizeof p.phase, "step");
                 continue;
@@ -1013,7 +1046,7 @@ int main(int argc, char **argv)
             attempt_limit = 0;
             run_shell(s->cmd, lim, &o);
             if (o.exit_code == 0) {
-                WF(succeeded)(&st, now_tick());
+                WF(succeeded)(&st.s, &st.i, now_tick());
                 p.steps_ok++;
                 fprintf(stderr, "workflow_runner: step %u %s: ok\n", p.step + 1, s->name);
                 p.step++;
@@ -1028,7 +1061,7 @@ int main(int argc, char **argv)
             f.essential = s->essential;
             f.optional = s->optional;
             f.output = o.out;
-            d = WF(failed)(&st, &f, now_tick());
+            d = WF(failed)(&st.s, &st.i, &f, now_tick());
             char line[160];
             one_line(o.out, line, sizeof line);
             fprintf(stderr, "workflow_runner: step %u %s: failed (exit %d%s), attempt %u, %s: %s\n", p.step + 1,
@@ -1066,7 +1099,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "workflow_runner:   handler %s: %s in %lu ms (limit %lu ms): %s\n", hname, res,
                     (unsigned long)ho.ms, (unsigned long)limit, line);
             record_output(&p, hname, res, ho.ms, ho.out);
-            d = WF(handler_done)(&st, ok, now_tick());
+            d = WF(handler_done)(&st.s, &st.i, ok, now_tick());
         }
         switch (d.kind) {
         case RECOV_RETRY:

@@ -181,13 +181,13 @@ static void incident(rng *r, const policy *p, rc_sim *sim, uint32_t *now, long *
         if (pick(r, 8) == 0) (void)rc_sim_admit(sim, *now);
         recov_decision d = rc_sim_failed(sim, flt, *now);
         if (d.kind == RECOV_RETRY) {
-            int pos = sim->blocks[0].pos;
-            if (pos < p->nsteps && p->is_retry[pos]) got[pos] = sim->blocks[0].sub;
+            int pos = sim->inc->blocks[0].pos;
+            if (pos < p->nsteps && p->is_retry[pos]) got[pos] = sim->inc->blocks[0].sub;
             last = (uint32_t)d.ms;
         } else {
             last = 0;
         }
-        if (!sim->active) return;
+        if (!sim->inc->active) return;
     }
 }
 
@@ -237,9 +237,9 @@ static int replay(const rc_ir *ir, const policy *p, const uint32_t *ts, int n, l
     int pos = 0;
     for (int i = 0; i < n; i++) {
         recov_decision d = rc_sim_failed(sim, &flt, ts[i]);
-        pos = sim->blocks[0].pos;
-        if (d.kind == RECOV_RETRY && pos < p->nsteps) got[pos] = sim->blocks[0].sub;
-        if (!sim->active) pos = p->nsteps + 1;
+        pos = sim->inc->blocks[0].pos;
+        if (d.kind == RECOV_RETRY && pos < p->nsteps) got[pos] = sim->inc->blocks[0].sub;
+        if (!sim->inc->active) pos = p->nsteps + 1;
     }
     rc_arena_free(&a);
     return pos;

@@ -18,9 +18,10 @@
 #if defined(POLICY_AGENT_CALL)
 #include "agent_call.h"
 #define P(x) agent_call_##x
-typedef agent_call_state st_t;
+typedef struct st_t { agent_call_shared s; agent_call_incident i; } st_t;
 typedef agent_call_fault fault_t;
-#define CKMAX agent_call_CHECKPOINT_MAX
+#define CKMAX (agent_call_SHARED_CHECKPOINT_MAX + agent_call_INCIDENT_CHECKPOINT_MAX)
+#define SHMAX agent_call_SHARED_CHECKPOINT_MAX
 static const fault_t F[] = {
     {429u, 0u, "Too Many Requests", 0u},
     {503u, 0u, "Service Unavailable", 0u},
@@ -34,9 +35,10 @@ static const fault_t F[] = {
 #elif defined(POLICY_WORKFLOW)
 #include "workflow.h"
 #define P(x) workflow_##x
-typedef workflow_state st_t;
+typedef struct st_t { workflow_shared s; workflow_incident i; } st_t;
 typedef workflow_fault fault_t;
-#define CKMAX workflow_CHECKPOINT_MAX
+#define CKMAX (workflow_SHARED_CHECKPOINT_MAX + workflow_INCIDENT_CHECKPOINT_MAX)
+#define SHMAX workflow_SHARED_CHECKPOINT_MAX
 static const fault_t F[] = {
     {1u, 0u, false, true, false, false, "connection refused"},
     {124u, 0u, true, false, true, false, "timed out"},
@@ -76,18 +78,18 @@ static void step(st_t *s, unsigned i)
     recov_decision d;
     switch (k) {
     case 3u:
-        printf("a %u\n", P(admit)(s, now) == RECOV_ALLOW ? 1u : 0u);
+        printf("a %u\n", P(admit)(&s->s, &s->i, now) == RECOV_ALLOW ? 1u : 0u);
         return;
     case 4u:
-        P(succeeded)(s, now);
+        P(succeeded)(&s->s, &s->i, now);
         puts("o");
         return;
     case 5u:
     case 6u:
-        d = P(handler_done)(s, k == 5u, now);
+        d = P(handler_done)(&s->s, &s->i, k == 5u, now);
         break;
     default:
-        d = P(failed)(s, &F[arg], now);
+        d = P(failed)(&s->s, &s->i, &F[arg], now);
         break;
     }
     show(&d);
@@ -102,12 +104,15 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned k = (unsigned)strtoul(argv[3], NULL, 10), i = 0;
-    P(init)(&s, 4294900000u, 7u);
+    P(shared_init)(&s.s, 4294900000u, 7u);
+    P(incident_init)(&s.i);
     if (strcmp(argv[1], "read") == 0) {
         FILE *f = fopen(argv[2], "rb");
         size_t n = f ? fread(buf, 1, sizeof buf, f) : 0;
         if (f) fclose(f);
-        recov_load r = P(load)(&s, buf, n);
+        /* the file: the shared part's checkpoint, then the incident's */
+        recov_load r = n < SHMAX ? RECOV_LOAD_SHORT : P(shared_load)(&s.s, buf, SHMAX);
+        if (r == RECOV_LOAD_OK) r = P(incident_load)(&s.i, buf + SHMAX, n - SHMAX);
         if (r != RECOV_LOAD_OK) {
             fprintf(stderr, "ckpt_x: load of %s failed (%d)\n", argv[2], (int)r);
             return 1;
@@ -117,7 +122,8 @@ int main(int argc, char **argv)
     for (; i < NEV; i++) {
         step(&s, i);
         if (i + 1u == k && strcmp(argv[1], "write") == 0) {
-            size_t n = P(save)(&s, buf, sizeof buf);
+            size_t n = P(shared_save)(&s.s, buf, sizeof buf);
+            n = n ? n + P(incident_save)(&s.i, buf + n, sizeof buf - n) : 0;
             FILE *f = fopen(argv[2], "wb");
             if (!f || n == 0 || fwrite(buf, 1, n, f) != n || fclose(f) != 0) {
                 fprintf(stderr, "ckpt_x: cannot save to %s\n", argv[2]);

@@ -15,23 +15,34 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    CAT(P, _state) s, before;
-    static uint8_t out[F(_CHECKPOINT_MAX)];
-    F(_init)(&s, 12345u, 99u);
-    (void)F(_admit)(&s, 20000u);
+    /* every input goes to both loaders: the shared part's and the incident's */
+    CAT(P, _shared) s, before;
+    CAT(P, _incident) i, ibefore;
+    static uint8_t out[F(_SHARED_CHECKPOINT_MAX) + F(_INCIDENT_CHECKPOINT_MAX)];
+    F(_shared_init)(&s, 12345u, 99u);
+    F(_incident_init)(&i);
+    (void)F(_admit)(&s, &i, 20000u);
     memcpy(&before, &s, sizeof s);
-    recov_load rc = F(_load)(&s, data, size);
-    if ((unsigned)rc > RECOV_LOAD_CORRUPT) abort();
+    memcpy(&ibefore, &i, sizeof i);
+    recov_load rc = F(_shared_load)(&s, data, size);
+    if ((unsigned)rc > RECOV_LOAD_STALE || rc == RECOV_LOAD_STALE) abort();
     if (rc != RECOV_LOAD_OK && rc != RECOV_LOAD_MIGRATED) {
         if (memcmp(&s, &before, sizeof s)) abort();   /* an error changed the state */
-        return 0;
+    } else if (rc == RECOV_LOAD_OK) {
+        size_t n = F(_shared_save)(&s, out, sizeof out);
+        if (n != F(_SHARED_CHECKPOINT_MAX) || n > size || memcmp(out, data, n)) abort();
     }
-    if (rc == RECOV_LOAD_OK) {
-        size_t n = F(_save)(&s, out, sizeof out);
-        if (n != F(_CHECKPOINT_MAX) || n > size || memcmp(out, data, n)) abort();
+    rc = F(_incident_load)(&i, data, size);
+    if ((unsigned)rc > RECOV_LOAD_STALE || rc == RECOV_LOAD_MIGRATED) abort();
+    if (rc != RECOV_LOAD_OK) {
+        if (memcmp(&i, &ibefore, sizeof i)) abort();  /* an error changed the incident */
+    } else {
+        size_t n = F(_incident_save)(&i, out, sizeof out);
+        if (n != F(_INCIDENT_CHECKPOINT_MAX) || n > size || memcmp(out, data, n)) abort();
     }
-    (void)F(_admit)(&s, 30000u);
-    F(_succeeded)(&s, 30001u);
-    (void)F(_handler_done)(&s, true, 30002u);
+    (void)F(_admit)(&s, &i, 30000u);
+    F(_succeeded)(&s, &i, 30001u);
+    (void)F(_handler_done)(&s, &i, true, 30002u);
+    F(_cancelled)(&s, &i, 30003u);
     return 0;
 }

@@ -30,11 +30,13 @@
 #include PH
 #include FIELDS_H
 
-typedef CAT(P, _state) st_t;
+typedef CAT(P, _shared) st_t;
+typedef CAT(P, _incident) inc_t;
 typedef CAT(P, _fault) fault_t;
 
 static rc_unit unit;
 static rc_sim *sim;
+static rc_sim_incident *sim_inc[2];   /* two incidents interleaved on one shared part */
 static int nfields;
 
 static const char *const field_names[] = {
@@ -72,6 +74,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
             exit(2);
         }
     sim = rc_sim_new(&unit.arena, unit.ir);
+    sim_inc[0] = sim->inc;
+    sim_inc[1] = rc_sim_incident_new(&unit.arena, unit.ir);
     return 0;
 }
 
@@ -176,6 +180,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     in r = { data, size, 0 };
     static st_t st;
+    static inc_t inc[2];
     (void)draw_text;   /* a policy without text fields (flow) draws none */
     uint32_t seed = u32(&r);
     uint32_t now = u32(&r);
@@ -184,24 +189,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char buf[64];
     snprintf(buf, sizeof buf, "seed %lu", (unsigned long)seed);
     note("init at %lu %s", buf, now);
-    F(_init)(&st, now, seed);
+    F(_shared_init)(&st, now, seed);
+    F(_incident_init)(&inc[0]);
+    F(_incident_init)(&inc[1]);
     rc_sim_init(sim, now, seed);
+    rc_sim_incident_init(sim, sim_inc[1]);
     for (int ops = 0; ops < 256 && r.at < r.n; ops++) {
         now += draw_step(&r);
-        unsigned op = byte(&r) % 5u;
-        if (op == 0) {
-            recov_admit ac = F(_admit)(&st, now);
-            recov_admit as = rc_sim_admit(sim, now);
+        unsigned opb = byte(&r);
+        unsigned op = opb % 6u;
+        unsigned k = (opb / 6u) & 1u;     /* which incident */
+        if (op == 5) {
+            F(_cancelled)(&st, &inc[k], now);
+            rc_sim_cancelled_i(sim, sim_inc[k], now);
+            note("%lu cancelled%s", "", now);
+        } else if (op == 0) {
+            recov_admit ac = F(_admit)(&st, &inc[k], now);
+            recov_admit as = rc_sim_admit_i(sim, sim_inc[k], now);
             note("%lu admit %s", rc_sim_format_admit(ac), now);
             if (ac != as) fail("P_admit", rc_sim_format_admit(ac), rc_sim_format_admit(as));
         } else if (op == 1) {
-            F(_succeeded)(&st, now);
-            rc_sim_succeeded(sim, now);
+            F(_succeeded)(&st, &inc[k], now);
+            rc_sim_succeeded_i(sim, sim_inc[k], now);
             note("%lu succeeded%s", "", now);
         } else if (op == 2) {
             bool ok = byte(&r) & 1u;
-            recov_decision dc = F(_handler_done)(&st, ok, now);
-            recov_decision ds = rc_sim_handler_done(sim, ok, now);
+            recov_decision dc = F(_handler_done)(&st, &inc[k], ok, now);
+            recov_decision ds = rc_sim_handler_done_i(sim, sim_inc[k], ok, now);
             note("%lu handler_done %s", ok ? "ok" : "failed", now);
             same_decision("P_handler_done", dc, ds, now);
         } else {
@@ -232,8 +246,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 snprintf(b, sizeof b, "%d", cs);
                 fail("P_classify", a, b);
             }
-            recov_decision dc = F(_failed)(&st, &f, now);
-            recov_decision ds = rc_sim_failed(sim, &sf, now);
+            recov_decision dc = F(_failed)(&st, &inc[k], &f, now);
+            recov_decision ds = rc_sim_failed_i(sim, sim_inc[k], &sf, now);
             same_decision("P_failed", dc, ds, now);
         }
     }

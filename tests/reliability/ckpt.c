@@ -28,7 +28,8 @@
 #include QH
 #endif
 
-typedef CAT(P, _state) st_t;
+/* one shared part and one incident; each is saved and loaded on its own */
+typedef struct st_t { CAT(P, _shared) s; CAT(P, _incident) i; } st_t;
 typedef CAT(P, _fault) fault_t;
 
 static uint64_t rng = 88172645463325252ull;
@@ -65,10 +66,10 @@ static int step(st_t *s, const ev *e, uint32_t now, char *out, size_t n)
 {
     recov_decision d;
     switch (e->kind) {
-    case 0: d = F(_failed)(s, &e->f, now); break;
-    case 1: d = F(_handler_done)(s, e->ok != 0, now); break;
-    case 2: F(_succeeded)(s, now); snprintf(out, n, "o"); return 0;
-    default: snprintf(out, n, "a %d", (int)F(_admit)(s, now)); return 0;
+    case 0: d = F(_failed)(&s->s, &s->i, &e->f, now); break;
+    case 1: d = F(_handler_done)(&s->s, &s->i, e->ok != 0, now); break;
+    case 2: F(_succeeded)(&s->s, &s->i, now); snprintf(out, n, "o"); return 0;
+    default: snprintf(out, n, "a %d", (int)F(_admit)(&s->s, &s->i, now)); return 0;
     }
     snprintf(out, n, "d %u %u %lu %u %u %u %u %u", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms,
              (unsigned)d.level, (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt);
@@ -92,7 +93,26 @@ static void draw_events(ev *evs, int n)
 static long fails;
 #define CHECK(c, ...) do { if (!(c)) { fprintf(stderr, "ckpt %s: ", STR(P)); fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); exit(1); } } while (0)
 
-static uint8_t buf[F(_CHECKPOINT_MAX) ? F(_CHECKPOINT_MAX) : 1];
+#define BUFMAX (F(_SHARED_CHECKPOINT_MAX) > F(_INCIDENT_CHECKPOINT_MAX) ? F(_SHARED_CHECKPOINT_MAX) : F(_INCIDENT_CHECKPOINT_MAX))
+static uint8_t buf[BUFMAX], ibuf[BUFMAX];
+
+static void init(st_t *s, uint32_t now, uint32_t seed)
+{
+    F(_shared_init)(&s->s, now, seed);
+    F(_incident_init)(&s->i);
+}
+/* part 0: the shared part, 1: the incident */
+static size_t save_part(int part, const st_t *s, uint8_t *b, size_t cap)
+{
+    return part ? F(_incident_save)(&s->i, b, cap) : F(_shared_save)(&s->s, b, cap);
+}
+static unsigned load_part(int part, st_t *s, const uint8_t *b, size_t len)
+{
+    return part ? (unsigned)F(_incident_load)(&s->i, b, len) : (unsigned)F(_shared_load)(&s->s, b, len);
+}
+static size_t part_max(int part) { return part ? F(_INCIDENT_CHECKPOINT_MAX) : F(_SHARED_CHECKPOINT_MAX); }
+/* compares what a load may change: the saved members (epoch and adm are not saved) */
+static int same_state(const st_t *x, const st_t *y) { return !memcmp(x, y, sizeof *x); }
 
 static unsigned expected_flip(size_t byte, const uint8_t *b, size_t len)
 {
@@ -124,75 +144,99 @@ int main(int argc, char **argv)
         uint32_t seed = rnd();
         st_t a, b, victim, before;
         /* the run that never stops */
-        F(_init)(&a, t0, seed);
+        init(&a, t0, seed);
         uint32_t now = t0;
         for (int i = 0; i < N; i++) { now += evs[i].dt; step(&a, &evs[i], now, ref[i], sizeof ref[i]); }
         /* the run that stops and restarts from checkpoints */
-        F(_init)(&b, t0, seed);
+        init(&b, t0, seed);
         now = t0;
         for (int i = 0; i < N; i++) {
             if (rnd() % 10 == 0) {
-                size_t len = F(_save)(&b, buf, sizeof buf);
-                CHECK(len == F(_CHECKPOINT_MAX), "save wrote %zu bytes, expected %u", len, (unsigned)F(_CHECKPOINT_MAX));
-                CHECK(F(_save)(&b, buf, len - 1) == 0, "save into a short buffer did not return 0");
+              size_t plen[2];
+              for (int part = 0; part < 2; part++) {
+                uint8_t *bp = part ? ibuf : buf;
+                size_t len = save_part(part, &b, bp, BUFMAX);
+                plen[part] = len;
+                CHECK(len == part_max(part), "part %d: save wrote %zu bytes, expected %zu", part, len, part_max(part));
+                CHECK(save_part(part, &b, bp, len - 1) == 0, "part %d: save into a short buffer did not return 0", part);
                 /* victim: some other live state */
-                F(_init)(&victim, now + rnd(), rnd());
+                init(&victim, now + rnd(), rnd());
                 for (int k = 0; k < 5; k++) { char tmp[96]; step(&victim, &evs[(i + k * 7) % N], now + (uint32_t)k, tmp, sizeof tmp); }
                 memcpy(&before, &victim, sizeof before);
+                /* the other part's checkpoint is the wrong kind: FORMAT */
+                CHECK(load_part(!part, &victim, bp, len) == RECOV_LOAD_FORMAT, "part %d given to the other loader not rejected", part);
+                CHECK(same_state(&victim, &before), "part %d given to the other loader: state changed", part);
                 if (r < 3 || i % 3 == 0) {
                     /* every bit of the real checkpoint */
                     for (size_t bit = 0; bit < len * 8; bit++) {
-                        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-                        unsigned want = expected_flip(bit / 8, buf, len);
-                        unsigned rc = (unsigned)F(_load)(&victim, buf, len);
-                        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-                        CHECK(rc == want, "bit %zu flipped: load returned %u, expected %u", bit, rc, want);
-                        CHECK(!memcmp(&victim, &before, sizeof before), "bit %zu flipped: state changed", bit);
+                        bp[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                        unsigned want = expected_flip(bit / 8, bp, len);
+                        unsigned rc = load_part(part, &victim, bp, len);
+                        bp[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+                        CHECK(rc == want, "part %d bit %zu flipped: load returned %u, expected %u", part, bit, rc, want);
+                        CHECK(same_state(&victim, &before), "part %d bit %zu flipped: state changed", part, bit);
                         flips++;
                     }
                     /* every truncation */
                     for (size_t l = 0; l < len; l++) {
-                        unsigned rc = (unsigned)F(_load)(&victim, buf, l);
-                        CHECK(rc == RECOV_LOAD_SHORT, "truncated to %zu: load returned %u", l, rc);
-                        CHECK(!memcmp(&victim, &before, sizeof before), "truncated to %zu: state changed", l);
+                        unsigned rc = load_part(part, &victim, bp, l);
+                        CHECK(rc == RECOV_LOAD_SHORT, "part %d truncated to %zu: load returned %u", part, l, rc);
+                        CHECK(same_state(&victim, &before), "part %d truncated to %zu: state changed", part, l);
                         truncs++;
                     }
                     /* payload flips with a correct CRC: restore or CORRUPT, never a crash */
-                    static uint8_t c2[sizeof buf];
+                    static uint8_t c2[BUFMAX];
                     for (size_t bit = 20 * 8; bit < (len - 4) * 8; bit++) {
-                        memcpy(c2, buf, len);
+                        memcpy(c2, bp, len);
                         c2[bit / 8] ^= (uint8_t)(1u << (bit % 8));
                         put32(c2 + len - 4, recov_crc32(0, c2, len - 4));
                         st_t tmp;
                         memcpy(&tmp, &victim, sizeof tmp);
-                        unsigned rc = (unsigned)F(_load)(&tmp, c2, len);
-                        CHECK(rc == RECOV_LOAD_OK || rc == RECOV_LOAD_CORRUPT, "payload bit %zu with CRC fixed: load returned %u", bit, rc);
-                        if (rc == RECOV_LOAD_CORRUPT) CHECK(!memcmp(&tmp, &victim, sizeof tmp), "payload bit %zu: CORRUPT but state changed", bit);
+                        unsigned rc = load_part(part, &tmp, c2, len);
+                        CHECK(rc == RECOV_LOAD_OK || rc == RECOV_LOAD_CORRUPT, "part %d payload bit %zu with CRC fixed: load returned %u", part, bit, rc);
+                        if (rc == RECOV_LOAD_CORRUPT) CHECK(same_state(&tmp, &victim), "part %d payload bit %zu: CORRUPT but state changed", part, bit);
                         else crcfixed_ok++;
                         crcfixed++;
                     }
                     /* another policy's name hash (CRC fixed): FOREIGN */
-                    memcpy(c2, buf, len);
+                    memcpy(c2, bp, len);
                     c2[8] ^= 0x5a;
                     put32(c2 + len - 4, recov_crc32(0, c2, len - 4));
-                    CHECK(F(_load)(&victim, c2, len) == RECOV_LOAD_FOREIGN, "foreign name hash not rejected");
-                    CHECK(!memcmp(&victim, &before, sizeof before), "foreign: state changed");
+                    CHECK(load_part(part, &victim, c2, len) == RECOV_LOAD_FOREIGN, "part %d: foreign name hash not rejected", part);
+                    CHECK(same_state(&victim, &before), "part %d foreign: state changed", part);
+                    /* another version of the policy (policy hash, CRC fixed): the shared
+                     * part migrates, the incident is STALE and untouched */
+                    memcpy(c2, bp, len);
+                    c2[12] ^= 0x01;
+                    put32(c2 + len - 4, recov_crc32(0, c2, len - 4));
+                    {
+                        st_t tmp;
+                        memcpy(&tmp, &victim, sizeof tmp);
+                        unsigned rc = load_part(part, &tmp, c2, len);
+                        CHECK(rc == (part ? RECOV_LOAD_STALE : RECOV_LOAD_MIGRATED), "part %d other version: load returned %u", part, rc);
+                        if (part) CHECK(same_state(&tmp, &victim), "stale incident: state changed");
+                    }
 #ifdef Q
                     {
-                        CAT(Q, _state) q;
-                        static uint8_t qb[CAT(Q, _CHECKPOINT_MAX)];
-                        CAT(Q, _init)(&q, now, 1);
-                        size_t ql = CAT(Q, _save)(&q, qb, sizeof qb);
-                        CHECK(F(_load)(&victim, qb, ql) == RECOV_LOAD_FOREIGN, "checkpoint of %s not rejected as foreign", STR(Q));
-                        CHECK(!memcmp(&victim, &before, sizeof before), "other policy: state changed");
+                        CAT(Q, _shared) q;
+                        CAT(Q, _incident) qi;
+                        static uint8_t qb[CAT(Q, _SHARED_CHECKPOINT_MAX) + CAT(Q, _INCIDENT_CHECKPOINT_MAX)];
+                        CAT(Q, _shared_init)(&q, now, 1);
+                        CAT(Q, _incident_init)(&qi);
+                        size_t ql = part ? CAT(Q, _incident_save)(&qi, qb, sizeof qb) : CAT(Q, _shared_save)(&q, qb, sizeof qb);
+                        CHECK(load_part(part, &victim, qb, ql) == RECOV_LOAD_FOREIGN, "part %d: checkpoint of %s not rejected as foreign", part, STR(Q));
+                        CHECK(same_state(&victim, &before), "other policy: state changed");
                     }
 #endif
                 }
-                /* the real checkpoint restores into a fresh state */
+              }
+                /* the real checkpoints restore into a fresh state */
                 st_t fresh;
-                F(_init)(&fresh, now + 12345u, seed ^ 0x9e3779b9u);
-                unsigned rc = (unsigned)F(_load)(&fresh, buf, len);
-                CHECK(rc == RECOV_LOAD_OK, "reload at event %d returned %u", i, rc);
+                init(&fresh, now + 12345u, seed ^ 0x9e3779b9u);
+                unsigned rc = load_part(0, &fresh, buf, plen[0]);
+                CHECK(rc == RECOV_LOAD_OK, "reload of the shared part at event %d returned %u", i, rc);
+                rc = load_part(1, &fresh, ibuf, plen[1]);
+                CHECK(rc == RECOV_LOAD_OK, "reload of the incident at event %d returned %u", i, rc);
                 memcpy(&b, &fresh, sizeof b);
                 reloads++;
             }

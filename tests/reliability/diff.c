@@ -68,8 +68,9 @@ static void fault_of(const rc_ir *ir, const rg_event *ev, rc_sim_value *v)
 }
 
 /* Run one event on the simulator; returns its line (malloc'd) and sets *run. */
-static char *sim_event(rc_sim *s, const rg_event *ev, uint32_t t0, int *run)
+static char *sim_event(rc_sim *s, rc_sim_incident **inc, const rg_event *ev, uint32_t t0, int *run)
 {
+    rc_sim_incident *in = inc[ev->inc];
     char buf[256];
     rc_sim_value v[RG_MAXF];
     rc_sim_fault f = { v };
@@ -79,24 +80,28 @@ static char *sim_event(rc_sim *s, const rg_event *ev, uint32_t t0, int *run)
     switch (ev->kind) {
     case RG_EV_FAIL:
         fault_of(s->ir, ev, v);
-        d = rc_sim_failed(s, &f, now);
+        d = rc_sim_failed_i(s, in, &f, now);
         rc_sim_format_decision(&d, buf, sizeof buf);
         *run = d.kind == RECOV_RUN;
         break;
     case RG_EV_HANDLER:
-        d = rc_sim_handler_done(s, ev->ok != 0, now);
+        d = rc_sim_handler_done_i(s, in, ev->ok != 0, now);
         rc_sim_format_decision(&d, buf, sizeof buf);
         *run = d.kind == RECOV_RUN;
         break;
     case RG_EV_OK:
-        rc_sim_succeeded(s, now);
+        rc_sim_succeeded_i(s, in, now);
         snprintf(buf, sizeof buf, "o");
+        break;
+    case RG_EV_CANCEL:
+        rc_sim_cancelled_i(s, in, now);
+        snprintf(buf, sizeof buf, "c");
         break;
     case RG_EV_PARAMS:
         snprintf(buf, sizeof buf, "p %u", rc_sim_set_params(s, ev->p));
         break;
     default:
-        snprintf(buf, sizeof buf, "%s", rc_sim_format_admit(rc_sim_admit(s, now)));
+        snprintf(buf, sizeof buf, "%s", rc_sim_format_admit(rc_sim_admit_i(s, in, now)));
         break;
     }
     return strdup(buf);
@@ -108,9 +113,15 @@ static void sim_replay(const rc_ir *ir, pair *p)
     rc_arena_init(&a);
     rc_sim *s = rc_sim_new(&a, ir);
     rc_sim_init(s, p->sc.t0, p->sc.seed);
+    rc_sim_incident *inc[RG_NINC];
+    inc[0] = s->inc;
+    for (int k = 1; k < RG_NINC; k++) {
+        inc[k] = rc_sim_incident_new(&a, ir);
+        rc_sim_incident_init(s, inc[k]);
+    }
     p->lines = calloc((size_t)p->sc.nev + 1, sizeof *p->lines);
     int run;
-    for (int e = 0; e < p->sc.nev; e++) p->lines[e] = sim_event(s, &p->sc.ev[e], p->sc.t0, &run);
+    for (int e = 0; e < p->sc.nev; e++) p->lines[e] = sim_event(s, inc, &p->sc.ev[e], p->sc.t0, &run);
     rc_arena_free(&a);
 }
 
@@ -165,10 +176,10 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
         fputs(" },\n", o);
     }
     if (p->sc.nev == 0) fputs("  { 0 }\n", o);
-    fprintf(o, "};\nstatic const struct { unsigned char kind, ok; uint32_t t; } E%d[] = {\n", S);
+    fprintf(o, "};\nstatic const struct { unsigned char kind, ok, inc; uint32_t t; } E%d[] = {\n", S);
     for (int e = 0; e < p->sc.nev; e++)
-        fprintf(o, "  { %d, %d, %" PRIu32 "u },\n", p->sc.ev[e].kind, p->sc.ev[e].ok, p->sc.ev[e].t);
-    if (p->sc.nev == 0) fputs("  { 0, 0, 0u }\n", o);
+        fprintf(o, "  { %d, %d, %d, %" PRIu32 "u },\n", p->sc.ev[e].kind, p->sc.ev[e].ok, p->sc.ev[e].inc, p->sc.ev[e].t);
+    if (p->sc.nev == 0) fputs("  { 0, 0, 0, 0u }\n", o);
     if (ir->nparams) {   /* the values of each PARAMS event (zero for the others) */
         fprintf(o, "};\nstatic const %s_params Q%d[] = {\n", P, S);
         for (int e = 0; e < p->sc.nev; e++) {
@@ -180,16 +191,22 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
         if (p->sc.nev == 0) fputs("  { 0 }\n", o);
     }
     fprintf(o, "};\nvoid rcd_%s_%d(void);\nvoid rcd_%s_%d(void)\n{\n", P, p->scen, P, p->scen);
-    fprintf(o, "    %s_state s;\n    unsigned j;\n    %s_init(&s, %" PRIu32 "u, %" PRIu32 "u);\n", P, P, p->sc.t0, p->sc.seed);
+    fprintf(o, "    %s_shared s;\n    %s_incident in[%d];\n    unsigned j;\n    %s_shared_init(&s, %" PRIu32 "u, %" PRIu32 "u);\n",
+            P, P, RG_NINC, P, p->sc.t0, p->sc.seed);
+    fprintf(o, "    for (j = 0; j < %du; j++) %s_incident_init(&in[j]);\n", RG_NINC, P);
     fprintf(o, "    for (j = 0; j < %du; j++) {\n        uint32_t now = (uint32_t)(%" PRIu32 "u + E%d[j].t);\n"
                "        recov_decision d;\n        switch (E%d[j].kind) {\n", p->sc.nev, p->sc.t0, S, S);
-    fprintf(o, "        case %d: d = %s_failed(&s, &F%d[j], now); break;\n", RG_EV_FAIL, P, S);
-    fprintf(o, "        case %d: d = %s_handler_done(&s, E%d[j].ok != 0, now); break;\n", RG_EV_HANDLER, P, S);
-    fprintf(o, "        case %d: %s_succeeded(&s, now); puts(\"o\"); continue;\n", RG_EV_OK, P);
+    fprintf(o, "        case %d: d = %s_failed(&s, &in[E%d[j].inc], &F%d[j], now); break;\n", RG_EV_FAIL, P, S, S);
+    fprintf(o, "        case %d: d = %s_handler_done(&s, &in[E%d[j].inc], E%d[j].ok != 0, now); break;\n", RG_EV_HANDLER, P, S, S);
+    fprintf(o, "        case %d: %s_succeeded(&s, &in[E%d[j].inc], now); puts(\"o\"); continue;\n", RG_EV_OK, P, S);
+    fprintf(o, "        case %d: %s_cancelled(&s, &in[E%d[j].inc], now); puts(\"c\"); continue;\n", RG_EV_CANCEL, P, S);
     if (ir->nparams)
         fprintf(o, "        case %d: printf(\"p %%u\\n\", %s_set_params(&s, &Q%d[j])); continue;\n", RG_EV_PARAMS, P, S);
-    fprintf(o, "        default: puts(%s_admit(&s, now) == RECOV_ALLOW ? \"%s\" : \"%s\"); continue;\n        }\n", P,
-            rc_sim_format_admit(RECOV_ALLOW), rc_sim_format_admit(RECOV_REJECT));
+    fprintf(o, "        default: switch (%s_admit(&s, &in[E%d[j].inc], now)) {\n", P, S);
+    static const recov_admit adm[] = { RECOV_ALLOW, RECOV_REJECT, RECOV_RATE_LIMITED, RECOV_FULL };
+    for (size_t k = 0; k < sizeof adm / sizeof adm[0]; k++)
+        fprintf(o, "            case %d: puts(\"%s\"); break;\n", (int)adm[k], rc_sim_format_admit(adm[k]));
+    fprintf(o, "            }\n            continue;\n        }\n");
     fprintf(o, "        printf(\"%s\\n\", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
                "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt,\n"
                "               (unsigned long)d.limit_ms);\n"
@@ -357,12 +374,20 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
     rc_arena_init(&a);
     rc_sim *s = rc_sim_new(&a, ir);
     rc_sim_init(s, p->sc.t0, p->sc.seed);
+    rc_sim_incident *inc[RG_NINC];
+    inc[0] = s->inc;
+    for (int k = 1; k < RG_NINC; k++) {
+        inc[k] = rc_sim_incident_new(&a, ir);
+        rc_sim_incident_init(s, inc[k]);
+    }
     for (int e = 0; e < p->sc.nev; e++) {
         const rg_event *ev = &p->sc.ev[e];
         uint32_t now = p->sc.t0 + ev->t;
         char desc[512];
         recov_decision d;
+        rc_sim_incident *in = inc[ev->inc];
         if (ev->kind != RG_EV_PARAMS) fprintf(o, "  at %" PRIu32 " ", ev->t);
+        if (ev->kind != RG_EV_PARAMS && ev->inc) fprintf(o, "I%d: ", ev->inc);
         switch (ev->kind) {
         case RG_EV_FAIL: {
             rc_sim_value v[RG_MAXF];
@@ -370,16 +395,20 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
             fault_of(ir, ev, v);
             fputs("fail", o);
             for (int i = 0; i < ir->nfields; i++) rtest_value(o, ev, i, ir);
-            d = rc_sim_failed(s, &f, now);
+            d = rc_sim_failed_i(s, in, &f, now);
             break;
         }
         case RG_EV_HANDLER:
             fprintf(o, "handler %s", ev->ok ? "ok" : "failed");
-            d = rc_sim_handler_done(s, ev->ok != 0, now);
+            d = rc_sim_handler_done_i(s, in, ev->ok != 0, now);
             break;
         case RG_EV_OK:
-            rc_sim_succeeded(s, now);
+            rc_sim_succeeded_i(s, in, now);
             fputs("ok\n", o);
+            continue;
+        case RG_EV_CANCEL:
+            rc_sim_cancelled_i(s, in, now);
+            fputs("cancel\n", o);
             continue;
         case RG_EV_PARAMS: {
             /* a `params` line: no time of its own, it runs just before the next event */
@@ -393,7 +422,7 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
             continue;
         }
         default:
-            fprintf(o, "admit -> %s\n", rc_sim_admit(s, now) == RECOV_ALLOW ? "allow" : "reject");
+            fprintf(o, "admit -> %s\n", rc_sim_format_admit(rc_sim_admit_i(s, in, now)) + 2);
             continue;
         }
         rc_sim_describe(ir, &d, desc, sizeof desc);
@@ -563,11 +592,17 @@ int main(int argc, char **argv)
                 rc_arena_init(&a);
                 rc_sim *s = rc_sim_new(&a, ir);
                 rc_sim_init(s, p->sc.t0, p->sc.seed);
+                rc_sim_incident *inc[RG_NINC];
+                inc[0] = s->inc;
+                for (int k2 = 1; k2 < RG_NINC; k2++) {
+                    inc[k2] = rc_sim_incident_new(&a, ir);
+                    rc_sim_incident_init(s, inc[k2]);
+                }
                 int run = 0;
                 for (int e = 0; e < nev; e++) {
                     rg_event_draw(&rs, &info, e ? &p->sc.ev[e - 1] : NULL, &p->sc.ev[e], run);
                     p->sc.nev = e + 1;
-                    free(sim_event(s, &p->sc.ev[e], p->sc.t0, &run));
+                    free(sim_event(s, inc, &p->sc.ev[e], p->sc.t0, &run));
                 }
                 rc_arena_free(&a);
                 sim_replay(ir, p);

@@ -33,7 +33,7 @@ if [ "$part" != timed ]; then
 # old and new versions of one policy, and their reference outputs
 pol=$src/examples/agent_call/agent_call.recov
 mkdir -p "$tmp/old" "$tmp/new" "$tmp/ref-old" "$tmp/ref-new"
-sed -e 's/^policy agent_call version 3;/policy agent_call version 2;/' -e 's/attempts 4;/attempts 5;/' "$pol" > "$tmp/old/agent_call.recov"
+sed -e 's/^policy agent_call version [0-9]*;/policy agent_call version 2;/' -e 's/attempts 4;/attempts 5;/' "$pol" > "$tmp/old/agent_call.recov"
 cp "$pol" "$tmp/new/agent_call.recov"
 "$recovc" compile "$tmp/old/agent_call.recov" -o "$tmp/ref-old" >/dev/null 2>&1 || bad "reference compile (old)"
 "$recovc" compile "$tmp/new/agent_call.recov" -o "$tmp/ref-new" >/dev/null 2>&1 || bad "reference compile (new)"
@@ -64,6 +64,8 @@ expect_io_error() { # WHAT DIR PATHRE [prefix command...]
 old_into() { cp "$tmp/ref-old/agent_call.c" "$tmp/ref-old/agent_call.h" "$1/"; }
 
 # ---- full disk -------------------------------------------------------------
+# 256 KiB: the old and the new files side by side (the new one is written
+# beside the old before the rename), with room to spare
 if mkdir -p "$tmp/full" && mount -t tmpfs -o size=256k,mode=755 tmpfs "$tmp/full" 2>/dev/null; then
   mounted+=("$tmp/full")
   old_into "$tmp/full"

@@ -318,9 +318,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     for (int i = 0; i < nbr; i++) {
         rg_printf(o, "breaker b%d { ", i);
         if (CHANCE(s, 50)) {
+            /* consecutive or net (failures minus successes) counting; the
+             * threshold may be a parameter in either mode */
+            int net = CHANCE(s, 50);
             rg_printf(o, "open after ");
             num(s, in, o, &pd, use, 0, 1, 5);
-            rg_printf(o, " consecutive failures; ");
+            rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
             rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
@@ -521,9 +524,12 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
     }
     ev->t = t;
     int w = PICK(s, 100);
-    if (prev_run && w < 70) { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); return; }
+    /* half the events belong to the default incident, the rest to two others */
+    ev->inc = CHANCE(s, 50) ? 0 : 1 + (int)PICK(s, RG_NINC - 1);
+    if (prev_run && w < 70) { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); if (prev) ev->inc = prev->inc; return; }
     if (info->np && CHANCE(s, 8)) {   /* new parameter values, now and then one out of its range */
         ev->kind = RG_EV_PARAMS;
+        ev->inc = 0;   /* the shared part's */
         for (int k = 0; k < info->np; k++) {
             int64_t lo = info->plo[k] > 0 ? info->plo[k] - 1 : 0;
             ev->p[k] = CHANCE(s, 90) ? rnd_in(s, info->plo[k], info->phi[k]) : rnd_in(s, lo, info->phi[k] + 1);
@@ -532,7 +538,8 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
     }
     if (w < 60) ev->kind = RG_EV_FAIL;
     else if (w < 75) ev->kind = RG_EV_OK;
-    else if (w < 95) ev->kind = RG_EV_ADMIT;
+    else if (w < 90) ev->kind = RG_EV_ADMIT;
+    else if (w < 95) ev->kind = RG_EV_CANCEL;
     else { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); }
     if (ev->kind != RG_EV_FAIL) return;
     for (int i = 0; i < info->nf; i++) {

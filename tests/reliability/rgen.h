@@ -47,10 +47,14 @@ typedef struct rg_info {
 
 void rg_policy(uint64_t *s, const char *name, rg_buf *out, rg_info *info);
 
-enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_PARAMS = 4 };
+enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_CANCEL = 4, RG_EV_PARAMS = 5 };
+
+/* Incidents per scenario, interleaved on one shared part (0 is the default one). */
+#define RG_NINC 3
 
 typedef struct rg_event {
     int kind, ok;
+    int inc;                        /* incident 0..RG_NINC-1 */
     uint32_t t;                     /* since the scenario's start */
     int64_t i[RG_MAXF];
     char *text[RG_MAXF];            /* malloc'd, NUL-terminated (may hold no other NUL) */

@@ -40,7 +40,8 @@
 #define LIMIT ((size_t)RECOV_MAX_TEXT)
 #endif
 
-typedef CAT(P, _state) st_t;
+typedef CAT(P, _shared) st_t;
+typedef CAT(P, _incident) inc_t;
 typedef CAT(P, _fault) fault_t;
 
 static rc_unit unit;
@@ -82,9 +83,11 @@ static unsigned check(const char *t, size_t len)
         die(m, t, len);
     }
     static st_t st;
-    F(_init)(&st, 1000u, 5u);
+    static inc_t inc;
+    F(_shared_init)(&st, 1000u, 5u);
+    F(_incident_init)(&inc);
     rc_sim_init(sim, 1000u, 5u);
-    recov_decision dc = F(_failed)(&st, &f, 1000u);
+    recov_decision dc = F(_failed)(&st, &inc, &f, 1000u);
     recov_decision ds = rc_sim_failed(sim, &sf, 1000u);
     char a[160], b[160];
     rc_sim_format_decision(&dc, a, sizeof a);

@@ -400,7 +400,8 @@ static void test_other_constructs(void **state)
         "fault = struct modem_event;\n"
         "const NEG = -5;\n"
         "retry r { backoff constant base 500ms; max 60s; jitter full; backoff linear base 1s factor 1.5; }\n"
-        "breaker b { open at 50% of last 20 calls min 10; open at 10% of last 5 calls; }\n"
+        "breaker b { open at 50% of last 20 calls min 10; open at 10% of last 5 calls;"
+        " open after 7 failures minus successes; }\n"
         "on a, class c, _ when !(x == 1) && y in -3..NEG || z { deadline 5s; adjust q delay 250ms;"
         " fallback alt; run h; }\n");
     assert_string_equal(r->msgs, "");
@@ -434,6 +435,10 @@ static void test_other_constructs(void **state)
     check_val(s->v[1], RC_AV_INT, 20);
     check_val(s->v[2], RC_AV_INT, 10);
     assert_int_equal(s->next->v[2].kind, RC_AV_NONE);
+    s = s->next->next;
+    assert_int_equal(s->kind, RC_S_OPEN_NET);
+    check_val(s->v[0], RC_AV_INT, 7);
+    assert_null(s->next);
     x = next_decl(&d, RC_D_ON);
     rc_ast_selector *sel = x->sels;
     assert_int_equal(sel->kind, RC_SEL_ERROR);
@@ -564,7 +569,10 @@ static void test_messages(void **state)
                     "t.recov:2:11: error: unknown statement 'tries' in retry block; expected attempts, "
                     "backoff, jitter, scale, honor, max, timeout or '}'");
     check_one_error(HDR "breaker b { open after 5 failures; }\n",
-                    "t.recov:2:26: error: expected 'consecutive' before 'failures'");
+                    "t.recov:2:26: error: say how a success counts: 'open after N consecutive failures;' (a success "
+                    "sets the count back to 0) or 'open after N failures minus successes;' (a success takes one off)");
+    check_one_error(HDR "breaker b { open after 5 failures minus; }\n",
+                    "t.recov:2:40: error: expected 'successes' before ';'");
     check_one_error(HDR "on x retry r;\n",
                     "t.recov:2:6: error: expected '{' before 'retry': the steps of an 'on' block go in braces");
     check_one_error(HDR "on x { retry r; deadline 5s; }\n",

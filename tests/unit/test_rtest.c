@@ -265,6 +265,43 @@ static void test_failures_reported(void **state)
     rc_arena_free(&t.a);
 }
 
+/* `NAME:` events: each name is its own incident on the scenario's one shared part. */
+static void test_incidents(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    res r = parse(&t,
+        "policy p.recov\n"
+        "scenario \"two requests\"\n"
+        "  at 0 A: fail status=429 -> retry 1000\n"
+        "  at 1 B: fail status=429 -> retry 1000\n"
+        "  at 2 A: fail status=429 -> retry 1000\n"
+        "  at 3 fail status=429 -> retry 1000\n"
+        "  at 4 B: cancel\n"
+        "  at 5 A: ok\n");
+    assert_int_equal(r.rc, 0);
+    const rc_rtest_scenario *s0 = &r.f.scenarios[0];
+    assert_int_equal(s0->nincidents, 3);
+    assert_string_equal(s0->incidents[1], "A");
+    assert_string_equal(s0->incidents[2], "B");
+    assert_int_equal(s0->events[0].incident, 1);
+    assert_int_equal(s0->events[1].incident, 2);
+    assert_int_equal(s0->events[2].incident, 1);
+    assert_int_equal(s0->events[3].incident, 0);
+    assert_int_equal(s0->events[4].kind, RC_SIM_EV_CANCEL);
+    int failed;
+    char *out = run_sim(&t, &r, &failed);
+    if (failed) fprintf(stderr, "%s", out);
+    assert_int_equal(failed, 0);
+    assert_string_equal(s0->events[2].got + strlen(s0->events[2].got) - 17, "attempt=2 limit=0");
+    assert_string_equal(s0->events[3].got + strlen(s0->events[3].got) - 17, "attempt=1 limit=0");
+    assert_string_equal(s0->events[4].got, "c");
+    free(out);
+    free(r.diag);
+    rc_arena_free(&t.a);
+}
+
 /* One bad line; the exact first diagnostic line. */
 static void expect_error(const char *body, const char *msg)
 {
@@ -332,7 +369,11 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 fail -> sleep",
                  "dir/t.rtest:3:16: error: expected retry, adjust, run, fallback, degrade, escalate, abort or none, found a name");
     expect_error("  at 0 admit -> maybe",
-                 "dir/t.rtest:3:17: error: expected 'allow' or 'reject', found a name");
+                 "dir/t.rtest:3:17: error: expected 'allow', 'reject', 'rate_limited' or 'full', found a name");
+    expect_error("  at 0 A: cancel -> abort",
+                 "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
+    expect_error("  at 0 A: frob",
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit or cancel, found a name");
     expect_error("  at 0 handler done -> abort",
                  "dir/t.rtest:3:16: error: expected 'ok' or 'failed' after 'handler', found a name");
     expect_error("  at 0 ok -> abort",
@@ -455,11 +496,11 @@ static void test_harness_text(void **state)
     assert_non_null(strstr(buf,
         "    { .status = 0u, .message = \"\", .wait = 0u, .delta = 0, .flag = false },\n"
         "    { .status = 429u, .message = rc_t0, .wait = 0u, .delta = -5, .flag = true },\n"));
-    assert_non_null(strstr(buf, "    { 0, 0, 0u, 1u },\n    { 1, 1, 1u, 0u },\n    { 2, 0, 2u, 0u },\n"
-                                "    { 3, 0, 3u, 0u },\n"));
-    assert_non_null(strstr(buf, "    { 4294967295u, 0u, rc_ev0, 4u },\n    { 0u, 0u, rc_ev1, 0u },\n"));
-    assert_non_null(strstr(buf, "p_state s;"));
-    assert_non_null(strstr(buf, "d = p_failed(&s, &rc_f[e->fault], now);"));
+    assert_non_null(strstr(buf, "    { 0, 0, 0, 0u, 1u },\n    { 1, 1, 0, 1u, 0u },\n    { 2, 0, 0, 2u, 0u },\n"
+                                "    { 3, 0, 0, 3u, 0u },\n"));
+    assert_non_null(strstr(buf, "    { 4294967295u, 0u, rc_ev0, 4u, 1u },\n    { 0u, 0u, rc_ev1, 0u, 1u },\n"));
+    assert_non_null(strstr(buf, "p_shared s;"));
+    assert_non_null(strstr(buf, "d = p_failed(&s, in, &rc_f[e->fault], now);"));
     free(buf);
     free(r.diag);
     rc_arena_free(&t.a);
@@ -521,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_parse_and_run),
         cmocka_unit_test(test_failures_reported),
         cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_incidents),
         cmocka_unit_test(test_imported_constant),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_matches),

@@ -261,7 +261,7 @@ static void test_classify(void **state)
     assert_int_equal(d.severity, RC_SEV_HIGH);
     assert_int_equal(d.error_class, 1);
     assert_int_equal(d.attempt, 1);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
@@ -289,7 +289,7 @@ static void test_backoff_kinds(void **state)
     ASSERT_D(fail_status(&t, 0, 20), RECOV_RETRY, 0, 100, 0, 3);
     /* off the end of the block: abort, incident over */
     ASSERT_D(fail_status(&t, 0, 30), RECOV_ABORT, 0, 0, 0, 4);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     ASSERT_D(fail_status(&t, 101, 40), RECOV_RETRY, 0, 100, 1, 1);
     ASSERT_D(fail_status(&t, 101, 50), RECOV_RETRY, 0, 200, 1, 2);
@@ -451,6 +451,66 @@ static void test_breaker_consecutive(void **state)
     done(&t);
 }
 
+/* net mode: a counted failure adds 1, a success while closed takes 1 off,
+ * never below 0; uncounted failures leave the count alone */
+static void test_breaker_net(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    rc_ir_breaker *br = add_breaker(&t);
+    br->mode = RC_BREAKER_NET;
+    br->threshold = 5;
+    br->open_ms = 1000;
+    br->probes = 1;
+    br->close_after = 1;
+    br->counts[1] = false;                        /* e1 does not count */
+    rc_ir_block *b = add_block(&t, 0xF, 1);
+    b->steps[0] = step_kind(RC_IR_ABORT);
+    start(&t, 0, 1);
+    rc_sim_breaker *s = &t.sim->breakers[0];
+
+    /* the count never goes below 0: three successes first change nothing */
+    rc_sim_succeeded(t.sim, 0);
+    rc_sim_succeeded(t.sim, 1);
+    rc_sim_succeeded(t.sim, 2);
+    assert_int_equal(s->fails, 0);
+    /* F F S F F F F: 1 2 1 2 3 4 5, open at the seventh outcome */
+    uint16_t want[] = {1, 2, 1, 2, 3, 4};
+    const char *seq = "FFSFFF";
+    for (int i = 0; seq[i]; i++) {
+        if (seq[i] == 'F') ASSERT_D(fail_status(&t, 0, (uint32_t)(10 + i)), RECOV_ABORT, 0, 0, 0, 1);
+        else rc_sim_succeeded(t.sim, (uint32_t)(10 + i));
+        assert_int_equal(s->fails, want[i]);
+        assert_int_equal(s->state, RC_SIM_CLOSED);
+    }
+    /* an uncounted failure neither adds nor takes off */
+    ASSERT_D(fail_status(&t, 101, 20), RECOV_ABORT, 0, 0, 1, 1);
+    assert_int_equal(s->fails, 4);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    ASSERT_D(fail_status(&t, 0, 30), RECOV_ABORT, 0, 0, 0, 1);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    assert_int_equal(s->opened_at, 30);
+    assert_int_equal(s->fails, 0);
+    assert_int_equal(rc_sim_admit(t.sim, 1029), RECOV_REJECT);
+    /* while open a success (of a call made before) takes nothing off */
+    rc_sim_succeeded(t.sim, 1029);
+    assert_int_equal(s->fails, 0);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    /* half-open, one success closes it with the count at 0 */
+    assert_int_equal(rc_sim_admit(t.sim, 1030), RECOV_ALLOW);
+    rc_sim_succeeded(t.sim, 1040);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    assert_int_equal(s->fails, 0);
+    /* the count saturates instead of wrapping */
+    s->fails = 0xFFFFu;
+    s->state = RC_SIM_CLOSED;
+    br->threshold = 0xFFFFu;
+    ASSERT_D(fail_status(&t, 0, 1050), RECOV_ABORT, 0, 0, 0, 1);
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    done(&t);
+}
+
 static void test_breaker_rate(void **state)
 {
     (void)state;
@@ -563,12 +623,12 @@ static void test_deadline(void **state)
     recov_decision d = fail_status(&t, 0, 900);
     ASSERT_D(d, RECOV_ESCALATE, 0, 0, 0, 3);
     assert_int_equal(d.level, RC_SEV_LOW);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     ASSERT_D(fail_status(&t, 101, 10000), RECOV_RETRY, 0, 10, 1, 1);
     ASSERT_D(fail_status(&t, 101, 15000), RECOV_RETRY, 0, 10, 1, 2);
     ASSERT_D(fail_status(&t, 101, 15001), RECOV_ABORT, 0, 0, 1, 3);  /* no terminal: abort */
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
@@ -641,12 +701,12 @@ static void test_fallback(void **state)
     start(&t, 0, 1);
 
     ASSERT_D(fail_status(&t, 0, 0), RECOV_FALLBACK, 0, 0, 0, 1);
-    assert_int_equal(t.sim->last_alt, 1);
+    assert_int_equal(t.sim->inc->last_alt, 1);
     ASSERT_D(fail_status(&t, 0, 1), RECOV_FALLBACK, 1, 0, 0, 2);
     assert_int_equal(t.sim->alts[0].failed, 1);
     ASSERT_D(fail_status(&t, 0, 2), RECOV_DEGRADE, 0, 0, 0, 3);
     assert_int_equal(t.sim->alts[1].failed, 1);
-    assert_int_equal(t.sim->last_alt, 0);
+    assert_int_equal(t.sim->inc->last_alt, 0);
 
     /* adaptive, nothing learned: list order (c, b, a); b works */
     ASSERT_D(fail_status(&t, 101, 10), RECOV_FALLBACK, 2, 0, 1, 1);
@@ -813,12 +873,12 @@ static void test_run_handler(void **state)
     ASSERT_D(rc_sim_handler_done(t.sim, true, 0), RECOV_NONE, 0, 0, 0, 0);
     ASSERT_D(fail_status(&t, 101, 0), RECOV_ADJUST, 0, 250, 1, 1);
     ASSERT_D(fail_status(&t, 101, 1), RECOV_RUN, 0, 30000, 1, 2);
-    assert_int_equal(t.sim->pending, 1);
+    assert_int_equal(t.sim->inc->pending, 1);
     /* ok: retry 0, no retry counted */
     ASSERT_D(rc_sim_handler_done(t.sim, true, 2), RECOV_RETRY, 0, 0, 1, 2);
-    assert_int_equal(t.sim->pending, 0);
-    assert_int_equal(t.sim->blocks[0].pos, 2);
-    assert_int_equal(t.sim->blocks[0].sub, 0);
+    assert_int_equal(t.sim->inc->pending, 0);
+    assert_int_equal(t.sim->inc->blocks[0].pos, 2);
+    assert_int_equal(t.sim->inc->blocks[0].sub, 0);
     ASSERT_D(rc_sim_handler_done(t.sim, true, 3), RECOV_NONE, 0, 0, 1, 2);
     /* the retry step still has its one attempt */
     memset(t.v, 0, sizeof t.v);
@@ -830,13 +890,13 @@ static void test_run_handler(void **state)
     recov_decision d = rc_sim_handler_done(t.sim, false, 6);
     ASSERT_D(d, RECOV_ESCALATE, 3, 3000, 1, 4);
     assert_int_equal(d.level, RC_SEV_CRITICAL);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
 
     /* a failure while a handler is pending cancels it */
     ASSERT_D(fail_status(&t, 0, 100), RECOV_ADJUST, 0, 250, 0, 1);
     ASSERT_D(fail_status(&t, 0, 101), RECOV_RUN, 0, 30000, 0, 2);
     ASSERT_D(fail_status(&t, 0, 102), RECOV_RETRY, 0, 50, 0, 3);
-    assert_int_equal(t.sim->pending, 0);
+    assert_int_equal(t.sim->inc->pending, 0);
     ASSERT_D(rc_sim_handler_done(t.sim, false, 103), RECOV_NONE, 0, 0, 0, 3);
     done(&t);
 }
@@ -880,7 +940,7 @@ static void test_blocks_resume(void **state)
     ASSERT_D(fail_status(&t, 101, 22), RECOV_DEGRADE, 0, 0, 1, 3);
     /* no block for e2: abort, the incident ends */
     ASSERT_D(fail_status(&t, 102, 40), RECOV_ABORT, 0, 0, 2, 1);
-    assert_int_equal(t.sim->active, 0);
+    assert_int_equal(t.sim->inc->active, 0);
     done(&t);
 }
 
@@ -949,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_scales_and_honor),
         cmocka_unit_test(test_jitter),
         cmocka_unit_test(test_breaker_consecutive),
+        cmocka_unit_test(test_breaker_net),
         cmocka_unit_test(test_breaker_rate),
         cmocka_unit_test(test_budget),
         cmocka_unit_test(test_deadline),

@@ -63,7 +63,7 @@ static void test_hand_worked(void **st)
         assert_int_equal(w.wait_hi[i], hi[i]);
         recov_decision d;
         recov_admit ad;
-        rc_sim_apply(s, 0, &w.ev[i], &d, &ad);
+        rc_sim_apply(s, NULL, 0, &w.ev[i], &d, &ad);
         assert_int_equal(d.kind, kind[i]);
     }
     /* the block that only aborts: one failure */
@@ -97,7 +97,7 @@ static void check_policy(const char *rel)
         recov_decision d;
         for (int i = 0; i < w.nev; i++) {
             recov_admit ad;
-            rc_sim_apply(s, 0, &w.ev[i], &d, &ad);
+            rc_sim_apply(s, NULL, 0, &w.ev[i], &d, &ad);
             if (d.kind == RECOV_RETRY) {
                 assert_true(w.wait_lo[i] <= d.ms && d.ms <= w.wait_hi[i]);
                 /* the next failure after the worst-case delay and the attempt's limit

@@ -17,14 +17,21 @@
 
 /* RECOV_ABI_VERSION: bumped whenever a type or function below changes in a
  * way generated code can observe; generated headers #error on a mismatch. */
-#define RECOV_ABI_VERSION 5u
+#define RECOV_ABI_VERSION 6u
 
 /* RECOV_VERSION_STRING: the release this runtime belongs to. */
 #define RECOV_VERSION_STRING "0.1.0"
 
 /* ---- decisions -------------------------------------------------------- */
 
-typedef enum recov_admit { RECOV_ALLOW = 0, RECOV_REJECT = 1 } recov_admit;
+/* Results of P_admit.  Anything but RECOV_ALLOW refuses the call, so hosts
+ * that test `!= RECOV_ALLOW` need not know the reasons. */
+typedef enum recov_admit {
+    RECOV_ALLOW = 0,          /* make the call */
+    RECOV_REJECT = 1,         /* a breaker (of the incident's target) is open or has no probe left */
+    RECOV_RATE_LIMITED = 2,   /* `limit rate`: no token */
+    RECOV_FULL = 3            /* `limit concurrent`: as many calls in flight as allowed */
+} recov_admit;
 
 typedef enum recov_kind {
     RECOV_NONE = 0,      /* never returned by a well-used policy (e.g. handler_done without RUN) */
@@ -53,7 +60,7 @@ typedef struct recov_decision {
     uint16_t attempt;     /* failures so far in this incident (1 on the first) */
     uint32_t ms;          /* delay, timeout or SLA, by kind */
     uint32_t limit_ms;    /* RECOV_RETRY: how long the next attempt may run (the strategy's
-                             `timeout`), 0 = no limit; 0 for every other kind (ABI 5) */
+                             `timeout`), 0 = no limit; 0 for every other kind (ABI 6) */
 } recov_decision;
 
 /* Results of P_load.  Anything but OK and MIGRATED leaves the state untouched. */
@@ -65,7 +72,8 @@ typedef enum recov_load {
     RECOV_LOAD_FORMAT = 4,    /* unknown checkpoint format version */
     RECOV_LOAD_CRC = 5,       /* checksum mismatch: corrupt */
     RECOV_LOAD_FOREIGN = 6,   /* written by a different policy */
-    RECOV_LOAD_CORRUPT = 7    /* checksum fine but a record is malformed or out of range */
+    RECOV_LOAD_CORRUPT = 7,   /* checksum fine but a record is malformed or out of range */
+    RECOV_LOAD_STALE = 8      /* an incident checkpoint of another version of the policy */
 } recov_load;
 
 /* ---- time: uint32 millisecond ticks that wrap -------------------------- */
