@@ -238,6 +238,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
         rc_ast_value deadline;
     } body;
     struct {
+        rc_ast_value dur;
+        int then;
+    } runtail;
+    struct {
         RC_LIST(rc_ast_string) message, hint, steps;
     } ebody;
 }
@@ -279,10 +283,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
 %token <id> KW_IMPORT "'import'" KW_PARAM "'param'" KW_STRUCT "'struct'"
-/* KW_MINUS is the last keyword: is_kw below and rc_lex (front/parse.c) take
- * KW_POLICY..KW_MINUS as the keywords; a new keyword goes after it and
+/* KW_THEN is the last keyword: is_kw below and rc_lex (front/parse.c) take
+ * KW_POLICY..KW_THEN as the keywords; a new keyword goes after it and
  * moves both. */
-%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'"
+%token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'" KW_THEN "'then'"
 
 %left OR
 %left AND
@@ -304,7 +308,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
-%type <names> names adaptive_names
+%type <names> names adaptive_names run_items
+%type <names> run_item
+%type <runtail> run_tail
+%type <num> then_clause
 %type <escs> esc_block
 %type <esc> esc
 %type <sels> sels
@@ -548,6 +555,14 @@ rsetting:
         { $$ = mk_set(ctx, RC_S_HONOR, @$); $$->word = $2; }
   | KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_MAX, @$); $$->v[0] = $2; }
+  | KW_TIMEOUT num ';'
+        { $$ = mk_set(ctx, RC_S_TIMEOUT, @$); $$->v[0] = $2; }
+  | KW_TIMEOUT num name name ';'
+        {
+            $$ = mk_set(ctx, RC_S_TIMEOUT, @$); $$->v[0] = $2; $$->word = $4;
+            if (strcmp($3.name, "flag") != 0)
+                rc_diag_error(ctx->diag, @3, "expected 'flag FIELD' after the timeout (`timeout 5s flag timed_out;`)");
+        }
   ;
 
 scales:
@@ -691,19 +706,21 @@ step:
         { $$ = mk_step(ctx, RC_STEP_ADJUST, @$); $$->name = $2; }
   | KW_ADJUST name KW_DELAY num ';'
         { $$ = mk_step(ctx, RC_STEP_ADJUST, @$); $$->name = $2; $$->dur = $4; }
-  | KW_RUN name ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; }
-  | KW_RUN name KW_TIMEOUT num ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->name = $2; $$->dur = $4; }
-  | KW_RUN name ',' names ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head; }
-  | KW_RUN name ',' names KW_TIMEOUT num ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = mk_idl(ctx, $2); $$->alts->next = $4.head;
-          $$->dur = $6; }
-  | KW_RUN KW_ADAPTIVE adaptive_names ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; }
-  | KW_RUN KW_ADAPTIVE adaptive_names KW_TIMEOUT num ';'
-        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; $$->dur = $5; }
+  | KW_RUN run_items run_tail ';'
+        {
+            $$ = mk_step(ctx, RC_STEP_RUN, @$);
+            if ($2.head == $2.tail) {   /* one handler: `run H [when C] ...` */
+                $$->name = $2.head->id;
+                $$->when = $2.head->when;
+            } else {
+                $$->alts = $2.head;
+            }
+            $$->dur = $3.dur;
+            $$->then = $3.then;
+        }
+  | KW_RUN KW_ADAPTIVE adaptive_names run_tail ';'
+        { $$ = mk_step(ctx, RC_STEP_RUN, @$); $$->alts = $3.head; $$->adaptive = true; $$->dur = $4.dur;
+          $$->then = $4.then; }
   | KW_DEGRADE name ';'
         { $$ = mk_step(ctx, RC_STEP_DEGRADE, @$); $$->name = $2; }
   | KW_ESCALATE ';'
@@ -723,7 +740,45 @@ names:
  * `run adaptive timeout 5s;` stays a handler named `adaptive`. */
 adaptive_names:
     IDENT               { rc_ident_list *n = mk_idl(ctx, mk_id($1, @1)); $$.head = $$.tail = n; }
-  | adaptive_names ',' name { $$ = $1; rc_ident_list *n = mk_idl(ctx, $3); APPEND($$, n); }
+  | IDENT KW_WHEN cond
+        { rc_ident_list *n = mk_idl(ctx, mk_id($1, @1)); n->when = $3; $$.head = $$.tail = n; }
+  | adaptive_names ',' run_item { $$ = $1; APPEND($$, $3.head); }
+  ;
+
+/* The handlers of a `run` step, each with an optional condition. */
+run_items:
+    run_item
+  | run_items ',' run_item { $$ = $1; APPEND($$, $3.head); }
+  ;
+
+run_item:
+    name                { rc_ident_list *n = mk_idl(ctx, $1); $$.head = $$.tail = n; }
+  | name KW_WHEN cond   { rc_ident_list *n = mk_idl(ctx, $1); n->when = $3; $$.head = $$.tail = n; }
+  ;
+
+/* [timeout D] [then next [if ok]] */
+run_tail:
+    %empty                          { $$.dur = no_val(); $$.then = 0; }
+  | KW_TIMEOUT num                  { $$.dur = $2; $$.then = 0; }
+  | then_clause                     { $$.dur = no_val(); $$.then = (int)$1; }
+  | KW_TIMEOUT num then_clause      { $$.dur = $2; $$.then = (int)$3; }
+  ;
+
+/* `then next` (1) or `then next if ok` (2); the words are checked here so
+ * that none of them is a keyword. */
+then_clause:
+    KW_THEN name
+        {
+            $$ = 1;
+            if (strcmp($2.name, "next") != 0)
+                rc_diag_error(ctx->diag, @2, "expected 'next' after 'then' (`then next;` or `then next if ok;`)");
+        }
+  | KW_THEN name name name
+        {
+            $$ = 2;
+            if (strcmp($2.name, "next") != 0 || strcmp($3.name, "if") != 0 || strcmp($4.name, "ok") != 0)
+                rc_diag_error(ctx->diag, @2, "expected 'next if ok' after 'then' (or `then next;`)");
+        }
   ;
 
 /* ---- values and names -------------------------------------------------- */
@@ -773,7 +828,7 @@ kwname_nowhen:
   | KW_BUDGET | KW_RATIO | KW_PER | KW_ESCALATION | KW_WITHIN | KW_UNRESOLVED
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
-  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_MINUS
+  | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_MINUS | KW_THEN
   ;
 
 %%
@@ -802,7 +857,7 @@ static void rc_yyerror(rc_loc *loc, void *scanner, rc_pctx *ctx, const char *msg
 
 static bool is_kw(yysymbol_kind_t k)
 {
-    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_MINUS;
+    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_THEN;
 }
 
 /* How the offending token is shown: its source text, quoted and shortened. */
@@ -869,7 +924,7 @@ static const struct {
     yysymbol_kind_t marker;
     const char *block, *valid;
 } rc_blocks[] = {
-    {YYSYMBOL_KW_ATTEMPTS, "retry block", "attempts, backoff, jitter, scale, honor, max"},
+    {YYSYMBOL_KW_ATTEMPTS, "retry block", "attempts, backoff, jitter, scale, honor, max, timeout"},
     {YYSYMBOL_KW_HALF_OPEN, "breaker block", "open, half_open, close, count"},
     {YYSYMBOL_KW_RATIO, "budget block", "ratio"},
     {YYSYMBOL_KW_ABORT, "'on' block", "retry, fallback, adjust, run, degrade, escalate, abort"},

@@ -70,13 +70,17 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
         uint32_t *lo = malloc(na * sizeof *lo), *hi = malloc(na * sizeof *hi);
         if (!lo || !hi) exit(3);
         int fit = r->attempts;
-        uint64_t fit_ms = 0;
+        uint64_t fit_ms = 0, before = 0;   /* handlers the block goes on after, before the retries */
+        for (int s = 0; s < step; s++)
+            if (b->steps[s].kind == RC_IR_RUN && b->steps[s].next != RC_NEXT_RETRY)
+                before += (uint64_t)b->steps[s].ms * (uint64_t)(b->steps[s].nalts ? b->steps[s].nalts : 1);
         for (int e = 0; e < ir->nerrors; e++) {
             if (!rc_an_block_takes(an, bi, e)) continue;
             int n = rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
-            uint64_t t = 0;
+            uint64_t t = before;
             int k = 0;
-            while (k < n && t + hi[k] <= b->deadline_ms) t += hi[k++];
+            /* each retried attempt may also run to its limit (`timeout`) */
+            while (k < n && t + hi[k] + r->timeout_ms <= b->deadline_ms) t += hi[k++] + r->timeout_ms;
             if (k < fit) fit = k;
         }
         /* what those attempts take in the worst case, over the same errors */
@@ -84,7 +88,7 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
             if (!rc_an_block_takes(an, bi, e)) continue;
             rc_delay_retry(ir, b->steps[step].retry, e, lo, hi);
             uint64_t t = 0;
-            for (int k = 0; k < fit; k++) t += hi[k];
+            for (int k = 0; k < fit; k++) t += hi[k] + r->timeout_ms;
             if (t > fit_ms) fit_ms = t;
         }
         free(lo);
@@ -93,8 +97,8 @@ static void deadline_fix(rc_an *an, int bi, uint64_t worst, bool never)
             snprintf(alt, sizeof alt, "; even the first retry of '%s' can take longer than the deadline",
                      r->name);
         else
-            snprintf(alt, sizeof alt, ", or give '%s' at most %d attempt%s (%llu ms of delays at most)", r->name,
-                     fit, fit == 1 ? "" : "s", (unsigned long long)fit_ms);
+            snprintf(alt, sizeof alt, ", or give '%s' at most %d attempt%s (%llu ms of delays%s at most)", r->name,
+                     fit, fit == 1 ? "" : "s", (unsigned long long)fit_ms, r->timeout_ms ? " and attempts" : "");
     }
     rc_diag_fix(an->d, b->loc, "raise the deadline to at least %llu ms%s%s", (unsigned long long)worst, alt,
                  never ? "; or, if the block means to retry until the deadline, -Wno-error=deadline-never" : "");
@@ -108,15 +112,18 @@ void rc_an_time(rc_an *an)
         const rc_ir_block *b = &ir->blocks[bi];
         if (!b->deadline_ms) continue;
         int worst_e = -1;
-        uint64_t worst_min = 0, worst_max = 0;
+        uint64_t worst_min = 0, worst_max = 0, worst_work = 0;
         for (int e = 0; e < ir->nerrors; e++) {
             if (!rc_an_block_takes(an, bi, e)) continue;
             rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
-            uint64_t lo = d.min_total, hi = d.max_total;
+            /* the worst case also spends the attempt limits and the
+             * handlers the block goes on after (delay.h, max_work) */
+            uint64_t lo = d.min_total, hi = d.max_total + d.max_work;
             if (worst_e < 0 || lo > worst_min || (lo == worst_min && hi > worst_max)) {
                 worst_e = e;
                 worst_min = lo;
                 worst_max = hi;
+                worst_work = d.max_work;
             }
         }
         if (worst_e < 0 || worst_max <= b->deadline_ms) continue;
@@ -129,6 +136,12 @@ void rc_an_time(rc_an *an)
             rc_diag_warning(an->d, RC_W_DEADLINE_NEVER, b->loc, "the retries of this block can never all run within "
                             "its deadline of %u ms: for '%s' their delays alone take at least %llu ms",
                             b->deadline_ms, en, (unsigned long long)worst_min);
+        } else if (worst_work) {
+            rc_diag_warning(an->d, RC_W_DEADLINE, b->loc, "the retries of this block can exceed its deadline of "
+                            "%u ms: for '%s' their delays, attempt timeouts and continued handlers take "
+                            "%llu..%llu ms (%llu ms of it attempts and handlers)", b->deadline_ms, en,
+                            (unsigned long long)worst_min, (unsigned long long)worst_max,
+                            (unsigned long long)worst_work);
         } else {
             rc_diag_warning(an->d, RC_W_DEADLINE, b->loc, "the retries of this block can exceed its deadline of "
                             "%u ms: for '%s' their delays take %llu..%llu ms", b->deadline_ms, en,
@@ -139,7 +152,18 @@ void rc_an_time(rc_an *an)
         if (!fault_in_block(an, bi, worst_e, wit, sizeof wit)) continue;
         uint64_t t = 0;
         bool cut = false;
+        char ev[600];   /* what the next decision answers: a failure, or a handler's report */
+        snprintf(ev, sizeof ev, "fail %s", wit);
         for (int s = 0; s < b->nsteps; s++) {
+            const rc_ir_step *rs = &b->steps[s];
+            if (rs->kind == RC_IR_RUN && rs->next != RC_NEXT_RETRY && rs->nalts == 0 && !rs->when && rs->ms) {
+                /* a handler the block goes on after: it may run to its timeout and fail */
+                rc_diag_note(an->d, rs->loc, "at %llu %s -> run %s %u as %s", (unsigned long long)t, ev,
+                             ir->handlers[rs->id].name, rs->ms, en);
+                t += rs->ms;
+                snprintf(ev, sizeof ev, "handler failed");
+                continue;
+            }
             if (b->steps[s].kind != RC_IR_RETRY) continue;
             size_t na = ir->retries[b->steps[s].retry].attempts;
             uint32_t *lo = malloc(na * sizeof *lo), *hi = malloc(na * sizeof *hi);
@@ -148,9 +172,10 @@ void rc_an_time(rc_an *an)
                 char range[32];
                 if (lo[i] == hi[i]) snprintf(range, sizeof range, "%u", hi[i]);
                 else snprintf(range, sizeof range, "%u..%u", lo[i], hi[i]);
-                rc_diag_note(an->d, b->steps[s].loc, "at %llu fail %s -> retry %s as %s",
-                             (unsigned long long)t, wit, range, en);
-                t += hi[i];
+                rc_diag_note(an->d, b->steps[s].loc, "at %llu %s -> retry %s as %s",
+                             (unsigned long long)t, ev, range, en);
+                snprintf(ev, sizeof ev, "fail %s", wit);
+                t += hi[i] + ir->retries[b->steps[s].retry].timeout_ms;  /* the attempt may run to its limit */
                 if (t > b->deadline_ms && i + 1 < n) {
                     char end[160];
                     terminal_expect(ir, b, worst_e, end, sizeof end);

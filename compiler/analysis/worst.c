@@ -128,7 +128,9 @@ bool rc_worst_block(rc_arena *a, const rc_ir *ir, int b, rc_worst *w, char *why,
             switch ((recov_kind)dc.kind) {
             case RECOV_RETRY:
                 retry_bounds(s->ir, s, s->last_block, w->error, vals, dc.ms, &lo, &hi);
-                t += hi;
+                /* the attempt may run to its limit (an attempt timeout) and then fail
+                 * with the same fault: the worst case (spec/analysis.md) */
+                t += (uint64_t)hi + dc.limit_ms;
                 break;
             case RECOV_ADJUST:
                 t += dc.ms;

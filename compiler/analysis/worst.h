@@ -7,7 +7,7 @@
  * error.  The events start at tick 0 with seed 0 and are decided by the
  * simulator as they are built: after a RETRY the next failure comes when the
  * retry's worst-case delay (rc_delay_retry, raised to the witness's `honor`
- * value) has passed; after ADJUST when its delay has passed; after RUN the
+ * value) and its attempt limit (`timeout`, limit_ms; 0 without) have passed; after ADJUST when its delay has passed; after RUN the
  * handler fails when its timeout has passed; after FALLBACK the alternative
  * fails at once; DEGRADE, ESCALATE and ABORT end it.  Replaying the events
  * (rc_sim_replay at tick 0, seed 0) gives the same decisions. */

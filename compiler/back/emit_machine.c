@@ -106,6 +106,8 @@ static void emit_helpers(em *e)
     rc_cout_line(o, "d.id = (uint16_t)id;");
     rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
+    if (e->any_limit) rc_cout_line(o, "d.limit_ms = 0u;");
+    else rc_cout_line(o, "/* limit_ms: set by the entry point that returns the decision */");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -864,13 +866,49 @@ static void emit_final_step(em *e, const rc_ir_step *st)
 }
 
 /* Running block b: a loop over its step position. */
-/* ADJUST and a single `run H`: one decision, then the next step. */
+/* A handler condition's C test ("1" / "0" when it folds), for `if (...)`. */
+static int step_cond(const em *e, int when)
+{
+    return when ? rc_em_fold(e, when - 1, CTX_WHEN) : 1;
+}
+
+/* ADJUST and a single `run H`: one decision, then the next step.  A `run H
+ * then next` keeps pos and marks sub until P_handler_done (semantics.md);
+ * a handler condition that does not hold passes the step over. */
 static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
 {
     rc_cout *o = &e->oc;
-    rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
-    rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
-    if (st->kind == RC_IR_RUN) rc_cout_line(o, "inc->pending = %du;", bi + 1);
+    bool run = st->kind == RC_IR_RUN;
+    int c = run ? step_cond(e, st->when) : 1;
+    bool cont = run && st->next != RC_NEXT_RETRY;
+    if (c == 0) {   /* the condition never holds: the step is always passed over */
+        rc_cout_line(o, "inc->%s_pos = %du; /* passed over */", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+        rc_cout_line(o, "break;");
+        return;
+    }
+    if (cont || c < 0) {
+        rc_cout_begin(o, "if (");
+        if (c < 0) {
+            rc_cout_raw(o, "!(");
+            rc_em_put_expr(e, o, st->when - 1, CTX_WHEN);
+            rc_cout_raw(o, ")");
+        }
+        if (c < 0 && cont) rc_cout_raw(o, " || ");
+        if (cont) rc_cout_put(o, "(inc->%s_sub != 0u)", e->blk[bi]);
+        rc_cout_end_open(o, ") { /* passed over%s */", cont ? ", or it has run" : "");
+        rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+        rc_cout_line(o, "break;");
+        rc_cout_close(o, "}");
+    }
+    if (cont) {
+        rc_cout_line(o, "inc->%s_sub = 1u; /* then next: pos stays for P_handler_done */", e->blk[bi]);
+    } else {
+        rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
+        rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
+    }
+    if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     char nms[32];
     rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
@@ -887,10 +925,15 @@ static void emit_block(em *e, int bi)
     uint32_t dl = b->deadline_ms;
     bool need_f = false, need_el = false;
 
+    bool need_e = false;   /* a handler condition reads the error or the time */
     for (int i = 0; i < b->nsteps; i++) {
-        rc_ir_stepkind k = b->steps[i].kind;
-        if (k == RC_IR_RETRY && !rc_em_retry_never(ir, b->steps[i].retry)) need_f = true;
+        const rc_ir_step *st = &b->steps[i];
+        rc_ir_stepkind k = st->kind;
+        if (k == RC_IR_RETRY && !rc_em_retry_never(ir, st->retry)) need_f = true;
         if (dl && (k == RC_IR_RETRY || k == RC_IR_FALLBACK || k == RC_IR_ADJUST || k == RC_IR_RUN)) need_el = true;
+        if (k == RC_IR_RUN && step_cond(e, st->when) < 0) need_e = true;
+        for (int a = 0; k == RC_IR_RUN && st->whens && a < st->nalts; a++)
+            if (step_cond(e, st->whens[a]) < 0) need_e = true;
     }
     char what[240];
     rc_em_block_what(e, bi, what, sizeof what);
@@ -900,8 +943,10 @@ static void emit_block(em *e, int bi)
                  e->blk[bi], P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "(void)s;");
+    if (need_e) rc_cout_line(o, "const unsigned e = inc->error; /* what handler conditions read */");
     if (!need_f) rc_cout_line(o, "(void)f;");
-    if (!need_el) rc_cout_line(o, "(void)el;");
+    if (!need_el || need_e) rc_cout_line(o, "(void)el;");
+    if (need_e) rc_cout_line(o, "(void)e;");
     /* The deadline rule (spec/semantics.md, running block b, 2) applies to
      * the retry / fallback / adjust / run steps, which are exactly the steps
      * before the first degrade / escalate / abort (that one ends the
@@ -966,6 +1011,8 @@ static void emit_block(em *e, int bi)
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
+            bool lim = rt->timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0;
+            if (lim) rc_cout_line(o, "recov_decision r;");
             rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub + 1u);", e->blk[bi], e->sub_t[bi], e->blk[bi]);
             for (int k = 0; k < ir->nbudgets; k++)
                 rc_cout_line(o, "s->%s_retries = %s__inc16(s->%s_retries);", e->bud[k], P, e->bud[k]);
@@ -974,7 +1021,15 @@ static void emit_block(em *e, int bi)
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
-            rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+            if (lim) {
+                char nl[32];
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "r.limit_ms = %s; /* the attempt timeout */",
+                             rc_em_num(e, RC_SLOT_LIMIT, st->retry, 0, rt->timeout_ms, nl, sizeof nl));
+                rc_cout_line(o, "return r;");
+            } else {
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+            }
             rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
             rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
@@ -992,16 +1047,37 @@ static void emit_block(em *e, int bi)
             int n = st->nalts;
             bool run = st->kind == RC_IR_RUN;
             const char *learned = run ? "hnd" : "alt";
+            char tried[48];
+            snprintf(tried, sizeof tried, "inc->%s_sub", e->blk[bi]);
+            bool conds = false;   /* handler conditions that do not fold to true */
+            for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
+            rc_cout_open(o, "{");
+            if (conds) {
+                /* a handler whose condition does not hold counts as tried for this pick */
+                rc_cout_line(o, "uint16_t skip = inc->%s_sub;", e->blk[bi]);
+                for (int a = 0; a < n; a++) {
+                    int c = step_cond(e, st->whens[a]);
+                    if (c == 1) continue;
+                    if (c == 0) {
+                        rc_cout_line(o, "skip = (uint16_t)(skip | %uu);", 1u << a);
+                        continue;
+                    }
+                    rc_cout_begin(o, "if (!(");
+                    rc_em_put_expr(e, o, st->whens[a] - 1, CTX_WHEN);
+                    rc_cout_end_open(o, ")) {");
+                    rc_cout_line(o, "skip = (uint16_t)(skip | %uu);", 1u << a);
+                    rc_cout_close(o, "}");
+                }
+                snprintf(tried, sizeof tried, "skip");
+            }
             if (st->adaptive) {
-                rc_cout_open(o, "{");
-                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, inc->%s_sub);",
-                             P, learned, P, bi, i, n, e->blk[bi]);
+                rc_cout_line(o, "const unsigned best = %s__pick_%s(s, %s__b%d_s%d, %du, %s);",
+                             P, learned, P, bi, i, n, tried);
             } else {
-                rc_cout_open(o, "{");
                 rc_cout_line(o, "unsigned i;");
                 rc_cout_line(o, "unsigned best = %du;", n);
                 rc_cout_open(o, "for (i = 0u; i < %du; i++) {", n);
-                rc_cout_open(o, "if ((((unsigned)inc->%s_sub >> i) & 1u) == 0u) {", e->blk[bi]);
+                rc_cout_open(o, "if ((((unsigned)%s >> i) & 1u) == 0u) {", tried);
                 rc_cout_line(o, "best = i;");
                 rc_cout_line(o, "break;");
                 rc_cout_close(o, "}");
@@ -1193,6 +1269,57 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_close(o, "}");
 }
 
+/* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
+ * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
+static bool emit_handler_next(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    bool any = false;
+    for (int b = 0; b < ir->nblocks; b++) {
+        const rc_ir_block *bl = &ir->blocks[b];
+        for (int i = 0; i < bl->nsteps; i++) {
+            const rc_ir_step *st = &bl->steps[i];
+            if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
+            if (!any)
+                rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
+                             b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            else
+                rc_cout_reopen(o, "} else if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
+                               b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
+            any = true;
+            if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
+                rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
+                rc_cout_line(o, "%s__end(inc);", P);
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
+                rc_cout_reopen(o, "} else {");
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_close(o, "}");
+            } else {
+                if (st->next == RC_NEXT_IF_OK) {
+                    rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
+                    rc_cout_line(o, "inc->%s_pos = %du;", e->blk[b], bl->terminal);
+                    rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[b]);
+                    rc_cout_close(o, "}");
+                }
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+            }
+        }
+    }
+    return any;
+}
+
+/* The one exit of P_failed / P_handler_done: limit_ms is 0 for a policy
+ * without attempt timeouts (P__dec leaves it to this store: see em.any_limit). */
+static void emit_limit_exit(em *e)
+{
+    if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
+    rc_cout_line(&e->oc, "return r;");
+}
+
 static void emit_entry_points(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -1286,6 +1413,7 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision r;");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1342,35 +1470,42 @@ static void emit_entry_points(em *e)
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
             else rc_cout_line(o, "(void)b; /* one block */");
-            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
+            rc_cout_reopen(o, "} else {");
+            rc_cout_line(o, "%s__end(inc);", P);
+            rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
+        rc_cout_line(o, "%s__end(inc);", P);
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
     }
-    if (!ir->nblocks || !total) emit_end_abort(e);
+    emit_limit_exit(e);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
+        emit_limit_exit(e);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
         rc_cout_open(o, "if (inc->pending == 0u) {");
-        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
-        rc_cout_close(o, "}");
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
+        rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "b = inc->pending - 1u;");
         rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
@@ -1383,12 +1518,18 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
-        rc_cout_close(o, "}");
+        if (emit_handler_next(e))
+            rc_cout_reopen(o, "} else if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        else
+            rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
+        rc_cout_reopen(o, "} else {");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+        rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        emit_limit_exit(e);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }

@@ -28,6 +28,9 @@ static uint32_t popcount32(uint32_t v)
  * so this only matters for direct API users). */
 static int64_t field_value(const rc_ir *ir, const rc_sim_fault *f, int field)
 {
+    /* no fault at hand (a handler condition's pass over the other
+     * expressions): what they compute is not read */
+    if (!f) return 0;
     int64_t v = f->v[field].i;
     switch (ir->fields[field].type) {
     case RC_TY_U8:   return (int64_t)(uint8_t)v;
@@ -415,6 +418,8 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
     rc_sim_block *bs = &i->blocks[b];
     uint32_t deadline = blk->deadline_ms;
     uint32_t elapsed = recov_elapsed(now, i->start);
+    /* what a handler condition reads: no fault, the incident's last error */
+    rc_sim_env env = { NULL, i->attempt, elapsed, ir->errors[e].severity, ir->errors[e].cls, e };
     s->last_block = b;
 
     /* Each pass returns or moves pos forward, so this ends within nsteps. */
@@ -443,6 +448,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
                 bs->prev = delay;
                 d = decision(s, i, RECOV_RETRY, e);
                 d.ms = delay;
+                d.limit_ms = r->timeout_ms;
                 return d;
             }
             bs->pos++;
@@ -472,15 +478,28 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
             return d;
         case RC_IR_RUN:
             if (st->nalts == 0) {   /* run H: once */
-                bs->pos++;
-                bs->sub = 0;
+                bool held = !st->when || eval(s, st->when - 1, &env);
+                if (!held || (st->next != RC_NEXT_RETRY && bs->sub != 0)) {
+                    bs->pos++;      /* passed over, or a `then next` step that has run */
+                    bs->sub = 0;
+                    continue;
+                }
+                if (st->next != RC_NEXT_RETRY) {
+                    bs->sub = 1;    /* pos stays: P_handler_done finds the step */
+                } else {
+                    bs->pos++;
+                    bs->sub = 0;
+                }
                 i->pending = (uint8_t)(b + 1);
                 d = decision(s, i, RECOV_RUN, e);
                 d.id = (uint16_t)st->id;
                 d.ms = st->ms;
                 return d;
             } else {                /* run [adaptive] H1, H2...: each once */
-                int k = pick_alt(s->handlers, st, bs->sub);
+                uint16_t skip = bs->sub;   /* tried, or a condition that does not hold */
+                for (int a = 0; st->whens && a < st->nalts; a++)
+                    if (st->whens[a] && !eval(s, st->whens[a] - 1, &env)) skip = (uint16_t)(skip | (1u << a));
+                int k = pick_alt(s->handlers, st, skip);
                 if (k < 0) {
                     bs->pos++;
                     bs->sub = 0;
@@ -678,6 +697,21 @@ recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uin
         else h->failed = sat16(h->failed);
         i->last_handler = 0;
     }
+    const rc_ir_block *blk = &s->ir->blocks[b];
+    rc_sim_block *bs = &i->blocks[b];
+    if (bs->pos < blk->nsteps && blk->steps[bs->pos].kind == RC_IR_RUN &&
+        blk->steps[bs->pos].next != RC_NEXT_RETRY && bs->sub != 0) {
+        /* the pending RUN was this `then next` step's own: the block goes on */
+        if (!ok && blk->steps[bs->pos].next == RC_NEXT_IF_OK) {
+            if (blk->terminal < 0) {
+                end_incident(i);
+                return decision(s, i, RECOV_ABORT, e);
+            }
+            bs->pos = (uint8_t)blk->terminal;
+            bs->sub = 0;
+        }
+        return run_block(s, i, b, e, NULL, now);
+    }
     if (ok) return decision(s, i, RECOV_RETRY, e);
     return run_block(s, i, b, e, NULL, now);
 }
@@ -749,7 +783,7 @@ void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n)
 {
     snprintf(buf, n, RC_SIM_DECISION_FMT, (unsigned)d->kind, (unsigned)d->id,
              (unsigned long)d->ms, (unsigned)d->level, (unsigned)d->error,
-             (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt);
+             (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt, (unsigned long)d->limit_ms);
 }
 
 const char *rc_sim_format_admit(recov_admit a)
@@ -780,7 +814,10 @@ void rc_sim_describe(const rc_ir *ir, const recov_decision *d, char *buf, size_t
     const char *sev;
     switch (d->kind) {
     case RECOV_RETRY:
-        snprintf(what, sizeof what, "retry %lu", (unsigned long)d->ms);
+        if (d->limit_ms)
+            snprintf(what, sizeof what, "retry %lu limit %lu", (unsigned long)d->ms, (unsigned long)d->limit_ms);
+        else
+            snprintf(what, sizeof what, "retry %lu", (unsigned long)d->ms);
         break;
     case RECOV_ADJUST:
         snprintf(what, sizeof what, "adjust %s %lu", name_at(ir->adjusts, ir->nadjusts, d->id),

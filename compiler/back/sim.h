@@ -140,12 +140,12 @@ int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now);
 
 /* The canonical one-line forms compared between the simulator and the
  * generated C (no newline):
- *   d kind=K id=I ms=M level=L error=E sev=S class=C attempt=A
+ *   d kind=K id=I ms=M level=L error=E sev=S class=C attempt=A limit=T
  *   a allow | a reject | a rate_limited | a full
  *   o                                   (P_succeeded)
  *   c                                   (P_cancelled)
  * Both rtest.c and the generated harness print exactly these. */
-#define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u"
+#define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u limit=%lu"
 void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n);
 const char *rc_sim_format_admit(recov_admit a);
 
@@ -174,6 +174,8 @@ typedef struct rc_sim_expect {
     int kind;
     uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
     bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
+    bool has_limit;             /* RETRY: `limit L` given */
+    uint32_t limit;             /* RETRY: the limit_ms it must carry */
     int id;                     /* alternative / mode / channel / handler / adjustment */
     int level;                  /* ESCALATE */
     int error;                  /* the decision's error, -1 for any */

@@ -12,6 +12,7 @@ bool rc_sim_expect_met(const rc_sim_expect *x, const recov_decision *d)
     switch (x->kind) {
     case RECOV_RETRY:
         if (d->ms < x->lo || d->ms > x->hi) return false;
+        if (x->has_limit && d->limit_ms != x->limit) return false;
         break;
     case RECOV_ADJUST:
     case RECOV_RUN:

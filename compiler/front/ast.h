@@ -27,6 +27,7 @@ typedef struct rc_ident {
 
 typedef struct rc_ident_list {
     rc_ident id;
+    struct rc_ast_expr *when;   /* a handler's condition in a `run` step (`run H when C, ...`), else NULL */
     struct rc_ident_list *next;
 } rc_ident_list;
 
@@ -101,6 +102,7 @@ typedef enum rc_ast_skind {
     RC_S_SCALE_SEVERITY, /* scale severity SEV xF, ...;          scales              */
     RC_S_HONOR,          /* honor FIELD;                         word                */
     RC_S_MAX,            /* max D;  (cap, same as backoff's max) v[0]                */
+    RC_S_TIMEOUT,        /* timeout D [flag FIELD];              v[0], word (FIELD, NULL name: none) */
     RC_S_OPEN_AFTER,     /* open after N consecutive failures;   v[0] INT            */
     RC_S_OPEN_NET,       /* open after N failures minus successes;  v[0] INT         */
     RC_S_OPEN_AT,        /* open at P% of last N calls [min M];  v[0] PERCENT, v[1] INT, v[2] INT|NONE */
@@ -128,8 +130,9 @@ typedef enum rc_ast_stepkind {
     RC_STEP_RETRY,     /* retry STRATEGY;                    name           */
     RC_STEP_FALLBACK,  /* fallback [adaptive] A, B, ...;     alts, adaptive */
     RC_STEP_ADJUST,    /* adjust NAME [delay D];             name, dur      */
-    RC_STEP_RUN,       /* run NAME [timeout D];              name, dur
-                          run [adaptive] A, B, ... [timeout D];  alts, adaptive, dur */
+    RC_STEP_RUN,       /* run NAME [when C] [timeout D] [then next [if ok]];   name, when, dur, then
+                          run [adaptive] A [when C], B, ... [timeout D] [then ...];  alts (each with its
+                          when), adaptive, dur, then */
     RC_STEP_DEGRADE,   /* degrade MODE;                      name           */
     RC_STEP_ESCALATE,  /* escalate [LEVEL];                  name (NULL: the error's severity) */
     RC_STEP_ABORT,     /* abort;                                            */
@@ -142,6 +145,8 @@ typedef struct rc_ast_step {
     rc_ident_list *alts;
     bool adaptive;
     rc_ast_value dur;           /* RC_AV_NONE when absent */
+    int then;                   /* RUN: rc_ir_next (`then next [if ok]`), 0 none */
+    struct rc_ast_expr *when;   /* single RUN: its handler's condition, NULL none */
     struct rc_ast_step *next;
 } rc_ast_step;
 

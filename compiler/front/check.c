@@ -721,7 +721,7 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
 {
     rc_ir *ir = c->ir;
     const rc_ast_setting *s_att = NULL, *s_bo = NULL, *s_jit = NULL, *s_sc = NULL, *s_sev = NULL,
-                         *s_hon = NULL, *s_max = NULL;
+                         *s_hon = NULL, *s_max = NULL, *s_tmo = NULL;
     r->attempts = 0;
     r->backoff = RC_BACKOFF_CONSTANT;
     r->factor_milli = 1000;
@@ -848,9 +848,26 @@ static void build_retry(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_retry *r)
                 r->honor_field = f->index;
             break;
         }
+        case RC_S_TIMEOUT:
+            /* the attempt timeout (language.md, *Attempt timeouts*) */
+            if (dup_setting(c, &s_tmo, s, "timeout")) break;
+            if (dur_num(c, &s->v[0], "attempt timeout", 1, RC_SLOT_LIMIT, ri, 0, &r->timeout_ms) &&
+                r->timeout_ms == 0)
+                rc_diag_error(c->d, s->v[0].loc, "an attempt timeout is at least 1ms (leave `timeout` out for "
+                              "no limit)");
+            if (s->word.name) {
+                rc_sym *f = lookup(c, &s->word, RC_SYM_FIELD, "fault field");
+                if (!f) break;
+                if (ir->fields[f->index].type != RC_TY_BOOL)
+                    rc_diag_error(c->d, s->word.loc, "the timeout's flag must be a bool fault field the host sets "
+                                  "on an overrun; '%s' is %s", s->word.name, rc_type_name(ir->fields[f->index].type));
+                else
+                    r->timeout_flag = f->index + 1;
+            }
+            break;
         default:
             rc_diag_error(c->d, s->loc, "this setting does not belong in a retry strategy "
-                          "(use attempts, backoff, max, jitter, scale, honor)");
+                          "(use attempts, backoff, max, jitter, scale, honor, timeout)");
             break;
         }
     }
@@ -1007,6 +1024,37 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                         b->name, b->probes, b->close_after, b->close_after == 1 ? "" : "es", b->close_after,
                         b->close_after == 1 ? "st" : b->close_after == 2 ? "nd" : b->close_after == 3 ? "rd" : "th",
                         b->close_after);
+}
+
+/* A strategy's `timeout D flag F`: some classify rule must read F, or an
+ * overrun would be classified like any failure (language.md, *Attempt
+ * timeouts*).  Conditions are trees whose children have smaller indices, so
+ * one pass from the top marks everything the rules reach. */
+static void check_timeout_flags(rc_check_ctx *c)
+{
+    rc_ir *ir = c->ir;
+    bool any = false;
+    for (int r = 0; r < ir->nretries; r++) any |= ir->retries[r].timeout_flag != 0;
+    if (!any) return;
+    bool *reach = RC_NEW_ARRAY(c->a, bool, ir->nexprs ? ir->nexprs : 1);
+    bool *read = RC_NEW_ARRAY(c->a, bool, ir->nfields ? ir->nfields : 1);
+    for (int r = 0; r < ir->nrules; r++)
+        if (ir->rules[r].cond >= 0 && ir->rules[r].cond < ir->nexprs) reach[ir->rules[r].cond] = true;
+    for (int i = ir->nexprs - 1; i >= 0; i--) {
+        const rc_ir_expr *x = &ir->exprs[i];
+        if (!reach[i]) continue;
+        if (x->kind == RC_X_AND || x->kind == RC_X_OR) { reach[x->a] = true; reach[x->b] = true; }
+        if (x->kind == RC_X_NOT) reach[x->a] = true;
+        if ((x->kind == RC_X_CMP || x->kind == RC_X_IN) && x->opd == RC_OPD_FIELD) read[x->field] = true;
+    }
+    for (int r = 0; r < ir->nretries; r++) {
+        const rc_ir_retry *rt = &ir->retries[r];
+        if (!rt->timeout_flag || read[rt->timeout_flag - 1]) continue;
+        const char *fn = ir->fields[rt->timeout_flag - 1].name;
+        rc_diag_error(c->d, rt->loc, "retry strategy '%s' flags an overrun attempt with '%s', but no classify "
+                      "rule reads '%s'", rt->name, fn, fn);
+        rc_diag_note(c->d, rt->loc, "add a rule such as `%s => attempt_timeout;` before the others", fn);
+    }
 }
 
 static void build_budget(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_budget *b)
@@ -1224,6 +1272,22 @@ static void build_step(rc_check_ctx *c, const rc_ast_step *s, rc_ir_block *b, rc
         }
         if (s->dur.kind != RC_AV_NONE)
             dur_num(c, &s->dur, "handler timeout", 0, RC_SLOT_STEP_MS, ir->nblocks, (int)(st - b->steps), &st->ms);
+        st->next = (rc_ir_next)s->then;
+        if (s->when) st->when = rc_check_step_when(c, s->when) + 1;
+        for (const rc_ident_list *l = s->alts; l; l = l->next) {
+            if (!l->when) continue;
+            int k = 0;   /* its place in st->alts (a duplicate was dropped: the first keeps its place) */
+            while (k < st->nalts && strcmp(ir->handlers[st->alts[k]].name, l->id.name) != 0) k++;
+            if (k == st->nalts) continue;
+            if (!st->whens) {
+                st->whens = RC_NEW_ARRAY(c->a, int, st->nalts);
+            }
+            if (st->whens[k]) {
+                rc_diag_error(c->d, l->id.loc, "handler '%s' is listed twice with a condition", l->id.name);
+                continue;
+            }
+            st->whens[k] = rc_check_step_when(c, l->when) + 1;
+        }
         break;
     case RC_STEP_DEGRADE:
         st->id = host_name(c, &ir->modes, &ir->nmodes, &caps->modes, &s->name);
@@ -1566,6 +1630,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     build_strategies(c, p);
     build_escalation(c, p, &caps);
     build_blocks(c, p, &caps, handled);
+    check_timeout_flags(c);
     if ((ir->age_incidents || ir->age_ms) && !any_adaptive(p)) {
         for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next)
             if (dd->kind == RC_D_AGEING) {

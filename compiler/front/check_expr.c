@@ -110,6 +110,11 @@ static bool resolve(rc_check_ctx *c, const rc_ast_value *v, operand *o)
     }
     switch (s->kind) {
     case RC_SYM_FIELD:
+        if (c->in_step_when) {
+            rc_diag_error(c->d, v->loc, "a handler condition cannot read fault field '%s': steps also run after "
+                          "a handler reports, with no fault at hand; test it in the `on` block's `when`", n);
+            return false;
+        }
         o->is_opd = true;
         o->opd = RC_OPD_FIELD;
         o->field = s->index;
@@ -402,6 +407,11 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
         return -1;
     }
     rc_ir_field *f = &c->ir->fields[s->index];
+    if (c->in_step_when) {
+        rc_diag_error(c->d, e->field.loc, "a handler condition cannot read fault field '%s': steps also run after "
+                      "a handler reports, with no fault at hand; test it in the `on` block's `when`", f->name);
+        return -1;
+    }
     if (f->type != RC_TY_TEXT) {
         rc_diag_error(c->d, e->op_loc, "%s field '%s' cannot be matched with `~`; compare it with == or in",
                       rc_type_name(f->type), f->name);
@@ -480,6 +490,19 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
 static int check_name(rc_check_ctx *c, const rc_ast_expr *e)
 {
     operand o;
+    if (c->in_step_when && e->lhs.kind == RC_AV_NAME) {
+        /* an error name stands alone in a handler condition: the incident's last error is it */
+        rc_sym *s = rc_symtab_find(&c->syms, e->lhs.name);
+        if (s && s->kind == RC_SYM_ERROR) {
+            int x = rc_check_new_expr(c, RC_X_CMP);
+            rc_ir_expr *ie = &c->ir->exprs[x];
+            ie->opd = RC_OPD_ERROR;
+            ie->op = RC_IR_EQ;
+            ie->value = s->index;
+            ie->loc = e->loc;
+            return x;
+        }
+    }
     if (!resolve(c, &e->lhs, &o)) return -1;
     if (o.is_opd && o.opd == RC_OPD_FIELD && c->ir->fields[o.field].type == RC_TY_BOOL) {
         int x = rc_check_new_expr(c, RC_X_CMP);
@@ -510,6 +533,15 @@ static int check_leaf(rc_check_ctx *c, const rc_ast_expr *e)
 /* Post-order walk with explicit stacks: conditions can be nested or chained
  * tens of thousands deep, and the checker must not recurse that far. */
 typedef struct walk_frame { const rc_ast_expr *e; bool expanded; } walk_frame;
+
+int rc_check_step_when(rc_check_ctx *c, const rc_ast_expr *e)
+{
+    bool save = c->in_step_when;
+    c->in_step_when = true;
+    int x = rc_check_expr(c, e);
+    c->in_step_when = save;
+    return x;
+}
 
 /* RC_MAX_COND_TERMS and RC_MAX_COND_DEPTH (check_int.h) over the nodes
  * [first, root] that one condition made: terms are its comparisons and

@@ -46,6 +46,7 @@ typedef struct rc_check_ctx {
     const char **const_names;
     int *field_text_slot;       /* [nfields] -> texts index or -1 */
     bool in_classify;           /* conditions of classify: fault fields only */
+    bool in_step_when;          /* a handler's condition: no fault fields; error names stand alone */
     /* C headers (check_import.c): consts [npolicy_consts, nconsts) are imported */
     const struct rc_cimport *imp;   /* NULL when the policy imports nothing */
     int npolicy_consts;
@@ -68,6 +69,8 @@ void rc_check_import_enums(rc_check_ctx *c, const rc_ast_policy *p);
 /* check_expr.c */
 int rc_check_expr(rc_check_ctx *c, const rc_ast_expr *e);   /* -> expr index, -1 on error */
 int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind);
+/* A handler's condition in a `run` step (no fault at hand): -> expr index, -1 on error. */
+int rc_check_step_when(rc_check_ctx *c, const rc_ast_expr *e);
 bool rc_check_value_int(rc_check_ctx *c, const rc_ast_value *v, int64_t *out);
 
 /* check.c: records that parameter `param` gives the number in `slot`. */

@@ -49,7 +49,7 @@ int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_
 rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error)
 {
     const rc_ir_retry *r = &ir->retries[retry];
-    rc_delay_bounds b = {0, 0, 0, r->attempts};
+    rc_delay_bounds b = {0, 0, 0, r->attempts, (uint64_t)r->attempts * r->timeout_ms};
     uint32_t *lo = malloc(sizeof *lo * (size_t)r->attempts), *hi = malloc(sizeof *hi * (size_t)r->attempts);
     if (!lo || !hi) { free(lo); free(hi); return b; }
     int n = rc_delay_retry(ir, retry, error, lo, hi);
@@ -65,14 +65,18 @@ rc_delay_bounds rc_delay_retry_bounds(const rc_ir *ir, int retry, int error)
 
 rc_delay_bounds rc_delay_block_bounds(const rc_ir *ir, const rc_ir_block *b, int error)
 {
-    rc_delay_bounds t = {0, 0, 0, 0};
+    rc_delay_bounds t = {0, 0, 0, 0, 0};
     for (int s = 0; s < b->nsteps; s++) {
+        const rc_ir_step *st = &b->steps[s];
+        if (st->kind == RC_IR_RUN && st->next != RC_NEXT_RETRY)
+            t.max_work += (uint64_t)st->ms * (uint64_t)(st->nalts ? st->nalts : 1);
         if (b->steps[s].kind != RC_IR_RETRY) continue;
         rc_delay_bounds d = rc_delay_retry_bounds(ir, b->steps[s].retry, error);
         t.min_total += d.min_total;
         t.max_total += d.max_total;
         if (d.max_single > t.max_single) t.max_single = d.max_single;
         t.retries += d.retries;
+        t.max_work += d.max_work;
     }
     return t;
 }

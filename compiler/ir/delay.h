@@ -16,6 +16,13 @@ typedef struct rc_delay_bounds {
     uint64_t min_total, max_total;
     uint32_t max_single;
     int retries;
+    /* the time the incident spends in attempts and handlers at most, on
+     * top of the delays: each retried attempt of a strategy with `timeout
+     * T` counts T (the host stops it there), and each handler of a `run
+     * ... then next` step its timeout (the block goes on after it).  A
+     * strategy without `timeout` and a `run` without `then` count 0, as
+     * before (their time is the host's). */
+    uint64_t max_work;
 } rc_delay_bounds;
 
 /* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of

@@ -11,6 +11,7 @@
 #include "ir.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct rc_ir_hasher { uint32_t h; } rc_ir_hasher;
@@ -161,6 +162,11 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         for (int e = 0; e < ir->nerrors; e++) hnum(&x, r->error_scale ? r->error_scale[e] : 1000);
         for (int s = 0; s < RC_SEV_COUNT; s++) hnum(&x, r->sev_scale[s]);
         hnum(&x, r->honor_field);
+        if (r->timeout_ms || r->timeout_flag) {  /* absent: older policies keep their hash */
+            hstr(&x, "attempt-timeout");
+            hnum(&x, r->timeout_ms);
+            hnum(&x, r->timeout_flag);
+        }
     }
     hnum(&x, ir->nbreakers);
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -233,6 +239,12 @@ uint32_t rc_ir_hash(const rc_ir *ir)
                     hnum(&x, s->adaptive);
                     hnum(&x, s->nalts);
                     for (int a = 0; a < s->nalts; a++) hnum(&x, s->alts[a]);
+                }
+                if (s->kind == RC_IR_RUN && (s->next != RC_NEXT_RETRY || s->when || s->whens)) {
+                    hstr(&x, "run-flow");  /* absent from older policies' hashes */
+                    hnum(&x, s->next);
+                    hnum(&x, s->when);
+                    for (int a = 0; a < s->nalts; a++) hnum(&x, s->whens ? s->whens[a] : 0);
                 }
                 break;
             case RC_IR_DEGRADE: hnum(&x, s->id); break;
@@ -310,6 +322,7 @@ void rc_ir_apply(rc_ir *ir, const int64_t *vals)
             break;
         case RC_SLOT_STEP_MS:     ir->blocks[b->obj].steps[b->sub].ms = (uint32_t)v; break;
         case RC_SLOT_EXPR:        ir->exprs[b->obj].value = v; break;
+        case RC_SLOT_LIMIT:       ir->retries[b->obj].timeout_ms = (uint32_t)v; break;
         }
     }
 }
@@ -514,6 +527,8 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                 r->factor_milli, r->max_ms, rc_ir_jitter_names[r->jitter]);
         if (r->jitter == RC_JITTER_PERCENT) fprintf(out, " %u%%", r->jitter_pct);
         if (r->honor_field >= 0) fprintf(out, " honor %s", ir->fields[r->honor_field].name);
+        if (r->timeout_ms) fprintf(out, " timeout %" PRIu32, r->timeout_ms);
+        if (r->timeout_flag) fprintf(out, " flag %s", ir->fields[r->timeout_flag - 1].name);
         fputc('\n', out);
         for (int e = 0; e < ir->nerrors; e++)
             if (r->error_scale && r->error_scale[e] != 1000)
@@ -575,6 +590,11 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
                 } else {
                     fprintf(out, " %s timeout %" PRIu32, ir->handlers[s->id].name, s->ms);
                 }
+                if (s->when) fprintf(out, " when x%d", s->when - 1);
+                for (int a = 0; s->whens && a < s->nalts; a++)
+                    if (s->whens[a]) fprintf(out, " %s when x%d", ir->handlers[s->alts[a]].name, s->whens[a] - 1);
+                if (s->next == RC_NEXT_ALWAYS) fprintf(out, " then next");
+                if (s->next == RC_NEXT_IF_OK) fprintf(out, " then next if ok");
                 break;
             case RC_IR_DEGRADE: fprintf(out, " %s", ir->modes[s->id].name); break;
             case RC_IR_ESCALATE: fprintf(out, " %s", s->level >= 0 ? rc_ir_sev_names[s->level] : "(severity)"); break;
@@ -606,4 +626,43 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         for (int i = 0; i < k[g].n; i++) fprintf(out, " %s", k[g].v[i].name);
         fputc('\n', out);
     }
+}
+
+/* Bottom-up over exprs[0..root] (children have smaller indices): each
+ * node's text from its children's, without recursion. */
+void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n)
+{
+    enum { W = 160 };
+    static const char *const ops[] = { "==", "!=", "<", "<=", ">", ">=" };
+    static const char *const opds[] = { "", "attempt", "elapsed", "severity", "class", "error" };
+    if (n == 0) return;
+    buf[0] = '\0';
+    if (root < 0 || root >= ir->nexprs) return;
+    char *t = malloc((size_t)(root + 1) * W);
+    if (!t) return;
+    for (int i = 0; i <= root; i++) {
+        const rc_ir_expr *x = &ir->exprs[i];
+        char *o = t + (size_t)i * W;
+        const char *opd = x->opd == RC_OPD_FIELD ? ir->fields[x->field].name : opds[x->opd];
+        char val[64];
+        if (x->opd == RC_OPD_ERROR && x->value >= 0 && x->value < ir->nerrors)
+            snprintf(val, sizeof val, "%s", ir->errors[x->value].name);
+        else if (x->opd == RC_OPD_SEVERITY && x->value >= 0 && x->value < RC_SEV_COUNT)
+            snprintf(val, sizeof val, "%s", rc_sev_names[x->value]);
+        else if (x->opd == RC_OPD_CLASS && x->value >= 0 && x->value < ir->nclasses)
+            snprintf(val, sizeof val, "%s", ir->classes[x->value].name);
+        else
+            snprintf(val, sizeof val, "%lld", (long long)x->value);
+        switch (x->kind) {
+        case RC_X_TRUE: snprintf(o, W, "true"); break;
+        case RC_X_CMP: snprintf(o, W, "%s %s %s", opd, ops[x->op], val); break;
+        case RC_X_IN: snprintf(o, W, "%s in %lld..%lld", opd, (long long)x->lo, (long long)x->hi); break;
+        case RC_X_MATCH: snprintf(o, W, "%s ~ pattern %d", opd, x->pattern); break;
+        case RC_X_AND: snprintf(o, W, "(%.70s && %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
+        case RC_X_OR: snprintf(o, W, "(%.70s || %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
+        case RC_X_NOT: snprintf(o, W, "!%.150s", t + (size_t)x->a * W); break;
+        }
+    }
+    snprintf(buf, n, "%s", t + (size_t)root * W);
+    free(t);
 }

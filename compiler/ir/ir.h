@@ -151,6 +151,8 @@ typedef struct rc_ir_retry {
     uint32_t *error_scale;      /* [nerrors] thousandths, 1000 = no scale */
     uint32_t sev_scale[RC_SEV_COUNT]; /* thousandths, 1000 = no scale */
     int honor_field;            /* -1 or an integer field: delay = max(delay, field) */
+    uint32_t timeout_ms;        /* `timeout D`: how long each retried attempt may run (limit_ms); 0 = none */
+    int timeout_flag;           /* `timeout D flag F`: 1 + the bool field the host sets on an overrun; 0 none */
     rc_loc loc;
 } rc_ir_retry;
 
@@ -208,6 +210,13 @@ typedef enum rc_ir_stepkind {
     RC_IR_DEGRADE, RC_IR_ESCALATE, RC_IR_ABORT,
 } rc_ir_stepkind;
 
+/* A RUN step's continuation (language.md, *Continuation*). */
+typedef enum rc_ir_next {
+    RC_NEXT_RETRY,              /* no `then`: ok -> RETRY(0), failed -> go on */
+    RC_NEXT_ALWAYS,             /* `then next`: go on whatever the outcome */
+    RC_NEXT_IF_OK,              /* `then next if ok`: ok -> go on, failed -> the terminal step */
+} rc_ir_next;
+
 typedef struct rc_ir_step {
     rc_ir_stepkind kind;
     int retry;                  /* RETRY: index into retries */
@@ -218,6 +227,10 @@ typedef struct rc_ir_step {
     int id;                     /* ADJUST: adjustment, RUN: handler (the first of a list), DEGRADE: mode */
     uint32_t ms;                /* ADJUST: delay (0 default), RUN: timeout (0 = none) */
     int level;                  /* ESCALATE: -1 = the error's severity, else rc_severity */
+    rc_ir_next next;            /* RUN: what P_handler_done does after it (`then next [if ok]`) */
+    int when;                   /* single RUN: 1 + index into exprs of its handler condition, 0 none
+                                   (1-based so that a zeroed step has none) */
+    int *whens;                 /* RUN list: [nalts] handler conditions as `when`, NULL when none has one */
     rc_loc loc;
 } rc_ir_step;
 
@@ -265,6 +278,7 @@ typedef enum rc_slot {
     RC_SLOT_DEADLINE,       /* deadline_ms (obj -1) or blocks[obj].deadline_ms */
     RC_SLOT_STEP_MS,        /* blocks[obj].steps[sub].ms */
     RC_SLOT_EXPR,           /* exprs[obj].value (a `when` comparison) */
+    RC_SLOT_LIMIT,          /* retries[obj].timeout_ms (`timeout D` of a strategy) */
 } rc_slot;
 
 typedef struct rc_ir_pbind {
@@ -343,6 +357,10 @@ rc_ir *rc_ir_instantiate(rc_arena *a, const rc_ir *ir, const int64_t *vals);
 void rc_ir_apply(rc_ir *inst, const int64_t *vals);
 /* A value as the policy writes it ("3", "30s", "50%", "1.5"). */
 void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
+
+/* Condition `root` as text (`attempt >= 2 && error == disk`), at most n
+ * bytes with the NUL, cut with "..." when longer; for diff and explain. */
+void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n);
 
 /* FNV-1a over a canonical serialisation of the IR's meaning (names, numbers,
  * tables; never locations or comments).  Stable across runs and machines. */

@@ -36,16 +36,29 @@ void rc_diff_step(const rc_ir *ir, const rc_ir_step *s, char *buf, size_t n)
             at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->alts[s->alts[k]].name);
         return;
     case RC_IR_ADJUST: snprintf(buf, n, "adjust %s delay %s", ir->adjusts[s->id].name, dur(&d, s->ms)); return;
-    case RC_IR_RUN:
+    case RC_IR_RUN: {
+        char w[160];
         if (s->nalts == 0) {
-            snprintf(buf, n, "run %s timeout %s", ir->handlers[s->id].name, dur(&d, s->ms));
-            return;
+            at = (size_t)snprintf(buf, n, "run %s", ir->handlers[s->id].name);
+            if (s->when && at < n) {
+                rc_ir_expr_text(ir, s->when - 1, w, sizeof w);
+                at += (size_t)snprintf(buf + at, n - at, " when %s", w);
+            }
+        } else {
+            at = (size_t)snprintf(buf, n, "run%s", s->adaptive ? " adaptive" : "");
+            for (int k = 0; k < s->nalts && at < n; k++) {
+                at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
+                if (s->whens && s->whens[k] && at < n) {
+                    rc_ir_expr_text(ir, s->whens[k] - 1, w, sizeof w);
+                    at += (size_t)snprintf(buf + at, n - at, " when %s", w);
+                }
+            }
         }
-        at = (size_t)snprintf(buf, n, "run%s", s->adaptive ? " adaptive" : "");
-        for (int k = 0; k < s->nalts && at < n; k++)
-            at += (size_t)snprintf(buf + at, n - at, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
-        if (at < n) snprintf(buf + at, n - at, " timeout %s", dur(&d, s->ms));
+        if (at < n) at += (size_t)snprintf(buf + at, n - at, " timeout %s", dur(&d, s->ms));
+        if (s->next != RC_NEXT_RETRY && at < n)
+            snprintf(buf + at, n - at, " then next%s", s->next == RC_NEXT_IF_OK ? " if ok" : "");
         return;
+    }
     case RC_IR_DEGRADE: snprintf(buf, n, "degrade %s", ir->modes[s->id].name); return;
     case RC_IR_ESCALATE: snprintf(buf, n, "escalate %s", s->level >= 0 ? sev_names[s->level] : "(severity)"); return;
     case RC_IR_ABORT: snprintf(buf, n, "abort"); return;
@@ -65,7 +78,9 @@ static void retry_desc(const rc_ir_retry *r, char *buf, size_t n)
         at += (size_t)snprintf(buf + at, n - at, ", jitter %s", jitter_names[r->jitter]);
         if (r->jitter == RC_JITTER_PERCENT && at < n) at += (size_t)snprintf(buf + at, n - at, " %u%%", r->jitter_pct);
     }
-    if (r->honor_field >= 0 && at < n) snprintf(buf + at, n - at, ", honors a field");
+    if (r->honor_field >= 0 && at < n) at += (size_t)snprintf(buf + at, n - at, ", honors a field");
+    if (r->timeout_ms && at < n) at += (size_t)snprintf(buf + at, n - at, ", attempt timeout %s", dur(&d, r->timeout_ms));
+    if (r->timeout_flag && at < n) snprintf(buf + at, n - at, ", overruns flagged");
 }
 
 static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
@@ -171,13 +186,17 @@ static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
         if (ba < 0 || bb < 0) continue;
         const rc_ir_block *x = &a->blocks[ba], *y = &b->blocks[bb];
         bool same = x->nsteps == y->nsteps && x->deadline_ms == y->deadline_ms && (x->when < 0) == (y->when < 0);
-        uint64_t wa = rc_delay_block_bounds(a, x, e).max_total, wb = rc_delay_block_bounds(b, y, f).max_total;
+        rc_delay_bounds da = rc_delay_block_bounds(a, x, e), db = rc_delay_block_bounds(b, y, f);
+        uint64_t wa = da.max_total, wb = db.max_total;
+        /* with attempt timeouts and continued handlers (delay.h, max_work) */
+        uint64_t ia = da.max_total + da.max_work, ib = db.max_total + db.max_work;
+        bool inc = (da.max_work || db.max_work) && ia != ib;
         for (int s = 0; same && s < x->nsteps; s++) {
             rc_diff_step(a, &x->steps[s], s1, sizeof s1);
             rc_diff_step(b, &y->steps[s], s2, sizeof s2);
             same = strcmp(s1, s2) == 0;
         }
-        if (same && wa == wb) continue;
+        if (same && wa == wb && !inc) continue;
         fprintf(out, "on %s: block on line %d -> line %d:", a->errors[e].name, x->loc.line, y->loc.line);
         if (!same) {
             fputs(" steps [", out);
@@ -189,6 +208,8 @@ static int diff_blocks(const rc_ir *a, const rc_ir *b, FILE *out)
                 fprintf(out, ", deadline %s -> %s", dur(&d, x->deadline_ms), dur(&d, y->deadline_ms));
         }
         if (wa != wb) fprintf(out, "%s worst-case retry delay %s -> %s", same ? "" : ",", dur(&d, wa), dur(&d, wb));
+        if (inc)
+            fprintf(out, "%s worst-case incident time %s -> %s", same && wa == wb ? "" : ",", dur(&d, ia), dur(&d, ib));
         fputc('\n', out);
         n++;
     }
@@ -280,12 +301,12 @@ static void bind_desc(const rc_ir *ir, int i, char *buf, size_t n)
     static const char *const slot[] = {
         "attempts", "backoff base", "backoff factor", "max", "open after", "open at (rate)", "open at (min)",
         "open for", "half_open probes", "close after", "ratio", "ratio min", "ratio per", "deadline",
-        "", "",
+        "", "", "timeout",
     };
     const rc_ir_pbind *pb = &ir->pbinds[i];
     const char *pn = ir->params[pb->param].name;
     switch (pb->slot) {
-    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX:
+    case RC_SLOT_ATTEMPTS: case RC_SLOT_BASE: case RC_SLOT_FACTOR: case RC_SLOT_MAX: case RC_SLOT_LIMIT:
         snprintf(buf, n, "retry %s %s <- %s", ir->retries[pb->obj].name, slot[pb->slot], pn);
         break;
     case RC_SLOT_THRESHOLD: case RC_SLOT_RATE: case RC_SLOT_MIN_CALLS: case RC_SLOT_OPEN_MS: case RC_SLOT_PROBES:

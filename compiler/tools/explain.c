@@ -136,6 +136,12 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 fprintf(out, "%s", s->adaptive ? " adaptive" : "");
                 for (int k = 0; k < s->nalts; k++) fprintf(out, "%s %s", k ? "," : "", ir->handlers[s->alts[k]].name);
             }
+            if (s->kind == RC_IR_RUN && s->next != RC_NEXT_RETRY)
+                fprintf(out, " then next%s", s->next == RC_NEXT_IF_OK ? " if ok" : "");
+            if (s->kind == RC_IR_RETRY && ir->retries[s->retry].timeout_ms) {
+                fprintf(out, ", each attempt at most ");
+                ms(out, ir->retries[s->retry].timeout_ms);
+            }
             if (s->kind == RC_IR_DEGRADE) fprintf(out, " %s", ir->modes[s->id].name);
             if (s->kind == RC_IR_ESCALATE && s->level >= 0) fprintf(out, " %s", sev_names[s->level]);
             fprintf(out, "\n");
@@ -150,6 +156,19 @@ void rc_explain(const rc_ir *ir, FILE *out)
                 if (b->deadline_ms && d.max_total > b->deadline_ms) fprintf(out, "  (worst case exceeds the deadline)");
                 fprintf(out, "\n");
             }
+        }
+        /* the worst-case incident time, when attempts or handlers add to it */
+        for (int e = 0; e < ir->nerrors; e++) {
+            if (!b->errors[e]) continue;
+            rc_delay_bounds d = rc_delay_block_bounds(ir, b, e);
+            if (!d.max_work) continue;
+            fprintf(out, "  incident %-28s at most ", ir->errors[e].name);
+            ms(out, d.max_total + d.max_work);
+            fprintf(out, " (delays ");
+            ms(out, d.max_total);
+            fprintf(out, ", attempt timeouts and continued handlers ");
+            ms(out, d.max_work);
+            fprintf(out, ")%s\n", b->deadline_ms && d.max_total + d.max_work > b->deadline_ms ? "  (exceeds the deadline)" : "");
         }
         /* the whole block, per error: every retry step run to its end */
         int nretry = 0;

@@ -403,6 +403,11 @@ static void setting_text(sbuf *b, const rc_ast_setting *s)
     case RC_S_SCALE_SEVERITY: sb_puts(b, "scale severity "); put_scales(b, s->scales); break;
     case RC_S_HONOR: sb_printf(b, "honor %s", s->word.name ? s->word.name : "_"); break;
     case RC_S_MAX: sb_puts(b, "max "); put_value(b, &s->v[0]); break;
+    case RC_S_TIMEOUT:
+        sb_puts(b, "timeout ");
+        put_value(b, &s->v[0]);
+        if (s->word.name) sb_printf(b, " flag %s", s->word.name);
+        break;
     case RC_S_OPEN_AFTER: sb_puts(b, "open after "); put_value(b, &s->v[0]); sb_puts(b, " consecutive failures"); break;
     case RC_S_OPEN_NET: sb_puts(b, "open after "); put_value(b, &s->v[0]); sb_puts(b, " failures minus successes"); break;
     case RC_S_OPEN_AT:
@@ -442,11 +447,18 @@ static void step_text(sbuf *b, const rc_ast_step *s)
     case RC_STEP_RUN:
         if (s->alts) {
             sb_puts(b, s->adaptive ? "run adaptive " : "run ");
-            put_names(b, s->alts);
+            for (const rc_ident_list *l = s->alts; l; l = l->next) {
+                sb_puts(b, l->id.name ? l->id.name : "_");
+                if (l->when) { sb_puts(b, " when "); put_expr(b, l->when); }
+                if (l->next) sb_puts(b, ", ");
+            }
         } else {
             sb_printf(b, "run %s", n ? n : "_");
+            if (s->when) { sb_puts(b, " when "); put_expr(b, s->when); }
         }
         if (s->dur.kind != RC_AV_NONE) { sb_puts(b, " timeout "); put_value(b, &s->dur); }
+        if (s->then == 1) sb_puts(b, " then next");
+        if (s->then == 2) sb_puts(b, " then next if ok");
         sb_puts(b, ";");
         break;
     case RC_STEP_DEGRADE: sb_printf(b, "degrade %s;", n ? n : "_"); break;

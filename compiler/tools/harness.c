@@ -148,7 +148,8 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     fputs("static void rc_print(const recov_decision *d)\n{\n", out);
     fprintf(out, "    printf(\"%s\\n\", (unsigned)d->kind, (unsigned)d->id,\n", RC_SIM_DECISION_FMT);
     fputs("           (unsigned long)d->ms, (unsigned)d->level, (unsigned)d->error,\n"
-          "           (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt);\n}\n\n", out);
+          "           (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt,\n"
+          "           (unsigned long)d->limit_ms);\n}\n\n", out);
     fputs("static void rc_print_admit(recov_admit a)\n{\n    switch (a) {\n", out);
     static const recov_admit admits[] = { RECOV_ALLOW, RECOV_REJECT, RECOV_RATE_LIMITED, RECOV_FULL };
     for (size_t k = 0; k < sizeof admits / sizeof admits[0]; k++)

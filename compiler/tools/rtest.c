@@ -426,6 +426,13 @@ static bool parse_expect(ps *p, rc_rtest_event *e, const tok *arrow)
             last = m;
             t = lex(&p->l);
         }
+        if (is_word(&t, "limit")) {   /* the attempt timeout: limit_ms */
+            tok m = lex(&p->l);
+            if (!want_u32(p, &m, "an attempt limit in ms", &x->limit)) return false;
+            x->has_limit = true;
+            last = m;
+            t = lex(&p->l);
+        }
     } else if (is_word(&t, "adjust") || is_word(&t, "run")) {
         bool adj = is_word(&t, "adjust");
         x->kind = adj ? RECOV_ADJUST : RECOV_RUN;

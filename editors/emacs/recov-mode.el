@@ -42,7 +42,7 @@
     "hint" "honor" "import" "in" "incidents" "jitter" "last" "max" "message"
     "min" "minus" "of" "on" "open" "param" "per" "policy" "probes" "ratio"
     "retry" "retryable" "run" "scale" "severity" "steps" "struct" "successes"
-    "timeout" "unresolved" "version" "when" "within")
+    "then" "timeout" "unresolved" "version" "when" "within")
   "The keywords of recov, as the lexer (dsl/recov.l) knows them.")
 ;; END KEYWORDS
 

@@ -177,15 +177,58 @@ escalate to team (medium)'
   run "$WR" --time-scale 20 w
   expect_trace 'fail fetch exit=1 attempt=1 network_error
 escalate to team (medium)'
+  # retried attempts that hang: the policy's attempt limit (step_retry's
+  # `timeout 10m`, 2 s of real time at --time-scale 300) stops each one, and
+  # the runner reports it with timed_out set: step_timeout
+  cat >w <<'EOF'
+step fetch retryable=1: [ -f once ] && exec sleep 60; touch once; echo "Connection refused"; exit 1
+EOF
+  rm -f once
+  run "$WR" --time-scale 300 w
+  expect_rc 4
+  expect_trace 'fail fetch exit=1 attempt=1 network_error
+retry in 1000 ms
+fail fetch exit=124 attempt=2 step_timeout
+retry in 2000 ms
+fail fetch exit=124 attempt=3 step_timeout
+retry in 4000 ms
+fail fetch exit=124 attempt=4 step_timeout
+handler restart_service missing
+escalate to team (medium)'
+  has 'decision: retry in 1000 ms (attempt 1), for at most 2000 ms' err.log
+  [ "$ms" -ge 6000 ] || fail "three attempts stopped at 2 s each take 6 s; took $ms ms"
+  [ "$ms" -lt 40000 ] || fail "the attempt limit was not enforced ($ms ms)"
   ;;
 
 essential_optional)
-  # essential: after 3 retries `attempt <= 3 || !essential` fails: rollback, then on call
+  # essential: after 3 retries `attempt <= 3 || !essential` fails: rollback,
+  # then on call.  The rollback succeeds and the step is not run again
+  # (`run rollback then next`: before version 3 its success re-ran the step,
+  # and this test had to make the rollback fail to reach the escalation)
   cat >w <<'EOF'
-step migrate retryable=1 essential=1: echo "psql: could not connect: Connection refused"; exit 2
+step migrate retryable=1 essential=1: echo migrate >>log; echo "psql: could not connect: Connection refused"; exit 2
 handler restart_service: echo never >>log
-handler rollback: echo rollback >>log; exit 1
+handler rollback: echo rollback >>log
 EOF
+  run "$WR" --time-scale 20 w
+  expect_rc 4
+  expect_trace 'fail migrate exit=2 attempt=1 network_error
+retry in 1000 ms
+fail migrate exit=2 attempt=2 network_error
+retry in 2000 ms
+fail migrate exit=2 attempt=3 network_error
+retry in 4000 ms
+fail migrate exit=2 attempt=4 network_error
+handler rollback ok
+escalate to oncall (high)'
+  expect_file log 'migrate
+migrate
+migrate
+migrate
+rollback'
+  # a rollback that fails: on call all the same
+  sed -i 's/^handler rollback: .*/handler rollback: echo rollback >>log; exit 1/' w
+  rm -f log
   run "$WR" --time-scale 20 w
   expect_rc 4
   expect_trace 'fail migrate exit=2 attempt=1 network_error
@@ -197,7 +240,6 @@ retry in 4000 ms
 fail migrate exit=2 attempt=4 network_error
 handler rollback failed
 escalate to oncall (high)'
-  expect_file log 'rollback'
   # optional: skipped, the workflow goes on
   cat >w <<'EOF'
 step lint optional=1: echo "3 warnings"; exit 1
@@ -217,18 +259,23 @@ lock)
   cat >w <<'EOF'
 step deploy: echo "lock held by pid 4242"; exit 75
 handler clear_lock: echo "removed stale lock"
+handler notify_lock: echo "deploy waits for the lock: $WF_ERROR attempt $WF_ATTEMPT" >>alerts
 EOF
   run "$WR" --time-scale 10 w
   expect_rc 4
+  # the notification succeeds and the chain goes on to the wait (`then
+  # next`); a handler without it would have meant "retry now"
   expect_trace 'fail deploy exit=75 attempt=1 lock_held
 handler clear_lock ok
 retry in 0 ms
 fail deploy exit=75 attempt=2 lock_held
+handler notify_lock ok
 retry in 500 ms
 fail deploy exit=75 attempt=3 lock_held
 retry in 500 ms
 fail deploy exit=75 attempt=4 lock_held
 escalate to log (low)'
+  expect_file alerts 'deploy waits for the lock: lock_held attempt 2'
   ;;
 
 output_and_context)
@@ -267,7 +314,7 @@ EOF
   [ ! -e ran ] || fail "dry run executed a command"
   [ ! -e ck ] || fail "dry run wrote a checkpoint"
   has 'step 1 fetch retryable: touch ran'
-  has '    if it times out (step_timeout): retry after 1000 ms; retry after 2000 ms; retry after 4000 ms; run restart_service [touch ran] (timeout 5000 ms), if it fails: escalate to team (medium, SLA 14400000 ms) [no notify command].'
+  has '    if it times out (step_timeout): retry after 1000 ms for at most 600000 ms; retry after 2000 ms for at most 600000 ms; retry after 4000 ms for at most 600000 ms; run restart_service [touch ran] (timeout 5000 ms), if it fails: escalate to team (medium, SLA 14400000 ms) [no notify command].'
   has '    if it fails (step_failed): run rollback [no command] (timeout 30000 ms), if it fails: escalate to oncall (high, SLA 1800000 ms) [no notify command].'
   has 'note: handler rollback has no command in this workflow; it would fail'
   ;;
@@ -297,7 +344,7 @@ EOF
   cp err.log err1.log
   run "$WR" --time-scale 20 --checkpoint ck w
   expect_rc 4
-  has 'workflow_runner: checkpoint ck: recovery state restored (policy workflow version 2)' err.log
+  has 'workflow_runner: checkpoint ck: recovery state restored (policy workflow version 3)' err.log
   has 'workflow_runner: resuming at step 2 (fetch), phase wait' err.log
   expect_trace 'fail fetch exit=1 attempt=3 network_error
 retry in 4000 ms
@@ -359,10 +406,10 @@ escalate to team (medium)'
   run "$WR" --checkpoint ck w
   expect_rc 4
   has 'was written by policy workflow version 1' err.log
-  has 'migrated to version 2' err.log
+  has 'migrated to version 3' err.log
   expect_trace 'fail check exit=1 attempt=1 step_failed
 escalate to oncall (high)'
-  has 'policy workflow 2 ' ck
+  has 'policy workflow 3 ' ck
   # without the old checkpoint it would have gone to the team
   run "$WR" --checkpoint fresh w
   expect_trace 'fail check exit=1 attempt=1 step_failed
@@ -401,7 +448,7 @@ reject)
   cp ck ck.orig
   run "$WR" --checkpoint ck w
   expect_rc 2
-  has 'rejected: written by a different policy (RECOV_LOAD_FOREIGN); it says policy workflow_other version 2' err.log
+  has 'rejected: written by a different policy (RECOV_LOAD_FOREIGN); it says policy workflow_other version 3' err.log
   cmp -s ck ck.orig || fail "a rejected checkpoint was changed"
   hasnt '"result"'
   # one flipped bit in the policy state: the file's CRC refuses it; with the
@@ -434,7 +481,7 @@ usage)
   run "$WR" no-such-file; expect_rc 2
   printf 'step a: true\nhandler no_such_handler: true\n' >w
   run "$WR" w; expect_rc 2
-  has 'w:2: the policy has no handler '"'"'no_such_handler'"'"'; it has: clear_lock, free_disk, prune_cache, restart_service, rollback' err.log
+  has 'w:2: the policy has no handler '"'"'no_such_handler'"'"'; it has: clear_lock, notify_lock, free_disk, prune_cache, restart_service, rollback' err.log
   printf 'stp a: true\n' >w
   run "$WR" w; expect_rc 2
   has 'w:1: cannot read this line' err.log

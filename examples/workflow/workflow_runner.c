@@ -853,7 +853,10 @@ static void print_chain(const workflow *w, const step *s, const char *what, WF(f
     printf("    %s (%s):", what, WF(error_name)(d.error));
     for (int n = 0; n < 16; n++) {
         switch (d.kind) {
-        case RECOV_RETRY: printf(" retry after %lu ms;", (unsigned long)d.ms); break;
+        case RECOV_RETRY:
+            if (d.limit_ms) printf(" retry after %lu ms for at most %lu ms;", (unsigned long)d.ms, (unsigned long)d.limit_ms);
+            else printf(" retry after %lu ms;", (unsigned long)d.ms);
+            break;
         case RECOV_RUN: {
             const char *c = w->handler_cmd[d.id];
             printf(" run %s [%s] (timeout %lu ms), if it fails:", WF(handler_name)(d.id), c ? c : "no command",
@@ -1012,6 +1015,11 @@ int main(int argc, char **argv)
     static outcome o;
     const char *result = "done";
     int exit_code = 0;
+    /* the policy's limit for the next attempt (the RETRY's limit_ms, scaled
+     * like a handler's timeout), 0 none: a retried step runs at most this
+     * long, or its own timeout= when that is shorter.  Not in the
+     * checkpoint: an attempt resumed after a restart has its own timeout. */
+    uint32_t attempt_limit = 0;
     while (p.step < w.nsteps) {
         const step *s = &w.steps[p.step];
         step_env(s, p.step + 1);
@@ -1033,7 +1041,10 @@ int main(int argc, char **argv)
             p.phase_arg[0] = '\0';
             if (save_checkpoint(ckpt, &w, &p, &st) != 0) return 2;
             fprintf(stderr, "workflow_runner: step %u %s: running\n", p.step + 1, s->name);
-            run_shell(s->cmd, s->timeout_ms, &o);
+            uint32_t lim = s->timeout_ms;
+            if (attempt_limit && (lim == 0 || attempt_limit < lim)) lim = attempt_limit;
+            attempt_limit = 0;
+            run_shell(s->cmd, lim, &o);
             if (o.exit_code == 0) {
                 WF(succeeded)(&st.s, &st.i, now_tick());
                 p.steps_ok++;
@@ -1095,7 +1106,13 @@ int main(int argc, char **argv)
         case RECOV_ADJUST:
         case RECOV_FALLBACK:
             p.retries++;
-            fprintf(stderr, "workflow_runner:   decision: retry in %lu ms (attempt %u)\n", (unsigned long)d.ms, d.attempt);
+            attempt_limit = handler_limit(d.limit_ms);
+            if (attempt_limit)
+                fprintf(stderr, "workflow_runner:   decision: retry in %lu ms (attempt %u), for at most %lu ms\n",
+                        (unsigned long)d.ms, d.attempt, (unsigned long)attempt_limit);
+            else
+                fprintf(stderr, "workflow_runner:   decision: retry in %lu ms (attempt %u)\n", (unsigned long)d.ms,
+                        d.attempt);
             snprintf(p.phase, sizeof p.phase, "wait");
             p.phase_arg[0] = '\0';
             /* the whole delay passes on the policy's clock, 1/scale of it in real time */

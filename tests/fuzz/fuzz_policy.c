@@ -181,6 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in r = { data, size, 0 };
     static st_t st;
     static inc_t inc[2];
+    (void)draw_text;   /* a policy without text fields (flow) draws none */
     uint32_t seed = u32(&r);
     uint32_t now = u32(&r);
     if ((now >> 24) == 0xffu) now = 0xffffffffu - (now & 0xffffu);   /* just before the wrap */

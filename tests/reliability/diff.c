@@ -208,7 +208,8 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
         fprintf(o, "            case %d: puts(\"%s\"); break;\n", (int)adm[k], rc_sim_format_admit(adm[k]));
     fprintf(o, "            }\n            continue;\n        }\n");
     fprintf(o, "        printf(\"%s\\n\", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
-               "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt);\n"
+               "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt,\n"
+               "               (unsigned long)d.limit_ms);\n"
                "    }\n}\n", RC_SIM_DECISION_FMT);
 }
 

@@ -189,6 +189,22 @@ static void num(uint64_t *s, rg_info *in, rg_buf *o, rg_buf *pd, int use, int du
     rg_printf(o, "p%d", k);
 }
 
+/* A handler's condition (` when ...`): no fault fields, error names stand
+ * alone (spec/language.md, *Handler conditions*). */
+static void step_cond(uint64_t *s, rg_buf *o, int ne, int ncls)
+{
+    static const char *const OPS[] = { "==", "!=", "<", "<=", ">", ">=" };
+    rg_printf(o, " when ");
+    switch (PICK(s, 6)) {
+    case 0: rg_printf(o, "attempt %s %d", OPS[PICK(s, 6)], PICK(s, 5)); break;
+    case 1: rg_printf(o, "e%d", PICK(s, ne)); break;
+    case 2: rg_printf(o, "!e%d && attempt > %d", PICK(s, ne), PICK(s, 3)); break;
+    case 3: rg_printf(o, "severity %s %s", OPS[PICK(s, 6)], SEV[PICK(s, 4)]); break;
+    case 4: rg_printf(o, "class == c%d || e%d", PICK(s, ncls), PICK(s, ne)); break;
+    default: rg_printf(o, "elapsed %s %dms", OPS[PICK(s, 6)], PICK(s, 5000)); break;
+    }
+}
+
 void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
 {
     rg_buf pd = { 0 };
@@ -235,6 +251,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     }
 
     rg_printf(o, "classify {\n");
+    /* a bool field that flags attempts stopped at their limit (`timeout D
+     * flag F`): a classify rule must read it */
+    int flag_field = -1;
+    for (int i = 0; i < in->nf && flag_field < 0; i++)
+        if (in->f[i].type == 6 && CHANCE(s, 50)) flag_field = i;
+    if (flag_field >= 0) rg_printf(o, "    f%d => e%d;\n", flag_field, PICK(s, ne));
     int nr = PICK(s, 7);
     for (int i = 0; i < nr; i++) {
         rg_printf(o, "    ");
@@ -288,6 +310,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             rg_printf(o, "; ");
         }
         if (int_field >= 0 && CHANCE(s, 30)) rg_printf(o, "honor f%d; ", int_field);
+        if (CHANCE(s, 30)) {   /* an attempt timeout: limit_ms of its RETRY decisions */
+            rg_printf(o, "timeout ");
+            num(s, in, o, &pd, use, 1, 1, in->tscale * 4);
+            if (flag_field >= 0 && CHANCE(s, 50)) rg_printf(o, " flag f%d", flag_field);
+            rg_printf(o, "; ");
+        }
         rg_printf(o, "}\n");
     }
 
@@ -416,11 +444,16 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
                     int ad = CHANCE(s, 60), k = 1 + PICK(s, 3), first = PICK(s, 4);
                     any_adaptive |= ad;
                     rg_printf(o, " run %s", ad ? "adaptive " : "");
-                    for (int j = 0; j < k; j++) rg_printf(o, "%sh%d", j ? ", " : "", (first + j) % 4);
+                    for (int j = 0; j < k; j++) {
+                        rg_printf(o, "%sh%d", j ? ", " : "", (first + j) % 4);
+                        if (CHANCE(s, 25)) step_cond(s, o, ne, ncls);
+                    }
                 } else {
                     rg_printf(o, " run h%d", PICK(s, 3));
+                    if (CHANCE(s, 25)) step_cond(s, o, ne, ncls);
                 }
                 if (CHANCE(s, 50)) rg_printf(o, " timeout %s", rnd_dur(s, d2, sizeof d2, in->tscale, &ms2));
+                if (CHANCE(s, 40)) rg_printf(o, " then next%s", CHANCE(s, 40) ? " if ok" : "");
                 rg_printf(o, ";");
                 break;
             }

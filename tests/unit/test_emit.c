@@ -307,39 +307,39 @@ static const ev events[] = {
 
 /* Every decision worked out by hand from spec/semantics.md. */
 static const char expected[] =
-    "d kind=1 id=0 ms=150 level=0 error=1 sev=0 class=0 attempt=1\n"   /* 100 x1.5 */
-    "d kind=1 id=0 ms=300 level=0 error=1 sev=0 class=0 attempt=2\n"   /* 200 x1.5 */
-    "d kind=4 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=3\n"     /* breaker opens: fallback alt_a */
+    "d kind=1 id=0 ms=150 level=0 error=1 sev=0 class=0 attempt=1 limit=0\n"   /* 100 x1.5 */
+    "d kind=1 id=0 ms=300 level=0 error=1 sev=0 class=0 attempt=2 limit=0\n"   /* 200 x1.5 */
+    "d kind=4 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=3 limit=0\n"     /* breaker opens: fallback alt_a */
     "a reject\n"
     "a allow\n"                                                         /* half-open probe */
     "a reject\n"
-    "d kind=4 id=1 ms=0 level=0 error=1 sev=0 class=0 attempt=4\n"     /* reopened; alt_b */
-    "d kind=5 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=5\n"     /* degrade cached */
+    "d kind=4 id=1 ms=0 level=0 error=1 sev=0 class=0 attempt=4 limit=0\n"     /* reopened; alt_b */
+    "d kind=5 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=5 limit=0\n"     /* degrade cached */
     "a allow\n"
     "o\n"                                                               /* closes */
     "a allow\n"
-    "d kind=1 id=0 ms=5000 level=0 error=1 sev=0 class=0 attempt=1\n"  /* honor retry_after over max */
+    "d kind=1 id=0 ms=5000 level=0 error=1 sev=0 class=0 attempt=1 limit=0\n"  /* honor retry_after over max */
     "o\n"
-    "d kind=1 id=0 ms=100 level=0 error=0 sev=1 class=0 attempt=1\n"   /* kind == 3, NULL message */
+    "d kind=1 id=0 ms=100 level=0 error=0 sev=1 class=0 attempt=1 limit=0\n"   /* kind == 3, NULL message */
     "ck save=1 small=0 load=0 same=1\n"
     "ck crc=5 magic=3 short=2 short2=2 format=4 foreign=6 migrated=1 corrupt=7 unknown=7 unknown2=1 untouched=1\n"
     "ck migrated fails=1 active=0 prng=1\n"
-    "d kind=1 id=0 ms=200 level=0 error=0 sev=1 class=0 attempt=2\n"   /* restored state goes on */
-    "d kind=6 id=1 ms=1000 level=1 error=0 sev=1 class=0 attempt=3\n"  /* when fails: escalate medium */
-    "d kind=2 id=0 ms=50 level=0 error=2 sev=2 class=1 attempt=1\n"
-    "d kind=3 id=0 ms=200 level=0 error=2 sev=2 class=1 attempt=2\n"
-    "d kind=6 id=2 ms=500 level=2 error=2 sev=2 class=1 attempt=2\n"   /* handler failed: escalate high */
-    "d kind=0 id=0 ms=0 level=0 error=2 sev=2 class=1 attempt=2\n"     /* nothing pending */
-    "d kind=2 id=0 ms=50 level=0 error=2 sev=2 class=1 attempt=1\n"    /* ~i MEMORY */
-    "d kind=3 id=0 ms=200 level=0 error=2 sev=2 class=1 attempt=2\n"   /* fatal */
-    "d kind=1 id=0 ms=0 level=0 error=2 sev=2 class=1 attempt=2\n"     /* handler ok: retry now */
-    "d kind=6 id=2 ms=500 level=2 error=2 sev=2 class=1 attempt=3\n"   /* kind == 7 */
-    "d kind=6 id=3 ms=100 level=3 error=3 sev=1 class=1 attempt=1\n"   /* 2nd medium unresolved -> critical */
-    "d kind=6 id=1 ms=1000 level=1 error=3 sev=1 class=1 attempt=1\n"  /* delta -5 is not < -5 */
+    "d kind=1 id=0 ms=200 level=0 error=0 sev=1 class=0 attempt=2 limit=0\n"   /* restored state goes on */
+    "d kind=6 id=1 ms=1000 level=1 error=0 sev=1 class=0 attempt=3 limit=0\n"  /* when fails: escalate medium */
+    "d kind=2 id=0 ms=50 level=0 error=2 sev=2 class=1 attempt=1 limit=0\n"
+    "d kind=3 id=0 ms=200 level=0 error=2 sev=2 class=1 attempt=2 limit=0\n"
+    "d kind=6 id=2 ms=500 level=2 error=2 sev=2 class=1 attempt=2 limit=0\n"   /* handler failed: escalate high */
+    "d kind=0 id=0 ms=0 level=0 error=2 sev=2 class=1 attempt=2 limit=0\n"     /* nothing pending */
+    "d kind=2 id=0 ms=50 level=0 error=2 sev=2 class=1 attempt=1 limit=0\n"    /* ~i MEMORY */
+    "d kind=3 id=0 ms=200 level=0 error=2 sev=2 class=1 attempt=2 limit=0\n"   /* fatal */
+    "d kind=1 id=0 ms=0 level=0 error=2 sev=2 class=1 attempt=2 limit=0\n"     /* handler ok: retry now */
+    "d kind=6 id=2 ms=500 level=2 error=2 sev=2 class=1 attempt=3 limit=0\n"   /* kind == 7 */
+    "d kind=6 id=3 ms=100 level=3 error=3 sev=1 class=1 attempt=1 limit=0\n"   /* 2nd medium unresolved -> critical */
+    "d kind=6 id=1 ms=1000 level=1 error=3 sev=1 class=1 attempt=1 limit=0\n"  /* delta -5 is not < -5 */
     "a allow\n"
     "o\n"
-    "d kind=1 id=0 ms=150 level=0 error=1 sev=0 class=0 attempt=1\n"
-    "d kind=5 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=2\n";    /* deadline -> terminal degrade */
+    "d kind=1 id=0 ms=150 level=0 error=1 sev=0 class=0 attempt=1 limit=0\n"
+    "d kind=5 id=0 ms=0 level=0 error=1 sev=0 class=0 attempt=2 limit=0\n";    /* deadline -> terminal degrade */
 
 /* ---- files and processes ------------------------------------------------------ */
 
@@ -422,9 +422,10 @@ static void write_driver(const char *dir)
             rc_emit_fnv1a("breaker.br.state"), rc_emit_fnv1a("prng"));
     fputs(
         "static void pd(const recov_decision *d)\n{\n"
-        "    printf(\"d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u\\n\",\n"
+        "    printf(\"d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u limit=%lu\\n\",\n"
         "           (unsigned)d->kind, (unsigned)d->id, (unsigned long)d->ms, (unsigned)d->level,\n"
-        "           (unsigned)d->error, (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt);\n}\n\n"
+        "           (unsigned)d->error, (unsigned)d->severity, (unsigned)d->error_class, (unsigned)d->attempt,\n"
+        "           (unsigned long)d->limit_ms);\n}\n\n"
         "static void recrc(uint8_t *b, size_t n)\n{\n    recov_put32(b + n - 4, recov_crc32(0u, b, n - 4));\n}\n\n"
         "/* offset of the value of the record with this tag, 0 if none */\n"
         "static size_t find(const uint8_t *b, uint32_t tag)\n{\n"
@@ -700,16 +701,17 @@ static void test_emit_agent_call(void **st)
           "        if (e->op == 'o') { agent_call_succeeded(&s, &in, e->t); puts(\"o\"); continue; }\n"
           "        if (e->op == 'a') { puts(agent_call_admit(&s, &in, e->t) == RECOV_ALLOW ? \"a allow\" : \"a reject\"); continue; }\n"
           "        d = e->op == 'f' ? agent_call_failed(&s, &in, &e->f, e->t) : agent_call_handler_done(&s, &in, false, e->t);\n"
-          "        printf(\"d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u\\n\",\n"
+          "        printf(\"d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u limit=%lu\\n\",\n"
           "               (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
-          "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt);\n"
+          "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt,\n"
+          "               (unsigned long)d.limit_ms);\n"
           "    }\n    return 0;\n}\n", f);
     fclose(f);
 
     rc_arena a;
     rc_arena_init(&a);
     char *simout = agent_sim(&a, u.ir);
-    assert_true(strncmp(simout, "d kind=1 id=0 ms=1588 level=0 error=2 sev=0 class=0 attempt=1\n", 62) == 0);
+    assert_true(strncmp(simout, "d kind=1 id=0 ms=1588 level=0 error=2 sev=0 class=0 attempt=1 limit=0\n", 70) == 0);
     static const char *const ccs[] = { "gcc", "clang" };
     static const char *const opts[] = { "-O0", "-O2" };
     int built = 0;

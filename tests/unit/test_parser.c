@@ -567,7 +567,7 @@ static void test_messages(void **state)
                     "t.recov:2:19: error: use '==' to compare; '=' is not an operator in conditions");
     check_one_error(HDR "retry r { tries 4; attempts 3; }\n",
                     "t.recov:2:11: error: unknown statement 'tries' in retry block; expected attempts, "
-                    "backoff, jitter, scale, honor, max or '}'");
+                    "backoff, jitter, scale, honor, max, timeout or '}'");
     check_one_error(HDR "breaker b { open after 5 failures; }\n",
                     "t.recov:2:26: error: say how a success counts: 'open after N consecutive failures;' (a success "
                     "sets the count back to 0) or 'open after N failures minus successes;' (a success takes one off)");
@@ -587,7 +587,7 @@ static void test_messages(void **state)
                     "before '1'");
     check_one_error(HDR "retry r {\n", "t.recov:3:1: error: expected '}' before end of file");
     check_one_error(HDR "retry r { ; }\n", "t.recov:2:11: error: expected a statement (attempts, backoff, jitter, "
-                                          "scale, honor, max) or '}' in retry block before ';'");
+                                          "scale, honor, max, timeout) or '}' in retry block before ';'");
     check_one_error(HDR "class ;\n", "t.recov:2:7: error: expected a name before ';'");
     check_one_error(HDR "}\n", "t.recov:2:1: error: unexpected '}': no block is open here");
     check_one_error(HDR "on x when { abort; }\non y { abort; }\n",
@@ -636,7 +636,7 @@ static void test_recovery(void **state)
         "     status = 1 => e;\n"
         "            ^\n"
         "t.recov:9:23: error: unknown statement 'tries' in retry block; expected attempts, backoff, jitter, "
-        "scale, honor, max or '}'\n"
+        "scale, honor, max, timeout or '}'\n"
         " retry r { attempts 3; tries 4; jitter 10%; }\n"
         "                       ^~~~~\n";
     assert_string_equal(r->msgs, want);

@@ -228,10 +228,10 @@ static void test_parse_and_run(void **state)
     char *out = run_sim(&t, &r, &failed);
     assert_string_equal(out, "");
     assert_int_equal(failed, 0);
-    assert_string_equal(s0->events[1].got, "d kind=1 id=0 ms=2000 level=0 error=0 sev=0 class=0 attempt=2");
+    assert_string_equal(s0->events[1].got, "d kind=1 id=0 ms=2000 level=0 error=0 sev=0 class=0 attempt=2 limit=0");
     assert_string_equal(s0->events[3].got, "o");
     assert_string_equal(s0->events[4].got, "a allow");
-    assert_string_equal(s1->events[2].got, "d kind=6 id=1 ms=7200000 level=2 error=1 sev=2 class=0 attempt=2");
+    assert_string_equal(s1->events[2].got, "d kind=6 id=1 ms=7200000 level=2 error=1 sev=2 class=0 attempt=2 limit=0");
     free(out);
     free(r.diag);
     rc_arena_free(&t.a);
@@ -294,8 +294,8 @@ static void test_incidents(void **state)
     char *out = run_sim(&t, &r, &failed);
     if (failed) fprintf(stderr, "%s", out);
     assert_int_equal(failed, 0);
-    assert_string_equal(s0->events[2].got + strlen(s0->events[2].got) - 9, "attempt=2");
-    assert_string_equal(s0->events[3].got + strlen(s0->events[3].got) - 9, "attempt=1");
+    assert_string_equal(s0->events[2].got + strlen(s0->events[2].got) - 17, "attempt=2 limit=0");
+    assert_string_equal(s0->events[3].got + strlen(s0->events[3].got) - 17, "attempt=1 limit=0");
     assert_string_equal(s0->events[4].got, "c");
     free(out);
     free(r.diag);

@@ -988,7 +988,7 @@ static void test_format(void **state)
     d.attempt = 1;
     char buf[200];
     rc_sim_format_decision(&d, buf, sizeof buf);
-    assert_string_equal(buf, "d kind=3 id=0 ms=30000 level=0 error=2 sev=2 class=1 attempt=1");
+    assert_string_equal(buf, "d kind=3 id=0 ms=30000 level=0 error=2 sev=2 class=1 attempt=1 limit=0");
     rc_sim_describe(&t.ir, &d, buf, sizeof buf);
     assert_string_equal(buf, "run fix 30000 as e2 (attempt 1)");
     d.kind = RECOV_ESCALATE;

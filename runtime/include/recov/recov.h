@@ -59,6 +59,8 @@ typedef struct recov_decision {
     uint16_t id;          /* alternative / mode / channel / handler / adjustment id */
     uint16_t attempt;     /* failures so far in this incident (1 on the first) */
     uint32_t ms;          /* delay, timeout or SLA, by kind */
+    uint32_t limit_ms;    /* RECOV_RETRY: how long the next attempt may run (the strategy's
+                             `timeout`), 0 = no limit; 0 for every other kind (ABI 6) */
 } recov_decision;
 
 /* Results of P_load.  Anything but OK and MIGRATED leaves the state untouched. */
