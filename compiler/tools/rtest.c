@@ -977,7 +977,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     size_t len;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, strerror(errno));
+        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }
