@@ -75,7 +75,7 @@ static void emit_learning_helpers(em *e)
         rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
         rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_line(o, "const uint32_t k = RECOV_ELAPSED(now, s->aged_at) / %" PRIu32 "u;", ir->age_ms);
         rc_cout_open(o, "if (k != 0u) {");
         rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
         rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
@@ -613,7 +613,7 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_wstart) >= %s) {", e->bud[i],
                      rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
         rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
         rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
@@ -728,9 +728,9 @@ static void emit_breaker_tick(em *e, int i)
         rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
         rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
         rc_cout_close(o, "}");
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_opened_at) >= p) {", n);
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_opened_at) >= p) {", n);
     } else {
-        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
+        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
     rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
     rc_cout_line(o, "s->%s_admitted = 0u;", n);
@@ -740,7 +740,7 @@ static void emit_breaker_tick(em *e, int i)
     if (b->open_factor_milli) rc_cout_close(o, "}");
     if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
     else snprintf(nhw, sizeof nhw, "%s", nop);
-    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {",
                    n, P, n, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), n, nhw);
     rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
     if (b->close_below_pct)
@@ -1295,7 +1295,7 @@ static bool emit_handler_next(em *e)
                 rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
                 rc_cout_reopen(o, "} else {");
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
                 rc_cout_close(o, "}");
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
@@ -1305,7 +1305,7 @@ static bool emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "r = %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
             }
         }
     }
@@ -1465,7 +1465,7 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "el = RECOV_ELAPSED(now, inc->start); /* ticks wrap; a clock gone back reads 0 */");
         rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
@@ -1526,7 +1526,7 @@ static void emit_entry_points(em *e)
         rc_cout_reopen(o, "} else {");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+        rc_cout_line(o, "r = %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         emit_limit_exit(e);

@@ -79,7 +79,14 @@ typedef enum recov_load {
 /* ---- time: uint32 millisecond ticks that wrap -------------------------- */
 
 /* Milliseconds from `since` to `now`, correct across one wrap of the tick
- * (intervals up to 2^31 - 1 ms, about 24.8 days). */
+ * (intervals up to 2^31 - 1 ms, about 24.8 days).  A clock that went back
+ * (`now` behind `since` by 1 .. 2^31 ms, so that now - since mod 2^32 is
+ * 2^31 or more) reads as 0: no time passed (spec/semantics.md, "Clock").
+ * The generated code uses the macro (inline, arguments without side
+ * effects); the function is the same for the simulator and hosts. */
+#define RECOV_ELAPSED(now, since) \
+    ((uint32_t)((uint32_t)(now) - (uint32_t)(since)) > 2147483647u ? 0u \
+     : (uint32_t)((uint32_t)(now) - (uint32_t)(since)))
 uint32_t recov_elapsed(uint32_t now, uint32_t since);
 
 /* ---- arithmetic (saturating, integer only) ----------------------------- */
