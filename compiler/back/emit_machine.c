@@ -1320,6 +1320,24 @@ static void emit_limit_exit(em *e)
     rc_cout_line(&e->oc, "return r;");
 }
 
+/* RECOV_ASSERT checks at the top of an entry point (recov.h): the pointers
+ * and, where the shared part has a field that P_shared_init never leaves 0
+ * (the PRNG, or the admission epoch), that it was initialised.  Empty by
+ * default: no code unless the host defines the macro. */
+static void emit_asserts(em *e, bool fault)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_line(o, "RECOV_ASSERT(s != 0);");
+    rc_cout_line(o, "RECOV_ASSERT(inc != 0);");
+    if (fault) rc_cout_line(o, "RECOV_ASSERT(f != 0);");
+    for (int i = 0; i < e->nshared; i++)
+        if (e->recs[i].init == 1) {
+            rc_cout_line(o, "RECOV_ASSERT(s->%s != 0u); /* P_shared_init was called */", e->recs[i].lval);
+            return;
+        }
+    if (e->any_adm) rc_cout_line(o, "RECOV_ASSERT(s->epoch != 0u); /* P_shared_init was called */");
+}
+
 static void emit_entry_points(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -1351,6 +1369,7 @@ static void emit_entry_points(em *e)
     /* P_admit */
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (ir->nbreakers == 0) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
@@ -1392,6 +1411,7 @@ static void emit_entry_points(em *e)
     /* P_cancelled */
     rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     rc_cout_line(o, "(void)now;");
     if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
@@ -1413,6 +1433,7 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, true);
     rc_cout_line(o, "recov_decision r;");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
@@ -1492,6 +1513,7 @@ static void emit_entry_points(em *e)
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
@@ -1537,6 +1559,7 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     bool now_used = ir->nbudgets || ir->age_ms;
     for (int i = 0; i < ir->nbreakers; i++)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
