@@ -5,7 +5,8 @@
 # place of its own, nothing of the build tree in reach) compiles a policy,
 # builds it with the packaged runtime and runs a scenario --via c; the docs
 # and the man page are in it.  The .deb's control data names its
-# dependencies.
+# dependencies; dpkg installs it into a fresh root where a CMake and a make
+# consumer build against it, and removes it without leftovers.
 set -euo pipefail
 build=$(realpath "$1"); src=$(realpath "$2")
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
@@ -38,4 +39,31 @@ mkdir "$w/tgz"; tar -C "$w/tgz" -xzf "$tgz"
 check_tree "$(ls -d "$w"/tgz/recov-*)" tgz
 mkdir "$w/deb"; dpkg-deb -x "$deb" "$w/deb"
 check_tree "$w/deb/usr" deb
+
+# ---- the .deb installed by dpkg into a fresh root ------------------------------
+# A root of its own whose dpkg database knows the build machine's packages (so
+# the .deb's Depends are checked against a real Debian package set, offline);
+# then two consumer projects build against what dpkg put there, and removing
+# the package leaves no file behind.
+root=$w/root
+mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers"
+cp /var/lib/dpkg/status "$root/var/lib/dpkg/status"; : >"$root/var/lib/dpkg/available"
+dpkg --root="$root" --log=/dev/null -i "$deb" >"$w/log" 2>&1 || { cat "$w/log"; fail "dpkg -i into a fresh root"; }
+dpkg --root="$root" -s recov | grep -q "^Status: install ok installed" || fail "dpkg: recov not installed in the root"
+dpkg --root="$root" -L recov | grep -q "^/usr/bin/recovc$" || fail "dpkg -L: no /usr/bin/recovc"
+export PATH="$root/usr/bin:$PATH" PKG_CONFIG_PATH="$root/usr/lib/pkgconfig"
+[ "$(command -v recovc)" = "$root/usr/bin/recovc" ] || fail "dpkg root: recovc not first on PATH"
+cp -r "$src/tests/buildsys/consumer_cmake" "$w/dcm"
+cmake -S "$w/dcm" -B "$w/dcm/b" -G Ninja -DCMAKE_PREFIX_PATH="$root/usr" >"$w/log" 2>&1 \
+    || { cat "$w/log"; fail "dpkg root: cmake consumer configure"; }
+grep -q "recov_DIR:PATH=$root/usr/lib/cmake/recov" "$w/dcm/b/CMakeCache.txt" || fail "dpkg root: another recov package was found"
+cmake --build "$w/dcm/b" >"$w/log" 2>&1 || { cat "$w/log"; fail "dpkg root: cmake consumer build"; }
+"$w/dcm/b/sensor" >/dev/null || fail "dpkg root: cmake consumer's program"
+cp -r "$src/tests/buildsys/consumer_make" "$w/dmk"
+[ "$(realpath "$(pkg-config --variable=recovc recov)")" = "$root/usr/bin/recovc" ] || fail "dpkg root: pkg-config recovc"
+make -s -C "$w/dmk" >"$w/log" 2>&1 || { cat "$w/log"; fail "dpkg root: make consumer"; }
+"$w/dmk/sensor" >/dev/null || fail "dpkg root: make consumer's program"
+dpkg --root="$root" --log=/dev/null -r recov >"$w/log" 2>&1 || { cat "$w/log"; fail "dpkg -r"; }
+left=$(find "$root" -path "$root/var" -prune -o -type f -print | head -3)
+[ -z "$left" ] || fail "dpkg -r left files behind: $left"
 echo "package $ver: all passed"
