@@ -24,14 +24,27 @@ check_tree() {  # ROOT: an unpacked prefix
     grep -q "recov $ver" "$r/share/man/man1/recovc.1" || fail "$name: man page version"
     grep -q "Version: $ver" "$r/lib/pkgconfig/recov.pc" || fail "$name: recov.pc version"
     grep -q "PACKAGE_VERSION \"$ver\"" "$r/lib/cmake/recov/recovConfigVersion.cmake" || fail "$name: CMake package version"
-    for f in LICENSE README.md spec/language.md spec/generated-api.md; do
+    for f in LICENSE README.md spec/language.md spec/generated-api.md docs/tutorial.md; do
         [ -s "$r/share/doc/recov/$f" ] || fail "$name: no doc $f"
     done
+    # installed files point only at installed files: the man page's SEE ALSO
+    # and the generated header's API comment
+    local seen=0
+    for f in $(sed -n '/^\.SH SEE ALSO/,$p' "$r/share/man/man1/recovc.1" | grep -o '[a-z]*/[a-z_-]*\.md\|README\.md'); do
+        [ -s "$r/share/doc/recov/$f" ] || fail "$name: the man page names $f, which is not installed"
+        seen=$((seen + 1))
+    done
+    [ $seen -ge 5 ] || fail "$name: the man page's SEE ALSO names $seen documents"
     mkdir -p "$w/$name-out"
     env -u RECOV_RUNTIME "$r/bin/recovc" compile "$src/examples/agent_call/agent_call.recov" -o "$w/$name-out" \
         || fail "$name: compile"
     cc -std=c99 -Wall -Werror -c -I "$r/include" -I "$w/$name-out" "$w/$name-out/agent_call.c" -o "$w/$name-out/p.o" \
         || fail "$name: the generated C does not build against the packaged headers"
+    grep -q 'API: share/doc/recov/spec/generated-api.md and checkpoint.md' "$w/$name-out/agent_call.h" \
+        || fail "$name: the generated header's API comment"
+    for f in generated-api.md checkpoint.md; do
+        [ -s "$r/share/doc/recov/spec/$f" ] || fail "$name: the generated header names spec/$f, which is not installed"
+    done
     env -u RECOV_RUNTIME "$r/bin/recovc" test --via c "$src/tests/e2e/agent_call.rtest" >"$w/log" 2>&1 \
         || { cat "$w/log"; fail "$name: test --via c with the packaged runtime"; }
 }
