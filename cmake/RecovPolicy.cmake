@@ -25,6 +25,13 @@
 # With RECOV_LINT=ON every policy is also checked with `recovc check
 # ${RECOV_LINT_FLAGS}` (default -Werror) as part of the build.
 #
+# In a cross build, recovc reads imported headers for the target, so that
+# type sizes are the firmware's: clang gets --target RECOV_IMPORT_TARGET (a
+# cache variable; default CMAKE_C_COMPILER_TARGET, else what a GNU cross
+# compiler prints for -dumpmachine, e.g. arm-none-eabi; empty: the build
+# machine's) and --sysroot CMAKE_SYSROOT when set, unless RECOVC_ARGS names
+# its own --target.
+#
 # recovc is the `recovc` target when building recov itself, the imported
 # recov::recovc after find_package(recov), or RECOVC_EXECUTABLE.  It runs on
 # the build machine; in a cross build only the runtime is compiled for the
@@ -97,6 +104,21 @@ function(recov_add_policy target policy)
   foreach(d ${RP_DEFINES})
     list(APPEND args -D ${d})
   endforeach()
+  if(CMAKE_CROSSCOMPILING AND NOT DEFINED RECOV_IMPORT_TARGET)
+    set(triple "${CMAKE_C_COMPILER_TARGET}")
+    if(NOT triple AND CMAKE_C_COMPILER_ID STREQUAL "GNU")
+      execute_process(COMMAND ${CMAKE_C_COMPILER} -dumpmachine OUTPUT_VARIABLE triple
+        OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+    endif()
+    set(RECOV_IMPORT_TARGET "${triple}" CACHE STRING
+      "--target for clang when recovc reads imported C headers (empty: the build machine's)")
+  endif()
+  if(RECOV_IMPORT_TARGET AND NOT "--target" IN_LIST RP_RECOVC_ARGS)
+    list(APPEND args --target ${RECOV_IMPORT_TARGET})
+    if(CMAKE_SYSROOT AND NOT "--sysroot" IN_LIST RP_RECOVC_ARGS)
+      list(APPEND args --sysroot ${CMAKE_SYSROOT})
+    endif()
+  endif()
   list(APPEND args ${RP_RECOVC_ARGS})
 
   if(RP_RUNTIME STREQUAL "NONE")

@@ -7,7 +7,8 @@
 #   consumer_zephyr: recov as a Zephyr module (share/recov/zephyr/module.yml)
 #                    loaded by a stand-in for Zephyr's module handling
 # Every image must be an ARM ELF whose runtime came from the installed
-# sources, not the build machine's librecov.a.
+# sources, not the build machine's librecov.a; recovc reads the imported
+# header as clang does for arm-none-eabi.
 set -euo pipefail
 build=$(realpath "$1"); src=$(realpath "$2")
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
@@ -33,6 +34,10 @@ for t in fw_default fw_own fw_inline; do is_arm "$c/b/$t" "cross $t"; done
 ! grep -q "librecov.a" "$c/b/build.ninja" || fail "cross: the build machine's librecov.a is linked"
 grep -q "$prefix/share/recov/runtime/src/recov.c" "$c/b/build.ninja" || fail "cross: runtime not built from the installed sources"
 grep -q -- "-Os -Wall -Wextra -Werror" "$c/b/build.ninja" || fail "cross: recov_add_runtime's target did not take its own flags"
+grep -q "recovc compile .*sensor_policy.recov .*--target arm-none-eabi" "$c/b/build.ninja" \
+    || fail "cross: recovc does not read the imports for the target (--target arm-none-eabi)"
+grep -q "/usr/lib/llvm-[0-9]*/lib/clang/.*/stdint.h" "$c/b/recov/sensor_policy/sensor_policy.d" \
+    || fail "cross: imports not read as for a bare-metal target (clang's own stdint.h)"
 
 echo "== Zephyr-style module"
 z=$w/consumer_zephyr
