@@ -35,6 +35,12 @@ check_tree() {  # ROOT: an unpacked prefix
         seen=$((seen + 1))
     done
     [ $seen -ge 5 ] || fail "$name: the man page's SEE ALSO names $seen documents"
+    seen=0
+    for f in $(sed -n '/^\.SH FILES/,/^\.SH SEE ALSO/p' "$r/share/man/man1/recovc.1" | sed -n 's/^\.I \([a-z].*\)$/\1/p'); do
+        [ -e "$r/$f" ] || fail "$name: the man page's FILES names $f, which is not installed"
+        seen=$((seen + 1))
+    done
+    [ $seen = 5 ] || fail "$name: the man page's FILES names $seen paths, not 5"
     mkdir -p "$w/$name-out"
     env -u RECOV_RUNTIME "$r/bin/recovc" compile "$src/examples/agent_call/agent_call.recov" -o "$w/$name-out" \
         || fail "$name: compile"
