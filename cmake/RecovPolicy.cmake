@@ -19,8 +19,9 @@
 #
 # Adds a static library <name> built from the runtime's sources with this
 # project's compiler and flags (a cross toolchain for firmware), with the
-# runtime headers on its public include path.  After find_package(recov),
-# SOURCE_DIR defaults to the installed sources (RECOV_RUNTIME_SOURCE_DIR).
+# runtime headers on its public include path.  SOURCE_DIR defaults to the
+# installed sources (RECOV_RUNTIME_SOURCE_DIR) after find_package(recov), to
+# recov's runtime/ when recov is built from source in the same build.
 #
 # With RECOV_LINT=ON every policy is also checked with `recovc check
 # ${RECOV_LINT_FLAGS}` (default -Werror) as part of the build.
@@ -46,8 +47,10 @@ function(recov_add_runtime name)
   if(RR_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "recov_add_runtime: unknown arguments: ${RR_UNPARSED_ARGUMENTS}")
   endif()
-  if(NOT RR_SOURCE_DIR)
-    set(RR_SOURCE_DIR ${RECOV_RUNTIME_SOURCE_DIR})
+  if(NOT RR_SOURCE_DIR AND RECOV_RUNTIME_SOURCE_DIR)
+    set(RR_SOURCE_DIR ${RECOV_RUNTIME_SOURCE_DIR})     # installed: set by recovConfig.cmake
+  elseif(NOT RR_SOURCE_DIR)
+    set(RR_SOURCE_DIR ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../runtime)  # recov's source tree (add_subdirectory)
   endif()
   if(NOT EXISTS "${RR_SOURCE_DIR}/src/recov.c")
     message(FATAL_ERROR "recov_add_runtime: no runtime sources in '${RR_SOURCE_DIR}' (find_package(recov) or SOURCE_DIR)")
