@@ -959,6 +959,7 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
     if (lc->opts) {
         uo.wopts = lc->opts->wopts;
         uo.nwopts = lc->opts->nwopts;
+        uo.stats = lc->opts->stats;
     }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
     if (rc == 0) *ir = lc->unit.ir;
