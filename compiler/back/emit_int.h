@@ -70,6 +70,7 @@ typedef struct em {
                            else the entry points set it (0) at their one exit, which keeps the
                            internal frames as small as before limit_ms existed (bench/embedded) */
     bool unres[RC_SEV_COUNT];
+    rc_stat_layout sl;  /* `stats;`: the counters' layout (sl.n 0: no counters, no code) */
     const char *src;    /* the policy file's base name in comments and #line */
     char src_buf[80];   /* "<P>.recov" when the IR does not know the file */
     char self[600];     /* "<P>.c", the name #line gives the generated file */
@@ -163,6 +164,19 @@ void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *tabl
 /* Helpers, classify, delays, budgets, breakers, escalation, blocks, block
  * selection and the entry points P_init ... P_succeeded. */
 void rc_em_machine(em *e);
+
+/* ---- emit_stats.c ------------------------------------------------------------ */
+
+/* `stats;` (semantics.md "Statistics"); each writes nothing without it.
+ * The header's enum P_breaker, P_counters and P_target; their prototypes;
+ * the counting helpers P__stat and P__stat_dec (before the machine); and
+ * P_stats, P_target_state, P_breaker_name. */
+void rc_em_stats_types(em *e);
+void rc_em_stats_protos(em *e);
+void rc_em_stats_helpers(em *e);
+void rc_em_stats_funcs(em *e);
+/* "P__stat(s, <error e's counter k>);" for e given as C text ("e", "inc->error"). */
+void rc_em_stat_err(em *e, const char *err, int k);
 
 /* ---- emit_ckpt.c ------------------------------------------------------------- */
 

@@ -733,6 +733,7 @@ static void emit_breaker_tick(em *e, int i)
         rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
     rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
+    if (e->sl.n) rc_cout_line(o, "%s__stat(s, %du); /* stats: half_opens */", P, rc_stat_brk(&e->sl, i, RC_STAT_HALF_OPENS));
     rc_cout_line(o, "s->%s_admitted = 0u;", n);
     rc_cout_line(o, "s->%s_successes = 0u;", n);
     if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", n);
@@ -777,6 +778,7 @@ static void emit_breaker_funcs(em *e)
         rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
         if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = %s__inc16(s->%s_opens);", e->brk[i], P, e->brk[i]);
+        if (e->sl.n) rc_cout_line(o, "%s__stat(s, %du); /* stats: opens */", P, rc_stat_brk(&e->sl, i, RC_STAT_OPENS));
         rc_cout_close(o, "}");
         rc_cout_blank(o);
         if (!b->close_below_pct) continue;
@@ -1317,6 +1319,7 @@ static bool emit_handler_next(em *e)
 static void emit_limit_exit(em *e)
 {
     if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
+    if (e->sl.n) rc_cout_line(&e->oc, "%s__stat_dec(s, inc, &r);", e->P);
     rc_cout_line(&e->oc, "return r;");
 }
 
@@ -1360,6 +1363,19 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
+        for (int i = 0; e->sl.n && i < ir->nbreakers; i++) {   /* stats: the first that refuses counts it */
+            char npr[32];
+            if (ir->breakers[i].probes)
+                rc_cout_open(o, "if ((s->%s_state == %s__OPEN) || ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))) {",
+                             e->brk[i], P, e->brk[i], P, e->brk[i],
+                             rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
+            else
+                rc_cout_open(o, "if (s->%s_state != %s__CLOSED) {", e->brk[i], P);
+            rc_cout_line(o, "%s__stat(s, %du); /* stats: rejections */", P, rc_stat_brk(&e->sl, i, RC_STAT_REJECTIONS));
+            rc_cout_line(o, "return RECOV_REJECT;");
+            rc_cout_close(o, "}");
+        }
+        if (!e->sl.n) {
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1377,6 +1393,7 @@ static void emit_entry_points(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
+        }
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
@@ -1447,6 +1464,8 @@ static void emit_entry_points(em *e)
     if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
     rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
     rc_cout_line(o, "inc->error = (%s)e;", e->err_t);
+    if (e->sl.n) rc_em_stat_err(e, "e", RC_STAT_FAILURES);
+    if (e->sl.n && ir->nhandlers) rc_cout_line(o, "inc->stat_handler = 0u; /* stats: a RUN never reported */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) { /* P_failed 4: learning */");
         rc_cout_line(o, "s->alt_failed[inc->last_alt - 1u] = %s__inc16(s->alt_failed[inc->last_alt - 1u]);", P);
@@ -1508,6 +1527,13 @@ static void emit_entry_points(em *e)
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "b = inc->pending - 1u;");
         rc_cout_line(o, "inc->pending = 0u;");
+        if (e->sl.n) {
+            rc_cout_open(o, "if (ok && (inc->stat_handler != 0u)) {");
+            rc_cout_line(o, "%s__stat(s, %du + ((inc->stat_handler - 1u) * %du)); /* stats: handler successes */", P,
+                         rc_stat_hnd(&e->sl, 0, RC_STAT_SUCCESSES), RC_STAT_USE_KINDS);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "inc->stat_handler = 0u;");
+        }
         if (e->any_runlist) {
             rc_cout_open(o, "if (inc->last_handler != 0u) { /* learning of `run H1, H2...` */");
             rc_cout_open(o, "if (ok) {");
@@ -1549,6 +1575,14 @@ static void emit_entry_points(em *e)
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
         rc_cout_line(o, "s->alt_ok[inc->last_alt - 1u] = %s__inc16(s->alt_ok[inc->last_alt - 1u]);", P);
+        if (e->sl.n)
+            rc_cout_line(o, "%s__stat(s, %du + ((inc->last_alt - 1u) * %du)); /* stats: alternative successes */", P,
+                         rc_stat_alt(&e->sl, 0, RC_STAT_SUCCESSES), RC_STAT_USE_KINDS);
+        rc_cout_close(o, "}");
+    }
+    if (e->sl.n) {
+        rc_cout_open(o, "if (inc->active != 0u) {");
+        rc_em_stat_err(e, "inc->error", RC_STAT_RECOVERED);
         rc_cout_close(o, "}");
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -1600,6 +1634,7 @@ void rc_em_machine(em *e)
 {
     const rc_ir *ir = e->ir;
     emit_helpers(e);
+    rc_em_stats_helpers(e);
     emit_classify(e);
     for (int r = 0; r < ir->nretries; r++)
         if (rc_em_retry_used(ir, r)) emit_delay(e, r);
