@@ -171,8 +171,11 @@ const char *rc_sim_severity_name(int sev);
 
 typedef enum rc_sim_evkind {
     RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
-    RC_SIM_EV_CANCEL
+    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS
 } rc_sim_evkind;
+
+/* The most counters one STATS event names (its line fits rc_rtest_event.got). */
+#define RC_SIM_MAX_STATS 8
 
 /* What an event must yield.  kind is a recov_kind, or -1 for no
  * expectation; an ADMIT event compares `admit` (a recov_admit) instead
@@ -201,13 +204,17 @@ typedef struct rc_sim_event {
     rc_sim_expect expect;
     const int64_t *params;      /* PARAMS: [ir->nparams] values for P_set_params */
     int reject;                 /* PARAMS: the parameter it must refuse, -1: it must accept */
+    const int *stat_idx;        /* STATS: [nstat] counters (ir.h rc_ir_stat_key) */
+    const uint32_t *stat_want;  /* STATS: [nstat] the values they must have */
+    int nstat;
 } rc_sim_event;
 
 /* Applies one event at tick t0 + e->t to the shared part s and incident i
  * (NULL: the built-in incident s->inc): FAIL -> P_failed, HANDLER ->
  * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, CANCEL ->
  * P_cancelled, PARAMS -> P_set_params.  *d receives the decision (FAIL,
- * HANDLER; PARAMS: d->id is P_set_params's result; else zeroed), *admit the
+ * HANDLER; PARAMS: d->id is P_set_params's result; STATS: nothing changes and
+ * the counters are read from s->stat; else zeroed), *admit the
  * admission (ADMIT).  Returns whether the event meets its expectation (OK,
  * CANCEL: always). */
 bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event *e,
