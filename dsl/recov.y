@@ -294,7 +294,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %precedence '!'
 
 %type <decl> decl
-%type <id> kwname kwname_nowhen
+%type <id> kwname kwname_nowhen grow_word
 %type <ident> name cname
 %type <val> lit value num
 %type <cmp> cmpop
@@ -607,9 +607,9 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_FOR num IDENT lit ';'
+  | KW_OPEN KW_FOR num grow_word lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num IDENT lit KW_MAX num ';'
+  | KW_OPEN KW_FOR num grow_word lit KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
           $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
@@ -622,6 +622,13 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_CLOSE_BELOW, @$); $$->word = mk_id($2, @2); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
+  ;
+
+/* `open for D then xF`: `then` is a keyword since `run ... then next`; any
+ * other word is kept so that the checker can name the mistake (`than`). */
+grow_word:
+    IDENT
+  | KW_THEN
   ;
 
 /* ---- budget NAME { ratio P% min N per D; } ----------------------------- */
