@@ -73,6 +73,18 @@ static int step(st_t *s, const ev *e, uint32_t now, char *out, size_t n)
     }
     snprintf(out, n, "d %u %u %lu %u %u %u %u %u", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms,
              (unsigned)d.level, (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt);
+#ifdef STATS
+    {   /* `stats;`: the counters survive the reloads too (FNV-1a of what P_stats copies) */
+        CAT(P, _counters) c;
+        const unsigned char *p = (const unsigned char *)&c;
+        uint32_t h = 2166136261u;
+        memset(&c, 0, sizeof c);
+        F(_stats)(&s->s, &c);
+        for (size_t k = 0; k < sizeof c; k++) h = (h ^ p[k]) * 16777619u;
+        size_t l = strlen(out);
+        snprintf(out + l, n - l, " s %08lx", (unsigned long)h);
+    }
+#endif
     return d.kind == RECOV_RUN;
 }
 
