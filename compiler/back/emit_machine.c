@@ -1549,6 +1549,10 @@ static void emit_entry_points(em *e)
         else
             rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
+        if (e->sl.n) {   /* stats: the handler's success, not a retry step's retry */
+            if (!e->any_limit) rc_cout_line(o, "r.limit_ms = 0u;");
+            rc_cout_line(o, "return r; /* not counted as a retry */");
+        }
         rc_cout_reopen(o, "} else {");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");

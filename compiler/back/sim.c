@@ -642,7 +642,7 @@ static recov_decision count_decision(rc_sim *s, rc_sim_incident *i, recov_decisi
 }
 
 static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now);
-static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
+static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now, bool *count);
 
 recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
 {
@@ -651,7 +651,9 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
 
 recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
 {
-    return count_decision(s, i, handler_done_in(s, i, ok, now));
+    bool count = true;
+    recov_decision d = handler_done_in(s, i, ok, now, &count);
+    return count ? count_decision(s, i, d) : d;
 }
 
 static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
@@ -740,7 +742,7 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
     return decision(s, i, RECOV_ABORT, e);
 }
 
-static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
+static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now, bool *count)
 {
     int e = i->error;
     if (i->pending == 0) {
@@ -772,7 +774,10 @@ static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, ui
         }
         return run_block(s, i, b, e, NULL, now);
     }
-    if (ok) return decision(s, i, RECOV_RETRY, e);
+    if (ok) {
+        *count = false;     /* the handler's success, not a retry step's retry */
+        return decision(s, i, RECOV_RETRY, e);
+    }
     return run_block(s, i, b, e, NULL, now);
 }
 
