@@ -22,8 +22,7 @@
 /* ---- the harness source -------------------------------------------------- */
 
 
-/* Counter i (ir.h layout) as a member of P_counters: "retries[2]". */
-static void stat_member(const rc_ir *ir, int i, char *buf, size_t n)
+void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n)
 {
     rc_stat_layout l;
     rc_ir_stat_layout(ir, &l);
@@ -147,7 +146,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
             fputs("\\n\"", out);
             for (int k = 0; k < ev->nstat; k++) {
                 char m[120];
-                stat_member(ir, ev->stat_idx[k], m, sizeof m);
+                rc_harness_stat_member(ir, ev->stat_idx[k], m, sizeof m);
                 fprintf(out, ", (unsigned long)c.%s", m);
             }
             fputs(");\n}\n\n", out);
