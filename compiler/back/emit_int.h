@@ -175,8 +175,14 @@ void rc_em_stats_types(em *e);
 void rc_em_stats_protos(em *e);
 void rc_em_stats_helpers(em *e);
 void rc_em_stats_funcs(em *e);
-/* "P__stat(s, <error e's counter k>);" for e given as C text ("e", "inc->error"). */
+/* "P__stat(s, <error e's counter k>);" for e given as C text ("e",
+ * "inc->error"); nothing without `stats;`.  Each decision is counted where
+ * it is made (semantics.md "Statistics"), not at the entry points' exit,
+ * where keeping the decision across a call would cost Cortex-M stack. */
 void rc_em_stat_err(em *e, const char *err, int k);
+/* A FALLBACK (alt) or RUN naming entry idx (C text) or, when idx is NULL,
+ * the constant id: its tries counter; a RUN also sets inc->stat_handler. */
+void rc_em_stat_use(em *e, bool alt, const char *idx, int id);
 
 /* ---- emit_ckpt.c ------------------------------------------------------------- */
 

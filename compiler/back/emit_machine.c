@@ -830,6 +830,7 @@ static void emit_escalate(em *e)
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
+    rc_em_stat_err(e, "inc->error", RC_STAT_ESCALATIONS);
     rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
         rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
@@ -844,6 +845,7 @@ static void emit_escalate(em *e)
 /* "The incident ends", then ABORT. */
 static void emit_end_abort(em *e)
 {
+    rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
     rc_cout_line(&e->oc, "%s__end(inc);", e->P);
     rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
 }
@@ -854,6 +856,7 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
+        rc_em_stat_err(e, "inc->error", RC_STAT_DEGRADES);
         rc_cout_line(o, "%s__end(inc);", P);
         rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE, ", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
@@ -911,6 +914,7 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
         rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
     }
     if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
+    if (run) rc_em_stat_use(e, false, NULL, st->id);
     char nms[32];
     rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
@@ -1023,6 +1027,7 @@ static void emit_block(em *e, int bi)
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
+            rc_em_stat_err(e, "inc->error", RC_STAT_RETRIES);
             if (lim) {
                 char nl[32];
                 rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, d);", P);
@@ -1089,6 +1094,10 @@ static void emit_block(em *e, int bi)
             rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub | (1u << best));", e->blk[bi], e->sub_t[bi], e->blk[bi]);
             rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt",
                          run ? e->hnd_t : e->alt_t, P, bi, i);
+            char idx[64];
+            snprintf(idx, sizeof idx, "%s__b%d_s%d[best]", P, bi, i);
+            if (!run) rc_em_stat_err(e, "inc->error", RC_STAT_FALLBACKS);
+            rc_em_stat_use(e, !run, idx, 0);
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
@@ -1293,6 +1302,7 @@ static bool emit_handler_next(em *e)
             any = true;
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
+                rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
                 rc_cout_line(o, "%s__end(inc);", P);
                 rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
                 rc_cout_reopen(o, "} else {");
@@ -1319,7 +1329,6 @@ static bool emit_handler_next(em *e)
 static void emit_limit_exit(em *e)
 {
     if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
-    if (e->sl.n) rc_cout_line(&e->oc, "%s__stat_dec(s, inc, &r);", e->P);
     rc_cout_line(&e->oc, "return r;");
 }
 
@@ -1495,12 +1504,14 @@ static void emit_entry_points(em *e)
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
             rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
             rc_cout_reopen(o, "} else {");
+            rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
             rc_cout_line(o, "%s__end(inc);", P);
             rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
+        rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
         rc_cout_line(o, "%s__end(inc);", P);
         rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
     }
@@ -1549,10 +1560,6 @@ static void emit_entry_points(em *e)
         else
             rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
-        if (e->sl.n) {   /* stats: the handler's success, not a retry step's retry */
-            if (!e->any_limit) rc_cout_line(o, "r.limit_ms = 0u;");
-            rc_cout_line(o, "return r; /* not counted as a retry */");
-        }
         rc_cout_reopen(o, "} else {");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");

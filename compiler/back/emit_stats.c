@@ -79,15 +79,29 @@ void rc_em_stats_protos(em *e)
 
 void rc_em_stat_err(em *e, const char *err, int k)
 {
+    if (!e->sl.n) return;
     if (k) rc_cout_line(&e->oc, "%s__stat(s, ((unsigned)%s * %du) + %du); /* stats: %s */", e->P, err,
                         RC_STAT_ERR_KINDS, k, rc_stat_err_names[k]);
     else rc_cout_line(&e->oc, "%s__stat(s, (unsigned)%s * %du); /* stats: %s */", e->P, err, RC_STAT_ERR_KINDS,
                       rc_stat_err_names[k]);
 }
 
+void rc_em_stat_use(em *e, bool alt, const char *idx, int id)
+{
+    rc_cout *o = &e->oc;
+    if (!e->sl.n) return;
+    int base = alt ? rc_stat_alt(&e->sl, 0, RC_STAT_TRIES) : rc_stat_hnd(&e->sl, 0, RC_STAT_TRIES);
+    const char *what = alt ? "alternative tries" : "handler tries";
+    if (idx) rc_cout_line(o, "%s__stat(s, %du + ((unsigned)%s * %du)); /* stats: %s */", e->P, base, idx,
+                          RC_STAT_USE_KINDS, what);
+    else rc_cout_line(o, "%s__stat(s, %du); /* stats: %s */", e->P, base + id * RC_STAT_USE_KINDS, what);
+    if (alt) return;
+    if (idx) rc_cout_line(o, "inc->stat_handler = (%s)(%s + 1u);", rc_em_utype((uint64_t)e->ir->nhandlers), idx);
+    else rc_cout_line(o, "inc->stat_handler = %du;", id + 1);
+}
+
 void rc_em_stats_helpers(em *e)
 {
-    const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (!e->sl.n) return;
@@ -96,33 +110,6 @@ void rc_em_stats_helpers(em *e)
     rc_cout_open(o, "{");
     rc_cout_open(o, "if (s->stat[i] != 0xFFFFFFFFu) {");
     rc_cout_line(o, "s->stat[i] = s->stat[i] + 1u;");
-    rc_cout_close(o, "}");
-    rc_cout_close(o, "}");
-    rc_cout_blank(o);
-    rc_cout_line(o, "/* stats: a decision of P_failed or P_handler_done, counted by its kind */");
-    rc_cout_line(o, "static void %s__stat_dec(%s_shared *s, %s_incident *inc, const recov_decision *d)", P, P, P);
-    rc_cout_open(o, "{");
-    rc_cout_line(o, "const unsigned e = (unsigned)d->error * %du;", RC_STAT_ERR_KINDS);
-    if (!ir->nhandlers) rc_cout_line(o, "(void)inc;");
-    rc_cout_open(o, "if (d->kind == RECOV_RETRY) {");
-    rc_cout_line(o, "%s__stat(s, e + %du);", P, RC_STAT_RETRIES);
-    if (ir->nalts) {
-        rc_cout_reopen(o, "} else if (d->kind == RECOV_FALLBACK) {");
-        rc_cout_line(o, "%s__stat(s, e + %du);", P, RC_STAT_FALLBACKS);
-        rc_cout_line(o, "%s__stat(s, %du + ((unsigned)d->id * %du));", P, rc_stat_alt(&e->sl, 0, RC_STAT_TRIES),
-                     RC_STAT_USE_KINDS);
-    }
-    if (ir->nhandlers) {
-        rc_cout_reopen(o, "} else if (d->kind == RECOV_RUN) {");
-        rc_cout_line(o, "%s__stat(s, %du + ((unsigned)d->id * %du));", P, rc_stat_hnd(&e->sl, 0, RC_STAT_TRIES),
-                     RC_STAT_USE_KINDS);
-        rc_cout_line(o, "inc->stat_handler = (%s)(d->id + 1u);", rc_em_utype((uint64_t)ir->nhandlers));
-    }
-    /* DEGRADE 5, ESCALATE 6, ABORT 7 -> degrades 3, escalations 4, aborts 5 */
-    rc_cout_reopen(o, "} else if (d->kind >= RECOV_DEGRADE) { /* degrades, escalations, aborts */");
-    rc_cout_line(o, "%s__stat(s, e + ((unsigned)d->kind - %du));", P, (int)RECOV_DEGRADE - RC_STAT_DEGRADES);
-    rc_cout_reopen(o, "} else {");
-    rc_cout_line(o, "/* ADJUST, NONE: not counted */");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
