@@ -166,8 +166,8 @@ void rc_em_machine(em *e);
 
 /* `stats;` (semantics.md "Statistics"); each writes nothing without it.
  * The header's enum P_breaker, P_counters and P_target; their prototypes;
- * the counting helpers P__stat and P__stat_dec (before the machine); and
- * P_stats, P_target_state, P_breaker_name. */
+ * the counting helper P__stat (before the machine); and P_stats,
+ * P_target_state, P_breaker_name. */
 void rc_em_stats_types(em *e);
 void rc_em_stats_protos(em *e);
 void rc_em_stats_helpers(em *e);
