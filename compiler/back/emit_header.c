@@ -115,6 +115,8 @@ void rc_em_header(em *e, const char *header_name)
         free(n);
     }
 
+    rc_em_stats_types(e);
+
     if (ir->nparams) {   /* parameters (nothing at all without them) */
         const char **pn = calloc((size_t)ir->nparams, sizeof *pn);
         if (!pn) exit(3);
@@ -211,6 +213,7 @@ void rc_em_header(em *e, const char *header_name)
         rc_cout_line(o, "unsigned       %s_set_params(%s_shared *s, const %s_params *p);", P, P, P);
         rc_cout_line(o, "void           %s_get_params(const %s_shared *s, %s_params *p);", P, P, P);
     }
+    rc_em_stats_protos(e);
     rc_cout_blank(o);
     rc_cout_line(o, "#ifdef __cplusplus");
     rc_cout_line(o, "}");
