@@ -891,6 +891,138 @@ static void emit_unavail(em *e)
     rc_cout_blank(o);
 }
 
+/* `limit rate`: the bucket at now without a change, and the wait for its
+ * next token (semantics.md, "The token bucket"). */
+static void emit_bucket_funcs(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n) return;
+    rc_cout_line(o, "/* limit rate %u per %" PRIu32 " ms burst %u: the bucket at now (tokens, credit) */",
+                 (unsigned)ir->rate_n, ir->rate_ms, (unsigned)ir->rate_burst);
+    rc_cout_line(o, "static uint16_t %s__bucket(const %s_shared *s, uint32_t now, uint32_t *credit)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->lim_at);");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_line(o, "uint32_t t;");
+    rc_cout_open(o, "if (el >= %" PRIu32 "u) { /* long enough to fill it from empty */", ir->rate_fill_ms);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "c = s->lim_credit + (el * %uu);", (unsigned)ir->rate_n);
+    rc_cout_line(o, "t = (uint32_t)s->lim_tokens + (c / %" PRIu32 "u);", ir->rate_ms);
+    rc_cout_open(o, "if (t >= %uu) {", (unsigned)ir->rate_burst);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "*credit = c %% %" PRIu32 "u;", ir->rate_ms);
+    rc_cout_line(o, "return (uint16_t)t;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "/* ms until the bucket has a token, 0: it has one */");
+    rc_cout_line(o, "static uint32_t %s__token_wait(const %s_shared *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_open(o, "if (%s__bucket(s, now, &c) > 0u) {", P);
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "return ((%" PRIu32 "u - c) + %uu) / %uu;", ir->rate_ms, (unsigned)ir->rate_n - 1u, (unsigned)ir->rate_n);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* P_admit 3-4: `limit concurrent`, `limit rate`. */
+static void emit_admit_limits(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_FULL;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) {
+        rc_cout_line(o, "s->lim_tokens = %s__bucket(s, now, &s->lim_credit); /* refill */", P);
+        rc_cout_line(o, "s->lim_at = now;");
+        rc_cout_open(o, "if (s->lim_tokens == 0u) {");
+        rc_cout_line(o, "return RECOV_RATE_LIMITED;");
+        rc_cout_close(o, "}");
+    }
+}
+
+/* The admission's slot is freed (`limit concurrent`), never below 0, only
+ * for an incident that holds an admission of this epoch. */
+static void emit_release_slot(em *e)
+{
+    rc_cout *o = &e->oc;
+    if (!e->ir->concurrent) return;
+    rc_cout_open(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
+    rc_cout_line(o, "s->inflight = (uint16_t)(s->inflight - 1u);");
+    rc_cout_close(o, "}");
+}
+
+/* P_admit_in (generated-api.md): only with limits or per-alternative breakers. */
+static void emit_admit_in(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n && !ir->concurrent && !e->any_pa) return;
+    rc_cout_line(o, "uint32_t %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    if (e->any_pa) {
+        rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
+        rc_cout_line(o, "(void)bt;");
+    }
+    rc_cout_line(o, "uint32_t w = %s;", ir->rate_n ? "0u" : "0u");
+    rc_cout_line(o, "(void)inc;");
+    rc_cout_line(o, "(void)now;");
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) rc_cout_line(o, "w = %s__token_wait(s, now);", P);
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        const char *n = e->brk[i];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_cout_open(o, "{ /* breaker %s */", b->name);
+        rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->%s_opened_at);", n);
+        rc_cout_line(o, "uint32_t p = 0u;");
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        if (b->open_factor_milli) {
+            rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                         nop, b->open_factor_milli, n);
+            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+            rc_cout_close(o, "}");
+        } else {
+            rc_cout_line(o, "p = %s;", nop);
+        }
+        rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
+                       rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_line(o, "p = %s;", nhw);
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "/* closed, or half-open with a probe left */");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((el < p) && ((p - el) > w)) {");
+        rc_cout_line(o, "w = p - el;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return w;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
 static void emit_escalate(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -1094,8 +1226,17 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "break;");
                 break;
             }
+            if (ir->rate_n) {
+                /* the rate limit: the retry waits for a token, within the deadline (el <= deadline here) */
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const uint32_t w = %s__token_wait(s, (uint32_t)(inc->start + el));", P);
+            }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
+            if (ir->rate_n && dl) {
+                char ndl[32];
+                rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
+            }
             for (int k = 0; k < ir->nbreakers; k++)
                 rc_cout_put(o, " && (s->%s_state%s != %s__OPEN)", e->brk[k],
                             ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
@@ -1111,6 +1252,11 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
+            if (ir->rate_n) {
+                rc_cout_open(o, "if (d < w) {");
+                rc_cout_line(o, "d = w;");
+                rc_cout_close(o, "}");
+            }
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
             if (lim) {
                 char nl[32];
@@ -1122,6 +1268,7 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
             }
             rc_cout_close(o, "}");
+            if (ir->rate_n) rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
             rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
@@ -1438,6 +1585,7 @@ static void emit_entry_points(em *e)
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    if (ir->concurrent) rc_cout_line(o, "s->inflight = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
@@ -1451,7 +1599,7 @@ static void emit_entry_points(em *e)
     /* P_admit */
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    if (ir->nbreakers == 0) {
+    if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
@@ -1461,6 +1609,7 @@ static void emit_entry_points(em *e)
     } else {
         if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
+        if (ir->nbreakers) {
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1478,10 +1627,18 @@ static void emit_entry_points(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
+        }
+        emit_admit_limits(e);
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
+            rc_cout_close(o, "}");
+        }
+        if (ir->rate_n) rc_cout_line(o, "s->lim_tokens = (uint16_t)(s->lim_tokens - 1u);");
+        if (ir->concurrent) {
+            rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* a new call in flight */");
+            rc_cout_line(o, "s->inflight = %s__inc16(s->inflight);", P);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
@@ -1507,10 +1664,12 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         }
+        emit_release_slot(e);
         rc_cout_line(o, "inc->adm = 0u;");
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_admit_in(e);
 
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
@@ -1528,6 +1687,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "uint32_t el;");
     }
     rc_cout_line(o, "(void)s;");
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
     rc_cout_line(o, "inc->active = 1u;");
@@ -1649,6 +1809,7 @@ static void emit_entry_points(em *e)
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
@@ -1710,6 +1871,7 @@ void rc_em_machine(em *e)
     emit_budget_funcs(e);
     emit_breaker_funcs(e);
     emit_unavail(e);
+    emit_bucket_funcs(e);
     emit_escalate(e);
     emit_run(e);
     if (ir->nblocks) emit_select(e);
