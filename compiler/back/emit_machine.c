@@ -75,7 +75,7 @@ static void emit_learning_helpers(em *e)
         rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
         rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_line(o, "const uint32_t k = RECOV_ELAPSED(now, s->aged_at) / %" PRIu32 "u;", ir->age_ms);
         rc_cout_open(o, "if (k != 0u) {");
         rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
         rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
@@ -615,7 +615,7 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_wstart) >= %s) {", e->bud[i],
                      rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
         rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
         rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
@@ -753,9 +753,9 @@ static void emit_breaker_tick(em *e, int i)
         rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
         rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
         rc_cout_close(o, "}");
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_opened_at) >= p) {", n);
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_opened_at) >= p) {", n);
     } else {
-        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
+        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
     rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
     rc_cout_line(o, "s->%s_admitted = 0u;", n);
@@ -765,7 +765,7 @@ static void emit_breaker_tick(em *e, int i)
     if (b->open_factor_milli) rc_cout_close(o, "}");
     if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
     else snprintf(nhw, sizeof nhw, "%s", nop);
-    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {",
                    n, P, n, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), n, nhw);
     rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
     if (b->close_below_pct)
@@ -1519,31 +1519,27 @@ static void emit_breaker_fail(em *e, int i)
 
 /* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
  * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
-static bool emit_handler_next(em *e)
+static void emit_handler_next(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    bool any = false;
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *bl = &ir->blocks[b];
         for (int i = 0; i < bl->nsteps; i++) {
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
-            if (!any)
-                rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                             b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            else
-                rc_cout_reopen(o, "} else if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                               b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            any = true;
+            /* one `if` per step, each returning (not an else-if chain of
+             * identical branches: clang-tidy bugprone-branch-clone) */
+            rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
+                         b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
                 rc_cout_line(o, "%s__end(inc);", P);
                 rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
@@ -1552,11 +1548,29 @@ static bool emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
             }
+            rc_cout_close(o, "}");
         }
     }
-    return any;
+}
+
+/* RECOV_ASSERT checks at the top of an entry point (recov.h): the pointers
+ * and, where the shared part has a field that P_shared_init never leaves 0
+ * (the PRNG, or the admission epoch), that it was initialised.  Empty by
+ * default: no code unless the host defines the macro. */
+static void emit_asserts(em *e, bool fault)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_line(o, "RECOV_ASSERT(s != 0);");
+    rc_cout_line(o, "RECOV_ASSERT(inc != 0);");
+    if (fault) rc_cout_line(o, "RECOV_ASSERT(f != 0);");
+    for (int i = 0; i < e->nshared; i++)
+        if (e->recs[i].init == 1) {
+            rc_cout_line(o, "RECOV_ASSERT(s->%s != 0u); /* P_shared_init was called */", e->recs[i].lval);
+            return;
+        }
+    if (e->any_adm) rc_cout_line(o, "RECOV_ASSERT(s->epoch != 0u); /* P_shared_init was called */");
 }
 
 static void emit_entry_points(em *e)
@@ -1571,7 +1585,11 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
-        if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
+        /* not `(seed != 0u) ? seed : DEFAULT`: arm-linux-gnueabihf-gcc 12.2 -O1
+         * (Debian 12) stores that as movw alone, DEFAULT's upper half lost
+         * (cross.scenarios_and_checkpoints, saturate.rtest) */
+        if (r->init == 1)
+            rc_cout_line(o, "s->%s = seed | ((seed == 0u) ? RECOV_PRNG_DEFAULT_SEED : 0u);", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
@@ -1591,6 +1609,7 @@ static void emit_entry_points(em *e)
     /* P_admit */
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
@@ -1642,6 +1661,7 @@ static void emit_entry_points(em *e)
     /* P_cancelled */
     rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     rc_cout_line(o, "(void)now;");
     if (!e->any_adm) {
@@ -1666,6 +1686,7 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, true);
     if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
@@ -1719,7 +1740,7 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "el = RECOV_ELAPSED(now, inc->start); /* ticks wrap; a clock gone back reads 0 */");
         rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
@@ -1741,6 +1762,7 @@ static void emit_entry_points(em *e)
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
@@ -1765,13 +1787,13 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        if (emit_handler_next(e)) rc_cout_close(o, "}");
+        emit_handler_next(e);
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u);", P);
         rc_cout_close(o, "}");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+        rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -1779,6 +1801,7 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     bool now_used = ir->nbudgets || ir->age_ms;
     for (int i = 0; i < ir->nbreakers; i++)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
