@@ -57,6 +57,7 @@ typedef struct rc_pctx {
     rc_loc comment_start;       /* of the open block comment */
     rc_ptok cur, prev;          /* the last two tokens returned */
     long ntok;                  /* tokens returned so far */
+    int depth;                  /* open braces (rc_yylex: where a declaration starts) */
     bool unterminated;          /* the scanner just returned an unterminated literal */
     bool strayed;               /* stray bytes were skipped before the next token */
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
@@ -298,6 +299,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
  * moves both. */
 %token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'" KW_THEN "'then'"
 %token <id> KW_STATS "'stats'"
+/* `limit` is a keyword only where a declaration starts (rc_yylex turns the
+ * name into this token there), so a `param limit` or a handler called
+ * limit stays a name everywhere else; not in the keyword table. */
+%token <id> CTX_LIMIT "'limit'"
 
 %left OR
 %left AND
@@ -405,12 +410,39 @@ decl:
         { $$ = mk_decl(ctx, RC_D_RETRY, @$); $$->name = $2; $$->settings = $3.head; }
   | KW_BREAKER name breaker_block '}'
         { $$ = mk_decl(ctx, RC_D_BREAKER, @$); $$->name = $2; $$->settings = $3.head; }
+  | KW_BREAKER name KW_PER IDENT breaker_block '}'
+        {
+            $$ = mk_decl(ctx, RC_D_BREAKER, @$); $$->name = $2; $$->settings = $5.head;
+            if (strcmp($4, "alternative") != 0)
+                rc_diag_error(ctx->diag, @4, "unknown breaker scope '%s'; expected `breaker NAME per alternative {`",
+                              $4);
+            else
+                $$->flag = true;
+        }
   | KW_BUDGET name budget_block '}'
         { $$ = mk_decl(ctx, RC_D_BUDGET, @$); $$->name = $2; $$->settings = $3.head; }
   | esc_block '}'
         { $$ = mk_decl(ctx, RC_D_ESCALATION, @$); $$->esc = $1.head; }
   | KW_DEADLINE num ';'
         { $$ = mk_decl(ctx, RC_D_DEADLINE, @$); $$->value = $2; }
+  | CTX_LIMIT name num KW_PER num name num ';'
+        {
+            /* limit rate N per D burst M; (the words are checked here) */
+            $$ = mk_decl(ctx, RC_D_LIMIT, @$); $$->name = $2; $$->flag = true;
+            $$->value = $3; $$->range_lo = $5; $$->range_hi = $7;
+            if (strcmp($2.name, "rate") != 0)
+                rc_diag_error(ctx->diag, $2.loc, "unknown limit '%s'; expected `limit rate N per D burst M;`", $2.name);
+            else if (strcmp($6.name, "burst") != 0)
+                rc_diag_error(ctx->diag, $6.loc, "expected `burst M` after `limit rate N per D`, not '%s'", $6.name);
+        }
+  | CTX_LIMIT name num ';'
+        {
+            /* limit concurrent N; */
+            $$ = mk_decl(ctx, RC_D_LIMIT, @$); $$->name = $2; $$->value = $3;
+            if (strcmp($2.name, "concurrent") != 0)
+                rc_diag_error(ctx->diag, $2.loc, "unknown limit '%s'; expected `limit concurrent N;` or "
+                              "`limit rate N per D burst M;`", $2.name);
+        }
   | KW_ADAPTIVE KW_AGEING lit ';'
         { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; }
   | KW_ADAPTIVE KW_AGEING lit KW_INCIDENTS ';'
@@ -990,7 +1022,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         } else {
             rc_diag_error(d, loc,
                           "expected a declaration (policy, import, fault, const, class, error, classify, "
-                          "retry, breaker, budget, escalation, deadline, param or on) before %s", what);
+                          "retry, breaker, budget, escalation, deadline, param, limit or on) before %s", what);
         }
         return 0;
     }

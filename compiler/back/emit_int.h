@@ -66,6 +66,7 @@ typedef struct em {
     signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
     bool any_run, any_esc, any_unres, any_fallback;
     bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
+    bool any_pa;        /* a `per alternative` breaker: P_incident.tgt, instances indexed by `bt` */
     bool unres[RC_SEV_COUNT];
     rc_stat_layout sl;  /* `stats;`: the counters' layout (sl.n 0: no counters, no code) */
     const char *src;    /* the policy file's base name in comments and #line */

@@ -119,6 +119,7 @@ static void emit_helpers(em *e)
     if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
     if (e->any_fallback) rc_cout_line(o, "inc->last_alt = 0u;");
     if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
+    if (e->any_pa) rc_cout_line(o, "inc->tgt = 0u; /* the next incident starts on the primary */");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     emit_learning_helpers(e);
@@ -652,6 +653,29 @@ static void emit_budget_funcs(em *e)
     rc_cout_blank(o);
 }
 
+/* A `per alternative` breaker's functions take the instance `bt`. */
+static const char *bt_arg(const em *e, int i) { return e->ir->breakers[i].per_alt ? "bt, " : ""; }
+static const char *bt_param(const em *e, int i) { return e->ir->breakers[i].per_alt ? "unsigned bt, " : ""; }
+
+/* A `per alternative` breaker keeps each item in an array over its
+ * instances (<brk>_<item>_tgt[1 + nalts]); the breaker code below is
+ * written once for both kinds, as s-><brk>_<item>, so these macros make
+ * that name the instance `bt`, which every function that runs such code
+ * has (the incident's target, or the alternative being rated). */
+static void emit_instance_macros(em *e)
+{
+    rc_cout *o = &e->oc;
+    bool first = true;
+    for (int k = 0; k < e->nshared; k++) {
+        const char *lv = e->recs[k].lval, *t = strstr(lv, "_tgt[");
+        if (!t || strncmp(lv, "breaker_", 8) != 0 || !e->recs[k].decl[0]) continue;
+        if (first) rc_cout_comment(o, "items of per-alternative breakers: instance bt (0 the primary, 1 + P_ALT_*)");
+        first = false;
+        rc_cout_line(o, "#define %.*s %.*s_tgt[bt]", (int)(t - lv), lv, (int)(t - lv), lv);
+    }
+    if (!first) rc_cout_blank(o);
+}
+
 /* A breaker's failure count back to zero (on opening and on closing). */
 static void emit_breaker_clear(em *e, int i)
 {
@@ -707,7 +731,7 @@ static void emit_rate_check(em *e, int i)
     else
         rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
                          rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
-    rc_cout_line(o, "%s__%s_open(s, now);", e->P, e->brk[i]);
+    rc_cout_line(o, "%s__%s_open(s, %snow);", e->P, e->brk[i], bt_arg(e, i));
     rc_cout_close(o, "}");
 }
 
@@ -766,11 +790,12 @@ static void emit_breaker_funcs(em *e)
         rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
         rc_cout_blank(o);
     }
+    emit_instance_macros(e);
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
         rc_cout_open(o, "{");
         rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
         rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
@@ -785,7 +810,7 @@ static void emit_breaker_funcs(em *e)
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
-        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
         rc_cout_open(o, "{");
         char npr[32];
         rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
@@ -795,7 +820,7 @@ static void emit_breaker_funcs(em *e)
                          (unsigned)b->close_below_pct * 10u + b->close_below_tenth);
         else
             rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
-        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
         rc_cout_reopen(o, "} else {");
         emit_breaker_close(e, i);
         rc_cout_close(o, "}");
@@ -803,6 +828,202 @@ static void emit_breaker_funcs(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
+}
+
+/* With `per alternative` breakers and fallback steps: whether instance bt
+ * of each would reject a call now (semantics.md, "Instances"), and the
+ * alternatives of a fallback list that some instance would reject. */
+static void emit_unavail(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!e->any_pa || !e->any_fallback) return;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        if (!b->per_alt) continue;
+        const char *n = e->brk[i];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_cout_line(o, "/* breaker %s, instance bt: would P_admit reject a call now? */", b->name);
+        rc_cout_line(o, "static int %s__%s_rejects(const %s_shared *s, unsigned bt, uint32_t now)", P, n, P);
+        rc_cout_open(o, "{");
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        if (b->open_factor_milli) {
+            rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                         nop, b->open_factor_milli, n);
+            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < p) ? 1 : 0;", n);
+        } else {
+            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nop);
+        }
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
+                     rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nhw);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return 0;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+    rc_cout_line(o, "/* The entries of a fallback list whose target a per-alternative breaker would reject now. */");
+    rc_cout_line(o, "static uint16_t %s__unavail(const %s_shared *s, const %s *tab, unsigned n, uint32_t now)", P, P,
+                 rc_em_utype((uint64_t)(ir->nalts > 0 ? ir->nalts - 1 : 0)));
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint16_t m = 0u;");
+    rc_cout_line(o, "unsigned i;");
+    rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+    rc_cout_line(o, "const unsigned bt = (unsigned)tab[i] + 1u;");
+    rc_cout_begin(o, "if (");
+    bool first = true;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        if (!ir->breakers[i].per_alt) continue;
+        rc_cout_put(o, "%s(%s__%s_rejects(s, bt, now) != 0)", first ? "" : " || ", P, e->brk[i]);
+        first = false;
+    }
+    rc_cout_end_open(o, ") {");
+    rc_cout_line(o, "m = (uint16_t)(m | (1u << i));");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "return m;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* `limit rate`: the bucket at now without a change, and the wait for its
+ * next token (semantics.md, "The token bucket"). */
+static void emit_bucket_funcs(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n) return;
+    rc_cout_line(o, "/* limit rate %u per %" PRIu32 " ms burst %u: the bucket at now (tokens, credit) */",
+                 (unsigned)ir->rate_n, ir->rate_ms, (unsigned)ir->rate_burst);
+    rc_cout_line(o, "static uint16_t %s__bucket(const %s_shared *s, uint32_t now, uint32_t *credit)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->lim_at);");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_line(o, "uint32_t t;");
+    rc_cout_open(o, "if (el >= %" PRIu32 "u) { /* long enough to fill it from empty */", ir->rate_fill_ms);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "c = s->lim_credit + (el * %uu);", (unsigned)ir->rate_n);
+    rc_cout_line(o, "t = (uint32_t)s->lim_tokens + (c / %" PRIu32 "u);", ir->rate_ms);
+    rc_cout_open(o, "if (t >= %uu) {", (unsigned)ir->rate_burst);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "*credit = c %% %" PRIu32 "u;", ir->rate_ms);
+    rc_cout_line(o, "return (uint16_t)t;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "/* ms until the bucket has a token, 0: it has one */");
+    rc_cout_line(o, "static uint32_t %s__token_wait(const %s_shared *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_open(o, "if (%s__bucket(s, now, &c) > 0u) {", P);
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "return ((%" PRIu32 "u - c) + %uu) / %uu;", ir->rate_ms, (unsigned)ir->rate_n - 1u, (unsigned)ir->rate_n);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* P_admit 3-4: `limit concurrent`, `limit rate`. */
+static void emit_admit_limits(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_FULL;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) {
+        rc_cout_line(o, "s->lim_tokens = %s__bucket(s, now, &s->lim_credit); /* refill */", P);
+        rc_cout_line(o, "s->lim_at = now;");
+        rc_cout_open(o, "if (s->lim_tokens == 0u) {");
+        rc_cout_line(o, "return RECOV_RATE_LIMITED;");
+        rc_cout_close(o, "}");
+    }
+}
+
+/* The admission's slot is freed (`limit concurrent`), never below 0, only
+ * for an incident that holds an admission of this epoch. */
+static void emit_release_slot(em *e)
+{
+    rc_cout *o = &e->oc;
+    if (!e->ir->concurrent) return;
+    rc_cout_open(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
+    rc_cout_line(o, "s->inflight = (uint16_t)(s->inflight - 1u);");
+    rc_cout_close(o, "}");
+}
+
+/* P_admit_in (generated-api.md): only with limits or per-alternative breakers. */
+static void emit_admit_in(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n && !ir->concurrent && !e->any_pa) return;
+    rc_cout_line(o, "uint32_t %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    if (e->any_pa) {
+        rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
+        rc_cout_line(o, "(void)bt;");
+    }
+    rc_cout_line(o, "uint32_t w = %s;", ir->rate_n ? "0u" : "0u");
+    rc_cout_line(o, "(void)inc;");
+    rc_cout_line(o, "(void)now;");
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) rc_cout_line(o, "w = %s__token_wait(s, now);", P);
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        const char *n = e->brk[i];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_cout_open(o, "{ /* breaker %s */", b->name);
+        rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->%s_opened_at);", n);
+        rc_cout_line(o, "uint32_t p = 0u;");
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        if (b->open_factor_milli) {
+            rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                         nop, b->open_factor_milli, n);
+            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+            rc_cout_close(o, "}");
+        } else {
+            rc_cout_line(o, "p = %s;", nop);
+        }
+        rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
+                       rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_line(o, "p = %s;", nhw);
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "/* closed, or half-open with a probe left */");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((el < p) && ((p - el) > w)) {");
+        rc_cout_line(o, "w = p - el;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return w;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
 }
 
 static void emit_escalate(em *e)
@@ -1012,9 +1233,20 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "break;");
                 break;
             }
+            if (ir->rate_n) {
+                /* the rate limit: the retry waits for a token, within the deadline (el <= deadline here) */
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const uint32_t w = %s__token_wait(s, (uint32_t)(inc->start + el));", P);
+            }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
-            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
+            if (ir->rate_n && dl) {
+                char ndl[32];
+                rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
+            }
+            for (int k = 0; k < ir->nbreakers; k++)
+                rc_cout_put(o, " && (s->%s_state%s != %s__OPEN)", e->brk[k],
+                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
@@ -1027,6 +1259,11 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
+            if (ir->rate_n) {
+                rc_cout_open(o, "if (d < w) {");
+                rc_cout_line(o, "d = w;");
+                rc_cout_close(o, "}");
+            }
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
             rc_em_stat_err(e, "inc->error", RC_STAT_RETRIES);
             if (lim) {
@@ -1039,6 +1276,7 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, d);", P);
             }
             rc_cout_close(o, "}");
+            if (ir->rate_n) rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
             rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
@@ -1060,6 +1298,12 @@ static void emit_block(em *e, int bi)
             bool conds = false;   /* handler conditions that do not fold to true */
             for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
             rc_cout_open(o, "{");
+            if (!run && e->any_pa) {
+                /* alternatives a per-alternative breaker would reject now are passed over, untried */
+                rc_cout_line(o, "const uint16_t skip = (uint16_t)(inc->%s_sub | %s__unavail(s, %s__b%d_s%d, %du, "
+                             "(uint32_t)(inc->start + el)));", e->blk[bi], P, P, bi, i, n);
+                snprintf(tried, sizeof tried, "skip");
+            }
             if (conds) {
                 /* a handler whose condition does not hold counts as tried for this pick */
                 rc_cout_line(o, "uint16_t skip = inc->%s_sub;", e->blk[bi]);
@@ -1105,6 +1349,9 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_RUN | ((unsigned)%s__b%d_s%d[best] << 8), %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
+                if (e->any_pa)
+                    rc_cout_line(o, "inc->tgt = (%s)(%s__b%d_s%d[best] + 1u); /* the incident's target */", e->alt_t,
+                                 P, bi, i);
                 rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK | ((unsigned)%s__b%d_s%d[best] << 8), 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
@@ -1253,10 +1500,10 @@ static void emit_breaker_fail(em *e, int i)
         if (b->threshold) {
             rc_cout_open(o, "if (s->%s_fails >= %s) {", e->brk[i],
                          rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
-            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
             rc_cout_close(o, "}");
         } else {
-            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
         }
     } else {
         rc_cout_line(o, "uint32_t x;");
@@ -1271,9 +1518,9 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
     if (b->close_below_pct) {
         rc_cout_line(o, "s->%s_hfails = %s__inc16(s->%s_hfails);", e->brk[i], P, e->brk[i]);
-        rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_decide(s, %snow);", P, e->brk[i], bt_arg(e, i));
     } else {
-        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
     }
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
@@ -1360,6 +1607,7 @@ static void emit_entry_points(em *e)
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    if (ir->concurrent) rc_cout_line(o, "s->inflight = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
@@ -1374,7 +1622,7 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     emit_asserts(e, false);
-    if (ir->nbreakers == 0) {
+    if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
@@ -1382,6 +1630,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
+        if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
         for (int i = 0; e->sl.n && i < ir->nbreakers; i++) {   /* stats: the first that refuses counts it */
             char npr[32];
@@ -1395,7 +1644,7 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "return RECOV_REJECT;");
             rc_cout_close(o, "}");
         }
-        if (!e->sl.n) {
+        if (!e->sl.n && ir->nbreakers) {
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1414,10 +1663,17 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
         }
+        emit_admit_limits(e);
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
+            rc_cout_close(o, "}");
+        }
+        if (ir->rate_n) rc_cout_line(o, "s->lim_tokens = (uint16_t)(s->lim_tokens - 1u);");
+        if (ir->concurrent) {
+            rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* a new call in flight */");
+            rc_cout_line(o, "s->inflight = %s__inc16(s->inflight);", P);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
@@ -1430,6 +1686,7 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     emit_asserts(e, false);
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     rc_cout_line(o, "(void)now;");
     if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
@@ -1443,15 +1700,18 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         }
+        emit_release_slot(e);
         rc_cout_line(o, "inc->adm = 0u;");
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_admit_in(e);
 
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
     emit_asserts(e, true);
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1463,6 +1723,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "uint32_t el;");
     }
     rc_cout_line(o, "(void)s;");
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
     rc_cout_line(o, "inc->active = 1u;");
@@ -1579,9 +1840,11 @@ static void emit_entry_points(em *e)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
             (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
             now_used = true;
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
@@ -1620,7 +1883,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
         char ncl[32];
         if (b->close_below_pct && rc_em_set_count(b->counts, ir->nerrors) > 0) {
-            rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_decide(s, %snow);", P, e->brk[i], bt_arg(e, i));
         } else {
             if (b->close_after)
                 rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
@@ -1651,6 +1914,8 @@ void rc_em_machine(em *e)
         if (rc_em_retry_used(ir, r)) emit_delay(e, r);
     emit_budget_funcs(e);
     emit_breaker_funcs(e);
+    emit_unavail(e);
+    emit_bucket_funcs(e);
     emit_escalate(e);
     emit_run(e);
     if (ir->nblocks) emit_select(e);

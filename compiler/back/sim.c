@@ -63,7 +63,7 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
         s->inst = rc_ir_instantiate(a, ir, NULL);
         s->ir = s->inst;
     }
-    s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
+    s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? (size_t)ir->nbreakers * (size_t)(ir->nalts + 1) : 1);
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
     s->handlers = RC_NEW_ARRAY(a, rc_sim_alt, ir->nhandlers > 0 ? ir->nhandlers : 1);
@@ -100,6 +100,14 @@ void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i)
     i->last_handler = 0;
     i->adm = 0;
     i->stat_handler = 0;
+    i->tgt = 0;
+}
+
+rc_sim_breaker *rc_sim_breaker_at(const rc_sim *s, int k, unsigned t)
+{
+    const rc_ir *ir = s->ir;
+    if (!ir->breakers[k].per_alt || t > (unsigned)ir->nalts) t = 0;
+    return &s->breakers[(size_t)k + (size_t)ir->nbreakers * t];
 }
 
 /* P_shared_init: everything zero, the PRNG seeded, budget windows start
@@ -109,7 +117,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     const rc_ir *ir = s->ir;
     s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
     s->epoch = 1;
-    memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers);
+    memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers * (size_t)(ir->nalts + 1));
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->unresolved, 0, sizeof s->unresolved);
@@ -121,6 +129,10 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     }
     s->aged_n = 0;
     s->aged_at = now;
+    s->tokens = ir->rate_burst;
+    s->credit = 0;
+    s->rat = now;
+    s->inflight = 0;
     for (int i = 0; i < ir->nparams; i++) s->params[i] = ir->params[i].def;
     if (s->inst) rc_ir_apply(s->inst, s->params);
     rc_sim_incident_init(s, s->inc);
@@ -259,6 +271,43 @@ static recov_decision decision(const rc_sim *s, const rc_sim_incident *i, recov_
     return d;
 }
 
+static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
+{
+    return i->adm != 0 && i->adm == s->epoch;
+}
+
+/* The token bucket at now (spec "The token bucket"), without a change. */
+static void bucket_at(const rc_sim *s, uint32_t now, uint16_t *tokens, uint32_t *credit)
+{
+    const rc_ir *ir = s->ir;
+    uint32_t el = recov_elapsed(now, s->rat);
+    if (el >= ir->rate_fill_ms) {
+        *tokens = ir->rate_burst;
+        *credit = 0;
+        return;
+    }
+    uint32_t c = s->credit + el * ir->rate_n;
+    uint32_t t = s->tokens + c / ir->rate_ms;
+    if (t >= ir->rate_burst) {
+        *tokens = ir->rate_burst;
+        *credit = 0;
+    } else {
+        *tokens = (uint16_t)t;
+        *credit = c % ir->rate_ms;
+    }
+}
+
+/* ms until the bucket at now has a token (0: it has one). */
+static uint32_t token_wait(const rc_sim *s, uint32_t now)
+{
+    uint16_t t;
+    uint32_t c;
+    if (!s->ir->rate_n) return 0;
+    bucket_at(s, now, &t, &c);
+    if (t > 0) return 0;
+    return (s->ir->rate_ms - c + s->ir->rate_n - 1u) / s->ir->rate_n;
+}
+
 /* "The incident ends". */
 static void end_incident(rc_sim_incident *i)
 {
@@ -266,11 +315,12 @@ static void end_incident(rc_sim_incident *i)
     i->pending = 0;
     i->last_alt = 0;
     i->last_handler = 0;
+    i->tgt = 0;
 }
 
-static void breaker_open(rc_sim *s, int k, uint32_t now)
+/* b is breaker k's instance for the incident's target (rc_sim_breaker_at) */
+static void breaker_open(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
-    rc_sim_breaker *b = &s->breakers[k];
     stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_OPENS));
     b->state = RC_SIM_OPEN;
     b->opened_at = now;
@@ -301,26 +351,24 @@ static uint32_t open_period(const rc_ir_breaker *bi, const rc_sim_breaker *b)
 
 /* `close below P%`: once every probe has reported, close when the failed
  * ones are below P% of them, else open again. */
-static void half_open_decide(rc_sim *s, int k, uint32_t now)
+static void half_open_decide(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
     const rc_ir_breaker *bi = &s->ir->breakers[k];
-    rc_sim_breaker *b = &s->breakers[k];
     uint32_t n = (uint32_t)b->successes + b->hfails;
     if (n < bi->probes) return;
     uint32_t t = (uint32_t)bi->close_below_pct * 10u + bi->close_below_tenth;
-    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(s, k, now);
+    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(s, k, b, now);
     else breaker_close(b);
 }
 
 /* A rate breaker after an outcome: open when it has its minimum of calls and
  * the failures reach the rate (spec P_failed 5, P_succeeded 2). */
-static void rate_check(rc_sim *s, int k, uint32_t now)
+static void rate_check(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
     const rc_ir_breaker *bi = &s->ir->breakers[k];
-    rc_sim_breaker *b = &s->breakers[k];
     uint32_t fails = popcount32(b->window);
     uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
-    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(s, k, now);
+    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(s, k, b, now);
 }
 
 /* Budgets roll their window before counting an outcome. */
@@ -336,11 +384,34 @@ static void budgets_count(rc_sim *s, uint32_t now)
     }
 }
 
-static bool any_breaker_open(const rc_sim *s)
+static bool any_breaker_open(const rc_sim *s, const rc_sim_incident *inc)
 {
     for (int i = 0; i < s->ir->nbreakers; i++)
-        if (s->breakers[i].state == RC_SIM_OPEN) return true;
+        if (rc_sim_breaker_at(s, i, inc->tgt)->state == RC_SIM_OPEN) return true;
     return false;
+}
+
+/* The instance would reject a call at now (spec "Instances"). */
+static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, uint32_t now)
+{
+    if (b->state == RC_SIM_OPEN) return recov_elapsed(now, b->opened_at) < open_period(bi, b);
+    if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
+        return recov_elapsed(now, b->opened_at) < (bi->half_open_ms ? bi->half_open_ms : bi->open_ms);
+    return false;
+}
+
+/* The alternatives of a fallback step that a per-alternative breaker would
+ * reject now, as bits of the step's list (spec FALLBACK). */
+static uint16_t unavailable_alts(const rc_sim *s, const rc_ir_step *st, uint32_t now)
+{
+    uint16_t m = 0;
+    for (int k = 0; k < s->ir->nbreakers; k++) {
+        if (!s->ir->breakers[k].per_alt) continue;
+        for (int a = 0; a < st->nalts; a++)
+            if (instance_rejects(&s->ir->breakers[k], rc_sim_breaker_at(s, k, (unsigned)st->alts[a] + 1u), now))
+                m = (uint16_t)(m | (1u << a));
+    }
+    return m;
 }
 
 static bool budgets_allow(const rc_sim *s)
@@ -457,11 +528,20 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *r = &ir->retries[st->retry];
-            if (bs->sub < r->attempts && !any_breaker_open(s) && budgets_allow(s)) {
+            /* the rate limit: the retry waits for a token, within the deadline */
+            uint32_t w = token_wait(s, now);
+            if (deadline && w > 0 && (uint64_t)elapsed + w > deadline) {
+                bs->pos++;
+                bs->sub = 0;
+                bs->prev = 0;
+                continue;
+            }
+            if (bs->sub < r->attempts && !any_breaker_open(s, i) && budgets_allow(s)) {
                 bs->sub = sat16(bs->sub);
                 for (int k = 0; k < ir->nbudgets; k++)
                     s->budgets[k].retries = sat16(s->budgets[k].retries);
                 uint32_t delay = retry_delay(s, r, e, bs->sub, bs->prev, f);
+                if (delay < w) delay = w;
                 bs->prev = delay;
                 d = decision(s, i, RECOV_RETRY, e);
                 d.ms = delay;
@@ -474,7 +554,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
             continue;
         }
         case RC_IR_FALLBACK: {
-            int k = pick_alt(s->alts, st, bs->sub);
+            int k = pick_alt(s->alts, st, (uint16_t)(bs->sub | unavailable_alts(s, st, now)));
             if (k < 0) {
                 bs->pos++;
                 bs->sub = 0;
@@ -482,6 +562,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
             }
             bs->sub = (uint16_t)(bs->sub | (1u << k));
             i->last_alt = (uint16_t)(st->alts[k] + 1);
+            if (rc_ir_any_per_alt(ir)) i->tgt = (uint16_t)(st->alts[k] + 1);
             d = decision(s, i, RECOV_FALLBACK, e);
             d.id = (uint16_t)st->alts[k];
             return d;
@@ -567,11 +648,11 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
 /* ---- entry points ------------------------------------------------------- */
 
 /* P_admit 1: open breakers whose time is up become half-open. */
-static void breakers_tick(rc_sim *s, uint32_t now)
+static void breakers_tick(rc_sim *s, unsigned tgt, uint32_t now)
 {
     const rc_ir *ir = s->ir;
     for (int k = 0; k < ir->nbreakers; k++) {
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, tgt);
         const rc_ir_breaker *bi = &ir->breakers[k];
         if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= open_period(bi, b)) {
             b->state = RC_SIM_HALF_OPEN;
@@ -586,34 +667,40 @@ static void breakers_tick(rc_sim *s, uint32_t now)
     }
 }
 
-static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
+/* "The incident's admission is released" (an outcome or a cancel): the
+ * slot it holds is freed, never below 0. */
+static void release(rc_sim *s, rc_sim_incident *i)
 {
-    return i->adm != 0 && i->adm == s->epoch;
-}
-
-/* "The incident's admission is released" (an outcome or a cancel). */
-static void release(const rc_sim *s, rc_sim_incident *i)
-{
-    (void)s;
+    if (s->ir->concurrent && holds_admission(s, i) && s->inflight > 0) s->inflight--;
     i->adm = 0;
 }
 
 recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
 {
     const rc_ir *ir = s->ir;
-    breakers_tick(s, now);
+    breakers_tick(s, i->tgt, now);
     for (int k = 0; k < ir->nbreakers; k++) {
-        const rc_sim_breaker *b = &s->breakers[k];
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_OPEN || (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes)) {
             stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_REJECTIONS));
             return RECOV_REJECT;
         }
     }
-    for (int k = 0; k < ir->nbreakers; k++)
-        if (s->breakers[k].state == RC_SIM_HALF_OPEN) {
-            s->breakers[k].admitted = sat16(s->breakers[k].admitted);
-            s->breakers[k].opened_at = now;
+    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) return RECOV_FULL;
+    if (ir->rate_n) {
+        bucket_at(s, now, &s->tokens, &s->credit);
+        s->rat = now;
+        if (s->tokens == 0) return RECOV_RATE_LIMITED;
+    }
+    for (int k = 0; k < ir->nbreakers; k++) {
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
+        if (b->state == RC_SIM_HALF_OPEN) {
+            b->admitted = sat16(b->admitted);
+            b->opened_at = now;
         }
+    }
+    if (ir->rate_n) s->tokens--;
+    if (ir->concurrent && !holds_admission(s, i)) s->inflight = sat16(s->inflight);
     i->adm = s->epoch;
     return RECOV_ALLOW;
 }
@@ -643,6 +730,23 @@ static recov_decision count_decision(rc_sim *s, rc_sim_incident *i, recov_decisi
 
 static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now);
 static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now, bool *count);
+
+uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) return RECOV_ADMIT_IN_UNKNOWN;
+    uint32_t w = token_wait(s, now);
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *bi = &ir->breakers[k];
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
+        uint32_t el = recov_elapsed(now, b->opened_at), p = 0;
+        if (b->state == RC_SIM_OPEN) p = open_period(bi, b);
+        else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
+            p = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
+        if (el < p && p - el > w) w = p - el;
+    }
+    return w;
+}
 
 recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
 {
@@ -702,7 +806,7 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
     /* 5. breakers that count e */
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *bi = &ir->breakers[k];
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (!bi->counts[e]) {
             /* an outcome the breaker does not count gives its probe back */
             if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
@@ -710,16 +814,16 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
         }
         if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
             b->fails = sat16(b->fails);
-            if (b->fails >= bi->threshold) breaker_open(s, k, now);
+            if (b->fails >= bi->threshold) breaker_open(s, k, b, now);
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            rate_check(s, k, now);
+            rate_check(s, k, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN && bi->close_below_pct) {
             b->hfails = sat16(b->hfails);
-            half_open_decide(s, k, now);
+            half_open_decide(s, k, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
-            breaker_open(s, k, now);
+            breaker_open(s, k, b, now);
         }
     }
 
@@ -797,7 +901,7 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     /* 2. */
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *bi = &ir->breakers[k];
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
             b->fails = 0;
         } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_NET) {
@@ -805,10 +909,10 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            rate_check(s, k, now);
+            rate_check(s, k, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);
-            if (bi->close_below_pct) half_open_decide(s, k, now);
+            if (bi->close_below_pct) half_open_decide(s, k, b, now);
             else if (b->successes >= bi->close_after) breaker_close(b);
         }
     }
@@ -826,7 +930,7 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     if (!holds_admission(s, i)) return;
     /* the half-open probes the admission took are given back */
     for (int k = 0; k < s->ir->nbreakers; k++) {
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
     }
     release(s, i);

@@ -75,6 +75,7 @@ typedef struct rc_sim_incident {
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
     uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
     uint16_t stat_handler;      /* `stats;`: handler + 1 of the pending RUN, else 0 */
+    uint16_t tgt;               /* current target: 0 the primary, alternative + 1 (per alternative breakers) */
     rc_sim_block *blocks;       /* [nblocks] */
 } rc_sim_incident;
 
@@ -88,7 +89,8 @@ typedef struct rc_sim {
     int64_t *params;            /* [nparams] values in force */
     uint32_t prng;
     uint8_t epoch;              /* 1..255, never 0; bumped by a load (not in the simulator) */
-    rc_sim_breaker *breakers;   /* [nbreakers] */
+    rc_sim_breaker *breakers;   /* [nbreakers * (1 + nalts)]: instance t of breaker k at k + nbreakers * t;
+                                   only `per alternative` breakers use t > 0 (rc_sim_breaker_at) */
     rc_sim_budget *budgets;     /* [nbudgets] */
     rc_sim_alt *alts;           /* [nalts] */
     rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
@@ -97,6 +99,10 @@ typedef struct rc_sim {
     uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
     rc_stat_layout sl;          /* `stats;`: where each group of counters starts (sl.n 0: none) */
     uint32_t *stat;             /* [sl.n] the counters (semantics.md "Statistics") */
+    uint16_t tokens;            /* `limit rate`: whole tokens in the bucket */
+    uint32_t credit;            /* `limit rate`: towards the next token, in ms x N (below D) */
+    uint32_t rat;               /* `limit rate`: tick of the last refill */
+    uint16_t inflight;          /* `limit concurrent`: incidents holding an admission (not saved) */
     /* the built-in incident of rc_sim_admit, rc_sim_failed... */
     rc_sim_incident *inc;
     /* scratch for evaluation (not state): expression values and text masks */
@@ -109,6 +115,9 @@ typedef struct rc_sim {
 } rc_sim;
 
 rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
+/* Instance t (0 the primary, alternative + 1) of breaker k; a breaker
+ * without `per alternative` has only instance 0, whatever t. */
+rc_sim_breaker *rc_sim_breaker_at(const rc_sim *s, int k, unsigned t);
 /* A new incident of the same policy, fresh (P_incident_init). */
 rc_sim_incident *rc_sim_incident_new(rc_arena *a, const rc_ir *ir);
 
@@ -123,6 +132,9 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
 recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
 void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
 void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+/* P_admit_in: ms until P_admit could admit i's call (0: now), or
+ * RECOV_ADMIT_IN_UNKNOWN while `limit concurrent` is full; no state change. */
+uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now);
 
 /* P_set_params: 0 and the values in force, or 1 + the index of the first
  * value outside its declared range and nothing changes. */

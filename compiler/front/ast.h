@@ -204,10 +204,13 @@ typedef enum rc_ast_dkind {
                           name, cls, severity, message, hint, steps */
     RC_D_CLASSIFY,     /* classify { rules }                       rules             */
     RC_D_RETRY,        /* retry NAME { settings }                  name, settings    */
-    RC_D_BREAKER,      /* breaker NAME { settings }                name, settings    */
+    RC_D_BREAKER,      /* breaker NAME [per alternative] { settings }  name, settings,
+                          flag (per alternative) */
     RC_D_BUDGET,       /* budget NAME { settings }                 name, settings    */
     RC_D_ESCALATION,   /* escalation { entries }                   esc               */
     RC_D_DEADLINE,     /* deadline D;                              value             */
+    RC_D_LIMIT,        /* limit rate N per D burst M; (flag; value, range_lo, range_hi)
+                          | limit concurrent N; (value); name: the kind word */
     RC_D_AGEING,       /* adaptive ageing N incidents; | adaptive ageing D;
                           value, flag (true: incidents) */
     RC_D_STATS,        /* stats;                                   (nothing)         */

@@ -184,6 +184,7 @@ typedef struct rc_ir_breaker {
     uint32_t open_factor_milli; /* 0: one open period; else each reopen before closing multiplies it */
     uint32_t open_max_ms;       /* cap of the grown open period (open_factor_milli != 0) */
     bool *counts;               /* [nerrors]: errors that count as failures */
+    bool per_alt;               /* `per alternative`: one instance per target, 1 + nalts */
     rc_loc loc;
 } rc_ir_breaker;
 
@@ -329,6 +330,13 @@ typedef struct rc_ir {
      * (0 = no incident ageing) / every this many ms (0 = no time ageing) */
     uint16_t age_incidents;
     uint32_t age_ms;
+    /* admission limits: `limit rate N per D burst M;` (rate_n 0: none) and
+     * `limit concurrent N;` (0: none) */
+    uint16_t rate_n, rate_burst;
+    uint32_t rate_ms;
+    uint32_t rate_fill_ms;      /* min(ceil(burst * rate_ms / rate_n), 2^31 - 1): an empty bucket is full again */
+    uint16_t concurrent;
+    rc_loc rate_loc, conc_loc;
     rc_ir_block *blocks;     int nblocks;
     bool stats;              /* `stats;` or --stats: the counters of semantics.md "Statistics" */
 
@@ -381,6 +389,13 @@ int rc_ir_stat_find(const rc_ir *ir, const char *key);
 extern const char *const rc_stat_err_names[RC_STAT_ERR_KINDS];
 extern const char *const rc_stat_brk_names[RC_STAT_BRK_KINDS];
 extern const char *const rc_stat_use_names[RC_STAT_USE_KINDS];
+/* Some breaker is `per alternative` (the incident keeps its target). */
+static inline bool rc_ir_any_per_alt(const rc_ir *ir)
+{
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (ir->breakers[i].per_alt) return true;
+    return false;
+}
 
 /* Spelling of a parameter type ("u8" ... "factor"). */
 const char *rc_ptype_name(rc_ptype t);

@@ -520,7 +520,8 @@ static void fmt_on(fmt *f, const rc_ast_decl *d)
 static void fmt_settings(fmt *f, const rc_ast_decl *d, const char *kw)
 {
     begin_line(f, d->loc.line, d->loc.line, true);
-    sb_printf(&f->line, "%s %s {", kw, d->name.name ? d->name.name : "_");
+    sb_printf(&f->line, "%s %s %s{", kw, d->name.name ? d->name.name : "_",
+              d->kind == RC_D_BREAKER && d->flag ? "per alternative " : "");
     f->indent++;
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         begin_line(f, s->loc.line, end_of(s->loc), true);
@@ -714,6 +715,18 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
     case RC_D_STATS:
         begin_line(f, first, last, true);
         sb_puts(&f->line, "stats;");
+        break;
+    case RC_D_LIMIT:
+        begin_line(f, first, last, true);
+        sb_printf(&f->line, "limit %s ", d->name.name ? d->name.name : "_");
+        put_value(&f->line, &d->value);
+        if (d->flag) {
+            sb_puts(&f->line, " per ");
+            put_value(&f->line, &d->range_lo);
+            sb_puts(&f->line, " burst ");
+            put_value(&f->line, &d->range_hi);
+        }
+        sb_puts(&f->line, ";");
         return;
     case RC_D_ON: fmt_on(f, d); return;
     }

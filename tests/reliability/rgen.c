@@ -321,7 +321,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
 
     int nbr = CHANCE(s, 50) ? 1 + PICK(s, 2) : 0;
     for (int i = 0; i < nbr; i++) {
-        rg_printf(o, "breaker b%d { ", i);
+        /* one instance per target (spec "Instances"): the fallback steps
+         * below pass over alternatives whose instance would reject */
+        rg_printf(o, "breaker b%d %s{ ", i, CHANCE(s, 35) ? "per alternative " : "");
         if (CHANCE(s, 50)) {
             /* consecutive or net (failures minus successes) counting; the
              * threshold may be a parameter in either mode */
@@ -478,6 +480,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     }
     /* statistics: the counters are compared after each scenario (diff.c) */
     if (CHANCE(s, 35)) rg_printf(o, "stats;\n");
+    /* admission limits: small buckets and few slots, so that scenarios run
+     * them dry (RATE_LIMITED, FULL, raised retry delays) */
+    if (CHANCE(s, 30))
+        rg_printf(o, "limit rate %d per %ums burst %d;\n", 1 + PICK(s, 3), 1 + rg_below(s, in->tscale * 2 + 1),
+                  1 + PICK(s, 3));
+    if (CHANCE(s, 30)) rg_printf(o, "limit concurrent %d;\n", 1 + PICK(s, 3));
 }
 
 void rg_scenario_begin(uint64_t *s, const rg_info *info, rg_scenario *sc, int nev)
