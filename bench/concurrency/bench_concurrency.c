@@ -6,7 +6,7 @@
  *                           together they make N outcomes (N / K each)
  *
  * Each thread's loop is the server's (examples/agent_call/agent_server.c)
- * without the network: lock, admit, unlock; the call succeeds (40%) or
+ * without the network: lock, admit, unlock; the call succeeds (80%) or
  * fails with a fault from a small pool; lock, succeeded or failed (and
  * handler_done for a RUN), unlock; a terminal decision starts a new
  * incident.  The policy's clock is one counter advanced under the mutex
@@ -14,7 +14,8 @@
  * Every policy call happens inside bc_locked_* (lock, call, unlock): the
  * callgrind run of run.sh collects only there, so its instructions per
  * decision include the mutex.
- * Prints: incidents K decisions D ns/decision X checksum C.
+ * Prints: incidents K decisions D ns/decision X refused R (admissions
+ * refused) checksum C.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
@@ -75,7 +76,7 @@ __attribute__((noinline)) static recov_decision bc_locked_handler_done(agent_ser
     return d;
 }
 
-typedef struct worker { pthread_t t; uint64_t rnd; unsigned long decisions; uint32_t sum; } worker;
+typedef struct worker { pthread_t t; uint64_t rnd; unsigned long decisions, refused; uint32_t sum; } worker;
 
 static uint32_t rnd(worker *w)
 {
@@ -97,11 +98,12 @@ static void *run(void *arg)
             agent_server_fault f = {p->status, p->kind, p->message, 0};
             recov_decision d = bc_locked_failed(&in, &f, 0u);
             w->decisions++;
+            w->refused++;
             w->sum = w->sum * 31u + d.kind;
             if (d.kind != RECOV_FALLBACK) agent_server_incident_init(&in);
             continue;
         }
-        if (rnd(w) % 100u < 40u) {
+        if (rnd(w) % 100u < 80u) {
             bc_locked_succeeded(&in, 50u + rnd(w) % 500u);
             w->decisions++;
             agent_server_incident_init(&in);
@@ -137,15 +139,16 @@ int main(int argc, char **argv)
         w[i].rnd = 0x9E3779B97F4A7C15u ^ (i * 0x100000001B3u);
         if (pthread_create(&w[i].t, NULL, run, &w[i]) != 0) return fprintf(stderr, "pthread_create failed\n"), 2;
     }
-    unsigned long dec = 0;
+    unsigned long dec = 0, refused = 0;
     uint32_t sum = 0;
     for (unsigned long i = 0; i < k; i++) {
         pthread_join(w[i].t, NULL);
         dec += w[i].decisions;
+        refused += w[i].refused;
         sum ^= w[i].sum;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-    printf("incidents %lu decisions %lu ns/decision %.1f checksum %08x\n", k, dec, ns / (double)dec, (unsigned)sum);
+    printf("incidents %lu decisions %lu ns/decision %.1f refused %lu checksum %08x\n", k, dec, ns / (double)dec, refused, (unsigned)sum);
     return 0;
 }

@@ -34,7 +34,7 @@ if [ $smoke = 1 ]; then
   for k in $ks; do
     out=$("$w/bc" "$k" 6400)
     echo "$out"
-    [[ $out =~ ^incidents\ $k\ decisions\ ([0-9]+)\ ns/decision\ [0-9.]+\ checksum\ [0-9a-f]{8}$ ]] || { echo "FAIL: unexpected output"; exit 1; }
+    [[ $out =~ ^incidents\ $k\ decisions\ ([0-9]+)\ ns/decision\ [0-9.]+\ refused\ [0-9]+\ checksum\ [0-9a-f]{8}$ ]] || { echo "FAIL: unexpected output"; exit 1; }
     [ "${BASH_REMATCH[1]}" -ge 6400 ] || { echo "FAIL: fewer decisions than outcomes"; exit 1; }
   done
   if "$w/bc" 0 10 >/dev/null 2>&1; then echo "FAIL: K = 0 accepted"; exit 1; fi
@@ -42,7 +42,7 @@ if [ $smoke = 1 ]; then
   exit 0
 fi
 
-declare -A DPS IR
+declare -A DPS IR REF
 for k in $ks; do
   best=""
   for rep in 1 2 3; do
@@ -54,11 +54,13 @@ for k in $ks; do
     cn=$((n / 5))
     line=$(valgrind --tool=callgrind --callgrind-out-file="$w/cg.$k" --toggle-collect='bc_locked_*' "$w/bc" "$k" "$cn" 2>/dev/null)
     dec=$(echo "$line" | sed -n 's/.* decisions \([0-9]*\) .*/\1/p')
+    REF[$k]=$(echo "$line" | sed -n 's/.* refused \([0-9]*\) .*/\1/p')
+    REF[$k]=$(awk "BEGIN{printf \"%.0f%%\", 100 * ${REF[$k]} / ($cn / $k * $k)}")
     tot=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$w/cg.$k" | head -1)
     [ -n "$tot" ] || tot=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$w/cg.$k" | head -1)
     IR[$k]=$(awk "BEGIN{printf \"%.1f\", $tot / $dec}")
   else
-    IR[$k]=n/a
+    IR[$k]=n/a; REF[$k]=n/a
   fi
 done
 res=$w/res.md
@@ -69,12 +71,12 @@ res=$w/res.md
   echo "policy call made holding it.  Instructions per decision (callgrind, collected inside the locked calls: lock +"
   echo "call + unlock) and decisions per second (wall, best of 3, $(nproc) cores), as ratios against 1 incident in this run."
   echo ""
-  echo "| concurrent incidents | instructions / decision | ratio | decisions / s | ratio |"
-  echo "|---:|---:|---:|---:|---:|"
+  echo "| concurrent incidents | instructions / decision | ratio | decisions / s | ratio | admissions refused |"
+  echo "|---:|---:|---:|---:|---:|---:|"
   for k in $ks; do
     ri=n/a; [ "${IR[1]}" = n/a ] || ri=$(awk "BEGIN{printf \"%.2fx\", ${IR[$k]} / ${IR[1]}}")
     rd=$(awk "BEGIN{printf \"%.2fx\", ${DPS[$k]} / ${DPS[1]}}")
-    echo "| $k | ${IR[$k]} | $ri | ${DPS[$k]} | $rd |"
+    echo "| $k | ${IR[$k]} | $ri | ${DPS[$k]} | $rd | ${REF[$k]} |"
   done
 } > "$res"
 cat "$res"

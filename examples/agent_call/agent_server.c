@@ -333,8 +333,10 @@ static void call_agent(int a, reply *r)
 typedef struct dependency {
     pthread_mutex_t mu;        /* every call on `shared` is made holding it */
     agent_server_shared shared;
+    unsigned inflight, peak;   /* admitted calls without an outcome yet (under mu) */
+    unsigned refused[4];       /* by recov_admit reason (under mu) */
 } dependency;
-static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}};
+static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}, 0, 0, {0}};
 
 static const char *const admit_name[] = {"allow", "breaker_open", "rate_limited", "full"};
 static const char *const kind_name[] = {"none", "retry", "adjust", "run", "fallback", "degrade", "escalate", "abort"};
@@ -372,9 +374,11 @@ static outcome serve_request(unsigned id)
         uint32_t now = policy_now();
         recov_admit a = agent_server_admit(&agent.shared, &inc, now);
         if (a == RECOV_ALLOW) {
+            if (++agent.inflight > agent.peak) agent.peak = agent.inflight;
             jlog("\"ev\":\"admit\",\"req\":%u,\"now\":%lu,\"target\":\"%s\"", id, (unsigned long)now, agent_name[target]);
             jlog("\"ev\":\"call_start\",\"req\":%u,\"target\":\"%s\"", id, agent_name[target]);
         } else {
+            agent.refused[(unsigned)a & 3u]++;
             jlog("\"ev\":\"refuse\",\"req\":%u,\"now\":%lu,\"target\":\"%s\",\"reason\":\"%s\"", id, (unsigned long)now,
                  agent_name[target], admit_reason(a));
             agent_server_fault f = {0, KIND_NOT_ADMITTED, admit_reason(a), 0};
@@ -386,6 +390,7 @@ static outcome serve_request(unsigned id)
             call_agent(target, &r); /* no lock held while calling */
             pthread_mutex_lock(&agent.mu);
             now = policy_now();
+            agent.inflight--;
             jlog("\"ev\":\"call_end\",\"req\":%u,\"target\":\"%s\",\"status\":%u,\"kind\":%u", id, agent_name[target], r.status,
                  (unsigned)r.kind);
             if (r.status == 200) {
@@ -533,6 +538,8 @@ int main(int argc, char **argv)
     printf("%u requests, %u workers: %u answered by the primary, %u by an alternative, %u degraded, %u escalated, %u aborted\n",
            requests, workers, atomic_load(&outcomes[OUT_PRIMARY]), atomic_load(&outcomes[OUT_ALTERNATIVE]),
            atomic_load(&outcomes[OUT_DEGRADED]), atomic_load(&outcomes[OUT_ESCALATED]), atomic_load(&outcomes[OUT_ABORTED]));
+    printf("refused admissions: %u breaker open, %u rate limited, %u full; at most %u calls in flight\n",
+           agent.refused[RECOV_REJECT], agent.refused[RECOV_RATE_LIMITED], agent.refused[RECOV_FULL], agent.peak);
     if (log_file) fclose(log_file);
     return total == requests ? 0 : 1;
 }
