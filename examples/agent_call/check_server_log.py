@@ -16,6 +16,7 @@
 (d) every request 1..R ends with exactly one terminal event (success, or a
     decision degrade / escalate / abort), its last, and the load generator
     got exactly one reply for it, saying the same.
+--self-test: then each check must fail on a copy of the log broken for it.
 Exit 0 when all hold, 1 with one line per violation.
 """
 import argparse
@@ -25,22 +26,8 @@ import sys
 TERMINAL_KINDS = {"degrade": "degraded", "escalate": "escalated", "abort": "aborted", "none": "aborted"}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("log")
-    ap.add_argument("--requests", type=int, required=True)
-    ap.add_argument("--max-inflight", type=int, required=True)
-    ap.add_argument("--rate", help="N/D_MS/BURST of the policy's limit rate")
-    ap.add_argument("--alternatives", action="store_true")
-    a = ap.parse_args()
-    bad = []
-    events = []
-    with open(a.log) as f:
-        for no, line in enumerate(f, 1):
-            try:
-                events.append(json.loads(line))
-            except ValueError as e:
-                bad.append(f"line {no}: not JSON ({e})")
+def check(events, a, bad, quiet=False):
+    """appends one line per violation to bad; returns a summary"""
     seqs = [e.get("seq") for e in events]
     if seqs != list(range(1, len(events) + 1)):
         bad.append("seq is not 1, 2, 3, ... in line order")
@@ -79,7 +66,7 @@ def main():
             else:
                 continue
             break
-    else:
+    elif not quiet:
         print("(c) not checked: the policy has no `limit rate`")
 
     # (d) one terminal event per request, its last; one matching reply
@@ -121,17 +108,78 @@ def main():
         for r, o in sorted(ends.items()):
             if o == "degraded":
                 bad.append(f"(a) request {r}: degraded although an alternative was available")
-    else:
+    elif not quiet:
         print("(a) not checked: the policy has no `breaker ... per alternative`")
+    counts = {}
+    for o in ends.values():
+        counts[o] = counts.get(o, 0) + 1
+    return (f"ok: {a.requests} requests {dict(sorted(counts.items()))}, at most {peak} calls in flight "
+            f"(limit {a.max_inflight}), {len(refused)} refused by the primary's breaker")
 
+
+def renumber(events):
+    return [dict(e, seq=i) for i, e in enumerate(events, 1)]
+
+
+def self_test(events, a):
+    """each check must fail on a log broken for it: [] when all do"""
+    missed = []
+
+    def expect(name, evs, **over):
+        bad = []
+        check(renumber(evs), argparse.Namespace(**dict(vars(a), **over)), bad, quiet=True)
+        if not any(b.startswith(f"({name})") for b in bad):
+            missed.append(f"the checker misses a log broken for ({name})")
+
+    # (d) the first success dropped
+    i = next(i for i, e in enumerate(events) if e["ev"] == "success")
+    expect("d", events[:i] + events[i + 1:])
+    # (b) one call more than the limit allows: a limit of 1 on a log with two at once
+    i = next(i for i, e in enumerate(events) if e["ev"] == "call_start")
+    j = next(j for j, e in enumerate(events) if e["ev"] == "call_end" and e["req"] == events[i]["req"])
+    expect("b", events[:i] + [dict(events[i], req=10**6)] + events[i:j] + [dict(events[j], req=10**6)] + events[j:],
+           max_inflight=1)
+    # (c) a rate of one admission per 1,000 s
+    expect("c", events, rate="1/1000000/1")
+    # (a) the first request refused by the primary's breaker (if any) degrades
+    r = next((e["req"] for e in events if e["ev"] == "refuse" and e["reason"] == "breaker_open"), None)
+    out = []
+    for e in events:
+        if r is not None and e.get("req") == r and e["ev"] == "success":
+            e = {"ev": "decision", "req": r, "now": e["now"], "kind": "degrade", "error": "not_admitted",
+                 "attempt": 1, "ms": 0, "id": "cached_answers"}
+        elif r is not None and e.get("req") == r and e["ev"] == "reply":
+            e = dict(e, outcome="degraded")
+        out.append(e)
+    expect("a", out, alternatives=True)
+    return missed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("log")
+    ap.add_argument("--requests", type=int, required=True)
+    ap.add_argument("--max-inflight", type=int, required=True)
+    ap.add_argument("--rate", help="N/D_MS/BURST of the policy's limit rate")
+    ap.add_argument("--alternatives", action="store_true")
+    ap.add_argument("--self-test", action="store_true",
+                    help="also check that each of (a)..(d) fails on a copy of the log broken for it")
+    a = ap.parse_args()
+    bad = []
+    events = []
+    with open(a.log) as f:
+        for no, line in enumerate(f, 1):
+            try:
+                events.append(json.loads(line))
+            except ValueError as e:
+                bad.append(f"line {no}: not JSON ({e})")
+    summary = check(events, a, bad)
+    if a.self_test and not bad:
+        bad += self_test(events, a)
     for b in bad:
         print("FAIL", b)
     if not bad:
-        counts = {}
-        for o in ends.values():
-            counts[o] = counts.get(o, 0) + 1
-        print(f"ok: {a.requests} requests {dict(sorted(counts.items()))}, at most {peak} calls in flight "
-              f"(limit {a.max_inflight}), {len(refused)} refused by the primary's breaker")
+        print(summary + ("; each check fails on a log broken for it" if a.self_test else ""))
     return 1 if bad else 0
 
 
