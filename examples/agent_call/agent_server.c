@@ -7,7 +7,8 @@
  *     agent's call count: `ok`, `stall` (200 after --stall-ms), `timeout`
  *     (no answer: the call's deadline), `reset`, `oom`, or an HTTP status;
  *   - --workers N worker threads serving requests on a front socket;
- *   - a load generator: --clients threads sending --requests requests.
+ *   - a load generator: --clients threads sending --requests requests,
+ *     each waiting --gap-ms (policy time) after each reply.
  * Each request is an incident (agent_server_incident on the worker's
  * stack); the agent's health is one agent_server_shared behind one mutex:
  * every policy call on it is made under the mutex, never an agent call.
@@ -335,8 +336,9 @@ typedef struct dependency {
     agent_server_shared shared;
     unsigned inflight, peak;   /* admitted calls without an outcome yet (under mu) */
     unsigned refused[4];       /* by recov_admit reason (under mu) */
+    uint32_t first_open, last_open; /* policy time of the first and last breaker refusal (under mu) */
 } dependency;
-static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}, 0, 0, {0}};
+static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}, 0, 0, {0}, 0, 0};
 
 static const char *const admit_name[] = {"allow", "breaker_open", "rate_limited", "full"};
 static const char *const kind_name[] = {"none", "retry", "adjust", "run", "fallback", "degrade", "escalate", "abort"};
@@ -378,6 +380,10 @@ static outcome serve_request(unsigned id)
             jlog("\"ev\":\"admit\",\"req\":%u,\"now\":%lu,\"target\":\"%s\"", id, (unsigned long)now, agent_name[target]);
             jlog("\"ev\":\"call_start\",\"req\":%u,\"target\":\"%s\"", id, agent_name[target]);
         } else {
+            if (a == RECOV_REJECT) {
+                if (!agent.refused[RECOV_REJECT]) agent.first_open = now;
+                agent.last_open = now;
+            }
             agent.refused[(unsigned)a & 3u]++;
             jlog("\"ev\":\"refuse\",\"req\":%u,\"now\":%lu,\"target\":\"%s\",\"reason\":\"%s\"", id, (unsigned long)now,
                  agent_name[target], admit_reason(a));
@@ -448,7 +454,7 @@ static void *worker_main(void *unused)
 }
 
 /* ------------------------------------------------------------ load */
-static unsigned requests = 40;
+static unsigned requests = 40, gap_ms;
 static atomic_uint next_request = 1;
 static atomic_uint outcomes[5];
 
@@ -473,6 +479,7 @@ static void *client_main(void *unused)
         for (unsigned o = 0; o < 5; o++)
             if (rid == id && !strcmp(what, outcome_name[o])) atomic_fetch_add(&outcomes[o], 1u);
         jlog("\"ev\":\"reply\",\"req\":%u,\"outcome\":\"%s\"", id, rid == id ? what : "none");
+        sleep_policy_ms(gap_ms);
     }
     return NULL;
 }
@@ -480,11 +487,12 @@ static void *client_main(void *unused)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: agent_server [--workers N] [--clients N] [--requests N] [--log FILE] [--seed N]\n"
+            "usage: agent_server [--workers N] [--clients N] [--requests N] [--gap-ms MS] [--log FILE] [--seed N]\n"
             "                    [--script FILE] [--primary S] [--backup S] [--local S] [--free-caches S]\n"
             "                    [--time-scale N] [--stall-ms MS] [--call-timeout-ms MS]\n"
             "  S: ITEM or ITEM*K, comma-separated, the last repeats; ITEM ok, stall, timeout, reset, oom, 100..599\n"
-            "  --workers 1..64 (8), --clients 1..256 (2 x workers), --requests 1..100000 (40), --time-scale 1..1000 (100:\n"
+            "  --workers 1..64 (8), --clients 1..256 (2 x workers), --requests 1..100000 (40), --gap-ms 0..600000 (0: policy ms a\n"
+            "  client waits after each reply), --time-scale 1..1000 (100:\n"
             "  the policy's clock runs 100 times real time), --stall-ms 0..60000 (200), --call-timeout-ms 1..600000 (5000)\n");
 }
 
@@ -500,6 +508,7 @@ int main(int argc, char **argv)
         if (!strcmp(o, "--workers")) workers = parse_num(v, 1, 64, &bad);
         else if (!strcmp(o, "--clients")) clients = parse_num(v, 1, 256, &bad);
         else if (!strcmp(o, "--requests")) requests = parse_num(v, 1, 100000, &bad);
+        else if (!strcmp(o, "--gap-ms")) gap_ms = parse_num(v, 0, 600000, &bad);
         else if (!strcmp(o, "--seed")) seed = parse_num(v, 0, 100000000, &bad);
         else if (!strcmp(o, "--time-scale")) time_scale = parse_num(v, 1, 1000, &bad);
         else if (!strcmp(o, "--stall-ms")) stall_ms = parse_num(v, 0, 60000, &bad);
@@ -538,8 +547,12 @@ int main(int argc, char **argv)
     printf("%u requests, %u workers: %u answered by the primary, %u by an alternative, %u degraded, %u escalated, %u aborted\n",
            requests, workers, atomic_load(&outcomes[OUT_PRIMARY]), atomic_load(&outcomes[OUT_ALTERNATIVE]),
            atomic_load(&outcomes[OUT_DEGRADED]), atomic_load(&outcomes[OUT_ESCALATED]), atomic_load(&outcomes[OUT_ABORTED]));
-    printf("refused admissions: %u breaker open, %u rate limited, %u full; at most %u calls in flight\n",
-           agent.refused[RECOV_REJECT], agent.refused[RECOV_RATE_LIMITED], agent.refused[RECOV_FULL], agent.peak);
+    printf("refused admissions: %u breaker open", agent.refused[RECOV_REJECT]);
+    if (agent.refused[RECOV_REJECT])
+        printf(" (from %lu.%lu s to %lu.%lu s)", (unsigned long)agent.first_open / 1000u, (unsigned long)agent.first_open % 1000u / 100u,
+               (unsigned long)agent.last_open / 1000u, (unsigned long)agent.last_open % 1000u / 100u);
+    printf(", %u rate limited, %u full; at most %u calls in flight\n", agent.refused[RECOV_RATE_LIMITED], agent.refused[RECOV_FULL],
+           agent.peak);
     if (log_file) fclose(log_file);
     return total == requests ? 0 : 1;
 }
