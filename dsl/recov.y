@@ -305,6 +305,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <rules> classify_block
 %type <rule> rule
 %type <sets> retry_block breaker_block budget_block
+%type <id> then_word
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
@@ -393,6 +394,15 @@ decl:
         { $$ = mk_decl(ctx, RC_D_RETRY, @$); $$->name = $2; $$->settings = $3.head; }
   | KW_BREAKER name breaker_block '}'
         { $$ = mk_decl(ctx, RC_D_BREAKER, @$); $$->name = $2; $$->settings = $3.head; }
+  | KW_BREAKER name KW_PER IDENT breaker_block '}'
+        {
+            $$ = mk_decl(ctx, RC_D_BREAKER, @$); $$->name = $2; $$->settings = $5.head;
+            if (strcmp($4, "alternative") != 0)
+                rc_diag_error(ctx->diag, @4, "unknown breaker scope '%s'; expected `breaker NAME per alternative {`",
+                              $4);
+            else
+                $$->flag = true;
+        }
   | KW_BUDGET name budget_block '}'
         { $$ = mk_decl(ctx, RC_D_BUDGET, @$); $$->name = $2; $$->settings = $3.head; }
   | esc_block '}'
@@ -604,9 +614,9 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_FOR num IDENT lit ';'
+  | KW_OPEN KW_FOR num then_word lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num IDENT lit KW_MAX num ';'
+  | KW_OPEN KW_FOR num then_word lit KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
           $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
@@ -619,6 +629,13 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_CLOSE_BELOW, @$); $$->word = mk_id($2, @2); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
+  ;
+
+/* `open for D then xF`: `then` is a keyword since `run H then next`; any
+ * other word is reported by the checker */
+then_word:
+    IDENT                           { $$ = $1; }
+  | KW_THEN                         { $$ = $1; }
   ;
 
 /* ---- budget NAME { ratio P% min N per D; } ----------------------------- */

@@ -241,7 +241,12 @@ void rc_an_escalation(rc_an *an)
  * (retry: its attempts, unless a budget may refuse them; fallback: one per
  * alternative; adjust: 1; run: 0, the handler may fail without a call).
  * When F reaches the breaker's threshold (consecutive, net) or its window (rate),
- * the breaker is OPEN whenever the step is reached: the step never retries. */
+ * the breaker is OPEN whenever the step is reached: the step never retries.
+ * A `per alternative` breaker counts per target: a fallback step moves the
+ * incident to an alternative whose instance has seen, at the least, the one
+ * failure that exhausted the step (or, when it passed over every
+ * alternative, the failures counted so far, which are more), so after a
+ * fallback F starts again from 1 and the findings speak of one target. */
 void rc_an_breaker_retry(rc_an *an)
 {
     const rc_ir *ir = an->ir;
@@ -269,8 +274,10 @@ void rc_an_breaker_retry(rc_an *an)
                 const rc_ir_step *st = &b->steps[si];
                 if (st->kind == RC_IR_RETRY && f >= need) {
                     rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step never retries: it is "
-                                    "reached on failure %ld of an incident at the earliest, and breaker '%s', which "
-                                    "counts every error this block handles, is open by then (it opens after %ld %s)", f, br->name, need,
+                                    "reached on failure %ld %s at the earliest, and breaker '%s', which "
+                                    "counts every error this block handles, is open %sby then (it opens after %ld %s)", f,
+                                    br->per_alt ? "on one target" : "of an incident", br->name,
+                                    br->per_alt ? "for that target " : "", need,
                                     br->mode == RC_BREAKER_CONSECUTIVE ? "consecutive failures"
                                     : br->mode == RC_BREAKER_NET ? "failures minus successes"
                                     : "failed calls in its window");
@@ -280,14 +287,14 @@ void rc_an_breaker_retry(rc_an *an)
                 if (st->kind == RC_IR_RETRY && f + ir->retries[st->retry].attempts - 1 >= need) {
                     /* its retry decided on failure `need` or later is refused */
                     rc_diag_warning(an->d, RC_W_BREAKER_RETRY, st->loc, "this retry step gives at most %ld of its "
-                                    "%u retries: breaker '%s', which counts every error this block handles, opens on failure %ld of an "
-                                    "incident and refuses the rest", need - f, ir->retries[st->retry].attempts,
-                                    br->name, need);
+                                    "%u retries: breaker '%s', which counts every error this block handles, opens on failure %ld %s "
+                                    "and refuses the rest", need - f, ir->retries[st->retry].attempts,
+                                    br->name, need, br->per_alt ? "on one target" : "of an incident");
                     rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
                     break;
                 }
                 if (st->kind == RC_IR_RETRY && ir->nbudgets == 0) f += ir->retries[st->retry].attempts;
-                else if (st->kind == RC_IR_FALLBACK) f += st->nalts;
+                else if (st->kind == RC_IR_FALLBACK) f = br->per_alt ? 1 : f + st->nalts;
                 else if (st->kind == RC_IR_ADJUST) f += 1;
             }
         }

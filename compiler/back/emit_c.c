@@ -119,8 +119,9 @@ static void plan_names(em *e)
     e->bud = calloc((size_t)ir->nbudgets + 1, sizeof *e->bud);
     e->blk = calloc((size_t)ir->nblocks + 1, sizeof *e->blk);
     if (!e->brk || !e->bud || !e->blk) exit(3);
-    for (int i = 0; i < ir->nbreakers; i++)
-        e->brk[i] = member_name("breaker_", ir->breakers[i].name, "", i, EM_NAME_MAX - 8 - 10);
+    for (int i = 0; i < ir->nbreakers; i++)   /* per alternative: "_tgt" after the suffix */
+        e->brk[i] = member_name("breaker_", ir->breakers[i].name, "", i,
+                                EM_NAME_MAX - 8 - 10 - (ir->breakers[i].per_alt ? 4 : 0));
     for (int i = 0; i < ir->nbudgets; i++)
         e->bud[i] = member_name("budget_", ir->budgets[i].name, "", i, EM_NAME_MAX - 7 - 8);
     for (int b = 0; b < ir->nblocks; b++) {
@@ -139,6 +140,38 @@ static void plan_names(em *e)
     for (int l = 0; l < RC_SEV_COUNT; l++) e->unres_name[l] = unres[l];
 }
 
+/* One item of breaker i: member <brk>_<field>, key breaker.NAME.<field>;
+ * a `per alternative` breaker has one per instance, the array
+ * <brk>_<field>_tgt[1 + nalts] (instance 0 the primary, key as above;
+ * instance a + 1 keyed breaker.NAME@ALT.<field>). */
+static void brk_rec(em *e, int i, int size, uint32_t max, const char *field, const char *note)
+{
+    const rc_ir *ir = e->ir;
+    const rc_ir_breaker *b = &ir->breakers[i];
+    char lv[EM_NAME_MAX + 8];
+    int n = b->per_alt ? ir->nalts + 1 : 1;
+    for (int k = 0; k < n; k++) {
+        em_rec *r;
+        if (!b->per_alt) {
+            snprintf(lv, sizeof lv, "%s_%s", e->brk[i], field);
+            r = add_rec(e, size, max, lv, "breaker.%s.%s", b->name, field);
+        } else {
+            snprintf(lv, sizeof lv, "%s_%s_tgt[%d]", e->brk[i], field, k);
+            if (k == 0) r = add_rec(e, size, max, lv, "breaker.%s.%s", b->name, field);
+            else r = add_rec(e, size, max, lv, "breaker.%s@%s.%s", b->name, ir->alts[k - 1].name, field);
+            if (k == 0) snprintf(r->decl, sizeof r->decl, "%s_%s_tgt[%d]", e->brk[i], field, n);
+            else r->decl[0] = '\0';
+        }
+        if (k == 0) {
+            snprintf(r->note, sizeof r->note, "%s", note);
+            if (b->per_alt) {
+                size_t at = strlen(r->note);
+                snprintf(r->note + at, sizeof r->note - at, "; per target");
+            }
+        }
+    }
+}
+
 /* The state, member by member, in checkpoint order (shared part first). */
 static void plan_state(em *e)
 {
@@ -152,44 +185,26 @@ static void plan_state(em *e)
     snprintf(r->note, sizeof r->note, "jitter's random state, never 0");
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        const char *n = e->brk[i];
-        snprintf(lv, sizeof lv, "%s_state", n);
-        r = add_rec(e, 1, 2u, lv, "breaker.%s.state", b->name);
-        snprintf(r->note, sizeof r->note, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
+        char sn[100];
+        snprintf(sn, sizeof sn, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
+        brk_rec(e, i, 1, 2u, "state", sn);
         if (rc_ir_breaker_counts_fails(b->mode)) {
-            snprintf(lv, sizeof lv, "%s_fails", n);
-            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.fails", b->name);
-            snprintf(r->note, sizeof r->note, b->mode == RC_BREAKER_NET
-                     ? "counted failures minus successes while closed (never below 0)"
-                     : "consecutive counted failures while closed");
+            brk_rec(e, i, 2, 0xFFFFu, "fails", b->mode == RC_BREAKER_NET
+                    ? "counted failures minus successes while closed (never below 0)"
+                    : "consecutive counted failures while closed");
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
-            snprintf(lv, sizeof lv, "%s_window", n);
-            r = add_rec(e, 4, mask, lv, "breaker.%s.window", b->name);
-            snprintf(r->note, sizeof r->note, "the last %d calls, bit 0 the newest: 1 failed", b->window);
-            snprintf(lv, sizeof lv, "%s_n", n);
-            r = add_rec(e, 1, b->window, lv, "breaker.%s.n", b->name);
-            snprintf(r->note, sizeof r->note, "calls in the window");
+            char note[80];
+            snprintf(note, sizeof note, "the last %d calls, bit 0 the newest: 1 failed", b->window);
+            brk_rec(e, i, 4, mask, "window", note);
+            brk_rec(e, i, 1, b->window, "n", "calls in the window");
         }
-        snprintf(lv, sizeof lv, "%s_opened_at", n);
-        r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.opened_at", b->name);
-        snprintf(r->note, sizeof r->note, "open: when it opened; half-open: when it last admitted a probe (ms)");
-        snprintf(lv, sizeof lv, "%s_admitted", n);
-        r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.admitted", b->name);
-        snprintf(r->note, sizeof r->note, "probes admitted while half-open");
-        snprintf(lv, sizeof lv, "%s_successes", n);
-        r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.successes", b->name);
-        snprintf(r->note, sizeof r->note, "probe successes while half-open");
-        if (b->close_below_pct) {
-            snprintf(lv, sizeof lv, "%s_hfails", n);
-            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.hfails", b->name);
-            snprintf(r->note, sizeof r->note, "probe failures while half-open (close below)");
-        }
-        if (b->open_factor_milli) {
-            snprintf(lv, sizeof lv, "%s_opens", n);
-            r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.opens", b->name);
-            snprintf(r->note, sizeof r->note, "openings since it last closed (the open period grows)");
-        }
+        brk_rec(e, i, 4, 0xFFFFFFFFu, "opened_at", "open: when it opened; half-open: when it last admitted a probe (ms)");
+        brk_rec(e, i, 2, 0xFFFFu, "admitted", "probes admitted while half-open");
+        brk_rec(e, i, 2, 0xFFFFu, "successes", "probe successes while half-open");
+        if (b->close_below_pct) brk_rec(e, i, 2, 0xFFFFu, "hfails", "probe failures while half-open (close below)");
+        if (b->open_factor_milli)
+            brk_rec(e, i, 2, 0xFFFFu, "opens", "openings since it last closed (the open period grows)");
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         const char *n = e->bud[i];
@@ -282,6 +297,10 @@ static void plan_state(em *e)
                     "incident.%08" PRIx32 ".last_handler", h);
         snprintf(r->note, sizeof r->note, "1 + the last listed handler run, 0: none");
     }
+    if (e->any_pa) {
+        r = add_rec(e, utsize((uint32_t)ir->nalts), (uint32_t)ir->nalts, "tgt", "incident.%08" PRIx32 ".tgt", h);
+        snprintf(r->note, sizeof r->note, "current target: 0 the primary, 1 + P_ALT_* after a fallback");
+    }
     for (int b = 0; b < ir->nblocks; b++) {
         uint32_t smax = sub_max(ir, &ir->blocks[b]);
         e->sub_t[b] = rc_em_utype(smax);
@@ -342,6 +361,7 @@ static bool analyse(em *e)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
     e->any_adm = ir->nbreakers > 0;
+    e->any_pa = rc_ir_any_per_alt(ir);
     e->run_block = ir->nblocks > 1;
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
     e->alt_t = rc_em_utype((uint64_t)ir->nalts);

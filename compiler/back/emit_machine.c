@@ -118,6 +118,7 @@ static void emit_helpers(em *e)
     if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
     if (e->any_fallback) rc_cout_line(o, "inc->last_alt = 0u;");
     if (e->any_runlist) rc_cout_line(o, "inc->last_handler = 0u;");
+    if (e->any_pa) rc_cout_line(o, "inc->tgt = 0u; /* the next incident starts on the primary */");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     emit_learning_helpers(e);
@@ -651,6 +652,29 @@ static void emit_budget_funcs(em *e)
     rc_cout_blank(o);
 }
 
+/* A `per alternative` breaker's functions take the instance `bt`. */
+static const char *bt_arg(const em *e, int i) { return e->ir->breakers[i].per_alt ? "bt, " : ""; }
+static const char *bt_param(const em *e, int i) { return e->ir->breakers[i].per_alt ? "unsigned bt, " : ""; }
+
+/* A `per alternative` breaker keeps each item in an array over its
+ * instances (<brk>_<item>_tgt[1 + nalts]); the breaker code below is
+ * written once for both kinds, as s-><brk>_<item>, so these macros make
+ * that name the instance `bt`, which every function that runs such code
+ * has (the incident's target, or the alternative being rated). */
+static void emit_instance_macros(em *e)
+{
+    rc_cout *o = &e->oc;
+    bool first = true;
+    for (int k = 0; k < e->nshared; k++) {
+        const char *lv = e->recs[k].lval, *t = strstr(lv, "_tgt[");
+        if (!t || strncmp(lv, "breaker_", 8) != 0 || !e->recs[k].decl[0]) continue;
+        if (first) rc_cout_comment(o, "items of per-alternative breakers: instance bt (0 the primary, 1 + P_ALT_*)");
+        first = false;
+        rc_cout_line(o, "#define %.*s %.*s_tgt[bt]", (int)(t - lv), lv, (int)(t - lv), lv);
+    }
+    if (!first) rc_cout_blank(o);
+}
+
 /* A breaker's failure count back to zero (on opening and on closing). */
 static void emit_breaker_clear(em *e, int i)
 {
@@ -706,7 +730,7 @@ static void emit_rate_check(em *e, int i)
     else
         rc_cout_end_open(o, "((nf * 100u) >= (%s * (uint32_t)s->%s_n))) {",
                          rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt), e->brk[i]);
-    rc_cout_line(o, "%s__%s_open(s, now);", e->P, e->brk[i]);
+    rc_cout_line(o, "%s__%s_open(s, %snow);", e->P, e->brk[i], bt_arg(e, i));
     rc_cout_close(o, "}");
 }
 
@@ -764,11 +788,12 @@ static void emit_breaker_funcs(em *e)
         rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
         rc_cout_blank(o);
     }
+    emit_instance_macros(e);
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
-        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_open(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
         rc_cout_open(o, "{");
         rc_cout_line(o, "s->%s_state = %s__OPEN;", e->brk[i], P);
         rc_cout_line(o, "s->%s_opened_at = now;", e->brk[i]);
@@ -782,7 +807,7 @@ static void emit_breaker_funcs(em *e)
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
-        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, uint32_t now)", P, e->brk[i], P);
+        rc_cout_line(o, "static void %s__%s_decide(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
         rc_cout_open(o, "{");
         char npr[32];
         rc_cout_line(o, "uint32_t n = (uint32_t)s->%s_successes + s->%s_hfails;", e->brk[i], e->brk[i]);
@@ -792,7 +817,7 @@ static void emit_breaker_funcs(em *e)
                          (unsigned)b->close_below_pct * 10u + b->close_below_tenth);
         else
             rc_cout_open(o, "if (((uint32_t)s->%s_hfails * 100u) >= (%uu * n)) {", e->brk[i], (unsigned)b->close_below_pct);
-        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
         rc_cout_reopen(o, "} else {");
         emit_breaker_close(e, i);
         rc_cout_close(o, "}");
@@ -800,6 +825,70 @@ static void emit_breaker_funcs(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
+}
+
+/* With `per alternative` breakers and fallback steps: whether instance bt
+ * of each would reject a call now (semantics.md, "Instances"), and the
+ * alternatives of a fallback list that some instance would reject. */
+static void emit_unavail(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!e->any_pa || !e->any_fallback) return;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        if (!b->per_alt) continue;
+        const char *n = e->brk[i];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_cout_line(o, "/* breaker %s, instance bt: would P_admit reject a call now? */", b->name);
+        rc_cout_line(o, "static int %s__%s_rejects(const %s_shared *s, unsigned bt, uint32_t now)", P, n, P);
+        rc_cout_open(o, "{");
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        if (b->open_factor_milli) {
+            rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                         nop, b->open_factor_milli, n);
+            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < p) ? 1 : 0;", n);
+        } else {
+            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nop);
+        }
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
+                     rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nhw);
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "return 0;");
+        rc_cout_close(o, "}");
+        rc_cout_blank(o);
+    }
+    rc_cout_line(o, "/* The entries of a fallback list whose target a per-alternative breaker would reject now. */");
+    rc_cout_line(o, "static uint16_t %s__unavail(const %s_shared *s, const %s *tab, unsigned n, uint32_t now)", P, P,
+                 rc_em_utype((uint64_t)(ir->nalts > 0 ? ir->nalts - 1 : 0)));
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint16_t m = 0u;");
+    rc_cout_line(o, "unsigned i;");
+    rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+    rc_cout_line(o, "const unsigned bt = (unsigned)tab[i] + 1u;");
+    rc_cout_begin(o, "if (");
+    bool first = true;
+    for (int i = 0; i < ir->nbreakers; i++) {
+        if (!ir->breakers[i].per_alt) continue;
+        rc_cout_put(o, "%s(%s__%s_rejects(s, bt, now) != 0)", first ? "" : " || ", P, e->brk[i]);
+        first = false;
+    }
+    rc_cout_end_open(o, ") {");
+    rc_cout_line(o, "m = (uint16_t)(m | (1u << i));");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "return m;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
 }
 
 static void emit_escalate(em *e)
@@ -1007,7 +1096,9 @@ static void emit_block(em *e, int bi)
             }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
-            for (int k = 0; k < ir->nbreakers; k++) rc_cout_put(o, " && (s->%s_state != %s__OPEN)", e->brk[k], P);
+            for (int k = 0; k < ir->nbreakers; k++)
+                rc_cout_put(o, " && (s->%s_state%s != %s__OPEN)", e->brk[k],
+                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
@@ -1052,6 +1143,12 @@ static void emit_block(em *e, int bi)
             bool conds = false;   /* handler conditions that do not fold to true */
             for (int a = 0; run && st->whens && a < n; a++) conds |= step_cond(e, st->whens[a]) != 1;
             rc_cout_open(o, "{");
+            if (!run && e->any_pa) {
+                /* alternatives a per-alternative breaker would reject now are passed over, untried */
+                rc_cout_line(o, "const uint16_t skip = (uint16_t)(inc->%s_sub | %s__unavail(s, %s__b%d_s%d, %du, "
+                             "(uint32_t)(inc->start + el)));", e->blk[bi], P, P, bi, i, n);
+                snprintf(tried, sizeof tried, "skip");
+            }
             if (conds) {
                 /* a handler whose condition does not hold counts as tried for this pick */
                 rc_cout_line(o, "uint16_t skip = inc->%s_sub;", e->blk[bi]);
@@ -1093,6 +1190,9 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
+                if (e->any_pa)
+                    rc_cout_line(o, "inc->tgt = (%s)(%s__b%d_s%d[best] + 1u); /* the incident's target */", e->alt_t,
+                                 P, bi, i);
                 rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
@@ -1241,10 +1341,10 @@ static void emit_breaker_fail(em *e, int i)
         if (b->threshold) {
             rc_cout_open(o, "if (s->%s_fails >= %s) {", e->brk[i],
                          rc_em_num(e, RC_SLOT_THRESHOLD, i, 0, b->threshold, nt, sizeof nt));
-            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
             rc_cout_close(o, "}");
         } else {
-            rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
         }
     } else {
         rc_cout_line(o, "uint32_t x;");
@@ -1259,9 +1359,9 @@ static void emit_breaker_fail(em *e, int i)
     rc_cout_reopen(o, "} else if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
     if (b->close_below_pct) {
         rc_cout_line(o, "s->%s_hfails = %s__inc16(s->%s_hfails);", e->brk[i], P, e->brk[i]);
-        rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_decide(s, %snow);", P, e->brk[i], bt_arg(e, i));
     } else {
-        rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
+        rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
     }
     rc_cout_reopen(o, "} else {");
     rc_cout_line(o, "/* open: the call was not made, nothing to count */");
@@ -1359,6 +1459,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
+        if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
@@ -1392,6 +1493,7 @@ static void emit_entry_points(em *e)
     /* P_cancelled */
     rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     rc_cout_line(o, "(void)now;");
     if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
@@ -1414,6 +1516,7 @@ static void emit_entry_points(em *e)
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision r;");
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1542,6 +1645,7 @@ static void emit_entry_points(em *e)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
             (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
             now_used = true;
+    if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
@@ -1605,6 +1709,7 @@ void rc_em_machine(em *e)
         if (rc_em_retry_used(ir, r)) emit_delay(e, r);
     emit_budget_funcs(e);
     emit_breaker_funcs(e);
+    emit_unavail(e);
     emit_escalate(e);
     emit_run(e);
     if (ir->nblocks) emit_select(e);

@@ -56,7 +56,7 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
         s->inst = rc_ir_instantiate(a, ir, NULL);
         s->ir = s->inst;
     }
-    s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? ir->nbreakers : 1);
+    s->breakers = RC_NEW_ARRAY(a, rc_sim_breaker, ir->nbreakers > 0 ? (size_t)ir->nbreakers * (size_t)(ir->nalts + 1) : 1);
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
     s->handlers = RC_NEW_ARRAY(a, rc_sim_alt, ir->nhandlers > 0 ? ir->nhandlers : 1);
@@ -90,6 +90,14 @@ void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i)
     i->last_alt = 0;
     i->last_handler = 0;
     i->adm = 0;
+    i->tgt = 0;
+}
+
+rc_sim_breaker *rc_sim_breaker_at(const rc_sim *s, int k, unsigned t)
+{
+    const rc_ir *ir = s->ir;
+    if (!ir->breakers[k].per_alt || t > (unsigned)ir->nalts) t = 0;
+    return &s->breakers[(size_t)k + (size_t)ir->nbreakers * t];
 }
 
 /* P_shared_init: everything zero, the PRNG seeded, budget windows start
@@ -99,7 +107,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     const rc_ir *ir = s->ir;
     s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
     s->epoch = 1;
-    memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers);
+    memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers * (size_t)(ir->nalts + 1));
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->unresolved, 0, sizeof s->unresolved);
@@ -255,6 +263,7 @@ static void end_incident(rc_sim_incident *i)
     i->pending = 0;
     i->last_alt = 0;
     i->last_handler = 0;
+    i->tgt = 0;
 }
 
 static void breaker_open(rc_sim_breaker *b, uint32_t now)
@@ -319,11 +328,34 @@ static void budgets_count(rc_sim *s, uint32_t now)
     }
 }
 
-static bool any_breaker_open(const rc_sim *s)
+static bool any_breaker_open(const rc_sim *s, const rc_sim_incident *inc)
 {
     for (int i = 0; i < s->ir->nbreakers; i++)
-        if (s->breakers[i].state == RC_SIM_OPEN) return true;
+        if (rc_sim_breaker_at(s, i, inc->tgt)->state == RC_SIM_OPEN) return true;
     return false;
+}
+
+/* The instance would reject a call at now (spec "Instances"). */
+static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, uint32_t now)
+{
+    if (b->state == RC_SIM_OPEN) return recov_elapsed(now, b->opened_at) < open_period(bi, b);
+    if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
+        return recov_elapsed(now, b->opened_at) < (bi->half_open_ms ? bi->half_open_ms : bi->open_ms);
+    return false;
+}
+
+/* The alternatives of a fallback step that a per-alternative breaker would
+ * reject now, as bits of the step's list (spec FALLBACK). */
+static uint16_t unavailable_alts(const rc_sim *s, const rc_ir_step *st, uint32_t now)
+{
+    uint16_t m = 0;
+    for (int k = 0; k < s->ir->nbreakers; k++) {
+        if (!s->ir->breakers[k].per_alt) continue;
+        for (int a = 0; a < st->nalts; a++)
+            if (instance_rejects(&s->ir->breakers[k], rc_sim_breaker_at(s, k, (unsigned)st->alts[a] + 1u), now))
+                m = (uint16_t)(m | (1u << a));
+    }
+    return m;
 }
 
 static bool budgets_allow(const rc_sim *s)
@@ -440,7 +472,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *r = &ir->retries[st->retry];
-            if (bs->sub < r->attempts && !any_breaker_open(s) && budgets_allow(s)) {
+            if (bs->sub < r->attempts && !any_breaker_open(s, i) && budgets_allow(s)) {
                 bs->sub = sat16(bs->sub);
                 for (int k = 0; k < ir->nbudgets; k++)
                     s->budgets[k].retries = sat16(s->budgets[k].retries);
@@ -457,7 +489,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
             continue;
         }
         case RC_IR_FALLBACK: {
-            int k = pick_alt(s->alts, st, bs->sub);
+            int k = pick_alt(s->alts, st, (uint16_t)(bs->sub | unavailable_alts(s, st, now)));
             if (k < 0) {
                 bs->pos++;
                 bs->sub = 0;
@@ -465,6 +497,7 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
             }
             bs->sub = (uint16_t)(bs->sub | (1u << k));
             i->last_alt = (uint16_t)(st->alts[k] + 1);
+            if (rc_ir_any_per_alt(ir)) i->tgt = (uint16_t)(st->alts[k] + 1);
             d = decision(s, i, RECOV_FALLBACK, e);
             d.id = (uint16_t)st->alts[k];
             return d;
@@ -550,11 +583,11 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
 /* ---- entry points ------------------------------------------------------- */
 
 /* P_admit 1: open breakers whose time is up become half-open. */
-static void breakers_tick(rc_sim *s, uint32_t now)
+static void breakers_tick(rc_sim *s, unsigned tgt, uint32_t now)
 {
     const rc_ir *ir = s->ir;
     for (int k = 0; k < ir->nbreakers; k++) {
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, tgt);
         const rc_ir_breaker *bi = &ir->breakers[k];
         if (b->state == RC_SIM_OPEN && recov_elapsed(now, b->opened_at) >= open_period(bi, b)) {
             b->state = RC_SIM_HALF_OPEN;
@@ -583,17 +616,19 @@ static void release(const rc_sim *s, rc_sim_incident *i)
 recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
 {
     const rc_ir *ir = s->ir;
-    breakers_tick(s, now);
+    breakers_tick(s, i->tgt, now);
     for (int k = 0; k < ir->nbreakers; k++) {
-        const rc_sim_breaker *b = &s->breakers[k];
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_OPEN) return RECOV_REJECT;
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes) return RECOV_REJECT;
     }
-    for (int k = 0; k < ir->nbreakers; k++)
-        if (s->breakers[k].state == RC_SIM_HALF_OPEN) {
-            s->breakers[k].admitted = sat16(s->breakers[k].admitted);
-            s->breakers[k].opened_at = now;
+    for (int k = 0; k < ir->nbreakers; k++) {
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
+        if (b->state == RC_SIM_HALF_OPEN) {
+            b->admitted = sat16(b->admitted);
+            b->opened_at = now;
         }
+    }
     i->adm = s->epoch;
     return RECOV_ALLOW;
 }
@@ -642,7 +677,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
     /* 5. breakers that count e */
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *bi = &ir->breakers[k];
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (!bi->counts[e]) {
             /* an outcome the breaker does not count gives its probe back */
             if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
@@ -730,7 +765,7 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     /* 2. */
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *bi = &ir->breakers[k];
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_CONSECUTIVE) {
             b->fails = 0;
         } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_NET) {
@@ -759,7 +794,7 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     if (!holds_admission(s, i)) return;
     /* the half-open probes the admission took are given back */
     for (int k = 0; k < s->ir->nbreakers; k++) {
-        rc_sim_breaker *b = &s->breakers[k];
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
     }
     release(s, i);

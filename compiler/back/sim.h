@@ -74,6 +74,7 @@ typedef struct rc_sim_incident {
     uint16_t last_alt;
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
     uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
+    uint16_t tgt;               /* current target: 0 the primary, alternative + 1 (per alternative breakers) */
     rc_sim_block *blocks;       /* [nblocks] */
 } rc_sim_incident;
 
@@ -87,7 +88,8 @@ typedef struct rc_sim {
     int64_t *params;            /* [nparams] values in force */
     uint32_t prng;
     uint8_t epoch;              /* 1..255, never 0; bumped by a load (not in the simulator) */
-    rc_sim_breaker *breakers;   /* [nbreakers] */
+    rc_sim_breaker *breakers;   /* [nbreakers * (1 + nalts)]: instance t of breaker k at k + nbreakers * t;
+                                   only `per alternative` breakers use t > 0 (rc_sim_breaker_at) */
     rc_sim_budget *budgets;     /* [nbudgets] */
     rc_sim_alt *alts;           /* [nalts] */
     rc_sim_alt *handlers;       /* [nhandlers] learned outcomes of `run H1, H2...` steps */
@@ -106,6 +108,9 @@ typedef struct rc_sim {
 } rc_sim;
 
 rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir);
+/* Instance t (0 the primary, alternative + 1) of breaker k; a breaker
+ * without `per alternative` has only instance 0, whatever t. */
+rc_sim_breaker *rc_sim_breaker_at(const rc_sim *s, int k, unsigned t);
 /* A new incident of the same policy, fresh (P_incident_init). */
 rc_sim_incident *rc_sim_incident_new(rc_arena *a, const rc_ir *ir);
 

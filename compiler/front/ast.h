@@ -204,7 +204,8 @@ typedef enum rc_ast_dkind {
                           name, cls, severity, message, hint, steps */
     RC_D_CLASSIFY,     /* classify { rules }                       rules             */
     RC_D_RETRY,        /* retry NAME { settings }                  name, settings    */
-    RC_D_BREAKER,      /* breaker NAME { settings }                name, settings    */
+    RC_D_BREAKER,      /* breaker NAME [per alternative] { settings }  name, settings,
+                          flag (per alternative) */
     RC_D_BUDGET,       /* budget NAME { settings }                 name, settings    */
     RC_D_ESCALATION,   /* escalation { entries }                   esc               */
     RC_D_DEADLINE,     /* deadline D;                              value             */

@@ -917,6 +917,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
     b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
     for (int i = 0; i < ir->nerrors; i++) b->counts[i] = true;
     int bi = (int)(b - ir->breakers);
+    b->per_alt = d->flag;
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         int64_t n;
         switch (s->kind) {

@@ -192,6 +192,7 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, b->open_factor_milli);
             hnum(&x, b->open_max_ms);
         }
+        if (b->per_alt) hstr(&x, "per alternative");
     }
     hnum(&x, ir->nbudgets);
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -545,6 +546,7 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         else fprintf(out, "rate %u%% of %u min %u", b->rate_pct, b->window, b->min_calls);
         fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);
         dump_errset(out, ir, b->counts);
+        if (b->per_alt) fprintf(out, " per alternative");
         fputc('\n', out);
     }
     for (int i = 0; i < ir->nbudgets; i++)

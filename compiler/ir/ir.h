@@ -184,6 +184,7 @@ typedef struct rc_ir_breaker {
     uint32_t open_factor_milli; /* 0: one open period; else each reopen before closing multiplies it */
     uint32_t open_max_ms;       /* cap of the grown open period (open_factor_milli != 0) */
     bool *counts;               /* [nerrors]: errors that count as failures */
+    bool per_alt;               /* `per alternative`: one instance per target, 1 + nalts */
     rc_loc loc;
 } rc_ir_breaker;
 
@@ -345,6 +346,14 @@ typedef struct rc_ir {
     const char *fault_struct;               /* NAME, or NULL for a `fault { }` block */
     const char *const *imports;  int nimports;  /* import paths as written */
 } rc_ir;
+
+/* Some breaker is `per alternative` (the incident keeps its target). */
+static inline bool rc_ir_any_per_alt(const rc_ir *ir)
+{
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (ir->breakers[i].per_alt) return true;
+    return false;
+}
 
 /* Spelling of a parameter type ("u8" ... "factor"). */
 const char *rc_ptype_name(rc_ptype t);

@@ -92,8 +92,9 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
     else if (b->rate_tenth) at = (size_t)snprintf(buf, n, "opens at %u.%u%% of %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
-        snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u", dur(&(durbuf){ .k = 0 }, b->open_ms),
-                 b->probes, b->close_after);
+        at += (size_t)snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u",
+                               dur(&(durbuf){ .k = 0 }, b->open_ms), b->probes, b->close_after);
+    if (b->per_alt && at < n) snprintf(buf + at, n - at, ", per alternative");
 }
 
 static int find_error(const rc_ir *ir, const char *name)
@@ -394,6 +395,7 @@ int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
     n += diff_blocks(a, b, out);
     bool layout = a->nbreakers != b->nbreakers || a->nbudgets != b->nbudgets || a->nalts != b->nalts ||
                   a->nblocks != b->nblocks || a->nerrors != b->nerrors;
+    for (int i = 0; !layout && i < a->nbreakers; i++) layout = a->breakers[i].per_alt != b->breakers[i].per_alt;
     fprintf(out, "hash: 0x%08x -> 0x%08x%s\n", a->hash, b->hash, a->hash == b->hash ? " (unchanged)" : "");
     fprintf(out, "checkpoint layout: %s\n", layout ? "changed (saved states of the old version do not restore)" : "unchanged");
     fprintf(out, "%s\n", n ? "the policies behave differently" : "the policies behave the same");

@@ -111,7 +111,10 @@ void rc_explain(const rc_ir *ir, FILE *out)
         /* liveness (spec/semantics.md P_admit 1) */
         fprintf(out, ", a probe unreported for ");
         ms(out, b->half_open_ms ? b->half_open_ms : b->open_ms);
-        fprintf(out, " is given up\n");
+        fprintf(out, " is given up");
+        if (b->per_alt) fprintf(out, "; one per target (the primary and %d alternative%s)", ir->nalts,
+                                ir->nalts == 1 ? "" : "s");
+        fprintf(out, "\n");
     }
     for (int i = 0; i < ir->nbudgets; i++) {
         const rc_ir_budget *b = &ir->budgets[i];

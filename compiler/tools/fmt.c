@@ -520,7 +520,8 @@ static void fmt_on(fmt *f, const rc_ast_decl *d)
 static void fmt_settings(fmt *f, const rc_ast_decl *d, const char *kw)
 {
     begin_line(f, d->loc.line, d->loc.line, true);
-    sb_printf(&f->line, "%s %s {", kw, d->name.name ? d->name.name : "_");
+    sb_printf(&f->line, "%s %s %s{", kw, d->name.name ? d->name.name : "_",
+              d->kind == RC_D_BREAKER && d->flag ? "per alternative " : "");
     f->indent++;
     for (const rc_ast_setting *s = d->settings; s; s = s->next) {
         begin_line(f, s->loc.line, end_of(s->loc), true);

@@ -321,7 +321,9 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
 
     int nbr = CHANCE(s, 50) ? 1 + PICK(s, 2) : 0;
     for (int i = 0; i < nbr; i++) {
-        rg_printf(o, "breaker b%d { ", i);
+        /* one instance per target (spec "Instances"): the fallback steps
+         * below pass over alternatives whose instance would reject */
+        rg_printf(o, "breaker b%d %s{ ", i, CHANCE(s, 35) ? "per alternative " : "");
         if (CHANCE(s, 50)) {
             /* consecutive or net (failures minus successes) counting; the
              * threshold may be a parameter in either mode */
