@@ -34,7 +34,7 @@ alt=()
 grep -qE 'breaker[[:space:]]+[A-Za-z_0-9]+[[:space:]]+per[[:space:]]+alternative' <<<"$body" && alt=(--alternatives)
 
 TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$srv" --workers $workers --requests $requests \
-  --script "$here/server_script.txt" --log "$w/log.jsonl" --seed 7 || { rc=$?; [ $rc = 1 ] || { echo "FAIL: agent_server exit $rc"; exit 1; }; }
+  --script "$here/server_script.txt" --time-scale 10 --call-timeout-ms 30000 --log "$w/log.jsonl" --seed 7 || { rc=$?; [ $rc = 1 ] || { echo "FAIL: agent_server exit $rc"; exit 1; }; }
 python3 "$here/check_server_log.py" --self-test --requests $requests --max-inflight $inflight "${rate[@]}" "${alt[@]}" "$w/log.jsonl"
 if [ ${#alt[@]} = 0 ]; then
   echo "note: (a) not enabled: agent_server.recov has no 'breaker ... per alternative' yet (issue 15)"
