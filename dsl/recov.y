@@ -56,6 +56,7 @@ typedef struct rc_pctx {
     rc_loc comment_start;       /* of the open block comment */
     rc_ptok cur, prev;          /* the last two tokens returned */
     long ntok;                  /* tokens returned so far */
+    int depth;                  /* open braces (rc_yylex: where a declaration starts) */
     bool unterminated;          /* the scanner just returned an unterminated literal */
     bool strayed;               /* stray bytes were skipped before the next token */
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
@@ -287,6 +288,10 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
  * KW_POLICY..KW_THEN as the keywords; a new keyword goes after it and
  * moves both. */
 %token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'" KW_THEN "'then'"
+/* `limit` is a keyword only where a declaration starts (rc_yylex turns the
+ * name into this token there), so a `param limit` or a handler called
+ * limit stays a name everywhere else; not in the keyword table. */
+%token <id> CTX_LIMIT "'limit'"
 
 %left OR
 %left AND
@@ -305,7 +310,6 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <rules> classify_block
 %type <rule> rule
 %type <sets> retry_block breaker_block budget_block
-%type <id> then_word
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
@@ -313,6 +317,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <names> run_item
 %type <runtail> run_tail
 %type <num> then_clause
+%type <id> open_word
 %type <escs> esc_block
 %type <esc> esc
 %type <sels> sels
@@ -409,6 +414,24 @@ decl:
         { $$ = mk_decl(ctx, RC_D_ESCALATION, @$); $$->esc = $1.head; }
   | KW_DEADLINE num ';'
         { $$ = mk_decl(ctx, RC_D_DEADLINE, @$); $$->value = $2; }
+  | CTX_LIMIT name num KW_PER num name num ';'
+        {
+            /* limit rate N per D burst M; (the words are checked here) */
+            $$ = mk_decl(ctx, RC_D_LIMIT, @$); $$->name = $2; $$->flag = true;
+            $$->value = $3; $$->range_lo = $5; $$->range_hi = $7;
+            if (strcmp($2.name, "rate") != 0)
+                rc_diag_error(ctx->diag, $2.loc, "unknown limit '%s'; expected `limit rate N per D burst M;`", $2.name);
+            else if (strcmp($6.name, "burst") != 0)
+                rc_diag_error(ctx->diag, $6.loc, "expected `burst M` after `limit rate N per D`, not '%s'", $6.name);
+        }
+  | CTX_LIMIT name num ';'
+        {
+            /* limit concurrent N; */
+            $$ = mk_decl(ctx, RC_D_LIMIT, @$); $$->name = $2; $$->value = $3;
+            if (strcmp($2.name, "concurrent") != 0)
+                rc_diag_error(ctx->diag, $2.loc, "unknown limit '%s'; expected `limit concurrent N;` or "
+                              "`limit rate N per D burst M;`", $2.name);
+        }
   | KW_ADAPTIVE KW_AGEING lit ';'
         { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; }
   | KW_ADAPTIVE KW_AGEING lit KW_INCIDENTS ';'
@@ -614,9 +637,9 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_FOR num then_word lit ';'
+  | KW_OPEN KW_FOR num open_word lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num then_word lit KW_MAX num ';'
+  | KW_OPEN KW_FOR num open_word lit KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
           $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
@@ -631,11 +654,11 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
   ;
 
-/* `open for D then xF`: `then` is a keyword since `run H then next`; any
- * other word is reported by the checker */
-then_word:
-    IDENT                           { $$ = $1; }
-  | KW_THEN                         { $$ = $1; }
+/* The word of `open for D then xF`: `then` is a keyword (`run H then next`);
+ * any other word is taken too, so that check.c names the misspelling. */
+open_word:
+    IDENT
+  | KW_THEN
   ;
 
 /* ---- budget NAME { ratio P% min N per D; } ----------------------------- */
@@ -985,7 +1008,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         } else {
             rc_diag_error(d, loc,
                           "expected a declaration (policy, import, fault, const, class, error, classify, "
-                          "retry, breaker, budget, escalation, deadline, param or on) before %s", what);
+                          "retry, breaker, budget, escalation, deadline, param, limit or on) before %s", what);
         }
         return 0;
     }

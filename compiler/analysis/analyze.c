@@ -78,6 +78,7 @@ static void analyze_one(const rc_ir *ir, rc_diag *d)
     rc_an_escalation(&an);
     rc_an_breaker_retry(&an);
     rc_an_budget_retry(&an);
+    rc_an_limit_retry(&an);
     unused_fields(&an);
     dead_config(&an);
     rc_cset_free(&an.classified);

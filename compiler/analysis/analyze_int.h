@@ -23,6 +23,8 @@ void rc_an_time(rc_an *an);
 void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
 void rc_an_budget_retry(rc_an *an);
+/* analyze_limit.c */
+void rc_an_limit_retry(rc_an *an);
 /* Does block b take error e: b names e and, when the analysis is exact,
  * some fault classified as e reaches b (its taken set fixed to e is not
  * empty)?  Inexact: b names e. */

@@ -265,6 +265,17 @@ static void plan_state(em *e)
         r = add_rec(e, 2, 0xFFFFu, "aged_n", "ageing.incidents");
         snprintf(r->note, sizeof r->note, "incidents since learned counts were last halved");
     }
+    if (ir->rate_n) {
+        r = add_rec(e, 2, ir->rate_burst, "lim_tokens", "limit.rate.tokens");
+        r->init = 3;
+        r->def = ir->rate_burst;
+        snprintf(r->note, sizeof r->note, "limit rate: whole tokens in the bucket");
+        r = add_rec(e, 4, ir->rate_ms - 1u, "lim_credit", "limit.rate.credit");
+        snprintf(r->note, sizeof r->note, "limit rate: towards the next token, in ms x %u", (unsigned)ir->rate_n);
+        r = add_rec(e, 4, 0xFFFFFFFFu, "lim_at", "limit.rate.at");
+        r->init = 2;
+        snprintf(r->note, sizeof r->note, "limit rate: when the bucket was last refilled (ms)");
+    }
     if (ir->age_ms) {
         r = add_rec(e, 4, 0xFFFFFFFFu, "aged_at", "ageing.at");
         snprintf(r->note, sizeof r->note, "when learned counts were last halved (ms)");
@@ -352,15 +363,12 @@ static bool analyse(em *e)
             if (st->kind == RC_IR_RUN) e->blk_run[b] = e->any_run = true;
             if (st->kind == RC_IR_RUN && st->nalts > 0) e->any_runlist = true;
             if (st->kind == RC_IR_ESCALATE) e->any_esc = true;
-            if (st->kind == RC_IR_RETRY && st->retry >= 0 &&
-                (ir->retries[st->retry].timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0))
-                e->any_limit = true;
         }
     }
     if (ir->has_escalation)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
-    e->any_adm = ir->nbreakers > 0;
+    e->any_adm = ir->nbreakers > 0 || ir->rate_n || ir->concurrent;
     e->any_pa = rc_ir_any_per_alt(ir);
     e->run_block = ir->nblocks > 1;
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));

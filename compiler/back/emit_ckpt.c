@@ -190,6 +190,7 @@ static void emit_load(em *e)
     if (e->any_adm) {
         rc_cout_open(o, "if ((r == RECOV_LOAD_OK) || (r == RECOV_LOAD_MIGRATED)) {");
         rc_cout_line(o, "s->epoch = (s->epoch >= 255u) ? 1u : (uint8_t)(s->epoch + 1u); /* admissions lapse */");
+        if (e->ir->concurrent) rc_cout_line(o, "s->inflight = 0u; /* and with them the calls in flight */");
         rc_cout_close(o, "}");
     }
     rc_cout_line(o, "return r;");

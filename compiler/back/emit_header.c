@@ -168,6 +168,9 @@ void rc_em_header(em *e, const char *header_name)
                     else
                         rc_cout_line(o, "%s %s;", ty[sz], e->recs[i].decl);
                 }
+            if (sz == 2 && part == EM_SHARED && e->ir->concurrent)
+                rc_cout_line(o, "uint16_t inflight;%*s /* not saved: calls admitted without an outcome yet */",
+                             width > 18 ? width - 18 : 0, "");
             if (sz == 1 && part == EM_INCIDENT && e->run_block)
                 rc_cout_line(o, "uint8_t run_block;%*s /* not saved: the block P__run takes (no argument: Cortex-M stack) */",
                              width - 18, "");
@@ -191,6 +194,8 @@ void rc_em_header(em *e, const char *header_name)
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now);", P, P, P);
     rc_cout_line(o, "void           %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
     rc_cout_line(o, "void           %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
+    if (e->ir->rate_n || e->ir->concurrent || e->any_pa)
+        rc_cout_line(o, "uint32_t       %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now);", P, P, P);
     rc_cout_line(o, "unsigned       %s_classify(const %s_fault *f);", P, P);
     rc_cout_line(o, "size_t         %s_shared_save(const %s_shared *s, uint8_t *buf, size_t cap);", P, P);
     rc_cout_line(o, "recov_load     %s_shared_load(%s_shared *s, const uint8_t *buf, size_t len);", P, P);

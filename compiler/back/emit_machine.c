@@ -94,20 +94,21 @@ static void emit_helpers(em *e)
     rc_cout_line(o, "return (v == 0xFFFFu) ? v : (uint16_t)(v + 1u);");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
-    rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
-    rc_cout_line(o, "static recov_decision %s__dec(const %s_incident *inc, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_line(o, "/* A decision carrying the current error and attempt: kind_id is the kind,");
+    rc_cout_line(o, " * plus the id times 256.  Out of line (RECOV_NOINLINE): every decision");
+    rc_cout_line(o, " * is built here, not at each of its call sites. */");
+    rc_cout_line(o, "static RECOV_NOINLINE recov_decision %s__dec(const %s_incident *inc, unsigned kind_id, uint32_t ms)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
-    rc_cout_line(o, "d.kind = (uint8_t)kind;");
+    rc_cout_line(o, "d.kind = (uint8_t)kind_id;");
     rc_cout_line(o, "d.severity = %s__sev[inc->error];", P);
     rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[inc->error];", P);
     rc_cout_line(o, "d.level = 0u;");
     rc_cout_line(o, "d.error = inc->error;");
-    rc_cout_line(o, "d.id = (uint16_t)id;");
+    rc_cout_line(o, "d.id = (uint16_t)(kind_id >> 8);");
     rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
-    if (e->any_limit) rc_cout_line(o, "d.limit_ms = 0u;");
-    else rc_cout_line(o, "/* limit_ms: set by the entry point that returns the decision */");
+    rc_cout_line(o, "d.limit_ms = 0u; /* a retry with an attempt timeout sets it after */");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -891,6 +892,138 @@ static void emit_unavail(em *e)
     rc_cout_blank(o);
 }
 
+/* `limit rate`: the bucket at now without a change, and the wait for its
+ * next token (semantics.md, "The token bucket"). */
+static void emit_bucket_funcs(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n) return;
+    rc_cout_line(o, "/* limit rate %u per %" PRIu32 " ms burst %u: the bucket at now (tokens, credit) */",
+                 (unsigned)ir->rate_n, ir->rate_ms, (unsigned)ir->rate_burst);
+    rc_cout_line(o, "static uint16_t %s__bucket(const %s_shared *s, uint32_t now, uint32_t *credit)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->lim_at);");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_line(o, "uint32_t t;");
+    rc_cout_open(o, "if (el >= %" PRIu32 "u) { /* long enough to fill it from empty */", ir->rate_fill_ms);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "c = s->lim_credit + (el * %uu);", (unsigned)ir->rate_n);
+    rc_cout_line(o, "t = (uint32_t)s->lim_tokens + (c / %" PRIu32 "u);", ir->rate_ms);
+    rc_cout_open(o, "if (t >= %uu) {", (unsigned)ir->rate_burst);
+    rc_cout_line(o, "*credit = 0u;");
+    rc_cout_line(o, "return %uu;", (unsigned)ir->rate_burst);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "*credit = c %% %" PRIu32 "u;", ir->rate_ms);
+    rc_cout_line(o, "return (uint16_t)t;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+    rc_cout_line(o, "/* ms until the bucket has a token, 0: it has one */");
+    rc_cout_line(o, "static uint32_t %s__token_wait(const %s_shared *s, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t c;");
+    rc_cout_open(o, "if (%s__bucket(s, now, &c) > 0u) {", P);
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "return ((%" PRIu32 "u - c) + %uu) / %uu;", ir->rate_ms, (unsigned)ir->rate_n - 1u, (unsigned)ir->rate_n);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* P_admit 3-4: `limit concurrent`, `limit rate`. */
+static void emit_admit_limits(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_FULL;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) {
+        rc_cout_line(o, "s->lim_tokens = %s__bucket(s, now, &s->lim_credit); /* refill */", P);
+        rc_cout_line(o, "s->lim_at = now;");
+        rc_cout_open(o, "if (s->lim_tokens == 0u) {");
+        rc_cout_line(o, "return RECOV_RATE_LIMITED;");
+        rc_cout_close(o, "}");
+    }
+}
+
+/* The admission's slot is freed (`limit concurrent`), never below 0, only
+ * for an incident that holds an admission of this epoch. */
+static void emit_release_slot(em *e)
+{
+    rc_cout *o = &e->oc;
+    if (!e->ir->concurrent) return;
+    rc_cout_open(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
+    rc_cout_line(o, "s->inflight = (uint16_t)(s->inflight - 1u);");
+    rc_cout_close(o, "}");
+}
+
+/* P_admit_in (generated-api.md): only with limits or per-alternative breakers. */
+static void emit_admit_in(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    if (!ir->rate_n && !ir->concurrent && !e->any_pa) return;
+    rc_cout_line(o, "uint32_t %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now)", P, P, P);
+    rc_cout_open(o, "{");
+    if (e->any_pa) {
+        rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
+        rc_cout_line(o, "(void)bt;");
+    }
+    rc_cout_line(o, "uint32_t w = %s;", ir->rate_n ? "0u" : "0u");
+    rc_cout_line(o, "(void)inc;");
+    rc_cout_line(o, "(void)now;");
+    if (ir->concurrent) {
+        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+                     (unsigned)ir->concurrent);
+        rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
+        rc_cout_close(o, "}");
+    }
+    if (ir->rate_n) rc_cout_line(o, "w = %s__token_wait(s, now);", P);
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        const char *n = e->brk[i];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_cout_open(o, "{ /* breaker %s */", b->name);
+        rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->%s_opened_at);", n);
+        rc_cout_line(o, "uint32_t p = 0u;");
+        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+        if (b->open_factor_milli) {
+            rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                         nop, b->open_factor_milli, n);
+            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+            rc_cout_close(o, "}");
+        } else {
+            rc_cout_line(o, "p = %s;", nop);
+        }
+        rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
+                       rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
+        rc_cout_line(o, "p = %s;", nhw);
+        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "/* closed, or half-open with a probe left */");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((el < p) && ((p - el) > w)) {");
+        rc_cout_line(o, "w = p - el;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return w;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
 static void emit_escalate(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -919,9 +1052,9 @@ static void emit_escalate(em *e)
     if (e->any_unres) rc_cout_close(o, "}");
     rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE | ((unsigned)%s__esc_chan[lv] << 8), %s__esc_sla[lv]);", P, P, P);
     else
-        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u, 0u);", P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
@@ -932,7 +1065,7 @@ static void emit_escalate(em *e)
 static void emit_end_abort(em *e)
 {
     rc_cout_line(&e->oc, "%s__end(inc);", e->P);
-    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u);", e->P);
 }
 
 /* A step that ends the incident: degrade, escalate or abort. */
@@ -942,9 +1075,9 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
         rc_cout_line(o, "%s__end(inc);", P);
-        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE, ", P);
+        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE | ((unsigned)", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
-        rc_cout_end(o, ", 0u);");
+        rc_cout_end(o, " << 8), 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
@@ -999,10 +1132,10 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     }
     if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    rc_cout_begin(o, "return %s__dec(inc, %s | ((unsigned)", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
     else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
-    rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
+    rc_cout_end(o, " << 8), %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -1094,8 +1227,17 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "break;");
                 break;
             }
+            if (ir->rate_n) {
+                /* the rate limit: the retry waits for a token, within the deadline (el <= deadline here) */
+                rc_cout_open(o, "{");
+                rc_cout_line(o, "const uint32_t w = %s__token_wait(s, (uint32_t)(inc->start + el));", P);
+            }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
+            if (ir->rate_n && dl) {
+                char ndl[32];
+                rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
+            }
             for (int k = 0; k < ir->nbreakers; k++)
                 rc_cout_put(o, " && (s->%s_state%s != %s__OPEN)", e->brk[k],
                             ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
@@ -1111,17 +1253,23 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
+            if (ir->rate_n) {
+                rc_cout_open(o, "if (d < w) {");
+                rc_cout_line(o, "d = w;");
+                rc_cout_close(o, "}");
+            }
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
             if (lim) {
                 char nl[32];
-                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, d);", P);
                 rc_cout_line(o, "r.limit_ms = %s; /* the attempt timeout */",
                              rc_em_num(e, RC_SLOT_LIMIT, st->retry, 0, rt->timeout_ms, nl, sizeof nl));
                 rc_cout_line(o, "return r;");
             } else {
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, d);", P);
             }
             rc_cout_close(o, "}");
+            if (ir->rate_n) rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
             rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
@@ -1187,13 +1335,13 @@ static void emit_block(em *e, int bi)
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN | ((unsigned)%s__b%d_s%d[best] << 8), %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
                 if (e->any_pa)
                     rc_cout_line(o, "inc->tgt = (%s)(%s__b%d_s%d[best] + 1u); /* the incident's target */", e->alt_t,
                                  P, bi, i);
-                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK | ((unsigned)%s__b%d_s%d[best] << 8), 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
@@ -1392,11 +1540,10 @@ static bool emit_handler_next(em *e)
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
                 rc_cout_line(o, "%s__end(inc);", P);
-                rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
-                rc_cout_reopen(o, "} else {");
-                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
@@ -1405,19 +1552,11 @@ static bool emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             }
         }
     }
     return any;
-}
-
-/* The one exit of P_failed / P_handler_done: limit_ms is 0 for a policy
- * without attempt timeouts (P__dec leaves it to this store: see em.any_limit). */
-static void emit_limit_exit(em *e)
-{
-    if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
-    rc_cout_line(&e->oc, "return r;");
 }
 
 static void emit_entry_points(em *e)
@@ -1438,6 +1577,7 @@ static void emit_entry_points(em *e)
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
     }
     if (e->any_adm) rc_cout_line(o, "s->epoch = 1u;");
+    if (ir->concurrent) rc_cout_line(o, "s->inflight = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     rc_cout_line(o, "void %s_incident_init(%s_incident *inc)", P, P);
@@ -1451,7 +1591,7 @@ static void emit_entry_points(em *e)
     /* P_admit */
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    if (ir->nbreakers == 0) {
+    if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
         rc_cout_line(o, "(void)now;");
@@ -1461,6 +1601,7 @@ static void emit_entry_points(em *e)
     } else {
         if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
+        if (ir->nbreakers) {
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1478,10 +1619,18 @@ static void emit_entry_points(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
+        }
+        emit_admit_limits(e);
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
+            rc_cout_close(o, "}");
+        }
+        if (ir->rate_n) rc_cout_line(o, "s->lim_tokens = (uint16_t)(s->lim_tokens - 1u);");
+        if (ir->concurrent) {
+            rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* a new call in flight */");
+            rc_cout_line(o, "s->inflight = %s__inc16(s->inflight);", P);
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
@@ -1507,15 +1656,16 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         }
+        emit_release_slot(e);
         rc_cout_line(o, "inc->adm = 0u;");
     }
     rc_cout_close(o, "}");
     rc_cout_blank(o);
+    emit_admit_in(e);
 
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "recov_decision r;");
     if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
@@ -1528,6 +1678,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "uint32_t el;");
     }
     rc_cout_line(o, "(void)s;");
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
     rc_cout_line(o, "inc->active = 1u;");
@@ -1573,42 +1724,35 @@ static void emit_entry_points(em *e)
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
             else rc_cout_line(o, "(void)b; /* one block */");
-            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
-            rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "%s__end(inc);", P);
-            rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
-        rc_cout_line(o, "%s__end(inc);", P);
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
     }
-    emit_limit_exit(e);
+    if (!ir->nblocks || !total) emit_end_abort(e);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
-        emit_limit_exit(e);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u);", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
         rc_cout_open(o, "if (inc->pending == 0u) {");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
-        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u);", P);
+        rc_cout_close(o, "}");
         rc_cout_line(o, "b = inc->pending - 1u;");
         rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
@@ -1621,18 +1765,13 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        if (emit_handler_next(e))
-            rc_cout_reopen(o, "} else if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        else
-            rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
-        rc_cout_reopen(o, "} else {");
+        if (emit_handler_next(e)) rc_cout_close(o, "}");
+        rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u);", P);
+        rc_cout_close(o, "}");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
-        rc_cout_close(o, "}");
-        rc_cout_close(o, "}");
-        emit_limit_exit(e);
+        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -1649,6 +1788,7 @@ static void emit_entry_points(em *e)
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
+    emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* the admission is released */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
@@ -1710,6 +1850,7 @@ void rc_em_machine(em *e)
     emit_budget_funcs(e);
     emit_breaker_funcs(e);
     emit_unavail(e);
+    emit_bucket_funcs(e);
     emit_escalate(e);
     emit_run(e);
     if (ir->nblocks) emit_select(e);

@@ -73,6 +73,7 @@ void rc_em_part_recs(const em *e, int part, int *k0, int *k1)
 int rc_em_part_size(const em *e, int part)
 {
     int k0, k1, sz = e->any_adm ? 1 : 0;   /* epoch / adm */
+    if (part == EM_SHARED && e->ir->concurrent) sz += 2;   /* inflight */
     if (part == EM_INCIDENT && e->run_block) sz++;
     rc_em_part_recs(e, part, &k0, &k1);
     for (int i = k0; i < k1; i++)

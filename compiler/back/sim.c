@@ -118,6 +118,10 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     }
     s->aged_n = 0;
     s->aged_at = now;
+    s->tokens = ir->rate_burst;
+    s->credit = 0;
+    s->rat = now;
+    s->inflight = 0;
     for (int i = 0; i < ir->nparams; i++) s->params[i] = ir->params[i].def;
     if (s->inst) rc_ir_apply(s->inst, s->params);
     rc_sim_incident_init(s, s->inc);
@@ -254,6 +258,43 @@ static recov_decision decision(const rc_sim *s, const rc_sim_incident *i, recov_
     d.error = (uint16_t)e;
     d.attempt = i->attempt;
     return d;
+}
+
+static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
+{
+    return i->adm != 0 && i->adm == s->epoch;
+}
+
+/* The token bucket at now (spec "The token bucket"), without a change. */
+static void bucket_at(const rc_sim *s, uint32_t now, uint16_t *tokens, uint32_t *credit)
+{
+    const rc_ir *ir = s->ir;
+    uint32_t el = recov_elapsed(now, s->rat);
+    if (el >= ir->rate_fill_ms) {
+        *tokens = ir->rate_burst;
+        *credit = 0;
+        return;
+    }
+    uint32_t c = s->credit + el * ir->rate_n;
+    uint32_t t = s->tokens + c / ir->rate_ms;
+    if (t >= ir->rate_burst) {
+        *tokens = ir->rate_burst;
+        *credit = 0;
+    } else {
+        *tokens = (uint16_t)t;
+        *credit = c % ir->rate_ms;
+    }
+}
+
+/* ms until the bucket at now has a token (0: it has one). */
+static uint32_t token_wait(const rc_sim *s, uint32_t now)
+{
+    uint16_t t;
+    uint32_t c;
+    if (!s->ir->rate_n) return 0;
+    bucket_at(s, now, &t, &c);
+    if (t > 0) return 0;
+    return (s->ir->rate_ms - c + s->ir->rate_n - 1u) / s->ir->rate_n;
 }
 
 /* "The incident ends". */
@@ -472,11 +513,20 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *r = &ir->retries[st->retry];
+            /* the rate limit: the retry waits for a token, within the deadline */
+            uint32_t w = token_wait(s, now);
+            if (deadline && w > 0 && (uint64_t)elapsed + w > deadline) {
+                bs->pos++;
+                bs->sub = 0;
+                bs->prev = 0;
+                continue;
+            }
             if (bs->sub < r->attempts && !any_breaker_open(s, i) && budgets_allow(s)) {
                 bs->sub = sat16(bs->sub);
                 for (int k = 0; k < ir->nbudgets; k++)
                     s->budgets[k].retries = sat16(s->budgets[k].retries);
                 uint32_t delay = retry_delay(s, r, e, bs->sub, bs->prev, f);
+                if (delay < w) delay = w;
                 bs->prev = delay;
                 d = decision(s, i, RECOV_RETRY, e);
                 d.ms = delay;
@@ -601,15 +651,11 @@ static void breakers_tick(rc_sim *s, unsigned tgt, uint32_t now)
     }
 }
 
-static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
+/* "The incident's admission is released" (an outcome or a cancel): the
+ * slot it holds is freed, never below 0. */
+static void release(rc_sim *s, rc_sim_incident *i)
 {
-    return i->adm != 0 && i->adm == s->epoch;
-}
-
-/* "The incident's admission is released" (an outcome or a cancel). */
-static void release(const rc_sim *s, rc_sim_incident *i)
-{
-    (void)s;
+    if (s->ir->concurrent && holds_admission(s, i) && s->inflight > 0) s->inflight--;
     i->adm = 0;
 }
 
@@ -622,6 +668,12 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         if (b->state == RC_SIM_OPEN) return RECOV_REJECT;
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes) return RECOV_REJECT;
     }
+    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) return RECOV_FULL;
+    if (ir->rate_n) {
+        bucket_at(s, now, &s->tokens, &s->credit);
+        s->rat = now;
+        if (s->tokens == 0) return RECOV_RATE_LIMITED;
+    }
     for (int k = 0; k < ir->nbreakers; k++) {
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_HALF_OPEN) {
@@ -629,8 +681,27 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
             b->opened_at = now;
         }
     }
+    if (ir->rate_n) s->tokens--;
+    if (ir->concurrent && !holds_admission(s, i)) s->inflight = sat16(s->inflight);
     i->adm = s->epoch;
     return RECOV_ALLOW;
+}
+
+uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) return RECOV_ADMIT_IN_UNKNOWN;
+    uint32_t w = token_wait(s, now);
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *bi = &ir->breakers[k];
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
+        uint32_t el = recov_elapsed(now, b->opened_at), p = 0;
+        if (b->state == RC_SIM_OPEN) p = open_period(bi, b);
+        else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
+            p = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
+        if (el < p && p - el > w) w = p - el;
+    }
+    return w;
 }
 
 recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)

@@ -96,6 +96,10 @@ typedef struct rc_sim {
     uint16_t unresolved[RC_SEV_COUNT];
     uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
     uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
+    uint16_t tokens;            /* `limit rate`: whole tokens in the bucket */
+    uint32_t credit;            /* `limit rate`: towards the next token, in ms x N (below D) */
+    uint32_t rat;               /* `limit rate`: tick of the last refill */
+    uint16_t inflight;          /* `limit concurrent`: incidents holding an admission (not saved) */
     /* the built-in incident of rc_sim_admit, rc_sim_failed... */
     rc_sim_incident *inc;
     /* scratch for evaluation (not state): expression values and text masks */
@@ -125,6 +129,9 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
 recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
 void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
 void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+/* P_admit_in: ms until P_admit could admit i's call (0: now), or
+ * RECOV_ADMIT_IN_UNKNOWN while `limit concurrent` is full; no state change. */
+uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now);
 
 /* P_set_params: 0 and the values in force, or 1 + the index of the first
  * value outside its declared range and nothing changes. */

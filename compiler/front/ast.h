@@ -209,6 +209,8 @@ typedef enum rc_ast_dkind {
     RC_D_BUDGET,       /* budget NAME { settings }                 name, settings    */
     RC_D_ESCALATION,   /* escalation { entries }                   esc               */
     RC_D_DEADLINE,     /* deadline D;                              value             */
+    RC_D_LIMIT,        /* limit rate N per D burst M; (flag; value, range_lo, range_hi)
+                          | limit concurrent N; (value); name: the kind word */
     RC_D_AGEING,       /* adaptive ageing N incidents; | adaptive ageing D;
                           value, flag (true: incidents) */
     RC_D_ON,           /* on SELECTORS [when COND] { [deadline D;] steps }

@@ -374,6 +374,68 @@ static void build_ageing(rc_check_ctx *c, const rc_ast_policy *p)
     }
 }
 
+/* `limit rate N per D burst M;` and `limit concurrent N;`: each once, in
+ * range (language.md); the token arithmetic stays in 32 bits. */
+static void build_limits(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    rc_ir *ir = c->ir;
+    const rc_ast_decl *seen[2] = { NULL, NULL };
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next) {
+        if (dd->kind != RC_D_LIMIT || !dd->name.name) continue;
+        bool rate = dd->flag;
+        if (strcmp(dd->name.name, rate ? "rate" : "concurrent") != 0) continue;   /* reported by the parser */
+        int k = rate ? 0 : 1;
+        if (seen[k]) {
+            rc_diag_error(c->d, dd->loc, "`limit %s` is given twice", rate ? "rate" : "concurrent");
+            rc_diag_note(c->d, seen[k]->loc, "first given here");
+            continue;
+        }
+        seen[k] = dd;
+        int64_t n = 0, m = 0;
+        if (!rate) {
+            if (dd->value.kind == RC_AV_INT && dd->value.num == 0) {
+                rc_diag_error(c->d, dd->value.loc, "`limit concurrent 0` admits no call at all: every P_admit "
+                              "returns RECOV_FULL");
+                rc_diag_note(c->d, dd->value.loc, "witness: at 0 admit -> full; allow at least 1 call in flight, "
+                             "or remove the line");
+            } else if (count_value(c, &dd->value, "the calls in flight", 1, UINT16_MAX, &n)) {
+                ir->concurrent = (uint16_t)n;
+                ir->conc_loc = dd->loc;
+            }
+            continue;
+        }
+        uint32_t ms = 0;
+        bool ok = count_value(c, &dd->value, "the tokens per period", 1, UINT16_MAX, &n);
+        ok = duration(c, &dd->range_lo, "the rate's period", &ms) && ok;
+        if (ok && ms == 0) {
+            rc_diag_error(c->d, dd->range_lo.loc, "the rate's period must be at least 1ms");
+            ok = false;
+        }
+        if (dd->range_hi.kind == RC_AV_INT && dd->range_hi.num < 1) {
+            rc_diag_error(c->d, dd->range_hi.loc, "a burst of %lld admits no call at all: every P_admit returns "
+                          "RECOV_RATE_LIMITED", (long long)dd->range_hi.num);
+            rc_diag_note(c->d, dd->range_hi.loc, "witness: at 0 admit -> rate_limited; the bucket holds at "
+                         "least one token: `burst 1`");
+            ok = false;
+        } else {
+            ok = count_value(c, &dd->range_hi, "the burst", 1, UINT16_MAX, &m) && ok;
+        }
+        if (!ok) continue;
+        if (((uint64_t)m + 1u) * ms + (uint64_t)n > UINT32_MAX) {
+            rc_diag_error(c->d, dd->loc, "`limit rate %lld per %lums burst %lld` is too large for "
+                          "32-bit token arithmetic: (burst + 1) x period + tokens must stay below 2^32",
+                          (long long)n, (unsigned long)ms, (long long)m);
+            continue;
+        }
+        ir->rate_n = (uint16_t)n;
+        ir->rate_ms = ms;
+        ir->rate_burst = (uint16_t)m;
+        uint64_t fill = ((uint64_t)m * ms + (uint64_t)n - 1u) / (uint64_t)n;
+        ir->rate_fill_ms = fill > 0x7FFFFFFFu ? 0x7FFFFFFFu : (uint32_t)fill;   /* RECOV_DELAY_MAX */
+        ir->rate_loc = dd->loc;
+    }
+}
+
 /* An adaptive step anywhere in the source (a block that is never selected
  * has its own warning). */
 static bool any_adaptive(const rc_ast_policy *p)
@@ -1626,6 +1688,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         dur_num(c, &dd->value, "deadline", 1, RC_SLOT_DEADLINE, -1, 0, &ir->deadline_ms);
     }
     build_ageing(c, p);
+    build_limits(c, p);
     build_classify(c, p, produced);
     rc_check_import_enums(c, p);
     build_strategies(c, p);

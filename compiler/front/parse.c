@@ -58,6 +58,7 @@ rc_ast_policy *rc_parse(rc_arena *a, rc_diag *d, const char *src, size_t len)
 static void fill(rc_token *t, int kind, const RC_YYSTYPE *v, rc_loc loc)
 {
     memset(t, 0, sizeof *t);
+    if (kind == RC_TOK_CTX_LIMIT) kind = RC_TOK_IDENT;   /* `limit` is a name to every reader of tokens */
     t->kind = kind;
     t->loc = loc;
     switch (kind) {

@@ -210,6 +210,13 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, ir->escalation.unresolved_after[l] ? ir->escalation.unresolved_to[l] : 0);
         }
     hnum(&x, ir->deadline_ms);
+    if (ir->rate_n || ir->concurrent) {     /* absent: the hash of a policy without limits is unchanged */
+        hstr(&x, "limits");
+        hnum(&x, ir->rate_n);
+        hnum(&x, ir->rate_ms);
+        hnum(&x, ir->rate_burst);
+        hnum(&x, ir->concurrent);
+    }
     if (ir->age_incidents || ir->age_ms) {  /* absent: the hash of a policy without ageing is unchanged */
         hnum(&x, ir->age_incidents);
         hnum(&x, ir->age_ms);
@@ -566,6 +573,10 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
     if (ir->deadline_ms) fprintf(out, "deadline %" PRIu32 "\n", ir->deadline_ms);
     if (ir->age_incidents) fprintf(out, "ageing %u incidents\n", (unsigned)ir->age_incidents);
     if (ir->age_ms) fprintf(out, "ageing %" PRIu32 "\n", ir->age_ms);
+    if (ir->rate_n)
+        fprintf(out, "limit rate %u per %" PRIu32 " burst %u\n", (unsigned)ir->rate_n, ir->rate_ms,
+                (unsigned)ir->rate_burst);
+    if (ir->concurrent) fprintf(out, "limit concurrent %u\n", (unsigned)ir->concurrent);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
         fprintf(out, "block %d on ", i);

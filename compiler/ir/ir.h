@@ -330,6 +330,13 @@ typedef struct rc_ir {
      * (0 = no incident ageing) / every this many ms (0 = no time ageing) */
     uint16_t age_incidents;
     uint32_t age_ms;
+    /* admission limits: `limit rate N per D burst M;` (rate_n 0: none) and
+     * `limit concurrent N;` (0: none) */
+    uint16_t rate_n, rate_burst;
+    uint32_t rate_ms;
+    uint32_t rate_fill_ms;      /* min(ceil(burst * rate_ms / rate_n), 2^31 - 1): an empty bucket is full again */
+    uint16_t concurrent;
+    rc_loc rate_loc, conc_loc;
     rc_ir_block *blocks;     int nblocks;
 
     rc_ir_name *alts;        int nalts;      /* P_ALT_*     fallback alternatives */

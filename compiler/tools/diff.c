@@ -344,6 +344,30 @@ static bool has_bind(const rc_ir *ir, const char *d)
 }
 
 /* Parameters by name (type, range, default), and which numbers they give. */
+/* `limit rate` and `limit concurrent`: added, removed or changed. */
+static void limit_desc(const rc_ir *ir, bool rate, char *buf, size_t n)
+{
+    if (rate && !ir->rate_n) snprintf(buf, n, "none");
+    else if (rate) snprintf(buf, n, "%u per %s, burst %u", (unsigned)ir->rate_n, dur(&(durbuf){ .k = 0 }, ir->rate_ms),
+                            (unsigned)ir->rate_burst);
+    else if (!ir->concurrent) snprintf(buf, n, "none");
+    else snprintf(buf, n, "%u calls in flight", (unsigned)ir->concurrent);
+}
+
+static int diff_limits(const rc_ir *a, const rc_ir *b, FILE *out)
+{
+    int n = 0;
+    for (int k = 0; k < 2; k++) {
+        char s1[96], s2[96];
+        limit_desc(a, k == 0, s1, sizeof s1);
+        limit_desc(b, k == 0, s2, sizeof s2);
+        if (strcmp(s1, s2) == 0) continue;
+        fprintf(out, "limit %s: %s -> %s\n", k == 0 ? "rate" : "concurrent", s1, s2);
+        n++;
+    }
+    return n;
+}
+
 static int diff_params(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = 0;
@@ -391,11 +415,13 @@ int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
 {
     int n = diff_names(a, b, out);
     n += diff_params(a, b, out);
+    n += diff_limits(a, b, out);
     n += diff_classify(a, b, out);
     n += diff_blocks(a, b, out);
     bool layout = a->nbreakers != b->nbreakers || a->nbudgets != b->nbudgets || a->nalts != b->nalts ||
                   a->nblocks != b->nblocks || a->nerrors != b->nerrors;
     for (int i = 0; !layout && i < a->nbreakers; i++) layout = a->breakers[i].per_alt != b->breakers[i].per_alt;
+    layout = layout || !a->rate_n != !b->rate_n || !a->concurrent != !b->concurrent;
     fprintf(out, "hash: 0x%08x -> 0x%08x%s\n", a->hash, b->hash, a->hash == b->hash ? " (unchanged)" : "");
     fprintf(out, "checkpoint layout: %s\n", layout ? "changed (saved states of the old version do not restore)" : "unchanged");
     fprintf(out, "%s\n", n ? "the policies behave differently" : "the policies behave the same");

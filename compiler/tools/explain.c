@@ -116,6 +116,14 @@ void rc_explain(const rc_ir *ir, FILE *out)
                                 ir->nalts == 1 ? "" : "s");
         fprintf(out, "\n");
     }
+    if (ir->rate_n) {
+        fprintf(out, "limit rate: %u per ", (unsigned)ir->rate_n);
+        ms(out, ir->rate_ms);
+        fprintf(out, ", burst %u (an empty bucket is full again after ", (unsigned)ir->rate_burst);
+        ms(out, ir->rate_fill_ms);
+        fprintf(out, ")\n");
+    }
+    if (ir->concurrent) fprintf(out, "limit concurrent: %u calls in flight\n", (unsigned)ir->concurrent);
     for (int i = 0; i < ir->nbudgets; i++) {
         const rc_ir_budget *b = &ir->budgets[i];
         fprintf(out, "budget %s: %u%% of calls, at least %u retries per ", b->name, b->ratio_pct, b->min_retries);

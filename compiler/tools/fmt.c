@@ -712,6 +712,18 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
         put_value(&f->line, &d->value);
         sb_puts(&f->line, d->flag ? " incidents;" : ";");
         return;
+    case RC_D_LIMIT:
+        begin_line(f, first, last, true);
+        sb_printf(&f->line, "limit %s ", d->name.name ? d->name.name : "_");
+        put_value(&f->line, &d->value);
+        if (d->flag) {
+            sb_puts(&f->line, " per ");
+            put_value(&f->line, &d->range_lo);
+            sb_puts(&f->line, " burst ");
+            put_value(&f->line, &d->range_hi);
+        }
+        sb_puts(&f->line, ";");
+        return;
     case RC_D_ON: fmt_on(f, d); return;
     }
 }

@@ -478,6 +478,12 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %d incidents;\n", 1 + PICK(s, 3));
         if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
     }
+    /* admission limits: small buckets and few slots, so that scenarios run
+     * them dry (RATE_LIMITED, FULL, raised retry delays) */
+    if (CHANCE(s, 30))
+        rg_printf(o, "limit rate %d per %ums burst %d;\n", 1 + PICK(s, 3), 1 + rg_below(s, in->tscale * 2 + 1),
+                  1 + PICK(s, 3));
+    if (CHANCE(s, 30)) rg_printf(o, "limit concurrent %d;\n", 1 + PICK(s, 3));
 }
 
 void rg_scenario_begin(uint64_t *s, const rg_info *info, rg_scenario *sc, int nev)

@@ -97,7 +97,7 @@ static void test_all_keywords(void **state)
         "of", "last", "calls", "min", "for", "half_open", "probes", "close", "successes", "count",
         "budget", "ratio", "per", "escalation", "within", "unresolved", "deadline", "on", "when",
         "adjust", "delay", "run", "timeout", "fallback", "adaptive", "degrade", "escalate", "abort",
-        "in", "import", "param", "struct", "ageing", "incidents", "minus"};
+        "in", "import", "param", "struct", "ageing", "incidents", "minus"};  /* ... "then", "limit" */
     size_t nk = sizeof kws / sizeof kws[0];
     char src[1024] = "";
     for (size_t i = 0; i < nk; i++) {

@@ -33,6 +33,10 @@ typedef enum recov_admit {
     RECOV_FULL = 3            /* `limit concurrent`: as many calls in flight as allowed */
 } recov_admit;
 
+/* What P_admit_in returns when no time can be told: `limit concurrent` is
+ * full, and only an outcome of another call frees a slot. */
+#define RECOV_ADMIT_IN_UNKNOWN 0xFFFFFFFFu
+
 typedef enum recov_kind {
     RECOV_NONE = 0,      /* never returned by a well-used policy (e.g. handler_done without RUN) */
     RECOV_RETRY = 1,     /* ms = delay before the next attempt */
