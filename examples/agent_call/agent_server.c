@@ -12,8 +12,10 @@
  * Each request is an incident (agent_server_incident on the worker's
  * stack); the agent's health is one agent_server_shared behind one mutex:
  * every policy call on it is made under the mutex, never an agent call.
- * A refused admission is reported to the policy as a fault of kind
- * KIND_NOT_ADMITTED (the policy sends it to the alternatives).
+ * A call the target's breaker refuses is reported to the policy as a
+ * fault of kind KIND_NOT_ADMITTED (the policy sends it to the
+ * alternatives); one a limit refuses waits for a free slot or the next
+ * token (agent_server_admit_in) and asks again.
  *
  * Every event is one JSON object per line in --log (admit / refuse with the
  * reason, call_start / call_end with the target, each decision, the
@@ -334,11 +336,12 @@ static void call_agent(int a, reply *r)
 typedef struct dependency {
     pthread_mutex_t mu;        /* every call on `shared` is made holding it */
     agent_server_shared shared;
+    pthread_cond_t freed;      /* signalled when an outcome frees a `limit concurrent` slot */
     unsigned inflight, peak;   /* admitted calls without an outcome yet (under mu) */
     unsigned refused[4];       /* by recov_admit reason (under mu) */
     uint32_t first_open, last_open; /* policy time of the first and last breaker refusal (under mu) */
 } dependency;
-static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}, 0, 0, {0}, 0, 0};
+static dependency agent = {PTHREAD_MUTEX_INITIALIZER, {0}, PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0};
 
 static const char *const admit_name[] = {"allow", "breaker_open", "rate_limited", "full"};
 static const char *const kind_name[] = {"none", "retry", "adjust", "run", "fallback", "degrade", "escalate", "abort"};
@@ -375,6 +378,23 @@ static outcome serve_request(unsigned id)
         pthread_mutex_lock(&agent.mu);
         uint32_t now = policy_now();
         recov_admit a = agent_server_admit(&agent.shared, &inc, now);
+        /* a limit refuses: wait for a free slot (an outcome signals it) or
+         * for the next token (P_admit_in), then ask again */
+        while (a == RECOV_FULL || a == RECOV_RATE_LIMITED) {
+            agent.refused[a]++;
+            jlog("\"ev\":\"refuse\",\"req\":%u,\"now\":%lu,\"target\":\"%s\",\"reason\":\"%s\"", id, (unsigned long)now,
+                 agent_name[target], admit_reason(a));
+            if (a == RECOV_FULL) {
+                pthread_cond_wait(&agent.freed, &agent.mu);
+            } else {
+                uint32_t in = agent_server_admit_in(&agent.shared, &inc, now);
+                pthread_mutex_unlock(&agent.mu);
+                sleep_policy_ms(in == RECOV_ADMIT_IN_UNKNOWN || in == 0 ? 1u : in);
+                pthread_mutex_lock(&agent.mu);
+            }
+            now = policy_now();
+            a = agent_server_admit(&agent.shared, &inc, now);
+        }
         if (a == RECOV_ALLOW) {
             if (++agent.inflight > agent.peak) agent.peak = agent.inflight;
             jlog("\"ev\":\"admit\",\"req\":%u,\"now\":%lu,\"target\":\"%s\"", id, (unsigned long)now, agent_name[target]);
@@ -397,6 +417,7 @@ static outcome serve_request(unsigned id)
             pthread_mutex_lock(&agent.mu);
             now = policy_now();
             agent.inflight--;
+            pthread_cond_broadcast(&agent.freed); /* the outcome below frees a slot */
             jlog("\"ev\":\"call_end\",\"req\":%u,\"target\":\"%s\",\"status\":%u,\"kind\":%u", id, agent_name[target], r.status,
                  (unsigned)r.kind);
             if (r.status == 200) {
