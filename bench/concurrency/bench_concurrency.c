@@ -6,7 +6,8 @@
  *                           together they make N outcomes (N / K each)
  *
  * Each thread's loop is the server's (examples/agent_call/agent_server.c)
- * without the network: lock, admit, unlock; the call succeeds (80%) or
+ * without the network: lock, admit, unlock (a limit's refusal: admit
+ * again; a breaker's: reported as not_admitted); the call succeeds (80%) or
  * fails with a fault from a small pool; lock, succeeded or failed (and
  * handler_done for a RUN), unlock; a terminal decision starts a new
  * incident.  The policy's clock is one counter advanced under the mutex
@@ -93,7 +94,12 @@ static void *run(void *arg)
     agent_server_incident_init(&in);
     for (unsigned long k = 0; k < per_thread; k++) {
         w->decisions++;
-        if (bc_locked_admit(&in, 1u + rnd(w) % 50u) != RECOV_ALLOW) {
+        recov_admit a = bc_locked_admit(&in, 1u + rnd(w) % 50u);
+        if (a == RECOV_FULL || a == RECOV_RATE_LIMITED) { /* a limit: ask again (the server waits) */
+            w->refused++;
+            continue;
+        }
+        if (a != RECOV_ALLOW) { /* the target's breaker: to the policy, as the server does */
             const pool_fault *p = &pool[NPOOL - 1];
             agent_server_fault f = {p->status, p->kind, p->message, 0};
             recov_decision d = bc_locked_failed(&in, &f, 0u);
