@@ -1819,7 +1819,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "s->%s_successes = %s__inc16(s->%s_successes);", e->brk[i], P, e->brk[i]);
         char ncl[32];
         if (b->close_below_pct && rc_em_set_count(b->counts, ir->nerrors) > 0) {
-            rc_cout_line(o, "%s__%s_decide(s, now);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_decide(s, %snow);", P, e->brk[i], bt_arg(e, i));
         } else {
             if (b->close_after)
                 rc_cout_open(o, "if (s->%s_successes >= %s) {", e->brk[i],
