@@ -1519,24 +1519,20 @@ static void emit_breaker_fail(em *e, int i)
 
 /* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
  * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
-static bool emit_handler_next(em *e)
+static void emit_handler_next(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    bool any = false;
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *bl = &ir->blocks[b];
         for (int i = 0; i < bl->nsteps; i++) {
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
-            if (!any)
-                rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                             b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            else
-                rc_cout_reopen(o, "} else if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                               b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            any = true;
+            /* one `if` per step, each returning (not an else-if chain of
+             * identical branches: clang-tidy bugprone-branch-clone) */
+            rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
+                         b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
                 rc_cout_line(o, "%s__end(inc);", P);
@@ -1554,9 +1550,9 @@ static bool emit_handler_next(em *e)
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
                 rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             }
+            rc_cout_close(o, "}");
         }
     }
-    return any;
 }
 
 static void emit_entry_points(em *e)
@@ -1571,7 +1567,11 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
-        if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
+        /* not `(seed != 0u) ? seed : DEFAULT`: arm-linux-gnueabihf-gcc 12.2 -O1
+         * (Debian 12) stores that as movw alone, DEFAULT's upper half lost
+         * (cross.scenarios_and_checkpoints, saturate.rtest) */
+        if (r->init == 1)
+            rc_cout_line(o, "s->%s = seed | ((seed == 0u) ? RECOV_PRNG_DEFAULT_SEED : 0u);", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
@@ -1765,7 +1765,7 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        if (emit_handler_next(e)) rc_cout_close(o, "}");
+        emit_handler_next(e);
         rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
         rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u);", P);
         rc_cout_close(o, "}");
