@@ -51,6 +51,8 @@ static const char usage_text[] =
     "  -Wall, -Wextra             enable every warning, also those off by default\n"
     "  -Werror, -Werror=<name>    make warnings (or one warning) errors; -Wno-error=<name> undoes one\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
+    "  --color[=WHEN]             colour diagnostics: auto (default: on a terminal whose TERM is not\n"
+    "                             dumb, unless NO_COLOR is set), always (bare --color) or never\n"
     "\n"
     "  -h, --help                 this text\n"
     "  --help-warnings            list the warnings\n"
@@ -161,7 +163,7 @@ static const char *const option_names[] = {
     "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
     "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
     "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
-    "--timeline", "--scenario",
+    "--timeline", "--scenario", "--color", "--color=auto", "--color=always", "--color=never",
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -216,6 +218,7 @@ typedef struct opts {
     const char *timeline;       /* test, explain: --timeline [BLOCK] FILE */
     const char *tl_block;       /* explain --timeline BLOCK */
     const char *scenario;       /* test --scenario NAME */
+    bool color;                 /* --color=always, or auto on a terminal */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
@@ -309,6 +312,13 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--scenario") == 0) {
             if (++i == argc) return usage_error("%s needs a scenario name", a);
             o->scenario = argv[i];
+        } else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+            /* as gcc's -fdiagnostics-color: bare --color is always */
+            const char *w = a[7] == '=' ? a + 8 : "always";
+            if (strcmp(w, "always") == 0) o->color = true;
+            else if (strcmp(w, "never") == 0) o->color = false;
+            else if (strcmp(w, "auto") == 0) o->color = rc_diag_color_auto(2);
+            else return usage_error("--color takes auto, always or never, not '%s'", w);
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -334,6 +344,7 @@ static void unit_opts(const opts *o, rc_unit_opts *uo)
     uo->sysroot = o->sysroot;
     uo->target = o->target;
     uo->stdin_name = o->stdin_name;
+    uo->color = o->color;
 }
 
 static int load(rc_unit *u, const char *path, const opts *o)
@@ -524,6 +535,7 @@ static int cmd_test(const opts *o)
     ro.nwopts = o->nwopts;
     ro.timeline = o->timeline;
     ro.scenario = o->scenario;
+    ro.color = o->color;
     if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
     if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
     /* the picture on standard output keeps the report off it */
@@ -711,6 +723,7 @@ int main(int argc, char **argv)
     opts o;
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
+    o.color = rc_diag_color_auto(2);   /* --color=auto unless an option says otherwise */
     int rc = parse_args(argc, argv, &o);
     if (!rc && o.help) {
         fputs(find_cmd(cmd)->text, stdout);

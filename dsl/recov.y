@@ -31,12 +31,23 @@
 #include "ast.h"
 #include "diag.h"
 
-/* A token as remembered for error messages: kind, source bytes, location. */
+/* A token as remembered for error messages: kind, source bytes, location,
+ * and whether it is the first token of its line. */
 typedef struct rc_ptok {
     int kind;
     size_t off, len;
     rc_loc loc;
+    bool bol;
 } rc_ptok;
+
+/* Open braces remembered for "the block opened here" (deeper ones are counted only). */
+#define RC_PARSE_MAXBRACES 32
+
+/* An open brace: where it is and the first word of its line ("classify", "on"). */
+typedef struct rc_pbrace {
+    rc_loc loc;
+    char word[16];
+} rc_pbrace;
 
 /* State shared by the scanner and the parser of one compilation. */
 typedef struct rc_pctx {
@@ -59,6 +70,10 @@ typedef struct rc_pctx {
     bool unterminated;          /* the scanner just returned an unterminated literal */
     bool strayed;               /* stray bytes were skipped before the next token */
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
+    rc_pbrace braces[RC_PARSE_MAXBRACES];  /* the open braces, innermost last */
+    int depth;                  /* open braces ('{' less '}' read so far) */
+    rc_ptok line_first;         /* the first token of the current line */
+    bool unclosed_reported;     /* an unclosed block was reported: no second "expected '}'" */
     void *scanner;              /* the flex scanner (yyscan_t) */
     char *scanbuf;              /* the scanner's copy of src (malloc) */
     jmp_buf *fatal;             /* flex internal errors longjmp here */
@@ -89,6 +104,9 @@ const char *rc_token_spelling(int kind);
 %param {void *scanner} {rc_pctx *ctx}
 
 %code {
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SYNTAX
 /* Locations: a rule spans from its first to its last symbol; an empty rule is
  * the point just after the previous symbol. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                       \
@@ -931,6 +949,52 @@ static const struct {
     {YYSYMBOL_KW_HINT, "error body", "message, hint, steps"},
 };
 
+/* Keywords that start a top-level declaration. */
+static bool is_decl_kw(yysymbol_kind_t t)
+{
+    return t == YYSYMBOL_KW_POLICY || t == YYSYMBOL_KW_IMPORT || t == YYSYMBOL_KW_FAULT || t == YYSYMBOL_KW_CONST ||
+           t == YYSYMBOL_KW_PARAM || t == YYSYMBOL_KW_CLASS || t == YYSYMBOL_KW_ERROR || t == YYSYMBOL_KW_CLASSIFY ||
+           t == YYSYMBOL_KW_BREAKER || t == YYSYMBOL_KW_BUDGET || t == YYSYMBOL_KW_ESCALATION || t == YYSYMBOL_KW_ON;
+}
+
+/* The innermost open brace, or NULL. */
+static const rc_pbrace *open_brace(const rc_pctx *ctx)
+{
+    if (ctx->depth <= 0) return NULL;
+    return &ctx->braces[ctx->depth <= RC_PARSE_MAXBRACES ? ctx->depth - 1 : RC_PARSE_MAXBRACES - 1];
+}
+
+/* The note under an "is not closed" error: where the block opened. */
+static void opened_here(rc_pctx *ctx)
+{
+    const rc_pbrace *b = open_brace(ctx);
+    ctx->unclosed_reported = true;
+    if (b) rc_diag_note(ctx->diag, b->loc, "the '%s' block opened here", b->word);
+}
+
+/* A declaration keyword first on its line while a block is open, read as a
+ * name (keywords can be names) or refused: the block was not closed.  The
+ * keyword is the lookahead, or the token before it when the lookahead
+ * could follow it in a declaration (a name, '{' or '_').  `retry` and
+ * `deadline` are steps too and are left to the block's own messages. */
+static bool unclosed_before_decl(rc_pctx *ctx, yysymbol_kind_t t)
+{
+    if (ctx->depth <= 0 || ctx->unclosed_reported) return false;
+    const rc_ptok *k = NULL;
+    if (ctx->cur.bol && is_decl_kw(t)) {
+        k = &ctx->cur;
+    } else if (ctx->prev.bol && is_decl_kw((yysymbol_kind_t)YYTRANSLATE(ctx->prev.kind)) &&
+               (t == YYSYMBOL_IDENT || is_kw(t) || t == SYM('{') || t == SYM('_'))) {
+        k = &ctx->prev;
+    }
+    if (!k) return false;
+    const rc_pbrace *b = open_brace(ctx);
+    rc_diag_error(ctx->diag, k->loc, "expected '}' before '%.*s': the '%s' block is not closed", (int)k->len,
+                  ctx->src + k->off, b ? b->word : "?");
+    opened_here(ctx);
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pctx *ctx)
 {
     (void)scanner;
@@ -954,6 +1018,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         rc_diag_error(d, loc, "use '==' to compare; '=' is not an operator in conditions");
         return 0;
     }
+    if (unclosed_before_decl(ctx, t)) return 0;
     /* top level: a declaration was expected */
     if (has[YYSYMBOL_KW_CLASSIFY] && has[YYSYMBOL_KW_ON] && !has[YYSYMBOL_IDENT]) {
         if (!ctx->decl_seen && !ctx->header_seen && !ctx->header_reported) {
@@ -991,7 +1056,18 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         }
     }
     if (t == YYSYMBOL_YYEOF && has[SYM('}')]) {
-        rc_diag_error(d, loc, "expected '}' before end of file");
+        /* one message per unclosed block: at the end of the last token,
+         * with a note at the brace that opened it */
+        if (ctx->unclosed_reported) return 0;
+        const rc_pbrace *b = open_brace(ctx);
+        rc_loc at = loc;
+        if (ctx->prev.len > 0) at = (rc_loc){ ctx->prev.loc.end_line, ctx->prev.loc.end_col + 1, 0, 0 };
+        if (b)
+            rc_diag_error(d, at, "expected '}' at end of file: the '%s' block opened on line %d is not closed", b->word,
+                          b->loc.line);
+        else
+            rc_diag_error(d, at, "expected '}' at end of file");
+        opened_here(ctx);
         return 0;
     }
     /* unknown statement at the start of a block item */
@@ -1004,6 +1080,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
                        (t == YYSYMBOL_KW_RETRY && !has[YYSYMBOL_KW_RETRY]);
         if (decl_kw && loc.line > ctx->prev.loc.end_line) {
             rc_diag_error(d, loc, "expected '}' before %s: the %s is not closed", what, rc_blocks[i].block);
+            opened_here(ctx);
             return 0;
         }
         if (word)

@@ -15,6 +15,10 @@
 #include "output.h"
 #include "parse.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SYNTAX
+
 #define FMT_WIDTH 100
 #define FMT_ALIGN_MAX 48
 

@@ -24,6 +24,7 @@ typedef struct rc_rtest_opts {
     int nwopts;
     const char *timeline;       /* also draw the scenarios as SVG into this file ("-": standard output) */
     const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
+    bool color;                 /* colour the text diagnostics (--color) */
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest
