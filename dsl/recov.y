@@ -15,6 +15,7 @@
  *  - the stack is bounded (YYMAXDEPTH): deep nesting is reported, not fatal.
  */
 %code top {
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 /* RC_PARSE_MAXDEPTH: parser stack limit; only nested conditions grow it. */
@@ -73,7 +74,7 @@ typedef struct rc_pctx {
     rc_pbrace braces[RC_PARSE_MAXBRACES];  /* the open braces, innermost last */
     int depth;                  /* open braces ('{' less '}' read so far) */
     rc_ptok line_first;         /* the first token of the current line */
-    bool unclosed_reported;     /* an unclosed block was reported: no second "expected '}'" */
+    bool unclosed_reported;     /* an unclosed block was reported: no later syntax error */
     void *scanner;              /* the flex scanner (yyscan_t) */
     char *scanbuf;              /* the scanner's copy of src (malloc) */
     jmp_buf *fatal;             /* flex internal errors longjmp here */
@@ -969,6 +970,10 @@ static void opened_here(rc_pctx *ctx)
 {
     const rc_pbrace *b = open_brace(ctx);
     ctx->unclosed_reported = true;
+    /* the parser's idea of the nesting is wrong from here on: its later
+     * syntax errors would be follow-ups, so they are not reported (the
+     * scanner's still are) */
+    ctx->quiet_until = LONG_MAX;
     if (b) rc_diag_note(ctx->diag, b->loc, "the '%s' block opened here", b->word);
 }
 

@@ -295,6 +295,8 @@ static void rule(FILE *out, bool first, const char *id, const char *desc, const 
     pascal(out, id);
     fputs(", \"shortDescription\": {\"text\": ", out);
     jstr(out, desc);
+    fputs("}, \"fullDescription\": {\"text\": ", out);
+    jstr(out, desc);
     fputs("}, \"help\": {\"text\": ", out);
     jstr(out, help);
     fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"%s}}", level, enabled ? "" : ", \"enabled\": false");
@@ -383,10 +385,16 @@ void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
     if (cwd) {
         fputs("    \"originalUriBaseIds\": {\"SRCROOT\": {\"uri\": \"file://", out);
         uri_path(out, cwd);
-        fputs("\"}},\n", out);
+        fputs("\", \"description\": {\"text\": \"the working directory of recovc\"}}},\n", out);
     }
     fputs("    \"columnKind\": \"unicodeCodePoints\",\n", out);
     fprintf(out, "    \"invocations\": [{\"executionSuccessful\": %s", ok ? "true" : "false");
+    if (cwd) {
+        /* GitHub code scanning makes absolute URIs under it relative */
+        fputs(", \"workingDirectory\": {\"uri\": \"file://", out);
+        uri_path(out, cwd);
+        fputs("\"}", out);
+    }
     int nn = 0;
     for (int i = 0; i < r->recs.n; i++) {
         const rc_diag_rec *m = &r->recs.v[i];
@@ -394,9 +402,10 @@ void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
         fputs(nn++ ? ",\n        " : ", \"toolExecutionNotifications\": [\n        ", out);
         fprintf(out, "{\"level\": \"%s\", \"message\": {\"text\": ", sev_word(m->severity));
         jstr(out, m->text);
-        fputs("}, \"descriptor\": {\"id\": ", out);
+        /* the rule it belongs to (there are no notification descriptors) */
+        fputs("}, \"associatedRule\": {\"id\": ", out);
         jstr(out, rule_id(m));
-        fputs("}}", out);
+        fprintf(out, ", \"index\": %d}}", rule_index(m));
     }
     fputs(nn ? "]}],\n" : "}],\n", out);
     fputs("    \"results\": [", out);
