@@ -31,6 +31,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "suggest.h"
 
 /* A token as remembered for error messages: kind, source bytes, location,
  * and whether it is the first token of its line. */
@@ -1000,6 +1001,33 @@ static bool unclosed_before_decl(rc_pctx *ctx, yysymbol_kind_t t)
     return true;
 }
 
+/* The word of `list` ("a, b, c") closest to the current token's text
+ * (suggest.h), copied into out; false when none is close. */
+static bool suggest_in(const rc_pctx *ctx, const char *list, char *out)
+{
+    char words[16][RC_SUGGEST_MAX + 1], tok[RC_SUGGEST_MAX + 1];
+    const char *cands[16];
+    size_t n = 0;
+    for (const char *p = list; *p && n < 16;) {
+        size_t len = strcspn(p, ", ");
+        if (len && len <= RC_SUGGEST_MAX) {
+            memcpy(words[n], p, len);
+            words[n][len] = '\0';
+            cands[n] = words[n];
+            n++;
+        }
+        p += len;
+        p += strspn(p, ", ");
+    }
+    if (ctx->cur.len == 0 || ctx->cur.len > RC_SUGGEST_MAX || ctx->cur.off + ctx->cur.len > ctx->len) return false;
+    memcpy(tok, ctx->src + ctx->cur.off, ctx->cur.len);
+    tok[ctx->cur.len] = '\0';
+    const char *s = rc_suggest(tok, cands, n);
+    if (!s) return false;
+    memcpy(out, s, strlen(s) + 1);
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pctx *ctx)
 {
     (void)scanner;
@@ -1036,9 +1064,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         } else if (t == SYM('}')) {
             rc_diag_error(d, loc, "unexpected '}': no block is open here");
         } else {
-            rc_diag_error(d, loc,
-                          "expected a declaration (policy, import, fault, const, class, error, classify, "
-                          "retry, breaker, budget, escalation, deadline, param or on) before %s", what);
+            static const char decls[] = "policy, import, fault, const, class, error, classify, retry, breaker, "
+                                        "budget, escalation, deadline, param, on";
+            char sug[RC_SUGGEST_MAX + 1];
+            if (word && suggest_in(ctx, decls, sug)) {
+                rc_diag_error(d, loc, "expected a declaration before %s; did you mean '%s'?", what, sug);
+                rc_diag_edit_add(d, loc, sug, "replace %s with '%s'", what, sug);
+            } else {
+                rc_diag_error(d, loc,
+                              "expected a declaration (policy, import, fault, const, class, error, classify, "
+                              "retry, breaker, budget, escalation, deadline, param or on) before %s", what);
+            }
         }
         return 0;
     }
@@ -1088,7 +1124,11 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
             opened_here(ctx);
             return 0;
         }
-        if (word)
+        char sug[RC_SUGGEST_MAX + 1];
+        if (word && suggest_in(ctx, rc_blocks[i].valid, sug)) {
+            rc_diag_error(d, loc, "unknown statement %s in %s; did you mean '%s'?", what, rc_blocks[i].block, sug);
+            rc_diag_edit_add(d, loc, sug, "replace %s with '%s'", what, sug);
+        } else if (word)
             rc_diag_error(d, loc, "unknown statement %s in %s; expected %s or '}'", what,
                           rc_blocks[i].block, rc_blocks[i].valid);
         else
