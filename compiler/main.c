@@ -113,6 +113,11 @@ static const rc_cmd_help cmd_help[] = {
       "each block's steps with its worst-case delays against its deadline, table sizes\n"
       "and the policy hash.\n"
       "\n"
+      "  --cc CC                    also build the generated C and the runtime with CC (e.g.\n"
+      "                             \"arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb\"; -Os, freestanding) and\n"
+      "                             print their code, tables, data and bss bytes and the worst-case\n"
+      "                             stack of each entry point (gcc's -fcallgraph-info)\n"
+      "  --runtime DIR              the runtime sources for --cc (default as for test --via c)\n"
       "  --timeline BLOCK FILE      instead, draw the worst case of block BLOCK (its number as\n"
       "                             explain prints it, or an error name: the first block that\n"
       "                             handles it) on a time axis as SVG into FILE (- is standard\n"
@@ -640,6 +645,24 @@ static int cmd_explain(const opts *o)
         }
     } else if (rc == 0) {
         rc_explain(u.ir, stdout);
+        if (o->cc) {
+            /* the policy's folder first, as for its imports */
+            const char **incs = calloc((size_t)o->nincs + 1, sizeof *incs);
+            const char *slash = strrchr(o->files[0], '/');
+            char *pdir = slash ? strndup(o->files[0], slash == o->files[0] ? 1 : (size_t)(slash - o->files[0]))
+                               : strdup(".");
+            if (!incs || !pdir) {
+                rc = EXIT_INTERNAL;
+            } else {
+                incs[0] = pdir;
+                for (int i = 0; i < o->nincs; i++) incs[i + 1] = o->incs[i];
+                fflush(stdout);
+                rc_explain_cc eo = { o->cc, o->runtime, incs, o->nincs + 1, o->keep };
+                rc = rc_explain_size(u.ir, &eo, stdout, stderr);
+            }
+            free(incs);
+            free(pdir);
+        }
     }
     rc_unit_free(&u);
     return rc;
