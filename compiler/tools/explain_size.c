@@ -268,7 +268,9 @@ int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *er
     FILE *h = fopen(rc_arena_printf(&a, "%s/%s", dir, hname), "w"), *c = fopen(srcs[0], "w");
     char why[256] = "";
     bool emitted = h && c && rc_emit_c_why(ir, hname, h, c, why, sizeof why);
-    if ((h && fclose(h) != 0) | (c && fclose(c) != 0)) emitted = false;
+    /* both closed, whatever the first says */
+    if (h && fclose(h) != 0) emitted = false;
+    if (c && fclose(c) != 0) emitted = false;
     bool callgraph = false;
     if (!emitted) {
         fprintf(err, "recovc: error: cannot write the generated C in '%s': %s\n", dir, *why ? why : strerror(errno));
