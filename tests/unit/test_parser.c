@@ -603,9 +603,11 @@ static void test_messages(void **state)
                     "t.recov:2:12: error: expected a rule ('CONDITION => ERROR;' or '_ => ERROR;') or '}' before '=>'");
     check_one_error(HDR "retry r { attempts 3;\nbreaker b { open for 5s; }\non x { abort; }\n",
                     "t.recov:3:1: error: expected '}' before 'breaker': the 'retry' block is not closed");
-    check_one_error(HDR "retrys r { }\n",
+    check_one_error(HDR "retrys r { }\n", "t.recov:2:1: error: expected a declaration before 'retrys'; did you mean "
+                                        "'retry'?");
+    check_one_error(HDR "retired r { }\n",
                     "t.recov:2:1: error: expected a declaration (policy, import, fault, const, class, error, "
-                    "classify, retry, breaker, budget, escalation, deadline, param or on) before 'retrys'");
+                    "classify, retry, breaker, budget, escalation, deadline, param or on) before 'retired'");
     check_one_error("class c;\n",
                     "t.recov:1:1: error: missing policy header: a policy starts with 'policy NAME version N;'");
     check_one_error("polcy p version 1;\n",
