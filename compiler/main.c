@@ -622,7 +622,7 @@ static int cmd_fmt(const opts *o)
         if (in && o->in_place) return usage_error("fmt -i cannot rewrite standard input%s", "");
         const char *name = in ? (o->stdin_name ? o->stdin_name : "<stdin>") : f;
         const char *dest = o->in_place ? f : to_file ? o->out : NULL;
-        int rc = rc_fmt_file(f, name, o->fmt_check, dest, stdout, stderr);
+        int rc = rc_fmt_file(f, name, o->fmt_check, dest, stdout, stderr, o->color);
         if (rc > worst) worst = rc;
     }
     return worst;
