@@ -171,20 +171,43 @@ static const char *const option_names[] = {
     "--timeline", "--scenario", "--color", "--color=auto", "--color=always", "--color=never",
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* "recovc: error: " on standard error, in gcc's colours when color. */
+static void error_head(bool color)
 {
-    fputs("recovc: error: ", stderr);
+    fputs(color ? "\033[01m\033[Krecovc:\033[m\033[K \033[01;31m\033[Kerror: \033[m\033[K" : "recovc: error: ", stderr);
+}
+
+/* The last --color=WHEN of argv (auto when none): usage errors found
+ * before the option is reached are coloured as it says too. */
+static bool argv_color(int argc, char **argv)
+{
+    bool color = rc_diag_color_auto(2);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) color = true;
+        else if (strcmp(a, "--color=never") == 0) color = false;
+        else if (strcmp(a, "--color=auto") == 0) color = rc_diag_color_auto(2);
+    }
+    return color;
+}
+
+static int usage_error_c(bool color, const char *fmt, const char *arg)
+{
+    error_head(color);
     fprintf(stderr, fmt, arg);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
 }
+/* every caller has its options as `o` */
+#define usage_error(...) usage_error_c(o->color, __VA_ARGS__)
 
-static int unknown_option(const char *a)
+static int unknown_option(bool color, const char *a)
 {
     char word[RC_SUGGEST_MAX + 1];
     snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
     const char *s = rc_suggest(word, option_names, sizeof option_names / sizeof option_names[0]);
-    fprintf(stderr, "recovc: error: unknown option '%s'", a);
+    error_head(color);
+    fprintf(stderr, "unknown option '%s'", a);
     if (s) fprintf(stderr, "; did you mean '%s'?", s);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
@@ -327,7 +350,7 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
-            return unknown_option(a);
+            return unknown_option(o->color, a);
         } else {
             o->files[o->nfiles++] = a;
         }
@@ -373,7 +396,8 @@ static bool check_wopts(const opts *o)
             else if (strncmp(wn, "error=", 6) == 0) wn += 6;
             else if (strncmp(wn, "no-", 3) == 0) wn += 3;
             const char *sug = rc_suggest(wn, names, (size_t)RC_W_COUNT);
-            fprintf(stderr, "recovc: error: unknown warning option '-W%s'", o->wopts[i]);
+            error_head(o->color);
+            fprintf(stderr, "unknown warning option '-W%s'", o->wopts[i]);
             if (sug) fprintf(stderr, "; did you mean '-W%.*s%s'?", (int)(wn - o->wopts[i]), o->wopts[i], sug);
             fputs(" (see recovc --help-warnings)\nrun 'recovc --help' for usage\n", stderr);
             return false;
@@ -678,12 +702,13 @@ static int cmd_lsp(const opts *o)
     return rc_lsp_serve(stdin, stdout, &uo);
 }
 
-static int unknown_command(const char *cmd)
+static int unknown_command(bool color, const char *cmd)
 {
     const char *names[RC_NCMDS];
     for (size_t i = 0; i < RC_NCMDS; i++) names[i] = cmd_help[i].name;
     const char *s = rc_suggest(cmd, names, RC_NCMDS);
-    fprintf(stderr, "recovc: error: unknown command '%s'", cmd);
+    error_head(color);
+    fprintf(stderr, "unknown command '%s'", cmd);
     if (s) fprintf(stderr, "; did you mean '%s'?", s);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
@@ -724,7 +749,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 && argc > 2) {
         const rc_cmd_help *h = find_cmd(argv[2]);
-        if (!h) return unknown_command(argv[2]);
+        if (!h) return unknown_command(argv_color(argc, argv), argv[2]);
         fputs(h->text, stdout);
         return finish(0);
     }
@@ -742,11 +767,11 @@ int main(int argc, char **argv)
                    rc_warning_default((rc_warning)w) ? "" : " (off by default)");
         return finish(0);
     }
-    if (!find_cmd(cmd)) return unknown_command(cmd);
+    if (!find_cmd(cmd)) return unknown_command(argv_color(argc, argv), cmd);
     opts o;
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
-    o.color = rc_diag_color_auto(2);   /* --color=auto unless an option says otherwise */
+    o.color = argv_color(argc, argv);
     int rc = parse_args(argc, argv, &o);
     if (!rc && o.help) {
         fputs(find_cmd(cmd)->text, stdout);

@@ -223,7 +223,8 @@ static void write_head(const rc_diag *d, const char *file, rc_loc loc, const cha
     fputs(on(d, SGR_LOCUS), out);
     if (loc.line > 0) fprintf(out, "%s:%d:%d:", file, loc.line, loc.col);
     else fprintf(out, "%s:", file ? file : "recovc");
-    fprintf(out, "%s %s%s:%s ", off(d), on(d, sgr), kind, off(d));
+    /* as gcc: the space after "error:" is inside the colour */
+    fprintf(out, "%s %s%s: %s", off(d), on(d, sgr), kind, off(d));
 }
 
 static void write_rec(rc_diag *d, const rc_diag_rec *m)
