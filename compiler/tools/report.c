@@ -180,71 +180,55 @@ static char *cwd_slash(void)
     return NULL;
 }
 
-/* path with "." segments and empty segments dropped and "dir/.." collapsed;
- * *up: it climbs above its start. */
-static char *normalize(const char *path, bool *up)
+/* The absolute path `path` with empty and "." segments dropped and "dir/.."
+ * collapsed (".." at the root stays at the root). */
+static char *normalize(const char *path)
 {
     size_t n = strlen(path);
     char *o = rc_xrealloc(NULL, n + 2);
     size_t k = 0;
-    *up = false;
-    bool abs = path[0] == '/';
-    if (abs) o[k++] = '/';
-    size_t base = k;
     for (const char *p = path; *p;) {
         while (*p == '/') p++;
         const char *e = p;
         while (*e && *e != '/') e++;
         size_t len = (size_t)(e - p);
-        if (len == 1 && p[0] == '.') {
-            /* nothing */
-        } else if (len == 2 && p[0] == '.' && p[1] == '.') {
-            if (k > base) {
-                while (k > base && o[k - 1] != '/') k--;
-                if (k > base) k--;
-            } else {
-                *up = true;
-                if (!abs) { memcpy(o + k, k ? "/.." : "..", k ? 3 : 2); k += k ? 3 : 2; base = k; }
-            }
-        } else if (len) {
-            if (k > base || (k && o[k - 1] != '/')) o[k++] = '/';
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (k > 0 && o[k - 1] != '/') k--;
+            if (k > 0) k--;
+        } else if (len && !(len == 1 && p[0] == '.')) {
+            o[k++] = '/';
             memcpy(o + k, p, len);
             k += len;
         }
         p = e;
     }
+    if (k == 0) o[k++] = '/';
     o[k] = '\0';
     return o;
 }
 
-/* "artifactLocation": a path under the working directory is relative to
- * %SRCROOT% (run.originalUriBaseIds), any other an absolute file:// URI. */
+/* "artifactLocation": a path under the working directory (however it was
+ * spelled: relative, absolute, through "..") is relative to %SRCROOT%
+ * (run.originalUriBaseIds), any other an absolute file:// URI. */
 static void artifact(FILE *out, const char *file, const char *cwd)
 {
-    bool up;
-    char *n = normalize(file, &up);
+    size_t len = (cwd ? strlen(cwd) : 1) + strlen(file) + 1;
+    char *joined = rc_xrealloc(NULL, len);
+    snprintf(joined, len, "%s%s", file[0] == '/' ? "" : cwd ? cwd : "/", file);
+    char *full = normalize(joined);
+    size_t cl = cwd ? strlen(cwd) : 0;   /* cwd ends in '/' */
     fputs("\"artifactLocation\": {\"uri\": \"", out);
-    if (n[0] == '/') {
-        fputs("file://", out);
-        uri_path(out, n);
-        fputc('"', out);
-    } else if (up || !cwd) {
-        /* above the working directory: absolute */
-        size_t len = (cwd ? strlen(cwd) : 1) + strlen(file) + 1;
-        char *full = rc_xrealloc(NULL, len);
-        snprintf(full, len, "%s%s", cwd ? cwd : "/", file);
-        char *m = normalize(full, &up);
-        fputs("file://", out);
-        uri_path(out, m);
-        fputc('"', out);
-        free(m);
-        free(full);
-    } else {
-        uri_path(out, n);
+    if (cl && strncmp(full, cwd, cl) == 0 && full[cl]) {
+        uri_path(out, full + cl);
         fputs("\", \"uriBaseId\": \"SRCROOT\"", out);
+    } else {
+        fputs("file://", out);
+        uri_path(out, full);
+        fputc('"', out);
     }
     fputc('}', out);
-    free(n);
+    free(full);
+    free(joined);
 }
 
 /* A region object: {"startLine": ..., "endColumn": ...}. */

@@ -194,7 +194,8 @@ try:
         open(os.path.join(sub, name), "w").write(text)
     open(os.path.join(w, "up.recov"), "w").write(cases["misspelt.recov"])
     files = [os.path.join(sub, n) for n in cases] + [os.path.join(w, "up.recov"), os.path.join(sub, "missing.recov")]
-    args = ["misspelt.recov", "amp.recov", "ok.recov", "../up.recov", "missing.recov"]
+    args = ["misspelt.recov", "amp.recov", "ok.recov", "../up.recov", "missing.recov",
+            os.path.join(sub, "..", os.path.basename(sub), "misspelt.recov")]
     r = run(["check", "--format", "sarif"] + args, sub)
     check(r.returncode == 2, f"paths: exit {r.returncode}")
     doc = json.loads(r.stdout)
@@ -205,6 +206,7 @@ try:
         check(run0["originalUriBaseIds"]["SRCROOT"]["uri"].endswith("/sub%20dir%25/"), "paths: base percent-encoded")
         check(any(u["uri"].startswith("file:///") and u["uri"].endswith("/up.recov") and "uriBaseId" not in u
                   for u in uris), "paths: ../up.recov is an absolute file URI")
+        check(uris[-1] == uris[0], f"paths: an absolute path under the working directory: {uris[-1]}")
         fixed = 0
         for x in run0["results"]:
             for f in x.get("fixes", []):
@@ -223,14 +225,14 @@ try:
                 check(after == before - 1, f"fix of {os.path.basename(path)}: {before} errors, then {after}")
                 os.remove(fixed_path)
                 fixed += 1
-        check(fixed == 3, f"paths: {fixed} fixes, expected 3 (two misspelt names, one '&')")
+        check(fixed == 4, f"paths: {fixed} fixes, expected 4 (three misspelt names, one '&')")
     j = run(["check", "--format", "json"] + args, sub)
     jd = json.loads(j.stdout)
     check(j.returncode == 2, "json: exit")
     check(len(jd["notifications"]) == 1 and jd["notifications"][0]["rule"] == "io-error"
           and "missing.recov" in jd["notifications"][0]["message"], f"json: notifications {jd['notifications']}")
     check(all(d["file"] for d in jd["diagnostics"]), "json: every diagnostic has a file")
-    check(sum(len(d.get("fixes", [])) for d in jd["diagnostics"]) == 3, "json: fixes")
+    check(sum(len(d.get("fixes", [])) for d in jd["diagnostics"]) == 4, "json: fixes")
 finally:
     shutil.rmtree(w)
 
