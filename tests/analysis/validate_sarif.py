@@ -17,7 +17,8 @@ SARIF 2.1.0 and GitHub code scanning's upload requirements, offline.
 4. Meaning: every artifact URI resolves to the file checked, each fix
    replaces the misspelt text of its message and the fixed file has one
    error fewer; --format json carries the same diagnostics with nested
-   notes, the same fixes, and file-less messages as notifications."""
+   notes, the same fixes, and file-less messages as notifications, and it
+   validates against its documented schema, spec/diagnostics.schema.json."""
 import glob, json, os, re, shutil, subprocess, sys, tempfile, urllib.parse
 
 import jsonschema
@@ -26,6 +27,14 @@ recovc, root = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 here = os.path.dirname(os.path.abspath(__file__))
 schema = json.load(open(os.path.join(here, "sarif-2.1.0-recovc.schema.json")))
 validator = jsonschema.Draft7Validator(schema)
+json_validator = jsonschema.Draft7Validator(json.load(open(os.path.join(root, "spec/diagnostics.schema.json"))))
+
+
+def validate_json(jd, tag):
+    """--format json against its documented schema (spec/diagnostics.schema.json)."""
+    errs = list(json_validator.iter_errors(jd))
+    for e in errs[:5]:
+        check(False, f"{tag}: json schema: {'/'.join(map(str, e.path))}: {e.message[:200]}")
 fail = 0
 
 
@@ -148,6 +157,7 @@ for cwd, names in groups:
     results += len(run0["results"]) if run0 else 0
     j = run(["check", "-Wall", "--format", "json"] + names, cwd)
     jd = json.loads(j.stdout)
+    validate_json(jd, cwd)
     check(jd["warnings"] + jd["errors"] == len(jd["diagnostics"]), f"{cwd}: json counts")
     check(all(d["severity"] in ("error", "warning") for d in jd["diagnostics"]), f"{cwd}: json: notes are nested")
     if run0:
@@ -228,6 +238,7 @@ try:
         check(fixed == 4, f"paths: {fixed} fixes, expected 4 (three misspelt names, one '&')")
     j = run(["check", "--format", "json"] + args, sub)
     jd = json.loads(j.stdout)
+    validate_json(jd, "paths")
     check(j.returncode == 2, "json: exit")
     check(len(jd["notifications"]) == 1 and jd["notifications"][0]["rule"] == "io-error"
           and "missing.recov" in jd["notifications"][0]["message"], f"json: notifications {jd['notifications']}")
