@@ -80,7 +80,8 @@ static const rc_cmd_help cmd_help[] = {
       "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
       "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
       "  -MP                        an empty rule per header, so deleting one does not break make\n"
-      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n" },
+      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n"
+      "  --stats                    as if the policy said `stats;`: counters and P_stats (spec/language.md)\n" },
     { "check",
       "usage: recovc check P.recov... [options]\n"
       "\n"
@@ -101,6 +102,7 @@ static const rc_cmd_help cmd_help[] = {
       "  --runtime DIR              recov runtime sources for --via c (default $RECOV_RUNTIME,\n"
       "                             else the installed share/recov/runtime)\n"
       "  --keep                     keep the --via c build directory\n"
+      "  --stats                    as if each policy said `stats;`\n"
       "  -v, --verbose              print every event\n"
       "  --timeline FILE            also draw the scenarios on a time axis as SVG into FILE\n"
       "                             (one .rtest file; - is standard output, the report then\n"
@@ -168,7 +170,7 @@ static const char *const option_names[] = {
     "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
     "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
     "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
-    "--timeline", "--scenario", "--color", "--color=auto", "--color=always", "--color=never",
+    "--timeline", "--scenario", "--stats", "--color", "--color=auto", "--color=always", "--color=never",
 };
 
 /* "recovc: error: " on standard error, in gcc's colours when color. */
@@ -238,6 +240,7 @@ typedef struct opts {
     const char **mts;           /* -MT TARGET... */
     int nmts;
     bool line_directives;       /* compile --line-directives: #line into the policy */
+    bool stats;                 /* compile, test --stats: as if the policy said `stats;` */
     const char *format;         /* --format text|json|sarif|dot|mermaid */
     bool fmt_check;             /* fmt --check */
     bool in_place;              /* fmt -i */
@@ -317,6 +320,8 @@ static int parse_args(int argc, char **argv, opts *o)
             o->mp = true;
         } else if (strcmp(a, "--line-directives") == 0) {
             o->line_directives = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            o->stats = true;
         } else if (strcmp(a, "--format") == 0 || strncmp(a, "--format=", 9) == 0) {
             if (a[8] == '=') o->format = a + 9;
             else if (++i == argc) return usage_error("%s needs a value", a);
@@ -373,6 +378,7 @@ static void unit_opts(const opts *o, rc_unit_opts *uo)
     uo->target = o->target;
     uo->stdin_name = o->stdin_name;
     uo->color = o->color;
+    uo->stats = o->stats;
 }
 
 static int load(rc_unit *u, const char *path, const opts *o)
@@ -565,6 +571,7 @@ static int cmd_test(const opts *o)
     ro.timeline = o->timeline;
     ro.scenario = o->scenario;
     ro.color = o->color;
+    ro.stats = o->stats;
     if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
     if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
     /* the picture on standard output keeps the report off it */

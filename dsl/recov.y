@@ -313,10 +313,11 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %token <id> KW_ADAPTIVE "'adaptive'" KW_DEGRADE "'degrade'"
 %token <id> KW_ESCALATE "'escalate'" KW_ABORT "'abort'" KW_IN "'in'"
 %token <id> KW_IMPORT "'import'" KW_PARAM "'param'" KW_STRUCT "'struct'"
-/* KW_THEN is the last keyword: is_kw below and rc_lex (front/parse.c) take
- * KW_POLICY..KW_THEN as the keywords; a new keyword goes after it and
+/* KW_STATS is the last keyword: is_kw below and rc_lex (front/parse.c) take
+ * KW_POLICY..KW_STATS as the keywords; a new keyword goes after it and
  * moves both. */
 %token <id> KW_AGEING "'ageing'" KW_INCIDENTS "'incidents'" KW_MINUS "'minus'" KW_THEN "'then'"
+%token <id> KW_STATS "'stats'"
 
 %left OR
 %left AND
@@ -434,6 +435,8 @@ decl:
         { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; }
   | KW_ADAPTIVE KW_AGEING lit KW_INCIDENTS ';'
         { $$ = mk_decl(ctx, RC_D_AGEING, @$); $$->value = $3; $$->flag = true; }
+  | KW_STATS ';'
+        { $$ = mk_decl(ctx, RC_D_STATS, @$); }
   | KW_ON sels on_body '}'
         {
             $$ = mk_decl(ctx, RC_D_ON, @$);
@@ -867,6 +870,7 @@ kwname_nowhen:
   | KW_DEADLINE | KW_ON | KW_ADJUST | KW_DELAY | KW_RUN | KW_TIMEOUT
   | KW_FALLBACK | KW_ADAPTIVE | KW_DEGRADE | KW_ESCALATE | KW_ABORT | KW_IN
   | KW_IMPORT | KW_PARAM | KW_STRUCT | KW_AGEING | KW_INCIDENTS | KW_MINUS | KW_THEN
+  | KW_STATS
   ;
 
 %%
@@ -895,7 +899,7 @@ static void rc_yyerror(rc_loc *loc, void *scanner, rc_pctx *ctx, const char *msg
 
 static bool is_kw(yysymbol_kind_t k)
 {
-    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_THEN;
+    return k >= YYSYMBOL_KW_POLICY && k <= YYSYMBOL_KW_STATS;
 }
 
 /* How the offending token is shown: its source text, quoted and shortened. */

@@ -255,6 +255,18 @@ static void plan_state(em *e)
         snprintf(r->note, sizeof r->note, "when learned counts were last halved (ms)");
         r->init = 2;
     }
+    for (int i = 0; i < e->sl.n; i++) {
+        char key[400];
+        rc_ir_stat_key(ir, i, key, sizeof key);
+        snprintf(lv, sizeof lv, "stat[%d]", i);
+        r = add_rec(e, 4, 0xFFFFFFFFu, lv, "stats.%s", key);
+        if (i == 0) {
+            snprintf(r->decl, sizeof r->decl, "stat[%d]", e->sl.n);
+            snprintf(r->note, sizeof r->note, "`stats;` counters, per error, breaker, alternative, handler (%s_stats)", e->P);
+        } else {
+            r->decl[0] = '\0';
+        }
+    }
     e->nshared = e->nrecs;
     /* the incident: keyed with the policy hash, so only the identical policy
      * restores it; counters in the smallest type that holds their values */
@@ -281,6 +293,11 @@ static void plan_state(em *e)
         r = add_rec(e, utsize((uint32_t)ir->nhandlers), (uint32_t)ir->nhandlers, "last_handler",
                     "incident.%08" PRIx32 ".last_handler", h);
         snprintf(r->note, sizeof r->note, "1 + the last listed handler run, 0: none");
+    }
+    if (e->sl.n && ir->nhandlers) {
+        r = add_rec(e, utsize((uint32_t)ir->nhandlers), (uint32_t)ir->nhandlers, "stat_handler",
+                    "incident.%08" PRIx32 ".stat_handler", h);
+        snprintf(r->note, sizeof r->note, "`stats;`: 1 + the handler of the pending RUN, 0: none");
     }
     for (int b = 0; b < ir->nblocks; b++) {
         uint32_t smax = sub_max(ir, &ir->blocks[b]);
@@ -339,6 +356,7 @@ static bool analyse(em *e)
         for (int l = 0; l < RC_SEV_COUNT; l++)
             if (ir->escalation.unresolved_after[l]) e->unres[l] = e->any_unres = true;
     e->any_adm = ir->nbreakers > 0;
+    rc_ir_stat_layout(ir, &e->sl);
     e->run_block = ir->nblocks > 1;
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
     e->alt_t = rc_em_utype((uint64_t)ir->nalts);
@@ -369,6 +387,7 @@ static void emit_source(em *e, const char *header_name)
     rc_em_checkpoint(e);
     rc_em_name_funcs(e);
     rc_em_params(e);
+    rc_em_stats_funcs(e);
 }
 
 /* Frees what analyse and plan_state allocated. */

@@ -67,6 +67,7 @@ typedef struct em {
     bool any_run, any_esc, any_unres, any_fallback;
     bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
     bool unres[RC_SEV_COUNT];
+    rc_stat_layout sl;  /* `stats;`: the counters' layout (sl.n 0: no counters, no code) */
     const char *src;    /* the policy file's base name in comments and #line */
     char src_buf[80];   /* "<P>.recov" when the IR does not know the file */
     char self[600];     /* "<P>.c", the name #line gives the generated file */
@@ -160,6 +161,25 @@ void rc_em_put_errset(const em *e, rc_cout *o, const bool *set, const char *tabl
 /* Helpers, classify, delays, budgets, breakers, escalation, blocks, block
  * selection and the entry points P_init ... P_succeeded. */
 void rc_em_machine(em *e);
+
+/* ---- emit_stats.c ------------------------------------------------------------ */
+
+/* `stats;` (semantics.md "Statistics"); each writes nothing without it.
+ * The header's enum P_breaker, P_counters and P_target; their prototypes;
+ * the counting helper P__stat (before the machine); and P_stats,
+ * P_target_state, P_breaker_name. */
+void rc_em_stats_types(em *e);
+void rc_em_stats_protos(em *e);
+void rc_em_stats_helpers(em *e);
+void rc_em_stats_funcs(em *e);
+/* "P__stat(s, <error e's counter k>);" for e given as C text ("e",
+ * "inc->error"); nothing without `stats;`.  Each decision is counted where
+ * it is made (semantics.md "Statistics"), not at the entry points' exit,
+ * where keeping the decision across a call would cost Cortex-M stack. */
+void rc_em_stat_err(em *e, const char *err, int k);
+/* A FALLBACK (alt) or RUN naming entry idx (C text) or, when idx is NULL,
+ * the constant id: its tries counter; a RUN also sets inc->stat_handler. */
+void rc_em_stat_use(em *e, bool alt, const char *idx, int id);
 
 /* ---- emit_ckpt.c ------------------------------------------------------------- */
 

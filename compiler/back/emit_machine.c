@@ -734,6 +734,7 @@ static void emit_breaker_tick(em *e, int i)
         rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
     rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
+    if (e->sl.n) rc_cout_line(o, "%s__stat(s, %du); /* stats: half_opens */", P, rc_stat_brk(&e->sl, i, RC_STAT_HALF_OPENS));
     rc_cout_line(o, "s->%s_admitted = 0u;", n);
     rc_cout_line(o, "s->%s_successes = 0u;", n);
     if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", n);
@@ -778,6 +779,7 @@ static void emit_breaker_funcs(em *e)
         rc_cout_line(o, "s->%s_successes = 0u;", e->brk[i]);
         if (b->close_below_pct) rc_cout_line(o, "s->%s_hfails = 0u;", e->brk[i]);
         if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = %s__inc16(s->%s_opens);", e->brk[i], P, e->brk[i]);
+        if (e->sl.n) rc_cout_line(o, "%s__stat(s, %du); /* stats: opens */", P, rc_stat_brk(&e->sl, i, RC_STAT_OPENS));
         rc_cout_close(o, "}");
         rc_cout_blank(o);
         if (!b->close_below_pct) continue;
@@ -829,6 +831,7 @@ static void emit_escalate(em *e)
         rc_cout_close(o, "}");
     }
     if (e->any_unres) rc_cout_close(o, "}");
+    rc_em_stat_err(e, "inc->error", RC_STAT_ESCALATIONS);
     rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
         rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE | ((unsigned)%s__esc_chan[lv] << 8), %s__esc_sla[lv]);", P, P, P);
@@ -843,6 +846,7 @@ static void emit_escalate(em *e)
 /* "The incident ends", then ABORT. */
 static void emit_end_abort(em *e)
 {
+    rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
     rc_cout_line(&e->oc, "%s__end(inc);", e->P);
     rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u);", e->P);
 }
@@ -853,6 +857,7 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
+        rc_em_stat_err(e, "inc->error", RC_STAT_DEGRADES);
         rc_cout_line(o, "%s__end(inc);", P);
         rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE | ((unsigned)", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
@@ -910,6 +915,7 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
         rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
     }
     if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
+    if (run) rc_em_stat_use(e, false, NULL, st->id);
     char nms[32];
     rc_cout_begin(o, "return %s__dec(inc, %s | ((unsigned)", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
@@ -1022,6 +1028,7 @@ static void emit_block(em *e, int bi)
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
+            rc_em_stat_err(e, "inc->error", RC_STAT_RETRIES);
             if (lim) {
                 char nl[32];
                 rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, d);", P);
@@ -1088,6 +1095,10 @@ static void emit_block(em *e, int bi)
             rc_cout_line(o, "inc->%s_sub = (%s)(inc->%s_sub | (1u << best));", e->blk[bi], e->sub_t[bi], e->blk[bi]);
             rc_cout_line(o, "inc->%s = (%s)(%s__b%d_s%d[best] + 1u);", run ? "last_handler" : "last_alt",
                          run ? e->hnd_t : e->alt_t, P, bi, i);
+            char idx[64];
+            snprintf(idx, sizeof idx, "%s__b%d_s%d[best]", P, bi, i);
+            if (!run) rc_em_stat_err(e, "inc->error", RC_STAT_FALLBACKS);
+            rc_em_stat_use(e, !run, idx, 0);
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
@@ -1288,6 +1299,7 @@ static void emit_handler_next(em *e)
                          b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
+                rc_em_stat_err(e, "inc->error", RC_STAT_ABORTS);
                 rc_cout_line(o, "%s__end(inc);", P);
                 rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
@@ -1371,6 +1383,19 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
+        for (int i = 0; e->sl.n && i < ir->nbreakers; i++) {   /* stats: the first that refuses counts it */
+            char npr[32];
+            if (ir->breakers[i].probes)
+                rc_cout_open(o, "if ((s->%s_state == %s__OPEN) || ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))) {",
+                             e->brk[i], P, e->brk[i], P, e->brk[i],
+                             rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
+            else
+                rc_cout_open(o, "if (s->%s_state != %s__CLOSED) {", e->brk[i], P);
+            rc_cout_line(o, "%s__stat(s, %du); /* stats: rejections */", P, rc_stat_brk(&e->sl, i, RC_STAT_REJECTIONS));
+            rc_cout_line(o, "return RECOV_REJECT;");
+            rc_cout_close(o, "}");
+        }
+        if (!e->sl.n) {
         rc_cout_begin(o, "if (");
         for (int i = 0; i < ir->nbreakers; i++) {
             if (i) {
@@ -1388,6 +1413,7 @@ static void emit_entry_points(em *e)
         rc_cout_end_open(o, ") {");
         rc_cout_line(o, "return RECOV_REJECT;");
         rc_cout_close(o, "}");
+        }
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
@@ -1459,6 +1485,8 @@ static void emit_entry_points(em *e)
     if (e->any_run) rc_cout_line(o, "inc->pending = 0u;");
     rc_cout_line(o, "inc->attempt = %s__inc16(inc->attempt);", P);
     rc_cout_line(o, "inc->error = (%s)e;", e->err_t);
+    if (e->sl.n) rc_em_stat_err(e, "e", RC_STAT_FAILURES);
+    if (e->sl.n && ir->nhandlers) rc_cout_line(o, "inc->stat_handler = 0u; /* stats: a RUN never reported */");
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) { /* P_failed 4: learning */");
         rc_cout_line(o, "s->alt_failed[inc->last_alt - 1u] = %s__inc16(s->alt_failed[inc->last_alt - 1u]);", P);
@@ -1514,6 +1542,13 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         rc_cout_line(o, "b = inc->pending - 1u;");
         rc_cout_line(o, "inc->pending = 0u;");
+        if (e->sl.n) {
+            rc_cout_open(o, "if (ok && (inc->stat_handler != 0u)) {");
+            rc_cout_line(o, "%s__stat(s, %du + ((inc->stat_handler - 1u) * %du)); /* stats: handler successes */", P,
+                         rc_stat_hnd(&e->sl, 0, RC_STAT_SUCCESSES), RC_STAT_USE_KINDS);
+            rc_cout_close(o, "}");
+            rc_cout_line(o, "inc->stat_handler = 0u;");
+        }
         if (e->any_runlist) {
             rc_cout_open(o, "if (inc->last_handler != 0u) { /* learning of `run H1, H2...` */");
             rc_cout_open(o, "if (ok) {");
@@ -1551,6 +1586,14 @@ static void emit_entry_points(em *e)
     if (e->any_fallback) {
         rc_cout_open(o, "if (inc->last_alt != 0u) {");
         rc_cout_line(o, "s->alt_ok[inc->last_alt - 1u] = %s__inc16(s->alt_ok[inc->last_alt - 1u]);", P);
+        if (e->sl.n)
+            rc_cout_line(o, "%s__stat(s, %du + ((inc->last_alt - 1u) * %du)); /* stats: alternative successes */", P,
+                         rc_stat_alt(&e->sl, 0, RC_STAT_SUCCESSES), RC_STAT_USE_KINDS);
+        rc_cout_close(o, "}");
+    }
+    if (e->sl.n) {
+        rc_cout_open(o, "if (inc->active != 0u) {");
+        rc_em_stat_err(e, "inc->error", RC_STAT_RECOVERED);
         rc_cout_close(o, "}");
     }
     for (int i = 0; i < ir->nbreakers; i++) {
@@ -1602,6 +1645,7 @@ void rc_em_machine(em *e)
 {
     const rc_ir *ir = e->ir;
     emit_helpers(e);
+    rc_em_stats_helpers(e);
     emit_classify(e);
     for (int r = 0; r < ir->nretries; r++)
         if (rc_em_retry_used(ir, r)) emit_delay(e, r);

@@ -13,6 +13,13 @@
 
 static uint16_t sat16(uint16_t v) { return v == UINT16_MAX ? v : (uint16_t)(v + 1u); }
 
+/* Counter i of `stats;` (semantics.md "Statistics") counts one, saturating;
+ * nothing without `stats;`. */
+static void stat_inc(rc_sim *s, int i)
+{
+    if (s->sl.n && s->stat[i] != UINT32_MAX) s->stat[i]++;
+}
+
 /* Bits 0..w-1 set; w is 1..32 for a checked breaker. */
 static uint32_t window_mask(uint8_t w) { return w >= 32 ? UINT32_MAX : ((1u << w) - 1u); }
 
@@ -60,6 +67,8 @@ rc_sim *rc_sim_new(rc_arena *a, const rc_ir *ir)
     s->budgets = RC_NEW_ARRAY(a, rc_sim_budget, ir->nbudgets > 0 ? ir->nbudgets : 1);
     s->alts = RC_NEW_ARRAY(a, rc_sim_alt, ir->nalts > 0 ? ir->nalts : 1);
     s->handlers = RC_NEW_ARRAY(a, rc_sim_alt, ir->nhandlers > 0 ? ir->nhandlers : 1);
+    rc_ir_stat_layout(ir, &s->sl);
+    s->stat = RC_NEW_ARRAY(a, uint32_t, s->sl.n > 0 ? s->sl.n : 1);
     s->inc = rc_sim_incident_new(a, ir);
     s->xval = RC_NEW_ARRAY(a, int64_t, ir->nexprs > 0 ? ir->nexprs : 1);
     s->masks = RC_NEW_ARRAY(a, uint32_t *, ir->ntexts > 0 ? ir->ntexts : 1);
@@ -90,6 +99,7 @@ void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i)
     i->last_alt = 0;
     i->last_handler = 0;
     i->adm = 0;
+    i->stat_handler = 0;
 }
 
 /* P_shared_init: everything zero, the PRNG seeded, budget windows start
@@ -103,6 +113,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->unresolved, 0, sizeof s->unresolved);
+    memset(s->stat, 0, sizeof *s->stat * (size_t)s->sl.n);
     s->last_block = -1;
     for (int i = 0; i < ir->nbudgets; i++) {
         s->budgets[i].wstart = now;
@@ -257,8 +268,10 @@ static void end_incident(rc_sim_incident *i)
     i->last_handler = 0;
 }
 
-static void breaker_open(rc_sim_breaker *b, uint32_t now)
+static void breaker_open(rc_sim *s, int k, uint32_t now)
 {
+    rc_sim_breaker *b = &s->breakers[k];
+    stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_OPENS));
     b->state = RC_SIM_OPEN;
     b->opened_at = now;
     b->fails = 0;
@@ -288,22 +301,26 @@ static uint32_t open_period(const rc_ir_breaker *bi, const rc_sim_breaker *b)
 
 /* `close below P%`: once every probe has reported, close when the failed
  * ones are below P% of them, else open again. */
-static void half_open_decide(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+static void half_open_decide(rc_sim *s, int k, uint32_t now)
 {
+    const rc_ir_breaker *bi = &s->ir->breakers[k];
+    rc_sim_breaker *b = &s->breakers[k];
     uint32_t n = (uint32_t)b->successes + b->hfails;
     if (n < bi->probes) return;
     uint32_t t = (uint32_t)bi->close_below_pct * 10u + bi->close_below_tenth;
-    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(b, now);
+    if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(s, k, now);
     else breaker_close(b);
 }
 
 /* A rate breaker after an outcome: open when it has its minimum of calls and
  * the failures reach the rate (spec P_failed 5, P_succeeded 2). */
-static void rate_check(const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now)
+static void rate_check(rc_sim *s, int k, uint32_t now)
 {
+    const rc_ir_breaker *bi = &s->ir->breakers[k];
+    rc_sim_breaker *b = &s->breakers[k];
     uint32_t fails = popcount32(b->window);
     uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
-    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(b, now);
+    if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(s, k, now);
 }
 
 /* Budgets roll their window before counting an outcome. */
@@ -560,6 +577,7 @@ static void breakers_tick(rc_sim *s, uint32_t now)
             b->state = RC_SIM_HALF_OPEN;
             b->admitted = b->successes = b->hfails = 0;
             b->opened_at = now;
+            stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_HALF_OPENS));
         } else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes &&
                    recov_elapsed(now, b->opened_at) >= (bi->half_open_ms ? bi->half_open_ms : bi->open_ms)) {
             /* liveness: the probes that have not reported are given up */
@@ -586,8 +604,10 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     breakers_tick(s, now);
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_sim_breaker *b = &s->breakers[k];
-        if (b->state == RC_SIM_OPEN) return RECOV_REJECT;
-        if (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes) return RECOV_REJECT;
+        if (b->state == RC_SIM_OPEN || (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes)) {
+            stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_REJECTIONS));
+            return RECOV_REJECT;
+        }
     }
     for (int k = 0; k < ir->nbreakers; k++)
         if (s->breakers[k].state == RC_SIM_HALF_OPEN) {
@@ -598,7 +618,45 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     return RECOV_ALLOW;
 }
 
+/* Every decision P_failed or P_handler_done returns, counted (`stats;`). */
+static recov_decision count_decision(rc_sim *s, rc_sim_incident *i, recov_decision d)
+{
+    if (!s->sl.n) return d;
+    int e = d.error;
+    switch (d.kind) {
+    case RECOV_RETRY:    stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_RETRIES)); break;
+    case RECOV_DEGRADE:  stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_DEGRADES)); break;
+    case RECOV_ESCALATE: stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_ESCALATIONS)); break;
+    case RECOV_ABORT:    stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_ABORTS)); break;
+    case RECOV_FALLBACK:
+        stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_FALLBACKS));
+        stat_inc(s, rc_stat_alt(&s->sl, d.id, RC_STAT_TRIES));
+        break;
+    case RECOV_RUN:
+        stat_inc(s, rc_stat_hnd(&s->sl, d.id, RC_STAT_TRIES));
+        i->stat_handler = (uint16_t)(d.id + 1u);
+        break;
+    default: break;
+    }
+    return d;
+}
+
+static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now);
+static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now, bool *count);
+
 recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
+{
+    return count_decision(s, i, failed_in(s, i, f, now));
+}
+
+recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
+{
+    bool count = true;
+    recov_decision d = handler_done_in(s, i, ok, now, &count);
+    return count ? count_decision(s, i, d) : d;
+}
+
+static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_fault *f, uint32_t now)
 {
     const rc_ir *ir = s->ir;
 
@@ -630,6 +688,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
     /* 3. */
     i->attempt = sat16(i->attempt);
     i->error = (uint16_t)e;
+    stat_inc(s, rc_stat_err(&s->sl, e, RC_STAT_FAILURES));
 
     /* 4. learning */
     if (i->last_alt) {
@@ -638,6 +697,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
     }
     i->last_alt = 0;
     i->last_handler = 0;   /* a handler not reported by P_handler_done teaches nothing */
+    i->stat_handler = 0;
 
     /* 5. breakers that count e */
     for (int k = 0; k < ir->nbreakers; k++) {
@@ -650,16 +710,16 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
         }
         if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
             b->fails = sat16(b->fails);
-            if (b->fails >= bi->threshold) breaker_open(b, now);
+            if (b->fails >= bi->threshold) breaker_open(s, k, now);
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            rate_check(bi, b, now);
+            rate_check(s, k, now);
         } else if (b->state == RC_SIM_HALF_OPEN && bi->close_below_pct) {
             b->hfails = sat16(b->hfails);
-            half_open_decide(bi, b, now);
+            half_open_decide(s, k, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
-            breaker_open(b, now);
+            breaker_open(s, k, now);
         }
     }
 
@@ -682,7 +742,7 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
     return decision(s, i, RECOV_ABORT, e);
 }
 
-recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now)
+static recov_decision handler_done_in(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now, bool *count)
 {
     int e = i->error;
     if (i->pending == 0) {
@@ -691,6 +751,8 @@ recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uin
     }
     int b = i->pending - 1;
     i->pending = 0;
+    if (i->stat_handler && ok) stat_inc(s, rc_stat_hnd(&s->sl, i->stat_handler - 1, RC_STAT_SUCCESSES));
+    i->stat_handler = 0;
     if (i->last_handler) {
         rc_sim_alt *h = &s->handlers[i->last_handler - 1];
         if (ok) h->ok = sat16(h->ok);
@@ -712,7 +774,10 @@ recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uin
         }
         return run_block(s, i, b, e, NULL, now);
     }
-    if (ok) return decision(s, i, RECOV_RETRY, e);
+    if (ok) {
+        *count = false;     /* the handler's success, not a retry step's retry */
+        return decision(s, i, RECOV_RETRY, e);
+    }
     return run_block(s, i, b, e, NULL, now);
 }
 
@@ -726,7 +791,9 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     if (i->last_alt) {
         rc_sim_alt *a = &s->alts[i->last_alt - 1];
         a->ok = sat16(a->ok);
+        stat_inc(s, rc_stat_alt(&s->sl, i->last_alt - 1, RC_STAT_SUCCESSES));
     }
+    if (i->active) stat_inc(s, rc_stat_err(&s->sl, i->error, RC_STAT_RECOVERED));
     /* 2. */
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *bi = &ir->breakers[k];
@@ -738,10 +805,10 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
-            rate_check(bi, b, now);
+            rate_check(s, k, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);
-            if (bi->close_below_pct) half_open_decide(bi, b, now);
+            if (bi->close_below_pct) half_open_decide(s, k, now);
             else if (b->successes >= bi->close_after) breaker_close(b);
         }
     }
@@ -763,6 +830,18 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
     }
     release(s, i);
+}
+
+int rc_sim_target_state(const rc_sim *s, int k, uint32_t now, uint32_t *ms_left)
+{
+    const rc_sim_breaker *b = &s->breakers[k];
+    uint32_t left = 0;
+    if (b->state == RC_SIM_OPEN) {
+        uint32_t p = open_period(&s->ir->breakers[k], b), el = recov_elapsed(now, b->opened_at);
+        left = el < p ? p - el : 0;
+    }
+    if (ms_left) *ms_left = left;
+    return b->state;
 }
 
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now) { return rc_sim_admit_i(s, s->inc, now); }

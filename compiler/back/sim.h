@@ -74,6 +74,7 @@ typedef struct rc_sim_incident {
     uint16_t last_alt;
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
     uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
+    uint16_t stat_handler;      /* `stats;`: handler + 1 of the pending RUN, else 0 */
     rc_sim_block *blocks;       /* [nblocks] */
 } rc_sim_incident;
 
@@ -94,6 +95,8 @@ typedef struct rc_sim {
     uint16_t unresolved[RC_SEV_COUNT];
     uint16_t aged_n;            /* `adaptive ageing N incidents`: incidents since the last halving */
     uint32_t aged_at;           /* `adaptive ageing D`: tick the period counts from */
+    rc_stat_layout sl;          /* `stats;`: where each group of counters starts (sl.n 0: none) */
+    uint32_t *stat;             /* [sl.n] the counters (semantics.md "Statistics") */
     /* the built-in incident of rc_sim_admit, rc_sim_failed... */
     rc_sim_incident *inc;
     /* scratch for evaluation (not state): expression values and text masks */
@@ -124,6 +127,10 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
 /* P_set_params: 0 and the values in force, or 1 + the index of the first
  * value outside its declared range and nothing changes. */
 unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals);
+
+/* P_target_state for breaker k: its state (RC_SIM_*) and, when OPEN, the
+ * ms until P_admit lets a probe through (0 when that time has come). */
+int rc_sim_target_state(const rc_sim *s, int k, uint32_t now, uint32_t *ms_left);
 
 /* The same on the built-in incident s->inc. */
 recov_admit rc_sim_admit(rc_sim *s, uint32_t now);
@@ -164,8 +171,11 @@ const char *rc_sim_severity_name(int sev);
 
 typedef enum rc_sim_evkind {
     RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
-    RC_SIM_EV_CANCEL
+    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS
 } rc_sim_evkind;
+
+/* The most counters one STATS event names (its line fits rc_rtest_event.got). */
+#define RC_SIM_MAX_STATS 8
 
 /* What an event must yield.  kind is a recov_kind, or -1 for no
  * expectation; an ADMIT event compares `admit` (a recov_admit) instead
@@ -194,13 +204,17 @@ typedef struct rc_sim_event {
     rc_sim_expect expect;
     const int64_t *params;      /* PARAMS: [ir->nparams] values for P_set_params */
     int reject;                 /* PARAMS: the parameter it must refuse, -1: it must accept */
+    const int *stat_idx;        /* STATS: [nstat] counters (ir.h rc_ir_stat_key) */
+    const uint32_t *stat_want;  /* STATS: [nstat] the values they must have */
+    int nstat;
 } rc_sim_event;
 
 /* Applies one event at tick t0 + e->t to the shared part s and incident i
  * (NULL: the built-in incident s->inc): FAIL -> P_failed, HANDLER ->
  * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, CANCEL ->
  * P_cancelled, PARAMS -> P_set_params.  *d receives the decision (FAIL,
- * HANDLER; PARAMS: d->id is P_set_params's result; else zeroed), *admit the
+ * HANDLER; PARAMS: d->id is P_set_params's result; STATS: nothing changes and
+ * the counters are read from s->stat; else zeroed), *admit the
  * admission (ADMIT).  Returns whether the event meets its expectation (OK,
  * CANCEL: always). */
 bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event *e,

@@ -210,6 +210,7 @@ typedef enum rc_ast_dkind {
     RC_D_DEADLINE,     /* deadline D;                              value             */
     RC_D_AGEING,       /* adaptive ageing N incidents; | adaptive ageing D;
                           value, flag (true: incidents) */
+    RC_D_STATS,        /* stats;                                   (nothing)         */
     RC_D_ON,           /* on SELECTORS [when COND] { [deadline D;] steps }
                           sels, when, value (deadline or NONE), steps */
 } rc_ast_dkind;
@@ -238,6 +239,7 @@ typedef struct rc_ast_policy {
     rc_ast_value version;       /* INT */
     rc_loc loc;
     rc_ast_decl *decls;         /* source order */
+    bool force_stats;           /* `--stats`: as if the policy said `stats;` */
 } rc_ast_policy;
 
 #endif

@@ -378,6 +378,22 @@ static void build_ageing(rc_check_ctx *c, const rc_ast_policy *p)
     }
 }
 
+/* `stats;`: at most once (semantics.md "Statistics"). */
+static void build_stats(rc_check_ctx *c, const rc_ast_policy *p)
+{
+    const rc_ast_decl *seen = NULL;
+    c->ir->stats = p->force_stats;
+    for (const rc_ast_decl *dd = p->decls; dd; dd = dd->next) {
+        if (dd->kind != RC_D_STATS) continue;
+        if (seen) {
+            rc_diag_error(c->d, dd->loc, "`stats;` is given twice");
+            rc_diag_note(c->d, seen->loc, "first given here");
+        }
+        seen = dd;
+        c->ir->stats = true;
+    }
+}
+
 /* An adaptive step anywhere in the source (a block that is never selected
  * has its own warning). */
 static bool any_adaptive(const rc_ast_policy *p)
@@ -1634,6 +1650,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
         dur_num(c, &dd->value, "deadline", 1, RC_SLOT_DEADLINE, -1, 0, &ir->deadline_ms);
     }
     build_ageing(c, p);
+    build_stats(c, p);
     build_classify(c, p, produced);
     rc_check_import_enums(c, p);
     build_strategies(c, p);
@@ -1664,6 +1681,11 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     check_case_collisions(c, ir->channels, ir->nchannels, "channels");
     check_case_collisions(c, ir->handlers, ir->nhandlers, "handlers");
     check_case_collisions(c, ir->adjusts, ir->nadjusts, "adjustments");
+    if (ir->stats && ir->nbreakers) {   /* P_BRK_<NAME> */
+        rc_ir_name *bn = RC_NEW_ARRAY(a, rc_ir_name, ir->nbreakers);
+        for (int i = 0; i < ir->nbreakers; i++) { bn[i].name = ir->breakers[i].name; bn[i].loc = ir->breakers[i].loc; }
+        check_case_collisions(c, bn, ir->nbreakers, "breakers");
+    }
     if (ir->nparams && d->errors == 0) {
         rc_ir_name *pn = RC_NEW_ARRAY(a, rc_ir_name, ir->nparams);
         for (int i = 0; i < ir->nparams; i++) { pn[i].name = ir->params[i].name; pn[i].loc = ir->params[i].loc; }

@@ -75,7 +75,7 @@ static void fill(rc_token *t, int kind, const RC_YYSTYPE *v, rc_loc loc)
         t->len = v->str.len;
         break;
     default:
-        if (kind == RC_TOK_IDENT || (kind >= RC_TOK_KW_POLICY && kind <= RC_TOK_KW_THEN)) {
+        if (kind == RC_TOK_IDENT || (kind >= RC_TOK_KW_POLICY && kind <= RC_TOK_KW_STATS)) {
             t->text = v->id;
             t->len = strlen(v->id);
         }

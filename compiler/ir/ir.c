@@ -213,6 +213,7 @@ uint32_t rc_ir_hash(const rc_ir *ir)
         hnum(&x, ir->age_incidents);
         hnum(&x, ir->age_ms);
     }
+    if (ir->stats) hnum(&x, 0x57a75u);  /* absent: the hash without `stats;` is unchanged */
     hnum(&x, ir->nblocks);
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
@@ -564,6 +565,7 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
     if (ir->deadline_ms) fprintf(out, "deadline %" PRIu32 "\n", ir->deadline_ms);
     if (ir->age_incidents) fprintf(out, "ageing %u incidents\n", (unsigned)ir->age_incidents);
     if (ir->age_ms) fprintf(out, "ageing %" PRIu32 "\n", ir->age_ms);
+    if (ir->stats) fprintf(out, "stats\n");
     for (int i = 0; i < ir->nblocks; i++) {
         const rc_ir_block *b = &ir->blocks[i];
         fprintf(out, "block %d on ", i);
@@ -665,4 +667,51 @@ void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n)
     }
     snprintf(buf, n, "%s", t + (size_t)root * W);
     free(t);
+}
+
+/* ---- statistics ----------------------------------------------------------- */
+
+const char *const rc_stat_err_names[RC_STAT_ERR_KINDS] = {
+    "failures", "retries", "fallbacks", "degrades", "escalations", "aborts", "recovered" };
+const char *const rc_stat_brk_names[RC_STAT_BRK_KINDS] = { "opens", "half_opens", "rejections" };
+const char *const rc_stat_use_names[RC_STAT_USE_KINDS] = { "tries", "successes" };
+
+void rc_ir_stat_layout(const rc_ir *ir, rc_stat_layout *l)
+{
+    l->err = 0;
+    l->brk = l->err + RC_STAT_ERR_KINDS * ir->nerrors;
+    l->alt = l->brk + RC_STAT_BRK_KINDS * ir->nbreakers;
+    l->hnd = l->alt + RC_STAT_USE_KINDS * ir->nalts;
+    l->n = ir->stats ? l->hnd + RC_STAT_USE_KINDS * ir->nhandlers : 0;
+}
+
+bool rc_ir_stat_key(const rc_ir *ir, int i, char *buf, size_t n)
+{
+    rc_stat_layout l;
+    rc_ir_stat_layout(ir, &l);
+    if (i < 0 || i >= l.n) return false;
+    if (i < l.brk) {
+        int x = (i - l.err) / RC_STAT_ERR_KINDS, k = (i - l.err) % RC_STAT_ERR_KINDS;
+        snprintf(buf, n, "error.%s.%s", ir->errors[x].name, rc_stat_err_names[k]);
+    } else if (i < l.alt) {
+        int x = (i - l.brk) / RC_STAT_BRK_KINDS, k = (i - l.brk) % RC_STAT_BRK_KINDS;
+        snprintf(buf, n, "breaker.%s.%s", ir->breakers[x].name, rc_stat_brk_names[k]);
+    } else if (i < l.hnd) {
+        int x = (i - l.alt) / RC_STAT_USE_KINDS, k = (i - l.alt) % RC_STAT_USE_KINDS;
+        snprintf(buf, n, "alt.%s.%s", ir->alts[x].name, rc_stat_use_names[k]);
+    } else {
+        int x = (i - l.hnd) / RC_STAT_USE_KINDS, k = (i - l.hnd) % RC_STAT_USE_KINDS;
+        snprintf(buf, n, "handler.%s.%s", ir->handlers[x].name, rc_stat_use_names[k]);
+    }
+    return true;
+}
+
+int rc_ir_stat_find(const rc_ir *ir, const char *key)
+{
+    char buf[400];
+    rc_stat_layout l;
+    rc_ir_stat_layout(ir, &l);
+    for (int i = 0; i < l.n; i++)
+        if (rc_ir_stat_key(ir, i, buf, sizeof buf) && strcmp(buf, key) == 0) return i;
+    return -1;
 }

@@ -330,6 +330,7 @@ typedef struct rc_ir {
     uint16_t age_incidents;
     uint32_t age_ms;
     rc_ir_block *blocks;     int nblocks;
+    bool stats;              /* `stats;` or --stats: the counters of semantics.md "Statistics" */
 
     rc_ir_name *alts;        int nalts;      /* P_ALT_*     fallback alternatives */
     rc_ir_name *modes;       int nmodes;     /* P_MODE_*    degrade modes */
@@ -345,6 +346,41 @@ typedef struct rc_ir {
     const char *fault_struct;               /* NAME, or NULL for a `fault { }` block */
     const char *const *imports;  int nimports;  /* import paths as written */
 } rc_ir;
+
+/* ---- statistics (`stats;`, semantics.md "Statistics") -------------------- */
+
+/* The counters are one array: per error (declaration order) its 7 kinds
+ * below, then per breaker opens, half_opens, rejections, then per
+ * alternative and per handler tries, successes.  The checkpoint records
+ * follow this order; the generated P_counters is by kind (failures[e]), so
+ * P_stats copies with a stride (which a compiler cannot turn into memcpy). */
+enum {
+    RC_STAT_FAILURES, RC_STAT_RETRIES, RC_STAT_FALLBACKS, RC_STAT_DEGRADES,
+    RC_STAT_ESCALATIONS, RC_STAT_ABORTS, RC_STAT_RECOVERED, RC_STAT_ERR_KINDS
+};
+enum { RC_STAT_OPENS, RC_STAT_HALF_OPENS, RC_STAT_REJECTIONS, RC_STAT_BRK_KINDS };
+enum { RC_STAT_TRIES, RC_STAT_SUCCESSES, RC_STAT_USE_KINDS };
+
+typedef struct rc_stat_layout {
+    int err, brk, alt, hnd;     /* first index of each group */
+    int n;                      /* counters in all; 0 without `stats;` */
+} rc_stat_layout;
+
+void rc_ir_stat_layout(const rc_ir *ir, rc_stat_layout *l);
+static inline int rc_stat_err(const rc_stat_layout *l, int e, int k) { return l->err + e * RC_STAT_ERR_KINDS + k; }
+static inline int rc_stat_brk(const rc_stat_layout *l, int b, int k) { return l->brk + b * RC_STAT_BRK_KINDS + k; }
+static inline int rc_stat_alt(const rc_stat_layout *l, int a, int k) { return l->alt + a * RC_STAT_USE_KINDS + k; }
+static inline int rc_stat_hnd(const rc_stat_layout *l, int h, int k) { return l->hnd + h * RC_STAT_USE_KINDS + k; }
+/* Counter i's key without the checkpoint's "stats." ("error.timeout.retries");
+ * false when i is out of range. */
+bool rc_ir_stat_key(const rc_ir *ir, int i, char *buf, size_t n);
+/* The index of a key, -1 when there is none. */
+int rc_ir_stat_find(const rc_ir *ir, const char *key);
+/* The names of the counter kinds: "failures" ... "recovered", "opens" ...,
+ * "tries", "successes". */
+extern const char *const rc_stat_err_names[RC_STAT_ERR_KINDS];
+extern const char *const rc_stat_brk_names[RC_STAT_BRK_KINDS];
+extern const char *const rc_stat_use_names[RC_STAT_USE_KINDS];
 
 /* Spelling of a parameter type ("u8" ... "factor"). */
 const char *rc_ptype_name(rc_ptype t);

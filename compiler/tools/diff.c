@@ -292,6 +292,10 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
         fprintf(out, "adaptive ageing: %ums -> %ums (0: none)\n", a->age_ms, b->age_ms);
         n++;
     }
+    if (a->stats != b->stats) {
+        fprintf(out, "stats: %s\n", b->stats ? "added (counters start at 0)" : "removed");
+        n++;
+    }
     return n;
 }
 

@@ -96,7 +96,9 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
         return 2;
     }
     rc_diag_set_source(&u->diag, name, u->src, u->len);
-    u->ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
+    rc_ast_policy *ast = rc_parse(&u->arena, &u->diag, u->src, u->len);
+    if (ast && opts && opts->stats) ast->force_stats = true;
+    u->ast = ast;
     if (u->diag.internal) return 3;
     if (u->diag.errors) return 1;
     /* C headers: read once for the whole policy, before checking */

@@ -50,6 +50,7 @@ typedef struct rc_unit_opts {
      * anchors its imports */
     const char *text;
     size_t text_len;
+    bool stats;                       /* --stats: as if the policy said `stats;` */
 } rc_unit_opts;
 
 /* path "-" reads standard input.

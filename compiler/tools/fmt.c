@@ -715,6 +715,10 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
         put_value(&f->line, &d->value);
         sb_puts(&f->line, d->flag ? " incidents;" : ";");
         return;
+    case RC_D_STATS:
+        begin_line(f, first, last, true);
+        sb_puts(&f->line, "stats;");
+        return;
     case RC_D_ON: fmt_on(f, d); return;
     }
 }

@@ -21,6 +21,21 @@
 
 /* ---- the harness source -------------------------------------------------- */
 
+
+void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n)
+{
+    rc_stat_layout l;
+    rc_ir_stat_layout(ir, &l);
+    if (i < l.brk)
+        snprintf(buf, n, "%s[%d]", rc_stat_err_names[(i - l.err) % RC_STAT_ERR_KINDS], (i - l.err) / RC_STAT_ERR_KINDS);
+    else if (i < l.alt)
+        snprintf(buf, n, "breaker_%s[%d]", rc_stat_brk_names[(i - l.brk) % RC_STAT_BRK_KINDS], (i - l.brk) / RC_STAT_BRK_KINDS);
+    else if (i < l.hnd)
+        snprintf(buf, n, "alt_%s[%d]", rc_stat_use_names[(i - l.alt) % RC_STAT_USE_KINDS], (i - l.alt) / RC_STAT_USE_KINDS);
+    else
+        snprintf(buf, n, "handler_%s[%d]", rc_stat_use_names[(i - l.hnd) % RC_STAT_USE_KINDS], (i - l.hnd) / RC_STAT_USE_KINDS);
+}
+
 static void write_text(FILE *out, int id, const char *s, size_t n)
 {
     fprintf(out, "static const char rc_t%d[] = {", id);
@@ -120,9 +135,30 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         }
         fputs("};\n\n", out);
     }
+    int nst = 0;   /* `stats` events: one printing function each */
+    for (int s = 0; s < f->nscenarios; s++)
+        for (int e = 0; e < f->scenarios[s].nevents; e++) {
+            const rc_rtest_event *ev = &f->scenarios[s].events[e];
+            if (ev->kind != RC_SIM_EV_STATS) continue;
+            fprintf(out, "static void rc_stats%d(const %s_shared *s)\n{\n    %s_counters c;\n", nst++, P, P);
+            fprintf(out, "    %s_stats(s, &c);\n    printf(\"s", P);
+            for (int k = 0; k < ev->nstat; k++) fputs(" %lu", out);
+            fputs("\\n\"", out);
+            for (int k = 0; k < ev->nstat; k++) {
+                char m[120];
+                rc_harness_stat_member(ir, ev->stat_idx[k], m, sizeof m);
+                fprintf(out, ", (unsigned long)c.%s", m);
+            }
+            fputs(");\n}\n\n", out);
+        }
+    if (nst) {
+        fprintf(out, "static void (*const rc_stats[])(const %s_shared *) = {", P);
+        for (int k = 0; k < nst; k++) fprintf(out, "%s rc_stats%d", k ? "," : "", k);
+        fputs(" };\n\n", out);
+    }
     fputs("struct rc_ev { unsigned char kind, ok, inc; uint32_t t; unsigned fault; };\n", out);
     fputs("struct rc_sc { uint32_t t0, seed; const struct rc_ev *ev; unsigned n, ninc; };\n\n", out);
-    int nf = 1, npe = 0;
+    int nf = 1, npe = 0, nse = 0;
     for (int s = 0; s < f->nscenarios; s++) {
         const rc_rtest_scenario *sc = &f->scenarios[s];
         fprintf(out, "/* scenario at line %d */\nstatic const struct rc_ev rc_ev%d[] = {\n", sc->line, s);
@@ -130,7 +166,8 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
             const rc_rtest_event *ev = &sc->events[e];
             fprintf(out, "    { %d, %d, %d, %luu, %du },\n", (int)ev->kind, ev->ok ? 1 : 0, ev->incident,
                     (unsigned long)ev->t,
-                    ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++ : 0);
+                    ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++
+                    : ev->kind == RC_SIM_EV_STATS ? nse++ : 0);
         }
         if (sc->nevents == 0) fputs("    { 0, 0, 0, 0u, 0u },\n", out);
         fputs("};\n", out);
@@ -174,6 +211,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     if (ir->nparams)
         fprintf(out, "            case %d: printf(\"p %%u\\n\", %s_set_params(&s, &rc_p[e->fault])); break;\n",
                 (int)RC_SIM_EV_PARAMS, P);
+    if (nst) fprintf(out, "            case %d: rc_stats[e->fault](&s); break;\n", (int)RC_SIM_EV_STATS);
     fprintf(out, "            default: rc_print_admit(%s_admit(&s, in, now)); break;\n", P);
     fputs("            }\n        }\n    }\n    return 0;\n}\n", out);
 }

@@ -16,6 +16,10 @@
  * header_name is the generated header to #include. */
 void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out);
 
+/* Counter i of `stats;` (ir.h layout) as a member of P_counters:
+ * "retries[2]", "breaker_opens[0]", "alt_tries[1]"... */
+void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n);
+
 /* Generates P.h / P.c with rc_emit_c into a temporary directory, builds them
  * with the harness and the runtime in one compiler run, runs the program and
  * compares its lines with each event's `got` (filled by rc_rtest_run_sim).

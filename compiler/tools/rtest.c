@@ -520,6 +520,73 @@ static void *grow(void *v, int *cap, size_t sz)
     return n;
 }
 
+/* `stats KEY=N ...` (after `at T`): the counters P_stats must show. */
+static bool parse_stats(ps *p, rc_rtest_event *e)
+{
+    lx *l = &p->l;
+    const rc_ir *ir = p->ir;
+    rc_loc wloc = { l->line, (int)l->i, l->line, (int)l->i };
+    if (!ir->stats) {
+        rc_diag_error(p->d, wloc, "the policy has no `stats;` (add it, or run recovc test --stats)");
+        return false;
+    }
+    e->kind = RC_SIM_EV_STATS;
+    e->stat_idx = RC_NEW_ARRAY(p->a, int, RC_SIM_MAX_STATS);
+    e->stat_want = RC_NEW_ARRAY(p->a, uint32_t, RC_SIM_MAX_STATS);
+    size_t text_from = l->i;
+    for (;;) {
+        while (l->i < l->len && (l->s[l->i] == ' ' || l->s[l->i] == '\t' || l->s[l->i] == '\r')) l->i++;
+        if (l->i >= l->len || l->s[l->i] == '\n' || l->s[l->i] == '#' ||
+            (l->s[l->i] == '/' && l->i + 1 < l->len && l->s[l->i + 1] == '/'))
+            break;
+        size_t from = l->i;
+        while (l->i < l->len && l->s[l->i] != '=' && l->s[l->i] != ' ' && l->s[l->i] != '\t' &&
+               l->s[l->i] != '\n' && l->s[l->i] != '\r' && l->s[l->i] != '#')
+            l->i++;
+        rc_loc kloc = { l->line, (int)from + 1, l->line, (int)l->i };
+        char key[400];
+        snprintf(key, sizeof key, "%.*s", (int)(l->i - from), l->s + from);
+        int idx = rc_ir_stat_find(ir, key);
+        if (idx < 0) {
+            char first[400];
+            rc_ir_stat_key(ir, 0, first, sizeof first);
+            rc_diag_error(p->d, kloc, "no counter '%s': keys are error.NAME.{failures,retries,fallbacks,degrades,"
+                          "escalations,aborts,recovered}, breaker.NAME.{opens,half_opens,rejections}, "
+                          "alt.NAME.{tries,successes}, handler.NAME.{tries,successes} (e.g. %s)", key, first);
+            return false;
+        }
+        if (l->i >= l->len || l->s[l->i] != '=') {
+            rc_diag_error(p->d, kloc, "expected '=N' after the counter");
+            return false;
+        }
+        l->i++;
+        size_t nfrom = l->i;
+        uint64_t v = 0;
+        while (l->i < l->len && l->s[l->i] >= '0' && l->s[l->i] <= '9' && v <= 0xFFFFFFFFu)
+            v = v * 10u + (uint64_t)(l->s[l->i++] - '0');
+        rc_loc vloc = { l->line, (int)nfrom + 1, l->line, (int)l->i };
+        if (l->i == nfrom || v > 0xFFFFFFFFu) {
+            rc_diag_error(p->d, vloc, "expected a count 0..4294967295");
+            return false;
+        }
+        if (e->nstat == RC_SIM_MAX_STATS) {
+            rc_diag_error(p->d, kloc, "at most %d counters per `stats` line", RC_SIM_MAX_STATS);
+            return false;
+        }
+        e->stat_idx[e->nstat] = idx;
+        e->stat_want[e->nstat++] = (uint32_t)v;
+    }
+    if (e->nstat == 0) {
+        rc_diag_error(p->d, wloc, "expected KEY=N after `stats`");
+        return false;
+    }
+    size_t to = l->i;
+    while (to > text_from && (l->s[to - 1] == ' ' || l->s[to - 1] == '\t' || l->s[to - 1] == '\r')) to--;
+    while (text_from < to && (l->s[text_from] == ' ' || l->s[text_from] == '\t')) text_from++;
+    e->expect.text = rc_arena_strndup(p->a, l->s + text_from, to - text_from);
+    return true;
+}
+
 static void parse_event(ps *p, const tok *at)
 {
     if (!p->in_scenario) {
@@ -580,11 +647,13 @@ static void parse_event(ps *p, const tok *at)
     } else if (is_word(&w, "admit")) {
         e.kind = RC_SIM_EV_ADMIT;
         t = lex(&p->l);
+    } else if (is_word(&w, "stats")) {
+        if (!parse_stats(p, &e)) return;
     } else {
-        err_expected(p, &w, "fail, handler, ok, admit or cancel");
+        err_expected(p, &w, "fail, handler, ok, admit, cancel or stats");
         return;
     }
-    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL) {
+    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS) {
         if (t.k != T_ARROW) {
             err_expected(p, &t, e.kind == RC_SIM_EV_FAIL ? "FIELD=VALUE or '->'" : "'->'");
             return;
@@ -912,7 +981,8 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
             rc_rtest_event *e = &sc->events[ei];
             rc_sim_incident *in = inc[e->incident];
             char got[256];
-            rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject };
+            rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject,
+                                e->stat_idx, e->stat_want, e->nstat };
             recov_admit r = RECOV_ALLOW;
             bool ok = rc_sim_apply(sim, in, sc->t0, &se, &e->decision, &r);
             switch (e->kind) {
@@ -940,6 +1010,23 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));
                 snprintf(got, sizeof got, "%s", rc_sim_format_admit(r) + 2);
                 break;
+            case RC_SIM_EV_STATS: {
+                size_t at = (size_t)snprintf(e->got, sizeof e->got, "s");
+                got[0] = '\0';
+                for (int k = 0; k < e->nstat; k++) {
+                    uint32_t v = sim->stat[e->stat_idx[k]];
+                    if (at < sizeof e->got)
+                        at += (size_t)snprintf(e->got + at, sizeof e->got - at, " %lu", (unsigned long)v);
+                    if (v != e->stat_want[k]) {
+                        char key[200];
+                        size_t gl = strlen(got);
+                        rc_ir_stat_key(f->ir, e->stat_idx[k], key, sizeof key);
+                        snprintf(got + gl, sizeof got - gl, "%s%s=%lu", gl ? " " : "", key, (unsigned long)v);
+                    }
+                }
+                if (!got[0]) snprintf(got, sizeof got, "%s", e->expect.text ? e->expect.text : "stats");
+                break;
+            }
             }
             if (!ok) {
                 failed++;
@@ -981,6 +1068,7 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
         uo.wopts = lc->opts->wopts;
         uo.nwopts = lc->opts->nwopts;
         uo.color = lc->opts->color;
+        uo.stats = lc->opts->stats;
     }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
     if (rc == 0) *ir = lc->unit.ir;

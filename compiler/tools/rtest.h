@@ -25,6 +25,7 @@ typedef struct rc_rtest_opts {
     const char *timeline;       /* also draw the scenarios as SVG into this file ("-": standard output) */
     const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
     bool color;                 /* colour the text diagnostics (--color) */
+    bool stats;                 /* --stats: as if the policy said `stats;` */
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest
@@ -48,6 +49,9 @@ typedef struct rc_rtest_event {
     rc_sim_value *values;       /* FAIL: [ir->nfields] */
     int64_t *params;            /* PARAMS: [ir->nparams], the values given to P_set_params */
     int reject;                 /* PARAMS: the parameter that must be refused, -1: must be accepted */
+    int *stat_idx;              /* STATS: [nstat] counters named (rc_ir_stat_key order) */
+    uint32_t *stat_want;        /* STATS: [nstat] their expected values */
+    int nstat;
     rc_sim_expect expect;
     char got[96];               /* filled by the run: the canonical line */
     recov_decision decision;    /* filled by the run (FAIL, HANDLER) */

@@ -17,7 +17,8 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         int *inc = RC_NEW_ARRAY(a, int, s->nevents > 0 ? s->nevents : 1);
         for (int i = 0; i < s->nevents; i++) {
             const rc_rtest_event *e = &s->events[i];
-            ev[i] = (rc_sim_event){ e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject };
+            ev[i] = (rc_sim_event){ e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject,
+                                    e->stat_idx, e->stat_want, e->nstat };
             inc[i] = e->incident;
         }
         sc[n++] = (rc_tl_scene){

@@ -262,6 +262,8 @@ static void host_event(FILE *out, const rc_ir *ir, const tl_scene *sc, const tl_
         marker(out, "cancel", x, my);
         label(out, r, x, x, "lb", "cancelled");
         break;
+    case RC_SIM_EV_STATS:   /* reads counters: nothing happens to draw */
+        break;
     }
 }
 

@@ -41,8 +41,8 @@
     "escalation" "factor" "failures" "fallback" "fault" "for" "half_open"
     "hint" "honor" "import" "in" "incidents" "jitter" "last" "max" "message"
     "min" "minus" "of" "on" "open" "param" "per" "policy" "probes" "ratio"
-    "retry" "retryable" "run" "scale" "severity" "steps" "struct" "successes"
-    "then" "timeout" "unresolved" "version" "when" "within")
+    "retry" "retryable" "run" "scale" "severity" "stats" "steps" "struct"
+    "successes" "then" "timeout" "unresolved" "version" "when" "within")
   "The keywords of recov, as the lexer (dsl/recov.l) knows them.")
 ;; END KEYWORDS
 

@@ -1,4 +1,4 @@
-/* model_loader.c - a model loader that embeds the model_loader policy (seed 003).
+/* model_loader.c - a model loader that embeds the model_loader policy.
  *
  * It loads NAME.model from a models folder, downloading it from a mirror
  * folder when it is missing, and checks it for real: header, version,
@@ -280,13 +280,6 @@ enum { S_RETRY, S_FALLBACK, S_REPAIR, S_ADJUST, S_OPTIMIZE, S_USER, S_DEGRADE, S
 static const char *const strategy_name[S_COUNT] = {
     "immediate_retry", "intelligent_fallback", "automatic_repair", "parameter_adjustment",
     "resource_optimization", "user_intervention", "graceful_degradation"};
-static unsigned tries[S_COUNT], wins[S_COUNT];
-static void outcome(int s, int ok)
-{
-    if (s == S_NONE) return;
-    tries[s]++;
-    if (ok) wins[s]++;
-}
 static int handler_strategy(unsigned id)
 {
     switch (id) {
@@ -294,6 +287,36 @@ static int handler_strategy(unsigned id)
     case model_loader_HANDLER_REPAIR_MODEL:
     case model_loader_HANDLER_FIX_PERMISSIONS: return S_REPAIR;
     default: return S_OPTIMIZE;
+    }
+}
+
+/* The seed's success metrics, from what the policy counted (`stats;`):
+ * fallbacks and handlers have tries and successes, retries and
+ * degradations are counted; adjustments are not (no counter for them). */
+static void print_metrics(const model_loader_shared *st)
+{
+    model_loader_counters c;
+    unsigned long tries[S_COUNT] = {0}, wins[S_COUNT] = {0};
+    model_loader_stats(st, &c);
+    for (unsigned e = 0; e < model_loader_ERROR_COUNT; e++) {
+        tries[S_RETRY] += c.retries[e];
+        tries[S_DEGRADE] += c.degrades[e];
+    }
+    for (unsigned a = 0; a < model_loader_ALT_COUNT; a++) {
+        tries[S_FALLBACK] += c.alt_tries[a];
+        wins[S_FALLBACK] += c.alt_successes[a];
+    }
+    for (unsigned h = 0; h < model_loader_HANDLER_COUNT; h++) {
+        tries[handler_strategy(h)] += c.handler_tries[h];
+        wins[handler_strategy(h)] += c.handler_successes[h];
+    }
+    for (int s = 0; s < S_COUNT; s++) {
+        if (!tries[s]) continue;
+        if (s == S_RETRY || s == S_DEGRADE)
+            printf("metric %s attempts=%lu\n", strategy_name[s], tries[s]);
+        else
+            printf("metric %s attempts=%lu successes=%lu rate=%lu%%\n", strategy_name[s], tries[s], wins[s],
+                   wins[s] * 100u / tries[s]);
     }
 }
 
@@ -397,50 +420,44 @@ static int do_load(config *c)
         return 2;
     }
     const char *name = c->model;
-    int pending = S_NONE, rc = 4;
+    int rc = 4;
     for (unsigned n = 1;; n++) {
         char msg[MSG_CAP];
         unsigned err = 0;
         printf("load %u: %s\n", n, name);
         if (load_model(c, name, msg, sizeof msg, &err) == 0) {
-            outcome(pending, 1);
             model_loader_succeeded(&st, &st_inc, now_ms());
             printf("result loaded %s\n", name);
             rc = 0;
             break;
         }
-        outcome(pending, 0);
-        pending = S_NONE;
         model_loader_fault f = {(uint16_t)err, msg};
         recov_decision d = model_loader_failed(&st, &st_inc, &f, now_ms());
         printf("  failed: %s\n", msg);
         printf("  error %s (%s), attempt %u\n", model_loader_error_name(d.error),
                d.severity == 0 ? "low" : d.severity == 1 ? "medium" : d.severity == 2 ? "high" : "critical", d.attempt);
+        int ran = S_NONE;   /* the strategy of a handler that fixed it, for the retry's label */
         while (d.kind == RECOV_RUN) {
             int s = handler_strategy(d.id);
             printf("  %s: run %s (timeout %lu ms)\n", strategy_name[s], model_loader_handler_name(d.id), (unsigned long)d.ms);
             int ok = run_handler(c, d.id, d.ms, d.error, name);
             printf("  handler %s %s\n", model_loader_handler_name(d.id), ok ? "ok" : "failed");
-            if (!ok) outcome(s, 0); else pending = s;
+            ran = ok ? s : S_NONE;
             d = model_loader_handler_done(&st, &st_inc, ok != 0, now_ms());
         }
         if (d.kind == RECOV_RETRY) {
-            if (pending == S_NONE) pending = S_RETRY;
-            printf("  %s: retry in %lu ms\n", strategy_name[pending], (unsigned long)d.ms);
+            printf("  %s: retry in %lu ms\n", strategy_name[ran == S_NONE ? S_RETRY : ran], (unsigned long)d.ms);
             sleep_ms(c, d.ms);
         } else if (d.kind == RECOV_ADJUST) {
-            pending = S_ADJUST;
             printf("  parameter_adjustment: %s, retry in %lu ms\n", model_loader_adjust_name(d.id), (unsigned long)d.ms);
             apply_adjust(c, d.id);
             sleep_ms(c, d.ms);
         } else if (d.kind == RECOV_FALLBACK) {
-            pending = S_FALLBACK;
             snprintf(names[d.id], sizeof names[d.id], "%s-%s", c->model,
                      d.id == model_loader_ALT_COMPATIBLE_MODEL ? "compat" : "lite");
             name = names[d.id];
             printf("  intelligent_fallback: %s -> %s\n", model_loader_alt_name(d.id), name);
         } else if (d.kind == RECOV_DEGRADE) {
-            outcome(S_DEGRADE, 1);
             printf("  graceful_degradation: %s\n", model_loader_mode_name(d.id));
             printf("result degraded %s\n", model_loader_mode_name(d.id));
             rc = 3;
@@ -458,9 +475,7 @@ static int do_load(config *c)
             break;
         }
     }
-    for (int s = 0; s < S_COUNT; s++)
-        if (tries[s])
-            printf("metric %s attempts=%u successes=%u rate=%u%%\n", strategy_name[s], tries[s], wins[s], wins[s] * 100u / tries[s]);
+    print_metrics(&st);
     return rc;
 }
 

@@ -52,7 +52,7 @@ load 4: base-compat
   downloaded base-compat (28 bytes)
   loaded base-compat version 1 (28 bytes, batch 8, steps 50)
 result loaded base-compat
-metric immediate_retry attempts=2 successes=0 rate=0%
+metric immediate_retry attempts=2
 metric intelligent_fallback attempts=1 successes=1 rate=100%
 X
     ;;
@@ -117,8 +117,7 @@ load 4: base-lite
   loaded base-lite version 1 (25 bytes, batch 4, steps 50)
 result loaded base-lite
 metric intelligent_fallback attempts=1 successes=1 rate=100%
-metric parameter_adjustment attempts=1 successes=0 rate=0%
-metric resource_optimization attempts=1 successes=0 rate=0%
+metric resource_optimization attempts=1 successes=1 rate=100%
 X
     ;;
 permission)  # file mode 000: chmod repairs it
@@ -168,7 +167,6 @@ load 1: base
 load 2: base
   loaded base version 1 (32 bytes, batch 8, steps 150)
 result loaded base
-metric parameter_adjustment attempts=1 successes=1 rate=100%
 X
     ;;
 network_loss)  # retried twice, then offline mode (exit 3)
@@ -188,8 +186,8 @@ load 3: base
   error network_connectivity_loss (medium), attempt 3
   graceful_degradation: offline_mode
 result degraded offline_mode
-metric immediate_retry attempts=2 successes=0 rate=0%
-metric graceful_degradation attempts=1 successes=1 rate=100%
+metric immediate_retry attempts=2
+metric graceful_degradation attempts=1
 X
     ;;
 user_intervention)  # dependency missing: the user is shown the steps and answers on stdin
@@ -261,9 +259,9 @@ load 5: base-compat
 load 6: base-compat
   error generation_pipeline_error (high), attempt 6
 result escalated support
-metric immediate_retry attempts=2 successes=0 rate=0%
+metric immediate_retry attempts=2
 metric intelligent_fallback attempts=1 successes=0 rate=0%
-metric user_intervention attempts=2 successes=0 rate=0%
+metric user_intervention attempts=2 successes=2 rate=100%
 X
     ;;
 limits)  # the policy's parameters from the command line: 6 attempts, user timeout 60 s
@@ -297,9 +295,9 @@ load 6: base-compat
 load 7: base-lite
   error generation_pipeline_error (high), attempt 7
 result escalated support
-metric immediate_retry attempts=2 successes=0 rate=0%
+metric immediate_retry attempts=2
 metric intelligent_fallback attempts=2 successes=0 rate=0%
-metric user_intervention attempts=2 successes=0 rate=0%
+metric user_intervention attempts=2 successes=2 rate=100%
 X
     # below the declared range: refused before any load
     rc=0; load --max-attempts 4 >out 2>err || rc=$?

@@ -500,8 +500,26 @@ static int load_workflow(const char *path, workflow *w, char *text, size_t cap)
  */
 #define CKPT_FILE_MAX 65536
 
-static int save_checkpoint(const char *path, const workflow *w, const progress *p, const wf_state *st)
+/* The handler and escalation metrics are the policy's own counters
+ * (`stats;`, WF(stats)), counted since its shared part was created: it
+ * carries over from run to run in the checkpoint.  Only timeouts, which
+ * the policy cannot see, are counted here (handlers_timed_out). */
+static void policy_metrics(progress *p, const wf_state *st)
 {
+    WF(counters) c;
+    WF(stats)(&st->s, &c);
+    p->handlers_run = p->handlers_ok = p->escalations = 0;
+    for (unsigned h = 0; h < WF(HANDLER_COUNT); h++) {
+        p->handlers_run += c.handler_tries[h];
+        p->handlers_ok += c.handler_successes[h];
+    }
+    for (unsigned e = 0; e < WF(ERROR_COUNT); e++) p->escalations += c.escalations[e];
+    p->handlers_failed = p->handlers_run - p->handlers_ok;
+}
+
+static int save_checkpoint(const char *path, const workflow *w, progress *p, const wf_state *st)
+{
+    policy_metrics(p, st);
     if (!path) return 0;
     uint8_t bytes[WF(SHARED_CHECKPOINT_MAX)];
     static char hex[2 * WF(SHARED_CHECKPOINT_MAX) + 1];
@@ -1029,8 +1047,6 @@ int main(int argc, char **argv)
             resume_handler = false;
             fprintf(stderr, "workflow_runner: handler %s was interrupted: counted as failed\n", p.phase_arg);
             record_output(&p, p.phase_arg, "interrupted", 0, "");
-            p.handlers_run++;
-            p.handlers_failed++;
             d = WF(handler_done)(&st.s, &st.i, false, now_tick());
             if (d.kind == RECOV_NONE) {           /* the incident was not restored (migrated) */
                 snprintf(p.phase, sizeof p.phase, "step");
@@ -1077,7 +1093,6 @@ int main(int argc, char **argv)
             snprintf(p.phase, sizeof p.phase, "handler");
             snprintf(p.phase_arg, sizeof p.phase_arg, "%s", hname);
             if (save_checkpoint(ckpt, &w, &p, &st) != 0) return 2;
-            p.handlers_run++;
             const char *res;
             static outcome ho;
             if (!cmd) {
@@ -1091,9 +1106,7 @@ int main(int argc, char **argv)
                 res = ho.timed_out ? "timeout" : ho.signal ? "crashed" : ho.exit_code ? "failed" : "ok";
             }
             bool ok = strcmp(res, "ok") == 0;
-            if (ok) p.handlers_ok++;
-            else if (ho.timed_out) { p.handlers_failed++; p.handlers_timed_out++; }
-            else p.handlers_failed++;
+            if (!ok && ho.timed_out) p.handlers_timed_out++;
             char line[160];
             one_line(ho.out, line, sizeof line);
             fprintf(stderr, "workflow_runner:   handler %s: %s in %lu ms (limit %lu ms): %s\n", hname, res,
@@ -1134,7 +1147,6 @@ int main(int argc, char **argv)
             continue;
         case RECOV_ESCALATE: {
             const char *ch = WF(channel_name)(d.id);
-            p.escalations++;
             fprintf(stderr, "workflow_runner:   decision: escalate to %s (%s, SLA %lu ms)\n", ch, level_name(d.level),
                     (unsigned long)d.ms);
             setenv("WF_CHANNEL", ch, 1);
@@ -1164,6 +1176,7 @@ int main(int argc, char **argv)
     p.phase_arg[0] = '\0';
     if (save_checkpoint(ckpt, &w, &p, &st) != 0) return 2;
     fprintf(stderr, "workflow_runner: %s\n", result);
+    policy_metrics(&p, &st);
     print_metrics(&p, result);
     return exit_code;
 }

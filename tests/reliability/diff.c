@@ -25,6 +25,7 @@
 
 #include "driver.h"
 #include "emit_c.h"
+#include "harness.h"
 #include "rgen.h"
 #include "sim.h"
 
@@ -122,13 +123,20 @@ static void sim_replay(const rc_ir *ir, pair *p)
     p->lines = calloc((size_t)p->sc.nev + 1, sizeof *p->lines);
     int run;
     for (int e = 0; e < p->sc.nev; e++) p->lines[e] = sim_event(s, inc, &p->sc.ev[e], p->sc.t0, &run);
+    if (s->sl.n) {   /* `stats;`: the counters after the last event, one more line (FNV-1a in layout order) */
+        uint32_t h = 2166136261u;
+        char buf[32];
+        for (int i = 0; i < s->sl.n; i++) h = (h ^ s->stat[i]) * 16777619u;
+        snprintf(buf, sizeof buf, "s %08lx", (unsigned long)h);
+        p->lines[p->sc.nev] = strdup(buf);
+    }
     rc_arena_free(&a);
 }
 
 static void free_lines(pair *p)
 {
     if (!p->lines) return;
-    for (int e = 0; e < p->sc.nev; e++) free(p->lines[e]);
+    for (int e = 0; e <= p->sc.nev; e++) free(p->lines[e]);
     free(p->lines);
     p->lines = NULL;
 }
@@ -210,7 +218,19 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
     fprintf(o, "        printf(\"%s\\n\", (unsigned)d.kind, (unsigned)d.id, (unsigned long)d.ms, (unsigned)d.level,\n"
                "               (unsigned)d.error, (unsigned)d.severity, (unsigned)d.error_class, (unsigned)d.attempt,\n"
                "               (unsigned long)d.limit_ms);\n"
-               "    }\n}\n", RC_SIM_DECISION_FMT);
+               "    }\n", RC_SIM_DECISION_FMT);
+    rc_stat_layout sl;
+    rc_ir_stat_layout(ir, &sl);
+    if (sl.n) {   /* the counters, hashed in the simulator's layout order */
+        fprintf(o, "    {\n        %s_counters c;\n        uint32_t h = 2166136261u;\n        %s_stats(&s, &c);\n", P, P);
+        for (int i = 0; i < sl.n; i++) {
+            char m[120];
+            rc_harness_stat_member(ir, i, m, sizeof m);
+            fprintf(o, "        h = (h ^ c.%s) * 16777619u;\n", m);
+        }
+        fputs("        printf(\"s %08lx\\n\", (unsigned long)h);\n    }\n", o);
+    }
+    fputs("}\n", o);
 }
 
 static int run_cmd(char *const *argv, const char *out_path)
@@ -329,7 +349,8 @@ static int run_batch(const cfg *c, const char *dir, pair *ps, int n, rc_unit *un
                 line[strcspn(line, "\n")] = 0;
                 if (line[0] == '#') { k = atoi(line + 2); e = 0; seen[k] = 1; continue; }
                 if (k < 0 || k >= n) continue;
-                if (e < ps[k].sc.nev && strcmp(line, ps[k].lines[e]) && bad[k] < 0) {
+                int nl = ps[k].sc.nev + (ps[k].lines[ps[k].sc.nev] != NULL);   /* + the stats line */
+                if (e < nl && strcmp(line, ps[k].lines[e]) && bad[k] < 0) {
                     bad[k] = e;
                     ndiff++;
                     fprintf(stderr, "diff: pair %d (policy p%d scenario %d), %s %s, event %d:\n  sim: %s\n  C:   %s\n",
@@ -430,6 +451,15 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
         if (paren) *paren = 0;
         fprintf(o, " -> %s\n", desc);
     }
+    /* `stats;`: every counter as the simulator has it after the last event */
+    uint32_t tlast = p->sc.nev ? p->sc.ev[p->sc.nev - 1].t : 0;
+    for (int i = 0; i < s->sl.n; i++) {
+        char key[200];
+        rc_ir_stat_key(ir, i, key, sizeof key);
+        if (i % RC_SIM_MAX_STATS == 0) fprintf(o, "  at %" PRIu32 " stats", tlast);
+        fprintf(o, " %s=%lu", key, (unsigned long)s->stat[i]);
+        if (i % RC_SIM_MAX_STATS == RC_SIM_MAX_STATS - 1 || i == s->sl.n - 1) fputs("\n", o);
+    }
     rc_arena_free(&a);
 }
 
@@ -438,6 +468,7 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
 static void minimise(const cfg *c, const char *dir, pair *p, rc_unit *units, int upto)
 {
     free_lines(p);   /* one per event of the full scenario; not needed past here */
+    if (upto >= p->sc.nev) upto = p->sc.nev - 1;   /* the counters differ: after the last event */
     for (int e = upto + 1; e < p->sc.nev; e++)
         for (int i = 0; i < RG_MAXF; i++) { free(p->sc.ev[e].text[i]); p->sc.ev[e].text[i] = NULL; }
     p->sc.nev = upto + 1;
@@ -522,7 +553,7 @@ int main(int argc, char **argv)
 
     int npol = (npairs + nscen - 1) / nscen, done = 0, failed = 0, invalid = 0, regenerated = 0, shifted = 0;
     long events = 0, param_events = 0;
-    int with_params = 0;
+    int with_params = 0, with_stats = 0;
     for (int b0 = 0; b0 < npol && !failed; b0 += per_batch) {
         int nb = npol - b0 < per_batch ? npol - b0 : per_batch;
         rc_unit *units = calloc((size_t)(b0 + nb), sizeof *units);
@@ -566,6 +597,7 @@ int main(int argc, char **argv)
             free(dbuf);
             const rc_ir *ir = units[k].ir;
             if (ir->nparams) with_params++;
+            if (ir->stats) with_stats++;
             char hp[600], cp[600], hn[64];
             snprintf(hp, sizeof hp, "%s/p%d.h", dir, k);
             snprintf(cp, sizeof cp, "%s/p%d.c", dir, k);
@@ -655,6 +687,7 @@ int main(int argc, char **argv)
     printf("diff: %d timelines replayed on the simulator shifted across the tick wrap\n", shifted);
     printf("diff: %d generated policies were rejected by the deadline analysis and redrawn\n", regenerated);
     printf("diff: %d policies with parameters, %ld P_set_params events\n", with_params, param_events);
+    printf("diff: %d policies with stats; (counters compared after each scenario)\n", with_stats);
     printf("diff: seed %" PRIu64 ": %d pairs, %ld events, %d builds per batch: %s\n", seed, done, events,
            2 * c.ncc, failed ? (invalid ? "GENERATOR ERROR" : "DIFFERENCES FOUND") : "no difference");
     return failed ? 1 : 0;

@@ -476,6 +476,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %d incidents;\n", 1 + PICK(s, 3));
         if (CHANCE(s, 60)) rg_printf(o, "adaptive ageing %s;\n", rnd_dur(s, d, sizeof d, in->tscale * 2, &ms));
     }
+    /* statistics: the counters are compared after each scenario (diff.c) */
+    if (CHANCE(s, 35)) rg_printf(o, "stats;\n");
 }
 
 void rg_scenario_begin(uint64_t *s, const rg_info *info, rg_scenario *sc, int nev)

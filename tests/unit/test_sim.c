@@ -972,6 +972,78 @@ static void test_when_attempt_fallthrough(void **state)
     done(&t);
 }
 
+/* `stats;`: the counters of semantics.md "Statistics" on the consecutive
+ * breaker's run, saturation at 2^32 - 1, keys, and P_target_state. */
+static void test_stats(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    t.ir.stats = true;
+    rc_ir_breaker *br = add_breaker(&t);
+    br->mode = RC_BREAKER_CONSECUTIVE;
+    br->threshold = 2;
+    br->open_ms = 1000;
+    br->probes = 1;
+    br->close_after = 1;
+    int r = add_retry(&t, RC_BACKOFF_CONSTANT, 10, 1000, 9);
+    rc_ir_block *b = add_block(&t, 0xF, 2);
+    b->steps[0] = step_retry(r);
+    b->steps[1] = step_kind(RC_IR_DEGRADE);
+    set_terminal(b);
+    start(&t, 0, 1);
+    rc_stat_layout l;
+    rc_ir_stat_layout(&t.ir, &l);
+    assert_int_equal(l.n, 4 * 7 + 3 + 2 * (t.ir.nalts + t.ir.nhandlers));
+    assert_int_equal(t.sim->sl.n, l.n);
+    char key[80];
+    assert_true(rc_ir_stat_key(&t.ir, rc_stat_err(&l, 2, RC_STAT_RECOVERED), key, sizeof key));
+    assert_string_equal(key, "error.e2.recovered");
+    assert_true(rc_ir_stat_key(&t.ir, rc_stat_brk(&l, 0, RC_STAT_REJECTIONS), key, sizeof key));
+    assert_string_equal(key, "breaker.br.rejections");
+    assert_int_equal(rc_ir_stat_find(&t.ir, "breaker.br.half_opens"), rc_stat_brk(&l, 0, RC_STAT_HALF_OPENS));
+    assert_int_equal(rc_ir_stat_find(&t.ir, "breaker.br.closes"), -1);
+    assert_false(rc_ir_stat_key(&t.ir, l.n, key, sizeof key));
+
+    uint32_t *c = t.sim->stat;
+    ASSERT_D(fail_status(&t, 0, 0), RECOV_RETRY, 0, 10, 0, 1);
+    ASSERT_D(fail_status(&t, 0, 10), RECOV_DEGRADE, 0, 0, 0, 2);   /* opens: no retry */
+    assert_int_equal(c[rc_stat_err(&l, 0, RC_STAT_FAILURES)], 2);
+    assert_int_equal(c[rc_stat_err(&l, 0, RC_STAT_RETRIES)], 1);
+    assert_int_equal(c[rc_stat_err(&l, 0, RC_STAT_DEGRADES)], 1);
+    assert_int_equal(c[rc_stat_brk(&l, 0, RC_STAT_OPENS)], 1);
+    uint32_t left = 7;
+    assert_int_equal(rc_sim_target_state(t.sim, 0, 510, &left), RC_SIM_OPEN);
+    assert_int_equal(left, 500);
+    assert_int_equal(rc_sim_admit(t.sim, 1009), RECOV_REJECT);
+    assert_int_equal(c[rc_stat_brk(&l, 0, RC_STAT_REJECTIONS)], 1);
+    assert_int_equal(rc_sim_target_state(t.sim, 0, 1010, &left), RC_SIM_OPEN);
+    assert_int_equal(left, 0);     /* the next P_admit lets a probe through */
+    assert_int_equal(rc_sim_admit(t.sim, 1010), RECOV_ALLOW);
+    assert_int_equal(c[rc_stat_brk(&l, 0, RC_STAT_HALF_OPENS)], 1);
+    assert_int_equal(rc_sim_target_state(t.sim, 0, 1010, &left), RC_SIM_HALF_OPEN);
+    assert_int_equal(left, 0);
+    /* a success after a failure: recovered (the degrade ended the last incident) */
+    ASSERT_D(fail_status(&t, 101, 1020), RECOV_DEGRADE, 0, 0, 1, 1);  /* half-open probe failed: open */
+    assert_int_equal(c[rc_stat_brk(&l, 0, RC_STAT_OPENS)], 2);
+    rc_sim_succeeded(t.sim, 1030);
+    assert_int_equal(c[rc_stat_err(&l, 1, RC_STAT_RECOVERED)], 0);   /* no incident was active */
+
+    /* saturation: a counter at 2^32 - 2 reaches 2^32 - 1 and stays there */
+    c[rc_stat_err(&l, 3, RC_STAT_FAILURES)] = UINT32_MAX - 1u;
+    c[rc_stat_brk(&l, 0, RC_STAT_REJECTIONS)] = UINT32_MAX;
+    t.v[F_STATUS].i = 0;
+    t.v[F_FLAG].i = 1;
+    rc_sim_failed(t.sim, &t.f, 1040);
+    assert_int_equal(c[rc_stat_err(&l, 3, RC_STAT_FAILURES)], UINT32_MAX);
+    rc_sim_failed(t.sim, &t.f, 1050);
+    assert_int_equal(c[rc_stat_err(&l, 3, RC_STAT_FAILURES)], UINT32_MAX);
+    assert_int_equal(rc_sim_admit(t.sim, 1060), RECOV_REJECT);
+    assert_int_equal(c[rc_stat_brk(&l, 0, RC_STAT_REJECTIONS)], UINT32_MAX);
+    assert_int_equal(c[rc_stat_err(&l, 2, RC_STAT_FAILURES)], 0);
+    done(&t);
+}
+
 static void test_format(void **state)
 {
     (void)state;
@@ -1005,6 +1077,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_classify),
+        cmocka_unit_test(test_stats),
         cmocka_unit_test(test_backoff_kinds),
         cmocka_unit_test(test_scales_and_honor),
         cmocka_unit_test(test_jitter),

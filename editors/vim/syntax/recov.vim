@@ -26,7 +26,7 @@ syn keyword recovKeyword error escalate escalation factor failures fallback
 syn keyword recovKeyword fault for half_open hint honor import in incidents
 syn keyword recovKeyword jitter last max message min minus of on open param
 syn keyword recovKeyword per policy probes ratio retry retryable run scale
-syn keyword recovKeyword severity steps struct successes then timeout
+syn keyword recovKeyword severity stats steps struct successes then timeout
 syn keyword recovKeyword unresolved version when within
 " END KEYWORDS
 
