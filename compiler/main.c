@@ -51,6 +51,8 @@ static const char usage_text[] =
     "  -Wall, -Wextra             enable every warning, also those off by default\n"
     "  -Werror, -Werror=<name>    make warnings (or one warning) errors; -Wno-error=<name> undoes one\n"
     "  --max-errors=N             stop after N errors (default 20, 0 = no limit)\n"
+    "  --color[=WHEN]             colour diagnostics: auto (default: on a terminal whose TERM is not\n"
+    "                             dumb, unless NO_COLOR is set), always (bare --color) or never\n"
     "\n"
     "  -h, --help                 this text\n"
     "  --help-warnings            list the warnings\n"
@@ -113,6 +115,11 @@ static const rc_cmd_help cmd_help[] = {
       "each block's steps with its worst-case delays against its deadline, table sizes\n"
       "and the policy hash.\n"
       "\n"
+      "  --cc CC                    also build the generated C and the runtime with CC (e.g.\n"
+      "                             \"arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb\"; -Os, freestanding) and\n"
+      "                             print their code, tables, data and bss bytes and the worst-case\n"
+      "                             stack of each entry point (gcc's -fcallgraph-info)\n"
+      "  --runtime DIR              the runtime sources for --cc (default as for test --via c)\n"
       "  --timeline BLOCK FILE      instead, draw the worst case of block BLOCK (its number as\n"
       "                             explain prints it, or an error name: the first block that\n"
       "                             handles it) on a time axis as SVG into FILE (- is standard\n"
@@ -163,23 +170,46 @@ static const char *const option_names[] = {
     "-o", "-I", "-D", "--sysroot", "--target", "-MD", "-MMD", "-MF", "-MT", "-MP", "--format",
     "--check", "-i", "--keep", "--verbose", "--via", "--cc", "--exec", "--runtime", "--max-errors",
     "--stdin-name", "--help", "--help-warnings", "--version", "-Wall", "-Wextra", "-Werror",
-    "--timeline", "--scenario", "--stats",
+    "--timeline", "--scenario", "--stats", "--color", "--color=auto", "--color=always", "--color=never",
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* "recovc: error: " on standard error, in gcc's colours when color. */
+static void error_head(bool color)
 {
-    fputs("recovc: error: ", stderr);
+    fputs(color ? "\033[01m\033[Krecovc:\033[m\033[K \033[01;31m\033[Kerror: \033[m\033[K" : "recovc: error: ", stderr);
+}
+
+/* The last --color=WHEN of argv (auto when none): usage errors found
+ * before the option is reached are coloured as it says too. */
+static bool argv_color(int argc, char **argv)
+{
+    bool color = rc_diag_color_auto(2);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--color") == 0 || strcmp(a, "--color=always") == 0) color = true;
+        else if (strcmp(a, "--color=never") == 0) color = false;
+        else if (strcmp(a, "--color=auto") == 0) color = rc_diag_color_auto(2);
+    }
+    return color;
+}
+
+static int usage_error_c(bool color, const char *fmt, const char *arg)
+{
+    error_head(color);
     fprintf(stderr, fmt, arg);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
 }
+/* every caller has its options as `o` */
+#define usage_error(...) usage_error_c(o->color, __VA_ARGS__)
 
-static int unknown_option(const char *a)
+static int unknown_option(bool color, const char *a)
 {
     char word[RC_SUGGEST_MAX + 1];
     snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
     const char *s = rc_suggest(word, option_names, sizeof option_names / sizeof option_names[0]);
-    fprintf(stderr, "recovc: error: unknown option '%s'", a);
+    error_head(color);
+    fprintf(stderr, "unknown option '%s'", a);
     if (s) fprintf(stderr, "; did you mean '%s'?", s);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
@@ -219,6 +249,7 @@ typedef struct opts {
     const char *timeline;       /* test, explain: --timeline [BLOCK] FILE */
     const char *tl_block;       /* explain --timeline BLOCK */
     const char *scenario;       /* test --scenario NAME */
+    bool color;                 /* --color=always, or auto on a terminal */
 } opts;
 
 static int parse_args(int argc, char **argv, opts *o)
@@ -314,10 +345,17 @@ static int parse_args(int argc, char **argv, opts *o)
         } else if (strcmp(a, "--scenario") == 0) {
             if (++i == argc) return usage_error("%s needs a scenario name", a);
             o->scenario = argv[i];
+        } else if (strcmp(a, "--color") == 0 || strncmp(a, "--color=", 8) == 0) {
+            /* as gcc's -fdiagnostics-color: bare --color is always */
+            const char *w = a[7] == '=' ? a + 8 : "always";
+            if (strcmp(w, "always") == 0) o->color = true;
+            else if (strcmp(w, "never") == 0) o->color = false;
+            else if (strcmp(w, "auto") == 0) o->color = rc_diag_color_auto(2);
+            else return usage_error("--color takes auto, always or never, not '%s'", w);
         } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
             o->verbose = true;
         } else if (a[0] == '-' && a[1]) {
-            return unknown_option(a);
+            return unknown_option(o->color, a);
         } else {
             o->files[o->nfiles++] = a;
         }
@@ -339,6 +377,7 @@ static void unit_opts(const opts *o, rc_unit_opts *uo)
     uo->sysroot = o->sysroot;
     uo->target = o->target;
     uo->stdin_name = o->stdin_name;
+    uo->color = o->color;
     uo->stats = o->stats;
 }
 
@@ -363,7 +402,8 @@ static bool check_wopts(const opts *o)
             else if (strncmp(wn, "error=", 6) == 0) wn += 6;
             else if (strncmp(wn, "no-", 3) == 0) wn += 3;
             const char *sug = rc_suggest(wn, names, (size_t)RC_W_COUNT);
-            fprintf(stderr, "recovc: error: unknown warning option '-W%s'", o->wopts[i]);
+            error_head(o->color);
+            fprintf(stderr, "unknown warning option '-W%s'", o->wopts[i]);
             if (sug) fprintf(stderr, "; did you mean '-W%.*s%s'?", (int)(wn - o->wopts[i]), o->wopts[i], sug);
             fputs(" (see recovc --help-warnings)\nrun 'recovc --help' for usage\n", stderr);
             return false;
@@ -530,6 +570,7 @@ static int cmd_test(const opts *o)
     ro.nwopts = o->nwopts;
     ro.timeline = o->timeline;
     ro.scenario = o->scenario;
+    ro.color = o->color;
     ro.stats = o->stats;
     if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
     if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
@@ -612,7 +653,7 @@ static int cmd_fmt(const opts *o)
         if (in && o->in_place) return usage_error("fmt -i cannot rewrite standard input%s", "");
         const char *name = in ? (o->stdin_name ? o->stdin_name : "<stdin>") : f;
         const char *dest = o->in_place ? f : to_file ? o->out : NULL;
-        int rc = rc_fmt_file(f, name, o->fmt_check, dest, stdout, stderr);
+        int rc = rc_fmt_file(f, name, o->fmt_check, dest, stdout, stderr, o->color);
         if (rc > worst) worst = rc;
     }
     return worst;
@@ -635,6 +676,24 @@ static int cmd_explain(const opts *o)
         }
     } else if (rc == 0) {
         rc_explain(u.ir, stdout);
+        if (o->cc) {
+            /* the policy's folder first, as for its imports */
+            const char **incs = calloc((size_t)o->nincs + 1, sizeof *incs);
+            const char *slash = strrchr(o->files[0], '/');
+            char *pdir = slash ? strndup(o->files[0], slash == o->files[0] ? 1 : (size_t)(slash - o->files[0]))
+                               : strdup(".");
+            if (!incs || !pdir) {
+                rc = EXIT_INTERNAL;
+            } else {
+                incs[0] = pdir;
+                for (int i = 0; i < o->nincs; i++) incs[i + 1] = o->incs[i];
+                fflush(stdout);
+                rc_explain_cc eo = { o->cc, o->runtime, incs, o->nincs + 1, o->keep };
+                rc = rc_explain_size(u.ir, &eo, stdout, stderr);
+            }
+            free(incs);
+            free(pdir);
+        }
     }
     rc_unit_free(&u);
     return rc;
@@ -650,12 +709,13 @@ static int cmd_lsp(const opts *o)
     return rc_lsp_serve(stdin, stdout, &uo);
 }
 
-static int unknown_command(const char *cmd)
+static int unknown_command(bool color, const char *cmd)
 {
     const char *names[RC_NCMDS];
     for (size_t i = 0; i < RC_NCMDS; i++) names[i] = cmd_help[i].name;
     const char *s = rc_suggest(cmd, names, RC_NCMDS);
-    fprintf(stderr, "recovc: error: unknown command '%s'", cmd);
+    error_head(color);
+    fprintf(stderr, "unknown command '%s'", cmd);
     if (s) fprintf(stderr, "; did you mean '%s'?", s);
     fputs("\nrun 'recovc --help' for usage\n", stderr);
     return EXIT_USAGE;
@@ -696,7 +756,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "help") == 0 && argc > 2) {
         const rc_cmd_help *h = find_cmd(argv[2]);
-        if (!h) return unknown_command(argv[2]);
+        if (!h) return unknown_command(argv_color(argc, argv), argv[2]);
         fputs(h->text, stdout);
         return finish(0);
     }
@@ -714,10 +774,11 @@ int main(int argc, char **argv)
                    rc_warning_default((rc_warning)w) ? "" : " (off by default)");
         return finish(0);
     }
-    if (!find_cmd(cmd)) return unknown_command(cmd);
+    if (!find_cmd(cmd)) return unknown_command(argv_color(argc, argv), cmd);
     opts o;
     memset(&o, 0, sizeof o);
     o.cmd = cmd;
+    o.color = argv_color(argc, argv);
     int rc = parse_args(argc, argv, &o);
     if (!rc && o.help) {
         fputs(find_cmd(cmd)->text, stdout);

@@ -15,6 +15,7 @@
  *  - the stack is bounded (YYMAXDEPTH): deep nesting is reported, not fatal.
  */
 %code top {
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 /* RC_PARSE_MAXDEPTH: parser stack limit; only nested conditions grow it. */
@@ -31,13 +32,25 @@
 #include "ast.h"
 #include "diag.h"
 #include "parse.h"
+#include "suggest.h"
 
-/* A token as remembered for error messages: kind, source bytes, location. */
+/* A token as remembered for error messages: kind, source bytes, location,
+ * and whether it is the first token of its line. */
 typedef struct rc_ptok {
     int kind;
     size_t off, len;
     rc_loc loc;
+    bool bol;
 } rc_ptok;
+
+/* Open braces remembered for "the block opened here" (deeper ones are counted only). */
+#define RC_PARSE_MAXBRACES 32
+
+/* An open brace: where it is and the first word of its line ("classify", "on"). */
+typedef struct rc_pbrace {
+    rc_loc loc;
+    char word[16];
+} rc_pbrace;
 
 /* State shared by the scanner and the parser of one compilation. */
 typedef struct rc_pctx {
@@ -57,10 +70,13 @@ typedef struct rc_pctx {
     rc_loc comment_start;       /* of the open block comment */
     rc_ptok cur, prev;          /* the last two tokens returned */
     long ntok;                  /* tokens returned so far */
-    int depth;                  /* open braces (rc_yylex: where a declaration starts) */
     bool unterminated;          /* the scanner just returned an unterminated literal */
     bool strayed;               /* stray bytes were skipped before the next token */
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
+    rc_pbrace braces[RC_PARSE_MAXBRACES];  /* the open braces, innermost last */
+    int depth;                  /* open braces ('{' less '}' read so far; 0: where a declaration starts) */
+    rc_ptok line_first;         /* the first token of the current line */
+    bool unclosed_reported;     /* an unclosed block was reported: no later syntax error */
     void *scanner;              /* the flex scanner (yyscan_t) */
     char *scanbuf;              /* the scanner's copy of src (malloc) */
     jmp_buf *fatal;             /* flex internal errors longjmp here (1), and the term limit (2) */
@@ -92,6 +108,9 @@ const char *rc_token_spelling(int kind);
 %param {void *scanner} {rc_pctx *ctx}
 
 %code {
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SYNTAX
 /* Locations: a rule spans from its first to its last symbol; an empty rule is
  * the point just after the previous symbol. */
 #define YYLLOC_DEFAULT(Cur, Rhs, N)                                       \
@@ -985,6 +1004,83 @@ static const struct {
     {YYSYMBOL_KW_HINT, "error body", "message, hint, steps"},
 };
 
+/* Keywords that start a top-level declaration. */
+static bool is_decl_kw(yysymbol_kind_t t)
+{
+    return t == YYSYMBOL_KW_POLICY || t == YYSYMBOL_KW_IMPORT || t == YYSYMBOL_KW_FAULT || t == YYSYMBOL_KW_CONST ||
+           t == YYSYMBOL_KW_PARAM || t == YYSYMBOL_KW_CLASS || t == YYSYMBOL_KW_ERROR || t == YYSYMBOL_KW_CLASSIFY ||
+           t == YYSYMBOL_KW_BREAKER || t == YYSYMBOL_KW_BUDGET || t == YYSYMBOL_KW_ESCALATION || t == YYSYMBOL_KW_ON;
+}
+
+/* The innermost open brace, or NULL. */
+static const rc_pbrace *open_brace(const rc_pctx *ctx)
+{
+    if (ctx->depth <= 0) return NULL;
+    return &ctx->braces[ctx->depth <= RC_PARSE_MAXBRACES ? ctx->depth - 1 : RC_PARSE_MAXBRACES - 1];
+}
+
+/* The note under an "is not closed" error: where the block opened. */
+static void opened_here(rc_pctx *ctx)
+{
+    const rc_pbrace *b = open_brace(ctx);
+    ctx->unclosed_reported = true;
+    /* the parser's idea of the nesting is wrong from here on: its later
+     * syntax errors would be follow-ups, so they are not reported (the
+     * scanner's still are) */
+    ctx->quiet_until = LONG_MAX;
+    if (b) rc_diag_note(ctx->diag, b->loc, "the '%s' block opened here", b->word);
+}
+
+/* A declaration keyword first on its line while a block is open, read as a
+ * name (keywords can be names) or refused: the block was not closed.  The
+ * keyword is the lookahead, or the token before it when the lookahead
+ * could follow it in a declaration (a name, '{' or '_').  `retry` and
+ * `deadline` are steps too and are left to the block's own messages. */
+static bool unclosed_before_decl(rc_pctx *ctx, yysymbol_kind_t t)
+{
+    if (ctx->depth <= 0 || ctx->unclosed_reported) return false;
+    const rc_ptok *k = NULL;
+    if (ctx->cur.bol && is_decl_kw(t)) {
+        k = &ctx->cur;
+    } else if (ctx->prev.bol && is_decl_kw((yysymbol_kind_t)YYTRANSLATE(ctx->prev.kind)) &&
+               (t == YYSYMBOL_IDENT || is_kw(t) || t == SYM('{') || t == SYM('_'))) {
+        k = &ctx->prev;
+    }
+    if (!k) return false;
+    const rc_pbrace *b = open_brace(ctx);
+    rc_diag_error(ctx->diag, k->loc, "expected '}' before '%.*s': the '%s' block is not closed", (int)k->len,
+                  ctx->src + k->off, b ? b->word : "?");
+    opened_here(ctx);
+    return true;
+}
+
+/* The word of `list` ("a, b, c") closest to the current token's text
+ * (suggest.h), copied into out; false when none is close. */
+static bool suggest_in(const rc_pctx *ctx, const char *list, char *out)
+{
+    char words[16][RC_SUGGEST_MAX + 1], tok[RC_SUGGEST_MAX + 1];
+    const char *cands[16];
+    size_t n = 0;
+    for (const char *p = list; *p && n < 16;) {
+        size_t len = strcspn(p, ", ");
+        if (len && len <= RC_SUGGEST_MAX) {
+            memcpy(words[n], p, len);
+            words[n][len] = '\0';
+            cands[n] = words[n];
+            n++;
+        }
+        p += len;
+        p += strspn(p, ", ");
+    }
+    if (ctx->cur.len == 0 || ctx->cur.len > RC_SUGGEST_MAX || ctx->cur.off + ctx->cur.len > ctx->len) return false;
+    memcpy(tok, ctx->src + ctx->cur.off, ctx->cur.len);
+    tok[ctx->cur.len] = '\0';
+    const char *s = rc_suggest(tok, cands, n);
+    if (!s) return false;
+    memcpy(out, s, strlen(s) + 1);
+    return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pctx *ctx)
 {
     (void)scanner;
@@ -1008,6 +1104,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         rc_diag_error(d, loc, "use '==' to compare; '=' is not an operator in conditions");
         return 0;
     }
+    if (unclosed_before_decl(ctx, t)) return 0;
     /* top level: a declaration was expected */
     if (has[YYSYMBOL_KW_CLASSIFY] && has[YYSYMBOL_KW_ON] && !has[YYSYMBOL_IDENT]) {
         if (!ctx->decl_seen && !ctx->header_seen && !ctx->header_reported) {
@@ -1020,9 +1117,17 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         } else if (t == SYM('}')) {
             rc_diag_error(d, loc, "unexpected '}': no block is open here");
         } else {
-            rc_diag_error(d, loc,
-                          "expected a declaration (policy, import, fault, const, class, error, classify, "
-                          "retry, breaker, budget, escalation, deadline, param, limit or on) before %s", what);
+            static const char decls[] = "policy, import, fault, const, class, error, classify, retry, breaker, "
+                                        "budget, escalation, deadline, param, limit, on";
+            char sug[RC_SUGGEST_MAX + 1];
+            if (word && suggest_in(ctx, decls, sug)) {
+                rc_diag_error(d, loc, "expected a declaration before %s; did you mean '%s'?", what, sug);
+                rc_diag_edit_add(d, loc, sug, "replace %s with '%s'", what, sug);
+            } else {
+                rc_diag_error(d, loc,
+                              "expected a declaration (policy, import, fault, const, class, error, classify, "
+                              "retry, breaker, budget, escalation, deadline, param, limit or on) before %s", what);
+            }
         }
         return 0;
     }
@@ -1045,7 +1150,18 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
         }
     }
     if (t == YYSYMBOL_YYEOF && has[SYM('}')]) {
-        rc_diag_error(d, loc, "expected '}' before end of file");
+        /* one message per unclosed block: at the end of the last token,
+         * with a note at the brace that opened it */
+        if (ctx->unclosed_reported) return 0;
+        const rc_pbrace *b = open_brace(ctx);
+        rc_loc at = loc;
+        if (ctx->prev.len > 0) at = (rc_loc){ ctx->prev.loc.end_line, ctx->prev.loc.end_col + 1, 0, 0 };
+        if (b)
+            rc_diag_error(d, at, "expected '}' at end of file: the '%s' block opened on line %d is not closed", b->word,
+                          b->loc.line);
+        else
+            rc_diag_error(d, at, "expected '}' at end of file");
+        opened_here(ctx);
         return 0;
     }
     /* unknown statement at the start of a block item */
@@ -1058,9 +1174,14 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, rc_pc
                        (t == YYSYMBOL_KW_RETRY && !has[YYSYMBOL_KW_RETRY]);
         if (decl_kw && loc.line > ctx->prev.loc.end_line) {
             rc_diag_error(d, loc, "expected '}' before %s: the %s is not closed", what, rc_blocks[i].block);
+            opened_here(ctx);
             return 0;
         }
-        if (word)
+        char sug[RC_SUGGEST_MAX + 1];
+        if (word && suggest_in(ctx, rc_blocks[i].valid, sug)) {
+            rc_diag_error(d, loc, "unknown statement %s in %s; did you mean '%s'?", what, rc_blocks[i].block, sug);
+            rc_diag_edit_add(d, loc, sug, "replace %s with '%s'", what, sug);
+        } else if (word)
             rc_diag_error(d, loc, "unknown statement %s in %s; expected %s or '}'", what,
                           rc_blocks[i].block, rc_blocks[i].valid);
         else

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const warn_names[RC_W_COUNT] = {
 #define X(id, name, on, desc) name,
@@ -21,6 +22,34 @@ static const unsigned char warn_default[RC_W_COUNT] = {
 #include "warnings.def"
 #undef X
 };
+
+static const char *const err_names[RC_E_COUNT] = {
+#define X(id, name, desc, help) name,
+#include "errors.def"
+#undef X
+};
+static const char *const err_descs[RC_E_COUNT] = {
+#define X(id, name, desc, help) desc,
+#include "errors.def"
+#undef X
+};
+static const char *const err_helps[RC_E_COUNT] = {
+#define X(id, name, desc, help) help,
+#include "errors.def"
+#undef X
+};
+
+const char *rc_error_kind_name(rc_error_kind k) { return err_names[k]; }
+const char *rc_error_kind_desc(rc_error_kind k) { return err_descs[k]; }
+const char *rc_error_kind_help(rc_error_kind k) { return err_helps[k]; }
+
+bool rc_diag_color_auto(int fd)
+{
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (no && *no) return false;
+    if (!term || !*term || strcmp(term, "dumb") == 0) return false;
+    return isatty(fd) != 0;
+}
 
 const char *rc_warning_name(rc_warning w) { return warn_names[w]; }
 const char *rc_warning_desc(rc_warning w) { return warn_descs[w]; }
@@ -55,6 +84,18 @@ rc_loc rc_loc_span(rc_loc a, rc_loc b)
     r.end_col = b.end_line ? b.end_col : b.col;
     return r;
 }
+
+/* gcc's colours (SGR): the locus bold, error red, warning magenta, note
+ * cyan, the caret line green; each span ends with a reset. */
+#define SGR_LOCUS "\033[01m\033[K"
+#define SGR_ERROR "\033[01;31m\033[K"
+#define SGR_WARNING "\033[01;35m\033[K"
+#define SGR_NOTE "\033[01;36m\033[K"
+#define SGR_CARET "\033[01;32m\033[K"
+#define SGR_END "\033[m\033[K"
+
+static const char *on(const rc_diag *d, const char *sgr) { return d->color ? sgr : ""; }
+static const char *off(const rc_diag *d) { return d->color ? SGR_END : ""; }
 
 /* Print the source line `line` and a caret under `col`.  Bytes that are not
  * printable ASCII are shown as '?', so binary input cannot garble a terminal;
@@ -94,8 +135,10 @@ static void show_line(rc_diag *d, rc_loc loc)
     fputs(" ", d->out);
     fputs(from ? "   " : "", d->out);
     for (size_t i = from; i < col; i++) fputc(p[i] == '\t' ? '\t' : ' ', d->out);
+    fputs(on(d, SGR_CARET), d->out);
     fputc('^', d->out);
     for (size_t i = col + 1; i <= last && i < to; i++) fputc('~', d->out);
+    fputs(off(d), d->out);
     fputc('\n', d->out);
 }
 
@@ -131,6 +174,12 @@ void rc_diag_records_free(rc_diag_records *r)
             free(m->notes[j].text);
         }
         free(m->notes);
+        for (int j = 0; j < m->nedits; j++) {
+            free(m->edits[j].file);
+            free(m->edits[j].text);
+            free(m->edits[j].desc);
+        }
+        free(m->edits);
         free(m->file);
         free(m->text);
     }
@@ -156,25 +205,36 @@ void rc_diag_keep(rc_diag *d, const rc_diag_rec *m)
         c.notes[i].file = xstrdup(m->notes[i].file);
         c.notes[i].text = xstrdup(m->notes[i].text);
     }
+    c.edits = m->nedits ? rc_xrealloc(NULL, (size_t)m->nedits * sizeof *c.edits) : NULL;
+    for (int i = 0; i < m->nedits; i++) {
+        c.edits[i] = m->edits[i];
+        c.edits[i].file = xstrdup(m->edits[i].file);
+        c.edits[i].text = xstrdup(m->edits[i].text);
+        c.edits[i].desc = xstrdup(m->edits[i].desc);
+    }
     r->v[r->n++] = c;
 }
 
 /* ---- the text writer -------------------------------------------------------------- */
 
-static void write_head(FILE *out, const char *file, rc_loc loc, const char *kind)
+static void write_head(const rc_diag *d, const char *file, rc_loc loc, const char *kind, const char *sgr)
 {
-    if (loc.line > 0)
-        fprintf(out, "%s:%d:%d: %s: ", file, loc.line, loc.col, kind);
-    else
-        fprintf(out, "%s: %s: ", file ? file : "recovc", kind);
+    FILE *out = d->out;
+    fputs(on(d, SGR_LOCUS), out);
+    if (loc.line > 0) fprintf(out, "%s:%d:%d:", file, loc.line, loc.col);
+    else fprintf(out, "%s:", file ? file : "recovc");
+    /* as gcc: the space after "error:" is inside the colour */
+    fprintf(out, "%s %s%s: %s", off(d), on(d, sgr), kind, off(d));
 }
 
 static void write_rec(rc_diag *d, const rc_diag_rec *m)
 {
     if (!d->out) return;
-    write_head(d->out, m->file, m->loc, m->severity == RC_DIAG_ERROR ? "error" : "warning");
+    bool err = m->severity == RC_DIAG_ERROR;
+    const char *sgr = err ? SGR_ERROR : SGR_WARNING;
+    write_head(d, m->file, m->loc, err ? "error" : "warning", sgr);
     fputs(m->text, d->out);
-    if (m->code) fprintf(d->out, " [-W%s%s]", m->severity == RC_DIAG_ERROR ? "error=" : "", m->code);
+    if (m->code) fprintf(d->out, " [%s-W%s%s%s]", on(d, sgr), err ? "error=" : "", m->code, off(d));
     fputc('\n', d->out);
     show_line(d, m->loc);
 }
@@ -182,18 +242,20 @@ static void write_rec(rc_diag *d, const rc_diag_rec *m)
 static void write_rel(rc_diag *d, const rc_diag_rel *n)
 {
     if (!d->out) return;
-    write_head(d->out, n->file, n->loc, "note");
+    write_head(d, n->file, n->loc, "note", SGR_NOTE);
     fprintf(d->out, "%s%s\n", n->kind == RC_DIAG_FIX ? "fix: " : "", n->text);
     show_line(d, n->loc);
 }
 
 /* Makes the record, prints it, keeps it when records are collected. */
-static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, const char *fmt, va_list ap)
+static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, rc_error_kind kind,
+                 const char *fmt, va_list ap)
 {
     rc_diag_rec m;
     memset(&m, 0, sizeof m);
     m.severity = sev;
     m.code = wname;
+    m.kind = kind;
     m.file = (char *)d->file;
     m.loc = loc;
     m.text = vformat(fmt, ap);
@@ -248,13 +310,13 @@ static void limit_reached(rc_diag *d)
     }
 }
 
-void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
+void rc_diag_error_k(rc_diag *d, rc_error_kind k, rc_loc loc, const char *fmt, ...)
 {
     d->errors++;
     if (d->stopped) { d->last_printed = false; return; }
     va_list ap;
     va_start(ap, fmt);
-    vmsg(d, loc, RC_DIAG_ERROR, NULL, fmt, ap);
+    vmsg(d, loc, RC_DIAG_ERROR, NULL, k, fmt, ap);
     va_end(ap);
     d->last_printed = true;
     limit_reached(d);
@@ -269,7 +331,7 @@ void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
     if (d->stopped) return;
     va_list ap;
     va_start(ap, fmt);
-    vmsg(d, loc, err ? RC_DIAG_ERROR : RC_DIAG_WARNING, warn_names[w], fmt, ap);
+    vmsg(d, loc, err ? RC_DIAG_ERROR : RC_DIAG_WARNING, warn_names[w], RC_E_POLICY, fmt, ap);
     va_end(ap);
     d->last_printed = true;
     if (err) limit_reached(d);
@@ -293,13 +355,24 @@ void rc_diag_fix(rc_diag *d, rc_loc loc, const char *fmt, ...)
     va_end(ap);
 }
 
+void rc_diag_edit_add(rc_diag *d, rc_loc loc, const char *text, const char *fmt, ...)
+{
+    if (!d->last_printed || d->stopped || !d->records || d->records->n == 0) return;
+    rc_diag_rec *m = &d->records->v[d->records->n - 1];
+    m->edits = rc_xrealloc(m->edits, (size_t)(m->nedits + 1) * sizeof *m->edits);
+    va_list ap;
+    va_start(ap, fmt);
+    m->edits[m->nedits++] = (rc_diag_edit){ xstrdup(d->file), loc, xstrdup(text), vformat(fmt, ap) };
+    va_end(ap);
+}
+
 void rc_diag_plain(rc_diag *d, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     const char *file = d->file;
     d->file = NULL;
-    vmsg(d, (rc_loc){0, 0, 0, 0}, RC_DIAG_ERROR, NULL, fmt, ap);
+    vmsg(d, (rc_loc){0, 0, 0, 0}, RC_DIAG_ERROR, NULL, RC_E_IO, fmt, ap);
     d->file = file;
     va_end(ap);
     d->errors++;

@@ -31,6 +31,14 @@ typedef enum rc_warning {
     RC_W_COUNT
 } rc_warning;
 
+/* The kinds of error (errors.def): the rule id of an error in JSON and SARIF. */
+typedef enum rc_error_kind {
+#define X(id, name, desc, help) RC_E_##id,
+#include "errors.def"
+#undef X
+    RC_E_COUNT
+} rc_error_kind;
+
 typedef enum rc_diag_sev { RC_DIAG_ERROR, RC_DIAG_WARNING, RC_DIAG_NOTE, RC_DIAG_FIX } rc_diag_sev;
 
 /* A note (RC_DIAG_NOTE) or fix note (RC_DIAG_FIX: how to change the policy)
@@ -42,14 +50,27 @@ typedef struct rc_diag_rel {
     char *text;
 } rc_diag_rel;
 
+/* A textual edit that fixes a diagnostic: replace the range loc (in file)
+ * with text.  Kept in the records only (JSON and SARIF `fixes`); the text
+ * writer shows the fix notes or the "did you mean" of the message instead. */
+typedef struct rc_diag_edit {
+    char *file;
+    rc_loc loc;
+    char *text;              /* the replacement */
+    char *desc;              /* what the edit does */
+} rc_diag_edit;
+
 typedef struct rc_diag_rec {
     rc_diag_sev severity;    /* RC_DIAG_ERROR or RC_DIAG_WARNING (a promoted warning is an error) */
     const char *code;        /* the -W name of a warning, NULL for a plain error */
+    rc_error_kind kind;      /* an error's kind (errors.def), when code is NULL */
     char *file;              /* NULL: a message about recovc itself or its command line */
     rc_loc loc;              /* line 0: no position; end_line 0: a single column */
     char *text;
     rc_diag_rel *notes;
     int nnotes, capnotes;
+    rc_diag_edit *edits;
+    int nedits;
 } rc_diag_rec;
 
 /* Collected records (for JSON/SARIF); free with rc_diag_records_free. */
@@ -74,6 +95,7 @@ typedef struct rc_diag {
     bool stopped;            /* max_errors reached: further messages dropped */
     bool last_printed;       /* the previous message was shown (notes follow it) */
     bool werror;             /* -Werror: warnings count as errors */
+    bool color;              /* text writer: SGR colours as gcc's (--color) */
     bool enabled[RC_W_COUNT];
     bool as_error[RC_W_COUNT];  /* -Werror=<name> */
 } rc_diag;
@@ -82,8 +104,15 @@ void rc_diag_init(rc_diag *d, const char *file, const char *src, size_t len, FIL
 /* Set the file/source shown in later messages (for .rtest files, headers...). */
 void rc_diag_set_source(rc_diag *d, const char *file, const char *src, size_t len);
 
-void rc_diag_error(rc_diag *d, rc_loc loc, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* An error of kind k.  rc_diag_error(d, loc, fmt, ...) is an error of the
+ * kind RC_ERROR_KIND, which a source file may #undef and #define after its
+ * includes (default RC_E_POLICY). */
+void rc_diag_error_k(rc_diag *d, rc_error_kind k, rc_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+#ifndef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_POLICY
+#endif
+#define rc_diag_error(d, ...) rc_diag_error_k((d), RC_ERROR_KIND, __VA_ARGS__)
 void rc_diag_warning(rc_diag *d, rc_warning w, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* A note attached to the previous message (printed only if it was printed). */
@@ -95,6 +124,10 @@ void rc_diag_keep(rc_diag *d, const rc_diag_rec *m);
 /* A fix note: `note: fix: text` in text, RC_DIAG_FIX in the record. */
 void rc_diag_fix(rc_diag *d, rc_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A textual edit for the previous message (records only, see rc_diag_edit):
+ * replace loc with `text`; desc says what it does. */
+void rc_diag_edit_add(rc_diag *d, rc_loc loc, const char *text, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* A message with no location: `recovc: error: text`. */
 void rc_diag_plain(rc_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -108,6 +141,13 @@ const char *rc_warning_name(rc_warning w);
 const char *rc_warning_desc(rc_warning w);
 bool rc_warning_default(rc_warning w);
 bool rc_warning_default_error(rc_warning w);   /* an error unless -Wno-error=<name> */
+const char *rc_error_kind_name(rc_error_kind k);
+const char *rc_error_kind_desc(rc_error_kind k);
+const char *rc_error_kind_help(rc_error_kind k);
+
+/* --color=auto: colours when fd is a terminal, TERM is set and not "dumb"
+ * and NO_COLOR is unset or empty. */
+bool rc_diag_color_auto(int fd);
 
 /* Location helpers. */
 rc_loc rc_loc_span(rc_loc a, rc_loc b);   /* from start of a to end of b */

@@ -64,7 +64,7 @@ static bool declare(rc_check_ctx *c, const rc_ident *id, rc_symkind kind, int in
     }
     rc_sym *s = rc_symtab_find(&c->syms, id->name);
     if (s) {
-        rc_diag_error(c->d, id->loc, "'%s' is already declared as %s", id->name, kind_words[s->kind]);
+        rc_diag_error_k(c->d, RC_E_NAME, id->loc, "'%s' is already declared as %s", id->name, kind_words[s->kind]);
         rc_diag_note(c->d, s->loc, "previous declaration of '%s' is here", id->name);
         return false;
     }
@@ -83,10 +83,12 @@ static rc_sym *lookup(rc_check_ctx *c, const rc_ident *id, int kindmask, const c
     }
     if ((kindmask & RC_SYM_CONST) && rc_check_import_refused(c, id->name, id->loc)) return NULL;
     const char *sug = rc_check_suggest(c, id->name, kindmask);
-    if (sug)
-        rc_diag_error(c->d, id->loc, "unknown %s '%s'; did you mean '%s'?", what, id->name, sug);
-    else
-        rc_diag_error(c->d, id->loc, "unknown %s '%s'", what, id->name);
+    if (sug) {
+        rc_diag_error_k(c->d, RC_E_NAME, id->loc, "unknown %s '%s'; did you mean '%s'?", what, id->name, sug);
+        rc_diag_edit_add(c->d, id->loc, sug, "replace '%s' with '%s'", id->name, sug);
+    } else {
+        rc_diag_error_k(c->d, RC_E_NAME, id->loc, "unknown %s '%s'", what, id->name);
+    }
     return NULL;
 }
 
@@ -250,10 +252,12 @@ static int param_num(rc_check_ctx *c, const rc_ast_value *v, pkind k, int64_t lo
             rc_diag_note(c->d, s->loc, "'%s' is declared here", v->name);
         } else {
             const char *sug = rc_check_suggest(c, v->name, RC_SYM_PARAM | (k == PK_INT ? RC_SYM_CONST : 0));
-            if (sug)
-                rc_diag_error(c->d, v->loc, "unknown parameter '%s' for %s; did you mean '%s'?", v->name, what, sug);
-            else
-                rc_diag_error(c->d, v->loc, "unknown parameter '%s' for %s; declare it with `param %s : TYPE in "
+            if (sug) {
+                rc_diag_error_k(c->d, RC_E_NAME, v->loc, "unknown parameter '%s' for %s; did you mean '%s'?", v->name,
+                                what, sug);
+                rc_diag_edit_add(c->d, v->loc, sug, "replace '%s' with '%s'", v->name, sug);
+            } else
+                rc_diag_error_k(c->d, RC_E_NAME, v->loc, "unknown parameter '%s' for %s; declare it with `param %s : TYPE in "
                               "LO..HI = DEFAULT;`", v->name, what, v->name);
         }
         return -1;

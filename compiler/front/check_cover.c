@@ -14,6 +14,10 @@
 #include "check_int.h"
 #include "space.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_COVERAGE
+
 bool rc_check_cover(rc_check_ctx *c, rc_loc classify_loc)
 {
     rc_ir *ir = c->ir;

@@ -9,6 +9,10 @@
 
 #include "check_int.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_TYPE
+
 typedef enum vk { VK_INT, VK_DURATION, VK_SEVERITY, VK_CLASS, VK_BOOL } vk;
 
 typedef struct operand {
@@ -52,10 +56,12 @@ static void unknown_name(rc_check_ctx *c, const char *name, rc_loc loc, int kind
 {
     if ((kinds & RC_SYM_CONST) && rc_check_import_refused(c, name, loc)) return;
     const char *s = rc_check_suggest(c, name, kinds);
-    if (s)
-        rc_diag_error(c->d, loc, "unknown %s '%s'; did you mean '%s'?", what, name, s);
-    else
-        rc_diag_error(c->d, loc, "unknown %s '%s'", what, name);
+    if (s) {
+        rc_diag_error_k(c->d, RC_E_NAME, loc, "unknown %s '%s'; did you mean '%s'?", what, name, s);
+        rc_diag_edit_add(c->d, loc, s, "replace '%s' with '%s'", name, s);
+    } else {
+        rc_diag_error_k(c->d, RC_E_NAME, loc, "unknown %s '%s'", what, name);
+    }
 }
 
 /* Resolve a value in a condition.  Returns false after reporting an error. */

@@ -10,6 +10,10 @@
 #include "check_int.h"
 #include "cimport.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_IMPORT
+
 /* The first `max` bytes of a header, for the caret line of a note. */
 static char *read_head(rc_arena *a, const char *path, size_t max, size_t *len)
 {

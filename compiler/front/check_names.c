@@ -16,6 +16,13 @@
 
 #include "check_int.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_NAME
+
+/* room for a renamed identifier (names are at most 63 bytes) */
+#define RC_MAX_NAME_EDIT 80
+
 /* C keywords (C89 to C23) and C++ keywords: the generated header is also
  * included from C++ (it carries `extern "C"`), and a fault field is spelled
  * as written there. */
@@ -129,6 +136,9 @@ bool rc_check_member_name(rc_check_ctx *c, const rc_ident *id, const char *what)
         rc_diag_error(c->d, id->loc, "%s name '%s' is reserved by the C standard headers (a macro or type "
                       "there); the generated struct member would not compile", what, s);
         rc_diag_fix(c->d, id->loc, "rename the %s, e.g. '%s_value'", what, s);
+        char renamed[RC_MAX_NAME_EDIT];
+        snprintf(renamed, sizeof renamed, "%s_value", s);
+        rc_diag_edit_add(c->d, id->loc, renamed, "rename the %s to '%s'", what, renamed);
         return false;
     }
     if (runtime_prefix(s)) {

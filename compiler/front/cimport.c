@@ -12,6 +12,10 @@
 
 #include "cimport_int.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_IMPORT
+
 /* The in-memory main file of both translation units. */
 #define RC_CIMP_MAIN "__recov_imports__.c"
 /* The largest header file imported directly (spec/headers.md, Limits). */

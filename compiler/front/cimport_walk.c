@@ -6,6 +6,10 @@
 
 #include "cimport_int.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_IMPORT
+
 #define RC_CIMP_MPFX "__recov_m"
 
 static bool in_system(CXCursor cur)

@@ -11,6 +11,10 @@
 
 #include "recov.tab.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SYNTAX
+
 int rc_yyparse(void *scanner, rc_pctx *ctx);
 
 static rc_pctx *new_ctx(rc_arena *a, rc_diag *d, const char *src, size_t len, jmp_buf *jb)

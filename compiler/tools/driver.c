@@ -78,6 +78,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
     rc_diag_init(&u->diag, name, NULL, 0, diag_out);
     if (opts) {
         for (int i = 0; i < opts->nwopts; i++) rc_diag_option(&u->diag, opts->wopts[i]);
+        u->diag.color = opts->color;
         if (opts->max_errors) u->diag.max_errors = opts->max_errors < 0 ? 0 : opts->max_errors;
         if (opts->records) {
             u->diag.records = opts->records;

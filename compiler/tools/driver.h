@@ -44,6 +44,7 @@ typedef struct rc_unit_opts {
     const char *target;               /* --target triple, NULL for the host */
     rc_diag_records *records;         /* non-NULL: collect the diagnostics here and print no text */
     const char *stdin_name;           /* the name of "-" (standard input); NULL: "<stdin>" */
+    bool color;                       /* colour the text diagnostics (--color) */
     /* the language server: the policy's text comes from text/text_len (an
      * editor's buffer) instead of the file, which still names it and
      * anchors its imports */

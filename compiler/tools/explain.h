@@ -2,12 +2,27 @@
 #ifndef RC_EXPLAIN_H
 #define RC_EXPLAIN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "ir.h"
 
 void rc_explain(const rc_ir *ir, FILE *out);
+
+/* explain --cc: how the generated C and the runtime are built. */
+typedef struct rc_explain_cc {
+    const char *cc;               /* compiler command, split at blanks */
+    const char *runtime_dir;      /* NULL: as recovc test --via c finds it */
+    const char *const *includes;  /* -I folders for imported headers */
+    int nincludes;
+    bool keep;                    /* keep the build folder */
+} rc_explain_cc;
+
+/* explain_size.c: builds ir's C and the runtime with o->cc and prints the
+ * code, tables, data and bss bytes of each and the worst-case stack of the
+ * policy's entry points.  0, or 2 after reporting on err. */
+int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *err);
 
 /* explain_timeline.c: the block named by spec (its number, as `recovc
  * explain` prints it, or an error name: the first block that names it), -1

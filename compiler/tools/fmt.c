@@ -15,6 +15,10 @@
 #include "output.h"
 #include "parse.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SYNTAX
+
 #define FMT_WIDTH 100
 #define FMT_ALIGN_MAX 48
 
@@ -734,8 +738,15 @@ static void fmt_decl(fmt *f, const rc_ast_decl *d, size_t w)
 
 char *rc_fmt(rc_arena *a, const char *file, const char *src, size_t len, FILE *diag_out, size_t *out_len)
 {
+    return rc_fmt_color(a, file, src, len, diag_out, false, out_len);
+}
+
+char *rc_fmt_color(rc_arena *a, const char *file, const char *src, size_t len, FILE *diag_out, bool color,
+                   size_t *out_len)
+{
     rc_diag d;
     rc_diag_init(&d, file, src, len, diag_out);
+    d.color = color;
     rc_ast_policy *p = rc_parse(a, &d, src, len);
     if (d.errors || !p || !p->name.name) {
         if (!d.errors) rc_diag_error(&d, (rc_loc){1, 1, 0, 0}, "a policy starts with `policy NAME version N;`");
@@ -770,7 +781,7 @@ char *rc_fmt(rc_arena *a, const char *file, const char *src, size_t len, FILE *d
     return res;
 }
 
-int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err)
+int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err, bool color)
 {
     rc_arena a;
     rc_arena_init(&a);
@@ -782,7 +793,7 @@ int rc_fmt_file(const char *path, const char *name, bool check, const char *dest
         rc_arena_free(&a);
         return 2;
     }
-    char *res = rc_fmt(&a, name, src, len, err, &olen);
+    char *res = rc_fmt_color(&a, name, src, len, err, color, &olen);
     int rc = 0;
     if (!res) {
         rc = 1;

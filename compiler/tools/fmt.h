@@ -23,12 +23,16 @@
 /* Format src; returns the text (in the arena) or NULL when the source has
  * syntax errors (reported on diag_out with `file` as the name). */
 char *rc_fmt(rc_arena *a, const char *file, const char *src, size_t len, FILE *diag_out, size_t *out_len);
+/* rc_fmt with the diagnostics coloured or not (--color). */
+char *rc_fmt_color(rc_arena *a, const char *file, const char *src, size_t len, FILE *diag_out, bool color,
+                   size_t *out_len);
 
 /* recovc fmt: format the policy at path ("-": standard input), named `name`
  * in messages (NULL: path), and print it on out, or write it to dest
  * (atomically; dest == path edits in place).  With check, change nothing
  * and report whether it is formatted (exit 1 and the first differing line
- * when not).  Returns the exit status. */
-int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err);
+ * when not).  Diagnostics go to err, coloured when color.  Returns the
+ * exit status. */
+int rc_fmt_file(const char *path, const char *name, bool check, const char *dest, FILE *out, FILE *err, bool color);
 
 #endif

@@ -220,7 +220,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
 
 /* Runs argv with stdout and stderr into `log` (appended).  Returns the exit
  * status, or -1 when it could not run or died from a signal. */
-static int run(char *const *argv, const char *log, const char *stdout_path)
+int rc_harness_exec(char *const *argv, const char *log, const char *stdout_path)
 {
     pid_t pid = fork();
     if (pid < 0) return -1;
@@ -245,7 +245,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The runtime's *.c files, sorted (so the command line is reproducible). */
-static int runtime_sources(rc_arena *a, const char *rt, char ***out)
+int rc_harness_runtime_sources(rc_arena *a, const char *rt, char ***out)
 {
     char *dir = rc_arena_printf(a, "%s/src", rt);
     DIR *d = opendir(dir);
@@ -274,7 +274,7 @@ static void copy_file(const char *path, FILE *to)
     fclose(f);
 }
 
-static void remove_dir(const char *dir)
+void rc_harness_remove_dir(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) return;
@@ -293,9 +293,9 @@ static void remove_dir(const char *dir)
  * recovc (<folder of recovc>/recov-runtime, made by CMake; skipped when
  * RECOV_NO_SOURCE_RUNTIME=1), else the installed runtime:
  * <folder of this recovc>/../share/recov/runtime.  NULL when none exists. */
-static const char *runtime_dir(rc_arena *a, const rc_rtest_opts *opts)
+const char *rc_harness_runtime_dir(rc_arena *a, const char *given)
 {
-    if (opts->runtime_dir) return opts->runtime_dir;
+    if (given) return given;
     const char *env = getenv("RECOV_RUNTIME");
     if (env && *env) return env;
     char exe[4096];
@@ -423,7 +423,7 @@ static int compare(const rc_rtest_file *f, const char *outpath, FILE *out, FILE 
 
 int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opts, FILE *out, FILE *err)
 {
-    const char *rt = runtime_dir(a, opts);
+    const char *rt = rc_harness_runtime_dir(a, opts->runtime_dir);
     if (!rt) {
         fprintf(err, "recovc: error: no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
                      "uses PREFIX/share/recov/runtime)\n");
@@ -432,7 +432,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     const char *cc = opts->cc ? opts->cc : getenv("CC");
     if (!cc || !*cc) cc = "cc";
     char **rts;
-    int nrts = runtime_sources(a, rt, &rts);
+    int nrts = rc_harness_runtime_sources(a, rt, &rts);
     if (nrts < 0) {
         fprintf(err, "recovc: error: cannot read the runtime sources in '%s/src': %s\n", rt, strerror(errno));
         return -2;
@@ -447,7 +447,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     char *log = rc_arena_printf(a, "%s/rc_log.txt", dir);
     if (rc == 0) {
         char **argv = build_argv(a, cc, rt, dir, f, rts, nrts);
-        int st = run(argv, log, NULL);
+        int st = rc_harness_exec(argv, log, NULL);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C did not build (%s, status %d):\n", f->path, argv[0], st);
             copy_file(log, err);
@@ -467,7 +467,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
         }
         argv[na++] = prog;
         argv[na] = NULL;
-        int st = run(argv, log, outp);
+        int st = rc_harness_exec(argv, log, outp);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C harness failed (status %d):\n", f->path, st);
             copy_file(log, err);
@@ -477,6 +477,6 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
         }
     }
     if (opts->keep) fprintf(err, "recovc: kept '%s'\n", dir);
-    else remove_dir(dir);
+    else rc_harness_remove_dir(dir);
     return rc;
 }

@@ -28,4 +28,16 @@ void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n);
  * (reported on err). */
 int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opts, FILE *out, FILE *err);
 
+/* Shared with explain --cc (explain_size.c). */
+/* Runs argv, its standard error (and standard output unless stdout_path)
+ * appended to `log`: the exit status, -1 when it did not run or died. */
+int rc_harness_exec(char *const *argv, const char *log, const char *stdout_path);
+/* given, else $RECOV_RUNTIME, else the build tree's or the installed
+ * runtime beside this recovc; NULL when none exists. */
+const char *rc_harness_runtime_dir(rc_arena *a, const char *given);
+/* The runtime's C files (src/NAME.c), sorted; -1 when the folder cannot be read. */
+int rc_harness_runtime_sources(rc_arena *a, const char *rt, char ***out);
+/* Removes dir and the files in it. */
+void rc_harness_remove_dir(const char *dir);
+
 #endif

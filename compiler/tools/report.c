@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -51,6 +52,16 @@ static void jstr(FILE *out, const char *s)
     fputc('"', out);
 }
 
+/* "prefix" followed by s, as one JSON string. */
+static void jstr2(FILE *out, const char *prefix, const char *s)
+{
+    size_t n = strlen(prefix) + strlen(s) + 1;
+    char *t = rc_xrealloc(NULL, n);
+    snprintf(t, n, "%s%s", prefix, s);
+    jstr(out, t);
+    free(t);
+}
+
 static int end_line(rc_loc l) { return l.end_line > 0 ? l.end_line : l.line; }
 static int end_col(rc_loc l) { return l.end_line > 0 ? l.end_col : l.col; }
 
@@ -59,109 +70,336 @@ static const char *sev_word(rc_diag_sev s)
     return s == RC_DIAG_ERROR ? "error" : s == RC_DIAG_WARNING ? "warning" : "note";
 }
 
-/* One diagnostic or note of the JSON list. */
-static void json_item(FILE *out, const char *file, rc_loc loc, rc_diag_sev sev, const char *rule,
-                      const char *prefix, const char *text)
+/* The rule id of a record: its -W name, or its error kind. */
+static const char *rule_id(const rc_diag_rec *m) { return m->code ? m->code : rc_error_kind_name(m->kind); }
+
+/* ---- JSON ------------------------------------------------------------------------ */
+
+/* "file": F, "line": N, "column": N[, "endLine": N, "endColumn": N] */
+static void json_pos(FILE *out, const char *file, rc_loc loc)
 {
-    fputs("\n    {\"file\": ", out);
-    jstr(out, file ? file : "recovc");
-    fprintf(out, ", \"line\": %d, \"column\": %d, ", loc.line, loc.col);
-    if (loc.line > 0) fprintf(out, "\"endLine\": %d, \"endColumn\": %d, ", end_line(loc), end_col(loc));
-    fprintf(out, "\"severity\": \"%s\", \"rule\": ", sev_word(sev));
-    if (rule) jstr(out, rule); else fputs("null", out);
+    fputs("\"file\": ", out);
+    jstr(out, file);
+    fprintf(out, ", \"line\": %d, \"column\": %d", loc.line, loc.col);
+    if (loc.line > 0) fprintf(out, ", \"endLine\": %d, \"endColumn\": %d", end_line(loc), end_col(loc));
+}
+
+static void json_diag(FILE *out, const rc_diag_rec *m)
+{
+    fputs("\n    {", out);
+    json_pos(out, m->file, m->loc);
+    fprintf(out, ", \"severity\": \"%s\", \"rule\": ", sev_word(m->severity));
+    jstr(out, rule_id(m));
+    fputs(", \"warning\": ", out);
+    if (m->code) jstr(out, m->code); else fputs("null", out);
     fputs(", \"message\": ", out);
-    if (prefix && *prefix) {
-        size_t n = strlen(prefix) + strlen(text) + 1;
-        char *t = rc_xrealloc(NULL, n);
-        snprintf(t, n, "%s%s", prefix, text);
-        jstr(out, t);
-        free(t);
-    } else {
-        jstr(out, text);
+    jstr(out, m->text);
+    if (m->nnotes) {
+        fputs(",\n     \"notes\": [", out);
+        for (int j = 0; j < m->nnotes; j++) {
+            const rc_diag_rel *x = &m->notes[j];
+            fputs(j ? ",\n       {" : "\n       {", out);
+            if (x->file) json_pos(out, x->file, x->loc);
+            else fputs("\"file\": null, \"line\": 0, \"column\": 0", out);
+            fprintf(out, ", \"kind\": \"%s\", \"message\": ", x->kind == RC_DIAG_FIX ? "fix" : "note");
+            jstr(out, x->text);
+            fputc('}', out);
+        }
+        fputc(']', out);
+    }
+    if (m->nedits) {
+        fputs(",\n     \"fixes\": [", out);
+        for (int j = 0; j < m->nedits; j++) {
+            const rc_diag_edit *e = &m->edits[j];
+            fputs(j ? ",\n       {" : "\n       {", out);
+            json_pos(out, e->file, e->loc);
+            fputs(", \"replacement\": ", out);
+            jstr(out, e->text);
+            fputs(", \"description\": ", out);
+            jstr(out, e->desc);
+            fputc('}', out);
+        }
+        fputc(']', out);
     }
     fputc('}', out);
 }
 
 void rc_report_json(const rc_report *r, FILE *out)
 {
-    int errors = 0, warnings = 0, n = 0;
+    int errors = 0, warnings = 0, n = 0, nn = 0;
     fputs("{\n  \"diagnostics\": [", out);
     for (int i = 0; i < r->recs.n; i++) {
         const rc_diag_rec *m = &r->recs.v[i];
         if (m->severity == RC_DIAG_ERROR) errors++;
         else warnings++;
+        if (!m->file) continue;
         if (n++) fputc(',', out);
-        json_item(out, m->file, m->loc, m->severity, m->code, NULL, m->text);
-        for (int j = 0; j < m->nnotes; j++) {
-            const rc_diag_rel *x = &m->notes[j];
-            fputc(',', out);
-            n++;
-            json_item(out, x->file, x->loc, RC_DIAG_NOTE, NULL, x->kind == RC_DIAG_FIX ? "fix: " : NULL, x->text);
-        }
+        json_diag(out, m);
     }
-    fprintf(out, "%s],\n  \"errors\": %d,\n  \"warnings\": %d\n}\n", n ? "\n  " : "", errors, warnings);
+    fprintf(out, "%s],\n  \"notifications\": [", n ? "\n  " : "");
+    for (int i = 0; i < r->recs.n; i++) {
+        const rc_diag_rec *m = &r->recs.v[i];
+        if (m->file) continue;
+        fprintf(out, "%s\n    {\"severity\": \"%s\", \"rule\": ", nn++ ? "," : "", sev_word(m->severity));
+        jstr(out, rule_id(m));
+        fputs(", \"message\": ", out);
+        jstr(out, m->text);
+        fputc('}', out);
+    }
+    fprintf(out, "%s],\n  \"errors\": %d,\n  \"warnings\": %d\n}\n", nn ? "\n  " : "", errors, warnings);
 }
 
-static void phys(FILE *out, const char *file, rc_loc loc)
+/* ---- SARIF ----------------------------------------------------------------------- */
+
+/* s percent-encoded for a URI path: unreserved characters and '/' as they are
+ * (RFC 3986), every other byte as %XX. */
+static void uri_path(FILE *out, const char *s)
 {
-    fputs("\"physicalLocation\": {\"artifactLocation\": {\"uri\": ", out);
-    jstr(out, file ? file : "recovc");
-    fputc('}', out);
-    if (loc.line > 0) {
-        int col = loc.col > 0 ? loc.col : 1;
-        int el = end_line(loc), ec = end_col(loc) > 0 ? end_col(loc) : col;
-        /* SARIF columns are half-open: endColumn is one past the last one */
-        fprintf(out, ", \"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
-                     "\"endColumn\": %d}", loc.line, col, el, ec + 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr("-._~/", c))
+            fputc(c, out);
+        else
+            fprintf(out, "%%%02X", c);
     }
-    fputs("}", out);
+}
+
+/* The working directory with a trailing '/', or NULL. */
+static char *cwd_slash(void)
+{
+    char *buf = NULL;
+    for (size_t n = 256; n <= 65536; n *= 2) {
+        buf = rc_xrealloc(buf, n + 1);
+        if (getcwd(buf, n)) {
+            size_t l = strlen(buf);
+            if (l == 0 || buf[l - 1] != '/') strcat(buf, "/");
+            return buf;
+        }
+    }
+    free(buf);
+    return NULL;
+}
+
+/* The absolute path `path` with empty and "." segments dropped and "dir/.."
+ * collapsed (".." at the root stays at the root). */
+static char *normalize(const char *path)
+{
+    size_t n = strlen(path);
+    char *o = rc_xrealloc(NULL, n + 2);
+    size_t k = 0;
+    for (const char *p = path; *p;) {
+        while (*p == '/') p++;
+        const char *e = p;
+        while (*e && *e != '/') e++;
+        size_t len = (size_t)(e - p);
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (k > 0 && o[k - 1] != '/') k--;
+            if (k > 0) k--;
+        } else if (len && !(len == 1 && p[0] == '.')) {
+            o[k++] = '/';
+            memcpy(o + k, p, len);
+            k += len;
+        }
+        p = e;
+    }
+    if (k == 0) o[k++] = '/';
+    o[k] = '\0';
+    return o;
+}
+
+/* "artifactLocation": a path under the working directory (however it was
+ * spelled: relative, absolute, through "..") is relative to %SRCROOT%
+ * (run.originalUriBaseIds), any other an absolute file:// URI. */
+static void artifact(FILE *out, const char *file, const char *cwd)
+{
+    size_t len = (cwd ? strlen(cwd) : 1) + strlen(file) + 1;
+    char *joined = rc_xrealloc(NULL, len);
+    snprintf(joined, len, "%s%s", file[0] == '/' ? "" : cwd ? cwd : "/", file);
+    char *full = normalize(joined);
+    size_t cl = cwd ? strlen(cwd) : 0;   /* cwd ends in '/' */
+    fputs("\"artifactLocation\": {\"uri\": \"", out);
+    if (cl && strncmp(full, cwd, cl) == 0 && full[cl]) {
+        uri_path(out, full + cl);
+        fputs("\", \"uriBaseId\": \"SRCROOT\"", out);
+    } else {
+        fputs("file://", out);
+        uri_path(out, full);
+        fputc('"', out);
+    }
+    fputc('}', out);
+    free(full);
+    free(joined);
+}
+
+/* A region object: {"startLine": ..., "endColumn": ...}. */
+static void region_obj(FILE *out, rc_loc loc)
+{
+    int col = loc.col > 0 ? loc.col : 1;
+    int el = end_line(loc), ec = end_col(loc) > 0 ? end_col(loc) : col;
+    /* SARIF columns are half-open: endColumn is one past the last one */
+    fprintf(out, "{\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, \"endColumn\": %d}", loc.line, col, el,
+            ec + 1);
+}
+
+static void region(FILE *out, rc_loc loc)
+{
+    fputs("\"region\": ", out);
+    region_obj(out, loc);
+}
+
+static void phys(FILE *out, const char *file, rc_loc loc, const char *cwd)
+{
+    fputs("\"physicalLocation\": {", out);
+    artifact(out, file, cwd);
+    if (loc.line > 0) {
+        fputs(", ", out);
+        region(out, loc);
+    }
+    fputc('}', out);
+}
+
+/* "unused-error" -> "UnusedError": the rule's name. */
+static void pascal(FILE *out, const char *id)
+{
+    fputc('"', out);
+    for (bool up = true; *id; id++) {
+        if (*id == '-') { up = true; continue; }
+        fputc(up && *id >= 'a' && *id <= 'z' ? *id - 'a' + 'A' : *id, out);
+        up = false;
+    }
+    fputc('"', out);
+}
+
+static void rule(FILE *out, bool first, const char *id, const char *desc, const char *help, const char *level,
+                 bool enabled)
+{
+    fputs(first ? "\n        {\"id\": " : ",\n        {\"id\": ", out);
+    jstr(out, id);
+    fputs(", \"name\": ", out);
+    pascal(out, id);
+    fputs(", \"shortDescription\": {\"text\": ", out);
+    jstr(out, desc);
+    fputs("}, \"fullDescription\": {\"text\": ", out);
+    jstr(out, desc);
+    fputs("}, \"help\": {\"text\": ", out);
+    jstr(out, help);
+    fprintf(out, "}, \"defaultConfiguration\": {\"level\": \"%s\"%s}}", level, enabled ? "" : ", \"enabled\": false");
+}
+
+/* Rule indexes: the error kinds first, then the warnings. */
+static int rule_index(const rc_diag_rec *m)
+{
+    if (!m->code) return (int)m->kind;
+    for (int w = 0; w < RC_W_COUNT; w++)
+        if (strcmp(rc_warning_name((rc_warning)w), m->code) == 0) return RC_E_COUNT + w;
+    return -1;
+}
+
+static void rules(FILE *out)
+{
+    for (int k = 0; k < RC_E_COUNT; k++)
+        rule(out, k == 0, rc_error_kind_name((rc_error_kind)k), rc_error_kind_desc((rc_error_kind)k),
+             rc_error_kind_help((rc_error_kind)k), "error", true);
+    for (int w = 0; w < RC_W_COUNT; w++) {
+        rc_warning x = (rc_warning)w;
+        char help[400];
+        snprintf(help, sizeof help, "%s -W%s enables it, -Wno-%s disables it, -Werror=%s makes it an error "
+                 "(spec/analysis.md).", rc_warning_default_error(x) ? "An error by default." :
+                 rc_warning_default(x) ? "On by default." : "Off by default (-Wall turns it on).",
+                 rc_warning_name(x), rc_warning_name(x), rc_warning_name(x));
+        rule(out, false, rc_warning_name(x), rc_warning_desc(x), help,
+             rc_warning_default_error(x) ? "error" : "warning", rc_warning_default(x));
+    }
+}
+
+static void result(FILE *out, const rc_diag_rec *m, const char *cwd)
+{
+    fputs("\n      {\"ruleId\": ", out);
+    jstr(out, rule_id(m));
+    fprintf(out, ", \"ruleIndex\": %d, \"level\": \"%s\", \"message\": {\"text\": ", rule_index(m),
+            sev_word(m->severity));
+    jstr(out, m->text);
+    fputs("},\n       \"locations\": [{", out);
+    phys(out, m->file, m->loc, cwd);
+    fputs("}]", out);
+    for (int j = 0; j < m->nnotes; j++) {
+        const rc_diag_rel *x = &m->notes[j];
+        fprintf(out, "%s{\"id\": %d, \"message\": {\"text\": ", j ? ", " : ",\n       \"relatedLocations\": [", j);
+        jstr2(out, x->kind == RC_DIAG_FIX ? "fix: " : "", x->text);
+        fputc('}', out);
+        if (x->file) {
+            fputs(", ", out);
+            phys(out, x->file, x->loc, cwd);
+        }
+        fputc('}', out);
+    }
+    if (m->nnotes) fputc(']', out);
+    for (int j = 0; j < m->nedits; j++) {
+        const rc_diag_edit *e = &m->edits[j];
+        fputs(j ? ",\n         " : ",\n       \"fixes\": [", out);
+        fputs("{\"description\": {\"text\": ", out);
+        jstr(out, e->desc);
+        fputs("}, \"artifactChanges\": [{", out);
+        artifact(out, e->file, cwd);
+        fputs(", \"replacements\": [{\"deletedRegion\": ", out);
+        region_obj(out, e->loc);
+        fputs(", \"insertedContent\": {\"text\": ", out);
+        jstr(out, e->text);
+        fputs("}}]}]}", out);
+    }
+    if (m->nedits) fputc(']', out);
+    fputc('}', out);
 }
 
 void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
 {
+    char *cwd = cwd_slash();
+    bool ok = true;
+    for (int i = 0; i < r->nfiles; i++)
+        if (r->status[i] >= 2) ok = false;
     fputs("{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
           "  \"version\": \"2.1.0\",\n  \"runs\": [{\n"
           "    \"tool\": {\"driver\": {\"name\": \"recovc\", \"version\": ", out);
     jstr(out, version);
-    fputs(",\n      \"rules\": [\n"
-          "        {\"id\": \"error\", \"shortDescription\": {\"text\": \"an error in the policy\"}}", out);
-    for (int w = 0; w < RC_W_COUNT; w++) {
-        fputs(",\n        {\"id\": ", out);
-        jstr(out, rc_warning_name((rc_warning)w));
-        fputs(", \"shortDescription\": {\"text\": ", out);
-        jstr(out, rc_warning_desc((rc_warning)w));
-        fputs("}}", out);
+    fputs(", \"semanticVersion\": ", out);
+    jstr(out, version);
+    fputs(",\n      \"rules\": [", out);
+    rules(out);
+    fputs("]}},\n", out);
+    if (cwd) {
+        fputs("    \"originalUriBaseIds\": {\"SRCROOT\": {\"uri\": \"file://", out);
+        uri_path(out, cwd);
+        fputs("\", \"description\": {\"text\": \"the working directory of recovc\"}}},\n", out);
     }
-    fputs("]}},\n    \"results\": [", out);
+    fputs("    \"columnKind\": \"unicodeCodePoints\",\n", out);
+    fprintf(out, "    \"invocations\": [{\"executionSuccessful\": %s", ok ? "true" : "false");
+    if (cwd) {
+        /* GitHub code scanning makes absolute URIs under it relative */
+        fputs(", \"workingDirectory\": {\"uri\": \"file://", out);
+        uri_path(out, cwd);
+        fputs("\"}", out);
+    }
+    int nn = 0;
     for (int i = 0; i < r->recs.n; i++) {
         const rc_diag_rec *m = &r->recs.v[i];
-        fprintf(out, "%s\n      {\"ruleId\": ", i ? "," : "");
-        jstr(out, m->code ? m->code : "error");
-        fprintf(out, ", \"level\": \"%s\", \"message\": {\"text\": ", sev_word(m->severity));
+        if (m->file) continue;
+        fputs(nn++ ? ",\n        " : ", \"toolExecutionNotifications\": [\n        ", out);
+        fprintf(out, "{\"level\": \"%s\", \"message\": {\"text\": ", sev_word(m->severity));
         jstr(out, m->text);
-        fputs("},\n       \"locations\": [", out);
-        fputc('{', out);
-        phys(out, m->file, m->loc);
-        fputs("}]", out);
-        for (int j = 0; j < m->nnotes; j++) {
-            const rc_diag_rel *x = &m->notes[j];
-            fprintf(out, "%s{\"id\": %d, ", j ? ", " : ",\n       \"relatedLocations\": [", j);
-            fputs("\"message\": {\"text\": ", out);
-            if (x->kind == RC_DIAG_FIX) {
-                size_t n = strlen(x->text) + 6;
-                char *t = rc_xrealloc(NULL, n);
-                snprintf(t, n, "fix: %s", x->text);
-                jstr(out, t);
-                free(t);
-            } else {
-                jstr(out, x->text);
-            }
-            fputs("}, ", out);
-            phys(out, x->file, x->loc);
-            fputc('}', out);
-        }
-        if (m->nnotes) fputc(']', out);
-        fputc('}', out);
+        /* the rule it belongs to (there are no notification descriptors) */
+        fputs("}, \"associatedRule\": {\"id\": ", out);
+        jstr(out, rule_id(m));
+        fprintf(out, ", \"index\": %d}}", rule_index(m));
     }
-    fprintf(out, "%s]\n  }]\n}\n", r->recs.n ? "\n    " : "");
+    fputs(nn ? "]}],\n" : "}],\n", out);
+    fputs("    \"results\": [", out);
+    int n = 0;
+    for (int i = 0; i < r->recs.n; i++) {
+        const rc_diag_rec *m = &r->recs.v[i];
+        if (!m->file) continue;
+        if (n++) fputc(',', out);
+        result(out, m, cwd);
+    }
+    fprintf(out, "%s]\n  }]\n}\n", n ? "\n    " : "");
+    free(cwd);
 }

@@ -3,8 +3,9 @@
  * Reads the records of diag.h (severity, -W name, message, file, start and
  * end position, notes and fix notes with their own positions) collected
  * while checking each policy, and prints them as JSON or as SARIF 2.1.0
- * (rule ids are the -W names; errors that are not warnings use the rule id
- * "error"; notes and fix notes become related locations).  Nothing here
+ * (rule ids are the -W names of warnings and the kinds of errors.def; notes
+ * and fix notes become related locations, the records' textual edits SARIF
+ * fixes; messages without a file are tool notifications).  Nothing here
  * reads printed text.  spec/analysis.md describes both formats.
  */
 #ifndef RC_REPORT_H

@@ -15,6 +15,10 @@
 #include "driver.h"
 #include "harness.h"
 
+/* errors reported here are of this kind (errors.def) */
+#undef RC_ERROR_KIND
+#define RC_ERROR_KIND RC_E_SCENARIO
+
 /* ---- lexer -------------------------------------------------------------- */
 
 typedef enum { T_END, T_WORD, T_NUM, T_STR, T_ARROW, T_DOTDOT, T_EQ, T_BAD } tkind;
@@ -1063,6 +1067,7 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
     if (lc->opts) {
         uo.wopts = lc->opts->wopts;
         uo.nwopts = lc->opts->nwopts;
+        uo.color = lc->opts->color;
         uo.stats = lc->opts->stats;
     }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
@@ -1088,6 +1093,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     }
     rc_diag d;
     rc_diag_init(&d, path, src, len, err);
+    d.color = opts->color;
     rc_rtest_loadctx lc;
     memset(&lc, 0, sizeof lc);
     lc.err = err;

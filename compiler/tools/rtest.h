@@ -24,6 +24,7 @@ typedef struct rc_rtest_opts {
     int nwopts;
     const char *timeline;       /* also draw the scenarios as SVG into this file ("-": standard output) */
     const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
+    bool color;                 /* colour the text diagnostics (--color) */
     bool stats;                 /* --stats: as if the policy said `stats;` */
 } rc_rtest_opts;
 

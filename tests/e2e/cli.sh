@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cli.sh RECOVC SOURCE_DIR - command-line behaviour that golden files cannot
 # show: standard input, created output folders, depfile options, fmt's
-# destinations and failed writes to standard output.
+# destinations, failed writes to standard output and --color=auto.
 set -euo pipefail
 R=$1; src=$2
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
@@ -56,4 +56,20 @@ for args in "explain sensor_policy.recov" "graph sensor_policy.recov" "compile s
     rc=0; "$R" $args -Iinclude >/dev/full 2>err || rc=$?
     [ $rc = 2 ] && grep -q "cannot write to standard output" err || { cat err; fail "'recovc $args' into /dev/full: exit $rc"; }
 done
+# --color=auto (the default): colours only on a terminal (script(1) gives
+# one) whose TERM is not dumb, and not when NO_COLOR is set and not empty
+printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low;\nclassify { b == 1 => e; _ => e; }\non _ { abort; }\n' >typo.recov
+red=$'\033[01;31m'
+on_tty() { script -qec "$1" /dev/null </dev/null; }
+colours() { case "$1" in *"$red"*) echo yes ;; *) echo no ;; esac; }
+expect() { [ "$(colours "$2")" = "$1" ] || { printf '%s' "$2" | od -c | head -5; fail "$3: colours $(colours "$2"), expected $1"; }; }
+expect yes "$(TERM=xterm on_tty "'$R' check typo.recov")" "a terminal"
+expect no "$(TERM=dumb on_tty "'$R' check typo.recov")" "TERM=dumb"
+expect no "$(TERM=xterm NO_COLOR=1 on_tty "'$R' check typo.recov")" "NO_COLOR=1"
+expect yes "$(TERM=xterm NO_COLOR= on_tty "'$R' check typo.recov")" "NO_COLOR empty"
+expect no "$(TERM=xterm on_tty "'$R' check --color=never typo.recov")" "--color=never on a terminal"
+expect no "$(TERM=xterm "$R" check typo.recov 2>&1)" "a pipe"
+expect yes "$(TERM=dumb NO_COLOR=1 "$R" check --color=always typo.recov 2>&1)" "--color=always"
+expect yes "$(TERM=xterm on_tty "'$R' check --color=never --color=auto typo.recov")" "the last --color wins"
+
 echo "cli: all passed"

@@ -6,6 +6,7 @@
 # in the golden file's own folder.  The rest is the expected combined
 # stdout+stderr, followed by a last line `[exit N]`.  With the environment
 # variable RECOV_UPDATE_GOLDEN=1 the file is rewritten with the actual output.
+# The folder's absolute path in a file:// URI is written file://<DIR>/.
 file(READ ${GOLDEN} content)
 string(FIND "${content}" "\n" nl)
 string(SUBSTRING "${content}" 0 ${nl} cmdline)
@@ -21,6 +22,9 @@ execute_process(COMMAND ${RECOVC} ${args}
   WORKING_DIRECTORY ${dir}
   OUTPUT_VARIABLE out ERROR_VARIABLE out
   RESULT_VARIABLE rc)
+# SARIF's %SRCROOT% is the working directory as a file:// URI: shown as
+# file://<DIR>/ so the golden does not depend on where the tree is.
+string(REPLACE "file://${dir}/" "file://<DIR>/" out "${out}")
 set(actual "${out}[exit ${rc}]\n")
 if(DEFINED ENV{RECOV_UPDATE_GOLDEN})
   file(WRITE ${GOLDEN} "${cmdline}\n${actual}")

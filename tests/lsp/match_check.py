@@ -47,13 +47,12 @@ def expected(recovc, f):
     p = subprocess.run([recovc, "check", "--format", "json", f], stdout=subprocess.PIPE, timeout=600)
     want = []
     for d in json.loads(p.stdout)["diagnostics"]:
-        if d["severity"] == "note":
-            r = rng(d) if d["line"] > 0 else want[-1]["range"]
-            want[-1].setdefault("related", []).append((r, d["message"]))
-            continue
         want.append({"range": rng(d) if d["line"] > 0 else rng({"line": 1, "column": 1, "endLine": 1, "endColumn": 0}),
-                     "severity": 1 if d["severity"] == "error" else 2, "code": d["rule"] if d["rule"] != "error" else None,
+                     "severity": 1 if d["severity"] == "error" else 2, "code": d["warning"],
                      "message": d["message"]})
+        for n in d.get("notes", []):
+            r = rng(n) if n["line"] > 0 else want[-1]["range"]
+            want[-1].setdefault("related", []).append((r, ("fix: " if n["kind"] == "fix" else "") + n["message"]))
     return want
 
 

@@ -585,7 +585,14 @@ static void test_messages(void **state)
     check_one_error(HDR "classify { a 1 => x; }\n",
                     "t.recov:2:14: error: expected an operator (==, !=, <, <=, >, >=, in, ~, ~i) or '=>' "
                     "before '1'");
-    check_one_error(HDR "retry r {\n", "t.recov:3:1: error: expected '}' before end of file");
+    check_one_error(HDR "retry r {\n", "t.recov:2:10: error: expected '}' at end of file: the 'retry' block "
+                                      "opened on line 2 is not closed");
+    /* a declaration keyword read as a field name still closes the block, and
+     * what follows is not a second error */
+    check_one_error(HDR "classify {\n_ => e;\non _ { abort; }\nfault { x : u8; }\n",
+                    "t.recov:4:1: error: expected '}' before 'on': the 'classify' block is not closed");
+    check_one_error(HDR "fault {\nx : u8;\nclass c;\nerror e : c, low;\n",
+                    "t.recov:4:1: error: expected '}' before 'class': the 'fault' block is not closed");
     check_one_error(HDR "retry r { ; }\n", "t.recov:2:11: error: expected a statement (attempts, backoff, jitter, "
                                           "scale, honor, max, timeout) or '}' in retry block before ';'");
     check_one_error(HDR "class ;\n", "t.recov:2:7: error: expected a name before ';'");
@@ -595,10 +602,12 @@ static void test_messages(void **state)
     check_one_error(HDR "classify { => x; }\n",
                     "t.recov:2:12: error: expected a rule ('CONDITION => ERROR;' or '_ => ERROR;') or '}' before '=>'");
     check_one_error(HDR "retry r { attempts 3;\nbreaker b { open for 5s; }\non x { abort; }\n",
-                    "t.recov:3:1: error: expected '}' before 'breaker': the retry block is not closed");
-    check_one_error(HDR "retrys r { }\n",
+                    "t.recov:3:1: error: expected '}' before 'breaker': the 'retry' block is not closed");
+    check_one_error(HDR "retrys r { }\n", "t.recov:2:1: error: expected a declaration before 'retrys'; did you mean "
+                                        "'retry'?");
+    check_one_error(HDR "retired r { }\n",
                     "t.recov:2:1: error: expected a declaration (policy, import, fault, const, class, error, "
-                    "classify, retry, breaker, budget, escalation, deadline, param, limit or on) before 'retrys'");
+                    "classify, retry, breaker, budget, escalation, deadline, param, limit or on) before 'retired'");
     check_one_error("class c;\n",
                     "t.recov:1:1: error: missing policy header: a policy starts with 'policy NAME version N;'");
     check_one_error("polcy p version 1;\n",
