@@ -658,6 +658,17 @@ static void emit_breaker_clear(em *e, int i)
     const rc_ir_breaker *b = &e->ir->breakers[i];
     if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
+    } else if (b->mode == RC_BREAKER_TIME) {
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "uint32_t j;");
+        rc_cout_open(o, "for (j = 0u; j < %uu; j++) {", (unsigned)b->buckets);
+        rc_cout_line(o, "s->%s_bcalls[j] = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_bfails[j] = 0u;", e->brk[i]);
+        if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[j] = 0u;", e->brk[i]);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "s->%s_head = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_bstart = now;", e->brk[i]);
     } else {
         rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
         rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
@@ -752,6 +763,63 @@ static void emit_breaker_tick(em *e, int i)
     rc_cout_close(o, "}");
 }
 
+/* A time window records an outcome: roll the buckets to now, count it in
+ * the newest, then check the rates (semantics.md, *Record*). */
+static void emit_time_record(em *e, int i)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const char *n = e->brk[i];
+    unsigned K = b->buckets;
+    uint32_t W = b->window_ms / b->buckets;
+    char nmc[32], nrt[32];
+    rc_cout_line(o, "/* breaker %s: a window of %u buckets of %" PRIu32 " ms records an outcome (fail%s: 0 or 1) */",
+                 b->name, K, W, b->slow_ms ? ", slow" : "");
+    if (b->slow_ms)
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail, uint32_t slow)", P, n, P);
+    else
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail)", P, n, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t k = (uint32_t)(now - s->%s_bstart) / %" PRIu32 "u;", n, W);
+    rc_cout_line(o, "uint32_t j;");
+    rc_cout_line(o, "uint32_t nc = 0u;");
+    rc_cout_line(o, "uint32_t nf = 0u;");
+    if (b->slow_ms) rc_cout_line(o, "uint32_t ns = 0u;");
+    rc_cout_line(o, "s->%s_bstart += k * %" PRIu32 "u; /* buckets stay aligned */", n, W);
+    rc_cout_open(o, "if (k > %uu) {", K);
+    rc_cout_line(o, "k = %uu;", K);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "for (; k != 0u; k--) { /* the buckets that passed expire */");
+    rc_cout_line(o, "s->%s_head = (s->%s_head >= %uu) ? 0u : (uint8_t)(s->%s_head + 1u);", n, n, K - 1u, n);
+    rc_cout_line(o, "s->%s_bcalls[s->%s_head] = 0u;", n, n);
+    rc_cout_line(o, "s->%s_bfails[s->%s_head] = 0u;", n, n);
+    if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[s->%s_head] = 0u;", n, n);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if (s->%s_bcalls[s->%s_head] != 0xFFFFu) { /* a full bucket records nothing */", n, n);
+    rc_cout_line(o, "s->%s_bcalls[s->%s_head] = (uint16_t)(s->%s_bcalls[s->%s_head] + 1u);", n, n, n, n);
+    rc_cout_line(o, "s->%s_bfails[s->%s_head] = (uint16_t)(s->%s_bfails[s->%s_head] + fail);", n, n, n, n);
+    if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[s->%s_head] = (uint16_t)(s->%s_bslow[s->%s_head] + slow);", n, n, n, n);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "for (j = 0u; j < %uu; j++) {", K);
+    rc_cout_line(o, "nc += s->%s_bcalls[j];", n);
+    rc_cout_line(o, "nf += s->%s_bfails[j];", n);
+    if (b->slow_ms) rc_cout_line(o, "ns += s->%s_bslow[j];", n);
+    rc_cout_close(o, "}");
+    rc_cout_begin(o, "if ((nc >= %s) && (", rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+    if (b->rate_tenth)
+        rc_cout_put(o, "((nf * 1000u) >= (%uu * nc))", (unsigned)b->rate_pct * 10u + b->rate_tenth);
+    else
+        rc_cout_put(o, "((nf * 100u) >= (%s * nc))", rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt));
+    if (b->slow_ms)
+        rc_cout_put(o, " || ((ns * 1000u) >= (%uu * nc))", (unsigned)b->slow_pct * 10u + b->slow_tenth);
+    rc_cout_end_open(o, ")) {");
+    rc_cout_line(o, "%s__%s_open(s, now);", P, n);
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
 static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -766,7 +834,7 @@ static void emit_breaker_funcs(em *e)
     }
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
+        if (rc_em_set_count(b->counts, ir->nerrors) == 0 && !b->slow_pct) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
         rc_cout_line(o, "static void %s__%s_open(%s_shared *s, uint32_t now)", P, e->brk[i], P);
         rc_cout_open(o, "{");
@@ -779,6 +847,7 @@ static void emit_breaker_funcs(em *e)
         if (b->open_factor_milli) rc_cout_line(o, "s->%s_opens = %s__inc16(s->%s_opens);", e->brk[i], P, e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
+        if (b->mode == RC_BREAKER_TIME) emit_time_record(e, i);
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
@@ -1246,6 +1315,11 @@ static void emit_breaker_fail(em *e, int i)
         } else {
             rc_cout_line(o, "%s__%s_open(s, now);", P, e->brk[i]);
         }
+    } else if (b->mode == RC_BREAKER_TIME) {
+        if (b->slow_ms)
+            rc_cout_line(o, "%s__%s_record(s, now, 1u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+        else
+            rc_cout_line(o, "%s__%s_record(s, now, 1u);", P, e->brk[i]);
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
@@ -1345,6 +1419,7 @@ static void emit_entry_points(em *e)
     for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
     if (e->run_block) rc_cout_line(o, "inc->run_block = 0u;");
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
+    if (e->any_slow) rc_cout_line(o, "inc->adm_at = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
@@ -1384,6 +1459,7 @@ static void emit_entry_points(em *e)
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
+        if (e->any_slow) rc_cout_line(o, "inc->adm_at = now; /* the call starts: slow calls are timed from here */");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
@@ -1424,6 +1500,8 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "unsigned b;");
         rc_cout_line(o, "uint32_t el;");
     }
+    if (e->any_slow)
+        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? (uint32_t)(now - inc->adm_at) : 0u;");
     rc_cout_line(o, "(void)s;");
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
@@ -1542,6 +1620,10 @@ static void emit_entry_points(em *e)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&
             (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
             now_used = true;
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (ir->breakers[i].mode == RC_BREAKER_TIME) now_used = true;
+    if (e->any_slow)
+        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? (uint32_t)(now - inc->adm_at) : 0u;");
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
@@ -1560,6 +1642,13 @@ static void emit_entry_points(em *e)
             rc_cout_open(o, "if (s->%s_fails > 0u) {", e->brk[i]);
             rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
+        } else if (b->mode == RC_BREAKER_TIME) {
+            if (b->slow_ms)
+                rc_cout_line(o, "%s__%s_record(s, now, 0u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+            else if (rc_em_set_count(b->counts, ir->nerrors) > 0)
+                rc_cout_line(o, "%s__%s_record(s, now, 0u);", P, e->brk[i]);
+            else
+                rc_cout_line(o, "/* it counts no error: it never opens */");
         } else {
             bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
             if (check) {

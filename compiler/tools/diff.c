@@ -2,6 +2,7 @@
  * fault space of both versions (space.h); everything else by name. */
 #include "diff.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,10 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
     if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u consecutive failures", b->threshold);
     else if (b->mode == RC_BREAKER_NET)
         at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
+    else if (b->mode == RC_BREAKER_TIME)
+        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %" PRIu32 " ms (%u buckets, min %u; slow above %" PRIu32
+                              " ms at %u.%u%%)", b->rate_pct, b->rate_tenth, b->window_ms, b->buckets, b->min_calls,
+                              b->slow_ms, b->slow_pct, b->slow_tenth);
     else if (b->rate_tenth) at = (size_t)snprintf(buf, n, "opens at %u.%u%% of %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
