@@ -1,10 +1,15 @@
 /* bench_decision.c - decision cost: generated agent_call versus the
  * hand-written hand_agent_call.c on one mixed stream of faults.
  *
- *   bench_decision compare N   run both in lock step, compare every decision
- *                              (and every admit); exit 1 at the first difference
- *   bench_decision gen N       only the generated policy (timing / callgrind)
- *   bench_decision hand N      only the hand-written one
+ *   bench_decision compare N [STREAM]  run both in lock step, compare every
+ *                              decision (and every admit); exit 1 at the first difference
+ *   bench_decision gen N [STREAM]      only the generated policy (timing / callgrind)
+ *   bench_decision hand N [STREAM]     only the hand-written one
+ *
+ * STREAM `mixed` (the default) is described below; `short` is the shape of a
+ * healthy server's traffic: 75% of admitted calls succeed and the faults
+ * carry short messages (0 to 45 bytes) of seed 004's kinds, most of them
+ * classified by status or kind before any text is read.
  *
  * The host loop: admit; when allowed the call succeeds (40%) or fails with a
  * fault drawn from a pool of realistic agent errors; the decision is acted on
@@ -62,6 +67,31 @@ static const pool_fault pool[] = {
 };
 #define NPOOL (sizeof pool / sizeof pool[0])
 
+/* the `short` stream: messages of 0 to 45 bytes */
+static const pool_fault pool_short[] = {
+    {429, 0, "rate limited", 1000, 10},
+    {503, 0, "Service Unavailable", 0, 10},
+    {0, 3, NULL, 0, 10},
+    {0, 1, "connection reset by peer", 0, 8},
+    {0, 4, "Connection refused", 0, 6},
+    {0, 0, "Read Timeout", 0, 6},
+    {504, 0, "upstream request timeout", 0, 6},
+    {500, 0, "Out of Memory", 0, 4},
+    {502, 0, "bad gateway", 0, 6},
+    {400, 0, "invalid request: missing field 'prompt'", 0, 6},
+    {500, 0, "", 0, 6},
+    {0, 0, NULL, 0, 4},
+    {401, 0, "Unauthorized", 0, 2},
+    {403, 0, "Forbidden", 0, 1},
+    {0, 8, "database is locked", 0, 2},
+    {0, 9, NULL, 0, 1},
+    {0, 12, "config key agent.url missing", 0, 1},
+    {0, 15, NULL, 0, 1},
+    {500, 0, "connect: no route to host 10.0.0.9:443 (eh)", 0, 3},
+    {200, 0, "reply is not JSON", 0, 4},
+};
+#define NPOOL_SHORT (sizeof pool_short / sizeof pool_short[0])
+
 static uint64_t drv = 0x9E3779B97F4A7C15u;
 static uint32_t rnd(void)
 {
@@ -71,15 +101,15 @@ static uint32_t rnd(void)
     return (uint32_t)(drv >> 32);
 }
 
-static const pool_fault *pick(unsigned total)
+static const pool_fault *pick(const pool_fault *pl, unsigned npl, unsigned total)
 {
     unsigned r = rnd() % total, i;
-    for (i = 0; i < NPOOL; i++) {
-        if (r < pool[i].weight)
-            return &pool[i];
-        r -= pool[i].weight;
+    for (i = 0; i < npl; i++) {
+        if (r < pl[i].weight)
+            return &pl[i];
+        r -= pl[i].weight;
     }
-    return &pool[0];
+    return &pl[0];
 }
 
 static int same(const recov_decision *a, const recov_decision *b)
@@ -99,6 +129,11 @@ int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "compare";
     unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000ul;
+    const char *stream = argc > 3 ? argv[3] : "mixed";
+    int is_short = strcmp(stream, "short") == 0;
+    const pool_fault *pl = is_short ? pool_short : pool;
+    unsigned npl = is_short ? (unsigned)NPOOL_SHORT : (unsigned)NPOOL;
+    unsigned ok_pct = is_short ? 75u : 40u;
     int use_gen = strcmp(mode, "hand") != 0, use_hand = strcmp(mode, "gen") != 0;
     agent_call_shared gs;
     agent_call_incident gs_inc;
@@ -108,12 +143,13 @@ int main(int argc, char **argv)
     unsigned total = 0, i, rejects = 0, restarts = 0;
     struct timespec t0, t1;
     double ns;
-    if (strcmp(mode, "compare") && strcmp(mode, "gen") && strcmp(mode, "hand")) {
-        fprintf(stderr, "usage: %s compare|gen|hand [N]\n", argv[0]);
+    if ((strcmp(mode, "compare") && strcmp(mode, "gen") && strcmp(mode, "hand")) ||
+        (!is_short && strcmp(stream, "mixed"))) {
+        fprintf(stderr, "usage: %s compare|gen|hand [N [mixed|short]]\n", argv[0]);
         return 2;
     }
-    for (i = 0; i < NPOOL; i++)
-        total += pool[i].weight;
+    for (i = 0; i < npl; i++)
+        total += pl[i].weight;
     agent_call_shared_init(&gs, now, 12345u);
     agent_call_incident_init(&gs_inc);
     hand_init(&hs, now, 12345u);
@@ -149,7 +185,7 @@ int main(int argc, char **argv)
             continue;
         }
         rejects = 0;
-        if (rnd() % 100u < 40u) {
+        if (rnd() % 100u < ok_pct) {
             if (use_gen)
                 agent_call_succeeded(&gs, &gs_inc, now);
             if (use_hand)
@@ -158,7 +194,7 @@ int main(int argc, char **argv)
             now += 50u + rnd() % 500u;
             continue;
         }
-        p = pick(total);
+        p = pick(pl, npl, total);
         faults++;
         {
             agent_call_fault gf;
@@ -202,7 +238,7 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-    printf("%s faults %lu decisions %lu restarts %u ns/decision %.1f checksum %08x\n", mode, faults,
+    printf("%s%s faults %lu decisions %lu restarts %u ns/decision %.1f checksum %08x\n", mode, is_short ? " short" : "", faults,
            calls, restarts, ns / (double)calls, (unsigned)sum);
     return 0;
 }

@@ -44,9 +44,26 @@ static bool better(const hand_state *s, unsigned i, unsigned b)
     return l > r;
 }
 
+/* The text rules on a lower-cased text: the policy matches in any case. */
+static unsigned by_text(const char *m, char *(*find)(const char *, const char *))
+{
+    if (find(m, "timeout") != NULL || find(m, "timed out") != NULL)
+        return H_TIMEOUT;
+    if (find(m, "memory") != NULL)
+        return H_MEMORY;
+    if (find(m, "connect") != NULL)
+        return H_RESET;
+    return H_LOGIC;
+}
+
+static char *find_case(const char *m, const char *w) { return strcasestr(m, w); }
+static char *find_exact(const char *m, const char *w) { return strstr(m, w); }
+
 unsigned hand_classify(const hand_fault *f)
 {
     const char *m = f->message != NULL ? f->message : "";
+    char low[128];
+    size_t i;
     if (f->status == 429u)
         return H_RATE;
     if (f->status == 503u)
@@ -57,13 +74,16 @@ unsigned hand_classify(const hand_fault *f)
         return H_AUTHZ;
     if (f->kind < sizeof by_kind && by_kind[f->kind] != 0xFFu)
         return by_kind[f->kind];
-    if (strcasestr(m, "timeout") != NULL || strcasestr(m, "timed out") != NULL)
-        return H_TIMEOUT;
-    if (strcasestr(m, "memory") != NULL)
-        return H_MEMORY;
-    if (strcasestr(m, "connect") != NULL)
-        return H_RESET;
-    return H_LOGIC;
+    /* lower-case the text once, then four plain strstr; the rare text
+     * longer than the buffer goes to strcasestr */
+    for (i = 0; m[i] != '\0' && i < sizeof low - 1u; i++) {
+        unsigned char c = (unsigned char)m[i];
+        low[i] = (char)((unsigned)(c - 'A') < 26u ? c + 32u : c);
+    }
+    if (m[i] != '\0')
+        return by_text(m, find_case);
+    low[i] = '\0';
+    return by_text(low, find_exact);
 }
 
 static recov_decision decide(const hand_state *s, unsigned kind, unsigned id, uint32_t ms)

@@ -13,25 +13,22 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
     for (int si = 0; si < f->nscenarios; si++) {
         const rc_rtest_scenario *s = &f->scenarios[si];
         if (opts->scenario && strcmp(s->name, opts->scenario) != 0) continue;
-        if (s->nincidents > 1) { /* a timeline is one incident's (spec/rtest.md) */
-            fprintf(err, "recovc: %s: %s:%d: scenario \"%s\" names incidents; a timeline draws one, so it is "
-                    "not drawn\n", opts->scenario ? "error" : "note", f->path, s->line, s->name);
-            if (opts->scenario) return 2;
-            continue;
-        }
         rc_sim_event *ev = RC_NEW_ARRAY(a, rc_sim_event, s->nevents > 0 ? s->nevents : 1);
+        int *inc = RC_NEW_ARRAY(a, int, s->nevents > 0 ? s->nevents : 1);
         for (int i = 0; i < s->nevents; i++) {
             const rc_rtest_event *e = &s->events[i];
             ev[i] = (rc_sim_event){ e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject };
+            inc[i] = e->incident;
         }
         sc[n++] = (rc_tl_scene){
             .title = rc_arena_printf(a, "scenario \"%s\" (%s:%d)", s->name, f->path, s->line),
             .subtitle = rc_arena_printf(a, "policy %s (%s), start at %lu, seed %lu", f->ir->name, f->policy_path,
                                         (unsigned long)s->t0, (unsigned long)s->seed),
             .t0 = s->t0, .seed = s->seed, .ev = ev, .nev = s->nevents,
+            .incident = inc, .incident_names = s->incidents, .nincidents = s->nincidents,
         };
     }
-    if (n == 0 && !opts->scenario) { /* none, or only scenarios with incidents */
+    if (n == 0 && !opts->scenario) {
         fprintf(err, "recovc: error: %s has no scenario to draw\n", f->path);
         return 2;
     }

@@ -22,6 +22,7 @@ typedef struct tl_ev {
     uint64_t wait;              /* the bar after a decision: retry delay, adjust delay, run timeout */
     uint32_t lo, hi;            /* retry bounds when given */
     bool new_incident;
+    int incident;               /* index into the scene's incidents */
     int block;                  /* rc_sim.last_block after the event */
     uint32_t deadline;          /* that block's deadline, 0 none */
 } tl_ev;
@@ -82,13 +83,22 @@ static void run_scene(rc_arena *a, const rc_ir *ir, const rc_tl_scene *in, tl_sc
     sc->open_ms = RC_NEW_ARRAY(a, uint32_t, cells);
     rc_sim *s = rc_sim_new(a, ir);
     rc_sim_init(s, in->t0, in->seed);
+    int ninc = in->nincidents > 1 ? in->nincidents : 1;
+    rc_sim_incident **inc = RC_NEW_ARRAY(a, rc_sim_incident *, ninc);
+    inc[0] = s->inc;
+    for (int k = 1; k < ninc; k++) {
+        inc[k] = rc_sim_incident_new(a, ir);
+        rc_sim_incident_init(s, inc[k]);
+    }
     uint64_t tend = 1;
     for (int i = 0; i < n; i++) {
         tl_ev *e = &sc->ev[i];
         e->in = &in->ev[i];
         e->t = in->ev[i].t;
-        bool was_active = s->inc->active;
-        rc_sim_apply(s, NULL, in->t0, &in->ev[i], &e->d, &e->admit);
+        e->incident = in->incident && in->incident[i] > 0 && in->incident[i] < ninc ? in->incident[i] : 0;
+        rc_sim_incident *ci = inc[e->incident];
+        bool was_active = ci->active;
+        rc_sim_apply(s, ci, in->t0, &in->ev[i], &e->d, &e->admit);
         e->block = s->last_block;
         bool decided = e->in->kind == RC_SIM_EV_FAIL || e->in->kind == RC_SIM_EV_HANDLER;
         e->new_incident = e->in->kind == RC_SIM_EV_FAIL && !was_active && e->block >= 0;
@@ -383,19 +393,32 @@ static long draw_scene(FILE *out, const rc_ir *ir, const tl_scene *sc)
     const rc_tl_scene *in = sc->in;
     text(out, 8, 16, "title", in->title);
     if (in->subtitle) text(out, 8, 32, "lb", in->subtitle);
-    tl_lane host, dec;
-    FILE *hf = lane_open(&host), *df = lane_open(&dec);
-    for (int i = 0; i < in->nev; i++) {
-        host_event(hf, ir, sc, &sc->ev[i], 0, &host.rows);
-        decision(df, ir, sc, &sc->ev[i], 0, &dec.rows);
-    }
+    int ninc = in->nincidents > 1 ? in->nincidents : 1;
     long lanes = TITLE_H, y = lanes;
-    fprintf(out, "<path d=\"M8 %ldH%d\" class=\"grid\"/>\n", y, X1);
-    text(out, 8, y + BAR_Y + BAR_H - 2, "lane", "host calls");
-    y += lane_place(out, &host, y);
-    fprintf(out, "<path d=\"M8 %ldH%d\" class=\"grid\"/>\n", y, X1);
-    text(out, 8, y + BAR_Y + BAR_H - 2, "lane", "decisions");
-    y += lane_place(out, &dec, y);
+    long top[128];              /* where each incident's lanes start (rtest: at most 65 incidents) */
+    for (int k = 0; k < ninc; k++) {
+        if (k < 128) top[k] = y;
+        bool any = ninc == 1;
+        for (int i = 0; i < in->nev && !any; i++) any = sc->ev[i].incident == k;
+        if (!any) continue;     /* an incident with no event of its own (the default one, mostly) */
+        const char *who = ninc > 1 ? in->incident_names[k] : "";
+        tl_lane host, dec;
+        FILE *hf = lane_open(&host), *df = lane_open(&dec);
+        for (int i = 0; i < in->nev; i++) {
+            if (sc->ev[i].incident != k) continue;
+            host_event(hf, ir, sc, &sc->ev[i], 0, &host.rows);
+            decision(df, ir, sc, &sc->ev[i], 0, &dec.rows);
+        }
+        char name[2][80];
+        snprintf(name[0], sizeof name[0], *who ? "%.60s calls" : "host calls", who);
+        snprintf(name[1], sizeof name[1], *who ? "%.60s decided" : "decisions", who);
+        fprintf(out, "<path d=\"M8 %ldH%d\" class=\"grid\"/>\n", y, X1);
+        text(out, 8, y + BAR_Y + BAR_H - 2, "lane", name[0]);
+        y += lane_place(out, &host, y);
+        fprintf(out, "<path d=\"M8 %ldH%d\" class=\"grid\"/>\n", y, X1);
+        text(out, 8, y + BAR_Y + BAR_H - 2, "lane", name[1]);
+        y += lane_place(out, &dec, y);
+    }
     for (int k = 0; k <= ir->nbreakers; k++)
         fprintf(out, "<path d=\"M8 %ldH%d\" class=\"grid\"/>\n", y + (long)k * BRK_H, X1);
     breakers(out, ir, sc, y);
@@ -404,13 +427,16 @@ static long draw_scene(FILE *out, const rc_ir *ir, const tl_scene *sc)
     for (int i = 0; i < in->nev; i++) {
         const tl_ev *e = &sc->ev[i];
         if (!e->new_incident || !e->deadline) continue;
-        char buf[96], d[32], s[32];
+        char buf[160], d[32], s[32];
         long x = xat(sc, e->t + e->deadline);
-        fprintf(out, "<path d=\"M%ld %ldV%ld\" class=\"deadline\"/>\n", x, lanes - 6, bottom);
-        if (e->t) snprintf(buf, sizeof buf, "deadline %s after %s", dur(d, sizeof d, e->deadline), dur(s, sizeof s, e->t));
-        else snprintf(buf, sizeof buf, "deadline %s", dur(d, sizeof d, e->deadline));
+        long ytop = e->incident < 128 && e->incident < ninc ? top[e->incident] : lanes;
+        fprintf(out, "<path d=\"M%ld %ldV%ld\" class=\"deadline\"/>\n", x, ytop - 6, bottom);
+        const char *who = ninc > 1 ? in->incident_names[e->incident] : "";
+        if (e->t) snprintf(buf, sizeof buf, "%.60s%sdeadline %s after %s", who, *who ? ": " : "",
+                           dur(d, sizeof d, e->deadline), dur(s, sizeof s, e->t));
+        else snprintf(buf, sizeof buf, "%.60s%sdeadline %s", who, *who ? ": " : "", dur(d, sizeof d, e->deadline));
         long w = (long)strlen(buf) * CHAR_W;
-        text(out, x - w - 3 < X0 ? x + 3 : x - w - 3, lanes - 4, "lb strong", buf);
+        text(out, x - w - 3 < X0 ? x + 3 : x - w - 3, ytop - 4, "lb strong", buf);
     }
     axis(out, sc, bottom + 6);
     return bottom + 6 + AXIS_H + SCENE_GAP;

@@ -8,7 +8,10 @@
  * handler results), the decisions (retry delays as bars, fallbacks,
  * adjustments, handler runs with their timeout, degrade, escalations with
  * channel, level and SLA, abort), one band per breaker (closed, open,
- * half-open) and the deadline of each incident's block.  Every mark has a
+ * half-open) and the deadline of each incident's block.  A scene with
+ * several incidents (an .rtest scenario's `A: fail ...` lines) runs each on
+ * its own P_incident against the one shared part and gets a pair of lanes
+ * per incident; the breaker bands stay shared.  Every mark has a
  * text label and every band a pattern, so the picture reads without colour.
  * The output depends on nothing but the input: integer coordinates, no
  * dates, no version. */
@@ -29,6 +32,9 @@ typedef struct rc_tl_scene {
     int nev;
     const uint32_t *wait_lo;    /* NULL, or per event: the bounds of the delay of a retry decided */
     const uint32_t *wait_hi;    /*   there, drawn as a bar wait_hi long and labelled lo..hi */
+    const int *incident;        /* NULL, or per event: the incident it belongs to (0 .. nincidents-1) */
+    const char *const *incident_names;  /* [nincidents]: "" for the default incident */
+    int nincidents;             /* 0 or 1: one incident; more: a pair of lanes (calls, decisions) each */
 } rc_tl_scene;
 
 /* Draws the n scenes one under the other into out. */
