@@ -305,6 +305,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <rules> classify_block
 %type <rule> rule
 %type <sets> retry_block breaker_block budget_block
+%type <id> then_word
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
@@ -598,10 +599,6 @@ bsetting:
                           "one off)");
             $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3;
         }
-  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
-        { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
-  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'
-        { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_TIME, @$); $$->v[0] = $3; $$->v[1] = $7; }
   | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit KW_MIN num ';'
@@ -617,16 +614,15 @@ bsetting:
   | IDENT IDENT lit ';'
         { $$ = mk_set(ctx, RC_S_SLOW_ABOVE, @$); $$->word = mk_id($1, @1); $$->word2 = mk_id($2, @2);
           $$->v[0] = $3; }
+  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
+  | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_FOR num KW_THEN lit ';'
+  | KW_OPEN KW_FOR num then_word lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num KW_THEN lit KW_MAX num ';'
-        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
-          $$->v[2] = $7; }
-  | KW_OPEN KW_FOR num IDENT lit ';'
-        { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num IDENT lit KW_MAX num ';'
+  | KW_OPEN KW_FOR num then_word lit KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
           $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
@@ -639,6 +635,13 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_CLOSE_BELOW, @$); $$->word = mk_id($2, @2); $$->v[0] = $3; }
   | KW_COUNT names ';'
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
+  ;
+
+/* `open for D then xF`: `then` is a keyword since `run H then next`; any
+ * other word is reported by the checker */
+then_word:
+    IDENT                           { $$ = $1; }
+  | KW_THEN                         { $$ = $1; }
   ;
 
 /* ---- budget NAME { ratio P% min N per D; } ----------------------------- */
