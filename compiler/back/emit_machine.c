@@ -1503,6 +1503,7 @@ static void emit_entry_points(em *e)
     if (e->any_slow)
         rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? (uint32_t)(now - inc->adm_at) : 0u;");
     rc_cout_line(o, "(void)s;");
+    if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
     rc_cout_line(o, "inc->active = 1u;");
