@@ -305,7 +305,6 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <rules> classify_block
 %type <rule> rule
 %type <sets> retry_block breaker_block budget_block
-%type <id> then_word
 %type <set> rsetting bsetting gsetting
 %type <scales> scales
 %type <scale> scale
@@ -313,6 +312,7 @@ static void set_header(rc_pctx *c, rc_ident name, rc_ast_value version, rc_loc l
 %type <names> run_item
 %type <runtail> run_tail
 %type <num> then_clause
+%type <id> open_word
 %type <escs> esc_block
 %type <esc> esc
 %type <sels> sels
@@ -620,9 +620,9 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; $$->v[2] = $9; }
   | KW_OPEN KW_FOR num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; }
-  | KW_OPEN KW_FOR num then_word lit ';'
+  | KW_OPEN KW_FOR num open_word lit ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5; }
-  | KW_OPEN KW_FOR num then_word lit KW_MAX num ';'
+  | KW_OPEN KW_FOR num open_word lit KW_MAX num ';'
         { $$ = mk_set(ctx, RC_S_OPEN_FOR, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); $$->v[1] = $5;
           $$->v[2] = $7; }
   | KW_HALF_OPEN KW_PROBES num ';'
@@ -637,11 +637,11 @@ bsetting:
         { $$ = mk_set(ctx, RC_S_COUNT, @$); $$->names = $2.head; }
   ;
 
-/* `open for D then xF`: `then` is a keyword since `run H then next`; any
- * other word is reported by the checker */
-then_word:
-    IDENT                           { $$ = $1; }
-  | KW_THEN                         { $$ = $1; }
+/* The word of `open for D then xF`: `then` is a keyword (`run H then next`);
+ * any other word is taken too, so that check.c names the misspelling. */
+open_word:
+    IDENT
+  | KW_THEN
   ;
 
 /* ---- budget NAME { ratio P% min N per D; } ----------------------------- */

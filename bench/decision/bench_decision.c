@@ -116,7 +116,7 @@ static int same(const recov_decision *a, const recov_decision *b)
 {
     return a->kind == b->kind && a->severity == b->severity && a->error_class == b->error_class &&
            a->level == b->level && a->error == b->error && a->id == b->id &&
-           a->attempt == b->attempt && a->ms == b->ms;
+           a->attempt == b->attempt && a->ms == b->ms && a->limit_ms == b->limit_ms;
 }
 
 static void show(const char *who, const recov_decision *d)
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     hand_init(&hs, now, 12345u);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (faults < n) {
-        recov_decision g = {0, 0, 0, 0, 0, 0, 0, 0}, h = g;
+        recov_decision g = {0, 0, 0, 0, 0, 0, 0, 0, 0}, h = g;
         int ga = 0, ha = 0;
         const pool_fault *p;
         if (use_gen)

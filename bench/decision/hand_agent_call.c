@@ -97,6 +97,7 @@ static recov_decision decide(const hand_state *s, unsigned kind, unsigned id, ui
     d.id = (uint16_t)id;
     d.attempt = s->attempt;
     d.ms = ms;
+    d.limit_ms = 0u; /* agent_call has no attempt timeouts */
     return d;
 }
 

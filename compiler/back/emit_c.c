@@ -356,9 +356,6 @@ static bool analyse(em *e)
             if (st->kind == RC_IR_RUN) e->blk_run[b] = e->any_run = true;
             if (st->kind == RC_IR_RUN && st->nalts > 0) e->any_runlist = true;
             if (st->kind == RC_IR_ESCALATE) e->any_esc = true;
-            if (st->kind == RC_IR_RETRY && st->retry >= 0 &&
-                (ir->retries[st->retry].timeout_ms || rc_ir_param_at(ir, RC_SLOT_LIMIT, st->retry, 0) >= 0))
-                e->any_limit = true;
         }
     }
     if (ir->has_escalation)

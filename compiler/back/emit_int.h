@@ -67,9 +67,6 @@ typedef struct em {
     signed char *foldv[2]; /* [nexprs] per context: -1 varies, 0 false, 1 true */
     bool any_run, any_esc, any_unres, any_fallback;
     bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
-    bool any_limit;     /* a retry step whose strategy has `timeout`: P__dec sets limit_ms;
-                           else the entry points set it (0) at their one exit, which keeps the
-                           internal frames as small as before limit_ms existed (bench/embedded) */
     bool unres[RC_SEV_COUNT];
     const char *src;    /* the policy file's base name in comments and #line */
     char src_buf[80];   /* "<P>.recov" when the IR does not know the file */

@@ -94,20 +94,21 @@ static void emit_helpers(em *e)
     rc_cout_line(o, "return (v == 0xFFFFu) ? v : (uint16_t)(v + 1u);");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
-    rc_cout_line(o, "/* A decision carrying the current error and attempt. */");
-    rc_cout_line(o, "static recov_decision %s__dec(const %s_incident *inc, unsigned kind, unsigned id, uint32_t ms)", P, P);
+    rc_cout_line(o, "/* A decision carrying the current error and attempt: kind_id is the kind,");
+    rc_cout_line(o, " * plus the id times 256.  Out of line (RECOV_NOINLINE): every decision");
+    rc_cout_line(o, " * is built here, not at each of its call sites. */");
+    rc_cout_line(o, "static RECOV_NOINLINE recov_decision %s__dec(const %s_incident *inc, unsigned kind_id, uint32_t ms)", P, P);
     rc_cout_open(o, "{");
     rc_cout_line(o, "recov_decision d;");
-    rc_cout_line(o, "d.kind = (uint8_t)kind;");
+    rc_cout_line(o, "d.kind = (uint8_t)kind_id;");
     rc_cout_line(o, "d.severity = %s__sev[inc->error];", P);
     rc_cout_line(o, "d.error_class = (uint8_t)%s__cls[inc->error];", P);
     rc_cout_line(o, "d.level = 0u;");
     rc_cout_line(o, "d.error = inc->error;");
-    rc_cout_line(o, "d.id = (uint16_t)id;");
+    rc_cout_line(o, "d.id = (uint16_t)(kind_id >> 8);");
     rc_cout_line(o, "d.attempt = inc->attempt;");
     rc_cout_line(o, "d.ms = ms;");
-    if (e->any_limit) rc_cout_line(o, "d.limit_ms = 0u;");
-    else rc_cout_line(o, "/* limit_ms: set by the entry point that returns the decision */");
+    rc_cout_line(o, "d.limit_ms = 0u; /* a retry with an attempt timeout sets it after */");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -899,9 +900,9 @@ static void emit_escalate(em *e)
     if (e->any_unres) rc_cout_close(o, "}");
     rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, %s__esc_chan[lv], %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE | ((unsigned)%s__esc_chan[lv] << 8), %s__esc_sla[lv]);", P, P, P);
     else
-        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u, 0u);", P);
+        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
     rc_cout_line(o, "return d;");
     rc_cout_close(o, "}");
@@ -912,7 +913,7 @@ static void emit_escalate(em *e)
 static void emit_end_abort(em *e)
 {
     rc_cout_line(&e->oc, "%s__end(inc);", e->P);
-    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u, 0u);", e->P);
+    rc_cout_line(&e->oc, "return %s__dec(inc, RECOV_ABORT, 0u);", e->P);
 }
 
 /* A step that ends the incident: degrade, escalate or abort. */
@@ -922,9 +923,9 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     const char *P = e->P;
     if (st->kind == RC_IR_DEGRADE) {
         rc_cout_line(o, "%s__end(inc);", P);
-        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE, ", P);
+        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE | ((unsigned)", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
-        rc_cout_end(o, ", 0u);");
+        rc_cout_end(o, " << 8), 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
@@ -979,10 +980,10 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     }
     if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     char nms[32];
-    rc_cout_begin(o, "return %s__dec(inc, %s, ", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    rc_cout_begin(o, "return %s__dec(inc, %s | ((unsigned)", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
     else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
-    rc_cout_end(o, ", %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
+    rc_cout_end(o, " << 8), %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -1092,12 +1093,12 @@ static void emit_block(em *e, int bi)
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = d;", e->blk[bi]);
             if (lim) {
                 char nl[32];
-                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, d);", P);
                 rc_cout_line(o, "r.limit_ms = %s; /* the attempt timeout */",
                              rc_em_num(e, RC_SLOT_LIMIT, st->retry, 0, rt->timeout_ms, nl, sizeof nl));
                 rc_cout_line(o, "return r;");
             } else {
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u, d);", P);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, d);", P);
             }
             rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
@@ -1159,10 +1160,10 @@ static void emit_block(em *e, int bi)
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN, %s__b%d_s%d[best], %s);", P, P, bi, i,
+                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN | ((unsigned)%s__b%d_s%d[best] << 8), %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
-                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK, %s__b%d_s%d[best], 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK | ((unsigned)%s__b%d_s%d[best] << 8), 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");
@@ -1345,32 +1346,27 @@ static void emit_breaker_fail(em *e, int i)
 
 /* P_handler_done: a RUN of a `then next [if ok]` step goes on in its block
  * (semantics.md, P_handler_done): its pos still points at it, sub != 0. */
-static bool emit_handler_next(em *e)
+static void emit_handler_next(em *e)
 {
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    bool any = false;
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *bl = &ir->blocks[b];
         for (int i = 0; i < bl->nsteps; i++) {
             const rc_ir_step *st = &bl->steps[i];
             if (st->kind != RC_IR_RUN || st->next == RC_NEXT_RETRY) continue;
-            if (!any)
-                rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                             b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            else
-                rc_cout_reopen(o, "} else if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
-                               b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
-            any = true;
+            /* one `if` per step, each returning (not an else-if chain of
+             * identical branches: clang-tidy bugprone-branch-clone) */
+            rc_cout_open(o, "if ((b == %du) && (inc->%s_pos == %du) && (inc->%s_sub != 0u)) { /* then next%s */",
+                         b, e->blk[b], i, e->blk[b], st->next == RC_NEXT_IF_OK ? " if ok" : "");
             if (st->next == RC_NEXT_IF_OK && bl->terminal < 0) {
                 rc_cout_open(o, "if (!ok) { /* a failed compensation, no terminal step: ABORT */");
                 rc_cout_line(o, "%s__end(inc);", P);
-                rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
-                rc_cout_reopen(o, "} else {");
-                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
+                if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
+                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
@@ -1379,19 +1375,11 @@ static bool emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
             }
+            rc_cout_close(o, "}");
         }
     }
-    return any;
-}
-
-/* The one exit of P_failed / P_handler_done: limit_ms is 0 for a policy
- * without attempt timeouts (P__dec leaves it to this store: see em.any_limit). */
-static void emit_limit_exit(em *e)
-{
-    if (!e->any_limit) rc_cout_line(&e->oc, "r.limit_ms = 0u; /* no attempt timeouts in this policy */");
-    rc_cout_line(&e->oc, "return r;");
 }
 
 static void emit_entry_points(em *e)
@@ -1406,7 +1394,11 @@ static void emit_entry_points(em *e)
     if (ir->nbudgets == 0 && !ir->age_ms) rc_cout_line(o, "(void)now;");
     for (int i = 0; i < e->nshared; i++) {
         const em_rec *r = &e->recs[i];
-        if (r->init == 1) rc_cout_line(o, "s->%s = (seed != 0u) ? seed : RECOV_PRNG_DEFAULT_SEED;", r->lval);
+        /* not `(seed != 0u) ? seed : DEFAULT`: arm-linux-gnueabihf-gcc 12.2 -O1
+         * (Debian 12) stores that as movw alone, DEFAULT's upper half lost
+         * (cross.scenarios_and_checkpoints, saturate.rtest) */
+        if (r->init == 1)
+            rc_cout_line(o, "s->%s = seed | ((seed == 0u) ? RECOV_PRNG_DEFAULT_SEED : 0u);", r->lval);
         else if (r->init == 2) rc_cout_line(o, "s->%s = now;", r->lval);
         else if (r->init == 3) rc_cout_line(o, "s->%s = %" PRIu32 "u;", r->lval, r->def);
         else rc_cout_line(o, "s->%s = 0u;", r->lval);
@@ -1489,7 +1481,6 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "recov_decision r;");
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1549,42 +1540,35 @@ static void emit_entry_points(em *e)
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
             else rc_cout_line(o, "(void)b; /* one block */");
-            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-            rc_cout_line(o, "r = %s__run(s, inc, f, el);", P);
-            rc_cout_reopen(o, "} else {");
-            rc_cout_line(o, "%s__end(inc);", P);
-            rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
             rc_cout_close(o, "}");
         }
     } else {
         rc_cout_line(o, "(void)e;");
-        rc_cout_line(o, "%s__end(inc);", P);
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_ABORT, 0u, 0u);", P);
     }
-    emit_limit_exit(e);
+    if (!ir->nblocks || !total) emit_end_abort(e);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "recov_decision r;");
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
         rc_cout_line(o, "(void)now;");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
-        emit_limit_exit(e);
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u);", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     } else {
         rc_cout_line(o, "unsigned b;");
         rc_cout_open(o, "if (inc->pending == 0u) {");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_NONE, 0u, 0u);", P);
-        rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_NONE, 0u);", P);
+        rc_cout_close(o, "}");
         rc_cout_line(o, "b = inc->pending - 1u;");
         rc_cout_line(o, "inc->pending = 0u;");
         if (e->any_runlist) {
@@ -1597,18 +1581,13 @@ static void emit_entry_points(em *e)
             rc_cout_line(o, "inc->last_handler = 0u;");
             rc_cout_close(o, "}");
         }
-        if (emit_handler_next(e))
-            rc_cout_reopen(o, "} else if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        else
-            rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
-        rc_cout_line(o, "r = %s__dec(inc, RECOV_RETRY, 0u, 0u);", P);
-        rc_cout_reopen(o, "} else {");
+        emit_handler_next(e);
+        rc_cout_open(o, "if (ok) { /* the handler fixed it: retry at once, nothing counted */");
+        rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, 0u);", P);
+        rc_cout_close(o, "}");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "r = %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
-        rc_cout_close(o, "}");
-        rc_cout_close(o, "}");
-        emit_limit_exit(e);
+        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
