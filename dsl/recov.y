@@ -30,6 +30,7 @@
 #include "arena.h"
 #include "ast.h"
 #include "diag.h"
+#include "parse.h"
 
 /* A token as remembered for error messages: kind, source bytes, location. */
 typedef struct rc_ptok {
@@ -61,7 +62,8 @@ typedef struct rc_pctx {
     long quiet_until;           /* no syntax error up to this token: it swallowed the line */
     void *scanner;              /* the flex scanner (yyscan_t) */
     char *scanbuf;              /* the scanner's copy of src (malloc) */
-    jmp_buf *fatal;             /* flex internal errors longjmp here */
+    jmp_buf *fatal;             /* flex internal errors longjmp here (1), and the term limit (2) */
+    long nterms;                /* comparisons and matches so far (RC_MAX_POLICY_TERMS) */
     const char *fatal_msg;
 } rc_pctx;
 
@@ -157,6 +159,14 @@ static rc_ast_step *mk_step(rc_pctx *c, rc_ast_stepkind k, rc_loc loc)
 
 static rc_ast_expr *mk_expr(rc_pctx *c, rc_ast_xkind k, rc_loc loc)
 {
+    if (k != RC_AX_OR && k != RC_AX_AND && k != RC_AX_NOT && ++c->nterms > RC_MAX_POLICY_TERMS) {
+        /* stop parsing here: each term costs about 2 KB by the end of the
+         * analyses, so 10 MB of them would need more than 1 GB */
+        rc_diag_error(c->diag, loc, "the policy has more than %d comparisons and matches in its conditions "
+                      "(the policy term limit); match many values with `in LO..HI` or one pattern list, or "
+                      "split the policy", RC_MAX_POLICY_TERMS);
+        longjmp(*c->fatal, 2);
+    }
     rc_ast_expr *e = RC_NEW(c->arena, rc_ast_expr);
     e->kind = k;
     e->loc = loc;

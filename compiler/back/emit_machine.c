@@ -75,7 +75,7 @@ static void emit_learning_helpers(em *e)
         rc_cout_line(o, "/* Ageing by time: one halving per whole period since aged_at. */");
         rc_cout_line(o, "static void %s__age_time(%s_shared *s, uint32_t now)", P, P);
         rc_cout_open(o, "{");
-        rc_cout_line(o, "const uint32_t k = (uint32_t)(now - s->aged_at) / %" PRIu32 "u;", ir->age_ms);
+        rc_cout_line(o, "const uint32_t k = RECOV_ELAPSED(now, s->aged_at) / %" PRIu32 "u;", ir->age_ms);
         rc_cout_open(o, "if (k != 0u) {");
         rc_cout_line(o, "%s__age(s, (k < 16u) ? k : 16u);", P);
         rc_cout_line(o, "s->aged_at += k * %" PRIu32 "u;", ir->age_ms);
@@ -614,7 +614,7 @@ static void emit_budget_funcs(em *e)
     rc_cout_open(o, "{");
     for (int i = 0; i < ir->nbudgets; i++) {
         char nw[32];
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_wstart) >= %s) {", e->bud[i],
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_wstart) >= %s) {", e->bud[i],
                      rc_em_num(e, RC_SLOT_WINDOW, i, 0, ir->budgets[i].window_ms, nw, sizeof nw));
         rc_cout_line(o, "s->%s_wstart = now;", e->bud[i]);
         rc_cout_line(o, "s->%s_calls = 0u;", e->bud[i]);
@@ -740,9 +740,9 @@ static void emit_breaker_tick(em *e, int i)
         rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
         rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
         rc_cout_close(o, "}");
-        rc_cout_open(o, "if ((uint32_t)(now - s->%s_opened_at) >= p) {", n);
+        rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_opened_at) >= p) {", n);
     } else {
-        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {", n, P, n, nop);
+        rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {", n, P, n, nop);
     }
     rc_cout_line(o, "s->%s_state = %s__HALF_OPEN;", n, P);
     rc_cout_line(o, "s->%s_admitted = 0u;", n);
@@ -752,7 +752,7 @@ static void emit_breaker_tick(em *e, int i)
     if (b->open_factor_milli) rc_cout_close(o, "}");
     if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
     else snprintf(nhw, sizeof nhw, "%s", nop);
-    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && ((uint32_t)(now - s->%s_opened_at) >= %s)) {",
+    rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {",
                    n, P, n, rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr), n, nhw);
     rc_cout_line(o, "/* liveness: the probes that have not reported are given up */");
     if (b->close_below_pct)
@@ -1366,7 +1366,7 @@ static void emit_handler_next(em *e)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
@@ -1375,11 +1375,29 @@ static void emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
             }
             rc_cout_close(o, "}");
         }
     }
+}
+
+/* RECOV_ASSERT checks at the top of an entry point (recov.h): the pointers
+ * and, where the shared part has a field that P_shared_init never leaves 0
+ * (the PRNG, or the admission epoch), that it was initialised.  Empty by
+ * default: no code unless the host defines the macro. */
+static void emit_asserts(em *e, bool fault)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_line(o, "RECOV_ASSERT(s != 0);");
+    rc_cout_line(o, "RECOV_ASSERT(inc != 0);");
+    if (fault) rc_cout_line(o, "RECOV_ASSERT(f != 0);");
+    for (int i = 0; i < e->nshared; i++)
+        if (e->recs[i].init == 1) {
+            rc_cout_line(o, "RECOV_ASSERT(s->%s != 0u); /* P_shared_init was called */", e->recs[i].lval);
+            return;
+        }
+    if (e->any_adm) rc_cout_line(o, "RECOV_ASSERT(s->epoch != 0u); /* P_shared_init was called */");
 }
 
 static void emit_entry_points(em *e)
@@ -1418,6 +1436,7 @@ static void emit_entry_points(em *e)
     /* P_admit */
     rc_cout_line(o, "recov_admit %s_admit(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (ir->nbreakers == 0) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
@@ -1460,6 +1479,7 @@ static void emit_entry_points(em *e)
     /* P_cancelled */
     rc_cout_line(o, "void %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     rc_cout_line(o, "(void)now;");
     if (!e->any_adm) {
         rc_cout_line(o, "(void)s;");
@@ -1481,6 +1501,7 @@ static void emit_entry_points(em *e)
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, true);
     if (e->words) {
         rc_cout_line(o, "uint32_t m[%d];", e->words);
         rc_cout_line(o, "unsigned e = %s__classify(f, m);", P);
@@ -1535,7 +1556,7 @@ static void emit_entry_points(em *e)
         if (w == 1 && rc_em_set_count(ir->blocks[b].errors, ir->nerrors) == ir->nerrors) total = true;
     }
     if (ir->nblocks) {
-        rc_cout_line(o, "el = (uint32_t)(now - inc->start); /* ticks wrap: modular, as recov_elapsed */");
+        rc_cout_line(o, "el = RECOV_ELAPSED(now, inc->start); /* ticks wrap; a clock gone back reads 0 */");
         rc_cout_line(o, "b = %s__select(s, inc, f, %se, el);", P, e->words ? "m, " : "");
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
@@ -1557,6 +1578,7 @@ static void emit_entry_points(em *e)
     /* P_handler_done */
     rc_cout_line(o, "recov_decision %s_handler_done(%s_shared *s, %s_incident *inc, bool ok, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     if (!e->any_run) {
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)ok;");
@@ -1587,7 +1609,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "return %s__run(s, inc, NULL, (uint32_t)(now - inc->start));", P);
+        rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }
@@ -1595,6 +1617,7 @@ static void emit_entry_points(em *e)
     /* P_succeeded */
     rc_cout_line(o, "void %s_succeeded(%s_shared *s, %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
+    emit_asserts(e, false);
     bool now_used = ir->nbudgets || ir->age_ms;
     for (int i = 0; i < ir->nbreakers; i++)
         if (rc_em_set_count(ir->breakers[i].counts, ir->nerrors) > 0 &&

@@ -1536,6 +1536,11 @@ static void build_dfas(rc_check_ctx *c)
                 rc_diag_note(c->d, at, "an unanchored search must remember every place where a repetition may "
                              "still end (`a[ab]{16}` keeps 2^16 of them): anchor it with `^`, make the count "
                              "smaller, or split the pattern");
+            } else if (err.work) {
+                rc_diag_error(c->d, at, "%s", err.message);
+                rc_diag_note(c->d, at, "building a DFA keeps every place where each alternative may still match: "
+                             "give long alternatives with a shared start their own `~` rules, shorten them, or "
+                             "anchor them with `^` (spec/patterns.md, Limits)");
             } else {
                 rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
             }

@@ -14,6 +14,8 @@
 
 /* The in-memory main file of both translation units. */
 #define RC_CIMP_MAIN "__recov_imports__.c"
+/* The largest header file imported directly (spec/headers.md, Limits). */
+#define RC_CIMP_MAX_HEADER ((off_t)64 << 20)
 /* Prefix of the enumerators that evaluate macros in translation unit 2. */
 #define RC_CIMP_MPFX "__recov_m"
 
@@ -48,7 +50,15 @@ static const char *resolve(rc_cimp_ctx *c, const rc_ast_decl *imp, const char *c
     for (int i = 0; i < tries; i++) {
         char *cand = want[0] == '/' ? rc_arena_strdup(c->a, want) : rc_arena_printf(c->a, "%s/%s", dirs[i], want);
         struct stat st;
-        if (stat(cand, &st) != 0 || !S_ISREG(st.st_mode)) continue;
+        if (stat(cand, &st) != 0 || S_ISDIR(st.st_mode)) continue;
+        if (!S_ISREG(st.st_mode) || st.st_size >= RC_CIMP_MAX_HEADER) {
+            /* never opened: a device or a FIFO does not end, or blocks */
+            rc_diag_error(c->d, at, "header '%s' is %s; a header must be a regular file of less than 64 MiB",
+                          want, S_ISCHR(st.st_mode) ? "a character device" : S_ISBLK(st.st_mode) ? "a block device"
+                          : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+                          : S_ISREG(st.st_mode) ? "a file of 64 MiB or more" : "not a regular file");
+            return NULL;
+        }
         char real[PATH_MAX];
         if (!realpath(cand, real)) continue;
         for (int r = 0; r < ndirs; r++)
@@ -243,6 +253,7 @@ bool rc_cimport_run(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const rc_ci
     if (o && o->sysroot) args[nargs++] = rc_arena_printf(a, "--sysroot=%s", o->sysroot);
     if (o && o->target) args[nargs++] = rc_arena_printf(a, "--target=%s", o->target);
 
+    if (!rc_cimp_guard(c, args, nargs, includes)) return false;
     CXIndex idx = clang_createIndex(0, 0);
     c->tu = parse(c, idx, args, nargs, includes,
                   CXTranslationUnit_DetailedPreprocessingRecord | CXTranslationUnit_SkipFunctionBodies);

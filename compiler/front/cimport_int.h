@@ -51,6 +51,10 @@ bool rc_cimp_fields(rc_cimp_ctx *c);
  * out->consts (why[i]: clang's first error or warning on candidate i, NULL
  * when none); the refused ones, with their reason, go to out->bad_macros. */
 void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const char **why);
+/* cimport_guard.c: parses the translation unit `text` once in a child
+ * process under the header limits; false after reporting the file that
+ * stopped it (spec/headers.md, Limits). */
+bool rc_cimp_guard(rc_cimp_ctx *c, const char *const *args, int nargs, const char *text);
 /* Adds an enum (by its declaration cursor) if new; returns its index. */
 int rc_cimp_enum(rc_cimp_ctx *c, CXCursor decl);
 

@@ -38,10 +38,11 @@ rc_ast_policy *rc_parse(rc_arena *a, rc_diag *d, const char *src, size_t len)
 {
     jmp_buf jb;
     rc_pctx *c = new_ctx(a, d, src, len, &jb);
-    if (setjmp(jb) == 0) {
+    int jumped = setjmp(jb);
+    if (jumped == 0) {
         if (rc_scan_begin(c, &c->scanner)) rc_yyparse(c->scanner, c);
         else scanner_failed(c);
-    } else {
+    } else if (jumped != 2) {   /* 2: the term limit, reported where it was hit */
         scanner_failed(c);
     }
     rc_scan_end(c->scanner);

@@ -73,7 +73,9 @@ typedef struct rc_dfa_error {
  * state x class visits while minimising) one build may take; past it the
  * build stops with err->work set, so a few thousand states of thousands of
  * live threads each cannot take minutes and gigabytes. */
+#ifndef RC_DFA_MAX_WORK    /* tests/unit/test_dfa_work.c builds with a small one */
 #define RC_DFA_MAX_WORK 400000000LL
+#endif
 /* RC_DFA_MAX_PATTERN: the longest literal or regex source (bytes) the
  * checker accepts in a `~` alternative (spec/patterns.md, Limits). */
 #define RC_DFA_MAX_PATTERN 1024

@@ -24,11 +24,12 @@ typedef struct planner {
     rc_dfa_error *err;
     int builds;
     bool failed;                /* a syntax error: stop */
+    bool last_work;             /* the last build that did not fit hit the work limit */
 } planner;
 
 bool rc_dfa_plan_too_big(const rc_dfa_error *err)
 {
-    return strncmp(err->message, "this pattern alone ", 19) == 0;
+    return !err->work && strncmp(err->message, "this pattern alone ", 19) == 0;
 }
 
 /* Build the DFA of patterns idx[first .. first + count) into t.  True when
@@ -43,6 +44,7 @@ static bool try_run(planner *pl, int first, int count, trial *t)
     t->count = count;
     pl->builds++;
     bool ok = rc_dfa_build(&t->ar, pl->buf, count, pl->budget, &t->dfa, &e);
+    pl->last_work = !ok && e.work;
     if (ok) {
         int nlist = rc_dfapack_lists(&t->dfa, NULL, 0, NULL);
         ok = nlist >= 0 && nlist <= RC_DFAPACK_MAXLIST;
@@ -189,7 +191,7 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
     int nplain = 0;
     for (int i = 0; i < npats; i++) if (!is_heavy(&pats[i])) order[nplain++] = i;
     for (int i = 0, k = nplain; i < npats; i++) if (is_heavy(&pats[i])) order[k++] = i;
-    planner pl = { pats, npats, budget, order, npats, RC_NEW_ARRAY(&scratch, rc_dfa_pattern, npats), err, 0, false };
+    planner pl = { pats, npats, budget, order, npats, RC_NEW_ARRAY(&scratch, rc_dfa_pattern, npats), err, 0, false, false };
     int cap = 8, n = 0;
     rc_dfa_group *g = RC_NEW_ARRAY(&scratch, rc_dfa_group, cap);
     bool ok = true;
@@ -229,8 +231,14 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
                     err->pattern = pl.idx[first];
                     err->alt = 0;
                     err->offset = 0;
-                    snprintf(err->message, sizeof err->message, "this pattern alone needs more than %d DFA states",
-                             budget);
+                    if (pl.last_work) {
+                        err->work = true;
+                        snprintf(err->message, sizeof err->message, "this pattern alone needs more than %lld steps "
+                                 "to build (the pattern work limit)", (long long)RC_DFA_MAX_WORK);
+                    } else {
+                        snprintf(err->message, sizeof err->message,
+                                 "this pattern alone needs more than %d DFA states", budget);
+                    }
                 }
                 ok = false;
                 break;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -18,11 +19,21 @@
 char *rc_read_file(rc_arena *a, const char *path, size_t *len)
 {
     bool from_stdin = strcmp(path, "-") == 0;
+    struct stat st;
+    /* a device or a FIFO is refused before it is opened: /dev/zero never
+     * ends and a FIFO's open blocks until someone writes (standard input,
+     * "-", may be anything and is bounded by the size limit) */
+    if (!from_stdin) {
+        if (stat(path, &st) != 0) return NULL;
+        if (S_ISDIR(st.st_mode)) { errno = EISDIR; return NULL; }
+        if (!S_ISREG(st.st_mode)) { errno = ENODEV; return NULL; }
+        if ((uintmax_t)st.st_size > (uintmax_t)RC_MAX_SOURCE) { errno = EFBIG; return NULL; }
+    }
     FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) return NULL;
-    struct stat st;
     if (fstat(fileno(f), &st) != 0) { if (!from_stdin) fclose(f); return NULL; }
     if (S_ISDIR(st.st_mode)) { if (!from_stdin) fclose(f); errno = EISDIR; return NULL; }
+    if (!from_stdin && !S_ISREG(st.st_mode)) { fclose(f); errno = ENODEV; return NULL; }
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) { if (!from_stdin) fclose(f); errno = ENOMEM; return NULL; }
@@ -46,6 +57,13 @@ char *rc_read_file(rc_arena *a, const char *path, size_t *len)
     free(buf);
     *len = n;
     return s;
+}
+
+const char *rc_read_error(int err)
+{
+    if (err == ENODEV) return "not a regular file (a device, FIFO or socket); give a file, or - for standard input";
+    if (err == EFBIG) return "larger than 64 MiB, the input size limit";
+    return strerror(err);
 }
 
 int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opts *opts)
@@ -73,7 +91,7 @@ int rc_unit_load(rc_unit *u, const char *path, FILE *diag_out, const rc_unit_opt
         u->src = rc_read_file(&u->arena, path, &u->len);
     }
     if (!u->src) {
-        rc_diag_plain(&u->diag, "cannot read '%s': %s", name, strerror(errno));
+        rc_diag_plain(&u->diag, "cannot read '%s': %s", name, rc_read_error(errno));
         return 2;
     }
     rc_diag_set_source(&u->diag, name, u->src, u->len);

@@ -62,5 +62,9 @@ void rc_unit_free(rc_unit *u);
 /* Read a whole file into the arena (NUL-terminated; *len excludes the NUL).
  * Returns NULL and sets errno on failure. */
 char *rc_read_file(rc_arena *a, const char *path, size_t *len);
+/* The reason to print for rc_read_file's errno: devices, FIFOs and sockets
+ * (ENODEV: refused unopened) and files past the 64 MiB input size limit
+ * (EFBIG) get their own words, the rest strerror's. */
+const char *rc_read_error(int err);
 
 #endif

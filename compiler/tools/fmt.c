@@ -773,7 +773,7 @@ int rc_fmt_file(const char *path, const char *name, bool check, const char *dest
     if (!name) name = path;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", name, strerror(errno));
+        fprintf(err, "recovc: error: cannot read '%s': %s\n", name, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }

@@ -218,6 +218,8 @@ typedef struct ps {
     int64_t *file_params;       /* [nparams] values of the file-level `params` lines */
     bool has_file_params;
     int64_t *cur_params;        /* [nparams] values in force in the current scenario */
+    uint32_t back;              /* `clock back` so far in the scenario: events are at T - back */
+    uint32_t last_t;            /* the file time T of the scenario's last event */
 } ps;
 
 static void err_expected(ps *p, const tok *t, const char *what)
@@ -501,6 +503,8 @@ static void finish_scenario(ps *p)
     memcpy(s->incidents, p->inc, sizeof *p->inc * (size_t)p->ninc);
     s->nincidents = p->ninc;
     p->nev = 0;
+    p->back = 0;
+    p->last_t = 0;
     p->in_scenario = false;
 }
 
@@ -526,11 +530,14 @@ static void parse_event(ps *p, const tok *at)
     e.expect.error = -1;
     tok t = lex(&p->l);
     if (!want_u32(p, &t, "a time in ms", &e.t)) return;
-    if (p->nev > 0 && e.t < p->ev[p->nev - 1].t) {
+    if (p->nev > 0 && e.t < p->last_t) {
         rc_diag_error(p->d, tloc(&p->l, &t), "time goes backwards (the previous event is at %lu)",
-                      (unsigned long)p->ev[p->nev - 1].t);
+                      (unsigned long)p->last_t);
+        rc_diag_note(p->d, tloc(&p->l, &t), "a host clock that steps back is written `clock back D`");
         return;
     }
+    p->last_t = e.t;
+    e.t -= p->back;     /* the host's clock: behind by every `clock back` so far (mod 2^32) */
     tok w = lex(&p->l);
     if (w.k == T_WORD && p->l.i < p->l.len && p->l.s[p->l.i] == ':') {
         /* `NAME:` - the event belongs to incident NAME */
@@ -802,11 +809,21 @@ static void parse_line(ps *p)
         else p->sc[p->nsc - 1].t0 = v;
         return;
     }
+    if (is_word(&w, "clock")) {
+        tok b = lex(&p->l);
+        if (!is_word(&b, "back")) { err_expected(p, &b, "'back' after 'clock'"); return; }
+        tok n = lex(&p->l);
+        uint32_t v;
+        if (!want_u32(p, &n, "a step back in ms", &v) || !want_end(p)) return;
+        if (!p->in_scenario) rc_diag_error(p->d, tloc(&p->l, &w), "'clock back' belongs inside a scenario");
+        else p->back += v;
+        return;
+    }
     if (is_word(&w, "policy")) {
         rc_diag_error(p->d, tloc(&p->l, &w), "only one 'policy' line is allowed, and it comes first");
         return;
     }
-    err_expected(p, &w, "scenario, seed, start, params or at");
+    err_expected(p, &w, "scenario, seed, start, params, clock or at");
 }
 
 int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
@@ -977,7 +994,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     size_t len;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, strerror(errno));
+        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }

@@ -10,7 +10,7 @@
 
 uint32_t recov_elapsed(uint32_t now, uint32_t since)
 {
-    return now - since; /* modular: exact for intervals < 2^31 across a wrap */
+    return RECOV_ELAPSED(now, since);
 }
 
 /* v * milli / 1000 split as (q*1000 + r) * milli / 1000 = q*milli + r*milli/1000

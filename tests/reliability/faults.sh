@@ -186,35 +186,51 @@ if [ "$part" != io ]; then
 # CPU time less recovc's startup) may be at most 30 times the small one's
 # (linear work is 10 times; the small run's work counts as at least 20 ms).
 # A hang is stopped by `timeout` after 300 s.
-cpu_run() { # FILE [recovc options...]: sets rc and cpu (ms; -1 if it cannot be measured)
-  local f=$1 u sy TIMEFORMAT='%3U %3S'
+cpu_run() { # FILE [recovc options...]: sets rc, cpu (ms) and rss (KB, the largest process); -1 if not measured
+  local f=$1
   shift
-  { time { timeout 300 "$recovc" check "$@" "$f" >"$tmp/out" 2>&1; echo $? >"$tmp/rc"; }; } 2>"$tmp/time"
-  rc=$(cat "$tmp/rc")
-  read -r u sy <"$tmp/time"
-  if [[ $u =~ ^[0-9]+\.[0-9]{3}$ && $sy =~ ^[0-9]+\.[0-9]{3}$ ]]; then cpu=$(( 10#${u/./} + 10#${sy/./} )); else cpu=-1; fi
+  # getrusage of the children: CPU of recovc and of its header child, the
+  # peak resident set of the largest
+  python3 -c 'import resource, subprocess, sys
+with open(sys.argv[1], "w") as out:
+    rc = subprocess.call(["timeout", "300"] + sys.argv[2:], stdout=out, stderr=subprocess.STDOUT)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(rc, int((r.ru_utime + r.ru_stime) * 1000), r.ru_maxrss)' "$tmp/out" "$recovc" check "$@" "$f" >"$tmp/time" 2>&1
+  read -r rc cpu rss <"$tmp/time" || true
+  [[ ${rc:-} =~ ^[0-9]+$ ]] || rc=-1
+  [[ ${cpu:-} =~ ^[0-9]+$ ]] || cpu=-1
+  [[ ${rss:-} =~ ^[0-9]+$ ]] || rss=-1
 }
 # what recovc costs before it reads its input (loading libclang and the
 # rest: about 100 ms), the least of three runs on a tiny policy; it is taken
 # off both runs, so that the ratio is the work the input causes
 printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low;\nclassify { _ => e; }\non _ { abort; }\n' >"$tmp/tiny.recov"
-startup=-1
-for _ in 1 2 3; do cpu_run "$tmp/tiny.recov"; [ $startup -lt 0 ] || [ $cpu -lt $startup ] && startup=$cpu; done
+startup=-1 startup_rss=-1
+for _ in 1 2 3; do
+  cpu_run "$tmp/tiny.recov"
+  [ $startup -lt 0 ] || [ $cpu -lt $startup ] && startup=$cpu
+  [ $startup_rss -lt 0 ] || [ $rss -lt $startup_rss ] && startup_rss=$rss
+done
 [ $rc -eq 0 ] && [ $startup -ge 0 ] || bad "tiny policy: exit $rc, CPU $startup ms"
 timed() { # WHAT SMALL_FILE BIG_FILE [recovc options...]
   local what=$1 small=$2 big=$3 base work
   shift 3
   cpu_run "$small" "$@"
   local rc_small=$rc cpu_small=$cpu
+  local rss_small=$rss
   cpu_run "$big" "$@"
   base=$(( cpu_small - startup > 20 ? cpu_small - startup : 20 ))
   work=$(( cpu - startup ))
+  # memory the same way: resident set above recovc's own at startup, the
+  # big run at most 30 times the tenth's (which counts as at least 10 MB)
+  local mbase=$(( rss_small - startup_rss > 10240 ? rss_small - startup_rss : 10240 )) mwork=$(( rss - startup_rss ))
   if [ $cpu -lt 0 ] || [ $cpu_small -lt 0 ]; then bad "$what: CPU time not measured ($(cat "$tmp/time"))"
   elif [ $rc -ne 0 ] && [ $rc -ne 1 ]; then bad "$what: exit $rc after $cpu ms of CPU"; head -c 400 "$tmp/out"; echo
   elif [ $rc -eq 1 ] && ! grep -q "error:" "$tmp/out"; then bad "$what: exit 1 without a diagnostic"
   elif [ $rc -ne $rc_small ]; then bad "$what: exit $rc, a tenth of it exit $rc_small"
   elif [ $work -gt $((30 * base)) ]; then bad "$what: $cpu ms of CPU, a tenth of it $cpu_small ms, startup $startup ms (more than 30x)"
-  else ok "$what: exit $rc in $cpu ms of CPU (a tenth of it: $cpu_small ms; startup $startup ms)"; fi
+  elif [ $rss -lt 0 ] || [ $mwork -gt $((30 * mbase)) ]; then bad "$what: $rss KB resident, a tenth of it $rss_small KB, startup $startup_rss KB (more than 30x)"
+  else ok "$what: exit $rc in $cpu ms of CPU, $rss KB (a tenth of it: $cpu_small ms, $rss_small KB; startup $startup ms, $startup_rss KB)"; fi
 }
 head -c 10485760 /dev/urandom > "$tmp/random10m.recov"
 head -c 1048576 "$tmp/random10m.recov" > "$tmp/random1m.recov"
@@ -240,6 +256,27 @@ longid() { printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c
 longid 10000 > "$tmp/longident.recov"
 longid 1000 > "$tmp/longident1k.recov"
 timed "10,000-character identifier" "$tmp/longident1k.recov" "$tmp/longident.recov"
+# wide conditions: rules of 1,000-term || chains, 10,000 and 100,000 terms
+# (the policy term limit); then 10 MB of them stops at that limit
+orrules() { # RULES
+  echo 'policy big version 1;'; echo 'fault { code : u32; }'; echo 'class c retryable;'
+  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "error e%d : c, low;\n", i
+    print "classify {"
+    for (i = 0; i < n; i++) { printf "  "; for (j = 0; j < 1000; j++) printf "%scode == %d", (j ? " || " : ""), i * 1000 + j; printf " => e%d;\n", i }
+    print "  _ => e0;\n}\non _ { abort; }" }'; }
+orrules 10 > "$tmp/or10k.recov"
+orrules 100 > "$tmp/or100k.recov"
+timed "100,000 terms in || chains" "$tmp/or10k.recov" "$tmp/or100k.recov" -Wno-unhandled-error
+orrules 560 > "$tmp/or10m.recov"
+cpu_run "$tmp/or10m.recov" -Wno-unhandled-error
+if [ $rc -eq 1 ] && grep -q "(the policy term limit)" "$tmp/out" && [ $rss -ge 0 ] && [ $rss -le $((4 * startup_rss + 204800)) ]; then
+  ok "10 MB of || chains (560,000 terms): stops at the policy term limit in $cpu ms of CPU, $rss KB"
+else bad "10 MB of || chains: exit $rc, $rss KB (startup $startup_rss KB)"; head -c 400 "$tmp/out"; echo; fi
+# a literal pattern of 100 and of 1,000 bytes (the pattern length limit is 1,024)
+literal() { printf 'policy p version 1;\nfault { m : text; }\nclass c;\nerror e : c, low;\nclassify { m ~ "'; head -c "$1" /dev/zero | tr '\0' 'b'; printf '" => e; _ => e; }\non _ { abort; }\n'; }
+literal 100 > "$tmp/lit100.recov"
+literal 1000 > "$tmp/lit1000.recov"
+timed "a 1,000-byte literal pattern" "$tmp/lit100.recov" "$tmp/lit1000.recov"
 
 fi # timed
 

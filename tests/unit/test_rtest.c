@@ -387,7 +387,7 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 ok\n  start at 5",
                  "dir/t.rtest:4:3: error: 'start at' must come before the scenario's events");
     expect_error("  frobnicate",
-                 "dir/t.rtest:3:3: error: expected scenario, seed, start, params or at, found a name");
+                 "dir/t.rtest:3:3: error: expected scenario, seed, start, params, clock or at, found a name");
     expect_error("  at 0 fail -> abort ; x",
                  "dir/t.rtest:3:22: error: unexpected character ';'");
 }

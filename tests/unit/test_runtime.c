@@ -24,6 +24,13 @@ static void test_elapsed_wraps(void **st)
     assert_int_equal(recov_elapsed(5u, 0xFFFFFFFBu), 10u);
     assert_int_equal(recov_elapsed(1000u, 400u), 600u);
     assert_int_equal(recov_elapsed(7u, 7u), 0u);
+    /* a clock gone back reads as no time passed (spec/semantics.md, Clock) */
+    assert_int_equal(recov_elapsed(6u, 7u), 0u);
+    assert_int_equal(recov_elapsed(0xFFFFFFFFu, 0u), 0u);
+    assert_int_equal(recov_elapsed(0x80000000u, 0u), 0u);
+    assert_int_equal(recov_elapsed(0x7FFFFFFFu, 0u), 0x7FFFFFFFu);
+    assert_int_equal(recov_elapsed(0x7FFFFFFEu, 0xFFFFFFFFu), 0x7FFFFFFFu);
+    assert_int_equal(RECOV_ELAPSED(6u, 7u), 0u);
 }
 
 static void test_mul_milli(void **st)

@@ -76,10 +76,33 @@ typedef enum recov_load {
     RECOV_LOAD_STALE = 8      /* an incident checkpoint of another version of the policy */
 } recov_load;
 
+/* ---- contract checks --------------------------------------------------- */
+
+/* RECOV_ASSERT(cond): every generated entry point (P_admit, P_failed,
+ * P_handler_done, P_succeeded, P_cancelled) checks with it that its shared
+ * part, incident and fault pointers are not NULL and, where the shared part
+ * has a field P_shared_init never leaves 0 (the PRNG, the admission epoch),
+ * that P_shared_init was called (a zeroed shared part is caught; garbage
+ * cannot be).  Passing NULL or an uninitialised state is undefined
+ * behaviour (spec/generated-api.md).  Like nanopb's PB_ASSERT, it is empty
+ * unless the build defines it, e.g. `-D'RECOV_ASSERT(c)=assert(c)'` with
+ * `-include assert.h`, or a hook of the firmware's own; empty, it costs no
+ * code. */
+#ifndef RECOV_ASSERT
+#define RECOV_ASSERT(cond) ((void)0)
+#endif
+
 /* ---- time: uint32 millisecond ticks that wrap -------------------------- */
 
 /* Milliseconds from `since` to `now`, correct across one wrap of the tick
- * (intervals up to 2^31 - 1 ms, about 24.8 days). */
+ * (intervals up to 2^31 - 1 ms, about 24.8 days).  A clock that went back
+ * (`now` behind `since` by 1 .. 2^31 ms, so that now - since mod 2^32 is
+ * 2^31 or more) reads as 0: no time passed (spec/semantics.md, "Clock").
+ * The generated code uses the macro (inline, arguments without side
+ * effects); the function is the same for the simulator and hosts. */
+#define RECOV_ELAPSED(now, since) \
+    ((uint32_t)((uint32_t)(now) - (uint32_t)(since)) > 2147483647u ? 0u \
+     : (uint32_t)((uint32_t)(now) - (uint32_t)(since)))
 uint32_t recov_elapsed(uint32_t now, uint32_t since);
 
 /* ---- arithmetic (saturating, integer only) ----------------------------- */
