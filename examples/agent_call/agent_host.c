@@ -1,5 +1,5 @@
 /* agent_host.c - calls agents over real HTTP on 127.0.0.1 and recovers with
- * the agent_call policy (seed 004).
+ * the agent_call policy.
  *
  * The program starts its own agent server (a child process listening on a
  * loopback port) whose answers are scripted per agent: `ok`, an HTTP status
@@ -421,7 +421,7 @@ static void call_agent(const config *c, int a, reply *r)
 }
 
 static const char *const level_name[4] = {"low", "medium", "high", "critical"};
-/* what each escalation level does (seed: log / ticket / on-call / incident) */
+/* what each escalation level does (the original: log / ticket / on-call / incident) */
 static const char *const level_action[4] = {
     "logged, retry recommended, no human intervention",
     "team notified and ticket created",

@@ -1,4 +1,4 @@
-/* model_loader.c - a model loader that embeds the model_loader policy (seed 003).
+/* model_loader.c - a model loader that embeds the model_loader policy.
  *
  * It loads NAME.model from a models folder, downloading it from a mirror
  * folder when it is missing, and checks it for real: header, version,

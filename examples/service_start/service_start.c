@@ -1,4 +1,4 @@
-/* service_start.c - a startup manager embedding the service_start policy (seed 001).
+/* service_start.c - a startup manager embedding the service_start policy.
  *
  * `start` launches the service (this program in `serve` mode) as a child
  * process.  The service reads a key=value config file (port, workers,

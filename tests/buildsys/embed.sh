@@ -2,7 +2,8 @@
 # embed.sh SOURCE_DIR - builds tests/buildsys/consumer_embed, a project that
 # builds recov from source inside its own build: once through add_subdirectory,
 # once through FetchContent from a tarball of the source tree.  Checks that
-# the consumer gets recovc, the runtime and recov_add_policy(), that recov's
+# the consumer gets recovc, the runtime, recov_add_policy() and
+# recov_add_runtime(), that recov's
 # tests and examples stay out of the consumer's build, that -Werror is not
 # forced on it, that recovc's data holds no source-tree path, and that the
 # sensor program runs.
@@ -24,6 +25,7 @@ for via in subdir fetch; do
     ! grep -q -- "-Werror" "$w/$via/b/build.ninja" || fail "$via: -Werror forced on the consumer"
     cmake --build "$w/$via/b" >"$w/log" 2>&1 || { cat "$w/log"; fail "$via: build"; }
     "$w/$via/b/sensor" >/dev/null || fail "$via: sensor program"
+    "$w/$via/b/sensor_own" >/dev/null || fail "$via: sensor program with recov_add_runtime's runtime"
     rc=$(find "$w/$via/b" -name recovc -type f -perm -u+x | head -1)
     [ -n "$rc" ] || fail "$via: no recovc built"
     # debug info may name source files; the program's data must not
