@@ -663,6 +663,21 @@ bsetting:
                           "one off)");
             $$ = mk_set(ctx, RC_S_OPEN_NET, @$); $$->v[0] = $3;
         }
+  | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_TIME, @$); $$->v[0] = $3; $$->v[1] = $7; }
+  | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit KW_MIN num ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_TIME, @$); $$->v[0] = $3; $$->v[1] = $7; $$->v[2] = $9; }
+  | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit IDENT lit ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_TIME, @$); $$->v[0] = $3; $$->v[1] = $7; $$->word = mk_id($8, @8);
+          $$->v3 = $9; }
+  | KW_OPEN KW_AT num KW_OF KW_CALLS KW_IN lit IDENT lit KW_MIN num ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_TIME, @$); $$->v[0] = $3; $$->v[1] = $7; $$->word = mk_id($8, @8);
+          $$->v3 = $9; $$->v[2] = $11; }
+  | KW_OPEN KW_AT num IDENT ';'
+        { $$ = mk_set(ctx, RC_S_OPEN_SLOW, @$); $$->v[0] = $3; $$->word = mk_id($4, @4); }
+  | IDENT IDENT lit ';'
+        { $$ = mk_set(ctx, RC_S_SLOW_ABOVE, @$); $$->word = mk_id($1, @1); $$->word2 = mk_id($2, @2);
+          $$->v[0] = $3; }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'

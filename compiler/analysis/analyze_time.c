@@ -258,6 +258,9 @@ void rc_an_breaker_retry(rc_an *an)
         /* `close below` with more than one probe: a failed probe need not
          * reopen it (the others decide), so a half-open breaker may let a
          * retry through within the incident; nothing to prove */
+        /* a time window: successes of other incidents in the window can keep
+         * the rate below its threshold however many failures this one has */
+        if (br->mode == RC_BREAKER_TIME) continue;
         if (br->close_below_pct && (br->probes > 1 || rc_ir_param_at(ir, RC_SLOT_PROBES, k, 0) >= 0)) continue;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];

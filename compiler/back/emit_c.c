@@ -192,6 +192,30 @@ static void plan_state(em *e)
             brk_rec(e, i, 2, 0xFFFFu, "fails", b->mode == RC_BREAKER_NET
                     ? "counted failures minus successes while closed (never below 0)"
                     : "consecutive counted failures while closed");
+        } else if (b->mode == RC_BREAKER_TIME) {   /* never per alternative (check.c) */
+            const char *n = e->brk[i];
+            snprintf(lv, sizeof lv, "%s_bstart", n);
+            r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.bstart", b->name);
+            r->init = 2;
+            snprintf(r->note, sizeof r->note, "time window: when its newest bucket started (ms)");
+            snprintf(lv, sizeof lv, "%s_head", n);
+            r = add_rec(e, 1, (uint32_t)b->buckets - 1u, lv, "breaker.%s.head", b->name);
+            snprintf(r->note, sizeof r->note, "the newest bucket of %u, %u ms each", b->buckets,
+                     b->window_ms / b->buckets);
+            static const char *const what[3] = { "calls", "fails", "slow" };
+            static const char *const note[3] = { "calls recorded in each bucket", "counted failures in each bucket",
+                                                 "slow calls in each bucket" };
+            for (int j = 0; j < b->buckets; j++)
+                for (int k = 0; k < (b->slow_ms ? 3 : 2); k++) {
+                    snprintf(lv, sizeof lv, "%s_b%s[%d]", n, what[k], j);
+                    r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.bucket.%d.%s", b->name, j, what[k]);
+                    if (j == 0) {
+                        snprintf(r->decl, sizeof r->decl, "%s_b%s[%d]", n, what[k], b->buckets);
+                        snprintf(r->note, sizeof r->note, "%s", note[k]);
+                    } else {
+                        r->decl[0] = '\0';
+                    }
+                }
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
             char note[80];
@@ -388,6 +412,7 @@ static bool analyse(em *e)
     e->any_adm = ir->nbreakers > 0 || ir->rate_n || ir->concurrent;
     e->any_pa = rc_ir_any_per_alt(ir);
     rc_ir_stat_layout(ir, &e->sl);
+    for (int i = 0; i < ir->nbreakers; i++) e->any_slow |= ir->breakers[i].slow_ms != 0;
     e->run_block = ir->nblocks > 1;
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
     e->alt_t = rc_em_utype((uint64_t)ir->nalts);

@@ -160,7 +160,11 @@ void rc_em_header(em *e, const char *header_name)
         }
         if (e->any_adm && width < 14) width = 14;   /* "uint8_t epoch;" */
         if (part == EM_INCIDENT && e->run_block && width < 18) width = 18;   /* "uint8_t run_block;" */
+        if (part == EM_INCIDENT && e->any_slow && width < 16) width = 16;   /* "uint32_t adm_at;" */
         for (int sz = 4; sz >= 1; sz /= 2) {
+            if (sz == 4 && part == EM_INCIDENT && e->any_slow)
+                rc_cout_line(o, "uint32_t adm_at;%*s /* not saved: when its admission was given (slow calls) */",
+                             width - 16, "");
             for (int i = k0; i < k1; i++)
                 if (e->recs[i].size == sz && e->recs[i].decl[0]) {
                     int w = (int)(strlen(ty[sz]) + strlen(e->recs[i].decl)) + 2;

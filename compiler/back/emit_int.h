@@ -51,6 +51,7 @@ typedef struct em {
     int nrecs, caprecs;
     int nshared;
     bool any_adm;       /* admissions are tracked: P_shared.epoch, P_incident.adm */
+    bool any_slow;      /* a breaker has `slow above`: P_incident.adm_at (not saved) */
     bool run_block;     /* more than one block: P_incident.run_block carries P__run's block */
     const char *err_t, *alt_t, *hnd_t; /* types of P_incident.error, last_alt, last_handler */
     const char **sub_t; /* [nblocks] type of P_incident.blkN_sub */

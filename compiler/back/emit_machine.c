@@ -683,6 +683,17 @@ static void emit_breaker_clear(em *e, int i)
     const rc_ir_breaker *b = &e->ir->breakers[i];
     if (rc_ir_breaker_counts_fails(b->mode)) {
         rc_cout_line(o, "s->%s_fails = 0u;", e->brk[i]);
+    } else if (b->mode == RC_BREAKER_TIME) {
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "uint32_t j;");
+        rc_cout_open(o, "for (j = 0u; j < %uu; j++) {", (unsigned)b->buckets);
+        rc_cout_line(o, "s->%s_bcalls[j] = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_bfails[j] = 0u;", e->brk[i]);
+        if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[j] = 0u;", e->brk[i]);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "s->%s_head = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_bstart = now;", e->brk[i]);
     } else {
         rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
         rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
@@ -778,6 +789,63 @@ static void emit_breaker_tick(em *e, int i)
     rc_cout_close(o, "}");
 }
 
+/* A time window records an outcome: roll the buckets to now, count it in
+ * the newest, then check the rates (semantics.md, *Record*). */
+static void emit_time_record(em *e, int i)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const char *n = e->brk[i];
+    unsigned K = b->buckets;
+    uint32_t W = b->window_ms / b->buckets;
+    char nmc[32], nrt[32];
+    rc_cout_line(o, "/* breaker %s: a window of %u buckets of %" PRIu32 " ms records an outcome (fail%s: 0 or 1) */",
+                 b->name, K, W, b->slow_ms ? ", slow" : "");
+    if (b->slow_ms)
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail, uint32_t slow)", P, n, P);
+    else
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail)", P, n, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t k = RECOV_ELAPSED(now, s->%s_bstart) / %" PRIu32 "u;", n, W);
+    rc_cout_line(o, "uint32_t j;");
+    rc_cout_line(o, "uint32_t nc = 0u;");
+    rc_cout_line(o, "uint32_t nf = 0u;");
+    if (b->slow_ms) rc_cout_line(o, "uint32_t ns = 0u;");
+    rc_cout_line(o, "s->%s_bstart += k * %" PRIu32 "u; /* buckets stay aligned */", n, W);
+    rc_cout_open(o, "if (k > %uu) {", K);
+    rc_cout_line(o, "k = %uu;", K);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "for (; k != 0u; k--) { /* the buckets that passed expire */");
+    rc_cout_line(o, "s->%s_head = (s->%s_head >= %uu) ? 0u : (uint8_t)(s->%s_head + 1u);", n, n, K - 1u, n);
+    rc_cout_line(o, "s->%s_bcalls[s->%s_head] = 0u;", n, n);
+    rc_cout_line(o, "s->%s_bfails[s->%s_head] = 0u;", n, n);
+    if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[s->%s_head] = 0u;", n, n);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if (s->%s_bcalls[s->%s_head] != 0xFFFFu) { /* a full bucket records nothing */", n, n);
+    rc_cout_line(o, "s->%s_bcalls[s->%s_head] = (uint16_t)(s->%s_bcalls[s->%s_head] + 1u);", n, n, n, n);
+    rc_cout_line(o, "s->%s_bfails[s->%s_head] = (uint16_t)(s->%s_bfails[s->%s_head] + fail);", n, n, n, n);
+    if (b->slow_ms) rc_cout_line(o, "s->%s_bslow[s->%s_head] = (uint16_t)(s->%s_bslow[s->%s_head] + slow);", n, n, n, n);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "for (j = 0u; j < %uu; j++) {", K);
+    rc_cout_line(o, "nc += s->%s_bcalls[j];", n);
+    rc_cout_line(o, "nf += s->%s_bfails[j];", n);
+    if (b->slow_ms) rc_cout_line(o, "ns += s->%s_bslow[j];", n);
+    rc_cout_close(o, "}");
+    rc_cout_begin(o, "if ((nc >= %s) && (", rc_em_num(e, RC_SLOT_MIN_CALLS, i, 0, b->min_calls, nmc, sizeof nmc));
+    if (b->rate_tenth)
+        rc_cout_put(o, "((nf * 1000u) >= (%uu * nc))", (unsigned)b->rate_pct * 10u + b->rate_tenth);
+    else
+        rc_cout_put(o, "((nf * 100u) >= (%s * nc))", rc_em_num(e, RC_SLOT_RATE, i, 0, b->rate_pct, nrt, sizeof nrt));
+    if (b->slow_ms)
+        rc_cout_put(o, " || ((ns * 1000u) >= (%uu * nc))", (unsigned)b->slow_pct * 10u + b->slow_tenth);
+    rc_cout_end_open(o, ")) {");
+    rc_cout_line(o, "%s__%s_open(s, now);", P, n);
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
 static void emit_breaker_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -793,7 +861,7 @@ static void emit_breaker_funcs(em *e)
     emit_instance_macros(e);
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        if (rc_em_set_count(b->counts, ir->nerrors) == 0) continue;
+        if (rc_em_set_count(b->counts, ir->nerrors) == 0 && !b->slow_pct) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
         rc_cout_line(o, "static void %s__%s_open(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
         rc_cout_open(o, "{");
@@ -807,6 +875,7 @@ static void emit_breaker_funcs(em *e)
         if (e->sl.n) rc_cout_line(o, "%s__stat(s, %du); /* stats: opens */", P, rc_stat_brk(&e->sl, i, RC_STAT_OPENS));
         rc_cout_close(o, "}");
         rc_cout_blank(o);
+        if (b->mode == RC_BREAKER_TIME) emit_time_record(e, i);
         if (!b->close_below_pct) continue;
         rc_cout_line(o, "/* breaker %s, half-open: once every probe has reported, close below %u%% failed */",
                      b->name, (unsigned)b->close_below_pct);
@@ -857,14 +926,14 @@ static void emit_unavail(em *e)
             rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
             rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
             rc_cout_close(o, "}");
-            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < p) ? 1 : 0;", n);
+            rc_cout_line(o, "return (RECOV_ELAPSED(now, s->%s_opened_at) < p) ? 1 : 0;", n);
         } else {
-            rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nop);
+            rc_cout_line(o, "return (RECOV_ELAPSED(now, s->%s_opened_at) < %s) ? 1 : 0;", n, nop);
         }
         rc_cout_close(o, "}");
         rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
                      rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
-        rc_cout_line(o, "return ((uint32_t)(now - s->%s_opened_at) < %s) ? 1 : 0;", n, nhw);
+        rc_cout_line(o, "return (RECOV_ELAPSED(now, s->%s_opened_at) < %s) ? 1 : 0;", n, nhw);
         rc_cout_close(o, "}");
         rc_cout_line(o, "return 0;");
         rc_cout_close(o, "}");
@@ -906,7 +975,7 @@ static void emit_bucket_funcs(em *e)
                  (unsigned)ir->rate_n, ir->rate_ms, (unsigned)ir->rate_burst);
     rc_cout_line(o, "static uint16_t %s__bucket(const %s_shared *s, uint32_t now, uint32_t *credit)", P, P);
     rc_cout_open(o, "{");
-    rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->lim_at);");
+    rc_cout_line(o, "const uint32_t el = RECOV_ELAPSED(now, s->lim_at);");
     rc_cout_line(o, "uint32_t c;");
     rc_cout_line(o, "uint32_t t;");
     rc_cout_open(o, "if (el >= %" PRIu32 "u) { /* long enough to fill it from empty */", ir->rate_fill_ms);
@@ -998,7 +1067,7 @@ static void emit_admit_in(em *e)
         if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
         else snprintf(nhw, sizeof nhw, "%s", nop);
         rc_cout_open(o, "{ /* breaker %s */", b->name);
-        rc_cout_line(o, "const uint32_t el = (uint32_t)(now - s->%s_opened_at);", n);
+        rc_cout_line(o, "const uint32_t el = RECOV_ELAPSED(now, s->%s_opened_at);", n);
         rc_cout_line(o, "uint32_t p = 0u;");
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
         if (b->open_factor_milli) {
@@ -1505,6 +1574,11 @@ static void emit_breaker_fail(em *e, int i)
         } else {
             rc_cout_line(o, "%s__%s_open(s, %snow);", P, e->brk[i], bt_arg(e, i));
         }
+    } else if (b->mode == RC_BREAKER_TIME) {
+        if (b->slow_ms)
+            rc_cout_line(o, "%s__%s_record(s, now, 1u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+        else
+            rc_cout_line(o, "%s__%s_record(s, now, 1u);", P, e->brk[i]);
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
@@ -1615,6 +1689,7 @@ static void emit_entry_points(em *e)
     for (int i = e->nshared; i < e->nrecs; i++) rc_cout_line(o, "inc->%s = 0u;", e->recs[i].lval);
     if (e->run_block) rc_cout_line(o, "inc->run_block = 0u;");
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u;");
+    if (e->any_slow) rc_cout_line(o, "inc->adm_at = 0u;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 
@@ -1677,6 +1752,7 @@ static void emit_entry_points(em *e)
             rc_cout_close(o, "}");
         }
         rc_cout_line(o, "inc->adm = s->epoch;");
+        if (e->any_slow) rc_cout_line(o, "inc->adm_at = now; /* the call starts: slow calls are timed from here */");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
         rc_cout_blank(o);
@@ -1722,7 +1798,10 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "unsigned b;");
         rc_cout_line(o, "uint32_t el;");
     }
+    if (e->any_slow)
+        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     rc_cout_line(o, "(void)s;");
+    if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
     emit_release_slot(e);
     if (e->any_adm) rc_cout_line(o, "inc->adm = 0u; /* P_failed 2: the admission is released */");
     rc_cout_open(o, "if (inc->active == 0u) { /* P_failed 2: a new incident */");
@@ -1841,6 +1920,10 @@ static void emit_entry_points(em *e)
             (ir->breakers[i].mode == RC_BREAKER_RATE || ir->breakers[i].close_below_pct))
             now_used = true;
     if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
+    for (int i = 0; i < ir->nbreakers; i++)
+        if (ir->breakers[i].mode == RC_BREAKER_TIME) now_used = true;
+    if (e->any_slow)
+        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
@@ -1868,6 +1951,13 @@ static void emit_entry_points(em *e)
             rc_cout_open(o, "if (s->%s_fails > 0u) {", e->brk[i]);
             rc_cout_line(o, "s->%s_fails = (uint16_t)(s->%s_fails - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
+        } else if (b->mode == RC_BREAKER_TIME) {
+            if (b->slow_ms)
+                rc_cout_line(o, "%s__%s_record(s, now, 0u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+            else if (rc_em_set_count(b->counts, ir->nerrors) > 0)
+                rc_cout_line(o, "%s__%s_record(s, now, 0u);", P, e->brk[i]);
+            else
+                rc_cout_line(o, "/* it counts no error: it never opens */");
         } else {
             bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
             if (check) {

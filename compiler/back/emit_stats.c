@@ -146,7 +146,7 @@ static void emit_target_state(em *e)
         rc_cout_line(o, "out->state[%d] = s->%s_state; /* breaker %s */", i, n, b->name);
         rc_cout_line(o, "out->ms_left[%d] = 0u;", i);
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
-        rc_cout_line(o, "el = (uint32_t)(now - s->%s_opened_at);", n);
+        rc_cout_line(o, "el = RECOV_ELAPSED(now, s->%s_opened_at);", n);
         if (b->open_factor_milli) {
             rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
                          nop, b->open_factor_milli, n);

@@ -75,6 +75,7 @@ int rc_em_part_size(const em *e, int part)
     int k0, k1, sz = e->any_adm ? 1 : 0;   /* epoch / adm */
     if (part == EM_SHARED && e->ir->concurrent) sz += 2;   /* inflight */
     if (part == EM_INCIDENT && e->run_block) sz++;
+    if (part == EM_INCIDENT && e->any_slow) sz += 4;   /* adm_at */
     rc_em_part_recs(e, part, &k0, &k1);
     for (int i = k0; i < k1; i++)
         if (e->recs[i].decl[0]) sz += e->recs[i].size * e->recs[i].count;

@@ -101,6 +101,7 @@ void rc_sim_incident_init(const rc_sim *s, rc_sim_incident *i)
     i->adm = 0;
     i->stat_handler = 0;
     i->tgt = 0;
+    i->adm_at = 0;
 }
 
 rc_sim_breaker *rc_sim_breaker_at(const rc_sim *s, int k, unsigned t)
@@ -118,6 +119,7 @@ void rc_sim_init(rc_sim *s, uint32_t now, uint32_t seed)
     s->prng = seed ? seed : RECOV_PRNG_DEFAULT_SEED;
     s->epoch = 1;
     memset(s->breakers, 0, sizeof *s->breakers * (size_t)ir->nbreakers * (size_t)(ir->nalts + 1));
+    for (int i = 0; i < ir->nbreakers * (ir->nalts + 1); i++) s->breakers[i].bstart = now;
     memset(s->alts, 0, sizeof *s->alts * (size_t)ir->nalts);
     memset(s->handlers, 0, sizeof *s->handlers * (size_t)ir->nhandlers);
     memset(s->unresolved, 0, sizeof s->unresolved);
@@ -318,10 +320,21 @@ static void end_incident(rc_sim_incident *i)
     i->tgt = 0;
 }
 
+/* A time window's buckets cleared, the newest starting now. */
+static void buckets_clear(rc_sim_breaker *b, uint32_t now)
+{
+    memset(b->bcalls, 0, sizeof b->bcalls);
+    memset(b->bfails, 0, sizeof b->bfails);
+    memset(b->bslow, 0, sizeof b->bslow);
+    b->head = 0;
+    b->bstart = now;
+}
+
 /* b is breaker k's instance for the incident's target (rc_sim_breaker_at) */
 static void breaker_open(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
     stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_OPENS));
+    buckets_clear(b, now);
     b->state = RC_SIM_OPEN;
     b->opened_at = now;
     b->fails = 0;
@@ -331,8 +344,9 @@ static void breaker_open(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
     b->opens = sat16(b->opens);
 }
 
-static void breaker_close(rc_sim_breaker *b)
+static void breaker_close(rc_sim_breaker *b, uint32_t now)
 {
+    buckets_clear(b, now);
     b->state = RC_SIM_CLOSED;
     b->fails = 0;
     b->window = 0;
@@ -358,7 +372,7 @@ static void half_open_decide(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
     if (n < bi->probes) return;
     uint32_t t = (uint32_t)bi->close_below_pct * 10u + bi->close_below_tenth;
     if ((uint32_t)b->hfails * 1000u >= t * n) breaker_open(s, k, b, now);
-    else breaker_close(b);
+    else breaker_close(b, now);
 }
 
 /* A rate breaker after an outcome: open when it has its minimum of calls and
@@ -369,6 +383,33 @@ static void rate_check(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
     uint32_t fails = popcount32(b->window);
     uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
     if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(s, k, b, now);
+}
+
+/* A time window records an outcome: roll, count, check (spec P_failed 5,
+ * *Record*). */
+static void time_record(rc_sim *s, int kb, const rc_ir_breaker *bi, rc_sim_breaker *b, uint32_t now, bool fail, bool slow)
+{
+    uint32_t w = bi->window_ms / bi->buckets;
+    uint32_t k = recov_elapsed(now, b->bstart) / w;
+    b->bstart += k * w;
+    for (uint32_t j = 0; j < k && j < bi->buckets; j++) {
+        b->head = (uint8_t)((b->head + 1u) % bi->buckets);
+        b->bcalls[b->head] = b->bfails[b->head] = b->bslow[b->head] = 0;
+    }
+    if (b->bcalls[b->head] < UINT16_MAX) {
+        b->bcalls[b->head]++;
+        if (fail) b->bfails[b->head]++;
+        if (slow) b->bslow[b->head]++;
+    }
+    uint32_t n = 0, f = 0, sl = 0;
+    for (int j = 0; j < bi->buckets; j++) {
+        n += b->bcalls[j];
+        f += b->bfails[j];
+        sl += b->bslow[j];
+    }
+    uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;
+    uint32_t ts = (uint32_t)bi->slow_pct * 10u + bi->slow_tenth;
+    if (n >= bi->min_calls && (f * 1000u >= t * n || (ts && sl * 1000u >= ts * n))) breaker_open(s, kb, b, now);
 }
 
 /* Budgets roll their window before counting an outcome. */
@@ -702,6 +743,7 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     if (ir->rate_n) s->tokens--;
     if (ir->concurrent && !holds_admission(s, i)) s->inflight = sat16(s->inflight);
     i->adm = s->epoch;
+    i->adm_at = now;
     return RECOV_ALLOW;
 }
 
@@ -767,7 +809,9 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
     /* 1. classify (with the incident as it stands; see rc_sim_classify) */
     int e = classify_in(s, i, f, now);
 
-    /* 2. the admission ends; a new incident? */
+    /* 2. how long the call took (`slow above`), then the admission ends; a new incident? */
+    bool held = holds_admission(s, i);
+    uint32_t took = recov_elapsed(now, i->adm_at);
     release(s, i);
     if (!i->active) {
         i->active = 1;
@@ -815,6 +859,8 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
         if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
             b->fails = sat16(b->fails);
             if (b->fails >= bi->threshold) breaker_open(s, k, b, now);
+        } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_TIME) {
+            time_record(s, k, bi, b, now, true, bi->slow_ms && held && took > bi->slow_ms);
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
@@ -890,7 +936,9 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     const rc_ir *ir = s->ir;
     /* 0. */
     age_by_time(s, now);
-    /* 1. */
+    /* 1. (the call's duration first, for `slow above`) */
+    bool held = holds_admission(s, i);
+    uint32_t took = recov_elapsed(now, i->adm_at);
     release(s, i);
     if (i->last_alt) {
         rc_sim_alt *a = &s->alts[i->last_alt - 1];
@@ -906,6 +954,8 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
             b->fails = 0;
         } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_NET) {
             if (b->fails > 0) b->fails--;
+        } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_TIME) {
+            time_record(s, k, bi, b, now, false, bi->slow_ms && held && took > bi->slow_ms);
         } else if (b->state == RC_SIM_CLOSED) {
             b->window = (b->window << 1) & window_mask(bi->window);
             if (b->n < bi->window) b->n++;
@@ -913,7 +963,7 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);
             if (bi->close_below_pct) half_open_decide(s, k, b, now);
-            else if (b->successes >= bi->close_after) breaker_close(b);
+            else if (b->successes >= bi->close_after) breaker_close(b, now);
         }
     }
     /* 3. */

@@ -47,6 +47,11 @@ typedef struct rc_sim_breaker {
     uint16_t admitted, successes;
     uint16_t hfails;            /* `close below`: probes that failed */
     uint16_t opens;             /* `open for D then xF`: openings since it last closed */
+    /* a time window (RC_BREAKER_TIME): the newest bucket's start and index,
+     * and each bucket's counts (only the first `buckets` are used) */
+    uint32_t bstart;
+    uint8_t head;
+    uint16_t bcalls[64], bfails[64], bslow[64];
 } rc_sim_breaker;
 
 typedef struct rc_sim_budget {
@@ -76,6 +81,7 @@ typedef struct rc_sim_incident {
     uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
     uint16_t stat_handler;      /* `stats;`: handler + 1 of the pending RUN, else 0 */
     uint16_t tgt;               /* current target: 0 the primary, alternative + 1 (per alternative breakers) */
+    uint32_t adm_at;            /* `slow above`: the tick of its last ALLOW */
     rc_sim_block *blocks;       /* [nblocks] */
 } rc_sim_incident;
 

@@ -106,6 +106,10 @@ typedef enum rc_ast_skind {
     RC_S_OPEN_AFTER,     /* open after N consecutive failures;   v[0] INT            */
     RC_S_OPEN_NET,       /* open after N failures minus successes;  v[0] INT         */
     RC_S_OPEN_AT,        /* open at P% of last N calls [min M];  v[0] PERCENT, v[1] INT, v[2] INT|NONE */
+    RC_S_OPEN_TIME,      /* open at P% of calls in D [buckets K] [min M];  v[0] PERCENT, v[1] DURATION,
+                            word "buckets" (NULL name: none), v3 INT, v[2] INT|NONE                    */
+    RC_S_OPEN_SLOW,      /* open at P% slow;                     v[0] PERCENT, word "slow"          */
+    RC_S_SLOW_ABOVE,     /* slow above T;                        word "slow", word2 "above", v[0]   */
     RC_S_OPEN_FOR,       /* open for D [then xF [max D2]];       v[0] DURATION, word "then",
                                                                     v[1] XFACTOR|NONE, v[2] DURATION|NONE */
     RC_S_PROBES,         /* half_open probes N;                  v[0] INT            */
@@ -121,6 +125,8 @@ typedef struct rc_ast_setting {
     rc_loc loc;                 /* whole statement */
     rc_ast_value v[3];
     rc_ident word;
+    rc_ident word2;             /* RC_S_SLOW_ABOVE: "above" */
+    rc_ast_value v3;            /* RC_S_OPEN_TIME: the bucket count (NONE: default) */
     rc_ast_scale *scales;
     rc_ident_list *names;
     struct rc_ast_setting *next;

@@ -989,11 +989,90 @@ static void open_growth(rc_check_ctx *c, const rc_ast_setting *s, rc_ir_breaker 
                         "(%u ms): every open period is %u ms", b->open_max_ms, b->open_ms, b->open_max_ms);
 }
 
+/* `open at P% of last N calls`: N is one bit of a 32-bit word per call, so
+ * at most 32; a larger N gets the time window that holds as many calls. */
+static bool count_window(rc_check_ctx *c, const rc_ast_setting *s, int64_t *n)
+{
+    const rc_ast_value *v = &s->v[1];
+    if (v->kind == RC_AV_INT && v->num > 32) {
+        rc_diag_error(c->d, v->loc, "a count window holds at most 32 calls (one bit per call in a 32-bit word), "
+                      "not %lld", (long long)v->num);
+        char pct[32] = "P%";
+        if (s->v[0].kind == RC_AV_PERCENT) snprintf(pct, sizeof pct, "%lld%%", (long long)s->v[0].num);
+        rc_diag_note(c->d, s->loc, "for a larger window count calls over a time: `open at %s of calls in 60s min %lld;` "
+                     "keeps 10 buckets of 6 s whatever the call rate (spec/language.md, *Time windows*)",
+                     pct, (long long)v->num);
+        return false;
+    }
+    return count_value(c, v, "window (last N calls)", 1, 32, n);
+}
+
+/* `open at P% of calls in D [buckets K] [min M]` (language.md, *Time windows*). */
+static void time_window(rc_check_ctx *c, const rc_ast_setting *s, rc_ir_breaker *b, int bi)
+{
+    int64_t n;
+    if (s->v[0].kind == RC_AV_DECPERCENT)
+        percent_tenths(c, &s->v[0], "failure rate", 1, &b->rate_pct, &b->rate_tenth);
+    else
+        percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
+    b->buckets = 10;
+    if (s->word.name) {
+        if (strcmp(s->word.name, "buckets") != 0)
+            rc_diag_error(c->d, s->word.loc, "unexpected '%s' after the window; expected `buckets K` or `min M`",
+                          s->word.name);
+        else if (count_value(c, &s->v3, "the number of buckets", 1, 64, &n))
+            b->buckets = (uint8_t)n;
+    }
+    if (duration(c, &s->v[1], "the window", &b->window_ms)) {
+        if (b->window_ms == 0) {
+            rc_diag_error(c->d, s->v[1].loc, "a time window must be longer than 0 ms");
+        } else if (b->window_ms % b->buckets != 0) {
+            uint32_t w = b->window_ms / b->buckets + 1u;
+            rc_diag_error(c->d, s->v[1].loc, "a window of %u ms is not a whole number of ms per bucket (%u buckets)",
+                          b->window_ms, b->buckets);
+            rc_diag_note(c->d, s->loc, "write `in %ums` (%u buckets of %u ms) or a bucket count that divides %u",
+                         w * b->buckets, b->buckets, w, b->window_ms);
+            b->window_ms = 0;
+        }
+    }
+    b->min_calls = 1;
+    if (s->v[2].kind != RC_AV_NONE && count_num(c, &s->v[2], "min calls", 1, UINT16_MAX, RC_SLOT_MIN_CALLS, bi, &n))
+        b->min_calls = (uint16_t)n;
+}
+
+/* `slow above T` and `open at P% slow` go together, with a time window. */
+static void slow_rules(rc_check_ctx *c, rc_ir_breaker *b, const rc_ast_setting *s_open,
+                       const rc_ast_setting *s_slow, const rc_ast_setting *s_oslow)
+{
+    const rc_ast_setting *any = s_slow ? s_slow : s_oslow;
+    if (!any) return;
+    if (s_open && b->mode != RC_BREAKER_TIME) {
+        rc_diag_error(c->d, any->loc, "slow calls are counted in a time window; breaker '%s' has a count rule",
+                      b->name);
+        rc_diag_note(c->d, s_open->loc, "write the rule as `open at P%% of calls in D min M;`");
+    } else if (!s_slow) {
+        rc_diag_error(c->d, s_oslow->loc, "`open at P%% slow` needs `slow above D;`: which calls are slow");
+    } else if (!s_oslow) {
+        rc_diag_error(c->d, s_slow->loc, "`slow above` without `open at P%% slow;` never opens breaker '%s'",
+                      b->name);
+    } else if (c->ir->deadline_ms && b->slow_ms >= c->ir->deadline_ms &&
+               rc_ir_param_at(c->ir, RC_SLOT_DEADLINE, -1, 0) < 0) {
+        rc_diag_warning(c->d, RC_W_SLOW_AFTER_DEADLINE, s_slow->v[0].loc, "a call is slow only after %u ms, "
+                        "at or past the policy's deadline of %u ms: only calls of incidents already past "
+                        "their deadline can be slow", b->slow_ms, c->ir->deadline_ms);
+    }
+    if (b->mode != RC_BREAKER_TIME || !s_slow || !s_oslow) {
+        b->slow_ms = 0;
+        b->slow_pct = 0;
+        b->slow_tenth = 0;
+    }
+}
+
 static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *b)
 {
     rc_ir *ir = c->ir;
     const rc_ast_setting *s_open = NULL, *s_for = NULL, *s_probes = NULL, *s_close = NULL, *s_count = NULL;
-    const rc_ast_setting *s_hto = NULL;
+    const rc_ast_setting *s_hto = NULL, *s_slow = NULL, *s_oslow = NULL;
     b->probes = 1;
     b->close_after = 0;
     b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
@@ -1017,7 +1096,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                 percent_tenths(c, &s->v[0], "failure rate", 1, &b->rate_pct, &b->rate_tenth);
             else
                 percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
-            if (count_value(c, &s->v[1], "window (last N calls)", 1, 32, &n)) b->window = (uint8_t)n;
+            if (count_window(c, s, &n)) b->window = (uint8_t)n;
             b->min_calls = b->window;
             if (s->v[2].kind != RC_AV_NONE) {
                 int pr = param_num(c, &s->v[2], PK_INT, 1, b->window ? b->window : 32, "min calls",
@@ -1032,6 +1111,30 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                         b->min_calls = (uint8_t)n;
                 }
             }
+            break;
+        case RC_S_OPEN_TIME:
+            if (dup_setting(c, &s_open, s, "open after/at")) break;
+            b->mode = RC_BREAKER_TIME;
+            time_window(c, s, b, bi);
+            break;
+        case RC_S_OPEN_SLOW:
+            if (strcmp(s->word.name, "slow") != 0) {
+                rc_diag_error(c->d, s->word.loc, "unexpected '%s' after the rate; expected `open at P%% slow;` or "
+                              "`open at P%% of calls in D;`", s->word.name);
+                break;
+            }
+            if (dup_setting(c, &s_oslow, s, "open at P% slow")) break;
+            percent_tenths(c, &s->v[0], "the slow-call rate", 1, &b->slow_pct, &b->slow_tenth);
+            break;
+        case RC_S_SLOW_ABOVE:
+            if (strcmp(s->word.name, "slow") != 0 || strcmp(s->word2.name, "above") != 0) {
+                rc_diag_error(c->d, s->word.loc, "unknown statement '%s %s' in breaker block; expected open, "
+                              "half_open, close, count or `slow above D;`", s->word.name, s->word2.name);
+                break;
+            }
+            if (dup_setting(c, &s_slow, s, "slow above")) break;
+            if (duration(c, &s->v[0], "the slow-call threshold", &b->slow_ms) && b->slow_ms == 0)
+                rc_diag_error(c->d, s->v[0].loc, "the slow-call threshold must be more than 0 ms");
             break;
         case RC_S_OPEN_FOR:
             if (dup_setting(c, &s_for, s, "open for")) break;
@@ -1082,6 +1185,14 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         }
     }
     if (!s_open) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open after` or `open at` rule", b->name);
+    slow_rules(c, b, s_open, s_slow, s_oslow);
+    if (b->per_alt && b->mode == RC_BREAKER_TIME && s_open) {
+        /* one set of buckets per target is not built (spec/language.md, Breakers) */
+        rc_diag_error(c->d, s_open->loc, "breaker '%s' is `per alternative`: its rule must count failures "
+                      "(`open after N ...`) or the last calls (`open at P%% of last N calls`), not a time window",
+                      b->name);
+        rc_diag_note(c->d, d->loc, "drop `per alternative`, or give the rule a count window");
+    }
     if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
     if (!s_close || b->close_below_pct) {
         b->close_after = b->probes;

@@ -193,6 +193,13 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, b->open_max_ms);
         }
         if (b->per_alt) hstr(&x, "per alternative");
+        if (b->mode == RC_BREAKER_TIME) {
+            hnum(&x, b->window_ms);
+            hnum(&x, b->buckets);
+            hnum(&x, b->slow_ms);
+            hnum(&x, b->slow_pct);
+            hnum(&x, b->slow_tenth);
+        }
     }
     hnum(&x, ir->nbudgets);
     for (int i = 0; i < ir->nbudgets; i++) {
@@ -318,7 +325,7 @@ void rc_ir_apply(rc_ir *ir, const int64_t *vals)
         case RC_SLOT_MAX:         ir->retries[b->obj].max_ms = (uint32_t)v; break;
         case RC_SLOT_THRESHOLD:   ir->breakers[b->obj].threshold = (uint16_t)v; break;
         case RC_SLOT_RATE:        ir->breakers[b->obj].rate_pct = (uint8_t)v; break;
-        case RC_SLOT_MIN_CALLS:   ir->breakers[b->obj].min_calls = (uint8_t)v; break;
+        case RC_SLOT_MIN_CALLS:   ir->breakers[b->obj].min_calls = (uint16_t)v; break;
         case RC_SLOT_OPEN_MS:     ir->breakers[b->obj].open_ms = (uint32_t)v; break;
         case RC_SLOT_PROBES:      ir->breakers[b->obj].probes = (uint16_t)v; break;
         case RC_SLOT_CLOSE_AFTER: ir->breakers[b->obj].close_after = (uint16_t)v; break;
@@ -550,6 +557,9 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         fprintf(out, "breaker %d %s: ", i, b->name);
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "consecutive %u", b->threshold);
         else if (b->mode == RC_BREAKER_NET) fprintf(out, "net %u", b->threshold);
+        else if (b->mode == RC_BREAKER_TIME)
+            fprintf(out, "time %u.%u%% of %" PRIu32 " ms in %u buckets min %u slow %" PRIu32 " at %u.%u%%", b->rate_pct,
+                    b->rate_tenth, b->window_ms, b->buckets, b->min_calls, b->slow_ms, b->slow_pct, b->slow_tenth);
         else if (b->rate_tenth) fprintf(out, "rate %u.%u%% of %u min %u", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
         else fprintf(out, "rate %u%% of %u min %u", b->rate_pct, b->window, b->min_calls);
         fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);

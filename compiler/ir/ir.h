@@ -157,8 +157,10 @@ typedef struct rc_ir_retry {
 } rc_ir_retry;
 
 /* CONSECUTIVE and NET keep a failure count (`fails`): a success sets it to 0
- * (CONSECUTIVE) or takes 1 off, never below 0 (NET). RATE keeps a window. */
-typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE, RC_BREAKER_NET } rc_breaker_mode;
+ * (CONSECUTIVE) or takes 1 off, never below 0 (NET). RATE keeps a window of
+ * the last N calls, TIME one of `buckets` buckets of window_ms / buckets ms
+ * (spec/semantics.md, *Record*). */
+typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE, RC_BREAKER_NET, RC_BREAKER_TIME } rc_breaker_mode;
 
 /* The modes that keep the `fails` count. */
 static inline bool rc_ir_breaker_counts_fails(rc_breaker_mode m)
@@ -173,7 +175,12 @@ typedef struct rc_ir_breaker {
     uint8_t rate_pct;           /* RATE: open when failures*1000 >= (rate_pct*10 + rate_tenth)*window_count */
     uint8_t rate_tenth;         /* RATE: the rate's decimal (12.5%: 12 and 5); 0 with a parameter */
     uint8_t window;             /* RATE: last N outcomes, 1..32 */
-    uint8_t min_calls;          /* RATE: no decision before this many outcomes in the window */
+    uint16_t min_calls;         /* RATE, TIME: no decision before this many outcomes in the window */
+    uint32_t window_ms;         /* TIME: the window's length, buckets * its resolution */
+    uint8_t buckets;            /* TIME: 1..64 */
+    uint32_t slow_ms;           /* TIME: `slow above T`, 0 none: a call longer than this is slow */
+    uint8_t slow_pct;           /* TIME: `open at P% slow`, 0 none */
+    uint8_t slow_tenth;         /* its decimal */
     uint32_t open_ms;           /* open for */
     uint16_t probes;            /* calls admitted while half-open */
     uint16_t close_after;       /* successes while half-open that close it (close_below_pct 0) */

@@ -216,6 +216,9 @@ static void hover_name(md *m, const rc_lsp_doc *d, const rc_ir *ir, const rc_lsp
             if (strcmp(b->name, o->name) != 0) continue;
             put(m, "**breaker** `%s`\n\n", b->name);
             if (b->mode == RC_BREAKER_CONSECUTIVE) put(m, "- opens after %u consecutive failures\n", b->threshold);
+            else if (b->mode == RC_BREAKER_TIME)
+                put(m, "- opens at %u%% of the calls in %s (%u buckets, min %u)\n", b->rate_pct,
+                    dur(b1, sizeof b1, b->window_ms), b->buckets, b->min_calls);
             else put(m, "- opens at %u%% of the last %u calls (min %u)\n", b->rate_pct, b->window, b->min_calls);
             put(m, "- open for %s, %u probe%s, closes after %u success%s\n", dur(b1, sizeof b1, b->open_ms), b->probes,
                 b->probes == 1 ? "" : "s", b->close_after, b->close_after == 1 ? "" : "es");

@@ -2,6 +2,7 @@
  * fault space of both versions (space.h); everything else by name. */
 #include "diff.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,12 +90,28 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
     if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u consecutive failures", b->threshold);
     else if (b->mode == RC_BREAKER_NET)
         at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
+    else if (b->mode == RC_BREAKER_TIME && b->slow_ms)
+        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %" PRIu32 " ms (%u buckets, min %u) or %u.%u%% slower "
+                              "than %" PRIu32 " ms", b->rate_pct, b->rate_tenth, b->window_ms, b->buckets, b->min_calls,
+                              b->slow_pct, b->slow_tenth, b->slow_ms);
+    else if (b->mode == RC_BREAKER_TIME)
+        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %" PRIu32 " ms (%u buckets, min %u)", b->rate_pct,
+                              b->rate_tenth, b->window_ms, b->buckets, b->min_calls);
     else if (b->rate_tenth) at = (size_t)snprintf(buf, n, "opens at %u.%u%% of %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
         at += (size_t)snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u",
                                dur(&(durbuf){ .k = 0 }, b->open_ms), b->probes, b->close_after);
     if (b->per_alt && at < n) snprintf(buf + at, n - at, ", per alternative");
+}
+
+/* What a breaker's counting state looks like in the checkpoint: a failure
+ * count, a bit window, or K time buckets (with slow counts or not). */
+static unsigned breaker_state_kind(const rc_ir_breaker *b)
+{
+    if (rc_ir_breaker_counts_fails(b->mode)) return 0;
+    if (b->mode == RC_BREAKER_RATE) return 1;
+    return 2u + (unsigned)b->buckets * 2u + (b->slow_ms ? 1u : 0u);
 }
 
 static int find_error(const rc_ir *ir, const char *name)
@@ -426,6 +443,8 @@ int rc_diff(const rc_ir *a, const rc_ir *b, FILE *out)
                   a->nblocks != b->nblocks || a->nerrors != b->nerrors;
     for (int i = 0; !layout && i < a->nbreakers; i++) layout = a->breakers[i].per_alt != b->breakers[i].per_alt;
     layout = layout || !a->rate_n != !b->rate_n || !a->concurrent != !b->concurrent;
+    for (int i = 0; i < a->nbreakers && !layout; i++)
+        layout = breaker_state_kind(&a->breakers[i]) != breaker_state_kind(&b->breakers[i]);
     fprintf(out, "hash: 0x%08x -> 0x%08x%s\n", a->hash, b->hash, a->hash == b->hash ? " (unchanged)" : "");
     fprintf(out, "checkpoint layout: %s\n", layout ? "changed (saved states of the old version do not restore)" : "unchanged");
     fprintf(out, "%s\n", n ? "the policies behave differently" : "the policies behave the same");

@@ -90,7 +90,21 @@ void rc_explain(const rc_ir *ir, FILE *out)
         if (b->mode == RC_BREAKER_CONSECUTIVE) fprintf(out, "opens after %u consecutive failures", b->threshold);
         else if (b->mode == RC_BREAKER_NET)
             fprintf(out, "opens when failures minus successes reach %u (a success takes one off)", b->threshold);
-        else if (b->rate_tenth)
+        else if (b->mode == RC_BREAKER_TIME) {
+            fprintf(out, "opens at %u", b->rate_pct);
+            if (b->rate_tenth) fprintf(out, ".%u", b->rate_tenth);
+            fprintf(out, "%% of the calls in the last ");
+            ms(out, b->window_ms);
+            fprintf(out, " (%u buckets of ", b->buckets);
+            ms(out, b->window_ms / b->buckets);
+            fprintf(out, ", min %u)", b->min_calls);
+            if (b->slow_ms) {
+                fprintf(out, " or %u", b->slow_pct);
+                if (b->slow_tenth) fprintf(out, ".%u", b->slow_tenth);
+                fprintf(out, "%% of them slower than ");
+                ms(out, b->slow_ms);
+            }
+        } else if (b->rate_tenth)
             fprintf(out, "opens at %u.%u%% of the last %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
         else fprintf(out, "opens at %u%% of the last %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
         fprintf(out, ", open for ");

@@ -419,6 +419,18 @@ static void setting_text(sbuf *b, const rc_ast_setting *s)
         sb_puts(b, " calls");
         if (s->v[2].kind != RC_AV_NONE) { sb_puts(b, " min "); put_value(b, &s->v[2]); }
         break;
+    case RC_S_OPEN_TIME:
+        sb_puts(b, "open at "); put_value(b, &s->v[0]); sb_puts(b, " of calls in "); put_value(b, &s->v[1]);
+        if (s->word.name) { sb_printf(b, " %s ", s->word.name); put_value(b, &s->v3); }
+        if (s->v[2].kind != RC_AV_NONE) { sb_puts(b, " min "); put_value(b, &s->v[2]); }
+        break;
+    case RC_S_OPEN_SLOW:
+        sb_puts(b, "open at "); put_value(b, &s->v[0]); sb_printf(b, " %s", s->word.name ? s->word.name : "_");
+        break;
+    case RC_S_SLOW_ABOVE:
+        sb_printf(b, "%s %s ", s->word.name ? s->word.name : "_", s->word2.name ? s->word2.name : "_");
+        put_value(b, &s->v[0]);
+        break;
     case RC_S_OPEN_FOR:
         sb_puts(b, "open for "); put_value(b, &s->v[0]);
         if (s->word.name) { sb_printf(b, " %s ", s->word.name); put_value(b, &s->v[1]); }

@@ -323,7 +323,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     for (int i = 0; i < nbr; i++) {
         /* one instance per target (spec "Instances"): the fallback steps
          * below pass over alternatives whose instance would reject */
-        rg_printf(o, "breaker b%d %s{ ", i, CHANCE(s, 35) ? "per alternative " : "");
+        int pa = CHANCE(s, 35);
+        rg_printf(o, "breaker b%d %s{ ", i, pa ? "per alternative " : "");
         if (CHANCE(s, 50)) {
             /* consecutive or net (failures minus successes) counting; the
              * threshold may be a parameter in either mode */
@@ -331,6 +332,27 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             rg_printf(o, "open after ");
             num(s, in, o, &pd, use, 0, 1, 5);
             rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
+        } else if (!pa && CHANCE(s, 35)) {
+            /* a time window (issue 16 part 4; never per alternative): K buckets of W ms, the rate
+             * and min maybe parameters, maybe slow calls */
+            static const int KS[] = { 1, 2, 3, 5, 10, 64 };
+            int k = KS[PICK(s, 6)];
+            uint32_t w = 1u + rg_below(s, (uint32_t)in->tscale / 2u + 1u);
+            rg_printf(o, "open at ");
+            if (CHANCE(s, 20)) rg_printf(o, "%d.%d%%", 1 + PICK(s, 99), PICK(s, 10));
+            else rg_printf(o, "%d%%", 1 + PICK(s, 100));
+            rg_printf(o, " of calls in %ums", (unsigned)k * w);
+            if (k != 10 || CHANCE(s, 30)) rg_printf(o, " buckets %d", k);
+            if (CHANCE(s, 70)) {
+                rg_printf(o, " min ");
+                num(s, in, o, &pd, use, 0, 1, 8);
+            }
+            rg_printf(o, "; ");
+            if (CHANCE(s, 40)) {
+                rg_printf(o, "slow above %ums; ", 1u + rg_below(s, (uint32_t)in->tscale + 1u));
+                if (CHANCE(s, 30)) rg_printf(o, "open at %d.%d%% slow; ", 1 + PICK(s, 99), PICK(s, 10));
+                else rg_printf(o, "open at %d%% slow; ", 1 + PICK(s, 100));
+            }
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
             if (CHANCE(s, 20)) rg_printf(o, "open at %d.%d%% of last %d calls", 1 + PICK(s, 99), PICK(s, 10), w);

@@ -244,7 +244,7 @@ static void test_errors(void **st)
                 "error: backoff base needs a unit: write 1000s or 1000ms");
     assert_diag(HEAD "classify { _ => b; }\nbreaker k { open at 50% of last 40 calls; open for 1s; }\n"
                      "on _ { abort; }\n",
-                "error: window (last N calls) must be in 1..32 (got 40)");
+                "error: a count window holds at most 32 calls (one bit per call in a 32-bit word), not 40");
     assert_diag(HEAD "classify { _ => b; }\non _ { retry nothere; }\n",
                 "error: unknown retry strategy 'nothere'");
     assert_diag(HEAD "classify { _ => b; }\non a when class < tr { abort; }\non _ { abort; }\n",

@@ -556,6 +556,106 @@ static void test_breaker_rate(void **state)
     done(&t);
 }
 
+/* A time window (spec/semantics.md, *Record*): 4 buckets of 100 ms. */
+static void test_breaker_time(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    rc_ir_breaker *br = add_breaker(&t);
+    br->mode = RC_BREAKER_TIME;
+    br->rate_pct = 50;
+    br->window_ms = 400;
+    br->buckets = 4;
+    br->min_calls = 3;
+    br->open_ms = 100;
+    br->probes = 1;
+    br->close_after = 1;
+    rc_ir_block *b = add_block(&t, 0xF, 1);
+    b->steps[0] = step_kind(RC_IR_ABORT);
+    start(&t, 1000, 1);
+    rc_sim_breaker *s = &t.sim->breakers[0];
+    assert_int_equal(s->bstart, 1000);
+
+    rc_sim_succeeded(t.sim, 1099);                           /* bucket 0 [1000, 1100) */
+    assert_int_equal(s->head, 0);
+    assert_int_equal(s->bcalls[0], 1);
+    fail_status(&t, 0, 1250);                                /* two buckets on: [1200, 1300) */
+    assert_int_equal(s->head, 2);
+    assert_int_equal(s->bstart, 1200);
+    assert_int_equal(s->bcalls[2], 1);
+    assert_int_equal(s->bfails[2], 1);
+    assert_int_equal(s->state, RC_SIM_CLOSED);               /* 2 calls, below min 3 */
+    /* at 1400 bucket 0 (the success at 1099) rolls out: F F, still 2 calls */
+    fail_status(&t, 0, 1400);
+    assert_int_equal(s->head, 0);
+    assert_int_equal(s->bcalls[0], 1);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    fail_status(&t, 0, 1401);                                /* 3 of 3 */
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    assert_int_equal(s->bstart, 1401);                       /* opening clears and restarts the buckets */
+    assert_int_equal(s->head, 0);
+    assert_int_equal(s->bcalls[0], 0);
+    assert_int_equal(rc_sim_admit(t.sim, 1501), RECOV_ALLOW);
+    rc_sim_succeeded(t.sim, 1502);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    assert_int_equal(s->bstart, 1502);
+
+    /* a full bucket records nothing more, so failures never pass calls */
+    s->bcalls[0] = 0xFFFFu;
+    fail_status(&t, 0, 1503);
+    assert_int_equal(s->bcalls[0], 0xFFFFu);
+    assert_int_equal(s->bfails[0], 0);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+
+    /* an idle gap of more than the window: every bucket cleared, the
+     * buckets still aligned to 100 ms from bstart */
+    fail_status(&t, 0, 1502u + 100000u + 42u);
+    assert_int_equal(s->bstart, 1502u + 100000u);
+    assert_int_equal(s->bcalls[s->head], 1);
+    uint32_t n = 0;
+    for (int j = 0; j < 4; j++) n += s->bcalls[j];
+    assert_int_equal(n, 1);
+    done(&t);
+}
+
+/* Slow calls: the duration runs from the ALLOW to the outcome. */
+static void test_breaker_slow(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    rc_ir_breaker *br = add_breaker(&t);
+    br->mode = RC_BREAKER_TIME;
+    br->rate_pct = 100;
+    br->window_ms = 1000;
+    br->buckets = 1;
+    br->min_calls = 2;
+    br->slow_ms = 20;
+    br->slow_pct = 50;
+    br->open_ms = 100;
+    br->probes = 1;
+    br->close_after = 1;
+    rc_ir_block *b = add_block(&t, 0xF, 1);
+    b->steps[0] = step_kind(RC_IR_ABORT);
+    start(&t, 0, 1);
+    rc_sim_breaker *s = &t.sim->breakers[0];
+    assert_int_equal(rc_sim_admit(t.sim, 10), RECOV_ALLOW);
+    rc_sim_succeeded(t.sim, 30);                             /* 20 ms: not above 20 */
+    assert_int_equal(s->bslow[0], 0);
+    rc_sim_succeeded(t.sim, 500);                            /* no admission: never slow */
+    assert_int_equal(s->bslow[0], 0);
+    assert_int_equal(s->bcalls[0], 2);
+    assert_int_equal(rc_sim_admit(t.sim, 600), RECOV_ALLOW);
+    rc_sim_succeeded(t.sim, 621);                            /* 21 ms: slow; 1 of 3 */
+    assert_int_equal(s->bslow[0], 1);
+    assert_int_equal(s->state, RC_SIM_CLOSED);
+    assert_int_equal(rc_sim_admit(t.sim, 700), RECOV_ALLOW);
+    fail_status(&t, 0, 721);                                 /* a slow failure: 2 of 4 slow */
+    assert_int_equal(s->state, RC_SIM_OPEN);
+    done(&t);
+}
+
 /* ---- budgets ------------------------------------------------------------ */
 
 static void test_budget(void **state)
@@ -1089,6 +1189,8 @@ int main(void)
         cmocka_unit_test(test_escalation),
         cmocka_unit_test(test_fallback),
         cmocka_unit_test(test_adaptive_rating),
+        cmocka_unit_test(test_breaker_time),
+        cmocka_unit_test(test_breaker_slow),
         cmocka_unit_test(test_ageing),
         cmocka_unit_test(test_run_handler),
         cmocka_unit_test(test_blocks_resume),
