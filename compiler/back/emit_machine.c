@@ -1069,19 +1069,26 @@ static void emit_admit_in(em *e)
         rc_cout_open(o, "{ /* breaker %s */", b->name);
         rc_cout_line(o, "const uint32_t el = RECOV_ELAPSED(now, s->%s_opened_at);", n);
         rc_cout_line(o, "uint32_t p = 0u;");
-        rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
-        if (b->open_factor_milli) {
-            rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
-                         nop, b->open_factor_milli, n);
-            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
-            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
-            rc_cout_close(o, "}");
-        } else {
+        rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr);
+        if (!b->open_factor_milli && strcmp(nop, nhw) == 0) {
+            /* one period for both: one branch (clang-tidy bugprone-branch-clone) */
+            rc_cout_open(o, "if ((s->%s_state == %s__OPEN) || ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))) {",
+                         n, P, n, P, n, npr);
             rc_cout_line(o, "p = %s;", nop);
+        } else {
+            rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
+            if (b->open_factor_milli) {
+                rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                             nop, b->open_factor_milli, n);
+                rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+                rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+                rc_cout_close(o, "}");
+            } else {
+                rc_cout_line(o, "p = %s;", nop);
+            }
+            rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n, npr);
+            rc_cout_line(o, "p = %s;", nhw);
         }
-        rc_cout_reopen(o, "} else if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s)) {", n, P, n,
-                       rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr));
-        rc_cout_line(o, "p = %s;", nhw);
         rc_cout_reopen(o, "} else {");
         rc_cout_line(o, "/* closed, or half-open with a probe left */");
         rc_cout_close(o, "}");

@@ -120,11 +120,14 @@ static void copy_loop(em *e, const char *count, const char *pfx, const char *con
 {
     rc_cout *o = &e->oc;
     rc_cout_open(o, "for (k = 0u; k < %s_%s_COUNT; k++) {", e->P, count);
+    /* the offset in a variable: no narrow product as a pointer offset
+     * (clang-tidy bugprone-implicit-widening-of-multiplication-result) */
+    rc_cout_line(o, "const unsigned at = k * %du;", nk);
     for (int i = 0; i < nk; i++) {
         if (base + i)
-            rc_cout_line(o, "out->%s%s[k] = s->stat[%du + (k * %du)];", pfx, names[i], base + i, nk);
+            rc_cout_line(o, "out->%s%s[k] = s->stat[%du + at];", pfx, names[i], base + i);
         else
-            rc_cout_line(o, "out->%s%s[k] = s->stat[k * %du];", pfx, names[i], nk);
+            rc_cout_line(o, "out->%s%s[k] = s->stat[at];", pfx, names[i]);
     }
     rc_cout_close(o, "}");
 }
@@ -138,6 +141,8 @@ static void emit_target_state(em *e)
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t el;");
     rc_cout_line(o, "uint32_t p;");
+    if (e->any_pa) /* per-alternative breakers: the primary's instance, as the simulator reports */
+        rc_cout_line(o, "const unsigned bt = 0u;");
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         const char *n = e->brk[i];
