@@ -1131,7 +1131,7 @@ static void emit_escalate(em *e)
     rc_em_stat_err(e, "inc->error", RC_STAT_ESCALATIONS);
     rc_cout_line(o, "%s__end(inc);", P);
     if (ir->has_escalation)
-        rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE | ((unsigned)%s__esc_chan[lv] << 8), %s__esc_sla[lv]);", P, P, P);
+        rc_cout_line(o, "d = %s__dec(inc, (unsigned)RECOV_ESCALATE | ((unsigned)%s__esc_chan[lv] << 8u), %s__esc_sla[lv]);", P, P, P);
     else
         rc_cout_line(o, "d = %s__dec(inc, RECOV_ESCALATE, 0u);", P);
     rc_cout_line(o, "d.level = (uint8_t)lv;");
@@ -1156,9 +1156,9 @@ static void emit_final_step(em *e, const rc_ir_step *st)
     if (st->kind == RC_IR_DEGRADE) {
         rc_em_stat_err(e, "inc->error", RC_STAT_DEGRADES);
         rc_cout_line(o, "%s__end(inc);", P);
-        rc_cout_begin(o, "return %s__dec(inc, RECOV_DEGRADE | ((unsigned)", P);
+        rc_cout_begin(o, "return %s__dec(inc, (unsigned)RECOV_DEGRADE | ((unsigned)", P);
         rc_em_put_const(o, P, "MODE", e->ir->modes[st->id].name);
-        rc_cout_end(o, " << 8), 0u);");
+        rc_cout_end(o, " << 8u), 0u);");
     } else if (st->kind == RC_IR_ABORT) {
         emit_end_abort(e);
     } else if (st->level >= 0) {
@@ -1214,10 +1214,10 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     if (run) rc_cout_line(o, "inc->pending = %du;", bi + 1);
     if (run) rc_em_stat_use(e, false, NULL, st->id);
     char nms[32];
-    rc_cout_begin(o, "return %s__dec(inc, %s | ((unsigned)", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
+    rc_cout_begin(o, "return %s__dec(inc, (unsigned)%s | ((unsigned)", e->P, st->kind == RC_IR_RUN ? "RECOV_RUN" : "RECOV_ADJUST");
     if (st->kind == RC_IR_RUN) rc_em_put_const(o, e->P, "HANDLER", e->ir->handlers[st->id].name);
     else rc_em_put_const(o, e->P, "ADJ", e->ir->adjusts[st->id].name);
-    rc_cout_end(o, " << 8), %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
+    rc_cout_end(o, " << 8u), %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
 static void emit_block(em *e, int bi)
@@ -1422,13 +1422,13 @@ static void emit_block(em *e, int bi)
             if (run) {
                 rc_cout_line(o, "inc->pending = %du;", bi + 1);
                 char nms[32];
-                rc_cout_line(o, "return %s__dec(inc, RECOV_RUN | ((unsigned)%s__b%d_s%d[best] << 8), %s);", P, P, bi, i,
+                rc_cout_line(o, "return %s__dec(inc, (unsigned)RECOV_RUN | ((unsigned)%s__b%d_s%d[best] << 8u), %s);", P, P, bi, i,
                              rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
             } else {
                 if (e->any_pa)
                     rc_cout_line(o, "inc->tgt = (%s)(%s__b%d_s%d[best] + 1u); /* the incident's target */", e->alt_t,
                                  P, bi, i);
-                rc_cout_line(o, "return %s__dec(inc, RECOV_FALLBACK | ((unsigned)%s__b%d_s%d[best] << 8), 0u);", P, P, bi, i);
+                rc_cout_line(o, "return %s__dec(inc, (unsigned)RECOV_FALLBACK | ((unsigned)%s__b%d_s%d[best] << 8u), 0u);", P, P, bi, i);
             }
             rc_cout_close(o, "}");
             rc_cout_close(o, "}");

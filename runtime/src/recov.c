@@ -73,9 +73,11 @@ uint32_t recov_uniform(uint32_t *state, uint32_t lo, uint32_t hi)
     return res;
 }
 
-uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t d, uint32_t base,
-                      uint32_t prev, uint32_t cap)
+uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t delay, uint32_t base,
+                      uint32_t prev, uint32_t cap_in)
 {
+    uint32_t d = delay;                     /* locals: MISRA 17.8, parameters stay as given */
+    uint32_t cap = cap_in;
     uint32_t kind = mode & 0xFFu;
     uint32_t lo = 0u;
     uint32_t hi;
@@ -103,7 +105,10 @@ uint32_t recov_jitter(uint32_t *state, uint32_t mode, uint32_t d, uint32_t base,
         if (d > cap) {
             d = cap;                        /* c, the capped delay */
         }
-        hi = (d != 0u) ? (d - 1u) : 0u;     /* FULL and EQUAL: below c */
+        hi = 0u;                            /* FULL and EQUAL: below c */
+        if (d != 0u) {
+            hi = d - 1u;
+        }
         if (kind == RECOV_JITTER_EQUAL) {
             lo = d / 2u;
         }

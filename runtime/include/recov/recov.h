@@ -105,8 +105,8 @@ typedef enum recov_load {
  * The generated code uses the macro (inline, arguments without side
  * effects); the function is the same for the simulator and hosts. */
 #define RECOV_ELAPSED(now, since) \
-    ((uint32_t)((uint32_t)(now) - (uint32_t)(since)) > 2147483647u ? 0u \
-     : (uint32_t)((uint32_t)(now) - (uint32_t)(since)))
+    ((((uint32_t)((uint32_t)(now) - (uint32_t)(since))) > 2147483647u) ? 0u \
+     : ((uint32_t)((uint32_t)(now) - (uint32_t)(since))))
 uint32_t recov_elapsed(uint32_t now, uint32_t since);
 
 /* ---- arithmetic (saturating, integer only) ----------------------------- */
