@@ -683,9 +683,22 @@ void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n)
         case RC_X_CMP: snprintf(o, W, "%s %s %s", opd, ops[x->op], val); break;
         case RC_X_IN: snprintf(o, W, "%s in %lld..%lld", opd, (long long)x->lo, (long long)x->hi); break;
         case RC_X_MATCH: snprintf(o, W, "%s ~ pattern %d", opd, x->pattern); break;
-        case RC_X_AND: snprintf(o, W, "(%.70s && %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
-        case RC_X_OR: snprintf(o, W, "(%.70s || %.70s)", t + (size_t)x->a * W, t + (size_t)x->b * W); break;
-        case RC_X_NOT: snprintf(o, W, "!%.150s", t + (size_t)x->a * W); break;
+        case RC_X_AND:
+        case RC_X_OR:
+        case RC_X_NOT: {
+            /* the operands' texts (earlier rows) copied out first: no
+             * snprintf from the buffer it writes (gcc -Wrestrict) */
+            char la[152], lb[72];
+            snprintf(la, sizeof la, "%.150s", t + (size_t)x->a * W);
+            if (x->kind == RC_X_NOT) {
+                snprintf(o, W, "!%s", la);
+                break;
+            }
+            snprintf(lb, sizeof lb, "%.70s", t + (size_t)x->b * W);
+            la[70] = '\0';
+            snprintf(o, W, x->kind == RC_X_AND ? "(%s && %s)" : "(%s || %s)", la, lb);
+            break;
+        }
         }
     }
     snprintf(buf, n, "%s", t + (size_t)root * W);
