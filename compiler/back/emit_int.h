@@ -95,6 +95,9 @@ const char **rc_em_name_list(const rc_ir_name *v, int n);
 /* The C text of a number that a parameter may give: "s->prmN" when one is
  * bound to (slot, obj, sub), else the literal "<v>u". */
 const char *rc_em_num(const em *e, rc_slot slot, int obj, int sub, uint64_t v, char *buf, size_t n);
+/* Breaker i's open period after its `opens`-th opening, for a breaker with
+ * `open for D then xF max M`: writes `[uint32_t ]p = ...;` and its cap. */
+void rc_em_grown_period(em *e, int i, bool declare);
 /* The P_params functions (P_params_default, P_set_params, P_get_params). */
 void rc_em_params(em *e);
 /* sizeof(P_shared) / sizeof(P_incident), and a part's checkpoint payload length. */

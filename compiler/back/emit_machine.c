@@ -759,11 +759,7 @@ static void emit_breaker_tick(em *e, int i)
     if (b->open_factor_milli) {
         /* the period after the opens-th opening: open_ms x factor^(opens-1), at most max */
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
-        rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
-                     nop, b->open_factor_milli, n);
-        rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
-        rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
-        rc_cout_close(o, "}");
+        rc_em_grown_period(e, i, true);
         rc_cout_open(o, "if (RECOV_ELAPSED(now, s->%s_opened_at) >= p) {", n);
     } else {
         rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (RECOV_ELAPSED(now, s->%s_opened_at) >= %s)) {", n, P, n, nop);
@@ -921,11 +917,7 @@ static void emit_unavail(em *e)
         rc_cout_open(o, "{");
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
         if (b->open_factor_milli) {
-            rc_cout_line(o, "uint32_t p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
-                         nop, b->open_factor_milli, n);
-            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
-            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
-            rc_cout_close(o, "}");
+            rc_em_grown_period(e, i, true);
             rc_cout_line(o, "return (RECOV_ELAPSED(now, s->%s_opened_at) < p) ? 1 : 0;", n);
         } else {
             rc_cout_line(o, "return (RECOV_ELAPSED(now, s->%s_opened_at) < %s) ? 1 : 0;", n, nop);
@@ -1078,11 +1070,7 @@ static void emit_admit_in(em *e)
         } else {
             rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
             if (b->open_factor_milli) {
-                rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
-                             nop, b->open_factor_milli, n);
-                rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
-                rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
-                rc_cout_close(o, "}");
+                rc_em_grown_period(e, i, false);
             } else {
                 rc_cout_line(o, "p = %s;", nop);
             }

@@ -153,11 +153,7 @@ static void emit_target_state(em *e)
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
         rc_cout_line(o, "el = RECOV_ELAPSED(now, s->%s_opened_at);", n);
         if (b->open_factor_milli) {
-            rc_cout_line(o, "p = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
-                         nop, b->open_factor_milli, n);
-            rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
-            rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
-            rc_cout_close(o, "}");
+            rc_em_grown_period(e, i, false);
         } else {
             rc_cout_line(o, "p = %s;", nop);
         }

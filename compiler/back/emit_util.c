@@ -202,3 +202,16 @@ void rc_em_origin_end(em *e)
 {
     rc_cout_origin(&e->oc, NULL, 0);
 }
+
+void rc_em_grown_period(em *e, int i, bool declare)
+{
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    char nop[32];
+    rc_em_num(e, RC_SLOT_OPEN_MS, i, 0, b->open_ms, nop, sizeof nop);
+    rc_cout_line(o, "%sp = recov_backoff(RECOV_BACKOFF_EXPONENTIAL, %s, %" PRIu32 "u, s->%s_opens);",
+                 declare ? "uint32_t " : "", nop, b->open_factor_milli, e->brk[i]);
+    rc_cout_open(o, "if (p > %" PRIu32 "u) {", b->open_max_ms);
+    rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
+    rc_cout_close(o, "}");
+}
