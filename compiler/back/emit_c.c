@@ -216,6 +216,23 @@ static void plan_state(em *e)
                         r->decl[0] = '\0';
                     }
                 }
+        } else if (rc_ir_window_ring(b)) {      /* never per alternative (check.c) */
+            int nw = rc_ir_window_words(b);
+            for (int j = 0; j < nw; j++) {
+                uint32_t top = (uint32_t)b->window - 32u * (uint32_t)j;
+                snprintf(lv, sizeof lv, "%s_ring[%d]", e->brk[i], j);
+                r = add_rec(e, 4, top >= 32u ? 0xFFFFFFFFu : (1u << top) - 1u, lv, "breaker.%s.ring.%d", b->name, j);
+                if (j == 0) {
+                    snprintf(r->decl, sizeof r->decl, "%s_ring[%d]", e->brk[i], nw);
+                    snprintf(r->note, sizeof r->note, "the last %u calls, one bit each (1 failed), %d words",
+                             (unsigned)b->window, nw);
+                } else {
+                    r->decl[0] = '\0';
+                }
+            }
+            brk_rec(e, i, 2, (uint32_t)b->window - 1u, "head", "the ring position the next call is written at");
+            brk_rec(e, i, 2, b->window, "n", "calls in the window");
+            brk_rec(e, i, 2, b->window, "nf", "failed calls in the window");
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
             char note[80];

@@ -694,10 +694,51 @@ static void emit_breaker_clear(em *e, int i)
         rc_cout_close(o, "}");
         rc_cout_line(o, "s->%s_head = 0u;", e->brk[i]);
         rc_cout_line(o, "s->%s_bstart = now;", e->brk[i]);
+    } else if (rc_ir_window_ring(b)) {
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "uint32_t j;");
+        rc_cout_open(o, "for (j = 0u; j < %du; j++) {", rc_ir_window_words(b));
+        rc_cout_line(o, "s->%s_ring[j] = 0u;", e->brk[i]);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "s->%s_head = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
+        rc_cout_line(o, "s->%s_nf = 0u;", e->brk[i]);
     } else {
         rc_cout_line(o, "s->%s_window = 0u;", e->brk[i]);
         rc_cout_line(o, "s->%s_n = 0u;", e->brk[i]);
     }
+}
+
+/* A count window of more than 32 calls records an outcome in its ring
+ * (semantics.md, P_failed 5): the oldest leaves once it is full. */
+static void emit_ring_push(em *e, int i)
+{
+    rc_cout *o = &e->oc;
+    const rc_ir_breaker *b = &e->ir->breakers[i];
+    const char *n = e->brk[i];
+    unsigned N = b->window;
+    rc_cout_line(o, "/* breaker %s: its ring of the last %u calls records an outcome (fail: 0 or 1) */", b->name, N);
+    rc_cout_line(o, "static void %s__%s_push(%s_shared *s, uint32_t fail)", e->P, n, e->P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t h = s->%s_head;", n);
+    rc_cout_line(o, "uint32_t m = (uint32_t)1u << (h & 31u);");
+    rc_cout_open(o, "if (s->%s_n >= %uu) { /* full: the oldest call leaves */", n, N);
+    rc_cout_open(o, "if (((s->%s_ring[h >> 5] & m) != 0u) && (s->%s_nf > 0u)) {", n, n);
+    rc_cout_line(o, "s->%s_nf = (uint16_t)(s->%s_nf - 1u);", n, n);
+    rc_cout_close(o, "}");
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "s->%s_n = (uint16_t)(s->%s_n + 1u);", n, n);
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if (fail != 0u) {");
+    rc_cout_line(o, "s->%s_ring[h >> 5] |= m;", n);
+    rc_cout_line(o, "s->%s_nf = (uint16_t)(s->%s_nf + 1u);", n, n);
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "s->%s_ring[h >> 5] &= ~m;", n);
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "s->%s_head = (h >= %uu) ? 0u : (uint16_t)(h + 1u);", n, N - 1u);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
 }
 
 /* A rate breaker's window has seen one more call. */
@@ -729,9 +770,13 @@ static void emit_rate_check(em *e, int i)
 {
     rc_cout *o = &e->oc;
     const rc_ir_breaker *b = &e->ir->breakers[i];
-    rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
-    rc_cout_line(o, "nf++;");
-    rc_cout_close(o, "}");
+    if (rc_ir_window_ring(b)) {
+        rc_cout_line(o, "nf = s->%s_nf;", e->brk[i]);
+    } else {
+        rc_cout_open(o, "for (x = s->%s_window; x != 0u; x &= x - 1u) {", e->brk[i]);
+        rc_cout_line(o, "nf++;");
+        rc_cout_close(o, "}");
+    }
     rc_cout_begin(o, "if (");
     char nmc[32], nrt[32];
     if (b->min_calls)
@@ -857,6 +902,7 @@ static void emit_breaker_funcs(em *e)
     emit_instance_macros(e);
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
+        if (rc_ir_window_ring(b)) emit_ring_push(e, i);
         if (rc_em_set_count(b->counts, ir->nerrors) == 0 && !b->slow_pct) continue;
         rc_cout_line(o, "/* breaker %s opens */", b->name);
         rc_cout_line(o, "static void %s__%s_open(%s_shared *s, %suint32_t now)", P, e->brk[i], P, bt_param(e, i));
@@ -1574,6 +1620,10 @@ static void emit_breaker_fail(em *e, int i)
             rc_cout_line(o, "%s__%s_record(s, now, 1u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
         else
             rc_cout_line(o, "%s__%s_record(s, now, 1u);", P, e->brk[i]);
+    } else if (rc_ir_window_ring(b)) {
+        rc_cout_line(o, "uint32_t nf;");
+        rc_cout_line(o, "%s__%s_push(s, 1u);", P, e->brk[i]);
+        emit_rate_check(e, i);
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
@@ -1953,6 +2003,11 @@ static void emit_entry_points(em *e)
                 rc_cout_line(o, "%s__%s_record(s, now, 0u);", P, e->brk[i]);
             else
                 rc_cout_line(o, "/* it counts no error: it never opens */");
+        } else if (rc_ir_window_ring(b)) {
+            bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
+            if (check) rc_cout_line(o, "uint32_t nf;");
+            rc_cout_line(o, "%s__%s_push(s, 0u);", P, e->brk[i]);
+            if (check) emit_rate_check(e, i);
         } else {
             bool check = rc_em_set_count(b->counts, ir->nerrors) > 0; /* else it never has a failure */
             if (check) {

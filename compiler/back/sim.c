@@ -330,6 +330,38 @@ static void buckets_clear(rc_sim_breaker *b, uint32_t now)
     b->bstart = now;
 }
 
+/* A count window of more than 32 calls emptied. */
+static void ring_clear(rc_sim_breaker *b)
+{
+    memset(b->ring, 0, sizeof b->ring);
+    b->rhead = 0;
+    b->nf = 0;
+}
+
+/* A count window records an outcome (spec P_failed 5): shifted into its
+ * word up to 32 calls, pushed into its ring above. */
+static void window_push(const rc_ir_breaker *bi, rc_sim_breaker *b, bool fail)
+{
+    if (!rc_ir_window_ring(bi)) {
+        b->window = ((b->window << 1) | (fail ? 1u : 0u)) & window_mask((uint8_t)bi->window);
+        if (b->n < bi->window) b->n++;
+        return;
+    }
+    uint32_t w = b->rhead / 32u, bit = 1u << (b->rhead % 32u);
+    if (b->n >= bi->window) {
+        if ((b->ring[w] & bit) && b->nf > 0) b->nf--;
+    } else {
+        b->n++;
+    }
+    if (fail) {
+        b->ring[w] |= bit;
+        b->nf++;
+    } else {
+        b->ring[w] &= ~bit;
+    }
+    b->rhead = (uint16_t)(b->rhead + 1u >= bi->window ? 0u : b->rhead + 1u);
+}
+
 /* b is breaker k's instance for the incident's target (rc_sim_breaker_at) */
 static void breaker_open(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
@@ -340,6 +372,7 @@ static void breaker_open(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
     b->fails = 0;
     b->window = 0;
     b->n = 0;
+    ring_clear(b);
     b->admitted = b->successes = b->hfails = 0;
     b->opens = sat16(b->opens);
 }
@@ -351,6 +384,7 @@ static void breaker_close(rc_sim_breaker *b, uint32_t now)
     b->fails = 0;
     b->window = 0;
     b->n = 0;
+    ring_clear(b);
     b->admitted = b->successes = b->hfails = 0;
     b->opens = 0;
 }
@@ -380,7 +414,7 @@ static void half_open_decide(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 static void rate_check(rc_sim *s, int k, rc_sim_breaker *b, uint32_t now)
 {
     const rc_ir_breaker *bi = &s->ir->breakers[k];
-    uint32_t fails = popcount32(b->window);
+    uint32_t fails = rc_ir_window_ring(bi) ? b->nf : popcount32(b->window);
     uint32_t t = (uint32_t)bi->rate_pct * 10u + bi->rate_tenth;     /* tenths of a percent */
     if (b->n >= bi->min_calls && fails * 1000u >= t * b->n) breaker_open(s, k, b, now);
 }
@@ -862,8 +896,7 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
         } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_TIME) {
             time_record(s, k, bi, b, now, true, bi->slow_ms && held && took > bi->slow_ms);
         } else if (b->state == RC_SIM_CLOSED) {
-            b->window = ((b->window << 1) | 1u) & window_mask(bi->window);
-            if (b->n < bi->window) b->n++;
+            window_push(bi, b, true);
             rate_check(s, k, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN && bi->close_below_pct) {
             b->hfails = sat16(b->hfails);
@@ -957,8 +990,7 @@ void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         } else if (b->state == RC_SIM_CLOSED && bi->mode == RC_BREAKER_TIME) {
             time_record(s, k, bi, b, now, false, bi->slow_ms && held && took > bi->slow_ms);
         } else if (b->state == RC_SIM_CLOSED) {
-            b->window = (b->window << 1) & window_mask(bi->window);
-            if (b->n < bi->window) b->n++;
+            window_push(bi, b, false);
             rate_check(s, k, b, now);
         } else if (b->state == RC_SIM_HALF_OPEN) {
             b->successes = sat16(b->successes);

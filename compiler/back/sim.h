@@ -41,8 +41,12 @@ enum { RC_SIM_CLOSED = 0, RC_SIM_OPEN = 1, RC_SIM_HALF_OPEN = 2 };
 typedef struct rc_sim_breaker {
     uint8_t state;
     uint16_t fails;
-    uint32_t window;
-    uint8_t n;
+    uint32_t window;            /* a count window of at most 32 calls */
+    uint16_t n;                 /* calls in a count window */
+    /* a count window of N > 32 calls: a ring of N bits, the position the
+     * next outcome goes to, the failures among the n bits */
+    uint32_t ring[(RC_IR_WINDOW_MAX + 31) / 32];
+    uint16_t rhead, nf;
     uint32_t opened_at;         /* OPEN: when it opened; HALF_OPEN: when it last admitted a probe */
     uint16_t admitted, successes;
     uint16_t hfails;            /* `close below`: probes that failed */

@@ -989,14 +989,15 @@ static void open_growth(rc_check_ctx *c, const rc_ast_setting *s, rc_ir_breaker 
                         "(%u ms): every open period is %u ms", b->open_max_ms, b->open_ms, b->open_max_ms);
 }
 
-/* `open at P% of last N calls`: N is one bit of a 32-bit word per call, so
- * at most 32; a larger N gets the time window that holds as many calls. */
+/* `open at P% of last N calls`: one bit per call, in one 32-bit word up to
+ * 32 calls, in a ring above (spec/language.md, *Count windows*); a larger N
+ * than the ring holds gets the time window that holds as many calls. */
 static bool count_window(rc_check_ctx *c, const rc_ast_setting *s, int64_t *n)
 {
     const rc_ast_value *v = &s->v[1];
-    if (v->kind == RC_AV_INT && v->num > 32) {
-        rc_diag_error(c->d, v->loc, "a count window holds at most 32 calls (one bit per call in a 32-bit word), "
-                      "not %lld", (long long)v->num);
+    if (v->kind == RC_AV_INT && v->num > RC_IR_WINDOW_MAX) {
+        rc_diag_error(c->d, v->loc, "a count window holds at most %d calls (its ring is %d bytes), not %lld",
+                      RC_IR_WINDOW_MAX, 4 * ((RC_IR_WINDOW_MAX + 31) / 32) + 6, (long long)v->num);
         char pct[32] = "P%";
         if (s->v[0].kind == RC_AV_PERCENT) snprintf(pct, sizeof pct, "%lld%%", (long long)s->v[0].num);
         rc_diag_note(c->d, s->loc, "for a larger window count calls over a time: `open at %s of calls in 60s min %lld;` "
@@ -1004,7 +1005,7 @@ static bool count_window(rc_check_ctx *c, const rc_ast_setting *s, int64_t *n)
                      pct, (long long)v->num);
         return false;
     }
-    return count_value(c, v, "window (last N calls)", 1, 32, n);
+    return count_value(c, v, "window (last N calls)", 1, RC_IR_WINDOW_MAX, n);
 }
 
 /* `open at P% of calls in D [buckets K] [min M]` (language.md, *Time windows*). */
@@ -1096,19 +1097,19 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                 percent_tenths(c, &s->v[0], "failure rate", 1, &b->rate_pct, &b->rate_tenth);
             else
                 percent_num(c, &s->v[0], "failure rate", 1, RC_SLOT_RATE, bi, &b->rate_pct);
-            if (count_window(c, s, &n)) b->window = (uint8_t)n;
+            if (count_window(c, s, &n)) b->window = (uint16_t)n;
             b->min_calls = b->window;
             if (s->v[2].kind != RC_AV_NONE) {
-                int pr = param_num(c, &s->v[2], PK_INT, 1, b->window ? b->window : 32, "min calls",
+                int pr = param_num(c, &s->v[2], PK_INT, 1, b->window ? b->window : RC_IR_WINDOW_MAX, "min calls",
                                    RC_SLOT_MIN_CALLS, bi, 0, &n);
                 if (pr > 0) {
-                    b->min_calls = (uint8_t)n;
-                } else if (pr == 0 && count_value(c, &s->v[2], "min calls", 1, 32, &n)) {
+                    b->min_calls = (uint16_t)n;
+                } else if (pr == 0 && count_value(c, &s->v[2], "min calls", 1, RC_IR_WINDOW_MAX, &n)) {
                     if (b->window && n > b->window)
                         rc_diag_error(c->d, s->v[2].loc, "min %lld calls exceeds the window of the last %u calls",
                                       (long long)n, b->window);
                     else
-                        b->min_calls = (uint8_t)n;
+                        b->min_calls = (uint16_t)n;
                 }
             }
             break;
@@ -1192,6 +1193,12 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
                       "(`open after N ...`) or the last calls (`open at P%% of last N calls`), not a time window",
                       b->name);
         rc_diag_note(c->d, d->loc, "drop `per alternative`, or give the rule a count window");
+    }
+    if (b->per_alt && rc_ir_window_ring(b) && s_open) {
+        /* one ring per target is not built (spec/language.md, *Count windows*) */
+        rc_diag_error(c->d, s_open->v[1].loc, "breaker '%s' is `per alternative`: its count window holds at most %d "
+                      "calls, not %u", b->name, RC_IR_WINDOW_WORD, (unsigned)b->window);
+        rc_diag_note(c->d, d->loc, "drop `per alternative`, or count the last %d calls or fewer", RC_IR_WINDOW_WORD);
     }
     if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
     if (!s_close || b->close_below_pct) {

@@ -162,6 +162,11 @@ typedef struct rc_ir_retry {
  * (spec/semantics.md, *Record*). */
 typedef enum rc_breaker_mode { RC_BREAKER_CONSECUTIVE, RC_BREAKER_RATE, RC_BREAKER_NET, RC_BREAKER_TIME } rc_breaker_mode;
 
+/* The longest count window (`open at P% of last N calls`) and the longest
+ * kept in one 32-bit word; above it the window is a ring of N bits. */
+#define RC_IR_WINDOW_MAX 1000
+#define RC_IR_WINDOW_WORD 32
+
 /* The modes that keep the `fails` count. */
 static inline bool rc_ir_breaker_counts_fails(rc_breaker_mode m)
 {
@@ -174,7 +179,8 @@ typedef struct rc_ir_breaker {
     uint16_t threshold;         /* CONSECUTIVE, NET: the count of failures that opens it */
     uint8_t rate_pct;           /* RATE: open when failures*1000 >= (rate_pct*10 + rate_tenth)*window_count */
     uint8_t rate_tenth;         /* RATE: the rate's decimal (12.5%: 12 and 5); 0 with a parameter */
-    uint8_t window;             /* RATE: last N outcomes, 1..32 */
+    uint16_t window;            /* RATE: last N outcomes, 1..RC_IR_WINDOW_MAX: one u32 word up to
+                                   32, a ring of N bits above (rc_ir_window_ring) */
     uint16_t min_calls;         /* RATE, TIME: no decision before this many outcomes in the window */
     uint32_t window_ms;         /* TIME: the window's length, buckets * its resolution */
     uint8_t buckets;            /* TIME: 1..64 */
@@ -194,6 +200,18 @@ typedef struct rc_ir_breaker {
     bool per_alt;               /* `per alternative`: one instance per target, 1 + nalts */
     rc_loc loc;
 } rc_ir_breaker;
+
+/* A rate breaker whose window is a ring of bits (N > 32) rather than one word. */
+static inline bool rc_ir_window_ring(const rc_ir_breaker *b)
+{
+    return b->mode == RC_BREAKER_RATE && b->window > RC_IR_WINDOW_WORD;
+}
+
+/* The ring's 32-bit words: ceil(N / 32). */
+static inline int rc_ir_window_words(const rc_ir_breaker *b)
+{
+    return (b->window + 31) / 32;
+}
 
 typedef struct rc_ir_budget {
     const char *name;

@@ -355,9 +355,15 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             }
         } else {
             int w = 1 + PICK(s, CHANCE(s, 80) ? 8 : 32);
+            /* a ring of more than 32 calls (never per alternative): just
+             * above one word, where the oldest calls leave in a scenario,
+             * or up to the largest, with a small min so that it can open */
+            int ring = !pa && CHANCE(s, 20);
+            if (ring) w = CHANCE(s, 60) ? 33 + PICK(s, 8) : 33 + PICK(s, 968);
             if (CHANCE(s, 20)) rg_printf(o, "open at %d.%d%% of last %d calls", 1 + PICK(s, 99), PICK(s, 10), w);
             else rg_printf(o, "open at %d%% of last %d calls", 1 + PICK(s, 100), w);
-            if (CHANCE(s, 50)) rg_printf(o, " min %d", 1 + PICK(s, w));
+            if (ring && CHANCE(s, 70)) rg_printf(o, " min %d", 1 + PICK(s, 8));
+            else if (CHANCE(s, 50)) rg_printf(o, " min %d", 1 + PICK(s, w));
             rg_printf(o, "; ");
         }
         if (use && CHANCE(s, 50)) {

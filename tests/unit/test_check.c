@@ -200,6 +200,22 @@ static void test_block_deadline_resolved(void **st)
     done(&r);
 }
 
+/* a count window of 1,000 calls is a ring (spec/language.md, *Count windows*) */
+static void test_count_window_ring(void **st)
+{
+    (void)st;
+    run r;
+    check_src(&r, HEAD "classify { _ => b; }\nbreaker k { open at 12.5% of last 1000 calls min 1000; open for 1s; }\n"
+                       "breaker w { open at 50% of last 32 calls; open for 1s; }\non _ { abort; }\n");
+    assert_non_null(r.ir);
+    assert_int_equal(r.ir->breakers[0].window, 1000);
+    assert_int_equal(r.ir->breakers[0].min_calls, 1000);
+    assert_true(rc_ir_window_ring(&r.ir->breakers[0]));
+    assert_int_equal(rc_ir_window_words(&r.ir->breakers[0]), 32);
+    assert_false(rc_ir_window_ring(&r.ir->breakers[1]));
+    done(&r);
+}
+
 static void test_same_pattern_shares_a_bit(void **st)
 {
     (void)st;
@@ -242,9 +258,12 @@ static void test_errors(void **st)
     assert_diag(HEAD "classify { _ => b; }\nretry r { attempts 2; backoff constant base 1000; }\n"
                      "on a { retry r; }\non _ { abort; }\n",
                 "error: backoff base needs a unit: write 1000s or 1000ms");
-    assert_diag(HEAD "classify { _ => b; }\nbreaker k { open at 50% of last 40 calls; open for 1s; }\n"
+    assert_diag(HEAD "classify { _ => b; }\nbreaker k { open at 50% of last 1001 calls; open for 1s; }\n"
                      "on _ { abort; }\n",
-                "error: a count window holds at most 32 calls (one bit per call in a 32-bit word), not 40");
+                "error: a count window holds at most 1000 calls (its ring is 134 bytes), not 1001");
+    assert_diag(HEAD "classify { _ => b; }\nbreaker k { open at 50% of last 100 calls min 101; open for 1s; }\n"
+                     "on _ { abort; }\n",
+                "error: min 101 calls exceeds the window of the last 100 calls");
     assert_diag(HEAD "classify { _ => b; }\non _ { retry nothere; }\n",
                 "error: unknown retry strategy 'nothere'");
     assert_diag(HEAD "classify { _ => b; }\non a when class < tr { abort; }\non _ { abort; }\n",
@@ -369,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_comparison_normalised),
         cmocka_unit_test(test_bool_field_alone),
         cmocka_unit_test(test_same_pattern_shares_a_bit),
+        cmocka_unit_test(test_count_window_ring),
         cmocka_unit_test(test_block_deadline_resolved),
         cmocka_unit_test(test_const_table),
         cmocka_unit_test(test_errors),
