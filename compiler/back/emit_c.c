@@ -185,9 +185,9 @@ static void plan_state(em *e)
     snprintf(r->note, sizeof r->note, "jitter's random state, never 0");
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
-        char sn[100];
-        snprintf(sn, sizeof sn, "breaker %.60s: CLOSED, OPEN or HALF_OPEN", b->name);
-        brk_rec(e, i, 1, 2u, "state", sn);
+        char sn[160];
+        snprintf(sn, sizeof sn, "breaker %.60s: CLOSED, OPEN, HALF_OPEN, FORCED_OPEN or DISABLED", b->name);
+        brk_rec(e, i, 1, 4u, "state", sn);
         if (rc_ir_breaker_counts_fails(b->mode)) {
             brk_rec(e, i, 2, 0xFFFFu, "fails", b->mode == RC_BREAKER_NET
                     ? "counted failures minus successes while closed (never below 0)"

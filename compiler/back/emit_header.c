@@ -73,6 +73,8 @@ void rc_em_header(em *e, const char *header_name)
     rc_cout_line(o, "#define %s_INCIDENT_SIZE %du", P, rc_em_part_size(e, EM_INCIDENT));
     rc_cout_line(o, "#define %s_SHARED_CHECKPOINT_MAX %du", P, (int)EM_CK_HEADER + rc_em_ck_payload(e, EM_SHARED) + 4);
     rc_cout_line(o, "#define %s_INCIDENT_CHECKPOINT_MAX %du", P, (int)EM_CK_HEADER + rc_em_ck_payload(e, EM_INCIDENT) + 4);
+    if (e->ir->nbreakers > 0)   /* P_force's targets: the dependency, and with a per-alternative breaker each alternative */
+        rc_cout_line(o, "#define %s_FORCE_TARGETS %du", P, e->any_pa ? 1 + e->ir->nalts : 1);
     rc_cout_blank(o);
 
     if (ir->fault_struct) {
@@ -202,6 +204,8 @@ void rc_em_header(em *e, const char *header_name)
     rc_cout_line(o, "void           %s_cancelled(%s_shared *s, %s_incident *inc, uint32_t now);", P, P, P);
     if (e->ir->rate_n || e->ir->concurrent || e->any_pa)
         rc_cout_line(o, "uint32_t       %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now);", P, P, P);
+    if (e->ir->nbreakers > 0)
+        rc_cout_line(o, "unsigned       %s_force(%s_shared *s, unsigned target, unsigned mode, uint32_t now);", P, P);
     rc_cout_line(o, "unsigned       %s_classify(const %s_fault *f);", P, P);
     rc_cout_line(o, "size_t         %s_shared_save(const %s_shared *s, uint8_t *buf, size_t cap);", P, P);
     rc_cout_line(o, "recov_load     %s_shared_load(%s_shared *s, const uint8_t *buf, size_t len);", P, P);

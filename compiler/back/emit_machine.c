@@ -897,6 +897,8 @@ static void emit_breaker_funcs(em *e)
         rc_cout_line(o, "#define %s__CLOSED 0u", P);
         rc_cout_line(o, "#define %s__OPEN 1u", P);
         rc_cout_line(o, "#define %s__HALF_OPEN 2u", P);
+        rc_cout_line(o, "#define %s__FORCED_OPEN 3u /* P_force; OPEN and FORCED_OPEN are the odd states */", P);
+        rc_cout_line(o, "#define %s__DISABLED 4u", P);
         rc_cout_blank(o);
     }
     emit_instance_macros(e);
@@ -961,6 +963,9 @@ static void emit_unavail(em *e)
         rc_cout_line(o, "/* breaker %s, instance bt: would P_admit reject a call now? */", b->name);
         rc_cout_line(o, "static int %s__%s_rejects(const %s_shared *s, unsigned bt, uint32_t now)", P, n, P);
         rc_cout_open(o, "{");
+        rc_cout_open(o, "if (s->%s_state == %s__FORCED_OPEN) {", n, P);
+        rc_cout_line(o, "return 1;");
+        rc_cout_close(o, "}");
         rc_cout_open(o, "if (s->%s_state == %s__OPEN) {", n, P);
         if (b->open_factor_milli) {
             rc_em_grown_period(e, i, true);
@@ -1074,6 +1079,43 @@ static void emit_release_slot(em *e)
     rc_cout_close(o, "}");
 }
 
+/* P_force (semantics.md "P_force"): every policy with a breaker; out of
+ * line, so a host that never calls it links none of it. */
+static void emit_force(em *e)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    bool time = false;
+    if (ir->nbreakers == 0) return;
+    for (int i = 0; i < ir->nbreakers; i++) time = time || ir->breakers[i].mode == RC_BREAKER_TIME;
+    rc_cout_line(o, "unsigned %s_force(%s_shared *s, unsigned target, unsigned mode, uint32_t now)", P, P);
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint8_t st;");
+    if (e->any_pa) rc_cout_line(o, "const unsigned bt = target; /* the instance of per-alternative breakers */");
+    rc_cout_line(o, "RECOV_ASSERT(s != 0);");
+    if (!time) rc_cout_line(o, "(void)now;");
+    rc_cout_open(o, "if ((target >= %s_FORCE_TARGETS) || (mode > RECOV_DISABLED)) {", P);
+    rc_cout_line(o, "return 1u;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "st = (mode == RECOV_FORCE_OPEN) ? (uint8_t)%s__FORCED_OPEN", P);
+    rc_cout_line(o, "   : ((mode == RECOV_DISABLED) ? (uint8_t)%s__DISABLED : (uint8_t)%s__CLOSED);", P, P);
+    for (int i = 0; i < ir->nbreakers; i++) {
+        const rc_ir_breaker *b = &ir->breakers[i];
+        bool guard = e->any_pa && !b->per_alt;   /* the dependency's breaker: target 0 only */
+        if (guard) rc_cout_open(o, "if (target == 0u) { /* breaker %s */", b->name);
+        rc_cout_open(o, "if ((mode != RECOV_NORMAL) || (s->%s_state > %s__HALF_OPEN)) { /* breaker %s */",
+                     e->brk[i], P, b->name);
+        emit_breaker_close(e, i);
+        rc_cout_line(o, "s->%s_state = st;", e->brk[i]);
+        rc_cout_close(o, "}");
+        if (guard) rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "return 0u;");
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
 /* P_admit_in (generated-api.md): only with limits or per-alternative breakers. */
 static void emit_admit_in(em *e)
 {
@@ -1107,6 +1149,9 @@ static void emit_admit_in(em *e)
         rc_cout_open(o, "{ /* breaker %s */", b->name);
         rc_cout_line(o, "const uint32_t el = RECOV_ELAPSED(now, s->%s_opened_at);", n);
         rc_cout_line(o, "uint32_t p = 0u;");
+        rc_cout_open(o, "if (s->%s_state == %s__FORCED_OPEN) { /* until the next P_force */", n, P);
+        rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
+        rc_cout_close(o, "}");
         rc_em_num(e, RC_SLOT_PROBES, i, 0, b->probes, npr, sizeof npr);
         if (!b->open_factor_milli && strcmp(nop, nhw) == 0) {
             /* one period for both: one branch (clang-tidy bugprone-branch-clone) */
@@ -1355,8 +1400,8 @@ static void emit_block(em *e, int bi)
                 rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
             }
             for (int k = 0; k < ir->nbreakers; k++)
-                rc_cout_put(o, " && (s->%s_state%s != %s__OPEN)", e->brk[k],
-                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
+                rc_cout_put(o, " && ((s->%s_state%s & 1u) == 0u)", e->brk[k],   /* not OPEN nor FORCED_OPEN */
+                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "");
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
@@ -1755,11 +1800,11 @@ static void emit_entry_points(em *e)
         for (int i = 0; e->sl.n && i < ir->nbreakers; i++) {   /* stats: the first that refuses counts it */
             char npr[32];
             if (ir->breakers[i].probes)
-                rc_cout_open(o, "if ((s->%s_state == %s__OPEN) || ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))) {",
-                             e->brk[i], P, e->brk[i], P, e->brk[i],
+                rc_cout_open(o, "if (((s->%s_state & 1u) != 0u) || ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))) {",
+                             e->brk[i], e->brk[i], P, e->brk[i],
                              rc_em_num(e, RC_SLOT_PROBES, i, 0, ir->breakers[i].probes, npr, sizeof npr));
             else
-                rc_cout_open(o, "if (s->%s_state != %s__CLOSED) {", e->brk[i], P);
+                rc_cout_open(o, "if (((s->%s_state & 1u) != 0u) || (s->%s_state == %s__HALF_OPEN)) {", e->brk[i], e->brk[i], P);
             rc_cout_line(o, "%s__stat(s, %du); /* stats: rejections */", P, rc_stat_brk(&e->sl, i, RC_STAT_REJECTIONS));
             rc_cout_line(o, "return RECOV_REJECT;");
             rc_cout_close(o, "}");
@@ -1771,7 +1816,7 @@ static void emit_entry_points(em *e)
                 rc_cout_endl(o);
                 rc_cout_begin(o, "    || ");
             }
-            rc_cout_put(o, "(s->%s_state == %s__OPEN) || ", e->brk[i], P);
+            rc_cout_put(o, "((s->%s_state & 1u) != 0u) || ", e->brk[i]);   /* OPEN or FORCED_OPEN */
             char npr[32];
             if (ir->breakers[i].probes)
                 rc_cout_put(o, "((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s))", e->brk[i], P, e->brk[i],
@@ -1827,6 +1872,7 @@ static void emit_entry_points(em *e)
     rc_cout_close(o, "}");
     rc_cout_blank(o);
     emit_admit_in(e);
+    emit_force(e);
 
     /* P_failed */
     rc_cout_line(o, "recov_decision %s_failed(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t now)", P, P, P, P);

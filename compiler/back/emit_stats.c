@@ -57,6 +57,8 @@ void rc_em_stats_types(em *e)
     rc_cout_line(o, "#define %s_TARGET_CLOSED 0u", P);
     rc_cout_line(o, "#define %s_TARGET_OPEN 1u", P);
     rc_cout_line(o, "#define %s_TARGET_HALF_OPEN 2u", P);
+    rc_cout_line(o, "#define %s_TARGET_FORCED_OPEN 3u /* P_force */", P);
+    rc_cout_line(o, "#define %s_TARGET_DISABLED 4u", P);
     rc_cout_comment(o, "Each breaker's state as of `now` (%s_target_state).", P);
     rc_cout_open(o, "typedef struct %s_target {", P);
     rc_cout_line(o, "uint32_t ms_left[%s_BREAKER_COUNT]; /* OPEN: ms until P_admit lets a probe through; else 0 */", P);

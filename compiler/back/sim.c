@@ -462,13 +462,14 @@ static void budgets_count(rc_sim *s, uint32_t now)
 static bool any_breaker_open(const rc_sim *s, const rc_sim_incident *inc)
 {
     for (int i = 0; i < s->ir->nbreakers; i++)
-        if (rc_sim_breaker_at(s, i, inc->tgt)->state == RC_SIM_OPEN) return true;
+        if (rc_sim_open_like(rc_sim_breaker_at(s, i, inc->tgt)->state)) return true;
     return false;
 }
 
 /* The instance would reject a call at now (spec "Instances"). */
 static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, uint32_t now)
 {
+    if (b->state == RC_SIM_FORCED_OPEN) return true;
     if (b->state == RC_SIM_OPEN) return recov_elapsed(now, b->opened_at) < open_period(bi, b);
     if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
         return recov_elapsed(now, b->opened_at) < (bi->half_open_ms ? bi->half_open_ms : bi->open_ms);
@@ -756,7 +757,7 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     breakers_tick(s, i->tgt, now);
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
-        if (b->state == RC_SIM_OPEN || (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes)) {
+        if (rc_sim_open_like(b->state) || (b->state == RC_SIM_HALF_OPEN && b->admitted >= ir->breakers[k].probes)) {
             stat_inc(s, rc_stat_brk(&s->sl, k, RC_STAT_REJECTIONS));
             return RECOV_REJECT;
         }
@@ -816,6 +817,7 @@ uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now
         const rc_ir_breaker *bi = &ir->breakers[k];
         const rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         uint32_t el = recov_elapsed(now, b->opened_at), p = 0;
+        if (b->state == RC_SIM_FORCED_OPEN) return RECOV_ADMIT_IN_UNKNOWN;
         if (b->state == RC_SIM_OPEN) p = open_period(bi, b);
         else if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes)
             p = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
@@ -1016,6 +1018,28 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
         if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
     }
     release(s, i);
+}
+
+unsigned rc_sim_force_targets(const rc_ir *ir)
+{
+    for (int k = 0; k < ir->nbreakers; k++)
+        if (ir->breakers[k].per_alt) return 1u + (unsigned)ir->nalts;
+    return 1u;
+}
+
+unsigned rc_sim_force(rc_sim *s, unsigned target, unsigned mode, uint32_t now)
+{
+    const rc_ir *ir = s->ir;
+    if (target >= rc_sim_force_targets(ir) || mode > RECOV_DISABLED) return 1u;
+    for (int k = 0; k < ir->nbreakers; k++) {
+        if (target > 0 && !ir->breakers[k].per_alt) continue;   /* the dependency's */
+        rc_sim_breaker *b = rc_sim_breaker_at(s, k, target);
+        if (mode == RECOV_NORMAL && b->state != RC_SIM_FORCED_OPEN && b->state != RC_SIM_DISABLED) continue;
+        breaker_close(b, now);
+        if (mode == RECOV_FORCE_OPEN) b->state = RC_SIM_FORCED_OPEN;
+        else if (mode == RECOV_DISABLED) b->state = RC_SIM_DISABLED;
+    }
+    return 0u;
 }
 
 int rc_sim_target_state(const rc_sim *s, int k, uint32_t now, uint32_t *ms_left)

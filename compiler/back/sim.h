@@ -36,7 +36,10 @@ typedef struct rc_sim_fault {
 } rc_sim_fault;
 
 /* Breaker states, as in the spec. */
-enum { RC_SIM_CLOSED = 0, RC_SIM_OPEN = 1, RC_SIM_HALF_OPEN = 2 };
+enum { RC_SIM_CLOSED = 0, RC_SIM_OPEN = 1, RC_SIM_HALF_OPEN = 2, RC_SIM_FORCED_OPEN = 3, RC_SIM_DISABLED = 4 };
+
+/* OPEN or FORCED_OPEN: the states that refuse every call (the odd ones). */
+static inline bool rc_sim_open_like(uint8_t st) { return (st & 1u) != 0u; }
 
 typedef struct rc_sim_breaker {
     uint8_t state;
@@ -150,6 +153,12 @@ uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now
  * value outside its declared range and nothing changes. */
 unsigned rc_sim_set_params(rc_sim *s, const int64_t *vals);
 
+/* P_force: manual control of target's breaker instances (semantics.md
+ * "P_force"): 0, or 1 and nothing changes for a target or mode out of range. */
+unsigned rc_sim_force(rc_sim *s, unsigned target, unsigned mode, uint32_t now);
+/* P_FORCE_TARGETS: 1, or 1 + the alternatives with a `per alternative` breaker. */
+unsigned rc_sim_force_targets(const rc_ir *ir);
+
 /* P_target_state for breaker k: its state (RC_SIM_*) and, when OPEN, the
  * ms until P_admit lets a probe through (0 when that time has come). */
 int rc_sim_target_state(const rc_sim *s, int k, uint32_t now, uint32_t *ms_left);
@@ -193,7 +202,7 @@ const char *rc_sim_severity_name(int sev);
 
 typedef enum rc_sim_evkind {
     RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
-    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS
+    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS, RC_SIM_EV_FORCE
 } rc_sim_evkind;
 
 /* The most counters one STATS event names (its line fits rc_rtest_event.got). */
@@ -229,13 +238,15 @@ typedef struct rc_sim_event {
     const int *stat_idx;        /* STATS: [nstat] counters (ir.h rc_ir_stat_key) */
     const uint32_t *stat_want;  /* STATS: [nstat] the values they must have */
     int nstat;
+    unsigned force_target;      /* FORCE: P_force's target and mode */
+    unsigned force_mode;
 } rc_sim_event;
 
 /* Applies one event at tick t0 + e->t to the shared part s and incident i
  * (NULL: the built-in incident s->inc): FAIL -> P_failed, HANDLER ->
  * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, CANCEL ->
- * P_cancelled, PARAMS -> P_set_params.  *d receives the decision (FAIL,
- * HANDLER; PARAMS: d->id is P_set_params's result; STATS: nothing changes and
+ * P_cancelled, PARAMS -> P_set_params, FORCE -> P_force.  *d receives the
+ * decision (FAIL, HANDLER; PARAMS, FORCE: d->id is the call's result; STATS: nothing changes and
  * the counters are read from s->stat; else zeroed), *admit the
  * admission (ADMIT).  Returns whether the event meets its expectation (OK,
  * CANCEL: always). */

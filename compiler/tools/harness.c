@@ -167,7 +167,8 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
             fprintf(out, "    { %d, %d, %d, %luu, %du },\n", (int)ev->kind, ev->ok ? 1 : 0, ev->incident,
                     (unsigned long)ev->t,
                     ev->kind == RC_SIM_EV_FAIL ? nf++ : ev->kind == RC_SIM_EV_PARAMS ? npe++
-                    : ev->kind == RC_SIM_EV_STATS ? nse++ : 0);
+                    : ev->kind == RC_SIM_EV_STATS ? nse++
+                    : ev->kind == RC_SIM_EV_FORCE ? (int)(ev->force_target * 4u + ev->force_mode) : 0);
         }
         if (sc->nevents == 0) fputs("    { 0, 0, 0, 0u, 0u },\n", out);
         fputs("};\n", out);
@@ -212,6 +213,9 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         fprintf(out, "            case %d: printf(\"p %%u\\n\", %s_set_params(&s, &rc_p[e->fault])); break;\n",
                 (int)RC_SIM_EV_PARAMS, P);
     if (nst) fprintf(out, "            case %d: rc_stats[e->fault](&s); break;\n", (int)RC_SIM_EV_STATS);
+    if (ir->nbreakers)   /* fault: target * 4 + mode */
+        fprintf(out, "            case %d: printf(\"f %%u\\n\", %s_force(&s, e->fault / 4u, e->fault %% 4u, now)); break;\n",
+                (int)RC_SIM_EV_FORCE, P);
     fprintf(out, "            default: rc_print_admit(%s_admit(&s, in, now)); break;\n", P);
     fputs("            }\n        }\n    }\n    return 0;\n}\n", out);
 }

@@ -280,6 +280,8 @@ static int resolve(ps *p, const tok *t, const char *what, const char *const *nam
 #define RESOLVE_NAMES(p, t, what, arr, n) \
     resolve((p), (t), (what), (n) > 0 ? &(arr)[0].name : NULL, sizeof (arr)[0], (n))
 
+static bool parse_force(ps *p, rc_rtest_event *e, const tok *w);
+
 static const char *const *const sev_names = rc_sev_names;
 
 /* An unsigned 32-bit quantity (time, duration, seed). */
@@ -649,11 +651,14 @@ static void parse_event(ps *p, const tok *at)
         t = lex(&p->l);
     } else if (is_word(&w, "stats")) {
         if (!parse_stats(p, &e)) return;
+    } else if (is_word(&w, "force")) {
+        if (!parse_force(p, &e, &w)) return;
     } else {
-        err_expected(p, &w, "fail, handler, ok, admit, cancel or stats");
+        err_expected(p, &w, "fail, handler, ok, admit, cancel, force or stats");
         return;
     }
-    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS) {
+    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS &&
+        e.kind != RC_SIM_EV_FORCE) {
         if (t.k != T_ARROW) {
             err_expected(p, &t, e.kind == RC_SIM_EV_FAIL ? "FIELD=VALUE or '->'" : "'->'");
             return;
@@ -663,6 +668,45 @@ static void parse_event(ps *p, const tok *at)
     if (p->nev == p->capev) p->ev = grow(p->ev, &p->capev, sizeof *p->ev);
     p->ev[p->nev++] = e;
     (void)s;
+}
+
+/* `force MODE [ALTERNATIVE]`: P_force on the shared part (spec/rtest.md). */
+static bool parse_force(ps *p, rc_rtest_event *e, const tok *w)
+{
+    static const char *const modes[] = { "normal", "open", "closed", "disabled" };   /* RECOV_NORMAL.. order */
+    static const unsigned codes[] = { RECOV_NORMAL, RECOV_FORCE_OPEN, RECOV_FORCE_CLOSED, RECOV_DISABLED };
+    const rc_ir *ir = p->ir;
+    if (ir->nbreakers == 0) {
+        rc_diag_error(p->d, tloc(&p->l, w), "'force' needs a breaker: policy '%s' has none", ir->name);
+        return false;
+    }
+    e->kind = RC_SIM_EV_FORCE;
+    tok t = lex(&p->l);
+    int m = -1;
+    for (int k = 0; k < 4; k++)
+        if (is_word(&t, modes[k])) m = k;
+    if (m < 0) {
+        err_expected(p, &t, "'open', 'closed', 'disabled' or 'normal' after 'force'");
+        return false;
+    }
+    e->force_mode = codes[m];
+    t = lex(&p->l);
+    if (t.k == T_WORD) {
+        int a = RESOLVE_NAMES(p, &t, "alternative", ir->alts, ir->nalts);
+        if (a < 0) return false;
+        if (rc_sim_force_targets(ir) == 1u) {
+            rc_diag_error(p->d, tloc(&p->l, &t), "no breaker of policy '%s' is `per alternative`: "
+                          "'force' acts on the dependency (write no alternative)", ir->name);
+            return false;
+        }
+        e->force_target = 1u + (unsigned)a;
+        t = lex(&p->l);
+    }
+    if (t.k != T_END) {
+        err_expected(p, &t, "end of line after 'force MODE [ALTERNATIVE]'");
+        return false;
+    }
+    return true;
 }
 
 /* One parameter value as the policy writes it: integer, duration (a bare
@@ -982,7 +1026,7 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
             rc_sim_incident *in = inc[e->incident];
             char got[256];
             rc_sim_event se = { e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject,
-                                e->stat_idx, e->stat_want, e->nstat };
+                                e->stat_idx, e->stat_want, e->nstat, e->force_target, e->force_mode };
             recov_admit r = RECOV_ALLOW;
             bool ok = rc_sim_apply(sim, in, sc->t0, &se, &e->decision, &r);
             switch (e->kind) {
@@ -1006,6 +1050,10 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
                 else snprintf(got, sizeof got, "rejected %s", f->ir->params[pr - 1].name);
                 break;
             }
+            case RC_SIM_EV_FORCE:
+                snprintf(e->got, sizeof e->got, "f %u", (unsigned)e->decision.id);
+                snprintf(got, sizeof got, "P_force returned %u", (unsigned)e->decision.id);
+                break;
             case RC_SIM_EV_ADMIT:
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));
                 snprintf(got, sizeof got, "%s", rc_sim_format_admit(r) + 2);

@@ -52,6 +52,8 @@ typedef struct rc_rtest_event {
     int *stat_idx;              /* STATS: [nstat] counters named (rc_ir_stat_key order) */
     uint32_t *stat_want;        /* STATS: [nstat] their expected values */
     int nstat;
+    unsigned force_target;      /* FORCE: P_force's target (0 the dependency, 1 + alternative) and mode */
+    unsigned force_mode;
     rc_sim_expect expect;
     char got[96];               /* filled by the run: the canonical line */
     recov_decision decision;    /* filled by the run (FAIL, HANDLER) */

@@ -18,7 +18,7 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         for (int i = 0; i < s->nevents; i++) {
             const rc_rtest_event *e = &s->events[i];
             ev[i] = (rc_sim_event){ e->kind, e->t, e->ok, e->values, e->expect, e->params, e->reject,
-                                    e->stat_idx, e->stat_want, e->nstat };
+                                    e->stat_idx, e->stat_want, e->nstat, e->force_target, e->force_mode };
             inc[i] = e->incident;
         }
         sc[n++] = (rc_tl_scene){

@@ -262,6 +262,12 @@ static void host_event(FILE *out, const rc_ir *ir, const tl_scene *sc, const tl_
         marker(out, "cancel", x, my);
         label(out, r, x, x, "lb", "cancelled");
         break;
+    case RC_SIM_EV_FORCE:
+        marker(out, "params", x, my);
+        label(out, r, x, x, "lb strong", e->in->force_mode == RECOV_FORCE_OPEN ? "forced open"
+              : e->in->force_mode == RECOV_DISABLED ? "disabled" : e->in->force_mode == RECOV_FORCE_CLOSED
+              ? "forced closed" : "normal");
+        break;
     case RC_SIM_EV_STATS:   /* reads counters: nothing happens to draw */
         break;
     }
@@ -326,8 +332,8 @@ static void decision(FILE *out, const rc_ir *ir, const tl_scene *sc, const tl_ev
     label(out, r, x, x, "lb", buf);
 }
 
-static const char *const state_name[] = { "closed", "open", "half-open" };
-static const char *const state_fill[] = { "p-closed", "p-open", "p-half" };
+static const char *const state_name[] = { "closed", "open", "half-open", "forced open", "disabled" };
+static const char *const state_fill[] = { "p-closed", "p-open", "p-half", "p-open", "p-closed" };
 
 static void band(FILE *out, const tl_scene *sc, uint64_t from, uint64_t to, int st, long y)
 {

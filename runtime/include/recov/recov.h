@@ -33,6 +33,13 @@ typedef enum recov_admit {
     RECOV_FULL = 3            /* `limit concurrent`: as many calls in flight as allowed */
 } recov_admit;
 
+/* Modes of P_force (manual control of a target's breakers, spec/semantics.md
+ * "P_force"). */
+#define RECOV_NORMAL 0u           /* the policy's breakers decide (a forced one closes) */
+#define RECOV_FORCE_OPEN 1u       /* refuse every call until the next P_force */
+#define RECOV_FORCE_CLOSED 2u     /* close now, then the policy decides */
+#define RECOV_DISABLED 3u         /* refuse nothing, record nothing until the next P_force */
+
 /* What P_admit_in returns when no time can be told: `limit concurrent` is
  * full, and only an outcome of another call frees a slot. */
 #define RECOV_ADMIT_IN_UNKNOWN 0xFFFFFFFFu
