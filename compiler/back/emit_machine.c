@@ -1098,8 +1098,13 @@ static void emit_force(em *e)
     rc_cout_open(o, "if ((target >= %s_FORCE_TARGETS) || (mode > RECOV_DISABLED)) {", P);
     rc_cout_line(o, "return 1u;");
     rc_cout_close(o, "}");
-    rc_cout_line(o, "st = (mode == RECOV_FORCE_OPEN) ? (uint8_t)%s__FORCED_OPEN", P);
-    rc_cout_line(o, "   : ((mode == RECOV_DISABLED) ? (uint8_t)%s__DISABLED : (uint8_t)%s__CLOSED);", P, P);
+    rc_cout_open(o, "if (mode == RECOV_FORCE_OPEN) {");
+    rc_cout_line(o, "st = (uint8_t)%s__FORCED_OPEN;", P);
+    rc_cout_reopen(o, "} else if (mode == RECOV_DISABLED) {");
+    rc_cout_line(o, "st = (uint8_t)%s__DISABLED;", P);
+    rc_cout_reopen(o, "} else {");
+    rc_cout_line(o, "st = (uint8_t)%s__CLOSED; /* RECOV_FORCE_CLOSED, RECOV_NORMAL */", P);
+    rc_cout_close(o, "}");
     for (int i = 0; i < ir->nbreakers; i++) {
         const rc_ir_breaker *b = &ir->breakers[i];
         bool guard = e->any_pa && !b->per_alt;   /* the dependency's breaker: target 0 only */
