@@ -480,6 +480,22 @@ static void write_driver(const char *dir)
         "           tp_channel_name(3u), tp_error_step(0u, 1u), tp_error_hint(0u), tp_error_step(0u, 2u) ? \"x\" : \"-\",\n"
         "           tp_error_message(1u) ? \"x\" : \"-\");\n"
         "    printf(\"classify %u %u %u\\n\", tp_classify(&evs[0].f), tp_classify(&evs[21].f), tp_classify(&evs[25].f));\n"
+        /* P_force: a forced state is saved and restored; no time ends it; bad arguments change nothing */
+        "    {\n        static uint8_t fb[tp_SHARED_CHECKPOINT_MAX];\n        tp_incident fi;\n        size_t fn;\n"
+        "        int r0, r1, r2, ld, a0, a1, a2;\n"
+        "        tp_shared_init(&s3, 0u, 1u);\n        tp_incident_init(&fi);\n"
+        "        r0 = (int)tp_force(&s3, 0u, RECOV_FORCE_OPEN, 0u);\n"
+        "        r1 = (int)tp_force(&s3, tp_FORCE_TARGETS, RECOV_NORMAL, 0u);\n"
+        "        r2 = (int)tp_force(&s3, 0u, 4u, 0u);\n"
+        "        fn = tp_shared_save(&s3, fb, sizeof fb);\n"
+        "        tp_shared_init(&s2, 0u, 1u);\n        ld = (int)tp_shared_load(&s2, fb, fn);\n"
+        "        a0 = tp_admit(&s2, &fi, 86400000u) == RECOV_REJECT;\n"
+        "        (void)tp_force(&s2, 0u, RECOV_NORMAL, 86400000u);\n"
+        "        a1 = tp_admit(&s2, &fi, 86400000u) == RECOV_ALLOW;\n"
+        "        (void)tp_force(&s2, 0u, RECOV_DISABLED, 86400000u);\n"
+        "        a2 = tp_admit(&s2, &fi, 86400001u) == RECOV_ALLOW;\n"
+        "        printf(\"force %d %d %d load=%d state=%u reject=%d normal=%d disabled=%d/%u\\n\", r0, r1, r2, ld,\n"
+        "               (unsigned)s3.breaker_br_state, a0, a1, a2, (unsigned)s2.breaker_br_state);\n    }\n"
         "    return 0;\n}\n", f);
     fclose(f);
 }
@@ -775,7 +791,8 @@ static void test_emit_compile_run(void **st)
             assert_non_null(out);
             char want[8192];
             snprintf(want, sizeof want, "%snames timeout_err logic alt_b page Call \"ops\"?|Check \\ health.|-|-\n"
-                                        "classify 1 2 3\n", expected);
+                                        "classify 1 2 3\n"
+                                        "force 0 1 1 load=0 state=3 reject=1 normal=1 disabled=1/4\n", expected);
             assert_string_equal(out, want);
             free(out);
             /* no libc: the only undefined symbols of the policy are recov_* */
