@@ -101,6 +101,9 @@ static char *sim_event(rc_sim *s, rc_sim_incident **inc, const rg_event *ev, uin
     case RG_EV_PARAMS:
         snprintf(buf, sizeof buf, "p %u", rc_sim_set_params(s, ev->p));
         break;
+    case RG_EV_FORCE:
+        snprintf(buf, sizeof buf, "f %u", rc_sim_force(s, 0u, (unsigned)ev->ok, now));
+        break;
     default:
         snprintf(buf, sizeof buf, "%s", rc_sim_format_admit(rc_sim_admit_i(s, in, now)));
         break;
@@ -210,6 +213,8 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
     fprintf(o, "        case %d: %s_cancelled(&s, &in[E%d[j].inc], now); puts(\"c\"); continue;\n", RG_EV_CANCEL, P, S);
     if (ir->nparams)
         fprintf(o, "        case %d: printf(\"p %%u\\n\", %s_set_params(&s, &Q%d[j])); continue;\n", RG_EV_PARAMS, P, S);
+    if (ir->nbreakers)
+        fprintf(o, "        case %d: printf(\"f %%u\\n\", %s_force(&s, 0u, E%d[j].ok, now)); continue;\n", RG_EV_FORCE, P, S);
     fprintf(o, "        default: switch (%s_admit(&s, &in[E%d[j].inc], now)) {\n", P, S);
     static const recov_admit adm[] = { RECOV_ALLOW, RECOV_REJECT, RECOV_RATE_LIMITED, RECOV_FULL };
     for (size_t k = 0; k < sizeof adm / sizeof adm[0]; k++)
@@ -431,6 +436,12 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
             rc_sim_cancelled_i(s, in, now);
             fputs("cancel\n", o);
             continue;
+        case RG_EV_FORCE: {
+            static const char *const modes[] = { "normal", "open", "closed", "disabled" };
+            (void)rc_sim_force(s, 0u, (unsigned)ev->ok, now);
+            fprintf(o, "force %s\n", modes[ev->ok & 3]);
+            continue;
+        }
         case RG_EV_PARAMS: {
             /* a `params` line: no time of its own, it runs just before the next event */
             fputs("  params", o);

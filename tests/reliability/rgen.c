@@ -320,6 +320,7 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     }
 
     int nbr = CHANCE(s, 50) ? 1 + PICK(s, 2) : 0;
+    in->nbr = nbr;
     for (int i = 0; i < nbr; i++) {
         /* one instance per target (spec "Instances"): the fallback steps
          * below pass over alternatives whose instance would reject */
@@ -586,6 +587,12 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
             int64_t lo = info->plo[k] > 0 ? info->plo[k] - 1 : 0;
             ev->p[k] = CHANCE(s, 90) ? rnd_in(s, info->plo[k], info->phi[k]) : rnd_in(s, lo, info->phi[k] + 1);
         }
+        return;
+    }
+    if (info->nbr && CHANCE(s, 3)) {   /* manual control of the dependency's breakers */
+        ev->kind = RG_EV_FORCE;
+        ev->inc = 0;
+        ev->ok = (int)PICK(s, 4);
         return;
     }
     if (w < 60) ev->kind = RG_EV_FAIL;
