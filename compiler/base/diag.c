@@ -1,6 +1,7 @@
 /* diag.c - diagnostic records and their text writer (caret lines); see diag.h. */
 #include "diag.h"
 #include "arena.h"
+#include "fingerprint.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -259,6 +260,7 @@ static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, rc_
     m.file = (char *)d->file;
     m.loc = loc;
     m.text = vformat(fmt, ap);
+    if (d->records) m.line_hash = rc_fp_line(d->src, d->src_len, loc.line);
     write_rec(d, &m);
     if (!d->records) {
         free(m.text);

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* A position in a source file; lines and columns count from 1, columns in bytes.
@@ -71,6 +72,7 @@ typedef struct rc_diag_rec {
     int nnotes, capnotes;
     rc_diag_edit *edits;
     int nedits;
+    uint64_t line_hash;      /* rc_fp_line of the source line at loc (0: none) */
 } rc_diag_rec;
 
 /* Collected records (for JSON/SARIF); free with rc_diag_records_free. */
