@@ -80,8 +80,10 @@ static const rc_cmd_help cmd_help[] = {
       "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
       "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
       "  -MP                        an empty rule per header, so deleting one does not break make\n"
-      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n"
-      "  --stats                    as if the policy said `stats;`: counters and P_stats (spec/language.md)\n" },
+      "  --line-directives          #line directives into the policy, for debuggers\n"
+      "                             (share/doc/recov/spec/generated-api.md)\n"
+      "  --stats                    as if the policy said `stats;`: counters and P_stats\n"
+      "                             (share/doc/recov/spec/language.md)\n" },
     { "check",
       "usage: recovc check P.recov... [options]\n"
       "\n"
@@ -92,7 +94,8 @@ static const rc_cmd_help cmd_help[] = {
     { "test",
       "usage: recovc test S.rtest... [options]\n"
       "\n"
-      "Runs scenario files (spec/rtest.md) on the simulator and checks every decision.\n"
+      "Runs scenario files on the simulator and checks every decision; the file format\n"
+      "is share/doc/recov/spec/rtest.md in recov's install prefix.\n"
       "\n"
       "  --via sim|c                c: also build the generated C and compare it with the simulator\n"
       "  --cc CC                    C compiler for --via c (default $CC, else cc)\n"
@@ -149,12 +152,13 @@ static const rc_cmd_help cmd_help[] = {
     { "lsp",
       "usage: recovc lsp [options]\n"
       "\n"
-      "A Language Server Protocol server on standard input and output, for editors\n"
-      "(docs/lsp.md): diagnostics as you type, hover, go to definition, references,\n"
-      "outline, completion, formatting, code actions from the compiler's fixes and\n"
-      "the custom request recov/classify.  The options for reading policies (-W, -I,\n"
-      "-D, --sysroot, --target, --max-errors) apply to every open document.  Exit\n"
-      "status 0 after the client's shutdown and exit, 1 when the input ends first.\n" },
+      "A Language Server Protocol server on standard input and output, for editors:\n"
+      "diagnostics as you type, hover, go to definition, references, outline,\n"
+      "completion, formatting, code actions from the compiler's fixes and the custom\n"
+      "request recov/classify (share/doc/recov/docs/lsp.md in recov's install prefix).\n"
+      "The options for reading policies (-W, -I, -D, --sysroot, --target,\n"
+      "--max-errors) apply to every open document.  Exit status 0 after the client's\n"
+      "shutdown and exit, 1 when the input ends first.\n" },
 };
 #define RC_NCMDS (sizeof cmd_help / sizeof cmd_help[0])
 
