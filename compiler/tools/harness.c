@@ -369,12 +369,13 @@ static int include_args(rc_arena *a, const rc_rtest_file *f, char **v, int n)
     return n;
 }
 
-/* Builds argv: CC split at blanks, the flags, the include paths, the sources. */
+/* Builds argv: CC split at blanks, the flags, the include paths (the
+ * command line's -I and -D after the policy's own), the sources. */
 static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char *dir,
-                         const rc_rtest_file *f, char **rts, int nrts)
+                         const rc_rtest_file *f, const rc_rtest_opts *opts, char **rts, int nrts)
 {
     const char *P = f->ir->name;
-    int cap = 32 + nrts + f->ir->nimports;
+    int cap = 32 + nrts + f->ir->nimports + opts->nincludes + opts->ndefines;
     char **v = RC_NEW_ARRAY(a, char *, cap);
     int n = 0;
     char *ccs = rc_arena_strdup(a, cc);
@@ -385,6 +386,8 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
     v[n++] = rc_arena_printf(a, "-I%s/include", rt);
     v[n++] = rc_arena_printf(a, "-I%s", dir);
     n = include_args(a, f, v, n);
+    for (int i = 0; i < opts->nincludes; i++) v[n++] = rc_arena_printf(a, "-I%s", opts->include_dirs[i]);
+    for (int i = 0; i < opts->ndefines; i++) v[n++] = rc_arena_printf(a, "-D%s", opts->defines[i]);
     v[n++] = rc_arena_printf(a, "%s/rc_harness.c", dir);
     v[n++] = rc_arena_printf(a, "%s/%s.c", dir, P);
     for (int i = 0; i < nrts; i++) v[n++] = rts[i];
@@ -446,7 +449,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     int rc = write_sources(a, f, dir, err);
     char *log = rc_arena_printf(a, "%s/rc_log.txt", dir);
     if (rc == 0) {
-        char **argv = build_argv(a, cc, rt, dir, f, rts, nrts);
+        char **argv = build_argv(a, cc, rt, dir, f, opts, rts, nrts);
         int st = rc_harness_exec(argv, log, NULL);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C did not build (%s, status %d):\n", f->path, argv[0], st);
