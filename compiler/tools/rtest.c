@@ -7,6 +7,7 @@
  * `policy` line must come first.
  */
 #include "rtest.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -1108,7 +1109,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     size_t len;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, rc_read_error(errno));
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot read '%s': %s", path, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }
