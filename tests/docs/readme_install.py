@@ -137,7 +137,7 @@ def main(build, src, work):
                     files += m
                 # against the installed packages only (no package lists): fast, offline
                 out = run(["apt-get", "install", "--simulate", "-o", "Dir::Etc::SourceList=/dev/null",
-                           "-o", "Dir::Etc::SourceParts=/dev/null", "-o", "Dir::State::Lists=/nonexistent"] + files,
+                           "-o", "Dir::Etc::SourceParts=/dev/null", "-o", "Dir::State::Lists=/nonexistent", "-o", "Debug::NoLocking=1"] + files,
                           cwd, where)
                 if "Inst recov " not in out:
                     fail(f"{where}: apt would not install recov:\n{out}")
