@@ -136,8 +136,9 @@ def main(build, src, work):
                         fail(f"{where}: {a} matches no file after the commands before it")
                     files += m
                 # against the installed packages only (no package lists): fast, offline
-                out = run(["apt-get", "install", "--simulate", "-o", "Dir::Etc::SourceList=/dev/null",
-                           "-o", "Dir::Etc::SourceParts=/dev/null", "-o", "Dir::State::Lists=/nonexistent", "-o", "Debug::NoLocking=1"] + files,
+                quiet = ["Dir::Etc::SourceList=/dev/null", "Dir::Etc::SourceParts=/dev/null",
+                         "Dir::State::Lists=/nonexistent", "Debug::NoLocking=1"]
+                out = run(["apt-get", "install", "--simulate"] + [x for q in quiet for x in ("-o", q)] + files,
                           cwd, where)
                 if "Inst recov " not in out:
                     fail(f"{where}: apt would not install recov:\n{out}")
