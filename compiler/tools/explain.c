@@ -128,6 +128,8 @@ void rc_explain(const rc_ir *ir, FILE *out)
         fprintf(out, " is given up");
         if (b->per_alt) fprintf(out, "; one per target (the primary and %d alternative%s)", ir->nalts,
                                 ir->nalts == 1 ? "" : "s");
+        if (b->per_alt && b->mode == RC_BREAKER_TIME)   /* bstart, head, the buckets (spec/language.md) */
+            fprintf(out, ", each with its own window of %u bytes", 5u + (unsigned)b->buckets * (b->slow_ms ? 6u : 4u));
         fprintf(out, "\n");
     }
     if (ir->rate_n) {

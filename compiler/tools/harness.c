@@ -32,8 +32,10 @@ void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n)
         snprintf(buf, n, "breaker_%s[%d]", rc_stat_brk_names[(i - l.brk) % RC_STAT_BRK_KINDS], (i - l.brk) / RC_STAT_BRK_KINDS);
     else if (i < l.hnd)
         snprintf(buf, n, "alt_%s[%d]", rc_stat_use_names[(i - l.alt) % RC_STAT_USE_KINDS], (i - l.alt) / RC_STAT_USE_KINDS);
-    else
+    else if (i < l.lim)
         snprintf(buf, n, "handler_%s[%d]", rc_stat_use_names[(i - l.hnd) % RC_STAT_USE_KINDS], (i - l.hnd) / RC_STAT_USE_KINDS);
+    else
+        snprintf(buf, n, "limit_refusals[%d]", i - l.lim);
 }
 
 static void write_text(FILE *out, int id, const char *s, size_t n)
