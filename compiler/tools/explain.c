@@ -2,6 +2,8 @@
 #include "explain.h"
 #include "emit_c.h"
 
+#include <stdlib.h>
+
 #include "delay.h"
 #include "recov/recov.h"
 
@@ -146,6 +148,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
         ms(out, b->window_ms);
         fprintf(out, "\n");
     }
+    char *st = rc_explain_stats(ir, false);
+    if (st) fputs(st, out);
+    free(st);
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
         fprintf(out, "block %d (line %d): %d step%s", bi, b->loc.line, b->nsteps, b->nsteps == 1 ? "" : "s");
