@@ -352,7 +352,7 @@ static void plan_state(em *e)
         r = add_rec(e, 4, 0xFFFFFFFFu, lv, "stats.%s", key);
         if (i == 0) {
             snprintf(r->decl, sizeof r->decl, "stat[%d]", e->sl.n);
-            snprintf(r->note, sizeof r->note, "`stats;` counters, per error, breaker, alternative, handler (%s_stats)", e->P);
+            snprintf(r->note, sizeof r->note, "`stats;` counters, per error, breaker, alternative, handler, limit (%s_stats)", e->P);
         } else {
             r->decl[0] = '\0';
         }
