@@ -716,6 +716,11 @@ static void release(rc_sim *s, rc_sim_incident *i)
     i->adm = 0;
 }
 
+void rc_sim_reload(rc_sim *s)
+{
+    s->epoch = s->epoch >= 255u ? 1u : (uint8_t)(s->epoch + 1u);   /* as P_shared_load (checkpoint.md 8) */
+}
+
 recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
 {
     const rc_ir *ir = s->ir;
