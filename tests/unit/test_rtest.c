@@ -373,7 +373,7 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 A: cancel -> abort",
                  "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
     expect_error("  at 0 A: frob",
-                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, cancel, force or stats, found a name");
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, cancel, force, stats or reload, found a name");
     expect_error("  at 0 force open",
                  "dir/t.rtest:3:8: error: 'force' needs a breaker: policy 'p' has none");
     expect_error("  at 0 handler done -> abort",
