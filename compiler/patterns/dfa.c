@@ -249,7 +249,10 @@ static bool new_state(dfa_builder *b, const int32_t *v, int32_t n, uint64_t h, i
     if (b->n >= b->max_states)
         return fail_too_many_states(b->err, b->max_states);
     if (b->n == b->cap) {
-        int32_t nc = b->cap ? b->cap * 2 : 256;
+        /* room for the state limit at once when it is moderate: malloc'd
+         * pages are touched only as states arrive, and nothing is copied */
+        int32_t nc = b->cap ? b->cap * 2
+                   : (long long)b->max_states * b->ncls <= (1LL << 24) ? b->max_states + 1 : 256;
         b->off = rc_xrealloc(b->off, (size_t)nc * sizeof *b->off);
         b->len = rc_xrealloc(b->len, (size_t)nc * sizeof *b->len);
         b->shash = rc_xrealloc(b->shash, (size_t)nc * sizeof *b->shash);
@@ -506,7 +509,10 @@ static void state_rows(dfa_builder *b, rows *t, uint32_t *acc, uint32_t *end)
 
 /* Moore refinement: blocks split by (block, block of each successor) until
  * the count stops growing.  Returns the number of blocks; blk holds them;
- * -1 past the work limit. */
+ * -1 past the work limit.  A state alone in its block stays alone, so it
+ * takes the next block number without being hashed; the others are hashed
+ * by a sum of per-class multiples (independent multiplies, no chain).  The
+ * numbering (by first state) is that of a plain Moore round either way. */
 static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end, int32_t *blk)
 {
     int32_t n = b->n, k = b->ncls;
@@ -515,8 +521,11 @@ static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end
     int32_t *h = RC_NEW_ARRAY(b->scratch, int32_t, hcap);
     int32_t *nb = RC_NEW_ARRAY(b->scratch, int32_t, n);
     int32_t *rep = RC_NEW_ARRAY(b->scratch, int32_t, n);
+    int32_t *size = RC_NEW_ARRAY(b->scratch, int32_t, n);
+    uint64_t *kc = RC_NEW_ARRAY(b->scratch, uint64_t, k + 1);
     const uint32_t *t = b->trans;
     int32_t count = 0;
+    for (int32_t c = 0; c <= k; c++) kc[c] = mix((uint64_t)c, 0x2545f4914f6cdd1dull) | 1u;
 
     /* initial partition by (acc row, acc_end row), numbered in state order */
     for (int32_t i = 0; i < hcap; i++) h[i] = -1;
@@ -531,10 +540,14 @@ static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end
         int32_t nc = 0;
         if (!spend(b, (long long)n)) return -1;
         for (int32_t i = 0; i < hcap; i++) h[i] = -1;
+        memset(size, 0, (size_t)count * sizeof *size);
+        for (int32_t s = 0; s < n; s++) size[blk[s]]++;
         for (int32_t s = 0; s < n; s++) {
+            if (size[blk[s]] == 1) { rep[nc] = s; nb[s] = nc++; continue; }
             const uint32_t *ts = t + (size_t)s * (size_t)k;
-            uint64_t x = (uint64_t)blk[s];
-            for (int32_t c = 0; c < k; c++) x = mix(x, (uint64_t)blk[ts[c]]);
+            uint64_t x = (uint64_t)(uint32_t)blk[s] * kc[k];
+            for (int32_t c = 0; c < k; c++) x += (uint64_t)(uint32_t)blk[ts[c]] * kc[c];
+            x ^= x >> 29;
             int32_t j = (int32_t)(x & (uint64_t)(hcap - 1));
             for (; h[j] >= 0; j = (j + 1) & (hcap - 1)) {
                 int32_t r = rep[h[j]];
