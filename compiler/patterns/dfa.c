@@ -55,6 +55,7 @@ typedef struct dfa_builder {
     uint32_t *trans;
     int32_t *hash, hash_cap;
     uint32_t *inset, setgen;            /* membership stamps of the set being interned */
+    uint64_t *eh;                       /* [nfa.n] hash of each NFA state (set_hash) */
     long long work;                     /* RC_DFA_MAX_WORK */
 } dfa_builder;
 
@@ -218,17 +219,13 @@ static void list_masks(dfa_builder *b, const int32_t *list, int32_t n, bool bol,
 
 /* ---- DFA state table ---------------------------------------------------- */
 
-/* The hash of a set: the sum of its elements' hashes (splitmix64's
- * finaliser), so any order of the same elements gives the same value, and
- * the elements are independent of each other (no chain of multiplies). */
-static uint64_t set_hash(const int32_t *v, int32_t n)
+/* The hash of a set: the sum of its elements' hashes (eh[], splitmix64's
+ * finaliser of the NFA state number), so any order of the same elements
+ * gives the same value. */
+static uint64_t set_hash(const dfa_builder *b, const int32_t *v, int32_t n)
 {
     uint64_t h = (uint64_t)(uint32_t)n * 0x9e3779b97f4a7c15ull;
-    for (int32_t i = 0; i < n; i++) {
-        uint64_t x = (uint64_t)(uint32_t)v[i] * 0x9e3779b97f4a7c15ull;
-        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-        h += x ^ (x >> 31);
-    }
+    for (int32_t i = 0; i < n; i++) h += b->eh[v[i]];
     return h;
 }
 
@@ -273,6 +270,8 @@ static bool new_state(dfa_builder *b, const int32_t *v, int32_t n, uint64_t h, i
 static bool same_set(dfa_builder *b, int32_t s, const int32_t *v, int32_t n, bool *stamped)
 {
     if (b->len[s] != n) return false;
+    /* a set reached again usually comes in the same order */
+    if (n == 0 || memcmp(b->pool + b->off[s], v, (size_t)n * sizeof *v) == 0) return true;
     if (!*stamped) {
         if (++b->setgen == 0) {     /* wrapped: clear the stamps */
             memset(b->inset, 0, (size_t)b->nfa.n * sizeof *b->inset);
@@ -304,7 +303,7 @@ static bool intern_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *i
         b->hash = h;
         b->hash_cap = nc;
     }
-    uint64_t hv = set_hash(v, n);
+    uint64_t hv = set_hash(b, v, n);
     bool stamped = false;
     int32_t j = (int32_t)(hv & (uint64_t)(b->hash_cap - 1));
     for (; b->hash[j] >= 0; j = (j + 1) & (b->hash_cap - 1)) {
@@ -370,6 +369,13 @@ static bool build_subsets(dfa_builder *b)
     b->stack = RC_NEW_ARRAY(b->scratch, int32_t, 3 * (size_t)N + 16);
     b->rec = RC_NEW_ARRAY(b->scratch, int32_t, (size_t)N + 16);
     b->inset = RC_NEW_ARRAY(b->scratch, uint32_t, N);
+    b->eh = RC_NEW_ARRAY(b->scratch, uint64_t, N);
+    for (int32_t i = 0; i < N; i++) {
+        uint64_t x = (uint64_t)(uint32_t)i * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+        b->eh[i] = x ^ (x >> 31);
+    }
     b->pool = regrow(b->pool, &b->pool_cap, 1024, sizeof *b->pool);
     buckets k = { RC_NEW_ARRAY(b->scratch, int32_t, b->ncls),
                   RC_NEW_ARRAY(b->scratch, int32_t, b->ncls), NULL, 0 };
@@ -392,7 +398,7 @@ static bool build_subsets(dfa_builder *b)
     closure(b, nfa->roots, nfa->nroots, true, false);
     drop_r(b);
     int32_t id;
-    if (!new_state(b, b->rec, b->nrec, set_hash(b->rec, b->nrec), &id)) return false;
+    if (!new_state(b, b->rec, b->nrec, set_hash(b, b->rec, b->nrec), &id)) return false;
 
     /* MR[c]: closure of R's move on class c, outside R */
     b->mr_off = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
