@@ -44,7 +44,6 @@ static bool try_run(planner *pl, int first, int count, trial *t)
     t->count = count;
     pl->builds++;
     bool ok = rc_dfa_build(&t->ar, pl->buf, count, pl->budget, &t->dfa, &e);
-    if (getenv("RC_PLAN_TRACE")) fprintf(stderr, "try first=%d count=%d ok=%d states=%d\n", first, count, ok, ok ? t->dfa.nstates : -1);
     pl->last_work = !ok && e.work;
     if (ok) {
         int nlist = rc_dfapack_lists(&t->dfa, NULL, 0, NULL);
