@@ -26,7 +26,7 @@ static void *open_first(const char **tried_env)
     }
     void *h = NULL;
     if (*RECOV_LIBCLANG_SONAME) h = dlopen(RECOV_LIBCLANG_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h && *RECOV_LIBCLANG_PATH) h = dlopen(RECOV_LIBCLANG_PATH, RTLD_NOW | RTLD_LOCAL);
+    if (!h && RECOV_LIBCLANG_PATH[0] != '\0') h = dlopen(RECOV_LIBCLANG_PATH, RTLD_NOW | RTLD_LOCAL);
     return h;
 }
 
