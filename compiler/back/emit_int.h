@@ -28,8 +28,8 @@
 /* One saved state item = one state member (array elements count singly). */
 typedef struct em_rec {
     char key[320];      /* stable key string; the tag is its FNV-1a */
-    char lval[EM_NAME_MAX + 8];  /* member as written after `s->` */
-    char decl[EM_NAME_MAX + 8];  /* struct declarator, "" for array elements after the first */
+    char lval[EM_NAME_MAX + 16]; /* member as written after `s->` ([i][j] of a per-target window: up to 13 more) */
+    char decl[EM_NAME_MAX + 16]; /* struct declarator, "" for array elements after the first */
     char note[120];     /* what it holds, for the comment in P.h */
     int size;           /* 1, 2, 4 bytes */
     int count;          /* array length for decl */
@@ -144,6 +144,14 @@ void rc_em_errset_table(em *e, const bool *set, const char *table);
 /* `attempts 0` written as a number: the strategy never retries. */
 bool rc_em_retry_never(const rc_ir *ir, int r);
 bool rc_em_retry_used(const rc_ir *ir, int r);
+
+/* ---- emit_delay.c ------------------------------------------------------------ */
+
+/* The tables retry strategy r's delay reads: its first delay by error
+ * when the backoff and scales fold into one table, else its scales. */
+void rc_em_delay_tables(em *e, int r, const char *const *err_labels, const char *const *sev_labels);
+/* P__delayN of retry strategy r. */
+void rc_em_delay(em *e, int r);
 
 /* ---- emit_cond.c ------------------------------------------------------------ */
 

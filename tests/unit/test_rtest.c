@@ -373,7 +373,7 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 A: cancel -> abort",
                  "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
     expect_error("  at 0 A: frob",
-                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, cancel or stats, found a name");
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, cancel, stats or reload, found a name");
     expect_error("  at 0 handler done -> abort",
                  "dir/t.rtest:3:16: error: expected 'ok' or 'failed' after 'handler', found a name");
     expect_error("  at 0 ok -> abort",
