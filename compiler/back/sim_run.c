@@ -60,6 +60,9 @@ bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event
         d->id = (uint16_t)r;
         return r == (e->reject < 0 ? 0u : (unsigned)e->reject + 1u);
     }
+    case RC_SIM_EV_ADMIT_IN:   /* P_admit_in: its result in d->ms */
+        d->ms = rc_sim_admit_in(s, i, now);
+        return d->ms == e->expect.lo;
     case RC_SIM_EV_STATS:
         for (int k = 0; k < e->nstat; k++)
             if (s->stat[e->stat_idx[k]] != e->stat_want[k]) return false;

@@ -412,6 +412,13 @@ static bool parse_expect(ps *p, rc_rtest_event *e, const tok *arrow)
         x->text = rc_arena_strndup(p->a, t.p, t.n);
         return want_end(p);
     }
+    if (e->kind == RC_SIM_EV_ADMIT_IN) {
+        x->kind = 0;
+        if (is_word(&t, "unknown")) x->lo = RECOV_ADMIT_IN_UNKNOWN;
+        else if (!want_u32(p, &t, "a time in ms or 'unknown'", &x->lo)) return false;
+        x->text = rc_arena_strndup(p->a, t.p, t.n);
+        return want_end(p);
+    }
     const char *start = t.p;
     tok last = t;
     if (is_word(&t, "retry")) {
@@ -647,10 +654,18 @@ static void parse_event(ps *p, const tok *at)
     } else if (is_word(&w, "admit")) {
         e.kind = RC_SIM_EV_ADMIT;
         t = lex(&p->l);
+    } else if (is_word(&w, "admit_in")) {
+        if (!rc_rtest_has_admit_in(p->ir)) {
+            rc_diag_error(p->d, tloc(&p->l, &w), "'admit_in' needs P_admit_in, which a policy has only with a `limit` "
+                          "or a `per alternative` breaker");
+            return;
+        }
+        e.kind = RC_SIM_EV_ADMIT_IN;
+        t = lex(&p->l);
     } else if (is_word(&w, "stats")) {
         if (!parse_stats(p, &e)) return;
     } else {
-        err_expected(p, &w, "fail, handler, ok, admit, cancel or stats");
+        err_expected(p, &w, "fail, handler, ok, admit, admit_in, cancel or stats");
         return;
     }
     if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS) {
@@ -961,6 +976,11 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
     return rc;
 }
 
+bool rc_rtest_has_admit_in(const rc_ir *ir)
+{
+    return ir->rate_n || ir->concurrent || rc_ir_any_per_alt(ir);
+}
+
 /* ---- running on the simulator ------------------------------------------- */
 
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
@@ -1006,6 +1026,11 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
                 else snprintf(got, sizeof got, "rejected %s", f->ir->params[pr - 1].name);
                 break;
             }
+            case RC_SIM_EV_ADMIT_IN:
+                snprintf(e->got, sizeof e->got, "w %lu", (unsigned long)e->decision.ms);
+                if (e->decision.ms == RECOV_ADMIT_IN_UNKNOWN) snprintf(got, sizeof got, "unknown");
+                else snprintf(got, sizeof got, "%lu", (unsigned long)e->decision.ms);
+                break;
             case RC_SIM_EV_ADMIT:
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));
                 snprintf(got, sizeof got, "%s", rc_sim_format_admit(r) + 2);
