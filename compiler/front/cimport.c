@@ -257,6 +257,11 @@ bool rc_cimport_run(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const rc_ci
     if (o && o->sysroot) args[nargs++] = rc_arena_printf(a, "--sysroot=%s", o->sysroot);
     if (o && o->target) args[nargs++] = rc_arena_printf(a, "--target=%s", o->target);
 
+    const char *why;
+    if (!rc_cimp_dl_load(&why)) {
+        rc_diag_error(d, out->imports[0]->loc, "%s", why);
+        return false;
+    }
     if (!rc_cimp_guard(c, args, nargs, includes)) return false;
     CXIndex idx = clang_createIndex(0, 0);
     c->tu = parse(c, idx, args, nargs, includes,

@@ -2,7 +2,7 @@
 #ifndef RC_CIMPORT_INT_H
 #define RC_CIMPORT_INT_H
 
-#include <clang-c/Index.h>
+#include "cimport_dl.h"   /* <clang-c/Index.h>, its calls through dlopen */
 
 #include "cimport.h"
 

@@ -72,4 +72,17 @@ expect no "$(TERM=xterm "$R" check typo.recov 2>&1)" "a pipe"
 expect yes "$(TERM=dumb NO_COLOR=1 "$R" check --color=always typo.recov 2>&1)" "--color=always"
 expect yes "$(TERM=xterm on_tty "'$R' check --color=never --color=auto typo.recov")" "the last --color wins"
 
+# libclang is loaded only for a policy that imports a header: with an
+# unloadable RECOV_LIBCLANG a policy without imports still checks, and one
+# with imports gets a diagnostic at its first import (exit 1), not a crash
+rc=0; RECOV_LIBCLANG=/nonexistent/libclang.so "$R" check typo.recov >/dev/null 2>&1 || rc=$?
+[ $rc = 1 ] || fail "typo.recov (no imports) with RECOV_LIBCLANG unloadable: exit $rc, expected its own 1"
+cp "$src/examples/agent_call/agent_call.recov" noimp.recov
+RECOV_LIBCLANG=/nonexistent/libclang.so "$R" check noimp.recov || fail "a policy without imports needs libclang"
+imp=$(grep -n '^import' sensor_policy.recov | head -1 | cut -d: -f1)
+rc=0; RECOV_LIBCLANG=/nonexistent/libclang.so "$R" check -Iinclude sensor_policy.recov 2>err || rc=$?
+[ $rc = 1 ] && grep -q "^sensor_policy.recov:$imp:[0-9]*: error: cannot load libclang from RECOV_LIBCLANG=/nonexistent/libclang.so: " err \
+  || { cat err; fail "unloadable libclang: exit $rc"; }
+grep -q '\^' err || { cat err; fail "unloadable libclang: no caret"; }
+
 echo "cli: all passed"
