@@ -43,11 +43,13 @@ typedef struct rg_info {
     char pname[RG_MAXP][8];
     int pdur[RG_MAXP];              /* 1: a duration, 0: u16 */
     int64_t plo[RG_MAXP], phi[RG_MAXP];
+    int admit_in;                   /* P_admit_in exists: a limit or a `per alternative` breaker */
 } rg_info;
 
 void rg_policy(uint64_t *s, const char *name, rg_buf *out, rg_info *info);
 
-enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_CANCEL = 4, RG_EV_PARAMS = 5 };
+enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_CANCEL = 4, RG_EV_PARAMS = 5,
+       RG_EV_ADMIT_IN = 6 };
 
 /* Incidents per scenario, interleaved on one shared part (0 is the default one). */
 #define RG_NINC 3
