@@ -80,8 +80,10 @@ static const rc_cmd_help cmd_help[] = {
       "  -MF FILE                   the depfile's name (with -MD or -MMD)\n"
       "  -MT TARGET                 the depfile's target (repeatable; default the two outputs)\n"
       "  -MP                        an empty rule per header, so deleting one does not break make\n"
-      "  --line-directives          #line directives into the policy, for debuggers (spec/generated-api.md)\n"
-      "  --stats                    as if the policy said `stats;`: counters and P_stats (spec/language.md)\n" },
+      "  --line-directives          #line directives into the policy, for debuggers\n"
+      "                             (share/doc/recov/spec/generated-api.md)\n"
+      "  --stats                    as if the policy said `stats;`: counters and P_stats\n"
+      "                             (share/doc/recov/spec/language.md)\n" },
     { "check",
       "usage: recovc check P.recov... [options]\n"
       "\n"
@@ -92,7 +94,8 @@ static const rc_cmd_help cmd_help[] = {
     { "test",
       "usage: recovc test S.rtest... [options]\n"
       "\n"
-      "Runs scenario files (spec/rtest.md) on the simulator and checks every decision.\n"
+      "Runs scenario files on the simulator and checks every decision; the file format\n"
+      "is share/doc/recov/spec/rtest.md in recov's install prefix.\n"
       "\n"
       "  --via sim|c                c: also build the generated C and compare it with the simulator\n"
       "  --cc CC                    C compiler for --via c (default $CC, else cc)\n"
@@ -149,12 +152,13 @@ static const rc_cmd_help cmd_help[] = {
     { "lsp",
       "usage: recovc lsp [options]\n"
       "\n"
-      "A Language Server Protocol server on standard input and output, for editors\n"
-      "(docs/lsp.md): diagnostics as you type, hover, go to definition, references,\n"
-      "outline, completion, formatting, code actions from the compiler's fixes and\n"
-      "the custom request recov/classify.  The options for reading policies (-W, -I,\n"
-      "-D, --sysroot, --target, --max-errors) apply to every open document.  Exit\n"
-      "status 0 after the client's shutdown and exit, 1 when the input ends first.\n" },
+      "A Language Server Protocol server on standard input and output, for editors:\n"
+      "diagnostics as you type, hover, go to definition, references, outline,\n"
+      "completion, formatting, code actions from the compiler's fixes and the custom\n"
+      "request recov/classify (share/doc/recov/docs/lsp.md in recov's install prefix).\n"
+      "The options for reading policies (-W, -I, -D, --sysroot, --target,\n"
+      "--max-errors) apply to every open document.  Exit status 0 after the client's\n"
+      "shutdown and exit, 1 when the input ends first.\n" },
 };
 #define RC_NCMDS (sizeof cmd_help / sizeof cmd_help[0])
 
@@ -174,10 +178,7 @@ static const char *const option_names[] = {
 };
 
 /* "recovc: error: " on standard error, in gcc's colours when color. */
-static void error_head(bool color)
-{
-    fputs(color ? "\033[01m\033[Krecovc:\033[m\033[K \033[01;31m\033[Kerror: \033[m\033[K" : "recovc: error: ", stderr);
-}
+static void error_head(bool color) { rc_diag_say_head(stderr, color, RC_DIAG_ERROR); }
 
 /* The last --color=WHEN of argv (auto when none): usage errors found
  * before the option is reached are coloured as it says too. */
@@ -467,15 +468,15 @@ static int cmd_compile(const opts *o)
     if (strcmp(o->out, "-") != 0) {
         struct stat st;
         if (stat(o->out, &st) != 0 && !make_dirs(o->out)) {
-            fprintf(stderr, "recovc: error: cannot create output directory '%s': %s\n", o->out, strerror(errno));
+            rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "cannot create output directory '%s': %s", o->out, strerror(errno));
             return EXIT_USAGE;
         }
         if (stat(o->out, &st) != 0) {
-            fprintf(stderr, "recovc: error: output directory '%s': %s\n", o->out, strerror(errno));
+            rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "output directory '%s': %s", o->out, strerror(errno));
             return EXIT_USAGE;
         }
         if (!S_ISDIR(st.st_mode)) {
-            fprintf(stderr, "recovc: error: output directory '%s' is not a directory\n", o->out);
+            rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "output directory '%s' is not a directory", o->out);
             return EXIT_USAGE;
         }
     }
@@ -513,15 +514,15 @@ static int cmd_compile(const opts *o)
     rc_output ho, co;
     int result = 0;
     if (!hpath || !cpath) result = EXIT_INTERNAL;
-    else if (!rc_output_open(&ho, hpath)) result = EXIT_USAGE;
-    else if (!rc_output_open(&co, cpath)) { rc_output_abort(&ho); result = EXIT_USAGE; }
+    else if (!rc_output_open(&ho, hpath, o->color)) result = EXIT_USAGE;
+    else if (!rc_output_open(&co, cpath, o->color)) { rc_output_abort(&ho); result = EXIT_USAGE; }
     else if (!rc_emit_c_opts(u.ir, &(rc_emit_opts){ hname, o->line_directives }, ho.f, co.f, why, sizeof why)) {
         /* the checker accepted the policy, so only output can fail here */
         rc_output_abort(&ho);
         rc_output_abort(&co);
         bool io = strcmp(why, "write error") == 0;
-        fprintf(stderr, "recovc: %s: writing '%s' and '%s': %s\n", io ? "error" : "internal error", hpath, cpath,
-                why);
+        if (io) rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "writing '%s' and '%s': %s", hpath, cpath, why);
+        else fprintf(stderr, "recovc: internal error: writing '%s' and '%s': %s\n", hpath, cpath, why);
         result = io ? EXIT_USAGE : EXIT_INTERNAL;
     } else {
         /* both files written first, then published together (the header
@@ -542,7 +543,7 @@ static int cmd_compile(const opts *o)
                 if (!(o->mmd && u.deps_system && u.deps_system[i])) deps[nd++] = u.deps[i];
             if ((!o->mf && !dpath) || !deps) result = EXIT_INTERNAL;
             else if (!rc_depfile_write(o->mf ? o->mf : dpath, o->nmts ? o->mts : outs, o->nmts ? o->nmts : 2,
-                                       o->files[0], deps, nd, o->mp))
+                                       o->files[0], deps, nd, o->mp, o->color))
                 result = EXIT_USAGE;
             free(deps);
             free(dpath);
@@ -572,6 +573,12 @@ static int cmd_test(const opts *o)
     ro.scenario = o->scenario;
     ro.color = o->color;
     ro.stats = o->stats;
+    ro.include_dirs = o->incs;
+    ro.nincludes = o->nincs;
+    ro.defines = o->defs;
+    ro.ndefines = o->ndefs;
+    ro.sysroot = o->sysroot;
+    ro.target = o->target;
     if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
     if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
     /* the picture on standard output keeps the report off it */
@@ -667,12 +674,12 @@ static int cmd_explain(const opts *o)
     if (rc == 0 && o->timeline) {
         int b = rc_explain_block(u.ir, o->tl_block);
         if (b < 0) {
-            fprintf(stderr, "recovc: error: no block '%s' in %s: give a block number from 0 to %d (as `recovc "
-                    "explain` lists them) or the name of an error an `on` block handles\n", o->tl_block,
-                    o->files[0], u.ir->nblocks - 1);
+            rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "no block '%s' in %s: give a block number from 0 to %d (as "
+                        "`recovc explain` lists them) or the name of an error an `on` block handles", o->tl_block,
+                        o->files[0], u.ir->nblocks - 1);
             rc = EXIT_USAGE;
         } else {
-            rc = rc_explain_timeline(u.ir, b, o->timeline, stderr);
+            rc = rc_explain_timeline(u.ir, b, o->timeline, stderr, o->color);
         }
     } else if (rc == 0) {
         rc_explain(u.ir, stdout);
@@ -688,7 +695,7 @@ static int cmd_explain(const opts *o)
                 incs[0] = pdir;
                 for (int i = 0; i < o->nincs; i++) incs[i + 1] = o->incs[i];
                 fflush(stdout);
-                rc_explain_cc eo = { o->cc, o->runtime, incs, o->nincs + 1, o->keep };
+                rc_explain_cc eo = { o->cc, o->runtime, incs, o->nincs + 1, o->keep, o->color };
                 rc = rc_explain_size(u.ir, &eo, stdout, stderr);
             }
             free(incs);
@@ -723,11 +730,11 @@ static int unknown_command(bool color, const char *cmd)
 
 /* Everything printed on standard output must have reached it: a full disk
  * or /dev/full is an I/O error (exit 2), never a silent truncation. */
-static int finish(int rc)
+static int finish(int rc, bool color)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "recovc: error: cannot write to standard output: %s\n",
-                errno ? strerror(errno) : "write error");
+        rc_diag_say(stderr, color, RC_DIAG_ERROR, "cannot write to standard output: %s",
+                    errno ? strerror(errno) : "write error");
         return rc > EXIT_USAGE ? rc : EXIT_USAGE;
     }
     return rc;
@@ -758,21 +765,21 @@ int main(int argc, char **argv)
         const rc_cmd_help *h = find_cmd(argv[2]);
         if (!h) return unknown_command(argv_color(argc, argv), argv[2]);
         fputs(h->text, stdout);
-        return finish(0);
+        return finish(0, argv_color(argc, argv));
     }
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
-        return finish(0);
+        return finish(0, argv_color(argc, argv));
     }
     if (strcmp(cmd, "--version") == 0) {
         printf("recovc %s (runtime ABI %u)\n", RECOV_VERSION_STRING, (unsigned)RECOV_ABI_VERSION);
-        return finish(0);
+        return finish(0, argv_color(argc, argv));
     }
     if (strcmp(cmd, "--help-warnings") == 0) {
         for (int w = 0; w < RC_W_COUNT; w++)
             printf("  -W%-24s %s%s\n", rc_warning_name((rc_warning)w), rc_warning_desc((rc_warning)w),
                    rc_warning_default((rc_warning)w) ? "" : " (off by default)");
-        return finish(0);
+        return finish(0, argv_color(argc, argv));
     }
     if (!find_cmd(cmd)) return unknown_command(argv_color(argc, argv), cmd);
     opts o;
@@ -782,7 +789,7 @@ int main(int argc, char **argv)
     int rc = parse_args(argc, argv, &o);
     if (!rc && o.help) {
         fputs(find_cmd(cmd)->text, stdout);
-        rc = finish(0);
+        rc = finish(0, o.color);
         o.cmd = NULL;
     } else if (rc || !check_wopts(&o)) {
         free(o.files);
@@ -810,5 +817,5 @@ int main(int argc, char **argv)
     free(o.incs);
     free(o.defs);
     free(o.mts);
-    return finish(rc);
+    return finish(rc, o.color);
 }

@@ -38,10 +38,10 @@ void rc_depfile_print(FILE *f, const char *const *targets, int ntargets, const c
 }
 
 bool rc_depfile_write(const char *path, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps, bool phony)
+                      const char *const *deps, int ndeps, bool phony, bool color)
 {
     rc_output o;
-    if (!rc_output_open(&o, path)) return false;
+    if (!rc_output_open(&o, path, color)) return false;
     rc_depfile_print(o.f, targets, ntargets, policy, deps, ndeps, phony);
     return rc_output_commit(&o);
 }

@@ -23,7 +23,7 @@ void rc_depfile_print(FILE *f, const char *const *targets, int ntargets, const c
 /* Writes the depfile at path (atomically; untouched when unchanged).
  * Returns false after printing `recovc: error: ...`. */
 bool rc_depfile_write(const char *path, const char *const *targets, int ntargets, const char *policy,
-                      const char *const *deps, int ndeps, bool phony);
+                      const char *const *deps, int ndeps, bool phony, bool color);
 
 /* An output left unchanged (same content) keeps its old mtime; if an input
  * is newer, make would run recovc again on every build.  Gives each output

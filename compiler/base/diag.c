@@ -1,6 +1,7 @@
 /* diag.c - diagnostic records and their text writer (caret lines); see diag.h. */
 #include "diag.h"
 #include "arena.h"
+#include "fingerprint.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -227,6 +228,27 @@ static void write_head(const rc_diag *d, const char *file, rc_loc loc, const cha
     fprintf(out, "%s %s%s: %s", off(d), on(d, sgr), kind, off(d));
 }
 
+void rc_diag_say_head(FILE *out, bool color, rc_diag_sev sev)
+{
+    rc_diag d;
+    memset(&d, 0, sizeof d);
+    d.out = out;
+    d.color = color;
+    bool err = sev == RC_DIAG_ERROR, warn = sev == RC_DIAG_WARNING;
+    write_head(&d, NULL, (rc_loc){ 0, 0, 0, 0 }, err ? "error" : warn ? "warning" : "note",
+               err ? SGR_ERROR : warn ? SGR_WARNING : SGR_NOTE);
+}
+
+void rc_diag_say(FILE *out, bool color, rc_diag_sev sev, const char *fmt, ...)
+{
+    rc_diag_say_head(out, color, sev);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    fputc('\n', out);
+}
+
 static void write_rec(rc_diag *d, const rc_diag_rec *m)
 {
     if (!d->out) return;
@@ -259,6 +281,7 @@ static void vmsg(rc_diag *d, rc_loc loc, rc_diag_sev sev, const char *wname, rc_
     m.file = (char *)d->file;
     m.loc = loc;
     m.text = vformat(fmt, ap);
+    if (d->records) m.line_hash = rc_fp_line(d->src, d->src_len, loc.line);
     write_rec(d, &m);
     if (!d->records) {
         free(m.text);

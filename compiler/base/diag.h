@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* A position in a source file; lines and columns count from 1, columns in bytes.
@@ -71,6 +72,7 @@ typedef struct rc_diag_rec {
     int nnotes, capnotes;
     rc_diag_edit *edits;
     int nedits;
+    uint64_t line_hash;      /* rc_fp_line of the source line at loc (0: none) */
 } rc_diag_rec;
 
 /* Collected records (for JSON/SARIF); free with rc_diag_records_free. */
@@ -131,6 +133,15 @@ void rc_diag_edit_add(rc_diag *d, rc_loc loc, const char *text, const char *fmt,
 /* A message with no location: `recovc: error: text`. */
 void rc_diag_plain(rc_diag *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* A message about recovc itself, its command line or a file it cannot read
+ * or write, outside any diagnostics sink: `recovc: error: text` (or
+ * `warning:`, `note:` for RC_DIAG_NOTE and RC_DIAG_FIX) and a newline on
+ * out, in gcc's colours when color, as rc_diag_plain prints it. */
+void rc_diag_say(FILE *out, bool color, rc_diag_sev sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Only its head, `recovc: error: ` (for a message printed in parts). */
+void rc_diag_say_head(FILE *out, bool color, rc_diag_sev sev);
 
 /* -W option handling.  `opt` is the text after "-W" ("unused-error",
  * "no-unused-error", "error", "error=unused-error", "no-error=deadline-never",

@@ -1,5 +1,6 @@
 /* output.c - atomic output files; see output.h. */
 #include "output.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,14 +18,15 @@ static char *dup_str(const char *s)
     return p;
 }
 
-bool rc_output_open(rc_output *o, const char *path)
+bool rc_output_open(rc_output *o, const char *path, bool color)
 {
     memset(o, 0, sizeof *o);
+    o->color = color;
     size_t n = strlen(path);
     o->path = dup_str(path);
     o->tmp = malloc(n + 16);
     if (!o->path || !o->tmp) {
-        fprintf(stderr, "recovc: error: out of memory\n");
+        rc_diag_say(stderr, color, RC_DIAG_ERROR, "out of memory");
         free(o->path);
         free(o->tmp);
         return false;
@@ -32,7 +34,7 @@ bool rc_output_open(rc_output *o, const char *path)
     snprintf(o->tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
-        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
+        rc_diag_say(stderr, color, RC_DIAG_ERROR, "cannot write '%s': %s", path, strerror(errno));
         free(o->path);
         free(o->tmp);
         o->path = o->tmp = NULL;
@@ -45,7 +47,7 @@ bool rc_output_open(rc_output *o, const char *path)
     o->fd = fd;
     o->f = open_memstream(&o->buf, &o->len);
     if (!o->f) {
-        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", path, strerror(errno));
+        rc_diag_say(stderr, color, RC_DIAG_ERROR, "cannot write '%s': %s", path, strerror(errno));
         close(fd);
         unlink(o->tmp);
         free(o->path);
@@ -113,7 +115,7 @@ static bool stage(rc_output *o)
     if (close(o->fd) != 0 && ok) { ok = false; err = errno; }
     o->fd = -1;
     if (!ok) {
-        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(err));
+        rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "cannot write '%s': %s", o->path, strerror(err));
         unlink(o->tmp);
         release(o);
         return false;
@@ -128,7 +130,7 @@ static bool publish(rc_output *o)
     if (same_content(o->tmp, o->path)) {
         unlink(o->tmp);
     } else if (rename(o->tmp, o->path) != 0) {
-        fprintf(stderr, "recovc: error: cannot write '%s': %s\n", o->path, strerror(errno));
+        rc_diag_say(stderr, o->color, RC_DIAG_ERROR, "cannot write '%s': %s", o->path, strerror(errno));
         unlink(o->tmp);
         ok = false;
     }

@@ -21,11 +21,13 @@ typedef struct rc_output {
     int fd;             /* the temporary file */
     char *buf;          /* the memory stream's bytes */
     size_t len;
+    bool color;         /* its error messages in gcc's colours (--color) */
 } rc_output;
 
 /* Open a temporary file for `path`.  On failure prints `recovc: error: ...`
- * naming the path and returns false. */
-bool rc_output_open(rc_output *o, const char *path);
+ * naming the path (rc_diag_say, coloured when color; later failures of this
+ * output too) and returns false. */
+bool rc_output_open(rc_output *o, const char *path, bool color);
 /* Finish: flush, fsync, compare, rename.  Returns false (after printing) on
  * failure; the temporary file is removed in every case. */
 bool rc_output_commit(rc_output *o);

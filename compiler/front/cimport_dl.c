@@ -25,7 +25,7 @@ static void *open_first(const char **tried_env)
         return dlopen(env, RTLD_NOW | RTLD_LOCAL);   /* no fallback: the user chose */
     }
     void *h = NULL;
-    if (RECOV_LIBCLANG_SONAME[0] != '\0') h = dlopen(RECOV_LIBCLANG_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (*RECOV_LIBCLANG_SONAME) h = dlopen(RECOV_LIBCLANG_SONAME, RTLD_NOW | RTLD_LOCAL);
     if (!h && RECOV_LIBCLANG_PATH[0] != '\0') h = dlopen(RECOV_LIBCLANG_PATH, RTLD_NOW | RTLD_LOCAL);
     return h;
 }

@@ -22,6 +22,10 @@ typedef struct durbuf { char b[4][32]; int k; } durbuf;
 static const char *dur(durbuf *d, uint64_t ms)
 {
     d->k = (d->k + 1) & 3;
+    if (ms > 0 && ms % 86400000u == 0) {    /* `7d`, as the language writes days */
+        snprintf(d->b[d->k], sizeof d->b[d->k], "%llud", (unsigned long long)(ms / 86400000u));
+        return d->b[d->k];
+    }
     return rc_delay_text(d->b[d->k], sizeof d->b[d->k], ms);
 }
 
@@ -87,21 +91,22 @@ static void retry_desc(const rc_ir_retry *r, char *buf, size_t n)
 static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
 {
     size_t at;
+    durbuf d = { .k = 0 };
     if (b->mode == RC_BREAKER_CONSECUTIVE) at = (size_t)snprintf(buf, n, "opens after %u consecutive failures", b->threshold);
     else if (b->mode == RC_BREAKER_NET)
         at = (size_t)snprintf(buf, n, "opens after %u failures minus successes", b->threshold);
     else if (b->mode == RC_BREAKER_TIME && b->slow_ms)
-        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %" PRIu32 " ms (%u buckets, min %u) or %u.%u%% slower "
-                              "than %" PRIu32 " ms", b->rate_pct, b->rate_tenth, b->window_ms, b->buckets, b->min_calls,
-                              b->slow_pct, b->slow_tenth, b->slow_ms);
+        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %s (%u buckets, min %u) or %u.%u%% slower "
+                              "than %s", b->rate_pct, b->rate_tenth, dur(&d, b->window_ms), b->buckets, b->min_calls,
+                              b->slow_pct, b->slow_tenth, dur(&d, b->slow_ms));
     else if (b->mode == RC_BREAKER_TIME)
-        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %" PRIu32 " ms (%u buckets, min %u)", b->rate_pct,
-                              b->rate_tenth, b->window_ms, b->buckets, b->min_calls);
+        at = (size_t)snprintf(buf, n, "opens at %u.%u%% of calls in %s (%u buckets, min %u)", b->rate_pct,
+                              b->rate_tenth, dur(&d, b->window_ms), b->buckets, b->min_calls);
     else if (b->rate_tenth) at = (size_t)snprintf(buf, n, "opens at %u.%u%% of %u calls (min %u)", b->rate_pct, b->rate_tenth, b->window, b->min_calls);
     else at = (size_t)snprintf(buf, n, "opens at %u%% of %u calls (min %u)", b->rate_pct, b->window, b->min_calls);
     if (at < n)
         at += (size_t)snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u",
-                               dur(&(durbuf){ .k = 0 }, b->open_ms), b->probes, b->close_after);
+                               dur(&d, b->open_ms), b->probes, b->close_after);
     if (b->per_alt && at < n) snprintf(buf + at, n - at, ", per alternative");
 }
 
@@ -307,7 +312,8 @@ static int diff_names(const rc_ir *a, const rc_ir *b, FILE *out)
         n++;
     }
     if (a->age_ms != b->age_ms) {
-        fprintf(out, "adaptive ageing: %ums -> %ums (0: none)\n", a->age_ms, b->age_ms);
+        fprintf(out, "adaptive ageing: %s -> %s\n", a->age_ms ? dur(&d, a->age_ms) : "none",
+                b->age_ms ? dur(&d, b->age_ms) : "none");
         n++;
     }
     if (a->stats != b->stats) {

@@ -17,6 +17,7 @@ typedef struct rc_explain_cc {
     const char *const *includes;  /* -I folders for imported headers */
     int nincludes;
     bool keep;                    /* keep the build folder */
+    bool color;                   /* its messages in gcc's colours (--color) */
 } rc_explain_cc;
 
 /* explain_size.c: builds ir's C and the runtime with o->cc and prints the
@@ -31,6 +32,6 @@ int rc_explain_block(const rc_ir *ir, const char *spec);
 /* Draws block b's worst case (worst.h) as an SVG timeline into path ("-":
  * standard output).  Returns 0, 1 (no timeline: the reason goes to err) or
  * 2 (the file cannot be written). */
-int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err);
+int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err, bool color);
 
 #endif

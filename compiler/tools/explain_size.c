@@ -6,6 +6,7 @@
  * spec/cli.md, "explain --cc".
  */
 #include "explain.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -228,7 +229,7 @@ static int build_all(rc_arena *a, const rc_explain_cc *o, const char *rt, const 
         if (i == 0 && *callgraph) continue;
         int st = compile(a, o, rt, dir, srcs[i], objs[i], *callgraph, log);
         if (st != 0) {
-            fprintf(err, "recovc: error: %s did not build '%s' (status %d):\n", o->cc, srcs[i], st);
+            rc_diag_say(err, o->color, RC_DIAG_ERROR, "%s did not build '%s' (status %d):", o->cc, srcs[i], st);
             copy_log(log, err);
             return 2;
         }
@@ -247,12 +248,12 @@ int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *er
     const char *tmp = getenv("TMPDIR");
     char *dir = rc_arena_printf(&a, "%s/recov-explain-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!rt || nrts < 0) {
-        fprintf(err, "recovc: error: no runtime sources (use --runtime DIR or RECOV_RUNTIME)\n");
+        rc_diag_say(err, o->color, RC_DIAG_ERROR, "no runtime sources (use --runtime DIR or RECOV_RUNTIME)");
         rc_arena_free(&a);
         return 2;
     }
     if (!mkdtemp(dir)) {
-        fprintf(err, "recovc: error: cannot create a temporary directory: %s\n", strerror(errno));
+        rc_diag_say(err, o->color, RC_DIAG_ERROR, "cannot create a temporary directory: %s", strerror(errno));
         rc_arena_free(&a);
         return 2;
     }
@@ -273,7 +274,8 @@ int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *er
     if (c && fclose(c) != 0) emitted = false;
     bool callgraph = false;
     if (!emitted) {
-        fprintf(err, "recovc: error: cannot write the generated C in '%s': %s\n", dir, *why ? why : strerror(errno));
+        rc_diag_say(err, o->color, RC_DIAG_ERROR, "cannot write the generated C in '%s': %s", dir,
+                    *why ? why : strerror(errno));
         rc = 2;
     } else {
         rc = build_all(&a, o, rt, dir, srcs, objs, nrts + 1, &callgraph, err);
@@ -281,7 +283,7 @@ int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *er
     sizes ps = { 0, 0, 0, 0 }, rs = { 0, 0, 0, 0 };
     for (int i = 0; rc == 0 && i <= nrts; i++) {
         if (!elf_sizes(objs[i], i ? &rs : &ps)) {
-            fprintf(err, "recovc: error: '%s' is not an ELF object: explain --cc reads ELF only\n", objs[i]);
+            rc_diag_say(err, o->color, RC_DIAG_ERROR, "'%s' is not an ELF object: explain --cc reads ELF only", objs[i]);
             rc = 2;
         }
     }
@@ -316,7 +318,7 @@ int rc_explain_size(const rc_ir *ir, const rc_explain_cc *o, FILE *out, FILE *er
     }
     free_graph(&g);
     if (!o->keep) rc_harness_remove_dir(dir);
-    else fprintf(err, "recovc: note: kept '%s'\n", dir);
+    else rc_diag_say(err, o->color, RC_DIAG_NOTE, "kept '%s'", dir);
     rc_arena_free(&a);
     return rc;
 }

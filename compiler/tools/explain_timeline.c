@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "explain.h"
+#include "diag.h"
 #include "output.h"
 #include "timeline.h"
 #include "worst.h"
@@ -21,7 +22,7 @@ int rc_explain_block(const rc_ir *ir, const char *spec)
     return -1;
 }
 
-int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err)
+int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err, bool color)
 {
     rc_arena a;
     rc_arena_init(&a);
@@ -29,7 +30,7 @@ int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err)
     char why[256];
     int rc = 0;
     if (!rc_worst_block(&a, ir, b, &w, why, sizeof why)) {
-        fprintf(err, "recovc: error: no timeline for block %d (line %d): %s\n", b, ir->blocks[b].loc.line, why);
+        rc_diag_say(err, color, RC_DIAG_ERROR, "no timeline for block %d (line %d): %s", b, ir->blocks[b].loc.line, why);
         rc = 1;
     } else {
         rc_tl_scene sc = {
@@ -43,7 +44,7 @@ int rc_explain_timeline(const rc_ir *ir, int b, const char *path, FILE *err)
             rc_timeline_svg(ir, &sc, 1, stdout);
         } else {
             rc_output o;
-            if (!rc_output_open(&o, path)) rc = 2;
+            if (!rc_output_open(&o, path, color)) rc = 2;
             else {
                 rc_timeline_svg(ir, &sc, 1, o.f);
                 if (!rc_output_commit(&o)) rc = 2;

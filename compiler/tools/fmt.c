@@ -801,7 +801,7 @@ int rc_fmt_file(const char *path, const char *name, bool check, const char *dest
     if (!name) name = path;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", name, rc_read_error(errno));
+        rc_diag_say(err, color, RC_DIAG_ERROR, "cannot read '%s': %s", name, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }
@@ -827,7 +827,7 @@ int rc_fmt_file(const char *path, const char *name, bool check, const char *dest
         fwrite(res, 1, olen, out);
     } else {
         rc_output o;
-        if (!rc_output_open(&o, dest)) rc = 2;
+        if (!rc_output_open(&o, dest, color)) rc = 2;
         else {
             fwrite(res, 1, olen, o.f);
             if (!rc_output_commit(&o)) rc = 2;

@@ -8,6 +8,7 @@
  * strings under -Wpedantic) applies to long messages.
  */
 #include "harness.h"
+#include "diag.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -320,7 +321,7 @@ const char *rc_harness_runtime_dir(rc_arena *a, const char *given)
 }
 
 /* Writes P.h, P.c and the harness into dir; false after reporting. */
-static int write_sources(rc_arena *a, const rc_rtest_file *f, const char *dir, FILE *err)
+static int write_sources(rc_arena *a, const rc_rtest_file *f, const char *dir, FILE *err, bool color)
 {
     const char *P = f->ir->name;
     char *hname = rc_arena_printf(a, "%s.h", P);
@@ -330,12 +331,12 @@ static int write_sources(rc_arena *a, const rc_rtest_file *f, const char *dir, F
     FILE *h = fopen(hpath, "w"), *c = fopen(cpath, "w"), *t = fopen(tpath, "w");
     int rc = 0;
     if (!h || !c || !t) {
-        fprintf(err, "recovc: error: cannot write in '%s': %s\n", dir, strerror(errno));
+        rc_diag_say(err, color, RC_DIAG_ERROR, "cannot write in '%s': %s", dir, strerror(errno));
         rc = -2;
     } else {
         char why[256] = "";
         if (!rc_emit_c_why(f->ir, hname, h, c, why, sizeof why)) {
-            fprintf(err, "recovc: error: cannot generate C for '%s': %s\n", P, why);
+            rc_diag_say(err, color, RC_DIAG_ERROR, "cannot generate C for '%s': %s", P, why);
             rc = -1;
         }
         rc_harness_write(f, hname, t);
@@ -372,12 +373,13 @@ static int include_args(rc_arena *a, const rc_rtest_file *f, char **v, int n)
     return n;
 }
 
-/* Builds argv: CC split at blanks, the flags, the include paths, the sources. */
+/* Builds argv: CC split at blanks, the flags, the include paths (the
+ * command line's -I and -D after the policy's own), the sources. */
 static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char *dir,
-                         const rc_rtest_file *f, char **rts, int nrts)
+                         const rc_rtest_file *f, const rc_rtest_opts *opts, char **rts, int nrts)
 {
     const char *P = f->ir->name;
-    int cap = 32 + nrts + f->ir->nimports;
+    int cap = 32 + nrts + f->ir->nimports + opts->nincludes + opts->ndefines;
     char **v = RC_NEW_ARRAY(a, char *, cap);
     int n = 0;
     char *ccs = rc_arena_strdup(a, cc);
@@ -388,6 +390,8 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
     v[n++] = rc_arena_printf(a, "-I%s/include", rt);
     v[n++] = rc_arena_printf(a, "-I%s", dir);
     n = include_args(a, f, v, n);
+    for (int i = 0; i < opts->nincludes; i++) v[n++] = rc_arena_printf(a, "-I%s", opts->include_dirs[i]);
+    for (int i = 0; i < opts->ndefines; i++) v[n++] = rc_arena_printf(a, "-D%s", opts->defines[i]);
     v[n++] = rc_arena_printf(a, "%s/rc_harness.c", dir);
     v[n++] = rc_arena_printf(a, "%s/%s.c", dir, P);
     for (int i = 0; i < nrts; i++) v[n++] = rts[i];
@@ -398,11 +402,11 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
 }
 
 /* Compares the program's output with the simulator's lines. */
-static int compare(const rc_rtest_file *f, const char *outpath, FILE *out, FILE *err)
+static int compare(const rc_rtest_file *f, const char *outpath, FILE *out, FILE *err, bool color)
 {
     FILE *r = fopen(outpath, "r");
     if (!r) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", outpath, strerror(errno));
+        rc_diag_say(err, color, RC_DIAG_ERROR, "cannot read '%s': %s", outpath, strerror(errno));
         return -2;
     }
     int diffs = 0;
@@ -428,8 +432,8 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
 {
     const char *rt = rc_harness_runtime_dir(a, opts->runtime_dir);
     if (!rt) {
-        fprintf(err, "recovc: error: no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
-                     "uses PREFIX/share/recov/runtime)\n");
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
+                     "uses PREFIX/share/recov/runtime)");
         return -2;
     }
     const char *cc = opts->cc ? opts->cc : getenv("CC");
@@ -437,19 +441,19 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     char **rts;
     int nrts = rc_harness_runtime_sources(a, rt, &rts);
     if (nrts < 0) {
-        fprintf(err, "recovc: error: cannot read the runtime sources in '%s/src': %s\n", rt, strerror(errno));
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot read the runtime sources in '%s/src': %s", rt, strerror(errno));
         return -2;
     }
     const char *tmp = getenv("TMPDIR");
     char *dir = rc_arena_printf(a, "%s/recov-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        fprintf(err, "recovc: error: cannot create a temporary directory: %s\n", strerror(errno));
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot create a temporary directory: %s", strerror(errno));
         return -2;
     }
-    int rc = write_sources(a, f, dir, err);
+    int rc = write_sources(a, f, dir, err, opts->color);
     char *log = rc_arena_printf(a, "%s/rc_log.txt", dir);
     if (rc == 0) {
-        char **argv = build_argv(a, cc, rt, dir, f, rts, nrts);
+        char **argv = build_argv(a, cc, rt, dir, f, opts, rts, nrts);
         int st = rc_harness_exec(argv, log, NULL);
         if (st != 0) {
             fprintf(err, "%s: error: the generated C did not build (%s, status %d):\n", f->path, argv[0], st);
@@ -476,10 +480,10 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
             copy_file(log, err);
             rc = -1;
         } else {
-            rc = compare(f, outp, out, err);
+            rc = compare(f, outp, out, err, opts->color);
         }
     }
-    if (opts->keep) fprintf(err, "recovc: kept '%s'\n", dir);
+    if (opts->keep) rc_diag_say(err, opts->color, RC_DIAG_NOTE, "kept '%s'", dir);
     else rc_harness_remove_dir(dir);
     return rc;
 }

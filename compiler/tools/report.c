@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "fingerprint.h"
 
 void rc_report_init(rc_report *r) { memset(r, 0, sizeof *r); }
 
@@ -210,12 +211,19 @@ static char *normalize(const char *path)
 /* "artifactLocation": a path under the working directory (however it was
  * spelled: relative, absolute, through "..") is relative to %SRCROOT%
  * (run.originalUriBaseIds), any other an absolute file:// URI. */
-static void artifact(FILE *out, const char *file, const char *cwd)
+static char *full_path(const char *file, const char *cwd)
 {
     size_t len = (cwd ? strlen(cwd) : 1) + strlen(file) + 1;
     char *joined = rc_xrealloc(NULL, len);
     snprintf(joined, len, "%s%s", file[0] == '/' ? "" : cwd ? cwd : "/", file);
     char *full = normalize(joined);
+    free(joined);
+    return full;
+}
+
+static void artifact(FILE *out, const char *file, const char *cwd)
+{
+    char *full = full_path(file, cwd);
     size_t cl = cwd ? strlen(cwd) : 0;   /* cwd ends in '/' */
     fputs("\"artifactLocation\": {\"uri\": \"", out);
     if (cl && strncmp(full, cwd, cl) == 0 && full[cl]) {
@@ -228,7 +236,6 @@ static void artifact(FILE *out, const char *file, const char *cwd)
     }
     fputc('}', out);
     free(full);
-    free(joined);
 }
 
 /* A region object: {"startLine": ..., "endColumn": ...}. */
@@ -312,7 +319,39 @@ static void rules(FILE *out)
     }
 }
 
-static void result(FILE *out, const rc_diag_rec *m, const char *cwd)
+/* A result's fingerprint (fingerprint.h) and, per file, how many results
+ * before it have the same one: GitHub's primaryLocationLineHash, "HEX:N". */
+typedef struct fp_slot { uint64_t key; int idx; } fp_slot;
+
+static int fp_cmp(const void *a, const void *b)
+{
+    const fp_slot *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static uint64_t fp_of(const rc_diag_rec *m) { return rc_fp_result(rule_id(m), m->text, m->line_hash); }
+
+/* occ[i]: the occurrence number (from 1) of record i's fingerprint in its file. */
+static int *fp_occurrences(const rc_diag_records *r, const char *cwd)
+{
+    int *occ = rc_xrealloc(NULL, (size_t)(r->n ? r->n : 1) * sizeof *occ);
+    fp_slot *v = rc_xrealloc(NULL, (size_t)(r->n ? r->n : 1) * sizeof *v);
+    for (int i = 0; i < r->n; i++) {
+        const rc_diag_rec *m = &r->v[i];
+        char *full = m->file ? full_path(m->file, cwd) : NULL;   /* one file however it is spelled */
+        v[i].key = rc_fp_result(full, NULL, fp_of(m));
+        free(full);
+        v[i].idx = i;
+    }
+    qsort(v, (size_t)r->n, sizeof *v, fp_cmp);
+    for (int i = 0; i < r->n; i++)
+        occ[v[i].idx] = i > 0 && v[i - 1].key == v[i].key ? occ[v[i - 1].idx] + 1 : 1;
+    free(v);
+    return occ;
+}
+
+static void result(FILE *out, const rc_diag_rec *m, int occ, const char *cwd)
 {
     fputs("\n      {\"ruleId\": ", out);
     jstr(out, rule_id(m));
@@ -348,7 +387,8 @@ static void result(FILE *out, const rc_diag_rec *m, const char *cwd)
         fputs("}}]}]}", out);
     }
     if (m->nedits) fputc(']', out);
-    fputc('}', out);
+    fprintf(out, ",\n       \"partialFingerprints\": {\"primaryLocationLineHash\": \"%016llx:%d\"}}",
+            (unsigned long long)fp_of(m), occ);
 }
 
 void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
@@ -393,13 +433,14 @@ void rc_report_sarif(const rc_report *r, FILE *out, const char *version)
     }
     fputs(nn ? "]}],\n" : "}],\n", out);
     fputs("    \"results\": [", out);
-    int n = 0;
+    int n = 0, *occ = fp_occurrences(&r->recs, cwd);
     for (int i = 0; i < r->recs.n; i++) {
         const rc_diag_rec *m = &r->recs.v[i];
         if (!m->file) continue;
         if (n++) fputc(',', out);
-        result(out, m, cwd);
+        result(out, m, occ[i], cwd);
     }
     fprintf(out, "%s]\n  }]\n}\n", n ? "\n    " : "");
+    free(occ);
     free(cwd);
 }

@@ -7,6 +7,7 @@
  * `policy` line must come first.
  */
 #include "rtest.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "driver.h"
 #include "harness.h"
+#include "suggest.h"
 
 /* errors reported here are of this kind (errors.def) */
 #undef RC_ERROR_KIND
@@ -326,7 +328,18 @@ static void report_unknown_const(ps *p, const tok *t)
     for (int i = 0; i < p->ir->nconsts && used < sizeof known - 40; i++)
         if (!p->ir->consts[i].imported && !p->ir->consts[i].duration)
             used += (size_t)snprintf(known + used, sizeof known - used, ", %s", p->ir->consts[i].name);
-    rc_diag_error(p->d, tloc(&p->l, t), "unknown constant '%.*s' (known: %s)", (int)t->n, t->p, known);
+    /* did you mean: the closest of every constant, the imported ones too */
+    char word[RC_SUGGEST_MAX + 1];
+    snprintf(word, sizeof word, "%.*s", (int)(t->n < RC_SUGGEST_MAX ? t->n : RC_SUGGEST_MAX), t->p);
+    const char **names = rc_xrealloc(NULL, (size_t)(p->ir->nconsts + 1) * sizeof *names);
+    for (int i = 0; i < p->ir->nconsts; i++) names[i] = p->ir->consts[i].name;
+    const char *s = rc_suggest(word, names, (size_t)p->ir->nconsts);
+    if (s) {
+        rc_diag_error(p->d, tloc(&p->l, t), "unknown constant '%.*s'; did you mean '%s'?", (int)t->n, t->p, s);
+        rc_diag_edit_add(p->d, tloc(&p->l, t), s, "replace '%.*s' with '%s'", (int)t->n, t->p, s);
+    } else
+        rc_diag_error(p->d, tloc(&p->l, t), "unknown constant '%.*s' (known: %s)", (int)t->n, t->p, known);
+    free(names);
 }
 
 /* FIELD=VALUE pairs up to '->'; returns false after an error. */
@@ -1075,7 +1088,8 @@ typedef struct rc_rtest_loadctx {
 } rc_rtest_loadctx;
 
 /* The policy is loaded with its own folder as an include path (for its C
- * header imports; the --via c build gets the same -I, see harness.c). */
+ * header imports), then the -I folders of the command line; the --via c
+ * build gets the same -I, see harness.c. */
 static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
 {
     rc_rtest_loadctx *lc = ctx;
@@ -1084,18 +1098,26 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
     char dir[4096];
     if (!slash) snprintf(dir, sizeof dir, ".");
     else snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    const char *dirs[1] = { dir };
+    int ninc = lc->opts ? lc->opts->nincludes : 0;
+    const char **dirs = rc_xrealloc(NULL, (size_t)(ninc + 1) * sizeof *dirs);
+    dirs[0] = dir;
+    for (int i = 0; i < ninc; i++) dirs[i + 1] = lc->opts->include_dirs[i];
     rc_unit_opts uo;
     memset(&uo, 0, sizeof uo);
     uo.include_dirs = dirs;
-    uo.nincludes = 1;
+    uo.nincludes = ninc + 1;
     if (lc->opts) {
         uo.wopts = lc->opts->wopts;
         uo.nwopts = lc->opts->nwopts;
         uo.color = lc->opts->color;
         uo.stats = lc->opts->stats;
+        uo.defines = lc->opts->defines;
+        uo.ndefines = lc->opts->ndefines;
+        uo.sysroot = lc->opts->sysroot;
+        uo.target = lc->opts->target;
     }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
+    free(dirs);
     if (rc == 0) *ir = lc->unit.ir;
     return rc;
 }
@@ -1112,7 +1134,7 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     size_t len;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        fprintf(err, "recovc: error: cannot read '%s': %s\n", path, rc_read_error(errno));
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot read '%s': %s", path, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }

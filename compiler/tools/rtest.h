@@ -26,6 +26,13 @@ typedef struct rc_rtest_opts {
     const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
     bool color;                 /* colour the text diagnostics (--color) */
     bool stats;                 /* --stats: as if the policy said `stats;` */
+    /* C header import, after the policy's own folder: -I (also given to the
+     * --via c build, with -D), -D, --sysroot and --target for clang */
+    const char *const *include_dirs;
+    int nincludes;
+    const char *const *defines;
+    int ndefines;
+    const char *sysroot, *target;
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "output.h"
+#include "diag.h"
 #include "rtest.h"
 #include "timeline.h"
 
@@ -30,14 +31,15 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         };
     }
     if (n == 0 && !opts->scenario) {
-        fprintf(err, "recovc: error: %s has no scenario to draw\n", f->path);
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "%s has no scenario to draw", f->path);
         return 2;
     }
     if (n == 0) {
-        fprintf(err, "recovc: error: %s has no scenario named \"%s\"; its scenarios:", f->path, opts->scenario);
+        char *list = rc_arena_strdup(a, f->nscenarios ? "" : " none");
         for (int si = 0; si < f->nscenarios; si++)
-            fprintf(err, "%s \"%s\"", si ? "," : "", f->scenarios[si].name);
-        fputs(f->nscenarios ? "\n" : " none\n", err);
+            list = rc_arena_printf(a, "%s%s \"%s\"", list, si ? "," : "", f->scenarios[si].name);
+        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "%s has no scenario named \"%s\"; its scenarios:%s", f->path,
+                    opts->scenario, list);
         return 2;
     }
     if (strcmp(opts->timeline, "-") == 0) {
@@ -45,7 +47,7 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         return 0;
     }
     rc_output o;
-    if (!rc_output_open(&o, opts->timeline)) return 2;
+    if (!rc_output_open(&o, opts->timeline, opts->color)) return 2;
     rc_timeline_svg(f->ir, sc, n, o.f);
     return rc_output_commit(&o) ? 0 : 2;
 }

@@ -46,6 +46,7 @@ def check(cond, what):
     return cond
 
 
+FP = re.compile(r"^[0-9a-f]{16}:[1-9][0-9]*$")
 URI_REF = re.compile(r"^([a-z][a-z0-9+.-]*:)?[A-Za-z0-9\-._~/%!$&'()*+,;=:@]*$")
 
 
@@ -110,7 +111,13 @@ def validate(doc, files, cwd, tag):
         check(g["endLine"] > g["startLine"] or
               (g["endLine"] == g["startLine"] and g["endColumn"] > g["startColumn"]), f"{tag}: region end")
 
+    seen_fp = set()
     for res in run0.get("results", []):
+        fp = res.get("partialFingerprints", {}).get("primaryLocationLineHash", "")
+        check(FP.match(fp) is not None, f"{tag}: primaryLocationLineHash {fp!r} is not HEX16:N")
+        where = res.get("locations", [{}])[0].get("physicalLocation", {}).get("artifactLocation", {}).get("uri")
+        check((where, fp) not in seen_fp, f"{tag}: two results in {where} share the fingerprint {fp}")
+        seen_fp.add((where, fp))
         idx = res.get("ruleIndex", -1)
         check(0 <= idx < len(rules) and rules[idx]["id"] == res["ruleId"], f"{tag}: ruleIndex of {res['ruleId']}")
         check(res.get("level") in ("note", "warning", "error"), f"{tag}: level")
@@ -176,7 +183,10 @@ if run0:
     saved = fail
     for name, spoil in (("ruleIndex", lambda d: d["runs"][0]["results"][0].update(ruleIndex=0)),
                         ("uriBaseId", lambda d: d["runs"][0].pop("originalUriBaseIds")),
-                        ("extra property", lambda d: d["runs"][0]["results"][0].update(rank=1))):
+                        ("extra property", lambda d: d["runs"][0]["results"][0].update(rank=1)),
+                        ("fingerprint", lambda d: d["runs"][0]["results"][1].update(
+                            partialFingerprints=d["runs"][0]["results"][0]["partialFingerprints"],
+                            locations=d["runs"][0]["results"][0]["locations"]))):
         bad = copy.deepcopy(doc)
         spoil(bad)
         fail = 0
@@ -236,6 +246,24 @@ try:
                 os.remove(fixed_path)
                 fixed += 1
         check(fixed == 4, f"paths: {fixed} fixes, expected 4 (three misspelt names, one '&')")
+    # fingerprints: the same when lines move and are re-indented, another
+    # when the line's text changes; equal ones in a file are numbered
+    fps = lambda name: [(x["ruleId"], x["locations"][0]["physicalLocation"]["region"]["startLine"],
+                         x["partialFingerprints"]["primaryLocationLineHash"])
+                        for x in json.loads(run(["check", "-Wall", "--format", "sarif", name], sub).stdout)
+                        ["runs"][0]["results"]]
+    TWICE = HEAD + "error f : c, low;\nclassify {\n  status == 1 => e;\n  status == 1 => f;\n  status == 1 => f;\n  _ => e;\n}\non _ { abort; }\n"
+    open(os.path.join(sub, "fp1.recov"), "w").write(TWICE)
+    open(os.path.join(sub, "fp2.recov"), "w").write("\n// moved down\n\n" + TWICE.replace("\n  ", "\n\t  "))
+    open(os.path.join(sub, "fp3.recov"), "w").write(TWICE.replace("status == 1 => f;\n  _", "status == 1 => f; // now\n  _"))
+    a, b, c = fps("fp1.recov"), fps("fp2.recov"), fps("fp3.recov")
+    check(len(a) >= 3 and [x[1] + 3 for x in a] == [x[1] for x in b], f"fingerprints: lines did not move: {a} {b}")
+    check([(x[0], x[2]) for x in a] == [(x[0], x[2]) for x in b], f"fingerprints changed when lines moved: {a} {b}")
+    dup = [x[2] for x in a if x[0] == "unreachable-rule"]
+    check(len(dup) == 2 and dup[0][:16] == dup[1][:16] and dup[0].endswith(":1") and dup[1].endswith(":2"),
+          f"fingerprints: two same rules on the same text: {dup}")
+    check([x[2] for x in a if x[0] == "unreachable-rule"][1] != [x[2] for x in c if x[0] == "unreachable-rule"][1],
+          "fingerprints: a changed line kept its fingerprint")
     j = run(["check", "--format", "json"] + args, sub)
     jd = json.loads(j.stdout)
     validate_json(jd, "paths")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# package.sh BUILD_DIR SOURCE_DIR - builds the .tar.gz and .deb packages with
-# CPack and checks each one: the version everywhere is the runtime header's
-# RECOV_VERSION_STRING; recovc is stripped; the unpacked tree (moved to a
+# package.sh BUILD_DIR SOURCE_DIR - runs the README's install commands (an
+# install into a temporary prefix, whose documents are checked, and the .deb
+# they build) and builds the .tar.gz with CPack, then checks each package:
+# the version everywhere is the runtime header's RECOV_VERSION_STRING; recovc is stripped; the unpacked tree (moved to a
 # place of its own, nothing of the build tree in reach) compiles a policy,
 # builds it with the packaged runtime and runs a scenario --via c; the docs
 # and the man page are in it.  The .deb's control data names its
@@ -13,8 +14,14 @@ w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
 fail() { echo "FAILED: $*"; exit 1; }
 ver=$(sed -n 's/^#define RECOV_VERSION_STRING "\([0-9.]*\)"/\1/p' "$src/runtime/include/recov/recov.h")
 [ -n "$ver" ] || fail "no RECOV_VERSION_STRING"
-(cd "$w" && cpack --config "$build/CPackConfig.cmake" -B "$w/out" >"$w/log" 2>&1) || { cat "$w/log"; fail "cpack"; }
-tgz=$(ls "$w"/out/recov-"$ver"-*.tar.gz); deb=$(ls "$w"/out/recov_"$ver"_*.deb)
+# the README's install commands, run as written (tests/docs/readme_install.py):
+# they install into a prefix and make the .deb checked below; the installed
+# documents and help texts name only installed files (installed_links.py)
+python3 "$src/tests/docs/readme_install.py" "$build" "$src" "$w/readme" >"$w/log" || { cat "$w/log"; fail "README"; }
+head -n -1 "$w/log"; prefix=$(tail -n 1 "$w/log")
+python3 "$src/tests/docs/installed_links.py" "$prefix" || fail "installed documents"
+(cd "$w" && cpack --config "$build/CPackConfig.cmake" -G TGZ -B "$w/out" >"$w/log" 2>&1) || { cat "$w/log"; fail "cpack"; }
+tgz=$(ls "$w"/out/recov-"$ver"-*.tar.gz); deb=$(ls "$w"/readme/cd-*/recov_"$ver"_*.deb)
 [ "$(dpkg-deb -f "$deb" Version)" = "$ver" ] || fail ".deb version"
 dpkg-deb -f "$deb" Depends | grep -q libclang || fail ".deb does not depend on libclang"
 check_tree() {  # ROOT: an unpacked prefix
@@ -24,7 +31,7 @@ check_tree() {  # ROOT: an unpacked prefix
     grep -q "recov $ver" "$r/share/man/man1/recovc.1" || fail "$name: man page version"
     grep -q "Version: $ver" "$r/lib/pkgconfig/recov.pc" || fail "$name: recov.pc version"
     grep -q "PACKAGE_VERSION \"$ver\"" "$r/lib/cmake/recov/recovConfigVersion.cmake" || fail "$name: CMake package version"
-    for f in LICENSE README.md spec/language.md spec/generated-api.md docs/tutorial.md; do
+    for f in LICENSE README.md spec/language.md spec/generated-api.md spec/diagnostics.schema.json docs/tutorial.md; do
         [ -s "$r/share/doc/recov/$f" ] || fail "$name: no doc $f"
     done
     # installed files point only at installed files: the man page's SEE ALSO
