@@ -147,6 +147,14 @@ bool rc_em_retry_never(const rc_ir *ir, int r);
 bool rc_em_blocks_need_now(const rc_ir *ir);   /* emit_machine.c: the blocks take `now` */
 bool rc_em_retry_used(const rc_ir *ir, int r);
 
+/* ---- emit_delay.c ------------------------------------------------------------ */
+
+/* The tables retry strategy r's delay reads: its first delay by error
+ * when the backoff and scales fold into one table, else its scales. */
+void rc_em_delay_tables(em *e, int r, const char *const *err_labels, const char *const *sev_labels);
+/* P__delayN of retry strategy r. */
+void rc_em_delay(em *e, int r);
+
 /* ---- emit_cond.c ------------------------------------------------------------ */
 
 /* Contexts of a condition: classify rules see only the fault. */

@@ -518,92 +518,6 @@ static void emit_classify(em *e)
     rc_cout_blank(o);
 }
 
-/* The runtime's names of the IR's backoff and jitter kinds (same values). */
-static const char *const backoff_name[] = {
-    "RECOV_BACKOFF_CONSTANT", "RECOV_BACKOFF_LINEAR", "RECOV_BACKOFF_EXPONENTIAL" };
-static const char *const jitter_name[] = {
-    "RECOV_JITTER_NONE", "RECOV_JITTER_PERCENT", "RECOV_JITTER_FULL", "RECOV_JITTER_EQUAL",
-    "RECOV_JITTER_DECORRELATED" };
-_Static_assert(RC_BACKOFF_CONSTANT == RECOV_BACKOFF_CONSTANT && RC_BACKOFF_LINEAR == RECOV_BACKOFF_LINEAR
-               && RC_BACKOFF_EXPONENTIAL == RECOV_BACKOFF_EXPONENTIAL, "backoff kinds");
-_Static_assert(RC_JITTER_NONE == RECOV_JITTER_NONE && RC_JITTER_PERCENT == RECOV_JITTER_PERCENT
-               && RC_JITTER_FULL == RECOV_JITTER_FULL && RC_JITTER_EQUAL == RECOV_JITTER_EQUAL
-               && RC_JITTER_DECORRELATED == RECOV_JITTER_DECORRELATED, "jitter kinds");
-_Static_assert(RC_SEV_LOW == RECOV_SEV_LOW && RC_SEV_CRITICAL == RECOV_SEV_CRITICAL, "severities");
-
-/* Retry delay of strategy r ("Retry delay for retry n"). */
-static void emit_delay(em *e, int r)
-{
-    const rc_ir *ir = e->ir;
-    const rc_ir_retry *rt = &ir->retries[r];
-    rc_cout *o = &e->oc;
-    const char *P = e->P;
-    bool esc = false, ssc = false;
-    for (int i = 0; i < ir->nerrors; i++) if (rt->error_scale[i] != 1000u) esc = true;
-    for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) ssc = true;
-    bool dec = rt->jitter == RC_JITTER_DECORRELATED;
-    rc_cout_line(o, "/* retry %s */", rt->name);
-    rc_cout_line(o, "static uint32_t %s__delay%d(%s_shared *s, const %s_incident *inc, const %s_fault *f, uint32_t n%s)", P, r, P, P, P, dec ? ", uint32_t prev" : "");
-    rc_cout_open(o, "{");
-    char nb[32], nf[32], nm[32];
-    rc_em_num(e, RC_SLOT_BASE, r, 0, rt->base_ms, nb, sizeof nb);
-    rc_em_num(e, RC_SLOT_FACTOR, r, 0, rt->factor_milli, nf, sizeof nf);
-    rc_em_num(e, RC_SLOT_MAX, r, 0, rt->max_ms, nm, sizeof nm);
-    rc_cout_line(o, "uint32_t d = recov_backoff(%s, %s, %s, n);", backoff_name[rt->backoff], nb, nf);
-    rc_cout_line(o, "(void)s;");
-    rc_cout_line(o, "(void)inc;");
-    rc_cout_line(o, "(void)f;");
-    /* a scale of 1000 is the identity of recov_mul_milli, so it is left out */
-    if (esc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_escale[inc->error]);", P, r);
-    if (ssc) rc_cout_line(o, "d = recov_mul_milli(d, %s__r%d_sscale[%s__sev[inc->error]]);", P, r, P);
-    /* jitter and cap: the cap is `max` or the limit of every delay */
-    if (rt->max_ms == UINT32_MAX) snprintf(nm, sizeof nm, "RECOV_DELAY_MAX");
-    if (rt->jitter != RC_JITTER_NONE) {
-        char mode[64];
-        if (rt->jitter == RC_JITTER_PERCENT) snprintf(mode, sizeof mode, "RECOV_JITTER_MODE(%s, %uu)", jitter_name[rt->jitter], rt->jitter_pct);
-        else snprintf(mode, sizeof mode, "%s", jitter_name[rt->jitter]);
-        if (dec)
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, (prev != 0u) ? prev : %s, %s);", mode, nb, nb, nm);
-        else /* only DECORRELATED reads prev */
-            rc_cout_line(o, "d = recov_jitter(&s->prng, %s, d, %s, %s, %s);", mode, nb, nb, nm);
-    } else if (rt->max_ms != UINT32_MAX || rt->backoff != RC_BACKOFF_CONSTANT || esc || ssc) {
-        /* (an unscaled constant delay is a written duration: never above the limit) */
-        rc_cout_open(o, "if (d > %s) {", nm);
-        rc_cout_line(o, "d = %s;", nm);
-        rc_cout_close(o, "}");
-    }
-    if (rt->honor_field >= 0) {
-        const rc_ir_field *fd = &ir->fields[rt->honor_field];
-        switch (fd->type) {
-        case RC_TY_I8: case RC_TY_I16: case RC_TY_I32:
-            rc_cout_open(o, "if ((f != NULL) && (f->%s > 0) && ((uint32_t)f->%s > d)) {", fd->name, fd->name);
-            rc_cout_line(o, "d = (uint32_t)f->%s;", fd->name);
-            rc_cout_close(o, "}");
-            break;
-        case RC_TY_BOOL:
-            rc_cout_open(o, "if ((f != NULL) && f->%s && (d < 1u)) {", fd->name);
-            rc_cout_line(o, "d = 1u;");
-            rc_cout_close(o, "}");
-            break;
-        case RC_TY_TEXT:
-            break;
-        case RC_TY_U32: /* the only type above the limit of every delay */
-            rc_cout_open(o, "if ((f != NULL) && (f->%s > d)) {", fd->name);
-            rc_cout_line(o, "d = (f->%s < RECOV_DELAY_MAX) ? f->%s : RECOV_DELAY_MAX;", fd->name, fd->name);
-            rc_cout_close(o, "}");
-            break;
-        default:
-            rc_cout_open(o, "if ((f != NULL) && ((uint32_t)f->%s > d)) {", fd->name);
-            rc_cout_line(o, "d = (uint32_t)f->%s;", fd->name);
-            rc_cout_close(o, "}");
-            break;
-        }
-    }
-    rc_cout_line(o, "return d;");
-    rc_cout_close(o, "}");
-    rc_cout_blank(o);
-}
-
 static void emit_budget_funcs(em *e)
 {
     const rc_ir *ir = e->ir;
@@ -2079,7 +1993,7 @@ void rc_em_machine(em *e)
     rc_em_stats_helpers(e);
     emit_classify(e);
     for (int r = 0; r < ir->nretries; r++)
-        if (rc_em_retry_used(ir, r)) emit_delay(e, r);
+        if (rc_em_retry_used(ir, r)) rc_em_delay(e, r);
     emit_budget_funcs(e);
     emit_breaker_funcs(e);
     emit_unavail(e);

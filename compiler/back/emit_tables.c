@@ -396,26 +396,8 @@ void rc_em_tables(em *e)
     snprintf(nm, sizeof nm, "%s__cls", P);
     rc_em_rows(o, e->cls_t, nm, v, ir->nerrors, false, lab);
     for (int i = 0; i < ir->nerrors; i++) lab[i] = ir->errors[i].name;
-    for (int r = 0; r < ir->nretries; r++) {
-        const rc_ir_retry *rt = &ir->retries[r];
-        bool scaled = false;
-        if (!rc_em_retry_used(ir, r)) continue;
-        for (int i = 0; i < ir->nerrors; i++) if (rt->error_scale[i] != 1000u) scaled = true;
-        if (scaled) {
-            rc_cout_comment(o, "retry %s: delay x value/1000 by error", rt->name);
-            snprintf(nm, sizeof nm, "%s__r%d_escale", P, r);
-            rc_em_rows(o, rc_em_utype(max_of(rt->error_scale, ir->nerrors)), nm, rt->error_scale,
-                       ir->nerrors, false, lab);
-        }
-        scaled = false;
-        for (int i = 0; i < RC_SEV_COUNT; i++) if (rt->sev_scale[i] != 1000u) scaled = true;
-        if (scaled) {
-            rc_cout_comment(o, "retry %s: delay x value/1000 by severity", rt->name);
-            snprintf(nm, sizeof nm, "%s__r%d_sscale", P, r);
-            rc_em_rows(o, rc_em_utype(max_of(rt->sev_scale, RC_SEV_COUNT)), nm, rt->sev_scale,
-                       RC_SEV_COUNT, false, sevn);
-        }
-    }
+    for (int r = 0; r < ir->nretries; r++)
+        if (rc_em_retry_used(ir, r)) rc_em_delay_tables(e, r, lab, sevn);
     free(v);
     free(lab);
     free(cl);

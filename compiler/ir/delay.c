@@ -7,15 +7,21 @@
 
 #include "recov/recov.h"
 
+uint32_t rc_delay_scaled(const rc_ir *ir, int retry, int error, uint32_t n)
+{
+    const rc_ir_retry *r = &ir->retries[retry];
+    uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, n);
+    d = recov_mul_milli(d, r->error_scale[error]);
+    return recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
+}
+
 int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his)
 {
     const rc_ir_retry *r = &ir->retries[retry];
     uint32_t prev_hi = r->base_ms;
     int n = r->attempts;
     for (uint32_t k = 1; k <= (uint32_t)n; k++) {
-        uint32_t d = recov_backoff(r->backoff, r->base_ms, r->factor_milli, k);
-        d = recov_mul_milli(d, r->error_scale[error]);
-        d = recov_mul_milli(d, r->sev_scale[ir->errors[error].severity]);
+        uint32_t d = rc_delay_scaled(ir, retry, error, k);
         /* recov_jitter's bounds (runtime/include/recov/recov.h) */
         uint32_t lim = r->max_ms < RECOV_DELAY_MAX ? r->max_ms : RECOV_DELAY_MAX;
         uint32_t c = d < lim ? d : lim;

@@ -25,6 +25,11 @@ typedef struct rc_delay_bounds {
     uint64_t max_work;
 } rc_delay_bounds;
 
+/* The delay of retry n (n >= 1) of strategy `retry` for error `error`
+ * before jitter: the backoff, then the error's scale, then its severity's,
+ * as the runtime computes them (spec/semantics.md, "Retry delay"). */
+uint32_t rc_delay_scaled(const rc_ir *ir, int retry, int error, uint32_t n);
+
 /* Per-retry delay bounds (los[i], his[i] for retry i+1) of every retry of
  * the strategy; both arrays need `attempts` slots.  Returns attempts. */
 int rc_delay_retry(const rc_ir *ir, int retry, int error, uint32_t *los, uint32_t *his);
