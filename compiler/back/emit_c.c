@@ -172,6 +172,68 @@ static void brk_rec(em *e, int i, int size, uint32_t max, const char *field, con
     }
 }
 
+/* A time window's items (bstart, head, the buckets): one set, or with
+ * `per alternative` one per instance, the buckets as arrays
+ * <brk>_b<what>_tgt[1 + nalts][buckets] (key breaker.NAME[@ALT].bucket.J.<what>). */
+static void time_recs(em *e, int i)
+{
+    const rc_ir *ir = e->ir;
+    const rc_ir_breaker *b = &ir->breakers[i];
+    const char *n = e->brk[i];
+    int ni = b->per_alt ? ir->nalts + 1 : 1;
+    char lv[EM_NAME_MAX + 24], key[200];
+    em_rec *r;
+    for (int k = 0; k < ni; k++) {
+        if (k) snprintf(key, sizeof key, "%s@%s", b->name, ir->alts[k - 1].name);
+        else snprintf(key, sizeof key, "%s", b->name);
+        if (b->per_alt) snprintf(lv, sizeof lv, "%s_bstart_tgt[%d]", n, k);
+        else snprintf(lv, sizeof lv, "%s_bstart", n);
+        r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.bstart", key);
+        r->init = 2;
+        if (k == 0) {
+            if (b->per_alt) snprintf(r->decl, sizeof r->decl, "%s_bstart_tgt[%d]", n, ni);
+            snprintf(r->note, sizeof r->note, "time window: when its newest bucket started (ms)%s",
+                     b->per_alt ? "; per target" : "");
+        } else {
+            r->decl[0] = '\0';
+        }
+    }
+    for (int k = 0; k < ni; k++) {
+        if (k) snprintf(key, sizeof key, "%s@%s", b->name, ir->alts[k - 1].name);
+        else snprintf(key, sizeof key, "%s", b->name);
+        if (b->per_alt) snprintf(lv, sizeof lv, "%s_head_tgt[%d]", n, k);
+        else snprintf(lv, sizeof lv, "%s_head", n);
+        r = add_rec(e, 1, (uint32_t)b->buckets - 1u, lv, "breaker.%s.head", key);
+        if (k == 0) {
+            if (b->per_alt) snprintf(r->decl, sizeof r->decl, "%s_head_tgt[%d]", n, ni);
+            snprintf(r->note, sizeof r->note, "the newest bucket of %u, %u ms each%s", b->buckets,
+                     b->window_ms / b->buckets, b->per_alt ? "; per target" : "");
+        } else {
+            r->decl[0] = '\0';
+        }
+    }
+    static const char *const what[3] = { "calls", "fails", "slow" };
+    static const char *const note[3] = { "calls recorded in each bucket", "counted failures in each bucket",
+                                         "slow calls in each bucket" };
+    for (int k = 0; k < ni; k++) {
+        if (k) snprintf(key, sizeof key, "%s@%s", b->name, ir->alts[k - 1].name);
+        else snprintf(key, sizeof key, "%s", b->name);
+        for (int j = 0; j < b->buckets; j++)
+            for (int w = 0; w < (b->slow_ms ? 3 : 2); w++) {
+                if (b->per_alt) snprintf(lv, sizeof lv, "%s_b%s_tgt[%d][%d]", n, what[w], k, j);
+                else snprintf(lv, sizeof lv, "%s_b%s[%d]", n, what[w], j);
+                r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.bucket.%d.%s", key, j, what[w]);
+                if (k == 0 && j == 0) {
+                    if (b->per_alt) snprintf(r->decl, sizeof r->decl, "%s_b%s_tgt[%d][%d]", n, what[w], ni, b->buckets);
+                    else snprintf(r->decl, sizeof r->decl, "%s_b%s[%d]", n, what[w], b->buckets);
+                    snprintf(r->note, sizeof r->note, "%s%s", note[w], b->per_alt ? "; per target" : "");
+                } else {
+                    r->decl[0] = '\0';
+                }
+            }
+    }
+}
+
 /* The state, member by member, in checkpoint order (shared part first). */
 static void plan_state(em *e)
 {
@@ -192,30 +254,8 @@ static void plan_state(em *e)
             brk_rec(e, i, 2, 0xFFFFu, "fails", b->mode == RC_BREAKER_NET
                     ? "counted failures minus successes while closed (never below 0)"
                     : "consecutive counted failures while closed");
-        } else if (b->mode == RC_BREAKER_TIME) {   /* never per alternative (check.c) */
-            const char *n = e->brk[i];
-            snprintf(lv, sizeof lv, "%s_bstart", n);
-            r = add_rec(e, 4, 0xFFFFFFFFu, lv, "breaker.%s.bstart", b->name);
-            r->init = 2;
-            snprintf(r->note, sizeof r->note, "time window: when its newest bucket started (ms)");
-            snprintf(lv, sizeof lv, "%s_head", n);
-            r = add_rec(e, 1, (uint32_t)b->buckets - 1u, lv, "breaker.%s.head", b->name);
-            snprintf(r->note, sizeof r->note, "the newest bucket of %u, %u ms each", b->buckets,
-                     b->window_ms / b->buckets);
-            static const char *const what[3] = { "calls", "fails", "slow" };
-            static const char *const note[3] = { "calls recorded in each bucket", "counted failures in each bucket",
-                                                 "slow calls in each bucket" };
-            for (int j = 0; j < b->buckets; j++)
-                for (int k = 0; k < (b->slow_ms ? 3 : 2); k++) {
-                    snprintf(lv, sizeof lv, "%s_b%s[%d]", n, what[k], j);
-                    r = add_rec(e, 2, 0xFFFFu, lv, "breaker.%s.bucket.%d.%s", b->name, j, what[k]);
-                    if (j == 0) {
-                        snprintf(r->decl, sizeof r->decl, "%s_b%s[%d]", n, what[k], b->buckets);
-                        snprintf(r->note, sizeof r->note, "%s", note[k]);
-                    } else {
-                        r->decl[0] = '\0';
-                    }
-                }
+        } else if (b->mode == RC_BREAKER_TIME) {
+            time_recs(e, i);
         } else {
             uint32_t mask = b->window >= 32 ? 0xFFFFFFFFu : (1u << b->window) - 1u;
             char note[80];
@@ -312,7 +352,7 @@ static void plan_state(em *e)
         r = add_rec(e, 4, 0xFFFFFFFFu, lv, "stats.%s", key);
         if (i == 0) {
             snprintf(r->decl, sizeof r->decl, "stat[%d]", e->sl.n);
-            snprintf(r->note, sizeof r->note, "`stats;` counters, per error, breaker, alternative, handler (%s_stats)", e->P);
+            snprintf(r->note, sizeof r->note, "`stats;` counters, per error, breaker, alternative, handler, limit (%s_stats)", e->P);
         } else {
             r->decl[0] = '\0';
         }
@@ -370,7 +410,8 @@ static void plan_state(em *e)
     }
     for (int i = 0; i < e->nrecs; i++) {
         const char *br = e->recs[i].decl[0] ? strchr(e->recs[i].decl, '[') : NULL;
-        if (br) e->recs[i].count = atoi(br + 1);
+        for (e->recs[i].count = 1; br; br = strchr(br + 1, '['))   /* [n] or [n][k] */
+            e->recs[i].count *= atoi(br + 1);
     }
 }
 

@@ -28,8 +28,8 @@
 /* One saved state item = one state member (array elements count singly). */
 typedef struct em_rec {
     char key[320];      /* stable key string; the tag is its FNV-1a */
-    char lval[EM_NAME_MAX + 8];  /* member as written after `s->` */
-    char decl[EM_NAME_MAX + 8];  /* struct declarator, "" for array elements after the first */
+    char lval[EM_NAME_MAX + 16]; /* member as written after `s->` ([i][j] of a per-target window: up to 13 more) */
+    char decl[EM_NAME_MAX + 16]; /* struct declarator, "" for array elements after the first */
     char note[120];     /* what it holds, for the comment in P.h */
     int size;           /* 1, 2, 4 bytes */
     int count;          /* array length for decl */

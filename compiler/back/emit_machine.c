@@ -713,9 +713,10 @@ static void emit_time_record(em *e, int i)
     rc_cout_line(o, "/* breaker %s: a window of %u buckets of %" PRIu32 " ms records an outcome (fail%s: 0 or 1) */",
                  b->name, K, W, b->slow_ms ? ", slow" : "");
     if (b->slow_ms)
-        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail, uint32_t slow)", P, n, P);
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, %suint32_t now, uint32_t fail, uint32_t slow)", P, n, P,
+                     bt_param(e, i));
     else
-        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, uint32_t now, uint32_t fail)", P, n, P);
+        rc_cout_line(o, "static void %s__%s_record(%s_shared *s, %suint32_t now, uint32_t fail)", P, n, P, bt_param(e, i));
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t k = RECOV_ELAPSED(now, s->%s_bstart) / %" PRIu32 "u;", n, W);
     rc_cout_line(o, "uint32_t j;");
@@ -750,7 +751,7 @@ static void emit_time_record(em *e, int i)
     if (b->slow_ms)
         rc_cout_put(o, " || ((ns * 1000u) >= (%uu * nc))", (unsigned)b->slow_pct * 10u + b->slow_tenth);
     rc_cout_end_open(o, ")) {");
-    rc_cout_line(o, "%s__%s_open(s, now);", P, n);
+    rc_cout_line(o, "%s__%s_open(s, %snow);", P, n, bt_arg(e, i));
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
@@ -919,6 +920,9 @@ static void emit_admit_limits(em *e)
     if (ir->concurrent) {
         rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
                      (unsigned)ir->concurrent);
+        if (e->sl.n)
+            rc_cout_line(o, "%s__stat(s, %du); /* stats: limit concurrent refusals */", P,
+                         rc_stat_lim(&e->sl, rc_ir_lim_conc(ir), RC_STAT_REFUSALS));
         rc_cout_line(o, "return RECOV_FULL;");
         rc_cout_close(o, "}");
     }
@@ -926,6 +930,9 @@ static void emit_admit_limits(em *e)
         rc_cout_line(o, "s->lim_tokens = %s__bucket(s, now, &s->lim_credit); /* refill */", P);
         rc_cout_line(o, "s->lim_at = now;");
         rc_cout_open(o, "if (s->lim_tokens == 0u) {");
+        if (e->sl.n)
+            rc_cout_line(o, "%s__stat(s, %du); /* stats: limit rate refusals */", P,
+                         rc_stat_lim(&e->sl, rc_ir_lim_rate(ir), RC_STAT_REFUSALS));
         rc_cout_line(o, "return RECOV_RATE_LIMITED;");
         rc_cout_close(o, "}");
     }
@@ -1561,9 +1568,10 @@ static void emit_breaker_fail(em *e, int i)
         }
     } else if (b->mode == RC_BREAKER_TIME) {
         if (b->slow_ms)
-            rc_cout_line(o, "%s__%s_record(s, now, 1u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+            rc_cout_line(o, "%s__%s_record(s, %snow, 1u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], bt_arg(e, i),
+                             b->slow_ms);
         else
-            rc_cout_line(o, "%s__%s_record(s, now, 1u);", P, e->brk[i]);
+            rc_cout_line(o, "%s__%s_record(s, %snow, 1u);", P, e->brk[i], bt_arg(e, i));
     } else {
         rc_cout_line(o, "uint32_t x;");
         rc_cout_line(o, "uint32_t nf = 0u;");
@@ -1691,6 +1699,8 @@ static void emit_entry_points(em *e)
         rc_cout_blank(o);
     } else {
         if (e->any_pa) { rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */"); rc_cout_line(o, "(void)bt;"); }
+        if (!ir->nbreakers && !ir->rate_n && !e->any_slow)   /* `limit concurrent` alone needs no clock */
+            rc_cout_line(o, "(void)now;");
         for (int i = 0; i < ir->nbreakers; i++) emit_breaker_tick(e, i);
         for (int i = 0; e->sl.n && i < ir->nbreakers; i++) {   /* stats: the first that refuses counts it */
             char npr[32];
@@ -1945,9 +1955,10 @@ static void emit_entry_points(em *e)
             rc_cout_close(o, "}");
         } else if (b->mode == RC_BREAKER_TIME) {
             if (b->slow_ms)
-                rc_cout_line(o, "%s__%s_record(s, now, 0u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], b->slow_ms);
+                rc_cout_line(o, "%s__%s_record(s, %snow, 0u, (took > %" PRIu32 "u) ? 1u : 0u);", P, e->brk[i], bt_arg(e, i),
+                             b->slow_ms);
             else if (rc_em_set_count(b->counts, ir->nerrors) > 0)
-                rc_cout_line(o, "%s__%s_record(s, now, 0u);", P, e->brk[i]);
+                rc_cout_line(o, "%s__%s_record(s, %snow, 0u);", P, e->brk[i], bt_arg(e, i));
             else
                 rc_cout_line(o, "/* it counts no error: it never opens */");
         } else {

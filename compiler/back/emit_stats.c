@@ -32,6 +32,14 @@ void rc_em_stats_types(em *e)
         rc_cout_close(o, "};");
     }
     rc_cout_line(o, "#define %s_BREAKER_COUNT %du", P, ir->nbreakers);
+    int nlim = rc_ir_nlimits(ir);
+    if (nlim > 0) {
+        rc_cout_open(o, "enum %s_limit {", P);
+        for (int m = 0; m < nlim; m++)
+            put_upper_line(e, "LIM", rc_ir_limit_name(ir, m), m, m + 1 == nlim);
+        rc_cout_close(o, "};");
+    }
+    rc_cout_line(o, "#define %s_LIMIT_COUNT %du", P, nlim);
     rc_cout_blank(o);
     rc_cout_comment(o, "`stats;`: what the policy did, by %s_stats; each counter stops at 4294967295.", P);
     rc_cout_open(o, "typedef struct %s_counters {", P);
@@ -44,6 +52,8 @@ void rc_em_stats_types(em *e)
         "times it opened", "times it became half-open", "P_admit calls it refused" };
     for (int k = 0; ir->nbreakers && k < RC_STAT_BRK_KINDS; k++)
         rc_cout_line(o, "uint32_t breaker_%s[%s_BREAKER_COUNT]; /* per %s_BRK_*: %s */", rc_stat_brk_names[k], P, P, bnote[k]);
+    if (nlim > 0)
+        rc_cout_line(o, "uint32_t limit_refusals[%s_LIMIT_COUNT]; /* per %s_LIM_*: P_admit calls it refused */", P, P);
     static const char *const anote[RC_STAT_USE_KINDS] = { "FALLBACK decisions naming it", "successes after it" };
     for (int k = 0; ir->nalts && k < RC_STAT_USE_KINDS; k++)
         rc_cout_line(o, "uint32_t alt_%s[%s_ALT_COUNT]; /* per %s_ALT_*: %s */", rc_stat_use_names[k], P, P, anote[k]);
@@ -189,6 +199,10 @@ void rc_em_stats_funcs(em *e)
     rc_cout_line(o, "unsigned k;");
     copy_loop(e, "ERROR", "", rc_stat_err_names, RC_STAT_ERR_KINDS, e->sl.err);
     if (ir->nbreakers) copy_loop(e, "BREAKER", "breaker_", rc_stat_brk_names, RC_STAT_BRK_KINDS, e->sl.brk);
+    if (rc_ir_nlimits(ir)) {
+        static const char *const lnames[RC_STAT_LIM_KINDS] = { "refusals" };
+        copy_loop(e, "LIMIT", "limit_", lnames, RC_STAT_LIM_KINDS, e->sl.lim);
+    }
     if (ir->nalts) copy_loop(e, "ALT", "alt_", rc_stat_use_names, RC_STAT_USE_KINDS, e->sl.alt);
     if (ir->nhandlers) copy_loop(e, "HANDLER", "handler_", rc_stat_use_names, RC_STAT_USE_KINDS, e->sl.hnd);
     rc_cout_close(o, "}");

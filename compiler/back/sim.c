@@ -732,6 +732,11 @@ static void release(rc_sim *s, rc_sim_incident *i)
     i->adm = 0;
 }
 
+void rc_sim_reload(rc_sim *s)
+{
+    s->epoch = s->epoch >= 255u ? 1u : (uint8_t)(s->epoch + 1u);   /* as P_shared_load (checkpoint.md 8) */
+}
+
 recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
 {
     const rc_ir *ir = s->ir;
@@ -743,11 +748,17 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
             return RECOV_REJECT;
         }
     }
-    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) return RECOV_FULL;
+    if (ir->concurrent && !holds_admission(s, i) && s->inflight >= ir->concurrent) {
+        stat_inc(s, rc_stat_lim(&s->sl, rc_ir_lim_conc(ir), RC_STAT_REFUSALS));
+        return RECOV_FULL;
+    }
     if (ir->rate_n) {
         bucket_at(s, now, &s->tokens, &s->credit);
         s->rat = now;
-        if (s->tokens == 0) return RECOV_RATE_LIMITED;
+        if (s->tokens == 0) {
+            stat_inc(s, rc_stat_lim(&s->sl, rc_ir_lim_rate(ir), RC_STAT_REFUSALS));
+            return RECOV_RATE_LIMITED;
+        }
     }
     for (int k = 0; k < ir->nbreakers; k++) {
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);

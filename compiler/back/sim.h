@@ -138,6 +138,10 @@ recov_decision rc_sim_failed_i(rc_sim *s, rc_sim_incident *i, const rc_sim_fault
 recov_decision rc_sim_handler_done_i(rc_sim *s, rc_sim_incident *i, bool ok, uint32_t now);
 void rc_sim_succeeded_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
 void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now);
+/* The shared part saved and loaded again (rtest `reload`): the simulator
+ * keeps its state, so only what a load does beyond restoring happens: the
+ * epoch moves on and admissions made before lapse. */
+void rc_sim_reload(rc_sim *s);
 /* P_admit_in: ms until P_admit could admit i's call (0: now), or
  * RECOV_ADMIT_IN_UNKNOWN while `limit concurrent` is full; no state change. */
 uint32_t rc_sim_admit_in(const rc_sim *s, const rc_sim_incident *i, uint32_t now);
@@ -169,6 +173,7 @@ int rc_sim_classify(const rc_sim *s, const rc_sim_fault *f, uint32_t now);
  *   a allow | a reject | a rate_limited | a full
  *   o                                   (P_succeeded)
  *   c                                   (P_cancelled)
+ *   r                                   (P_shared_save, P_shared_load: reload)
  * Both rtest.c and the generated harness print exactly these. */
 #define RC_SIM_DECISION_FMT "d kind=%u id=%u ms=%lu level=%u error=%u sev=%u class=%u attempt=%u limit=%lu"
 void rc_sim_format_decision(const recov_decision *d, char *buf, size_t n);
@@ -189,7 +194,7 @@ const char *rc_sim_severity_name(int sev);
 
 typedef enum rc_sim_evkind {
     RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
-    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS, RC_SIM_EV_ADMIT_IN
+    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS, RC_SIM_EV_RELOAD, RC_SIM_EV_ADMIT_IN
 } rc_sim_evkind;
 
 /* The most counters one STATS event names (its line fits rc_rtest_event.got). */
@@ -230,7 +235,8 @@ typedef struct rc_sim_event {
 /* Applies one event at tick t0 + e->t to the shared part s and incident i
  * (NULL: the built-in incident s->inc): FAIL -> P_failed, HANDLER ->
  * P_handler_done, OK -> P_succeeded, ADMIT -> P_admit, CANCEL ->
- * P_cancelled, PARAMS -> P_set_params.  *d receives the decision (FAIL,
+ * P_cancelled, PARAMS -> P_set_params, RELOAD -> a save and load of the
+ * shared part.  *d receives the decision (FAIL,
  * HANDLER; PARAMS: d->id is P_set_params's result; STATS: nothing changes and
  * the counters are read from s->stat; else zeroed), *admit the
  * admission (ADMIT).  Returns whether the event meets its expectation (OK,

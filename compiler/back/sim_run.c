@@ -52,6 +52,9 @@ bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event
     case RC_SIM_EV_CANCEL:
         rc_sim_cancelled_i(s, i, now);
         return true;
+    case RC_SIM_EV_RELOAD:
+        rc_sim_reload(s);
+        return true;
     case RC_SIM_EV_ADMIT:
         *admit = rc_sim_admit_i(s, i, now);
         return *admit == e->expect.admit;

@@ -1186,13 +1186,6 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
     }
     if (!s_open) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open after` or `open at` rule", b->name);
     slow_rules(c, b, s_open, s_slow, s_oslow);
-    if (b->per_alt && b->mode == RC_BREAKER_TIME && s_open) {
-        /* one set of buckets per target is not built (spec/language.md, Breakers) */
-        rc_diag_error(c->d, s_open->loc, "breaker '%s' is `per alternative`: its rule must count failures "
-                      "(`open after N ...`) or the last calls (`open at P%% of last N calls`), not a time window",
-                      b->name);
-        rc_diag_note(c->d, d->loc, "drop `per alternative`, or give the rule a count window");
-    }
     if (!s_for) rc_diag_error(c->d, d->loc, "breaker '%s' has no `open for` duration", b->name);
     if (!s_close || b->close_below_pct) {
         b->close_after = b->probes;

@@ -718,7 +718,13 @@ void rc_ir_stat_layout(const rc_ir *ir, rc_stat_layout *l)
     l->brk = l->err + RC_STAT_ERR_KINDS * ir->nerrors;
     l->alt = l->brk + RC_STAT_BRK_KINDS * ir->nbreakers;
     l->hnd = l->alt + RC_STAT_USE_KINDS * ir->nalts;
-    l->n = ir->stats ? l->hnd + RC_STAT_USE_KINDS * ir->nhandlers : 0;
+    l->lim = l->hnd + RC_STAT_USE_KINDS * ir->nhandlers;
+    l->n = ir->stats ? l->lim + RC_STAT_LIM_KINDS * rc_ir_nlimits(ir) : 0;
+}
+
+const char *rc_ir_limit_name(const rc_ir *ir, int m)
+{
+    return m == rc_ir_lim_rate(ir) ? "rate" : "concurrent";
 }
 
 bool rc_ir_stat_key(const rc_ir *ir, int i, char *buf, size_t n)
@@ -735,9 +741,11 @@ bool rc_ir_stat_key(const rc_ir *ir, int i, char *buf, size_t n)
     } else if (i < l.hnd) {
         int x = (i - l.alt) / RC_STAT_USE_KINDS, k = (i - l.alt) % RC_STAT_USE_KINDS;
         snprintf(buf, n, "alt.%s.%s", ir->alts[x].name, rc_stat_use_names[k]);
-    } else {
+    } else if (i < l.lim) {
         int x = (i - l.hnd) / RC_STAT_USE_KINDS, k = (i - l.hnd) % RC_STAT_USE_KINDS;
         snprintf(buf, n, "handler.%s.%s", ir->handlers[x].name, rc_stat_use_names[k]);
+    } else {
+        snprintf(buf, n, "limit.%s.refusals", rc_ir_limit_name(ir, i - l.lim));
     }
     return true;
 }

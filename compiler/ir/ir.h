@@ -366,7 +366,8 @@ typedef struct rc_ir {
 
 /* The counters are one array: per error (declaration order) its 7 kinds
  * below, then per breaker opens, half_opens, rejections, then per
- * alternative and per handler tries, successes.  The checkpoint records
+ * alternative and per handler tries, successes, then per limit (rate,
+ * concurrent) refusals.  The checkpoint records
  * follow this order; the generated P_counters is by kind (failures[e]), so
  * P_stats copies with a stride (which a compiler cannot turn into memcpy). */
 enum {
@@ -376,8 +377,10 @@ enum {
 enum { RC_STAT_OPENS, RC_STAT_HALF_OPENS, RC_STAT_REJECTIONS, RC_STAT_BRK_KINDS };
 enum { RC_STAT_TRIES, RC_STAT_SUCCESSES, RC_STAT_USE_KINDS };
 
+enum { RC_STAT_REFUSALS, RC_STAT_LIM_KINDS };
+
 typedef struct rc_stat_layout {
-    int err, brk, alt, hnd;     /* first index of each group */
+    int err, brk, alt, hnd, lim; /* first index of each group */
     int n;                      /* counters in all; 0 without `stats;` */
 } rc_stat_layout;
 
@@ -386,6 +389,14 @@ static inline int rc_stat_err(const rc_stat_layout *l, int e, int k) { return l-
 static inline int rc_stat_brk(const rc_stat_layout *l, int b, int k) { return l->brk + b * RC_STAT_BRK_KINDS + k; }
 static inline int rc_stat_alt(const rc_stat_layout *l, int a, int k) { return l->alt + a * RC_STAT_USE_KINDS + k; }
 static inline int rc_stat_hnd(const rc_stat_layout *l, int h, int k) { return l->hnd + h * RC_STAT_USE_KINDS + k; }
+static inline int rc_stat_lim(const rc_stat_layout *l, int m, int k) { return l->lim + m * RC_STAT_LIM_KINDS + k; }
+/* The admission limits as P_LIM_* ids: `limit rate` first, then `limit
+ * concurrent`, each only when declared (-1 when not). */
+static inline int rc_ir_nlimits(const rc_ir *ir) { return (ir->rate_n ? 1 : 0) + (ir->concurrent ? 1 : 0); }
+static inline int rc_ir_lim_rate(const rc_ir *ir) { return ir->rate_n ? 0 : -1; }
+static inline int rc_ir_lim_conc(const rc_ir *ir) { return ir->concurrent ? (ir->rate_n ? 1 : 0) : -1; }
+/* "rate" or "concurrent": limit id m's kind */
+const char *rc_ir_limit_name(const rc_ir *ir, int m);
 /* Counter i's key without the checkpoint's "stats." ("error.timeout.retries");
  * false when i is out of range. */
 bool rc_ir_stat_key(const rc_ir *ir, int i, char *buf, size_t n);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "delay.h"
+#include "explain.h"
 
 typedef struct md {
     char *p;
@@ -33,6 +34,12 @@ static void put(md *m, const char *fmt, ...)
     memcpy(m->p + m->n, tmp, len);
     m->n += len;
     m->p[m->n] = '\0';
+}
+
+/* Appends s whole (put() cuts at 512 bytes). */
+static void put_str(md *m, const char *s)
+{
+    for (size_t at = 0, len = strlen(s); at < len; at += 256) put(m, "%.256s", s + at);
 }
 
 static const char *dur(char *buf, size_t n, uint64_t ms) { return rc_delay_text(buf, n, ms); }
@@ -222,6 +229,9 @@ static void hover_name(md *m, const rc_lsp_doc *d, const rc_ir *ir, const rc_lsp
             else put(m, "- opens at %u%% of the last %u calls (min %u)\n", b->rate_pct, b->window, b->min_calls);
             put(m, "- open for %s, %u probe%s, closes after %u success%s\n", dur(b1, sizeof b1, b->open_ms), b->probes,
                 b->probes == 1 ? "" : "s", b->close_after, b->close_after == 1 ? "" : "es");
+            if (ir->stats)   /* its counters in P_counters (generated-api.md) */
+                put(m, "- stats (`%s_stats`): `breaker_opens[%d]`, `breaker_half_opens[%d]`, `breaker_rejections[%d]`\n",
+                    ir->name, i, i, i);
             return;
         }
         break;
@@ -297,6 +307,14 @@ void rc_lsp_hover(rc_lsp *s, const cJSON *id, const cJSON *params)
     } else if (ir && d->unit.ast) {
         /* the first line of an `on` block (not on a name): its times */
         for (const rc_ast_decl *x = d->unit.ast->decls; x; x = x->next) {
+            if (x->kind == RC_D_STATS && x->loc.line == line && col >= x->loc.col && col < x->loc.col + 5) {
+                /* the `stats` keyword: every counter it adds */
+                char *st = rc_explain_stats(ir, true);
+                if (st) put_str(&m, st);
+                free(st);
+                range = (rc_loc){ x->loc.line, x->loc.col, x->loc.line, x->loc.col + 4 };
+                break;
+            }
             if (x->kind != RC_D_ON || x->loc.line != line || col < x->loc.col) continue;
             int bi = find_by_loc_line(ir, x->loc);
             if (bi < 0) break;

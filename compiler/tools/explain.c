@@ -2,6 +2,8 @@
 #include "explain.h"
 #include "emit_c.h"
 
+#include <stdlib.h>
+
 #include "delay.h"
 #include "recov/recov.h"
 
@@ -128,6 +130,8 @@ void rc_explain(const rc_ir *ir, FILE *out)
         fprintf(out, " is given up");
         if (b->per_alt) fprintf(out, "; one per target (the primary and %d alternative%s)", ir->nalts,
                                 ir->nalts == 1 ? "" : "s");
+        if (b->per_alt && b->mode == RC_BREAKER_TIME)   /* bstart, head, the buckets (spec/language.md) */
+            fprintf(out, ", each with its own window of %u bytes", 5u + (unsigned)b->buckets * (b->slow_ms ? 6u : 4u));
         fprintf(out, "\n");
     }
     if (ir->rate_n) {
@@ -144,6 +148,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
         ms(out, b->window_ms);
         fprintf(out, "\n");
     }
+    char *st = rc_explain_stats(ir, false);
+    if (st) fputs(st, out);
+    free(st);
     for (int bi = 0; bi < ir->nblocks; bi++) {
         const rc_ir_block *b = &ir->blocks[bi];
         fprintf(out, "block %d (line %d): %d step%s", bi, b->loc.line, b->nsteps, b->nsteps == 1 ? "" : "s");

@@ -10,6 +10,12 @@
 
 void rc_explain(const rc_ir *ir, FILE *out);
 
+/* explain_stats.c: with `stats;`, the counters P_stats reports (a header
+ * line with their count and bytes, then a line per error, breaker, limit,
+ * alternative and handler naming its P_counters members), as plain text or
+ * Markdown (md); NULL without `stats;`.  The caller frees it. */
+char *rc_explain_stats(const rc_ir *ir, bool md);
+
 /* explain --cc: how the generated C and the runtime are built. */
 typedef struct rc_explain_cc {
     const char *cc;               /* compiler command, split at blanks */

@@ -1,5 +1,5 @@
 /* graph.c - see graph.h.  Node ids: r<i> rules, e<i> errors, b<i>_<j> steps
- * of block i, k<i>_<state> breaker states. */
+ * of block i, k<i>_<state> breaker states, l<i> limits (only with `stats;`). */
 #include "graph.h"
 
 #include <string.h>
@@ -72,14 +72,25 @@ void rc_graph(const rc_ir *ir, bool mm, FILE *out)
             snprintf(buf, sizeof buf, "%s: %s", ir->breakers[k].name, st[s]);
             node(out, mm, "k", k, s, buf, "circle");
         }
-        snprintf(a, sizeof a, "k%d_0", k); snprintf(b, sizeof b, "k%d_1", k); edge(out, mm, a, b, "trips");
-        snprintf(a, sizeof a, "k%d_1", k); snprintf(b, sizeof b, "k%d_2", k); edge(out, mm, a, b, "open_for");
+        /* with `stats;` the edges name the counter they add to (P_counters) */
+        snprintf(a, sizeof a, "k%d_0", k); snprintf(b, sizeof b, "k%d_1", k);
+        edge(out, mm, a, b, ir->stats ? "trips, counts breaker_opens" : "trips");
+        snprintf(a, sizeof a, "k%d_1", k); snprintf(b, sizeof b, "k%d_2", k);
+        edge(out, mm, a, b, ir->stats ? "open_for, counts breaker_half_opens" : "open_for");
+        if (ir->stats) { snprintf(a, sizeof a, "k%d_1", k); edge(out, mm, a, a, "rejects, counts breaker_rejections"); }
         snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_0", k);
         edge(out, mm, a, b, ir->breakers[k].close_below_pct ? "close_below" : "close_after");
         snprintf(a, sizeof a, "k%d_2", k); snprintf(b, sizeof b, "k%d_1", k);
         edge(out, mm, a, b, ir->breakers[k].close_below_pct ? "probes_failed" : "failure");
         /* liveness: probes unreported for the half-open timeout are given up */
         snprintf(a, sizeof a, "k%d_2", k); edge(out, mm, a, a, "probe_timeout");
+    }
+    /* `stats;`: each limit and what its refusals count (P_counters.limit_refusals) */
+    for (int m = 0; ir->stats && m < rc_ir_nlimits(ir); m++) {
+        snprintf(buf, sizeof buf, "limit %s", rc_ir_limit_name(ir, m));
+        node(out, mm, "l", m, -1, buf, "hexagon");
+        snprintf(a, sizeof a, "l%d", m);
+        edge(out, mm, a, a, m == rc_ir_lim_rate(ir) ? "rate_limited, counts limit_refusals" : "full, counts limit_refusals");
     }
     if (!mm) fputs("}\n", out);
 }

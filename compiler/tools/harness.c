@@ -33,8 +33,10 @@ void rc_harness_stat_member(const rc_ir *ir, int i, char *buf, size_t n)
         snprintf(buf, n, "breaker_%s[%d]", rc_stat_brk_names[(i - l.brk) % RC_STAT_BRK_KINDS], (i - l.brk) / RC_STAT_BRK_KINDS);
     else if (i < l.hnd)
         snprintf(buf, n, "alt_%s[%d]", rc_stat_use_names[(i - l.alt) % RC_STAT_USE_KINDS], (i - l.alt) / RC_STAT_USE_KINDS);
-    else
+    else if (i < l.lim)
         snprintf(buf, n, "handler_%s[%d]", rc_stat_use_names[(i - l.hnd) % RC_STAT_USE_KINDS], (i - l.hnd) / RC_STAT_USE_KINDS);
+    else
+        snprintf(buf, n, "limit_refusals[%d]", i - l.lim);
 }
 
 static void write_text(FILE *out, int id, const char *s, size_t n)
@@ -136,6 +138,9 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         }
         fputs("};\n\n", out);
     }
+    int nrl = 0;   /* `reload` events: the case is written only when there are some */
+    for (int s = 0; s < f->nscenarios; s++)
+        for (int e = 0; e < f->scenarios[s].nevents; e++) nrl += f->scenarios[s].events[e].kind == RC_SIM_EV_RELOAD;
     int nst = 0;   /* `stats` events: one printing function each */
     for (int s = 0; s < f->nscenarios; s++)
         for (int e = 0; e < f->scenarios[s].nevents; e++) {
@@ -216,6 +221,20 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
     if (rc_rtest_has_admit_in(ir))
         fprintf(out, "            case %d: printf(\"w %%lu\\n\", (unsigned long)%s_admit_in(&s, in, now)); break;\n",
                 (int)RC_SIM_EV_ADMIT_IN, P);
+    if (nrl) {   /* reload: save, parameters back to their defaults, load: what was saved must come back */
+        fprintf(out, "            case %d: {\n", (int)RC_SIM_EV_RELOAD);
+        fprintf(out, "                static uint8_t ck[%s_SHARED_CHECKPOINT_MAX];\n", P);
+        fprintf(out, "                size_t n = %s_shared_save(&s, ck, sizeof ck);\n", P);
+        fprintf(out, "                recov_load r;\n");
+        if (ir->nparams) {
+            fprintf(out, "                %s_params dp;\n", P);
+            fprintf(out, "                %s_params_default(&dp);\n", P);
+            fprintf(out, "                (void)%s_set_params(&s, &dp);\n", P);
+        }
+        fprintf(out, "                r = %s_shared_load(&s, ck, n);\n", P);
+        fprintf(out, "                if (r == RECOV_LOAD_OK) puts(\"r\"); else printf(\"r load %%u\\n\", (unsigned)r);\n");
+        fprintf(out, "                break;\n            }\n");
+    }
     fprintf(out, "            default: rc_print_admit(%s_admit(&s, in, now)); break;\n", P);
     fputs("            }\n        }\n    }\n    return 0;\n}\n", out);
 }

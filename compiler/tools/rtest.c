@@ -657,11 +657,12 @@ static void parse_event(ps *p, const tok *at)
         else if (is_word(&t, "failed")) e.ok = false;
         else { err_expected(p, &t, "'ok' or 'failed' after 'handler'"); return; }
         t = lex(&p->l);
-    } else if (is_word(&w, "ok") || is_word(&w, "cancel")) {
-        e.kind = is_word(&w, "ok") ? RC_SIM_EV_OK : RC_SIM_EV_CANCEL;
+    } else if (is_word(&w, "ok") || is_word(&w, "cancel") || is_word(&w, "reload")) {
+        e.kind = is_word(&w, "ok") ? RC_SIM_EV_OK : is_word(&w, "cancel") ? RC_SIM_EV_CANCEL : RC_SIM_EV_RELOAD;
         t = lex(&p->l);
         if (t.k != T_END) {
-            err_expected(p, &t, e.kind == RC_SIM_EV_OK ? "end of line after 'ok'" : "end of line after 'cancel'");
+            err_expected(p, &t, e.kind == RC_SIM_EV_OK ? "end of line after 'ok'"
+                                : e.kind == RC_SIM_EV_CANCEL ? "end of line after 'cancel'" : "end of line after 'reload'");
             return;
         }
     } else if (is_word(&w, "admit")) {
@@ -678,10 +679,11 @@ static void parse_event(ps *p, const tok *at)
     } else if (is_word(&w, "stats")) {
         if (!parse_stats(p, &e)) return;
     } else {
-        err_expected(p, &w, "fail, handler, ok, admit, admit_in, cancel or stats");
+        err_expected(p, &w, "fail, handler, ok, admit, admit_in, cancel, stats or reload");
         return;
     }
-    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS) {
+    if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS &&
+        e.kind != RC_SIM_EV_RELOAD) {
         if (t.k != T_ARROW) {
             err_expected(p, &t, e.kind == RC_SIM_EV_FAIL ? "FIELD=VALUE or '->'" : "'->'");
             return;
@@ -1031,6 +1033,10 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
             case RC_SIM_EV_CANCEL:
                 snprintf(e->got, sizeof e->got, "c");
                 snprintf(got, sizeof got, "cancel");
+                break;
+            case RC_SIM_EV_RELOAD:
+                snprintf(e->got, sizeof e->got, "r");
+                snprintf(got, sizeof got, "reload");
                 break;
             case RC_SIM_EV_PARAMS: {
                 unsigned pr = e->decision.id;

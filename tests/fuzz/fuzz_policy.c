@@ -255,6 +255,7 @@ static uint32_t c_counter(const CAT(P, _counters) *c, const rc_stat_layout *l, i
         default:                 return c->breaker_rejections[b];
         }
     }
+    if (i >= l->lim) return c->limit_refusals[i - l->lim];
     int a = (i - l->alt) / RC_STAT_USE_KINDS;
     return (i - l->alt) % RC_STAT_USE_KINDS == RC_STAT_TRIES ? c->alt_tries[a] : c->alt_successes[a];
 }
@@ -264,7 +265,7 @@ static void same_counters(const st_t *st, uint32_t now)
     CAT(P, _counters) c;
     F(_stats)(st, &c);
     for (int i = 0; i < sim->sl.n; i++) {
-        if (i >= sim->sl.hnd) break;   /* FIELDS_H policies with stats have no handler lists */
+        if (i >= sim->sl.hnd && i < sim->sl.lim) continue;   /* FIELDS_H policies with stats have no handler lists */
         uint32_t vc = c_counter(&c, &sim->sl, i), vs = sim->stat[i];
         if (vc != vs) {
             char what[64], a[16], b[16];

@@ -333,8 +333,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             rg_printf(o, "open after ");
             num(s, in, o, &pd, use, 0, 1, 5);
             rg_printf(o, net ? " failures minus successes; " : " consecutive failures; ");
-        } else if (!pa && CHANCE(s, 35)) {
-            /* a time window (issue 16 part 4; never per alternative): K buckets of W ms, the rate
+        } else if (CHANCE(s, 35)) {
+            /* a time window (issue 16 part 4; per alternative: one per target): K buckets of W ms, the rate
              * and min maybe parameters, maybe slow calls */
             static const int KS[] = { 1, 2, 3, 5, 10, 64 };
             int k = KS[PICK(s, 6)];

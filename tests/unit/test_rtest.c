@@ -403,7 +403,7 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 A: cancel -> abort",
                  "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
     expect_error("  at 0 A: frob",
-                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, admit_in, cancel or stats, found a name");
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, admit_in, cancel, stats or reload, found a name");
     expect_error("  at 0 A: admit_in -> 5",
                  "dir/t.rtest:3:11: error: 'admit_in' needs P_admit_in, which a policy has only with a `limit` or a "
                  "`per alternative` breaker");
