@@ -5,8 +5,11 @@
  *
  * Subset construction for an unanchored search restarts every alternative
  * at every position, so every DFA state contains R = closure(roots).  R is
- * kept implicit: a state is stored as its sorted list T of NFA states outside
- * R, plus a flag for the start state (whose closure may cross `^`).  The
+ * kept implicit: a state is stored as its list T of NFA states outside R (in
+ * the order the closure found them), plus a flag for the start state (whose
+ * closure may cross `^`).  States are interned by set: the hash of a list is
+ * the sum of its elements' hashes, so it does not depend on their order, and
+ * a candidate is compared by membership stamps; no list is ever sorted.  The
  * move of R on each class (MR[c]) is computed once, and a class on which T
  * has no edge goes straight to the state "MR[c]" (cached per class), so a
  * state's cost is proportional to its own live threads, not to the number of
@@ -46,11 +49,13 @@ typedef struct dfa_builder {
     uint32_t *r_acc, *r_end;            /* pattern masks of R itself */
     /* DFA states */
     int32_t n, cap, max_states;
-    int32_t *off, *len;
+    int32_t *off, *len;                 /* malloc'd, like pool and trans (grown by realloc) */
+    uint64_t *shash;                    /* [cap] hash of each state's set */
     int32_t *pool, pool_n, pool_cap;
     uint32_t *trans;
-    int32_t trans_cap;
     int32_t *hash, hash_cap;
+    uint32_t *inset, setgen;            /* membership stamps of the set being interned */
+    uint64_t *eh;                       /* [nfa.n] hash of each NFA state (set_hash) */
     long long work;                     /* RC_DFA_MAX_WORK */
 } dfa_builder;
 
@@ -91,21 +96,6 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xff51afd7ed558ccdull;
 }
 
-static int cmp_i32(const void *a, const void *b)
-{
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
-static void sort_i32(int32_t *v, int32_t n)
-{
-    if (n > 16) { qsort(v, (size_t)n, sizeof *v, cmp_i32); return; }
-    for (int32_t i = 1; i < n; i++) {
-        int32_t x = v[i], j = i;
-        for (; j > 0 && v[j - 1] > x; j--) v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
 
 static bool fail_too_many_states(rc_dfa_error *err, int n)
 {
@@ -229,45 +219,76 @@ static void list_masks(dfa_builder *b, const int32_t *list, int32_t n, bool bol,
 
 /* ---- DFA state table ---------------------------------------------------- */
 
-static uint64_t list_hash(const int32_t *v, int32_t n)
+/* The hash of a set: the sum of its elements' hashes (eh[], splitmix64's
+ * finaliser of the NFA state number), so any order of the same elements
+ * gives the same value. */
+static uint64_t set_hash(const dfa_builder *b, const int32_t *v, int32_t n)
 {
-    uint64_t h = 3u;
-    for (int32_t i = 0; i < n; i++) h = mix(h, (uint64_t)(uint32_t)v[i]);
-    return mix(h, (uint64_t)n);
+    uint64_t h = (uint64_t)(uint32_t)n * 0x9e3779b97f4a7c15ull;
+    for (int32_t i = 0; i < n; i++) h += b->eh[v[i]];
+    return h;
+}
+
+/* realloc for the builder's growing tables (not zeroed, not in the arena:
+ * they are the largest and grow the most; freed by rc_dfa_build). */
+static void *regrow(void *old, int32_t *cap, int32_t need, size_t elsz)
+{
+    if (need <= *cap) return old;
+    int32_t nc = *cap ? *cap : 256;
+    while (nc < need) nc *= 2;
+    *cap = nc;
+    return rc_xrealloc(old, (size_t)nc * elsz);
 }
 
 /* Append a state with list v (its transitions are filled when processed). */
-static bool new_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *id)
+static bool new_state(dfa_builder *b, const int32_t *v, int32_t n, uint64_t h, int32_t *id)
 {
     if (b->n >= b->max_states)
         return fail_too_many_states(b->err, b->max_states);
     if (b->n == b->cap) {
-        int32_t nc = b->cap ? b->cap * 2 : 256;
-        int32_t *off = RC_NEW_ARRAY(b->scratch, int32_t, nc);
-        int32_t *len = RC_NEW_ARRAY(b->scratch, int32_t, nc);
-        uint32_t *tr = RC_NEW_ARRAY(b->scratch, uint32_t, (size_t)nc * (size_t)b->ncls);
-        if (b->cap) {
-            memcpy(off, b->off, (size_t)b->cap * sizeof *off);
-            memcpy(len, b->len, (size_t)b->cap * sizeof *len);
-            memcpy(tr, b->trans, (size_t)b->cap * (size_t)b->ncls * sizeof *tr);
-        }
-        b->off = off;
-        b->len = len;
-        b->trans = tr;
+        /* room for the state limit at once when it is moderate: malloc'd
+         * pages are touched only as states arrive, and nothing is copied */
+        int32_t nc = b->cap ? b->cap * 2
+                   : (long long)b->max_states * b->ncls <= (1LL << 24) ? b->max_states + 1 : 256;
+        b->off = rc_xrealloc(b->off, (size_t)nc * sizeof *b->off);
+        b->len = rc_xrealloc(b->len, (size_t)nc * sizeof *b->len);
+        b->shash = rc_xrealloc(b->shash, (size_t)nc * sizeof *b->shash);
+        b->trans = rc_xrealloc(b->trans, (size_t)nc * (size_t)b->ncls * sizeof *b->trans);
         b->cap = nc;
     }
-    b->pool = grow_array(b->scratch, b->pool, &b->pool_cap, b->pool_n + n, sizeof *b->pool);
+    b->pool = regrow(b->pool, &b->pool_cap, b->pool_n + n, sizeof *b->pool);
     if (n) memcpy(b->pool + b->pool_n, v, (size_t)n * sizeof *v);
     b->off[b->n] = b->pool_n;
     b->len[b->n] = n;
+    b->shash[b->n] = h;
     b->pool_n += n;
     *id = b->n++;
     return true;
 }
 
-/* The id of the non-start state with sorted list v, adding it if new.  The
- * start state (0) is never in the table: its closure crossed `^`, so even an
- * equal list does not mean an equal state. */
+/* True when state s holds exactly the set v (n distinct elements). */
+static bool same_set(dfa_builder *b, int32_t s, const int32_t *v, int32_t n, bool *stamped)
+{
+    if (b->len[s] != n) return false;
+    /* a set reached again usually comes in the same order */
+    if (n == 0 || memcmp(b->pool + b->off[s], v, (size_t)n * sizeof *v) == 0) return true;
+    if (!*stamped) {
+        if (++b->setgen == 0) {     /* wrapped: clear the stamps */
+            memset(b->inset, 0, (size_t)b->nfa.n * sizeof *b->inset);
+            b->setgen = 1;
+        }
+        for (int32_t i = 0; i < n; i++) b->inset[v[i]] = b->setgen;
+        *stamped = true;
+    }
+    const int32_t *w = b->pool + b->off[s];
+    for (int32_t i = 0; i < n; i++)
+        if (b->inset[w[i]] != b->setgen) return false;
+    return true;
+}
+
+/* The id of the non-start state with the set v (n distinct NFA states, in
+ * any order), adding it if new.  The start state (0) is never in the table:
+ * its closure crossed `^`, so even an equal set does not mean an equal state. */
 static bool intern_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *id)
 {
     if (2 * (b->n + 1) > b->hash_cap) {
@@ -275,22 +296,24 @@ static bool intern_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *i
         int32_t *h = RC_NEW_ARRAY(b->scratch, int32_t, nc);
         for (int32_t i = 0; i < nc; i++) h[i] = -1;
         for (int32_t s = 1; s < b->n; s++) {
-            int32_t j = (int32_t)(list_hash(b->pool + b->off[s], b->len[s]) & (uint64_t)(nc - 1));
+            int32_t j = (int32_t)(b->shash[s] & (uint64_t)(nc - 1));
             while (h[j] >= 0) j = (j + 1) & (nc - 1);
             h[j] = s;
         }
         b->hash = h;
         b->hash_cap = nc;
     }
-    int32_t j = (int32_t)(list_hash(v, n) & (uint64_t)(b->hash_cap - 1));
+    uint64_t hv = set_hash(b, v, n);
+    bool stamped = false;
+    int32_t j = (int32_t)(hv & (uint64_t)(b->hash_cap - 1));
     for (; b->hash[j] >= 0; j = (j + 1) & (b->hash_cap - 1)) {
         int32_t s = b->hash[j];
-        if (b->len[s] == n && (n == 0 || memcmp(b->pool + b->off[s], v, (size_t)n * sizeof *v) == 0)) {
+        if (b->shash[s] == hv && same_set(b, s, v, n, &stamped)) {
             *id = s;
             return true;
         }
     }
-    if (!new_state(b, v, n, id)) return false;
+    if (!new_state(b, v, n, hv, id)) return false;
     b->hash[j] = *id;
     return true;
 }
@@ -328,14 +351,13 @@ static void fill_buckets(dfa_builder *b, buckets *k, const int32_t *list, int32_
     }
 }
 
-/* rec minus closure(R), sorted, back into rec. */
-static void drop_r_and_sort(dfa_builder *b)
+/* rec minus closure(R), back into rec. */
+static void drop_r(dfa_builder *b)
 {
     int32_t m = 0;
     for (int32_t i = 0; i < b->nrec; i++)
         if (!b->in_r[b->rec[i]]) b->rec[m++] = b->rec[i];
     b->nrec = m;
-    sort_i32(b->rec, m);
 }
 
 static bool build_subsets(dfa_builder *b)
@@ -346,7 +368,15 @@ static bool build_subsets(dfa_builder *b)
     b->in_r = RC_NEW_ARRAY(b->scratch, uint8_t, N);
     b->stack = RC_NEW_ARRAY(b->scratch, int32_t, 3 * (size_t)N + 16);
     b->rec = RC_NEW_ARRAY(b->scratch, int32_t, (size_t)N + 16);
-    b->pool = grow_array(b->scratch, b->pool, &b->pool_cap, 1024, sizeof *b->pool);
+    b->inset = RC_NEW_ARRAY(b->scratch, uint32_t, N);
+    b->eh = RC_NEW_ARRAY(b->scratch, uint64_t, N);
+    for (int32_t i = 0; i < N; i++) {
+        uint64_t x = (uint64_t)(uint32_t)i * 0x9e3779b97f4a7c15ull + 0x632be59bd9b4e019ull;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+        b->eh[i] = x ^ (x >> 31);
+    }
+    b->pool = regrow(b->pool, &b->pool_cap, 1024, sizeof *b->pool);
     buckets k = { RC_NEW_ARRAY(b->scratch, int32_t, b->ncls),
                   RC_NEW_ARRAY(b->scratch, int32_t, b->ncls), NULL, 0 };
 
@@ -366,9 +396,9 @@ static bool build_subsets(dfa_builder *b)
     b->gen++;
     b->nrec = 0;
     closure(b, nfa->roots, nfa->nroots, true, false);
-    drop_r_and_sort(b);
+    drop_r(b);
     int32_t id;
-    if (!new_state(b, b->rec, b->nrec, &id)) return false;
+    if (!new_state(b, b->rec, b->nrec, set_hash(b, b->rec, b->nrec), &id)) return false;
 
     /* MR[c]: closure of R's move on class c, outside R */
     b->mr_off = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
@@ -383,7 +413,6 @@ static bool build_subsets(dfa_builder *b)
         b->gen++;
         b->nrec = 0;
         closure(b, k.v + k.start[c], k.cnt[c], false, true);
-        sort_i32(b->rec, b->nrec);
         b->mr_pool = grow_array(b->scratch, b->mr_pool, &mr_cap, mr_n + b->nrec, sizeof *b->mr_pool);
         if (b->nrec) memcpy(b->mr_pool + mr_n, b->rec, (size_t)b->nrec * sizeof *b->rec);
         b->mr_off[c] = mr_n;
@@ -412,7 +441,6 @@ static bool build_subsets(dfa_builder *b)
                         b->mark[mr[j]] = b->gen;
                         b->rec[b->nrec++] = mr[j];
                     }
-                sort_i32(b->rec, b->nrec);
                 if (!intern_state(b, b->rec, b->nrec, &id)) return false;
             }
             b->trans[(size_t)i * (size_t)b->ncls + (size_t)c] = (uint32_t)id;
@@ -487,7 +515,10 @@ static void state_rows(dfa_builder *b, rows *t, uint32_t *acc, uint32_t *end)
 
 /* Moore refinement: blocks split by (block, block of each successor) until
  * the count stops growing.  Returns the number of blocks; blk holds them;
- * -1 past the work limit. */
+ * -1 past the work limit.  A state alone in its block stays alone, so it
+ * takes the next block number without being hashed; the others are hashed
+ * by a sum of per-class multiples (independent multiplies, no chain).  The
+ * numbering (by first state) is that of a plain Moore round either way. */
 static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end, int32_t *blk)
 {
     int32_t n = b->n, k = b->ncls;
@@ -496,8 +527,11 @@ static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end
     int32_t *h = RC_NEW_ARRAY(b->scratch, int32_t, hcap);
     int32_t *nb = RC_NEW_ARRAY(b->scratch, int32_t, n);
     int32_t *rep = RC_NEW_ARRAY(b->scratch, int32_t, n);
+    int32_t *size = RC_NEW_ARRAY(b->scratch, int32_t, n);
+    uint64_t *kc = RC_NEW_ARRAY(b->scratch, uint64_t, k + 1);
     const uint32_t *t = b->trans;
     int32_t count = 0;
+    for (int32_t c = 0; c <= k; c++) kc[c] = mix((uint64_t)c, 0x2545f4914f6cdd1dull) | 1u;
 
     /* initial partition by (acc row, acc_end row), numbered in state order */
     for (int32_t i = 0; i < hcap; i++) h[i] = -1;
@@ -512,10 +546,14 @@ static int32_t minimise(dfa_builder *b, const uint32_t *acc, const uint32_t *end
         int32_t nc = 0;
         if (!spend(b, (long long)n)) return -1;
         for (int32_t i = 0; i < hcap; i++) h[i] = -1;
+        memset(size, 0, (size_t)count * sizeof *size);
+        for (int32_t s = 0; s < n; s++) size[blk[s]]++;
         for (int32_t s = 0; s < n; s++) {
+            if (size[blk[s]] == 1) { rep[nc] = s; nb[s] = nc++; continue; }
             const uint32_t *ts = t + (size_t)s * (size_t)k;
-            uint64_t x = (uint64_t)blk[s];
-            for (int32_t c = 0; c < k; c++) x = mix(x, (uint64_t)blk[ts[c]]);
+            uint64_t x = (uint64_t)(uint32_t)blk[s] * kc[k];
+            for (int32_t c = 0; c < k; c++) x += (uint64_t)(uint32_t)blk[ts[c]] * kc[c];
+            x ^= x >> 29;
             int32_t j = (int32_t)(x & (uint64_t)(hcap - 1));
             for (; h[j] >= 0; j = (j + 1) & (hcap - 1)) {
                 int32_t r = rep[h[j]];
@@ -638,6 +676,11 @@ bool rc_dfa_build(rc_arena *a, const rc_dfa_pattern *pats, int npats,
     b.max_states = max_states > 0 ? max_states : RC_DFA_MAX_STATES;
     rc_arena_init(&scratch);
     bool ok = build(&b, a, pats, out);
+    free(b.off);
+    free(b.len);
+    free(b.shash);
+    free(b.trans);
+    free(b.pool);
     rc_arena_free(&scratch);
     return ok;
 }

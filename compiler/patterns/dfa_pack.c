@@ -126,17 +126,14 @@ static int place_row(pack_place *pl, const rc_dfapack *p, const int *exc, int m,
 {
     int b = next_free(pl->nextid, from);
     while (b <= pl->maxid) {
-        if (m > 0 && p->chk[b + exc[0]] != 255) {
-            /* skip to the next free slot for the first exception */
-            int x = next_free(pl->nextslot, b + exc[0]);
-            if (x - exc[0] > pl->maxid) return -1;
-            b = next_free(pl->nextid, x - exc[0]);
-            continue;
-        }
-        int j = 1;
+        int j = 0;
         while (j < m && p->chk[b + exc[j]] == 255) j++;
         if (j >= m) return b;
-        b = next_free(pl->nextid, b + 1);
+        /* no id below the next free slot of the exception that collided can
+         * hold it: skip there */
+        int x = next_free(pl->nextslot, b + exc[j]);
+        if (x - exc[j] > pl->maxid) return -1;
+        b = next_free(pl->nextid, x - exc[j]);
     }
     return -1;
 }
@@ -164,15 +161,35 @@ static bool place_group(const pack_work *w, rc_dfapack *p, pack_place *pl, int f
     for (int i = n; i-- > 0;) tmp[--hist[w->nc - cnt[order[i]]]] = order[i];
     memcpy(order, tmp, (size_t)n * sizeof *order);
     free(tmp);
+    /* the last row placed with each set of exception classes (a cache by
+     * hash): a row with the same set fits at no id below that one, since
+     * every slot taken then is still taken */
+    enum { SEEN = 4096 };
+    int seen_s[SEEN], seen_b[SEEN];
+    for (int i = 0; i < SEEN; i++) seen_s[i] = -1;
     for (int i = 0; i < n; i++) {
         int s = order[i], m = 0;
         const uint32_t *row = &w->trans[(size_t)s * (size_t)w->nc];
-        for (int k = 0; k < w->nc; k++) if (row[k] != def[k]) exc[m++] = k;
-        int b = place_row(pl, p, exc, m, from);
+        uint64_t h = 0x9e3779b97f4a7c15ull;
+        for (int k = 0; k < w->nc; k++)
+            if (row[k] != def[k]) {
+                exc[m++] = k;
+                h = (h ^ (uint64_t)(unsigned)k) * 0xff51afd7ed558ccdull;
+            }
+        int slot = (int)((h ^ (h >> 32)) & (SEEN - 1)), start = from;
+        if (seen_s[slot] >= 0 && seen_b[slot] > start) {
+            const uint32_t *o = &w->trans[(size_t)seen_s[slot] * (size_t)w->nc];
+            int k = 0;
+            while (k < w->nc && (o[k] != def[k]) == (row[k] != def[k])) k++;
+            if (k == w->nc) start = seen_b[slot];
+        }
+        int b = place_row(pl, p, exc, m, start);
         if (b < 0 || pl->idused[b]) return false;
         pl->idused[b] = 1;
         pl->nextid[b] = b + 1;
         w->idnew[s] = b;
+        seen_s[slot] = s;
+        seen_b[slot] = b;
         for (int j = 0; j < m; j++) {
             p->chk[b + exc[j]] = (uint8_t)exc[j];
             pl->nextslot[b + exc[j]] = b + exc[j] + 1;
