@@ -472,6 +472,7 @@ static bool analyse(em *e)
     rc_ir_stat_layout(ir, &e->sl);
     for (int i = 0; i < ir->nbreakers; i++) e->any_slow |= ir->breakers[i].slow_ms != 0;
     e->run_block = ir->nblocks > 1;
+    e->blk_now = rc_em_blocks_need_now(ir);
     e->err_t = rc_em_utype((uint64_t)(ir->nerrors > 0 ? ir->nerrors - 1 : 0));
     e->alt_t = rc_em_utype((uint64_t)ir->nalts);
     e->hnd_t = rc_em_utype((uint64_t)ir->nhandlers);

@@ -68,6 +68,7 @@ typedef struct em {
     bool any_run, any_esc, any_unres, any_fallback;
     bool any_runlist;   /* a `run H1, H2...` step: handlers learn their outcomes */
     bool any_pa;        /* a `per alternative` breaker: P_incident.tgt, instances indexed by `bt` */
+    bool blk_now;       /* the blocks take `now` (admission waits, instances), not `el` */
     bool unres[RC_SEV_COUNT];
     rc_stat_layout sl;  /* `stats;`: the counters' layout (sl.n 0: no counters, no code) */
     const char *src;    /* the policy file's base name in comments and #line */
@@ -143,6 +144,7 @@ void rc_em_errset_table(em *e, const bool *set, const char *table);
 /* Retry strategy r is used by some step. */
 /* `attempts 0` written as a number: the strategy never retries. */
 bool rc_em_retry_never(const rc_ir *ir, int r);
+bool rc_em_blocks_need_now(const rc_ir *ir);   /* emit_machine.c: the blocks take `now` */
 bool rc_em_retry_used(const rc_ir *ir, int r);
 
 /* ---- emit_delay.c ------------------------------------------------------------ */

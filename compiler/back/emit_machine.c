@@ -1225,6 +1225,77 @@ static void emit_step_once(em *e, int bi, int i, const rc_ir_step *st)
     rc_cout_end(o, " << 8u), %s);", rc_em_num(e, RC_SLOT_STEP_MS, bi, i, st->ms, nms, sizeof nms));
 }
 
+/* The last argument of P__run and the blocks: `now` when they need it
+ * (rc_em_blocks_need_now), else the incident's elapsed time. */
+static const char *run_arg(const em *e, bool el_at_hand)
+{
+    if (e->blk_now) return "now";
+    return el_at_hand ? "el" : "RECOV_ELAPSED(now, inc->start)";
+}
+
+/* Breaker k's instance may be HALF_OPEN with every probe out when a retry
+ * step of block bi decides (spec RETRY r, the admission wait): not when
+ * every error of the block is counted by k and k reopens on a counted
+ * half-open failure (P_failed 5 has just run for the incident's target),
+ * unless the block has a RUN step (P_handler_done runs it with no outcome). */
+static bool half_open_wait_possible(const rc_ir *ir, int bi, int k)
+{
+    const rc_ir_block *b = &ir->blocks[bi];
+    const rc_ir_breaker *bk = &ir->breakers[k];
+    if (bk->close_below_pct) return true;
+    for (int i = 0; i < b->nsteps; i++)
+        if (b->steps[i].kind == RC_IR_RUN) return true;
+    for (int x = 0; x < ir->nerrors; x++)
+        if (b->errors[x] && !bk->counts[x]) return true;
+    return false;
+}
+
+bool rc_em_blocks_need_now(const rc_ir *ir)
+{
+    if (ir->rate_n || rc_ir_any_per_alt(ir)) return true;
+    for (int b = 0; b < ir->nblocks; b++) {
+        bool retry = false;
+        for (int i = 0; i < ir->blocks[b].nsteps; i++)
+            if (ir->blocks[b].steps[i].kind == RC_IR_RETRY && !rc_em_retry_never(ir, ir->blocks[b].steps[i].retry)) retry = true;
+        for (int k = 0; retry && k < ir->nbreakers; k++)
+            if (half_open_wait_possible(ir, b, k)) return true;
+    }
+    return false;
+}
+
+/* The admission wait of a retry step (spec RETRY r) into `w`: the next
+ * token, and the rest of the half-open timeout of each breaker whose
+ * instance may be half-open with every probe out here. */
+static void emit_admission_wait(em *e, int bi)
+{
+    const rc_ir *ir = e->ir;
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    bool pa = false;
+    for (int k = 0; k < ir->nbreakers; k++)
+        if (ir->breakers[k].per_alt && half_open_wait_possible(ir, bi, k)) pa = true;
+    if (pa) rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
+    if (ir->rate_n) rc_cout_line(o, "uint32_t w = %s__token_wait(s, now);", P);
+    else rc_cout_line(o, "uint32_t w = 0u;");
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *b = &ir->breakers[k];
+        if (!half_open_wait_possible(ir, bi, k)) continue;
+        const char *n = e->brk[k];
+        char nop[32], npr[32], nhw[32];
+        rc_em_num(e, RC_SLOT_OPEN_MS, k, 0, b->open_ms, nop, sizeof nop);
+        if (b->half_open_ms) snprintf(nhw, sizeof nhw, "%" PRIu32 "u", b->half_open_ms);
+        else snprintf(nhw, sizeof nhw, "%s", nop);
+        rc_em_num(e, RC_SLOT_PROBES, k, 0, b->probes, npr, sizeof npr);
+        rc_cout_open(o, "{ /* breaker %s half-open with every probe out: the rest of its half-open timeout */", b->name);
+        rc_cout_line(o, "const uint32_t hel = RECOV_ELAPSED(now, s->%s_opened_at);", n);
+        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted >= %s) && (hel < %s) && ((%s - hel) > w)) {",
+                     n, P, n, npr, nhw, nhw);
+        rc_cout_line(o, "w = %s - hel;", nhw);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
+}
+
 static void emit_block(em *e, int bi)
 {
     const rc_ir *ir = e->ir;
@@ -1248,10 +1319,12 @@ static void emit_block(em *e, int bi)
     rc_em_block_what(e, bi, what, sizeof what);
     rc_em_src_comment(e, b->loc, what);
     rc_em_origin(e, b->loc);
-    rc_cout_line(o, "static recov_decision %s__%s(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P,
-                 e->blk[bi], P, P, P);
+    rc_cout_line(o, "static recov_decision %s__%s(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t %s)", P,
+                 e->blk[bi], P, P, P, e->blk_now ? "now" : "el");
     rc_cout_open(o, "{");
+    if (e->blk_now) rc_cout_line(o, "const uint32_t el = RECOV_ELAPSED(now, inc->start); /* a clock gone back reads 0 */");
     rc_cout_line(o, "(void)s;");
+    if (e->blk_now) rc_cout_line(o, "(void)now;");
     if (need_e) rc_cout_line(o, "const unsigned e = inc->error; /* what handler conditions read */");
     if (!need_f) rc_cout_line(o, "(void)f;");
     if (!need_el || need_e) rc_cout_line(o, "(void)el;");
@@ -1314,14 +1387,16 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "break;");
                 break;
             }
-            if (ir->rate_n) {
-                /* the rate limit: the retry waits for a token, within the deadline (el <= deadline here) */
+            bool wait = ir->rate_n != 0;
+            for (int k = 0; k < ir->nbreakers; k++) wait |= half_open_wait_possible(ir, bi, k);
+            if (wait) {
+                /* admission: the retry waits for a token or a probe, within the deadline (el <= deadline here) */
                 rc_cout_open(o, "{");
-                rc_cout_line(o, "const uint32_t w = %s__token_wait(s, (uint32_t)(inc->start + el));", P);
+                emit_admission_wait(e, bi);
             }
             rc_cout_begin(o, "if ((inc->%s_sub < %s)", e->blk[bi],
                           rc_em_num(e, RC_SLOT_ATTEMPTS, st->retry, 0, rt->attempts, na, sizeof na));
-            if (ir->rate_n && dl) {
+            if (wait && dl) {
                 char ndl[32];
                 rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
             }
@@ -1340,7 +1415,7 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub, inc->%s_prev);", P, st->retry, e->blk[bi], e->blk[bi]);
             else
                 rc_cout_line(o, "d = %s__delay%d(s, inc, f, inc->%s_sub);", P, st->retry, e->blk[bi]);
-            if (ir->rate_n) {
+            if (wait) {
                 rc_cout_open(o, "if (d < w) {");
                 rc_cout_line(o, "d = w;");
                 rc_cout_close(o, "}");
@@ -1357,7 +1432,7 @@ static void emit_block(em *e, int bi)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_RETRY, d);", P);
             }
             rc_cout_close(o, "}");
-            if (ir->rate_n) rc_cout_close(o, "}");
+            if (wait) rc_cout_close(o, "}");
             rc_cout_line(o, "inc->%s_pos = %du;", e->blk[bi], i + 1);
             rc_cout_line(o, "inc->%s_sub = 0u;", e->blk[bi]);
             if (e->blk_prev[bi]) rc_cout_line(o, "inc->%s_prev = 0u;", e->blk[bi]);
@@ -1381,8 +1456,8 @@ static void emit_block(em *e, int bi)
             rc_cout_open(o, "{");
             if (!run && e->any_pa) {
                 /* alternatives a per-alternative breaker would reject now are passed over, untried */
-                rc_cout_line(o, "const uint16_t skip = (uint16_t)(inc->%s_sub | %s__unavail(s, %s__b%d_s%d, %du, "
-                             "(uint32_t)(inc->start + el)));", e->blk[bi], P, P, bi, i, n);
+                rc_cout_line(o, "const uint16_t skip = (uint16_t)(inc->%s_sub | %s__unavail(s, %s__b%d_s%d, %du, now));",
+                             e->blk[bi], P, P, bi, i, n);
                 snprintf(tried, sizeof tried, "skip");
             }
             if (conds) {
@@ -1473,15 +1548,16 @@ static void emit_run(em *e)
     for (int b = 0; b < ir->nblocks; b++) emit_block(e, b);
     /* the block comes in inc->run_block, not as an argument: with the
      * struct-return pointer a fifth argument would go on the stack */
-    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t el)", P, P, P, P);
+    const char *a = e->blk_now ? "now" : "el";
+    rc_cout_line(o, "static recov_decision %s__run(%s_shared *s, %s_incident *inc, const %s_fault *f, uint32_t %s)", P, P, P, P, a);
     rc_cout_open(o, "{");
     if (e->run_block) rc_cout_line(o, "const unsigned b = (unsigned)inc->run_block;");
     for (int b = 0; b + 1 < ir->nblocks; b++) {
         rc_cout_open(o, "if (b == %du) {", b);
-        rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[b]);
+        rc_cout_line(o, "return %s__%s(s, inc, f, %s);", P, e->blk[b], a);
         rc_cout_close(o, "}");
     }
-    rc_cout_line(o, "return %s__%s(s, inc, f, el);", P, e->blk[ir->nblocks - 1]);
+    rc_cout_line(o, "return %s__%s(s, inc, f, %s);", P, e->blk[ir->nblocks - 1], a);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -1567,7 +1643,7 @@ static void emit_breaker_fail(em *e, int i)
         rc_cout_begin(o, "if (!(");
         rc_em_put_errset(e, o, b->counts, tab);
         rc_cout_end_open(o, ")) {");
-        rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
+        rc_cout_open(o, "if ((held != 0u) && (s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
         rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
@@ -1642,7 +1718,7 @@ static void emit_handler_next(em *e)
                 rc_cout_line(o, "return %s__dec(inc, RECOV_ABORT, 0u);", P);
                 rc_cout_close(o, "}");
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, %s);", P, run_arg(e, false));
             } else {
                 if (st->next == RC_NEXT_IF_OK) {
                     rc_cout_open(o, "if (!ok) { /* a failed compensation: the terminal step */");
@@ -1651,7 +1727,7 @@ static void emit_handler_next(em *e)
                     rc_cout_close(o, "}");
                 }
                 if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-                rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
+                rc_cout_line(o, "return %s__run(s, inc, NULL, %s);", P, run_arg(e, false));
             }
             rc_cout_close(o, "}");
         }
@@ -1820,6 +1896,13 @@ static void emit_entry_points(em *e)
     }
     if (e->any_slow)
         rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
+    bool giveback = false;   /* a breaker that gives an uncounted outcome's probe back */
+    for (int i = 0; i < ir->nbreakers; i++) {
+        int k = rc_em_set_count(ir->breakers[i].counts, ir->nerrors);
+        if (k > 0 && k < ir->nerrors) giveback = true;
+    }
+    if (giveback)
+        rc_cout_line(o, "const unsigned held = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? 1u : 0u; /* a probe to give back */");
     rc_cout_line(o, "(void)s;");
     if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
     emit_release_slot(e);
@@ -1870,11 +1953,11 @@ static void emit_entry_points(em *e)
         if (total) {
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
             else rc_cout_line(o, "(void)b; /* one block */");
-            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, %s);", P, run_arg(e, true));
         } else {
             rc_cout_open(o, "if (b < %du) {", ir->nblocks);
             if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
-            rc_cout_line(o, "return %s__run(s, inc, f, el);", P);
+            rc_cout_line(o, "return %s__run(s, inc, f, %s);", P, run_arg(e, true));
             rc_cout_close(o, "}");
         }
     } else {
@@ -1925,7 +2008,7 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         if (e->run_block) rc_cout_line(o, "inc->run_block = (uint8_t)b;");
         else rc_cout_line(o, "(void)b; /* one block */");
-        rc_cout_line(o, "return %s__run(s, inc, NULL, RECOV_ELAPSED(now, inc->start));", P);
+        rc_cout_line(o, "return %s__run(s, inc, NULL, %s);", P, run_arg(e, false));
         rc_cout_close(o, "}");
         rc_cout_blank(o);
     }

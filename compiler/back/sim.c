@@ -476,6 +476,22 @@ static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, u
     return false;
 }
 
+/* The admission wait of a RETRY decision (spec RETRY r): the next token,
+ * and the rest of the half-open timeout of every target instance that is
+ * half-open with every probe out. */
+static uint32_t admission_wait(const rc_sim *s, const rc_sim_incident *inc, uint32_t now)
+{
+    uint32_t w = token_wait(s, now);
+    for (int k = 0; k < s->ir->nbreakers; k++) {
+        const rc_ir_breaker *bi = &s->ir->breakers[k];
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, k, inc->tgt);
+        uint32_t hw = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
+        uint32_t el = recov_elapsed(now, b->opened_at);
+        if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes && el < hw && hw - el > w) w = hw - el;
+    }
+    return w;
+}
+
 /* The alternatives of a fallback step that a per-alternative breaker would
  * reject now, as bits of the step's list (spec FALLBACK). */
 static uint16_t unavailable_alts(const rc_sim *s, const rc_ir_step *st, uint32_t now)
@@ -604,8 +620,8 @@ static recov_decision run_block(rc_sim *s, rc_sim_incident *i, int b, int e,
         switch (st->kind) {
         case RC_IR_RETRY: {
             const rc_ir_retry *r = &ir->retries[st->retry];
-            /* the rate limit: the retry waits for a token, within the deadline */
-            uint32_t w = token_wait(s, now);
+            /* admission: the retry waits for a token or a probe, within the deadline */
+            uint32_t w = admission_wait(s, i, now);
             if (deadline && w > 0 && (uint64_t)elapsed + w > deadline) {
                 bs->pos++;
                 bs->sub = 0;
@@ -899,8 +915,9 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
         const rc_ir_breaker *bi = &ir->breakers[k];
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (!bi->counts[e]) {
-            /* an outcome the breaker does not count gives its probe back */
-            if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
+            /* an outcome the breaker does not count gives its probe back,
+             * if the incident held one (a refused call took none) */
+            if (held && b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
             continue;
         }
         if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {

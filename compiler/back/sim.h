@@ -207,7 +207,7 @@ const char *rc_sim_severity_name(int sev);
 
 typedef enum rc_sim_evkind {
     RC_SIM_EV_FAIL, RC_SIM_EV_HANDLER, RC_SIM_EV_OK, RC_SIM_EV_ADMIT, RC_SIM_EV_PARAMS,
-    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS, RC_SIM_EV_RELOAD, RC_SIM_EV_FORCE
+    RC_SIM_EV_CANCEL, RC_SIM_EV_STATS, RC_SIM_EV_RELOAD, RC_SIM_EV_ADMIT_IN, RC_SIM_EV_FORCE
 } rc_sim_evkind;
 
 /* The most counters one STATS event names (its line fits rc_rtest_event.got). */
@@ -218,7 +218,7 @@ typedef enum rc_sim_evkind {
  * (kind 0). */
 typedef struct rc_sim_expect {
     int kind;
-    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla */
+    uint32_t lo, hi;            /* RETRY delay range; ADJUST/RUN ms; ESCALATE sla; ADMIT_IN ms */
     bool has_ms;                /* ADJUST, RUN, ESCALATE: ms given */
     bool has_limit;             /* RETRY: `limit L` given */
     uint32_t limit;             /* RETRY: the limit_ms it must carry */

@@ -63,6 +63,9 @@ bool rc_sim_apply(rc_sim *s, rc_sim_incident *i, uint32_t t0, const rc_sim_event
         d->id = (uint16_t)r;
         return r == (e->reject < 0 ? 0u : (unsigned)e->reject + 1u);
     }
+    case RC_SIM_EV_ADMIT_IN:   /* P_admit_in: its result in d->ms */
+        d->ms = rc_sim_admit_in(s, i, now);
+        return d->ms == e->expect.lo;
     case RC_SIM_EV_FORCE: {
         unsigned r = rc_sim_force(s, e->force_target, e->force_mode, now);
         d->id = (uint16_t)r;

@@ -427,6 +427,13 @@ static bool parse_expect(ps *p, rc_rtest_event *e, const tok *arrow)
         x->text = rc_arena_strndup(p->a, t.p, t.n);
         return want_end(p);
     }
+    if (e->kind == RC_SIM_EV_ADMIT_IN) {
+        x->kind = 0;
+        if (is_word(&t, "unknown")) x->lo = RECOV_ADMIT_IN_UNKNOWN;
+        else if (!want_u32(p, &t, "a time in ms or 'unknown'", &x->lo)) return false;
+        x->text = rc_arena_strndup(p->a, t.p, t.n);
+        return want_end(p);
+    }
     const char *start = t.p;
     tok last = t;
     if (is_word(&t, "retry")) {
@@ -663,12 +670,20 @@ static void parse_event(ps *p, const tok *at)
     } else if (is_word(&w, "admit")) {
         e.kind = RC_SIM_EV_ADMIT;
         t = lex(&p->l);
+    } else if (is_word(&w, "admit_in")) {
+        if (!rc_rtest_has_admit_in(p->ir)) {
+            rc_diag_error(p->d, tloc(&p->l, &w), "'admit_in' needs P_admit_in, which a policy has only with a `limit` "
+                          "or a `per alternative` breaker");
+            return;
+        }
+        e.kind = RC_SIM_EV_ADMIT_IN;
+        t = lex(&p->l);
     } else if (is_word(&w, "stats")) {
         if (!parse_stats(p, &e)) return;
     } else if (is_word(&w, "force")) {
         if (!parse_force(p, &e, &w)) return;
     } else {
-        err_expected(p, &w, "fail, handler, ok, admit, cancel, force, stats or reload");
+        err_expected(p, &w, "fail, handler, ok, admit, admit_in, cancel, force, stats or reload");
         return;
     }
     if (e.kind != RC_SIM_EV_OK && e.kind != RC_SIM_EV_CANCEL && e.kind != RC_SIM_EV_STATS &&
@@ -1019,6 +1034,11 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
     return rc;
 }
 
+bool rc_rtest_has_admit_in(const rc_ir *ir)
+{
+    return ir->rate_n || ir->concurrent || rc_ir_any_per_alt(ir);
+}
+
 /* ---- running on the simulator ------------------------------------------- */
 
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
@@ -1071,6 +1091,11 @@ int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out)
             case RC_SIM_EV_FORCE:
                 snprintf(e->got, sizeof e->got, "f %u", (unsigned)e->decision.id);
                 snprintf(got, sizeof got, "P_force returned %u", (unsigned)e->decision.id);
+                break;
+            case RC_SIM_EV_ADMIT_IN:
+                snprintf(e->got, sizeof e->got, "w %lu", (unsigned long)e->decision.ms);
+                if (e->decision.ms == RECOV_ADMIT_IN_UNKNOWN) snprintf(got, sizeof got, "unknown");
+                else snprintf(got, sizeof got, "%lu", (unsigned long)e->decision.ms);
                 break;
             case RC_SIM_EV_ADMIT:
                 snprintf(e->got, sizeof e->got, "%s", rc_sim_format_admit(r));

@@ -270,6 +270,7 @@ static void host_event(FILE *out, const rc_ir *ir, const tl_scene *sc, const tl_
         break;
     case RC_SIM_EV_STATS:   /* reads counters: nothing happens to draw */
     case RC_SIM_EV_RELOAD:  /* the state carries on */
+    case RC_SIM_EV_ADMIT_IN:
         break;
     }
 }

@@ -11,11 +11,16 @@
  * top byte is 0xff), then operations until the input ends: admit, failed
  * (fault decoded field by field: small/boundary/raw integers, texts from a
  * list of interesting strings or raw input bytes, embedded NULs included),
- * succeeded, handler_done(ok), each after a time step (0, small, up to a
- * minute, up to 24.8 days).  Every result of P_admit, P_failed,
- * P_handler_done and P_classify must equal the simulator's; P_succeeded is
- * compared through the decisions that follow.  A difference prints the whole
- * trace and aborts. */
+ * succeeded, handler_done(ok), cancelled, each after a time step (0, small,
+ * up to a minute, up to 24.8 days), on one of NINC incidents (default 2).
+ * Every result of P_admit, P_failed, P_handler_done and P_classify must
+ * equal the simulator's; P_succeeded and P_cancelled are compared through
+ * what follows.  FIELDS_H may also define PARAMS (X_PARAM(name, ctype) per
+ * parameter: P_set_params with values around each range, its result
+ * compared), HAS_STATS (P_stats compared counter by counter after every
+ * operation) and HAS_ADMIT_IN (P_admit_in compared); each adds an
+ * operation, so the decoding of the policies without them is unchanged.
+ * A difference prints the whole trace and aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +39,33 @@ typedef CAT(P, _shared) st_t;
 typedef CAT(P, _incident) inc_t;
 typedef CAT(P, _fault) fault_t;
 
+/* The operations: 0 admit, 1 succeeded, 2 handler_done, 3-4 failed,
+ * 5 cancelled, then P_admit_in and P_set_params where the policy has them
+ * (OP_* beyond NOPS never come). */
+#if defined(HAS_ADMIT_IN) && defined(PARAMS)
+#define NOPS 8u
+#define OP_ADMIT_IN 6u
+#define OP_PARAMS 7u
+#elif defined(HAS_ADMIT_IN)
+#define NOPS 7u
+#define OP_ADMIT_IN 6u
+#define OP_PARAMS 99u
+#elif defined(PARAMS)
+#define NOPS 7u
+#define OP_ADMIT_IN 99u
+#define OP_PARAMS 6u
+#else
+#define NOPS 6u
+#define OP_ADMIT_IN 99u
+#define OP_PARAMS 99u
+#endif
+
 static rc_unit unit;
 static rc_sim *sim;
-static rc_sim_incident *sim_inc[2];   /* two incidents interleaved on one shared part */
+#ifndef NINC
+#define NINC 2
+#endif
+static rc_sim_incident *sim_inc[NINC];   /* incidents interleaved on one shared part */
 static int nfields;
 
 static const char *const field_names[] = {
@@ -73,9 +102,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
                     unit.ir->fields[i].name, field_names[i]);
             exit(2);
         }
+#ifdef PARAMS
+    static const char *const param_names[] = {
+#define X_PARAM(name, ctype) #name,
+        PARAMS
+#undef X_PARAM
+    };
+    int np = (int)(sizeof param_names / sizeof *param_names);
+    if (np != unit.ir->nparams) {
+        fprintf(stderr, "fuzz_policy: %s has %d parameters, PARAMS lists %d\n", POLICY_PATH, unit.ir->nparams, np);
+        exit(2);
+    }
+    for (int i = 0; i < np; i++)
+        if (strcmp(param_names[i], unit.ir->params[i].name) != 0) {
+            fprintf(stderr, "fuzz_policy: parameter %d is %s in the policy, %s in PARAMS\n", i,
+                    unit.ir->params[i].name, param_names[i]);
+            exit(2);
+        }
+#endif
     sim = rc_sim_new(&unit.arena, unit.ir);
     sim_inc[0] = sim->inc;
-    sim_inc[1] = rc_sim_incident_new(&unit.arena, unit.ir);
+    for (int k = 1; k < NINC; k++) sim_inc[k] = rc_sim_incident_new(&unit.arena, unit.ir);
     return 0;
 }
 
@@ -147,6 +194,24 @@ static uint32_t draw_step(in *r)
     }
 }
 
+#ifdef PARAMS
+/* A value for parameter i: mostly inside LO..HI (its ends included), some
+ * just outside it, which P_set_params must refuse. */
+static int64_t draw_param(in *r, int i)
+{
+    const rc_ir_param *pr = &unit.ir->params[i];
+    unsigned k = byte(r);
+    int64_t span = pr->hi - pr->lo + 1;
+    switch (k & 7u) {
+    case 0: return pr->lo;
+    case 1: return pr->hi;
+    case 2: return pr->lo - 1;
+    case 3: return pr->hi + 1;
+    default: return pr->lo + (int64_t)(u32(r) % (uint64_t)span);
+    }
+}
+#endif
+
 /* ---- trace --------------------------------------------------------------- */
 
 #define TRACE 2048
@@ -166,6 +231,54 @@ static void fail(const char *what, const char *c, const char *s)
     abort();
 }
 
+#ifdef HAS_STATS
+/* Counter i of the simulator's layout (ir.h rc_stat_*) in P_counters. */
+static uint32_t c_counter(const CAT(P, _counters) *c, const rc_stat_layout *l, int i)
+{
+    if (i < l->brk) {
+        int e = (i - l->err) / RC_STAT_ERR_KINDS;
+        switch ((i - l->err) % RC_STAT_ERR_KINDS) {
+        case RC_STAT_FAILURES:    return c->failures[e];
+        case RC_STAT_RETRIES:     return c->retries[e];
+        case RC_STAT_FALLBACKS:   return c->fallbacks[e];
+        case RC_STAT_DEGRADES:    return c->degrades[e];
+        case RC_STAT_ESCALATIONS: return c->escalations[e];
+        case RC_STAT_ABORTS:      return c->aborts[e];
+        default:                  return c->recovered[e];
+        }
+    }
+    if (i < l->alt) {
+        int b = (i - l->brk) / RC_STAT_BRK_KINDS;
+        switch ((i - l->brk) % RC_STAT_BRK_KINDS) {
+        case RC_STAT_OPENS:      return c->breaker_opens[b];
+        case RC_STAT_HALF_OPENS: return c->breaker_half_opens[b];
+        default:                 return c->breaker_rejections[b];
+        }
+    }
+    if (i >= l->lim) return c->limit_refusals[i - l->lim];
+    int a = (i - l->alt) / RC_STAT_USE_KINDS;
+    return (i - l->alt) % RC_STAT_USE_KINDS == RC_STAT_TRIES ? c->alt_tries[a] : c->alt_successes[a];
+}
+
+static void same_counters(const st_t *st, uint32_t now)
+{
+    CAT(P, _counters) c;
+    F(_stats)(st, &c);
+    for (int i = 0; i < sim->sl.n; i++) {
+        if (i >= sim->sl.hnd && i < sim->sl.lim) continue;   /* FIELDS_H policies with stats have no handler lists */
+        uint32_t vc = c_counter(&c, &sim->sl, i), vs = sim->stat[i];
+        if (vc != vs) {
+            char what[64], a[16], b[16];
+            snprintf(what, sizeof what, "P_stats counter %d", i);
+            snprintf(a, sizeof a, "%lu", (unsigned long)vc);
+            snprintf(b, sizeof b, "%lu", (unsigned long)vs);
+            note("%lu stats differ%s", "", now);
+            fail(what, a, b);
+        }
+    }
+}
+#endif
+
 static void same_decision(const char *what, recov_decision dc, recov_decision ds, uint32_t now)
 {
     char a[160], b[160];
@@ -180,7 +293,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     in r = { data, size, 0 };
     static st_t st;
-    static inc_t inc[2];
+    static inc_t inc[NINC];
     (void)draw_text;   /* a policy without text fields (flow) draws none */
     uint32_t seed = u32(&r);
     uint32_t now = u32(&r);
@@ -190,16 +303,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     snprintf(buf, sizeof buf, "seed %lu", (unsigned long)seed);
     note("init at %lu %s", buf, now);
     F(_shared_init)(&st, now, seed);
-    F(_incident_init)(&inc[0]);
-    F(_incident_init)(&inc[1]);
     rc_sim_init(sim, now, seed);
-    rc_sim_incident_init(sim, sim_inc[1]);
+    for (int k = 0; k < NINC; k++) {
+        F(_incident_init)(&inc[k]);
+        if (k > 0) rc_sim_incident_init(sim, sim_inc[k]);
+    }
     for (int ops = 0; ops < 256 && r.at < r.n; ops++) {
         now += draw_step(&r);
         unsigned opb = byte(&r);
-        unsigned op = opb % 6u;
-        unsigned k = (opb / 6u) & 1u;     /* which incident */
-        if (op == 5) {
+        unsigned op = opb % NOPS;
+        unsigned k = (opb / NOPS) % NINC;     /* which incident */
+        if (op == OP_ADMIT_IN) {
+#ifdef HAS_ADMIT_IN
+            uint32_t wc = F(_admit_in)(&st, &inc[k], now);
+            uint32_t ws = rc_sim_admit_in(sim, sim_inc[k], now);
+            char a[16], b[16];
+            snprintf(a, sizeof a, "%lu", (unsigned long)wc);
+            snprintf(b, sizeof b, "%lu", (unsigned long)ws);
+            note("%lu admit_in %s", a, now);
+            if (wc != ws) fail("P_admit_in", a, b);
+#endif
+        } else if (op == OP_PARAMS) {
+#ifdef PARAMS
+            CAT(P, _params) pc;
+            int64_t vals[64];
+            int i = 0;
+            F(_params_default)(&pc);
+#define X_PARAM(name, ctype) { pc.name = (ctype)draw_param(&r, i); vals[i] = (int64_t)pc.name; i++; }
+            PARAMS
+#undef X_PARAM
+            unsigned rc = F(_set_params)(&st, &pc);
+            unsigned rs = rc_sim_set_params(sim, vals);
+            char a[16], b[16];
+            snprintf(a, sizeof a, "%u", rc);
+            snprintf(b, sizeof b, "%u", rs);
+            note("%lu set_params -> %s", a, now);
+            if (rc != rs) fail("P_set_params", a, b);
+#endif
+        } else if (op == 5) {
             F(_cancelled)(&st, &inc[k], now);
             rc_sim_cancelled_i(sim, sim_inc[k], now);
             note("%lu cancelled%s", "", now);
@@ -250,6 +391,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             recov_decision ds = rc_sim_failed_i(sim, sim_inc[k], &sf, now);
             same_decision("P_failed", dc, ds, now);
         }
+#ifdef HAS_STATS
+        same_counters(&st, now);
+#endif
     }
     return 0;
 }

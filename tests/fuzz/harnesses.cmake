@@ -51,7 +51,8 @@ function(rc_fuzz_harnesses mode prefix)
   # generated P_failed/P_admit/... against the simulator
   foreach(spec "agent_call;${PROJECT_SOURCE_DIR}/examples/agent_call/agent_call.recov"
                "ops;${PROJECT_SOURCE_DIR}/tests/e2e/policies/ops.recov"
-               "flow;${PROJECT_SOURCE_DIR}/tests/e2e/policies/flow.recov")
+               "flow;${PROJECT_SOURCE_DIR}/tests/e2e/policies/flow.recov"
+               "server;${PROJECT_SOURCE_DIR}/tests/e2e/policies/server.recov")
     list(GET spec 0 pn)
     list(GET spec 1 src)
     rc_fuzz_gen_policy(pc pdir ${src})

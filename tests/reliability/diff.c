@@ -104,6 +104,9 @@ static char *sim_event(rc_sim *s, rc_sim_incident **inc, const rg_event *ev, uin
     case RG_EV_FORCE:
         snprintf(buf, sizeof buf, "f %u", rc_sim_force(s, 0u, (unsigned)ev->ok, now));
         break;
+    case RG_EV_ADMIT_IN:
+        snprintf(buf, sizeof buf, "w %lu", (unsigned long)rc_sim_admit_in(s, in, now));
+        break;
     default:
         snprintf(buf, sizeof buf, "%s", rc_sim_format_admit(rc_sim_admit_i(s, in, now)));
         break;
@@ -215,6 +218,9 @@ static void write_harness(FILE *o, const rc_ir *ir, const pair *p)
         fprintf(o, "        case %d: printf(\"p %%u\\n\", %s_set_params(&s, &Q%d[j])); continue;\n", RG_EV_PARAMS, P, S);
     if (ir->nbreakers)
         fprintf(o, "        case %d: printf(\"f %%u\\n\", %s_force(&s, 0u, E%d[j].ok, now)); continue;\n", RG_EV_FORCE, P, S);
+    if (rc_ir_any_per_alt(ir) || ir->rate_n || ir->concurrent)
+        fprintf(o, "        case %d: printf(\"w %%lu\\n\", (unsigned long)%s_admit_in(&s, &in[E%d[j].inc], now)); continue;\n",
+                RG_EV_ADMIT_IN, P, S);
     fprintf(o, "        default: switch (%s_admit(&s, &in[E%d[j].inc], now)) {\n", P, S);
     static const recov_admit adm[] = { RECOV_ALLOW, RECOV_REJECT, RECOV_RATE_LIMITED, RECOV_FULL };
     for (size_t k = 0; k < sizeof adm / sizeof adm[0]; k++)
@@ -453,6 +459,12 @@ static void write_rtest(FILE *o, const rc_ir *ir, const pair *p, const char *pol
             fputs("\n", o);
             continue;
         }
+        case RG_EV_ADMIT_IN: {
+            uint32_t w = rc_sim_admit_in(s, in, now);
+            if (w == RECOV_ADMIT_IN_UNKNOWN) fputs("admit_in -> unknown\n", o);
+            else fprintf(o, "admit_in -> %lu\n", (unsigned long)w);
+            continue;
+        }
         default:
             fprintf(o, "admit -> %s\n", rc_sim_format_admit(rc_sim_admit_i(s, in, now)) + 2);
             continue;
@@ -563,7 +575,7 @@ int main(int argc, char **argv)
     if (!mkdtemp(dir)) { (void)tmpl; die("mkdtemp"); }
 
     int npol = (npairs + nscen - 1) / nscen, done = 0, failed = 0, invalid = 0, regenerated = 0, shifted = 0;
-    long events = 0, param_events = 0;
+    long events = 0, param_events = 0, admit_in_events = 0;
     int with_params = 0, with_stats = 0;
     for (int b0 = 0; b0 < npol && !failed; b0 += per_batch) {
         int nb = npol - b0 < per_batch ? npol - b0 : per_batch;
@@ -651,6 +663,7 @@ int main(int argc, char **argv)
                 sim_replay(ir, p);
                 events += p->sc.nev;
                 for (int e = 0; e < p->sc.nev; e++) param_events += p->sc.ev[e].kind == RG_EV_PARAMS;
+                for (int e = 0; e < p->sc.nev; e++) admit_in_events += p->sc.ev[e].kind == RG_EV_ADMIT_IN;
                 /* time: the same timeline shifted so that the tick wraps inside it
                  * must give the same decisions */
                 if (p->sc.nev > 0) {
@@ -698,6 +711,7 @@ int main(int argc, char **argv)
     printf("diff: %d timelines replayed on the simulator shifted across the tick wrap\n", shifted);
     printf("diff: %d generated policies were rejected by the deadline analysis and redrawn\n", regenerated);
     printf("diff: %d policies with parameters, %ld P_set_params events\n", with_params, param_events);
+    printf("diff: %ld P_admit_in events\n", admit_in_events);
     printf("diff: %d policies with stats; (counters compared after each scenario)\n", with_stats);
     printf("diff: seed %" PRIu64 ": %d pairs, %ld events, %d builds per batch: %s\n", seed, done, events,
            2 * c.ncc, failed ? (invalid ? "GENERATOR ERROR" : "DIFFERENCES FOUND") : "no difference");

@@ -325,6 +325,7 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
         /* one instance per target (spec "Instances"): the fallback steps
          * below pass over alternatives whose instance would reject */
         int pa = CHANCE(s, 35);
+        if (pa) in->admit_in = 1;
         rg_printf(o, "breaker b%d %s{ ", i, pa ? "per alternative " : "");
         if (CHANCE(s, 50)) {
             /* consecutive or net (failures minus successes) counting; the
@@ -511,10 +512,15 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
     if (CHANCE(s, 35)) rg_printf(o, "stats;\n");
     /* admission limits: small buckets and few slots, so that scenarios run
      * them dry (RATE_LIMITED, FULL, raised retry delays) */
-    if (CHANCE(s, 30))
+    if (CHANCE(s, 30)) {
         rg_printf(o, "limit rate %d per %ums burst %d;\n", 1 + PICK(s, 3), 1 + rg_below(s, in->tscale * 2 + 1),
                   1 + PICK(s, 3));
-    if (CHANCE(s, 30)) rg_printf(o, "limit concurrent %d;\n", 1 + PICK(s, 3));
+        in->admit_in = 1;
+    }
+    if (CHANCE(s, 30)) {
+        rg_printf(o, "limit concurrent %d;\n", 1 + PICK(s, 3));
+        in->admit_in = 1;
+    }
 }
 
 void rg_scenario_begin(uint64_t *s, const rg_info *info, rg_scenario *sc, int nev)
@@ -597,7 +603,7 @@ void rg_event_draw(uint64_t *s, const rg_info *info, rg_event *prev, rg_event *e
     }
     if (w < 60) ev->kind = RG_EV_FAIL;
     else if (w < 75) ev->kind = RG_EV_OK;
-    else if (w < 90) ev->kind = RG_EV_ADMIT;
+    else if (w < 90) ev->kind = info->admit_in && w >= 85 ? RG_EV_ADMIT_IN : RG_EV_ADMIT;
     else if (w < 95) ev->kind = RG_EV_CANCEL;
     else { ev->kind = RG_EV_HANDLER; ev->ok = CHANCE(s, 50); }
     if (ev->kind != RG_EV_FAIL) return;

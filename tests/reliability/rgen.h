@@ -44,13 +44,14 @@ typedef struct rg_info {
     int pdur[RG_MAXP];              /* 1: a duration, 0: u16 */
     int64_t plo[RG_MAXP], phi[RG_MAXP];
     int nbr;                        /* breakers (P_force exists only with one) */
+    int admit_in;                   /* P_admit_in exists: a limit or a `per alternative` breaker */
 } rg_info;
 
 void rg_policy(uint64_t *s, const char *name, rg_buf *out, rg_info *info);
 
 /* RG_EV_FORCE: P_force on the dependency (target 0), mode in `ok` (RECOV_NORMAL..RECOV_DISABLED). */
 enum { RG_EV_FAIL = 0, RG_EV_HANDLER = 1, RG_EV_OK = 2, RG_EV_ADMIT = 3, RG_EV_CANCEL = 4, RG_EV_PARAMS = 5,
-       RG_EV_FORCE = 6 };
+       RG_EV_ADMIT_IN = 6, RG_EV_FORCE = 7 };
 
 /* Incidents per scenario, interleaved on one shared part (0 is the default one). */
 #define RG_NINC 3

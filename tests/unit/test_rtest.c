@@ -320,6 +320,36 @@ static void expect_error(const char *body, const char *msg)
 
 /* A field value may name a constant imported from the policy's C headers
  * (spec/rtest.md); FROM_C is 7 in the fixture's constant table. */
+/* `admit_in -> MS | unknown`: P_admit_in on the simulator, written "w MS". */
+static void test_admit_in(void **state)
+{
+    (void)state;
+    fx t;
+    build(&t);
+    t.ir.concurrent = 1;
+    res r = parse(&t,
+        "policy p.recov\n"
+        "scenario \"one slot\"\n"
+        "  at 0 A: admit -> allow\n"
+        "  at 1 B: admit_in -> unknown\n"
+        "  at 2 A: admit_in -> 0\n"
+        "  at 3 B: admit_in -> 7\n");
+    assert_int_equal(r.rc, 0);
+    const rc_rtest_scenario *s0 = &r.f.scenarios[0];
+    assert_int_equal(s0->events[1].kind, RC_SIM_EV_ADMIT_IN);
+    assert_int_equal(s0->events[1].expect.lo, RECOV_ADMIT_IN_UNKNOWN);
+    assert_int_equal(s0->events[3].expect.lo, 7);
+    int failed;
+    char *out = run_sim(&t, &r, &failed);
+    assert_int_equal(failed, 1);
+    assert_string_equal(out, "dir/t.rtest:6: scenario \"one slot\": expected 7, got unknown\n");
+    assert_string_equal(s0->events[1].got, "w 4294967295");
+    assert_string_equal(s0->events[2].got, "w 0");
+    free(out);
+    free(r.diag);
+    rc_arena_free(&t.a);
+}
+
 static void test_imported_constant(void **state)
 {
     (void)state;
@@ -373,7 +403,10 @@ static void test_parse_errors(void **state)
     expect_error("  at 0 A: cancel -> abort",
                  "dir/t.rtest:3:18: error: expected end of line after 'cancel', found '->'");
     expect_error("  at 0 A: frob",
-                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, cancel, force, stats or reload, found a name");
+                 "dir/t.rtest:3:11: error: expected fail, handler, ok, admit, admit_in, cancel, force, stats or reload, found a name");
+    expect_error("  at 0 A: admit_in -> 5",
+                 "dir/t.rtest:3:11: error: 'admit_in' needs P_admit_in, which a policy has only with a `limit` or a "
+                 "`per alternative` breaker");
     expect_error("  at 0 force open",
                  "dir/t.rtest:3:8: error: 'force' needs a breaker: policy 'p' has none");
     expect_error("  at 0 handler done -> abort",
@@ -565,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_failures_reported),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_incidents),
+        cmocka_unit_test(test_admit_in),
         cmocka_unit_test(test_imported_constant),
         cmocka_unit_test(test_file_level_errors),
         cmocka_unit_test(test_matches),
