@@ -8,28 +8,7 @@
 
 #include "limstats.h"
 
-static uint32_t fnv(const char *s)
-{
-    uint32_t h = 2166136261u;
-    while (*s) h = (h ^ (uint8_t)*s++) * 16777619u;
-    return h;
-}
-static uint32_t get32(const uint8_t *p) { return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
-
-/* Sets record `key` (4 bytes) to v; 0 when there is no such record. */
-static int set_record(uint8_t *b, size_t len, const char *key, uint32_t v)
-{
-    uint32_t tag = fnv(key), plen = get32(b + 16);
-    for (size_t at = 20; at + 5 <= 20u + plen; at += 5u + b[at + 4]) {
-        if (get32(b + at) != tag) continue;
-        if (b[at + 4] != 4) return 0;
-        put32(b + at + 5, v);
-        put32(b + len - 4, recov_crc32(0, b, len - 4));
-        return 1;
-    }
-    return 0;
-}
+#include "ckpt_record.h"   /* set_record() */
 
 static int fails;
 #define CHECK(c, what) do { if (!(c)) { printf("FAIL: %s\n", what); fails++; } } while (0)
