@@ -1048,7 +1048,7 @@ static void emit_admit_in(em *e)
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    if (!ir->rate_n && !ir->concurrent && !e->any_pa) return;
+    if (!rc_ir_has_admit_in(ir)) return;
     rc_cout_line(o, "uint32_t %s_admit_in(const %s_shared *s, const %s_incident *inc, uint32_t now)", P, P, P);
     rc_cout_open(o, "{");
     if (e->any_pa) {

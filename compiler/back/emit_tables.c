@@ -29,17 +29,6 @@ void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint3
     rc_cout_close(o, "};");
 }
 
-void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex,
-                const char *const *labels)
-{
-    rc_cout_open(o, "static const %s %s[%d] = {", type, name, n);
-    for (int i = 0; i < n; i++) {
-        if (hex) rc_cout_line(o, "0x%08" PRIX32 "u, /* %s */", v[i], labels[i]);
-        else rc_cout_line(o, "%" PRIu32 "u, /* %s */", v[i], labels[i]);
-    }
-    rc_cout_close(o, "};");
-}
-
 /* Pattern p of text field t as the policy wrote it, for a comment:
  * `~i "memory" | /oom/ (agent_call.recov:46)`; what could end the comment
  * or form a trigraph is spaced out, other bytes outside printable ASCII are

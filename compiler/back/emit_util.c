@@ -215,3 +215,15 @@ void rc_em_grown_period(em *e, int i, bool declare)
     rc_cout_line(o, "p = %" PRIu32 "u;", b->open_max_ms);
     rc_cout_close(o, "}");
 }
+
+/* A table with one labelled row per value (emit_int.h). */
+void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex,
+                const char *const *labels)
+{
+    rc_cout_open(o, "static const %s %s[%d] = {", type, name, n);
+    for (int i = 0; i < n; i++) {
+        if (hex) rc_cout_line(o, "0x%08" PRIX32 "u, /* %s */", v[i], labels[i]);
+        else rc_cout_line(o, "%" PRIu32 "u, /* %s */", v[i], labels[i]);
+    }
+    rc_cout_close(o, "};");
+}

@@ -432,6 +432,12 @@ static inline bool rc_ir_any_per_alt(const rc_ir *ir)
         if (ir->breakers[i].per_alt) return true;
     return false;
 }
+/* The generated C has P_admit_in (generated-api.md): the policy has a limit
+ * or a per-alternative breaker. */
+static inline bool rc_ir_has_admit_in(const rc_ir *ir)
+{
+    return ir->rate_n || ir->concurrent || rc_ir_any_per_alt(ir);
+}
 
 /* Spelling of a parameter type ("u8" ... "factor"). */
 const char *rc_ptype_name(rc_ptype t);

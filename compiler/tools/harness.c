@@ -219,7 +219,7 @@ void rc_harness_write(const rc_rtest_file *f, const char *header_name, FILE *out
         fprintf(out, "            case %d: printf(\"p %%u\\n\", %s_set_params(&s, &rc_p[e->fault])); break;\n",
                 (int)RC_SIM_EV_PARAMS, P);
     if (nst) fprintf(out, "            case %d: rc_stats[e->fault](&s); break;\n", (int)RC_SIM_EV_STATS);
-    if (rc_rtest_has_admit_in(ir))
+    if (rc_ir_has_admit_in(ir))
         fprintf(out, "            case %d: printf(\"w %%lu\\n\", (unsigned long)%s_admit_in(&s, in, now)); break;\n",
                 (int)RC_SIM_EV_ADMIT_IN, P);
     if (ir->nbreakers)   /* fault: target * 4 + mode */

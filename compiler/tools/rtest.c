@@ -671,7 +671,7 @@ static void parse_event(ps *p, const tok *at)
         e.kind = RC_SIM_EV_ADMIT;
         t = lex(&p->l);
     } else if (is_word(&w, "admit_in")) {
-        if (!rc_rtest_has_admit_in(p->ir)) {
+        if (!rc_ir_has_admit_in(p->ir)) {
             rc_diag_error(p->d, tloc(&p->l, &w), "'admit_in' needs P_admit_in, which a policy has only with a `limit` "
                           "or a `per alternative` breaker");
             return;
@@ -1032,11 +1032,6 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
     free(p.sc);
     free(p.ev);
     return rc;
-}
-
-bool rc_rtest_has_admit_in(const rc_ir *ir)
-{
-    return ir->rate_n || ir->concurrent || rc_ir_any_per_alt(ir);
 }
 
 /* ---- running on the simulator ------------------------------------------- */

@@ -96,10 +96,6 @@ int rc_rtest_parse(rc_arena *a, rc_diag *d, const char *src, size_t len,
 
 /* Runs every scenario on the simulator, filling each event's `got`; prints
  * a line per unmet expectation to out.  Returns the number of failed events. */
-/* The generated C has P_admit_in (a `limit` or a `per alternative`
- * breaker), so an `admit_in` event can run on both back ends. */
-bool rc_rtest_has_admit_in(const rc_ir *ir);
-
 int rc_rtest_run_sim(rc_arena *a, rc_rtest_file *f, bool verbose, FILE *out);
 
 /* rtest_timeline.c: draws the scenarios of f (opts->scenario: that one) as
