@@ -1901,8 +1901,10 @@ static void emit_entry_points(em *e)
         int k = rc_em_set_count(ir->breakers[i].counts, ir->nerrors);
         if (k > 0 && k < ir->nerrors) giveback = true;
     }
-    if (giveback)
-        rc_cout_line(o, "const unsigned held = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? 1u : 0u; /* a probe to give back */");
+    if (giveback) {   /* no composite ?: into a wider type (MISRA C:2012 10.6) */
+        rc_cout_line(o, "unsigned held = 0u; /* a probe to give back */");
+        rc_cout_line(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch)) { held = 1u; }");
+    }
     rc_cout_line(o, "(void)s;");
     if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
     emit_release_slot(e);
