@@ -184,7 +184,9 @@ if [ "$part" != io ]; then
 # against a fixed number of seconds, which depends on the machine's speed:
 # each shape also runs at a tenth of its size, and the big run's work (its
 # CPU time less recovc's startup) may be at most 30 times the small one's
-# (linear work is 10 times; the small run's work counts as at least 20 ms).
+# (linear work is 10 times; the small run's work counts as at least 100 ms:
+# the startup taken off both is itself measured to within tens of ms, about
+# 350 ms of it being python's fork, so a smaller tenth is mostly noise).
 # A hang is stopped by `timeout` after 300 s.
 cpu_run() { # FILE [recovc options...]: sets rc, cpu (ms) and rss (KB, the largest process); -1 if not measured
   local f=$1
@@ -201,8 +203,9 @@ print(rc, int((r.ru_utime + r.ru_stime) * 1000), r.ru_maxrss)' "$tmp/out" "$reco
   [[ ${cpu:-} =~ ^[0-9]+$ ]] || cpu=-1
   [[ ${rss:-} =~ ^[0-9]+$ ]] || rss=-1
 }
-# what recovc costs before it reads its input (loading libclang and the
-# rest: about 100 ms), the least of three runs on a tiny policy; it is taken
+# what a run costs before recovc reads its input (python's fork and exec,
+# recovc's start; libclang is loaded only for imports), the least of three
+# runs on a tiny policy; it is taken
 # off both runs, so that the ratio is the work the input causes
 printf 'policy p version 1;\nfault { a : u8; }\nclass c;\nerror e : c, low;\nclassify { _ => e; }\non _ { abort; }\n' >"$tmp/tiny.recov"
 startup=-1 startup_rss=-1
@@ -219,7 +222,7 @@ timed() { # WHAT SMALL_FILE BIG_FILE [recovc options...]
   local rc_small=$rc cpu_small=$cpu
   local rss_small=$rss
   cpu_run "$big" "$@"
-  base=$(( cpu_small - startup > 20 ? cpu_small - startup : 20 ))
+  base=$(( cpu_small - startup > 100 ? cpu_small - startup : 100 ))
   work=$(( cpu - startup ))
   # memory the same way: resident set above recovc's own at startup, the
   # big run at most 30 times the tenth's (which counts as at least 10 MB)
