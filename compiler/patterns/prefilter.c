@@ -1,0 +1,293 @@
+/* prefilter.c - see prefilter.h. */
+#include "prefilter.h"
+#include "dfa_pack.h"
+#include "factor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRE_MAX_BRANCHES 4096
+
+static uint32_t fold4(const char *s)
+{
+    uint32_t k = 0;
+    for (int i = 0; i < RC_PRE_KEY; i++) k = (k << 8) | ((uint32_t)(unsigned char)s[i] | 0x20u);
+    return k;
+}
+
+static uint32_t hash(uint32_t k, int bits)
+{
+    return (uint32_t)(k * RC_PRE_MUL) >> (32 - bits);
+}
+
+/* key -> count of branches holding it (open addressing, 2^bits slots). */
+typedef struct keycount {
+    uint32_t *key;
+    int *count;
+    int bits;
+} keycount;
+
+static int *kc_slot(keycount *kc, uint32_t k)
+{
+    uint32_t m = (1u << kc->bits) - 1u;
+    for (uint32_t h = hash(k, kc->bits);; h = (h + 1u) & m) {
+        if (kc->count[h] == 0) { kc->key[h] = k; return &kc->count[h]; }
+        if (kc->key[h] == k) return &kc->count[h];
+    }
+}
+
+/* One branch with a factor: the alternative it belongs to. */
+typedef struct branch {
+    int pat, alt;
+    rc_fac f;
+    bool literal;
+    int off;                /* the chosen key's offset in f */
+} branch;
+
+static bool has_nul(const char *s, size_t n)
+{
+    return memchr(s, '\0', n) != NULL;
+}
+
+long rc_pre_dfa_bytes(const rc_dfa *d)
+{
+    rc_dfapack *z = malloc(sizeof *z);
+    long b;
+    if (!z) abort();
+    int nl = rc_dfapack_lists(d, NULL, 0, NULL);
+    if (rc_dfapack_build(d, z)) b = rc_dfapack_bytes(z);
+    else b = rc_dfapack_full_bytes(d);
+    free(z);
+    return b + 2L * (nl > 0 ? nl : 0);
+}
+
+bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget,
+                  rc_pre *out, rc_dfa_error *err)
+{
+    memset(out, 0, sizeof *out);
+    memset(err, 0, sizeof *err);
+    err->pattern = -1;
+    rc_arena sc;
+    rc_arena_init(&sc);
+    bool ok = true;
+    int cap = 64, nb = 0;
+    branch *br = RC_NEW_ARRAY(&sc, branch, cap);
+    bool *keyed = RC_NEW_ARRAY(&sc, bool, npats > 0 ? npats : 1);
+    rc_fac *fs = RC_NEW_ARRAY(&sc, rc_fac, PRE_MAX_BRANCHES);
+    int *conf_of = RC_NEW_ARRAY(&sc, int, npats > 0 ? npats : 1);
+    /* 1. factors; a pattern is keyed when every live branch has RC_PRE_KEY bytes */
+    for (int i = 0; ok && i < npats; i++) {
+        const rc_dfa_pattern *p = &pats[i];
+        int first = nb;
+        keyed[i] = true;
+        conf_of[i] = -1;
+        for (int j = 0; j < p->nalts; j++) {
+            const rc_dfa_alt *al = &p->alts[j];
+            int nf;
+            if (al->is_regex) {
+                if (!rc_dfa_check_regex(al->text, al->len, err)) {
+                    err->pattern = i;
+                    err->alt = j;
+                    ok = false;
+                    break;
+                }
+                nf = rc_fac_regex(&sc, al->text, al->len, fs, PRE_MAX_BRANCHES);
+                if (nf < 0) { keyed[i] = false; continue; }
+            } else {
+                if (al->len == 0 || has_nul(al->text, al->len)) {
+                    if (al->len == 0) keyed[i] = false;     /* rc_dfa_build reports it */
+                    continue;                               /* never matches: no entry */
+                }
+                fs[0].bytes = al->text;
+                fs[0].len = al->len;
+                nf = 1;
+            }
+            for (int k = 0; k < nf; k++) {
+                if (fs[k].len < RC_PRE_KEY) { keyed[i] = false; continue; }
+                if (nb == cap) {
+                    branch *n2 = RC_NEW_ARRAY(&sc, branch, (size_t)cap * 2);
+                    memcpy(n2, br, (size_t)cap * sizeof *br);
+                    br = n2;
+                    cap *= 2;
+                }
+                br[nb].pat = i;
+                br[nb].alt = j;
+                br[nb].f = fs[k];
+                br[nb].literal = !al->is_regex;
+                br[nb].off = 0;
+                nb++;
+            }
+        }
+        if (!keyed[i]) nb = first;
+    }
+    /* 2. confirmation DFAs of the keyed patterns with regex alternatives */
+    rc_dfa_alt *ralts = NULL;
+    int nconf = 0;
+    rc_pre_conf *conf = RC_NEW_ARRAY(a, rc_pre_conf, npats > 0 ? npats : 1);
+    for (int i = 0; ok && i < npats; i++) {
+        if (!keyed[i]) continue;
+        const rc_dfa_pattern *p = &pats[i];
+        int nr = 0;
+        ralts = RC_NEW_ARRAY(a, rc_dfa_alt, p->nalts > 0 ? p->nalts : 1);
+        for (int j = 0; j < p->nalts; j++) if (p->alts[j].is_regex) ralts[nr++] = p->alts[j];
+        if (nr == 0) continue;
+        rc_dfa_pattern one = { ralts, nr, p->icase };
+        rc_dfa_error e;
+        if (!rc_dfa_build(a, &one, 1, budget, &conf[nconf].dfa, &e)) {
+            if (e.pattern >= 0 && !e.work && strstr(e.message, "states") == NULL) {
+                *err = e;
+                err->pattern = i;
+                ok = false;
+                break;
+            }
+            keyed[i] = false;   /* too big alone: the residual plan reports or splits it */
+            continue;
+        }
+        conf[nconf].pat = i;
+        conf_of[i] = nconf++;
+    }
+    /* drop the branches of patterns no longer keyed */
+    int nb2 = 0;
+    for (int b = 0; b < nb; b++) if (keyed[br[b].pat]) br[nb2++] = br[b];
+    nb = nb2;
+    if (!ok) {
+        rc_arena_free(&sc);
+        return false;
+    }
+    /* 3. keys: the window of each factor shared by the fewest branches */
+    keycount kc;
+    kc.bits = 4;
+    long nwin = 0;
+    for (int b = 0; b < nb; b++) nwin += (long)(br[b].f.len - RC_PRE_KEY + 1);
+    while ((1L << kc.bits) < 2 * nwin + 2) kc.bits++;
+    kc.key = RC_NEW_ARRAY(&sc, uint32_t, (size_t)1 << kc.bits);
+    kc.count = RC_NEW_ARRAY(&sc, int, (size_t)1 << kc.bits);
+    for (int b = 0; b < nb; b++)
+        for (size_t w = 0; w + RC_PRE_KEY <= br[b].f.len; w++) (*kc_slot(&kc, fold4(br[b].f.bytes + w)))++;
+    for (int b = 0; b < nb; b++) {
+        int best = -1, bc = 0;
+        for (size_t w = 0; w + RC_PRE_KEY <= br[b].f.len; w++) {
+            int c = *kc_slot(&kc, fold4(br[b].f.bytes + w));
+            if (best < 0 || c < bc) { best = (int)w; bc = c; }
+        }
+        br[b].off = best;
+    }
+    /* 4. the table: entries sorted by bucket */
+    out->bbits = 1;
+    while ((1 << out->bbits) < nb) out->bbits++;
+    out->fbits = out->bbits + 4;
+    if (out->fbits < 12) out->fbits = 12;
+    if (out->fbits > 17) out->fbits = 17;
+    if (out->bbits > out->fbits) out->bbits = out->fbits;
+    int nbk = 1 << out->bbits;
+    out->filter = RC_NEW_ARRAY(a, uint8_t, ((size_t)1 << out->fbits) / 8);
+    out->start = RC_NEW_ARRAY(a, int, (size_t)nbk + 1);
+    out->e = RC_NEW_ARRAY(a, rc_pre_entry, nb > 0 ? nb : 1);
+    out->nentries = nb;
+    long pool = 0;
+    for (int b = 0; b < nb; b++) if (br[b].literal) pool += (long)br[b].f.len;
+    out->pool = RC_NEW_ARRAY(a, char, pool > 0 ? pool : 1);
+    int *bk = RC_NEW_ARRAY(&sc, int, nb > 0 ? nb : 1);
+    for (int b = 0; b < nb; b++) {
+        uint32_t k = fold4(br[b].f.bytes + br[b].off);
+        uint32_t h = hash(k, out->fbits);
+        out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
+        bk[b] = (int)(h >> (out->fbits - out->bbits));
+        out->start[bk[b] + 1]++;
+    }
+    for (int x = 0; x < nbk; x++) out->start[x + 1] += out->start[x];
+    int *fill = RC_NEW_ARRAY(&sc, int, (size_t)nbk);
+    memcpy(fill, out->start, (size_t)nbk * sizeof *fill);
+    for (int b = 0; b < nb; b++) {           /* stable: field order inside a bucket */
+        rc_pre_entry *e = &out->e[fill[bk[b]]++];
+        e->key = fold4(br[b].f.bytes + br[b].off);
+        e->pat = br[b].pat;
+        e->conf = br[b].literal ? -1 : conf_of[br[b].pat];
+        e->icase = pats[br[b].pat].icase;
+        e->off = br[b].off;
+        e->len = (int)br[b].f.len;
+        e->lit = 0;
+        if (br[b].literal) {
+            e->lit = out->npool;
+            memcpy(out->pool + out->npool, br[b].f.bytes, br[b].f.len);
+            out->npool += (int)br[b].f.len;
+        }
+    }
+    /* distinct keys */
+    for (int x = 0; x < nbk; x++)
+        for (int i = out->start[x]; i < out->start[x + 1]; i++) {
+            bool seen = false;
+            for (int j = out->start[x]; j < i; j++) if (out->e[j].key == out->e[i].key) seen = true;
+            if (!seen) out->nkeys++;
+        }
+    out->conf = conf;
+    out->nconf = nconf;
+    out->residual = RC_NEW_ARRAY(a, int, npats > 0 ? npats : 1);
+    for (int i = 0; i < npats; i++) {
+        if (keyed[i]) out->nkeyed++;
+        else out->residual[out->nresidual++] = i;
+    }
+    rc_arena_free(&sc);
+    return true;
+}
+
+static unsigned char lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, uint32_t *mask)
+{
+    size_t n = text == NULL ? 0 : len < limit ? len : limit;
+    uint32_t cand[512];         /* RC_MAX_PATTERN_BITS / 32: one bit per confirmation */
+    int cw = (p->nconf + 31) / 32;
+    uint32_t *cb = cw <= 512 ? cand : calloc((size_t)cw, sizeof *cb);
+    if (!cb) abort();
+    for (int w = 0; w < cw; w++) cb[w] = 0;
+    uint32_t k = 0;
+    size_t i;
+    for (i = 0; i < n && text[i] != '\0'; i++) {
+        k = (k << 8) | ((uint32_t)(unsigned char)text[i] | 0x20u);
+        uint32_t h = hash(k, p->fbits);
+        if (!((p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
+        uint32_t b = h >> (p->fbits - p->bbits);
+        for (int x = p->start[b]; x < p->start[b + 1]; x++) {
+            const rc_pre_entry *e = &p->e[x];
+            if (e->key != k) continue;
+            if (e->conf >= 0) {
+                cb[e->conf >> 5] |= 1u << (e->conf & 31);
+                continue;
+            }
+            size_t end = i + 1;      /* the key ends here; the literal starts off bytes before it */
+            size_t back = (size_t)e->off + RC_PRE_KEY;
+            if (end < back) continue;
+            size_t s = end - back;
+            if (s + (size_t)e->len > n) continue;
+            const unsigned char *l = (const unsigned char *)p->pool + e->lit;
+            const unsigned char *t = (const unsigned char *)text + s;
+            int j = 0;
+            if (e->icase) while (j < e->len && lower(t[j]) == lower(l[j])) j++;
+            else while (j < e->len && t[j] == l[j]) j++;
+            if (j == e->len) mask[e->pat >> 5] |= 1u << (e->pat & 31);
+        }
+    }
+    for (int c = 0; c < p->nconf; c++) {
+        int pat = p->conf[c].pat;
+        if (!((cb[c >> 5] >> (c & 31)) & 1u)) continue;
+        if ((mask[pat >> 5] >> (pat & 31)) & 1u) continue;
+        uint32_t one[1];
+        rc_dfa_scan(&p->conf[c].dfa, text, len, limit, one);
+        if (one[0] & 1u) mask[pat >> 5] |= 1u << (pat & 31);
+    }
+    if (cb != cand) free(cb);
+}
+
+long rc_pre_bytes(const rc_pre *p)
+{
+    long b = (1L << p->fbits) / 8;
+    b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
+    b += 16L * p->nentries + p->npool;
+    for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);
+    return b;
+}
