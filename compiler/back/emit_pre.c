@@ -29,16 +29,17 @@ void rc_em_pre(em *e, int t)
         snprintf(b, sizeof b, "%s__t%dc%d", e->P, t, c);
         e->scan[t][pl->ngroups + c] = rc_em_one_dfa(e, t, &p->conf[c].dfa, b, &p->conf[c].pat);
     }
-    size_t nv = (size_t)(1 << p->fbits) / 8;
+    size_t nv = (size_t)1 << p->fbits;
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
     if ((size_t)p->nentries * 4 > nv) nv = (size_t)p->nentries * 4;
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     if (!v) exit(3);
-    int nf = (1 << p->fbits) / 8;
-    for (int i = 0; i < nf; i++) v[i] = p->filter[i];
+    /* the filter a byte a bit: one load and a test per text byte */
+    int nf = 1 << p->fbits;
+    for (int i = 0; i < nf; i++) v[i] = (p->filter[i >> 3] >> (i & 7)) & 1u;
     snprintf(b, sizeof b, "%s__t%df", e->P, t);
-    rc_em_u32_array(o, "uint8_t", b, v, nf, true);
+    rc_em_u32_array(o, "uint8_t", b, v, nf, false);
     for (int i = 0; i <= nbk; i++) v[i] = (uint32_t)p->start[i];
     snprintf(b, sizeof b, "%s__t%db", e->P, t);
     rc_em_u32_array(o, p->nentries < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
@@ -82,7 +83,7 @@ void rc_em_pre(em *e, int t)
     rc_cout_line(o, "uint32_t h, x, end;");
     rc_cout_line(o, "k = (k << 8) | (uint32_t)s[i] | 0x20u;");
     rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
-    rc_cout_open(o, "if ((((uint32_t)%s__t%df[h >> 3] >> (h & 7u)) & 1u) == 0u) {", P, t);
+    rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
     if (p->nentries == 0) {

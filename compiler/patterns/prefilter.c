@@ -43,7 +43,25 @@ typedef struct branch {
     rc_fac f;
     bool literal;
     int off;                /* the chosen key's offset in f */
+    const char *key;        /* regex: the chosen key's bytes (in f or one of f.more) */
 } branch;
+
+/* How often a window's bytes turn up in text, roughly (spaces and common
+ * lowercase letters count most): a key that text holds often costs
+ * confirmations. */
+static int common(const char *s)
+{
+    int c = 0;
+    for (int i = 0; i < RC_PRE_KEY; i++) {
+        unsigned char b = (unsigned char)s[i];
+        if (b >= 'A' && b <= 'Z') b = (unsigned char)(b + 32);
+        if (b == ' ') c += 6;
+        else if (b != '\0' && strchr("etaoinsrhl", b)) c += 3;
+        else if (b >= 'a' && b <= 'z') c += 2;
+        else c += 1;
+    }
+    return c;
+}
 
 static bool has_nul(const char *s, size_t n)
 {
@@ -76,10 +94,12 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     bool *keyed = RC_NEW_ARRAY(&sc, bool, npats > 0 ? npats : 1);
     rc_fac *fs = RC_NEW_ARRAY(&sc, rc_fac, PRE_MAX_BRANCHES);
     int *conf_of = RC_NEW_ARRAY(&sc, int, npats > 0 ? npats : 1);
+    bool **exp = RC_NEW_ARRAY(&sc, bool *, npats > 0 ? npats : 1);   /* [pattern][alt] expanded */
     /* 1. factors; a pattern is keyed when every live branch has RC_PRE_KEY bytes */
     for (int i = 0; ok && i < npats; i++) {
         const rc_dfa_pattern *p = &pats[i];
         int first = nb;
+        exp[i] = RC_NEW_ARRAY(&sc, bool, p->nalts > 0 ? p->nalts : 1);
         keyed[i] = true;
         conf_of[i] = -1;
         for (int j = 0; j < p->nalts; j++) {
@@ -92,8 +112,21 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                     ok = false;
                     break;
                 }
-                nf = rc_fac_regex(&sc, al->text, al->len, fs, PRE_MAX_BRANCHES);
-                if (nf < 0) { keyed[i] = false; continue; }
+                /* a regex of a few literals is those literals (confirmed in place) */
+                nf = rc_fac_expand(&sc, al->text, al->len, p->icase, fs, RC_PRE_EXPAND);
+                int live = 0;
+                for (int k = 0; k < nf; k++) {
+                    if (fs[k].len < RC_PRE_KEY) { live = -1; break; }
+                    if (has_nul(fs[k].bytes, fs[k].len)) continue;    /* never matches */
+                    fs[live++] = fs[k];
+                }
+                if (nf > 0 && live >= 0) {
+                    exp[i][j] = true;
+                    nf = live;
+                } else {
+                    nf = rc_fac_regex(&sc, al->text, al->len, fs, PRE_MAX_BRANCHES);
+                    if (nf < 0) { keyed[i] = false; continue; }
+                }
             } else {
                 if (al->len == 0 || has_nul(al->text, al->len)) {
                     if (al->len == 0) keyed[i] = false;     /* rc_dfa_build reports it */
@@ -101,6 +134,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 }
                 fs[0].bytes = al->text;
                 fs[0].len = al->len;
+                fs[0].more = NULL;
                 nf = 1;
             }
             for (int k = 0; k < nf; k++) {
@@ -114,7 +148,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 br[nb].pat = i;
                 br[nb].alt = j;
                 br[nb].f = fs[k];
-                br[nb].literal = !al->is_regex;
+                br[nb].literal = !al->is_regex || exp[i][j];
                 br[nb].off = 0;
                 nb++;
             }
@@ -130,7 +164,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         const rc_dfa_pattern *p = &pats[i];
         int nr = 0;
         ralts = RC_NEW_ARRAY(a, rc_dfa_alt, p->nalts > 0 ? p->nalts : 1);
-        for (int j = 0; j < p->nalts; j++) if (p->alts[j].is_regex) ralts[nr++] = p->alts[j];
+        for (int j = 0; j < p->nalts; j++) if (p->alts[j].is_regex && !exp[i][j]) ralts[nr++] = p->alts[j];
         if (nr == 0) continue;
         rc_dfa_pattern one = { ralts, nr, p->icase };
         rc_dfa_error e;
@@ -159,18 +193,25 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     keycount kc;
     kc.bits = 4;
     long nwin = 0;
-    for (int b = 0; b < nb; b++) nwin += (long)(br[b].f.len - RC_PRE_KEY + 1);
+    for (int b = 0; b < nb; b++)
+        for (const rc_fac *f = &br[b].f; f; f = f->more) nwin += (long)(f->len - RC_PRE_KEY + 1);
     while ((1L << kc.bits) < 2 * nwin + 2) kc.bits++;
     kc.key = RC_NEW_ARRAY(&sc, uint32_t, (size_t)1 << kc.bits);
     kc.count = RC_NEW_ARRAY(&sc, int, (size_t)1 << kc.bits);
     for (int b = 0; b < nb; b++)
-        for (size_t w = 0; w + RC_PRE_KEY <= br[b].f.len; w++) (*kc_slot(&kc, fold4(br[b].f.bytes + w)))++;
+        for (const rc_fac *f = &br[b].f; f; f = f->more)
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) (*kc_slot(&kc, fold4(f->bytes + w)))++;
     for (int b = 0; b < nb; b++) {
         int best = -1, bc = 0;
-        for (size_t w = 0; w + RC_PRE_KEY <= br[b].f.len; w++) {
-            int c = *kc_slot(&kc, fold4(br[b].f.bytes + w));
-            if (best < 0 || c < bc) { best = (int)w; bc = c; }
-        }
+        for (const rc_fac *f = &br[b].f; f; f = f->more)
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) {
+                int c = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w));
+                if (best < 0 || c < bc) {
+                    best = f == &br[b].f ? (int)w : 0;
+                    br[b].key = f->bytes + w;
+                    bc = c;
+                }
+            }
         br[b].off = best;
     }
     /* 4. the table: entries sorted by bucket */
@@ -178,7 +219,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     while ((1 << out->bbits) < nb) out->bbits++;
     out->fbits = out->bbits + 4;
     if (out->fbits < 12) out->fbits = 12;
-    if (out->fbits > 17) out->fbits = 17;
+    if (out->fbits > 16) out->fbits = 16;
     if (out->bbits > out->fbits) out->bbits = out->fbits;
     int nbk = 1 << out->bbits;
     out->filter = RC_NEW_ARRAY(a, uint8_t, ((size_t)1 << out->fbits) / 8);
@@ -190,7 +231,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     out->pool = RC_NEW_ARRAY(a, char, pool > 0 ? pool : 1);
     int *bk = RC_NEW_ARRAY(&sc, int, nb > 0 ? nb : 1);
     for (int b = 0; b < nb; b++) {
-        uint32_t k = fold4(br[b].f.bytes + br[b].off);
+        uint32_t k = fold4(br[b].key);
         uint32_t h = hash(k, out->fbits);
         out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
         bk[b] = (int)(h >> (out->fbits - out->bbits));
@@ -201,7 +242,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     memcpy(fill, out->start, (size_t)nbk * sizeof *fill);
     for (int b = 0; b < nb; b++) {           /* stable: field order inside a bucket */
         rc_pre_entry *e = &out->e[fill[bk[b]]++];
-        e->key = fold4(br[b].f.bytes + br[b].off);
+        e->key = fold4(br[b].key);
         e->pat = br[b].pat;
         e->conf = br[b].literal ? -1 : conf_of[br[b].pat];
         e->icase = pats[br[b].pat].icase;
@@ -285,7 +326,7 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
 
 long rc_pre_bytes(const rc_pre *p)
 {
-    long b = (1L << p->fbits) / 8;
+    long b = 1L << p->fbits;       /* the generated filter holds a byte a bit */
     b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
     b += 16L * p->nentries + p->npool;
     for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);

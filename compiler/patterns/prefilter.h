@@ -38,6 +38,9 @@
 
 #define RC_PRE_KEY 4
 #define RC_PRE_MUL 0x9E3779B1u
+/* A regex that matches at most this many strings (and no class, `.` or
+ * anchor: rc_fac_expand) is keyed as those literals. */
+#define RC_PRE_EXPAND 64
 
 typedef struct rc_pre_entry {
     uint32_t key;           /* folded key bytes, the first in the top byte */

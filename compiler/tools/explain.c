@@ -74,7 +74,7 @@ void rc_explain(const rc_ir *ir, FILE *out)
                     fname, tf->npatterns, total, tf->plan.budget);
             fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
                     "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes\n", p->nkeyed, p->nentries,
-                    p->nkeys, RC_PRE_KEY, (1 << p->fbits) / 8, p->fbits, 1 << p->bbits, 16 * p->nentries, p->npool);
+                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 16 * p->nentries, p->npool);
             fprintf(out, "    confirmation: %d DFA%s of one pattern each, %d states, %ld table bytes\n", p->nconf,
                     p->nconf == 1 ? "" : "s", cstates, conf);
             fprintf(out, "    residual: %d pattern%s without a literal of %d bytes -> %d DFA%s, %d states\n",

@@ -65,8 +65,14 @@ static void random_alt(pset *s, int i, int j)
         b[rnd() % n] = '\0';
         set_alt(s, i, j, b, n, false);
         return;
-    case 5:
-        n = (size_t)snprintf(b, sizeof b, "%s[a-z ]+%s", word(), word());
+    case 5:                             /* classes and repetitions in the middle and at the ends */
+        switch (rnd() % 5) {
+        case 0: n = (size_t)snprintf(b, sizeof b, "%s[a-z ]+%s", word(), word()); break;
+        case 1: n = (size_t)snprintf(b, sizeof b, "%s[a-dA-D]+", word()); break;
+        case 2: n = (size_t)snprintf(b, sizeof b, "[xyA]*%s|%s[0-9]{1,3}", word(), word()); break;
+        case 3: n = (size_t)snprintf(b, sizeof b, "%s(c|D)?", word()); break;
+        default: n = (size_t)snprintf(b, sizeof b, "\\w%s\\d?[^a]", word()); break;
+        }
         set_alt(s, i, j, b, n, true);
         return;
     case 6:
@@ -176,7 +182,7 @@ static void test_factors(void **state)
     (void)state;
     rc_arena a;
     rc_arena_init(&a);
-    rc_fac f[8];
+    rc_fac f[64];
     struct { const char *re; int n; const char *f0, *f1; } c[] = {
         { "open [A-Za-z]+ file", 1, "open ", NULL },
         { "conn(ect|ection)? reset", 1, " reset", NULL },
@@ -200,6 +206,36 @@ static void test_factors(void **state)
             assert_memory_equal(f[1].bytes, c[i].f1, f[1].len);
         }
     }
+    /* finite regexes: the literals they match */
+    struct { const char *re; int n; const char *all; } x[] = {
+        { "ab(c|d)e", 2, "abce|abde" },
+        { "to ?a", 2, "toa|to a" },
+        { "x{2,3}y", 1, "xxy" },    /* x{2,3} starts the branch */
+        { "\\.\\x41|q(r|s)?", 2, ".A|q" },   /* (r|s)? ends it */
+        { "a[bc]d", 2, "abd|acd" },
+        { "ab+", 1, "ab" },                       /* the fewest copies at a branch's end */
+        { "x*ab{2,}|c?de", 2, "abb|de" },
+        { "ab+c", -1, "" },                       /* not at an end */
+        { "a()b*c", -1, "" },                     /* b* is no end for the empty group before it */
+        { "ab+$", -1, "" },
+        { "^abc", -1, "" },
+        { "(a|b|c|d)(e|f|g|h)(i|j)", -1, "" },     /* 32 strings: past the cap of 16 */
+    };
+    for (size_t i = 0; i < sizeof x / sizeof x[0]; i++) {
+        char all[200] = "";
+        int n = rc_fac_expand(&a, x[i].re, strlen(x[i].re), false, f, 16);
+        assert_int_equal(n, x[i].n);
+        for (int k = 0; k < n; k++) {
+            if (k) strcat(all, "|");
+            strncat(all, f[k].bytes ? f[k].bytes : "", f[k].len);
+        }
+        if (n > 0) assert_string_equal(all, x[i].all);
+    }
+    /* under ~i a class's letters count once */
+    assert_int_equal(rc_fac_expand(&a, "[A-Za-z] in", 11, true, f, 32), 26);
+    assert_int_equal(rc_fac_expand(&a, "[A-Za-z] in", 11, false, f, 64), 52);
+    assert_int_equal(rc_fac_expand(&a, "\\x41bcd", 8, true, f, 4), 1);
+    assert_memory_equal(f[0].bytes, "abcd", 4);
     /* equal lengths: the first wins ("(ab)+cd"); "a{3}b?cccc": the longer run */
     rc_arena_free(&a);
 }
