@@ -133,9 +133,16 @@ def message(rnd, pats):
     return glue.join(parts)
 
 
+COMPILED = {}
+
+
 def expected(pats, msg):
-    for i, p in enumerate(pats):
-        if re.search(p[1], msg, p[2]):
+    # compiled once per set: re's own cache holds 512 patterns, and the
+    # sets of 2,000 and 3,000 would be compiled again for every message
+    if id(pats) not in COMPILED:
+        COMPILED[id(pats)] = [re.compile(p[1], p[2]) for p in pats]
+    for i, r in enumerate(COMPILED[id(pats)]):
+        if r.search(msg):
             return "e%d" % i
     return "none"
 
