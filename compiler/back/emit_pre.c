@@ -27,7 +27,7 @@ void rc_em_pre(em *e, int t)
     }
     for (int c = 0; c < p->nconf; c++) {
         snprintf(b, sizeof b, "%s__t%dc%d", e->P, t, c);
-        e->scan[t][pl->ngroups + c] = rc_em_one_dfa(e, t, &p->conf[c].dfa, b, &p->conf[c].pat);
+        e->scan[t][pl->ngroups + c] = rc_em_one_dfa(e, t, &p->conf[c].dfa, b, p->conf[c].pats);
     }
     size_t nv = (size_t)1 << p->fbits;
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
@@ -44,13 +44,16 @@ void rc_em_pre(em *e, int t)
     snprintf(b, sizeof b, "%s__t%db", e->P, t);
     rc_em_u32_array(o, p->nentries < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
     if (p->nentries > 0) {
-        /* four words an entry: key; pattern | 0x10000 regex | 0x20000 ~i;
-         * regex: its confirmation, literal: where it starts in the pool;
-         * literal: key offset | length << 16 */
+        /* four words an entry: key; pattern | 0x10000 regex | 0x20000 ~i
+         * | 0x40000 a regex branch's key 0 | 0x80000 its key 1; regex: its
+         * branch, literal: where it starts in the pool; literal: key
+         * offset | length << 16 */
         for (int x = 0; x < p->nentries; x++) {
             const rc_pre_entry *en = &p->e[x];
             v[4 * x] = en->key;
-            v[4 * x + 1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u);
+            v[4 * x + 1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u) |
+                           (en->conf >= 0 && en->part != 1 ? 0x40000u : 0u) |
+                           (en->conf >= 0 && en->part != 0 ? 0x80000u : 0u);
             v[4 * x + 2] = en->conf >= 0 ? (uint32_t)en->conf : (uint32_t)en->lit;
             v[4 * x + 3] = en->conf >= 0 ? 0u : (uint32_t)en->off | (uint32_t)en->len << 16;
         }
@@ -64,15 +67,15 @@ void rc_em_pre(em *e, int t)
     }
     free(v);
     const char *P = e->P;
-    int cw = (p->nconf + 31) / 32;
+    int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
     rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
     rc_cout_line(o, "uint32_t k = 0u;");
     rc_cout_line(o, "size_t i;");
     if (cw > 0) {
-        rc_cout_line(o, "uint32_t cand[%d];", cw);
-        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", cw);
+        rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
+        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", 2 * cw);
         rc_cout_line(o, "cand[i] = 0u;");
         rc_cout_close(o, "}");
     }
@@ -99,7 +102,10 @@ void rc_em_pre(em *e, int t)
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
         rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
-        if (cw > 0) rc_cout_line(o, "cand[en[2] >> 5] |= 1u << (en[2] & 31u);");
+        if (cw > 0) {
+            rc_cout_line(o, "cand[en[2] >> 5] |= ((en[1] >> 18) & 1u) << (en[2] & 31u);");
+            rc_cout_line(o, "cand[%du + (en[2] >> 5)] |= ((en[1] >> 19) & 1u) << (en[2] & 31u);", cw);
+        }
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
         if (p->npool > 0) {
@@ -138,11 +144,22 @@ void rc_em_pre(em *e, int t)
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
+    /* each confirmation once: when a branch of it had its keys seen (and,
+     * for one pattern, that pattern is not found yet) */
     for (int c = 0; c < p->nconf; c++) {
-        int pat = p->conf[c].pat;
-        rc_cout_open(o, "if (((cand[%d] >> %d) & 1u) != 0u && ((m[%d] >> %d) & 1u) == 0u) {", c >> 5, c & 31,
-                     pat >> 5, pat & 31);
+        const rc_pre_conf *u = &p->conf[c];
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "uint32_t hit = 0u;");
+        for (int k = 0; k < u->nrb; k++) {
+            int r = u->rbs[k];
+            rc_cout_line(o, "hit |= (cand[%d] & cand[%d]) >> %d;", r >> 5, cw + (r >> 5), r & 31);
+        }
+        if (u->npat == 1)
+            rc_cout_open(o, "if ((hit & 1u) != 0u && ((m[%d] >> %d) & 1u) == 0u) {", u->pats[0] >> 5, u->pats[0] & 31);
+        else
+            rc_cout_open(o, "if ((hit & 1u) != 0u) {");
         rc_cout_line(o, "recov_dfa_scan%s(&%s__t%dc%d, text, limit, m);", e->scan[t][pl->ngroups + c], P, t, c);
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
     rc_cout_close(o, "}");

@@ -44,6 +44,9 @@ typedef struct branch {
     bool literal;
     int off;                /* the chosen key's offset in f */
     const char *key;        /* regex: the chosen key's bytes (in f or one of f.more) */
+    const rc_fac *kf;       /* regex: the factor it lies in */
+    int rb;                 /* regex: the branch's number */
+    int part;               /* regex: key 0 or 1 of the branch, 2: its only key */
 } branch;
 
 /* How often a window's bytes turn up in text, roughly (spaces and common
@@ -159,6 +162,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     rc_dfa_alt *ralts = NULL;
     int nconf = 0;
     rc_pre_conf *conf = RC_NEW_ARRAY(a, rc_pre_conf, npats > 0 ? npats : 1);
+    rc_dfa_pattern *ones = RC_NEW_ARRAY(&sc, rc_dfa_pattern, npats > 0 ? npats : 1);
     for (int i = 0; ok && i < npats; i++) {
         if (!keyed[i]) continue;
         const rc_dfa_pattern *p = &pats[i];
@@ -178,7 +182,10 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
             keyed[i] = false;   /* too big alone: the residual plan reports or splits it */
             continue;
         }
-        conf[nconf].pat = i;
+        conf[nconf].npat = 1;
+        conf[nconf].pats = RC_NEW_ARRAY(a, int, 1);
+        conf[nconf].pats[0] = i;
+        ones[nconf] = one;
         conf_of[i] = nconf++;
     }
     /* drop the branches of patterns no longer keyed */
@@ -209,11 +216,96 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 if (best < 0 || c < bc) {
                     best = f == &br[b].f ? (int)w : 0;
                     br[b].key = f->bytes + w;
+                    br[b].kf = f;
                     bc = c;
                 }
             }
         br[b].off = best;
+        br[b].part = 2;
     }
+    /* confirmations of patterns whose first regex branches share a key:
+     * one DFA (when it stays within the budget) */
+    int *unit_of = RC_NEW_ARRAY(&sc, int, nconf > 0 ? nconf : 1);
+    rc_pre_conf *units = RC_NEW_ARRAY(a, rc_pre_conf, nconf > 0 ? nconf : 1);
+    int nunits = 0;
+    {
+        uint32_t *ukey = RC_NEW_ARRAY(&sc, uint32_t, nconf > 0 ? nconf : 1);
+        int *first_b = RC_NEW_ARRAY(&sc, int, nconf > 0 ? nconf : 1);
+        for (int c = 0; c < nconf; c++) first_b[c] = -1;
+        for (int b = 0; b < nb; b++) {
+            int c = br[b].literal ? -1 : conf_of[br[b].pat];
+            if (c >= 0 && first_b[c] < 0) first_b[c] = b;
+        }
+        int *members = RC_NEW_ARRAY(&sc, int, nconf > 0 ? nconf : 1);
+        bool *done = RC_NEW_ARRAY(&sc, bool, nconf > 0 ? nconf : 1);
+        for (int c = 0; c < nconf; c++) ukey[c] = first_b[c] >= 0 ? fold4(br[first_b[c]].key) : 0u;
+        for (int c = 0; c < nconf; c++) {
+            if (done[c]) continue;
+            int m = 0;
+            for (int d = c; d < nconf && m < RC_PRE_GROUP; d++)
+                if (!done[d] && ukey[d] == ukey[c] && (first_b[d] >= 0) == (first_b[c] >= 0)) members[m++] = d;
+            rc_dfa dfa;
+            bool grouped = false;
+            if (m > 1) {
+                rc_dfa_pattern *gp = RC_NEW_ARRAY(&sc, rc_dfa_pattern, m);
+                for (int k = 0; k < m; k++) gp[k] = ones[members[k]];
+                rc_dfa_error e;
+                grouped = rc_dfa_build(a, gp, m, budget, &dfa, &e);
+            }
+            if (!grouped) m = 1;
+            rc_pre_conf *u = &units[nunits];
+            u->npat = m;
+            u->pats = RC_NEW_ARRAY(a, int, m);
+            for (int k = 0; k < m; k++) {
+                u->pats[k] = conf[members[k]].pats[0];
+                unit_of[members[k]] = nunits;
+                done[members[k]] = true;
+            }
+            u->dfa = grouped ? dfa : conf[c].dfa;
+            nunits++;
+        }
+    }
+    /* a regex branch with another factor gets a second key there: both
+     * must be seen before its DFA runs (every match holds both factors) */
+    int nrb = 0, n2 = nb;
+    for (int b = 0; b < nb; b++) if (!br[b].literal) n2++;
+    branch *b2 = RC_NEW_ARRAY(&sc, branch, n2 > 0 ? n2 : 1);
+    int *rb_unit = RC_NEW_ARRAY(&sc, int, n2 > 0 ? n2 : 1);
+    n2 = 0;
+    for (int b = 0; b < nb; b++) {
+        b2[n2] = br[b];
+        if (br[b].literal) { n2++; continue; }
+        rb_unit[nrb] = unit_of[conf_of[br[b].pat]];
+        b2[n2].rb = nrb;
+        const char *k2 = NULL;
+        int bc = 0;
+        for (const rc_fac *f = &br[b].f; f; f = f->more) {
+            if (f == br[b].kf) continue;
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) {
+                int sc2 = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w));
+                if (k2 == NULL || sc2 < bc) { k2 = f->bytes + w; bc = sc2; }
+            }
+        }
+        if (k2 && fold4(k2) != fold4(br[b].key)) {
+            b2[n2].part = 0;
+            b2[n2 + 1] = b2[n2];
+            b2[n2 + 1].part = 1;
+            b2[n2 + 1].key = k2;
+            n2++;
+        }
+        n2++;
+        nrb++;
+    }
+    for (int r = 0; r < nrb; r++) units[rb_unit[r]].nrb++;
+    for (int u = 0; u < nunits; u++) {
+        units[u].rbs = RC_NEW_ARRAY(a, int, units[u].nrb > 0 ? units[u].nrb : 1);
+        units[u].nrb = 0;
+    }
+    for (int r = 0; r < nrb; r++) units[rb_unit[r]].rbs[units[rb_unit[r]].nrb++] = r;
+    conf = units;
+    nconf = nunits;
+    br = b2;
+    nb = n2;
     /* 4. the table: entries sorted by bucket */
     out->bbits = 1;
     while ((1 << out->bbits) < nb) out->bbits++;
@@ -244,7 +336,8 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         rc_pre_entry *e = &out->e[fill[bk[b]]++];
         e->key = fold4(br[b].key);
         e->pat = br[b].pat;
-        e->conf = br[b].literal ? -1 : conf_of[br[b].pat];
+        e->conf = br[b].literal ? -1 : br[b].rb;
+        e->part = br[b].part;
         e->icase = pats[br[b].pat].icase;
         e->off = br[b].off;
         e->len = (int)br[b].f.len;
@@ -264,6 +357,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         }
     out->conf = conf;
     out->nconf = nconf;
+    out->nrb = nrb;
     out->residual = RC_NEW_ARRAY(a, int, npats > 0 ? npats : 1);
     for (int i = 0; i < npats; i++) {
         if (keyed[i]) out->nkeyed++;
@@ -281,11 +375,10 @@ static unsigned char lower(unsigned char c)
 void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, uint32_t *mask)
 {
     size_t n = text == NULL ? 0 : len < limit ? len : limit;
-    uint32_t cand[512];         /* RC_MAX_PATTERN_BITS / 32: one bit per confirmation */
-    int cw = (p->nconf + 31) / 32;
-    uint32_t *cb = cw <= 512 ? cand : calloc((size_t)cw, sizeof *cb);
+    /* per regex branch: its key 0 seen (cb), its key 1 seen (cb + cw) */
+    int cw = (p->nrb + 31) / 32;
+    uint32_t *cb = calloc((size_t)(2 * cw + 1), sizeof *cb);
     if (!cb) abort();
-    for (int w = 0; w < cw; w++) cb[w] = 0;
     uint32_t k = 0;
     size_t i;
     for (i = 0; i < n && text[i] != '\0'; i++) {
@@ -297,7 +390,8 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
             const rc_pre_entry *e = &p->e[x];
             if (e->key != k) continue;
             if (e->conf >= 0) {
-                cb[e->conf >> 5] |= 1u << (e->conf & 31);
+                if (e->part != 1) cb[e->conf >> 5] |= 1u << (e->conf & 31);
+                if (e->part != 0) cb[cw + (e->conf >> 5)] |= 1u << (e->conf & 31);
                 continue;
             }
             size_t end = i + 1;      /* the key ends here; the literal starts off bytes before it */
@@ -314,14 +408,21 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
         }
     }
     for (int c = 0; c < p->nconf; c++) {
-        int pat = p->conf[c].pat;
-        if (!((cb[c >> 5] >> (c & 31)) & 1u)) continue;
-        if ((mask[pat >> 5] >> (pat & 31)) & 1u) continue;
-        uint32_t one[1];
-        rc_dfa_scan(&p->conf[c].dfa, text, len, limit, one);
-        if (one[0] & 1u) mask[pat >> 5] |= 1u << (pat & 31);
+        const rc_pre_conf *u = &p->conf[c];
+        bool any = false;
+        for (int q = 0; q < u->nrb; q++) {
+            int r = u->rbs[q];
+            if ((cb[r >> 5] >> (r & 31)) & (cb[cw + (r >> 5)] >> (r & 31)) & 1u) any = true;
+        }
+        if (!any) continue;
+        uint32_t *one = calloc((size_t)u->dfa.words + 1, sizeof *one);
+        if (!one) abort();
+        rc_dfa_scan(&u->dfa, text, len, limit, one);
+        for (int j = 0; j < u->npat; j++)
+            if ((one[j >> 5] >> (j & 31)) & 1u) mask[u->pats[j] >> 5] |= 1u << (u->pats[j] & 31);
+        free(one);
     }
-    if (cb != cand) free(cb);
+    free(cb);
 }
 
 long rc_pre_bytes(const rc_pre *p)

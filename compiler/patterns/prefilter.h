@@ -18,7 +18,10 @@
  *                 literal entry: if the literal lies at i + 1 - off - RC_PRE_KEY
  *                     wholly inside the n bytes (compared case-sensitively
  *                     or, for ~i, ASCII case-insensitively): set its pattern
- *                 regex entry: mark its confirmation DFA as a candidate
+ *                 regex entry: mark its branch's key (0 or 1, or both)
+ *     a regex branch with its keys marked (two keys when it has two required
+ *     factors of RC_PRE_KEY bytes: both must be seen) marks its
+ *     confirmation DFA
  *     for each candidate confirmation c whose pattern is not yet set:
  *         run c's DFA (that pattern's regex alternatives alone) over the text
  *     OR in the residual plan's scan.
@@ -45,16 +48,25 @@
 typedef struct rc_pre_entry {
     uint32_t key;           /* folded key bytes, the first in the top byte */
     int pat;                /* the field's pattern */
-    int conf;               /* regex entry: its confirmation (index in conf); literal: -1 */
+    int conf;               /* regex entry: its regex branch (its pattern's confirmation: rb_conf); literal: -1 */
+    int part;               /* regex entry: the branch's key 0 or 1 (a branch of two factors has two keys), 2: both */
     bool icase;             /* literal: compare ASCII case-insensitively */
     int off;                /* literal: where the key starts in it */
     int len;                /* literal: its length */
     int lit;                /* literal: where it starts in pool */
 } rc_pre_entry;
 
+/* A confirmation: one DFA of the regex alternatives (not expanded to
+ * literals) of one or more keyed patterns whose first regex branches share
+ * their key (at most RC_PRE_GROUP of them), run when a key of one of its
+ * regex branches (both keys when the branch has two) was seen. */
+#define RC_PRE_GROUP 16
 typedef struct rc_pre_conf {
-    int pat;                /* the field's pattern */
-    rc_dfa dfa;             /* its regex alternatives alone: one pattern, numbered 0 */
+    int npat;
+    int *pats;              /* [npat] the field's patterns, increasing; DFA pattern j is pats[j] */
+    rc_dfa dfa;
+    int nrb;
+    int *rbs;               /* [nrb] the regex branches that run it */
 } rc_pre_conf;
 
 typedef struct rc_pre {
@@ -69,6 +81,7 @@ typedef struct rc_pre {
     int npool;
     rc_pre_conf *conf;      /* [nconf] increasing pattern */
     int nconf;
+    int nrb;                /* regex branches (keyed, not expanded) */
     int nkeyed;             /* keyed patterns */
     int *residual;          /* [nresidual] the residual patterns, increasing */
     int nresidual;
