@@ -37,7 +37,7 @@ void rc_em_pre(em *e, int t)
     if (!v) exit(3);
     /* the filter a byte a bit: one load and a test per text byte */
     int nf = 1 << p->fbits;
-    for (int i = 0; i < nf; i++) v[i] = (p->filter[i >> 3] >> (i & 7)) & 1u;
+    for (int i = 0; i < nf; i++) v[i] = ((uint32_t)p->filter[i >> 3] >> (i & 7)) & 1u;
     snprintf(b, sizeof b, "%s__t%df", e->P, t);
     rc_em_u32_array(o, "uint8_t", b, v, nf, false);
     for (int i = 0; i <= nbk; i++) v[i] = (uint32_t)p->start[i];

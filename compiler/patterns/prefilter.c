@@ -384,7 +384,7 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
     for (i = 0; i < n && text[i] != '\0'; i++) {
         k = (k << 8) | ((uint32_t)(unsigned char)text[i] | 0x20u);
         uint32_t h = hash(k, p->fbits);
-        if (!((p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
+        if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
         uint32_t b = h >> (p->fbits - p->bbits);
         for (int x = p->start[b]; x < p->start[b + 1]; x++) {
             const rc_pre_entry *e = &p->e[x];
