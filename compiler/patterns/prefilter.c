@@ -8,6 +8,9 @@
 #include <string.h>
 
 #define PRE_MAX_BRANCHES 4096
+/* windows of one factor considered for its key: a 1,024-byte literal need
+ * not put 1,021 of them in the count table */
+#define PRE_MAX_WINDOWS 64
 
 static uint32_t fold4(const char *s)
 {
@@ -201,17 +204,18 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     kc.bits = 4;
     long nwin = 0;
     for (int b = 0; b < nb; b++)
-        for (const rc_fac *f = &br[b].f; f; f = f->more) nwin += (long)(f->len - RC_PRE_KEY + 1);
+        for (const rc_fac *f = &br[b].f; f; f = f->more)
+            nwin += (long)(f->len - RC_PRE_KEY + 1 < PRE_MAX_WINDOWS ? f->len - RC_PRE_KEY + 1 : PRE_MAX_WINDOWS);
     while ((1L << kc.bits) < 2 * nwin + 2) kc.bits++;
     kc.key = RC_NEW_ARRAY(&sc, uint32_t, (size_t)1 << kc.bits);
     kc.count = RC_NEW_ARRAY(&sc, int, (size_t)1 << kc.bits);
     for (int b = 0; b < nb; b++)
         for (const rc_fac *f = &br[b].f; f; f = f->more)
-            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) (*kc_slot(&kc, fold4(f->bytes + w)))++;
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) (*kc_slot(&kc, fold4(f->bytes + w)))++;
     for (int b = 0; b < nb; b++) {
         int best = -1, bc = 0;
         for (const rc_fac *f = &br[b].f; f; f = f->more)
-            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) {
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) {
                 int c = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w));
                 if (best < 0 || c < bc) {
                     best = f == &br[b].f ? (int)w : 0;
@@ -281,7 +285,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         int bc = 0;
         for (const rc_fac *f = &br[b].f; f; f = f->more) {
             if (f == br[b].kf) continue;
-            for (size_t w = 0; w + RC_PRE_KEY <= f->len; w++) {
+            for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) {
                 int sc2 = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w));
                 if (k2 == NULL || sc2 < bc) { k2 = f->bytes + w; bc = sc2; }
             }
