@@ -33,6 +33,7 @@ void rc_em_pre(em *e, int t)
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
     if ((size_t)p->nentries * 4 > nv) nv = (size_t)p->nentries * 4;
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
+    if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     if (!v) exit(3);
     /* the filter a byte a bit: one load and a test per text byte */
@@ -40,6 +41,10 @@ void rc_em_pre(em *e, int t)
     for (int i = 0; i < nf; i++) v[i] = ((uint32_t)p->filter[i >> 3] >> (i & 7)) & 1u;
     snprintf(b, sizeof b, "%s__t%df", e->P, t);
     rc_em_u32_array(o, "uint8_t", b, v, nf, false);
+    /* the pair filter a byte a bit too: no shift and mask per text byte */
+    for (int i = 0; i < 8 * RC_PRE_PAIR_BYTES; i++) v[i] = ((uint32_t)p->pair[i >> 3] >> (i & 7)) & 1u;
+    snprintf(b, sizeof b, "%s__t%dp", e->P, t);
+    rc_em_u32_array(o, "uint8_t", b, v, 8 * RC_PRE_PAIR_BYTES, false);
     for (int i = 0; i <= nbk; i++) v[i] = (uint32_t)p->start[i];
     snprintf(b, sizeof b, "%s__t%db", e->P, t);
     rc_em_u32_array(o, p->nentries < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
@@ -71,7 +76,7 @@ void rc_em_pre(em *e, int t)
     rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
-    rc_cout_line(o, "uint32_t k = 0u;");
+    rc_cout_line(o, "uint32_t k, raw = 0u;");
     rc_cout_line(o, "size_t i;");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
@@ -82,9 +87,22 @@ void rc_em_pre(em *e, int t)
     rc_cout_open(o, "if (s == NULL) {");
     rc_cout_line(o, "return;");
     rc_cout_close(o, "}");
-    rc_cout_open(o, "for (i = 0u; i < limit && s[i] != 0u; i++) {");
-    rc_cout_line(o, "uint32_t h, x, end;");
-    rc_cout_line(o, "k = (k << 8) | (uint32_t)s[i] | 0x20u;");
+    rc_cout_comment(o, "raw: the last 4 bytes; a key can end here only when the pair bit of the last 2 is set "
+                    "(also set for every NUL, which ends the scan)");
+    rc_cout_open(o, "for (i = 0u; i < limit; i++) {");
+    rc_cout_line(o, "uint32_t h, x, end, q;");
+    rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
+    rc_cout_line(o, "q = raw & 0xFFFFu;");
+    rc_cout_open(o, "if (%s__t%dp[q] == 0u) {", P, t);
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
+    rc_cout_line(o, "break;");
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if (i < %du) {", RC_PRE_KEY - 1);
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "k = raw | 0x20202020u;");
     rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
     rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
     rc_cout_line(o, "continue;");

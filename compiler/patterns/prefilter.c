@@ -319,6 +319,8 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     if (out->bbits > out->fbits) out->bbits = out->fbits;
     int nbk = 1 << out->bbits;
     out->filter = RC_NEW_ARRAY(a, uint8_t, ((size_t)1 << out->fbits) / 8);
+    out->pair = RC_NEW_ARRAY(a, uint8_t, RC_PRE_PAIR_BYTES);
+    for (size_t x = 0; x < 256u; x++) out->pair[x << 5] = 1u;         /* (x, NUL): stop */
     out->start = RC_NEW_ARRAY(a, int, (size_t)nbk + 1);
     out->e = RC_NEW_ARRAY(a, rc_pre_entry, nb > 0 ? nb : 1);
     out->nentries = nb;
@@ -330,6 +332,10 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         uint32_t k = fold4(br[b].key);
         uint32_t h = hash(k, out->fbits);
         out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
+        for (uint32_t v = 0; v < 4u; v++) {         /* the raw pairs folding to the key's last two */
+            uint32_t q = (k & 0xFFFFu) & ~(((v & 1u) << 5) | ((v & 2u) << 12));
+            out->pair[q >> 3] = (uint8_t)(out->pair[q >> 3] | (1u << (q & 7u)));
+        }
         bk[b] = (int)(h >> (out->fbits - out->bbits));
         out->start[bk[b] + 1]++;
     }
@@ -383,10 +389,15 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
     int cw = (p->nrb + 31) / 32;
     uint32_t *cb = calloc((size_t)(2 * cw + 1), sizeof *cb);
     if (!cb) abort();
-    uint32_t k = 0;
+    uint32_t raw = 0;
     size_t i;
-    for (i = 0; i < n && text[i] != '\0'; i++) {
-        k = (k << 8) | ((uint32_t)(unsigned char)text[i] | 0x20u);
+    for (i = 0; i < n; i++) {
+        raw = (raw << 8) | (uint32_t)(unsigned char)text[i];
+        uint32_t q = raw & 0xFFFFu;
+        if (!((p->pair[q >> 3] >> (q & 7u)) & 1u)) continue;
+        if (text[i] == '\0') break;
+        if (i < RC_PRE_KEY - 1) continue;
+        uint32_t k = raw | 0x20202020u;
         uint32_t h = hash(k, p->fbits);
         if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
         uint32_t b = h >> (p->fbits - p->bbits);
@@ -432,6 +443,7 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
 long rc_pre_bytes(const rc_pre *p)
 {
     long b = 1L << p->fbits;       /* the generated filter holds a byte a bit */
+    b += 8L * RC_PRE_PAIR_BYTES;   /* so does the pair filter */
     b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
     b += 16L * p->nentries + p->npool;
     for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);

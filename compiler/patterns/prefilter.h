@@ -9,9 +9,13 @@
  * a DFA plan of their own (dfa_plan.h).
  *
  * Scan of a text of n bytes (stop at NUL or after `limit` bytes):
- *     k = 0
+ *     r = 0
  *     for i in 0 .. n-1:
- *         k = (k << 8) | (text[i] | 0x20)                  (32 bits)
+ *         r = (r << 8) | text[i]                            (32 bits, raw)
+ *         if pair bit (r & 0xFFFF) is clear: next byte     (no key ends here)
+ *         if text[i] is NUL: stop
+ *         if i < 3: next byte                               (fewer than 4 bytes read)
+ *         k = r | 0x20202020                                (the folded key)
  *         h = (k * RC_PRE_MUL) >> (32 - fbits)
  *         if filter bit h is set:
  *             for each entry of bucket h >> (fbits - bbits) with key k:
@@ -25,8 +29,8 @@
  *     for each candidate confirmation c whose pattern is not yet set:
  *         run c's DFA (that pattern's regex alternatives alone) over the text
  *     OR in the residual plan's scan.
- * The first bytes cannot give a false hit: before 4 bytes are read the top
- * byte of k is 0, and every key byte has bit 0x20 set.  The mask equals
+ * The pair bit only skips bytes where no key ends (a key's last two folded
+ * bytes set the bits of every raw pair that folds to them).  The mask equals
  * rc_dfa_scan's of one DFA over all patterns for every text and limit
  * (tests/unit/test_prefilter.c). */
 #ifndef RC_PREFILTER_H
@@ -41,6 +45,7 @@
 
 #define RC_PRE_KEY 4
 #define RC_PRE_MUL 0x9E3779B1u
+#define RC_PRE_PAIR_BYTES 8192
 /* A regex that matches at most this many strings (and no class, `.` or
  * anchor: rc_fac_expand) is keyed as those literals. */
 #define RC_PRE_EXPAND 64
@@ -73,6 +78,9 @@ typedef struct rc_pre {
     int fbits;              /* filter: 2^fbits bits */
     int bbits;              /* buckets: 2^bbits (bbits <= fbits) */
     uint8_t *filter;        /* [2^fbits / 8] */
+    uint8_t *pair;          /* [8192]: bit (a << 8 | b) set when raw text bytes a, b
+                             * (a | 0x20, b | 0x20) are some key's last two bytes,
+                             * and for every b == 0 (the NUL that ends the scan) */
     int *start;             /* [2^bbits + 1] first entry of each bucket */
     rc_pre_entry *e;        /* [nentries] sorted by bucket */
     int nentries;
