@@ -99,9 +99,6 @@ void rc_em_pre(em *e, int t)
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
     rc_cout_line(o, "break;");
     rc_cout_close(o, "}");
-    rc_cout_open(o, "if (i < %du) {", RC_PRE_KEY - 1);
-    rc_cout_line(o, "continue;");
-    rc_cout_close(o, "}");
     rc_cout_line(o, "k = raw | 0x20202020u;");
     rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
     rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);

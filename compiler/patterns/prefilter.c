@@ -69,6 +69,13 @@ static int common(const char *s)
     return c;
 }
 
+/* c's other ASCII case when icase and c is a letter; else c */
+static uint32_t other_case(unsigned char c, bool icase)
+{
+    if (icase && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return (uint32_t)c ^ 0x20u;
+    return c;
+}
+
 static bool has_nul(const char *s, size_t n)
 {
     return memchr(s, '\0', n) != NULL;
@@ -332,8 +339,13 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         uint32_t k = fold4(br[b].key);
         uint32_t h = hash(k, out->fbits);
         out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
-        for (uint32_t v = 0; v < 4u; v++) {         /* the raw pairs folding to the key's last two */
-            uint32_t q = (k & 0xFFFFu) & ~(((v & 1u) << 5) | ((v & 2u) << 12));
+        /* the raw pairs that can end this entry's match: the key's own
+         * last two bytes, and under ~i each letter's other case too */
+        unsigned char p0 = (unsigned char)br[b].key[RC_PRE_KEY - 2], p1 = (unsigned char)br[b].key[RC_PRE_KEY - 1];
+        bool ic = pats[br[b].pat].icase;
+        for (uint32_t v = 0; v < 4u; v++) {
+            uint32_t x = (v & 1u) ? other_case(p0, ic) : p0, y = (v & 2u) ? other_case(p1, ic) : p1;
+            uint32_t q = x << 8 | y;
             out->pair[q >> 3] = (uint8_t)(out->pair[q >> 3] | (1u << (q & 7u)));
         }
         bk[b] = (int)(h >> (out->fbits - out->bbits));
@@ -396,7 +408,6 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
         uint32_t q = raw & 0xFFFFu;
         if (!((p->pair[q >> 3] >> (q & 7u)) & 1u)) continue;
         if (text[i] == '\0') break;
-        if (i < RC_PRE_KEY - 1) continue;
         uint32_t k = raw | 0x20202020u;
         uint32_t h = hash(k, p->fbits);
         if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;

@@ -14,7 +14,6 @@
  *         r = (r << 8) | text[i]                            (32 bits, raw)
  *         if pair bit (r & 0xFFFF) is clear: next byte     (no key ends here)
  *         if text[i] is NUL: stop
- *         if i < 3: next byte                               (fewer than 4 bytes read)
  *         k = r | 0x20202020                                (the folded key)
  *         h = (k * RC_PRE_MUL) >> (32 - fbits)
  *         if filter bit h is set:
@@ -29,8 +28,11 @@
  *     for each candidate confirmation c whose pattern is not yet set:
  *         run c's DFA (that pattern's regex alternatives alone) over the text
  *     OR in the residual plan's scan.
- * The pair bit only skips bytes where no key ends (a key's last two folded
- * bytes set the bits of every raw pair that folds to them).  The mask equals
+ * The pair bit only skips bytes where no entry's match can end (its key's
+ * last two bytes as in its literal or factor, both cases of letters under
+ * ~i).  Before 4 bytes are read k's top bytes are spaces: a literal cannot
+ * start before the text (checked) and a regex entry only runs its exact
+ * confirmation DFA.  The mask equals
  * rc_dfa_scan's of one DFA over all patterns for every text and limit
  * (tests/unit/test_prefilter.c). */
 #ifndef RC_PREFILTER_H
@@ -79,8 +81,8 @@ typedef struct rc_pre {
     int bbits;              /* buckets: 2^bbits (bbits <= fbits) */
     uint8_t *filter;        /* [2^fbits / 8] */
     uint8_t *pair;          /* [8192]: bit (a << 8 | b) set when raw text bytes a, b
-                             * (a | 0x20, b | 0x20) are some key's last two bytes,
-                             * and for every b == 0 (the NUL that ends the scan) */
+                             * can end some entry's match, and for every b == 0
+                             * (the NUL that ends the scan) */
     int *start;             /* [2^bbits + 1] first entry of each bucket */
     rc_pre_entry *e;        /* [nentries] sorted by bucket */
     int nentries;
