@@ -299,6 +299,48 @@ static void test_edges(void **state)
     rc_arena_free(&a);
 }
 
+/* The pair filter: keys that begin with spaces against texts of fewer
+ * than 4 bytes (k's unread top bytes look like spaces), an exact and a ~i
+ * pattern whose key ends in a letter or in '-' (text "\r" folds to '-'
+ * but never matches it), and a regex entry of such a key. */
+static void test_pair_edges(void **state)
+{
+    (void)state;
+    static pset s;
+    set_alt(&s, 0, 0, "  ab", 4, false);
+    s.pats[0] = (rc_dfa_pattern){ s.alts[0], 1, false };
+    set_alt(&s, 1, 0, "  xy.z", 6, true);
+    s.pats[1] = (rc_dfa_pattern){ s.alts[1], 1, false };
+    set_alt(&s, 2, 0, "qa-B", 4, false);
+    s.pats[2] = (rc_dfa_pattern){ s.alts[2], 1, true };
+    set_alt(&s, 3, 0, "Rs-t", 4, false);
+    s.pats[3] = (rc_dfa_pattern){ s.alts[3], 1, false };
+    s.n = 4;
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_dfa all;
+    rc_dfa_error err;
+    rc_pre pre;
+    assert_true(rc_dfa_build(&a, s.pats, s.n, 20000, &all, &err));
+    assert_true(rc_pre_build(&a, s.pats, s.n, 20000, &pre, &err));
+    assert_int_equal(pre.nresidual, 0);
+    assert_int_equal(pre.nconf, 1);
+    const char *texts[] = { "ab", "xy", "xyaz", "  xyaz", "  XYaz", "AB", "  ab", "  AB", "QA-b", "qA\rB", "qa-b",
+                            "Rs-t", "rS-T", "Rs\rt", "x  xy z" };
+    uint32_t want[] = { 0, 0, 0, 2, 0, 0, 1, 0, 4, 0, 4, 8, 0, 0, 2 };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        size_t len = strlen(texts[t]);
+        for (size_t lim = 0; lim <= len + 1; lim++) {
+            uint32_t m1[1], m2[1] = { 0 };
+            rc_dfa_scan(&all, texts[t], len, lim, m1);
+            rc_pre_scan(&pre, texts[t], len, lim, m2);
+            assert_int_equal(m1[0], m2[0]);
+            if (lim > len) assert_int_equal(m2[0], want[t]);
+        }
+    }
+    rc_arena_free(&a);
+}
+
 /* The chosen plan (rc_pre_plan_build) of 100 patterns: a prefilter with a
  * residual part, scanned by rc_dfa_plan_scan like any plan. */
 static void test_plan(void **state)
@@ -334,6 +376,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_edges),
+        cmocka_unit_test(test_pair_edges),
         cmocka_unit_test(test_random_sets),
         cmocka_unit_test(test_plan),
     };
