@@ -8,6 +8,79 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* One text byte at i: roll it into raw; on a pair hit stop at a NUL
+ * (n = 0, break) or look the folded key up. */
+static void pre_byte(em *e, int t, const rc_pre *p, int cw)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
+    rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
+    rc_cout_line(o, "uint32_t h;");
+    rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
+    rc_cout_line(o, "n = 0u;");
+    rc_cout_line(o, "break;");
+    rc_cout_close(o, "}");
+    rc_cout_line(o, "k = raw | 0x20202020u;");
+    rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
+    if (p->nentries == 0) {
+        rc_cout_line(o, "(void)h;");
+        rc_cout_close(o, "}");
+        return;
+    }
+    rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+    rc_cout_line(o, "uint32_t x, end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
+    rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
+    rc_cout_line(o, "const uint32_t *en = &%s__t%de[4u * x];", P, t);
+    rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
+    rc_cout_open(o, "if (en[0] != k) {");
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
+    if (cw > 0) {
+        rc_cout_line(o, "cand[en[2] >> 5] |= ((en[1] >> 18) & 1u) << (en[2] & 31u);");
+        rc_cout_line(o, "cand[%du + (en[2] >> 5)] |= ((en[1] >> 19) & 1u) << (en[2] & 31u);", cw);
+    }
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    if (p->npool > 0) {
+        rc_cout_open(o, "{");
+        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", RC_PRE_KEY);
+        rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[2]];", P, t);
+        rc_cout_open(o, "if (i + 1u < back) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "st = i + 1u - back;");
+        rc_cout_comment(o, "the literal lies within the limit; a NUL ends the compare (no literal holds one)");
+        rc_cout_open(o, "if (st + len > limit) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if ((en[1] & 0x20000u) != 0u) {");
+        rc_cout_open(o, "for (; j < len; j++) {");
+        rc_cout_line(o, "uint32_t a = s[st + j], c = l[j];");
+        rc_cout_line(o, "a = (a - 65u < 26u) ? (a | 0x20u) : a;");
+        rc_cout_line(o, "c = (c - 65u < 26u) ? (c | 0x20u) : c;");
+        rc_cout_open(o, "if (a != c) {");
+        rc_cout_line(o, "break;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_open(o, "while (j < len && s[st + j] == l[j]) {");
+        rc_cout_line(o, "j++;");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if (j == len) {");
+        rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    } else {
+        rc_cout_line(o, "(void)pat;");
+    }
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+}
+
 void rc_em_pre(em *e, int t)
 {
     const rc_ir_textfield *tf = &e->ir->texts[t];
@@ -77,7 +150,7 @@ void rc_em_pre(em *e, int t)
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
     rc_cout_line(o, "uint32_t k, raw = 0u;");
-    rc_cout_line(o, "size_t i;");
+    rc_cout_line(o, "size_t i, n = limit;");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
         rc_cout_open(o, "for (i = 0u; i < %du; i++) {", 2 * cw);
@@ -87,78 +160,16 @@ void rc_em_pre(em *e, int t)
     rc_cout_open(o, "if (s == NULL) {");
     rc_cout_line(o, "return;");
     rc_cout_close(o, "}");
-    rc_cout_comment(o, "raw: the last 4 bytes; a key can end here only when the pair bit of the last 2 is set "
-                    "(also set for every NUL, which ends the scan)");
-    rc_cout_open(o, "for (i = 0u; i < limit; i++) {");
-    rc_cout_line(o, "uint32_t h, x, end, q;");
-    rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    rc_cout_line(o, "q = raw & 0xFFFFu;");
-    rc_cout_open(o, "if (%s__t%dp[q] == 0u) {", P, t);
-    rc_cout_line(o, "continue;");
+    rc_cout_comment(o, "raw: the last 4 bytes; a key can end at a byte only when the pair bit of the last 2 is "
+                    "set (also set for every NUL, which ends the scan); 2 bytes a step, then the last one");
+    rc_cout_open(o, "for (i = 0u; n - i >= 2u; i++) {");
+    pre_byte(e, t, p, cw);
+    rc_cout_line(o, "i++;");
+    pre_byte(e, t, p, cw);
     rc_cout_close(o, "}");
-    rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
-    rc_cout_line(o, "break;");
+    rc_cout_open(o, "for (; i < n; i++) {");
+    pre_byte(e, t, p, cw);
     rc_cout_close(o, "}");
-    rc_cout_line(o, "k = raw | 0x20202020u;");
-    rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
-    rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
-    rc_cout_line(o, "continue;");
-    rc_cout_close(o, "}");
-    if (p->nentries == 0) {
-        rc_cout_line(o, "(void)end;");
-        rc_cout_line(o, "(void)x;");
-        rc_cout_close(o, "}");
-    } else {
-        rc_cout_line(o, "end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
-        rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
-        rc_cout_line(o, "const uint32_t *en = &%s__t%de[4u * x];", P, t);
-        rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
-        rc_cout_open(o, "if (en[0] != k) {");
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
-        if (cw > 0) {
-            rc_cout_line(o, "cand[en[2] >> 5] |= ((en[1] >> 18) & 1u) << (en[2] & 31u);");
-            rc_cout_line(o, "cand[%du + (en[2] >> 5)] |= ((en[1] >> 19) & 1u) << (en[2] & 31u);", cw);
-        }
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        if (p->npool > 0) {
-            rc_cout_open(o, "{");
-            rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", RC_PRE_KEY);
-            rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[2]];", P, t);
-            rc_cout_open(o, "if (i + 1u < back) {");
-            rc_cout_line(o, "continue;");
-            rc_cout_close(o, "}");
-            rc_cout_line(o, "st = i + 1u - back;");
-            rc_cout_comment(o, "the literal lies within the limit; a NUL ends the compare (no literal holds one)");
-            rc_cout_open(o, "if (st + len > limit) {");
-            rc_cout_line(o, "continue;");
-            rc_cout_close(o, "}");
-            rc_cout_open(o, "if ((en[1] & 0x20000u) != 0u) {");
-            rc_cout_open(o, "for (; j < len; j++) {");
-            rc_cout_line(o, "uint32_t a = s[st + j], c = l[j];");
-            rc_cout_line(o, "a = (a - 65u < 26u) ? (a | 0x20u) : a;");
-            rc_cout_line(o, "c = (c - 65u < 26u) ? (c | 0x20u) : c;");
-            rc_cout_open(o, "if (a != c) {");
-            rc_cout_line(o, "break;");
-            rc_cout_close(o, "}");
-            rc_cout_close(o, "}");
-            rc_cout_reopen(o, "} else {");
-            rc_cout_open(o, "while (j < len && s[st + j] == l[j]) {");
-            rc_cout_line(o, "j++;");
-            rc_cout_close(o, "}");
-            rc_cout_close(o, "}");
-            rc_cout_open(o, "if (j == len) {");
-            rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
-            rc_cout_close(o, "}");
-            rc_cout_close(o, "}");
-        } else {
-            rc_cout_line(o, "(void)pat;");
-        }
-        rc_cout_close(o, "}");
-        rc_cout_close(o, "}");
-    }
     /* each confirmation once: when a branch of it had its keys seen (and,
      * for one pattern, that pattern is not found yet) */
     for (int c = 0; c < p->nconf; c++) {
