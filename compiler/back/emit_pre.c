@@ -8,8 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* pair bits set (NULs' aside) up to which the scan takes PRE_UNROLL bytes a step */
+#define PRE_UNROLL_PAIRS 512
+#define PRE_UNROLL 4
+
 /* One text byte at i: roll it into raw; on a pair hit stop at a NUL
- * (n = 0, break) or look the folded key up. */
+ * (i = n: past the tail loop too, and break) or look the folded key up. */
 static void pre_byte(em *e, int t, const rc_pre *p, int cw)
 {
     rc_cout *o = &e->oc;
@@ -18,7 +22,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw)
     rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
     rc_cout_line(o, "uint32_t h;");
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
-    rc_cout_line(o, "n = 0u;");
+    rc_cout_line(o, "i = n;");
     rc_cout_line(o, "break;");
     rc_cout_close(o, "}");
     rc_cout_line(o, "k = raw | 0x20202020u;");
@@ -160,14 +164,25 @@ void rc_em_pre(em *e, int t)
     rc_cout_open(o, "if (s == NULL) {");
     rc_cout_line(o, "return;");
     rc_cout_close(o, "}");
+    /* few pairs set (hits rare): 4 bytes a loop step; many: one (the
+     * longer body costs more than the saved limit tests, as measured) */
+    int npairs = 0;
+    for (int i = 0; i < RC_PRE_PAIR_BYTES; i++)
+        for (int j = 0; j < 8; j++) npairs += (p->pair[i] >> j) & 1;
     rc_cout_comment(o, "raw: the last 4 bytes; a key can end at a byte only when the pair bit of the last 2 is "
-                    "set (also set for every NUL, which ends the scan); 2 bytes a step, then the last one");
-    rc_cout_open(o, "for (i = 0u; n - i >= 2u; i++) {");
-    pre_byte(e, t, p, cw);
-    rc_cout_line(o, "i++;");
-    pre_byte(e, t, p, cw);
-    rc_cout_close(o, "}");
-    rc_cout_open(o, "for (; i < n; i++) {");
+                    "set (also set for every NUL, which ends the scan)%s",
+                    npairs - 256 <= PRE_UNROLL_PAIRS ? "; 4 bytes a step, then the last ones" : "");
+    if (npairs - 256 <= PRE_UNROLL_PAIRS) {
+        rc_cout_open(o, "for (i = 0u; n - i >= %du; i++) {", PRE_UNROLL);
+        for (int u = 0; u < PRE_UNROLL; u++) {
+            if (u > 0) rc_cout_line(o, "i++;");
+            pre_byte(e, t, p, cw);
+        }
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "for (; i < n; i++) {");
+    } else {
+        rc_cout_open(o, "for (i = 0u; i < n; i++) {");
+    }
     pre_byte(e, t, p, cw);
     rc_cout_close(o, "}");
     /* each confirmation once: when a branch of it had its keys seen (and,

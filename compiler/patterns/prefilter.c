@@ -11,6 +11,9 @@
 /* windows of one factor considered for its key: a 1,024-byte literal need
  * not put 1,021 of them in the count table */
 #define PRE_MAX_WINDOWS 64
+#ifndef PRE_PAIR_WEIGHT
+#define PRE_PAIR_WEIGHT 4
+#endif
 
 static uint32_t fold4(const char *s)
 {
@@ -74,6 +77,18 @@ static uint32_t other_case(unsigned char c, bool icase)
 {
     if (icase && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return (uint32_t)c ^ 0x20u;
     return c;
+}
+
+static uint32_t pair_of(const char *s)
+{
+    return ((uint32_t)(unsigned char)s[0] | 0x20u) << 8 | ((uint32_t)(unsigned char)s[1] | 0x20u);
+}
+
+static int ilog2(int x)
+{
+    int l = 0;
+    while (x > 1) { x >>= 1; l++; }
+    return l;
 }
 
 static bool has_nul(const char *s, size_t n)
@@ -219,11 +234,18 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     for (int b = 0; b < nb; b++)
         for (const rc_fac *f = &br[b].f; f; f = f->more)
             for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) (*kc_slot(&kc, fold4(f->bytes + w)))++;
+    /* how often each folded byte pair occurs in the factors: texts hold the
+     * pairs their patterns hold, and a key's last pair indexes the pair filter */
+    int *pc = RC_NEW_ARRAY(&sc, int, 65536);
+    for (int b = 0; b < nb; b++)
+        for (const rc_fac *f = &br[b].f; f; f = f->more)
+            for (size_t w = 0; w + 2 <= f->len && w < PRE_MAX_WINDOWS; w++) pc[pair_of(f->bytes + w)]++;
     for (int b = 0; b < nb; b++) {
         int best = -1, bc = 0;
         for (const rc_fac *f = &br[b].f; f; f = f->more)
             for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) {
-                int c = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w));
+                int c = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w)) +
+                        PRE_PAIR_WEIGHT * ilog2(pc[pair_of(f->bytes + w + RC_PRE_KEY - 2)]);
                 if (best < 0 || c < bc) {
                     best = f == &br[b].f ? (int)w : 0;
                     br[b].key = f->bytes + w;
