@@ -13,8 +13,9 @@
 #define PRE_UNROLL 4
 
 /* One text byte at i: roll it into raw; on a pair hit stop at a NUL
- * (i = n: past the tail loop too, and break) or look the folded key up. */
-static void pre_byte(em *e, int t, const rc_pre *p, int cw)
+ * (break; with past, i = n first to skip the tail loop) or look the
+ * folded key up. */
+static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
@@ -22,7 +23,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw)
     rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
     rc_cout_line(o, "uint32_t h;");
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
-    rc_cout_line(o, "i = n;");
+    if (past) rc_cout_line(o, "i = n;");
     rc_cout_line(o, "break;");
     rc_cout_close(o, "}");
     rc_cout_line(o, "k = raw | 0x20202020u;");
@@ -176,14 +177,14 @@ void rc_em_pre(em *e, int t)
         rc_cout_open(o, "for (i = 0u; n - i >= %du; i++) {", PRE_UNROLL);
         for (int u = 0; u < PRE_UNROLL; u++) {
             if (u > 0) rc_cout_line(o, "i++;");
-            pre_byte(e, t, p, cw);
+            pre_byte(e, t, p, cw, true);
         }
         rc_cout_close(o, "}");
         rc_cout_open(o, "for (; i < n; i++) {");
     } else {
         rc_cout_open(o, "for (i = 0u; i < n; i++) {");
     }
-    pre_byte(e, t, p, cw);
+    pre_byte(e, t, p, cw, false);
     rc_cout_close(o, "}");
     /* each confirmation once: when a branch of it had its keys seen (and,
      * for one pattern, that pattern is not found yet) */

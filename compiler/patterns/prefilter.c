@@ -11,9 +11,12 @@
 /* windows of one factor considered for its key: a 1,024-byte literal need
  * not put 1,021 of them in the count table */
 #define PRE_MAX_WINDOWS 64
-#ifndef PRE_PAIR_WEIGHT
+/* a key's last pair counts in its score when the branches are at most
+ * PRE_PAIR_BRANCHES (a sparse pair filter, N = 100: 1,183 -> 1,140
+ * instructions a message); with many, sharing keys costs more (N = 10,000:
+ * 9,114 -> 9,266) */
 #define PRE_PAIR_WEIGHT 4
-#endif
+#define PRE_PAIR_BRANCHES 4096
 
 static uint32_t fold4(const char *s)
 {
@@ -245,7 +248,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         for (const rc_fac *f = &br[b].f; f; f = f->more)
             for (size_t w = 0; w + RC_PRE_KEY <= f->len && w < PRE_MAX_WINDOWS; w++) {
                 int c = common(f->bytes + w) + 4 * *kc_slot(&kc, fold4(f->bytes + w)) +
-                        PRE_PAIR_WEIGHT * ilog2(pc[pair_of(f->bytes + w + RC_PRE_KEY - 2)]);
+                        (nb <= PRE_PAIR_BRANCHES ? PRE_PAIR_WEIGHT * ilog2(pc[pair_of(f->bytes + w + RC_PRE_KEY - 2)]) : 0);
                 if (best < 0 || c < bc) {
                     best = f == &br[b].f ? (int)w : 0;
                     br[b].key = f->bytes + w;
