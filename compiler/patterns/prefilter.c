@@ -12,11 +12,12 @@
  * not put 1,021 of them in the count table */
 #define PRE_MAX_WINDOWS 64
 /* a key's last pair counts in its score when the branches are at most
- * PRE_PAIR_BRANCHES (a sparse pair filter, N = 100: 1,183 -> 1,140
- * instructions a message); with many, sharing keys costs more (N = 10,000:
- * 9,114 -> 9,266) */
+ * PRE_PAIR_BRANCHES (a sparse pair filter, N = 100, 366 branches: 1,183 ->
+ * 1,140 instructions a message); with more, sharing keys costs more than
+ * the pair hits saved (N = 1,000, 3,260 branches: 2,019 without, 2,177
+ * with; N = 10,000: 9,227 without, 9,266 with) */
 #define PRE_PAIR_WEIGHT 4
-#define PRE_PAIR_BRANCHES 4096
+#define PRE_PAIR_BRANCHES 1024
 
 static uint32_t fold4(const char *s)
 {
