@@ -969,7 +969,7 @@ static void emit_admit_limits(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (ir->concurrent) {
-        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+        rc_cout_open(o, "if (((inc->adm & 0x7Fu) != s->epoch) && (s->inflight >= %uu)) {",
                      (unsigned)ir->concurrent);
         if (e->sl.n)
             rc_cout_line(o, "%s__stat(s, %du); /* stats: limit concurrent refusals */", P,
@@ -995,7 +995,7 @@ static void emit_release_slot(em *e)
 {
     rc_cout *o = &e->oc;
     if (!e->ir->concurrent) return;
-    rc_cout_open(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
+    rc_cout_open(o, "if (((inc->adm & 0x7Fu) == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
     rc_cout_line(o, "s->inflight = (uint16_t)(s->inflight - 1u);");
     rc_cout_close(o, "}");
 }
@@ -1059,7 +1059,7 @@ static void emit_admit_in(em *e)
     rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)now;");
     if (ir->concurrent) {
-        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+        rc_cout_open(o, "if (((inc->adm & 0x7Fu) != s->epoch) && (s->inflight >= %uu)) {",
                      (unsigned)ir->concurrent);
         rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
         rc_cout_close(o, "}");
@@ -1834,19 +1834,22 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         }
         emit_admit_limits(e);
+        if (ir->nbreakers) rc_cout_line(o, "uint8_t prb = 0u; /* 0x80u: the admission takes a half-open probe */");
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
+            rc_cout_line(o, "prb = 0x80u;");
             rc_cout_close(o, "}");
         }
         if (ir->rate_n) rc_cout_line(o, "s->lim_tokens = (uint16_t)(s->lim_tokens - 1u);");
         if (ir->concurrent) {
-            rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* a new call in flight */");
+            rc_cout_open(o, "if ((inc->adm & 0x7Fu) != s->epoch) { /* a new call in flight */");
             rc_cout_line(o, "s->inflight = %s__inc16(s->inflight);", P);
             rc_cout_close(o, "}");
         }
-        rc_cout_line(o, "inc->adm = s->epoch;");
+        if (ir->nbreakers) rc_cout_line(o, "inc->adm = (uint8_t)(s->epoch | prb);");
+        else rc_cout_line(o, "inc->adm = s->epoch;");
         if (e->any_slow) rc_cout_line(o, "inc->adm_at = now; /* the call starts: slow calls are timed from here */");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
@@ -1863,14 +1866,16 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
     } else {
-        rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* holds no admission */");
+        rc_cout_open(o, "if ((inc->adm & 0x7Fu) != s->epoch) { /* holds no admission */");
         rc_cout_line(o, "return;");
         rc_cout_close(o, "}");
+        if (ir->nbreakers) rc_cout_open(o, "if ((inc->adm & 0x80u) != 0u) { /* its admission took a probe: give it back */");
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         }
+        if (ir->nbreakers) rc_cout_close(o, "}");
         emit_release_slot(e);
         rc_cout_line(o, "inc->adm = 0u;");
     }
@@ -1895,7 +1900,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "uint32_t el;");
     }
     if (e->any_slow)
-        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
+        rc_cout_line(o, "uint32_t took = ((inc->adm & 0x7Fu) == s->epoch) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     bool giveback = false;   /* a breaker that gives an uncounted outcome's probe back */
     for (int i = 0; i < ir->nbreakers; i++) {
         int k = rc_em_set_count(ir->breakers[i].counts, ir->nerrors);
@@ -1903,7 +1908,7 @@ static void emit_entry_points(em *e)
     }
     if (giveback) {   /* no composite ?: into a wider type (MISRA C:2012 10.6) */
         rc_cout_line(o, "unsigned held = 0u; /* a probe to give back */");
-        rc_cout_line(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch)) { held = 1u; }");
+        rc_cout_line(o, "if (inc->adm == (uint8_t)(s->epoch | 0x80u)) { held = 1u; } /* its admission took a probe */");
     }
     rc_cout_line(o, "(void)s;");
     if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
@@ -2028,7 +2033,7 @@ static void emit_entry_points(em *e)
     for (int i = 0; i < ir->nbreakers; i++)
         if (ir->breakers[i].mode == RC_BREAKER_TIME) now_used = true;
     if (e->any_slow)
-        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
+        rc_cout_line(o, "uint32_t took = ((inc->adm & 0x7Fu) == s->epoch) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);
