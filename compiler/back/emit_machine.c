@@ -1258,14 +1258,34 @@ bool rc_em_blocks_need_now(const rc_ir *ir)
         for (int i = 0; i < ir->blocks[b].nsteps; i++)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY && !rc_em_retry_never(ir, ir->blocks[b].steps[i].retry)) retry = true;
         for (int k = 0; retry && k < ir->nbreakers; k++)
-            if (half_open_wait_possible(ir, b, k)) return true;
+            if (half_open_wait_possible(ir, b, k) || ir->breakers[k].retry_wait) return true;
     }
     return false;
 }
 
 /* The admission wait of a retry step (spec RETRY r) into `w`: the next
- * token, and the rest of the half-open timeout of each breaker whose
- * instance may be half-open with every probe out here. */
+ * token, the rest of the half-open timeout of each breaker whose instance
+ * may be half-open with every probe out here, and the rest of the open
+ * period of each `retries wait` breaker whose instance is OPEN. */
+static void emit_open_wait(em *e, int k)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[k];
+    rc_cout *o = &e->oc;
+    const char *n = e->brk[k];
+    rc_cout_open(o, "{ /* breaker %s open: `retries wait` waits for the rest of its open period */", b->name);
+    rc_cout_line(o, "const uint32_t oel = RECOV_ELAPSED(now, s->%s_opened_at);", n);
+    if (b->open_factor_milli) {
+        rc_em_grown_period(e, k, true);
+    } else {
+        char nop[32];
+        rc_cout_line(o, "const uint32_t p = %s;", rc_em_num(e, RC_SLOT_OPEN_MS, k, 0, b->open_ms, nop, sizeof nop));
+    }
+    rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (oel < p) && ((p - oel) > w)) {", n, e->P);
+    rc_cout_line(o, "w = p - oel;");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+}
+
 static void emit_admission_wait(em *e, int bi)
 {
     const rc_ir *ir = e->ir;
@@ -1273,12 +1293,13 @@ static void emit_admission_wait(em *e, int bi)
     const char *P = e->P;
     bool pa = false;
     for (int k = 0; k < ir->nbreakers; k++)
-        if (ir->breakers[k].per_alt && half_open_wait_possible(ir, bi, k)) pa = true;
+        if (ir->breakers[k].per_alt && (half_open_wait_possible(ir, bi, k) || ir->breakers[k].retry_wait)) pa = true;
     if (pa) rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
     if (ir->rate_n) rc_cout_line(o, "uint32_t w = %s__token_wait(s, now);", P);
     else rc_cout_line(o, "uint32_t w = 0u;");
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *b = &ir->breakers[k];
+        if (b->retry_wait) emit_open_wait(e, k);
         if (!half_open_wait_possible(ir, bi, k)) continue;
         const char *n = e->brk[k];
         char nop[32], npr[32], nhw[32];
@@ -1388,7 +1409,7 @@ static void emit_block(em *e, int bi)
                 break;
             }
             bool wait = ir->rate_n != 0;
-            for (int k = 0; k < ir->nbreakers; k++) wait |= half_open_wait_possible(ir, bi, k);
+            for (int k = 0; k < ir->nbreakers; k++) wait |= half_open_wait_possible(ir, bi, k) || ir->breakers[k].retry_wait;
             if (wait) {
                 /* admission: the retry waits for a token or a probe, within the deadline (el <= deadline here) */
                 rc_cout_open(o, "{");
@@ -1400,9 +1421,14 @@ static void emit_block(em *e, int bi)
                 char ndl[32];
                 rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
             }
-            for (int k = 0; k < ir->nbreakers; k++)
-                rc_cout_put(o, " && ((s->%s_state%s & 1u) == 0u)", e->brk[k],   /* not OPEN nor FORCED_OPEN */
-                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "");
+            for (int k = 0; k < ir->nbreakers; k++) {
+                if (ir->breakers[k].retry_wait)   /* OPEN waits (w above); FORCED_OPEN gives way */
+                    rc_cout_put(o, " && (s->%s_state%s != %s__FORCED_OPEN)", e->brk[k],
+                                ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
+                else
+                    rc_cout_put(o, " && ((s->%s_state%s & 1u) == 0u)", e->brk[k],   /* not OPEN nor FORCED_OPEN */
+                                ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "");
+            }
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");

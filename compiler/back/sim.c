@@ -459,10 +459,14 @@ static void budgets_count(rc_sim *s, uint32_t now)
     }
 }
 
+/* A breaker instance that makes a retry step give way at once: FORCED_OPEN,
+ * or OPEN without `retries wait` (with it, the admission wait covers it). */
 static bool any_breaker_open(const rc_sim *s, const rc_sim_incident *inc)
 {
-    for (int i = 0; i < s->ir->nbreakers; i++)
-        if (rc_sim_open_like(rc_sim_breaker_at(s, i, inc->tgt)->state)) return true;
+    for (int i = 0; i < s->ir->nbreakers; i++) {
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, i, inc->tgt);
+        if (b->state == RC_SIM_FORCED_OPEN || (b->state == RC_SIM_OPEN && !s->ir->breakers[i].retry_wait)) return true;
+    }
     return false;
 }
 
@@ -477,8 +481,9 @@ static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, u
 }
 
 /* The admission wait of a RETRY decision (spec RETRY r): the next token,
- * and the rest of the half-open timeout of every target instance that is
- * half-open with every probe out. */
+ * the rest of the half-open timeout of every target instance that is
+ * half-open with every probe out, and with `retries wait` the rest of the
+ * open period of every target instance that is OPEN. */
 static uint32_t admission_wait(const rc_sim *s, const rc_sim_incident *inc, uint32_t now)
 {
     uint32_t w = token_wait(s, now);
@@ -488,6 +493,10 @@ static uint32_t admission_wait(const rc_sim *s, const rc_sim_incident *inc, uint
         uint32_t hw = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
         uint32_t el = recov_elapsed(now, b->opened_at);
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes && el < hw && hw - el > w) w = hw - el;
+        if (bi->retry_wait && b->state == RC_SIM_OPEN) {
+            uint32_t p = open_period(bi, b);
+            if (el < p && p - el > w) w = p - el;
+        }
     }
     return w;
 }
