@@ -567,18 +567,9 @@ static int cmd_test(const opts *o)
     ro.runtime_dir = o->runtime;
     ro.keep = o->keep;
     ro.verbose = o->verbose;
-    ro.wopts = (const char *const *)o->wopts;
-    ro.nwopts = o->nwopts;
     ro.timeline = o->timeline;
     ro.scenario = o->scenario;
-    ro.color = o->color;
-    ro.stats = o->stats;
-    ro.include_dirs = o->incs;
-    ro.nincludes = o->nincs;
-    ro.defines = o->defs;
-    ro.ndefines = o->ndefs;
-    ro.sysroot = o->sysroot;
-    ro.target = o->target;
+    unit_opts(o, &ro.unit);
     if (o->scenario && !o->timeline) return usage_error("--scenario chooses what --timeline draws: it needs --timeline FILE%s", "");
     if (o->timeline && o->nfiles != 1) return usage_error("test --timeline draws one scenario file, not %s", "several");
     /* the picture on standard output keeps the report off it */

@@ -402,7 +402,7 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
                          const rc_rtest_file *f, const rc_rtest_opts *opts, char **rts, int nrts)
 {
     const char *P = f->ir->name;
-    int cap = 32 + nrts + f->ir->nimports + opts->nincludes + opts->ndefines;
+    int cap = 32 + nrts + f->ir->nimports + opts->unit.nincludes + opts->unit.ndefines;
     char **v = RC_NEW_ARRAY(a, char *, cap);
     int n = 0;
     char *ccs = rc_arena_strdup(a, cc);
@@ -413,8 +413,8 @@ static char **build_argv(rc_arena *a, const char *cc, const char *rt, const char
     v[n++] = rc_arena_printf(a, "-I%s/include", rt);
     v[n++] = rc_arena_printf(a, "-I%s", dir);
     n = include_args(a, f, v, n);
-    for (int i = 0; i < opts->nincludes; i++) v[n++] = rc_arena_printf(a, "-I%s", opts->include_dirs[i]);
-    for (int i = 0; i < opts->ndefines; i++) v[n++] = rc_arena_printf(a, "-D%s", opts->defines[i]);
+    for (int i = 0; i < opts->unit.nincludes; i++) v[n++] = rc_arena_printf(a, "-I%s", opts->unit.include_dirs[i]);
+    for (int i = 0; i < opts->unit.ndefines; i++) v[n++] = rc_arena_printf(a, "-D%s", opts->unit.defines[i]);
     v[n++] = rc_arena_printf(a, "%s/rc_harness.c", dir);
     v[n++] = rc_arena_printf(a, "%s/%s.c", dir, P);
     for (int i = 0; i < nrts; i++) v[n++] = rts[i];
@@ -455,7 +455,7 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
 {
     const char *rt = rc_harness_runtime_dir(a, opts->runtime_dir);
     if (!rt) {
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "no runtime directory (use --runtime DIR or RECOV_RUNTIME; an installed recovc "
                      "uses PREFIX/share/recov/runtime)");
         return -2;
     }
@@ -464,16 +464,16 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
     char **rts;
     int nrts = rc_harness_runtime_sources(a, rt, &rts);
     if (nrts < 0) {
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot read the runtime sources in '%s/src': %s", rt, strerror(errno));
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "cannot read the runtime sources in '%s/src': %s", rt, strerror(errno));
         return -2;
     }
     const char *tmp = getenv("TMPDIR");
     char *dir = rc_arena_printf(a, "%s/recov-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot create a temporary directory: %s", strerror(errno));
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "cannot create a temporary directory: %s", strerror(errno));
         return -2;
     }
-    int rc = write_sources(a, f, dir, err, opts->color);
+    int rc = write_sources(a, f, dir, err, opts->unit.color);
     char *log = rc_arena_printf(a, "%s/rc_log.txt", dir);
     if (rc == 0) {
         char **argv = build_argv(a, cc, rt, dir, f, opts, rts, nrts);
@@ -503,10 +503,10 @@ int rc_harness_run(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *opt
             copy_file(log, err);
             rc = -1;
         } else {
-            rc = compare(f, outp, out, err, opts->color);
+            rc = compare(f, outp, out, err, opts->unit.color);
         }
     }
-    if (opts->keep) rc_diag_say(err, opts->color, RC_DIAG_NOTE, "kept '%s'", dir);
+    if (opts->keep) rc_diag_say(err, opts->unit.color, RC_DIAG_NOTE, "kept '%s'", dir);
     else rc_harness_remove_dir(dir);
     return rc;
 }

@@ -1146,24 +1146,15 @@ static int load_with_driver(void *ctx, const char *path, const rc_ir **ir)
     char dir[4096];
     if (!slash) snprintf(dir, sizeof dir, ".");
     else snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path), path);
-    int ninc = lc->opts ? lc->opts->nincludes : 0;
+    rc_unit_opts uo;
+    if (lc->opts) uo = lc->opts->unit;
+    else memset(&uo, 0, sizeof uo);
+    int ninc = uo.nincludes;
     const char **dirs = rc_xrealloc(NULL, (size_t)(ninc + 1) * sizeof *dirs);
     dirs[0] = dir;
-    for (int i = 0; i < ninc; i++) dirs[i + 1] = lc->opts->include_dirs[i];
-    rc_unit_opts uo;
-    memset(&uo, 0, sizeof uo);
+    for (int i = 0; i < ninc; i++) dirs[i + 1] = uo.include_dirs[i];
     uo.include_dirs = dirs;
     uo.nincludes = ninc + 1;
-    if (lc->opts) {
-        uo.wopts = lc->opts->wopts;
-        uo.nwopts = lc->opts->nwopts;
-        uo.color = lc->opts->color;
-        uo.stats = lc->opts->stats;
-        uo.defines = lc->opts->defines;
-        uo.ndefines = lc->opts->ndefines;
-        uo.sysroot = lc->opts->sysroot;
-        uo.target = lc->opts->target;
-    }
     int rc = rc_unit_load(&lc->unit, path, lc->err, &uo);
     free(dirs);
     if (rc == 0) *ir = lc->unit.ir;
@@ -1182,13 +1173,13 @@ int rc_rtest_run_file(const char *path, const rc_rtest_opts *opts, FILE *out, FI
     size_t len;
     char *src = rc_read_file(&a, path, &len);
     if (!src) {
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "cannot read '%s': %s", path, rc_read_error(errno));
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "cannot read '%s': %s", path, rc_read_error(errno));
         rc_arena_free(&a);
         return 2;
     }
     rc_diag d;
     rc_diag_init(&d, path, src, len, err);
-    d.color = opts->color;
+    d.color = opts->unit.color;
     rc_rtest_loadctx lc;
     memset(&lc, 0, sizeof lc);
     lc.err = err;

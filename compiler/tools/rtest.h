@@ -10,6 +10,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "driver.h"
 #include "ir.h"
 #include "sim.h"
 
@@ -20,19 +21,13 @@ typedef struct rc_rtest_opts {
     const char *runtime_dir;    /* NULL: $RECOV_RUNTIME, else the build tree's recov-runtime link, else the installed runtime */
     bool keep;                  /* keep the --via c temporary directory (and say where) */
     bool verbose;               /* print every event's decision */
-    const char *const *wopts;   /* -W options for loading the policy (without "-W") */
-    int nwopts;
     const char *timeline;       /* also draw the scenarios as SVG into this file ("-": standard output) */
     const char *scenario;       /* with timeline: only the scenario of this name (NULL: all) */
-    bool color;                 /* colour the text diagnostics (--color) */
-    bool stats;                 /* --stats: as if the policy said `stats;` */
-    /* C header import, after the policy's own folder: -I (also given to the
-     * --via c build, with -D), -D, --sysroot and --target for clang */
-    const char *const *include_dirs;
-    int nincludes;
-    const char *const *defines;
-    int ndefines;
-    const char *sysroot, *target;
+    /* loading the policy: -W, --color, --stats, and C header import (-I,
+     * also given to the --via c build with -D; -D; --sysroot; --target),
+     * as every other command loads one (driver.h).  The policy's own folder
+     * is searched before unit.include_dirs. */
+    rc_unit_opts unit;
 } rc_rtest_opts;
 
 /* Runs one .rtest file: 0 all passed, 1 failures or errors (policy or .rtest

@@ -31,14 +31,14 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         };
     }
     if (n == 0 && !opts->scenario) {
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "%s has no scenario to draw", f->path);
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "%s has no scenario to draw", f->path);
         return 2;
     }
     if (n == 0) {
         char *list = rc_arena_strdup(a, f->nscenarios ? "" : " none");
         for (int si = 0; si < f->nscenarios; si++)
             list = rc_arena_printf(a, "%s%s \"%s\"", list, si ? "," : "", f->scenarios[si].name);
-        rc_diag_say(err, opts->color, RC_DIAG_ERROR, "%s has no scenario named \"%s\"; its scenarios:%s", f->path,
+        rc_diag_say(err, opts->unit.color, RC_DIAG_ERROR, "%s has no scenario named \"%s\"; its scenarios:%s", f->path,
                     opts->scenario, list);
         return 2;
     }
@@ -47,7 +47,7 @@ int rc_rtest_timeline(rc_arena *a, const rc_rtest_file *f, const rc_rtest_opts *
         return 0;
     }
     rc_output o;
-    if (!rc_output_open(&o, opts->timeline, opts->color)) return 2;
+    if (!rc_output_open(&o, opts->timeline, opts->unit.color)) return 2;
     rc_timeline_svg(f->ir, sc, n, o.f);
     return rc_output_commit(&o) ? 0 : 2;
 }
