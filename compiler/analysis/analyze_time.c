@@ -884,11 +884,12 @@ void rc_an_open_wait(rc_an *an)
                 longest = b->deadline_ms;
         }
         if (unknown || nret == 0 || br->open_ms <= longest) continue;
-        rc_diag_warning(an->d, RC_W_OPEN_WAIT_DEADLINE, br->loc, "breaker '%s' makes retries wait for it, but it "
+        rc_diag_warning(an->d, RC_W_OPEN_WAIT_DEADLINE, br->wait_loc, "breaker '%s' makes retries wait for it, but it "
                         "stays open %" PRIu32 " ms, longer than the deadline of every block that retries (%" PRIu32
                         " ms at most): a retry can wait only for the end of an opening that began before its "
                         "incident", br->name, br->open_ms, longest);
-        rc_diag_note(an->d, br->loc, "shorten `open for` to at most %" PRIu32 " ms, lengthen the deadline, or drop "
+        rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
+        rc_diag_note(an->d, br->wait_loc, "shorten `open for` to at most %" PRIu32 " ms, lengthen the deadline, or drop "
                      "`retries wait;` to go on to the next step at once", longest);
     }
 }

@@ -1146,6 +1146,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
             }
             if (dup_setting(c, &s_wait, s, "retries wait")) break;
             b->retry_wait = true;
+            b->wait_loc = s->loc;
             break;
         case RC_S_OPEN_FOR:
             if (dup_setting(c, &s_for, s, "open for")) break;

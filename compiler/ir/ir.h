@@ -199,6 +199,7 @@ typedef struct rc_ir_breaker {
     bool *counts;               /* [nerrors]: errors that count as failures */
     bool per_alt;               /* `per alternative`: one instance per target, 1 + nalts */
     bool retry_wait;            /* `retries wait;`: a RETRY toward its OPEN instance waits until it admits */
+    rc_loc wait_loc;            /* that statement (diagnostics) */
     rc_loc loc;
 } rc_ir_breaker;
 
