@@ -14,6 +14,7 @@
  *   - deterministic: the same IR gives the same bytes.
  */
 #include "emit_int.h"
+#include "prefilter.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -445,7 +446,9 @@ static bool analyse(em *e)
         return false;
     }
     for (int t = 0; t < ir->ntexts; t++) {
-        int ng = ir->texts[t].plan.ngroups > 1 ? ir->texts[t].plan.ngroups : 1;
+        const rc_dfa_plan *tp = &ir->texts[t].plan;
+        int ng = tp->ngroups > 1 ? tp->ngroups : 1;
+        if (tp->pre) ng = tp->ngroups + tp->pre->nconf + 1;
         e->woff[t] = e->words;
         e->words += ir->texts[t].dfa.words;
         e->scan[t] = calloc((size_t)ng, sizeof *e->scan[t]);

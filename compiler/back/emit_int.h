@@ -135,6 +135,18 @@ void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *
                 const char *const *labels);
 /* The scanner tables of text field t; sets e->scan[t]. */
 void rc_em_dfa(em *e, int t);
+/* The tables of one DFA of field t named b (map: its pattern numbers ->
+ * the field's, NULL: the same); returns the scanner suffix. */
+const char *rc_em_one_dfa(em *e, int t, const rc_dfa *d, const char *b, const int *map);
+
+/* ---- emit_pre.c ------------------------------------------------------------ */
+
+/* A field whose plan is the literal prefilter (prefilter.h): its tables,
+ * its residual DFAs and confirmation DFAs, and the scanner
+ * `static void P__t<t>pre(const char *text, size_t limit, uint32_t *mask)`,
+ * which sets the keyed patterns' bits (clears nothing); e->scan[t][g] holds
+ * the residual groups' scanner suffixes, then the confirmations'. */
+void rc_em_pre(em *e, int t);
 /* The severity, class, scale, escalation, alternative and breaker tables. */
 void rc_em_tables(em *e);
 /* The P_*_name / P_error_* string functions. */

@@ -210,7 +210,7 @@ static void emit_scan(em *e, int t)
                  tf->text_cap, tf->text_cap);
     else
         snprintf(lim, sizeof lim, "RECOV_MAX_TEXT");
-    if (tx->plan.ngroups <= 1) {
+    if (rc_dfa_plan_single(&tx->plan)) {
         rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, %s, &m[%d]);", e->scan[t][0],
                      e->P, t, tf->name, lim, e->woff[t]);
         return;
@@ -224,6 +224,8 @@ static void emit_scan(em *e, int t)
     for (int g = 0; g < tx->plan.ngroups; g++)
         rc_cout_line(o, "recov_dfa_scan%s(&%s__t%dg%d, f->%s, %s, &m[%d]);", e->scan[t][g],
                      e->P, t, g, tf->name, lim, e->woff[t]);
+    if (tx->plan.pre)       /* the literal prefilter (prefilter.h, emit_pre.c) */
+        rc_cout_line(o, "%s__t%dpre(f->%s, %s, &m[%d]);", e->P, t, tf->name, lim, e->woff[t]);
 }
 
 /* The text fields that the `when` conditions of on-blocks read (every

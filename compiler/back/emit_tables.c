@@ -157,7 +157,7 @@ static void emit_dfa_packed(em *e, int t, const rc_dfa *d, const char *b, const 
 /* The tables of one DFA of text field t, named b, whose pattern j is the
  * field's pattern map[j] (map NULL: j; with a map the scanner clears no
  * words: the caller does); returns the scanner suffix. */
-static const char *emit_one_dfa(em *e, int t, const rc_dfa *d, const char *b, const int *map)
+const char *rc_em_one_dfa(em *e, int t, const rc_dfa *d, const char *b, const int *map)
 {
     rc_cout *o = &e->oc;
     char nm[128];
@@ -213,12 +213,16 @@ void rc_em_dfa(em *e, int t)
     const rc_ir_textfield *tf = &e->ir->texts[t];
     const char *fname = e->ir->fields[tf->field].name;
     char b[128];
+    if (tf->plan.pre) {
+        rc_em_pre(e, t);
+        return;
+    }
     if (tf->plan.ngroups <= 1) {
         const rc_dfa *d = &tf->dfa;
         rc_cout_comment(&e->oc, "text field %s: %d patterns, %d states, %d byte classes",
                         fname, d->npatterns, d->nstates, d->nclasses);
         snprintf(b, sizeof b, "%s__t%d", e->P, t);
-        e->scan[t][0] = emit_one_dfa(e, t, d, b, NULL);
+        e->scan[t][0] = rc_em_one_dfa(e, t, d, b, NULL);
         return;
     }
     rc_cout_comment(&e->oc, "text field %s: %d patterns in %d DFAs of at most %d states each (spec/patterns.md)",
@@ -229,7 +233,7 @@ void rc_em_dfa(em *e, int t)
                         g, gr->count, gr->heavy ? "heavy " : "", gr->pats[0], gr->pats[gr->count - 1],
                         gr->dfa.nstates, gr->dfa.nclasses);
         snprintf(b, sizeof b, "%s__t%dg%d", e->P, t, g);
-        e->scan[t][g] = emit_one_dfa(e, t, &gr->dfa, b, gr->pats);
+        e->scan[t][g] = rc_em_one_dfa(e, t, &gr->dfa, b, gr->pats);
     }
 }
 

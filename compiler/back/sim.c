@@ -229,7 +229,7 @@ static void scan_texts(const rc_sim *s, const rc_sim_fault *f)
         /* a char[N] field (text_cap N) is never read past its N bytes, as in the generated C */
         uint32_t cap = ir->fields[ir->texts[t].field].text_cap;
         size_t limit = cap && cap < RECOV_MAX_TEXT ? cap : RECOV_MAX_TEXT;
-        if (ir->texts[t].plan.ngroups > 1) rc_dfa_plan_scan(&ir->texts[t].plan, text, len, limit, s->masks[t]);
+        if (!rc_dfa_plan_single(&ir->texts[t].plan)) rc_dfa_plan_scan(&ir->texts[t].plan, text, len, limit, s->masks[t]);
         else rc_dfa_scan(&ir->texts[t].dfa, text, len, limit, s->masks[t]);
     }
 }

@@ -17,6 +17,7 @@
 #include "check_int.h"
 #include "cimport.h"
 #include "dfa_pack.h"
+#include "prefilter.h"
 
 /* RC_MAX_SAFE_MS: the longest interval a wrapping uint32 millisecond tick can
  * compare (2^31 - 1 ms, about 24.8 days); longer durations are errors. */
@@ -1629,7 +1630,7 @@ static void build_dfas(rc_check_ctx *c)
             rc_diag_error(c->d, at, "field '%s' has %d patterns; at most %u can be told apart",
                           ir->fields[tf->field].name, tf->npatterns, (unsigned)RC_DFAPACK_LAST);
             rc_diag_note(c->d, at, "split the patterns between two text fields");
-        } else if (!rc_dfa_plan_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->plan, &err)) {
+        } else if (!rc_pre_plan_build(c->a, pats, tf->npatterns, RC_DFA_MAX_STATES, &tf->plan, &err)) {
             rc_loc at = err.pattern >= 0 && err.pattern < tf->npatterns ? tf->patterns[err.pattern].loc
                                                                          : ir->fields[tf->field].loc;
             if (rc_dfa_plan_too_big(&err)) {
@@ -1645,7 +1646,7 @@ static void build_dfas(rc_check_ctx *c)
             } else {
                 rc_diag_error(c->d, at, "patterns of field '%s': %s", ir->fields[tf->field].name, err.message);
             }
-        } else if (tf->plan.ngroups == 1) {
+        } else if (rc_dfa_plan_single(&tf->plan)) {
             tf->dfa = tf->plan.groups[0].dfa;
         } else {
             /* several DFAs (dfa_plan.h): the field's own has no states */

@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "prefilter.h"
 
 typedef struct rc_ir_hasher { uint32_t h; } rc_ir_hasher;
 
@@ -507,7 +508,12 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         fprintf(out, "rule %d: x%d => %s\n", i, ir->rules[i].cond, ir->errors[ir->rules[i].error].name);
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_ir_textfield *tf = &ir->texts[t];
-        if (tf->plan.ngroups > 1) {
+        if (tf->plan.pre)
+            fprintf(out, "text %s: prefilter of %d patterns: %d keys, %d entries, filter 2^%d bits, 2^%d buckets, "
+                    "%d confirmation dfas, %d residual patterns\n", ir->fields[tf->field].name, tf->plan.pre->nkeyed,
+                    tf->plan.pre->nkeys, tf->plan.pre->nentries, tf->plan.pre->fbits, tf->plan.pre->bbits,
+                    tf->plan.pre->nconf, tf->plan.pre->nresidual);
+        if (!rc_dfa_plan_single(&tf->plan)) {
             fprintf(out, "text %s: %d patterns, %d dfas (state budget %d)\n", ir->fields[tf->field].name,
                     tf->npatterns, tf->plan.ngroups, tf->plan.budget);
             for (int g = 0; g < tf->plan.ngroups; g++) {

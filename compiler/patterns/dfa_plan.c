@@ -1,6 +1,7 @@
 /* dfa_plan.c - see dfa_plan.h. */
 #include "dfa_plan.h"
 #include "dfa_pack.h"
+#include "prefilter.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,4 +292,5 @@ void rc_dfa_plan_scan(const rc_dfa_plan *p, const char *text, size_t len, size_t
             }
         if (m != part) free(m);
     }
+    if (p->pre) rc_pre_scan(p->pre, text, len, limit, mask);
 }

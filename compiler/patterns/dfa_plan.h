@@ -47,7 +47,18 @@ typedef struct rc_dfa_plan {
     int ngroups;            /* >= 1 */
     rc_dfa_group *groups;
     int builds;             /* DFA constructions tried (for explain) */
+    /* The literal prefilter (prefilter.h) when the compiler chose it
+     * (rc_pre_plan_build): then groups (0 or more) scan only its residual
+     * patterns, their pats being field patterns; NULL otherwise. */
+    struct rc_pre *pre;
 } rc_dfa_plan;
+
+/* One DFA over every pattern of the field (no prefilter, one group): the
+ * plan of every field before plans existed. */
+static inline bool rc_dfa_plan_single(const rc_dfa_plan *p)
+{
+    return p->ngroups <= 1 && p->pre == NULL;
+}
 
 /* Build the plan.  False on a syntax error (err as rc_dfa_build, pattern
  * numbered in the field) or when pattern err->pattern alone needs more than

@@ -988,7 +988,7 @@ static const rc_dfa *field_dfa(rc_space *sp, const rc_ir *ir, int field)
     int t = ir->fields[field].text_index;
     if (t < 0) return NULL;
     rc_ir_textfield *tf = &ir->texts[t];
-    if (tf->plan.ngroups > 1) return NULL;     /* several DFAs: its patterns are unknown to the analyses */
+    if (!rc_dfa_plan_single(&tf->plan)) return NULL;     /* several DFAs: its patterns are unknown to the analyses */
     if (tf->dfa.nstates > 0) return &tf->dfa;
     /* not built yet (the checker asks before its DFA pass): build a copy */
     rc_dfa_pattern *pats = RC_NEW_ARRAY(sp->a, rc_dfa_pattern, tf->npatterns + 1);

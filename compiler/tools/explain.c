@@ -6,6 +6,7 @@
 
 #include "delay.h"
 #include "recov/recov.h"
+#include "prefilter.h"
 
 static const char *const *const sev_names = rc_sev_names;
 static const char *const type_names[] = {"u8", "u16", "u32", "i8", "i16", "i32", "bool", "text"};
@@ -57,6 +58,32 @@ void rc_explain(const rc_ir *ir, FILE *out)
     for (int t = 0; t < ir->ntexts; t++) {
         const rc_ir_textfield *tf = &ir->texts[t];
         const char *fname = ir->fields[tf->field].name;
+        if (tf->plan.pre) {
+            const rc_pre *p = tf->plan.pre;
+            long total = rc_pre_bytes(p), conf = 0;
+            int cstates = 0, rstates = 0, cpats = 0;
+            for (int c = 0; c < p->nconf; c++) {
+                cpats += p->conf[c].npat;
+                conf += rc_pre_dfa_bytes(&p->conf[c].dfa);
+                cstates += p->conf[c].dfa.nstates;
+            }
+            for (int g = 0; g < tf->plan.ngroups; g++) {
+                total += dfa_bytes(&tf->plan.groups[g].dfa);
+                rstates += tf->plan.groups[g].dfa.nstates;
+            }
+            fprintf(out, "  field %s: %d patterns -> literal prefilter, %ld table bytes (state budget %d per DFA)\n",
+                    fname, tf->npatterns, total, tf->plan.budget);
+            fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
+                    "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes\n", p->nkeyed, p->nentries,
+                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 16 * p->nentries, p->npool);
+            fprintf(out, "    confirmation: %d DFA%s of %d regex pattern%s (those whose first branches share a key "
+                    "together), %d states, %ld table bytes\n", p->nconf, p->nconf == 1 ? "" : "s", cpats,
+                    cpats == 1 ? "" : "s", cstates, conf);
+            fprintf(out, "    residual: %d pattern%s without a literal of %d bytes -> %d DFA%s, %d states\n",
+                    p->nresidual, p->nresidual == 1 ? "" : "s", RC_PRE_KEY, tf->plan.ngroups,
+                    tf->plan.ngroups == 1 ? "" : "s", rstates);
+            continue;
+        }
         if (tf->plan.ngroups > 1) {
             long total = 0;
             for (int g = 0; g < tf->plan.ngroups; g++) total += dfa_bytes(&tf->plan.groups[g].dfa);

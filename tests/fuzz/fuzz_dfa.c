@@ -18,6 +18,10 @@
  *    end in a DFA or an error (never a crash, UB or runaway); on success the
  *    reference scan, both runtime scanners, and (for all-literal patterns) a
  *    plain substring search must agree on texts taken from the input.
+ * In both modes the literal prefilter of the same patterns
+ * (compiler/patterns/prefilter.h: keys, in-place literal confirmation,
+ * confirmation DFAs, a residual DFA) must give the DFA's mask too, with the
+ * whole text and with a limit cutting it in half.
  * A disagreement prints the patterns and the text, then aborts. */
 #include <stdbool.h>
 #include <stdint.h>
@@ -28,6 +32,7 @@
 #include "arena.h"
 #include "dfa.h"
 #include "dfa_pack.h"
+#include "prefilter.h"
 #include "recov/recov.h"
 #include "dfa_rt.h"
 #include "regex_ref.h"
@@ -166,10 +171,44 @@ static int first_bit(uint32_t m)
     return -1;
 }
 
+/* the prefilter of the current set and its residual DFA (pre_setup) */
+static struct {
+    bool live;
+    rc_pre pre;
+    rc_dfa res;
+} pf;
+
+static void pre_setup(rc_arena *a)
+{
+    rc_dfa_error err;
+    rc_dfa_pattern sub[8];
+    pf.live = rc_pre_build(a, S.pats, S.np, 4000, &pf.pre, &err);
+    if (!pf.live) return;
+    for (int i = 0; i < pf.pre.nresidual; i++) sub[i] = S.pats[pf.pre.residual[i]];
+    pf.live = rc_dfa_build(a, sub, pf.pre.nresidual, 4000, &pf.res, &err);
+}
+
+static uint32_t pre_mask(const char *t, size_t len, size_t limit)
+{
+    uint32_t m = 0, r = 0;
+    rc_pre_scan(&pf.pre, t, len, limit, &m);
+    rc_dfa_scan(&pf.res, t, len, limit, &r);
+    for (int i = 0; i < pf.pre.nresidual; i++)
+        if (r >> i & 1u) m |= 1u << pf.pre.residual[i];
+    return m;
+}
+
 /* the DFA, both runtime scanners and `want` agree on t (a C string) */
 static void check_text(const rc_dfa *d, const char *t, size_t len, uint32_t want)
 {
     uint32_t got = 0;
+    if (pf.live) {
+        uint32_t half = 0;
+        if (pre_mask(t, len, RECOV_MAX_TEXT) != want) dump(t, len, pre_mask(t, len, RECOV_MAX_TEXT), want,
+                                                           "prefilter vs reference");
+        rc_dfa_scan(d, t, len, len / 2, &half);
+        if (pre_mask(t, len, len / 2) != half) dump(t, len, pre_mask(t, len, len / 2), half, "prefilter, limit len/2");
+    }
     rc_dfa_scan(d, t, len, RECOV_MAX_TEXT, &got);
     if (got != want) dump(t, len, got, want, "dfa vs reference");
     if (first_bit(got) != first_bit(want)) dump(t, len, got, want, "first match");
@@ -240,6 +279,7 @@ static void structured(in *r)
         dump("", 0, 0, 0, err.message);
     }
     convert(&d);
+    pre_setup(&a);
     static const char alphabet[] = "abcAbcaB\n\x80";
     for (int t = 0; t < 16 && r->at < r->n; t++) {
         char s[16];
@@ -296,6 +336,7 @@ static void raw(in *r)
     rc_dfa d;
     if (build(&a, &d, 4000)) {
         convert(&d);
+        pre_setup(&a);
         /* texts: the rest of the input in NUL-separated pieces, plus each
          * literal alternative itself (which its pattern must match) */
         char t[256];

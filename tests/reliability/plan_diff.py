@@ -17,12 +17,21 @@ requires the three to agree.  The sets:
     20,000-state budget, so the plan has several DFAs;
   - one set that fits one DFA (the plan must not split it);
   - 3,000 literals and regexes (above the old 20,000-state limit with no
-    heavy pattern at all).
+    heavy pattern at all): the literal prefilter (prefilter.h);
+  - the prefilter's own set, 2,000 patterns and 2,000 messages: literals
+    and `~i` literals sharing words (keys shared by many patterns), finite
+    regexes (`(a|b)`, ` ?`: keyed as their literals), regexes confirmed
+    by their own DFA (`[0-9]+`, `[a-z]+`), anchored ones (`^...`,
+    `...$`), and literals of 2 and 3 bytes (too short for a key: the
+    residual DFA); messages put samples at the start and the end, cut
+    them, change their case.
 
 Each set's plan is read from `recovc explain` and checked: split sets
-have 2 or more DFAs, the small set 1.  Exit 0 when everything agrees.
-With RECOV_SANITIZED set (the asan test preset) only heavy0, heavy1 and
-small run: the sanitized compiler's plan code, at a third of the cost.
+have 2 or more DFAs, the small set 1, the wide and the prefilter sets the
+prefilter.  Exit 0 when everything agrees.
+With RECOV_SANITIZED set (the asan test preset) only heavy0, heavy1,
+small and the first 200 messages of the prefilter set run: the sanitized
+compiler's plan and prefilter code at a fraction of the cost.
 """
 import os
 import random
@@ -58,6 +67,53 @@ def pattern(rnd, i, heavy):
     return "/%s/" % src, src, 0, "%s_%s %d e%d" % (a, rnd.choice([a, b]), rnd.randint(0, 999), i)
 
 
+def pre_pattern(rnd, i):
+    """the prefilter set's patterns: (source, python regex, flags, sample)"""
+    k = rnd.random()
+    a, b, c = rnd.choice(WORDS), rnd.choice(WORDS), rnd.choice(WORDS)
+    if k < 0.35:
+        w = "%s %s %d" % (a, b, i)
+        return '"%s"' % w, re.escape(w), 0, w
+    if k < 0.5:
+        w = "%s %s %d" % (a.upper(), b, i)
+        sample = "".join(ch.lower() if rnd.random() < 0.5 else ch.upper() for ch in w)
+        return '~i "%s"' % w, re.escape(w), re.IGNORECASE, sample
+    if k < 0.6:
+        src = "%s (%s|%s) ?%d" % (a, b, c, i)
+        return "/%s/" % src, src, 0, "%s %s%s%d" % (a, rnd.choice([b, c]), rnd.choice(["", " "]), i)
+    if k < 0.7:
+        src = "%s [0-9]+ %s%d" % (a, b, i)
+        return "/%s/" % src, src, 0, "%s %d %s%d" % (a, rnd.randint(0, 99999), b, i)
+    if k < 0.77:
+        src = "e%d[a-z]+ %s" % (i, a)
+        return '~i /%s/' % src, src, re.IGNORECASE, "E%d%s %s" % (i, b, a.upper())
+    if k < 0.84:
+        src = "^%s %s%d" % (a, b, i)
+        return "/%s/" % src, src, 0, "%s %s%d" % (a, b, i)
+    if k < 0.91:
+        src = "%s%d %s$" % (a, i, b)
+        return "/%s/" % src, src, 0, "%s%d %s" % (a, i, b)
+    w = "%s%d" % (rnd.choice("xyz"), i % 100) if rnd.random() < 0.7 else rnd.choice("qj") + rnd.choice("xyz")
+    return '"%s"' % w, re.escape(w), 0, w
+
+
+def pre_message(rnd, pats):
+    parts = []
+    for _ in range(rnd.randint(0, 4)):
+        k = rnd.random()
+        s = rnd.choice(pats)[3]
+        if k < 0.5:
+            parts.append(s)
+        elif k < 0.65:      # cut at either end
+            parts.append(s[rnd.randint(0, 3):] if rnd.random() < 0.5 else s[:-rnd.randint(1, 3)])
+        elif k < 0.8:
+            parts.append(s.upper())
+        else:
+            parts.append(" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(1, 4))))
+    glue = rnd.choice(["", " ", "-"])
+    return glue.join(parts)
+
+
 def message(rnd, pats):
     parts = []
     for _ in range(rnd.randint(1, 5)):
@@ -78,9 +134,16 @@ def message(rnd, pats):
     return glue.join(parts)
 
 
+COMPILED = {}
+
+
 def expected(pats, msg):
-    for i, p in enumerate(pats):
-        if re.search(p[1], msg, p[2]):
+    # compiled once per set: re's own cache holds 512 patterns, and the
+    # sets of 2,000 and 3,000 would be compiled again for every message
+    if id(pats) not in COMPILED:
+        COMPILED[id(pats)] = [re.compile(p[1], p[2]) for p in pats]
+    for i, r in enumerate(COMPILED[id(pats)]):
+        if r.search(msg):
             return "e%d" % i
     return "none"
 
@@ -107,7 +170,10 @@ def write_set(out, name, pats, msgs):
 
 
 def dfas(recovc, pol):
+    """the plan: its number of DFAs, or "pre" for the literal prefilter"""
     out = subprocess.run([recovc, "explain", pol], capture_output=True, text=True).stdout
+    if re.search(r"field msg: \d+ patterns? -> literal prefilter", out):
+        return "pre"
     m = re.search(r"field msg: \d+ patterns? -> (\d+) DFAs", out)
     return int(m.group(1)) if m else 1
 
@@ -126,22 +192,28 @@ def main():
     sets.append(("small", pats, [message(rnd, pats) for _ in range(200)], 1))
     rnd = random.Random(7300)
     pats = [pattern(rnd, i, False) for i in range(3000)]
-    sets.append(("wide", pats, [message(rnd, pats) for _ in range(400)], 2))
+    sets.append(("wide", pats, [message(rnd, pats) for _ in range(400)], "pre"))
+    rnd = random.Random(7400)
+    pats = [pre_pattern(rnd, i) for i in range(2000)]
+    sets.append(("pre", pats, [pre_message(rnd, pats) for _ in range(2000)], "pre"))
     if os.environ.get("RECOV_SANITIZED"):
         # the ASan preset (CMakePresets.json): the plan code of a sanitized
-        # recovc on two split sets and the small one; the plain suite runs all
-        sets = sets[:2] + [s for s in sets if s[0] == "small"]
+        # recovc on two split sets, the small one and the prefilter's set
+        # with its first 200 messages (about 8 s of CPU: most of it is the
+        # sanitized recovc building 2,000 patterns); the plain suite runs all
+        pre = [(n, p, m[:200], w) for n, p, m, w in sets if n == "pre"]
+        sets = sets[:2] + [s for s in sets if s[0] == "small"] + pre
     status = 0
     for name, pats, msgs, want in sets:
         pol, rt = write_set(out, name, pats, msgs)
         n = dfas(recovc, pol)
-        if (want == 1) != (n == 1):
-            print("FAIL %s: %d patterns gave %d DFAs" % (name, len(pats), n))
+        if (want == 1) != (n == 1) or (want == "pre") != (n == "pre"):
+            print("FAIL %s: %d patterns gave %s DFAs" % (name, len(pats), n))
             status = 1
         cmd = [recovc, "test", "--via", "c"] + sum([["--cc", c] for c in ccs], []) + [rt]
         r = subprocess.run(cmd, capture_output=True, text=True)
         hits = sum(1 for m in msgs if expected(pats, m) != "none")
-        print("%-7s %5d patterns, %d DFAs, %d messages (%d match): exit %d" %
+        print("%-7s %5d patterns, %s DFAs, %d messages (%d match): exit %d" %
               (name, len(pats), n, len(msgs), hits, r.returncode))
         if r.returncode != 0:
             print(r.stdout[-3000:] + r.stderr[-3000:])
