@@ -678,6 +678,8 @@ bsetting:
   | IDENT IDENT lit ';'
         { $$ = mk_set(ctx, RC_S_SLOW_ABOVE, @$); $$->word = mk_id($1, @1); $$->word2 = mk_id($2, @2);
           $$->v[0] = $3; }
+  | IDENT IDENT ';'
+        { $$ = mk_set(ctx, RC_S_RETRIES_WAIT, @$); $$->word = mk_id($1, @1); $$->word2 = mk_id($2, @2); }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS ';'
         { $$ = mk_set(ctx, RC_S_OPEN_AT, @$); $$->v[0] = $3; $$->v[1] = $6; }
   | KW_OPEN KW_AT num KW_OF KW_LAST lit KW_CALLS KW_MIN num ';'

@@ -77,6 +77,7 @@ static void analyze_one(const rc_ir *ir, rc_diag *d)
     rc_an_time(&an);
     rc_an_escalation(&an);
     rc_an_breaker_retry(&an);
+    rc_an_open_wait(&an);
     rc_an_budget_retry(&an);
     rc_an_limit_retry(&an);
     unused_fields(&an);

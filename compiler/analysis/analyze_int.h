@@ -22,6 +22,7 @@ void rc_an_blocks(rc_an *an);
 void rc_an_time(rc_an *an);
 void rc_an_escalation(rc_an *an);
 void rc_an_breaker_retry(rc_an *an);
+void rc_an_open_wait(rc_an *an);
 void rc_an_budget_retry(rc_an *an);
 /* analyze_limit.c */
 void rc_an_limit_retry(rc_an *an);

@@ -2,6 +2,7 @@
  * (-Wdeadline), retry steps that a breaker or a budget always refuses
  * (-Wbreaker-retry, -Wbudget-retry) and the escalation table (-Wescalation,
  * -Wescalation-level). */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,6 +262,8 @@ void rc_an_breaker_retry(rc_an *an)
         /* a time window: successes of other incidents in the window can keep
          * the rate below its threshold however many failures this one has */
         if (br->mode == RC_BREAKER_TIME) continue;
+        /* `retries wait`: an OPEN breaker makes the step wait, not give way */
+        if (br->retry_wait) continue;
         if (br->close_below_pct && (br->probes > 1 || rc_ir_param_at(ir, RC_SLOT_PROBES, k, 0) >= 0)) continue;
         for (int bi = 0; bi < ir->nblocks; bi++) {
             const rc_ir_block *b = &ir->blocks[bi];
@@ -848,5 +851,45 @@ void rc_an_budget_retry(rc_an *an)
             rc_diag_note(an->d, g->loc, "budget '%s' is declared here", g->name);
             budget_timeline(an, bi, si, gi, dl);
         }
+    }
+}
+
+/* -Wopen-wait-deadline.  A `retries wait` breaker raises a retry's delay to
+ * the rest of its open period, and gives the step up when that carries it
+ * past the block's deadline (spec/semantics.md, RETRY r).  When the
+ * shortest open period (the first; `then xF` only grows it) is longer than
+ * the deadline of every block with a retry step, an opening that the
+ * incident itself caused can never be waited out: only the end of one that
+ * began well before the incident can.  Parameters: nothing to prove. */
+void rc_an_open_wait(rc_an *an)
+{
+    const rc_ir *ir = an->ir;
+    for (int k = 0; k < ir->nbreakers; k++) {
+        const rc_ir_breaker *br = &ir->breakers[k];
+        if (!br->retry_wait || rc_ir_param_at(ir, RC_SLOT_OPEN_MS, k, 0) >= 0) continue;
+        uint32_t longest = 0;
+        int nret = 0;
+        bool unknown = false;
+        for (int bi = 0; bi < ir->nblocks && !unknown; bi++) {
+            const rc_ir_block *b = &ir->blocks[bi];
+            bool retry = false;
+            for (int si = 0; si < b->nsteps; si++)
+                if (b->steps[si].kind == RC_IR_RETRY && ir->retries[b->steps[si].retry].attempts > 0) retry = true;
+            if (!retry) continue;
+            nret++;
+            if (b->deadline_ms == 0 || rc_ir_param_at(ir, RC_SLOT_DEADLINE, bi, 0) >= 0 ||
+                rc_ir_param_at(ir, RC_SLOT_DEADLINE, -1, 0) >= 0)
+                unknown = true;
+            else if (b->deadline_ms > longest)
+                longest = b->deadline_ms;
+        }
+        if (unknown || nret == 0 || br->open_ms <= longest) continue;
+        rc_diag_warning(an->d, RC_W_OPEN_WAIT_DEADLINE, br->wait_loc, "breaker '%s' makes retries wait for it, but it "
+                        "stays open %" PRIu32 " ms, longer than the deadline of every block that retries (%" PRIu32
+                        " ms at most): a retry can wait only for the end of an opening that began before its "
+                        "incident", br->name, br->open_ms, longest);
+        rc_diag_note(an->d, br->loc, "breaker '%s' is declared here", br->name);
+        rc_diag_note(an->d, br->wait_loc, "shorten `open for` to at most %" PRIu32 " ms, lengthen the deadline, or drop "
+                     "`retries wait;` to go on to the next step at once", longest);
     }
 }

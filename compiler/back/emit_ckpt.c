@@ -189,7 +189,7 @@ static void emit_load(em *e)
     rc_cout_line(o, "recov_load r = %s__load((uint8_t *)s, %du, %du, %du, buf, len);", P, k0, k1, EM_SHARED + 1);
     if (e->any_adm) {
         rc_cout_open(o, "if ((r == RECOV_LOAD_OK) || (r == RECOV_LOAD_MIGRATED)) {");
-        rc_cout_line(o, "s->epoch = (s->epoch >= 255u) ? 1u : (uint8_t)(s->epoch + 1u); /* admissions lapse */");
+        rc_cout_line(o, "s->epoch = (s->epoch >= 127u) ? 1u : (uint8_t)(s->epoch + 1u); /* admissions lapse */");
         if (e->ir->concurrent) rc_cout_line(o, "s->inflight = 0u; /* and with them the calls in flight */");
         rc_cout_close(o, "}");
     }

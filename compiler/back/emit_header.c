@@ -184,9 +184,9 @@ void rc_em_header(em *e, const char *header_name)
                              width - 18, "");
             if (sz == 1 && e->any_adm) {
                 if (part == EM_SHARED)
-                    rc_cout_line(o, "uint8_t epoch;%*s /* not saved: 1..255, +1 on each load */", width - 14, "");
+                    rc_cout_line(o, "uint8_t epoch;%*s /* not saved: 1..127, +1 on each load */", width - 14, "");
                 else
-                    rc_cout_line(o, "uint8_t adm;%*s /* not saved: the epoch of its admission, 0: none */",
+                    rc_cout_line(o, "uint8_t adm;%*s /* not saved: the epoch of its admission (0: none), | 0x80u: it took a probe */",
                                  width - 12, "");
             }
         }

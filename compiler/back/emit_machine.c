@@ -971,7 +971,7 @@ static void emit_admit_limits(em *e)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     if (ir->concurrent) {
-        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+        rc_cout_open(o, "if (((inc->adm & 0x7Fu) != s->epoch) && (s->inflight >= %uu)) {",
                      (unsigned)ir->concurrent);
         if (e->sl.n)
             rc_cout_line(o, "%s__stat(s, %du); /* stats: limit concurrent refusals */", P,
@@ -997,7 +997,7 @@ static void emit_release_slot(em *e)
 {
     rc_cout *o = &e->oc;
     if (!e->ir->concurrent) return;
-    rc_cout_open(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
+    rc_cout_open(o, "if (((inc->adm & 0x7Fu) == s->epoch) && (s->inflight > 0u)) { /* its slot is freed */");
     rc_cout_line(o, "s->inflight = (uint16_t)(s->inflight - 1u);");
     rc_cout_close(o, "}");
 }
@@ -1061,7 +1061,7 @@ static void emit_admit_in(em *e)
     rc_cout_line(o, "(void)inc;");
     rc_cout_line(o, "(void)now;");
     if (ir->concurrent) {
-        rc_cout_open(o, "if (((inc->adm == 0u) || (inc->adm != s->epoch)) && (s->inflight >= %uu)) {",
+        rc_cout_open(o, "if (((inc->adm & 0x7Fu) != s->epoch) && (s->inflight >= %uu)) {",
                      (unsigned)ir->concurrent);
         rc_cout_line(o, "return RECOV_ADMIT_IN_UNKNOWN;");
         rc_cout_close(o, "}");
@@ -1260,14 +1260,34 @@ bool rc_em_blocks_need_now(const rc_ir *ir)
         for (int i = 0; i < ir->blocks[b].nsteps; i++)
             if (ir->blocks[b].steps[i].kind == RC_IR_RETRY && !rc_em_retry_never(ir, ir->blocks[b].steps[i].retry)) retry = true;
         for (int k = 0; retry && k < ir->nbreakers; k++)
-            if (half_open_wait_possible(ir, b, k)) return true;
+            if (half_open_wait_possible(ir, b, k) || ir->breakers[k].retry_wait) return true;
     }
     return false;
 }
 
 /* The admission wait of a retry step (spec RETRY r) into `w`: the next
- * token, and the rest of the half-open timeout of each breaker whose
- * instance may be half-open with every probe out here. */
+ * token, the rest of the half-open timeout of each breaker whose instance
+ * may be half-open with every probe out here, and the rest of the open
+ * period of each `retries wait` breaker whose instance is OPEN. */
+static void emit_open_wait(em *e, int k)
+{
+    const rc_ir_breaker *b = &e->ir->breakers[k];
+    rc_cout *o = &e->oc;
+    const char *n = e->brk[k];
+    rc_cout_open(o, "{ /* breaker %s open: `retries wait` waits for the rest of its open period */", b->name);
+    rc_cout_line(o, "const uint32_t oel = RECOV_ELAPSED(now, s->%s_opened_at);", n);
+    if (b->open_factor_milli) {
+        rc_em_grown_period(e, k, true);
+    } else {
+        char nop[32];
+        rc_cout_line(o, "const uint32_t p = %s;", rc_em_num(e, RC_SLOT_OPEN_MS, k, 0, b->open_ms, nop, sizeof nop));
+    }
+    rc_cout_open(o, "if ((s->%s_state == %s__OPEN) && (oel < p) && ((p - oel) > w)) {", n, e->P);
+    rc_cout_line(o, "w = p - oel;");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+}
+
 static void emit_admission_wait(em *e, int bi)
 {
     const rc_ir *ir = e->ir;
@@ -1275,12 +1295,13 @@ static void emit_admission_wait(em *e, int bi)
     const char *P = e->P;
     bool pa = false;
     for (int k = 0; k < ir->nbreakers; k++)
-        if (ir->breakers[k].per_alt && half_open_wait_possible(ir, bi, k)) pa = true;
+        if (ir->breakers[k].per_alt && (half_open_wait_possible(ir, bi, k) || ir->breakers[k].retry_wait)) pa = true;
     if (pa) rc_cout_line(o, "const unsigned bt = (unsigned)inc->tgt; /* the instance of per-alternative breakers */");
     if (ir->rate_n) rc_cout_line(o, "uint32_t w = %s__token_wait(s, now);", P);
     else rc_cout_line(o, "uint32_t w = 0u;");
     for (int k = 0; k < ir->nbreakers; k++) {
         const rc_ir_breaker *b = &ir->breakers[k];
+        if (b->retry_wait) emit_open_wait(e, k);
         if (!half_open_wait_possible(ir, bi, k)) continue;
         const char *n = e->brk[k];
         char nop[32], npr[32], nhw[32];
@@ -1390,7 +1411,7 @@ static void emit_block(em *e, int bi)
                 break;
             }
             bool wait = ir->rate_n != 0;
-            for (int k = 0; k < ir->nbreakers; k++) wait |= half_open_wait_possible(ir, bi, k);
+            for (int k = 0; k < ir->nbreakers; k++) wait |= half_open_wait_possible(ir, bi, k) || ir->breakers[k].retry_wait;
             if (wait) {
                 /* admission: the retry waits for a token or a probe, within the deadline (el <= deadline here) */
                 rc_cout_open(o, "{");
@@ -1402,9 +1423,14 @@ static void emit_block(em *e, int bi)
                 char ndl[32];
                 rc_cout_put(o, " && (w <= (%s - el))", rc_em_num(e, RC_SLOT_DEADLINE, bi, 0, dl, ndl, sizeof ndl));
             }
-            for (int k = 0; k < ir->nbreakers; k++)
-                rc_cout_put(o, " && ((s->%s_state%s & 1u) == 0u)", e->brk[k],   /* not OPEN nor FORCED_OPEN */
-                            ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "");
+            for (int k = 0; k < ir->nbreakers; k++) {
+                if (ir->breakers[k].retry_wait)   /* OPEN waits (w above); FORCED_OPEN gives way */
+                    rc_cout_put(o, " && (s->%s_state%s != %s__FORCED_OPEN)", e->brk[k],
+                                ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "", P);
+                else
+                    rc_cout_put(o, " && ((s->%s_state%s & 1u) == 0u)", e->brk[k],   /* not OPEN nor FORCED_OPEN */
+                                ir->breakers[k].per_alt ? "_tgt[inc->tgt]" : "");
+            }
             if (ir->nbudgets) rc_cout_put(o, " && %s__budget_ok(s)", P);
             rc_cout_end_open(o, ") {");
             rc_cout_line(o, "uint32_t d;");
@@ -1836,19 +1862,22 @@ static void emit_entry_points(em *e)
         rc_cout_close(o, "}");
         }
         emit_admit_limits(e);
+        if (ir->nbreakers) rc_cout_line(o, "uint8_t prb = 0u; /* 0x80u: the admission takes a half-open probe */");
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if (s->%s_state == %s__HALF_OPEN) {", e->brk[i], P);
             rc_cout_line(o, "s->%s_admitted = %s__inc16(s->%s_admitted);", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_opened_at = now; /* the last probe's tick */", e->brk[i]);
+            rc_cout_line(o, "prb = 0x80u;");
             rc_cout_close(o, "}");
         }
         if (ir->rate_n) rc_cout_line(o, "s->lim_tokens = (uint16_t)(s->lim_tokens - 1u);");
         if (ir->concurrent) {
-            rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* a new call in flight */");
+            rc_cout_open(o, "if ((inc->adm & 0x7Fu) != s->epoch) { /* a new call in flight */");
             rc_cout_line(o, "s->inflight = %s__inc16(s->inflight);", P);
             rc_cout_close(o, "}");
         }
-        rc_cout_line(o, "inc->adm = s->epoch;");
+        if (ir->nbreakers) rc_cout_line(o, "inc->adm = (uint8_t)(s->epoch | prb);");
+        else rc_cout_line(o, "inc->adm = s->epoch;");
         if (e->any_slow) rc_cout_line(o, "inc->adm_at = now; /* the call starts: slow calls are timed from here */");
         rc_cout_line(o, "return RECOV_ALLOW;");
         rc_cout_close(o, "}");
@@ -1865,14 +1894,16 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)inc;");
     } else {
-        rc_cout_open(o, "if ((inc->adm == 0u) || (inc->adm != s->epoch)) { /* holds no admission */");
+        rc_cout_open(o, "if ((inc->adm & 0x7Fu) != s->epoch) { /* holds no admission */");
         rc_cout_line(o, "return;");
         rc_cout_close(o, "}");
+        if (ir->nbreakers) rc_cout_open(o, "if ((inc->adm & 0x80u) != 0u) { /* its admission took a probe: give it back */");
         for (int i = 0; i < ir->nbreakers; i++) {
             rc_cout_open(o, "if ((s->%s_state == %s__HALF_OPEN) && (s->%s_admitted > 0u)) {", e->brk[i], P, e->brk[i]);
             rc_cout_line(o, "s->%s_admitted = (uint16_t)(s->%s_admitted - 1u);", e->brk[i], e->brk[i]);
             rc_cout_close(o, "}");
         }
+        if (ir->nbreakers) rc_cout_close(o, "}");
         emit_release_slot(e);
         rc_cout_line(o, "inc->adm = 0u;");
     }
@@ -1897,7 +1928,7 @@ static void emit_entry_points(em *e)
         rc_cout_line(o, "uint32_t el;");
     }
     if (e->any_slow)
-        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
+        rc_cout_line(o, "uint32_t took = ((inc->adm & 0x7Fu) == s->epoch) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     bool giveback = false;   /* a breaker that gives an uncounted outcome's probe back */
     for (int i = 0; i < ir->nbreakers; i++) {
         int k = rc_em_set_count(ir->breakers[i].counts, ir->nerrors);
@@ -1905,7 +1936,7 @@ static void emit_entry_points(em *e)
     }
     if (giveback) {   /* no composite ?: into a wider type (MISRA C:2012 10.6) */
         rc_cout_line(o, "unsigned held = 0u; /* a probe to give back */");
-        rc_cout_line(o, "if ((inc->adm != 0u) && (inc->adm == s->epoch)) { held = 1u; }");
+        rc_cout_line(o, "if (inc->adm == (uint8_t)(s->epoch | 0x80u)) { held = 1u; } /* its admission took a probe */");
     }
     rc_cout_line(o, "(void)s;");
     if (e->any_slow) rc_cout_line(o, "(void)took; /* read only by breakers that count the error */");
@@ -2030,7 +2061,7 @@ static void emit_entry_points(em *e)
     for (int i = 0; i < ir->nbreakers; i++)
         if (ir->breakers[i].mode == RC_BREAKER_TIME) now_used = true;
     if (e->any_slow)
-        rc_cout_line(o, "uint32_t took = ((inc->adm != 0u) && (inc->adm == s->epoch)) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
+        rc_cout_line(o, "uint32_t took = ((inc->adm & 0x7Fu) == s->epoch) ? RECOV_ELAPSED(now, inc->adm_at) : 0u;");
     if (!now_used) rc_cout_line(o, "(void)now;");
     rc_cout_line(o, "(void)s;");
     if (ir->age_ms) rc_cout_line(o, "%s__age_time(s, now); /* P_succeeded 0 */", P);

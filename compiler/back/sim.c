@@ -275,7 +275,7 @@ static recov_decision decision(const rc_sim *s, const rc_sim_incident *i, recov_
 
 static bool holds_admission(const rc_sim *s, const rc_sim_incident *i)
 {
-    return i->adm != 0 && i->adm == s->epoch;
+    return (i->adm & 0x7Fu) == s->epoch;   /* epoch is never 0 */
 }
 
 /* The token bucket at now (spec "The token bucket"), without a change. */
@@ -459,10 +459,14 @@ static void budgets_count(rc_sim *s, uint32_t now)
     }
 }
 
+/* A breaker instance that makes a retry step give way at once: FORCED_OPEN,
+ * or OPEN without `retries wait` (with it, the admission wait covers it). */
 static bool any_breaker_open(const rc_sim *s, const rc_sim_incident *inc)
 {
-    for (int i = 0; i < s->ir->nbreakers; i++)
-        if (rc_sim_open_like(rc_sim_breaker_at(s, i, inc->tgt)->state)) return true;
+    for (int i = 0; i < s->ir->nbreakers; i++) {
+        const rc_sim_breaker *b = rc_sim_breaker_at(s, i, inc->tgt);
+        if (b->state == RC_SIM_FORCED_OPEN || (b->state == RC_SIM_OPEN && !s->ir->breakers[i].retry_wait)) return true;
+    }
     return false;
 }
 
@@ -477,8 +481,9 @@ static bool instance_rejects(const rc_ir_breaker *bi, const rc_sim_breaker *b, u
 }
 
 /* The admission wait of a RETRY decision (spec RETRY r): the next token,
- * and the rest of the half-open timeout of every target instance that is
- * half-open with every probe out. */
+ * the rest of the half-open timeout of every target instance that is
+ * half-open with every probe out, and with `retries wait` the rest of the
+ * open period of every target instance that is OPEN. */
 static uint32_t admission_wait(const rc_sim *s, const rc_sim_incident *inc, uint32_t now)
 {
     uint32_t w = token_wait(s, now);
@@ -488,6 +493,10 @@ static uint32_t admission_wait(const rc_sim *s, const rc_sim_incident *inc, uint
         uint32_t hw = bi->half_open_ms ? bi->half_open_ms : bi->open_ms;
         uint32_t el = recov_elapsed(now, b->opened_at);
         if (b->state == RC_SIM_HALF_OPEN && b->admitted >= bi->probes && el < hw && hw - el > w) w = hw - el;
+        if (bi->retry_wait && b->state == RC_SIM_OPEN) {
+            uint32_t p = open_period(bi, b);
+            if (el < p && p - el > w) w = p - el;
+        }
     }
     return w;
 }
@@ -769,7 +778,7 @@ static void release(rc_sim *s, rc_sim_incident *i)
 
 void rc_sim_reload(rc_sim *s)
 {
-    s->epoch = s->epoch >= 255u ? 1u : (uint8_t)(s->epoch + 1u);   /* as P_shared_load (checkpoint.md 8) */
+    s->epoch = s->epoch >= 127u ? 1u : (uint8_t)(s->epoch + 1u);   /* as P_shared_load (checkpoint.md 8) */
 }
 
 recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
@@ -795,16 +804,18 @@ recov_admit rc_sim_admit_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
             return RECOV_RATE_LIMITED;
         }
     }
+    uint8_t prb = 0;   /* 0x80: the admission takes a half-open probe */
     for (int k = 0; k < ir->nbreakers; k++) {
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_HALF_OPEN) {
             b->admitted = sat16(b->admitted);
             b->opened_at = now;
+            prb = 0x80u;
         }
     }
     if (ir->rate_n) s->tokens--;
     if (ir->concurrent && !holds_admission(s, i)) s->inflight = sat16(s->inflight);
-    i->adm = s->epoch;
+    i->adm = (uint8_t)(s->epoch | prb);
     i->adm_at = now;
     return RECOV_ALLOW;
 }
@@ -874,6 +885,7 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
 
     /* 2. how long the call took (`slow above`), then the admission ends; a new incident? */
     bool held = holds_admission(s, i);
+    bool probe = held && (i->adm & 0x80u) != 0;   /* its admission took a half-open probe */
     uint32_t took = recov_elapsed(now, i->adm_at);
     release(s, i);
     if (!i->active) {
@@ -916,8 +928,9 @@ static recov_decision failed_in(rc_sim *s, rc_sim_incident *i, const rc_sim_faul
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (!bi->counts[e]) {
             /* an outcome the breaker does not count gives its probe back,
-             * if the incident held one (a refused call took none) */
-            if (held && b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
+             * if the incident's admission took one (a refused call, or one
+             * admitted while the breaker was closed, took none) */
+            if (probe && b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
             continue;
         }
         if (b->state == RC_SIM_CLOSED && rc_ir_breaker_counts_fails(bi->mode)) {
@@ -1041,7 +1054,7 @@ void rc_sim_cancelled_i(rc_sim *s, rc_sim_incident *i, uint32_t now)
     (void)now;
     if (!holds_admission(s, i)) return;
     /* the half-open probes the admission took are given back */
-    for (int k = 0; k < s->ir->nbreakers; k++) {
+    for (int k = 0; (i->adm & 0x80u) != 0 && k < s->ir->nbreakers; k++) {
         rc_sim_breaker *b = rc_sim_breaker_at(s, k, i->tgt);
         if (b->state == RC_SIM_HALF_OPEN && b->admitted > 0) b->admitted--;
     }

@@ -85,7 +85,7 @@ typedef struct rc_sim_incident {
     uint8_t pending;
     uint16_t last_alt;
     uint16_t last_handler;      /* handler + 1 of a pending list-form RUN, else 0 */
-    uint8_t adm;                /* epoch of the shared part whose admission it holds, 0 none */
+    uint8_t adm;                /* epoch of the shared part whose admission it holds (0 none), | 0x80 it took a probe */
     uint16_t stat_handler;      /* `stats;`: handler + 1 of the pending RUN, else 0 */
     uint16_t tgt;               /* current target: 0 the primary, alternative + 1 (per alternative breakers) */
     uint32_t adm_at;            /* `slow above`: the tick of its last ALLOW */
@@ -101,7 +101,7 @@ typedef struct rc_sim {
     /* shared */
     int64_t *params;            /* [nparams] values in force */
     uint32_t prng;
-    uint8_t epoch;              /* 1..255, never 0; bumped by a load (not in the simulator) */
+    uint8_t epoch;              /* 1..127, never 0; bumped by a load (not in the simulator) */
     rc_sim_breaker *breakers;   /* [nbreakers * (1 + nalts)]: instance t of breaker k at k + nbreakers * t;
                                    only `per alternative` breakers use t > 0 (rc_sim_breaker_at) */
     rc_sim_budget *budgets;     /* [nbudgets] */

@@ -110,6 +110,7 @@ typedef enum rc_ast_skind {
                             word "buckets" (NULL name: none), v3 INT, v[2] INT|NONE                    */
     RC_S_OPEN_SLOW,      /* open at P% slow;                     v[0] PERCENT, word "slow"          */
     RC_S_SLOW_ABOVE,     /* slow above T;                        word "slow", word2 "above", v[0]   */
+    RC_S_RETRIES_WAIT,   /* retries wait;                        word "retries", word2 "wait"       */
     RC_S_OPEN_FOR,       /* open for D [then xF [max D2]];       v[0] DURATION, word "then",
                                                                     v[1] XFACTOR|NONE, v[2] DURATION|NONE */
     RC_S_PROBES,         /* half_open probes N;                  v[0] INT            */
@@ -125,7 +126,7 @@ typedef struct rc_ast_setting {
     rc_loc loc;                 /* whole statement */
     rc_ast_value v[3];
     rc_ident word;
-    rc_ident word2;             /* RC_S_SLOW_ABOVE: "above" */
+    rc_ident word2;             /* RC_S_SLOW_ABOVE: "above"; RC_S_RETRIES_WAIT: "wait" */
     rc_ast_value v3;            /* RC_S_OPEN_TIME: the bucket count (NONE: default) */
     rc_ast_scale *scales;
     rc_ident_list *names;

@@ -1074,7 +1074,7 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
 {
     rc_ir *ir = c->ir;
     const rc_ast_setting *s_open = NULL, *s_for = NULL, *s_probes = NULL, *s_close = NULL, *s_count = NULL;
-    const rc_ast_setting *s_hto = NULL, *s_slow = NULL, *s_oslow = NULL;
+    const rc_ast_setting *s_hto = NULL, *s_slow = NULL, *s_oslow = NULL, *s_wait = NULL;
     b->probes = 1;
     b->close_after = 0;
     b->counts = RC_NEW_ARRAY(c->a, bool, ir->nerrors ? ir->nerrors : 1);
@@ -1131,12 +1131,23 @@ static void build_breaker(rc_check_ctx *c, const rc_ast_decl *d, rc_ir_breaker *
         case RC_S_SLOW_ABOVE:
             if (strcmp(s->word.name, "slow") != 0 || strcmp(s->word2.name, "above") != 0) {
                 rc_diag_error(c->d, s->word.loc, "unknown statement '%s %s' in breaker block; expected open, "
-                              "half_open, close, count or `slow above D;`", s->word.name, s->word2.name);
+                              "half_open, close, count, `slow above D;` or `retries wait;`", s->word.name, s->word2.name);
                 break;
             }
             if (dup_setting(c, &s_slow, s, "slow above")) break;
             if (duration(c, &s->v[0], "the slow-call threshold", &b->slow_ms) && b->slow_ms == 0)
                 rc_diag_error(c->d, s->v[0].loc, "the slow-call threshold must be more than 0 ms");
+            break;
+        case RC_S_RETRIES_WAIT:
+            if (strcmp(s->word.name, "retries") != 0 || strcmp(s->word2.name, "wait") != 0) {
+                rc_diag_error(c->d, s->word.loc, "unknown statement '%s %s' in breaker block; expected open, "
+                              "half_open, close, count, `slow above D;` or `retries wait;`", s->word.name,
+                              s->word2.name);
+                break;
+            }
+            if (dup_setting(c, &s_wait, s, "retries wait")) break;
+            b->retry_wait = true;
+            b->wait_loc = s->loc;
             break;
         case RC_S_OPEN_FOR:
             if (dup_setting(c, &s_for, s, "open for")) break;

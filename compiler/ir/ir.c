@@ -194,6 +194,7 @@ uint32_t rc_ir_hash(const rc_ir *ir)
             hnum(&x, b->open_max_ms);
         }
         if (b->per_alt) hstr(&x, "per alternative");
+        if (b->retry_wait) hstr(&x, "retries wait");
         if (b->mode == RC_BREAKER_TIME) {
             hnum(&x, b->window_ms);
             hnum(&x, b->buckets);
@@ -571,6 +572,7 @@ void rc_ir_dump(const rc_ir *ir, FILE *out)
         fprintf(out, " open %" PRIu32 " probes %u close %u count ", b->open_ms, b->probes, b->close_after);
         dump_errset(out, ir, b->counts);
         if (b->per_alt) fprintf(out, " per alternative");
+        if (b->retry_wait) fprintf(out, " retries wait");
         fputc('\n', out);
     }
     for (int i = 0; i < ir->nbudgets; i++)

@@ -198,6 +198,8 @@ typedef struct rc_ir_breaker {
     uint32_t open_max_ms;       /* cap of the grown open period (open_factor_milli != 0) */
     bool *counts;               /* [nerrors]: errors that count as failures */
     bool per_alt;               /* `per alternative`: one instance per target, 1 + nalts */
+    bool retry_wait;            /* `retries wait;`: a RETRY toward its OPEN instance waits until it admits */
+    rc_loc wait_loc;            /* that statement (diagnostics) */
     rc_loc loc;
 } rc_ir_breaker;
 

@@ -117,7 +117,7 @@ static const char *const top_kw[] = { "policy", "import", "fault", "const", "par
 static const char *const step_kw[] = { "retry", "fallback", "adjust", "run", "degrade", "escalate", "abort",
                                        "deadline", NULL };
 static const char *const retry_kw[] = { "attempts", "backoff", "jitter", "scale", "honor", "max", NULL };
-static const char *const breaker_kw[] = { "open", "half_open", "close", "count", "slow", NULL };
+static const char *const breaker_kw[] = { "open", "half_open", "close", "count", "slow", "retries", NULL };
 static const char *const budget_kw[] = { "ratio", NULL };
 static const char *const levels[] = { "low", "medium", "high", "critical", NULL };
 static const char *const backoffs[] = { "constant", "linear", "exponential", NULL };

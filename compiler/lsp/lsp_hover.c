@@ -229,6 +229,9 @@ static void hover_name(md *m, const rc_lsp_doc *d, const rc_ir *ir, const rc_lsp
             else put(m, "- opens at %u%% of the last %u calls (min %u)\n", b->rate_pct, b->window, b->min_calls);
             put(m, "- open for %s, %u probe%s, closes after %u success%s\n", dur(b1, sizeof b1, b->open_ms), b->probes,
                 b->probes == 1 ? "" : "s", b->close_after, b->close_after == 1 ? "" : "es");
+            if (b->retry_wait)
+                put(m, "- retries wait: a retry toward it while it is open waits for the rest of its open period, "
+                       "within the deadline\n");
             if (ir->stats)   /* its counters in P_counters (generated-api.md) */
                 put(m, "- stats (`%s_stats`): `breaker_opens[%d]`, `breaker_half_opens[%d]`, `breaker_rejections[%d]`\n",
                     ir->name, i, i, i);

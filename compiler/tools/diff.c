@@ -107,7 +107,8 @@ static void breaker_desc(const rc_ir_breaker *b, char *buf, size_t n)
     if (at < n)
         at += (size_t)snprintf(buf + at, n - at, ", open for %s, %u probes, closes after %u",
                                dur(&d, b->open_ms), b->probes, b->close_after);
-    if (b->per_alt && at < n) snprintf(buf + at, n - at, ", per alternative");
+    if (b->per_alt && at < n) at += (size_t)snprintf(buf + at, n - at, ", per alternative");
+    if (b->retry_wait && at < n) snprintf(buf + at, n - at, ", retries wait");
 }
 
 /* What a breaker's counting state looks like in the checkpoint: a failure

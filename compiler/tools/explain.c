@@ -159,6 +159,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
                                 ir->nalts == 1 ? "" : "s");
         if (b->per_alt && b->mode == RC_BREAKER_TIME)   /* bstart, head, the buckets (spec/language.md) */
             fprintf(out, ", each with its own window of %u bytes", 5u + (unsigned)b->buckets * (b->slow_ms ? 6u : 4u));
+        if (b->retry_wait)
+            fprintf(out, "; retries wait: a retry toward it while open waits for the rest of its open period, "
+                         "within the deadline");
         fprintf(out, "\n");
     }
     if (ir->rate_n) {

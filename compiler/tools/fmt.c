@@ -431,6 +431,9 @@ static void setting_text(sbuf *b, const rc_ast_setting *s)
         sb_printf(b, "%s %s ", s->word.name ? s->word.name : "_", s->word2.name ? s->word2.name : "_");
         put_value(b, &s->v[0]);
         break;
+    case RC_S_RETRIES_WAIT:
+        sb_printf(b, "%s %s", s->word.name ? s->word.name : "_", s->word2.name ? s->word2.name : "_");
+        break;
     case RC_S_OPEN_FOR:
         sb_puts(b, "open for "); put_value(b, &s->v[0]);
         if (s->word.name) { sb_printf(b, " %s ", s->word.name); put_value(b, &s->v[1]); }

@@ -18,8 +18,10 @@
  * what follows.  FIELDS_H may also define PARAMS (X_PARAM(name, ctype) per
  * parameter: P_set_params with values around each range, its result
  * compared), HAS_STATS (P_stats compared counter by counter after every
- * operation) and HAS_ADMIT_IN (P_admit_in compared); each adds an
- * operation, so the decoding of the policies without them is unchanged.
+ * operation), HAS_ADMIT_IN (P_admit_in compared) and HAS_FORCE (P_force
+ * with every target, one past them, each of the four modes and one
+ * unknown mode, its result compared); each adds an operation, so the
+ * decoding of the policies without them is unchanged.
  * A difference prints the whole trace and aborts. */
 #include <stdint.h>
 #include <stdio.h>
@@ -40,24 +42,28 @@ typedef CAT(P, _incident) inc_t;
 typedef CAT(P, _fault) fault_t;
 
 /* The operations: 0 admit, 1 succeeded, 2 handler_done, 3-4 failed,
- * 5 cancelled, then P_admit_in and P_set_params where the policy has them
- * (OP_* beyond NOPS never come). */
-#if defined(HAS_ADMIT_IN) && defined(PARAMS)
-#define NOPS 8u
+ * 5 cancelled, then P_admit_in, P_set_params and P_force where the policy
+ * has them, in that order (OP_* beyond NOPS never come). */
+#ifdef HAS_ADMIT_IN
 #define OP_ADMIT_IN 6u
-#define OP_PARAMS 7u
-#elif defined(HAS_ADMIT_IN)
-#define NOPS 7u
-#define OP_ADMIT_IN 6u
-#define OP_PARAMS 99u
-#elif defined(PARAMS)
-#define NOPS 7u
-#define OP_ADMIT_IN 99u
-#define OP_PARAMS 6u
+#define NOPS_1 7u
 #else
-#define NOPS 6u
 #define OP_ADMIT_IN 99u
+#define NOPS_1 6u
+#endif
+#ifdef PARAMS
+#define OP_PARAMS NOPS_1
+#define NOPS_2 (NOPS_1 + 1u)
+#else
 #define OP_PARAMS 99u
+#define NOPS_2 NOPS_1
+#endif
+#ifdef HAS_FORCE
+#define OP_FORCE NOPS_2
+#define NOPS (NOPS_2 + 1u)
+#else
+#define OP_FORCE 99u
+#define NOPS NOPS_2
 #endif
 
 static rc_unit unit;
@@ -339,6 +345,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             snprintf(b, sizeof b, "%u", rs);
             note("%lu set_params -> %s", a, now);
             if (rc != rs) fail("P_set_params", a, b);
+#endif
+        } else if (op == OP_FORCE) {
+#ifdef HAS_FORCE
+            unsigned target = byte(&r) % (CAT(P, _FORCE_TARGETS) + 1u);   /* the last: no such target */
+            unsigned mode = byte(&r) % 5u;                                  /* 4: no such mode */
+            unsigned fc = F(_force)(&st, target, mode, now);
+            unsigned fs = rc_sim_force(sim, target, mode, now);
+            char a[16], b[40];
+            snprintf(a, sizeof a, "%u", fc);
+            snprintf(b, sizeof b, "%u %u -> %u", target, mode, fc);
+            note("%lu force %s", b, now);
+            snprintf(b, sizeof b, "%u", fs);
+            if (fc != fs) fail("P_force", a, b);
 #endif
         } else if (op == 5) {
             F(_cancelled)(&st, &inc[k], now);

@@ -396,6 +396,8 @@ void rg_policy(uint64_t *s, const char *name, rg_buf *o, rg_info *in)
             }
             rg_printf(o, "; ");
         }
+        /* a retry toward it while open waits for it (issue 15) */
+        if (CHANCE(s, 25)) rg_printf(o, "retries wait; ");
         rg_printf(o, "}\n");
     }
     if (CHANCE(s, 40)) {

@@ -364,6 +364,30 @@ static void test_warning_flags(void **st)
     done(&r);
 }
 
+/* `retries wait;` is lowered into the breaker it is written in, and only
+ * there; it changes the policy hash (a different behaviour). */
+static void test_retries_wait(void **st)
+{
+    (void)st;
+    run r1, r2;
+    check_src(&r1, HEAD "classify { _ => b; }\nbreaker k per alternative { open after 2 consecutive failures; "
+                        "open for 1s; retries wait; }\nbreaker j { open after 3 consecutive failures; open for 2s; }\n"
+                        "on _ { abort; }\n");
+    check_src(&r2, HEAD "classify { _ => b; }\nbreaker k per alternative { open after 2 consecutive failures; "
+                        "open for 1s; }\nbreaker j { open after 3 consecutive failures; open for 2s; }\n"
+                        "on _ { abort; }\n");
+    assert_non_null(r1.ir);
+    assert_non_null(r2.ir);
+    assert_true(r1.ir->breakers[0].retry_wait);
+    assert_true(r1.ir->breakers[0].per_alt);
+    assert_false(r1.ir->breakers[1].retry_wait);
+    assert_false(r2.ir->breakers[0].retry_wait);
+    assert_int_equal(r1.ir->breakers[0].wait_loc.line, 8);
+    assert_int_not_equal(r1.ir->hash, r2.ir->hash);
+    done(&r1);
+    done(&r2);
+}
+
 static void test_hash_ignores_layout(void **st)
 {
     (void)st;
@@ -395,6 +419,7 @@ int main(void)
         cmocka_unit_test(test_name_rules),
         cmocka_unit_test(test_warning_flags),
         cmocka_unit_test(test_hash_ignores_layout),
+        cmocka_unit_test(test_retries_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
