@@ -20,7 +20,16 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
+    /* in a loop of its own (!past) a miss continues: gcc lays that loop
+     * out better (N = 10,000: 9,227 -> 9,114 instructions a message) */
+    if (past) {
+        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
+    } else {
+        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] == 0u) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "{");
+    }
     rc_cout_line(o, "uint32_t h;");
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
     if (past) rc_cout_line(o, "i = n;");
@@ -33,7 +42,14 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_close(o, "}");
         return;
     }
-    rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+    if (past) {
+        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+    } else {
+        rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "{");
+    }
     rc_cout_line(o, "uint32_t x, end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
     rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
     rc_cout_line(o, "const uint32_t *en = &%s__t%de[4u * x];", P, t);
