@@ -12,44 +12,12 @@
 #define PRE_UNROLL_PAIRS 512
 #define PRE_UNROLL 4
 
-/* One text byte at i: roll it into raw; on a pair hit stop at a NUL
- * (break; with past, i = n first to skip the tail loop) or look the
- * folded key up. */
-static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
+/* The walk of bucket h >> (fbits - bbits) for the entries of key k, whose
+ * keys are klen bytes long and end at byte i. */
+static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    /* in a loop of its own (!past) a miss continues: gcc lays that loop
-     * out better (N = 10,000: 9,227 -> 9,114 instructions a message) */
-    if (past) {
-        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
-    } else {
-        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] == 0u) {", P, t);
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        rc_cout_open(o, "{");
-    }
-    rc_cout_line(o, "uint32_t h;");
-    rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
-    if (past) rc_cout_line(o, "i = n;");
-    rc_cout_line(o, "break;");
-    rc_cout_close(o, "}");
-    rc_cout_line(o, "k = raw | 0x20202020u;");
-    rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
-    if (p->nentries == 0) {
-        rc_cout_line(o, "(void)h;");
-        rc_cout_close(o, "}");
-        return;
-    }
-    if (past) {
-        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-    } else {
-        rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        rc_cout_open(o, "{");
-    }
     rc_cout_line(o, "uint32_t x, end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
     rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
     rc_cout_line(o, "const uint32_t *en = &%s__t%de[4u * x];", P, t);
@@ -66,7 +34,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
     rc_cout_close(o, "}");
     if (p->npool > 0) {
         rc_cout_open(o, "{");
-        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", RC_PRE_KEY);
+        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", klen);
         rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[2]];", P, t);
         rc_cout_open(o, "if (i + 1u < back) {");
         rc_cout_line(o, "continue;");
@@ -98,6 +66,56 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_line(o, "(void)pat;");
     }
     rc_cout_close(o, "}");
+}
+
+/* One text byte at i: roll it into raw; on a pair hit stop at a NUL
+ * (break; with past, i = n first to skip the tail loop) or look the
+ * folded key up. */
+static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
+    /* in a loop of its own (!past) a miss continues: gcc lays that loop
+     * out better (N = 10,000: 9,227 -> 9,114 instructions a message) */
+    if (past) {
+        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
+    } else {
+        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] == 0u) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "{");
+    }
+    rc_cout_line(o, "uint32_t h;");
+    rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
+    if (past) rc_cout_line(o, "i = n;");
+    rc_cout_line(o, "break;");
+    rc_cout_close(o, "}");
+    if (p->nshort > 0) {    /* the short keys ending here (pair2 bit: value 2) */
+        rc_cout_open(o, "if ((%s__t%dp[raw & 0xFFFFu] & 2u) != 0u) {", P, t);
+        rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
+        rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
+        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+        pre_walk(e, t, p, cw, RC_PRE_SHORT);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_line(o, "k = raw | 0x20202020u;");
+    rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
+    if (p->nentries == 0) {
+        rc_cout_line(o, "(void)h;");
+        rc_cout_close(o, "}");
+        return;
+    }
+    if (past) {
+        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+    } else {
+        rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "{");
+    }
+    pre_walk(e, t, p, cw, RC_PRE_KEY);
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -136,7 +154,8 @@ void rc_em_pre(em *e, int t)
     snprintf(b, sizeof b, "%s__t%df", e->P, t);
     rc_em_u32_array(o, "uint8_t", b, v, nf, false);
     /* the pair filter a byte a bit too: no shift and mask per text byte */
-    for (int i = 0; i < 8 * RC_PRE_PAIR_BYTES; i++) v[i] = ((uint32_t)p->pair[i >> 3] >> (i & 7)) & 1u;
+    for (int i = 0; i < 8 * RC_PRE_PAIR_BYTES; i++)
+        v[i] = (((uint32_t)p->pair[i >> 3] >> (i & 7)) & 1u) | (((uint32_t)p->pair2[i >> 3] >> (i & 7)) & 1u) << 1;
     snprintf(b, sizeof b, "%s__t%dp", e->P, t);
     rc_em_u32_array(o, "uint8_t", b, v, 8 * RC_PRE_PAIR_BYTES, false);
     for (int i = 0; i <= nbk; i++) v[i] = (uint32_t)p->start[i];
@@ -185,7 +204,7 @@ void rc_em_pre(em *e, int t)
      * longer body costs more than the saved limit tests, as measured) */
     int npairs = 0;
     for (int i = 0; i < RC_PRE_PAIR_BYTES; i++)
-        for (int j = 0; j < 8; j++) npairs += (p->pair[i] >> j) & 1;
+        for (int j = 0; j < 8; j++) npairs += ((p->pair[i] | p->pair2[i]) >> j) & 1;
     rc_cout_comment(o, "raw: the last 4 bytes; a key can end at a byte only when the pair bit of the last 2 is "
                     "set (also set for every NUL, which ends the scan)%s",
                     npairs - 256 <= PRE_UNROLL_PAIRS ? "; 4 bytes a step, then the last ones" : "");

@@ -26,6 +26,17 @@ static uint32_t fold4(const char *s)
     return k;
 }
 
+/* a short key: its top bytes 0, never those of a 4-byte key */
+static uint32_t fold2(const char *s)
+{
+    return ((uint32_t)(unsigned char)s[0] | 0x20u) << 8 | ((uint32_t)(unsigned char)s[1] | 0x20u);
+}
+
+static uint32_t fold_key(const char *s, int klen)
+{
+    return klen == RC_PRE_KEY ? fold4(s) : fold2(s);
+}
+
 static uint32_t hash(uint32_t k, int bits)
 {
     return (uint32_t)(k * RC_PRE_MUL) >> (32 - bits);
@@ -57,6 +68,7 @@ typedef struct branch {
     const rc_fac *kf;       /* regex: the factor it lies in */
     int rb;                 /* regex: the branch's number */
     int part;               /* regex: key 0 or 1 of the branch, 2: its only key */
+    int klen;               /* RC_PRE_KEY, or RC_PRE_SHORT for a literal of 2 or 3 bytes */
 } branch;
 
 /* How often a window's bytes turn up in text, roughly (spaces and common
@@ -132,8 +144,13 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         const rc_dfa_pattern *p = &pats[i];
         int first = nb;
         exp[i] = RC_NEW_ARRAY(&sc, bool, p->nalts > 0 ? p->nalts : 1);
-        keyed[i] = true;
         conf_of[i] = -1;
+        /* pass 1 (a pattern pass 0 leaves unkeyed): factors of 2 or 3
+         * bytes get a short key; a regex is not expanded there (its
+         * expansions would share a short key: one confirmation DFA instead) */
+        for (int pass = 0; pass < 2; pass++) {
+        size_t minl = pass == 0 ? RC_PRE_KEY : RC_PRE_SHORT;
+        keyed[i] = true;
         for (int j = 0; j < p->nalts; j++) {
             const rc_dfa_alt *al = &p->alts[j];
             int nf;
@@ -145,10 +162,10 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                     break;
                 }
                 /* a regex of a few literals is those literals (confirmed in place) */
-                nf = rc_fac_expand(&sc, al->text, al->len, p->icase, fs, RC_PRE_EXPAND);
+                nf = pass == 0 ? rc_fac_expand(&sc, al->text, al->len, p->icase, fs, RC_PRE_EXPAND) : -1;
                 int live = 0;
                 for (int k = 0; k < nf; k++) {
-                    if (fs[k].len < RC_PRE_KEY) { live = -1; break; }
+                    if (fs[k].len < minl) { live = -1; break; }
                     if (has_nul(fs[k].bytes, fs[k].len)) continue;    /* never matches */
                     fs[live++] = fs[k];
                 }
@@ -156,6 +173,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                     exp[i][j] = true;
                     nf = live;
                 } else {
+                    exp[i][j] = false;
                     nf = rc_fac_regex(&sc, al->text, al->len, fs, PRE_MAX_BRANCHES);
                     if (nf < 0) { keyed[i] = false; continue; }
                 }
@@ -170,7 +188,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 nf = 1;
             }
             for (int k = 0; k < nf; k++) {
-                if (fs[k].len < RC_PRE_KEY) { keyed[i] = false; continue; }
+                if (fs[k].len < minl) { keyed[i] = false; continue; }
                 if (nb == cap) {
                     branch *n2 = RC_NEW_ARRAY(&sc, branch, (size_t)cap * 2);
                     memcpy(n2, br, (size_t)cap * sizeof *br);
@@ -182,10 +200,13 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 br[nb].f = fs[k];
                 br[nb].literal = !al->is_regex || exp[i][j];
                 br[nb].off = 0;
+                br[nb].klen = fs[k].len < RC_PRE_KEY ? RC_PRE_SHORT : RC_PRE_KEY;
                 nb++;
             }
         }
         if (!keyed[i]) nb = first;
+        if (keyed[i] || !ok) break;
+        }
     }
     /* 2. confirmation DFAs of the keyed patterns with regex alternatives */
     rc_dfa_alt *ralts = NULL;
@@ -260,6 +281,25 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         br[b].off = best;
         br[b].part = 2;
     }
+    /* short keys: the 2-byte window shared by the fewest short literals */
+    {
+        int *sc2 = RC_NEW_ARRAY(&sc, int, 65536);
+        for (int b = 0; b < nb; b++)
+            if (br[b].klen == RC_PRE_SHORT)
+                for (const rc_fac *f = &br[b].f; f; f = f->more)
+                    for (size_t w = 0; w + RC_PRE_SHORT <= f->len && w < PRE_MAX_WINDOWS; w++) sc2[fold2(f->bytes + w)]++;
+        for (int b = 0; b < nb; b++) {
+            if (br[b].klen != RC_PRE_SHORT) continue;
+            br[b].key = NULL;
+            for (const rc_fac *f = &br[b].f; f; f = f->more)
+                for (size_t w = 0; w + RC_PRE_SHORT <= f->len && w < PRE_MAX_WINDOWS; w++)
+                    if (br[b].key == NULL || sc2[fold2(f->bytes + w)] < sc2[fold2(br[b].key)]) {
+                        br[b].off = f == &br[b].f ? (int)w : 0;
+                        br[b].key = f->bytes + w;
+                        br[b].kf = f;
+                    }
+        }
+    }
     /* confirmations of patterns whose first regex branches share a key:
      * one DFA (when it stays within the budget) */
     int *unit_of = RC_NEW_ARRAY(&sc, int, nconf > 0 ? nconf : 1);
@@ -275,7 +315,8 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         }
         int *members = RC_NEW_ARRAY(&sc, int, nconf > 0 ? nconf : 1);
         bool *done = RC_NEW_ARRAY(&sc, bool, nconf > 0 ? nconf : 1);
-        for (int c = 0; c < nconf; c++) ukey[c] = first_b[c] >= 0 ? fold4(br[first_b[c]].key) : 0u;
+        for (int c = 0; c < nconf; c++)
+            ukey[c] = first_b[c] >= 0 ? fold_key(br[first_b[c]].key, br[first_b[c]].klen) : 0u;
         for (int c = 0; c < nconf; c++) {
             if (done[c]) continue;
             int m = 0;
@@ -323,7 +364,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 if (k2 == NULL || sc2 < bc) { k2 = f->bytes + w; bc = sc2; }
             }
         }
-        if (k2 && fold4(k2) != fold4(br[b].key)) {
+        if (k2 && br[b].klen == RC_PRE_KEY && fold4(k2) != fold4(br[b].key)) {
             b2[n2].part = 0;
             b2[n2 + 1] = b2[n2];
             b2[n2 + 1].part = 1;
@@ -353,6 +394,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     int nbk = 1 << out->bbits;
     out->filter = RC_NEW_ARRAY(a, uint8_t, ((size_t)1 << out->fbits) / 8);
     out->pair = RC_NEW_ARRAY(a, uint8_t, RC_PRE_PAIR_BYTES);
+    out->pair2 = RC_NEW_ARRAY(a, uint8_t, RC_PRE_PAIR_BYTES);
     for (size_t x = 0; x < 256u; x++) out->pair[x << 5] = 1u;         /* (x, NUL): stop */
     out->start = RC_NEW_ARRAY(a, int, (size_t)nbk + 1);
     out->e = RC_NEW_ARRAY(a, rc_pre_entry, nb > 0 ? nb : 1);
@@ -362,18 +404,21 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     out->pool = RC_NEW_ARRAY(a, char, pool > 0 ? pool : 1);
     int *bk = RC_NEW_ARRAY(&sc, int, nb > 0 ? nb : 1);
     for (int b = 0; b < nb; b++) {
-        uint32_t k = fold4(br[b].key);
+        uint32_t k = fold_key(br[b].key, br[b].klen);
         uint32_t h = hash(k, out->fbits);
         out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
         /* the raw pairs that can end this entry's match: the key's own
          * last two bytes, and under ~i each letter's other case too */
-        unsigned char p0 = (unsigned char)br[b].key[RC_PRE_KEY - 2], p1 = (unsigned char)br[b].key[RC_PRE_KEY - 1];
+        int kl = br[b].klen;
+        unsigned char p0 = (unsigned char)br[b].key[kl - 2], p1 = (unsigned char)br[b].key[kl - 1];
         bool ic = pats[br[b].pat].icase;
+        uint8_t *pr = kl == RC_PRE_KEY ? out->pair : out->pair2;
         for (uint32_t v = 0; v < 4u; v++) {
             uint32_t x = (v & 1u) ? other_case(p0, ic) : p0, y = (v & 2u) ? other_case(p1, ic) : p1;
             uint32_t q = x << 8 | y;
-            out->pair[q >> 3] = (uint8_t)(out->pair[q >> 3] | (1u << (q & 7u)));
+            pr[q >> 3] = (uint8_t)(pr[q >> 3] | (1u << (q & 7u)));
         }
+        if (kl != RC_PRE_KEY) out->nshort++;
         bk[b] = (int)(h >> (out->fbits - out->bbits));
         out->start[bk[b] + 1]++;
     }
@@ -382,7 +427,8 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     memcpy(fill, out->start, (size_t)nbk * sizeof *fill);
     for (int b = 0; b < nb; b++) {           /* stable: field order inside a bucket */
         rc_pre_entry *e = &out->e[fill[bk[b]]++];
-        e->key = fold4(br[b].key);
+        e->key = fold_key(br[b].key, br[b].klen);
+        e->klen = br[b].klen;
         e->pat = br[b].pat;
         e->conf = br[b].literal ? -1 : br[b].rb;
         e->part = br[b].part;
@@ -432,9 +478,12 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
     for (i = 0; i < n; i++) {
         raw = (raw << 8) | (uint32_t)(unsigned char)text[i];
         uint32_t q = raw & 0xFFFFu;
-        if (!((p->pair[q >> 3] >> (q & 7u)) & 1u)) continue;
+        bool two = (p->pair2[q >> 3] >> (q & 7u)) & 1u;
+        if (!((p->pair[q >> 3] >> (q & 7u)) & 1u) && !two) continue;
         if (text[i] == '\0') break;
-        uint32_t k = raw | 0x20202020u;
+        /* the short keys ending here (pair2), then the 4-byte ones */
+        for (int kl = two ? RC_PRE_SHORT : RC_PRE_KEY; kl <= RC_PRE_KEY; kl += RC_PRE_KEY - RC_PRE_SHORT) {
+        uint32_t k = kl == RC_PRE_KEY ? raw | 0x20202020u : q | 0x2020u;
         uint32_t h = hash(k, p->fbits);
         if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
         uint32_t b = h >> (p->fbits - p->bbits);
@@ -447,7 +496,7 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
                 continue;
             }
             size_t end = i + 1;      /* the key ends here; the literal starts off bytes before it */
-            size_t back = (size_t)e->off + RC_PRE_KEY;
+            size_t back = (size_t)e->off + (size_t)e->klen;
             if (end < back) continue;
             size_t s = end - back;
             if (s + (size_t)e->len > n) continue;
@@ -457,6 +506,7 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
             if (e->icase) while (j < e->len && lower(t[j]) == lower(l[j])) j++;
             else while (j < e->len && t[j] == l[j]) j++;
             if (j == e->len) mask[e->pat >> 5] |= 1u << (e->pat & 31);
+        }
         }
     }
     for (int c = 0; c < p->nconf; c++) {

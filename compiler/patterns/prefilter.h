@@ -12,8 +12,10 @@
  *     r = 0
  *     for i in 0 .. n-1:
  *         r = (r << 8) | text[i]                            (32 bits, raw)
- *         if pair bit (r & 0xFFFF) is clear: next byte     (no key ends here)
+ *         if pair and pair2 bits (r & 0xFFFF) are clear: next byte  (no key ends here)
  *         if text[i] is NUL: stop
+ *         if pair2 bit (r & 0xFFFF): as below with k = (r & 0xFFFF) | 0x2020
+ *             (the short keys of 2-3 byte literals, RC_PRE_SHORT; offset - 2)
  *         k = r | 0x20202020                                (the folded key)
  *         h = (k * RC_PRE_MUL) >> (32 - fbits)
  *         if filter bit h is set:
@@ -46,6 +48,9 @@
 #include "dfa.h"
 
 #define RC_PRE_KEY 4
+/* a literal of 2 or 3 bytes (one that no 4-byte key can serve) gets a key
+ * of this many bytes, looked up when its pair2 bit is set */
+#define RC_PRE_SHORT 2
 #define RC_PRE_MUL 0x9E3779B1u
 #define RC_PRE_PAIR_BYTES 8192
 /* A regex that matches at most this many strings (and no class, `.` or
@@ -59,6 +64,8 @@ typedef struct rc_pre_entry {
     int part;               /* regex entry: the branch's key 0 or 1 (a branch of two factors has two keys), 2: both */
     bool icase;             /* literal: compare ASCII case-insensitively */
     int off;                /* literal: where the key starts in it */
+    int klen;               /* the key's bytes: RC_PRE_KEY, or RC_PRE_SHORT (a literal's key,
+                             * folded: (a | 0x20) << 8 | (b | 0x20), top bytes 0) */
     int len;                /* literal: its length */
     int lit;                /* literal: where it starts in pool */
 } rc_pre_entry;
@@ -83,6 +90,9 @@ typedef struct rc_pre {
     uint8_t *pair;          /* [8192]: bit (a << 8 | b) set when raw text bytes a, b
                              * can end some entry's match, and for every b == 0
                              * (the NUL that ends the scan) */
+    uint8_t *pair2;         /* [8192]: bit (a << 8 | b) set when a short key's
+                             * bytes are a, b (raw) */
+    int nshort;             /* entries of short keys */
     int *start;             /* [2^bbits + 1] first entry of each bucket */
     rc_pre_entry *e;        /* [nentries] sorted by bucket */
     int nentries;

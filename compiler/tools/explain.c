@@ -74,13 +74,15 @@ void rc_explain(const rc_ir *ir, FILE *out)
             fprintf(out, "  field %s: %d patterns -> literal prefilter, %ld table bytes (state budget %d per DFA)\n",
                     fname, tf->npatterns, total, tf->plan.budget);
             fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
-                    "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes\n", p->nkeyed, p->nentries,
+                    "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes", p->nkeyed, p->nentries,
                     p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 16 * p->nentries, p->npool);
+            if (p->nshort > 0) fprintf(out, "; %d entries on short keys of %d bytes", p->nshort, RC_PRE_SHORT);
+            fputc('\n', out);
             fprintf(out, "    confirmation: %d DFA%s of %d regex pattern%s (those whose first branches share a key "
                     "together), %d states, %ld table bytes\n", p->nconf, p->nconf == 1 ? "" : "s", cpats,
                     cpats == 1 ? "" : "s", cstates, conf);
             fprintf(out, "    residual: %d pattern%s without a literal of %d bytes -> %d DFA%s, %d states\n",
-                    p->nresidual, p->nresidual == 1 ? "" : "s", RC_PRE_KEY, tf->plan.ngroups,
+                    p->nresidual, p->nresidual == 1 ? "" : "s", RC_PRE_SHORT, tf->plan.ngroups,
                     tf->plan.ngroups == 1 ? "" : "s", rstates);
             continue;
         }

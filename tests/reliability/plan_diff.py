@@ -22,8 +22,8 @@ requires the three to agree.  The sets:
     and `~i` literals sharing words (keys shared by many patterns), finite
     regexes (`(a|b)`, ` ?`: keyed as their literals), regexes confirmed
     by their own DFA (`[0-9]+`, `[a-z]+`), anchored ones (`^...`,
-    `...$`), and literals of 2 and 3 bytes (too short for a key: the
-    residual DFA); messages put samples at the start and the end, cut
+    `...$`), and literals of 2 and 3 bytes (short keys of 2 bytes,
+    spec/patterns.md); messages put samples at the start and the end, cut
     them, change their case.
 
 Each set's plan is read from `recovc explain` and checked: split sets

@@ -341,6 +341,57 @@ static void test_pair_edges(void **state)
     rc_arena_free(&a);
 }
 
+/* Short keys (RC_PRE_SHORT): regexes whose factors have 2 bytes (their
+ * confirmation DFAs), a 2-byte literal, a ~i 3-byte literal, a longer
+ * literal beside a short one in one pattern; a 1-byte literal stays
+ * residual.  Keys at the text's first and last bytes, cut by the limit,
+ * after a NUL, in the other case. */
+static void test_short_keys(void **state)
+{
+    (void)state;
+    static pset s;
+    set_alt(&s, 0, 0, "a [A-Za-z]+", 11, true);
+    s.pats[0] = (rc_dfa_pattern){ s.alts[0], 1, false };
+    set_alt(&s, 1, 0, "ab", 2, false);
+    s.pats[1] = (rc_dfa_pattern){ s.alts[1], 1, false };
+    set_alt(&s, 2, 0, "xYz", 3, false);
+    s.pats[2] = (rc_dfa_pattern){ s.alts[2], 1, true };
+    set_alt(&s, 3, 0, "q", 1, false);
+    s.pats[3] = (rc_dfa_pattern){ s.alts[3], 1, false };
+    set_alt(&s, 4, 0, "cd", 2, false);
+    set_alt(&s, 4, 1, "timeout", 7, false);
+    s.pats[4] = (rc_dfa_pattern){ s.alts[4], 2, false };
+    set_alt(&s, 5, 0, "2 [a-z]", 7, true);
+    s.pats[5] = (rc_dfa_pattern){ s.alts[5], 1, true };
+    s.n = 6;
+    rc_arena a;
+    rc_arena_init(&a);
+    rc_dfa all, res;
+    rc_dfa_error err;
+    rc_pre pre;
+    assert_true(rc_dfa_build(&a, s.pats, s.n, 20000, &all, &err));
+    assert_true(rc_pre_build(&a, s.pats, s.n, 20000, &pre, &err));
+    assert_int_equal(pre.nresidual, 1);
+    assert_int_equal(pre.residual[0], 3);
+    assert_true(pre.nshort > 0);
+    rc_dfa_pattern sub[1] = { s.pats[3] };
+    assert_true(rc_dfa_build(&a, sub, 1, 20000, &res, &err));
+    const char *texts[] = { "", "a", "a b", "A b", "a  b", "xa Bc", "ab", "Ab", "xyz", "XYZ", "xy", "zcd", "c",
+                            "timeout", "2 B", "2 b", "a\0b ab", "q a z", "ba Xab2 t" };
+    uint32_t want[] = { 0, 0, 1, 0, 0, 1, 2, 0, 4, 4, 0, 16, 0, 16, 32, 32, 0, 9, 35 };
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        size_t len = t == 16 ? 7 : strlen(texts[t]);
+        for (size_t lim = 0; lim <= len + 1; lim++) {
+            uint32_t m1[1], m2[1];
+            rc_dfa_scan(&all, texts[t], len, lim, m1);
+            pre_mask(&pre, &res, texts[t], len, lim, m2, 1);
+            assert_int_equal(m1[0], m2[0]);
+            if (lim > len) assert_int_equal(m2[0], want[t]);
+        }
+    }
+    rc_arena_free(&a);
+}
+
 /* The chosen plan (rc_pre_plan_build) of 100 patterns: a prefilter with a
  * residual part, scanned by rc_dfa_plan_scan like any plan. */
 static void test_plan(void **state)
@@ -377,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_factors),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_pair_edges),
+        cmocka_unit_test(test_short_keys),
         cmocka_unit_test(test_random_sets),
         cmocka_unit_test(test_plan),
     };
