@@ -133,7 +133,8 @@ void rc_em_u32_array(rc_cout *o, const char *type, const char *name, const uint3
 /* The same, one value a row with a comment naming what it is for. */
 void rc_em_rows(rc_cout *o, const char *type, const char *name, const uint32_t *v, int n, bool hex,
                 const char *const *labels);
-/* The scanner tables of text field t; sets e->scan[t]. */
+/* The scanner tables of text field t whose plan is DFAs (a prefilter field
+ * is emit_pre.c's rc_em_pre); sets e->scan[t]. */
 void rc_em_dfa(em *e, int t);
 /* The tables of one DFA of field t named b (map: its pattern numbers ->
  * the field's, NULL: the same); returns the scanner suffix. */

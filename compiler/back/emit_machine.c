@@ -378,7 +378,11 @@ static void emit_classify(em *e)
     const rc_ir *ir = e->ir;
     rc_cout *o = &e->oc;
     const char *P = e->P;
-    for (int t = 0; t < ir->ntexts; t++) rc_em_dfa(e, t);
+    /* a field's scanner: the literal prefilter (emit_pre.c) or its DFAs */
+    for (int t = 0; t < ir->ntexts; t++) {
+        if (ir->texts[t].plan.pre) rc_em_pre(e, t);
+        else rc_em_dfa(e, t);
+    }
     bool *scanned = calloc((size_t)ir->ntexts + 1, sizeof *scanned);
     int *need = calloc((size_t)ir->ntexts + 1, sizeof *need);
     bool *late = calloc((size_t)ir->ntexts + 1, sizeof *late);

@@ -213,10 +213,6 @@ void rc_em_dfa(em *e, int t)
     const rc_ir_textfield *tf = &e->ir->texts[t];
     const char *fname = e->ir->fields[tf->field].name;
     char b[128];
-    if (tf->plan.pre) {
-        rc_em_pre(e, t);
-        return;
-    }
     if (tf->plan.ngroups <= 1) {
         const rc_dfa *d = &tf->dfa;
         rc_cout_comment(&e->oc, "text field %s: %d patterns, %d states, %d byte classes",
