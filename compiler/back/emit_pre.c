@@ -71,21 +71,27 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
 /* One text byte at i: roll it into raw; on a pair hit stop at a NUL
  * (break; with past, i = n first to skip the tail loop) or look the
  * folded key up. */
+/* Opens the block run on a hit of filter test `tab` (P__t<t><tab>): after
+ * the scan's end (past) an if; inside the loop a miss continues (gcc lays
+ * that loop out better: N = 10,000: 9,227 -> 9,114 instructions a message). */
+static void hit_guard(rc_cout *o, bool past, const char *P, int t, const char *tab)
+{
+    if (past) {
+        rc_cout_open(o, "if (%s__t%d%s != 0u) {", P, t, tab);
+        return;
+    }
+    rc_cout_open(o, "if (%s__t%d%s == 0u) {", P, t, tab);
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "{");
+}
+
 static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
     rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    /* in a loop of its own (!past) a miss continues: gcc lays that loop
-     * out better (N = 10,000: 9,227 -> 9,114 instructions a message) */
-    if (past) {
-        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] != 0u) {", P, t);
-    } else {
-        rc_cout_open(o, "if (%s__t%dp[raw & 0xFFFFu] == 0u) {", P, t);
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        rc_cout_open(o, "{");
-    }
+    hit_guard(o, past, P, t, "p[raw & 0xFFFFu]");
     rc_cout_line(o, "uint32_t h;");
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
     if (past) rc_cout_line(o, "i = n;");
@@ -107,14 +113,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_close(o, "}");
         return;
     }
-    if (past) {
-        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-    } else {
-        rc_cout_open(o, "if (%s__t%df[h] == 0u) {", P, t);
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
-        rc_cout_open(o, "{");
-    }
+    hit_guard(o, past, P, t, "f[h]");
     pre_walk(e, t, p, cw, RC_PRE_KEY);
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
