@@ -466,6 +466,37 @@ static unsigned char lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* The entries of key k (folded) ending at byte `end` of a text of n bytes
+ * read: a literal entry confirmed in place sets its pattern in mask; a
+ * regex entry marks its branch's key in cb (key 0) or cb + cw (key 1). */
+static void probe(const rc_pre *p, uint32_t k, const char *text, size_t end, size_t n, uint32_t *mask,
+                  uint32_t *cb, int cw)
+{
+    uint32_t h = hash(k, p->fbits);
+    if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) return;
+    uint32_t b = h >> (p->fbits - p->bbits);
+    for (int x = p->start[b]; x < p->start[b + 1]; x++) {
+        const rc_pre_entry *e = &p->e[x];
+        if (e->key != k) continue;
+        if (e->conf >= 0) {
+            if (e->part != 1) cb[e->conf >> 5] |= 1u << (e->conf & 31);
+            if (e->part != 0) cb[cw + (e->conf >> 5)] |= 1u << (e->conf & 31);
+            continue;
+        }
+        /* the key ends at `end`; the literal starts off bytes before the key */
+        size_t back = (size_t)e->off + (size_t)e->klen;
+        if (end < back) continue;
+        size_t s = end - back;
+        if (s + (size_t)e->len > n) continue;
+        const unsigned char *l = (const unsigned char *)p->pool + e->lit;
+        const unsigned char *t = (const unsigned char *)text + s;
+        int j = 0;
+        if (e->icase) while (j < e->len && lower(t[j]) == lower(l[j])) j++;
+        else while (j < e->len && t[j] == l[j]) j++;
+        if (j == e->len) mask[e->pat >> 5] |= 1u << (e->pat & 31);
+    }
+}
+
 void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, uint32_t *mask)
 {
     size_t n = text == NULL ? 0 : len < limit ? len : limit;
@@ -478,36 +509,12 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
     for (i = 0; i < n; i++) {
         raw = (raw << 8) | (uint32_t)(unsigned char)text[i];
         uint32_t q = raw & 0xFFFFu;
-        bool two = (p->pair2[q >> 3] >> (q & 7u)) & 1u;
-        if (!((p->pair[q >> 3] >> (q & 7u)) & 1u) && !two) continue;
+        bool two = ((uint32_t)p->pair2[q >> 3] >> (q & 7u)) & 1u;
+        if (!(((uint32_t)p->pair[q >> 3] >> (q & 7u)) & 1u) && !two) continue;
         if (text[i] == '\0') break;
         /* the short keys ending here (pair2), then the 4-byte ones */
-        for (int kl = two ? RC_PRE_SHORT : RC_PRE_KEY; kl <= RC_PRE_KEY; kl += RC_PRE_KEY - RC_PRE_SHORT) {
-        uint32_t k = kl == RC_PRE_KEY ? raw | 0x20202020u : q | 0x2020u;
-        uint32_t h = hash(k, p->fbits);
-        if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) continue;
-        uint32_t b = h >> (p->fbits - p->bbits);
-        for (int x = p->start[b]; x < p->start[b + 1]; x++) {
-            const rc_pre_entry *e = &p->e[x];
-            if (e->key != k) continue;
-            if (e->conf >= 0) {
-                if (e->part != 1) cb[e->conf >> 5] |= 1u << (e->conf & 31);
-                if (e->part != 0) cb[cw + (e->conf >> 5)] |= 1u << (e->conf & 31);
-                continue;
-            }
-            size_t end = i + 1;      /* the key ends here; the literal starts off bytes before it */
-            size_t back = (size_t)e->off + (size_t)e->klen;
-            if (end < back) continue;
-            size_t s = end - back;
-            if (s + (size_t)e->len > n) continue;
-            const unsigned char *l = (const unsigned char *)p->pool + e->lit;
-            const unsigned char *t = (const unsigned char *)text + s;
-            int j = 0;
-            if (e->icase) while (j < e->len && lower(t[j]) == lower(l[j])) j++;
-            else while (j < e->len && t[j] == l[j]) j++;
-            if (j == e->len) mask[e->pat >> 5] |= 1u << (e->pat & 31);
-        }
-        }
+        for (int kl = two ? RC_PRE_SHORT : RC_PRE_KEY; kl <= RC_PRE_KEY; kl += RC_PRE_KEY - RC_PRE_SHORT)
+            probe(p, kl == RC_PRE_KEY ? raw | 0x20202020u : q | 0x2020u, text, i + 1, n, mask, cb, cw);
     }
     for (int c = 0; c < p->nconf; c++) {
         const rc_pre_conf *u = &p->conf[c];
