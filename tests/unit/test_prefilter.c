@@ -134,9 +134,25 @@ static void pre_mask(const rc_pre *p, const rc_dfa *res, const char *t, size_t l
     uint32_t r[8];
     for (int w = 0; w < words; w++) m[w] = 0;
     rc_pre_scan(p, t, len, lim, m);
+    if (!res) return;       /* no residual patterns */
     rc_dfa_scan(res, t, len, lim, r);
     for (int i = 0; i < p->nresidual; i++)
         if ((r[i >> 5] >> (i & 31)) & 1u) m[p->residual[i] >> 5] |= 1u << (p->residual[i] & 31);
+}
+
+/* One text at every limit from 0 to len + 1: the prefilter (res: its
+ * residual DFA, NULL when it has none) gives one DFA's mask, and past the
+ * text's end the mask `want` when want >= 0.  Sets of at most 32 patterns. */
+static void same_at_every_limit(const rc_dfa *all, const rc_pre *pre, const rc_dfa *res, const char *text,
+                                size_t len, long want)
+{
+    for (size_t lim = 0; lim <= len + 1; lim++) {
+        uint32_t m1[1], m2[1];
+        rc_dfa_scan(all, text, len, lim, m1);
+        pre_mask(pre, res, text, len, lim, m2, 1);
+        assert_int_equal(m1[0], m2[0]);
+        if (want >= 0 && lim > len) assert_int_equal(m2[0], (uint32_t)want);
+    }
 }
 
 static int run_set(pset *s, int ntexts)
@@ -287,15 +303,8 @@ static void test_edges(void **state)
     assert_int_equal(pre.nconf, 2);
     const char *texts[] = { "", "a", "abc", "abcd", "ABCD", "aBcD", "abcdefgh", "xabcdefgH", "abcdeFGH",
                             "zzzzcdefgh", "ab\0cdefgh" };
-    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
-        size_t len = t == 10 ? 10 : strlen(texts[t]);
-        for (size_t lim = 0; lim <= len + 1; lim++) {
-            uint32_t m1[1], m2[1] = { 0 };
-            rc_dfa_scan(&all, texts[t], len, lim, m1);
-            rc_pre_scan(&pre, texts[t], len, lim, m2);
-            assert_int_equal(m1[0], m2[0]);
-        }
-    }
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        same_at_every_limit(&all, &pre, NULL, texts[t], t == 10 ? 10 : strlen(texts[t]), -1);
     rc_arena_free(&a);
 }
 
@@ -328,16 +337,8 @@ static void test_pair_edges(void **state)
     const char *texts[] = { "ab", "xy", "xyaz", "  xyaz", "  XYaz", "AB", "  ab", "  AB", "QA-b", "qA\rB", "qa-b",
                             "Rs-t", "rS-T", "Rs\rt", "x  xy z" };
     uint32_t want[] = { 0, 0, 0, 2, 0, 0, 1, 0, 4, 0, 4, 8, 0, 0, 2 };
-    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
-        size_t len = strlen(texts[t]);
-        for (size_t lim = 0; lim <= len + 1; lim++) {
-            uint32_t m1[1], m2[1] = { 0 };
-            rc_dfa_scan(&all, texts[t], len, lim, m1);
-            rc_pre_scan(&pre, texts[t], len, lim, m2);
-            assert_int_equal(m1[0], m2[0]);
-            if (lim > len) assert_int_equal(m2[0], want[t]);
-        }
-    }
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        same_at_every_limit(&all, &pre, NULL, texts[t], strlen(texts[t]), (long)want[t]);
     rc_arena_free(&a);
 }
 
@@ -379,16 +380,8 @@ static void test_short_keys(void **state)
     const char *texts[] = { "", "a", "a b", "A b", "a  b", "xa Bc", "ab", "Ab", "xyz", "XYZ", "xy", "zcd", "c",
                             "timeout", "2 B", "2 b", "a\0b ab", "q a z", "ba Xab2 t" };
     uint32_t want[] = { 0, 0, 1, 0, 0, 1, 2, 0, 4, 4, 0, 16, 0, 16, 32, 32, 0, 9, 35 };
-    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
-        size_t len = t == 16 ? 7 : strlen(texts[t]);
-        for (size_t lim = 0; lim <= len + 1; lim++) {
-            uint32_t m1[1], m2[1];
-            rc_dfa_scan(&all, texts[t], len, lim, m1);
-            pre_mask(&pre, &res, texts[t], len, lim, m2, 1);
-            assert_int_equal(m1[0], m2[0]);
-            if (lim > len) assert_int_equal(m2[0], want[t]);
-        }
-    }
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++)
+        same_at_every_limit(&all, &pre, &res, texts[t], t == 16 ? 7 : strlen(texts[t]), (long)want[t]);
     rc_arena_free(&a);
 }
 
