@@ -44,18 +44,22 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
     rc_cout_open(o, "if (en[0] != k) {");
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
+    rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
+    if (cw > 0) {
+        rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
+        rc_cout_open(o, "if ((en[1] & 0x40000u) != 0u && (cand[en[2]] & en[3]) == 0u) {");
+        rc_cout_line(o, "spos[en[5]] = (i + 1u > (size_t)en[4]) ? (uint32_t)(i + 1u - (size_t)en[4]) : 0u;");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "cand[en[2]] |= en[3];");
+    }
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
     if (win) {
         rc_cout_comment(o, "a literal's bytes before the key (up to 4) must be there too");
         rc_cout_open(o, "if (((pre ^ en[4]) & en[5]) != 0u) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
-    if (cw > 0) {
-        rc_cout_line(o, "cand[en[2]] |= en[3];");
-    }
-    rc_cout_line(o, "continue;");
-    rc_cout_close(o, "}");
     if (p->npool > 0) {
         rc_cout_open(o, "{");
         rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", klen);
@@ -88,6 +92,9 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
         rc_cout_close(o, "}");
     } else {
         rc_cout_line(o, "(void)pat;");
+        rc_cout_line(o, "(void)s;");
+        rc_cout_line(o, "(void)limit;");
+        rc_cout_line(o, "(void)m;");
     }
     rc_cout_close(o, "}");
 }
@@ -126,7 +133,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
         rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand" : "");
+        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand, spos" : "");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -138,7 +145,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         return;
     }
     hit_guard(o, past, P, t, "f[h]");
-    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand" : "");
+    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand, spos" : "");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -154,7 +161,7 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
     rc_cout_line(o, "__attribute__((noinline))");
     rc_cout_line(o, "#endif");
     rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit, "
-                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand" : "");
+                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint32_t *spos" : "");
     rc_cout_open(o, "{");
     pre_walk(e, t, p, cw, klen);
     rc_cout_close(o, "}");
@@ -204,6 +211,21 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
         for (int k = 0; k < p->conf[c].nrb; k++) v[p->conf[c].rbs[k]] = (uint32_t)c;
     snprintf(b, sizeof b, "%s__t%dr", P, t);
     rc_em_u32_array(o, p->nconf < 65536 ? "uint16_t" : "uint32_t", b, v, p->nrb, false);
+    if (multi) {      /* each confirmation's branches: l[lb[c] .. lb[c + 1]) */
+        int y = 0;
+        for (int c = 0; c < p->nconf; c++) {
+            v[c] = (uint32_t)y;
+            y += p->conf[c].nrb;
+        }
+        v[p->nconf] = (uint32_t)y;
+        snprintf(b, sizeof b, "%s__t%dlb", P, t);
+        rc_em_u32_array(o, p->nrb < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf + 1, false);
+        y = 0;
+        for (int c = 0; c < p->nconf; c++)
+            for (int k = 0; k < p->conf[c].nrb; k++) v[y++] = (uint32_t)p->conf[c].rbs[k];
+        snprintf(b, sizeof b, "%s__t%dl", P, t);
+        rc_em_u32_array(o, p->nrb < 65536 ? "uint16_t" : "uint32_t", b, v, p->nrb, false);
+    }
     for (uint32_t x = 0; x < 32u; x++) v[((1u << x) * 0x077CB531u) >> 27] = x;
     snprintf(b, sizeof b, "%s__t%dz", P, t);
     rc_em_u32_array(o, "uint8_t", b, v, 32, false);
@@ -221,8 +243,8 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     rc_cout_open(o, "for (w = 0u; w < %du; w++) {", cw);
     rc_cout_line(o, "uint32_t hit = cand[w] & cand[%du + w];", cw);
     rc_cout_open(o, "while (hit != 0u) {");
-    rc_cout_line(o, "uint32_t c = %s__t%dr[32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27]];", P, t, P, t);
-    rc_cout_line(o, "uint32_t u = %s__t%du[c], q = %s__t%dq[c];", P, t, P, t);
+    rc_cout_line(o, "uint32_t r = 32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27];", P, t);
+    rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], st = spos[r];", P, t, P, t, P, t);
     rc_cout_line(o, "hit &= hit - 1u;");
     if (multi) {
         rc_cout_open(o, "if ((ran[c >> 5] & (1u << (c & 31u))) != 0u) {");
@@ -233,6 +255,15 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
+    if (multi) {
+        rc_cout_comment(o, "the earliest start its candidate branches allow");
+        rc_cout_open(o, "for (r = %s__t%dlb[c]; r < %s__t%dlb[c + 1u]; r++) {", P, t, P, t);
+        rc_cout_line(o, "uint32_t y = %s__t%dl[r];", P, t);
+        rc_cout_open(o, "if ((((cand[y >> 5] & cand[%du + (y >> 5)]) >> (y & 31u)) & 1u) != 0u && spos[y] < st) {", cw);
+        rc_cout_line(o, "st = spos[y];");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+    }
     int kinds = (nk[0] > 0) + (nk[1] > 0) + (nk[2] > 0), done = 0;
     for (int k = 0; k < 3; k++) {
         if (nk[k] == 0) continue;
@@ -240,7 +271,7 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
         if (done == 1 && kinds > 1) rc_cout_open(o, "if ((u & 3u) == %du) {", k);
         else if (done < kinds) rc_cout_reopen(o, "} else if ((u & 3u) == %du) {", k);
         else if (kinds > 1) rc_cout_reopen(o, "} else {");
-        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text, limit, m);", PRE_KIND[k], P, t, PRE_KIND[k]);
+        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text + st, limit - st, m);", PRE_KIND[k], P, t, PRE_KIND[k]);
     }
     if (kinds > 1) rc_cout_close(o, "}");
     if (kinds == 1) rc_cout_line(o, "(void)u;");
@@ -316,6 +347,11 @@ void rc_em_pre(em *e, int t)
             w[5] = nb == 4 ? 0xFFFFFFFFu : (1u << (8 * nb)) - 1u;
             for (int k = 1; k <= nb; k++)
                 w[4] |= ((uint32_t)(unsigned char)p->pool[en->lit + en->off - k] | 0x20u) << (8 * (k - 1));
+            if (en->conf >= 0) {
+                w[1] |= en->part != 1 ? 0x40000u : 0u;
+                w[4] = p->reach[en->conf] < 0 ? 0xFFFFFFFFu : (uint32_t)p->reach[en->conf];
+                w[5] = (uint32_t)en->conf;
+            }
         }
         snprintf(b, sizeof b, "%s__t%de", e->P, t);
         rc_em_u32_array(o, "uint32_t", b, v, PRE_STRIDE * p->nentries, true);
@@ -343,6 +379,8 @@ void rc_em_pre(em *e, int t)
     rc_cout_line(o, "size_t i, n = limit;");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
+        rc_cout_comment(o, "per regex branch whose key 0 was seen: where its confirmation may start");
+        rc_cout_line(o, "uint32_t spos[%d];", p->nrb);
         rc_cout_open(o, "for (i = 0u; i < %du; i++) {", cw);
         rc_cout_line(o, "cand[i] = 0u;");
         rc_cout_line(o, "cand[%du + i] = %s__t%dk[i];", cw, e->P, t);

@@ -13,12 +13,22 @@ typedef struct fbuf {
 } fbuf;
 
 /* What a sub-expression guarantees: exact -> it matches exactly the string
- * ex; best -> a string every match contains. */
+ * ex; best -> a string every match contains, starting at most bestpre
+ * bytes after the match's start; maxlen: its longest match (-1: either
+ * unbounded). */
 typedef struct finfo {
     bool exact;
     fbuf ex;
     fbuf best;
+    long bestpre;
+    long maxlen;
 } finfo;
+
+/* a + b of lengths where -1 is unbounded */
+static long len_add(long a, long b)
+{
+    return a < 0 || b < 0 ? -1 : a + b;
+}
 
 typedef struct fparser {
     const char *s;
@@ -28,13 +38,15 @@ typedef struct fparser {
     rc_fac *more;           /* the top level's runs and pieces of 4+ bytes */
 } fparser;
 
-/* A factor of the branch being read, other than its best (top level only). */
-static void note(fparser *p, const fbuf *f)
+/* A factor of the branch being read, other than its best (top level only),
+ * starting at most pre bytes after the match's start. */
+static void note(fparser *p, const fbuf *f, long pre)
 {
     if (p->depth != 0 || f->n < 4 || p->a == NULL) return;
     rc_fac *x = RC_NEW(p->a, rc_fac);
     x->bytes = rc_arena_strndup(p->a, f->b, f->n);
     x->len = f->n;
+    x->pre = pre;
     x->more = p->more;
     p->more = x;
 }
@@ -46,9 +58,12 @@ static void put(fbuf *f, const char *b, size_t n)
     f->n += n;
 }
 
-static void better(fbuf *best, const fbuf *c)
+static void better(finfo *out, const fbuf *c, long pre)
 {
-    if (c->n > best->n) *best = *c;
+    if (c->n > out->best.n) {
+        out->best = *c;
+        out->bestpre = pre;
+    }
 }
 
 static int hexv(char c)
@@ -68,6 +83,8 @@ static void parse_atom(fparser *p, finfo *out)
     out->exact = false;
     out->ex.n = 0;
     out->best.n = 0;
+    out->bestpre = 0;
+    out->maxlen = 1;
     char c = p->s[p->i++];
     if (c == '(') {
         if (p->i + 1 < p->n && p->s[p->i] == '?' && p->s[p->i + 1] == ':') p->i += 2;
@@ -89,7 +106,7 @@ static void parse_atom(fparser *p, finfo *out)
         return;
     }
     if (c == '.') return;
-    if (c == '^' || c == '$') { out->exact = true; return; }
+    if (c == '^' || c == '$') { out->exact = true; out->maxlen = 0; return; }
     if (c == '\\' && p->i < p->n) {
         char e = p->s[p->i++];
         char b;
@@ -129,9 +146,11 @@ static void parse_piece(fparser *p, finfo *out)
         p->i++;
         out->exact = false;
         out->best.n = 0;
+        if (q == '*') out->maxlen = -1;
     } else if (q == '+') {
         p->i++;
         out->exact = false;
+        out->maxlen = -1;
     } else if (q == '{') {
         size_t j = p->i + 1;
         long lo = 0, hi;
@@ -148,6 +167,7 @@ static void parse_piece(fparser *p, finfo *out)
         }
         if (j < p->n && p->s[j] == '}') j++;
         p->i = j;
+        out->maxlen = open || out->maxlen < 0 ? -1 : out->maxlen * hi;
         if (lo == 0) {
             out->exact = false;
             out->best.n = 0;
@@ -158,37 +178,46 @@ static void parse_piece(fparser *p, finfo *out)
             out->ex.n = 0;
             for (long k = 0; k < lo && out->ex.n < FAC_MAX; k++) put(&out->ex, one.b, one.n);
             out->best = out->ex;
+            out->bestpre = 0;
             /* cut at FAC_MAX: still a factor, no longer the whole string */
             if (open || hi != lo || one.n * (size_t)lo > FAC_MAX) out->exact = false;
         }
     }
 }
 
+/* A concatenation; acc: the longest the pieces read so far match, where
+ * the next piece (or run of exact ones) starts at the latest. */
 static void parse_concat(fparser *p, finfo *out)
 {
     fbuf run;
+    long acc = 0, runpre = 0;
     run.n = 0;
     out->exact = true;
     out->ex.n = 0;
     out->best.n = 0;
+    out->bestpre = 0;
     finfo piece;
     while (p->i < p->n && p->s[p->i] != '|' && p->s[p->i] != ')') {
+        long at = acc;
         parse_piece(p, &piece);
         if (piece.exact) {
+            if (run.n == 0) runpre = at;
             put(&run, piece.ex.b, piece.ex.n);      /* cut at FAC_MAX: a prefix, still a factor */
             if (out->exact && out->ex.n + piece.ex.n > FAC_MAX) out->exact = false;
             if (out->exact) put(&out->ex, piece.ex.b, piece.ex.n);
         } else {
-            better(&out->best, &run);
-            note(p, &run);
+            better(out, &run, runpre);
+            note(p, &run, runpre);
             run.n = 0;
-            better(&out->best, &piece.best);
-            note(p, &piece.best);
+            better(out, &piece.best, len_add(at, piece.bestpre));
+            note(p, &piece.best, len_add(at, piece.bestpre));
             out->exact = false;
         }
+        acc = len_add(acc, piece.maxlen);
     }
-    better(&out->best, &run);
-    note(p, &run);
+    better(out, &run, runpre);
+    note(p, &run, runpre);
+    out->maxlen = acc;
 }
 
 static void parse_alt(fparser *p, finfo *out)
@@ -199,6 +228,7 @@ static void parse_alt(fparser *p, finfo *out)
     while (p->i < p->n && p->s[p->i] == '|') {
         p->i++;
         parse_concat(p, &other);
+        if (other.maxlen < 0 || (out->maxlen >= 0 && other.maxlen > out->maxlen)) out->maxlen = other.maxlen;
         many = true;
     }
     if (many) {
@@ -219,6 +249,7 @@ int rc_fac_regex(rc_arena *a, const char *re, size_t len, rc_fac *out, int cap)
         out[n].len = f->best.n;
         out[n].bytes = f->best.n ? rc_arena_strndup(a, f->best.b, f->best.n) : NULL;
         out[n].more = f->best.n ? p.more : NULL;
+        out[n].pre = f->best.n ? f->bestpre : -1;
         n++;
         if (p.i < p.n && p.s[p.i] == ')') p.i++;   /* a stray `)`: rejected by regex.c anyway */
         if (p.i >= p.n) break;
@@ -500,6 +531,7 @@ int rc_fac_expand(rc_arena *a, const char *re, size_t len, bool icase, rc_fac *o
         out[i].len = r.s[i].n;
         out[i].bytes = r.s[i].n ? rc_arena_strndup(a, r.s[i].b, r.s[i].n) : NULL;
         out[i].more = NULL;
+        out[i].pre = 0;
     }
     rc_arena_free(&sc);
     return n;

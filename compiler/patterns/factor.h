@@ -23,6 +23,8 @@ typedef struct rc_fac {
     const char *bytes;      /* arena memory; NULL when len is 0 */
     size_t len;             /* 0: no factor (the branch may match without a fixed byte) */
     const struct rc_fac *more;  /* rc_fac_regex: the branch's other factors (runs of its top level) */
+    long pre;               /* rc_fac_regex: the most bytes a match of the branch has before the
+                             * factor (-1: unbounded); others: 0 */
 } rc_fac;
 
 /* The factors of one regex (syntax already checked): one per top-level

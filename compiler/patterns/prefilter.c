@@ -185,6 +185,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
                 fs[0].bytes = al->text;
                 fs[0].len = al->len;
                 fs[0].more = NULL;
+                fs[0].pre = 0;
                 nf = 1;
             }
             for (int k = 0; k < nf; k++) {
@@ -349,12 +350,16 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     for (int b = 0; b < nb; b++) if (!br[b].literal) n2++;
     branch *b2 = RC_NEW_ARRAY(&sc, branch, n2 > 0 ? n2 : 1);
     int *rb_unit = RC_NEW_ARRAY(&sc, int, n2 > 0 ? n2 : 1);
+    out->reach = RC_NEW_ARRAY(a, int, n2 > 0 ? n2 : 1);
     n2 = 0;
     for (int b = 0; b < nb; b++) {
         b2[n2] = br[b];
         if (br[b].literal) { n2++; continue; }
         rb_unit[nrb] = unit_of[conf_of[br[b].pat]];
         b2[n2].rb = nrb;
+        /* key 0 lies in factor kf, which starts at most kf->pre bytes into a match */
+        out->reach[nrb] = br[b].kf->pre < 0 ? -1
+                        : (int)br[b].kf->pre + (int)(br[b].key - br[b].kf->bytes) + br[b].klen;
         const char *k2 = NULL;
         int bc = 0;
         for (const rc_fac *f = &br[b].f; f; f = f->more) {
@@ -380,6 +385,17 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         units[u].nrb = 0;
     }
     for (int r = 0; r < nrb; r++) units[rb_unit[r]].rbs[units[rb_unit[r]].nrb++] = r;
+    /* a DFA with a `^` must see the text from its start */
+    for (int u = 0; u < nunits; u++) {
+        bool caret = false;
+        for (int k = 0; k < units[u].npat; k++) {
+            const rc_dfa_pattern *pp = &pats[units[u].pats[k]];
+            for (int j = 0; j < pp->nalts; j++)
+                if (pp->alts[j].is_regex && memchr(pp->alts[j].text, '^', pp->alts[j].len)) caret = true;
+        }
+        if (caret)
+            for (int q = 0; q < units[u].nrb; q++) out->reach[units[u].rbs[q]] = -1;
+    }
     conf = units;
     nconf = nunits;
     br = b2;
@@ -470,7 +486,7 @@ static unsigned char lower(unsigned char c)
  * read: a literal entry confirmed in place sets its pattern in mask; a
  * regex entry marks its branch's key in cb (key 0) or cb + cw (key 1). */
 static void probe(const rc_pre *p, uint32_t k, const char *text, size_t end, size_t n, uint32_t *mask,
-                  uint32_t *cb, int cw)
+                  uint32_t *cb, int cw, size_t *first)
 {
     uint32_t h = hash(k, p->fbits);
     if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) return;
@@ -479,6 +495,7 @@ static void probe(const rc_pre *p, uint32_t k, const char *text, size_t end, siz
         const rc_pre_entry *e = &p->e[x];
         if (e->key != k) continue;
         if (e->conf >= 0) {
+            if (e->part != 1 && !((cb[e->conf >> 5] >> (e->conf & 31)) & 1u)) first[e->conf] = end;
             if (e->part != 1) cb[e->conf >> 5] |= 1u << (e->conf & 31);
             if (e->part != 0) cb[cw + (e->conf >> 5)] |= 1u << (e->conf & 31);
             continue;
@@ -503,7 +520,8 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
     /* per regex branch: its key 0 seen (cb), its key 1 seen (cb + cw) */
     int cw = (p->nrb + 31) / 32;
     uint32_t *cb = calloc((size_t)(2 * cw + 1), sizeof *cb);
-    if (!cb) abort();
+    size_t *first = calloc((size_t)p->nrb + 1, sizeof *first);     /* where key 0 first ended */
+    if (!cb || !first) abort();
     uint32_t raw = 0;
     size_t i;
     for (i = 0; i < n; i++) {
@@ -514,24 +532,29 @@ void rc_pre_scan(const rc_pre *p, const char *text, size_t len, size_t limit, ui
         if (text[i] == '\0') break;
         /* the short keys ending here (pair2), then the 4-byte ones */
         for (int kl = two ? RC_PRE_SHORT : RC_PRE_KEY; kl <= RC_PRE_KEY; kl += RC_PRE_KEY - RC_PRE_SHORT)
-            probe(p, kl == RC_PRE_KEY ? raw | 0x20202020u : q | 0x2020u, text, i + 1, n, mask, cb, cw);
+            probe(p, kl == RC_PRE_KEY ? raw | 0x20202020u : q | 0x2020u, text, i + 1, n, mask, cb, cw, first);
     }
     for (int c = 0; c < p->nconf; c++) {
         const rc_pre_conf *u = &p->conf[c];
         bool any = false;
+        size_t st = n;          /* the earliest start a candidate branch allows */
         for (int q = 0; q < u->nrb; q++) {
             int r = u->rbs[q];
-            if ((cb[r >> 5] >> (r & 31)) & (cb[cw + (r >> 5)] >> (r & 31)) & 1u) any = true;
+            if (!((cb[r >> 5] >> (r & 31)) & (cb[cw + (r >> 5)] >> (r & 31)) & 1u)) continue;
+            any = true;
+            size_t s0 = p->reach[r] < 0 || first[r] < (size_t)p->reach[r] ? 0 : first[r] - (size_t)p->reach[r];
+            if (s0 < st) st = s0;
         }
         if (!any) continue;
         uint32_t *one = calloc((size_t)u->dfa.words + 1, sizeof *one);
         if (!one) abort();
-        rc_dfa_scan(&u->dfa, text, len, limit, one);
+        rc_dfa_scan(&u->dfa, text + st, len - st, limit - st, one);
         for (int j = 0; j < u->npat; j++)
             if ((one[j >> 5] >> (j & 31)) & 1u) mask[u->pats[j] >> 5] |= 1u << (u->pats[j] & 31);
         free(one);
     }
     free(cb);
+    free(first);
 }
 
 long rc_pre_bytes(const rc_pre *p)
@@ -539,7 +562,17 @@ long rc_pre_bytes(const rc_pre *p)
     long b = 1L << p->fbits;       /* the generated filter holds a byte a bit */
     b += 8L * RC_PRE_PAIR_BYTES;   /* so does the pair filter */
     b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
-    b += 16L * p->nentries + p->npool;
+    b += 24L * p->nentries + p->npool;     /* six words an entry (emit_pre.c) */
     for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);
+    if (p->nconf > 0) {
+        /* the dispatch: a pointer (8 bytes assumed) and kind, pattern and
+         * branch entries per confirmation, the branch lists when some
+         * confirmation has several, the de Bruijn table, the initial
+         * key-1 words */
+        bool multi = false;
+        for (int c = 0; c < p->nconf; c++) if (p->conf[c].nrb > 1) multi = true;
+        b += (8L + 2 + 2) * p->nconf + 2L * p->nrb + 32 + 4L * ((p->nrb + 31) / 32);
+        if (multi) b += 2L * (p->nconf + 1) + 2L * p->nrb;
+    }
     return b;
 }

@@ -29,6 +29,7 @@
  *     confirmation DFA
  *     for each candidate confirmation c whose pattern is not yet set:
  *         run c's DFA (that pattern's regex alternatives alone) over the text
+ *         from the earliest start its candidate branches allow (reach)
  *     OR in the residual plan's scan.
  * The pair bit only skips bytes where no entry's match can end (its key's
  * last two bytes as in its literal or factor, both cases of letters under
@@ -102,6 +103,11 @@ typedef struct rc_pre {
     rc_pre_conf *conf;      /* [nconf] increasing pattern */
     int nconf;
     int nrb;                /* regex branches (keyed, not expanded) */
+    int *reach;             /* [nrb] the most bytes from a match's start to the end of its
+                             * branch's key 0 (the key of part 0 or 2), or -1: unbounded, or
+                             * its confirmation DFA holds a `^`.  Every match of the branch
+                             * starts at least reach bytes before the end of the first
+                             * occurrence of that key, so its DFA may start there. */
     int nkeyed;             /* keyed patterns */
     int *residual;          /* [nresidual] the residual patterns, increasing */
     int nresidual;

@@ -24,7 +24,13 @@ requires the three to agree.  The sets:
     by their own DFA (`[0-9]+`, `[a-z]+`), anchored ones (`^...`,
     `...$`), and literals of 2 and 3 bytes (short keys of 2 bytes,
     spec/patterns.md); messages put samples at the start and the end, cut
-    them, change their case.
+    them, change their case;
+  - the reach set, 120 patterns and 600 messages: regexes confirmed by
+    their DFA from where their key allows (spec/patterns.md, "reach"):
+    bounded prefixes (`[a-z]{0,3}`, `(ab|cd)?`, `x{1,4}`) before the key,
+    two top-level branches each with its key, and patterns sharing a key
+    (one confirmation DFA); messages hold keys without a match before a
+    match, and a second branch's match before the first branch's key.
 
 Each set's plan is read from `recovc explain` and checked: split sets
 have 2 or more DFAs, the small set 1, the wide and the prefilter sets the
@@ -95,6 +101,42 @@ def pre_pattern(rnd, i):
         return "/%s/" % src, src, 0, "%s%d %s" % (a, i, b)
     w = "%s%d" % (rnd.choice("xyz"), i % 100) if rnd.random() < 0.7 else rnd.choice("qj") + rnd.choice("xyz")
     return '"%s"' % w, re.escape(w), 0, w
+
+
+def reach_pattern(rnd, i):
+    """the reach set's patterns: (source, python regex, flags, sample, a key alone)"""
+    a, b = rnd.choice(WORDS), rnd.choice(WORDS)
+    k = rnd.random()
+    pre = "".join(rnd.choice("abcxyz") for _ in range(rnd.randint(0, 3)))
+    if k < 0.3:
+        src = "[a-z]{0,3}w%d%s[0-9]+%s|%s[a-z]+q%d" % (i, a, b, b, i)
+        smp = rnd.choice(["%sw%d%s%d%s" % (pre, i, a, rnd.randint(0, 999), b), "%s%sq%d" % (b, a, i)])
+        return "/%s/" % src, src, 0, smp, "w%d%s" % (i, a)
+    if k < 0.5:
+        src = "(ab|cd)?%s%d[0-9]+z" % (a, i)
+        return "/%s/" % src, src, 0, "%s%s%d%dz" % (rnd.choice(["", "ab", "cd"]), a, i, rnd.randint(0, 99)), \
+            "%s%d" % (a, i)
+    if k < 0.7:
+        src = "x{1,4}%s%d[a-z]+y" % (a, i)
+        return "/%s/" % src, src, 0, "%s%s%d%sy" % ("x" * rnd.randint(1, 5), a, i, b), "x%s%d" % (a, i)
+    # patterns sharing their key (the word and the prefix): one confirmation DFA
+    n, z = 1 + i % 4, rnd.choice("xyz")
+    src = "shared%s[0-9]{%d}%s" % (a, n, z)
+    return "/%s/" % src, src, 0, "shared%s%s%s" % (a, "7" * n, z), "shared%s" % a
+
+
+def reach_message(rnd, pats):
+    parts = []
+    for _ in range(rnd.randint(1, 4)):
+        p = rnd.choice(pats)
+        k = rnd.random()
+        if k < 0.4:
+            parts.append(p[4] + rnd.choice(["", " ", "x", "12"]))      # a key, no match
+        elif k < 0.9:
+            parts.append(p[3])
+        else:
+            parts.append(" ".join(rnd.choice(WORDS) for _ in range(rnd.randint(1, 3))))
+    return rnd.choice(["", " ", "-", "xx"]).join(parts)
 
 
 def pre_message(rnd, pats):
@@ -196,13 +238,16 @@ def main():
     rnd = random.Random(7400)
     pats = [pre_pattern(rnd, i) for i in range(2000)]
     sets.append(("pre", pats, [pre_message(rnd, pats) for _ in range(2000)], "pre"))
+    rnd = random.Random(7500)
+    pats = [reach_pattern(rnd, i) for i in range(120)]
+    sets.append(("reach", pats, [reach_message(rnd, pats) for _ in range(600)], "pre"))
     if os.environ.get("RECOV_SANITIZED"):
         # the ASan preset (CMakePresets.json): the plan code of a sanitized
         # recovc on two split sets, the small one and the prefilter's set
-        # with its first 200 messages (about 8 s of CPU: most of it is the
+        # with its first 200 messages, and the reach set (about 8 s of CPU: most of it is the
         # sanitized recovc building 2,000 patterns); the plain suite runs all
         pre = [(n, p, m[:200], w) for n, p, m, w in sets if n == "pre"]
-        sets = sets[:2] + [s for s in sets if s[0] == "small"] + pre
+        sets = sets[:2] + [s for s in sets if s[0] in ("small", "reach")] + pre
     status = 0
     for name, pats, msgs, want in sets:
         pol, rt = write_set(out, name, pats, msgs)
