@@ -1708,17 +1708,14 @@ static int collision_pairs(rc_check_ctx *c, const rc_ir_name *names, int n, int 
     case_key *ord = RC_NEW_ARRAY(c->a, case_key, n);
     for (int i = 0; i < n; i++) ord[i] = (case_key){names[i].name, i};
     qsort(ord, (size_t)n, sizeof *ord, case_order);
-    int np = 0, cap = 0, *pairs = NULL;
+    int np = 0, *pairs = NULL;
+    size_t cap = 0;                             /* in ints: two per pair */
     for (int g = 0, h; g < n; g = h) {
         for (h = g + 1; h < n && strcasecmp(ord[g].name, ord[h].name) == 0; h++) {}
         for (int x = g; x < h; x++)
             for (int y = g; y < x; y++) {
                 if (strcmp(ord[x].name, ord[y].name) == 0) continue;
-                if (np == cap) {
-                    int *q = RC_NEW_ARRAY(c->a, int, 2 * (cap = cap ? 2 * cap : 8));
-                    if (np) memcpy(q, pairs, sizeof *q * 2 * (size_t)np);
-                    pairs = q;
-                }
+                RC_GROW(c->a, pairs, 2 * np + 1, &cap);
                 pairs[2 * np] = ord[x].index;
                 pairs[2 * np++ + 1] = ord[y].index;
             }
