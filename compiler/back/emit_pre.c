@@ -7,10 +7,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* pair bits set (NULs' aside) up to which the scan takes PRE_UNROLL bytes a step */
 #define PRE_UNROLL_PAIRS 512
 #define PRE_UNROLL 4
+/* words an entry: key, pattern and flags, pool offset (regex: the cand
+ * word to mark), key offset and length (regex: the bit), the literal's
+ * folded bytes before its key and their mask */
+#define PRE_STRIDE 6
 
 /* The walk of bucket h >> (fbits - bbits) for the entries of key k, whose
  * keys are klen bytes long and end at byte i. */
@@ -18,17 +23,36 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
+    bool win = klen == RC_PRE_KEY && p->npool > 0;
     rc_cout_line(o, "uint32_t x, end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
+    if (win) {
+        /* the 4 text bytes before the key (0 before the text), folded */
+        rc_cout_line(o, "uint32_t pre = 0u;");
+        rc_cout_open(o, "if (i >= 7u) {");
+        rc_cout_line(o, "pre = (uint32_t)s[i - 7u] << 24 | (uint32_t)s[i - 6u] << 16 | (uint32_t)s[i - 5u] << 8 | "
+                        "(uint32_t)s[i - 4u];");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_open(o, "for (x = 0u; x + 4u <= i; x++) {");
+        rc_cout_line(o, "pre = (pre << 8) | (uint32_t)s[x];");
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "pre |= 0x20202020u;");
+    }
     rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
-    rc_cout_line(o, "const uint32_t *en = &%s__t%de[4u * x];", P, t);
+    rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, PRE_STRIDE);
     rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
     rc_cout_open(o, "if (en[0] != k) {");
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
+    if (win) {
+        rc_cout_comment(o, "a literal's bytes before the key (up to 4) must be there too");
+        rc_cout_open(o, "if (((pre ^ en[4]) & en[5]) != 0u) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+    }
     rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
     if (cw > 0) {
-        rc_cout_line(o, "cand[en[2] >> 5] |= ((en[1] >> 18) & 1u) << (en[2] & 31u);");
-        rc_cout_line(o, "cand[%du + (en[2] >> 5)] |= ((en[1] >> 19) & 1u) << (en[2] & 31u);", cw);
+        rc_cout_line(o, "cand[en[2]] |= en[3];");
     }
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
@@ -102,7 +126,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
         rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-        pre_walk(e, t, p, cw, RC_PRE_SHORT);
+        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand" : "");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -114,7 +138,113 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         return;
     }
     hit_guard(o, past, P, t, "f[h]");
-    pre_walk(e, t, p, cw, RC_PRE_KEY);
+    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand" : "");
+    rc_cout_close(o, "}");
+    rc_cout_close(o, "}");
+}
+
+/* A bucket walk as a function of its own: the byte loop, with only a
+ * call at a filter hit, keeps its few values in registers (N = 10,000:
+ * 17 -> N instructions a byte on x86-64 with gcc 12). */
+static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
+{
+    rc_cout *o = &e->oc;
+    rc_cout_comment(o, "out of line (gcc and clang would inline a function called once)");
+    rc_cout_line(o, "#if defined(__GNUC__)");
+    rc_cout_line(o, "__attribute__((noinline))");
+    rc_cout_line(o, "#endif");
+    rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit, "
+                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand" : "");
+    rc_cout_open(o, "{");
+    pre_walk(e, t, p, cw, klen);
+    rc_cout_close(o, "}");
+    rc_cout_blank(o);
+}
+
+/* The confirmations of the regex branches whose keys were seen (both
+ * keys of a branch of two): each such branch's bit is visited once (its
+ * index from a de Bruijn multiply), names its confirmation (table r), and
+ * that DFA runs once (ran[]) unless it is of one pattern already found
+ * (table q).  The loop costs a few instructions a word of cand and a hit
+ * rather than a test per confirmation (N = 10,000: 292 of them). */
+static const char *const PRE_KIND[3] = { "8c", "16c", "16" };
+
+static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    const rc_ir_textfield *tf = &e->ir->texts[t];
+    int ng = tf->plan.ngroups, nk[3] = { 0, 0, 0 };
+    bool multi = false;
+    char b[160];
+    size_t nv = (size_t)p->nconf + (size_t)p->nrb + 32u;
+    uint32_t *v = malloc(nv * sizeof *v);
+    if (!v) exit(3);
+    /* per kind of tables, the list of its DFAs; u[c]: kind | index << 2 */
+    uint32_t *u = v;
+    for (int c = 0; c < p->nconf; c++) {
+        int k = 0;
+        while (k < 2 && strcmp(e->scan[t][ng + c], PRE_KIND[k]) != 0) k++;
+        u[c] = (uint32_t)k | (uint32_t)nk[k]++ << 2;
+        if (p->conf[c].nrb > 1) multi = true;
+    }
+    for (int k = 0; k < 3; k++) {
+        if (nk[k] == 0) continue;
+        rc_cout_open(o, "static const recov_dfa%s *const %s__t%dx%s[%d] = {", PRE_KIND[k], P, t, PRE_KIND[k], nk[k]);
+        for (int c = 0; c < p->nconf; c++)
+            if ((u[c] & 3u) == (uint32_t)k) rc_cout_line(o, "&%s__t%dc%d,", P, t, c);
+        rc_cout_close(o, "};");
+    }
+    snprintf(b, sizeof b, "%s__t%du", P, t);
+    rc_em_u32_array(o, p->nconf < 16384 ? "uint16_t" : "uint32_t", b, u, p->nconf, false);
+    for (int c = 0; c < p->nconf; c++) v[c] = p->conf[c].npat == 1 ? (uint32_t)p->conf[c].pats[0] + 1u : 0u;
+    snprintf(b, sizeof b, "%s__t%dq", P, t);
+    rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
+    for (int c = 0; c < p->nconf; c++)
+        for (int k = 0; k < p->conf[c].nrb; k++) v[p->conf[c].rbs[k]] = (uint32_t)c;
+    snprintf(b, sizeof b, "%s__t%dr", P, t);
+    rc_em_u32_array(o, p->nconf < 65536 ? "uint16_t" : "uint32_t", b, v, p->nrb, false);
+    for (uint32_t x = 0; x < 32u; x++) v[((1u << x) * 0x077CB531u) >> 27] = x;
+    snprintf(b, sizeof b, "%s__t%dz", P, t);
+    rc_em_u32_array(o, "uint8_t", b, v, 32, false);
+    free(v);
+    rc_cout_comment(o, "each confirmation once, when a branch of it had its keys seen (and, for one pattern, "
+                    "that pattern is not found yet)");
+    rc_cout_open(o, "{");
+    rc_cout_line(o, "uint32_t w;");
+    if (multi) {
+        rc_cout_line(o, "uint32_t ran[%d];", (p->nconf + 31) / 32);
+        rc_cout_open(o, "for (w = 0u; w < %du; w++) {", (p->nconf + 31) / 32);
+        rc_cout_line(o, "ran[w] = 0u;");
+        rc_cout_close(o, "}");
+    }
+    rc_cout_open(o, "for (w = 0u; w < %du; w++) {", cw);
+    rc_cout_line(o, "uint32_t hit = cand[w] & cand[%du + w];", cw);
+    rc_cout_open(o, "while (hit != 0u) {");
+    rc_cout_line(o, "uint32_t c = %s__t%dr[32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27]];", P, t, P, t);
+    rc_cout_line(o, "uint32_t u = %s__t%du[c], q = %s__t%dq[c];", P, t, P, t);
+    rc_cout_line(o, "hit &= hit - 1u;");
+    if (multi) {
+        rc_cout_open(o, "if ((ran[c >> 5] & (1u << (c & 31u))) != 0u) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+        rc_cout_line(o, "ran[c >> 5] |= 1u << (c & 31u);");
+    }
+    rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
+    rc_cout_line(o, "continue;");
+    rc_cout_close(o, "}");
+    int kinds = (nk[0] > 0) + (nk[1] > 0) + (nk[2] > 0), done = 0;
+    for (int k = 0; k < 3; k++) {
+        if (nk[k] == 0) continue;
+        done++;
+        if (done == 1 && kinds > 1) rc_cout_open(o, "if ((u & 3u) == %du) {", k);
+        else if (done < kinds) rc_cout_reopen(o, "} else if ((u & 3u) == %du) {", k);
+        else if (kinds > 1) rc_cout_reopen(o, "} else {");
+        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text, limit, m);", PRE_KIND[k], P, t, PRE_KIND[k]);
+    }
+    if (kinds > 1) rc_cout_close(o, "}");
+    if (kinds == 1) rc_cout_line(o, "(void)u;");
+    rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -142,9 +272,10 @@ void rc_em_pre(em *e, int t)
     }
     size_t nv = (size_t)1 << p->fbits;
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
-    if ((size_t)p->nentries * 4 > nv) nv = (size_t)p->nentries * 4;
+    if ((size_t)p->nentries * PRE_STRIDE > nv) nv = (size_t)p->nentries * PRE_STRIDE;
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
+    int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     if (!v) exit(3);
     /* the filter a byte a bit: one load and a test per text byte */
@@ -161,30 +292,50 @@ void rc_em_pre(em *e, int t)
     snprintf(b, sizeof b, "%s__t%db", e->P, t);
     rc_em_u32_array(o, p->nentries < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
     if (p->nentries > 0) {
-        /* four words an entry: key; pattern | 0x10000 regex | 0x20000 ~i
-         * | 0x40000 a regex branch's key 0 | 0x80000 its key 1; regex: its
-         * branch, literal: where it starts in the pool; literal: key
-         * offset | length << 16 */
+        /* six words an entry: key; pattern | 0x10000 regex | 0x20000 ~i;
+         * literal: where it starts in the pool, regex: the word of cand
+         * to mark (its branch's key 0, or key 1 in the second half; a
+         * branch of one key has its key-1 bit set from the start); literal:
+         * key offset | length << 16, regex: the bit; literal: its folded
+         * bytes before a 4-byte key (the nearest in the low byte) and
+         * their mask (up to 4 bytes) */
         for (int x = 0; x < p->nentries; x++) {
             const rc_pre_entry *en = &p->e[x];
-            v[4 * x] = en->key;
-            v[4 * x + 1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u) |
-                           (en->conf >= 0 && en->part != 1 ? 0x40000u : 0u) |
-                           (en->conf >= 0 && en->part != 0 ? 0x80000u : 0u);
-            v[4 * x + 2] = en->conf >= 0 ? (uint32_t)en->conf : (uint32_t)en->lit;
-            v[4 * x + 3] = en->conf >= 0 ? 0u : (uint32_t)en->off | (uint32_t)en->len << 16;
+            uint32_t *w = &v[PRE_STRIDE * x];
+            int nb = en->conf < 0 && en->klen == RC_PRE_KEY ? (en->off < 4 ? en->off : 4) : 0;
+            w[0] = en->key;
+            w[1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u);
+            if (en->conf >= 0) {
+                w[2] = (uint32_t)(en->conf >> 5) + (en->part == 1 ? (uint32_t)cw : 0u);
+                w[3] = 1u << (en->conf & 31);
+            } else {
+                w[2] = (uint32_t)en->lit;
+                w[3] = (uint32_t)en->off | (uint32_t)en->len << 16;
+            }
+            w[4] = 0u;
+            w[5] = nb == 4 ? 0xFFFFFFFFu : (1u << (8 * nb)) - 1u;
+            for (int k = 1; k <= nb; k++)
+                w[4] |= ((uint32_t)(unsigned char)p->pool[en->lit + en->off - k] | 0x20u) << (8 * (k - 1));
         }
         snprintf(b, sizeof b, "%s__t%de", e->P, t);
-        rc_em_u32_array(o, "uint32_t", b, v, 4 * p->nentries, true);
+        rc_em_u32_array(o, "uint32_t", b, v, PRE_STRIDE * p->nentries, true);
     }
     if (p->npool > 0) {
         for (int i = 0; i < p->npool; i++) v[i] = (unsigned char)p->pool[i];
         snprintf(b, sizeof b, "%s__t%ds", e->P, t);
         rc_em_u32_array(o, "uint8_t", b, v, p->npool, true);
     }
+    if (cw > 0) {       /* the key-1 bits of branches of one key, set from the start */
+        for (int w = 0; w < cw; w++) v[w] = 0u;
+        for (int x = 0; x < p->nentries; x++)
+            if (p->e[x].conf >= 0 && p->e[x].part == 2) v[p->e[x].conf >> 5] |= 1u << (p->e[x].conf & 31);
+        snprintf(b, sizeof b, "%s__t%dk", e->P, t);
+        rc_em_u32_array(o, "uint32_t", b, v, cw, true);
+    }
     free(v);
     const char *P = e->P;
-    int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
+    if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT);
+    if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY);
     rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
@@ -192,8 +343,9 @@ void rc_em_pre(em *e, int t)
     rc_cout_line(o, "size_t i, n = limit;");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
-        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", 2 * cw);
+        rc_cout_open(o, "for (i = 0u; i < %du; i++) {", cw);
         rc_cout_line(o, "cand[i] = 0u;");
+        rc_cout_line(o, "cand[%du + i] = %s__t%dk[i];", cw, e->P, t);
         rc_cout_close(o, "}");
     }
     rc_cout_open(o, "if (s == NULL) {");
@@ -220,24 +372,7 @@ void rc_em_pre(em *e, int t)
     }
     pre_byte(e, t, p, cw, false);
     rc_cout_close(o, "}");
-    /* each confirmation once: when a branch of it had its keys seen (and,
-     * for one pattern, that pattern is not found yet) */
-    for (int c = 0; c < p->nconf; c++) {
-        const rc_pre_conf *u = &p->conf[c];
-        rc_cout_open(o, "{");
-        rc_cout_line(o, "uint32_t hit = 0u;");
-        for (int k = 0; k < u->nrb; k++) {
-            int r = u->rbs[k];
-            rc_cout_line(o, "hit |= (cand[%d] & cand[%d]) >> %d;", r >> 5, cw + (r >> 5), r & 31);
-        }
-        if (u->npat == 1)
-            rc_cout_open(o, "if ((hit & 1u) != 0u && ((m[%d] >> %d) & 1u) == 0u) {", u->pats[0] >> 5, u->pats[0] & 31);
-        else
-            rc_cout_open(o, "if ((hit & 1u) != 0u) {");
-        rc_cout_line(o, "recov_dfa_scan%s(&%s__t%dc%d, text, limit, m);", e->scan[t][pl->ngroups + c], P, t, c);
-        rc_cout_close(o, "}");
-        rc_cout_close(o, "}");
-    }
+    if (p->nconf > 0) pre_confirm(e, t, p, cw);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
