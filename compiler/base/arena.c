@@ -72,6 +72,19 @@ void *rc_arena_array(rc_arena *a, size_t n, size_t sz)
     return rc_arena_alloc(a, n * sz);
 }
 
+void *rc_arena_grow(rc_arena *a, void *p, size_t n, size_t *cap, size_t sz)
+{
+    if (n < *cap) return p;
+    if (*cap > SIZE_MAX / 2 || n == SIZE_MAX) oom();
+    size_t nc = *cap * 2;
+    if (nc < n + 1) nc = n + 1;
+    if (nc < 16) nc = 16;
+    void *q = rc_arena_array(a, nc, sz);
+    if (p && *cap) memcpy(q, p, *cap * sz);     /* n >= *cap: all of them */
+    *cap = nc;
+    return q;
+}
+
 char *rc_arena_strndup(rc_arena *a, const char *s, size_t n)
 {
     char *p = rc_arena_alloc(a, n + 1);

@@ -325,24 +325,18 @@ static void num_range(const rc_ir *ir, rc_slot slot, int obj, int64_t v, int64_t
 }
 
 /* Host-visible names (alternatives, modes, ...): interned in first-use order. */
-static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, int *cap, const rc_ident *id)
+static int host_name(rc_check_ctx *c, rc_ir_name **arr, int *n, size_t *cap, const rc_ident *id)
 {
     for (int i = 0; i < *n; i++)
         if (strcmp((*arr)[i].name, id->name) == 0) return i;
     rc_check_name_length(c, id->name, id->loc, NULL);
-    if (*n == *cap) {
-        int ncap = *cap ? *cap * 2 : 8;
-        rc_ir_name *na = RC_NEW_ARRAY(c->a, rc_ir_name, ncap);
-        if (*n) memcpy(na, *arr, sizeof *na * (size_t)*n);
-        *arr = na;
-        *cap = ncap;
-    }
+    RC_GROW(c->a, *arr, *n, cap);
     (*arr)[*n].name = id->name;
     (*arr)[*n].loc = id->loc;
     return (*n)++;
 }
 
-typedef struct host_caps { int alts, modes, channels, handlers, adjusts; } host_caps;
+typedef struct host_caps { size_t alts, modes, channels, handlers, adjusts; } host_caps;
 
 /* ---- pass 1: declarations ---------------------------------------------- */
 
@@ -1714,17 +1708,14 @@ static int collision_pairs(rc_check_ctx *c, const rc_ir_name *names, int n, int 
     case_key *ord = RC_NEW_ARRAY(c->a, case_key, n);
     for (int i = 0; i < n; i++) ord[i] = (case_key){names[i].name, i};
     qsort(ord, (size_t)n, sizeof *ord, case_order);
-    int np = 0, cap = 0, *pairs = NULL;
+    int np = 0, *pairs = NULL;
+    size_t cap = 0;                             /* in ints: two per pair */
     for (int g = 0, h; g < n; g = h) {
         for (h = g + 1; h < n && strcasecmp(ord[g].name, ord[h].name) == 0; h++) {}
         for (int x = g; x < h; x++)
             for (int y = g; y < x; y++) {
                 if (strcmp(ord[x].name, ord[y].name) == 0) continue;
-                if (np == cap) {
-                    int *q = RC_NEW_ARRAY(c->a, int, 2 * (cap = cap ? 2 * cap : 8));
-                    if (np) memcpy(q, pairs, sizeof *q * 2 * (size_t)np);
-                    pairs = q;
-                }
+                RC_GROW(c->a, pairs, 2 * np + 1, &cap);
                 pairs[2 * np] = ord[x].index;
                 pairs[2 * np++ + 1] = ord[y].index;
             }
@@ -1794,7 +1785,7 @@ rc_ir *rc_check_with(rc_arena *a, rc_diag *d, const rc_ast_policy *p, const stru
     ir->fields = RC_NEW_ARRAY(a, rc_ir_field, nfields + 1);
     ir->texts = RC_NEW_ARRAY(a, rc_ir_textfield, nfields + 1);
     c->field_text_slot = RC_NEW_ARRAY(a, int, nfields + 1);
-    c->pat_cap = RC_NEW_ARRAY(a, int, nfields + 1);
+    c->pat_cap = RC_NEW_ARRAY(a, size_t, nfields + 1);
     c->pat_index = RC_NEW_ARRAY(a, int *, nfields + 1);
     for (int i = 0; i <= nfields; i++) c->field_text_slot[i] = -1;
     ir->classes = RC_NEW_ARRAY(a, rc_ir_class, count_kind(p, RC_D_CLASS) + 1);

@@ -28,13 +28,7 @@ typedef struct operand {
 int rc_check_new_expr(rc_check_ctx *c, rc_ir_xkind kind)
 {
     rc_ir *ir = c->ir;
-    if (ir->nexprs == c->cap_exprs) {
-        int ncap = c->cap_exprs ? c->cap_exprs * 2 : 64;
-        rc_ir_expr *n = RC_NEW_ARRAY(c->a, rc_ir_expr, ncap);
-        if (ir->nexprs) memcpy(n, ir->exprs, sizeof *n * (size_t)ir->nexprs);
-        ir->exprs = n;
-        c->cap_exprs = ncap;
-    }
+    RC_GROW(c->a, ir->exprs, ir->nexprs, &c->cap_exprs);
     rc_ir_expr *e = &ir->exprs[ir->nexprs];
     memset(e, 0, sizeof *e);
     e->kind = kind;
@@ -390,13 +384,10 @@ static int *pattern_slot(rc_check_ctx *c, int slot, bool icase, const rc_dfa_alt
 static void pattern_grow(rc_check_ctx *c, int slot)
 {
     rc_ir_textfield *t = &c->ir->texts[slot];
-    int ncap = c->pat_cap[slot] ? c->pat_cap[slot] * 2 : 8;
-    rc_ir_pattern *n = RC_NEW_ARRAY(c->a, rc_ir_pattern, ncap);
-    if (t->npatterns) memcpy(n, t->patterns, sizeof *n * (size_t)t->npatterns);
-    t->patterns = n;
-    c->pat_cap[slot] = ncap;
-    c->pat_index[slot] = RC_NEW_ARRAY(c->a, int, 2 * ncap);
-    memset(c->pat_index[slot], 0xff, sizeof(int) * 2 * (size_t)ncap);
+    size_t *cap = &c->pat_cap[slot];   /* called when full: 16, 32, ... (a power of two) */
+    RC_GROW(c->a, t->patterns, t->npatterns, cap);
+    c->pat_index[slot] = RC_NEW_ARRAY(c->a, int, 2 * *cap);
+    memset(c->pat_index[slot], 0xff, sizeof(int) * 2 * *cap);
     for (int k = 0; k < t->npatterns; k++)
         *pattern_slot(c, slot, t->patterns[k].icase, t->patterns[k].alts, t->patterns[k].nalts) = k;
 }
@@ -469,7 +460,7 @@ static int check_match(rc_check_ctx *c, const rc_ast_expr *e)
         ir->texts[slot].field = s->index;
     }
     rc_ir_textfield *t = &ir->texts[slot];
-    if (t->npatterns == c->pat_cap[slot]) pattern_grow(c, slot);
+    if ((size_t)t->npatterns == c->pat_cap[slot]) pattern_grow(c, slot);
     int *hit = pattern_slot(c, slot, e->icase, alts, nalts);
     int bit = *hit;
     if (bit < 0) {

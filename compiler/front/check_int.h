@@ -34,8 +34,8 @@ typedef struct rc_check_ctx {
     rc_ir *ir;
     rc_symtab syms;             /* fields, consts, classes, errors, strategies */
     /* growable arrays (arena-backed, doubled on demand) */
-    int cap_exprs;
-    int *pat_cap;               /* per text slot: capacity of patterns */
+    size_t cap_exprs;
+    size_t *pat_cap;            /* per text slot: capacity of patterns */
     int **pat_index;            /* per text slot: hash table of pattern indices
                                    (2 * pat_cap slots, -1 free) */
     bool *const_used;           /* [nconsts] */
@@ -53,7 +53,7 @@ typedef struct rc_check_ctx {
     int *const_enum;            /* [nconsts] imported enum of a constant, -1 for none */
     int *field_enum;            /* [nfields] imported enum type of a field, -1 for none */
     /* parameters: the numbers they give, collected while building */
-    int cap_pbinds;
+    size_t cap_pbinds;
     bool *param_used;           /* [nparams] */
 } rc_check_ctx;
 

@@ -86,13 +86,7 @@ static void on_inclusion(CXFile inc, CXSourceLocation *stack, unsigned len, CXCl
     if (len == 0) return;   /* the main file */
     unsigned line = 0;
     clang_getSpellingLocation(stack[len - 1], NULL, &line, NULL, NULL);
-    if (c->nfiles == c->cap_files) {
-        int ncap = c->cap_files ? c->cap_files * 2 : 32;
-        rc_cfile *n = RC_NEW_ARRAY(c->a, rc_cfile, ncap);
-        if (c->nfiles) memcpy(n, c->files, sizeof *n * (size_t)c->nfiles);
-        c->files = n;
-        c->cap_files = ncap;
-    }
+    RC_GROW(c->a, c->files, c->nfiles, &c->cap_files);
     int imp = line >= 1 && (int)line <= c->out->nimports ? (int)line - 1 : 0;
     c->files[c->nfiles].path = rc_cimp_string(c, clang_getFileName(inc));
     c->files[c->nfiles].import = imp;

@@ -28,9 +28,9 @@ typedef struct rc_cimp_ctx {
     rc_cimport *out;
     const char *cwd;                 /* for printing header paths relative to it */
     CXTranslationUnit tu;
-    rc_cfile *files;   int nfiles, cap_files;
-    rc_cmacro *macros; int nmacros, cap_macros;
-    int cap_enums, cap_consts;
+    rc_cfile *files;   int nfiles; size_t cap_files;
+    rc_cmacro *macros; int nmacros; size_t cap_macros;
+    size_t cap_enums, cap_consts;
     const char *struct_name;         /* wanted: `fault = struct NAME;` */
     CXCursor record;                 /* its definition, when found */
     bool have_record;

@@ -32,13 +32,7 @@ static bool is_unsigned_kind(enum CXTypeKind k)
 static void add_const(rc_cimp_ctx *c, const char *name, int64_t v, int enum_id, int import, rc_cloc at)
 {
     rc_cimport *o = c->out;
-    if (o->nconsts == c->cap_consts) {
-        int ncap = c->cap_consts ? c->cap_consts * 2 : 64;
-        rc_cconst *n = RC_NEW_ARRAY(c->a, rc_cconst, ncap);
-        if (o->nconsts) memcpy(n, o->consts, sizeof *n * (size_t)o->nconsts);
-        o->consts = n;
-        c->cap_consts = ncap;
-    }
+    RC_GROW(c->a, o->consts, o->nconsts, &c->cap_consts);
     rc_cconst *k = &o->consts[o->nconsts++];
     k->name = name;
     k->value = v;
@@ -50,7 +44,7 @@ static void add_const(rc_cimp_ctx *c, const char *name, int64_t v, int enum_id, 
 /* Anonymous tags spell as "" or "(unnamed ...)" / "(anonymous ...)" depending on the clang version. */
 static bool anonymous(const char *s) { return !*s || strchr(s, ' ') || strchr(s, '('); }
 
-typedef struct item_acc { rc_cimp_ctx *c; rc_cenum *e; bool sgn; int cap; } item_acc;
+typedef struct item_acc { rc_cimp_ctx *c; rc_cenum *e; bool sgn; size_t cap; } item_acc;
 
 static enum CXChildVisitResult enum_item(CXCursor cur, CXCursor parent, CXClientData data)
 {
@@ -58,20 +52,10 @@ static enum CXChildVisitResult enum_item(CXCursor cur, CXCursor parent, CXClient
     item_acc *ia = data;
     if (clang_getCursorKind(cur) != CXCursor_EnumConstantDecl) return CXChildVisit_Continue;
     rc_cenum *e = ia->e;
-    if (e->nitems == ia->cap) {
-        ia->cap = ia->cap ? ia->cap * 2 : 16;
-        const char **ni = RC_NEW_ARRAY(ia->c->a, const char *, ia->cap);
-        int64_t *nv = RC_NEW_ARRAY(ia->c->a, int64_t, ia->cap);
-        rc_cloc *nl = RC_NEW_ARRAY(ia->c->a, rc_cloc, ia->cap);
-        if (e->nitems) {
-            memcpy(ni, e->items, sizeof *ni * (size_t)e->nitems);
-            memcpy(nv, e->values, sizeof *nv * (size_t)e->nitems);
-            memcpy(nl, e->locs, sizeof *nl * (size_t)e->nitems);
-        }
-        e->items = ni;
-        e->values = nv;
-        e->locs = nl;
-    }
+    size_t cap_values = ia->cap, cap_locs = ia->cap;     /* three arrays, one capacity */
+    RC_GROW(ia->c->a, e->items, e->nitems, &ia->cap);
+    RC_GROW(ia->c->a, e->values, e->nitems, &cap_values);
+    RC_GROW(ia->c->a, e->locs, e->nitems, &cap_locs);
     e->locs[e->nitems] = rc_cimp_loc(ia->c, cur);
     e->items[e->nitems] = rc_cimp_string(ia->c, clang_getCursorSpelling(cur));
     e->values[e->nitems] = ia->sgn ? (int64_t)clang_getEnumConstantDeclValue(cur)
@@ -88,13 +72,7 @@ int rc_cimp_enum(rc_cimp_ctx *c, CXCursor decl)
     const char *usr = rc_cimp_string(c, clang_getCursorUSR(decl));
     for (int i = 0; i < o->nenums; i++)
         if (strcmp(o->enums[i].usr, usr) == 0) return i;
-    if (o->nenums == c->cap_enums) {
-        int ncap = c->cap_enums ? c->cap_enums * 2 : 16;
-        rc_cenum *n = RC_NEW_ARRAY(c->a, rc_cenum, ncap);
-        if (o->nenums) memcpy(n, o->enums, sizeof *n * (size_t)o->nenums);
-        o->enums = n;
-        c->cap_enums = ncap;
-    }
+    RC_GROW(c->a, o->enums, o->nenums, &c->cap_enums);
     int id = o->nenums++;
     rc_cenum *e = &o->enums[id];
     memset(e, 0, sizeof *e);
@@ -127,13 +105,7 @@ static enum CXChildVisitResult top(CXCursor cur, CXCursor parent, CXClientData d
         if (nt < 2) return CXChildVisit_Continue;     /* empty: include guards, flags */
         const char *name = rc_cimp_string(c, clang_getCursorSpelling(cur));
         if (strncmp(name, "__", 2) == 0) return CXChildVisit_Continue;
-        if (c->nmacros == c->cap_macros) {
-            int ncap = c->cap_macros ? c->cap_macros * 2 : 64;
-            rc_cmacro *n = RC_NEW_ARRAY(c->a, rc_cmacro, ncap);
-            if (c->nmacros) memcpy(n, c->macros, sizeof *n * (size_t)c->nmacros);
-            c->macros = n;
-            c->cap_macros = ncap;
-        }
+        RC_GROW(c->a, c->macros, c->nmacros, &c->cap_macros);
         c->macros[c->nmacros].name = name;
         c->macros[c->nmacros].import = rc_cimp_file_import(c, f);
         c->macros[c->nmacros].path = rc_cimp_string(c, clang_getFileName(f));
@@ -257,7 +229,7 @@ void rc_cimp_eval(rc_cimp_ctx *c, CXTranslationUnit tu, const char **why)
 
 /* ---- the fault struct --------------------------------------------------------- */
 
-typedef struct field_acc { rc_cimp_ctx *c; bool ok; int cap; } field_acc;
+typedef struct field_acc { rc_cimp_ctx *c; bool ok; size_t cap; } field_acc;
 
 static const char *map_type(CXType t, rc_type *out, uint32_t *cap)
 {
@@ -333,12 +305,7 @@ static enum CXVisitorResult field(CXCursor cur, CXClientData data)
         fa->ok = false;
         return CXVisit_Continue;
     }
-    if (o->nfields == fa->cap) {
-        fa->cap = fa->cap ? fa->cap * 2 : 16;
-        rc_cfield *n = RC_NEW_ARRAY(c->a, rc_cfield, fa->cap);
-        if (o->nfields) memcpy(n, o->fields, sizeof *n * (size_t)o->nfields);
-        o->fields = n;
-    }
+    RC_GROW(c->a, o->fields, o->nfields, &fa->cap);
     rc_cfield *f = &o->fields[o->nfields++];
     f->name = name;
     f->type = ty;

@@ -99,12 +99,7 @@ size_t rc_lex(rc_arena *a, rc_diag *d, const char *src, size_t len, rc_token **o
                 rc_loc loc;
                 memset(&v, 0, sizeof v);
                 int k = rc_yylex(&v, &loc, c->scanner, c);
-                if (arr->n == arr->cap) {
-                    rc_token *nv = RC_NEW_ARRAY(a, rc_token, arr->cap * 2);
-                    memcpy(nv, arr->v, arr->n * sizeof *nv);
-                    arr->v = nv;
-                    arr->cap *= 2;
-                }
+                RC_GROW(a, arr->v, arr->n, &arr->cap);
                 fill(&arr->v[arr->n++], k, &v, loc);
                 if (k == 0) break;
             }

@@ -79,17 +79,6 @@ static bool spend(dfa_builder *b, long long n)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static void *grow_array(rc_arena *a, void *old, int32_t *cap, int32_t need, size_t elsz)
-{
-    if (need <= *cap) return old;
-    int32_t nc = *cap ? *cap : 256;
-    while (nc < need) nc *= 2;
-    void *p = rc_arena_array(a, (size_t)nc, elsz);
-    if (old) memcpy(p, old, (size_t)*cap * elsz);
-    *cap = nc;
-    return p;
-}
-
 static uint64_t mix(uint64_t h, uint64_t v)
 {
     h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
@@ -131,13 +120,14 @@ static void compute_classes(dfa_builder *b)
     for (int c = 255; c >= 0; c--) rep[b->cls[c]] = (uint8_t)c;
     b->set_cls_off = RC_NEW_ARRAY(b->scratch, int32_t, n->nsets + 1);
     b->set_cls_len = RC_NEW_ARRAY(b->scratch, int32_t, n->nsets + 1);
-    int32_t total = 0, cap = 0;
+    int32_t total = 0;
+    size_t cap = 0;
     b->cls_pool = NULL;
     for (int32_t i = 0; i < n->nsets; i++) {
         b->set_cls_off[i] = total;
         for (int k = 0; k < b->ncls; k++)
             if (rc_byteset_has(&n->sets[i], rep[k])) {
-                b->cls_pool = grow_array(b->scratch, b->cls_pool, &cap, total + 1, sizeof *b->cls_pool);
+                RC_GROW(b->scratch, b->cls_pool, total, &cap);
                 b->cls_pool[total++] = (uint16_t)k;
             }
         b->set_cls_len[i] = total - b->set_cls_off[i];
@@ -323,7 +313,7 @@ static bool intern_state(dfa_builder *b, const int32_t *v, int32_t n, int32_t *i
 typedef struct buckets {
     int32_t *cnt, *start;   /* [ncls] */
     int32_t *v;             /* targets, grouped by class */
-    int32_t cap;
+    size_t cap;
 } buckets;
 
 /* Group the byte successors of the consuming states in list by class. */
@@ -339,7 +329,7 @@ static void fill_buckets(dfa_builder *b, buckets *k, const int32_t *list, int32_
         for (int32_t j = 0; j < b->set_cls_len[s->arg]; j++) k->cnt[c[j]]++;
         total += b->set_cls_len[s->arg];
     }
-    k->v = grow_array(b->scratch, k->v, &k->cap, total, sizeof *k->v);
+    RC_GROW(b->scratch, k->v, total, &k->cap);     /* total elements (and one spare) */
     for (int32_t c = 0, at = 0; c < b->ncls; c++) { k->start[c] = at; at += k->cnt[c]; }
     memset(k->cnt, 0, (size_t)b->ncls * sizeof *k->cnt);
     for (int32_t i = 0; i < n; i++) {
@@ -404,16 +394,18 @@ static bool build_subsets(dfa_builder *b)
     b->mr_off = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
     b->mr_len = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
     b->mr_target = RC_NEW_ARRAY(b->scratch, int32_t, b->ncls);
-    int32_t mr_n = 0, mr_cap = 0;
+    int32_t mr_n = 0;
+    size_t mr_cap = 256;
     /* non-NULL from the start: empty lists still point somewhere */
-    b->mr_pool = grow_array(b->scratch, NULL, &mr_cap, 256, sizeof *b->mr_pool);
-    k.v = grow_array(b->scratch, NULL, &k.cap, 256, sizeof *k.v);
+    b->mr_pool = RC_NEW_ARRAY(b->scratch, int32_t, mr_cap);
+    k.cap = 256;
+    k.v = RC_NEW_ARRAY(b->scratch, int32_t, k.cap);
     fill_buckets(b, &k, r, nr);
     for (int32_t c = 0; c < b->ncls; c++) {
         b->gen++;
         b->nrec = 0;
         closure(b, k.v + k.start[c], k.cnt[c], false, true);
-        b->mr_pool = grow_array(b->scratch, b->mr_pool, &mr_cap, mr_n + b->nrec, sizeof *b->mr_pool);
+        RC_GROW(b->scratch, b->mr_pool, mr_n + b->nrec, &mr_cap);
         if (b->nrec) memcpy(b->mr_pool + mr_n, b->rec, (size_t)b->nrec * sizeof *b->rec);
         b->mr_off[c] = mr_n;
         b->mr_len[c] = b->nrec;
@@ -453,7 +445,8 @@ static bool build_subsets(dfa_builder *b)
 
 typedef struct rows {
     uint32_t *v;            /* [n * words] */
-    int32_t n, cap, words;
+    size_t cap;
+    int32_t n, words;
     int32_t *hash, hcap;
 } rows;
 
@@ -482,9 +475,7 @@ static uint32_t row_intern(rc_arena *a, rows *t, const uint32_t *r)
     for (; t->hash[j] >= 0; j = (j + 1) & (t->hcap - 1))
         if (wb == 0 || memcmp(t->v + (size_t)t->hash[j] * (size_t)t->words, r, wb) == 0)
             return (uint32_t)t->hash[j];
-    int32_t rowcap = t->cap;
-    t->v = grow_array(a, t->v, &rowcap, (t->n + 1) * (t->words ? t->words : 1), sizeof *t->v);
-    t->cap = rowcap;
+    RC_GROW(a, t->v, (t->n + 1) * (t->words ? t->words : 1), &t->cap);
     if (wb) memcpy(t->v + (size_t)t->n * (size_t)t->words, r, wb);
     t->hash[j] = t->n;
     return (uint32_t)t->n++;

@@ -193,7 +193,8 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
     for (int i = 0; i < npats; i++) if (!is_heavy(&pats[i])) order[nplain++] = i;
     for (int i = 0, k = nplain; i < npats; i++) if (is_heavy(&pats[i])) order[k++] = i;
     planner pl = { pats, npats, budget, order, npats, RC_NEW_ARRAY(&scratch, rc_dfa_pattern, npats), err, 0, false, false };
-    int cap = 8, n = 0;
+    size_t cap = 8;
+    int n = 0;
     rc_dfa_group *g = RC_NEW_ARRAY(&scratch, rc_dfa_group, cap);
     bool ok = true;
     /* one set of all patterns first (the common case: it fits), else the
@@ -244,12 +245,7 @@ bool rc_dfa_plan_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int b
                 ok = false;
                 break;
             }
-            if (n == cap) {
-                rc_dfa_group *ng = RC_NEW_ARRAY(&scratch, rc_dfa_group, (size_t)cap * 2);
-                memcpy(ng, g, (size_t)cap * sizeof *g);
-                g = ng;
-                cap *= 2;
-            }
+            RC_GROW(&scratch, g, n, &cap);
             g[n].count = count;
             g[n].heavy = kind == 1;
             g[n].pats = RC_NEW_ARRAY(a, int, count);

@@ -133,7 +133,8 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     rc_arena sc;
     rc_arena_init(&sc);
     bool ok = true;
-    int cap = 64, nb = 0;
+    size_t cap = 64;
+    int nb = 0;
     branch *br = RC_NEW_ARRAY(&sc, branch, cap);
     bool *keyed = RC_NEW_ARRAY(&sc, bool, npats > 0 ? npats : 1);
     rc_fac *fs = RC_NEW_ARRAY(&sc, rc_fac, PRE_MAX_BRANCHES);
@@ -190,12 +191,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
             }
             for (int k = 0; k < nf; k++) {
                 if (fs[k].len < minl) { keyed[i] = false; continue; }
-                if (nb == cap) {
-                    branch *n2 = RC_NEW_ARRAY(&sc, branch, (size_t)cap * 2);
-                    memcpy(n2, br, (size_t)cap * sizeof *br);
-                    br = n2;
-                    cap *= 2;
-                }
+                RC_GROW(&sc, br, nb, &cap);
                 br[nb].pat = i;
                 br[nb].alt = j;
                 br[nb].f = fs[k];

@@ -463,19 +463,6 @@ bool rc_regex_check(const char *re, size_t len, rc_dfa_error *err)
 
 /* ---- NFA ---------------------------------------------------------------- */
 
-/* Arrays grow by doubling inside the scratch arena (old copies are dropped
- * with the arena; the waste is bounded by the final size). */
-static void *grow(rc_arena *a, void *old, int32_t *cap, int32_t need, size_t elsz)
-{
-    if (need <= *cap) return old;
-    int32_t nc = *cap ? *cap : 64;
-    while (nc < need) nc *= 2;
-    void *p = rc_arena_array(a, (size_t)nc, elsz);
-    if (old) memcpy(p, old, (size_t)*cap * elsz);
-    *cap = nc;
-    return p;
-}
-
 void rc_regex_nfa_init(rc_nfa *n, rc_arena *scratch)
 {
     memset(n, 0, sizeof *n);
@@ -484,7 +471,7 @@ void rc_regex_nfa_init(rc_nfa *n, rc_arena *scratch)
 
 static int32_t nfa_add(rc_nfa *n, int kind, int32_t out, int32_t out2, int32_t arg)
 {
-    n->st = grow(n->scratch, n->st, &n->cap, n->n + 1, sizeof *n->st);
+    RC_GROW(n->scratch, n->st, n->n, &n->cap);
     rc_nfa_state *s = &n->st[n->n];
     s->kind = kind;
     s->out = out;
@@ -495,7 +482,7 @@ static int32_t nfa_add(rc_nfa *n, int kind, int32_t out, int32_t out2, int32_t a
 
 static int32_t nfa_set(rc_nfa *n, const rc_byteset *set, int32_t next)
 {
-    n->sets = grow(n->scratch, n->sets, &n->setcap, n->nsets + 1, sizeof *n->sets);
+    RC_GROW(n->scratch, n->sets, n->nsets, &n->setcap);
     n->sets[n->nsets] = *set;
     return nfa_add(n, RC_NFA_SET, next, -1, n->nsets++);
 }
@@ -507,7 +494,7 @@ int32_t rc_regex_match_state(rc_nfa *n, int p)
 
 static void add_root(rc_nfa *n, int32_t entry)
 {
-    n->roots = grow(n->scratch, n->roots, &n->rootcap, n->nroots + 1, sizeof *n->roots);
+    RC_GROW(n->scratch, n->roots, n->nroots, &n->rootcap);
     n->roots[n->nroots++] = entry;
 }
 

@@ -45,13 +45,16 @@ typedef struct rc_nfa_state {
 } rc_nfa_state;
 
 typedef struct rc_nfa {
-    rc_arena *scratch;
+    rc_arena *scratch;      /* the arrays grow in it (RC_GROW) */
     rc_nfa_state *st;
-    int32_t n, cap;
+    int32_t n;
+    size_t cap;
     rc_byteset *sets;
-    int32_t nsets, setcap;
+    int32_t nsets;
+    size_t setcap;
     int32_t *roots;         /* entry state of every alternative, in order */
-    int32_t nroots, rootcap;
+    int32_t nroots;
+    size_t rootcap;
 } rc_nfa;
 
 static inline bool rc_byteset_has(const rc_byteset *s, unsigned c)
