@@ -16,6 +16,9 @@
  * word to mark), key offset and length (regex: the bit), the literal's
  * folded bytes before its key and their mask */
 #define PRE_STRIDE 6
+/* regex branches of bounded reach that get a start slot (2 bytes of the
+ * scan's stack each); the others' confirmations start at byte 0 */
+#define PRE_SLOTS 1024
 
 /* The walk of bucket h >> (fbits - bbits) for the entries of key k, whose
  * keys are klen bytes long and end at byte i. */
@@ -48,7 +51,8 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
     if (cw > 0) {
         rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
         rc_cout_open(o, "if ((en[1] & 0x40000u) != 0u && (cand[en[2]] & en[3]) == 0u) {");
-        rc_cout_line(o, "spos[en[5]] = (i + 1u > (size_t)en[4]) ? (uint32_t)(i + 1u - (size_t)en[4]) : 0u;");
+        rc_cout_line(o, "size_t sp = (i + 1u > (size_t)en[4]) ? i + 1u - (size_t)en[4] : 0u;");
+        rc_cout_line(o, "spos[en[5]] = (uint16_t)((sp <= 0xFFFFu) ? sp : 0u);");
         rc_cout_close(o, "}");
         rc_cout_line(o, "cand[en[2]] |= en[3];");
     }
@@ -161,7 +165,7 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
     rc_cout_line(o, "__attribute__((noinline))");
     rc_cout_line(o, "#endif");
     rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit, "
-                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint32_t *spos" : "");
+                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint16_t *spos" : "");
     rc_cout_open(o, "{");
     pre_walk(e, t, p, cw, klen);
     rc_cout_close(o, "}");
@@ -244,7 +248,8 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     rc_cout_line(o, "uint32_t hit = cand[w] & cand[%du + w];", cw);
     rc_cout_open(o, "while (hit != 0u) {");
     rc_cout_line(o, "uint32_t r = 32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27];", P, t);
-    rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], st = spos[r];", P, t, P, t, P, t);
+    rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], y = %s__t%dsl[r];", P, t, P, t, P, t, P, t);
+    rc_cout_line(o, "uint32_t st = (y != 0xFFFFu) ? spos[y] : 0u;");
     rc_cout_line(o, "hit &= hit - 1u;");
     if (multi) {
         rc_cout_open(o, "if ((ran[c >> 5] & (1u << (c & 31u))) != 0u) {");
@@ -258,9 +263,10 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     if (multi) {
         rc_cout_comment(o, "the earliest start its candidate branches allow");
         rc_cout_open(o, "for (r = %s__t%dlb[c]; r < %s__t%dlb[c + 1u]; r++) {", P, t, P, t);
-        rc_cout_line(o, "uint32_t y = %s__t%dl[r];", P, t);
-        rc_cout_open(o, "if ((((cand[y >> 5] & cand[%du + (y >> 5)]) >> (y & 31u)) & 1u) != 0u && spos[y] < st) {", cw);
-        rc_cout_line(o, "st = spos[y];");
+        rc_cout_line(o, "uint32_t b = %s__t%dl[r];", P, t);
+        rc_cout_open(o, "if ((((cand[b >> 5] & cand[%du + (b >> 5)]) >> (b & 31u)) & 1u) != 0u) {", cw);
+        rc_cout_line(o, "y = %s__t%dsl[b];", P, t);
+        rc_cout_line(o, "st = (y != 0xFFFFu && spos[y] < st) ? spos[y] : ((y != 0xFFFFu) ? st : 0u);");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -307,8 +313,13 @@ void rc_em_pre(em *e, int t)
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
     int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
+    if ((size_t)p->nrb > nv) nv = (size_t)p->nrb;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
-    if (!v) exit(3);
+    int *slot = malloc(((size_t)p->nrb + 1) * sizeof *slot);
+    if (!v || !slot) exit(3);
+    /* a start slot (spos) for each of the first PRE_SLOTS branches of bounded reach; the others start at 0 */
+    int nslots = 0;
+    for (int r = 0; r < p->nrb; r++) slot[r] = p->reach[r] >= 0 && nslots < PRE_SLOTS ? nslots++ : -1;
     /* the filter a byte a bit: one load and a test per text byte */
     int nf = 1 << p->fbits;
     for (int i = 0; i < nf; i++) v[i] = ((uint32_t)p->filter[i >> 3] >> (i & 7)) & 1u;
@@ -348,9 +359,9 @@ void rc_em_pre(em *e, int t)
             for (int k = 1; k <= nb; k++)
                 w[4] |= ((uint32_t)(unsigned char)p->pool[en->lit + en->off - k] | 0x20u) << (8 * (k - 1));
             if (en->conf >= 0) {
-                w[1] |= en->part != 1 ? 0x40000u : 0u;
-                w[4] = p->reach[en->conf] < 0 ? 0xFFFFFFFFu : (uint32_t)p->reach[en->conf];
-                w[5] = (uint32_t)en->conf;
+                w[1] |= en->part != 1 && slot[en->conf] >= 0 ? 0x40000u : 0u;
+                w[4] = slot[en->conf] >= 0 ? (uint32_t)p->reach[en->conf] : 0u;
+                w[5] = slot[en->conf] >= 0 ? (uint32_t)slot[en->conf] : 0u;
             }
         }
         snprintf(b, sizeof b, "%s__t%de", e->P, t);
@@ -367,8 +378,12 @@ void rc_em_pre(em *e, int t)
             if (p->e[x].conf >= 0 && p->e[x].part == 2) v[p->e[x].conf >> 5] |= 1u << (p->e[x].conf & 31);
         snprintf(b, sizeof b, "%s__t%dk", e->P, t);
         rc_em_u32_array(o, "uint32_t", b, v, cw, true);
+        for (int r = 0; r < p->nrb; r++) v[r] = slot[r] >= 0 ? (uint32_t)slot[r] : 0xFFFFu;
+        snprintf(b, sizeof b, "%s__t%dsl", e->P, t);
+        rc_em_u32_array(o, "uint16_t", b, v, p->nrb, false);
     }
     free(v);
+    free(slot);
     const char *P = e->P;
     if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT);
     if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY);
@@ -380,7 +395,7 @@ void rc_em_pre(em *e, int t)
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
         rc_cout_comment(o, "per regex branch whose key 0 was seen: where its confirmation may start");
-        rc_cout_line(o, "uint32_t spos[%d];", p->nrb);
+        rc_cout_line(o, "uint16_t spos[%d];", nslots > 0 ? nslots : 1);
         rc_cout_open(o, "for (i = 0u; i < %du; i++) {", cw);
         rc_cout_line(o, "cand[i] = 0u;");
         rc_cout_line(o, "cand[%du + i] = %s__t%dk[i];", cw, e->P, t);

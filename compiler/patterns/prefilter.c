@@ -564,10 +564,11 @@ long rc_pre_bytes(const rc_pre *p)
         /* the dispatch: a pointer (8 bytes assumed) and kind, pattern and
          * branch entries per confirmation, the branch lists when some
          * confirmation has several, the de Bruijn table, the initial
-         * key-1 words */
+         * key-1 words, the start slots */
         bool multi = false;
         for (int c = 0; c < p->nconf; c++) if (p->conf[c].nrb > 1) multi = true;
         b += (8L + 2 + 2) * p->nconf + 2L * p->nrb + 32 + 4L * ((p->nrb + 31) / 32);
+        b += 2L * p->nrb;                   /* each branch's start slot */
         if (multi) b += 2L * (p->nconf + 1) + 2L * p->nrb;
     }
     return b;
