@@ -22,7 +22,7 @@
 
 /* The walk of bucket h >> (fbits - bbits) for the entries of key k, whose
  * keys are klen bytes long and end at byte i. */
-static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
+static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
@@ -47,6 +47,12 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
     rc_cout_open(o, "if (en[0] != k) {");
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
+    if (fo) {
+        rc_cout_comment(o, "first match only: a pattern above the lowest found cannot decide");
+        rc_cout_open(o, "if (pat > *best) {");
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+    }
     rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
     if (cw > 0) {
         rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
@@ -92,6 +98,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen)
         rc_cout_close(o, "}");
         rc_cout_open(o, "if (j == len) {");
         rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
+        if (fo) rc_cout_line(o, "*best = pat;");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     } else {
@@ -121,7 +128,7 @@ static void hit_guard(rc_cout *o, bool past, const char *P, int t, const char *t
     rc_cout_open(o, "{");
 }
 
-static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
+static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
@@ -137,7 +144,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
         rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand, spos" : "");
+        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s%s);", P, t, cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -149,7 +156,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
         return;
     }
     hit_guard(o, past, P, t, "f[h]");
-    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s);", P, t, cw > 0 ? ", cand, spos" : "");
+    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s%s);", P, t, cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -157,7 +164,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past)
 /* A bucket walk as a function of its own: the byte loop, with only a
  * call at a filter hit, keeps its few values in registers (N = 10,000:
  * 17 -> N instructions a byte on x86-64 with gcc 12). */
-static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
+static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
 {
     rc_cout *o = &e->oc;
     rc_cout_comment(o, "out of line (gcc and clang would inline a function called once)");
@@ -165,9 +172,10 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
     rc_cout_line(o, "__attribute__((noinline))");
     rc_cout_line(o, "#endif");
     rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit, "
-                 "uint32_t *m%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint16_t *spos" : "");
+                 "uint32_t *m%s%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint16_t *spos" : "",
+                 fo ? ", uint32_t *best" : "");
     rc_cout_open(o, "{");
-    pre_walk(e, t, p, cw, klen);
+    pre_walk(e, t, p, cw, klen, fo);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }
@@ -180,7 +188,7 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen)
  * rather than a test per confirmation (N = 10,000: 292 of them). */
 static const char *const PRE_KIND[3] = { "8c", "16c", "16" };
 
-static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
+static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
@@ -211,6 +219,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     for (int c = 0; c < p->nconf; c++) v[c] = p->conf[c].npat == 1 ? (uint32_t)p->conf[c].pats[0] + 1u : 0u;
     snprintf(b, sizeof b, "%s__t%dq", P, t);
     rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
+    if (fo) {          /* first match only: each confirmation's lowest pattern */
+        for (int c = 0; c < p->nconf; c++) v[c] = (uint32_t)p->conf[c].pats[0];
+        snprintf(b, sizeof b, "%s__t%dlo", P, t);
+        rc_em_u32_array(o, tf->npatterns < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
+    }
     for (int c = 0; c < p->nconf; c++)
         for (int k = 0; k < p->conf[c].nrb; k++) v[p->conf[c].rbs[k]] = (uint32_t)c;
     snprintf(b, sizeof b, "%s__t%dr", P, t);
@@ -257,6 +270,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
         rc_cout_close(o, "}");
         rc_cout_line(o, "ran[c >> 5] |= 1u << (c & 31u);");
     }
+    if (fo) {
+        rc_cout_open(o, "if (%s__t%dlo[c] > best) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+    }
     rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
@@ -281,6 +299,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw)
     }
     if (kinds > 1) rc_cout_close(o, "}");
     if (kinds == 1) rc_cout_line(o, "(void)u;");
+    if (fo) {
+        rc_cout_open(o, "if (q != 0u && q - 1u < best && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
+        rc_cout_line(o, "best = q - 1u;");
+        rc_cout_close(o, "}");
+    }
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
@@ -313,6 +336,7 @@ void rc_em_pre(em *e, int t)
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
     int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
+    bool fo = rc_ir_first_only(e->ir, t, NULL, NULL);
     if ((size_t)p->nrb > nv) nv = (size_t)p->nrb;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     int *slot = malloc(((size_t)p->nrb + 1) * sizeof *slot);
@@ -385,13 +409,14 @@ void rc_em_pre(em *e, int t)
     free(v);
     free(slot);
     const char *P = e->P;
-    if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT);
-    if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY);
+    if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT, fo);
+    if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY, fo);
     rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
     rc_cout_line(o, "uint32_t k, raw = 0u;");
     rc_cout_line(o, "size_t i, n = limit;");
+    if (fo) rc_cout_line(o, "uint32_t best = 0xFFFFFFFFu;     /* the lowest pattern found (first match only) */");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
         rc_cout_comment(o, "per regex branch whose key 0 was seen: where its confirmation may start");
@@ -416,16 +441,16 @@ void rc_em_pre(em *e, int t)
         rc_cout_open(o, "for (i = 0u; n - i >= %du; i++) {", PRE_UNROLL);
         for (int u = 0; u < PRE_UNROLL; u++) {
             if (u > 0) rc_cout_line(o, "i++;");
-            pre_byte(e, t, p, cw, true);
+            pre_byte(e, t, p, cw, true, fo);
         }
         rc_cout_close(o, "}");
         rc_cout_open(o, "for (; i < n; i++) {");
     } else {
         rc_cout_open(o, "for (i = 0u; i < n; i++) {");
     }
-    pre_byte(e, t, p, cw, false);
+    pre_byte(e, t, p, cw, false, fo);
     rc_cout_close(o, "}");
-    if (p->nconf > 0) pre_confirm(e, t, p, cw);
+    if (p->nconf > 0) pre_confirm(e, t, p, cw, fo);
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }

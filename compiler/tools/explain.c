@@ -75,7 +75,7 @@ void rc_explain(const rc_ir *ir, FILE *out)
                     fname, tf->npatterns, total, tf->plan.budget);
             fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
                     "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes", p->nkeyed, p->nentries,
-                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 16 * p->nentries, p->npool);
+                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 24 * p->nentries, p->npool);
             if (p->nshort > 0) fprintf(out, "; %d entries on short keys of %d bytes", p->nshort, RC_PRE_SHORT);
             fputc('\n', out);
             fprintf(out, "    confirmation: %d DFA%s of %d regex pattern%s (those whose first branches share a key "
@@ -84,6 +84,13 @@ void rc_explain(const rc_ir *ir, FILE *out)
             fprintf(out, "    residual: %d pattern%s without a literal of %d bytes -> %d DFA%s, %d states\n",
                     p->nresidual, p->nresidual == 1 ? "" : "s", RC_PRE_SHORT, tf->plan.ngroups,
                     tf->plan.ngroups == 1 ? "" : "s", rstates);
+            rc_loc why = { 0, 0, 0, 0 };
+            const char *reason = "";
+            if (rc_ir_first_only(ir, t, &why, &reason))
+                fprintf(out, "    scan: stops at the first pattern (each rule reading the field tests one "
+                        "pattern, in order)\n");
+            else
+                fprintf(out, "    scan: finds every pattern (line %d: %s)\n", why.line, reason);
             continue;
         }
         if (tf->plan.ngroups > 1) {
