@@ -284,7 +284,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         rc_cout_line(o, "uint32_t b = %s__t%dl[r];", P, t);
         rc_cout_open(o, "if ((((cand[b >> 5] & cand[%du + (b >> 5)]) >> (b & 31u)) & 1u) != 0u) {", cw);
         rc_cout_line(o, "y = %s__t%dsl[b];", P, t);
-        rc_cout_line(o, "st = (y != 0xFFFFu && spos[y] < st) ? spos[y] : ((y != 0xFFFFu) ? st : 0u);");
+        rc_cout_open(o, "if (y == 0xFFFFu) {");
+        rc_cout_line(o, "st = 0u;");
+        rc_cout_reopen(o, "} else if (spos[y] < st) {");
+        rc_cout_line(o, "st = spos[y];");
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
