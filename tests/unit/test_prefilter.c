@@ -46,6 +46,21 @@ static void set_alt(pset *s, int i, int j, const char *src, size_t len, bool reg
     s->alts[i][j] = (rc_dfa_alt){ s->text[i][j], len, regex };
 }
 
+/* Pattern i of s: the one alternative src (a regex or a literal), ~i or not. */
+static void set_pat(pset *s, int i, const char *src, size_t len, bool regex, bool icase)
+{
+    set_alt(s, i, 0, src, len, regex);
+    s->pats[i] = (rc_dfa_pattern){ s->alts[i], 1, icase };
+}
+
+/* One DFA of s's patterns and their prefilter, each within 20,000 states. */
+static void build_both(pset *s, rc_arena *a, rc_dfa *all, rc_pre *pre)
+{
+    rc_dfa_error err;
+    assert_true(rc_dfa_build(a, s->pats, s->n, 20000, all, &err));
+    assert_true(rc_pre_build(a, s->pats, s->n, 20000, pre, &err));
+}
+
 static const char *word(void) { return wlist[rnd() % NWORDS]; }
 
 /* One random alternative: a literal (sometimes with a NUL) or a regex. */
@@ -283,22 +298,17 @@ static void test_edges(void **state)
     const char *lits[] = { "abcd", "ABCD", "abcdef", "bcde", "cdefgh" };
     s.n = 0;
     for (int i = 0; i < 5; i++) {
-        set_alt(&s, i, 0, lits[i], strlen(lits[i]), false);
-        s.pats[i] = (rc_dfa_pattern){ s.alts[i], 1, i == 1 };
+        set_pat(&s, i, lits[i], strlen(lits[i]), false, i == 1);
         s.n++;
     }
-    set_alt(&s, 5, 0, "^abcd", 5, true);
-    s.pats[5] = (rc_dfa_pattern){ s.alts[5], 1, false };
-    set_alt(&s, 6, 0, "efgh$", 5, true);
-    s.pats[6] = (rc_dfa_pattern){ s.alts[6], 1, true };
+    set_pat(&s, 5, "^abcd", 5, true, false);
+    set_pat(&s, 6, "efgh$", 5, true, true);
     s.n = 7;
     rc_arena a;
     rc_arena_init(&a);
     rc_dfa all;
-    rc_dfa_error err;
     rc_pre pre;
-    assert_true(rc_dfa_build(&a, s.pats, s.n, 20000, &all, &err));
-    assert_true(rc_pre_build(&a, s.pats, s.n, 20000, &pre, &err));
+    build_both(&s, &a, &all, &pre);
     assert_int_equal(pre.nresidual, 0);
     assert_int_equal(pre.nconf, 2);
     const char *texts[] = { "", "a", "abc", "abcd", "ABCD", "aBcD", "abcdefgh", "xabcdefgH", "abcdeFGH",
@@ -316,22 +326,16 @@ static void test_pair_edges(void **state)
 {
     (void)state;
     static pset s;
-    set_alt(&s, 0, 0, "  ab", 4, false);
-    s.pats[0] = (rc_dfa_pattern){ s.alts[0], 1, false };
-    set_alt(&s, 1, 0, "  xy.z", 6, true);
-    s.pats[1] = (rc_dfa_pattern){ s.alts[1], 1, false };
-    set_alt(&s, 2, 0, "qa-B", 4, false);
-    s.pats[2] = (rc_dfa_pattern){ s.alts[2], 1, true };
-    set_alt(&s, 3, 0, "Rs-t", 4, false);
-    s.pats[3] = (rc_dfa_pattern){ s.alts[3], 1, false };
+    set_pat(&s, 0, "  ab", 4, false, false);
+    set_pat(&s, 1, "  xy.z", 6, true, false);
+    set_pat(&s, 2, "qa-B", 4, false, true);
+    set_pat(&s, 3, "Rs-t", 4, false, false);
     s.n = 4;
     rc_arena a;
     rc_arena_init(&a);
     rc_dfa all;
-    rc_dfa_error err;
     rc_pre pre;
-    assert_true(rc_dfa_build(&a, s.pats, s.n, 20000, &all, &err));
-    assert_true(rc_pre_build(&a, s.pats, s.n, 20000, &pre, &err));
+    build_both(&s, &a, &all, &pre);
     assert_int_equal(pre.nresidual, 0);
     assert_int_equal(pre.nconf, 1);
     const char *texts[] = { "ab", "xy", "xyaz", "  xyaz", "  XYaz", "AB", "  ab", "  AB", "QA-b", "qA\rB", "qa-b",
@@ -351,31 +355,25 @@ static void test_short_keys(void **state)
 {
     (void)state;
     static pset s;
-    set_alt(&s, 0, 0, "a [A-Za-z]+", 11, true);
-    s.pats[0] = (rc_dfa_pattern){ s.alts[0], 1, false };
-    set_alt(&s, 1, 0, "ab", 2, false);
-    s.pats[1] = (rc_dfa_pattern){ s.alts[1], 1, false };
-    set_alt(&s, 2, 0, "xYz", 3, false);
-    s.pats[2] = (rc_dfa_pattern){ s.alts[2], 1, true };
-    set_alt(&s, 3, 0, "q", 1, false);
-    s.pats[3] = (rc_dfa_pattern){ s.alts[3], 1, false };
+    set_pat(&s, 0, "a [A-Za-z]+", 11, true, false);
+    set_pat(&s, 1, "ab", 2, false, false);
+    set_pat(&s, 2, "xYz", 3, false, true);
+    set_pat(&s, 3, "q", 1, false, false);
     set_alt(&s, 4, 0, "cd", 2, false);
     set_alt(&s, 4, 1, "timeout", 7, false);
     s.pats[4] = (rc_dfa_pattern){ s.alts[4], 2, false };
-    set_alt(&s, 5, 0, "2 [a-z]", 7, true);
-    s.pats[5] = (rc_dfa_pattern){ s.alts[5], 1, true };
+    set_pat(&s, 5, "2 [a-z]", 7, true, true);
     s.n = 6;
     rc_arena a;
     rc_arena_init(&a);
     rc_dfa all, res;
-    rc_dfa_error err;
     rc_pre pre;
-    assert_true(rc_dfa_build(&a, s.pats, s.n, 20000, &all, &err));
-    assert_true(rc_pre_build(&a, s.pats, s.n, 20000, &pre, &err));
+    build_both(&s, &a, &all, &pre);
     assert_int_equal(pre.nresidual, 1);
     assert_int_equal(pre.residual[0], 3);
     assert_true(pre.nshort > 0);
     rc_dfa_pattern sub[1] = { s.pats[3] };
+    rc_dfa_error err;
     assert_true(rc_dfa_build(&a, sub, 1, 20000, &res, &err));
     const char *texts[] = { "", "a", "a b", "A b", "a  b", "xa Bc", "ab", "Ab", "xyz", "XYZ", "xy", "zcd", "c",
                             "timeout", "2 B", "2 b", "a\0b ab", "q a z", "ba Xab2 t" };
