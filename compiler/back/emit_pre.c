@@ -12,10 +12,6 @@
 /* pair bits set (NULs' aside) up to which the scan takes PRE_UNROLL bytes a step */
 #define PRE_UNROLL_PAIRS 512
 #define PRE_UNROLL 4
-/* words an entry: key, pattern and flags, pool offset (regex: the cand
- * word to mark), key offset and length (regex: the bit), the literal's
- * folded bytes before its key and their mask */
-#define PRE_STRIDE 6
 /* regex branches of bounded reach that get a start slot (2 bytes of the
  * scan's stack each); the others' confirmations start at byte 0 */
 #define PRE_SLOTS 1024
@@ -42,7 +38,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_line(o, "pre |= 0x20202020u;");
     }
     rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
-    rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, PRE_STRIDE);
+    rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, RC_PRE_ENTRY_WORDS);
     rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
     rc_cout_open(o, "if (en[0] != k) {");
     rc_cout_line(o, "continue;");
@@ -336,7 +332,7 @@ void rc_em_pre(em *e, int t)
     }
     size_t nv = (size_t)1 << p->fbits;
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
-    if ((size_t)p->nentries * PRE_STRIDE > nv) nv = (size_t)p->nentries * PRE_STRIDE;
+    if ((size_t)p->nentries * RC_PRE_ENTRY_WORDS > nv) nv = (size_t)p->nentries * RC_PRE_ENTRY_WORDS;
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
     int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
@@ -371,7 +367,7 @@ void rc_em_pre(em *e, int t)
          * their mask (up to 4 bytes) */
         for (int x = 0; x < p->nentries; x++) {
             const rc_pre_entry *en = &p->e[x];
-            uint32_t *w = &v[PRE_STRIDE * x];
+            uint32_t *w = &v[RC_PRE_ENTRY_WORDS * x];
             int nb = en->conf < 0 && en->klen == RC_PRE_KEY ? (en->off < 4 ? en->off : 4) : 0;
             w[0] = en->key;
             w[1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u);
@@ -393,7 +389,7 @@ void rc_em_pre(em *e, int t)
             }
         }
         snprintf(b, sizeof b, "%s__t%de", e->P, t);
-        rc_em_u32_array(o, "uint32_t", b, v, PRE_STRIDE * p->nentries, true);
+        rc_em_u32_array(o, "uint32_t", b, v, RC_PRE_ENTRY_WORDS * p->nentries, true);
     }
     if (p->npool > 0) {
         for (int i = 0; i < p->npool; i++) v[i] = (unsigned char)p->pool[i];

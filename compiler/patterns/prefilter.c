@@ -558,7 +558,7 @@ long rc_pre_bytes(const rc_pre *p)
     long b = 1L << p->fbits;       /* the generated filter holds a byte a bit */
     b += 8L * RC_PRE_PAIR_BYTES;   /* so does the pair filter */
     b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
-    b += 24L * p->nentries + p->npool;     /* six words an entry (emit_pre.c) */
+    b += 4L * RC_PRE_ENTRY_WORDS * p->nentries + p->npool;
     for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);
     if (p->nconf > 0) {
         /* the dispatch: a pointer (8 bytes assumed) and kind, pattern and

@@ -75,7 +75,7 @@ void rc_explain(const rc_ir *ir, FILE *out)
                     fname, tf->npatterns, total, tf->plan.budget);
             fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
                     "(2^%d bits), %d buckets, entries %d bytes, literals %d bytes", p->nkeyed, p->nentries,
-                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 24 * p->nentries, p->npool);
+                    p->nkeys, RC_PRE_KEY, 1 << p->fbits, p->fbits, 1 << p->bbits, 4 * RC_PRE_ENTRY_WORDS * p->nentries, p->npool);
             if (p->nshort > 0) fprintf(out, "; %d entries on short keys of %d bytes", p->nshort, RC_PRE_SHORT);
             fputc('\n', out);
             fprintf(out, "    confirmation: %d DFA%s of %d regex pattern%s (those whose first branches share a key "
