@@ -36,17 +36,12 @@ bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason)
     int fld = ir->texts[t].field;
     size_t n = (size_t)(ir->nexprs > 0 ? ir->nexprs : 1);
     int *refs = calloc(n, sizeof *refs), *from = calloc(n, sizeof *from), *stack = malloc(n * sizeof *stack);
-    int *rule_of = calloc(n, sizeof *rule_of);
     bool ok = true;
     const char *r0 = NULL;
     rc_loc w0 = { 0, 0, 0, 0 };
-    if (!refs || !from || !stack || !rule_of) exit(3);
+    if (!refs || !from || !stack) exit(3);
     /* every reference to an expression node: rule conditions, block and handler `when`s */
-    for (int r = 0; r < ir->nrules; r++) {
-        int c = ir->rules[r].cond;
-        mark_tree(ir, c, FROM_RULE, refs, from, stack);
-        if (c >= 0 && c < ir->nexprs && rule_of[c] == 0) rule_of[c] = r + 1;
-    }
+    for (int r = 0; r < ir->nrules; r++) mark_tree(ir, ir->rules[r].cond, FROM_RULE, refs, from, stack);
     for (int b = 0; b < ir->nblocks; b++) {
         const rc_ir_block *bl = &ir->blocks[b];
         mark_tree(ir, bl->when, FROM_WHEN, refs, from, stack);
@@ -86,6 +81,5 @@ bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason)
     free(refs);
     free(from);
     free(stack);
-    free(rule_of);
     return ok;
 }
