@@ -173,6 +173,10 @@ static void put_leaf(const em *e, rc_cout *o, const rc_ir_expr *x, int ctx)
     }
     case RC_X_MATCH: {
         int t = e->ir->fields[x->field].text_index;
+        if (e->low[t]) { /* the field's scan returned its lowest pattern (emit_scan) */
+            rc_cout_put(o, "low%d == %du", t, x->pattern);
+            return;
+        }
         rc_cout_put(o, "(m[%d] & 0x%08" PRIX32 "u) != 0u", e->woff[t] + x->pattern / 32,
                 (uint32_t)1u << (x->pattern % 32));
         return;

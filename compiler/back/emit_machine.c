@@ -210,6 +210,10 @@ static void emit_scan(em *e, int t)
                  tf->text_cap, tf->text_cap);
     else
         snprintf(lim, sizeof lim, "RECOV_MAX_TEXT");
+    if (e->low[t]) {    /* first match only, the prefilter alone: its lowest pattern (emit_pre.c) */
+        rc_cout_line(o, "const uint32_t low%d = %s__t%dpre(f->%s, %s);", t, e->P, t, tf->name, lim);
+        return;
+    }
     if (rc_dfa_plan_single(&tx->plan)) {
         rc_cout_line(o, "recov_dfa_scan%s(&%s__t%d, f->%s, %s, &m[%d]);", e->scan[t][0],
                      e->P, t, tf->name, lim, e->woff[t]);
@@ -350,6 +354,51 @@ static bool eq_run(const em *e, const int (*it)[2], int nit, int i, int *run, in
     return true;
 }
 
+/* A run of tests it[i..i+*run) that are each a whole rule's test of one
+ * pattern of the same low field (emit_int.h), patterns *p0, *p0 + 1 ...:
+ * at least LOW_RUN_MIN of them are one table read (pattern - *p0 ->
+ * error) instead of a compare each.  Rules before the run tested every
+ * lower pattern of the field (first match only: patterns first appear in
+ * rule order), so when the field's lowest pattern lies in the run its
+ * rule is the first of the run that holds. */
+#define LOW_RUN_MIN 4
+static bool low_run(const em *e, const int (*it)[2], int nit, int i, int *run, int *t, int *p0)
+{
+    const rc_ir *ir = e->ir;
+    int n = 0;
+    while (i + n < nit && it[i + n][1] >= 0) {
+        const rc_ir_expr *x = &ir->exprs[it[i + n][1]];
+        if (x->kind != RC_X_MATCH || !e->low[ir->fields[x->field].text_index]) break;
+        if (n == 0) {
+            *t = ir->fields[x->field].text_index;
+            *p0 = x->pattern;
+        } else if (ir->fields[x->field].text_index != *t || x->pattern != *p0 + n) {
+            break;
+        }
+        n++;
+    }
+    *run = n;
+    return n >= LOW_RUN_MIN;
+}
+
+/* The table of a low run (low_run) as `static const uintN_t P__lowK[]`. */
+static void emit_low_table(em *e, const int (*it)[2], int i, int run, int k)
+{
+    uint32_t *tab = malloc((size_t)run * sizeof *tab);
+    if (!tab) exit(3);
+    for (int j = 0; j < run; j++) tab[j] = (uint32_t)e->ir->rules[it[i + j][0]].error;
+    char name[80], what[200];
+    snprintf(name, sizeof name, "%s__low%d", e->P, k);
+    const rc_ir_expr *x = &e->ir->exprs[it[i][1]];
+    snprintf(what, sizeof what, "to line %d: the error of the rule of each pattern %d..%d of `%s`",
+             e->ir->rules[it[i + run - 1][0]].loc.line, x->pattern, x->pattern + run - 1,
+             e->ir->fields[x->field].name);
+    rc_em_src_comment(e, e->ir->rules[it[i][0]].loc, what);
+    rc_em_u32_array(&e->oc, e->ir->nerrors < 256 ? "uint8_t" : "uint16_t", name, tab, run, false);
+    rc_cout_blank(&e->oc);
+    free(tab);
+}
+
 /* The table of an equality run (eq_run) as `static const uint8_t P__eqK[]`. */
 static void emit_eq_table(em *e, const int (*it)[2], int i, int run, int64_t lo, int64_t span, int k)
 {
@@ -418,6 +467,17 @@ static void emit_classify(em *e)
         emit_eq_table(e, (const int (*)[2])it, i, run, lo, span, neq++);
         i += run - 1;
     }
+    int nlow = 0;
+    for (int i = 0; i < nit; i++) {
+        int run, lt, p0;
+        if (eq_run(e, (const int (*)[2])it, nit, i, &run, &(int64_t){ 0 }, &(int64_t){ 0 })) {
+            i += run - 1;
+            continue;
+        }
+        if (!low_run(e, (const int (*)[2])it, nit, i, &run, &lt, &p0)) continue;
+        emit_low_table(e, (const int (*)[2])it, i, run, nlow++);
+        i += run - 1;
+    }
     rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
     rc_cout_line(o, " * before the first rule that reads it. */");
     if (e->words)
@@ -433,13 +493,16 @@ static void emit_classify(em *e)
         if (k == 1) break;
         if (k == 0) continue;
         reads_f = true;
-        if (rule_texts(e, ir->rules[r].cond, need) > 0) reads_m = true;
+        int nneed = rule_texts(e, ir->rules[r].cond, need);
+        for (int n = 0; n < nneed; n++)
+            if (!e->low[need[n]]) reads_m = true;
     }
     for (int t = 0; t < ir->ntexts; t++)
         if (late[t]) reads_f = reads_m = true;
     if (!reads_f) rc_cout_line(o, "(void)f;");
     if (e->words && !reads_m) rc_cout_line(o, "(void)m;");
     neq = 0;
+    nlow = 0;
     for (int i = 0; i < nit; i++) {
         int r = it[i][0];
         if (it[i][1] < 0) {
@@ -485,6 +548,30 @@ static void emit_classify(em *e)
             rc_em_origin_end(e);
             neq++;
             i += erun - 1;
+            continue;
+        }
+        /* a run of tests of consecutive patterns of one low field: a table read */
+        int lrun, lt, lp0;
+        if (low_run(e, (const int (*)[2])it, nit, i, &lrun, &lt, &lp0)) {
+            char what[160];
+            snprintf(what, sizeof what, "to line %d: %d rules of patterns %d..%d of `%s`, by the table %s__low%d",
+                     ir->rules[it[i + lrun - 1][0]].loc.line, lrun, lp0, lp0 + lrun - 1,
+                     ir->fields[ir->texts[lt].field].name, P, nlow);
+            rc_em_src_comment(e, ir->rules[r].loc, what);
+            rc_em_origin(e, ir->rules[r].loc);
+            if (lp0 > 0) {
+                rc_cout_open(o, "if ((low%d - %du) < %du) {", lt, lp0, lrun);
+                emit_late_scans(e, scanned, late);
+                rc_cout_line(o, "return %s__low%d[low%d - %du];", P, nlow, lt, lp0);
+            } else {
+                rc_cout_open(o, "if (low%d < %du) {", lt, lrun);
+                emit_late_scans(e, scanned, late);
+                rc_cout_line(o, "return %s__low%d[low%d];", P, nlow, lt);
+            }
+            rc_cout_close(o, "}");
+            rc_em_origin_end(e);
+            nlow++;
+            i += lrun - 1;
             continue;
         }
         /* a run of tests that are each one bit of the same mask word (one

@@ -93,7 +93,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_open(o, "if (j == len) {");
-        rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
+        if (!e->low[t]) rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
         if (fo) rc_cout_line(o, "*best = pat;");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -101,7 +101,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_line(o, "(void)pat;");
         rc_cout_line(o, "(void)s;");
         rc_cout_line(o, "(void)limit;");
-        rc_cout_line(o, "(void)m;");
+        if (!e->low[t]) rc_cout_line(o, "(void)m;");
     }
     rc_cout_close(o, "}");
 }
@@ -140,7 +140,8 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
         rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
         rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
-        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit, m%s%s);", P, t, cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
+        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
+                     cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -152,7 +153,8 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
         return;
     }
     hit_guard(o, past, P, t, "f[h]");
-    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit, m%s%s);", P, t, cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
+    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
+                 cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -167,9 +169,9 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen, bool fo
     rc_cout_line(o, "#if defined(__GNUC__)");
     rc_cout_line(o, "__attribute__((noinline))");
     rc_cout_line(o, "#endif");
-    rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit, "
-                 "uint32_t *m%s%s)", e->P, t, klen, cw > 0 ? ", uint32_t *cand, uint16_t *spos" : "",
-                 fo ? ", uint32_t *best" : "");
+    rc_cout_line(o, "static void %s__t%dwalk%d(const unsigned char *s, size_t i, uint32_t k, uint32_t h, size_t limit"
+                 "%s%s%s)", e->P, t, klen, e->low[t] ? "" : ", uint32_t *m",
+                 cw > 0 ? ", uint32_t *cand, uint16_t *spos" : "", fo ? ", uint32_t *best" : "");
     rc_cout_open(o, "{");
     pre_walk(e, t, p, cw, klen, fo);
     rc_cout_close(o, "}");
@@ -213,8 +215,31 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
     snprintf(b, sizeof b, "%s__t%du", P, t);
     rc_em_u32_array(o, p->nconf < 16384 ? "uint16_t" : "uint32_t", b, u, p->nconf, false);
     for (int c = 0; c < p->nconf; c++) v[c] = p->conf[c].npat == 1 ? (uint32_t)p->conf[c].pats[0] + 1u : 0u;
-    snprintf(b, sizeof b, "%s__t%dq", P, t);
-    rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
+    bool low = e->low[t];
+    if (!low) {
+        snprintf(b, sizeof b, "%s__t%dq", P, t);
+        rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
+    }
+    int cwl = 1;     /* low: the words of the largest confirmation's own mask */
+    if (low) {       /* each confirmation's patterns: cp[cb[c] .. cb[c + 1]), its DFA's pattern j first */
+        int y = 0;
+        for (int c = 0; c < p->nconf; c++) {
+            v[c] = (uint32_t)y;
+            y += p->conf[c].npat;
+            if ((p->conf[c].npat + 31) / 32 > cwl) cwl = (p->conf[c].npat + 31) / 32;
+        }
+        v[p->nconf] = (uint32_t)y;
+        snprintf(b, sizeof b, "%s__t%dcb", P, t);
+        rc_em_u32_array(o, y < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf + 1, false);
+        uint32_t *cp = malloc(((size_t)y + 1) * sizeof *cp);
+        if (!cp) exit(3);
+        y = 0;
+        for (int c = 0; c < p->nconf; c++)
+            for (int j = 0; j < p->conf[c].npat; j++) cp[y++] = (uint32_t)p->conf[c].pats[j];
+        snprintf(b, sizeof b, "%s__t%dcp", P, t);
+        rc_em_u32_array(o, tf->npatterns < 65536 ? "uint16_t" : "uint32_t", b, cp, y, false);
+        free(cp);
+    }
     if (fo) {          /* first match only: each confirmation's lowest pattern */
         for (int c = 0; c < p->nconf; c++) v[c] = (uint32_t)p->conf[c].pats[0];
         snprintf(b, sizeof b, "%s__t%dlo", P, t);
@@ -247,6 +272,7 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
                     "that pattern is not found yet)");
     rc_cout_open(o, "{");
     rc_cout_line(o, "uint32_t w;");
+    if (low) rc_cout_line(o, "uint32_t cm[%d];    /* a confirmation's own patterns, its DFA's numbers */", cwl);
     if (multi) {
         rc_cout_line(o, "uint32_t ran[%d];", (p->nconf + 31) / 32);
         rc_cout_open(o, "for (w = 0u; w < %du; w++) {", (p->nconf + 31) / 32);
@@ -257,7 +283,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
     rc_cout_line(o, "uint32_t hit = cand[w] & cand[%du + w];", cw);
     rc_cout_open(o, "while (hit != 0u) {");
     rc_cout_line(o, "uint32_t r = 32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27];", P, t);
-    rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], y = %s__t%dsl[r];", P, t, P, t, P, t, P, t);
+    if (low)
+        rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], y = %s__t%dsl[r];", P, t, P, t, P, t);
+    else
+        rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], y = %s__t%dsl[r];", P, t, P, t,
+                     P, t, P, t);
     rc_cout_line(o, "uint32_t st = (y != 0xFFFFu) ? spos[y] : 0u;");
     rc_cout_line(o, "hit &= hit - 1u;");
     if (multi) {
@@ -266,14 +296,20 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         rc_cout_close(o, "}");
         rc_cout_line(o, "ran[c >> 5] |= 1u << (c & 31u);");
     }
-    if (fo) {
-        rc_cout_open(o, "if (%s__t%dlo[c] > best) {", P, t);
+    if (low) {         /* none of its patterns can be below the lowest found */
+        rc_cout_open(o, "if (%s__t%dlo[c] >= best) {", P, t);
+        rc_cout_line(o, "continue;");
+        rc_cout_close(o, "}");
+    } else {
+        if (fo) {
+            rc_cout_open(o, "if (%s__t%dlo[c] > best) {", P, t);
+            rc_cout_line(o, "continue;");
+            rc_cout_close(o, "}");
+        }
+        rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
     }
-    rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
-    rc_cout_line(o, "continue;");
-    rc_cout_close(o, "}");
     if (multi) {
         rc_cout_comment(o, "the earliest start its candidate branches allow");
         rc_cout_open(o, "for (r = %s__t%dlb[c]; r < %s__t%dlb[c + 1u]; r++) {", P, t, P, t);
@@ -295,11 +331,25 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         if (done == 1 && kinds > 1) rc_cout_open(o, "if ((u & 3u) == %du) {", k);
         else if (done < kinds) rc_cout_reopen(o, "} else if ((u & 3u) == %du) {", k);
         else if (kinds > 1) rc_cout_reopen(o, "} else {");
-        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text + st, limit - st, m);", PRE_KIND[k], P, t, PRE_KIND[k]);
+        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text + st, limit - st, %s);", PRE_KIND[k], P, t,
+                     PRE_KIND[k], low ? "cm" : "m");
     }
     if (kinds > 1) rc_cout_close(o, "}");
     if (kinds == 1) rc_cout_line(o, "(void)u;");
-    if (fo) {
+    if (low) {         /* its lowest pattern found: the lowest bit of the lowest word not 0 */
+        rc_cout_line(o, "uint32_t lw = (%s__t%dcb[c + 1u] - %s__t%dcb[c] + 31u) >> 5, lp = 0xFFFFFFFFu;", P, t, P, t);
+        rc_cout_open(o, "while (lw > 0u) {");
+        rc_cout_line(o, "uint32_t bits = cm[lw - 1u];");
+        rc_cout_line(o, "lw--;");
+        rc_cout_open(o, "if (bits != 0u) {");
+        rc_cout_line(o, "lp = %s__t%dcp[%s__t%dcb[c] + 32u * lw + %s__t%dz[((bits & (0u - bits)) * 0x077CB531u) >> 27]];",
+                     P, t, P, t, P, t);
+        rc_cout_close(o, "}");
+        rc_cout_close(o, "}");
+        rc_cout_open(o, "if (lp < best) {");
+        rc_cout_line(o, "best = lp;");
+        rc_cout_close(o, "}");
+    } else if (fo) {
         rc_cout_open(o, "if (q != 0u && q - 1u < best && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
         rc_cout_line(o, "best = q - 1u;");
         rc_cout_close(o, "}");
@@ -328,7 +378,8 @@ void rc_em_pre(em *e, int t)
     }
     for (int c = 0; c < p->nconf; c++) {
         snprintf(b, sizeof b, "%s__t%dc%d", e->P, t, c);
-        e->scan[t][pl->ngroups + c] = rc_em_one_dfa(e, t, &p->conf[c].dfa, b, p->conf[c].pats);
+        /* low: each sets its own patterns' bits in the scan's own mask (no map) */
+        e->scan[t][pl->ngroups + c] = rc_em_one_dfa(e, t, &p->conf[c].dfa, b, e->low[t] ? NULL : p->conf[c].pats);
     }
     size_t nv = (size_t)1 << p->fbits;
     if ((size_t)nbk + 1 > nv) nv = (size_t)nbk + 1;
@@ -411,7 +462,10 @@ void rc_em_pre(em *e, int t)
     const char *P = e->P;
     if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT, fo);
     if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY, fo);
-    rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
+    if (e->low[t])
+        rc_cout_line(o, "static uint32_t %s__t%dpre(const char *text, size_t limit)", P, t);
+    else
+        rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
     rc_cout_line(o, "uint32_t k, raw = 0u;");
@@ -427,7 +481,7 @@ void rc_em_pre(em *e, int t)
         rc_cout_close(o, "}");
     }
     rc_cout_open(o, "if (s == NULL) {");
-    rc_cout_line(o, "return;");
+    rc_cout_line(o, e->low[t] ? "return 0xFFFFFFFFu;" : "return;");
     rc_cout_close(o, "}");
     /* few pairs set (hits rare): 4 bytes a loop step; many: one (the
      * longer body costs more than the saved limit tests, as measured) */
@@ -451,6 +505,7 @@ void rc_em_pre(em *e, int t)
     pre_byte(e, t, p, cw, false, fo);
     rc_cout_close(o, "}");
     if (p->nconf > 0) pre_confirm(e, t, p, cw, fo);
+    if (e->low[t]) rc_cout_line(o, "return best;");
     rc_cout_close(o, "}");
     rc_cout_blank(o);
 }

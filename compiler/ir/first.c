@@ -83,3 +83,9 @@ bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason)
     free(stack);
     return ok;
 }
+
+bool rc_ir_lowest_only(const rc_ir *ir, int t)
+{
+    const rc_dfa_plan *pl = &ir->texts[t].plan;
+    return pl->pre != NULL && pl->ngroups == 0 && rc_ir_first_only(ir, t, NULL, NULL);
+}

@@ -461,6 +461,11 @@ void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
  * the rule out of order. */
 bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason);
 
+/* Whether text field t's scan can return its lowest matching pattern alone
+ * (no mask): it is first-match only and the literal prefilter scans every
+ * one of its patterns (no residual DFA). */
+bool rc_ir_lowest_only(const rc_ir *ir, int t);
+
 /* Condition `root` as text (`attempt >= 2 && error == disk`), at most n
  * bytes with the NUL, cut with "..." when longer; for diff and explain. */
 void rc_ir_expr_text(const rc_ir *ir, int root, char *buf, size_t n);

@@ -86,7 +86,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
                     tf->plan.ngroups == 1 ? "" : "s", rstates);
             rc_loc why = { 0, 0, 0, 0 };
             const char *reason = "";
-            if (rc_ir_first_only(ir, t, &why, &reason))
+            if (rc_ir_lowest_only(ir, t))
+                fprintf(out, "    scan: stops at the first pattern (each rule reading the field tests one "
+                        "pattern, in order) and returns its number, no mask; a run of rules of consecutive "
+                        "patterns reads one table\n");
+            else if (rc_ir_first_only(ir, t, &why, &reason))
                 fprintf(out, "    scan: stops at the first pattern (each rule reading the field tests one "
                         "pattern, in order)\n");
             else

@@ -17,7 +17,10 @@ requires the three to agree.  The sets:
     20,000-state budget, so the plan has several DFAs;
   - one set that fits one DFA (the plan must not split it);
   - 3,000 literals and regexes (above the old 20,000-state limit with no
-    heavy pattern at all): the literal prefilter (prefilter.h);
+    heavy pattern at all): the literal prefilter (prefilter.h), with 10
+    regexes without a literal of 2 bytes (`[xz][0-9]{2}[jq]`) in residual
+    DFAs, so that its scan keeps the mask (the other prefilter sets return
+    their lowest pattern alone, spec/patterns.md "First match only");
   - the prefilter's own set, 2,000 patterns and 2,000 messages: literals
     and `~i` literals sharing words (keys shared by many patterns), finite
     regexes (`(a|b)`, ` ?`: keyed as their literals), regexes confirmed
@@ -101,6 +104,14 @@ def pre_pattern(rnd, i):
         return "/%s/" % src, src, 0, "%s%d %s" % (a, i, b)
     w = "%s%d" % (rnd.choice("xyz"), i % 100) if rnd.random() < 0.7 else rnd.choice("qj") + rnd.choice("xyz")
     return '"%s"' % w, re.escape(w), 0, w
+
+
+def residual_pattern(rnd):
+    """a regex without a literal of 2 bytes (a residual DFA beside the
+    prefilter): the field's scan keeps its mask"""
+    a, b = rnd.sample("vwxyz", 2), rnd.sample("jkq", 2)
+    src = "[%s%s][0-9]{2}[%s%s]" % (a[0], a[1], b[0], b[1])
+    return "/%s/" % src, src, 0, "%s%d%s" % (a[0], rnd.randint(10, 99), b[1])
 
 
 def reach_pattern(rnd, i):
@@ -233,8 +244,13 @@ def main():
     pats = [pattern(rnd, i, False) for i in range(30)]
     sets.append(("small", pats, [message(rnd, pats) for _ in range(200)], 1))
     rnd = random.Random(7300)
-    pats = [pattern(rnd, i, False) for i in range(3000)]
-    sets.append(("wide", pats, [message(rnd, pats) for _ in range(400)], "pre"))
+    pats = [pattern(rnd, i, False) if i % 300 != 7 else residual_pattern(rnd) for i in range(3000)]
+    res = [p for i, p in enumerate(pats) if i % 300 == 7]
+    msgs = [message(rnd, pats) for _ in range(400)]
+    # every fourth message with a residual pattern's sample (before or after)
+    msgs = [m if j % 4 else (m + " " + rnd.choice(res)[3] if j % 8 else rnd.choice(res)[3] + m)
+            for j, m in enumerate(msgs)]
+    sets.append(("wide", pats, msgs, "pre"))
     rnd = random.Random(7400)
     pats = [pre_pattern(rnd, i) for i in range(2000)]
     sets.append(("pre", pats, [pre_message(rnd, pats) for _ in range(2000)], "pre"))
