@@ -37,18 +37,21 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_close(o, "}");
         rc_cout_line(o, "pre |= 0x20202020u;");
     }
-    rc_cout_open(o, "for (x = %s__t%db[h >> %du]; x < end; x++) {", P, t, p->fbits - p->bbits);
-    rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, RC_PRE_ENTRY_WORDS);
-    rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
-    rc_cout_open(o, "if (en[0] != k) {");
-    rc_cout_line(o, "continue;");
+    /* a bucket's entries run by key, a key's by pattern (prefilter.c) */
+    rc_cout_comment(o, "the bucket's entries run in increasing key order, a key's in increasing pattern order");
+    rc_cout_line(o, "x = %s__t%db[h >> %du];", P, t, p->fbits - p->bbits);
+    rc_cout_open(o, "while ((x < end) && (%s__t%de[%du * x] < k)) {", P, t, RC_PRE_ENTRY_WORDS);
+    rc_cout_line(o, "x++;");
     rc_cout_close(o, "}");
     if (fo) {
         rc_cout_comment(o, "first match only: a pattern above the lowest found cannot decide");
-        rc_cout_open(o, "if (pat > *best) {");
-        rc_cout_line(o, "continue;");
-        rc_cout_close(o, "}");
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[%du * x + 1u] & 0xFFFFu) <= *best); "
+                     "x++) {", P, t, RC_PRE_ENTRY_WORDS, P, t, RC_PRE_ENTRY_WORDS);
+    } else {
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k); x++) {", P, t, RC_PRE_ENTRY_WORDS);
     }
+    rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, RC_PRE_ENTRY_WORDS);
+    rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
     rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
     if (cw > 0) {
         rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
@@ -94,7 +97,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_close(o, "}");
         rc_cout_open(o, "if (j == len) {");
         if (!e->low[t]) rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
-        if (fo) rc_cout_line(o, "*best = pat;");
+        if (fo) rc_cout_line(o, "*best = pat;");  /* the key's next entry breaks the loop */
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     } else {

@@ -100,6 +100,22 @@ static uint32_t pair_of(const char *s)
     return ((uint32_t)(unsigned char)s[0] | 0x20u) << 8 | ((uint32_t)(unsigned char)s[1] | 0x20u);
 }
 
+/* An entry's place in the table: its bucket, then its key, then its
+ * pattern, then its order in the field (br[]).  Inside a bucket the
+ * entries of one key run in increasing pattern order, so a first-match
+ * scan stops at the first above the lowest pattern found (spec/patterns.md,
+ * "First match only"). */
+typedef struct ent_order { uint32_t bucket, key; int pat, b; } ent_order;
+
+static int ent_order_cmp(const void *x, const void *y)
+{
+    const ent_order *a = x, *b = y;
+    if (a->bucket != b->bucket) return a->bucket < b->bucket ? -1 : 1;
+    if (a->key != b->key) return a->key < b->key ? -1 : 1;
+    if (a->pat != b->pat) return a->pat < b->pat ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
 static int ilog2(int x)
 {
     int l = 0;
@@ -435,10 +451,13 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
         out->start[bk[b] + 1]++;
     }
     for (int x = 0; x < nbk; x++) out->start[x + 1] += out->start[x];
-    int *fill = RC_NEW_ARRAY(&sc, int, (size_t)nbk);
-    memcpy(fill, out->start, (size_t)nbk * sizeof *fill);
-    for (int b = 0; b < nb; b++) {           /* stable: field order inside a bucket */
-        rc_pre_entry *e = &out->e[fill[bk[b]]++];
+    ent_order *ord = RC_NEW_ARRAY(&sc, ent_order, nb > 0 ? nb : 1);
+    for (int b = 0; b < nb; b++)
+        ord[b] = (ent_order){ (uint32_t)bk[b], fold_key(br[b].key, br[b].klen), br[b].pat, b };
+    if (nb > 1) qsort(ord, (size_t)nb, sizeof *ord, ent_order_cmp);
+    for (int x = 0; x < nb; x++) {
+        int b = ord[x].b;
+        rc_pre_entry *e = &out->e[x];
         e->key = fold_key(br[b].key, br[b].klen);
         e->klen = br[b].klen;
         e->pat = br[b].pat;

@@ -170,6 +170,18 @@ static void same_at_every_limit(const rc_dfa *all, const rc_pre *pre, const rc_d
     }
 }
 
+/* Inside each bucket the entries run by key, and a key's by pattern: the
+ * generated first-match walk stops at the first pattern above the lowest
+ * found (spec/patterns.md, "First match only"). */
+static void assert_bucket_order(const rc_pre *p)
+{
+    for (int b = 0; b < (1 << p->bbits); b++)
+        for (int x = p->start[b] + 1; x < p->start[b + 1]; x++) {
+            const rc_pre_entry *u = &p->e[x - 1], *v = &p->e[x];
+            assert_true(u->key < v->key || (u->key == v->key && u->pat <= v->pat));
+        }
+}
+
 static int run_set(pset *s, int ntexts)
 {
     rc_arena a;
@@ -183,6 +195,7 @@ static int run_set(pset *s, int ntexts)
         return -1;                      /* a pattern that matches the empty string etc.: skip */
     }
     assert_true(rc_pre_build(&a, s->pats, s->n, RC_DFA_MAX_STATES, &pre, &err));
+    assert_bucket_order(&pre);
     rc_dfa_pattern sub[NP];
     for (int i = 0; i < pre.nresidual; i++) sub[i] = s->pats[pre.residual[i]];
     assert_true(rc_dfa_build(&a, sub, pre.nresidual, 200000, &res, &err));
