@@ -45,7 +45,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout_close(o, "}");
     if (fo) {
         rc_cout_comment(o, "first match only: a pattern above the lowest found cannot decide");
-        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[%du * x + 1u] & 0xFFFFu) <= *best); "
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[%du * x + 1u] & 0xFFFFu) < *best); "
                      "x++) {", P, t, RC_PRE_ENTRY_WORDS, P, t, RC_PRE_ENTRY_WORDS);
     } else {
         rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k); x++) {", P, t, RC_PRE_ENTRY_WORDS);
@@ -109,30 +109,42 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout_close(o, "}");
 }
 
-/* One text byte at i: roll it into raw; on a pair hit stop at a NUL
- * (break; with past, i = n first to skip the tail loop) or look the
- * folded key up. */
-/* Opens the block run on a hit of filter test `tab` (P__t<t><tab>): after
+/* Opens the block run on a hit of a filter test (hit; its negation miss): after
  * the scan's end (past) an if; inside the loop a miss continues (gcc lays
  * that loop out better: N = 10,000: 9,227 -> 9,114 instructions a message). */
-static void hit_guard(rc_cout *o, bool past, const char *P, int t, const char *tab)
+static void hit_guard(rc_cout *o, bool past, const char *hit, const char *miss)
 {
     if (past) {
-        rc_cout_open(o, "if (%s__t%d%s != 0u) {", P, t, tab);
+        rc_cout_open(o, "if (%s) {", hit);
         return;
     }
-    rc_cout_open(o, "if (%s__t%d%s == 0u) {", P, t, tab);
+    rc_cout_open(o, "if (%s) {", miss);
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
     rc_cout_open(o, "{");
 }
 
+/* The filter test of hash h: a key with hash h exists (byte filter), or,
+ * first match only, the lowest pattern of such keys is below best (fo);
+ * hit: the test for a hit, else for a miss. */
+static void filter_test(char *b, size_t n, const char *P, int t, bool fo, bool hit)
+{
+    if (fo) snprintf(b, n, "%s__t%df[h] %s best", P, t, hit ? "<" : ">=");
+    else snprintf(b, n, "%s__t%df[h] %s 0u", P, t, hit ? "!=" : "==");
+}
+
+/* One text byte at i: roll it into raw; on a pair hit stop at a NUL
+ * (break; with past, i = n first to skip the tail loop) or look the
+ * folded key up. */
 static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
     rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    hit_guard(o, past, P, t, "p[raw & 0xFFFFu]");
+    char hit[96], miss[96];
+    snprintf(hit, sizeof hit, "%s__t%dp[raw & 0xFFFFu] != 0u", P, t);
+    snprintf(miss, sizeof miss, "%s__t%dp[raw & 0xFFFFu] == 0u", P, t);
+    hit_guard(o, past, hit, miss);
     rc_cout_line(o, "uint32_t h;");
     rc_cout_open(o, "if ((raw & 0xFFu) == 0u) {");
     if (past) rc_cout_line(o, "i = n;");
@@ -142,7 +154,8 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
         rc_cout_open(o, "if ((%s__t%dp[raw & 0xFFFFu] & 2u) != 0u) {", P, t);
         rc_cout_line(o, "k = (raw & 0xFFFFu) | 0x2020u;");
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
-        rc_cout_open(o, "if (%s__t%df[h] != 0u) {", P, t);
+        filter_test(hit, sizeof hit, P, t, fo, true);
+        rc_cout_open(o, "if (%s) {", hit);
         rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
                      cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
         rc_cout_close(o, "}");
@@ -155,7 +168,9 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
         rc_cout_close(o, "}");
         return;
     }
-    hit_guard(o, past, P, t, "f[h]");
+    filter_test(hit, sizeof hit, P, t, fo, true);
+    filter_test(miss, sizeof miss, P, t, fo, false);
+    hit_guard(o, past, hit, miss);
     rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
                  cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
     rc_cout_close(o, "}");
@@ -398,11 +413,22 @@ void rc_em_pre(em *e, int t)
     /* a start slot (spos) for each of the first PRE_SLOTS branches of bounded reach; the others start at 0 */
     int nslots = 0;
     for (int r = 0; r < p->nrb; r++) slot[r] = p->reach[r] >= 0 && nslots < PRE_SLOTS ? nslots++ : -1;
-    /* the filter a byte a bit: one load and a test per text byte */
     int nf = 1 << p->fbits;
-    for (int i = 0; i < nf; i++) v[i] = ((uint32_t)p->filter[i >> 3] >> (i & 7)) & 1u;
     snprintf(b, sizeof b, "%s__t%df", e->P, t);
-    rc_em_u32_array(o, "uint8_t", b, v, nf, false);
+    if (fo) {
+        /* first match only: the lowest pattern of the keys of each hash
+         * (0xFFFF: none), one load and compare with best for both tests */
+        for (int i = 0; i < nf; i++) v[i] = 0xFFFFu;
+        for (int x = 0; x < p->nentries; x++) {
+            uint32_t h = (p->e[x].key * RC_PRE_MUL) >> (32 - p->fbits);
+            if ((uint32_t)p->e[x].pat < v[h]) v[h] = (uint32_t)p->e[x].pat;
+        }
+        rc_em_u32_array(o, "uint16_t", b, v, nf, false);
+    } else {
+        /* the filter a byte a bit: one load and a test per text byte */
+        for (int i = 0; i < nf; i++) v[i] = ((uint32_t)p->filter[i >> 3] >> (i & 7)) & 1u;
+        rc_em_u32_array(o, "uint8_t", b, v, nf, false);
+    }
     /* the pair filter a byte a bit too: no shift and mask per text byte */
     for (int i = 0; i < 8 * RC_PRE_PAIR_BYTES; i++)
         v[i] = (((uint32_t)p->pair[i >> 3] >> (i & 7)) & 1u) | (((uint32_t)p->pair2[i >> 3] >> (i & 7)) & 1u) << 1;
@@ -473,7 +499,7 @@ void rc_em_pre(em *e, int t)
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
     rc_cout_line(o, "uint32_t k, raw = 0u;");
     rc_cout_line(o, "size_t i, n = limit;");
-    if (fo) rc_cout_line(o, "uint32_t best = 0xFFFFFFFFu;     /* the lowest pattern found (first match only) */");
+    if (fo) rc_cout_line(o, "uint32_t best = 0xFFFFu;     /* the lowest pattern found (first match only; 0xFFFF: none) */");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
         rc_cout_comment(o, "per regex branch whose key 0 was seen: where its confirmation may start");
@@ -484,7 +510,7 @@ void rc_em_pre(em *e, int t)
         rc_cout_close(o, "}");
     }
     rc_cout_open(o, "if (s == NULL) {");
-    rc_cout_line(o, e->low[t] ? "return 0xFFFFFFFFu;" : "return;");
+    rc_cout_line(o, e->low[t] ? "return 0xFFFFu;" : "return;");
     rc_cout_close(o, "}");
     /* few pairs set (hits rare): 4 bytes a loop step; many: one (the
      * longer body costs more than the saved limit tests, as measured) */
