@@ -303,7 +303,9 @@ static int match_word(const em *e, int x)
 {
     const rc_ir_expr *ex = &e->ir->exprs[x];
     if (ex->kind != RC_X_MATCH) return -1;
-    return e->woff[e->ir->fields[ex->field].text_index] + ex->pattern / 32;
+    int t = e->ir->fields[ex->field].text_index;
+    if (e->low[t]) return -1;       /* no mask: `low<t> == j` (emit_cond.c) */
+    return e->woff[t] + ex->pattern / 32;
 }
 
 /* Test x is `F == v` on an unsigned integer fault field F with a constant
