@@ -23,15 +23,16 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     bool win = klen == RC_PRE_KEY && p->npool > 0;
-    rc_cout_line(o, "uint32_t x, end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
+    rc_cout_line(o, "uint32_t x;");
+    rc_cout_line(o, "uint32_t end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
     if (win) {
         /* the 4 text bytes before the key (0 before the text), folded */
         rc_cout_line(o, "uint32_t pre = 0u;");
         rc_cout_open(o, "if (i >= 7u) {");
-        rc_cout_line(o, "pre = (uint32_t)s[i - 7u] << 24 | (uint32_t)s[i - 6u] << 16 | (uint32_t)s[i - 5u] << 8 | "
+        rc_cout_line(o, "pre = ((uint32_t)s[i - 7u] << 24) | ((uint32_t)s[i - 6u] << 16) | ((uint32_t)s[i - 5u] << 8) | "
                         "(uint32_t)s[i - 4u];");
         rc_cout_reopen(o, "} else {");
-        rc_cout_open(o, "for (x = 0u; x + 4u <= i; x++) {");
+        rc_cout_open(o, "for (x = 0u; (x + 4u) <= i; x++) {");
         rc_cout_line(o, "pre = (pre << 8) | (uint32_t)s[x];");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -45,7 +46,7 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout_close(o, "}");
     if (fo) {
         rc_cout_comment(o, "first match only: a pattern above the lowest found cannot decide");
-        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[%du * x + 1u] & 0xFFFFu) < *best); "
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[(%du * x) + 1u] & 0xFFFFu) < *best); "
                      "x++) {", P, t, RC_PRE_ENTRY_WORDS, P, t, RC_PRE_ENTRY_WORDS);
     } else {
         rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k); x++) {", P, t, RC_PRE_ENTRY_WORDS);
@@ -55,8 +56,8 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
     if (cw > 0) {
         rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
-        rc_cout_open(o, "if ((en[1] & 0x40000u) != 0u && (cand[en[2]] & en[3]) == 0u) {");
-        rc_cout_line(o, "size_t sp = (i + 1u > (size_t)en[4]) ? i + 1u - (size_t)en[4] : 0u;");
+        rc_cout_open(o, "if (((en[1] & 0x40000u) != 0u) && ((cand[en[2]] & en[3]) == 0u)) {");
+        rc_cout_line(o, "size_t sp = ((i + 1u) > (size_t)en[4]) ? ((i + 1u) - (size_t)en[4]) : 0u;");
         rc_cout_line(o, "spos[en[5]] = (uint16_t)((sp <= 0xFFFFu) ? sp : 0u);");
         rc_cout_close(o, "}");
         rc_cout_line(o, "cand[en[2]] |= en[3];");
@@ -71,27 +72,31 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     }
     if (p->npool > 0) {
         rc_cout_open(o, "{");
-        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du, len = (size_t)(en[3] >> 16), j = 0u, st;", klen);
+        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du;", klen);
+        rc_cout_line(o, "size_t len = (size_t)(en[3] >> 16);");
+        rc_cout_line(o, "size_t j = 0u;");
+        rc_cout_line(o, "size_t st;");
         rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[2]];", P, t);
-        rc_cout_open(o, "if (i + 1u < back) {");
+        rc_cout_open(o, "if ((i + 1u) < back) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
-        rc_cout_line(o, "st = i + 1u - back;");
+        rc_cout_line(o, "st = (i + 1u) - back;");
         rc_cout_comment(o, "the literal lies within the limit; a NUL ends the compare (no literal holds one)");
-        rc_cout_open(o, "if (st + len > limit) {");
+        rc_cout_open(o, "if ((st + len) > limit) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
         rc_cout_open(o, "if ((en[1] & 0x20000u) != 0u) {");
         rc_cout_open(o, "for (; j < len; j++) {");
-        rc_cout_line(o, "uint32_t a = s[st + j], c = l[j];");
-        rc_cout_line(o, "a = (a - 65u < 26u) ? (a | 0x20u) : a;");
-        rc_cout_line(o, "c = (c - 65u < 26u) ? (c | 0x20u) : c;");
+        rc_cout_line(o, "uint32_t a = s[st + j];");
+        rc_cout_line(o, "uint32_t c = l[j];");
+        rc_cout_line(o, "a = ((a - 65u) < 26u) ? (a | 0x20u) : a;");
+        rc_cout_line(o, "c = ((c - 65u) < 26u) ? (c | 0x20u) : c;");
         rc_cout_open(o, "if (a != c) {");
         rc_cout_line(o, "break;");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
-        rc_cout_open(o, "while (j < len && s[st + j] == l[j]) {");
+        rc_cout_open(o, "while ((j < len) && (s[st + j] == l[j])) {");
         rc_cout_line(o, "j++;");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -204,30 +209,53 @@ static void pre_walk_fn(em *e, int t, const rc_pre *p, int cw, int klen, bool fo
  * rather than a test per confirmation (N = 10,000: 292 of them). */
 static const char *const PRE_KIND[3] = { "8c", "16c", "16" };
 
-static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
+/* The kinds of the confirmations' DFAs (nk[k]: how many of PRE_KIND[k]),
+ * u[c] = kind | index among its kind << 2 when u is not NULL; whether some
+ * confirmation has several branches. */
+static bool pre_kinds(const em *e, int t, const rc_pre *p, int nk[3], uint32_t *u)
+{
+    int ng = e->ir->texts[t].plan.ngroups;
+    bool multi = false;
+    nk[0] = nk[1] = nk[2] = 0;
+    for (int c = 0; c < p->nconf; c++) {
+        int k = 0;
+        while (k < 2 && strcmp(e->scan[t][ng + c], PRE_KIND[k]) != 0) k++;
+        if (u) u[c] = (uint32_t)k | (uint32_t)nk[k] << 2;
+        nk[k]++;
+        if (p->conf[c].nrb > 1) multi = true;
+    }
+    return multi;
+}
+
+/* The words of the largest confirmation's own mask (a lowest-pattern field). */
+static int pre_conf_words(const rc_pre *p)
+{
+    int cwl = 1;
+    for (int c = 0; c < p->nconf; c++)
+        if ((p->conf[c].npat + 31) / 32 > cwl) cwl = (p->conf[c].npat + 31) / 32;
+    return cwl;
+}
+
+/* The confirmation dispatch's tables, at file scope before the scan. */
+static void pre_confirm_tables(em *e, int t, const rc_pre *p, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
     const rc_ir_textfield *tf = &e->ir->texts[t];
-    int ng = tf->plan.ngroups, nk[3] = { 0, 0, 0 };
-    bool multi = false;
+    int nk[3];
     char b[160];
     size_t nv = (size_t)p->nconf + (size_t)p->nrb + 32u;
     uint32_t *v = malloc(nv * sizeof *v);
     if (!v) exit(3);
     /* per kind of tables, the list of its DFAs; u[c]: kind | index << 2 */
     uint32_t *u = v;
-    for (int c = 0; c < p->nconf; c++) {
-        int k = 0;
-        while (k < 2 && strcmp(e->scan[t][ng + c], PRE_KIND[k]) != 0) k++;
-        u[c] = (uint32_t)k | (uint32_t)nk[k]++ << 2;
-        if (p->conf[c].nrb > 1) multi = true;
-    }
+    bool multi = pre_kinds(e, t, p, nk, u);
     for (int k = 0; k < 3; k++) {
         if (nk[k] == 0) continue;
         rc_cout_open(o, "static const recov_dfa%s *const %s__t%dx%s[%d] = {", PRE_KIND[k], P, t, PRE_KIND[k], nk[k]);
+        int left = nk[k];   /* no comma after the last */
         for (int c = 0; c < p->nconf; c++)
-            if ((u[c] & 3u) == (uint32_t)k) rc_cout_line(o, "&%s__t%dc%d,", P, t, c);
+            if ((u[c] & 3u) == (uint32_t)k) rc_cout_line(o, "&%s__t%dc%d%s", P, t, c, --left > 0 ? "," : "");
         rc_cout_close(o, "};");
     }
     snprintf(b, sizeof b, "%s__t%du", P, t);
@@ -238,13 +266,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         snprintf(b, sizeof b, "%s__t%dq", P, t);
         rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
     }
-    int cwl = 1;     /* low: the words of the largest confirmation's own mask */
     if (low) {       /* each confirmation's patterns: cp[cb[c] .. cb[c + 1]), its DFA's pattern j first */
         int y = 0;
         for (int c = 0; c < p->nconf; c++) {
             v[c] = (uint32_t)y;
             y += p->conf[c].npat;
-            if ((p->conf[c].npat + 31) / 32 > cwl) cwl = (p->conf[c].npat + 31) / 32;
         }
         v[p->nconf] = (uint32_t)y;
         snprintf(b, sizeof b, "%s__t%dcb", P, t);
@@ -286,6 +312,15 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
     snprintf(b, sizeof b, "%s__t%dz", P, t);
     rc_em_u32_array(o, "uint8_t", b, v, 32, false);
     free(v);
+}
+
+static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
+{
+    rc_cout *o = &e->oc;
+    const char *P = e->P;
+    int nk[3];
+    bool multi = pre_kinds(e, t, p, nk, NULL), low = e->low[t];
+    int cwl = pre_conf_words(p);
     rc_cout_comment(o, "each confirmation once, when a branch of it had its keys seen (and, for one pattern, "
                     "that pattern is not found yet)");
     rc_cout_open(o, "{");
@@ -300,12 +335,11 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
     rc_cout_open(o, "for (w = 0u; w < %du; w++) {", cw);
     rc_cout_line(o, "uint32_t hit = cand[w] & cand[%du + w];", cw);
     rc_cout_open(o, "while (hit != 0u) {");
-    rc_cout_line(o, "uint32_t r = 32u * w + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27];", P, t);
-    if (low)
-        rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], y = %s__t%dsl[r];", P, t, P, t, P, t);
-    else
-        rc_cout_line(o, "uint32_t c = %s__t%dr[r], u = %s__t%du[c], q = %s__t%dq[c], y = %s__t%dsl[r];", P, t, P, t,
-                     P, t, P, t);
+    rc_cout_line(o, "uint32_t r = (32u * w) + %s__t%dz[((hit & (0u - hit)) * 0x077CB531u) >> 27];", P, t);
+    rc_cout_line(o, "uint32_t c = %s__t%dr[r];", P, t);
+    rc_cout_line(o, "uint32_t u = %s__t%du[c];", P, t);
+    if (!low) rc_cout_line(o, "uint32_t q = %s__t%dq[c];", P, t);
+    rc_cout_line(o, "uint32_t y = %s__t%dsl[r];", P, t);
     rc_cout_line(o, "uint32_t st = (y != 0xFFFFu) ? spos[y] : 0u;");
     rc_cout_line(o, "hit &= hit - 1u;");
     if (multi) {
@@ -324,7 +358,7 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
             rc_cout_line(o, "continue;");
             rc_cout_close(o, "}");
         }
-        rc_cout_open(o, "if (q != 0u && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
+        rc_cout_open(o, "if ((q != 0u) && (((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u)) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
     }
@@ -336,8 +370,10 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         rc_cout_line(o, "y = %s__t%dsl[b];", P, t);
         rc_cout_open(o, "if (y == 0xFFFFu) {");
         rc_cout_line(o, "st = 0u;");
-        rc_cout_reopen(o, "} else if (spos[y] < st) {");
+        rc_cout_reopen(o, "} else {");
+        rc_cout_open(o, "if (spos[y] < st) {");
         rc_cout_line(o, "st = spos[y];");
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -349,18 +385,19 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         if (done == 1 && kinds > 1) rc_cout_open(o, "if ((u & 3u) == %du) {", k);
         else if (done < kinds) rc_cout_reopen(o, "} else if ((u & 3u) == %du) {", k);
         else if (kinds > 1) rc_cout_reopen(o, "} else {");
-        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], text + st, limit - st, %s);", PRE_KIND[k], P, t,
+        rc_cout_line(o, "recov_dfa_scan%s(%s__t%dx%s[u >> 2], &text[st], limit - st, %s);", PRE_KIND[k], P, t,
                      PRE_KIND[k], low ? "cm" : "m");
     }
     if (kinds > 1) rc_cout_close(o, "}");
     if (kinds == 1) rc_cout_line(o, "(void)u;");
     if (low) {         /* its lowest pattern found: the lowest bit of the lowest word not 0 */
-        rc_cout_line(o, "uint32_t lw = (%s__t%dcb[c + 1u] - %s__t%dcb[c] + 31u) >> 5, lp = 0xFFFFFFFFu;", P, t, P, t);
+        rc_cout_line(o, "uint32_t lw = (%s__t%dcb[c + 1u] - %s__t%dcb[c] + 31u) >> 5;", P, t, P, t);
+        rc_cout_line(o, "uint32_t lp = 0xFFFFFFFFu;");
         rc_cout_open(o, "while (lw > 0u) {");
         rc_cout_line(o, "uint32_t bits = cm[lw - 1u];");
         rc_cout_line(o, "lw--;");
         rc_cout_open(o, "if (bits != 0u) {");
-        rc_cout_line(o, "lp = %s__t%dcp[%s__t%dcb[c] + 32u * lw + %s__t%dz[((bits & (0u - bits)) * 0x077CB531u) >> 27]];",
+        rc_cout_line(o, "lp = %s__t%dcp[%s__t%dcb[c] + (32u * lw) + %s__t%dz[((bits & (0u - bits)) * 0x077CB531u) >> 27]];",
                      P, t, P, t, P, t);
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
@@ -368,7 +405,7 @@ static void pre_confirm(em *e, int t, const rc_pre *p, int cw, bool fo)
         rc_cout_line(o, "best = lp;");
         rc_cout_close(o, "}");
     } else if (fo) {
-        rc_cout_open(o, "if (q != 0u && q - 1u < best && ((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u) {");
+        rc_cout_open(o, "if ((q != 0u) && ((q - 1u) < best) && (((m[(q - 1u) >> 5] >> ((q - 1u) & 31u)) & 1u) != 0u)) {");
         rc_cout_line(o, "best = q - 1u;");
         rc_cout_close(o, "}");
     }
@@ -491,14 +528,17 @@ void rc_em_pre(em *e, int t)
     const char *P = e->P;
     if (p->nshort > 0) pre_walk_fn(e, t, p, cw, RC_PRE_SHORT, fo);
     if (p->nentries > 0) pre_walk_fn(e, t, p, cw, RC_PRE_KEY, fo);
+    if (p->nconf > 0) pre_confirm_tables(e, t, p, fo);
     if (e->low[t])
         rc_cout_line(o, "static uint32_t %s__t%dpre(const char *text, size_t limit)", P, t);
     else
         rc_cout_line(o, "static void %s__t%dpre(const char *text, size_t limit, uint32_t *m)", P, t);
     rc_cout_open(o, "{");
     rc_cout_line(o, "const unsigned char *s = (const unsigned char *)text;");
-    rc_cout_line(o, "uint32_t k, raw = 0u;");
-    rc_cout_line(o, "size_t i, n = limit;");
+    rc_cout_line(o, "uint32_t k;");
+    rc_cout_line(o, "uint32_t raw = 0u;");
+    rc_cout_line(o, "size_t i;");
+    rc_cout_line(o, "size_t n = limit;");
     if (fo) rc_cout_line(o, "uint32_t best = 0xFFFFu;     /* the lowest pattern found (first match only; 0xFFFF: none) */");
     if (cw > 0) {
         rc_cout_line(o, "uint32_t cand[%d];", 2 * cw);
@@ -521,10 +561,13 @@ void rc_em_pre(em *e, int t)
                     "set (also set for every NUL, which ends the scan)%s",
                     npairs - 256 <= PRE_UNROLL_PAIRS ? "; 4 bytes a step, then the last ones" : "");
     if (npairs - 256 <= PRE_UNROLL_PAIRS) {
-        rc_cout_open(o, "for (i = 0u; n - i >= %du; i++) {", PRE_UNROLL);
+        /* a while loop: its body steps i (a for loop's counter is not
+         * changed in its body, MISRA C:2012 14.2) */
+        rc_cout_line(o, "i = 0u;");
+        rc_cout_open(o, "while ((n - i) >= %du) {", PRE_UNROLL);
         for (int u = 0; u < PRE_UNROLL; u++) {
-            if (u > 0) rc_cout_line(o, "i++;");
             pre_byte(e, t, p, cw, true, fo);
+            rc_cout_line(o, "i++;");
         }
         rc_cout_close(o, "}");
         rc_cout_open(o, "for (; i < n; i++) {");
