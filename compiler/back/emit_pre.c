@@ -236,6 +236,33 @@ static int pre_conf_words(const rc_pre *p)
     return cwl;
 }
 
+/* Per confirmation a list, concatenated: its branches (rbs) or its
+ * patterns, as P__t<t><lst>, and where each starts, P__t<t><off>
+ * (nconf + 1 entries); `top` bounds the items (16-bit below 65,536). */
+static void conf_lists(em *e, int t, const rc_pre *p, bool rbs, const char *off, const char *lst, int top)
+{
+    int y = 0;
+    for (int c = 0; c < p->nconf; c++) y += rbs ? p->conf[c].nrb : p->conf[c].npat;
+    uint32_t *v = malloc(((size_t)(y > p->nconf ? y : p->nconf) + 1) * sizeof *v);
+    if (!v) exit(3);
+    char b[160];
+    y = 0;
+    for (int c = 0; c < p->nconf; c++) {
+        v[c] = (uint32_t)y;
+        y += rbs ? p->conf[c].nrb : p->conf[c].npat;
+    }
+    v[p->nconf] = (uint32_t)y;
+    snprintf(b, sizeof b, "%s__t%d%s", e->P, t, off);
+    rc_em_u32_array(&e->oc, y < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf + 1, false);
+    y = 0;
+    for (int c = 0; c < p->nconf; c++)
+        for (int j = 0; j < (rbs ? p->conf[c].nrb : p->conf[c].npat); j++)
+            v[y++] = (uint32_t)(rbs ? p->conf[c].rbs[j] : p->conf[c].pats[j]);
+    snprintf(b, sizeof b, "%s__t%d%s", e->P, t, lst);
+    rc_em_u32_array(&e->oc, top < 65536 ? "uint16_t" : "uint32_t", b, v, y, false);
+    free(v);
+}
+
 /* The confirmation dispatch's tables, at file scope before the scan. */
 static void pre_confirm_tables(em *e, int t, const rc_pre *p, bool fo)
 {
@@ -266,24 +293,8 @@ static void pre_confirm_tables(em *e, int t, const rc_pre *p, bool fo)
         snprintf(b, sizeof b, "%s__t%dq", P, t);
         rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
     }
-    if (low) {       /* each confirmation's patterns: cp[cb[c] .. cb[c + 1]), its DFA's pattern j first */
-        int y = 0;
-        for (int c = 0; c < p->nconf; c++) {
-            v[c] = (uint32_t)y;
-            y += p->conf[c].npat;
-        }
-        v[p->nconf] = (uint32_t)y;
-        snprintf(b, sizeof b, "%s__t%dcb", P, t);
-        rc_em_u32_array(o, y < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf + 1, false);
-        uint32_t *cp = malloc(((size_t)y + 1) * sizeof *cp);
-        if (!cp) exit(3);
-        y = 0;
-        for (int c = 0; c < p->nconf; c++)
-            for (int j = 0; j < p->conf[c].npat; j++) cp[y++] = (uint32_t)p->conf[c].pats[j];
-        snprintf(b, sizeof b, "%s__t%dcp", P, t);
-        rc_em_u32_array(o, tf->npatterns < 65536 ? "uint16_t" : "uint32_t", b, cp, y, false);
-        free(cp);
-    }
+    /* low: each confirmation's patterns cp[cb[c] .. cb[c + 1]), its DFA's pattern j first */
+    if (low) conf_lists(e, t, p, false, "cb", "cp", tf->npatterns);
     if (fo) {          /* first match only: each confirmation's lowest pattern */
         for (int c = 0; c < p->nconf; c++) v[c] = (uint32_t)p->conf[c].pats[0];
         snprintf(b, sizeof b, "%s__t%dlo", P, t);
@@ -293,21 +304,8 @@ static void pre_confirm_tables(em *e, int t, const rc_pre *p, bool fo)
         for (int k = 0; k < p->conf[c].nrb; k++) v[p->conf[c].rbs[k]] = (uint32_t)c;
     snprintf(b, sizeof b, "%s__t%dr", P, t);
     rc_em_u32_array(o, p->nconf < 65536 ? "uint16_t" : "uint32_t", b, v, p->nrb, false);
-    if (multi) {      /* each confirmation's branches: l[lb[c] .. lb[c + 1]) */
-        int y = 0;
-        for (int c = 0; c < p->nconf; c++) {
-            v[c] = (uint32_t)y;
-            y += p->conf[c].nrb;
-        }
-        v[p->nconf] = (uint32_t)y;
-        snprintf(b, sizeof b, "%s__t%dlb", P, t);
-        rc_em_u32_array(o, p->nrb < 65536 ? "uint16_t" : "uint32_t", b, v, p->nconf + 1, false);
-        y = 0;
-        for (int c = 0; c < p->nconf; c++)
-            for (int k = 0; k < p->conf[c].nrb; k++) v[y++] = (uint32_t)p->conf[c].rbs[k];
-        snprintf(b, sizeof b, "%s__t%dl", P, t);
-        rc_em_u32_array(o, p->nrb < 65536 ? "uint16_t" : "uint32_t", b, v, p->nrb, false);
-    }
+    /* each confirmation's branches l[lb[c] .. lb[c + 1]) */
+    if (multi) conf_lists(e, t, p, true, "lb", "l", p->nrb);
     for (uint32_t x = 0; x < 32u; x++) v[((1u << x) * 0x077CB531u) >> 27] = x;
     snprintf(b, sizeof b, "%s__t%dz", P, t);
     rc_em_u32_array(o, "uint8_t", b, v, 32, false);
