@@ -439,10 +439,11 @@ static bool analyse(em *e)
     e->blk_prev = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->blk_run = calloc((size_t)(ir->nblocks + 1), sizeof(bool));
     e->woff = calloc((size_t)(ir->ntexts + 1), sizeof(int));
+    e->fo = calloc((size_t)(ir->ntexts + 1), sizeof(bool));
     e->low = calloc((size_t)(ir->ntexts + 1), sizeof(bool));
     e->scan = calloc((size_t)(ir->ntexts + 1), sizeof *e->scan);
     e->sub_t = calloc((size_t)(ir->nblocks + 1), sizeof *e->sub_t);
-    if (!e->blk_prev || !e->blk_run || !e->woff || !e->low || !e->scan || !e->sub_t) {
+    if (!e->blk_prev || !e->blk_run || !e->woff || !e->fo || !e->low || !e->scan || !e->sub_t) {
         snprintf(e->why, sizeof e->why, "out of memory");
         return false;
     }
@@ -450,7 +451,10 @@ static bool analyse(em *e)
         const rc_dfa_plan *tp = &ir->texts[t].plan;
         int ng = tp->ngroups > 1 ? tp->ngroups : 1;
         if (tp->pre) ng = tp->ngroups + tp->pre->nconf + 1;
-        e->low[t] = rc_ir_lowest_only(ir, t);
+        /* only a prefilter's scan stops early (emit_pre.c) */
+        rc_ir_scan f = tp->pre ? rc_ir_scan_form(ir, t, NULL, NULL) : RC_SCAN_EVERY;
+        e->fo[t] = f != RC_SCAN_EVERY;
+        e->low[t] = f == RC_SCAN_LOWEST;
         e->woff[t] = e->low[t] ? -1 : e->words;
         if (!e->low[t]) e->words += ir->texts[t].dfa.words;
         e->scan[t] = calloc((size_t)ng, sizeof *e->scan[t]);
@@ -518,6 +522,7 @@ static void em_free(em *e)
     free(e->foldv[0]);
     free(e->foldv[1]);
     free(e->woff);
+    free(e->fo);
     free(e->low);
     if (e->scan)
         for (int t = 0; t < ir->ntexts; t++) free(e->scan[t]);

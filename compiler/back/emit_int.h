@@ -56,9 +56,10 @@ typedef struct em {
     const char *err_t, *alt_t, *hnd_t; /* types of P_incident.error, last_alt, last_handler */
     const char **sub_t; /* [nblocks] type of P_incident.blkN_sub */
     int *woff;          /* [ntexts] first mask word of each text field (-1: low) */
+    bool *fo;           /* [ntexts] its scan may stop at the lowest pattern (rc_ir_scan_form) */
     bool *low;          /* [ntexts] a first-match-only field that the prefilter alone scans:
                          * its scan returns the lowest pattern found, it has no mask words
-                         * (spec/patterns.md, "First match only") */
+                         * (spec/patterns.md, "Lowest pattern alone") */
     const char ***scan; /* [ntexts][groups of its plan] scanner suffix emit_dfa chose: "8c", "16c" or "16" */
     int words;          /* total mask words */
     char **brk;         /* [nbreakers] member prefix "breaker_NAME" */

@@ -440,7 +440,7 @@ void rc_em_pre(em *e, int t)
     if ((size_t)p->npool > nv) nv = (size_t)p->npool;
     if ((size_t)8 * RC_PRE_PAIR_BYTES > nv) nv = (size_t)8 * RC_PRE_PAIR_BYTES;
     int cw = (p->nrb + 31) / 32;       /* cand[w]: key 0 of branch 32w + b seen; cand[cw + w]: key 1 */
-    bool fo = rc_ir_first_only(e->ir, t, NULL, NULL);
+    bool fo = e->fo[t];
     if ((size_t)p->nrb > nv) nv = (size_t)p->nrb;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     int *slot = malloc(((size_t)p->nrb + 1) * sizeof *slot);

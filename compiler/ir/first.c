@@ -1,7 +1,8 @@
 /* first.c - whether a text field's mask is first-match only (spec/patterns.md,
  * "The literal prefilter": First match only): read only to find its lowest
  * matching pattern, so a scanner may stop confirming patterns above the
- * lowest it has found. */
+ * lowest it has found, or return that pattern alone ("Lowest pattern
+ * alone"). */
 #include "ir.h"
 
 #include <stdlib.h>
@@ -31,7 +32,7 @@ static void mark_tree(const rc_ir *ir, int root, int how, int *refs, int *from, 
     }
 }
 
-bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason)
+rc_ir_scan rc_ir_scan_form(const rc_ir *ir, int t, rc_loc *why, const char **reason)
 {
     int fld = ir->texts[t].field;
     size_t n = (size_t)(ir->nexprs > 0 ? ir->nexprs : 1);
@@ -81,11 +82,7 @@ bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason)
     free(refs);
     free(from);
     free(stack);
-    return ok;
-}
-
-bool rc_ir_lowest_only(const rc_ir *ir, int t)
-{
+    if (!ok) return RC_SCAN_EVERY;
     const rc_dfa_plan *pl = &ir->texts[t].plan;
-    return pl->pre != NULL && pl->ngroups == 0 && rc_ir_first_only(ir, t, NULL, NULL);
+    return pl->pre != NULL && pl->ngroups == 0 ? RC_SCAN_LOWEST : RC_SCAN_FIRST;
 }

@@ -453,18 +453,20 @@ void rc_ir_apply(rc_ir *inst, const int64_t *vals);
 /* A value as the policy writes it ("3", "30s", "50%", "1.5"). */
 void rc_ir_param_format(const rc_ir_param *p, int64_t v, char *buf, size_t n);
 
-/* Whether text field t's mask is first-match only (spec/patterns.md, "The
- * literal prefilter"): every node testing one of its patterns is the whole
- * condition of one classify rule and referenced nowhere else, and its
- * patterns first appear in rule order, 0, 1, 2 ...  When not, *why and
- * *reason (each if not NULL) say where and what: the first such test, or
- * the rule out of order. */
-bool rc_ir_first_only(const rc_ir *ir, int t, rc_loc *why, const char **reason);
-
-/* Whether text field t's scan can return its lowest matching pattern alone
- * (no mask): it is first-match only and the literal prefilter scans every
- * one of its patterns (no residual DFA). */
-bool rc_ir_lowest_only(const rc_ir *ir, int t);
+/* How the scan of text field t may stop (spec/patterns.md, "First match
+ * only", "Lowest pattern alone"):
+ *   RC_SCAN_EVERY   it finds every pattern;
+ *   RC_SCAN_FIRST   its mask is first-match only: every node testing one of
+ *                   its patterns is the whole condition of one classify rule
+ *                   and referenced nowhere else, and its patterns first
+ *                   appear in rule order, 0, 1, 2 ...;
+ *   RC_SCAN_LOWEST  first-match only and the literal prefilter scans every
+ *                   one of its patterns (no residual DFA): the scan returns
+ *                   the lowest matching pattern alone, no mask.
+ * When EVERY, *why and *reason (each if not NULL) say where and what: the
+ * first such test, or the rule out of order. */
+typedef enum rc_ir_scan { RC_SCAN_EVERY, RC_SCAN_FIRST, RC_SCAN_LOWEST } rc_ir_scan;
+rc_ir_scan rc_ir_scan_form(const rc_ir *ir, int t, rc_loc *why, const char **reason);
 
 /* Condition `root` as text (`attempt >= 2 && error == disk`), at most n
  * bytes with the NUL, cut with "..." when longer; for diff and explain. */

@@ -61,8 +61,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
         if (tf->plan.pre) {
             const rc_pre *p = tf->plan.pre;
             long total = rc_pre_bytes(p), conf = 0;
+            rc_loc why = { 0, 0, 0, 0 };
+            const char *reason = "";
+            rc_ir_scan form = rc_ir_scan_form(ir, t, &why, &reason);
             /* first match only: the filter holds each hash's lowest pattern, 2 bytes */
-            bool fo = rc_ir_first_only(ir, t, NULL, NULL);
+            bool fo = form != RC_SCAN_EVERY;
             if (fo) total += 1L << p->fbits;
             int cstates = 0, rstates = 0, cpats = 0;
             for (int c = 0; c < p->nconf; c++) {
@@ -88,13 +91,11 @@ void rc_explain(const rc_ir *ir, FILE *out)
             fprintf(out, "    residual: %d pattern%s without a literal of %d bytes -> %d DFA%s, %d states\n",
                     p->nresidual, p->nresidual == 1 ? "" : "s", RC_PRE_SHORT, tf->plan.ngroups,
                     tf->plan.ngroups == 1 ? "" : "s", rstates);
-            rc_loc why = { 0, 0, 0, 0 };
-            const char *reason = "";
-            if (rc_ir_lowest_only(ir, t))
+            if (form == RC_SCAN_LOWEST)
                 fprintf(out, "    scan: stops at the first pattern (each rule reading the field tests one "
                         "pattern, in order) and returns its number, no mask; a run of rules of consecutive "
                         "patterns reads one table\n");
-            else if (rc_ir_first_only(ir, t, &why, &reason))
+            else if (form == RC_SCAN_FIRST)
                 fprintf(out, "    scan: stops at the first pattern (each rule reading the field tests one "
                         "pattern, in order)\n");
             else
