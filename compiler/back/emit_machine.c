@@ -460,24 +460,18 @@ static void emit_classify(em *e)
         }
         if (k == 1) done = true;
     }
-    /* the tables of the equality runs come before the function */
-    int neq = 0;
-    for (int i = 0; i < nit; i++) {
-        int run;
-        int64_t lo, span;
-        if (!eq_run(e, (const int (*)[2])it, nit, i, &run, &lo, &span)) continue;
-        emit_eq_table(e, (const int (*)[2])it, i, run, lo, span, neq++);
-        i += run - 1;
-    }
-    int nlow = 0;
+    /* the tables of the equality and low runs come before the function,
+     * found in the order the rules below find them */
+    int neq = 0, nlow = 0;
     for (int i = 0; i < nit; i++) {
         int run, lt, p0;
-        if (eq_run(e, (const int (*)[2])it, nit, i, &run, &(int64_t){ 0 }, &(int64_t){ 0 })) {
-            i += run - 1;
+        int64_t lo, span;
+        if (eq_run(e, (const int (*)[2])it, nit, i, &run, &lo, &span))
+            emit_eq_table(e, (const int (*)[2])it, i, run, lo, span, neq++);
+        else if (low_run(e, (const int (*)[2])it, nit, i, &run, &lt, &p0))
+            emit_low_table(e, (const int (*)[2])it, i, run, nlow++);
+        else
             continue;
-        }
-        if (!low_run(e, (const int (*)[2])it, nit, i, &run, &lt, &p0)) continue;
-        emit_low_table(e, (const int (*)[2])it, i, run, nlow++);
         i += run - 1;
     }
     rc_cout_line(o, "/* P_failed 1: the first rule that holds.  A text field is scanned once, just");
@@ -561,15 +555,12 @@ static void emit_classify(em *e)
                      ir->fields[ir->texts[lt].field].name, P, nlow);
             rc_em_src_comment(e, ir->rules[r].loc, what);
             rc_em_origin(e, ir->rules[r].loc);
-            if (lp0 > 0) {
-                rc_cout_open(o, "if ((low%d - %du) < %du) {", lt, lp0, lrun);
-                emit_late_scans(e, scanned, late);
-                rc_cout_line(o, "return %s__low%d[low%d - %du];", P, nlow, lt, lp0);
-            } else {
-                rc_cout_open(o, "if (low%d < %du) {", lt, lrun);
-                emit_late_scans(e, scanned, late);
-                rc_cout_line(o, "return %s__low%d[low%d];", P, nlow, lt);
-            }
+            char ix[48];     /* the run's index of the lowest pattern (unsigned: below p0 wraps) */
+            if (lp0 > 0) snprintf(ix, sizeof ix, "(low%d - %du)", lt, lp0);
+            else snprintf(ix, sizeof ix, "low%d", lt);
+            rc_cout_open(o, "if (%s < %du) {", ix, lrun);
+            emit_late_scans(e, scanned, late);
+            rc_cout_line(o, "return %s__low%d[%s];", P, nlow, ix);
             rc_cout_close(o, "}");
             rc_em_origin_end(e);
             nlow++;

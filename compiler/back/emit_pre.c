@@ -138,6 +138,14 @@ static void filter_test(char *b, size_t n, const char *P, int t, bool fo, bool h
     else snprintf(b, n, "%s__t%df[h] %s 0u", P, t, hit ? "!=" : "==");
 }
 
+/* The arguments a byte-loop call of a bucket walk passes after limit
+ * (pre_walk_fn declares the parameters they match). */
+static const char *walk_args(const em *e, int t, int cw, bool fo, char *b, size_t n)
+{
+    snprintf(b, n, "%s%s%s", e->low[t] ? "" : ", m", cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
+    return b;
+}
+
 /* One text byte at i: roll it into raw; on a pair hit stop at a NUL
  * (break; with past, i = n first to skip the tail loop) or look the
  * folded key up. */
@@ -146,7 +154,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
     rc_cout *o = &e->oc;
     const char *P = e->P;
     rc_cout_line(o, "raw = (raw << 8) | (uint32_t)s[i];");
-    char hit[96], miss[96];
+    char hit[96], miss[96], args[48];
     snprintf(hit, sizeof hit, "%s__t%dp[raw & 0xFFFFu] != 0u", P, t);
     snprintf(miss, sizeof miss, "%s__t%dp[raw & 0xFFFFu] == 0u", P, t);
     hit_guard(o, past, hit, miss);
@@ -161,8 +169,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
         rc_cout_line(o, "h = (k * 0x%08Xu) >> %du;", RC_PRE_MUL, 32 - p->fbits);
         filter_test(hit, sizeof hit, P, t, fo, true);
         rc_cout_open(o, "if (%s) {", hit);
-        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
-                     cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
+        rc_cout_line(o, "%s__t%dwalk2(s, i, k, h, limit%s);", P, t, walk_args(e, t, cw, fo, args, sizeof args));
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     }
@@ -176,8 +183,7 @@ static void pre_byte(em *e, int t, const rc_pre *p, int cw, bool past, bool fo)
     filter_test(hit, sizeof hit, P, t, fo, true);
     filter_test(miss, sizeof miss, P, t, fo, false);
     hit_guard(o, past, hit, miss);
-    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit%s%s%s);", P, t, e->low[t] ? "" : ", m",
-                 cw > 0 ? ", cand, spos" : "", fo ? ", &best" : "");
+    rc_cout_line(o, "%s__t%dwalk4(s, i, k, h, limit%s);", P, t, walk_args(e, t, cw, fo, args, sizeof args));
     rc_cout_close(o, "}");
     rc_cout_close(o, "}");
 }
@@ -287,9 +293,9 @@ static void pre_confirm_tables(em *e, int t, const rc_pre *p, bool fo)
     }
     snprintf(b, sizeof b, "%s__t%du", P, t);
     rc_em_u32_array(o, p->nconf < 16384 ? "uint16_t" : "uint32_t", b, u, p->nconf, false);
-    for (int c = 0; c < p->nconf; c++) v[c] = p->conf[c].npat == 1 ? (uint32_t)p->conf[c].pats[0] + 1u : 0u;
     bool low = e->low[t];
-    if (!low) {
+    if (!low) {        /* q: a confirmation's one pattern + 1 (0: several), to skip it once found */
+        for (int c = 0; c < p->nconf; c++) v[c] = p->conf[c].npat == 1 ? (uint32_t)p->conf[c].pats[0] + 1u : 0u;
         snprintf(b, sizeof b, "%s__t%dq", P, t);
         rc_em_u32_array(o, tf->npatterns < 65535 ? "uint16_t" : "uint32_t", b, v, p->nconf, false);
     }
@@ -455,7 +461,7 @@ void rc_em_pre(em *e, int t)
          * (0xFFFF: none), one load and compare with best for both tests */
         for (int i = 0; i < nf; i++) v[i] = 0xFFFFu;
         for (int x = 0; x < p->nentries; x++) {
-            uint32_t h = (p->e[x].key * RC_PRE_MUL) >> (32 - p->fbits);
+            uint32_t h = rc_pre_hash(p->e[x].key, p->fbits);
             if ((uint32_t)p->e[x].pat < v[h]) v[h] = (uint32_t)p->e[x].pat;
         }
         rc_em_u32_array(o, "uint16_t", b, v, nf, false);

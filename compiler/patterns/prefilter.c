@@ -37,10 +37,6 @@ static uint32_t fold_key(const char *s, int klen)
     return klen == RC_PRE_KEY ? fold4(s) : fold2(s);
 }
 
-static uint32_t hash(uint32_t k, int bits)
-{
-    return (uint32_t)(k * RC_PRE_MUL) >> (32 - bits);
-}
 
 /* key -> count of branches holding it (open addressing, 2^bits slots). */
 typedef struct keycount {
@@ -52,7 +48,7 @@ typedef struct keycount {
 static int *kc_slot(keycount *kc, uint32_t k)
 {
     uint32_t m = (1u << kc->bits) - 1u;
-    for (uint32_t h = hash(k, kc->bits);; h = (h + 1u) & m) {
+    for (uint32_t h = rc_pre_hash(k, kc->bits);; h = (h + 1u) & m) {
         if (kc->count[h] == 0) { kc->key[h] = k; return &kc->count[h]; }
         if (kc->key[h] == k) return &kc->count[h];
     }
@@ -433,7 +429,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     int *bk = RC_NEW_ARRAY(&sc, int, nb > 0 ? nb : 1);
     for (int b = 0; b < nb; b++) {
         uint32_t k = fold_key(br[b].key, br[b].klen);
-        uint32_t h = hash(k, out->fbits);
+        uint32_t h = rc_pre_hash(k, out->fbits);
         out->filter[h >> 3] = (uint8_t)(out->filter[h >> 3] | (1u << (h & 7u)));
         /* the raw pairs that can end this entry's match: the key's own
          * last two bytes, and under ~i each letter's other case too */
@@ -503,7 +499,7 @@ static unsigned char lower(unsigned char c)
 static void probe(const rc_pre *p, uint32_t k, const char *text, size_t end, size_t n, uint32_t *mask,
                   uint32_t *cb, int cw, size_t *first)
 {
-    uint32_t h = hash(k, p->fbits);
+    uint32_t h = rc_pre_hash(k, p->fbits);
     if (!(((uint32_t)p->filter[h >> 3] >> (h & 7u)) & 1u)) return;
     uint32_t b = h >> (p->fbits - p->bbits);
     for (int x = p->start[b]; x < p->start[b + 1]; x++) {

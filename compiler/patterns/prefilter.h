@@ -58,6 +58,12 @@
  * of this many bytes, looked up when its pair2 bit is set */
 #define RC_PRE_SHORT 2
 #define RC_PRE_MUL 0x9E3779B1u
+
+/* A folded key's hash of `bits` bits, as the scan computes it. */
+static inline uint32_t rc_pre_hash(uint32_t k, int bits)
+{
+    return (uint32_t)(k * RC_PRE_MUL) >> (32 - bits);
+}
 #define RC_PRE_PAIR_BYTES 8192
 /* A regex that matches at most this many strings (and no class, `.` or
  * anchor: rc_fac_expand) is keyed as those literals. */
