@@ -37,7 +37,6 @@ static uint32_t fold_key(const char *s, int klen)
     return klen == RC_PRE_KEY ? fold4(s) : fold2(s);
 }
 
-
 /* key -> count of branches holding it (open addressing, 2^bits slots). */
 typedef struct keycount {
     uint32_t *key;
@@ -426,7 +425,7 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
     long pool = 0;
     for (int b = 0; b < nb; b++) if (br[b].literal) pool += (long)br[b].f.len;
     out->pool = RC_NEW_ARRAY(a, char, pool > 0 ? pool : 1);
-    int *bk = RC_NEW_ARRAY(&sc, int, nb > 0 ? nb : 1);
+    ent_order *ord = RC_NEW_ARRAY(&sc, ent_order, nb > 0 ? nb : 1);
     for (int b = 0; b < nb; b++) {
         uint32_t k = fold_key(br[b].key, br[b].klen);
         uint32_t h = rc_pre_hash(k, out->fbits);
@@ -443,18 +442,15 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
             pr[q >> 3] = (uint8_t)(pr[q >> 3] | (1u << (q & 7u)));
         }
         if (kl != RC_PRE_KEY) out->nshort++;
-        bk[b] = (int)(h >> (out->fbits - out->bbits));
-        out->start[bk[b] + 1]++;
+        ord[b] = (ent_order){ h >> (out->fbits - out->bbits), k, br[b].pat, b };
+        out->start[ord[b].bucket + 1]++;
     }
     for (int x = 0; x < nbk; x++) out->start[x + 1] += out->start[x];
-    ent_order *ord = RC_NEW_ARRAY(&sc, ent_order, nb > 0 ? nb : 1);
-    for (int b = 0; b < nb; b++)
-        ord[b] = (ent_order){ (uint32_t)bk[b], fold_key(br[b].key, br[b].klen), br[b].pat, b };
     if (nb > 1) qsort(ord, (size_t)nb, sizeof *ord, ent_order_cmp);
     for (int x = 0; x < nb; x++) {
         int b = ord[x].b;
         rc_pre_entry *e = &out->e[x];
-        e->key = fold_key(br[b].key, br[b].klen);
+        e->key = ord[x].key;
         e->klen = br[b].klen;
         e->pat = br[b].pat;
         e->conf = br[b].literal ? -1 : br[b].rb;
@@ -469,13 +465,9 @@ bool rc_pre_build(rc_arena *a, const rc_dfa_pattern *pats, int npats, int budget
             out->npool += (int)br[b].f.len;
         }
     }
-    /* distinct keys */
-    for (int x = 0; x < nbk; x++)
-        for (int i = out->start[x]; i < out->start[x + 1]; i++) {
-            bool seen = false;
-            for (int j = out->start[x]; j < i; j++) if (out->e[j].key == out->e[i].key) seen = true;
-            if (!seen) out->nkeys++;
-        }
+    /* distinct keys: a bucket's entries run by key */
+    for (int x = 0; x < nb; x++)
+        if (x == 0 || ord[x].bucket != ord[x - 1].bucket || ord[x].key != ord[x - 1].key) out->nkeys++;
     out->conf = conf;
     out->nconf = nconf;
     out->nrb = nrb;

@@ -64,6 +64,7 @@ static inline uint32_t rc_pre_hash(uint32_t k, int bits)
 {
     return (uint32_t)(k * RC_PRE_MUL) >> (32 - bits);
 }
+
 #define RC_PRE_PAIR_BYTES 8192
 /* A regex that matches at most this many strings (and no class, `.` or
  * anchor: rc_fac_expand) is keyed as those literals. */

@@ -20,7 +20,7 @@ requires the three to agree.  The sets:
     heavy pattern at all): the literal prefilter (prefilter.h), with 10
     regexes without a literal of 2 bytes (`[xz][0-9]{2}[jq]`) in residual
     DFAs, so that its scan keeps the mask (the other prefilter sets return
-    their lowest pattern alone, spec/patterns.md "First match only");
+    their lowest pattern alone, spec/patterns.md "Lowest pattern alone");
   - the prefilter's own set, 2,000 patterns and 2,000 messages: literals
     and `~i` literals sharing words (keys shared by many patterns), finite
     regexes (`(a|b)`, ` ?`: keyed as their literals), regexes confirmed
