@@ -53,9 +53,18 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
     rc_cout_line(o, "uint32_t r = %s__t%db[h >> %du];", P, t, sh);
     rc_cout_line(o, "uint32_t rend = %s__t%db[(h >> %du) + 1u];", P, t, sh);
     if (fo) rc_cout_line(o, "uint32_t bst = *best;     /* the lowest pattern found, in a register */");
+    if (win) rc_cout_line(o, "uint32_t pre = 0u;");
+    /* a bucket's key rows run by key, a key's entries by pattern (prefilter.c) */
+    rc_cout_comment(o, "the bucket's keys run in increasing order, a key's entries in increasing pattern order");
+    rc_cout_open(o, "while ((r < rend) && (%s__t%dkr[2u * r] < k)) {", P, t);
+    rc_cout_line(o, "r++;");
+    rc_cout_close(o, "}");
+    rc_cout_open(o, "if ((r == rend) || (%s__t%dkr[2u * r] != k)) {", P, t);
+    rc_cout_line(o, "return;");
+    rc_cout_close(o, "}");
     if (win) {
-        /* the 4 text bytes before the key (0 before the text), folded */
-        rc_cout_line(o, "uint32_t pre = 0u;");
+        /* the 4 text bytes before the key (0 before the text), folded,
+         * read once the key is known to have entries */
         rc_cout_open(o, "if (i >= 7u) {");
         rc_cout_line(o, "pre = ((uint32_t)s[i - 7u] << 24) | ((uint32_t)s[i - 6u] << 16) | ((uint32_t)s[i - 5u] << 8) | "
                         "(uint32_t)s[i - 4u];");
@@ -66,14 +75,6 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_close(o, "}");
         rc_cout_line(o, "pre |= 0x20202020u;");
     }
-    /* a bucket's key rows run by key, a key's entries by pattern (prefilter.c) */
-    rc_cout_comment(o, "the bucket's keys run in increasing order, a key's entries in increasing pattern order");
-    rc_cout_open(o, "while ((r < rend) && (%s__t%dkr[2u * r] < k)) {", P, t);
-    rc_cout_line(o, "r++;");
-    rc_cout_close(o, "}");
-    rc_cout_open(o, "if ((r == rend) || (%s__t%dkr[2u * r] != k)) {", P, t);
-    rc_cout_line(o, "return;");
-    rc_cout_close(o, "}");
     rc_cout_line(o, "x = %s__t%dkr[(2u * r) + 1u];", P, t);
     rc_cout_line(o, "end = %s__t%dkr[(2u * r) + 3u];", P, t);
     if (fo) {
