@@ -16,55 +16,18 @@
  * scan's stack each); the others' confirmations start at byte 0 */
 #define PRE_SLOTS 1024
 
-/* Compares the text from st with literal l over bytes [from, to) up to
- * the first difference (ASCII case-insensitively with icase); j ends at to
- * when all are equal. */
-static void pre_cmp(rc_cout *o, const char *from, const char *to, bool icase)
-{
-    rc_cout_line(o, "j = %s;", from);
-    if (icase) {
-        rc_cout_open(o, "for (; j < %s; j++) {", to);
-        rc_cout_line(o, "uint32_t a = s[st + j];");
-        rc_cout_line(o, "uint32_t c = l[j];");
-        rc_cout_line(o, "a = ((a - 65u) < 26u) ? (a | 0x20u) : a;");
-        rc_cout_line(o, "c = ((c - 65u) < 26u) ? (c | 0x20u) : c;");
-        rc_cout_open(o, "if (a != c) {");
-        rc_cout_line(o, "break;");
-        rc_cout_close(o, "}");
-        rc_cout_close(o, "}");
-    } else {
-        rc_cout_open(o, "while ((j < %s) && (s[st + j] == l[j])) {", to);
-        rc_cout_line(o, "j++;");
-        rc_cout_close(o, "}");
-    }
-}
-
 /* The walk of bucket h >> (fbits - bbits) for the entries of key k, whose
- * keys are klen bytes long and end at byte i: the bucket's key rows
- * (P__t<t>kr: key, first entry), then the entries of k's row. */
+ * keys are klen bytes long and end at byte i. */
 static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
 {
     rc_cout *o = &e->oc;
     const char *P = e->P;
     bool win = klen == RC_PRE_KEY && p->npool > 0;
-    int sh = p->fbits - p->bbits;
     rc_cout_line(o, "uint32_t x;");
-    rc_cout_line(o, "uint32_t end;");
-    rc_cout_line(o, "uint32_t r = %s__t%db[h >> %du];", P, t, sh);
-    rc_cout_line(o, "uint32_t rend = %s__t%db[(h >> %du) + 1u];", P, t, sh);
-    if (fo) rc_cout_line(o, "uint32_t bst = *best;     /* the lowest pattern found, in a register */");
-    if (win) rc_cout_line(o, "uint32_t pre = 0u;");
-    /* a bucket's key rows run by key, a key's entries by pattern (prefilter.c) */
-    rc_cout_comment(o, "the bucket's keys run in increasing order, a key's entries in increasing pattern order");
-    rc_cout_open(o, "while ((r < rend) && (%s__t%dkr[2u * r] < k)) {", P, t);
-    rc_cout_line(o, "r++;");
-    rc_cout_close(o, "}");
-    rc_cout_open(o, "if ((r == rend) || (%s__t%dkr[2u * r] != k)) {", P, t);
-    rc_cout_line(o, "return;");
-    rc_cout_close(o, "}");
+    rc_cout_line(o, "uint32_t end = %s__t%db[(h >> %du) + 1u];", P, t, p->fbits - p->bbits);
     if (win) {
-        /* the 4 text bytes before the key (0 before the text), folded,
-         * read once the key is known to have entries */
+        /* the 4 text bytes before the key (0 before the text), folded */
+        rc_cout_line(o, "uint32_t pre = 0u;");
         rc_cout_open(o, "if (i >= 7u) {");
         rc_cout_line(o, "pre = ((uint32_t)s[i - 7u] << 24) | ((uint32_t)s[i - 6u] << 16) | ((uint32_t)s[i - 5u] << 8) | "
                         "(uint32_t)s[i - 4u];");
@@ -75,40 +38,45 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_close(o, "}");
         rc_cout_line(o, "pre |= 0x20202020u;");
     }
-    rc_cout_line(o, "x = %s__t%dkr[(2u * r) + 1u];", P, t);
-    rc_cout_line(o, "end = %s__t%dkr[(2u * r) + 3u];", P, t);
+    /* a bucket's entries run by key, a key's by pattern (prefilter.c) */
+    rc_cout_comment(o, "the bucket's entries run in increasing key order, a key's in increasing pattern order");
+    rc_cout_line(o, "x = %s__t%db[h >> %du];", P, t, p->fbits - p->bbits);
+    rc_cout_open(o, "while ((x < end) && (%s__t%de[%du * x] < k)) {", P, t, RC_PRE_ENTRY_WORDS);
+    rc_cout_line(o, "x++;");
+    rc_cout_close(o, "}");
     if (fo) {
         rc_cout_comment(o, "first match only: a pattern above the lowest found cannot decide");
-        rc_cout_open(o, "for (; (x < end) && ((%s__t%de[%du * x] & 0xFFFFu) < bst); x++) {", P, t, RC_PRE_ENTRY_WORDS);
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k) && ((%s__t%de[(%du * x) + 1u] & 0xFFFFu) < *best); "
+                     "x++) {", P, t, RC_PRE_ENTRY_WORDS, P, t, RC_PRE_ENTRY_WORDS);
     } else {
-        rc_cout_open(o, "for (; x < end; x++) {");
+        rc_cout_open(o, "for (; (x < end) && (%s__t%de[%du * x] == k); x++) {", P, t, RC_PRE_ENTRY_WORDS);
     }
     rc_cout_line(o, "const uint32_t *en = &%s__t%de[%du * x];", P, t, RC_PRE_ENTRY_WORDS);
-    rc_cout_line(o, "uint32_t pat = en[0] & 0xFFFFu;");
-    rc_cout_open(o, "if ((en[0] & 0x10000u) != 0u) {");
+    rc_cout_line(o, "uint32_t pat = en[1] & 0xFFFFu;");
+    rc_cout_open(o, "if ((en[1] & 0x10000u) != 0u) {");
     if (cw > 0) {
         rc_cout_comment(o, "where its confirmation may start, at key 0's first end");
-        rc_cout_open(o, "if (((en[0] & 0x40000u) != 0u) && ((cand[en[1]] & en[2]) == 0u)) {");
-        rc_cout_line(o, "size_t sp = ((i + 1u) > (size_t)en[3]) ? ((i + 1u) - (size_t)en[3]) : 0u;");
-        rc_cout_line(o, "spos[en[4]] = (uint16_t)((sp <= 0xFFFFu) ? sp : 0u);");
+        rc_cout_open(o, "if (((en[1] & 0x40000u) != 0u) && ((cand[en[2]] & en[3]) == 0u)) {");
+        rc_cout_line(o, "size_t sp = ((i + 1u) > (size_t)en[4]) ? ((i + 1u) - (size_t)en[4]) : 0u;");
+        rc_cout_line(o, "spos[en[5]] = (uint16_t)((sp <= 0xFFFFu) ? sp : 0u);");
         rc_cout_close(o, "}");
-        rc_cout_line(o, "cand[en[1]] |= en[2];");
+        rc_cout_line(o, "cand[en[2]] |= en[3];");
     }
     rc_cout_line(o, "continue;");
     rc_cout_close(o, "}");
     if (win) {
         rc_cout_comment(o, "a literal's bytes before the key (up to 4) must be there too");
-        rc_cout_open(o, "if (((pre ^ en[3]) & en[4]) != 0u) {");
+        rc_cout_open(o, "if (((pre ^ en[4]) & en[5]) != 0u) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
     }
     if (p->npool > 0) {
         rc_cout_open(o, "{");
-        rc_cout_line(o, "size_t back = (size_t)(en[2] & 0xFFFFu) + %du;", klen);
-        rc_cout_line(o, "size_t len = (size_t)(en[2] >> 16);");
-        rc_cout_line(o, "size_t j;");
+        rc_cout_line(o, "size_t back = (size_t)(en[3] & 0xFFFFu) + %du;", klen);
+        rc_cout_line(o, "size_t len = (size_t)(en[3] >> 16);");
+        rc_cout_line(o, "size_t j = 0u;");
         rc_cout_line(o, "size_t st;");
-        rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[1]];", P, t);
+        rc_cout_line(o, "const uint8_t *l = &%s__t%ds[en[2]];", P, t);
         rc_cout_open(o, "if ((i + 1u) < back) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
@@ -117,28 +85,24 @@ static void pre_walk(em *e, int t, const rc_pre *p, int cw, int klen, bool fo)
         rc_cout_open(o, "if ((st + len) > limit) {");
         rc_cout_line(o, "continue;");
         rc_cout_close(o, "}");
-        /* the bytes after the key first: the text has not been read there,
-         * while those up to the key's end matched folded */
-        rc_cout_comment(o, "the bytes after the key first (unread yet), then those up to its end (equal folded)");
-        rc_cout_open(o, "if ((en[0] & 0x20000u) != 0u) {");
-        pre_cmp(o, "back", "len", true);
-        rc_cout_open(o, "if (j == len) {");
-        pre_cmp(o, "0u", "back", true);
-        rc_cout_line(o, "j = (j == back) ? len : 0u;");
+        rc_cout_open(o, "if ((en[1] & 0x20000u) != 0u) {");
+        rc_cout_open(o, "for (; j < len; j++) {");
+        rc_cout_line(o, "uint32_t a = s[st + j];");
+        rc_cout_line(o, "uint32_t c = l[j];");
+        rc_cout_line(o, "a = ((a - 65u) < 26u) ? (a | 0x20u) : a;");
+        rc_cout_line(o, "c = ((c - 65u) < 26u) ? (c | 0x20u) : c;");
+        rc_cout_open(o, "if (a != c) {");
+        rc_cout_line(o, "break;");
+        rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_reopen(o, "} else {");
-        pre_cmp(o, "back", "len", false);
-        rc_cout_open(o, "if (j == len) {");
-        pre_cmp(o, "0u", "back", false);
-        rc_cout_line(o, "j = (j == back) ? len : 0u;");
+        rc_cout_open(o, "while ((j < len) && (s[st + j] == l[j])) {");
+        rc_cout_line(o, "j++;");
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
         rc_cout_open(o, "if (j == len) {");
         if (!e->low[t]) rc_cout_line(o, "m[pat >> 5] |= 1u << (pat & 31u);");
-        if (fo) {  /* the key's next entries are higher: the loop ends */
-            rc_cout_line(o, "*best = pat;");
-            rc_cout_line(o, "bst = pat;");
-        }
+        if (fo) rc_cout_line(o, "*best = pat;");  /* the key's next entry breaks the loop */
         rc_cout_close(o, "}");
         rc_cout_close(o, "}");
     } else {
@@ -486,8 +450,7 @@ void rc_em_pre(em *e, int t)
     if ((size_t)p->nrb > nv) nv = (size_t)p->nrb;
     uint32_t *v = malloc((nv + 1) * sizeof *v);
     int *slot = malloc(((size_t)p->nrb + 1) * sizeof *slot);
-    uint32_t *rows = malloc(((size_t)p->nentries + 1) * 2 * sizeof *rows);
-    if (!v || !slot || !rows) exit(3);
+    if (!v || !slot) exit(3);
     /* a start slot (spos) for each of the first PRE_SLOTS branches of bounded reach; the others start at 0 */
     int nslots = 0;
     for (int r = 0; r < p->nrb; r++) slot[r] = p->reach[r] >= 0 && nslots < PRE_SLOTS ? nslots++ : -1;
@@ -512,28 +475,11 @@ void rc_em_pre(em *e, int t)
         v[i] = (((uint32_t)p->pair[i >> 3] >> (i & 7)) & 1u) | (((uint32_t)p->pair2[i >> 3] >> (i & 7)) & 1u) << 1;
     snprintf(b, sizeof b, "%s__t%dp", e->P, t);
     rc_em_u32_array(o, "uint8_t", b, v, 8 * RC_PRE_PAIR_BYTES, false);
-    /* key rows: a bucket's distinct keys, each with its first entry (and a
-     * last row whose entry is the end); the bucket starts index the rows */
-    int nrows = 0;
-    for (int bk = 0; bk < nbk; bk++) {
-        v[bk] = (uint32_t)nrows;
-        for (int x = p->start[bk]; x < p->start[bk + 1]; x++) {
-            if (x > p->start[bk] && p->e[x].key == p->e[x - 1].key) continue;
-            rows[2 * nrows] = p->e[x].key;
-            rows[2 * nrows + 1] = (uint32_t)x;
-            nrows++;
-        }
-    }
-    v[nbk] = (uint32_t)nrows;
-    rows[2 * nrows] = 0u;
-    rows[2 * nrows + 1] = (uint32_t)p->nentries;
+    for (int i = 0; i <= nbk; i++) v[i] = (uint32_t)p->start[i];
     snprintf(b, sizeof b, "%s__t%db", e->P, t);
-    rc_em_u32_array(o, nrows < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
-    snprintf(b, sizeof b, "%s__t%dkr", e->P, t);
-    rc_em_u32_array(o, "uint32_t", b, rows, 2 * (nrows + 1), true);
-    free(rows);
+    rc_em_u32_array(o, p->nentries < 65536 ? "uint16_t" : "uint32_t", b, v, nbk + 1, false);
     if (p->nentries > 0) {
-        /* five words an entry: pattern | 0x10000 regex | 0x20000 ~i;
+        /* six words an entry: key; pattern | 0x10000 regex | 0x20000 ~i;
          * literal: where it starts in the pool, regex: the word of cand
          * to mark (its branch's key 0, or key 1 in the second half; a
          * branch of one key has its key-1 bit set from the start); literal:
@@ -544,22 +490,23 @@ void rc_em_pre(em *e, int t)
             const rc_pre_entry *en = &p->e[x];
             uint32_t *w = &v[RC_PRE_ENTRY_WORDS * x];
             int nb = en->conf < 0 && en->klen == RC_PRE_KEY ? (en->off < 4 ? en->off : 4) : 0;
-            w[0] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u);
+            w[0] = en->key;
+            w[1] = (uint32_t)en->pat | (en->conf >= 0 ? 0x10000u : 0u) | (en->icase ? 0x20000u : 0u);
             if (en->conf >= 0) {
-                w[1] = (uint32_t)(en->conf >> 5) + (en->part == 1 ? (uint32_t)cw : 0u);
-                w[2] = 1u << (en->conf & 31);
+                w[2] = (uint32_t)(en->conf >> 5) + (en->part == 1 ? (uint32_t)cw : 0u);
+                w[3] = 1u << (en->conf & 31);
             } else {
-                w[1] = (uint32_t)en->lit;
-                w[2] = (uint32_t)en->off | (uint32_t)en->len << 16;
+                w[2] = (uint32_t)en->lit;
+                w[3] = (uint32_t)en->off | (uint32_t)en->len << 16;
             }
-            w[3] = 0u;
-            w[4] = nb == 4 ? 0xFFFFFFFFu : (1u << (8 * nb)) - 1u;
+            w[4] = 0u;
+            w[5] = nb == 4 ? 0xFFFFFFFFu : (1u << (8 * nb)) - 1u;
             for (int k = 1; k <= nb; k++)
-                w[3] |= ((uint32_t)(unsigned char)p->pool[en->lit + en->off - k] | 0x20u) << (8 * (k - 1));
+                w[4] |= ((uint32_t)(unsigned char)p->pool[en->lit + en->off - k] | 0x20u) << (8 * (k - 1));
             if (en->conf >= 0) {
-                w[0] |= en->part != 1 && slot[en->conf] >= 0 ? 0x40000u : 0u;
-                w[3] = slot[en->conf] >= 0 ? (uint32_t)p->reach[en->conf] : 0u;
-                w[4] = slot[en->conf] >= 0 ? (uint32_t)slot[en->conf] : 0u;
+                w[1] |= en->part != 1 && slot[en->conf] >= 0 ? 0x40000u : 0u;
+                w[4] = slot[en->conf] >= 0 ? (uint32_t)p->reach[en->conf] : 0u;
+                w[5] = slot[en->conf] >= 0 ? (uint32_t)slot[en->conf] : 0u;
             }
         }
         snprintf(b, sizeof b, "%s__t%de", e->P, t);

@@ -564,8 +564,7 @@ long rc_pre_bytes(const rc_pre *p)
 {
     long b = 1L << p->fbits;       /* the generated filter holds a byte a bit */
     b += 8L * RC_PRE_PAIR_BYTES;   /* so does the pair filter */
-    b += ((1L << p->bbits) + 1) * (p->nkeys < 65536 ? 2 : 4);    /* bucket starts */
-    b += 8L * (p->nkeys + 1);                                    /* key rows */
+    b += ((1L << p->bbits) + 1) * (p->nentries < 65536 ? 2 : 4);
     b += 4L * RC_PRE_ENTRY_WORDS * p->nentries + p->npool;
     for (int c = 0; c < p->nconf; c++) b += rc_pre_dfa_bytes(&p->conf[c].dfa);
     if (p->nconf > 0) {

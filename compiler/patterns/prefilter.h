@@ -49,12 +49,11 @@
 #include "dfa.h"
 
 #define RC_PRE_KEY 4
-/* 32-bit words of an entry in the generated C (emit_pre.c): pattern and
- * flags, pool offset (regex: the cand word to mark), key offset and
+/* 32-bit words of an entry in the generated C (emit_pre.c): key, pattern
+ * and flags, pool offset (regex: the cand word to mark), key offset and
  * length (regex: the bit), the literal's folded bytes before its key and
- * their mask (regex: its reach and start slot); its key is in its key row
- * (P__t<t>kr: key, first entry) */
-#define RC_PRE_ENTRY_WORDS 5
+ * their mask (regex: its reach and start slot) */
+#define RC_PRE_ENTRY_WORDS 6
 /* a literal of 2 or 3 bytes (one that no 4-byte key can serve) gets a key
  * of this many bytes, looked up when its pair2 bit is set */
 #define RC_PRE_SHORT 2

@@ -80,10 +80,9 @@ void rc_explain(const rc_ir *ir, FILE *out)
             fprintf(out, "  field %s: %d patterns -> literal prefilter, %ld table bytes (state budget %d per DFA)\n",
                     fname, tf->npatterns, total, tf->plan.budget);
             fprintf(out, "    prefilter: %d patterns keyed by %d alternatives on %d keys of %d bytes; filter %d bytes "
-                    "(2^%d %s), %d buckets, key rows %d bytes, entries %d bytes, literals %d bytes", p->nkeyed,
-                    p->nentries, p->nkeys, RC_PRE_KEY, (fo ? 2 : 1) << p->fbits, p->fbits,
-                    fo ? "lowest patterns" : "bits", 1 << p->bbits, 8 * (p->nkeys + 1),
-                    4 * RC_PRE_ENTRY_WORDS * p->nentries, p->npool);
+                    "(2^%d %s), %d buckets, entries %d bytes, literals %d bytes", p->nkeyed, p->nentries,
+                    p->nkeys, RC_PRE_KEY, (fo ? 2 : 1) << p->fbits, p->fbits, fo ? "lowest patterns" : "bits",
+                    1 << p->bbits, 4 * RC_PRE_ENTRY_WORDS * p->nentries, p->npool);
             if (p->nshort > 0) fprintf(out, "; %d entries on short keys of %d bytes", p->nshort, RC_PRE_SHORT);
             fputc('\n', out);
             fprintf(out, "    confirmation: %d DFA%s of %d regex pattern%s (those whose first branches share a key "
