@@ -29,7 +29,8 @@ static void unreachable(rc_an *an, const rc_cset *S, int r, rc_loc at, int *atom
     rc_diag_warning(an->d, RC_W_UNREACHABLE_RULE, at, "rule can never match: the rules before it "
                     "classify every fault it matches");
     /* the rules that take its faults, in first-match order (the first 4:
-     * nothing else comes of the loop) */
+     * nothing else comes of the loop); each says whether it takes all of
+     * them, some, or all that the rules before it left */
     int shown = 0;
     rc_cset T;
     rc_cset_copy(sp, Sr, &T);
@@ -37,9 +38,15 @@ static void unreachable(rc_an *an, const rc_cset *S, int r, rc_loc at, int *atom
         rc_cset X;
         rc_cset_and(sp, &S[ir->rules[i].cond], &T, &X);
         if (!rc_cset_empty(sp, &X)) {
-            rc_diag_note(an->d, ir->rules[i].loc, "covered by this rule (=> %s)", ir->errors[ir->rules[i].error].name);
-            shown++;
+            const char *en = ir->errors[ir->rules[i].error].name;
             rc_cset_sub_in(sp, &T, &S[ir->rules[i].cond]);
+            if (!rc_cset_empty(sp, &T) || T.unknown)
+                rc_diag_note(an->d, ir->rules[i].loc, "takes some of its faults first (=> %s)", en);
+            else if (shown > 0)
+                rc_diag_note(an->d, ir->rules[i].loc, "takes all the others (=> %s)", en);
+            else
+                rc_diag_note(an->d, ir->rules[i].loc, "covered by this rule (=> %s)", en);
+            shown++;
         }
         rc_cset_free(&X);
     }
